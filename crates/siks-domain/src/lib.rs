@@ -1,0 +1,20 @@
+//! Pure domain of siks, the social-welfare registry: regions, identity numbers, coded values,
+//! the household and person record, roles and scopes, and the interchange file format.
+//! No I/O and no async here; everything is unit- and property-tested.
+#![forbid(unsafe_code)]
+
+pub mod message;
+#[macro_use]
+pub mod codes;
+pub mod access;
+pub mod identity;
+pub mod interchange;
+pub mod record;
+pub mod region;
+
+pub use access::{Action, Actor, Role, Scope};
+pub use codes::Coded;
+pub use identity::{IdNumberError, Nik, NoKk, Recorded};
+pub use message::Bilingual;
+pub use record::{Household, HouseholdId, Person, PersonId, RegistryStatus, UserId};
+pub use region::{Region, RegionCode, RegionLevel, Regions};

@@ -1,0 +1,143 @@
+//! The raw-database baselines that benchmarks compare the store's own paths against: the same
+//! rows, already parsed, written with plain one-row prepared inserts in one transaction (SQLite)
+//! or with COPY (PostgreSQL), into the same schema.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::LazyLock;
+
+use siks_domain::interchange::{household_from_row, person_from_row};
+use siks_domain::{HouseholdId, RegionCode, Regions};
+
+use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
+use crate::sql::{Tx, Value, bind_values, copy_csv_row, multi_row_insert, now_text, with_tx};
+use crate::{Result, Store, StoreError};
+
+/// Rows ready to bind, in table column order.
+#[derive(Debug, Default)]
+pub struct RawRows {
+    pub households: Vec<Vec<Value>>,
+    pub persons: Vec<Vec<Value>>,
+}
+
+impl RawRows {
+    pub fn len(&self) -> usize {
+        self.households.len() + self.persons.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Parses the interchange files into rows (untimed preparation of the baseline).
+    pub fn from_files(households: impl Read, persons: impl Read) -> Result<RawRows> {
+        let now = now_text();
+        let bad = |what: String| StoreError::invalid_text(what.clone(), what);
+        let mut villages: HashMap<HouseholdId, RegionCode> = HashMap::new();
+        let mut rows = RawRows::default();
+        let mut reader = csv::Reader::from_reader(households);
+        for record in reader.records() {
+            let record = record.map_err(|e| bad(e.to_string()))?;
+            let h =
+                household_from_row(&record, Regions::embedded()).map_err(|e| bad(e.to_string()))?;
+            villages.insert(h.id, h.address.village.clone());
+            rows.households.push(household_values(&h, 1, &now, None)?);
+        }
+        let mut reader = csv::Reader::from_reader(persons);
+        for record in reader.records() {
+            let record = record.map_err(|e| bad(e.to_string()))?;
+            let p = person_from_row(&record).map_err(|e| bad(e.to_string()))?;
+            let village = villages
+                .get(&p.household_id)
+                .ok_or_else(|| bad(format!("unknown household {}", p.household_id)))?;
+            rows.persons.push(person_values(&p, village, 1, &now));
+        }
+        Ok(rows)
+    }
+}
+
+static ONE_HOUSEHOLD: LazyLock<String> =
+    LazyLock::new(|| multi_row_insert("households", HOUSEHOLD_COLUMNS, 1));
+static ONE_PERSON: LazyLock<String> =
+    LazyLock::new(|| multi_row_insert("persons", PERSON_COLUMNS, 1));
+
+impl Store {
+    /// Writes `rows` the plainest way the engine allows, in one transaction: the baseline.
+    pub async fn baseline_insert(&self, rows: &RawRows) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        match &mut tx {
+            Tx::Sqlite(t) => {
+                for (sql, list) in [
+                    (&*ONE_HOUSEHOLD, &rows.households),
+                    (&*ONE_PERSON, &rows.persons),
+                ] {
+                    for row in list {
+                        bind_values(
+                            sqlx::query(sqlx::AssertSqlSafe(sql.as_str())),
+                            row.iter().cloned(),
+                        )
+                        .execute(&mut **t)
+                        .await?;
+                    }
+                }
+            }
+            Tx::Postgres(t) => {
+                for (table, columns, list) in [
+                    ("households", HOUSEHOLD_COLUMNS, &rows.households),
+                    ("persons", PERSON_COLUMNS, &rows.persons),
+                ] {
+                    let statement = format!(
+                        "COPY {table} ({}) FROM STDIN (FORMAT csv)",
+                        columns.join(", ")
+                    );
+                    let mut copy = t.copy_in_raw(&statement).await?;
+                    let mut buffer = Vec::with_capacity(1 << 20);
+                    for row in list {
+                        copy_csv_row(&mut buffer, row);
+                        if buffer.len() >= 1 << 20 {
+                            copy.send(buffer.as_slice()).await?;
+                            buffer.clear();
+                        }
+                    }
+                    copy.send(buffer.as_slice()).await?;
+                    copy.finish().await?;
+                }
+            }
+        }
+        with_tx!(tx, t => t.commit().await?);
+        Ok(rows.len() as u64)
+    }
+}
+
+impl Store {
+    /// The raw baseline of a count: `SELECT COUNT(*)` over a whole table.
+    pub async fn baseline_count(&self, persons: bool) -> Result<u64> {
+        let sql = if persons {
+            "SELECT COUNT(*) AS n FROM persons"
+        } else {
+            "SELECT COUNT(*) AS n FROM households"
+        };
+        crate::sql::with_pool!(self, p => {
+            use sqlx::Row;
+            let row = sqlx::query(sql).fetch_one(p).await?;
+            Ok(row.try_get::<i64, _>("n")? as u64)
+        })
+    }
+
+    /// Drops everything in a PostgreSQL database's public schema, for benchmarks that need a
+    /// fresh database on a scratch server. Refused on SQLite (use a new file there).
+    pub async fn wipe_postgres_scratch(&self) -> Result<()> {
+        match &self.pool {
+            crate::Pool::Postgres(p) => {
+                sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+                    .execute(p)
+                    .await?;
+                Ok(())
+            }
+            crate::Pool::Sqlite(_) => Err(StoreError::invalid_text(
+                "hanya untuk PostgreSQL",
+                "PostgreSQL only",
+            )),
+        }
+    }
+}

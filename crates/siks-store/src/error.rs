@@ -1,0 +1,97 @@
+//! The store's one error type. Every variant a person can meet has an Indonesian and an English
+//! message; database causes are kept for the log, never shown.
+
+use siks_domain::Bilingual;
+use siks_domain::access::Action;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such record, or a record outside the actor's scope: the two look exactly alike.
+    #[error("data tidak ditemukan")]
+    NotFound,
+    /// The actor's role may not do this at all.
+    #[error("peran Anda tidak berwenang untuk tindakan ini")]
+    Forbidden(Action),
+    /// The record changed since the actor loaded it.
+    #[error(
+        "data sudah diubah orang lain (versi {current}, Anda memuat versi {expected}); muat ulang lalu ulangi"
+    )]
+    Stale { expected: i64, current: i64 },
+    /// A database URL that points at nothing, and creation was not asked for.
+    #[error("basis data '{0}' tidak ada; jalankan `siks init --db …` untuk membuatnya")]
+    DatabaseMissing(String),
+    #[error("alamat basis data '{0}' tidak dikenal: pakai sqlite://BERKAS atau postgres://…")]
+    BadUrl(String),
+    /// The schema is missing or older than this program.
+    #[error(
+        "skema basis data belum dibuat atau usang (versi {found}, perlu {needed}); jalankan `siks init`"
+    )]
+    SchemaOutdated { found: i64, needed: i64 },
+    /// Input that breaks a rule of the domain.
+    #[error("{indonesian}")]
+    Invalid { indonesian: String, english: String },
+    /// A unique value already taken.
+    #[error("{indonesian}")]
+    Conflict { indonesian: String, english: String },
+    #[error("kesalahan basis data")]
+    Database(#[from] sqlx::Error),
+    #[error("data tersimpan rusak: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub(crate) fn invalid(e: &dyn Bilingual) -> StoreError {
+        StoreError::Invalid {
+            indonesian: e.indonesian(),
+            english: e.english(),
+        }
+    }
+
+    pub(crate) fn invalid_text(indonesian: impl Into<String>, english: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            indonesian: indonesian.into(),
+            english: english.into(),
+        }
+    }
+
+    /// Whether a database error is a unique-key violation.
+    pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+        matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Corrupt(e.to_string())
+    }
+}
+
+impl Bilingual for StoreError {
+    fn indonesian(&self) -> String {
+        self.to_string()
+    }
+
+    fn english(&self) -> String {
+        match self {
+            StoreError::NotFound => "not found".into(),
+            StoreError::Forbidden(a) => format!("your role may not do this ({a:?})"),
+            StoreError::Stale { expected, current } => format!(
+                "the record changed meanwhile (version {current}, you loaded {expected}); reload and retry"
+            ),
+            StoreError::DatabaseMissing(u) => {
+                format!("database '{u}' does not exist; run `siks init --db …` to create it")
+            }
+            StoreError::BadUrl(u) => {
+                format!("unknown database URL '{u}': use sqlite://FILE or postgres://…")
+            }
+            StoreError::SchemaOutdated { found, needed } => format!(
+                "database schema missing or outdated (version {found}, need {needed}); run `siks init`"
+            ),
+            StoreError::Invalid { english, .. } | StoreError::Conflict { english, .. } => {
+                english.clone()
+            }
+            StoreError::Database(e) => format!("database error: {e}"),
+            StoreError::Corrupt(e) => format!("stored data is corrupt: {e}"),
+        }
+    }
+}

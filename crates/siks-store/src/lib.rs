@@ -1,0 +1,169 @@
+//! The siks database: one SQL text for embedded SQLite and PostgreSQL, chosen at start-up by URL.
+//! Every read and write takes the acting user and is scoped to its region in here, not in the
+//! callers; every change of a record is kept in `record_history`; every write and every view of a
+//! person is appended to the hash-chained `audit_log`.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod bench;
+mod error;
+pub mod import;
+mod records;
+mod register;
+mod schema;
+mod sql;
+pub mod stats;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use audit::{AuditEntry, AuditVerification};
+pub use error::StoreError;
+pub use register::{HistoryEntry, HouseholdFilter, HouseholdSummary, HouseholdView, Versioned};
+pub use sql::Value;
+pub use stats::{RegionStats, Stats, StatusCounts};
+pub use users::{NewUser, UserRecord};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Whether opening may create a new, empty database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Refuse a database that does not exist: a typo must not create an empty registry.
+    MustExist,
+    /// Create the SQLite file if missing (`siks init`). PostgreSQL databases are created by
+    /// their administrator; this mode only connects.
+    CreateIfMissing,
+}
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: Pool,
+}
+
+impl Store {
+    /// Opens `sqlite://PATH` (also `sqlite:PATH`) or `postgres://…`/`postgresql://…`.
+    pub async fn open(url: &str, mode: OpenMode) -> Result<Store> {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(StoreError::BadUrl(url.to_string()));
+            }
+            let exists = std::path::Path::new(path).exists();
+            if !exists && mode == OpenMode::MustExist {
+                return Err(StoreError::DatabaseMissing(url.to_string()));
+            }
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(mode == OpenMode::CreateIfMissing)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .pragma("cache_size", "-65536");
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options)
+                .await?;
+            return Ok(Store {
+                pool: Pool::Sqlite(pool),
+            });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options =
+                PgConnectOptions::from_str(url).map_err(|_| StoreError::BadUrl(url.to_string()))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(15))
+                .connect_with(options)
+                .await
+                .map_err(|e| match &e {
+                    // 3D000: invalid_catalog_name, the database does not exist.
+                    sqlx::Error::Database(d) if d.code().as_deref() == Some("3D000") => {
+                        StoreError::DatabaseMissing(redact_url(url))
+                    }
+                    _ => StoreError::Database(e),
+                })?;
+            return Ok(Store {
+                pool: Pool::Postgres(pool),
+            });
+        }
+        Err(StoreError::BadUrl(redact_url(url)))
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.pool {
+            Pool::Sqlite(_) => Engine::Sqlite,
+            Pool::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, p => p.close().await)
+    }
+
+    /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite, so that writers queue at the
+    /// start instead of failing at their first write).
+    pub(crate) async fn begin(&self) -> Result<sql::Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => sql::Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => sql::Tx::Postgres(p.begin().await?),
+        })
+    }
+}
+
+/// A URL with its password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub(crate) use sql::with_pool;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_do_not_reach_messages() {
+        assert_eq!(
+            super::redact_url("postgres://siks:secret@localhost/db"),
+            "postgres://siks:***@localhost/db"
+        );
+        assert_eq!(super::redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}

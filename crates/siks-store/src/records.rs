@@ -1,0 +1,268 @@
+//! How households and persons map to table rows, both ways. The indicator blocks of a household
+//! (housing, assets, evidence) are JSON texts of numeric codes: they are read and written whole
+//! and typed in the domain (see docs/adr/0003).
+
+use chrono::NaiveDate;
+use siks_domain::codes::Coded;
+use siks_domain::record::{Address, GeoPoint};
+use siks_domain::{Household, Person, Recorded, RegionCode, RegistryStatus};
+
+use crate::sql::{Cells, Value};
+use crate::{Result, StoreError};
+
+pub(crate) const HOUSEHOLD_COLUMNS: &[&str] = &[
+    "id",
+    "village_code",
+    "rt",
+    "rw",
+    "street",
+    "sls_name",
+    "latitude",
+    "longitude",
+    "housing",
+    "assets",
+    "evidence",
+    "status",
+    "inactive_reason",
+    "welfare_score",
+    "desil",
+    "programmes",
+    "last_verified",
+    "version",
+    "created_at",
+    "updated_at",
+    "import_batch",
+];
+
+pub(crate) const PERSON_COLUMNS: &[&str] = &[
+    "id",
+    "household_id",
+    "village_code",
+    "nik",
+    "nik_valid",
+    "no_kk",
+    "no_kk_valid",
+    "family_no",
+    "full_name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "relation_to_head",
+    "relation_to_family_head",
+    "marital_status",
+    "mother_name",
+    "pregnant",
+    "disability",
+    "disability_severity",
+    "chronic_illness",
+    "school_participation",
+    "education",
+    "work_status",
+    "occupation_sector",
+    "presence",
+    "dukcapil",
+    "pmks",
+    "status",
+    "inactive_reason",
+    "version",
+    "created_at",
+    "updated_at",
+];
+
+fn code<T: Coded>(v: T) -> Value {
+    Value::Int(i64::from(v.code()))
+}
+
+fn opt_code<T: Coded>(v: Option<T>) -> Value {
+    Value::OptInt(v.map(|c| i64::from(c.code())))
+}
+
+/// The row of a household, in [`HOUSEHOLD_COLUMNS`] order.
+pub(crate) fn household_values(
+    h: &Household,
+    version: i64,
+    now: &str,
+    import_batch: Option<&str>,
+) -> Result<Vec<Value>> {
+    let a = &h.address;
+    Ok(vec![
+        Value::Text(h.id.to_string()),
+        Value::Text(a.village.to_string()),
+        Value::Text(a.rt.clone()),
+        Value::Text(a.rw.clone()),
+        Value::Text(a.street.clone()),
+        Value::Text(a.sls_name.clone()),
+        Value::OptFloat(a.location.map(|p| p.latitude)),
+        Value::OptFloat(a.location.map(|p| p.longitude)),
+        Value::Text(serde_json::to_string(&h.housing)?),
+        Value::Text(serde_json::to_string(&h.assets)?),
+        Value::Text(serde_json::to_string(&h.evidence)?),
+        Value::Text(h.status.key().to_string()),
+        opt_code(h.status.reason()),
+        Value::OptFloat(h.welfare_score),
+        Value::OptInt(h.desil.map(i64::from)),
+        Value::Text(h.programmes.join(";")),
+        Value::OptText(h.last_verified.map(|d| d.to_string())),
+        Value::Int(version),
+        Value::Text(now.to_string()),
+        Value::Text(now.to_string()),
+        Value::OptText(import_batch.map(str::to_string)),
+    ])
+}
+
+/// The row of a person, in [`PERSON_COLUMNS`] order; `village` is the household's.
+pub(crate) fn person_values(
+    p: &Person,
+    village: &RegionCode,
+    version: i64,
+    now: &str,
+) -> Vec<Value> {
+    vec![
+        Value::Text(p.id.to_string()),
+        Value::Text(p.household_id.to_string()),
+        Value::Text(village.to_string()),
+        Value::Text(p.nik.raw()),
+        Value::Bool(p.nik.valid().is_some()),
+        Value::Text(p.no_kk.raw()),
+        Value::Bool(p.no_kk.valid().is_some()),
+        Value::Int(i64::from(p.family_no)),
+        Value::Text(p.full_name.clone()),
+        code(p.sex),
+        Value::Text(p.birth_place.clone()),
+        Value::Text(p.birth_date.to_string()),
+        code(p.relation_to_head),
+        code(p.relation_to_family_head),
+        code(p.marital_status),
+        Value::Text(p.mother_name.clone()),
+        Value::Bool(p.pregnant),
+        opt_code(p.disability),
+        opt_code(p.disability_severity),
+        opt_code(p.chronic_illness),
+        code(p.school_participation),
+        opt_code(p.education),
+        opt_code(p.work_status),
+        opt_code(p.occupation_sector),
+        code(p.presence),
+        code(p.dukcapil),
+        opt_code(p.pmks),
+        Value::Text(p.status.key().to_string()),
+        opt_code(p.status.reason()),
+        Value::Int(version),
+        Value::Text(now.to_string()),
+        Value::Text(now.to_string()),
+    ]
+}
+
+fn corrupt(table: &str, column: &str) -> StoreError {
+    StoreError::Corrupt(format!("{table}.{column}"))
+}
+
+fn stored_code<T: Coded>(row: &impl Cells, table: &str, col: &str) -> Result<T> {
+    let n = row.int(col)?;
+    u8::try_from(n)
+        .ok()
+        .and_then(T::from_code)
+        .ok_or_else(|| corrupt(table, col))
+}
+
+fn stored_opt_code<T: Coded>(row: &impl Cells, table: &str, col: &str) -> Result<Option<T>> {
+    match row.opt_int(col)? {
+        None => Ok(None),
+        Some(_) => stored_code(row, table, col).map(Some),
+    }
+}
+
+fn stored_status(row: &impl Cells, table: &str) -> Result<RegistryStatus> {
+    let reason = row
+        .opt_int("inactive_reason")?
+        .map(|n| u8::try_from(n).map_err(|_| corrupt(table, "inactive_reason")))
+        .transpose()?;
+    RegistryStatus::from_parts(&row.text("status")?, reason).map_err(|_| corrupt(table, "status"))
+}
+
+fn stored_date(text: &str, table: &str, col: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt(table, col))
+}
+
+/// A household and its version from a `SELECT *` row.
+pub(crate) fn household_from_row(row: &impl Cells) -> Result<(Household, i64)> {
+    let t = "households";
+    let location = match (row.opt_float("latitude")?, row.opt_float("longitude")?) {
+        (Some(latitude), Some(longitude)) => Some(GeoPoint {
+            latitude,
+            longitude,
+        }),
+        _ => None,
+    };
+    let household = Household {
+        id: row.text("id")?.parse().map_err(|_| corrupt(t, "id"))?,
+        address: Address {
+            village: RegionCode::parse(&row.text("village_code")?)
+                .map_err(|_| corrupt(t, "village_code"))?,
+            rt: row.text("rt")?,
+            rw: row.text("rw")?,
+            street: row.text("street")?,
+            sls_name: row.text("sls_name")?,
+            location,
+        },
+        housing: serde_json::from_str(&row.text("housing")?)?,
+        assets: serde_json::from_str(&row.text("assets")?)?,
+        evidence: serde_json::from_str(&row.text("evidence")?)?,
+        status: stored_status(row, t)?,
+        welfare_score: row.opt_float("welfare_score")?,
+        desil: row
+            .opt_int("desil")?
+            .map(|d| u8::try_from(d).map_err(|_| corrupt(t, "desil")))
+            .transpose()?,
+        programmes: row
+            .text("programmes")?
+            .split(';')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect(),
+        last_verified: row
+            .opt_text("last_verified")?
+            .map(|d| stored_date(&d, t, "last_verified"))
+            .transpose()?,
+    };
+    Ok((household, row.int("version")?))
+}
+
+/// A person and its version from a `SELECT *` row.
+pub(crate) fn person_from_row(row: &impl Cells) -> Result<(Person, i64)> {
+    let t = "persons";
+    // Stored numbers were parsed once on the way in; re-reading only re-classifies them.
+    let nik = Recorded::nik(&row.text("nik")?).map_err(|_| corrupt(t, "nik"))?;
+    let no_kk = Recorded::no_kk(&row.text("no_kk")?).map_err(|_| corrupt(t, "no_kk"))?;
+    let person = Person {
+        id: row.text("id")?.parse().map_err(|_| corrupt(t, "id"))?,
+        household_id: row
+            .text("household_id")?
+            .parse()
+            .map_err(|_| corrupt(t, "household_id"))?,
+        nik,
+        no_kk,
+        family_no: u8::try_from(row.int("family_no")?).map_err(|_| corrupt(t, "family_no"))?,
+        full_name: row.text("full_name")?,
+        sex: stored_code(row, t, "sex")?,
+        birth_place: row.text("birth_place")?,
+        birth_date: stored_date(&row.text("birth_date")?, t, "birth_date")?,
+        relation_to_head: stored_code(row, t, "relation_to_head")?,
+        relation_to_family_head: stored_code(row, t, "relation_to_family_head")?,
+        marital_status: stored_code(row, t, "marital_status")?,
+        mother_name: row.text("mother_name")?,
+        pregnant: row.flag("pregnant")?,
+        disability: stored_opt_code(row, t, "disability")?,
+        disability_severity: stored_opt_code(row, t, "disability_severity")?,
+        chronic_illness: stored_opt_code(row, t, "chronic_illness")?,
+        school_participation: stored_code(row, t, "school_participation")?,
+        education: stored_opt_code(row, t, "education")?,
+        work_status: stored_opt_code(row, t, "work_status")?,
+        occupation_sector: stored_opt_code(row, t, "occupation_sector")?,
+        presence: stored_code(row, t, "presence")?,
+        dukcapil: stored_code(row, t, "dukcapil")?,
+        pmks: stored_opt_code(row, t, "pmks")?,
+        status: stored_status(row, t)?,
+    };
+    Ok((person, row.int("version")?))
+}

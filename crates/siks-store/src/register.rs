@@ -1,0 +1,793 @@
+//! The register itself: households and their members, created, viewed, listed and changed inside
+//! the actor's scope. Every change bumps the record's version (a stale edit is refused, never
+//! merged), is kept in `record_history` with before and after, and is audited in the same
+//! transaction; every view of a person is audited.
+
+use std::sync::LazyLock;
+
+use serde::Serialize;
+use siks_domain::access::Action;
+use siks_domain::{Actor, Household, HouseholdId, Person, PersonId, RegionCode, Regions};
+use sqlx::Row;
+
+use crate::audit::{self, AuditEvent};
+use crate::records::{
+    HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_from_row, household_values, person_from_row,
+    person_values,
+};
+use crate::sql::{Cells, Tx, Value, bind_values, multi_row_insert, now_text, with_tx};
+use crate::{Result, Store, StoreError};
+
+/// A record with the version it was read at (send it back with an edit).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Versioned<T> {
+    pub record: T,
+    pub version: i64,
+}
+
+/// A household with its members, as shown on its page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdView {
+    pub household: Versioned<Household>,
+    pub members: Vec<Versioned<Person>>,
+}
+
+/// One line of a household list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdSummary {
+    pub id: HouseholdId,
+    pub village: RegionCode,
+    pub rt: String,
+    pub rw: String,
+    pub street: String,
+    pub status: String,
+    pub members: i64,
+    pub head_name: Option<String>,
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct HouseholdFilter {
+    /// A region inside the actor's scope; `None` for the whole scope.
+    pub region: Option<RegionCode>,
+    /// `proposed`, `active` or `inactive`.
+    pub status: Option<String>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One kept change of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    pub record_kind: String,
+    pub record_id: String,
+    pub village_code: String,
+    pub version: i64,
+    pub change_kind: String,
+    pub actor_id: String,
+    pub actor_role: String,
+    pub at: String,
+    pub reason: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+const INSERT_HISTORY: &str = "INSERT INTO record_history (id, record_kind, record_id, village_code, \
+     version, change_kind, actor_id, actor_role, at, reason, before_json, after_json) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+static INSERT_HOUSEHOLD: LazyLock<String> =
+    LazyLock::new(|| multi_row_insert("households", HOUSEHOLD_COLUMNS, 1));
+static INSERT_PERSON: LazyLock<String> =
+    LazyLock::new(|| multi_row_insert("persons", PERSON_COLUMNS, 1));
+
+/// Columns an update never sets.
+const FIXED: &[&str] = &["id", "household_id", "created_at", "import_batch"];
+
+/// `UPDATE table SET col = $2, … WHERE id = $1 AND version = $N` over the non-fixed columns.
+fn update_sql(table: &str, columns: &[&str]) -> String {
+    let set: Vec<String> = columns
+        .iter()
+        .filter(|c| !FIXED.contains(c))
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 2))
+        .collect();
+    format!(
+        "UPDATE {table} SET {} WHERE id = $1 AND version = ${}",
+        set.join(", "),
+        set.len() + 2
+    )
+}
+
+static UPDATE_HOUSEHOLD: LazyLock<String> =
+    LazyLock::new(|| update_sql("households", HOUSEHOLD_COLUMNS));
+static UPDATE_PERSON: LazyLock<String> = LazyLock::new(|| update_sql("persons", PERSON_COLUMNS));
+
+/// The values of an update: id, the non-fixed columns, then the version it was based on.
+fn update_values(columns: &[&str], values: Vec<Value>, id: String, expected: i64) -> Vec<Value> {
+    let mut out = vec![Value::Text(id)];
+    out.extend(
+        columns
+            .iter()
+            .zip(values)
+            .filter(|(c, _)| !FIXED.contains(c))
+            .map(|(_, v)| v),
+    );
+    out.push(Value::Int(expected));
+    out
+}
+
+fn require(actor: &Actor, action: Action) -> Result<()> {
+    if actor.may(action) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(action))
+    }
+}
+
+fn check_reason(reason: &str) -> Result<()> {
+    if reason.trim().is_empty() {
+        return Err(StoreError::invalid_text(
+            "alasan perubahan wajib diisi",
+            "a reason for the change is required",
+        ));
+    }
+    Ok(())
+}
+
+/// A village the actor may write into: known, at village level, inside the scope.
+fn check_village(actor: &Actor, village: &RegionCode) -> Result<()> {
+    if Regions::embedded().get(village).is_none()
+        || village.level() != siks_domain::RegionLevel::Village
+    {
+        return Err(StoreError::invalid_text(
+            format!("kode desa/kelurahan {village} tidak dikenal"),
+            format!("unknown village code {village}"),
+        ));
+    }
+    if !actor.scope.contains(village) {
+        return Err(StoreError::invalid_text(
+            format!(
+                "desa/kelurahan {village} di luar wilayah kerja Anda ({})",
+                actor.scope
+            ),
+            format!("village {village} is outside your scope ({})", actor.scope),
+        ));
+    }
+    Ok(())
+}
+
+// One parameter per column of `record_history`: a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+fn history_values(
+    actor: &Actor,
+    kind: &str,
+    record_id: String,
+    village: &RegionCode,
+    version: i64,
+    change: &str,
+    reason: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Vec<Value> {
+    vec![
+        Value::Text(uuid::Uuid::now_v7().to_string()),
+        Value::Text(kind.to_string()),
+        Value::Text(record_id),
+        Value::Text(village.to_string()),
+        Value::Int(version),
+        Value::Text(change.to_string()),
+        Value::Text(actor.user_id.to_string()),
+        Value::Text(actor.role.key().to_string()),
+        Value::Text(now_text()),
+        Value::Text(reason.trim().to_string()),
+        Value::OptText(before),
+        Value::OptText(after),
+    ]
+}
+
+async fn execute(tx: &mut Tx, sql: &str, values: Vec<Value>) -> Result<u64> {
+    Ok(with_tx!(tx, c => {
+        bind_values(sqlx::query(sqlx::AssertSqlSafe(sql.to_string())), values)
+            .execute(&mut **c)
+            .await?
+            .rows_affected()
+    }))
+}
+
+fn json<T: Serialize>(value: &T) -> Result<Option<String>> {
+    Ok(Some(serde_json::to_string(value)?))
+}
+
+impl Store {
+    /// Refuses a well-formed NIK that an active or proposed person already has.
+    async fn check_nik_free(&self, tx: &mut Tx, actor: &Actor, person: &Person) -> Result<()> {
+        let Some(nik) = person.nik.valid() else {
+            return Ok(());
+        };
+        let holder: Option<(String, String)> = with_tx!(tx, c => {
+            sqlx::query(
+                "SELECT household_id, village_code FROM persons \
+                 WHERE nik = $1 AND status <> 'inactive' AND id <> $2 LIMIT 1",
+            )
+            .bind(nik.to_string())
+            .bind(person.id.to_string())
+            .fetch_optional(&mut **c)
+            .await?
+            .map(|r| (r.try_get("household_id"), r.try_get("village_code")))
+            .map(|(a, b)| Ok::<_, sqlx::Error>((a?, b?)))
+            .transpose()?
+        });
+        if let Some((household, village)) = holder {
+            let visible = RegionCode::parse(&village).is_ok_and(|v| actor.scope.contains(&v));
+            let place = if visible {
+                format!("di rumah tangga {household}")
+            } else {
+                "di rumah tangga di luar wilayah kerja Anda".to_string()
+            };
+            return Err(StoreError::Conflict {
+                indonesian: format!("NIK {} sudah terdaftar {place}", nik.masked()),
+                english: format!(
+                    "NIK {} is already registered to another household",
+                    nik.masked()
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Creates a household with its members (at least one), as one change.
+    pub async fn create_household(
+        &self,
+        actor: &Actor,
+        household: &Household,
+        members: &[Person],
+        reason: &str,
+    ) -> Result<i64> {
+        require(actor, Action::WriteRegister)?;
+        check_reason(reason)?;
+        check_village(actor, &household.address.village)?;
+        if members.is_empty() {
+            return Err(StoreError::invalid_text(
+                "rumah tangga harus memiliki paling sedikit satu anggota",
+                "a household needs at least one member",
+            ));
+        }
+        if let Some(p) = members.iter().find(|p| p.household_id != household.id) {
+            return Err(StoreError::invalid_text(
+                format!("anggota {} tercatat di rumah tangga lain", p.id),
+                format!("member {} belongs to another household", p.id),
+            ));
+        }
+        let now = now_text();
+        let village = &household.address.village;
+        let mut tx = self.begin().await?;
+        for p in members {
+            self.check_nik_free(&mut tx, actor, p).await?;
+        }
+        let inserted = execute(
+            &mut tx,
+            &INSERT_HOUSEHOLD,
+            household_values(household, 1, &now, None)?,
+        )
+        .await;
+        match inserted {
+            Err(StoreError::Database(e)) if StoreError::is_unique_violation(&e) => {
+                return Err(StoreError::Conflict {
+                    indonesian: format!("id rumah tangga {} sudah ada", household.id),
+                    english: format!("household id {} already exists", household.id),
+                });
+            }
+            other => other?,
+        };
+        for p in members {
+            execute(&mut tx, &INSERT_PERSON, person_values(p, village, 1, &now)).await?;
+        }
+        let after = serde_json::json!({ "household": household, "members": members });
+        execute(
+            &mut tx,
+            INSERT_HISTORY,
+            history_values(
+                actor,
+                "household",
+                household.id.to_string(),
+                village,
+                1,
+                "created",
+                reason,
+                None,
+                json(&after)?,
+            ),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "household.create",
+                target_kind: "household",
+                target_id: household.id.to_string(),
+                region_code: village.to_string(),
+                detail: format!("members={}", members.len()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(1)
+    }
+
+    async fn fetch_household(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: HouseholdId,
+    ) -> Result<Option<Versioned<Household>>> {
+        let found = with_tx!(tx, c => {
+            let row = sqlx::query("SELECT * FROM households WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut **c)
+                .await?;
+            row.as_ref().map(household_from_row).transpose()?
+        });
+        Ok(found
+            .filter(|(h, _)| actor.scope.contains(&h.address.village))
+            .map(|(record, version)| Versioned { record, version }))
+    }
+
+    async fn fetch_person(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: PersonId,
+    ) -> Result<Option<(Versioned<Person>, RegionCode)>> {
+        let found = with_tx!(tx, c => {
+            let row = sqlx::query("SELECT * FROM persons WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut **c)
+                .await?;
+            match row {
+                Some(r) => Some((person_from_row(&r)?, r.text("village_code")?)),
+                None => None,
+            }
+        });
+        Ok(match found {
+            Some(((record, version), village)) => {
+                let village = RegionCode::parse(&village)
+                    .map_err(|_| StoreError::Corrupt("persons.village_code".into()))?;
+                actor
+                    .scope
+                    .contains(&village)
+                    .then_some((Versioned { record, version }, village))
+            }
+            None => None,
+        })
+    }
+
+    /// A household with its members; `None` when missing or outside the scope. Audited.
+    pub async fn household(&self, actor: &Actor, id: HouseholdId) -> Result<Option<HouseholdView>> {
+        require(actor, Action::ReadRegister)?;
+        let mut tx = self.begin().await?;
+        let Some(household) = self.fetch_household(&mut tx, actor, id).await? else {
+            return Ok(None);
+        };
+        let members = with_tx!(&mut tx, c => {
+            let rows = sqlx::query(
+                "SELECT * FROM persons WHERE household_id = $1 \
+                 ORDER BY family_no, relation_to_head, birth_date, id",
+            )
+            .bind(id.to_string())
+            .fetch_all(&mut **c)
+            .await?;
+            rows.iter()
+                .map(|r| person_from_row(r).map(|(record, version)| Versioned { record, version }))
+                .collect::<Result<Vec<_>>>()?
+        });
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "household.view",
+                target_kind: "household",
+                target_id: id.to_string(),
+                region_code: household.record.address.village.to_string(),
+                detail: format!("members={}", members.len()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(HouseholdView { household, members }))
+    }
+
+    /// One person; `None` when missing or outside the scope. Audited.
+    pub async fn person(&self, actor: &Actor, id: PersonId) -> Result<Option<Versioned<Person>>> {
+        require(actor, Action::ReadRegister)?;
+        let mut tx = self.begin().await?;
+        let Some((person, village)) = self.fetch_person(&mut tx, actor, id).await? else {
+            return Ok(None);
+        };
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "person.view",
+                target_kind: "person",
+                target_id: id.to_string(),
+                region_code: village.to_string(),
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(person))
+    }
+
+    /// Changes a household's fields. `expected_version` is the version the actor loaded.
+    pub async fn update_household(
+        &self,
+        actor: &Actor,
+        changed: &Household,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        require(actor, Action::WriteRegister)?;
+        check_reason(reason)?;
+        let mut tx = self.begin().await?;
+        let current = self
+            .fetch_household(&mut tx, actor, changed.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if current.version != expected_version {
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: current.version,
+            });
+        }
+        check_village(actor, &changed.address.village)?;
+        let version = current.version + 1;
+        let now = now_text();
+        let values = update_values(
+            HOUSEHOLD_COLUMNS,
+            household_values(changed, version, &now, None)?,
+            changed.id.to_string(),
+            expected_version,
+        );
+        if execute(&mut tx, &UPDATE_HOUSEHOLD, values).await? != 1 {
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: version,
+            });
+        }
+        let village = &changed.address.village;
+        if *village != current.record.address.village {
+            execute(
+                &mut tx,
+                "UPDATE persons SET village_code = $1 WHERE household_id = $2",
+                vec![
+                    Value::Text(village.to_string()),
+                    Value::Text(changed.id.to_string()),
+                ],
+            )
+            .await?;
+        }
+        execute(
+            &mut tx,
+            INSERT_HISTORY,
+            history_values(
+                actor,
+                "household",
+                changed.id.to_string(),
+                village,
+                version,
+                "updated",
+                reason,
+                json(&current.record)?,
+                json(changed)?,
+            ),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "household.update",
+                target_kind: "household",
+                target_id: changed.id.to_string(),
+                region_code: village.to_string(),
+                detail: format!("version={version}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Adds a member to a household in scope.
+    pub async fn add_person(&self, actor: &Actor, person: &Person, reason: &str) -> Result<i64> {
+        require(actor, Action::WriteRegister)?;
+        check_reason(reason)?;
+        let mut tx = self.begin().await?;
+        let household = self
+            .fetch_household(&mut tx, actor, person.household_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.check_nik_free(&mut tx, actor, person).await?;
+        let village = &household.record.address.village;
+        let now = now_text();
+        match execute(
+            &mut tx,
+            &INSERT_PERSON,
+            person_values(person, village, 1, &now),
+        )
+        .await
+        {
+            Err(StoreError::Database(e)) if StoreError::is_unique_violation(&e) => {
+                return Err(StoreError::Conflict {
+                    indonesian: format!("id anggota {} sudah ada", person.id),
+                    english: format!("person id {} already exists", person.id),
+                });
+            }
+            other => other?,
+        };
+        execute(
+            &mut tx,
+            INSERT_HISTORY,
+            history_values(
+                actor,
+                "person",
+                person.id.to_string(),
+                village,
+                1,
+                "created",
+                reason,
+                None,
+                json(person)?,
+            ),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "person.create",
+                target_kind: "person",
+                target_id: person.id.to_string(),
+                region_code: village.to_string(),
+                detail: format!("household={}", person.household_id),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(1)
+    }
+
+    /// Changes a person's fields (not the household: moving a member is a proposal).
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        changed: &Person,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        require(actor, Action::WriteRegister)?;
+        check_reason(reason)?;
+        let mut tx = self.begin().await?;
+        let (current, village) = self
+            .fetch_person(&mut tx, actor, changed.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if current.version != expected_version {
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: current.version,
+            });
+        }
+        if changed.household_id != current.record.household_id {
+            return Err(StoreError::invalid_text(
+                "anggota tidak dapat dipindah rumah tangga dengan perbaikan data; ajukan usulan pindah",
+                "a member cannot change household by an edit; propose a move",
+            ));
+        }
+        self.check_nik_free(&mut tx, actor, changed).await?;
+        let version = current.version + 1;
+        let now = now_text();
+        let values = update_values(
+            PERSON_COLUMNS,
+            person_values(changed, &village, version, &now),
+            changed.id.to_string(),
+            expected_version,
+        );
+        if execute(&mut tx, &UPDATE_PERSON, values).await? != 1 {
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: version,
+            });
+        }
+        execute(
+            &mut tx,
+            INSERT_HISTORY,
+            history_values(
+                actor,
+                "person",
+                changed.id.to_string(),
+                &village,
+                version,
+                "updated",
+                reason,
+                json(&current.record)?,
+                json(changed)?,
+            ),
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "person.update",
+                target_kind: "person",
+                target_id: changed.id.to_string(),
+                region_code: village.to_string(),
+                detail: format!("version={version}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Every kept change of a household or person in scope, oldest first. Audited, since the
+    /// before/after texts hold personal data.
+    pub async fn history(&self, actor: &Actor, record_id: &str) -> Result<Vec<HistoryEntry>> {
+        require(actor, Action::ReadRegister)?;
+        let (low, high) = actor.scope.village_range();
+        let mut tx = self.begin().await?;
+        let entries = with_tx!(&mut tx, c => {
+            let rows = sqlx::query(
+                "SELECT * FROM record_history WHERE record_id = $1 \
+                 AND village_code >= $2 AND village_code < $3 ORDER BY version, at",
+            )
+            .bind(record_id)
+            .bind(low)
+            .bind(high)
+            .fetch_all(&mut **c)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(HistoryEntry {
+                        record_kind: r.text("record_kind")?,
+                        record_id: r.text("record_id")?,
+                        village_code: r.text("village_code")?,
+                        version: r.int("version")?,
+                        change_kind: r.text("change_kind")?,
+                        actor_id: r.text("actor_id")?,
+                        actor_role: r.text("actor_role")?,
+                        at: r.text("at")?,
+                        reason: r.text("reason")?,
+                        before_json: r.opt_text("before_json")?,
+                        after_json: r.opt_text("after_json")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        if let Some(last) = entries.last() {
+            audit::append(
+                &mut tx,
+                actor,
+                AuditEvent {
+                    action: "history.view",
+                    target_kind: &last.record_kind,
+                    target_id: record_id.to_string(),
+                    region_code: last.village_code.clone(),
+                    detail: format!("entries={}", entries.len()),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(entries)
+    }
+
+    /// A page of households inside the scope (and the filter's region), by village and id.
+    /// Audited, since the list names each household's head.
+    pub async fn list_households(
+        &self,
+        actor: &Actor,
+        filter: &HouseholdFilter,
+    ) -> Result<Vec<HouseholdSummary>> {
+        require(actor, Action::ReadRegister)?;
+        let range = match &filter.region {
+            Some(region) if actor.scope.contains(region) => region.village_range(),
+            Some(_) => return Ok(Vec::new()),
+            None => actor.scope.village_range(),
+        };
+        const SQL: &str = "SELECT h.id, h.village_code, h.rt, h.rw, h.street, h.status, \
+             (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS members, \
+             (SELECT p.full_name FROM persons p WHERE p.household_id = h.id \
+                AND p.relation_to_head = 1 ORDER BY p.id LIMIT 1) AS head_name \
+             FROM households h \
+             WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+             ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5";
+        let limit = i64::from(filter.limit.clamp(1, 1000));
+        let mut tx = self.begin().await?;
+        let list = with_tx!(&mut tx, c => {
+            let rows = sqlx::query(SQL)
+                .bind(range.0)
+                .bind(range.1)
+                .bind(filter.status.clone().unwrap_or_default())
+                .bind(limit)
+                .bind(i64::from(filter.offset))
+                .fetch_all(&mut **c)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let corrupt = || StoreError::Corrupt("households".into());
+                    Ok(HouseholdSummary {
+                        id: r.text("id")?.parse().map_err(|_| corrupt())?,
+                        village: RegionCode::parse(&r.text("village_code")?).map_err(|_| corrupt())?,
+                        rt: r.text("rt")?,
+                        rw: r.text("rw")?,
+                        street: r.text("street")?,
+                        status: r.text("status")?,
+                        members: r.int("members")?,
+                        head_name: r.opt_text("head_name")?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "household.list",
+                target_kind: "region",
+                target_id: filter
+                    .region
+                    .as_ref()
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| actor.scope.key()),
+                region_code: filter
+                    .region
+                    .as_ref()
+                    .map(|r| r.to_string())
+                    .unwrap_or_else(|| actor.scope.key()),
+                detail: format!("rows={}", list.len()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(list)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn update_statements_skip_fixed_columns_and_number_in_order() {
+        let sql = update_sql("t", &["id", "a", "created_at", "b"]);
+        assert_eq!(
+            sql,
+            "UPDATE t SET a = $2, b = $3 WHERE id = $1 AND version = $4"
+        );
+        let values = update_values(
+            &["id", "a", "created_at", "b"],
+            vec![
+                Value::Text("x".into()),
+                Value::Int(1),
+                Value::Text("now".into()),
+                Value::Int(2),
+            ],
+            "x".into(),
+            7,
+        );
+        assert_eq!(
+            values,
+            vec![
+                Value::Text("x".into()),
+                Value::Int(1),
+                Value::Int(2),
+                Value::Int(7)
+            ]
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! Migrations (one file per version and engine, applied in order, each in its own transaction)
+//! and the reference data every database holds: the region hierarchy and the system account.
+
+use siks_domain::{Actor, Regions, Role, Scope, UserId};
+use sqlx::Row;
+
+use crate::sql::{Value, bind_values, multi_row_insert, now_text, with_pool, with_tx};
+use crate::{Engine, Result, Store, StoreError};
+
+/// `(version, name, SQLite text, PostgreSQL text)`; a test checks both trees stay in step.
+pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+/// The username of the account the command line acts as.
+pub const SYSTEM_USERNAME: &str = "system";
+
+impl Store {
+    /// The newest schema version this program knows.
+    pub fn schema_version_needed() -> i64 {
+        MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+    }
+
+    /// The schema version of the open database (0 when it has none).
+    pub async fn schema_version(&self) -> Result<i64> {
+        const EXISTS: &str = "CREATE TABLE IF NOT EXISTS schema_migrations \
+             (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+        with_pool!(self, p => {
+            sqlx::query(EXISTS).execute(p).await?;
+            let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+                .fetch_one(p)
+                .await?;
+            Ok(row.try_get::<i64, _>("v")?)
+        })
+    }
+
+    /// Applies every migration the database lacks.
+    pub async fn migrate(&self) -> Result<i64> {
+        let current = self.schema_version().await?;
+        for (version, name, sqlite, postgres) in MIGRATIONS {
+            if *version <= current {
+                continue;
+            }
+            let text = match self.engine() {
+                Engine::Sqlite => *sqlite,
+                Engine::Postgres => *postgres,
+            };
+            let mut tx = self.begin().await?;
+            with_tx!(&mut tx, c => {
+                sqlx::raw_sql(text).execute(&mut **c).await?;
+                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                    .bind(*version)
+                    .bind(*name)
+                    .bind(now_text())
+                    .execute(&mut **c)
+                    .await?;
+            });
+            tx.commit().await?;
+        }
+        Ok(Self::schema_version_needed())
+    }
+
+    /// Refuses to work on a database whose schema is missing or older than this program.
+    pub async fn ensure_current(&self) -> Result<()> {
+        let found = self.schema_version().await?;
+        let needed = Self::schema_version_needed();
+        if found != needed {
+            return Err(StoreError::SchemaOutdated { found, needed });
+        }
+        Ok(())
+    }
+
+    /// Loads the region hierarchy, updating names of codes already present. Idempotent; a code
+    /// never disappears, since households may still point at it.
+    pub async fn load_regions(&self, regions: &Regions) -> Result<u64> {
+        const COLUMNS: &[&str] = &["code", "level", "parent_code", "name"];
+        // Small batches: SQLite binds numbered parameters in time quadratic in their count.
+        const BATCH: usize = 100;
+        let existing = self.region_count().await?;
+        if existing == regions.len() as u64 {
+            return Ok(existing);
+        }
+        let all: Vec<_> = regions.iter().collect();
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            for chunk in all.chunks(BATCH) {
+                let sql = format!(
+                    "{} ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                    multi_row_insert("regions", COLUMNS, chunk.len())
+                );
+                let values = chunk.iter().flat_map(|r| {
+                    [
+                        Value::Text(r.code.to_string()),
+                        Value::Int(r.code.level().number()),
+                        Value::OptText(r.code.parent().map(|p| p.to_string())),
+                        Value::Text(r.name.clone()),
+                    ]
+                });
+                bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
+                    .execute(&mut **c)
+                    .await?;
+            }
+        });
+        tx.commit().await?;
+        self.region_count().await
+    }
+
+    pub async fn region_count(&self) -> Result<u64> {
+        with_pool!(self, p => {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM regions").fetch_one(p).await?;
+            Ok(row.try_get::<i64, _>("n")? as u64)
+        })
+    }
+
+    /// The account the command line acts as (admin of the whole country), created on first use.
+    pub async fn system_actor(&self) -> Result<Actor> {
+        if let Some(actor) = self.actor_for_username(SYSTEM_USERNAME).await? {
+            return Ok(actor);
+        }
+        let id = UserId::new();
+        let result = with_pool!(self, p => {
+            sqlx::query(
+                "INSERT INTO users (id, username, display_name, role, scope, active, password_hash, created_at, created_by, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, NULL, 1)",
+            )
+            .bind(id.to_string())
+            .bind(SYSTEM_USERNAME)
+            .bind("Sistem (baris perintah)")
+            .bind(Role::Admin.key())
+            .bind(Scope::Nation.key())
+            .bind(true)
+            .bind(now_text())
+            .execute(p)
+            .await
+            .map(|_| ())
+        });
+        match result {
+            Ok(_) => {}
+            // Another process created it first.
+            Err(e) if StoreError::is_unique_violation(&e) => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.actor_for_username(SYSTEM_USERNAME)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+}

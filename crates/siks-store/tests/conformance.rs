@@ -1,0 +1,1229 @@
+//! The store's conformance story: every store function, run on SQLite always and on PostgreSQL
+//! whenever `SIKS_TEST_POSTGRES_URL` names a server where this user may create databases.
+//! Under `CI=true` a missing PostgreSQL is a failure, not a skip.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use siks_domain::codes::*;
+use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
+use siks_domain::record::{Address, Assets, Housing};
+use siks_domain::{
+    Actor, Household, HouseholdId, Nik, NoKk, Person, PersonId, Recorded, RegionCode, Regions,
+    RegistryStatus, Role, Scope,
+};
+use siks_store::bench::RawRows;
+use siks_store::import::{ImportError, ImportFile};
+use siks_store::{Engine, HouseholdFilter, NewUser, OpenMode, Store, StoreError};
+
+const VILLAGE_A: &str = "35.23.01.2001";
+const VILLAGE_B: &str = "35.23.01.2002";
+
+// ---------------------------------------------------------------- fixtures (builders)
+
+struct HouseholdBuilder {
+    village: RegionCode,
+    members: usize,
+    first_serial: u32,
+}
+
+fn fake_household(village: &str) -> HouseholdBuilder {
+    HouseholdBuilder {
+        village: RegionCode::parse(village).unwrap(),
+        members: 1,
+        first_serial: 1,
+    }
+}
+
+impl HouseholdBuilder {
+    fn members(mut self, n: usize) -> Self {
+        self.members = n;
+        self
+    }
+
+    /// NIK serials start here, so that tests can make households with distinct NIKs.
+    fn serials_from(mut self, serial: u32) -> Self {
+        self.first_serial = serial;
+        self
+    }
+
+    fn build(self) -> (Household, Vec<Person>) {
+        let household = Household {
+            id: HouseholdId::new(),
+            address: Address {
+                village: self.village,
+                rt: "001".into(),
+                rw: "002".into(),
+                street: "Jl. Pahlawan 3".into(),
+                sls_name: "Dusun Krajan".into(),
+                location: None,
+            },
+            housing: Housing {
+                building_tenure: BuildingTenure::Own,
+                land_tenure: LandTenure::Own,
+                floor_area_m2: 30,
+                floor_material: FloorMaterial::Earth,
+                wall_material: WallMaterial::Bamboo,
+                wall_condition: Condition::Poor,
+                roof_material: RoofMaterial::ClayTile,
+                roof_condition: Condition::Good,
+                rooms: 2,
+                water_source: WaterSource::UnprotectedWell,
+                water_acquisition: WaterAcquisition::Free,
+                lighting: LightingSource::PlnMetered,
+                installed_power: Some(InstalledPower::Va450),
+                cooking_fuel: CookingFuel::Firewood,
+                toilet: ToiletFacility::Shared,
+                sewage: Some(SewageDisposal::Pit),
+            },
+            assets: Assets::default(),
+            evidence: Vec::new(),
+            status: RegistryStatus::Active,
+            welfare_score: None,
+            desil: None,
+            programmes: vec!["PKH".into()],
+            last_verified: NaiveDate::from_ymd_opt(2026, 1, 10),
+        };
+        let persons = (0..self.members)
+            .map(|i| {
+                let serial = self.first_serial + i as u32;
+                let (relation, sex, day) = match i {
+                    0 => (Relation::Head, Sex::Male, 12),
+                    1 => (Relation::Spouse, Sex::Female, 55),
+                    _ => (Relation::Child, Sex::Male, 3),
+                };
+                let year = if i < 2 { 85 } else { 10 };
+                let nik = Nik::parse(&format!("352301{day:02}03{year:02}{serial:04}")).unwrap();
+                Person {
+                    id: PersonId::new(),
+                    household_id: household.id,
+                    nik: Recorded::Valid(nik),
+                    no_kk: Recorded::Valid(NoKk::parse("3523011203150004").unwrap()),
+                    family_no: 1,
+                    full_name: format!("Anggota {i}"),
+                    sex,
+                    birth_place: "Tuban".into(),
+                    birth_date: NaiveDate::from_ymd_opt(
+                        if i < 2 { 1985 } else { 2010 },
+                        3,
+                        if day > 40 { day - 40 } else { day },
+                    )
+                    .unwrap(),
+                    relation_to_head: relation,
+                    relation_to_family_head: relation,
+                    marital_status: if i < 2 {
+                        MaritalStatus::Married
+                    } else {
+                        MaritalStatus::Single
+                    },
+                    mother_name: "Sumiati".into(),
+                    pregnant: false,
+                    disability: None,
+                    disability_severity: None,
+                    chronic_illness: None,
+                    school_participation: SchoolParticipation::Left,
+                    education: Some(Education::Primary),
+                    work_status: Some(WorkStatus::Working),
+                    occupation_sector: Some(OccupationSector::FoodCrops),
+                    presence: Presence::LivesHere,
+                    dukcapil: DukcapilStatus::Unchecked,
+                    pmks: None,
+                    status: RegistryStatus::Active,
+                }
+            })
+            .collect();
+        (household, persons)
+    }
+}
+
+// ---------------------------------------------------------------- engines
+
+struct TestDb {
+    store: Store,
+    url: String,
+    cleanup: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    async fn drop_database(self) {
+        self.store.close().await;
+        if let Some((admin_url, name)) = self.cleanup {
+            let admin = Store::open(&admin_url, OpenMode::MustExist).await.unwrap();
+            admin_exec(
+                &admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            )
+            .await;
+            admin.close().await;
+        }
+    }
+}
+
+async fn admin_exec(store: &Store, sql: &str) {
+    let pool = raw_pg(store).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
+
+async fn raw_pg(_store: &Store) -> sqlx::PgPool {
+    sqlx::PgPool::connect(&postgres_admin_url().unwrap())
+        .await
+        .unwrap()
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("SIKS_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Replaces the database name at the end of a URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let cut = base.rfind('/').unwrap();
+    format!("{}/{name}{query}", &base[..cut])
+}
+
+async fn prepared(url: &str) -> Store {
+    let store = Store::open(url, OpenMode::CreateIfMissing).await.unwrap();
+    store.migrate().await.unwrap();
+    store.load_regions(Regions::embedded()).await.unwrap();
+    store
+}
+
+async fn sqlite_db() -> TestDb {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    TestDb {
+        store: prepared(&url).await,
+        url,
+        cleanup: None,
+        _dir: Some(dir),
+    }
+}
+
+async fn postgres_db() -> Option<TestDb> {
+    let Some(admin_url) = postgres_admin_url() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "SIKS_TEST_POSTGRES_URL is not set under CI=true: the PostgreSQL conformance run may not be skipped"
+            );
+        }
+        eprintln!(
+            "\n*** SKIPPED: PostgreSQL conformance (set SIKS_TEST_POSTGRES_URL to run it) ***\n"
+        );
+        return None;
+    };
+    let name = format!("siks_test_{}", uuid::Uuid::now_v7().simple());
+    let admin = Store::open(&admin_url, OpenMode::MustExist).await.unwrap();
+    admin_exec(&admin, &format!("CREATE DATABASE {name}")).await;
+    admin.close().await;
+    let url = with_database(&admin_url, &name);
+    Some(TestDb {
+        store: prepared(&url).await,
+        url,
+        cleanup: Some((admin_url, name)),
+        _dir: None,
+    })
+}
+
+/// Runs a story on SQLite, then on PostgreSQL when available.
+macro_rules! on_both_engines {
+    ($story:ident) => {{
+        let db = sqlite_db().await;
+        assert_eq!(db.store.engine(), Engine::Sqlite);
+        $story(&db).await;
+        db.drop_database().await;
+        if let Some(db) = postgres_db().await {
+            assert_eq!(db.store.engine(), Engine::Postgres);
+            $story(&db).await;
+            db.drop_database().await;
+        }
+    }};
+}
+
+// ---------------------------------------------------------------- actors
+
+struct Cast {
+    admin: Actor,
+    village_a: Actor,
+    village_b: Actor,
+    regency: Actor,
+    auditor: Actor,
+}
+
+async fn cast(store: &Store) -> Cast {
+    let admin = store.system_actor().await.unwrap();
+    let make = async |username: &str, role: Role, scope: &str| {
+        store
+            .create_user(
+                &admin,
+                NewUser {
+                    username: username.into(),
+                    display_name: username.into(),
+                    role,
+                    scope: Scope::parse(scope).unwrap(),
+                    password_hash: None,
+                },
+            )
+            .await
+            .unwrap()
+            .actor()
+    };
+    Cast {
+        village_a: make("op.a", Role::VillageOperator, VILLAGE_A).await,
+        village_b: make("op.b", Role::VillageOperator, VILLAGE_B).await,
+        regency: make("dinsos.tuban", Role::RegencyOperator, "35.23").await,
+        auditor: make("auditor", Role::Auditor, "*").await,
+        admin,
+    }
+}
+
+// ---------------------------------------------------------------- stories
+
+async fn schema_and_reference_data(db: &TestDb) {
+    let store = &db.store;
+    assert_eq!(
+        store.migrate().await.unwrap(),
+        Store::schema_version_needed()
+    );
+    assert_eq!(
+        store.schema_version().await.unwrap(),
+        Store::schema_version_needed()
+    );
+    store.ensure_current().await.unwrap();
+    assert_eq!(store.region_count().await.unwrap(), 91_599);
+    assert_eq!(
+        store.load_regions(Regions::embedded()).await.unwrap(),
+        91_599
+    );
+    let a = store.system_actor().await.unwrap();
+    let b = store.system_actor().await.unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.scope, Scope::Nation);
+    // Reopening an existing database works without creation.
+    let again = Store::open(&db.url, OpenMode::MustExist).await.unwrap();
+    again.ensure_current().await.unwrap();
+    again.close().await;
+}
+
+async fn users_and_scopes(db: &TestDb) {
+    let store = &db.store;
+    let c = cast(store).await;
+    let new = |username: &str, role, scope: &str| NewUser {
+        username: username.into(),
+        display_name: "X".into(),
+        role,
+        scope: Scope::parse(scope).unwrap(),
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+    };
+    let dup = store
+        .create_user(&c.admin, new("op.a", Role::VillageOperator, VILLAGE_A))
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+    let bad = store
+        .create_user(&c.admin, new("Op A!", Role::VillageOperator, VILLAGE_A))
+        .await;
+    assert!(matches!(bad, Err(StoreError::Invalid { .. })));
+    let misfit = store
+        .create_user(&c.admin, new("op.c", Role::VillageOperator, "35.23"))
+        .await;
+    assert!(matches!(misfit, Err(StoreError::Invalid { .. })));
+    let forbidden = store
+        .create_user(&c.regency, new("op.d", Role::VillageOperator, VILLAGE_A))
+        .await;
+    assert!(matches!(forbidden, Err(StoreError::Forbidden(_))));
+
+    // A regency admin manages accounts inside its regency only.
+    let tuban_admin = store
+        .create_user(&c.admin, new("admin.tuban", Role::Admin, "35.23"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tuban_admin
+            .password_hash
+            .as_deref()
+            .map(|h| h.starts_with("$argon2id$")),
+        Some(true)
+    );
+    let tuban_admin = tuban_admin.actor();
+    let outside = store
+        .create_user(
+            &tuban_admin,
+            new("op.e", Role::VillageOperator, "35.24.01.2001"),
+        )
+        .await;
+    assert!(matches!(outside, Err(StoreError::Invalid { .. })));
+    let listed: Vec<String> = store
+        .list_users(&tuban_admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert!(listed.contains(&"op.a".to_string()) && listed.contains(&"dinsos.tuban".to_string()));
+    assert!(!listed.contains(&"auditor".to_string()) && !listed.contains(&"system".to_string()));
+    assert!(store.list_users(&c.village_a).await.is_err());
+    assert_eq!(
+        store
+            .user_by_id(&tuban_admin, c.auditor.user_id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .user_by_id(&tuban_admin, c.village_a.user_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Hand-over: deactivate, the account can no longer act; nothing else is lost.
+    store
+        .set_user_active(&tuban_admin, c.village_b.user_id, false)
+        .await
+        .unwrap();
+    assert_eq!(store.actor_for_username("op.b").await.unwrap(), None);
+    assert!(
+        !store
+            .user_by_username("op.b")
+            .await
+            .unwrap()
+            .unwrap()
+            .active
+    );
+    store
+        .set_user_active(&tuban_admin, c.village_b.user_id, true)
+        .await
+        .unwrap();
+    assert!(store.actor_for_username("op.b").await.unwrap().is_some());
+    assert!(matches!(
+        store
+            .set_user_active(&tuban_admin, c.auditor.user_id, false)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .set_user_active(&tuban_admin, tuban_admin.user_id, false)
+            .await
+            .is_err()
+    );
+}
+
+async fn households_persons_history(db: &TestDb) {
+    let store = &db.store;
+    let c = cast(store).await;
+    let (household, members) = fake_household(VILLAGE_A).members(3).build();
+    assert!(matches!(
+        store
+            .create_household(&c.village_a, &household, &members, " ")
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .create_household(&c.village_b, &household, &members, "pendataan baru")
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .create_household(&c.auditor, &household, &members, "pendataan baru")
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store
+            .create_household(&c.village_a, &household, &[], "pendataan baru")
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert_eq!(
+        store
+            .create_household(&c.village_a, &household, &members, "pendataan baru")
+            .await
+            .unwrap(),
+        1
+    );
+
+    // The same NIK cannot be registered again while active.
+    let (other, mut other_members) = fake_household(VILLAGE_B)
+        .members(1)
+        .serials_from(500)
+        .build();
+    other_members[0].nik = members[0].nik.clone();
+    let conflict = store
+        .create_household(&c.village_b, &other, &other_members, "baru")
+        .await;
+    match conflict {
+        Err(StoreError::Conflict { indonesian, .. }) => {
+            assert!(
+                indonesian.contains("di luar wilayah kerja Anda"),
+                "{indonesian}"
+            );
+            assert!(
+                !indonesian.contains(&members[0].nik.raw()),
+                "full NIK leaked: {indonesian}"
+            );
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+
+    // Views inside the scope; outside it looks exactly like a missing id.
+    let view = store
+        .household(&c.village_a, household.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.household.record, household);
+    assert_eq!(view.household.version, 1);
+    assert_eq!(view.members.len(), 3);
+    assert_eq!(view.members[0].record, members[0]);
+    assert_eq!(
+        store.household(&c.village_b, household.id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .household(&c.village_a, HouseholdId::new())
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .household(&c.regency, household.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let person = store
+        .person(&c.village_a, members[1].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(person.record, members[1]);
+    assert_eq!(
+        store.person(&c.village_b, members[1].id).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.person(&c.village_a, PersonId::new()).await.unwrap(),
+        None
+    );
+
+    // Edits: versioned, stale refused, out of scope not found.
+    let mut changed = household.clone();
+    changed.housing.floor_material = FloorMaterial::Cement;
+    changed.assets.phone = true;
+    assert_eq!(
+        store
+            .update_household(&c.village_a, &changed, 1, "lantai sudah disemen")
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(matches!(
+        store
+            .update_household(&c.village_a, &changed, 1, "lagi")
+            .await,
+        Err(StoreError::Stale {
+            expected: 1,
+            current: 2
+        })
+    ));
+    assert!(matches!(
+        store
+            .update_household(&c.village_b, &changed, 2, "lagi")
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let mut moved = changed.clone();
+    moved.address.village = RegionCode::parse(VILLAGE_B).unwrap();
+    assert!(matches!(
+        store
+            .update_household(&c.village_a, &moved, 2, "pindah")
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    // The regency may move it between its villages; members follow.
+    assert_eq!(
+        store
+            .update_household(&c.regency, &moved, 2, "salah desa")
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store.person(&c.village_a, members[0].id).await.unwrap(),
+        None
+    );
+    assert!(
+        store
+            .person(&c.village_b, members[0].id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    let mut person = members[2].clone();
+    person.full_name = "Anggota Dua".into();
+    assert_eq!(
+        store
+            .update_person(&c.village_b, &person, 1, "salah ketik nama")
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(matches!(
+        store.update_person(&c.village_b, &person, 1, "lagi").await,
+        Err(StoreError::Stale { .. })
+    ));
+    assert!(matches!(
+        store.update_person(&c.village_a, &person, 2, "lagi").await,
+        Err(StoreError::NotFound)
+    ));
+    let mut elsewhere = person.clone();
+    elsewhere.household_id = HouseholdId::new();
+    assert!(matches!(
+        store
+            .update_person(&c.village_b, &elsewhere, 2, "pindah")
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+
+    let (_, newborn) = fake_household(VILLAGE_B)
+        .members(3)
+        .serials_from(900)
+        .build();
+    let mut newborn = newborn[2].clone();
+    newborn.household_id = household.id;
+    assert_eq!(
+        store
+            .add_person(&c.village_b, &newborn, "kelahiran")
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(matches!(
+        store.add_person(&c.village_b, &newborn, "kelahiran").await,
+        Err(StoreError::Conflict { .. }) | Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store.add_person(&c.village_a, &newborn, "kelahiran").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .household(&c.village_b, household.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .members
+            .len(),
+        4
+    );
+
+    // History keeps every change with before and after.
+    let history = store
+        .history(&c.regency, &household.id.to_string())
+        .await
+        .unwrap();
+    let kinds: Vec<(i64, &str)> = history
+        .iter()
+        .map(|h| (h.version, h.change_kind.as_str()))
+        .collect();
+    assert_eq!(kinds, vec![(1, "created"), (2, "updated"), (3, "updated")]);
+    assert!(
+        history[1]
+            .before_json
+            .as_deref()
+            .unwrap()
+            .contains("\"floor_material\":9")
+    );
+    assert!(
+        history[1]
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("\"floor_material\":6")
+    );
+    assert_eq!(history[1].reason, "lantai sudah disemen");
+    assert_eq!(history[2].actor_role, "operator_kabupaten");
+    let person_history = store
+        .history(&c.village_b, &person.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(person_history.len(), 1);
+    assert!(
+        person_history[0]
+            .before_json
+            .as_deref()
+            .unwrap()
+            .contains("Anggota 2")
+    );
+    assert!(
+        store
+            .history(&c.village_a, &person.id.to_string())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Lists.
+    let all = store
+        .list_households(
+            &c.regency,
+            &HouseholdFilter {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].members, 4);
+    assert_eq!(all[0].head_name.as_deref(), Some("Anggota 0"));
+    assert!(
+        store
+            .list_households(
+                &c.village_a,
+                &HouseholdFilter {
+                    limit: 50,
+                    ..Default::default()
+                }
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let none = HouseholdFilter {
+        status: Some("proposed".into()),
+        limit: 50,
+        ..Default::default()
+    };
+    assert!(
+        store
+            .list_households(&c.regency, &none)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let foreign = HouseholdFilter {
+        region: Some(RegionCode::parse("35.24").unwrap()),
+        limit: 50,
+        ..Default::default()
+    };
+    assert!(
+        store
+            .list_households(&c.regency, &foreign)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Stats inside the scope only.
+    let stats = store.stats(&c.regency, None).await.unwrap();
+    assert_eq!(stats.total.households.active, 1);
+    assert_eq!(stats.total.persons.total(), 4);
+    assert_eq!(stats.children.len(), 1);
+    assert_eq!(
+        stats.children[0].code.as_ref().map(|c| c.as_str()),
+        Some("35.23.01")
+    );
+    assert!(matches!(
+        store
+            .stats(&c.village_a, Some(&RegionCode::parse("35.23").unwrap()))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .stats(&c.village_a, None)
+            .await
+            .unwrap()
+            .total
+            .households
+            .total(),
+        0
+    );
+    let nation = store.stats(&c.admin, None).await.unwrap();
+    assert_eq!(nation.total.name, "Indonesia");
+    assert_eq!(
+        nation.children[0].code.as_ref().map(|c| c.as_str()),
+        Some("35")
+    );
+}
+
+fn generated(region: &str, households: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let config = siks_synth::Config::new(RegionCode::parse(region).unwrap(), households, 11);
+    siks_synth::generate(&config, dir.path(), &|_| {}).unwrap();
+    dir
+}
+
+async fn import_dir(
+    store: &Store,
+    actor: &Actor,
+    dir: &std::path::Path,
+) -> Result<siks_store::import::ImportReport, ImportError> {
+    let open = |name: &str| ImportFile {
+        name: name.to_string(),
+        reader: std::io::BufReader::new(std::fs::File::open(dir.join(name)).unwrap()),
+    };
+    store
+        .import(
+            actor,
+            open(HOUSEHOLDS_FILE),
+            open(PERSONS_FILE),
+            Arc::new(|_| {}),
+        )
+        .await
+}
+
+fn rejected(
+    result: Result<siks_store::import::ImportReport, ImportError>,
+) -> Vec<siks_store::import::RowProblem> {
+    match result {
+        Err(ImportError::Rejected(problems)) => problems,
+        other => panic!("expected a rejected import, got {other:?}"),
+    }
+}
+
+/// Rewrites one cell of a CSV file (line is 1-based and counts the header).
+fn edit_cell(path: &std::path::Path, line: usize, column: &str, value: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let index = header.iter().position(|h| h == column).unwrap();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&header).unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let mut cells: Vec<String> = record.unwrap().iter().map(str::to_string).collect();
+        if i + 2 == line {
+            cells[index] = value.to_string();
+        }
+        writer.write_record(&cells).unwrap();
+    }
+    std::fs::write(path, writer.into_inner().unwrap()).unwrap();
+}
+
+async fn bulk_import(db: &TestDb) {
+    let store = &db.store;
+    let c = cast(store).await;
+    let data = generated("35.23.01", 120);
+    let report = import_dir(store, &c.regency, data.path()).await.unwrap();
+    assert_eq!(report.households, 120);
+    assert!(report.persons > 300);
+    assert!(
+        report.invalid_niks >= 1,
+        "the generator injects invalid NIKs"
+    );
+    let stats = store.stats(&c.regency, None).await.unwrap();
+    assert_eq!(stats.total.households.total(), 120);
+    assert_eq!(stats.total.persons.total(), report.persons);
+    let before = (stats.total.households.total(), stats.total.persons.total());
+    let counts = || async {
+        let s = store.stats(&c.regency, None).await.unwrap();
+        (s.total.households.total(), s.total.persons.total())
+    };
+
+    // Every imported household has its creation in the history.
+    let any = store
+        .list_households(
+            &c.regency,
+            &HouseholdFilter {
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let history = store
+        .history(&c.regency, &any[0].id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(history[0].change_kind, "imported");
+
+    // The same files again: every id is already there; nothing changes.
+    let problems = rejected(import_dir(store, &c.regency, data.path()).await);
+    assert!(
+        problems.iter().all(|p| p.reason.contains("sudah ada")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.file == HOUSEHOLDS_FILE && p.line >= 2)
+    );
+    assert_eq!(counts().await, before);
+
+    // A village operator may not import another village's households.
+    let fresh = generated("35.23.01", 30);
+    let problems = rejected(import_dir(store, &c.village_a, fresh.path()).await);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.column == "village_code" && p.reason.contains("di luar wilayah kerja"))
+    );
+    assert_eq!(counts().await, before);
+
+    // Each kind of bad input names file, line and column, and writes nothing.
+    let cases: Vec<(&str, usize, &str, &str, &str)> = vec![
+        (PERSONS_FILE, 5, "nik", "3.52301E+15", "sebagai teks"),
+        (
+            HOUSEHOLDS_FILE,
+            3,
+            "village_code",
+            "35.99.01.2001",
+            "tidak dikenal",
+        ),
+        (PERSONS_FILE, 4, "birth_date", "31/02/1990", "TTTT-BB-HH"),
+        (PERSONS_FILE, 6, "sex", "3", "jenis kelamin"),
+    ];
+    for (file, line, column, value, expect) in cases {
+        let bad = generated("35.23.01", 30);
+        edit_cell(&bad.path().join(file), line, column, value);
+        let problems = rejected(import_dir(store, &c.regency, bad.path()).await);
+        let p = &problems[0];
+        assert_eq!(
+            (p.file.as_str(), p.line, p.column.as_str()),
+            (file, line as u64, column),
+            "{p}"
+        );
+        assert!(p.reason.contains(expect), "{p}");
+        assert_eq!(counts().await, before);
+    }
+
+    // Duplicated id within a file.
+    let bad = generated("35.23.01", 30);
+    let path = bad.path().join(HOUSEHOLDS_FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let second = text.lines().nth(1).unwrap().to_string();
+    std::fs::write(&path, format!("{text}{second}\n")).unwrap();
+    let problems = rejected(import_dir(store, &c.regency, bad.path()).await);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.column == "id" && p.reason.contains("baris 2")),
+        "{problems:?}"
+    );
+
+    // Wrong column count, malformed header, non-UTF-8 bytes.
+    let bad = generated("35.23.01", 30);
+    let path = bad.path().join(PERSONS_FILE);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("a,b,c\n");
+    std::fs::write(&path, &text).unwrap();
+    let problems = rejected(import_dir(store, &c.regency, bad.path()).await);
+    assert!(
+        problems.iter().any(|p| p.reason.contains("3 kolom")),
+        "{problems:?}"
+    );
+
+    let bad = generated("35.23.01", 30);
+    let path = bad.path().join(HOUSEHOLDS_FILE);
+    let text =
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replacen("village_code,rt", "rt,village_code", 1);
+    std::fs::write(&path, text).unwrap();
+    let problems = rejected(import_dir(store, &c.regency, bad.path()).await);
+    assert_eq!(problems[0].line, 1);
+    assert!(problems[0].reason.contains("baris judul"));
+
+    let bad = generated("35.23.01", 30);
+    let path = bad.path().join(PERSONS_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(2)
+        .unwrap()
+        .0
+        + 40;
+    bytes[at] = 0xFF;
+    std::fs::write(&path, bytes).unwrap();
+    let problems = rejected(import_dir(store, &c.regency, bad.path()).await);
+    assert!(
+        problems[0].reason.contains("UTF-8") && problems[0].line == 4,
+        "{problems:?}"
+    );
+    assert_eq!(counts().await, before);
+
+    // Roles that may not write cannot import.
+    assert!(matches!(
+        import_dir(store, &c.auditor, data.path()).await,
+        Err(ImportError::Store(StoreError::Forbidden(_)))
+    ));
+}
+
+async fn audit_log(db: &TestDb) {
+    let store = &db.store;
+    let c = cast(store).await;
+    let (household, members) = fake_household(VILLAGE_A).members(2).build();
+    store
+        .create_household(&c.village_a, &household, &members, "baru")
+        .await
+        .unwrap();
+    store.household(&c.village_a, household.id).await.unwrap();
+    store.person(&c.village_a, members[0].id).await.unwrap();
+    assert!(matches!(
+        store.audit_entries(&c.village_a, None, 10).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let entries = store.audit_entries(&c.auditor, None, 100).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    for expected in [
+        "person.view",
+        "household.view",
+        "household.create",
+        "user.create",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    let nik = members[0].nik.raw();
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.detail.contains(&nik) && !e.detail.contains("Anggota"))
+    );
+    let about = store
+        .audit_entries(&c.auditor, Some(&members[0].id.to_string()), 10)
+        .await
+        .unwrap();
+    assert_eq!(about.len(), 1);
+    assert_eq!(about[0].actor_username, "op.a");
+    // A regency auditor sees its own region's entries only.
+    let regional = store
+        .create_user(
+            &c.admin,
+            NewUser {
+                username: "auditor.lain".into(),
+                display_name: "A".into(),
+                role: Role::Auditor,
+                scope: Scope::parse("35.24").unwrap(),
+                password_hash: None,
+            },
+        )
+        .await
+        .unwrap()
+        .actor();
+    let seen = store.audit_entries(&regional, None, 100).await.unwrap();
+    assert!(!seen.is_empty(), "its own creation is in its region");
+    assert!(
+        seen.iter().all(|e| e.region_code.starts_with("35.24")),
+        "{seen:?}"
+    );
+
+    let verified = store.verify_audit_chain(&c.auditor).await.unwrap();
+    assert_eq!(verified.broken_at, None);
+    assert!(verified.entries as usize >= entries.len());
+    assert!(store.verify_audit_chain(&c.regency).await.is_err());
+
+    // The log refuses edits; with the guard removed, an edit is caught by the chain.
+    let seq = about[0].seq;
+    let tamper = format!("UPDATE audit_log SET detail = 'x' WHERE seq = {seq}");
+    match store.engine() {
+        Engine::Sqlite => {
+            let path = db.url.trim_start_matches("sqlite://");
+            let raw = sqlx::SqlitePool::connect(&format!("sqlite://{path}"))
+                .await
+                .unwrap();
+            assert!(
+                sqlx::raw_sql(sqlx::AssertSqlSafe(tamper.clone()))
+                    .execute(&raw)
+                    .await
+                    .is_err()
+            );
+            sqlx::raw_sql("DROP TRIGGER audit_log_no_update")
+                .execute(&raw)
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(tamper))
+                .execute(&raw)
+                .await
+                .unwrap();
+            raw.close().await;
+        }
+        Engine::Postgres => {
+            let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
+            assert!(
+                sqlx::raw_sql(sqlx::AssertSqlSafe(tamper.clone()))
+                    .execute(&raw)
+                    .await
+                    .is_err()
+            );
+            sqlx::raw_sql("DROP TRIGGER audit_log_no_update ON audit_log")
+                .execute(&raw)
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(tamper))
+                .execute(&raw)
+                .await
+                .unwrap();
+            raw.close().await;
+        }
+    }
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        Some(seq)
+    );
+}
+
+async fn benchmark_baselines(db: &TestDb) {
+    let store = &db.store;
+    let data = generated("35.23.01", 20);
+    let rows = RawRows::from_files(
+        std::fs::File::open(data.path().join(HOUSEHOLDS_FILE)).unwrap(),
+        std::fs::File::open(data.path().join(PERSONS_FILE)).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(rows.households.len(), 20);
+    assert_eq!(
+        store.baseline_insert(&rows).await.unwrap(),
+        rows.len() as u64
+    );
+    assert_eq!(store.baseline_count(false).await.unwrap(), 20);
+    assert_eq!(
+        store.baseline_count(true).await.unwrap(),
+        rows.persons.len() as u64
+    );
+    match store.engine() {
+        Engine::Sqlite => assert!(store.wipe_postgres_scratch().await.is_err()),
+        Engine::Postgres => {
+            store.wipe_postgres_scratch().await.unwrap();
+            assert_eq!(store.schema_version().await.unwrap(), 0);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- tests
+
+#[tokio::test]
+async fn schema_and_reference_data_on_both_engines() {
+    on_both_engines!(schema_and_reference_data);
+}
+
+#[tokio::test]
+async fn users_and_scopes_on_both_engines() {
+    on_both_engines!(users_and_scopes);
+}
+
+#[tokio::test]
+async fn households_persons_history_on_both_engines() {
+    on_both_engines!(households_persons_history);
+}
+
+#[tokio::test]
+async fn bulk_import_on_both_engines() {
+    on_both_engines!(bulk_import);
+}
+
+#[tokio::test]
+async fn audit_log_on_both_engines() {
+    on_both_engines!(audit_log);
+}
+
+#[tokio::test]
+async fn benchmark_baselines_on_both_engines() {
+    on_both_engines!(benchmark_baselines);
+}
+
+#[tokio::test]
+async fn opening_refuses_what_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = format!("sqlite://{}", dir.path().join("typo.db").display());
+    assert!(matches!(
+        Store::open(&missing, OpenMode::MustExist).await,
+        Err(StoreError::DatabaseMissing(_))
+    ));
+    assert!(
+        !dir.path().join("typo.db").exists(),
+        "a typo must not create a database"
+    );
+    assert!(matches!(
+        Store::open("mysql://x", OpenMode::MustExist).await,
+        Err(StoreError::BadUrl(_))
+    ));
+    assert!(matches!(
+        Store::open("sqlite://", OpenMode::MustExist).await,
+        Err(StoreError::BadUrl(_))
+    ));
+    // A new file has no schema until it is migrated.
+    let fresh = format!("sqlite://{}", dir.path().join("new.db").display());
+    let store = Store::open(&fresh, OpenMode::CreateIfMissing)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.ensure_current().await,
+        Err(StoreError::SchemaOutdated { found: 0, .. })
+    ));
+    if let Some(admin) = postgres_admin_url() {
+        let url = with_database(&admin, "siks_no_such_database");
+        assert!(matches!(
+            Store::open(&url, OpenMode::MustExist).await,
+            Err(StoreError::DatabaseMissing(_))
+        ));
+    }
+}
+
+#[test]
+fn migrations_of_both_engines_stay_in_step() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let list = |engine: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(root.join(engine))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let sqlite = list("sqlite");
+    assert_eq!(
+        sqlite,
+        list("postgres"),
+        "migration files differ between engines"
+    );
+    // Same tables with the same columns in the same order.
+    let columns = |engine: &str, file: &str| {
+        let text = std::fs::read_to_string(root.join(engine).join(file)).unwrap();
+        let mut out = Vec::new();
+        let mut table = String::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+                table = rest.split_whitespace().next().unwrap().to_string();
+            } else if line.starts_with("    ") && !table.is_empty() {
+                let word = line.split_whitespace().next().unwrap();
+                if word != "--" {
+                    out.push(format!("{table}.{word}"));
+                }
+            } else if line.starts_with(");") {
+                table.clear();
+            }
+        }
+        out
+    };
+    for file in &sqlite {
+        let s = columns("sqlite", file);
+        assert!(!s.is_empty());
+        assert_eq!(s, columns("postgres", file), "{file}: columns differ");
+    }
+}

@@ -1,0 +1,157 @@
+//! `siks bench …`: the performance goals of the foundation, each measured on this machine and
+//! printed next to its raw-database baseline from the same run. Build with `--release`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Result, anyhow};
+use clap::Subcommand;
+use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
+use siks_domain::{RegionCode, Regions};
+use siks_store::bench::RawRows;
+use siks_store::{OpenMode, Store};
+
+#[derive(Subcommand)]
+pub enum Which {
+    /// Import with full validation vs plain prepared inserts (SQLite) and COPY (PostgreSQL).
+    Import {
+        /// About 3.7 persons per household: 270,000 households are about 1,000,000 persons.
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+        /// A scratch PostgreSQL database to measure too. EVERYTHING IN IT IS DROPPED.
+        #[arg(long, env = "SIKS_BENCH_POSTGRES_URL")]
+        postgres_scratch: Option<String>,
+    },
+    /// `siks generate` of about 1,000,000 persons (goal: under 30 s).
+    Generate {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+    },
+    /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
+    Stats {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+    },
+}
+
+fn err(e: siks_store::StoreError) -> anyhow::Error {
+    anyhow!("{e}: {}", siks_domain::Bilingual::english(&e))
+}
+
+fn population(households: usize, dir: &Path) -> Result<siks_synth::Summary> {
+    let region = RegionCode::parse("35").map_err(|e| anyhow!("{e}"))?;
+    let config = siks_synth::Config::new(region, households, 7);
+    siks_synth::generate(&config, dir, &|_| {}).map_err(|e| anyhow!("{e}"))
+}
+
+async fn fresh(url: &str, postgres: bool) -> Result<Store> {
+    let store = Store::open(url, OpenMode::CreateIfMissing)
+        .await
+        .map_err(err)?;
+    if postgres {
+        store.wipe_postgres_scratch().await.map_err(err)?;
+    }
+    store.migrate().await.map_err(err)?;
+    store.load_regions(Regions::embedded()).await.map_err(err)?;
+    Ok(store)
+}
+
+pub async fn run(which: Which) -> Result<()> {
+    match which {
+        Which::Generate { households } => {
+            let dir = tempfile::tempdir()?;
+            let started = Instant::now();
+            let summary = population(households, dir.path())?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "bench generate: {} households, {} persons in {secs:.2} s = {:.0} persons/s (goal: 1,000,000 persons under 30 s; this rate gives {:.1} s)",
+                summary.households,
+                summary.persons,
+                summary.persons as f64 / secs,
+                1_000_000.0 / (summary.persons as f64 / secs)
+            );
+            Ok(())
+        }
+        Which::Stats { households } => {
+            let dir = tempfile::tempdir()?;
+            let summary = population(households, &dir.path().join("data"))?;
+            let url = format!("sqlite://{}", dir.path().join("stats.db").display());
+            let store = fresh(&url, false).await?;
+            crate::import(&store, &dir.path().join("data")).await?;
+            let province = RegionCode::parse("35").map_err(|e| anyhow!("{e}"))?;
+            let regency = RegionCode::parse("35.23").map_err(|e| anyhow!("{e}"))?;
+            // Warm the cache once, as a running server would be.
+            crate::stats(&store, Some(&province)).await?;
+            let started = Instant::now();
+            let stats = crate::stats(&store, Some(&province)).await?;
+            let province_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let started = Instant::now();
+            crate::stats(&store, Some(&regency)).await?;
+            let regency_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let started = Instant::now();
+            let raw = store.baseline_count(true).await.map_err(err)?
+                + store.baseline_count(false).await.map_err(err)?;
+            let raw_ms = started.elapsed().as_secs_f64() * 1000.0;
+            println!(
+                "bench stats (SQLite, {} persons, {} households): province {province_ms:.0} ms, regency {regency_ms:.0} ms; raw COUNT(*) of both tables {raw_ms:.0} ms ({raw} rows); ratio province/raw {:.2} (goal: under 1000 ms)",
+                stats.total.persons.total(),
+                summary.households,
+                province_ms / raw_ms.max(0.001)
+            );
+            Ok(())
+        }
+        Which::Import {
+            households,
+            postgres_scratch,
+        } => {
+            let dir = tempfile::tempdir()?;
+            let data = dir.path().join("data");
+            let summary = population(households, &data)?;
+            let rows = summary.households + summary.persons;
+            println!(
+                "bench import: {} households + {} persons = {rows} rows",
+                summary.households, summary.persons
+            );
+            let raw = RawRows::from_files(
+                std::io::BufReader::new(std::fs::File::open(data.join(HOUSEHOLDS_FILE))?),
+                std::io::BufReader::new(std::fs::File::open(data.join(PERSONS_FILE))?),
+            )
+            .map_err(err)?;
+            let mut engines = vec![("SQLite", None)];
+            if let Some(url) = postgres_scratch {
+                engines.push(("PostgreSQL", Some(url)));
+            }
+            for (engine, pg) in engines {
+                let url_a = pg.clone().unwrap_or_else(|| {
+                    format!("sqlite://{}", dir.path().join("import.db").display())
+                });
+                let store = fresh(&url_a, pg.is_some()).await?;
+                let started = Instant::now();
+                crate::import(&store, &data).await?;
+                let import_secs = started.elapsed().as_secs_f64();
+                store.close().await;
+
+                let url_b = pg.clone().unwrap_or_else(|| {
+                    format!("sqlite://{}", dir.path().join("baseline.db").display())
+                });
+                let store = fresh(&url_b, pg.is_some()).await?;
+                let started = Instant::now();
+                store.baseline_insert(&raw).await.map_err(err)?;
+                let base_secs = started.elapsed().as_secs_f64();
+                store.close().await;
+                let baseline_kind = if pg.is_some() {
+                    "COPY"
+                } else {
+                    "plain prepared inserts, one transaction"
+                };
+                let import_rate = rows as f64 / import_secs;
+                let base_rate = rows as f64 / base_secs;
+                println!(
+                    "  {engine}: import with full validation {import_rate:.0} rows/s ({import_secs:.1} s); baseline ({baseline_kind}) {base_rate:.0} rows/s ({base_secs:.1} s); ratio {:.0} % (goal: at least 50 %)",
+                    100.0 * import_rate / base_rate
+                );
+            }
+            Ok(())
+        }
+    }
+}

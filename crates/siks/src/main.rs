@@ -1,0 +1,311 @@
+//! The `siks` command: each subcommand is a thin wrapper over the library crates.
+#![forbid(unsafe_code)]
+
+mod bench;
+mod progress;
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
+use siks_domain::{Bilingual, RegionCode, Regions};
+use siks_store::import::{ImportError, ImportFile};
+use siks_store::{OpenMode, Stats, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "siks",
+    version,
+    about = "siks: registri kesejahteraan sosial (DTKS) / social-welfare registry"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One command from a fresh clone: generate a demo regency, create a database, import, show counts.
+    Demo {
+        /// Folder for the generated files and the database.
+        #[arg(long, default_value = "demo")]
+        dir: PathBuf,
+        #[arg(long, default_value = "35.23")]
+        region: String,
+        #[arg(long, default_value_t = 20_000)]
+        households: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
+    /// Write a deterministic synthetic population with injected defects and external lists.
+    Generate {
+        /// Region code (province, regency, district or village), e.g. 35.23.
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        households: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Share of households given each kind of defect.
+        #[arg(long, default_value_t = 0.01)]
+        defect_rate: f64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create the database (if missing), its schema, and load all regions.
+    Init {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+    },
+    /// Import households.csv and persons.csv from a folder, all or nothing.
+    Import {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        dir: PathBuf,
+    },
+    /// Households and persons per region level.
+    Stats {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        /// A region code; default the whole country.
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Benchmarks that print what they measured next to their baseline.
+    Bench {
+        #[command(subcommand)]
+        which: bench::Which,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("galat: tidak dapat memulai runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("galat: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Demo {
+            dir,
+            region,
+            households,
+            seed,
+        } => demo(&dir, &region, households, seed).await,
+        Command::Generate {
+            region,
+            households,
+            seed,
+            defect_rate,
+            out,
+        } => {
+            let region = parse_region(&region)?;
+            let mut config = siks_synth::Config::new(region, households, seed);
+            config.defect_rate = defect_rate;
+            generate(&config, &out)
+        }
+        Command::Init { db } => init(&db).await,
+        Command::Import { db, dir } => {
+            let store = open(&db).await?;
+            import(&store, &dir).await
+        }
+        Command::Stats { db, region } => {
+            let store = open(&db).await?;
+            let region = region.as_deref().map(parse_region).transpose()?;
+            let started = Instant::now();
+            let stats = stats(&store, region.as_ref()).await?;
+            print_stats(&stats);
+            eprintln!("({} ms)", started.elapsed().as_millis());
+            Ok(())
+        }
+        Command::Bench { which } => bench::run(which).await,
+    }
+}
+
+fn parse_region(text: &str) -> Result<RegionCode> {
+    Regions::embedded()
+        .lookup(text)
+        .map(|r| r.code.clone())
+        .map_err(|e| anyhow::anyhow!("--region: {}", e.indonesian()))
+}
+
+fn store_error(e: siks_store::StoreError) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.indonesian())
+}
+
+async fn open(db: &str) -> Result<Store> {
+    let store = Store::open(db, OpenMode::MustExist)
+        .await
+        .map_err(store_error)?;
+    store.ensure_current().await.map_err(store_error)?;
+    Ok(store)
+}
+
+pub(crate) fn generate(config: &siks_synth::Config, out: &Path) -> Result<()> {
+    let bar = progress::Progress::new("membuat rumah tangga", config.households as u64);
+    let started = Instant::now();
+    let summary =
+        siks_synth::generate(config, out, &|n| bar.set(n)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} rumah tangga, {} orang ditulis ke {} dalam {secs:.1} s",
+        summary.households,
+        summary.persons,
+        out.display()
+    );
+    let mut defects: Vec<_> = summary.defects.iter().collect();
+    defects.sort();
+    for (kind, n) in defects {
+        println!("  cacat data {kind}: {n}");
+    }
+    println!(
+        "  daftar luar: {} kematian, {} ASN/TNI/Polri, {} baris Dukcapil",
+        summary.deaths_listed, summary.civil_servants_listed, summary.civil_registry_rows
+    );
+    Ok(())
+}
+
+async fn init(db: &str) -> Result<()> {
+    let store = Store::open(db, OpenMode::CreateIfMissing)
+        .await
+        .map_err(store_error)?;
+    let version = store.migrate().await.map_err(store_error)?;
+    let regions = store
+        .load_regions(Regions::embedded())
+        .await
+        .map_err(store_error)?;
+    store.system_actor().await.map_err(store_error)?;
+    println!(
+        "basis data {} siap: skema versi {version}, {regions} wilayah",
+        siks_store::redact_url(db)
+    );
+    Ok(())
+}
+
+pub(crate) async fn import(store: &Store, dir: &Path) -> Result<()> {
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let open_file = |name: &str| -> Result<ImportFile<BufReader<File>>> {
+        let path = dir.join(name);
+        let file =
+            File::open(&path).with_context(|| format!("tidak dapat membuka {}", path.display()))?;
+        Ok(ImportFile {
+            name: path.display().to_string(),
+            reader: BufReader::with_capacity(1 << 20, file),
+        })
+    };
+    let households = open_file(HOUSEHOLDS_FILE)?;
+    let persons = open_file(PERSONS_FILE)?;
+    let bar = Arc::new(progress::Progress::new("mengimpor baris", 0));
+    let started = Instant::now();
+    let tick = bar.clone();
+    let result = store
+        .import(&actor, households, persons, Arc::new(move |n| tick.set(n)))
+        .await;
+    bar.finish();
+    match result {
+        Ok(report) => {
+            let secs = started.elapsed().as_secs_f64();
+            let rows = report.households + report.persons;
+            println!(
+                "impor selesai: {} rumah tangga, {} orang dalam {secs:.1} s ({:.0} baris/s), batch {}",
+                report.households,
+                report.persons,
+                rows as f64 / secs.max(1e-9),
+                report.batch_id
+            );
+            if report.invalid_niks + report.invalid_no_kks > 0 {
+                println!(
+                    "  disimpan apa adanya untuk verivali: {} NIK tidak valid, {} No KK tidak valid",
+                    report.invalid_niks, report.invalid_no_kks
+                );
+            }
+            Ok(())
+        }
+        Err(ImportError::Rejected(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            bail!("{}", ImportError::Rejected(problems))
+        }
+        Err(ImportError::Store(e)) => Err(store_error(e)),
+    }
+}
+
+pub(crate) async fn stats(store: &Store, region: Option<&RegionCode>) -> Result<Stats> {
+    let actor = store.system_actor().await.map_err(store_error)?;
+    store.stats(&actor, region).await.map_err(store_error)
+}
+
+fn print_stats(stats: &Stats) {
+    let t = &stats.total;
+    println!(
+        "{} {}: {} rumah tangga ({} aktif, {} usulan, {} nonaktif), {} orang",
+        t.code.as_ref().map(|c| c.as_str()).unwrap_or("*"),
+        t.name,
+        t.households.total(),
+        t.households.active,
+        t.households.proposed,
+        t.households.inactive,
+        t.persons.total()
+    );
+    if let Some(level) = stats.child_level {
+        println!("per {}:", level.label());
+        println!(
+            "  {:<14} {:<32} {:>12} {:>12}",
+            "kode", "nama", "rumah tangga", "orang"
+        );
+        for c in &stats.children {
+            println!(
+                "  {:<14} {:<32} {:>12} {:>12}",
+                c.code.as_ref().map(|c| c.as_str()).unwrap_or(""),
+                c.name,
+                c.households.total(),
+                c.persons.total()
+            );
+        }
+    }
+}
+
+async fn demo(dir: &Path, region: &str, households: usize, seed: u64) -> Result<()> {
+    let region = parse_region(region)?;
+    let data = dir.join("data");
+    let db_path = dir.join("siks.db");
+    if db_path.exists() {
+        bail!(
+            "{} sudah ada: hapus folder {} atau pilih --dir lain",
+            db_path.display(),
+            dir.display()
+        );
+    }
+    let config = siks_synth::Config::new(region.clone(), households, seed);
+    generate(&config, &data)?;
+    let url = format!("sqlite://{}", db_path.display());
+    init(&url).await?;
+    let store = open(&url).await?;
+    import(&store, &data).await?;
+    let stats = stats(&store, Some(&region)).await?;
+    print_stats(&stats);
+    println!("basis data demo: {url}");
+    Ok(())
+}

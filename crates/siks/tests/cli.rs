@@ -1,0 +1,109 @@
+//! The `siks` command end to end: the README's main command on a small population, and the
+//! messages and exit codes of bad input.
+
+use std::process::Command;
+
+fn siks(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_siks"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn demo_generates_imports_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let d = demo.to_str().unwrap();
+    let (ok, out, err) = siks(&["demo", "--dir", d, "--households", "300"]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("300 rumah tangga"), "{out}");
+    assert!(out.contains("Kabupaten Tuban"), "{out}");
+    assert!(out.contains("kecamatan"), "{out}");
+    // Running it again refuses to overwrite the database.
+    let (ok, _, err) = siks(&["demo", "--dir", d, "--households", "300"]);
+    assert!(!ok);
+    assert!(err.contains("sudah ada"), "{err}");
+
+    let db = format!("sqlite://{}", demo.join("siks.db").display());
+    let (ok, out, _) = siks(&["stats", "--db", &db, "--region", "35.23.01"]);
+    assert!(ok);
+    assert!(out.starts_with("35.23.01 "), "{out}");
+    assert!(out.contains("desa/kelurahan"), "{out}");
+    // Importing the same files again is refused and changes nothing.
+    let (ok, _, err) = siks(&["import", "--db", &db, demo.join("data").to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("sudah ada di basis data"), "{err}");
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_a_failing_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = format!("sqlite://{}", dir.path().join("typo.db").display());
+    let (ok, _, err) = siks(&["stats", "--db", &missing]);
+    assert!(!ok);
+    assert!(
+        err.contains("tidak ada") && err.contains("siks init"),
+        "{err}"
+    );
+    assert!(!dir.path().join("typo.db").exists());
+
+    let out = dir.path().join("gen");
+    let (ok, _, err) = siks(&[
+        "generate",
+        "--region",
+        "35.99",
+        "--households",
+        "10",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("35.99") && err.contains("tidak dikenal"),
+        "{err}"
+    );
+
+    let db = format!("sqlite://{}", dir.path().join("siks.db").display());
+    let (ok, stdout, _) = siks(&["init", "--db", &db]);
+    assert!(ok);
+    assert!(stdout.contains("91599 wilayah"), "{stdout}");
+    let (ok, _, err) = siks(&[
+        "import",
+        "--db",
+        &db,
+        dir.path().join("nowhere").to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("tidak dapat membuka"), "{err}");
+
+    let (ok, _, _) = siks(&[
+        "generate",
+        "--region",
+        "35.23.01",
+        "--households",
+        "40",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok);
+    let persons = out.join("persons.csv");
+    let text = std::fs::read_to_string(&persons).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let cells: Vec<&str> = lines[3].split(',').collect();
+    let nik = cells[2].to_string();
+    lines[3] = lines[3].replacen(&nik, "3.52301E+15", 1);
+    std::fs::write(&persons, lines.join("\n") + "\n").unwrap();
+    let (ok, _, err) = siks(&["import", "--db", &db, out.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("persons.csv, baris 4, kolom nik"), "{err}");
+    assert!(err.contains("basis data tidak diubah"), "{err}");
+    let (ok, stdout, _) = siks(&["stats", "--db", &db]);
+    assert!(ok);
+    assert!(stdout.contains(": 0 rumah tangga"), "{stdout}");
+}
