@@ -403,97 +403,49 @@ impl Store {
             invalid_no_kks: outcome.invalid_no_kks,
         };
         let Some(tx) = tx else {
-            return Err(StoreError::NotFound.into());
+            // Only a unique-key failure drops the transaction, and it always yields problems.
+            return Err(
+                StoreError::Corrupt("import transaction closed without problems".into()).into(),
+            );
         };
         self.finish_import(tx, actor, &report, &households_source(&outcome), &now)
             .await?;
         Ok(report)
     }
 
+    /// Writes the parser's rows as they come; after the first problem or failure it only
+    /// collects problems, so that the report is complete and nothing more is sent.
     async fn write_rows(
         &self,
         tx: &mut Tx,
         receiver: &mut mpsc::Receiver<Msg>,
         problems: &mut Vec<RowProblem>,
     ) -> Result<(), StoreError> {
+        let mut sink = Sink::default();
         let mut failed: Option<StoreError> = None;
-        match tx {
-            Tx::Sqlite(t) => {
-                let mut statements: HashMap<(bool, usize), String> = HashMap::new();
-                while let Some(msg) = receiver.recv().await {
-                    let (is_person, rows) = match msg {
-                        Msg::Problem(p) => {
-                            problems.push(p);
-                            continue;
-                        }
-                        Msg::Households(rows) => (false, rows),
-                        Msg::Persons(rows) => (true, rows),
-                    };
-                    if failed.is_some() || !problems.is_empty() {
-                        continue;
-                    }
-                    let (table, columns) = if is_person {
-                        ("persons", PERSON_COLUMNS)
-                    } else {
-                        ("households", HOUSEHOLD_COLUMNS)
-                    };
-                    let sql = statements
-                        .entry((is_person, rows.len()))
-                        .or_insert_with(|| sqlite_bulk_insert(table, columns, rows.len()))
-                        .clone();
-                    let result = bind_values(
-                        sqlx::query(sqlx::AssertSqlSafe(sql)),
-                        rows.into_iter().flatten(),
-                    )
-                    .execute(&mut **t)
-                    .await;
-                    if let Err(e) = result {
-                        failed = Some(e.into());
-                    }
+        while let Some(msg) = receiver.recv().await {
+            let (persons, rows) = match msg {
+                Msg::Problem(p) => {
+                    problems.push(p);
+                    continue;
                 }
-            }
-            Tx::Postgres(t) => {
-                // Rows arrive households first, then persons; each table's rows are gathered
-                // into CSV and sent by COPY a few megabytes at a time.
-                let mut pending: Option<bool> = None;
-                let mut buffer = Vec::with_capacity(COPY_BYTES + 65_536);
-                while let Some(msg) = receiver.recv().await {
-                    let (is_person, rows) = match msg {
-                        Msg::Problem(p) => {
-                            problems.push(p);
-                            continue;
-                        }
-                        Msg::Households(rows) => (false, rows),
-                        Msg::Persons(rows) => (true, rows),
-                    };
-                    if failed.is_some() || !problems.is_empty() {
-                        continue;
-                    }
-                    if pending.is_some_and(|p| p != is_person) || buffer.len() >= COPY_BYTES {
-                        if let Err(e) = copy_rows(t, pending == Some(true), &buffer).await {
-                            failed = Some(e);
-                            continue;
-                        }
-                        buffer.clear();
-                    }
-                    pending = Some(is_person);
-                    for row in &rows {
-                        copy_csv_row(&mut buffer, row);
-                    }
-                }
-                if failed.is_none()
-                    && problems.is_empty()
-                    && !buffer.is_empty()
-                    && let Err(e) = copy_rows(t, pending == Some(true), &buffer).await
-                {
-                    failed = Some(e);
-                }
+                Msg::Households(rows) => (false, rows),
+                Msg::Persons(rows) => (true, rows),
+            };
+            if failed.is_none()
+                && problems.is_empty()
+                && let Err(e) = sink.write(tx, persons, rows).await
+            {
+                failed = Some(e);
             }
         }
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(()),
+        if failed.is_none()
+            && problems.is_empty()
+            && let Err(e) = sink.finish(tx).await
+        {
+            failed = Some(e);
         }
+        failed.map_or(Ok(()), Err)
     }
 
     /// After a unique-key violation: which of the batch's ids the database already holds.
@@ -608,32 +560,90 @@ impl Store {
     }
 }
 
-/// Bytes of CSV gathered before one COPY is sent.
-const COPY_BYTES: usize = 4 << 20;
+/// Where parsed rows go: multi-row inserts on SQLite; on PostgreSQL, CSV gathered per table
+/// (households arrive first, then persons) and sent by COPY a few megabytes at a time.
+#[derive(Default)]
+struct Sink {
+    statements: HashMap<(bool, usize), String>,
+    pending: Option<bool>,
+    buffer: Vec<u8>,
+}
 
-/// Sends CSV rows to the households or persons table by one COPY.
-async fn copy_rows(
-    conn: &mut sqlx::PgConnection,
-    persons: bool,
-    csv: &[u8],
-) -> Result<(), StoreError> {
-    let (table, columns) = if persons {
+impl Sink {
+    async fn write(
+        &mut self,
+        tx: &mut Tx,
+        persons: bool,
+        rows: Vec<Vec<Value>>,
+    ) -> Result<(), StoreError> {
+        let (table, columns) = table_of(persons);
+        match tx {
+            Tx::Sqlite(t) => {
+                let sql = self
+                    .statements
+                    .entry((persons, rows.len()))
+                    .or_insert_with(|| sqlite_bulk_insert(table, columns, rows.len()))
+                    .clone();
+                bind_values(
+                    sqlx::query(sqlx::AssertSqlSafe(sql)),
+                    rows.into_iter().flatten(),
+                )
+                .execute(&mut **t)
+                .await?;
+            }
+            Tx::Postgres(t) => {
+                if self.pending.is_some_and(|p| p != persons) || self.buffer.len() >= COPY_BYTES {
+                    self.flush(t).await?;
+                }
+                self.pending = Some(persons);
+                for row in &rows {
+                    copy_csv_row(&mut self.buffer, row);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn finish(&mut self, tx: &mut Tx) -> Result<(), StoreError> {
+        match tx {
+            Tx::Sqlite(_) => Ok(()),
+            Tx::Postgres(t) => self.flush(t).await,
+        }
+    }
+
+    async fn flush(&mut self, conn: &mut sqlx::PgConnection) -> Result<(), StoreError> {
+        let Some(persons) = self.pending else {
+            return Ok(());
+        };
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let (table, columns) = table_of(persons);
+        let statement = format!(
+            "COPY {table} ({}) FROM STDIN (FORMAT csv)",
+            columns.join(", ")
+        );
+        let mut copy = conn.copy_in_raw(&statement).await?;
+        if let Err(e) = copy.send(self.buffer.as_slice()).await {
+            let _ = copy.abort("import failed").await;
+            return Err(e.into());
+        }
+        copy.finish().await?;
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+fn table_of(persons: bool) -> (&'static str, &'static [&'static str]) {
+    if persons {
         ("persons", PERSON_COLUMNS)
     } else {
         ("households", HOUSEHOLD_COLUMNS)
-    };
-    let statement = format!(
-        "COPY {table} ({}) FROM STDIN (FORMAT csv)",
-        columns.join(", ")
-    );
-    let mut copy = conn.copy_in_raw(&statement).await?;
-    if let Err(e) = copy.send(csv).await {
-        let _ = copy.abort("import failed").await;
-        return Err(e.into());
     }
-    copy.finish().await?;
-    Ok(())
 }
+
+/// Bytes of CSV gathered before one COPY is sent.
+const COPY_BYTES: usize = 4 << 20;
 
 /// The smallest region holding every imported household, for the audit entry.
 fn households_source(outcome: &ParseOutcome) -> String {

@@ -157,33 +157,56 @@ fn check_village(actor: &Actor, village: &RegionCode) -> Result<()> {
     Ok(())
 }
 
-// One parameter per column of `record_history`: a struct would only rename them.
-#[allow(clippy::too_many_arguments)]
-fn history_values(
-    actor: &Actor,
-    kind: &str,
+/// One change of a record: kept in `record_history` and the audit log by [`keep_change`].
+struct Change<'a> {
+    /// `household` or `person`.
+    kind: &'a str,
     record_id: String,
-    village: &RegionCode,
+    village: &'a RegionCode,
     version: i64,
-    change: &str,
-    reason: &str,
+    /// `created` or `updated`.
+    change: &'a str,
+    reason: &'a str,
     before: Option<String>,
     after: Option<String>,
-) -> Vec<Value> {
-    vec![
+    /// What the audit entry adds, without personal data.
+    detail: String,
+}
+
+/// Writes the history row and the audit entry of a change, inside the change's transaction.
+async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<()> {
+    let values = vec![
         Value::Text(uuid::Uuid::now_v7().to_string()),
-        Value::Text(kind.to_string()),
-        Value::Text(record_id),
-        Value::Text(village.to_string()),
-        Value::Int(version),
-        Value::Text(change.to_string()),
+        Value::Text(change.kind.to_string()),
+        Value::Text(change.record_id.clone()),
+        Value::Text(change.village.to_string()),
+        Value::Int(change.version),
+        Value::Text(change.change.to_string()),
         Value::Text(actor.user_id.to_string()),
         Value::Text(actor.role.key().to_string()),
         Value::Text(now_text()),
-        Value::Text(reason.trim().to_string()),
-        Value::OptText(before),
-        Value::OptText(after),
-    ]
+        Value::Text(change.reason.trim().to_string()),
+        Value::OptText(change.before),
+        Value::OptText(change.after),
+    ];
+    execute(tx, INSERT_HISTORY, values).await?;
+    let verb = if change.change == "created" {
+        "create"
+    } else {
+        "update"
+    };
+    audit::append(
+        tx,
+        actor,
+        AuditEvent {
+            action: &format!("{}.{verb}", change.kind),
+            target_kind: change.kind,
+            target_id: change.record_id,
+            region_code: change.village.to_string(),
+            detail: change.detail,
+        },
+    )
+    .await
 }
 
 async fn execute(tx: &mut Tx, sql: &str, values: Vec<Value>) -> Result<u64> {
@@ -284,30 +307,18 @@ impl Store {
             execute(&mut tx, &INSERT_PERSON, person_values(p, village, 1, &now)).await?;
         }
         let after = serde_json::json!({ "household": household, "members": members });
-        execute(
-            &mut tx,
-            INSERT_HISTORY,
-            history_values(
-                actor,
-                "household",
-                household.id.to_string(),
-                village,
-                1,
-                "created",
-                reason,
-                None,
-                json(&after)?,
-            ),
-        )
-        .await?;
-        audit::append(
+        keep_change(
             &mut tx,
             actor,
-            AuditEvent {
-                action: "household.create",
-                target_kind: "household",
-                target_id: household.id.to_string(),
-                region_code: village.to_string(),
+            Change {
+                kind: "household",
+                record_id: household.id.to_string(),
+                village,
+                version: 1,
+                change: "created",
+                reason,
+                before: None,
+                after: json(&after)?,
                 detail: format!("members={}", members.len()),
             },
         )
@@ -469,30 +480,18 @@ impl Store {
             )
             .await?;
         }
-        execute(
-            &mut tx,
-            INSERT_HISTORY,
-            history_values(
-                actor,
-                "household",
-                changed.id.to_string(),
-                village,
-                version,
-                "updated",
-                reason,
-                json(&current.record)?,
-                json(changed)?,
-            ),
-        )
-        .await?;
-        audit::append(
+        keep_change(
             &mut tx,
             actor,
-            AuditEvent {
-                action: "household.update",
-                target_kind: "household",
-                target_id: changed.id.to_string(),
-                region_code: village.to_string(),
+            Change {
+                kind: "household",
+                record_id: changed.id.to_string(),
+                village,
+                version,
+                change: "updated",
+                reason,
+                before: json(&current.record)?,
+                after: json(changed)?,
                 detail: format!("version={version}"),
             },
         )
@@ -528,30 +527,18 @@ impl Store {
             }
             other => other?,
         };
-        execute(
-            &mut tx,
-            INSERT_HISTORY,
-            history_values(
-                actor,
-                "person",
-                person.id.to_string(),
-                village,
-                1,
-                "created",
-                reason,
-                None,
-                json(person)?,
-            ),
-        )
-        .await?;
-        audit::append(
+        keep_change(
             &mut tx,
             actor,
-            AuditEvent {
-                action: "person.create",
-                target_kind: "person",
-                target_id: person.id.to_string(),
-                region_code: village.to_string(),
+            Change {
+                kind: "person",
+                record_id: person.id.to_string(),
+                village,
+                version: 1,
+                change: "created",
+                reason,
+                before: None,
+                after: json(person)?,
                 detail: format!("household={}", person.household_id),
             },
         )
@@ -602,30 +589,18 @@ impl Store {
                 current: version,
             });
         }
-        execute(
-            &mut tx,
-            INSERT_HISTORY,
-            history_values(
-                actor,
-                "person",
-                changed.id.to_string(),
-                &village,
-                version,
-                "updated",
-                reason,
-                json(&current.record)?,
-                json(changed)?,
-            ),
-        )
-        .await?;
-        audit::append(
+        keep_change(
             &mut tx,
             actor,
-            AuditEvent {
-                action: "person.update",
-                target_kind: "person",
-                target_id: changed.id.to_string(),
-                region_code: village.to_string(),
+            Change {
+                kind: "person",
+                record_id: changed.id.to_string(),
+                village: &village,
+                version,
+                change: "updated",
+                reason,
+                before: json(&current.record)?,
+                after: json(changed)?,
                 detail: format!("version={version}"),
             },
         )

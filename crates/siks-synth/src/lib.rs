@@ -822,73 +822,22 @@ pub fn generate(
     flush(gw, dir, GROUND_TRUTH_FILE)?;
 
     // External lists. Each also holds people who are not in the register, as real lists do.
-    let mut dw = create(dir, DEATH_REGISTER_FILE)?;
-    dw.write_record(["nik", "full_name", "sex", "birth_date", "date_of_death"])
-        .map_err(io(dir, DEATH_REGISTER_FILE))?;
+    let outsiders: Vec<Truth> = (0..deaths.len().max(1))
+        .map(|_| outsider(&mut world, &all))
+        .collect();
+    let mut list = ListWriter::new(dir, DEATH_REGISTER_FILE, &["date_of_death"])?;
     for (hi, pi, died) in &deaths {
-        let t = &all[*hi].2[*pi];
-        dw.write_record([
-            t.nik.to_string(),
-            t.name.clone(),
-            t.sex.code().to_string(),
-            t.birth_date.to_string(),
-            died.to_string(),
-        ])
-        .map_err(io(dir, DEATH_REGISTER_FILE))?;
-        summary.deaths_listed += 1;
+        list.person(&all[*hi].2[*pi], &[died.to_string()])?;
     }
-    let outsiders = deaths.len().max(1);
-    let mut outsider_truths = Vec::new();
-    for _ in 0..outsiders {
-        let member = Member {
-            relation: Relation::Head,
-            sex: if world.rng.random_bool(0.5) {
-                Sex::Male
-            } else {
-                Sex::Female
-            },
-            age: world.rng.random_range(40..90),
-        };
-        let (h, _, _) = &all[world.rng.random_range(0..all.len())];
-        let district = h
-            .address
-            .village
-            .at_level(RegionLevel::District)
-            .map(|d| d.digits())
-            .unwrap_or_default();
-        let prov = &h.address.village.as_str()[..2];
-        let list = names(tradition_for_province(prov));
-        let no_kk = world.no_kk(&district, config.reference_date - Days::new(1000));
-        let (_, t) = person(&mut world, h, &list, &member, None, no_kk, 0.0);
-        outsider_truths.push(t);
-    }
-    for t in &outsider_truths {
+    for t in &outsiders {
         let died = world.date_between(
             config.reference_date - Days::new(900),
             config.reference_date,
         );
-        dw.write_record([
-            t.nik.to_string(),
-            t.name.clone(),
-            t.sex.code().to_string(),
-            t.birth_date.to_string(),
-            died.to_string(),
-        ])
-        .map_err(io(dir, DEATH_REGISTER_FILE))?;
-        summary.deaths_listed += 1;
+        list.person(t, &[died.to_string()])?;
     }
-    flush(dw, dir, DEATH_REGISTER_FILE)?;
+    summary.deaths_listed = list.finish()?;
 
-    let mut sw = create(dir, CIVIL_SERVANTS_FILE)?;
-    sw.write_record([
-        "nik",
-        "full_name",
-        "sex",
-        "birth_date",
-        "kind",
-        "institution",
-    ])
-    .map_err(io(dir, CIVIL_SERVANTS_FILE))?;
     let institutions = [
         "Pemerintah Kabupaten",
         "Dinas Pendidikan",
@@ -897,77 +846,114 @@ pub fn generate(
         "Puskesmas",
         "Kantor Kecamatan",
     ];
+    let mut list = ListWriter::new(dir, CIVIL_SERVANTS_FILE, &["kind", "institution"])?;
     for (hi, pi, kind) in &servants {
-        let t = &all[*hi].2[*pi];
-        let inst = match kind {
+        let institution = match kind {
             CivilServantKind::Tni => "Kodim",
             CivilServantKind::Polri => "Polres",
             CivilServantKind::Asn => pick(&mut world.rng, &institutions[..2]),
         };
-        sw.write_record([
-            t.nik.to_string(),
-            t.name.clone(),
-            t.sex.code().to_string(),
-            t.birth_date.to_string(),
-            kind.code().to_string(),
-            inst.to_string(),
-        ])
-        .map_err(io(dir, CIVIL_SERVANTS_FILE))?;
-        summary.civil_servants_listed += 1;
+        list.person(
+            &all[*hi].2[*pi],
+            &[kind.code().to_string(), institution.to_string()],
+        )?;
     }
-    for t in &outsider_truths {
-        sw.write_record([
-            t.nik.to_string(),
-            t.name.clone(),
-            t.sex.code().to_string(),
-            t.birth_date.to_string(),
-            CivilServantKind::Asn.code().to_string(),
-            pick(&mut world.rng, &institutions).to_string(),
-        ])
-        .map_err(io(dir, CIVIL_SERVANTS_FILE))?;
-        summary.civil_servants_listed += 1;
+    for t in &outsiders {
+        let institution = pick(&mut world.rng, &institutions).to_string();
+        list.person(t, &[CivilServantKind::Asn.code().to_string(), institution])?;
     }
-    flush(sw, dir, CIVIL_SERVANTS_FILE)?;
+    summary.civil_servants_listed = list.finish()?;
 
     // The civil registry knows every real person by the true NIK, alive or dead.
-    let mut cw = create(dir, CIVIL_REGISTRY_FILE)?;
-    cw.write_record(["nik", "full_name", "sex", "birth_date", "no_kk", "status"])
-        .map_err(io(dir, CIVIL_REGISTRY_FILE))?;
+    let mut list = ListWriter::new(dir, CIVIL_REGISTRY_FILE, &["no_kk", "status"])?;
     let dead: std::collections::HashSet<(usize, usize)> =
         deaths.iter().map(|(h, p, _)| (*h, *p)).collect();
+    let status = |dead: bool| {
+        if dead {
+            CivilRegistryStatus::Dead
+        } else {
+            CivilRegistryStatus::Alive
+        }
+        .code()
+        .to_string()
+    };
     for (hi, (_, _, truths)) in all.iter().enumerate() {
         for (pi, t) in truths.iter().enumerate() {
-            let status = if dead.contains(&(hi, pi)) {
-                CivilRegistryStatus::Dead
-            } else {
-                CivilRegistryStatus::Alive
-            };
-            cw.write_record([
-                t.nik.to_string(),
-                t.name.clone(),
-                t.sex.code().to_string(),
-                t.birth_date.to_string(),
-                t.no_kk.clone(),
-                status.code().to_string(),
-            ])
-            .map_err(io(dir, CIVIL_REGISTRY_FILE))?;
-            summary.civil_registry_rows += 1;
+            list.person(t, &[t.no_kk.clone(), status(dead.contains(&(hi, pi)))])?;
         }
     }
-    for t in &outsider_truths {
-        cw.write_record([
+    for t in &outsiders {
+        list.person(t, &[t.no_kk.clone(), status(true)])?;
+    }
+    summary.civil_registry_rows = list.finish()?;
+    Ok(summary)
+}
+
+/// Someone who is not in the register but appears on the external lists.
+fn outsider(world: &mut World, all: &[(Household, Vec<Person>, Vec<Truth>)]) -> Truth {
+    let member = Member {
+        relation: Relation::Head,
+        sex: if world.rng.random_bool(0.5) {
+            Sex::Male
+        } else {
+            Sex::Female
+        },
+        age: world.rng.random_range(40..90),
+    };
+    let (h, _, _) = &all[world.rng.random_range(0..all.len())];
+    let district = h
+        .address
+        .village
+        .at_level(RegionLevel::District)
+        .map(|d| d.digits())
+        .unwrap_or_default();
+    let list = names(tradition_for_province(&h.address.village.as_str()[..2]));
+    let issued = world.config.reference_date - Days::new(1000);
+    let no_kk = world.no_kk(&district, issued);
+    person(world, h, &list, &member, None, no_kk, 0.0).1
+}
+
+/// One external list: the person's NIK, name, sex and birth date, then the list's own columns.
+struct ListWriter<'a> {
+    writer: csv::Writer<BufWriter<File>>,
+    dir: &'a Path,
+    name: &'static str,
+    rows: u64,
+}
+
+impl<'a> ListWriter<'a> {
+    fn new(dir: &'a Path, name: &'static str, extra: &[&str]) -> Result<Self, GenerateError> {
+        let mut writer = create(dir, name)?;
+        let mut header = vec!["nik", "full_name", "sex", "birth_date"];
+        header.extend_from_slice(extra);
+        writer.write_record(&header).map_err(io(dir, name))?;
+        Ok(ListWriter {
+            writer,
+            dir,
+            name,
+            rows: 0,
+        })
+    }
+
+    fn person(&mut self, t: &Truth, extra: &[String]) -> Result<(), GenerateError> {
+        let mut row = vec![
             t.nik.to_string(),
             t.name.clone(),
             t.sex.code().to_string(),
             t.birth_date.to_string(),
-            t.no_kk.clone(),
-            CivilRegistryStatus::Dead.code().to_string(),
-        ])
-        .map_err(io(dir, CIVIL_REGISTRY_FILE))?;
-        summary.civil_registry_rows += 1;
+        ];
+        row.extend_from_slice(extra);
+        self.writer
+            .write_record(&row)
+            .map_err(io(self.dir, self.name))?;
+        self.rows += 1;
+        Ok(())
     }
-    flush(cw, dir, CIVIL_REGISTRY_FILE)?;
-    Ok(summary)
+
+    fn finish(self) -> Result<u64, GenerateError> {
+        flush(self.writer, self.dir, self.name)?;
+        Ok(self.rows)
+    }
 }
 
 fn flush(w: csv::Writer<BufWriter<File>>, dir: &Path, name: &str) -> Result<(), GenerateError> {
