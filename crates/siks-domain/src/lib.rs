@@ -11,6 +11,7 @@ pub mod identity;
 pub mod interchange;
 pub mod record;
 pub mod region;
+pub mod search;
 
 pub use access::{Action, Actor, Role, Scope};
 pub use codes::Coded;

@@ -152,6 +152,7 @@ impl Bilingual for StatusError {
 
 /// A GPS position (WGS84 degrees).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GeoPoint {
     pub latitude: f64,
     pub longitude: f64,
@@ -159,6 +160,7 @@ pub struct GeoPoint {
 
 /// Where the household lives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Address {
     /// The village (desa/kelurahan) code: every household belongs to exactly one.
     pub village: RegionCode,
@@ -173,6 +175,7 @@ pub struct Address {
 
 /// The dwelling.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Housing {
     pub building_tenure: BuildingTenure,
     pub land_tenure: LandTenure,
@@ -196,6 +199,7 @@ pub struct Housing {
 
 /// What the household owns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Assets {
     pub gas_cylinder_5kg: bool,
     pub fridge: bool,
@@ -237,6 +241,7 @@ coded!(
 
 /// A photo kept as evidence for one indicator; the bytes live in the photo store, found by digest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub kind: EvidenceKind,
     pub sha256: String,
@@ -246,6 +251,7 @@ pub struct Evidence {
 
 /// A household in the register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Household {
     pub id: HouseholdId,
     pub address: Address,
@@ -263,6 +269,7 @@ pub struct Household {
 
 /// A household member (ART).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Person {
     pub id: PersonId,
     pub household_id: HouseholdId,

@@ -160,6 +160,17 @@ impl RegionCode {
         self.0.chars().filter(|c| *c != '.').collect()
     }
 
+    /// The time zone of the region: WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9).
+    pub fn time_zone(&self) -> TimeZone {
+        match &self.0[..2] {
+            "51" | "52" | "53" | "63" | "64" | "65" | "71" | "72" | "73" | "74" | "75" | "76" => {
+                TimeZone::Wita
+            }
+            "81" | "82" | "91" | "92" | "93" | "94" | "95" | "96" | "97" => TimeZone::Wit,
+            _ => TimeZone::Wib,
+        }
+    }
+
     /// The half-open text range `[low, high)` that holds every village code inside this region.
     ///
     /// Dotted codes have fixed widths per level, so every code inside `35.23` sorts at or after
@@ -186,6 +197,46 @@ impl TryFrom<String> for RegionCode {
 impl From<RegionCode> for String {
     fn from(value: RegionCode) -> Self {
         value.0
+    }
+}
+
+/// Indonesia's three time zones: dates shown to a user are in the zone of its region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZone {
+    Wib,
+    Wita,
+    Wit,
+}
+
+impl TimeZone {
+    pub fn label(self) -> &'static str {
+        match self {
+            TimeZone::Wib => "WIB",
+            TimeZone::Wita => "WITA",
+            TimeZone::Wit => "WIT",
+        }
+    }
+
+    pub fn offset_hours(self) -> i32 {
+        match self {
+            TimeZone::Wib => 7,
+            TimeZone::Wita => 8,
+            TimeZone::Wit => 9,
+        }
+    }
+
+    /// A stored UTC time (RFC 3339) as local `DD-MM-YYYY HH:MM`; unreadable text is returned as is.
+    pub fn local(self, utc: &str) -> String {
+        match chrono::DateTime::parse_from_rfc3339(utc) {
+            Ok(t) => {
+                let offset = chrono::FixedOffset::east_opt(self.offset_hours() * 3600)
+                    .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
+                t.with_timezone(&offset)
+                    .format("%d-%m-%Y %H:%M")
+                    .to_string()
+            }
+            Err(_) => utc.to_string(),
+        }
     }
 }
 
@@ -405,6 +456,19 @@ mod tests {
             Err(RegionCodeError::Malformed(_))
         ));
         assert!(matches!(regions.lookup(""), Err(RegionCodeError::Empty)));
+    }
+
+    #[test]
+    fn time_zones_follow_the_province() {
+        let zone = |c: &str| RegionCode::parse(c).unwrap().time_zone();
+        assert_eq!(zone("35.23"), TimeZone::Wib);
+        assert_eq!(zone("51.71"), TimeZone::Wita);
+        assert_eq!(zone("94.01"), TimeZone::Wit);
+        assert_eq!(
+            TimeZone::Wita.local("2026-11-23T20:05:00.000000Z"),
+            "24-11-2026 04:05"
+        );
+        assert_eq!(TimeZone::Wib.local("bukan waktu"), "bukan waktu");
     }
 
     #[test]

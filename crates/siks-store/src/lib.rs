@@ -11,6 +11,7 @@ pub mod import;
 mod records;
 mod register;
 mod schema;
+mod sessions;
 mod sql;
 pub mod stats;
 mod users;
@@ -26,6 +27,7 @@ use sqlx::sqlite::{
 pub use audit::{AuditEntry, AuditVerification};
 pub use error::StoreError;
 pub use register::{HistoryEntry, HouseholdFilter, HouseholdSummary, HouseholdView, Versioned};
+pub use sessions::{LoginGate, NewSession, Session, SessionPolicy, random_token};
 pub use sql::Value;
 pub use stats::{RegionStats, Stats, StatusCounts};
 pub use users::{NewUser, UserRecord};

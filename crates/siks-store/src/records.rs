@@ -67,6 +67,7 @@ pub(crate) const PERSON_COLUMNS: &[&str] = &[
     "version",
     "created_at",
     "updated_at",
+    "name_key",
 ];
 
 fn code<T: Coded>(v: T) -> Value {
@@ -150,6 +151,7 @@ pub(crate) fn person_values(
         Value::Int(version),
         Value::Text(now.to_string()),
         Value::Text(now.to_string()),
+        Value::Text(siks_domain::search::name_key(&p.full_name)),
     ]
 }
 

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 use siks_domain::access::Action;
+use siks_domain::search::{SearchQuery, prefix_range};
 use siks_domain::{Actor, Household, HouseholdId, Person, PersonId, RegionCode, Regions};
 use sqlx::Row;
 
@@ -52,6 +53,9 @@ pub struct HouseholdFilter {
     pub region: Option<RegionCode>,
     /// `proposed`, `active` or `inactive`.
     pub status: Option<String>,
+    /// What the operator typed: a NIK or No KK, an RT/RW, or the start of a member's name or
+    /// of the street address.
+    pub search: Option<SearchQuery>,
     pub limit: u32,
     pub offset: u32,
 }
@@ -221,6 +225,49 @@ async fn execute(tx: &mut Tx, sql: &str, values: Vec<Value>) -> Result<u64> {
 fn json<T: Serialize>(value: &T) -> Result<Option<String>> {
     Ok(Some(serde_json::to_string(value)?))
 }
+
+/// The columns of a household list line.
+macro_rules! list_select {
+    () => {
+        "SELECT h.id, h.village_code, h.rt, h.rw, h.street, h.status, \
+         (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS members, \
+         (SELECT p.full_name FROM persons p WHERE p.household_id = h.id \
+            AND p.relation_to_head = 1 ORDER BY p.id LIMIT 1) AS head_name \
+         FROM households h "
+    };
+}
+
+/// `$1`/`$2` scope range, `$3` status or '', `$4` limit, `$5` offset, `$6`/`$7` the search keys.
+const LIST_ALL: &str = concat!(
+    list_select!(),
+    "WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     AND $6 = $7 ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
+);
+const LIST_BY_ID_NUMBER: &str = concat!(
+    list_select!(),
+    "WHERE h.id IN (SELECT household_id FROM persons WHERE nik = $6 \
+        UNION SELECT household_id FROM persons WHERE no_kk = $7) \
+     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
+);
+const LIST_BY_TEXT: &str = concat!(
+    list_select!(),
+    "WHERE h.id IN (SELECT household_id FROM persons WHERE name_key >= $6 AND name_key < $7) \
+     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
+);
+const LIST_BY_ADDRESS: &str = concat!(
+    list_select!(),
+    "WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     AND lower(h.street || ' ' || h.sls_name) LIKE $6 AND $7 = $7 \
+     ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
+);
+const LIST_BY_RT_RW: &str = concat!(
+    list_select!(),
+    "WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     AND ($6 = '' OR h.rt = $6) AND ($7 = '' OR h.rw = $7) \
+     ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
+);
 
 impl Store {
     /// Refuses a well-formed NIK that an active or proposed person already has.
@@ -674,22 +721,36 @@ impl Store {
             Some(_) => return Ok(Vec::new()),
             None => actor.scope.village_range(),
         };
-        const SQL: &str = "SELECT h.id, h.village_code, h.rt, h.rw, h.street, h.status, \
-             (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS members, \
-             (SELECT p.full_name FROM persons p WHERE p.household_id = h.id \
-                AND p.relation_to_head = 1 ORDER BY p.id LIMIT 1) AS head_name \
-             FROM households h \
-             WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
-             ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5";
+        // One text per kind of search, so that each uses its own index on both engines.
+        let (sql, key_low, key_high) = match &filter.search {
+            None => (LIST_ALL, String::new(), String::new()),
+            Some(SearchQuery::IdNumber(n)) => (LIST_BY_ID_NUMBER, n.clone(), n.clone()),
+            Some(SearchQuery::Text(t)) => {
+                let (low, high) = prefix_range(t);
+                (LIST_BY_TEXT, low, high)
+            }
+            Some(SearchQuery::Address(a)) => {
+                // LIKE's own wildcards in the text are taken literally.
+                let literal: String = a.chars().filter(|c| !matches!(c, '%' | '_')).collect();
+                (LIST_BY_ADDRESS, format!("%{literal}%"), String::new())
+            }
+            Some(SearchQuery::RtRw { rt, rw }) => (
+                LIST_BY_RT_RW,
+                rt.clone().unwrap_or_default(),
+                rw.clone().unwrap_or_default(),
+            ),
+        };
         let limit = i64::from(filter.limit.clamp(1, 1000));
         let mut tx = self.begin().await?;
         let list = with_tx!(&mut tx, c => {
-            let rows = sqlx::query(SQL)
+            let rows = sqlx::query(sql)
                 .bind(range.0)
                 .bind(range.1)
                 .bind(filter.status.clone().unwrap_or_default())
                 .bind(limit)
                 .bind(i64::from(filter.offset))
+                .bind(key_low)
+                .bind(key_high)
                 .fetch_all(&mut **c)
                 .await?;
             rows.iter()

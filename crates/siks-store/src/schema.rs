@@ -8,12 +8,20 @@ use crate::sql::{Value, bind_values, multi_row_insert, now_text, with_pool, with
 use crate::{Engine, Result, Store, StoreError};
 
 /// `(version, name, SQLite text, PostgreSQL text)`; a test checks both trees stay in step.
-pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "sessions_search",
+        include_str!("../migrations/sqlite/0002_sessions_search.sql"),
+        include_str!("../migrations/postgres/0002_sessions_search.sql"),
+    ),
+];
 
 /// The username of the account the command line acts as.
 pub const SYSTEM_USERNAME: &str = "system";

@@ -1115,6 +1115,258 @@ async fn benchmark_baselines(db: &TestDb) {
     }
 }
 
+async fn sessions_and_sign_in(db: &TestDb) {
+    use siks_store::{LoginGate, SessionPolicy};
+    let store = &db.store;
+    let c = cast(store).await;
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+    // Accounts without a password cannot sign in at all.
+    assert_eq!(store.login_gate("op.a").await.unwrap(), LoginGate::Unknown);
+    assert_eq!(
+        store.login_gate("nobody").await.unwrap(),
+        LoginGate::Unknown
+    );
+    assert!(matches!(
+        store.change_own_password(&c.village_a, "plain-text").await,
+        Err(StoreError::Invalid { .. })
+    ));
+    store.change_own_password(&c.village_a, hash).await.unwrap();
+    let LoginGate::Open(user) = store.login_gate(" op.a ").await.unwrap() else {
+        panic!("account with a password is open");
+    };
+    assert_eq!(user.password_hash.as_deref(), Some(hash));
+
+    let policy = SessionPolicy {
+        max_failures: 3,
+        ..Default::default()
+    };
+    for _ in 0..2 {
+        store
+            .record_login_failure(&user, &policy, "10.0.0.1")
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store.login_gate("op.a").await.unwrap(),
+        LoginGate::Open(_)
+    ));
+    store
+        .record_login_failure(&user, &policy, "10.0.0.1")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.login_gate("op.a").await.unwrap(),
+        LoginGate::Locked(_)
+    ));
+    // An admin reset does not unlock by itself; the lock runs out (here: a zero-length lockout).
+    store.reset_password(&c.admin, user.id, hash).await.unwrap();
+    assert!(matches!(
+        store.reset_password(&c.regency, user.id, hash).await,
+        Err(StoreError::Forbidden(_))
+    ));
+
+    let short = SessionPolicy {
+        lockout: std::time::Duration::ZERO,
+        max_failures: 1,
+        ..Default::default()
+    };
+    let LoginGate::Open(other) = ({
+        store.change_own_password(&c.village_b, hash).await.unwrap();
+        store.login_gate("op.b").await.unwrap()
+    }) else {
+        panic!("op.b open");
+    };
+    store
+        .record_login_failure(&other, &short, "10.0.0.2")
+        .await
+        .unwrap();
+    assert!(
+        matches!(store.login_gate("op.b").await.unwrap(), LoginGate::Open(_)),
+        "a lock of zero length is over at once"
+    );
+
+    let started = store.start_session(&other, "10.0.0.2").await.unwrap();
+    assert_eq!(started.token.len(), 64);
+    assert_ne!(started.token, started.csrf_token);
+    let session = store
+        .session(&started.token, &SessionPolicy::default())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.actor, c.village_b);
+    assert_eq!(session.csrf_token, started.csrf_token);
+    assert_eq!(
+        store
+            .session("not-a-token", &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+    // An idle limit of zero ends it; the row is removed.
+    let idle = SessionPolicy {
+        idle: std::time::Duration::ZERO,
+        ..Default::default()
+    };
+    assert_eq!(store.session(&started.token, &idle).await.unwrap(), None);
+    assert_eq!(
+        store
+            .session(&started.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+
+    let again = store.start_session(&other, "10.0.0.2").await.unwrap();
+    store.end_session(&c.village_b, &again.token).await.unwrap();
+    assert_eq!(
+        store
+            .session(&again.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+    // Deactivating the account ends its sessions' use; a password change ends them all.
+    let third = store.start_session(&other, "10.0.0.2").await.unwrap();
+    store
+        .set_user_active(&c.admin, other.id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .session(&third.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .set_user_active(&c.admin, other.id, true)
+        .await
+        .unwrap();
+    let fourth = store.start_session(&other, "10.0.0.2").await.unwrap();
+    store.change_own_password(&c.village_b, hash).await.unwrap();
+    assert_eq!(
+        store
+            .session(&fourth.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+
+    let actions: Vec<String> = store
+        .audit_entries(&c.auditor, None, 200)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for expected in [
+        "login",
+        "login.failed",
+        "login.locked",
+        "logout",
+        "password.change",
+        "password.reset",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} not audited"
+        );
+    }
+    assert_ne!(siks_store::random_token(), siks_store::random_token());
+}
+
+async fn household_search(db: &TestDb) {
+    use siks_domain::search::SearchQuery;
+    let store = &db.store;
+    let c = cast(store).await;
+    let (mut household, mut members) = fake_household(VILLAGE_A).members(2).build();
+    household.address.street = "Jl. Mawar Merah 7".into();
+    household.address.rt = "003".into();
+    members[0].full_name = "Siti  Aminah".into();
+    store
+        .create_household(&c.village_a, &household, &members, "baru")
+        .await
+        .unwrap();
+    let (other, other_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(700)
+        .build();
+    store
+        .create_household(&c.village_a, &other, &other_members, "baru")
+        .await
+        .unwrap();
+    let regency = &c.regency;
+    let find = async |search: Option<SearchQuery>| {
+        let filter = HouseholdFilter {
+            search,
+            limit: 10,
+            ..Default::default()
+        };
+        store
+            .list_households(regency, &filter)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        find(SearchQuery::parse(&members[1].nik.raw())).await,
+        vec![household.id]
+    );
+    assert_eq!(
+        find(SearchQuery::parse(&members[1].no_kk.raw()))
+            .await
+            .len(),
+        2,
+        "both share the fixture's No KK"
+    );
+    assert_eq!(
+        find(SearchQuery::parse("siti am")).await,
+        vec![household.id]
+    );
+    assert_eq!(find(SearchQuery::parse("SITI")).await, vec![household.id]);
+    assert!(
+        find(SearchQuery::parse("aminah")).await.is_empty(),
+        "name search is by prefix"
+    );
+    assert_eq!(find(SearchQuery::parse("RT 3")).await, vec![household.id]);
+    assert_eq!(
+        find(SearchQuery::address("mawar")).await,
+        vec![household.id]
+    );
+    assert!(
+        find(SearchQuery::address("100%")).await.is_empty(),
+        "LIKE wildcards are literal"
+    );
+    assert_eq!(find(None).await.len(), 2);
+    // Search stays inside the scope.
+    let filter = HouseholdFilter {
+        search: SearchQuery::parse(&members[1].nik.raw()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(
+        store
+            .list_households(&c.village_b, &filter)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // A renamed member is found under the new name.
+    let mut renamed = members[0].clone();
+    renamed.full_name = "Sri Lestari".into();
+    store
+        .update_person(&c.village_a, &renamed, 1, "salah nama")
+        .await
+        .unwrap();
+    assert_eq!(
+        find(SearchQuery::parse("sri les")).await,
+        vec![household.id]
+    );
+    assert!(find(SearchQuery::parse("siti")).await.is_empty());
+}
+
 // ---------------------------------------------------------------- tests
 
 #[tokio::test]
@@ -1140,6 +1392,16 @@ async fn bulk_import_on_both_engines() {
 #[tokio::test]
 async fn audit_log_on_both_engines() {
     on_both_engines!(audit_log);
+}
+
+#[tokio::test]
+async fn sessions_and_sign_in_on_both_engines() {
+    on_both_engines!(sessions_and_sign_in);
+}
+
+#[tokio::test]
+async fn household_search_on_both_engines() {
+    on_both_engines!(household_search);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod bench;
 mod progress;
+mod web;
 
 use std::fs::File;
 use std::io::BufReader;
@@ -30,9 +31,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// One command from a fresh clone: generate a demo regency, create a database, import, show counts.
+    /// One command from a fresh clone: a running system with a demo regency and one account per role.
     Demo {
-        /// Folder for the generated files and the database.
+        /// Folder for the generated files, the database and the demo accounts.
         #[arg(long, default_value = "demo")]
         dir: PathBuf,
         #[arg(long, default_value = "35.23")]
@@ -41,6 +42,31 @@ enum Command {
         households: usize,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Prepare the demo and print its accounts, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the web application and the JSON API.
+    Serve {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Mark cookies Secure (when served behind HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Accounts: add, list, disable.
+    User {
+        #[command(subcommand)]
+        action: web::UserAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: web::AuditAction,
     },
     /// Write a deterministic synthetic population with injected defects and external lists.
     Generate {
@@ -111,7 +137,28 @@ async fn run(command: Command) -> Result<()> {
             region,
             households,
             seed,
-        } => demo(&dir, &region, households, seed).await,
+            listen,
+            no_serve,
+        } => {
+            web::demo(
+                &dir,
+                &region,
+                households,
+                seed,
+                (!no_serve).then_some(listen.as_str()),
+            )
+            .await
+        }
+        Command::Serve {
+            db,
+            listen,
+            secure_cookies,
+        } => {
+            let store = open(&db).await?;
+            web::serve(store, &listen, secure_cookies).await
+        }
+        Command::User { action } => web::user(action).await,
+        Command::Audit { action } => web::audit(action).await,
         Command::Generate {
             region,
             households,
@@ -142,18 +189,18 @@ async fn run(command: Command) -> Result<()> {
     }
 }
 
-fn parse_region(text: &str) -> Result<RegionCode> {
+pub(crate) fn parse_region(text: &str) -> Result<RegionCode> {
     Regions::embedded()
         .lookup(text)
         .map(|r| r.code.clone())
         .map_err(|e| anyhow::anyhow!("--region: {}", e.indonesian()))
 }
 
-fn store_error(e: siks_store::StoreError) -> anyhow::Error {
+pub(crate) fn store_error(e: siks_store::StoreError) -> anyhow::Error {
     anyhow::anyhow!("{}", e.indonesian())
 }
 
-async fn open(db: &str) -> Result<Store> {
+pub(crate) async fn open(db: &str) -> Result<Store> {
     let store = Store::open(db, OpenMode::MustExist)
         .await
         .map_err(store_error)?;
@@ -287,25 +334,26 @@ fn print_stats(stats: &Stats) {
     }
 }
 
-async fn demo(dir: &Path, region: &str, households: usize, seed: u64) -> Result<()> {
-    let region = parse_region(region)?;
+/// Generates, creates and imports the demo database; `false` when it was already there.
+pub(crate) async fn prepare_demo(
+    dir: &Path,
+    region: &RegionCode,
+    households: usize,
+    seed: u64,
+) -> Result<(String, bool)> {
     let data = dir.join("data");
     let db_path = dir.join("siks.db");
+    let url = format!("sqlite://{}", db_path.display());
     if db_path.exists() {
-        bail!(
-            "{} sudah ada: hapus folder {} atau pilih --dir lain",
-            db_path.display(),
-            dir.display()
-        );
+        return Ok((url, false));
     }
     let config = siks_synth::Config::new(region.clone(), households, seed);
     generate(&config, &data)?;
-    let url = format!("sqlite://{}", db_path.display());
     init(&url).await?;
     let store = open(&url).await?;
     import(&store, &data).await?;
-    let stats = stats(&store, Some(&region)).await?;
+    let stats = stats(&store, Some(region)).await?;
     print_stats(&stats);
-    println!("basis data demo: {url}");
-    Ok(())
+    store.close().await;
+    Ok((url, true))
 }

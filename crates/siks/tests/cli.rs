@@ -20,17 +20,75 @@ fn demo_generates_imports_and_counts() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("demo");
     let d = demo.to_str().unwrap();
-    let (ok, out, err) = siks(&["demo", "--dir", d, "--households", "300"]);
+    let (ok, out, err) = siks(&["demo", "--dir", d, "--households", "300", "--no-serve"]);
     assert!(ok, "{out}\n{err}");
     assert!(out.contains("300 rumah tangga"), "{out}");
     assert!(out.contains("Kabupaten Tuban"), "{out}");
     assert!(out.contains("kecamatan"), "{out}");
-    // Running it again refuses to overwrite the database.
-    let (ok, _, err) = siks(&["demo", "--dir", d, "--households", "300"]);
-    assert!(!ok);
-    assert!(err.contains("sudah ada"), "{err}");
-
+    for role in [
+        "operator_desa",
+        "operator_kabupaten",
+        "pengesah",
+        "pusat",
+        "auditor",
+        "admin",
+    ] {
+        assert!(out.contains(role), "no demo account for {role}: {out}");
+    }
+    // Running it again keeps the database and shows the same accounts.
+    let (ok, again, _) = siks(&["demo", "--dir", d, "--households", "300", "--no-serve"]);
+    assert!(ok);
+    assert!(!again.contains("300 rumah tangga"), "{again}");
+    let account = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("operator_desa"))
+            .map(str::to_string)
+    };
+    assert_eq!(account(&again), account(&out));
     let db = format!("sqlite://{}", demo.join("siks.db").display());
+    let (ok, listed, _) = siks(&["user", "list", "--db", &db]);
+    assert!(
+        ok && listed.contains("desa") && listed.contains("aktif"),
+        "{listed}"
+    );
+    let (ok, _, _) = siks(&["user", "disable", "--db", &db, "--username", "desa"]);
+    assert!(ok);
+    let (_, listed, _) = siks(&["user", "list", "--db", &db]);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("desa ") && l.ends_with("nonaktif")),
+        "{listed}"
+    );
+    let (ok, added, _) = siks(&[
+        "user",
+        "add",
+        "--db",
+        &db,
+        "--username",
+        "op.baru",
+        "--role",
+        "operator_desa",
+        "--scope",
+        "35.23.01.2002",
+    ]);
+    assert!(ok && added.contains("kata sandi awal"), "{added}");
+    let (ok, _, err) = siks(&[
+        "user",
+        "add",
+        "--db",
+        &db,
+        "--username",
+        "op.salah",
+        "--role",
+        "operator_desa",
+        "--scope",
+        "35.23",
+    ]);
+    assert!(!ok && err.contains("wilayah kerja"), "{err}");
+    let (ok, verified, _) = siks(&["audit", "verify", "--db", &db]);
+    assert!(ok && verified.contains("utuh"), "{verified}");
+
     let (ok, out, _) = siks(&["stats", "--db", &db, "--region", "35.23.01"]);
     assert!(ok);
     assert!(out.starts_with("35.23.01 "), "{out}");

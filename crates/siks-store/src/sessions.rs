@@ -1,0 +1,351 @@
+//! Signing in and out: failed attempts counted per account (locked for a while after too many),
+//! server-side sessions with idle and absolute timeouts and a CSRF token each, and password
+//! changes. Password hashing itself happens in the web layer, off the async workers; the store
+//! only keeps the hash.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use siks_domain::{Actor, UserId};
+
+use crate::audit::{self, AuditEvent};
+use crate::sql::{Cells, now_text, with_pool, with_tx};
+use crate::users::UserRecord;
+use crate::{Result, Store, StoreError};
+
+/// How long sessions live and how many wrong passwords an account takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+    pub max_failures: i64,
+    pub lockout: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle: Duration::from_secs(15 * 60),
+            absolute: Duration::from_secs(8 * 60 * 60),
+            max_failures: 5,
+            lockout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// A live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub actor: Actor,
+    pub display_name: String,
+    pub csrf_token: String,
+    pub created_at: String,
+}
+
+/// A new session: the token goes into the cookie, the CSRF token into forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+}
+
+/// Whether an account may try a password now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginGate {
+    /// No such account, or it is deactivated (the caller answers as for a wrong password).
+    Unknown,
+    /// Too many wrong passwords: locked until the given time (RFC 3339, UTC).
+    Locked(String),
+    /// May try: here is the stored account with its hash.
+    Open(Box<UserRecord>),
+}
+
+/// 32 random bytes from the operating system's generator, as hex.
+pub fn random_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn text_after(duration: Duration) -> String {
+    let later = Utc::now() + chrono::Duration::from_std(duration).unwrap_or_default();
+    later.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+impl Store {
+    /// The account behind a username, if it may try a password now.
+    pub async fn login_gate(&self, username: &str) -> Result<LoginGate> {
+        let Some(user) = self.user_by_username(username.trim()).await? else {
+            return Ok(LoginGate::Unknown);
+        };
+        if !user.active || user.password_hash.is_none() {
+            return Ok(LoginGate::Unknown);
+        }
+        let locked: Option<String> = with_pool!(self, p => {
+            sqlx::query("SELECT locked_until FROM users WHERE id = $1")
+                .bind(user.id.to_string())
+                .fetch_one(p)
+                .await?
+                .opt_text("locked_until")?
+        });
+        if let Some(until) = locked
+            && parse_time(&until).is_some_and(|t| t > Utc::now())
+        {
+            return Ok(LoginGate::Locked(until));
+        }
+        Ok(LoginGate::Open(Box::new(user)))
+    }
+
+    /// Counts a wrong password; the account locks at the policy's limit. Audited.
+    pub async fn record_login_failure(
+        &self,
+        user: &UserRecord,
+        policy: &SessionPolicy,
+        remote_addr: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let failures: i64 = with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
+                .bind(user.id.to_string())
+                .fetch_one(&mut **c)
+                .await?
+                .int("failed_logins")?
+        });
+        let locks = failures >= policy.max_failures;
+        if locks {
+            with_tx!(&mut tx, c => {
+                sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
+                    .bind(text_after(policy.lockout))
+                    .bind(user.id.to_string())
+                    .execute(&mut **c)
+                    .await?;
+            });
+        }
+        audit::append(
+            &mut tx,
+            &user.actor(),
+            AuditEvent {
+                action: if locks {
+                    "login.locked"
+                } else {
+                    "login.failed"
+                },
+                target_kind: "user",
+                target_id: user.id.to_string(),
+                region_code: user.scope.key(),
+                detail: format!("from={remote_addr}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Opens a session after a right password, clearing the failure count. Audited.
+    pub async fn start_session(&self, user: &UserRecord, remote_addr: &str) -> Result<NewSession> {
+        let session = NewSession {
+            token: random_token(),
+            csrf_token: random_token(),
+        };
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                .bind(user.id.to_string())
+                .execute(&mut **c)
+                .await?;
+            sqlx::query(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(token_hash(&session.token))
+            .bind(user.id.to_string())
+            .bind(&session.csrf_token)
+            .bind(&now)
+            .bind(&now)
+            .bind(remote_addr)
+            .execute(&mut **c)
+            .await?;
+        });
+        audit::append(
+            &mut tx,
+            &user.actor(),
+            AuditEvent {
+                action: "login",
+                target_kind: "user",
+                target_id: user.id.to_string(),
+                region_code: user.scope.key(),
+                detail: format!("from={remote_addr}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(session)
+    }
+
+    /// The live session of a cookie token; an expired one is removed and answers `None`.
+    pub async fn session(&self, token: &str, policy: &SessionPolicy) -> Result<Option<Session>> {
+        let hash = token_hash(token);
+        let row = with_pool!(self, p => {
+            let row = sqlx::query(
+                "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.username, u.active \
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+            )
+            .bind(&hash)
+            .fetch_optional(p)
+            .await?;
+            match row {
+                Some(r) => Some((
+                    r.text("csrf_token")?,
+                    r.text("created_at")?,
+                    r.text("last_seen_at")?,
+                    r.text("username")?,
+                    r.flag("active")?,
+                )),
+                None => None,
+            }
+        });
+        let Some((csrf_token, created_at, last_seen_at, username, active)) = row else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        let within = |since: &str, limit: Duration| {
+            parse_time(since)
+                .is_some_and(|t| now.signed_duration_since(t).to_std().unwrap_or_default() < limit)
+        };
+        if !active || !within(&created_at, policy.absolute) || !within(&last_seen_at, policy.idle) {
+            self.delete_session_hash(&hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = self.user_by_username(&username).await? else {
+            return Ok(None);
+        };
+        // Refresh the idle clock at most once a minute: most requests then only read.
+        if !within(&last_seen_at, Duration::from_secs(60)) {
+            with_pool!(self, p => {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                    .bind(now_text())
+                    .bind(&hash)
+                    .execute(p)
+                    .await?;
+            });
+        }
+        Ok(Some(Session {
+            actor: user.actor(),
+            display_name: user.display_name,
+            csrf_token,
+            created_at,
+        }))
+    }
+
+    async fn delete_session_hash(&self, hash: &str) -> Result<()> {
+        with_pool!(self, p => {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(hash)
+                .execute(p)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Ends a session (logout). Audited.
+    pub async fn end_session(&self, actor: &Actor, token: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash(token))
+                .execute(&mut **c)
+                .await?;
+        });
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "logout",
+                target_kind: "user",
+                target_id: actor.user_id.to_string(),
+                region_code: actor.scope.key(),
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets the actor's own password hash (argon2id PHC string) and ends its other sessions.
+    /// All its sessions end, the current one included: the caller starts a new one.
+    pub async fn change_own_password(&self, actor: &Actor, password_hash: &str) -> Result<()> {
+        self.set_password_hash(actor, actor.user_id, password_hash, "password.change")
+            .await
+    }
+
+    /// Sets another account's password inside an admin's scope (a reset). Audited.
+    pub async fn reset_password(
+        &self,
+        admin: &Actor,
+        user: UserId,
+        password_hash: &str,
+    ) -> Result<()> {
+        self.user_by_id(admin, user)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.set_password_hash(admin, user, password_hash, "password.reset")
+            .await
+    }
+
+    async fn set_password_hash(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        password_hash: &str,
+        action: &str,
+    ) -> Result<()> {
+        if !password_hash.starts_with("$argon2id$") {
+            return Err(StoreError::invalid_text(
+                "hash kata sandi harus argon2id",
+                "the password hash must be argon2id",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user.to_string())
+                .execute(&mut **c)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.to_string())
+                .execute(&mut **c)
+                .await?;
+        });
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action,
+                target_kind: "user",
+                target_id: user.to_string(),
+                region_code: actor.scope.key(),
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

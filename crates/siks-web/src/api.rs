@@ -1,0 +1,353 @@
+//! The JSON API `/api/v1`: the same store calls as the pages, answered as JSON. Coded values
+//! travel as their numeric codes (listed in the OpenAPI document); errors as
+//! `{"error": {"code", "message", "fields"}}`. Bodies refuse unknown fields.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use siks_domain::{
+    Bilingual, Household, HouseholdId, Person, PersonId, RegionCode, RegionLevel, Regions,
+};
+use siks_store::{StatusCounts, Versioned};
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, WebError};
+use crate::pages::{ListQuery, list_filter};
+
+/// `Query` whose rejection is our JSON error.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e: QueryRejection| {
+                ApiError(WebError::invalid(format!(
+                    "parameter tidak sah: {}",
+                    e.body_text()
+                )))
+            })
+    }
+}
+
+/// `Json` whose rejection is our JSON error (unknown fields, wrong types, too large, not JSON).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|j| ApiJson(j.0))
+            .map_err(|e: JsonRejection| {
+                let status = e.status();
+                if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError(WebError::invalid(format!(
+                        "isi permintaan terlalu besar (paling banyak {} KiB)",
+                        crate::BODY_LIMIT / 1024
+                    )))
+                } else {
+                    ApiError(WebError::invalid(format!(
+                        "JSON tidak sah: {}",
+                        e.body_text()
+                    )))
+                }
+            })
+    }
+}
+
+type ApiResult = Result<Response, ApiError>;
+
+fn ok(value: Value) -> ApiResult {
+    Ok(Json(value).into_response())
+}
+
+fn counts(c: &StatusCounts) -> Value {
+    json!({ "proposed": c.proposed, "active": c.active, "inactive": c.inactive, "total": c.total() })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionsQuery {
+    /// Part of a name.
+    q: Option<String>,
+    /// A parent code: list its children.
+    parent: Option<String>,
+    /// `province`, `regency`, `district` or `village`, with `q`.
+    level: Option<String>,
+}
+
+pub async fn regions(_user: ApiUser, ApiQuery(q): ApiQuery<RegionsQuery>) -> ApiResult {
+    let regions = Regions::embedded();
+    let level = match q.level.as_deref() {
+        None | Some("") => None,
+        Some("province") => Some(RegionLevel::Province),
+        Some("regency") => Some(RegionLevel::Regency),
+        Some("district") => Some(RegionLevel::District),
+        Some("village") => Some(RegionLevel::Village),
+        Some(other) => {
+            return Err(WebError::field(
+                "level",
+                format!("tingkat '{other}' tidak dikenal (province, regency, district, village)"),
+            )
+            .into());
+        }
+    };
+    let found: Vec<_> = match (
+        q.q.as_deref().map(str::trim).filter(|t| !t.is_empty()),
+        q.parent.as_deref(),
+    ) {
+        (Some(text), _) => regions.search(text, level, 50),
+        (None, Some(parent)) => {
+            let code = RegionCode::parse_known(parent)
+                .map_err(|e| WebError::field("parent", e.indonesian()))?;
+            regions.children(Some(&code)).collect()
+        }
+        (None, None) => regions.children(None).collect(),
+    };
+    ok(json!(
+        found
+            .iter()
+            .map(|r| json!({ "code": r.code.as_str(), "name": r.name, "level": r.level().label() }))
+            .collect::<Vec<_>>()
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdsQuery {
+    q: Option<String>,
+    address: Option<String>,
+    region: Option<String>,
+    status: Option<String>,
+    limit: Option<u32>,
+    offset: Option<u32>,
+}
+
+pub async fn households(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<HouseholdsQuery>,
+) -> ApiResult {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(WebError::field("limit", "harus 1 sampai 500").into());
+    }
+    let mut filter = list_filter(
+        &ListQuery::from_api(q.q, q.address, q.region, q.status),
+        limit,
+    )
+    .map_err(|e| match e {
+        // The page's field names are Indonesian; the API's are English.
+        WebError::Invalid { message, fields } => WebError::Invalid {
+            message,
+            fields: fields
+                .into_iter()
+                .map(|(f, m)| (if f == "wilayah" { "region".into() } else { f }, m))
+                .collect(),
+        },
+        other => other,
+    })?;
+    filter.offset = q.offset.unwrap_or(0);
+    let rows = state
+        .store
+        .list_households(&user.session.actor, &filter)
+        .await?;
+    ok(json!(rows
+        .iter()
+        .map(|r| json!({
+            "id": r.id, "village_code": r.village.as_str(), "rt": r.rt, "rw": r.rw,
+            "street": r.street, "status": r.status, "members": r.members, "head_name": r.head_name,
+        }))
+        .collect::<Vec<_>>()))
+}
+
+fn versioned<T: Serialize>(v: &Versioned<T>, key: &str) -> Value {
+    json!({ key: v.record, "version": v.version })
+}
+
+pub async fn household(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    let view = state
+        .store
+        .household(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    ok(json!({
+        "household": view.household.record,
+        "version": view.household.version,
+        "members": view.members.iter().map(|m| versioned(m, "person")).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
+    let person = state
+        .store
+        .person(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    ok(versioned(&person, "person"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewHousehold {
+    household: Household,
+    members: Vec<Person>,
+    reason: String,
+}
+
+/// Entry checks the store leaves to the edge: new records carry well-formed numbers that agree
+/// with the person.
+fn check_entry(new: &NewHousehold) -> Result<(), WebError> {
+    let mut fields = Vec::new();
+    for (i, p) in new.members.iter().enumerate() {
+        match (&p.nik, p.nik.valid()) {
+            (siks_domain::Recorded::Invalid { error, .. }, _) => {
+                fields.push((format!("members[{i}].nik"), error.indonesian()));
+            }
+            (_, Some(nik)) => {
+                for d in nik.disagreements(p.sex, Some(p.birth_date)) {
+                    fields.push((format!("members[{i}].nik"), d.indonesian()));
+                }
+            }
+            _ => {}
+        }
+        if let siks_domain::Recorded::Invalid { error, .. } = &p.no_kk {
+            fields.push((format!("members[{i}].no_kk"), error.indonesian()));
+        }
+        if p.full_name.trim().is_empty() {
+            fields.push((
+                format!("members[{i}].full_name"),
+                "nama lengkap wajib diisi".into(),
+            ));
+        }
+    }
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(WebError::Invalid {
+            message: format!("{} isian tidak sah", fields.len()),
+            fields,
+        })
+    }
+}
+
+pub async fn create_household(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(new): ApiJson<NewHousehold>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    check_entry(&new)?;
+    let version = state
+        .store
+        .create_household(
+            &user.session.actor,
+            &new.household,
+            &new.members,
+            &new.reason,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": new.household.id, "version": version })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    region: Option<String>,
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult {
+    let region = match q.region.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            RegionCode::parse_known(r).map_err(|e| WebError::field("region", e.indonesian()))?,
+        ),
+        None => None,
+    };
+    let stats = state
+        .store
+        .stats(&user.session.actor, region.as_ref())
+        .await?;
+    let region_json = |r: &siks_store::RegionStats| {
+        json!({
+            "code": r.code.as_ref().map(|c| c.as_str()),
+            "name": r.name,
+            "households": counts(&r.households),
+            "persons": counts(&r.persons),
+        })
+    };
+    ok(json!({
+        "total": region_json(&stats.total),
+        "child_level": stats.child_level.map(|l| l.label()),
+        "children": stats.children.iter().map(region_json).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn users(State(state): State<AppState>, user: ApiUser) -> ApiResult {
+    let list = state.store.list_users(&user.session.actor).await?;
+    ok(json!(list
+        .iter()
+        .map(|u| json!({
+            "id": u.id, "username": u.username, "display_name": u.display_name,
+            "role": u.role.key(), "scope": u.scope.key(), "active": u.active, "created_at": u.created_at,
+        }))
+        .collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    target: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult {
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let target = q.target.as_deref().filter(|t| !t.is_empty());
+    let entries = state
+        .store
+        .audit_entries(&user.session.actor, target, limit)
+        .await?;
+    ok(json!(entries
+        .iter()
+        .map(|e| json!({
+            "seq": e.seq, "at": e.at, "actor_id": e.actor_id, "actor_username": e.actor_username,
+            "actor_role": e.actor_role, "action": e.action, "target_kind": e.target_kind,
+            "target_id": e.target_id, "region_code": e.region_code, "detail": e.detail, "hash": e.hash,
+        }))
+        .collect::<Vec<_>>()))
+}

@@ -1,0 +1,270 @@
+//! Who is asking: argon2id passwords (hashed off the async workers), the session cookie, the
+//! extractors that turn a request into a signed-in session (or a redirect / 401), and CSRF checks.
+
+use std::net::SocketAddr;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use siks_store::Session;
+
+use crate::AppState;
+use crate::error::{ApiError, WebError};
+
+pub const SESSION_COOKIE: &str = "siks_sesi";
+pub const LOGIN_CSRF_COOKIE: &str = "siks_csrf_masuk";
+
+/// argon2id with m = 19 MiB, t = 2, p = 1 (OWASP's minimum).
+fn hasher() -> Result<Argon2<'static>, WebError> {
+    let params = Params::new(19 * 1024, 2, 1, None)
+        .map_err(|e| WebError::Internal(format!("argon2 params: {e}")))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password on a blocking thread.
+pub async fn hash_password(password: String) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || {
+        hasher()?
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| WebError::Internal(format!("argon2 hash: {e}")))
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("hashing task: {e}")))?
+}
+
+/// Checks a password against a stored hash on a blocking thread.
+pub async fn verify_password(password: String, hash: String) -> Result<bool, WebError> {
+    tokio::task::spawn_blocking(move || {
+        Ok(hasher()?
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok())
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("verifying task: {e}")))?
+}
+
+/// Rules a new password must meet; the message names what is missing.
+pub fn check_new_password(password: &str) -> Result<(), WebError> {
+    let long = password.chars().count() >= 10;
+    let letters = password.chars().any(|c| c.is_alphabetic());
+    let digits = password.chars().any(|c| c.is_ascii_digit());
+    if long && letters && digits {
+        Ok(())
+    } else {
+        Err(WebError::field(
+            "sandi_baru",
+            "kata sandi baru minimal 10 karakter dan memuat huruf serta angka",
+        ))
+    }
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Strict, whole site; `Secure` behind HTTPS.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: u64) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
+}
+
+/// The address a request came from, for the audit log.
+pub fn remote_addr(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "lokal".to_string())
+}
+
+/// The caller's address as an extractor.
+pub struct RemoteAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for RemoteAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(RemoteAddr(remote_addr(parts)))
+    }
+}
+
+/// Compares two tokens in time independent of where they differ.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A signed-in person on a page route; without a session the page redirects to the login.
+pub struct PageUser {
+    pub session: Session,
+    pub token: String,
+    pub remote: String,
+}
+
+impl PageUser {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
+        if same_token(token, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(WebError::BadCsrf)
+        }
+    }
+}
+
+async fn session_of(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<(Session, String)>, WebError> {
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let session = state.store.session(&token, &state.config.policy).await?;
+    Ok(session.map(|s| (s, token)))
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match session_of(parts, state).await {
+            Ok(Some((session, token))) => Ok(PageUser {
+                session,
+                token,
+                remote: remote_addr(parts),
+            }),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = format!("/masuk?lanjut={}", urlencode(next));
+                Err(Redirect::to(&target).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// A signed-in caller of `/api/v1`; without a session the answer is 401 JSON.
+pub struct ApiUser {
+    pub session: Session,
+}
+
+impl ApiUser {
+    /// State-changing API calls carry the session's CSRF token in `X-CSRF-Token`.
+    pub fn check_csrf(&self, headers: &HeaderMap) -> Result<(), WebError> {
+        let sent = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if same_token(sent, &self.session.csrf_token) {
+            Ok(())
+        } else {
+            Err(WebError::BadCsrf)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match session_of(parts, state).await? {
+            Some((session, _)) => Ok(ApiUser { session }),
+            None => Err(ApiError(WebError::Unauthenticated)),
+        }
+    }
+}
+
+/// Percent-encodes a text for a query value.
+pub fn urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Only a local path may be a redirect target after login (no `//host` or scheme).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_hash_as_argon2id_and_verify() {
+        let hash = hash_password("rahasia-12345".into()).await.unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert!(
+            verify_password("rahasia-12345".into(), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("salah".into(), hash).await.unwrap());
+        assert!(
+            !verify_password("x".into(), "not a hash".into())
+                .await
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn redirects_stay_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/rumah-tangga?q=siti")),
+            "/rumah-tangga?q=siti"
+        );
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+        assert_eq!(urlencode("/a b?c=d"), "/a%20b%3Fc%3Dd");
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("abc", "ab"));
+        assert!(check_new_password("pendek1").is_err());
+        assert!(check_new_password("cukup-panjang-2026").is_ok());
+    }
+}

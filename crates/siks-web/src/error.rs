@@ -1,0 +1,165 @@
+//! The web layer's errors: one enum, rendered as an Indonesian HTML page on page routes and as
+//! `{"error": {"code", "message", "fields"}}` on `/api/v1`. Internal causes are logged once and
+//! never shown.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+use siks_domain::Bilingual;
+use siks_store::StoreError;
+
+/// What went wrong, as far as the person asking needs to know.
+#[derive(Debug)]
+pub enum WebError {
+    /// Not there, or not yours: both answer 404.
+    NotFound,
+    /// Signed in, but the role may not do this.
+    Forbidden,
+    /// Not signed in.
+    Unauthenticated,
+    /// A form or token that does not belong to this session.
+    BadCsrf,
+    /// Input that breaks a rule, with per-field messages when known.
+    Invalid {
+        message: String,
+        fields: Vec<(String, String)>,
+    },
+    /// The record changed meanwhile.
+    Conflict(String),
+    /// Too many attempts.
+    TooMany(String),
+    /// A failure of ours; the cause is logged, not shown.
+    Internal(String),
+}
+
+impl WebError {
+    pub fn invalid(message: impl Into<String>) -> WebError {
+        WebError::Invalid {
+            message: message.into(),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> WebError {
+        let message = message.into();
+        WebError::Invalid {
+            message: format!("{field}: {message}"),
+            fields: vec![(field.to_string(), message)],
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden | WebError::BadCsrf => StatusCode::FORBIDDEN,
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound => "not_found",
+            WebError::Forbidden => "forbidden",
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::BadCsrf => "bad_csrf",
+            WebError::Invalid { .. } => "invalid",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooMany(_) => "too_many_requests",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    /// The Indonesian message shown to the person.
+    pub fn message(&self) -> String {
+        match self {
+            WebError::NotFound => "Data tidak ditemukan.".into(),
+            WebError::Forbidden => "Peran Anda tidak berwenang membuka halaman ini.".into(),
+            WebError::Unauthenticated => "Silakan masuk terlebih dahulu.".into(),
+            WebError::BadCsrf => {
+                "Formulir kedaluwarsa atau bukan dari sesi ini. Muat ulang halaman lalu coba lagi."
+                    .into()
+            }
+            WebError::Invalid { message, .. }
+            | WebError::Conflict(message)
+            | WebError::TooMany(message) => message.clone(),
+            WebError::Internal(_) => {
+                "Terjadi kesalahan pada sistem. Coba lagi; bila berulang, hubungi admin.".into()
+            }
+        }
+    }
+
+    fn log(&self) {
+        if let WebError::Internal(cause) = self {
+            eprintln!("siks-web: internal error: {cause}");
+        }
+    }
+
+    /// The JSON form, for `/api/v1`.
+    pub fn into_api(self) -> Response {
+        self.log();
+        let fields: serde_json::Map<String, serde_json::Value> = match &self {
+            WebError::Invalid { fields, .. } => {
+                fields.iter().map(|(k, v)| (k.clone(), json!(v))).collect()
+            }
+            _ => Default::default(),
+        };
+        let body = json!({ "error": { "code": self.code(), "message": self.message(), "fields": fields } });
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => WebError::NotFound,
+            StoreError::Forbidden(_) => WebError::Forbidden,
+            StoreError::Stale { .. } => WebError::Conflict(e.indonesian()),
+            StoreError::Invalid { indonesian, .. } => WebError::invalid(indonesian),
+            StoreError::Conflict { indonesian, .. } => WebError::Conflict(indonesian),
+            other => WebError::Internal(other.english()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    message: String,
+}
+
+/// The HTML form, for pages.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.log();
+        let page = ErrorPage {
+            status: self.status().as_u16(),
+            message: self.message(),
+        };
+        let html = page
+            .render()
+            .unwrap_or_else(|_| "<h1>Kesalahan</h1>".to_string());
+        (self.status(), Html(html)).into_response()
+    }
+}
+
+/// An API handler's error: the same enum, answered as JSON.
+pub struct ApiError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_api()
+    }
+}

@@ -1,0 +1,211 @@
+//! The siks web application: Indonesian HTML pages for operators and the JSON API `/api/v1`.
+//! Handlers are thin: they read the request, call the store with the signed-in actor, and render.
+//! Every route is declared once in [`routes!`], which builds both the router and the [`ROUTES`]
+//! access table, so no endpoint can exist without its entry.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use siks_domain::Role;
+use siks_store::{SessionPolicy, Store};
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::WebError;
+
+/// Settings of a running server.
+#[derive(Debug, Clone, Default)]
+pub struct AppConfig {
+    pub policy: SessionPolicy,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<AppConfig>,
+}
+
+/// Who may call a route (the region is the store's business: out of scope answers 404).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// No sign-in needed.
+    Anyone,
+    /// Any signed-in role.
+    SignedIn,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+/// Roles that write the register.
+pub const WRITERS: &[Role] = &[
+    Role::VillageOperator,
+    Role::DistrictOperator,
+    Role::RegencyOperator,
+    Role::ProvinceOperator,
+    Role::Pusat,
+    Role::Admin,
+];
+/// Roles that read the audit log.
+pub const AUDITORS: &[Role] = &[Role::Auditor, Role::Admin];
+/// Roles that manage accounts.
+pub const ADMINS: &[Role] = &[Role::Admin];
+
+/// One entry of the access table.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub who: Who,
+    /// `true` for `/api/v1` routes (JSON answers).
+    pub api: bool,
+    pub summary: &'static str,
+}
+
+impl RouteSpec {
+    pub fn allows(&self, role: Option<Role>) -> bool {
+        match (self.who, role) {
+            (Who::Anyone, _) => true,
+            (_, None) => false,
+            (Who::SignedIn, Some(_)) => true,
+            (Who::Roles(roles), Some(r)) => roles.contains(&r),
+        }
+    }
+}
+
+macro_rules! routes {
+    ($( $method:ident $path:literal => $handler:path, $who:expr, $api:literal, $summary:literal; )+) => {
+        /// The access table: every route, who may call it, and what it does.
+        pub const ROUTES: &[RouteSpec] = &[
+            $( RouteSpec {
+                method: routes!(@method $method),
+                path: $path,
+                who: $who,
+                api: $api,
+                summary: $summary,
+            }, )+
+        ];
+
+        fn declared_routes(state: &AppState) -> Router<AppState> {
+            Router::new()
+                $( .route(
+                    $path,
+                    $method($handler).route_layer(axum::middleware::from_fn_with_state(
+                        state.clone(),
+                        |st: State<AppState>, req: Request, next: Next| gate(st, $who, $api, req, next),
+                    )),
+                ) )+
+        }
+    };
+    (@method get) => { "GET" };
+    (@method post) => { "POST" };
+}
+
+routes! {
+    get "/healthz" => pages::healthz, Who::Anyone, false, "Server is up";
+    get "/masuk" => pages::login_form, Who::Anyone, false, "Sign-in page";
+    post "/masuk" => pages::login, Who::Anyone, false, "Sign in";
+    post "/keluar" => pages::logout, Who::SignedIn, false, "Sign out";
+    get "/" => pages::dashboard, Who::SignedIn, false, "Dashboard of the user's scope";
+    get "/wilayah/{code}" => pages::region_dashboard, Who::SignedIn, false, "Dashboard of a region inside the scope";
+    get "/rumah-tangga" => pages::household_list, Who::SignedIn, false, "Household list with search and filters";
+    get "/rumah-tangga/{id}" => pages::household_page, Who::SignedIn, false, "One household with members and history";
+    get "/akun/sandi" => pages::password_form, Who::SignedIn, false, "Password change page";
+    post "/akun/sandi" => pages::change_password, Who::SignedIn, false, "Change own password";
+    get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, "Audit log";
+    get "/api/v1/openapi.json" => openapi::document, Who::Anyone, true, "This API's OpenAPI 3 document";
+    get "/api/v1/regions" => api::regions, Who::SignedIn, true, "Search regions by name, or list children of a region";
+    get "/api/v1/households" => api::households, Who::SignedIn, true, "Search households in scope";
+    post "/api/v1/households" => api::create_household, Who::Roles(WRITERS), true, "Create a household with its members";
+    get "/api/v1/households/{id}" => api::household, Who::SignedIn, true, "One household with its members";
+    get "/api/v1/persons/{id}" => api::person, Who::SignedIn, true, "One person";
+    get "/api/v1/stats" => api::stats, Who::SignedIn, true, "Counts per region";
+    get "/api/v1/users" => api::users, Who::Roles(ADMINS), true, "Accounts in scope";
+    get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, "Audit entries in scope";
+}
+
+/// Enforces the access table's roles before the handler runs (and before its body is read);
+/// the store checks again. Sign-in itself is the extractors' business.
+async fn gate(
+    State(state): State<AppState>,
+    who: Who,
+    api: bool,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Who::Roles(roles) = who else {
+        return next.run(req).await;
+    };
+    let token = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
+    let session = match state.store.session(&token, &state.config.policy).await {
+        Ok(s) => s,
+        Err(e) => return reject(api, e.into()),
+    };
+    match session {
+        Some(s) if roles.contains(&s.actor.role) => next.run(req).await,
+        Some(_) => reject(api, WebError::Forbidden),
+        None if api => reject(api, WebError::Unauthenticated),
+        // Pages let the extractor send the visitor to the sign-in page.
+        None => next.run(req).await,
+    }
+}
+
+fn reject(api: bool, e: WebError) -> Response {
+    if api { e.into_api() } else { e.into_response() }
+}
+
+/// Request bodies larger than this are refused before they are read.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// The whole application.
+pub fn router(store: Store, config: AppConfig) -> Router {
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
+    declared_routes(&state)
+        .fallback(pages::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'"),
+        ))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

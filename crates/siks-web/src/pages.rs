@@ -1,0 +1,877 @@
+//! The HTML pages, in Indonesian: sign-in, dashboard with drill-down, household list and search,
+//! household page, password change and the audit log. Each handler reads its input, calls the
+//! store as the signed-in actor, and fills a template.
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use siks_domain::codes::Coded;
+use siks_domain::region::TimeZone;
+use siks_domain::search::SearchQuery;
+use siks_domain::{HouseholdId, RegionCode, RegionLevel, Regions, Scope};
+use siks_store::{HouseholdFilter, LoginGate, Stats};
+
+use crate::AppState;
+use crate::auth::{
+    LOGIN_CSRF_COOKIE, PageUser, RemoteAddr, SESSION_COOKIE, check_new_password, cookie,
+    hash_password, safe_next, same_token, set_cookie, urlencode, verify_password,
+};
+use crate::error::WebError;
+
+/// What the header bar shows of the signed-in person.
+pub struct Nav {
+    pub name: String,
+    pub role: String,
+    pub scope: String,
+    pub csrf: String,
+    pub audit: bool,
+}
+
+impl Nav {
+    fn of(user: &PageUser) -> Option<Nav> {
+        let actor = &user.session.actor;
+        Some(Nav {
+            name: user.session.display_name.clone(),
+            role: actor.role.label().to_string(),
+            scope: scope_name(&actor.scope),
+            csrf: user.session.csrf_token.clone(),
+            audit: crate::AUDITORS.contains(&actor.role),
+        })
+    }
+}
+
+fn scope_name(scope: &Scope) -> String {
+    match scope {
+        Scope::Nation => "Seluruh Indonesia".into(),
+        Scope::Region(code) => Regions::embedded()
+            .get(code)
+            .map(|r| format!("{} ({code})", r.name))
+            .unwrap_or_else(|| code.to_string()),
+    }
+}
+
+fn zone_of(scope: &Scope) -> TimeZone {
+    match scope {
+        Scope::Nation => TimeZone::Wib,
+        Scope::Region(code) => code.time_zone(),
+    }
+}
+
+fn render(t: impl Template) -> Result<Html<String>, WebError> {
+    t.render()
+        .map(Html)
+        .map_err(|e| WebError::Internal(format!("template: {e}")))
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn not_found() -> WebError {
+    WebError::NotFound
+}
+
+// ------------------------------------------------------------------ sign in and out
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    nav: Option<Nav>,
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    lanjut: Option<String>,
+}
+
+fn login_page(
+    state: &AppState,
+    next: String,
+    username: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let csrf = siks_store::random_token();
+    let page = LoginPage {
+        nav: None,
+        csrf: csrf.clone(),
+        next,
+        username,
+        error,
+    };
+    match render(page) {
+        Ok(html) => (
+            status,
+            [(
+                header::SET_COOKIE,
+                set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600),
+            )],
+            html,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn login_form(State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    login_page(
+        &state,
+        safe_next(q.lanjut.as_deref()),
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    nama: String,
+    sandi: String,
+    csrf: String,
+    lanjut: Option<String>,
+}
+
+/// A hash to verify against when the account does not exist, so that the answer takes as long
+/// as for a wrong password.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2lrcy1kdW1teS1zYWx0$ZEr7lCP8Z2UkH0UO7ZCw5c4bDWjLWcMZK9h6pHzl6gQ";
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RemoteAddr(remote): RemoteAddr,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.lanjut.as_deref());
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_token(&form.csrf, &expected) {
+        return login_page(
+            &state,
+            next,
+            form.nama,
+            Some(WebError::BadCsrf.message()),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let wrong = "Nama pengguna atau kata sandi salah.".to_string();
+    let gate = match state.store.login_gate(&form.nama).await {
+        Ok(g) => g,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    match gate {
+        LoginGate::Locked(until) => {
+            let message = format!(
+                "Akun dikunci sementara karena terlalu banyak kata sandi salah; coba lagi setelah {} WIB.",
+                TimeZone::Wib.local(&until)
+            );
+            login_page(
+                &state,
+                next,
+                form.nama,
+                Some(message),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+        }
+        LoginGate::Unknown => {
+            let _ = verify_password(form.sandi, DUMMY_HASH.to_string()).await;
+            login_page(
+                &state,
+                next,
+                form.nama,
+                Some(wrong),
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+        LoginGate::Open(user) => {
+            let hash = user.password_hash.clone().unwrap_or_default();
+            match verify_password(form.sandi, hash).await {
+                Ok(true) => match state.store.start_session(&user, &remote).await {
+                    Ok(session) => {
+                        let max_age = state.config.policy.absolute.as_secs();
+                        (
+                            StatusCode::SEE_OTHER,
+                            [
+                                (
+                                    header::SET_COOKIE,
+                                    set_cookie(&state, SESSION_COOKIE, &session.token, max_age),
+                                ),
+                                (header::LOCATION, next),
+                            ],
+                        )
+                            .into_response()
+                    }
+                    Err(e) => WebError::from(e).into_response(),
+                },
+                Ok(false) => {
+                    if let Err(e) = state
+                        .store
+                        .record_login_failure(&user, &state.config.policy, &remote)
+                        .await
+                    {
+                        return WebError::from(e).into_response();
+                    }
+                    login_page(
+                        &state,
+                        next,
+                        form.nama,
+                        Some(wrong),
+                        StatusCode::UNAUTHORIZED,
+                    )
+                }
+                Err(e) => e.into_response(),
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    state
+        .store
+        .end_session(&user.session.actor, &user.token)
+        .await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (
+                header::SET_COOKIE,
+                set_cookie(&state, SESSION_COOKIE, "", 0),
+            ),
+            (header::LOCATION, "/masuk".to_string()),
+        ],
+    )
+        .into_response())
+}
+
+// ------------------------------------------------------------------ dashboard
+
+pub struct ChildRow {
+    code: String,
+    name: String,
+    link: String,
+    active: u64,
+    proposed: u64,
+    inactive: u64,
+    persons: u64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    nav: Option<Nav>,
+    name: String,
+    trail: Vec<(String, String)>,
+    households: (u64, u64, u64, u64),
+    persons: (u64, u64, u64, u64),
+    list_query: String,
+    child_level: Option<&'static str>,
+    children: Vec<ChildRow>,
+}
+
+fn dashboard_page(user: &PageUser, stats: Stats) -> Result<Html<String>, WebError> {
+    let t = &stats.total;
+    let mut trail = Vec::new();
+    if let Some(code) = &t.code {
+        let mut up = code.parent();
+        while let Some(parent) = up {
+            if user.session.actor.scope.contains(&parent) {
+                let name = Regions::embedded()
+                    .get(&parent)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default();
+                trail.push((parent.to_string(), name));
+            }
+            up = parent.parent();
+        }
+        trail.reverse();
+    }
+    let children = stats
+        .children
+        .iter()
+        .filter_map(|c| {
+            let code = c.code.clone()?;
+            let link = if code.level() == RegionLevel::Village {
+                format!("/rumah-tangga?wilayah={code}")
+            } else {
+                format!("/wilayah/{code}")
+            };
+            Some(ChildRow {
+                code: code.to_string(),
+                name: c.name.clone(),
+                link,
+                active: c.households.active,
+                proposed: c.households.proposed,
+                inactive: c.households.inactive,
+                persons: c.persons.total(),
+            })
+        })
+        .collect();
+    let counts = |s: &siks_store::StatusCounts| (s.active, s.proposed, s.inactive, s.total());
+    render(DashboardPage {
+        nav: Nav::of(user),
+        name: t.name.clone(),
+        trail,
+        households: counts(&t.households),
+        persons: counts(&t.persons),
+        list_query: t
+            .code
+            .as_ref()
+            .map(|c| format!("?wilayah={c}"))
+            .unwrap_or_default(),
+        child_level: stats.child_level.map(|l| l.label()),
+        children,
+    })
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Html<String>, WebError> {
+    let stats = state.store.stats(&user.session.actor, None).await?;
+    dashboard_page(&user, stats)
+}
+
+pub async fn region_dashboard(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(code): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let code = RegionCode::parse_known(&code).map_err(|_| WebError::NotFound)?;
+    let stats = state.store.stats(&user.session.actor, Some(&code)).await?;
+    dashboard_page(&user, stats)
+}
+
+// ------------------------------------------------------------------ household list
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    alamat: Option<String>,
+    wilayah: Option<String>,
+    status: Option<String>,
+    halaman: Option<u32>,
+}
+
+impl ListQuery {
+    /// The same filter from the API's English parameter names.
+    pub fn from_api(
+        q: Option<String>,
+        address: Option<String>,
+        region: Option<String>,
+        status: Option<String>,
+    ) -> ListQuery {
+        ListQuery {
+            q,
+            alamat: address,
+            wilayah: region,
+            status,
+            halaman: None,
+        }
+    }
+}
+
+pub struct ListRow {
+    id: String,
+    head: String,
+    street: String,
+    rt: String,
+    rw: String,
+    village: String,
+    status: String,
+    members: i64,
+}
+
+#[derive(Template)]
+#[template(path = "households.html")]
+struct ListPage {
+    nav: Option<Nav>,
+    q: String,
+    address: String,
+    region: String,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+    rows: Vec<ListRow>,
+    page: u32,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+const PAGE_SIZE: u32 = 50;
+
+fn status_label(key: &str) -> &'static str {
+    match key {
+        "proposed" => "Usulan",
+        "active" => "Aktif",
+        _ => "Nonaktif",
+    }
+}
+
+/// Turns the list's query into a store filter, or says which field is wrong.
+pub fn list_filter(q: &ListQuery, limit: u32) -> Result<HouseholdFilter, WebError> {
+    let region = match q
+        .wilayah
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(text) => Some(
+            RegionCode::parse_known(text)
+                .map_err(|e| WebError::field("wilayah", siks_domain::Bilingual::indonesian(&e)))?,
+        ),
+        None => None,
+    };
+    let status = match q.status.as_deref().unwrap_or("") {
+        "" => None,
+        s @ ("proposed" | "active" | "inactive") => Some(s.to_string()),
+        other => {
+            return Err(WebError::field(
+                "status",
+                format!("status '{other}' tidak dikenal"),
+            ));
+        }
+    };
+    let search = SearchQuery::parse(q.q.as_deref().unwrap_or(""))
+        .or_else(|| SearchQuery::address(q.alamat.as_deref().unwrap_or("")));
+    let page = q.halaman.unwrap_or(1).max(1);
+    Ok(HouseholdFilter {
+        region,
+        status,
+        search,
+        limit,
+        offset: (page - 1).saturating_mul(limit),
+    })
+}
+
+pub async fn household_list(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let page = q.halaman.unwrap_or(1).max(1);
+    let (rows, error) = match list_filter(&q, PAGE_SIZE + 1) {
+        Ok(filter) => (
+            state
+                .store
+                .list_households(&user.session.actor, &filter)
+                .await?,
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(e.message())),
+    };
+    let more = rows.len() > PAGE_SIZE as usize;
+    let link = |p: u32| {
+        format!(
+            "/rumah-tangga?q={}&alamat={}&wilayah={}&status={}&halaman={p}",
+            urlencode(q.q.as_deref().unwrap_or("")),
+            urlencode(q.alamat.as_deref().unwrap_or("")),
+            urlencode(q.wilayah.as_deref().unwrap_or("")),
+            urlencode(q.status.as_deref().unwrap_or("")),
+        )
+    };
+    let regions = Regions::embedded();
+    let html = render(ListPage {
+        nav: Nav::of(&user),
+        q: q.q.clone().unwrap_or_default(),
+        address: q.alamat.clone().unwrap_or_default(),
+        region: q.wilayah.clone().unwrap_or_default(),
+        status: q.status.clone().unwrap_or_default(),
+        statuses: vec![
+            ("", "Semua"),
+            ("active", "Aktif"),
+            ("proposed", "Usulan"),
+            ("inactive", "Nonaktif"),
+        ],
+        rows: rows
+            .into_iter()
+            .take(PAGE_SIZE as usize)
+            .map(|r| ListRow {
+                id: r.id.to_string(),
+                head: r.head_name.unwrap_or_else(|| "(tanpa kepala)".into()),
+                street: r.street,
+                rt: r.rt,
+                rw: r.rw,
+                village: regions
+                    .get(&r.village)
+                    .map(|v| v.name.clone())
+                    .unwrap_or_else(|| r.village.to_string()),
+                status: status_label(&r.status).to_string(),
+                members: r.members,
+            })
+            .collect(),
+        error: error.clone(),
+        page,
+        previous: (page > 1).then(|| link(page - 1)),
+        next: more.then(|| link(page + 1)),
+    })?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, html).into_response())
+}
+
+// ------------------------------------------------------------------ household page
+
+pub struct MemberRow {
+    name: String,
+    nik: String,
+    nik_valid: bool,
+    no_kk: String,
+    relation: &'static str,
+    sex: &'static str,
+    birth: String,
+    presence: &'static str,
+}
+
+pub struct HistoryRow {
+    version: i64,
+    at: String,
+    change: &'static str,
+    role: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "household.html")]
+struct HouseholdPage {
+    nav: Option<Nav>,
+    head: String,
+    street: String,
+    rt: String,
+    rw: String,
+    sls: String,
+    village: String,
+    status: String,
+    version: i64,
+    last_verified: Option<String>,
+    programmes: String,
+    members: Vec<MemberRow>,
+    housing: Vec<(&'static str, String)>,
+    assets: Vec<(&'static str, String)>,
+    history: Vec<HistoryRow>,
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "Ya" } else { "Tidak" }.to_string()
+}
+
+fn opt_label<T: Coded>(v: Option<T>) -> String {
+    v.map(|c| c.label().to_string())
+        .unwrap_or_else(|| "-".into())
+}
+
+pub async fn household_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    let actor = &user.session.actor;
+    let view = state
+        .store
+        .household(actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let history = state.store.history(actor, &id.to_string()).await?;
+    let h = &view.household.record;
+    let s = &h.housing;
+    let a = &h.assets;
+    let zone = h.address.village.time_zone();
+    let regions = Regions::embedded();
+    let place = |code: Option<RegionCode>| {
+        code.and_then(|c| regions.get(&c).map(|r| r.name.clone()))
+            .unwrap_or_default()
+    };
+    let village = format!(
+        "{}, Kec. {}, {}",
+        place(Some(h.address.village.clone())),
+        place(h.address.village.at_level(RegionLevel::District)),
+        place(h.address.village.at_level(RegionLevel::Regency)),
+    );
+    let head = view
+        .members
+        .iter()
+        .find(|m| m.record.relation_to_head == siks_domain::codes::Relation::Head)
+        .map(|m| m.record.full_name.clone())
+        .unwrap_or_else(|| "(tanpa kepala)".into());
+    render(HouseholdPage {
+        nav: Nav::of(&user),
+        head,
+        street: h.address.street.clone(),
+        rt: h.address.rt.clone(),
+        rw: h.address.rw.clone(),
+        sls: h.address.sls_name.clone(),
+        village,
+        status: h.status.label(),
+        version: view.household.version,
+        last_verified: h.last_verified.map(|d| d.format("%d-%m-%Y").to_string()),
+        programmes: h.programmes.join(", "),
+        members: view
+            .members
+            .iter()
+            .map(|m| {
+                let p = &m.record;
+                MemberRow {
+                    name: p.full_name.clone(),
+                    nik: p.nik.raw(),
+                    nik_valid: p.nik.valid().is_some(),
+                    no_kk: p.no_kk.raw(),
+                    relation: p.relation_to_head.label(),
+                    sex: p.sex.label(),
+                    birth: format!("{}, {}", p.birth_place, p.birth_date.format("%d-%m-%Y")),
+                    presence: p.presence.label(),
+                }
+            })
+            .collect(),
+        housing: vec![
+            ("Status bangunan", s.building_tenure.label().into()),
+            ("Status lahan", s.land_tenure.label().into()),
+            ("Luas lantai", format!("{} m²", s.floor_area_m2)),
+            ("Lantai", s.floor_material.label().into()),
+            (
+                "Dinding",
+                format!("{} ({})", s.wall_material.label(), s.wall_condition.label()),
+            ),
+            (
+                "Atap",
+                format!("{} ({})", s.roof_material.label(), s.roof_condition.label()),
+            ),
+            ("Jumlah kamar", s.rooms.to_string()),
+            (
+                "Sumber air minum",
+                format!(
+                    "{} ({})",
+                    s.water_source.label(),
+                    s.water_acquisition.label()
+                ),
+            ),
+            ("Penerangan", s.lighting.label().into()),
+            ("Daya terpasang", opt_label(s.installed_power)),
+            ("Bahan bakar memasak", s.cooking_fuel.label().into()),
+            ("Fasilitas BAB", s.toilet.label().into()),
+            ("Pembuangan tinja", opt_label(s.sewage)),
+        ],
+        assets: vec![
+            ("Tabung gas 5,5 kg atau lebih", yes_no(a.gas_cylinder_5kg)),
+            ("Lemari es", yes_no(a.fridge)),
+            ("AC", yes_no(a.air_conditioner)),
+            ("Pemanas air", yes_no(a.water_heater)),
+            ("Telepon/HP", yes_no(a.phone)),
+            ("Televisi", yes_no(a.television)),
+            ("Emas/perhiasan ≥10 gram", yes_no(a.gold_10g)),
+            ("Komputer/laptop", yes_no(a.laptop)),
+            ("Sepeda", yes_no(a.bicycle)),
+            ("Sepeda motor", yes_no(a.motorbike)),
+            ("Mobil", yes_no(a.car)),
+            ("Perahu", yes_no(a.boat)),
+            ("Motor tempel", yes_no(a.outboard_motor)),
+            ("Perahu motor", yes_no(a.motorboat)),
+            ("Kapal", yes_no(a.ship)),
+            ("Lahan", format!("{} m²", a.land_m2)),
+            ("Rumah di tempat lain", yes_no(a.other_house)),
+            (
+                "Sapi / kerbau / kuda / babi / kambing",
+                format!(
+                    "{} / {} / {} / {} / {}",
+                    a.cattle, a.buffalo, a.horses, a.pigs, a.goats
+                ),
+            ),
+            ("Anggota memiliki usaha", yes_no(a.business)),
+        ],
+        history: history
+            .iter()
+            .map(|e| HistoryRow {
+                version: e.version,
+                at: format!("{} {}", zone.local(&e.at), zone.label()),
+                change: match e.change_kind.as_str() {
+                    "created" => "Dibuat",
+                    "imported" => "Diimpor",
+                    _ => "Diubah",
+                },
+                role: siks_domain::Role::parse(&e.actor_role)
+                    .map(|r| r.label().to_string())
+                    .unwrap_or_else(|_| e.actor_role.clone()),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+    })
+}
+
+// ------------------------------------------------------------------ password
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    nav: Option<Nav>,
+    csrf: String,
+    error: Option<String>,
+    done: bool,
+}
+
+pub async fn password_form(user: PageUser) -> Result<Html<String>, WebError> {
+    render(PasswordPage {
+        nav: Nav::of(&user),
+        csrf: user.session.csrf_token.clone(),
+        error: None,
+        done: false,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    csrf: String,
+    sandi_lama: String,
+    sandi_baru: String,
+    ulangi: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let actor = user.session.actor.clone();
+    let fail = |message: String| -> Result<Response, WebError> {
+        let page = render(PasswordPage {
+            nav: Nav::of(&user),
+            csrf: user.session.csrf_token.clone(),
+            error: Some(message),
+            done: false,
+        })?;
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let stored = state
+        .store
+        .user_by_username(&actor.username)
+        .await?
+        .and_then(|u| u.password_hash)
+        .unwrap_or_default();
+    if !verify_password(form.sandi_lama, stored).await? {
+        return fail("Kata sandi sekarang salah.".into());
+    }
+    if form.sandi_baru != form.ulangi {
+        return fail("Ulangan kata sandi baru tidak sama.".into());
+    }
+    if let Err(e) = check_new_password(&form.sandi_baru) {
+        return fail(e.message());
+    }
+    let hash = hash_password(form.sandi_baru).await?;
+    state.store.change_own_password(&actor, &hash).await?;
+    // Every session of the account ended; this one continues as a new session.
+    let record = state
+        .store
+        .user_by_username(&actor.username)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let session = state.store.start_session(&record, &user.remote).await?;
+    let page = render(PasswordPage {
+        nav: Nav::of(&user).map(|mut n| {
+            n.csrf = session.csrf_token.clone();
+            n
+        }),
+        csrf: session.csrf_token.clone(),
+        error: None,
+        done: true,
+    })?;
+    let max_age = state.config.policy.absolute.as_secs();
+    Ok((
+        [(
+            header::SET_COOKIE,
+            set_cookie(&state, SESSION_COOKIE, &session.token, max_age),
+        )],
+        page,
+    )
+        .into_response())
+}
+
+// ------------------------------------------------------------------ audit
+
+pub struct AuditRow {
+    seq: i64,
+    at: String,
+    actor_username: String,
+    actor_role: String,
+    action: String,
+    target_kind: String,
+    target_id: String,
+    region_code: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    nav: Option<Nav>,
+    target: String,
+    chain: String,
+    zone: &'static str,
+    entries: Vec<AuditRow>,
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    target: Option<String>,
+}
+
+pub async fn audit_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Html<String>, WebError> {
+    let actor = &user.session.actor;
+    let target = q.target.clone().unwrap_or_default();
+    let target_filter = Some(target.trim()).filter(|t| !t.is_empty());
+    let entries = state.store.audit_entries(actor, target_filter, 200).await?;
+    let chain = match state.store.verify_audit_chain(actor).await? {
+        siks_store::AuditVerification {
+            entries,
+            broken_at: None,
+        } => {
+            format!("Rantai hash log audit utuh ({entries} entri diperiksa).")
+        }
+        siks_store::AuditVerification {
+            broken_at: Some(seq),
+            ..
+        } => {
+            format!("PERINGATAN: rantai hash log audit rusak mulai entri {seq}.")
+        }
+    };
+    let zone = zone_of(&actor.scope);
+    render(AuditPage {
+        nav: Nav::of(&user),
+        target,
+        chain,
+        zone: zone.label(),
+        entries: entries
+            .into_iter()
+            .map(|e| AuditRow {
+                seq: e.seq,
+                at: zone.local(&e.at),
+                actor_username: e.actor_username,
+                actor_role: e.actor_role,
+                action: e.action,
+                target_kind: e.target_kind,
+                target_id: e.target_id,
+                region_code: e.region_code,
+                detail: e.detail,
+            })
+            .collect(),
+    })
+}

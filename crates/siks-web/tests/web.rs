@@ -1,0 +1,872 @@
+//! The web application through its router: sign-in, sessions and CSRF, pages checked with CSS
+//! selectors, the JSON API, region scope, and the access table run against every route.
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use scraper::{Html, Selector};
+use siks_domain::{Household, Person, RegionCode, Regions, Role, Scope};
+use siks_store::{NewUser, OpenMode, Store};
+use siks_web::{AppConfig, ROUTES, Who};
+use tower::ServiceExt;
+
+const VILLAGE_A: &str = "35.23.01.2001";
+const VILLAGE_B: &str = "35.23.01.2002";
+const PASSWORD: &str = "sandi-uji-2026";
+
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    // Hashed once for all tests, on a thread of its own (tests already run inside a runtime).
+    HASH.get_or_init(|| {
+        std::thread::spawn(|| {
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(siks_web::auth::hash_password(PASSWORD.into()))
+                .unwrap()
+        })
+        .join()
+        .unwrap()
+    })
+    .clone()
+}
+
+struct World {
+    app: Router,
+    store: Store,
+    household: Household,
+    members: Vec<Person>,
+    _dir: tempfile::TempDir,
+}
+
+/// A database with one account per role and one generated household in village A.
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+    store.migrate().await.unwrap();
+    store.load_regions(Regions::embedded()).await.unwrap();
+    let admin = store.system_actor().await.unwrap();
+    let hash = password_hash();
+    for (username, role, scope) in accounts() {
+        store
+            .create_user(
+                &admin,
+                NewUser {
+                    username: username.into(),
+                    display_name: format!("Uji {username}"),
+                    role,
+                    scope: Scope::parse(scope).unwrap(),
+                    password_hash: Some(hash.clone()),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    // One household from the generator, moved into village A.
+    let data = tempfile::tempdir().unwrap();
+    let config = siks_synth::Config::new(RegionCode::parse(VILLAGE_A).unwrap(), 3, 5);
+    siks_synth::generate(&config, data.path(), &|_| {}).unwrap();
+    let mut hh = csv::Reader::from_path(data.path().join("households.csv")).unwrap();
+    let household = siks_domain::interchange::household_from_row(
+        &hh.records().next().unwrap().unwrap(),
+        Regions::embedded(),
+    )
+    .unwrap();
+    let mut pr = csv::Reader::from_path(data.path().join("persons.csv")).unwrap();
+    let members: Vec<Person> = pr
+        .records()
+        .map(|r| siks_domain::interchange::person_from_row(&r.unwrap()).unwrap())
+        .filter(|p| p.household_id == household.id)
+        .collect();
+    let writer = store.actor_for_username("desa.a").await.unwrap().unwrap();
+    store
+        .create_household(&writer, &household, &members, "pendataan uji")
+        .await
+        .unwrap();
+    World {
+        app: siks_web::router(store.clone(), AppConfig::default()),
+        store,
+        household,
+        members,
+        _dir: dir,
+    }
+}
+
+fn accounts() -> Vec<(&'static str, Role, &'static str)> {
+    vec![
+        ("desa.a", Role::VillageOperator, VILLAGE_A),
+        ("desa.b", Role::VillageOperator, VILLAGE_B),
+        ("kecamatan", Role::DistrictOperator, "35.23.01"),
+        ("dinsos", Role::RegencyOperator, "35.23"),
+        ("verifikator", Role::RegencyVerifier, "35.23"),
+        ("pengesah", Role::Ratifier, "35.23"),
+        ("provinsi", Role::ProvinceOperator, "35"),
+        ("pusat", Role::Pusat, "*"),
+        ("auditor", Role::Auditor, "*"),
+        ("admin", Role::Admin, "*"),
+    ]
+}
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    cookies: Vec<String>,
+    body: String,
+}
+
+impl Reply {
+    fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    fn select(&self, selector: &str) -> Vec<String> {
+        let sel = Selector::parse(selector).unwrap();
+        self.html()
+            .select(&sel)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies
+            .iter()
+            .filter_map(|c| c.split(';').next())
+            .filter_map(|c| c.split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string());
+    let cookies = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply {
+        status,
+        location,
+        cookies,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn get(path: &str, session: Option<&Session>) -> Request<Body> {
+    let mut builder = Request::get(path);
+    if let Some(s) = session {
+        builder = builder.header(header::COOKIE, format!("siks_sesi={}", s.cookie));
+    }
+    builder.body(Body::empty()).unwrap()
+}
+
+fn post_form(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn post_json(path: &str, session: &Session, csrf: bool, body: String) -> Request<Body> {
+    let mut builder = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, format!("siks_sesi={}", session.cookie));
+    if csrf {
+        builder = builder.header("x-csrf-token", &session.csrf);
+    }
+    builder.body(Body::from(body)).unwrap()
+}
+
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+fn encode(text: &str) -> String {
+    siks_web::auth::urlencode(text).replace('/', "%2F")
+}
+
+async fn try_login(app: &Router, username: &str, password: &str) -> Reply {
+    let form = send(app, get("/masuk", None)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf_cookie = form.cookie("siks_csrf_masuk").expect("login CSRF cookie");
+    let token = form
+        .html()
+        .select(&Selector::parse("input[name=csrf]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    let body = format!(
+        "nama={}&sandi={}&csrf={token}&lanjut=%2F",
+        encode(username),
+        encode(password)
+    );
+    send(
+        app,
+        post_form("/masuk", &format!("siks_csrf_masuk={csrf_cookie}"), &body),
+    )
+    .await
+}
+
+async fn login(app: &Router, username: &str) -> Session {
+    let reply = try_login(app, username, PASSWORD).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "{username}: {}",
+        reply.body
+    );
+    let cookie = reply.cookie("siks_sesi").expect("session cookie");
+    let page = send(
+        app,
+        get(
+            "/",
+            Some(&Session {
+                cookie: cookie.clone(),
+                csrf: String::new(),
+            }),
+        ),
+    )
+    .await;
+    let csrf = page
+        .html()
+        .select(&Selector::parse("form[action='/keluar'] input[name=csrf]").unwrap())
+        .next()
+        .expect("logout form on every page")
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    Session { cookie, csrf }
+}
+
+#[tokio::test]
+async fn sign_in_sessions_and_lockout() {
+    let w = world().await;
+    let anonymous = send(&w.app, get("/", None)).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.location.as_deref(), Some("/masuk?lanjut=/"));
+
+    let wrong = try_login(&w.app, "desa.a", "bukan-sandinya-1").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong.select("#pesan"),
+        vec!["Nama pengguna atau kata sandi salah."]
+    );
+    let unknown = try_login(&w.app, "tidak.ada", PASSWORD).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        unknown.select("#pesan"),
+        wrong.select("#pesan"),
+        "unknown accounts look like wrong passwords"
+    );
+
+    // A login form without its CSRF cookie is refused.
+    let forged = send(
+        &w.app,
+        post_form(
+            "/masuk",
+            "",
+            &format!("nama=desa.a&sandi={PASSWORD}&csrf=x"),
+        ),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let session = login(&w.app, "desa.a").await;
+    let home = send(&w.app, get("/", Some(&session))).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(
+        home.select("#judul"),
+        vec![Regions::embedded().lookup(VILLAGE_A).unwrap().name.clone()]
+    );
+    assert!(home.select("#pengguna")[0].contains("Operator desa/kelurahan"));
+    let cookie = send(&w.app, get("/masuk", None)).await.cookies.join(";");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+
+    // Logout needs the session's CSRF token, then the session is gone.
+    let cookie_header = format!("siks_sesi={}", session.cookie);
+    let bad = send(&w.app, post_form("/keluar", &cookie_header, "csrf=salah")).await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let out = send(
+        &w.app,
+        post_form("/keluar", &cookie_header, &format!("csrf={}", session.csrf)),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        send(&w.app, get("/", Some(&session))).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Five wrong passwords lock the account, even against the right one.
+    for _ in 0..5 {
+        assert_eq!(
+            try_login(&w.app, "desa.b", "salah-sekali-9").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = try_login(&w.app, "desa.b", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.select("#pesan")[0].contains("dikunci"));
+    let auditor = w
+        .store
+        .actor_for_username("auditor")
+        .await
+        .unwrap()
+        .unwrap();
+    let entries = w.store.audit_entries(&auditor, None, 100).await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "login.locked"));
+    assert!(entries.iter().any(|e| e.action == "logout"));
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let w = world().await;
+    let app = siks_web::router(
+        w.store.clone(),
+        AppConfig {
+            policy: siks_store::SessionPolicy {
+                idle: std::time::Duration::from_millis(300),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    );
+    let session = login(&app, "dinsos").await;
+    assert_eq!(
+        send(&app, get("/", Some(&session))).await.status,
+        StatusCode::OK
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(
+        send(&app, get("/", Some(&session))).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn pages_show_the_scope_and_the_household() {
+    let w = world().await;
+    let dinsos = login(&w.app, "dinsos").await;
+    let home = send(&w.app, get("/", Some(&dinsos))).await;
+    assert_eq!(home.select("#judul"), vec!["Kabupaten Tuban"]);
+    let rows = home.select("#per-wilayah td a");
+    assert_eq!(
+        rows,
+        vec!["Kenduruan"],
+        "only districts with data are listed"
+    );
+    let district = send(&w.app, get("/wilayah/35.23.01", Some(&dinsos))).await;
+    assert_eq!(district.status, StatusCode::OK);
+    assert!(
+        district
+            .select("#per-wilayah td a")
+            .iter()
+            .all(|n| !n.is_empty())
+    );
+    let outside = send(&w.app, get("/wilayah/35.24", Some(&dinsos))).await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    assert_eq!(outside.select("#pesan"), vec!["Data tidak ditemukan."]);
+
+    let head = w
+        .members
+        .iter()
+        .find(|m| m.relation_to_head == siks_domain::codes::Relation::Head)
+        .unwrap();
+    let list = send(&w.app, get("/rumah-tangga", Some(&dinsos))).await;
+    assert_eq!(
+        list.select("tr.rumah-tangga td:first-child a"),
+        vec![head.full_name.clone()]
+    );
+    let by_nik = send(
+        &w.app,
+        get(
+            &format!("/rumah-tangga?q={}", head.nik.raw()),
+            Some(&dinsos),
+        ),
+    )
+    .await;
+    assert_eq!(by_nik.select("tr.rumah-tangga").len(), 1);
+    let prefix: String = head.full_name.chars().take(3).collect();
+    let by_name = send(
+        &w.app,
+        get(
+            &format!("/rumah-tangga?q={}", encode(&prefix)),
+            Some(&dinsos),
+        ),
+    )
+    .await;
+    assert_eq!(by_name.select("tr.rumah-tangga").len(), 1);
+    let rt = send(
+        &w.app,
+        get(
+            &format!("/rumah-tangga?q=RT+{}", w.household.address.rt),
+            Some(&dinsos),
+        ),
+    )
+    .await;
+    assert_eq!(rt.select("tr.rumah-tangga").len(), 1);
+    let nothing = send(&w.app, get("/rumah-tangga?q=zzzz", Some(&dinsos))).await;
+    assert_eq!(nothing.select("#kosong").len(), 1);
+    let bad = send(&w.app, get("/rumah-tangga?wilayah=99.99", Some(&dinsos))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.select("#pesan")[0].starts_with("wilayah:"));
+
+    let page = send(
+        &w.app,
+        get(&format!("/rumah-tangga/{}", w.household.id), Some(&dinsos)),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.select("#judul"),
+        vec![format!("Rumah tangga {}", head.full_name)]
+    );
+    assert_eq!(page.select("#anggota tr.anggota").len(), w.members.len());
+    let housing = page.select("#perumahan tr");
+    assert!(housing.iter().any(|r| r.contains("Lantai") && r.contains(w.household.housing.floor_material.label())));
+    assert_eq!(page.select("#riwayat td:nth-child(3)"), vec!["Dibuat"]);
+}
+
+#[tokio::test]
+async fn out_of_scope_looks_exactly_like_missing() {
+    let w = world().await;
+    let b = login(&w.app, "desa.b").await;
+    let missing = uuid::Uuid::now_v7();
+    for path in [
+        format!("/rumah-tangga/{}", w.household.id),
+        format!("/rumah-tangga/{missing}"),
+        "/rumah-tangga/bukan-id".to_string(),
+    ] {
+        let reply = send(&w.app, get(&path, Some(&b))).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(reply.select("#pesan"), vec!["Data tidak ditemukan."]);
+    }
+    let foreign = send(
+        &w.app,
+        get(&format!("/api/v1/households/{}", w.household.id), Some(&b)),
+    )
+    .await;
+    let absent = send(
+        &w.app,
+        get(&format!("/api/v1/households/{missing}"), Some(&b)),
+    )
+    .await;
+    assert_eq!(
+        (foreign.status, foreign.body.clone()),
+        (absent.status, absent.body.clone())
+    );
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let person = send(
+        &w.app,
+        get(&format!("/api/v1/persons/{}", w.members[0].id), Some(&b)),
+    )
+    .await;
+    assert_eq!(person.status, StatusCode::NOT_FOUND);
+    let search = send(
+        &w.app,
+        get(
+            &format!("/api/v1/households?q={}", w.members[0].nik.raw()),
+            Some(&b),
+        ),
+    )
+    .await;
+    assert_eq!(search.json(), serde_json::json!([]));
+    let list = send(&w.app, get("/rumah-tangga", Some(&b))).await;
+    assert!(list.select("tr.rumah-tangga").is_empty());
+}
+
+#[tokio::test]
+async fn api_reads_creates_and_refuses_bad_input() {
+    let w = world().await;
+    let a = login(&w.app, "desa.a").await;
+    let one = send(
+        &w.app,
+        get(&format!("/api/v1/households/{}", w.household.id), Some(&a)),
+    )
+    .await;
+    assert_eq!(one.status, StatusCode::OK);
+    let body = one.json();
+    assert_eq!(body["version"], 1);
+    assert_eq!(body["members"].as_array().unwrap().len(), w.members.len());
+    assert_eq!(body["household"]["address"]["village"], VILLAGE_A);
+
+    let stats = send(&w.app, get("/api/v1/stats", Some(&a))).await.json();
+    assert_eq!(stats["total"]["households"]["total"], 1);
+    let regions = send(
+        &w.app,
+        get("/api/v1/regions?q=tuban&level=regency", Some(&a)),
+    )
+    .await
+    .json();
+    assert_eq!(regions[0]["code"], "35.23");
+    let bad_level = send(&w.app, get("/api/v1/regions?q=x&level=kota", Some(&a))).await;
+    assert_eq!(bad_level.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_level.json()["error"]["fields"]["level"].is_string());
+
+    // A new household: CSRF, unknown fields, invalid NIK, then a good one.
+    let mut household = w.household.clone();
+    household.id = siks_domain::HouseholdId::new();
+    let mut member = w.members[0].clone();
+    member.id = siks_domain::PersonId::new();
+    member.household_id = household.id;
+    member.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850999").unwrap());
+    member.sex = siks_domain::codes::Sex::Male;
+    member.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
+    let body = |h: &Household, m: &Person| serde_json::json!({ "household": h, "members": [m], "reason": "pendataan baru" });
+    let no_csrf = send(
+        &w.app,
+        post_json(
+            "/api/v1/households",
+            &a,
+            false,
+            body(&household, &member).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    assert_eq!(no_csrf.json()["error"]["code"], "bad_csrf");
+    let mut extra = body(&household, &member);
+    extra["household"]["bonus"] = serde_json::json!(1);
+    let unknown = send(
+        &w.app,
+        post_json("/api/v1/households", &a, true, extra.to_string()),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unknown.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bonus")
+    );
+    let mut wrong_sex = member.clone();
+    wrong_sex.sex = siks_domain::codes::Sex::Female;
+    let mismatch = send(
+        &w.app,
+        post_json(
+            "/api/v1/households",
+            &a,
+            true,
+            body(&household, &wrong_sex).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        mismatch.json()["error"]["fields"]["members[0].nik"]
+            .as_str()
+            .unwrap()
+            .contains("jenis kelamin")
+    );
+    let mut bad_nik = body(&household, &member);
+    bad_nik["members"][0]["nik"] = serde_json::json!("3523011213850001");
+    let invalid = send(
+        &w.app,
+        post_json("/api/v1/households", &a, true, bad_nik.to_string()),
+    )
+    .await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        invalid.json()["error"]["fields"]["members[0].nik"]
+            .as_str()
+            .unwrap()
+            .contains("bulan")
+    );
+    let created = send(
+        &w.app,
+        post_json(
+            "/api/v1/households",
+            &a,
+            true,
+            body(&household, &member).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let again = send(
+        &w.app,
+        post_json(
+            "/api/v1/households",
+            &a,
+            true,
+            body(&household, &member).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let mut elsewhere = household.clone();
+    elsewhere.id = siks_domain::HouseholdId::new();
+    elsewhere.address.village = RegionCode::parse(VILLAGE_B).unwrap();
+    let mut m2 = member.clone();
+    m2.id = siks_domain::PersonId::new();
+    m2.household_id = elsewhere.id;
+    m2.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850998").unwrap());
+    let foreign = send(
+        &w.app,
+        post_json(
+            "/api/v1/households",
+            &a,
+            true,
+            body(&elsewhere, &m2).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Oversized and malformed bodies are refused with our JSON error.
+    let huge = format!(
+        "{{\"reason\": \"{}\"}}",
+        "x".repeat(siks_web::BODY_LIMIT + 10)
+    );
+    let too_big = send(&w.app, post_json("/api/v1/households", &a, true, huge)).await;
+    assert!(too_big.status.is_client_error(), "{}", too_big.status);
+    assert!(
+        too_big.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("terlalu besar")
+    );
+    let not_json = send(
+        &w.app,
+        post_json("/api/v1/households", &a, true, "{".into()),
+    )
+    .await;
+    assert_eq!(not_json.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(not_json.json()["error"]["code"], "invalid");
+}
+
+#[tokio::test]
+async fn password_change_and_audit_page() {
+    let w = world().await;
+    let a = login(&w.app, "desa.a").await;
+    let cookie = format!("siks_sesi={}", a.cookie);
+    let mismatch = send(
+        &w.app,
+        post_form(
+            "/akun/sandi",
+            &cookie,
+            &format!(
+                "csrf={}&sandi_lama={PASSWORD}&sandi_baru=baru-sekali-77&ulangi=lain-sekali-77",
+                a.csrf
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        mismatch.select("#pesan"),
+        vec!["Ulangan kata sandi baru tidak sama."]
+    );
+    let weak = send(
+        &w.app,
+        post_form(
+            "/akun/sandi",
+            &cookie,
+            &format!(
+                "csrf={}&sandi_lama={PASSWORD}&sandi_baru=pendek&ulangi=pendek",
+                a.csrf
+            ),
+        ),
+    )
+    .await;
+    assert!(weak.select("#pesan")[0].contains("minimal 10 karakter"));
+    let done = send(
+        &w.app,
+        post_form(
+            "/akun/sandi",
+            &cookie,
+            &format!(
+                "csrf={}&sandi_lama={PASSWORD}&sandi_baru=baru-sekali-77&ulangi=baru-sekali-77",
+                a.csrf
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(done.select("#berhasil").len(), 1);
+    assert!(
+        done.cookie("siks_sesi").is_some(),
+        "a new session replaces the old ones"
+    );
+    assert_eq!(
+        send(&w.app, get("/", Some(&a))).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        try_login(&w.app, "desa.a", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        try_login(&w.app, "desa.a", "baru-sekali-77").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The household page view was audited; the auditor sees it and the chain holds.
+    let dinsos = login(&w.app, "dinsos").await;
+    send(
+        &w.app,
+        get(&format!("/rumah-tangga/{}", w.household.id), Some(&dinsos)),
+    )
+    .await;
+    let auditor = login(&w.app, "auditor").await;
+    let page = send(
+        &w.app,
+        get(&format!("/audit?target={}", w.household.id), Some(&auditor)),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let actions: Vec<String> = page.select("tr.entri td:nth-child(5)");
+    assert!(
+        actions.contains(&"household.view".to_string()),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"household.create".to_string()));
+    assert!(page.select("#rantai")[0].contains("utuh"));
+    assert!(
+        !page.body.contains(&w.members[0].nik.raw()),
+        "no NIK in the audit log"
+    );
+}
+
+/// Fills a route's path parameters with records that exist in village A.
+fn concrete(path: &str, w: &World) -> String {
+    path.replace(
+        "{id}",
+        &if path.contains("persons") {
+            w.members[0].id.to_string()
+        } else {
+            w.household.id.to_string()
+        },
+    )
+    .replace("{code}", "35.23.01")
+}
+
+#[tokio::test]
+async fn access_table_holds_for_every_route_and_role() {
+    let w = world().await;
+    let mut sessions = Vec::new();
+    for (username, role, _) in accounts() {
+        sessions.push((role, login(&w.app, username).await));
+    }
+    let mut checked = 0;
+    for route in ROUTES {
+        let path = concrete(route.path, &w);
+        // Anonymous.
+        let request = match route.method {
+            "GET" => get(&path, None),
+            _ => post_form(&path, "", "csrf=x"),
+        };
+        let reply = send(&w.app, request).await;
+        if route.who == Who::Anyone {
+            assert!(
+                reply.status != StatusCode::UNAUTHORIZED && reply.status != StatusCode::FORBIDDEN
+                    || route.path == "/masuk",
+                "{} {}: {}",
+                route.method,
+                route.path,
+                reply.status
+            );
+        } else if route.api {
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{} {} anonymous",
+                route.method,
+                route.path
+            );
+        } else {
+            assert_eq!(
+                reply.status,
+                StatusCode::SEE_OTHER,
+                "{} {} anonymous",
+                route.method,
+                route.path
+            );
+            assert!(
+                reply
+                    .location
+                    .as_deref()
+                    .unwrap_or("")
+                    .starts_with("/masuk")
+            );
+        }
+        // Each role, with a valid CSRF token on writes (an empty body, so nothing is changed
+        // except by routes meant to: these only reach validation).
+        for (role, session) in &sessions {
+            let request = match (route.method, route.api) {
+                ("GET", _) => get(&path, Some(session)),
+                (_, true) => post_json(&path, session, true, "{}".into()),
+                (_, false) if route.path == "/keluar" => continue,
+                (_, false) => post_form(
+                    &path,
+                    &format!("siks_sesi={}", session.cookie),
+                    &format!("csrf={}", session.csrf),
+                ),
+            };
+            let reply = send(&w.app, request).await;
+            let denied =
+                reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::UNAUTHORIZED;
+            assert_eq!(
+                !denied,
+                route.allows(Some(*role)),
+                "{} {} as {}: {} {}",
+                route.method,
+                route.path,
+                role.key(),
+                reply.status,
+                reply.body.chars().take(200).collect::<String>()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= ROUTES.len() * 9);
+    // Anything not in the table is not served.
+    let any = &sessions[0].1;
+    assert_eq!(
+        send(&w.app, get("/api/v1/tidak-ada", Some(any)))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&w.app, get("/admin", Some(any))).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn openapi_lists_every_api_route() {
+    let w = world().await;
+    let doc = send(&w.app, get("/api/v1/openapi.json", None)).await.json();
+    assert_eq!(doc["openapi"], "3.0.3");
+    for route in ROUTES.iter().filter(|r| r.api) {
+        let path = route.path.trim_start_matches("/api/v1");
+        assert!(
+            doc["paths"][path][route.method.to_lowercase()].is_object(),
+            "{} {}",
+            route.method,
+            route.path
+        );
+    }
+    assert_eq!(send(&w.app, get("/healthz", None)).await.body, "ok");
+}

@@ -1,0 +1,286 @@
+//! The commands around the web application: `serve`, `demo`, `user …` and `audit verify`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::Subcommand;
+use siks_domain::{Bilingual, RegionCode, RegionLevel, Regions, Role, Scope};
+use siks_store::{NewUser, Store};
+
+use crate::{open, parse_region, prepare_demo, store_error};
+
+#[derive(Subcommand)]
+pub enum UserAction {
+    /// Create an account; its first password is printed once.
+    Add {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        #[arg(long)]
+        username: String,
+        /// operator_desa, operator_kecamatan, operator_kabupaten, verifikator_kabupaten,
+        /// pengesah, operator_provinsi, pusat, auditor, admin.
+        #[arg(long)]
+        role: String,
+        /// A region code at the role's level, or * for the whole country.
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List accounts.
+    List {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+    },
+    /// Deactivate an account (its history stays).
+    Disable {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditAction {
+    /// Recompute the audit log's hash chain.
+    Verify {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+    },
+}
+
+/// A password for a new account: 14 characters from an alphabet without look-alikes.
+fn new_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY3468";
+    let token = siks_store::random_token();
+    let bytes = token.as_bytes();
+    let mut out: String = bytes
+        .chunks(2)
+        .take(12)
+        .map(|pair| {
+            let n = u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16).unwrap_or(0);
+            ALPHABET[n as usize % ALPHABET.len()] as char
+        })
+        .collect();
+    // Always a digit and a letter, as the password rule asks.
+    out.push_str(&format!("{}", (bytes[30] % 10)));
+    out.push('k');
+    out
+}
+
+async fn add_user(
+    store: &Store,
+    username: &str,
+    name: &str,
+    role: Role,
+    scope: Scope,
+) -> Result<String> {
+    let admin = store.system_actor().await.map_err(store_error)?;
+    let password = new_password();
+    let hash = siks_web::auth::hash_password(password.clone())
+        .await
+        .map_err(|e| anyhow!("{}", e.message()))?;
+    store
+        .create_user(
+            &admin,
+            NewUser {
+                username: username.to_string(),
+                display_name: name.to_string(),
+                role,
+                scope,
+                password_hash: Some(hash),
+            },
+        )
+        .await
+        .map_err(store_error)?;
+    Ok(password)
+}
+
+pub async fn user(action: UserAction) -> Result<()> {
+    match action {
+        UserAction::Add {
+            db,
+            username,
+            role,
+            scope,
+            name,
+        } => {
+            let store = open(&db).await?;
+            let role = Role::parse(&role).map_err(|e| anyhow!("--role: {}", e.indonesian()))?;
+            let scope = Scope::parse(&scope).map_err(|e| anyhow!("--scope: {}", e.indonesian()))?;
+            let password = add_user(
+                &store,
+                &username,
+                name.as_deref().unwrap_or(&username),
+                role,
+                scope,
+            )
+            .await?;
+            println!("akun {username} dibuat; kata sandi awal (ditampilkan sekali): {password}");
+            Ok(())
+        }
+        UserAction::List { db } => {
+            let store = open(&db).await?;
+            let admin = store.system_actor().await.map_err(store_error)?;
+            for u in store.list_users(&admin).await.map_err(store_error)? {
+                println!(
+                    "{:<24} {:<22} {:<16} {}",
+                    u.username,
+                    u.role.key(),
+                    u.scope.key(),
+                    if u.active { "aktif" } else { "nonaktif" }
+                );
+            }
+            Ok(())
+        }
+        UserAction::Disable { db, username } => {
+            let store = open(&db).await?;
+            let admin = store.system_actor().await.map_err(store_error)?;
+            let user = store
+                .user_by_username(&username)
+                .await
+                .map_err(store_error)?
+                .ok_or_else(|| anyhow!("akun {username} tidak ada"))?;
+            store
+                .set_user_active(&admin, user.id, false)
+                .await
+                .map_err(store_error)?;
+            println!("akun {username} dinonaktifkan");
+            Ok(())
+        }
+    }
+}
+
+pub async fn audit(action: AuditAction) -> Result<()> {
+    match action {
+        AuditAction::Verify { db } => {
+            let store = open(&db).await?;
+            let admin = store.system_actor().await.map_err(store_error)?;
+            let result = store
+                .verify_audit_chain(&admin)
+                .await
+                .map_err(store_error)?;
+            match result.broken_at {
+                None => {
+                    println!("rantai log audit utuh: {} entri diperiksa", result.entries);
+                    Ok(())
+                }
+                Some(seq) => bail!(
+                    "rantai log audit RUSAK mulai entri {seq} ({} entri sebelumnya utuh)",
+                    result.entries
+                ),
+            }
+        }
+    }
+}
+
+pub async fn serve(store: Store, listen: &str, secure_cookies: bool) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("tidak dapat mendengarkan di {listen}"))?;
+    let address = listener.local_addr()?;
+    let app = siks_web::router(
+        store,
+        siks_web::AppConfig {
+            secure_cookies,
+            ..Default::default()
+        },
+    );
+    println!("siks siap di http://{address} (hentikan dengan Ctrl-C)");
+    siks_web::serve(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+const ACCOUNTS_FILE: &str = "akun-demo.txt";
+
+/// The demo's accounts: one per role, inside the demo region.
+fn demo_accounts(region: &RegionCode) -> Vec<(&'static str, Role, Scope)> {
+    let regions = Regions::embedded();
+    let at = |level: RegionLevel| {
+        region
+            .at_level(level)
+            .or_else(|| {
+                regions
+                    .descendants_at(Some(region), level)
+                    .next()
+                    .map(|r| r.code.clone())
+            })
+            .map(Scope::Region)
+            .unwrap_or(Scope::Nation)
+    };
+    vec![
+        ("desa", Role::VillageOperator, at(RegionLevel::Village)),
+        (
+            "kecamatan",
+            Role::DistrictOperator,
+            at(RegionLevel::District),
+        ),
+        ("dinsos", Role::RegencyOperator, at(RegionLevel::Regency)),
+        (
+            "verifikator",
+            Role::RegencyVerifier,
+            at(RegionLevel::Regency),
+        ),
+        ("pengesah", Role::Ratifier, at(RegionLevel::Regency)),
+        (
+            "provinsi",
+            Role::ProvinceOperator,
+            at(RegionLevel::Province),
+        ),
+        ("pusat", Role::Pusat, Scope::Nation),
+        ("auditor", Role::Auditor, Scope::Nation),
+        ("admin", Role::Admin, Scope::Nation),
+    ]
+}
+
+pub async fn demo(
+    dir: &Path,
+    region: &str,
+    households: usize,
+    seed: u64,
+    listen: Option<&str>,
+) -> Result<()> {
+    let region = parse_region(region)?;
+    let (url, created) = prepare_demo(dir, &region, households, seed).await?;
+    let store = open(&url).await?;
+    let accounts_path = dir.join(ACCOUNTS_FILE);
+    if created {
+        let mut text = String::from(
+            "# Akun demo siks (HANYA untuk demo; jangan dipakai di data sungguhan)\n# nama_pengguna kata_sandi peran wilayah\n",
+        );
+        for (username, role, scope) in demo_accounts(&region) {
+            let password = add_user(
+                &store,
+                username,
+                &format!("Demo {}", role.label()),
+                role,
+                scope.clone(),
+            )
+            .await?;
+            text.push_str(&format!("{username} {password} {} {scope}\n", role.key()));
+        }
+        std::fs::write(&accounts_path, text)
+            .with_context(|| format!("tidak dapat menulis {}", accounts_path.display()))?;
+    }
+    let accounts = std::fs::read_to_string(&accounts_path)
+        .with_context(|| format!("tidak dapat membaca {}", accounts_path.display()))?;
+    println!("akun demo (juga di {}):", accounts_path.display());
+    println!(
+        "  {:<12} {:<16} {:<22} wilayah",
+        "pengguna", "kata sandi", "peran"
+    );
+    for line in accounts.lines().filter(|l| !l.starts_with('#')) {
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        if let [user, password, role, scope] = parts[..] {
+            println!("  {user:<12} {password:<16} {role:<22} {scope}");
+        }
+    }
+    match listen {
+        Some(listen) => serve(store, listen, false).await,
+        None => Ok(()),
+    }
+}
