@@ -99,6 +99,89 @@ pub const PERSON_COLUMNS: &[&str] = &[
     "inactive_reason",
 ];
 
+/// The Indonesian label of a column of either file, for forms, templates and reports.
+pub fn column_label(column: &str) -> &'static str {
+    match column {
+        "id" => "Id",
+        "village_code" => "Kode desa/kelurahan",
+        "rt" => "RT",
+        "rw" => "RW",
+        "street" => "Alamat (jalan, nomor)",
+        "sls_name" => "Nama SLS (dusun/lingkungan)",
+        "latitude" => "Lintang (GPS)",
+        "longitude" => "Bujur (GPS)",
+        "building_tenure" => "Status kepemilikan bangunan",
+        "land_tenure" => "Status kepemilikan lahan",
+        "floor_area_m2" => "Luas lantai (m²)",
+        "floor_material" => "Jenis lantai terluas",
+        "wall_material" => "Jenis dinding terluas",
+        "wall_condition" => "Kondisi dinding",
+        "roof_material" => "Jenis atap terluas",
+        "roof_condition" => "Kondisi atap",
+        "rooms" => "Jumlah kamar tidur",
+        "water_source" => "Sumber air minum",
+        "water_acquisition" => "Cara memperoleh air minum",
+        "lighting" => "Sumber penerangan utama",
+        "installed_power" => "Daya terpasang",
+        "cooking_fuel" => "Bahan bakar memasak",
+        "toilet" => "Fasilitas buang air besar",
+        "sewage" => "Tempat pembuangan akhir tinja",
+        "gas_cylinder_5kg" => "Tabung gas 5,5 kg atau lebih",
+        "fridge" => "Lemari es",
+        "air_conditioner" => "AC",
+        "water_heater" => "Pemanas air",
+        "phone" => "Telepon/HP",
+        "television" => "Televisi",
+        "gold_10g" => "Emas/perhiasan 10 gram atau lebih",
+        "laptop" => "Komputer/laptop",
+        "bicycle" => "Sepeda",
+        "motorbike" => "Sepeda motor",
+        "car" => "Mobil",
+        "boat" => "Perahu",
+        "outboard_motor" => "Motor tempel",
+        "motorboat" => "Perahu motor",
+        "ship" => "Kapal",
+        "land_m2" => "Luas lahan dimiliki (m²)",
+        "other_house" => "Rumah di tempat lain",
+        "cattle" => "Jumlah sapi",
+        "buffalo" => "Jumlah kerbau",
+        "horses" => "Jumlah kuda",
+        "pigs" => "Jumlah babi",
+        "goats" => "Jumlah kambing/domba",
+        "business" => "Anggota memiliki usaha",
+        "status" => "Status",
+        "inactive_reason" => "Alasan nonaktif",
+        "welfare_score" => "Skor kesejahteraan",
+        "desil" => "Desil",
+        "programmes" => "Program",
+        "last_verified" => "Terakhir diverifikasi",
+        "household_id" => "Id rumah tangga",
+        "nik" => "NIK",
+        "no_kk" => "No KK",
+        "family_no" => "Nomor urut keluarga",
+        "full_name" => "Nama lengkap",
+        "sex" => "Jenis kelamin",
+        "birth_place" => "Tempat lahir",
+        "birth_date" => "Tanggal lahir",
+        "relation_to_head" => "Hubungan dengan kepala rumah tangga",
+        "relation_to_family_head" => "Hubungan dengan kepala keluarga",
+        "marital_status" => "Status perkawinan",
+        "mother_name" => "Nama ibu kandung",
+        "pregnant" => "Sedang hamil",
+        "disability" => "Jenis disabilitas",
+        "disability_severity" => "Tingkat disabilitas",
+        "chronic_illness" => "Penyakit kronis",
+        "school_participation" => "Partisipasi sekolah",
+        "education" => "Pendidikan tertinggi",
+        "work_status" => "Status bekerja",
+        "occupation_sector" => "Lapangan usaha",
+        "presence" => "Keberadaan",
+        "dukcapil" => "Status padan Dukcapil",
+        "pmks" => "Kategori PPKS",
+        _ => "",
+    }
+}
+
 /// A cell that cannot be read, naming the column and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("kolom {column}: {reason}")]
@@ -737,6 +820,13 @@ mod tests {
             person_from_row(&record(row)).unwrap_err().column,
             "birth_date"
         );
+    }
+
+    #[test]
+    fn every_column_has_an_indonesian_label() {
+        for c in HOUSEHOLD_COLUMNS.iter().chain(PERSON_COLUMNS) {
+            assert!(!column_label(c).is_empty(), "{c}");
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@
 
 pub mod api;
 pub mod auth;
+pub mod edit;
 pub mod error;
+pub mod forms;
 pub mod openapi;
 pub mod pages;
 
@@ -124,7 +126,15 @@ routes! {
     get "/" => pages::dashboard, Who::SignedIn, false, "Dashboard of the user's scope";
     get "/wilayah/{code}" => pages::region_dashboard, Who::SignedIn, false, "Dashboard of a region inside the scope";
     get "/rumah-tangga" => pages::household_list, Who::SignedIn, false, "Household list with search and filters";
+    get "/rumah-tangga/baru" => edit::new_household_form, Who::Roles(WRITERS), false, "Form to register a household";
+    post "/rumah-tangga/baru" => edit::create_household, Who::Roles(WRITERS), false, "Register a household with its members";
     get "/rumah-tangga/{id}" => pages::household_page, Who::SignedIn, false, "One household with members and history";
+    get "/rumah-tangga/{id}/ubah" => edit::edit_household_form, Who::Roles(WRITERS), false, "Form to change a household";
+    post "/rumah-tangga/{id}/ubah" => edit::update_household, Who::Roles(WRITERS), false, "Change a household";
+    get "/rumah-tangga/{id}/anggota-baru" => edit::new_member_form, Who::Roles(WRITERS), false, "Form to add a member";
+    post "/rumah-tangga/{id}/anggota-baru" => edit::add_member, Who::Roles(WRITERS), false, "Add a member";
+    get "/anggota/{id}/ubah" => edit::edit_member_form, Who::Roles(WRITERS), false, "Form to change a member";
+    post "/anggota/{id}/ubah" => edit::update_member, Who::Roles(WRITERS), false, "Change a member";
     get "/akun/sandi" => pages::password_form, Who::SignedIn, false, "Password change page";
     post "/akun/sandi" => pages::change_password, Who::SignedIn, false, "Change own password";
     get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, "Audit log";

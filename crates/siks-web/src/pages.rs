@@ -22,6 +22,7 @@ use crate::error::WebError;
 
 /// What the header bar shows of the signed-in person.
 pub struct Nav {
+    // Fields are read by the templates.
     pub name: String,
     pub role: String,
     pub scope: String,
@@ -30,7 +31,7 @@ pub struct Nav {
 }
 
 impl Nav {
-    fn of(user: &PageUser) -> Option<Nav> {
+    pub(crate) fn of(user: &PageUser) -> Option<Nav> {
         let actor = &user.session.actor;
         Some(Nav {
             name: user.session.display_name.clone(),
@@ -59,7 +60,7 @@ fn zone_of(scope: &Scope) -> TimeZone {
     }
 }
 
-fn render(t: impl Template) -> Result<Html<String>, WebError> {
+pub(crate) fn render(t: impl Template) -> Result<Html<String>, WebError> {
     t.render()
         .map(Html)
         .map_err(|e| WebError::Internal(format!("template: {e}")))
@@ -399,6 +400,7 @@ pub struct ListRow {
 #[template(path = "households.html")]
 struct ListPage {
     nav: Option<Nav>,
+    can_create: bool,
     q: String,
     address: String,
     region: String,
@@ -486,6 +488,7 @@ pub async fn household_list(
     let regions = Regions::embedded();
     let html = render(ListPage {
         nav: Nav::of(&user),
+        can_create: crate::WRITERS.contains(&user.session.actor.role),
         q: q.q.clone().unwrap_or_default(),
         address: q.alamat.clone().unwrap_or_default(),
         region: q.wilayah.clone().unwrap_or_default(),
@@ -529,6 +532,7 @@ pub async fn household_list(
 // ------------------------------------------------------------------ household page
 
 pub struct MemberRow {
+    id: String,
     name: String,
     nik: String,
     nik_valid: bool,
@@ -551,6 +555,8 @@ pub struct HistoryRow {
 #[template(path = "household.html")]
 struct HouseholdPage {
     nav: Option<Nav>,
+    id: String,
+    can_edit: bool,
     head: String,
     street: String,
     rt: String,
@@ -612,6 +618,8 @@ pub async fn household_page(
         .unwrap_or_else(|| "(tanpa kepala)".into());
     render(HouseholdPage {
         nav: Nav::of(&user),
+        id: id.to_string(),
+        can_edit: crate::WRITERS.contains(&actor.role),
         head,
         street: h.address.street.clone(),
         rt: h.address.rt.clone(),
@@ -628,6 +636,7 @@ pub async fn household_page(
             .map(|m| {
                 let p = &m.record;
                 MemberRow {
+                    id: p.id.to_string(),
                     name: p.full_name.clone(),
                     nik: p.nik.raw(),
                     nik_valid: p.nik.valid().is_some(),

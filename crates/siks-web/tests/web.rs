@@ -870,3 +870,219 @@ async fn openapi_lists_every_api_route() {
     }
     assert_eq!(send(&w.app, get("/healthz", None)).await.body, "ok");
 }
+
+/// The new-household form's fields as a browser would post them, with two members filled in.
+fn filled_form(page: &Reply, session: &Session) -> Vec<(String, String)> {
+    let html = page.html();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for input in html.select(&Selector::parse("#form-data input").unwrap()) {
+        let v = input.value();
+        let name = v.attr("name").unwrap_or("").to_string();
+        if v.attr("type") == Some("checkbox") {
+            if v.attr("checked").is_some() {
+                fields.push((name, "1".into()));
+            }
+        } else {
+            fields.push((name, v.attr("value").unwrap_or("").to_string()));
+        }
+    }
+    for select in html.select(&Selector::parse("#form-data select").unwrap()) {
+        let chosen = select
+            .select(&Selector::parse("option[selected]").unwrap())
+            .next()
+            .or_else(|| select.select(&Selector::parse("option").unwrap()).next())
+            .and_then(|o| o.value().attr("value"))
+            .unwrap_or("");
+        fields.push((
+            select.value().attr("name").unwrap().to_string(),
+            chosen.to_string(),
+        ));
+    }
+    let mut set = |name: &str, value: &str| match fields.iter_mut().find(|(n, _)| n == name) {
+        Some(slot) => slot.1 = value.to_string(),
+        None => fields.push((name.to_string(), value.to_string())),
+    };
+    set("csrf", &session.csrf);
+    set("rt", "004");
+    set("rw", "001");
+    set("street", "Jl. Kenanga 9");
+    set("sls_name", "Dusun Krajan");
+    set("floor_area_m2", "42");
+    set("m0.full_name", "Bambang Sutrisno");
+    set("m0.nik", "3523011203850777");
+    set("m0.no_kk", "3523011203150004");
+    set("m0.birth_date", "1985-03-12");
+    set("m1.full_name", "Sri Wahyuni");
+    set("m1.nik", "3523015506880777");
+    set("m1.no_kk", "3523011203150004");
+    set("m1.sex", "2");
+    set("m1.relation_to_head", "2");
+    set("m1.birth_date", "1988-06-15");
+    set("alasan", "pendataan baru hasil musdes");
+    fields
+}
+
+fn form_body(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[tokio::test]
+async fn forms_register_change_and_refuse_with_messages_by_the_field() {
+    let w = world().await;
+    let a = login(&w.app, "desa.a").await;
+    let cookie = format!("siks_sesi={}", a.cookie);
+    let list = send(&w.app, get("/rumah-tangga", Some(&a))).await;
+    assert_eq!(
+        list.select("#baru").len(),
+        1,
+        "writers see the register link"
+    );
+    let page = send(&w.app, get("/rumah-tangga/baru", Some(&a))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.select("#form-data fieldset").len(),
+        3 + siks_web::edit::NEW_MEMBER_SLOTS
+    );
+    let village = page
+        .html()
+        .select(&Selector::parse("input[name=village_code]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    assert_eq!(village, VILLAGE_A, "the operator's village is the default");
+
+    // A bad NIK and a missing birth date: nothing is saved, messages stand by their fields.
+    let mut fields = filled_form(&page, &a);
+    for (k, v) in fields.iter_mut() {
+        if k == "m1.nik" {
+            *v = "3.52301E+15".into();
+        }
+        if k == "m0.birth_date" {
+            *v = String::new();
+        }
+    }
+    let refused = send(
+        &w.app,
+        post_form("/rumah-tangga/baru", &cookie, &form_body(&fields)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let messages = refused.select("#pesan li");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Anggota 2 — NIK:") && m.contains("sebagai teks")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Anggota 1 — Tanggal lahir:")),
+        "{messages:?}"
+    );
+    assert_eq!(refused.select("#anggota-2 .field-error").len(), 1);
+    let kept = refused
+        .html()
+        .select(&Selector::parse("input[name='m1.full_name']").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    assert_eq!(kept, "Sri Wahyuni", "what was typed is kept");
+
+    // Filled in properly, it is registered as a proposal and shown.
+    let fields = filled_form(&page, &a);
+    let saved = send(
+        &w.app,
+        post_form("/rumah-tangga/baru", &cookie, &form_body(&fields)),
+    )
+    .await;
+    assert_eq!(
+        saved.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        saved.select("#pesan").join(" | ")
+    );
+    let location = saved.location.unwrap();
+    let shown = send(&w.app, get(&location, Some(&a))).await;
+    assert_eq!(
+        shown.select("#judul"),
+        vec!["Rumah tangga Bambang Sutrisno"]
+    );
+    assert_eq!(shown.select("#status"), vec!["Usulan"]);
+    assert_eq!(shown.select("#anggota tr.anggota").len(), 2);
+    // Posting the same form again registers nothing twice.
+    let twice = send(
+        &w.app,
+        post_form("/rumah-tangga/baru", &cookie, &form_body(&fields)),
+    )
+    .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Change the household; a second change based on the old version is refused.
+    let edit_path = format!("{location}/ubah");
+    let edit = send(&w.app, get(&edit_path, Some(&a))).await;
+    let mut fields = filled_form(&edit, &a);
+    for (k, v) in fields.iter_mut() {
+        if k == "floor_material" {
+            *v = "9".into();
+        }
+        if k == "alasan" {
+            *v = "verifikasi lapangan".into();
+        }
+    }
+    let changed = send(&w.app, post_form(&edit_path, &cookie, &form_body(&fields))).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let stale = send(&w.app, post_form(&edit_path, &cookie, &form_body(&fields))).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        stale.select("#pesan li")[0].contains("sudah diubah"),
+        "{:?}",
+        stale.select("#pesan li")
+    );
+    let shown = send(&w.app, get(&location, Some(&a))).await;
+    assert!(
+        shown
+            .select("#perumahan tr")
+            .iter()
+            .any(|r| r.contains("Lantai") && r.contains("Tanah"))
+    );
+    assert_eq!(
+        shown.select("#riwayat td:nth-child(3)"),
+        vec!["Dibuat", "Diubah"]
+    );
+
+    // Another village's operator can neither see nor change it.
+    let b = login(&w.app, "desa.b").await;
+    assert_eq!(
+        send(&w.app, get(&edit_path, Some(&b))).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let other = send(
+        &w.app,
+        post_form(
+            &edit_path,
+            &format!("siks_sesi={}", b.cookie),
+            &format!("csrf={}", b.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    // Read-only roles do not get the forms.
+    let verifier = login(&w.app, "verifikator").await;
+    assert_eq!(
+        send(&w.app, get("/rumah-tangga/baru", Some(&verifier)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
