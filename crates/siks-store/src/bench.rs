@@ -141,3 +141,19 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// The raw baseline of a search by NIK: the indexed lookup alone, no scope, no audit.
+    pub async fn baseline_nik_lookup(&self, nik: &str) -> Result<Vec<String>> {
+        crate::sql::with_pool!(self, p => {
+            use sqlx::Row;
+            let rows = sqlx::query("SELECT household_id FROM persons WHERE nik = $1")
+                .bind(nik)
+                .fetch_all(p)
+                .await?;
+            rows.iter()
+                .map(|r| r.try_get::<String, _>("household_id").map_err(StoreError::from))
+                .collect()
+        })
+    }
+}

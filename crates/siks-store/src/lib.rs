@@ -137,6 +137,30 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Begins a read-only transaction: a consistent snapshot that never takes the write lock, so
+    /// that reads run side by side (SQLite WAL) while writers queue.
+    pub(crate) async fn begin_read(&self) -> Result<sql::Tx> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => sql::Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => sql::Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Records a view in the audit log in a short write transaction of its own; the caller
+    /// returns the data only after this succeeded.
+    pub(crate) async fn audit_view(
+        &self,
+        actor: &siks_domain::Actor,
+        event: audit::AuditEvent<'_>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        audit::append(&mut tx, actor, event).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// A URL with its password replaced, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

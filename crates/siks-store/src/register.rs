@@ -8,7 +8,9 @@ use std::sync::LazyLock;
 use serde::Serialize;
 use siks_domain::access::Action;
 use siks_domain::search::{SearchQuery, prefix_range};
-use siks_domain::{Actor, Household, HouseholdId, Person, PersonId, RegionCode, Regions};
+use siks_domain::{
+    Actor, Household, HouseholdId, Person, PersonId, RegionCode, RegionLevel, Regions,
+};
 use sqlx::Row;
 
 use crate::audit::{self, AuditEvent};
@@ -226,45 +228,63 @@ fn json<T: Serialize>(value: &T) -> Result<Option<String>> {
     Ok(Some(serde_json::to_string(value)?))
 }
 
-/// The columns of a household list line.
+/// The columns of a household list line (`h` is the household).
 macro_rules! list_select {
     () => {
         "SELECT h.id, h.village_code, h.rt, h.rw, h.street, h.status, \
-         (SELECT COUNT(*) FROM persons p WHERE p.household_id = h.id) AS members, \
-         (SELECT p.full_name FROM persons p WHERE p.household_id = h.id \
-            AND p.relation_to_head = 1 ORDER BY p.id LIMIT 1) AS head_name \
-         FROM households h "
+         (SELECT COUNT(*) FROM persons pc WHERE pc.household_id = h.id) AS members, \
+         (SELECT ph.full_name FROM persons ph WHERE ph.household_id = h.id \
+            AND ph.relation_to_head = 1 ORDER BY ph.id LIMIT 1) AS head_name "
     };
 }
 
-/// `$1`/`$2` scope range, `$3` status or '', `$4` limit, `$5` offset, `$6`/`$7` the search keys.
+// Parameters of every list text: `$1`/`$2` scope range, `$3` status or '', `$4` limit, `$5`
+// offset, `$6`/`$7` the search keys. Searches drive from the persons index that fits
+// (`CROSS JOIN` keeps SQLite from starting at the households; PostgreSQL plans it freely).
 const LIST_ALL: &str = concat!(
     list_select!(),
-    "WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+    "FROM households h \
+     WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
      AND $6 = $7 ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
 );
 const LIST_BY_ID_NUMBER: &str = concat!(
     list_select!(),
-    "WHERE h.id IN (SELECT household_id FROM persons WHERE nik = $6 \
-        UNION SELECT household_id FROM persons WHERE no_kk = $7) \
+    "FROM (SELECT household_id FROM persons WHERE nik = $6 \
+           UNION SELECT household_id FROM persons WHERE no_kk = $7) m \
+     CROSS JOIN households h \
+     WHERE h.id = m.household_id \
      AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
      ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
 );
-const LIST_BY_TEXT: &str = concat!(
+/// By name over a wide scope: walk the name index in order and stop at the limit.
+const LIST_BY_NAME_WIDE: &str = concat!(
     list_select!(),
-    "WHERE h.id IN (SELECT household_id FROM persons WHERE name_key >= $6 AND name_key < $7) \
+    "FROM persons p CROSS JOIN households h \
+     WHERE p.name_key >= $6 AND p.name_key < $7 AND h.id = p.household_id \
      AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
-     ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
+     ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
+);
+/// By name in a village or district: read the few persons of the area (the name test is written
+/// so that no name index is tempting) and sort them.
+const LIST_BY_NAME_NARROW: &str = concat!(
+    list_select!(),
+    "FROM persons p CROSS JOIN households h \
+     WHERE p.village_code >= $1 AND p.village_code < $2 \
+     AND substr(p.name_key, 1, length($6)) = $6 AND $7 = $7 \
+     AND h.id = p.household_id AND ($3 = '' OR h.status = $3) \
+     ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
 );
 const LIST_BY_ADDRESS: &str = concat!(
     list_select!(),
-    "WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+    "FROM households h \
+     WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
      AND lower(h.street || ' ' || h.sls_name) LIKE $6 AND $7 = $7 \
      ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
 );
 const LIST_BY_RT_RW: &str = concat!(
     list_select!(),
-    "WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+    "FROM households h \
+     WHERE h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
      AND ($6 = '' OR h.rt = $6) AND ($7 = '' OR h.rw = $7) \
      ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
 );
@@ -424,7 +444,7 @@ impl Store {
     /// A household with its members; `None` when missing or outside the scope. Audited.
     pub async fn household(&self, actor: &Actor, id: HouseholdId) -> Result<Option<HouseholdView>> {
         require(actor, Action::ReadRegister)?;
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let Some(household) = self.fetch_household(&mut tx, actor, id).await? else {
             return Ok(None);
         };
@@ -440,8 +460,8 @@ impl Store {
                 .map(|r| person_from_row(r).map(|(record, version)| Versioned { record, version }))
                 .collect::<Result<Vec<_>>>()?
         });
-        audit::append(
-            &mut tx,
+        tx.commit().await?;
+        self.audit_view(
             actor,
             AuditEvent {
                 action: "household.view",
@@ -452,19 +472,19 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(Some(HouseholdView { household, members }))
     }
 
     /// One person; `None` when missing or outside the scope. Audited.
     pub async fn person(&self, actor: &Actor, id: PersonId) -> Result<Option<Versioned<Person>>> {
         require(actor, Action::ReadRegister)?;
-        let mut tx = self.begin().await?;
-        let Some((person, village)) = self.fetch_person(&mut tx, actor, id).await? else {
+        let mut tx = self.begin_read().await?;
+        let found = self.fetch_person(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        let Some((person, village)) = found else {
             return Ok(None);
         };
-        audit::append(
-            &mut tx,
+        self.audit_view(
             actor,
             AuditEvent {
                 action: "person.view",
@@ -475,7 +495,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(Some(person))
     }
 
@@ -661,7 +680,7 @@ impl Store {
     pub async fn history(&self, actor: &Actor, record_id: &str) -> Result<Vec<HistoryEntry>> {
         require(actor, Action::ReadRegister)?;
         let (low, high) = actor.scope.village_range();
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let entries = with_tx!(&mut tx, c => {
             let rows = sqlx::query(
                 "SELECT * FROM record_history WHERE record_id = $1 \
@@ -690,9 +709,9 @@ impl Store {
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
+        tx.commit().await?;
         if let Some(last) = entries.last() {
-            audit::append(
-                &mut tx,
+            self.audit_view(
                 actor,
                 AuditEvent {
                     action: "history.view",
@@ -704,7 +723,6 @@ impl Store {
             )
             .await?;
         }
-        tx.commit().await?;
         Ok(entries)
     }
 
@@ -727,7 +745,20 @@ impl Store {
             Some(SearchQuery::IdNumber(n)) => (LIST_BY_ID_NUMBER, n.clone(), n.clone()),
             Some(SearchQuery::Text(t)) => {
                 let (low, high) = prefix_range(t);
-                (LIST_BY_TEXT, low, high)
+                let narrow = matches!(
+                    filter
+                        .region
+                        .as_ref()
+                        .map(|r| r.level())
+                        .or(actor.scope.level()),
+                    Some(RegionLevel::Village | RegionLevel::District)
+                );
+                let sql = if narrow {
+                    LIST_BY_NAME_NARROW
+                } else {
+                    LIST_BY_NAME_WIDE
+                };
+                (sql, low, high)
             }
             Some(SearchQuery::Address(a)) => {
                 // LIKE's own wildcards in the text are taken literally.
@@ -741,7 +772,7 @@ impl Store {
             ),
         };
         let limit = i64::from(filter.limit.clamp(1, 1000));
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let list = with_tx!(&mut tx, c => {
             let rows = sqlx::query(sql)
                 .bind(range.0)
@@ -769,8 +800,8 @@ impl Store {
                 })
                 .collect::<Result<Vec<_>>>()?
         });
-        audit::append(
-            &mut tx,
+        tx.commit().await?;
+        self.audit_view(
             actor,
             AuditEvent {
                 action: "household.list",
@@ -789,7 +820,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(list)
     }
 }

@@ -1340,6 +1340,27 @@ async fn household_search(db: &TestDb) {
         "LIKE wildcards are literal"
     );
     assert_eq!(find(None).await.len(), 2);
+    // A village operator's name search reads its own village (the narrow plan) with the same result.
+    let by_name = HouseholdFilter {
+        search: SearchQuery::parse("siti am"),
+        limit: 10,
+        ..Default::default()
+    };
+    let mine: Vec<_> = store
+        .list_households(&c.village_a, &by_name)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(mine, vec![household.id]);
+    assert!(
+        store
+            .list_households(&c.village_b, &by_name)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Search stays inside the scope.
     let filter = HouseholdFilter {
         search: SearchQuery::parse(&members[1].nik.raw()),

@@ -27,6 +27,16 @@ pub enum Which {
         #[arg(long, default_value_t = 270_000)]
         households: usize,
     },
+    /// Searches through the HTTP API at a fixed rate against a server in a second process, and
+    /// the regency dashboard (goals: p99 under 20 ms at 500 requests/s; dashboard under 200 ms).
+    Web {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+        #[arg(long, default_value_t = 500)]
+        rate: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -58,6 +68,11 @@ async fn fresh(url: &str, postgres: bool) -> Result<Store> {
 
 pub async fn run(which: Which) -> Result<()> {
     match which {
+        Which::Web {
+            households,
+            rate,
+            seconds,
+        } => crate::bench_web::run(households, rate, seconds).await,
         Which::Generate { households } => {
             let dir = tempfile::tempdir()?;
             let started = Instant::now();

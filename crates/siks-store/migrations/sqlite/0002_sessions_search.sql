@@ -7,7 +7,7 @@ ALTER TABLE users ADD COLUMN locked_until TEXT;
 -- The name folded for prefix search (lower case, single spaces), kept by the store.
 ALTER TABLE persons ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 UPDATE persons SET name_key = lower(trim(full_name));
-CREATE INDEX persons_name_key ON persons (name_key);
+CREATE INDEX persons_name_key ON persons (name_key, id);
 CREATE INDEX persons_no_kk ON persons (no_kk);
 
 -- Server-side sessions. The cookie holds a random token; only its SHA-256 is stored, so a copy

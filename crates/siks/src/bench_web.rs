@@ -1,0 +1,308 @@
+//! `siks bench web`: searches through the HTTP API under a fixed request rate, with the session
+//! check and the audit record of each view included, against a server running in a second
+//! process on loopback; and the regency dashboard's render time. Printed next to the raw SQLite
+//! NIK lookup measured in the same run.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use siks_domain::{RegionCode, Regions, Role, Scope};
+use siks_store::{NewUser, OpenMode, Store};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
+use tokio::net::TcpStream;
+
+/// One keep-alive HTTP/1.1 connection, enough for GET requests with a cookie.
+struct Connection {
+    stream: BufStream<TcpStream>,
+}
+
+impl Connection {
+    async fn open(addr: &str) -> Result<Connection> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        Ok(Connection {
+            stream: BufStream::new(stream),
+        })
+    }
+
+    /// Sends a GET and reads the whole answer; returns the status code and body length.
+    async fn get(&mut self, path: &str, cookie: &str) -> Result<(u16, usize)> {
+        let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
+        self.stream.write_all(request.as_bytes()).await?;
+        self.stream.flush().await?;
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow!("bad status line {line:?}"))?;
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).await?;
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse()?;
+                }
+                if name.eq_ignore_ascii_case("transfer-encoding") {
+                    bail!("chunked answers are not expected here");
+                }
+            }
+        }
+        let mut body = vec![0u8; length];
+        self.stream.read_exact(&mut body).await?;
+        Ok((status, length))
+    }
+}
+
+/// Latency percentiles in milliseconds.
+struct Latencies {
+    sorted: Vec<f64>,
+    errors: usize,
+}
+
+impl Latencies {
+    fn percentile(&self, p: f64) -> f64 {
+        if self.sorted.is_empty() {
+            return f64::NAN;
+        }
+        let i = ((self.sorted.len() as f64 - 1.0) * p).round() as usize;
+        self.sorted[i]
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {} requests, {} not 200",
+            self.percentile(0.5),
+            self.percentile(0.99),
+            self.percentile(1.0),
+            self.sorted.len(),
+            self.errors
+        )
+    }
+}
+
+/// Sends `paths` (cycled) at `rate` per second for `seconds`, open loop: each request's latency
+/// counts from when it was due, so a slow server cannot hide behind its own delays.
+async fn load(
+    addr: &str,
+    cookie: &str,
+    paths: &[String],
+    rate: u32,
+    seconds: u32,
+    connections: usize,
+) -> Result<Latencies> {
+    let total = (rate * seconds) as usize;
+    let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
+    let start = tokio::time::Instant::now() + Duration::from_millis(200);
+    let mut workers = Vec::new();
+    for w in 0..connections {
+        let addr = addr.to_string();
+        let cookie = cookie.to_string();
+        let paths = paths.to_vec();
+        workers.push(tokio::spawn(async move {
+            let mut conn = Connection::open(&addr).await?;
+            let mut out = Vec::new();
+            let mut errors = 0usize;
+            for i in (w..total).step_by(connections) {
+                let due = start + interval * i as u32;
+                tokio::time::sleep_until(due).await;
+                let (status, _) = conn.get(&paths[i % paths.len()], &cookie).await?;
+                if status != 200 {
+                    errors += 1;
+                }
+                out.push(due.elapsed().as_secs_f64() * 1000.0);
+            }
+            anyhow::Ok((out, errors))
+        }));
+    }
+    let mut all = Vec::with_capacity(total);
+    let mut errors = 0;
+    for w in workers {
+        let (lat, e) = w.await??;
+        all.extend(lat);
+        errors += e;
+    }
+    all.sort_by(f64::total_cmp);
+    Ok(Latencies {
+        sorted: all,
+        errors,
+    })
+}
+
+async fn wait_ready(addr: &str) -> Result<()> {
+    for _ in 0..300 {
+        if let Ok(mut c) = Connection::open(addr).await
+            && let Ok((200, _)) = c.get("/healthz", "").await
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the server at {addr} did not become ready")
+}
+
+/// Stops the server process however the benchmark ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn session_for(store: &Store, username: &str, role: Role, scope: &str) -> Result<String> {
+    let admin = store.system_actor().await.map_err(crate::store_error)?;
+    let hash = siks_web::auth::hash_password("bench-password-1".into())
+        .await
+        .map_err(|e| anyhow!("{}", e.message()))?;
+    let user = store
+        .create_user(
+            &admin,
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                role,
+                scope: Scope::parse(scope).map_err(|e| anyhow!("{e}"))?,
+                password_hash: Some(hash),
+            },
+        )
+        .await
+        .map_err(crate::store_error)?;
+    let session = store
+        .start_session(&user, "bench")
+        .await
+        .map_err(crate::store_error)?;
+    Ok(format!("siks_sesi={}", session.token))
+}
+
+/// NIKs and name prefixes to search for, read from the generated persons file.
+fn search_terms(persons: &Path, count: usize) -> Result<(Vec<String>, Vec<String>)> {
+    let mut reader = csv::Reader::from_path(persons)?;
+    let mut niks = Vec::new();
+    let mut names = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record?;
+        if i % 97 != 0 {
+            continue;
+        }
+        niks.push(record[2].to_string());
+        let name: String = record[5].chars().take(4).collect();
+        names.push(name.to_lowercase().replace(' ', "+"));
+        if niks.len() >= count {
+            break;
+        }
+    }
+    Ok((niks, names))
+}
+
+pub async fn run(households: usize, rate: u32, seconds: u32) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let region = RegionCode::parse("35").map_err(|e| anyhow!("{e}"))?;
+    let summary = siks_synth::generate(
+        &siks_synth::Config::new(region, households, 7),
+        &data,
+        &|_| {},
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let url = format!("sqlite://{}", dir.path().join("web.db").display());
+    let store = Store::open(&url, OpenMode::CreateIfMissing)
+        .await
+        .map_err(crate::store_error)?;
+    store.migrate().await.map_err(crate::store_error)?;
+    store
+        .load_regions(Regions::embedded())
+        .await
+        .map_err(crate::store_error)?;
+    crate::import(&store, &data).await?;
+    let province_cookie =
+        session_for(&store, "bench.provinsi", Role::ProvinceOperator, "35").await?;
+    let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;
+    let (niks, names) = search_terms(&data.join(siks_domain::interchange::PERSONS_FILE), 2000)?;
+
+    // The raw baseline: the same NIK lookups straight on SQLite, in this process.
+    let mut raw = Vec::with_capacity(niks.len());
+    for nik in &niks {
+        let started = Instant::now();
+        store
+            .baseline_nik_lookup(nik)
+            .await
+            .map_err(crate::store_error)?;
+        raw.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    raw.sort_by(f64::total_cmp);
+    let raw = Latencies {
+        sorted: raw,
+        errors: 0,
+    };
+    store.close().await;
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let exe = std::env::current_exe()?;
+    let _server = Server(
+        std::process::Command::new(exe)
+            .args(["serve", "--db", &url, "--listen", &addr])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .context("starting the server process")?,
+    );
+    wait_ready(&addr).await?;
+
+    let nik_paths: Vec<String> = niks
+        .iter()
+        .map(|n| format!("/api/v1/households?q={n}&limit=10"))
+        .collect();
+    let name_paths: Vec<String> = names
+        .iter()
+        .map(|n| format!("/api/v1/households?q={n}&limit=10"))
+        .collect();
+    // Warm the server, its connections and the page cache at the measured rate first.
+    load(&addr, &province_cookie, &nik_paths, rate, 2, 64).await?;
+    load(&addr, &province_cookie, &name_paths, rate, 2, 64).await?;
+    let by_nik = load(&addr, &province_cookie, &nik_paths, rate, seconds, 64).await?;
+    let by_name = load(&addr, &province_cookie, &name_paths, rate, seconds, 64).await?;
+    let mut dashboard = Vec::new();
+    let mut conn = Connection::open(&addr).await?;
+    for _ in 0..20 {
+        let started = Instant::now();
+        let (status, _) = conn.get("/", &regency_cookie).await?;
+        if status != 200 {
+            bail!("dashboard answered {status}");
+        }
+        dashboard.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    dashboard.sort_by(f64::total_cmp);
+    let dashboard = Latencies {
+        sorted: dashboard,
+        errors: 0,
+    };
+
+    println!(
+        "bench web (SQLite, {} persons, server in a second process, {rate} requests/s for {seconds} s each):",
+        summary.persons
+    );
+    println!("  raw SQLite NIK lookup (baseline): {}", raw.line());
+    println!("  API search by NIK:                {}", by_nik.line());
+    println!("  API search by name prefix:        {}", by_name.line());
+    println!(
+        "  p99 ratio to the raw lookup: NIK {:.0}x, name {:.0}x (goal: p99 under 20 ms at 500 requests/s)",
+        by_nik.percentile(0.99) / raw.percentile(0.99),
+        by_name.percentile(0.99) / raw.percentile(0.99)
+    );
+    println!(
+        "  regency dashboard (35.23): {} (goal: under 200 ms)",
+        dashboard.line()
+    );
+    Ok(())
+}
