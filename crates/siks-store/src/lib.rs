@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bench;
 mod error;
 pub mod import;
+pub mod photos;
 mod records;
 mod register;
 mod schema;
@@ -27,6 +28,7 @@ use sqlx::sqlite::{
 pub use audit::{AuditEntry, AuditVerification};
 pub use error::StoreError;
 pub use register::{HistoryEntry, HouseholdFilter, HouseholdSummary, HouseholdView, Versioned};
+pub use schema::SYSTEM_USERNAME;
 pub use sessions::{LoginGate, NewSession, Session, SessionPolicy, random_token};
 pub use sql::Value;
 pub use stats::{RegionStats, Stats, StatusCounts};

@@ -510,15 +510,45 @@ impl Store {
         check_reason(reason)?;
         let mut tx = self.begin().await?;
         let current = self
-            .fetch_household(&mut tx, actor, changed.id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+            .fetch_household_for_write(&mut tx, actor, changed.id)
+            .await?;
         if current.version != expected_version {
             return Err(StoreError::Stale {
                 expected: expected_version,
                 current: current.version,
             });
         }
+        let version = self
+            .write_household_change(&mut tx, actor, &current, changed, reason, "")
+            .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// The household to change, inside the write transaction; out of scope is not found.
+    pub(crate) async fn fetch_household_for_write(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: HouseholdId,
+    ) -> Result<Versioned<Household>> {
+        self.fetch_household(tx, actor, id)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Writes a changed household over `current` (version + 1), moves its members with it, and
+    /// keeps the change in history and audit. The caller checked the version it was based on.
+    pub(crate) async fn write_household_change(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        current: &Versioned<Household>,
+        changed: &Household,
+        reason: &str,
+        detail: &str,
+    ) -> Result<i64> {
+        check_reason(reason)?;
         check_village(actor, &changed.address.village)?;
         let version = current.version + 1;
         let now = now_text();
@@ -526,18 +556,18 @@ impl Store {
             HOUSEHOLD_COLUMNS,
             household_values(changed, version, &now, None)?,
             changed.id.to_string(),
-            expected_version,
+            current.version,
         );
-        if execute(&mut tx, &UPDATE_HOUSEHOLD, values).await? != 1 {
+        if execute(tx, &UPDATE_HOUSEHOLD, values).await? != 1 {
             return Err(StoreError::Stale {
-                expected: expected_version,
+                expected: current.version,
                 current: version,
             });
         }
         let village = &changed.address.village;
         if *village != current.record.address.village {
             execute(
-                &mut tx,
+                tx,
                 "UPDATE persons SET village_code = $1 WHERE household_id = $2",
                 vec![
                     Value::Text(village.to_string()),
@@ -547,7 +577,7 @@ impl Store {
             .await?;
         }
         keep_change(
-            &mut tx,
+            tx,
             actor,
             Change {
                 kind: "household",
@@ -558,11 +588,10 @@ impl Store {
                 reason,
                 before: json(&current.record)?,
                 after: json(changed)?,
-                detail: format!("version={version}"),
+                detail: format!("version={version} {detail}").trim().to_string(),
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(version)
     }
 

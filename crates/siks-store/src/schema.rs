@@ -21,6 +21,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_sessions_search.sql"),
         include_str!("../migrations/postgres/0002_sessions_search.sql"),
     ),
+    (
+        3,
+        "evidence_photos",
+        include_str!("../migrations/sqlite/0003_evidence_photos.sql"),
+        include_str!("../migrations/postgres/0003_evidence_photos.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

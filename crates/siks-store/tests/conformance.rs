@@ -1388,6 +1388,164 @@ async fn household_search(db: &TestDb) {
     assert!(find(SearchQuery::parse("siti")).await.is_empty());
 }
 
+async fn evidence_photos(db: &TestDb) {
+    use siks_domain::record::EvidenceKind;
+    let store = &db.store;
+    let c = cast(store).await;
+    let (household, members) = fake_household(VILLAGE_A).members(1).build();
+    store
+        .create_household(&c.village_a, &household, &members, "baru")
+        .await
+        .unwrap();
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 500][..]].concat();
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[9u8; 300][..]].concat();
+    let v2 = store
+        .add_evidence_photo(
+            &c.village_a,
+            household.id,
+            1,
+            EvidenceKind::HouseFront,
+            &jpeg,
+            "foto depan",
+        )
+        .await
+        .unwrap();
+    assert_eq!(v2, 2);
+    assert!(matches!(
+        store
+            .add_evidence_photo(
+                &c.village_a,
+                household.id,
+                1,
+                EvidenceKind::Floor,
+                &png,
+                "lantai"
+            )
+            .await,
+        Err(StoreError::Stale { .. })
+    ));
+    assert!(matches!(
+        store
+            .add_evidence_photo(
+                &c.village_a,
+                household.id,
+                2,
+                EvidenceKind::Floor,
+                b"<svg/>",
+                "lantai"
+            )
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let huge = [
+        &[0xFF, 0xD8, 0xFF][..],
+        &vec![0u8; siks_store::photos::MAX_PHOTO_BYTES][..],
+    ]
+    .concat();
+    assert!(matches!(
+        store
+            .add_evidence_photo(
+                &c.village_a,
+                household.id,
+                2,
+                EvidenceKind::Floor,
+                &huge,
+                "lantai"
+            )
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .add_evidence_photo(
+                &c.village_b,
+                household.id,
+                2,
+                EvidenceKind::Floor,
+                &png,
+                "lantai"
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .add_evidence_photo(
+                &c.village_a,
+                household.id,
+                2,
+                EvidenceKind::Floor,
+                &png,
+                "lantai"
+            )
+            .await
+            .unwrap(),
+        3
+    );
+    // A new photo of the same indicator replaces the old one in the list.
+    let jpeg2 = [&[0xFF, 0xD8, 0xFF, 0xE1][..], &[8u8; 100][..]].concat();
+    store
+        .add_evidence_photo(
+            &c.village_a,
+            household.id,
+            3,
+            EvidenceKind::HouseFront,
+            &jpeg2,
+            "foto baru",
+        )
+        .await
+        .unwrap();
+    let view = store
+        .household(&c.village_a, household.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let evidence = &view.household.record.evidence;
+    assert_eq!(
+        evidence.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        vec![EvidenceKind::HouseFront, EvidenceKind::Floor]
+    );
+    assert_eq!(evidence[1].content_type, "image/png");
+    let (kind, bytes) = store
+        .evidence_photo(&c.village_a, household.id, &evidence[0].sha256)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((kind.as_str(), bytes), ("image/jpeg", jpeg2.clone()));
+    assert_eq!(
+        store
+            .evidence_photo(&c.village_b, household.id, &evidence[0].sha256)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .evidence_photo(&c.village_a, household.id, "0000")
+            .await
+            .unwrap(),
+        None
+    );
+    let history = store
+        .history(&c.village_a, &household.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 4);
+    assert!(matches!(
+        store
+            .add_evidence_photo(
+                &c.auditor,
+                household.id,
+                4,
+                EvidenceKind::Roof,
+                &png,
+                "atap"
+            )
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+}
+
 // ---------------------------------------------------------------- tests
 
 #[tokio::test]
@@ -1423,6 +1581,11 @@ async fn sessions_and_sign_in_on_both_engines() {
 #[tokio::test]
 async fn household_search_on_both_engines() {
     on_both_engines!(household_search);
+}
+
+#[tokio::test]
+async fn evidence_photos_on_both_engines() {
+    on_both_engines!(evidence_photos);
 }
 
 #[tokio::test]

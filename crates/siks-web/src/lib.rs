@@ -11,6 +11,7 @@ pub mod error;
 pub mod forms;
 pub mod openapi;
 pub mod pages;
+pub mod users;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -91,7 +92,7 @@ impl RouteSpec {
 }
 
 macro_rules! routes {
-    ($( $method:ident $path:literal => $handler:path, $who:expr, $api:literal, $summary:literal; )+) => {
+    ($( $method:ident $path:literal => $handler:path, $who:expr, $api:literal, $limit:expr, $summary:literal; )+) => {
         /// The access table: every route, who may call it, and what it does.
         pub const ROUTES: &[RouteSpec] = &[
             $( RouteSpec {
@@ -107,10 +108,12 @@ macro_rules! routes {
             Router::new()
                 $( .route(
                     $path,
-                    $method($handler).route_layer(axum::middleware::from_fn_with_state(
-                        state.clone(),
-                        |st: State<AppState>, req: Request, next: Next| gate(st, $who, $api, req, next),
-                    )),
+                    $method($handler)
+                        .route_layer(axum::middleware::from_fn_with_state(
+                            state.clone(),
+                            |st: State<AppState>, req: Request, next: Next| gate(st, $who, $api, req, next),
+                        ))
+                        .route_layer(DefaultBodyLimit::max($limit)),
                 ) )+
         }
     };
@@ -119,34 +122,39 @@ macro_rules! routes {
 }
 
 routes! {
-    get "/healthz" => pages::healthz, Who::Anyone, false, "Server is up";
-    get "/masuk" => pages::login_form, Who::Anyone, false, "Sign-in page";
-    post "/masuk" => pages::login, Who::Anyone, false, "Sign in";
-    post "/keluar" => pages::logout, Who::SignedIn, false, "Sign out";
-    get "/" => pages::dashboard, Who::SignedIn, false, "Dashboard of the user's scope";
-    get "/wilayah/{code}" => pages::region_dashboard, Who::SignedIn, false, "Dashboard of a region inside the scope";
-    get "/rumah-tangga" => pages::household_list, Who::SignedIn, false, "Household list with search and filters";
-    get "/rumah-tangga/baru" => edit::new_household_form, Who::Roles(WRITERS), false, "Form to register a household";
-    post "/rumah-tangga/baru" => edit::create_household, Who::Roles(WRITERS), false, "Register a household with its members";
-    get "/rumah-tangga/{id}" => pages::household_page, Who::SignedIn, false, "One household with members and history";
-    get "/rumah-tangga/{id}/ubah" => edit::edit_household_form, Who::Roles(WRITERS), false, "Form to change a household";
-    post "/rumah-tangga/{id}/ubah" => edit::update_household, Who::Roles(WRITERS), false, "Change a household";
-    get "/rumah-tangga/{id}/anggota-baru" => edit::new_member_form, Who::Roles(WRITERS), false, "Form to add a member";
-    post "/rumah-tangga/{id}/anggota-baru" => edit::add_member, Who::Roles(WRITERS), false, "Add a member";
-    get "/anggota/{id}/ubah" => edit::edit_member_form, Who::Roles(WRITERS), false, "Form to change a member";
-    post "/anggota/{id}/ubah" => edit::update_member, Who::Roles(WRITERS), false, "Change a member";
-    get "/akun/sandi" => pages::password_form, Who::SignedIn, false, "Password change page";
-    post "/akun/sandi" => pages::change_password, Who::SignedIn, false, "Change own password";
-    get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, "Audit log";
-    get "/api/v1/openapi.json" => openapi::document, Who::Anyone, true, "This API's OpenAPI 3 document";
-    get "/api/v1/regions" => api::regions, Who::SignedIn, true, "Search regions by name, or list children of a region";
-    get "/api/v1/households" => api::households, Who::SignedIn, true, "Search households in scope";
-    post "/api/v1/households" => api::create_household, Who::Roles(WRITERS), true, "Create a household with its members";
-    get "/api/v1/households/{id}" => api::household, Who::SignedIn, true, "One household with its members";
-    get "/api/v1/persons/{id}" => api::person, Who::SignedIn, true, "One person";
-    get "/api/v1/stats" => api::stats, Who::SignedIn, true, "Counts per region";
-    get "/api/v1/users" => api::users, Who::Roles(ADMINS), true, "Accounts in scope";
-    get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, "Audit entries in scope";
+    get "/healthz" => pages::healthz, Who::Anyone, false, BODY_LIMIT, "Server is up";
+    get "/masuk" => pages::login_form, Who::Anyone, false, BODY_LIMIT, "Sign-in page";
+    post "/masuk" => pages::login, Who::Anyone, false, BODY_LIMIT, "Sign in";
+    post "/keluar" => pages::logout, Who::SignedIn, false, BODY_LIMIT, "Sign out";
+    get "/" => pages::dashboard, Who::SignedIn, false, BODY_LIMIT, "Dashboard of the user's scope";
+    get "/wilayah/{code}" => pages::region_dashboard, Who::SignedIn, false, BODY_LIMIT, "Dashboard of a region inside the scope";
+    get "/rumah-tangga" => pages::household_list, Who::SignedIn, false, BODY_LIMIT, "Household list with search and filters";
+    get "/rumah-tangga/baru" => edit::new_household_form, Who::Roles(WRITERS), false, BODY_LIMIT, "Form to register a household";
+    post "/rumah-tangga/baru" => edit::create_household, Who::Roles(WRITERS), false, BODY_LIMIT, "Register a household with its members";
+    get "/rumah-tangga/{id}" => pages::household_page, Who::SignedIn, false, BODY_LIMIT, "One household with members and history";
+    get "/rumah-tangga/{id}/ubah" => edit::edit_household_form, Who::Roles(WRITERS), false, BODY_LIMIT, "Form to change a household";
+    post "/rumah-tangga/{id}/ubah" => edit::update_household, Who::Roles(WRITERS), false, BODY_LIMIT, "Change a household";
+    get "/rumah-tangga/{id}/anggota-baru" => edit::new_member_form, Who::Roles(WRITERS), false, BODY_LIMIT, "Form to add a member";
+    post "/rumah-tangga/{id}/anggota-baru" => edit::add_member, Who::Roles(WRITERS), false, BODY_LIMIT, "Add a member";
+    post "/rumah-tangga/{id}/foto" => edit::upload_photo, Who::Roles(WRITERS), false, PHOTO_BODY_LIMIT, "Add an evidence photo";
+    get "/rumah-tangga/{id}/foto/{sha}" => pages::photo, Who::SignedIn, false, BODY_LIMIT, "One evidence photo";
+    get "/anggota/{id}/ubah" => edit::edit_member_form, Who::Roles(WRITERS), false, BODY_LIMIT, "Form to change a member";
+    post "/anggota/{id}/ubah" => edit::update_member, Who::Roles(WRITERS), false, BODY_LIMIT, "Change a member";
+    get "/akun/sandi" => pages::password_form, Who::SignedIn, false, BODY_LIMIT, "Password change page";
+    post "/akun/sandi" => pages::change_password, Who::SignedIn, false, BODY_LIMIT, "Change own password";
+    get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, BODY_LIMIT, "Audit log";
+    get "/pengguna" => users::users_page, Who::Roles(ADMINS), false, BODY_LIMIT, "Accounts of the admin's scope";
+    post "/pengguna" => users::create_user, Who::Roles(ADMINS), false, BODY_LIMIT, "Create an account";
+    post "/pengguna/{id}/status" => users::set_status, Who::Roles(ADMINS), false, BODY_LIMIT, "Deactivate or reactivate an account";
+    get "/api/v1/openapi.json" => openapi::document, Who::Anyone, true, BODY_LIMIT, "This API's OpenAPI 3 document";
+    get "/api/v1/regions" => api::regions, Who::SignedIn, true, BODY_LIMIT, "Search regions by name, or list children of a region";
+    get "/api/v1/households" => api::households, Who::SignedIn, true, BODY_LIMIT, "Search households in scope";
+    post "/api/v1/households" => api::create_household, Who::Roles(WRITERS), true, BODY_LIMIT, "Create a household with its members";
+    get "/api/v1/households/{id}" => api::household, Who::SignedIn, true, BODY_LIMIT, "One household with its members";
+    get "/api/v1/persons/{id}" => api::person, Who::SignedIn, true, BODY_LIMIT, "One person";
+    get "/api/v1/stats" => api::stats, Who::SignedIn, true, BODY_LIMIT, "Counts per region";
+    get "/api/v1/users" => api::users, Who::Roles(ADMINS), true, BODY_LIMIT, "Accounts in scope";
+    get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
 
 /// Enforces the access table's roles before the handler runs (and before its body is read);
@@ -181,6 +189,8 @@ fn reject(api: bool, e: WebError) -> Response {
 
 /// Request bodies larger than this are refused before they are read.
 pub const BODY_LIMIT: usize = 256 * 1024;
+/// The photo upload's limit: the largest photo plus the form around it.
+pub const PHOTO_BODY_LIMIT: usize = siks_store::photos::MAX_PHOTO_BYTES + 64 * 1024;
 
 /// The whole application.
 pub fn router(store: Store, config: AppConfig) -> Router {

@@ -28,6 +28,7 @@ pub struct Nav {
     pub scope: String,
     pub csrf: String,
     pub audit: bool,
+    pub admin: bool,
 }
 
 impl Nav {
@@ -39,6 +40,7 @@ impl Nav {
             scope: scope_name(&actor.scope),
             csrf: user.session.csrf_token.clone(),
             audit: crate::AUDITORS.contains(&actor.role),
+            admin: crate::ADMINS.contains(&actor.role),
         })
     }
 }
@@ -557,6 +559,9 @@ struct HouseholdPage {
     nav: Option<Nav>,
     id: String,
     can_edit: bool,
+    csrf: String,
+    photos: Vec<(String, &'static str)>,
+    photo_kinds: Vec<(u8, &'static str)>,
     head: String,
     street: String,
     rt: String,
@@ -620,6 +625,16 @@ pub async fn household_page(
         nav: Nav::of(&user),
         id: id.to_string(),
         can_edit: crate::WRITERS.contains(&actor.role),
+        csrf: user.session.csrf_token.clone(),
+        photos: h
+            .evidence
+            .iter()
+            .map(|e| (e.sha256.clone(), e.kind.label()))
+            .collect(),
+        photo_kinds: <siks_domain::record::EvidenceKind as Coded>::ALL
+            .iter()
+            .map(|k| (k.code(), k.label()))
+            .collect(),
         head,
         street: h.address.street.clone(),
         rt: h.address.rt.clone(),
@@ -883,4 +898,27 @@ pub async fn audit_page(
             })
             .collect(),
     })
+}
+
+// ------------------------------------------------------------------ photos
+
+pub async fn photo(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((id, sha)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    let (content_type, bytes) = state
+        .store
+        .evidence_photo(&user.session.actor, id, &sha)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -1334,3 +1334,191 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
     let _ = stop.send(());
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn admins_manage_accounts_below_them() {
+    let w = world().await;
+    let admin = login(&w.app, "admin").await;
+    let cookie = format!("siks_sesi={}", admin.cookie);
+    let page = send(&w.app, get("/pengguna", Some(&admin))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let names = page.select("tr.akun td:first-child");
+    assert!(
+        names.contains(&"desa.a".to_string()) && !names.contains(&"system".to_string()),
+        "{names:?}"
+    );
+    // A bad scope, a weak password, then a good account.
+    let form = |scope: &str, password: &str| {
+        format!(
+            "csrf={}&nama_pengguna=desa.c&nama=Operator+C&peran=operator_desa&wilayah={}&sandi={}",
+            admin.csrf,
+            encode(scope),
+            encode(password)
+        )
+    };
+    let bad_scope = send(
+        &w.app,
+        post_form("/pengguna", &cookie, &form("35.23", PASSWORD)),
+    )
+    .await;
+    assert_eq!(bad_scope.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad_scope.select("#pesan")[0].contains("wilayah kerja"),
+        "{:?}",
+        bad_scope.select("#pesan")
+    );
+    let weak = send(
+        &w.app,
+        post_form("/pengguna", &cookie, &form("35.23.01.2003", "pendek")),
+    )
+    .await;
+    assert!(weak.select("#pesan")[0].contains("minimal 10"));
+    let made = send(
+        &w.app,
+        post_form("/pengguna", &cookie, &form("35.23.01.2003", PASSWORD)),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::OK);
+    assert_eq!(made.select("#berhasil"), vec!["Akun desa.c dibuat."]);
+    assert_eq!(
+        try_login(&w.app, "desa.c", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Deactivation ends the account's sessions and sign-ins.
+    let c_session = login(&w.app, "desa.c").await;
+    let id = w
+        .store
+        .user_by_username("desa.c")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let off = send(
+        &w.app,
+        post_form(
+            &format!("/pengguna/{id}/status"),
+            &cookie,
+            &format!("csrf={}&aktif=0", admin.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(off.status, StatusCode::OK);
+    assert_eq!(
+        send(&w.app, get("/", Some(&c_session))).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        try_login(&w.app, "desa.c", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A regency admin does not see accounts outside its regency.
+    let admin_actor = w.store.actor_for_username("admin").await.unwrap().unwrap();
+    w.store
+        .create_user(
+            &admin_actor,
+            NewUser {
+                username: "admin.tuban".into(),
+                display_name: "Admin Tuban".into(),
+                role: Role::Admin,
+                scope: Scope::parse("35.23").unwrap(),
+                password_hash: Some(password_hash()),
+            },
+        )
+        .await
+        .unwrap();
+    let regional = login(&w.app, "admin.tuban").await;
+    let seen = send(&w.app, get("/pengguna", Some(&regional)))
+        .await
+        .select("tr.akun td:first-child");
+    assert!(
+        seen.contains(&"dinsos".to_string())
+            && !seen.contains(&"pusat".to_string())
+            && !seen.contains(&"provinsi".to_string()),
+        "{seen:?}"
+    );
+}
+
+fn multipart(fields: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "siks-uji-batas";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        if *name == "foto" {
+            body.extend_from_slice(b"Content-Disposition: form-data; name=\"foto\"; filename=\"rumah.png\"\r\nContent-Type: image/png\r\n\r\n");
+        } else {
+            body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn evidence_photos_upload_show_and_stay_in_scope() {
+    let w = world().await;
+    let a = login(&w.app, "desa.a").await;
+    let path = format!("/rumah-tangga/{}/foto", w.household.id);
+    let upload = |session: &Session, version: &str, photo: &[u8]| {
+        let (kind, body) = multipart(&[
+            ("csrf", session.csrf.as_bytes()),
+            ("versi", version.as_bytes()),
+            ("jenis", b"1"),
+            ("foto", photo),
+        ]);
+        Request::post(&path)
+            .header(header::CONTENT_TYPE, kind)
+            .header(header::COOKIE, format!("siks_sesi={}", session.cookie))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[3u8; 1000][..]].concat();
+    let not_image = send(&w.app, upload(&a, "1", b"#!/bin/sh\necho")).await;
+    assert_eq!(not_image.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_image.select("#pesan")[0].contains("bukan foto JPEG atau PNG"));
+    let too_big = [
+        &b"\x89PNG\r\n\x1a\n"[..],
+        &vec![0u8; siks_web::PHOTO_BODY_LIMIT][..],
+    ]
+    .concat();
+    let refused = send(&w.app, upload(&a, "1", &too_big)).await;
+    assert!(refused.status.is_client_error());
+    assert!(
+        refused.select("#pesan")[0].contains("terlalu besar"),
+        "{:?}",
+        refused.select("#pesan")
+    );
+    let saved = send(&w.app, upload(&a, "1", &png)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let stale = send(&w.app, upload(&a, "1", &png)).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let page = send(
+        &w.app,
+        get(&format!("/rumah-tangga/{}", w.household.id), Some(&a)),
+    )
+    .await;
+    let src = page
+        .html()
+        .select(&Selector::parse("#foto-bukti img").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("src")
+        .unwrap()
+        .to_string();
+    let image = send(&w.app, get(&src, Some(&a))).await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert_eq!(image.body.len(), String::from_utf8_lossy(&png).len());
+    let b = login(&w.app, "desa.b").await;
+    assert_eq!(
+        send(&w.app, get(&src, Some(&b))).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&w.app, upload(&b, "2", &png)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,179 @@
+//! Evidence photos: one photo per indicator (house front, floor, wall, …) for each household.
+//! Adding one is a change of the household (its `evidence` list, its version, its history);
+//! the bytes are kept by household and SHA-256. Viewing one is audited like any view.
+
+use sha2::{Digest, Sha256};
+use siks_domain::access::Action;
+use siks_domain::record::{Evidence, EvidenceKind};
+use siks_domain::{Actor, HouseholdId};
+
+use crate::audit::AuditEvent;
+use crate::sql::{Cells, now_text, with_tx};
+use crate::{Result, Store, StoreError};
+
+/// The largest photo kept.
+pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+
+/// The image types accepted, told by their first bytes (not by what the browser claims).
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some("image/png")
+    } else {
+        None
+    }
+}
+
+impl Store {
+    /// Adds (or replaces) the photo of one indicator. `expected_version` is the household version
+    /// the operator loaded. Returns the new version.
+    pub async fn add_evidence_photo(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        expected_version: i64,
+        kind: EvidenceKind,
+        bytes: &[u8],
+        reason: &str,
+    ) -> Result<i64> {
+        if !actor.may(Action::WriteRegister) {
+            return Err(StoreError::Forbidden(Action::WriteRegister));
+        }
+        if bytes.len() > MAX_PHOTO_BYTES {
+            return Err(StoreError::invalid_text(
+                format!(
+                    "foto terlalu besar ({} KiB; paling besar {} KiB)",
+                    bytes.len() / 1024,
+                    MAX_PHOTO_BYTES / 1024
+                ),
+                format!(
+                    "photo too large ({} KiB; at most {} KiB)",
+                    bytes.len() / 1024,
+                    MAX_PHOTO_BYTES / 1024
+                ),
+            ));
+        }
+        let Some(content_type) = image_type(bytes) else {
+            return Err(StoreError::invalid_text(
+                "berkas bukan foto JPEG atau PNG",
+                "the file is not a JPEG or PNG photo",
+            ));
+        };
+        let sha256: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut tx = self.begin().await?;
+        // Read the current household inside the write transaction: the version check holds.
+        let current = self
+            .fetch_household_for_write(&mut tx, actor, household)
+            .await?;
+        if current.version != expected_version {
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: current.version,
+            });
+        }
+        let village = current.record.address.village.clone();
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO evidence_photos (household_id, sha256, village_code, content_type, size_bytes, data, uploaded_at, uploaded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (household_id, sha256) DO NOTHING",
+            )
+            .bind(household.to_string())
+            .bind(&sha256)
+            .bind(village.to_string())
+            .bind(content_type)
+            .bind(bytes.len() as i64)
+            .bind(bytes.to_vec())
+            .bind(now_text())
+            .bind(actor.user_id.to_string())
+            .execute(&mut **c)
+            .await?;
+        });
+        let mut changed = current.record.clone();
+        changed.evidence.retain(|e| e.kind != kind);
+        changed.evidence.push(Evidence {
+            kind,
+            sha256: sha256.clone(),
+            content_type: content_type.to_string(),
+            taken_on: None,
+        });
+        changed.evidence.sort_by_key(|e| e.kind);
+        let version = self
+            .write_household_change(
+                &mut tx,
+                actor,
+                &current,
+                &changed,
+                reason,
+                &format!("photo={}", kind.code()),
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// The content type and bytes of one evidence photo of a household in scope. Audited.
+    pub async fn evidence_photo(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        sha256: &str,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let (low, high) = actor.scope.village_range();
+        let mut tx = self.begin_read().await?;
+        let found = with_tx!(&mut tx, c => {
+            let row = sqlx::query(
+                "SELECT content_type, data, village_code FROM evidence_photos \
+                 WHERE household_id = $1 AND sha256 = $2 AND village_code >= $3 AND village_code < $4",
+            )
+            .bind(household.to_string())
+            .bind(sha256)
+            .bind(low)
+            .bind(high)
+            .fetch_optional(&mut **c)
+            .await?;
+            match row {
+                Some(r) => {
+                    use sqlx::Row;
+                    Some((r.text("content_type")?, r.try_get::<Vec<u8>, _>("data")?, r.text("village_code")?))
+                }
+                None => None,
+            }
+        });
+        tx.commit().await?;
+        let Some((content_type, data, village)) = found else {
+            return Ok(None);
+        };
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "photo.view",
+                target_kind: "household",
+                target_id: household.to_string(),
+                region_code: village,
+                detail: format!("sha256={sha256}"),
+            },
+        )
+        .await?;
+        Ok(Some((content_type, data)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_are_told_by_their_bytes() {
+        assert_eq!(image_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0]), Some("image/jpeg"));
+        assert_eq!(image_type(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(image_type(b"<svg></svg>"), None);
+        assert_eq!(image_type(b""), None);
+    }
+}
