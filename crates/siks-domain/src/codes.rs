@@ -16,12 +16,18 @@ pub struct CodeError {
 
 impl Bilingual for CodeError {
     fn indonesian(&self) -> String {
+        if self.value.is_empty() {
+            return format!("{} wajib dipilih", self.what);
+        }
         format!(
             "'{}' bukan kode {} yang dikenal (pilihan: {})",
             self.value, self.what, self.allowed
         )
     }
     fn english(&self) -> String {
+        if self.value.is_empty() {
+            return format!("{} must be chosen", self.what);
+        }
         format!(
             "'{}' is not a known code of {} (choices: {})",
             self.value, self.what, self.allowed
@@ -460,6 +466,10 @@ mod tests {
         assert!(err.indonesian().contains("1=Laki-laki, 2=Perempuan"));
         assert!(err.english().contains("jenis kelamin"));
         assert!(Sex::parse_code("laki").is_err());
+        assert_eq!(
+            Sex::parse_code(" ").unwrap_err().indonesian(),
+            "jenis kelamin wajib dipilih"
+        );
     }
 
     #[test]

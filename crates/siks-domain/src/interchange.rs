@@ -323,6 +323,13 @@ impl<'a> Cells<'a> {
 
     fn count<N: std::str::FromStr>(&self, i: usize) -> Result<N, FieldError> {
         let t = self.text(i);
+        if t.is_empty() {
+            return Err(FieldError::plain(
+                self.col(i),
+                "wajib diisi (isi 0 bila tidak ada)".into(),
+                "required (write 0 for none)".into(),
+            ));
+        }
         t.parse::<N>().map_err(|_| {
             FieldError::plain(
                 self.col(i),

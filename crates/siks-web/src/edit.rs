@@ -158,6 +158,9 @@ fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
 pub async fn new_household_form(user: PageUser) -> Result<Response, WebError> {
     let base = blank_household(default_village(&user.session.actor.scope));
     let mut values = household_values(&base);
+    for column in crate::forms::CHOOSE_ON_NEW {
+        values.insert(column.to_string(), String::new());
+    }
     for i in 0..NEW_MEMBER_SLOTS {
         let relation = if i == 0 {
             Relation::Head

@@ -137,7 +137,12 @@ fn options(column: &str) -> Option<Vec<(String, String)>> {
 
 fn field(prefix: &str, column: &'static str, values: &Values, errors: &Errors) -> Field {
     let name = format!("{prefix}{column}");
-    let options = options(column).unwrap_or_default();
+    let value = values.get(&name).cloned().unwrap_or_default();
+    let mut options = options(column).unwrap_or_default();
+    if value.is_empty() && options.first().is_some_and(|(v, _)| !v.is_empty()) {
+        // Nothing chosen yet: the operator must choose, not accept a default.
+        options.insert(0, (String::new(), "— pilih —".to_string()));
+    }
     let kind = if CHECKS.contains(&column) {
         "check"
     } else if NUMBERS.contains(&column) {
@@ -152,7 +157,7 @@ fn field(prefix: &str, column: &'static str, values: &Values, errors: &Errors) -
     Field {
         label: column_label(column),
         kind,
-        value: values.get(&name).cloned().unwrap_or_default(),
+        value,
         options,
         error: errors
             .iter()
@@ -322,10 +327,37 @@ pub fn blank_person(household: HouseholdId, relation: Relation) -> Person {
     }
 }
 
-/// The values of an empty member slot: no name, no numbers.
+/// Household fields a new form leaves empty, so that each is chosen rather than defaulted.
+pub const CHOOSE_ON_NEW: &[&str] = &[
+    "building_tenure",
+    "land_tenure",
+    "floor_area_m2",
+    "floor_material",
+    "wall_material",
+    "wall_condition",
+    "roof_material",
+    "roof_condition",
+    "rooms",
+    "water_source",
+    "water_acquisition",
+    "lighting",
+    "installed_power",
+    "cooking_fuel",
+    "toilet",
+    "sewage",
+];
+
+/// The values of an empty member slot: no name, no numbers, sex and marital status unchosen.
 pub fn blank_person_values(i: usize, relation: Relation) -> Values {
     let mut values = person_values(i, &blank_person(HouseholdId::new(), relation));
-    for c in ["nik", "no_kk", "full_name", "birth_date"] {
+    for c in [
+        "nik",
+        "no_kk",
+        "full_name",
+        "birth_date",
+        "sex",
+        "marital_status",
+    ] {
         values.insert(format!("m{i}.{c}"), String::new());
     }
     values
@@ -510,9 +542,23 @@ mod tests {
         let names: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
             names,
-            vec!["m0.nik", "m0.no_kk", "m0.birth_date", "m0.full_name"],
+            vec![
+                "m0.nik",
+                "m0.no_kk",
+                "m0.sex",
+                "m0.birth_date",
+                "m0.marital_status",
+                "m0.full_name"
+            ],
             "{errors:?}"
         );
+        assert!(
+            errors
+                .iter()
+                .any(|(_, m)| m == "jenis kelamin wajib dipilih")
+        );
+        values.insert("m0.sex".into(), "1".into());
+        values.insert("m0.marital_status".into(), "2".into());
         values.insert("m0.full_name".into(), "Sutrisno".into());
         values.insert("m0.nik".into(), "3523015203850001".into());
         values.insert("m0.no_kk".into(), "3523011203150004".into());
@@ -534,6 +580,21 @@ mod tests {
                 .unwrap()
                 .pregnant
         );
+    }
+
+    #[test]
+    fn a_malformed_nik_is_reported_even_when_other_cells_are_bad_too() {
+        let base = blank_person(HouseholdId::new(), Relation::Head);
+        let mut values = blank_person_values(0, Relation::Head);
+        values.insert("m0.full_name".into(), "Budi".into());
+        values.insert("m0.nik".into(), "123".into());
+        let mut errors = Vec::new();
+        assert!(parse_person(0, &values, &base, &mut errors).is_none());
+        let nik = errors
+            .iter()
+            .find(|(f, _)| f == "m0.nik")
+            .expect("the NIK is reported");
+        assert!(nik.1.contains("16 digit"), "{nik:?}");
     }
 
     #[test]

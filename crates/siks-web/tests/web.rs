@@ -903,11 +903,23 @@ fn filled_form(page: &Reply, session: &Session) -> Vec<(String, String)> {
         None => fields.push((name.to_string(), value.to_string())),
     };
     set("csrf", &session.csrf);
+    for column in siks_web::forms::CHOOSE_ON_NEW {
+        let value = match *column {
+            "floor_area_m2" => "42",
+            "rooms" => "2",
+            "floor_material" => "6",
+            _ => "1",
+        };
+        set(column, value);
+    }
+    for slot in ["m0", "m1"] {
+        set(&format!("{slot}.marital_status"), "2");
+    }
+    set("m0.sex", "1");
     set("rt", "004");
     set("rw", "001");
     set("street", "Jl. Kenanga 9");
     set("sls_name", "Dusun Krajan");
-    set("floor_area_m2", "42");
     set("m0.full_name", "Bambang Sutrisno");
     set("m0.nik", "3523011203850777");
     set("m0.no_kk", "3523011203150004");
@@ -1265,9 +1277,19 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
         ("m1.no_kk", "3523011203150004"),
         ("m1.birth_date", "1988-06-15"),
         ("alasan", "pendataan baru"),
+        ("m0.sex", "1"),
+        ("m0.marital_status", "2"),
+        ("m1.marital_status", "2"),
     ] {
         set(id, value).await;
     }
+    for column in siks_web::forms::CHOOSE_ON_NEW
+        .iter()
+        .filter(|c| !["floor_area_m2", "rooms"].contains(c))
+    {
+        set(column, "1").await;
+    }
+    set("rooms", "2").await;
     client
         .find(Locator::Id("m1.sex"))
         .await
