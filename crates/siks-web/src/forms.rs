@@ -475,10 +475,30 @@ pub fn parse_person(
         person_from_row,
         errors,
     );
-    if values
-        .get(&format!("{prefix}full_name"))
-        .is_none_or(|n| n.trim().is_empty())
+    let raw = |column: &str| {
+        values
+            .get(&format!("{prefix}{column}"))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    // New entries need well-formed numbers, whether or not the rest of the row parsed (the
+    // parser keeps malformed legacy numbers as recorded, and reports only damaged ones).
+    let reported = |errors: &Errors, column: &str| {
+        errors
+            .iter()
+            .any(|(f, _)| *f == format!("{prefix}{column}"))
+    };
+    if !reported(errors, "nik")
+        && let Err(e) = siks_domain::Nik::parse(&raw("nik"))
     {
+        errors.push((format!("{prefix}nik"), e.indonesian()));
+    }
+    if !reported(errors, "no_kk")
+        && let Err(e) = siks_domain::NoKk::parse(&raw("no_kk"))
+    {
+        errors.push((format!("{prefix}no_kk"), e.indonesian()));
+    }
+    if raw("full_name").is_empty() {
         errors.push((
             format!("{prefix}full_name"),
             "nama lengkap wajib diisi".into(),
@@ -486,18 +506,10 @@ pub fn parse_person(
     }
     let mut person = parsed?;
     person.relation_to_family_head = person.relation_to_head;
-    match &person.nik {
-        Recorded::Invalid { error, .. } => {
-            errors.push((format!("{prefix}nik"), error.indonesian()))
+    if let Recorded::Valid(nik) = &person.nik {
+        for d in nik.disagreements(person.sex, Some(person.birth_date)) {
+            errors.push((format!("{prefix}nik"), d.indonesian()));
         }
-        Recorded::Valid(nik) => {
-            for d in nik.disagreements(person.sex, Some(person.birth_date)) {
-                errors.push((format!("{prefix}nik"), d.indonesian()));
-            }
-        }
-    }
-    if let Recorded::Invalid { error, .. } = &person.no_kk {
-        errors.push((format!("{prefix}no_kk"), error.indonesian()));
     }
     (errors.len() == before).then_some(person)
 }
@@ -593,7 +605,7 @@ mod tests {
         let nik = errors
             .iter()
             .find(|(f, _)| f == "m0.nik")
-            .expect("the NIK is reported");
+            .unwrap_or_else(|| panic!("the NIK is reported: {errors:?}"));
         assert!(nik.1.contains("16 digit"), "{nik:?}");
     }
 
