@@ -222,27 +222,19 @@ pub struct NewHousehold {
 fn check_entry(new: &NewHousehold) -> Result<(), WebError> {
     let mut fields = Vec::new();
     for (i, p) in new.members.iter().enumerate() {
-        match (&p.nik, p.nik.valid()) {
-            (siks_domain::Recorded::Invalid { error, .. }, _) => {
-                fields.push((format!("members[{i}].nik"), error.indonesian()));
-            }
-            (_, Some(nik)) => {
-                for d in nik.disagreements(p.sex, Some(p.birth_date)) {
-                    fields.push((format!("members[{i}].nik"), d.indonesian()));
-                }
-            }
-            _ => {}
-        }
-        if let siks_domain::Recorded::Invalid { error, .. } = &p.no_kk {
-            fields.push((format!("members[{i}].no_kk"), error.indonesian()));
-        }
-        if p.full_name.trim().is_empty() {
-            fields.push((
-                format!("members[{i}].full_name"),
-                "nama lengkap wajib diisi".into(),
-            ));
-        }
+        person_problems(i, p, &mut fields);
     }
+    problems(fields)
+}
+
+/// The same checks for one person (`members[i]` in messages).
+fn check_person(i: usize, p: &Person) -> Result<(), WebError> {
+    let mut fields = Vec::new();
+    person_problems(i, p, &mut fields);
+    problems(fields)
+}
+
+fn problems(fields: Vec<(String, String)>) -> Result<(), WebError> {
     if fields.is_empty() {
         Ok(())
     } else {
@@ -250,6 +242,29 @@ fn check_entry(new: &NewHousehold) -> Result<(), WebError> {
             message: format!("{} isian tidak sah", fields.len()),
             fields,
         })
+    }
+}
+
+fn person_problems(i: usize, p: &Person, fields: &mut Vec<(String, String)>) {
+    match (&p.nik, p.nik.valid()) {
+        (siks_domain::Recorded::Invalid { error, .. }, _) => {
+            fields.push((format!("members[{i}].nik"), error.indonesian()));
+        }
+        (_, Some(nik)) => {
+            for d in nik.disagreements(p.sex, Some(p.birth_date)) {
+                fields.push((format!("members[{i}].nik"), d.indonesian()));
+            }
+        }
+        _ => {}
+    }
+    if let siks_domain::Recorded::Invalid { error, .. } = &p.no_kk {
+        fields.push((format!("members[{i}].no_kk"), error.indonesian()));
+    }
+    if p.full_name.trim().is_empty() {
+        fields.push((
+            format!("members[{i}].full_name"),
+            "nama lengkap wajib diisi".into(),
+        ));
     }
 }
 
@@ -350,4 +365,181 @@ pub async fn audit(
             "target_id": e.target_id, "region_code": e.region_code, "detail": e.detail, "hash": e.hash,
         }))
         .collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangedHousehold {
+    household: Household,
+    /// The version the change is based on.
+    version: i64,
+    reason: String,
+}
+
+pub async fn update_household(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChangedHousehold>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    if body.household.id != id {
+        return Err(WebError::field(
+            "household.id",
+            "id di isi permintaan berbeda dengan id di alamat",
+        )
+        .into());
+    }
+    let version = state
+        .store
+        .update_household(
+            &user.session.actor,
+            &body.household,
+            body.version,
+            &body.reason,
+        )
+        .await?;
+    ok(json!({ "id": id, "version": version }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    person: Person,
+    reason: String,
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewMember>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    if body.person.household_id != id {
+        return Err(WebError::field(
+            "person.household_id",
+            "rumah tangga di isi permintaan berbeda dengan di alamat",
+        )
+        .into());
+    }
+    check_person(0, &body.person).map_err(ApiError)?;
+    let version = state
+        .store
+        .add_person(&user.session.actor, &body.person, &body.reason)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": body.person.id, "version": version })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangedPerson {
+    person: Person,
+    version: i64,
+    reason: String,
+}
+
+pub async fn update_person(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChangedPerson>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
+    if body.person.id != id {
+        return Err(WebError::field(
+            "person.id",
+            "id di isi permintaan berbeda dengan id di alamat",
+        )
+        .into());
+    }
+    check_person(0, &body.person).map_err(ApiError)?;
+    let version = state
+        .store
+        .update_person(
+            &user.session.actor,
+            &body.person,
+            body.version,
+            &body.reason,
+        )
+        .await?;
+    ok(json!({ "id": id, "version": version }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    username: String,
+    display_name: String,
+    role: String,
+    scope: String,
+    password: String,
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewAccount>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let role = siks_domain::Role::parse(&body.role)
+        .map_err(|e| WebError::field("role", e.indonesian()))?;
+    let scope = siks_domain::Scope::parse(&body.scope)
+        .map_err(|e| WebError::field("scope", e.indonesian()))?;
+    crate::auth::check_new_password(&body.password).map_err(|e| match e {
+        WebError::Invalid { message, .. } => WebError::field("password", message),
+        other => other,
+    })?;
+    let hash = crate::auth::hash_password(body.password).await?;
+    let created = state
+        .store
+        .create_user(
+            &user.session.actor,
+            siks_store::NewUser {
+                username: body.username,
+                display_name: body.display_name,
+                role,
+                scope,
+                password_hash: Some(hash),
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": created.id, "username": created.username })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountStatus {
+    active: bool,
+}
+
+pub async fn set_user_active(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AccountStatus>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let id: siks_domain::UserId = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .store
+        .set_user_active(&user.session.actor, id, body.active)
+        .await?;
+    ok(json!({ "id": id, "active": body.active }))
 }

@@ -21,7 +21,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use siks_domain::Role;
 use siks_store::{SessionPolicy, Store};
 use tokio::net::TcpListener;
@@ -119,6 +119,7 @@ macro_rules! routes {
     };
     (@method get) => { "GET" };
     (@method post) => { "POST" };
+    (@method put) => { "PUT" };
 }
 
 routes! {
@@ -151,9 +152,14 @@ routes! {
     get "/api/v1/households" => api::households, Who::SignedIn, true, BODY_LIMIT, "Search households in scope";
     post "/api/v1/households" => api::create_household, Who::Roles(WRITERS), true, BODY_LIMIT, "Create a household with its members";
     get "/api/v1/households/{id}" => api::household, Who::SignedIn, true, BODY_LIMIT, "One household with its members";
+    put "/api/v1/households/{id}" => api::update_household, Who::Roles(WRITERS), true, BODY_LIMIT, "Change a household (send the version it is based on)";
+    post "/api/v1/households/{id}/members" => api::add_member, Who::Roles(WRITERS), true, BODY_LIMIT, "Add a member";
     get "/api/v1/persons/{id}" => api::person, Who::SignedIn, true, BODY_LIMIT, "One person";
+    put "/api/v1/persons/{id}" => api::update_person, Who::Roles(WRITERS), true, BODY_LIMIT, "Change a person (send the version it is based on)";
     get "/api/v1/stats" => api::stats, Who::SignedIn, true, BODY_LIMIT, "Counts per region";
     get "/api/v1/users" => api::users, Who::Roles(ADMINS), true, BODY_LIMIT, "Accounts in scope";
+    post "/api/v1/users" => api::create_user, Who::Roles(ADMINS), true, BODY_LIMIT, "Create an account below the admin";
+    post "/api/v1/users/{id}/active" => api::set_user_active, Who::Roles(ADMINS), true, BODY_LIMIT, "Deactivate or reactivate an account";
     get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
 

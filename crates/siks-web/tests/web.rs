@@ -183,7 +183,19 @@ fn post_form(path: &str, cookie: &str, body: &str) -> Request<Body> {
 }
 
 fn post_json(path: &str, session: &Session, csrf: bool, body: String) -> Request<Body> {
-    let mut builder = Request::post(path)
+    json_request("POST", path, session, csrf, body)
+}
+
+fn json_request(
+    method: &str,
+    path: &str,
+    session: &Session,
+    csrf: bool,
+    body: String,
+) -> Request<Body> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::COOKIE, format!("siks_sesi={}", session.cookie));
     if csrf {
@@ -774,7 +786,12 @@ async fn access_table_holds_for_every_route_and_role() {
         // Anonymous.
         let request = match route.method {
             "GET" => get(&path, None),
-            _ => post_form(&path, "", "csrf=x"),
+            method => Request::builder()
+                .method(method)
+                .uri(&path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("csrf=x"))
+                .unwrap(),
         };
         let reply = send(&w.app, request).await;
         if route.who == Who::Anyone {
@@ -815,7 +832,7 @@ async fn access_table_holds_for_every_route_and_role() {
         for (role, session) in &sessions {
             let request = match (route.method, route.api) {
                 ("GET", _) => get(&path, Some(session)),
-                (_, true) => post_json(&path, session, true, "{}".into()),
+                (method, true) => json_request(method, &path, session, true, "{}".into()),
                 (_, false) if route.path == "/keluar" => continue,
                 (_, false) => post_form(
                     &path,
@@ -1542,5 +1559,108 @@ async fn evidence_photos_upload_show_and_stay_in_scope() {
     assert_eq!(
         send(&w.app, upload(&b, "2", &png)).await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn api_changes_records_and_accounts() {
+    let w = world().await;
+    let a = login(&w.app, "desa.a").await;
+    let path = format!("/api/v1/households/{}", w.household.id);
+    let mut changed = w.household.clone();
+    changed.housing.rooms = 5;
+    let body = |h: &Household, version: i64| {
+        serde_json::json!({ "household": h, "version": version, "reason": "verifikasi" })
+            .to_string()
+    };
+    let put = send(
+        &w.app,
+        json_request("PUT", &path, &a, true, body(&changed, 1)),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert_eq!(put.json()["version"], 2);
+    let stale = send(
+        &w.app,
+        json_request("PUT", &path, &a, true, body(&changed, 1)),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let mut other_id = changed.clone();
+    other_id.id = siks_domain::HouseholdId::new();
+    let mismatch = send(
+        &w.app,
+        json_request("PUT", &path, &a, true, body(&other_id, 2)),
+    )
+    .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(mismatch.json()["error"]["fields"]["household.id"].is_string());
+
+    let mut person = w.members[0].clone();
+    person.full_name = "Nama Baru".into();
+    let person_path = format!("/api/v1/persons/{}", person.id);
+    let p_body =
+        serde_json::json!({ "person": person, "version": 1, "reason": "salah ketik" }).to_string();
+    let put = send(&w.app, json_request("PUT", &person_path, &a, true, p_body)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    let read = send(&w.app, get(&person_path, Some(&a))).await.json();
+    assert_eq!(read["person"]["full_name"], "Nama Baru");
+    assert_eq!(read["version"], 2);
+
+    let mut baby = w.members[0].clone();
+    baby.id = siks_domain::PersonId::new();
+    baby.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523015506250777").unwrap());
+    baby.sex = siks_domain::codes::Sex::Female;
+    baby.birth_date = chrono::NaiveDate::from_ymd_opt(2025, 6, 15).unwrap();
+    baby.relation_to_head = siks_domain::codes::Relation::Child;
+    let add = send(
+        &w.app,
+        post_json(
+            &format!("{path}/members"),
+            &a,
+            true,
+            serde_json::json!({ "person": baby, "reason": "kelahiran" }).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(add.status, StatusCode::CREATED, "{}", add.body);
+    assert_eq!(
+        send(&w.app, get(&path, Some(&a))).await.json()["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        w.members.len() + 1
+    );
+
+    let admin = login(&w.app, "admin").await;
+    let account = serde_json::json!({ "username": "desa.d", "display_name": "D", "role": "operator_desa", "scope": "35.23.01.2004", "password": PASSWORD });
+    let made = send(
+        &w.app,
+        post_json("/api/v1/users", &admin, true, account.to_string()),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.json()["id"].as_str().unwrap().to_string();
+    let weak = serde_json::json!({ "username": "desa.e", "display_name": "E", "role": "operator_desa", "scope": "35.23.01.2004", "password": "x" });
+    let refused = send(
+        &w.app,
+        post_json("/api/v1/users", &admin, true, weak.to_string()),
+    )
+    .await;
+    assert!(refused.json()["error"]["fields"]["password"].is_string());
+    let off = send(
+        &w.app,
+        post_json(
+            &format!("/api/v1/users/{id}/active"),
+            &admin,
+            true,
+            r#"{"active": false}"#.into(),
+        ),
+    )
+    .await;
+    assert_eq!(off.status, StatusCode::OK);
+    assert_eq!(
+        try_login(&w.app, "desa.d", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
     );
 }
