@@ -222,15 +222,15 @@ pub struct NewHousehold {
 fn check_entry(new: &NewHousehold) -> Result<(), WebError> {
     let mut fields = Vec::new();
     for (i, p) in new.members.iter().enumerate() {
-        person_problems(i, p, &mut fields);
+        person_problems(&format!("members[{i}]"), p, &mut fields);
     }
     problems(fields)
 }
 
-/// The same checks for one person (`members[i]` in messages).
-fn check_person(i: usize, p: &Person) -> Result<(), WebError> {
+/// The same checks for one person (`person.…` in messages).
+fn check_person(p: &Person) -> Result<(), WebError> {
     let mut fields = Vec::new();
-    person_problems(i, p, &mut fields);
+    person_problems("person", p, &mut fields);
     problems(fields)
 }
 
@@ -245,24 +245,25 @@ fn problems(fields: Vec<(String, String)>) -> Result<(), WebError> {
     }
 }
 
-fn person_problems(i: usize, p: &Person, fields: &mut Vec<(String, String)>) {
+/// `prefix` names the person in messages: `members[0]` or `person`.
+fn person_problems(prefix: &str, p: &Person, fields: &mut Vec<(String, String)>) {
     match (&p.nik, p.nik.valid()) {
         (siks_domain::Recorded::Invalid { error, .. }, _) => {
-            fields.push((format!("members[{i}].nik"), error.indonesian()));
+            fields.push((format!("{prefix}.nik"), error.indonesian()));
         }
         (_, Some(nik)) => {
             for d in nik.disagreements(p.sex, Some(p.birth_date)) {
-                fields.push((format!("members[{i}].nik"), d.indonesian()));
+                fields.push((format!("{prefix}.nik"), d.indonesian()));
             }
         }
         _ => {}
     }
     if let siks_domain::Recorded::Invalid { error, .. } = &p.no_kk {
-        fields.push((format!("members[{i}].no_kk"), error.indonesian()));
+        fields.push((format!("{prefix}.no_kk"), error.indonesian()));
     }
     if p.full_name.trim().is_empty() {
         fields.push((
-            format!("members[{i}].full_name"),
+            format!("{prefix}.full_name"),
             "nama lengkap wajib diisi".into(),
         ));
     }
@@ -427,7 +428,7 @@ pub async fn add_member(
         )
         .into());
     }
-    check_person(0, &body.person).map_err(ApiError)?;
+    check_person(&body.person).map_err(ApiError)?;
     let version = state
         .store
         .add_person(&user.session.actor, &body.person, &body.reason)
@@ -463,7 +464,7 @@ pub async fn update_person(
         )
         .into());
     }
-    check_person(0, &body.person).map_err(ApiError)?;
+    check_person(&body.person).map_err(ApiError)?;
     let version = state
         .store
         .update_person(
