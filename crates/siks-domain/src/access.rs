@@ -199,9 +199,17 @@ pub struct Actor {
     pub username: String,
     pub role: Role,
     pub scope: Scope,
+    /// Where the request came from (an address, or `cli`), for the audit log; empty if unknown.
+    pub origin: String,
 }
 
 impl Actor {
+    /// The same actor acting from `origin`.
+    pub fn from_origin(mut self, origin: impl Into<String>) -> Actor {
+        self.origin = origin.into();
+        self
+    }
+
     pub fn may(&self, action: Action) -> bool {
         self.role.may(action)
     }

@@ -25,6 +25,8 @@ pub struct AuditEntry {
     pub target_id: String,
     pub region_code: String,
     pub detail: String,
+    /// Where the action came from (address or `cli`).
+    pub origin: String,
     pub prev_hash: String,
     pub hash: String,
 }
@@ -43,6 +45,7 @@ impl AuditEntry {
             self.target_id.clone(),
             self.region_code.clone(),
             self.detail.clone(),
+            self.origin.clone(),
         ];
         // A JSON array is an unambiguous encoding of the fields.
         let canonical = serde_json::to_string(&fields).unwrap_or_default();
@@ -68,6 +71,7 @@ impl AuditEntry {
             target_id: row.text("target_id")?,
             region_code: row.text("region_code")?,
             detail: row.text("detail")?,
+            origin: row.text("origin")?,
             prev_hash: row.text("prev_hash")?,
             hash: row.text("hash")?,
         })
@@ -84,8 +88,8 @@ pub(crate) struct AuditEvent<'a> {
 }
 
 const INSERT: &str = "INSERT INTO audit_log (seq, at, actor_id, actor_username, actor_role, action, \
-     target_kind, target_id, region_code, detail, prev_hash, hash) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     target_kind, target_id, region_code, detail, prev_hash, hash, origin) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 /// Appends an entry inside the caller's transaction, so that it lands exactly when the change does.
 pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
@@ -108,6 +112,7 @@ pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) ->
         target_id: event.target_id,
         region_code: event.region_code,
         detail: event.detail,
+        origin: actor.origin.clone(),
         prev_hash,
         hash: String::new(),
     };
@@ -126,6 +131,7 @@ pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) ->
             .bind(&entry.detail)
             .bind(&entry.prev_hash)
             .bind(&entry.hash)
+            .bind(&entry.origin)
             .execute(&mut **c)
             .await?;
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")

@@ -27,6 +27,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_evidence_photos.sql"),
         include_str!("../migrations/postgres/0003_evidence_photos.sql"),
     ),
+    (
+        4,
+        "audit_origin",
+        include_str!("../migrations/sqlite/0004_audit_origin.sql"),
+        include_str!("../migrations/postgres/0004_audit_origin.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.
@@ -129,10 +135,11 @@ impl Store {
         })
     }
 
-    /// The account the command line acts as (admin of the whole country), created on first use.
+    /// The account the command line acts as (admin of the whole country, origin `cli`), created
+    /// on first use.
     pub async fn system_actor(&self) -> Result<Actor> {
         if let Some(actor) = self.actor_for_username(SYSTEM_USERNAME).await? {
-            return Ok(actor);
+            return Ok(actor.from_origin("cli"));
         }
         let id = UserId::new();
         let result = with_pool!(self, p => {
@@ -159,6 +166,7 @@ impl Store {
         }
         self.actor_for_username(SYSTEM_USERNAME)
             .await?
+            .map(|a| a.from_origin("cli"))
             .ok_or(StoreError::NotFound)
     }
 }

@@ -62,7 +62,8 @@ pub enum LoginGate {
     Open(Box<UserRecord>),
 }
 
-/// 32 random bytes from the operating system's generator, as hex.
+/// 32 random bytes from a cryptographically secure generator seeded by the operating system
+/// (`rand`'s thread generator), as hex.
 pub fn random_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -137,7 +138,7 @@ impl Store {
         }
         audit::append(
             &mut tx,
-            &user.actor(),
+            &user.actor().from_origin(remote_addr),
             AuditEvent {
                 action: if locks {
                     "login.locked"
@@ -183,7 +184,7 @@ impl Store {
         });
         audit::append(
             &mut tx,
-            &user.actor(),
+            &user.actor().from_origin(remote_addr),
             AuditEvent {
                 action: "login",
                 target_kind: "user",

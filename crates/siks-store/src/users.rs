@@ -40,6 +40,7 @@ impl UserRecord {
             username: self.username.clone(),
             role: self.role,
             scope: self.scope.clone(),
+            origin: String::new(),
         }
     }
 

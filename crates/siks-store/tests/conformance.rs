@@ -1654,7 +1654,14 @@ fn migrations_of_both_engines_stay_in_step() {
         let mut out = Vec::new();
         let mut table = String::new();
         for line in text.lines() {
-            if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+            if let Some(rest) = line.strip_prefix("ALTER TABLE ")
+                && let Some((table, column)) = rest.split_once(" ADD COLUMN ")
+            {
+                out.push(format!(
+                    "{table}.{}",
+                    column.split_whitespace().next().unwrap()
+                ));
+            } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
                 table = rest.split_whitespace().next().unwrap().to_string();
             } else if line.starts_with("    ") && !table.is_empty() {
                 let word = line.split_whitespace().next().unwrap();

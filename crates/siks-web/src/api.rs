@@ -363,7 +363,8 @@ pub async fn audit(
         .map(|e| json!({
             "seq": e.seq, "at": e.at, "actor_id": e.actor_id, "actor_username": e.actor_username,
             "actor_role": e.actor_role, "action": e.action, "target_kind": e.target_kind,
-            "target_id": e.target_id, "region_code": e.region_code, "detail": e.detail, "hash": e.hash,
+            "target_id": e.target_id, "region_code": e.region_code, "detail": e.detail,
+            "origin": e.origin, "hash": e.hash,
         }))
         .collect::<Vec<_>>()))
 }

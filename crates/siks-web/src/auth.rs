@@ -149,11 +149,15 @@ impl FromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match session_of(parts, state).await {
-            Ok(Some((session, token))) => Ok(PageUser {
-                session,
-                token,
-                remote: remote_addr(parts),
-            }),
+            Ok(Some((mut session, token))) => {
+                let remote = remote_addr(parts);
+                session.actor = session.actor.from_origin(remote.clone());
+                Ok(PageUser {
+                    session,
+                    token,
+                    remote,
+                })
+            }
             Ok(None) => {
                 let next = parts
                     .uri
@@ -196,7 +200,10 @@ impl FromRequestParts<AppState> for ApiUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match session_of(parts, state).await? {
-            Some((session, _)) => Ok(ApiUser { session }),
+            Some((mut session, _)) => {
+                session.actor = session.actor.from_origin(remote_addr(parts));
+                Ok(ApiUser { session })
+            }
             None => Err(ApiError(WebError::Unauthenticated)),
         }
     }

@@ -837,6 +837,7 @@ pub struct AuditRow {
     target_id: String,
     region_code: String,
     detail: String,
+    origin: String,
 }
 
 #[derive(Template)]
@@ -895,6 +896,7 @@ pub async fn audit_page(
                 target_id: e.target_id,
                 region_code: e.region_code,
                 detail: e.detail,
+                origin: e.origin,
             })
             .collect(),
     })
@@ -921,4 +923,16 @@ pub async fn photo(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash() {
+        // An unparsable hash would answer unknown accounts without the argon2 work, and so tell
+        // them apart from wrong passwords by timing.
+        let hash = argon2::PasswordHash::new(super::DUMMY_HASH).unwrap();
+        assert_eq!(hash.algorithm.as_str(), "argon2id");
+        assert!(hash.hash.is_some() && hash.salt.is_some());
+    }
 }

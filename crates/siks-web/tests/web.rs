@@ -754,6 +754,14 @@ async fn password_change_and_audit_page() {
     );
     assert!(actions.contains(&"household.create".to_string()));
     assert!(page.select("#rantai")[0].contains("utuh"));
+    // Entries made through the web say where they came from (router tests have no socket
+    // address: "lokal"); the fixture's own store call has none.
+    let origins = page.select("tr.entri td:nth-child(9)");
+    for (action, origin) in actions.iter().zip(&origins) {
+        if action == "household.view" {
+            assert_eq!(origin, "lokal");
+        }
+    }
     assert!(
         !page.body.contains(&w.members[0].nik.raw()),
         "no NIK in the audit log"
