@@ -690,7 +690,7 @@ pub fn person_from_row(record: &csv::StringRecord) -> Result<Person, FieldError>
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::identity::{Nik, NoKk};
 

@@ -12,6 +12,7 @@ pub mod interchange;
 pub mod record;
 pub mod region;
 pub mod search;
+pub mod workflow;
 
 pub use access::{Action, Actor, Role, Scope};
 pub use codes::Coded;

@@ -1,0 +1,777 @@
+//! Proposals (usulan) and their way up: village draft → musdes (or SPTJM) → regency verification
+//! → pengesahan → province verification (switchable) → pusat quality control → determination
+//! (penetapan) at a monthly period close. This module holds the rules only: which stage follows
+//! which action, who may act at each stage, field-level diffs, conflicts between proposals, and
+//! periods. The store keeps the proposals and applies them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::Role;
+use crate::interchange::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_row, person_row};
+use crate::message::Bilingual;
+use crate::record::{Household, HouseholdId, Person, PersonId};
+
+coded!(
+    /// What a proposal asks for.
+    ProposalKind, "jenis usulan" {
+    NewHousehold = 1, "Rumah tangga baru", "New household";
+    Correction = 2, "Perbaikan data", "Correction";
+    Removal = 3, "Penghapusan", "Removal";
+    Move = 4, "Pindah desa/kelurahan", "Move to another village";
+    ProgrammeRequest = 5, "Permohonan program bantuan", "Programme request";
+});
+
+/// Where a proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Stage {
+    /// Entered by the village operator; can be edited.
+    Draft,
+    /// Put before the village deliberation, waiting for its decision.
+    Musdes,
+    /// Checked by the regency's Dinas Sosial.
+    RegencyVerification,
+    /// Waiting for the Bupati/Walikota's ratification of the regency's batch.
+    Ratification,
+    /// Checked by the province (when the deployment has this stage).
+    ProvinceVerification,
+    /// Quality control by the ministry.
+    PusatQc,
+    /// Accepted; takes effect at the next period close.
+    Accepted,
+    /// Took effect in a period (final).
+    Applied,
+    /// Sent back to the village with a reason; the village fixes and resubmits.
+    Returned,
+    /// Refused with a reason (final).
+    Rejected,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 10] = [
+        Stage::Draft,
+        Stage::Musdes,
+        Stage::RegencyVerification,
+        Stage::Ratification,
+        Stage::ProvinceVerification,
+        Stage::PusatQc,
+        Stage::Accepted,
+        Stage::Applied,
+        Stage::Returned,
+        Stage::Rejected,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Draft => "draft",
+            Stage::Musdes => "musdes",
+            Stage::RegencyVerification => "verifikasi_kabupaten",
+            Stage::Ratification => "pengesahan",
+            Stage::ProvinceVerification => "verifikasi_provinsi",
+            Stage::PusatQc => "pusat",
+            Stage::Accepted => "diterima",
+            Stage::Applied => "ditetapkan",
+            Stage::Returned => "dikembalikan",
+            Stage::Rejected => "ditolak",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Draft => "Draf desa/kelurahan",
+            Stage::Musdes => "Musyawarah desa/kelurahan",
+            Stage::RegencyVerification => "Verifikasi Dinas Sosial kabupaten/kota",
+            Stage::Ratification => "Pengesahan Bupati/Walikota",
+            Stage::ProvinceVerification => "Verifikasi provinsi",
+            Stage::PusatQc => "Pemeriksaan pusat",
+            Stage::Accepted => "Diterima, menunggu penetapan",
+            Stage::Applied => "Ditetapkan",
+            Stage::Returned => "Dikembalikan ke desa/kelurahan",
+            Stage::Rejected => "Ditolak",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// Whether nothing can happen to the proposal any more.
+    pub fn is_final(self) -> bool {
+        matches!(self, Stage::Applied | Stage::Rejected)
+    }
+
+    /// The roles that act at this stage (admins act anywhere within their scope).
+    pub fn actors(self) -> &'static [Role] {
+        match self {
+            Stage::Draft | Stage::Musdes | Stage::Returned => &[Role::VillageOperator],
+            Stage::RegencyVerification => &[Role::RegencyVerifier],
+            Stage::Ratification => &[Role::Ratifier],
+            Stage::ProvinceVerification => &[Role::ProvinceOperator],
+            Stage::PusatQc | Stage::Accepted => &[Role::Pusat],
+            Stage::Applied | Stage::Rejected => &[],
+        }
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// How a village backs its proposals when they leave draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Backing {
+    /// A musdes/muskel will decide (its berita acara is attached then).
+    Musdes,
+    /// No musdes was held: the village signs an SPTJM.
+    Sptjm,
+}
+
+/// What someone does to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The village sends a draft (or a fixed, returned proposal) on.
+    Submit(Backing),
+    /// The musdes decided: approved or not (with the reason).
+    MusdesDecision { approved: bool, reason: String },
+    /// The regency's verifier accepts.
+    Verify,
+    /// Sent back to the village with a reason (regency or province).
+    Return { reason: String },
+    /// The Bupati/Walikota's delegate ratifies (as part of the regency's batch).
+    Ratify,
+    /// The province forwards to the ministry.
+    Forward,
+    /// The ministry accepts for the next period close.
+    Accept,
+    /// The ministry (or a conflict at period close) refuses, with the reason.
+    Reject { reason: String },
+    /// The period close applied it.
+    Apply,
+}
+
+impl Step {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Step::Submit(_) => "submit",
+            Step::MusdesDecision { .. } => "musdes",
+            Step::Verify => "verify",
+            Step::Return { .. } => "return",
+            Step::Ratify => "ratify",
+            Step::Forward => "forward",
+            Step::Accept => "accept",
+            Step::Reject { .. } => "reject",
+            Step::Apply => "apply",
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            Step::Return { reason } | Step::Reject { reason } => Some(reason),
+            Step::MusdesDecision {
+                approved: false,
+                reason,
+            } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// Settings of a deployment that change the way up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkflowConfig {
+    /// Whether the province verifies between ratification and the ministry (on by default).
+    pub province_stage: bool,
+}
+
+impl Default for WorkflowConfig {
+    fn default() -> Self {
+        WorkflowConfig {
+            province_stage: true,
+        }
+    }
+}
+
+/// Why a step is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.indonesian())]
+pub enum WorkflowError {
+    /// The step does not exist at this stage.
+    NotAtThisStage { stage: Stage, step: &'static str },
+    /// The role does not act at this stage.
+    NotYourStage { stage: Stage, role: Role },
+    /// Returning or refusing needs a reason.
+    ReasonRequired,
+    /// The period close applies proposals; nobody does it by hand.
+    OnlyAtPeriodClose,
+}
+
+impl Bilingual for WorkflowError {
+    fn indonesian(&self) -> String {
+        match self {
+            WorkflowError::NotAtThisStage { stage, step } => {
+                format!(
+                    "tindakan '{step}' tidak dapat dilakukan pada tahap {}",
+                    stage.label()
+                )
+            }
+            WorkflowError::NotYourStage { stage, role } => {
+                format!("tahap {} bukan tahap peran {}", stage.label(), role.label())
+            }
+            WorkflowError::ReasonRequired => "alasan wajib diisi".into(),
+            WorkflowError::OnlyAtPeriodClose => {
+                "usulan hanya ditetapkan saat penutupan periode".into()
+            }
+        }
+    }
+
+    fn english(&self) -> String {
+        match self {
+            WorkflowError::NotAtThisStage { stage, step } => {
+                format!("step '{step}' is not possible at stage {}", stage.key())
+            }
+            WorkflowError::NotYourStage { stage, role } => {
+                format!("stage {} is not role {}'s", stage.key(), role.key())
+            }
+            WorkflowError::ReasonRequired => "a reason is required".into(),
+            WorkflowError::OnlyAtPeriodClose => {
+                "proposals are applied by the period close only".into()
+            }
+        }
+    }
+}
+
+/// The stage a step leads to, if `role` may take it at `stage`. `by_period_close` is true only
+/// for the period close itself, which alone applies accepted proposals.
+pub fn next_stage(
+    stage: Stage,
+    step: &Step,
+    role: Role,
+    config: WorkflowConfig,
+    by_period_close: bool,
+) -> Result<Stage, WorkflowError> {
+    if matches!(step, Step::Apply) && !by_period_close {
+        return Err(WorkflowError::OnlyAtPeriodClose);
+    }
+    if step.reason().is_some_and(|r| r.trim().is_empty()) {
+        return Err(WorkflowError::ReasonRequired);
+    }
+    if !by_period_close && role != Role::Admin && !stage.actors().contains(&role) {
+        return Err(WorkflowError::NotYourStage { stage, role });
+    }
+    let after_ratification = if config.province_stage {
+        Stage::ProvinceVerification
+    } else {
+        Stage::PusatQc
+    };
+    let next = match (stage, step) {
+        (Stage::Draft | Stage::Returned, Step::Submit(Backing::Musdes)) => Stage::Musdes,
+        (Stage::Draft | Stage::Returned, Step::Submit(Backing::Sptjm)) => {
+            Stage::RegencyVerification
+        }
+        (Stage::Musdes, Step::MusdesDecision { approved: true, .. }) => Stage::RegencyVerification,
+        (
+            Stage::Musdes,
+            Step::MusdesDecision {
+                approved: false, ..
+            },
+        ) => Stage::Rejected,
+        (Stage::RegencyVerification, Step::Verify) => Stage::Ratification,
+        (Stage::RegencyVerification | Stage::ProvinceVerification, Step::Return { .. }) => {
+            Stage::Returned
+        }
+        (Stage::Ratification, Step::Ratify) => after_ratification,
+        (Stage::ProvinceVerification, Step::Forward) => Stage::PusatQc,
+        (Stage::PusatQc, Step::Accept) => Stage::Accepted,
+        (Stage::PusatQc | Stage::Accepted, Step::Reject { .. }) => Stage::Rejected,
+        (Stage::Accepted, Step::Apply) => Stage::Applied,
+        (stage, step) => {
+            return Err(WorkflowError::NotAtThisStage {
+                stage,
+                step: step.key(),
+            });
+        }
+    };
+    Ok(next)
+}
+
+/// One changed field of a correction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The interchange column name.
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn diff(columns: &[&str], before: Vec<String>, after: Vec<String>) -> Vec<FieldChange> {
+    columns
+        .iter()
+        .zip(before.into_iter().zip(after))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(c, (b, a))| FieldChange {
+            field: c.to_string(),
+            before: b,
+            after: a,
+        })
+        .collect()
+}
+
+/// The fields a household correction changes, as the interchange columns show them.
+pub fn household_diff(before: &Household, after: &Household) -> Vec<FieldChange> {
+    diff(
+        HOUSEHOLD_COLUMNS,
+        household_row(before),
+        household_row(after),
+    )
+}
+
+/// The fields a person correction changes.
+pub fn person_diff(before: &Person, after: &Person) -> Vec<FieldChange> {
+    diff(PERSON_COLUMNS, person_row(before), person_row(after))
+}
+
+/// What a proposal touches, for conflict detection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touch {
+    /// The proposal's id (UUIDv7: sorts by submission time).
+    pub proposal: uuid::Uuid,
+    pub kind: ProposalKind,
+    pub household: HouseholdId,
+    /// `None` when the proposal is about the whole household.
+    pub person: Option<PersonId>,
+    /// For corrections: the fields changed.
+    pub fields: Vec<String>,
+}
+
+/// Two proposals that cannot both take effect: the later one is sent back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub keep: uuid::Uuid,
+    pub send_back: uuid::Uuid,
+    pub reason: String,
+}
+
+fn clash(a: &Touch, b: &Touch) -> Option<String> {
+    use ProposalKind::*;
+    if a.household != b.household {
+        return None;
+    }
+    let same_record = a.person == b.person;
+    // A removal clashes with everything on what it removes: the whole household, or that member.
+    let removes = |r: &Touch, other: &Touch| {
+        r.kind == Removal && (r.person.is_none() || r.person == other.person)
+    };
+    match (a.kind, b.kind) {
+        (Correction, Correction) if same_record => {
+            let common: Vec<&String> = a.fields.iter().filter(|f| b.fields.contains(f)).collect();
+            (!common.is_empty()).then(|| {
+                format!(
+                    "usulan lain memperbaiki kolom yang sama ({})",
+                    common
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        }
+        _ if removes(a, b) || removes(b, a) => {
+            Some("data yang sama juga diusulkan dihapus oleh usulan lain".into())
+        }
+        (Move, Move) => Some("rumah tangga yang sama diusulkan pindah dua kali".into()),
+        (Move, Correction) | (Correction, Move)
+            if a.fields
+                .iter()
+                .chain(&b.fields)
+                .any(|f| f == "village_code") =>
+        {
+            Some("desa/kelurahan rumah tangga diubah oleh dua usulan".into())
+        }
+        (NewHousehold, NewHousehold) => Some("rumah tangga yang sama diusulkan dua kali".into()),
+        _ => None,
+    }
+}
+
+/// The conflicts among proposals about to take effect together. Of each clashing pair the one
+/// submitted first is kept; a proposal already sent back does not keep others out.
+pub fn find_conflicts(touches: &[Touch]) -> Vec<Conflict> {
+    let mut ordered: Vec<&Touch> = touches.iter().collect();
+    ordered.sort_by_key(|t| t.proposal);
+    let mut kept: Vec<&Touch> = Vec::new();
+    let mut conflicts = Vec::new();
+    for t in ordered {
+        match kept
+            .iter()
+            .find_map(|k| clash(k, t).map(|r| (k.proposal, r)))
+        {
+            Some((keep, reason)) => conflicts.push(Conflict {
+                keep,
+                send_back: t.proposal,
+                reason,
+            }),
+            None => kept.push(t),
+        }
+    }
+    conflicts
+}
+
+/// A monthly period of the register, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub year: u16,
+    pub month: u8,
+}
+
+/// A text that is not a period.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("periode '{0}' harus berbentuk TTTT-BB, mis. 2026-11")]
+pub struct PeriodError(pub String);
+
+impl Bilingual for PeriodError {
+    fn indonesian(&self) -> String {
+        self.to_string()
+    }
+    fn english(&self) -> String {
+        format!("period '{}' must be shaped YYYY-MM, e.g. 2026-11", self.0)
+    }
+}
+
+impl Period {
+    pub fn parse(text: &str) -> Result<Period, PeriodError> {
+        let err = || PeriodError(text.trim().to_string());
+        let (y, m) = text.trim().split_once('-').ok_or_else(err)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(err());
+        }
+        let year: u16 = y.parse().map_err(|_| err())?;
+        let month: u8 = m.parse().map_err(|_| err())?;
+        if !(2000..=2999).contains(&year) || !(1..=12).contains(&month) {
+            return Err(err());
+        }
+        Ok(Period { year, month })
+    }
+
+    pub fn previous(self) -> Period {
+        if self.month == 1 {
+            Period {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    pub fn next(self) -> Period {
+        if self.month == 12 {
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ON: WorkflowConfig = WorkflowConfig {
+        province_stage: true,
+    };
+    const OFF: WorkflowConfig = WorkflowConfig {
+        province_stage: false,
+    };
+
+    fn step(stage: Stage, s: Step, role: Role) -> Result<Stage, WorkflowError> {
+        next_stage(stage, &s, role, ON, false)
+    }
+
+    #[test]
+    fn a_proposal_goes_up_tier_by_tier() {
+        let mut stage = Stage::Draft;
+        for (s, role, expected) in [
+            (
+                Step::Submit(Backing::Musdes),
+                Role::VillageOperator,
+                Stage::Musdes,
+            ),
+            (
+                Step::MusdesDecision {
+                    approved: true,
+                    reason: String::new(),
+                },
+                Role::VillageOperator,
+                Stage::RegencyVerification,
+            ),
+            (Step::Verify, Role::RegencyVerifier, Stage::Ratification),
+            (Step::Ratify, Role::Ratifier, Stage::ProvinceVerification),
+            (Step::Forward, Role::ProvinceOperator, Stage::PusatQc),
+            (Step::Accept, Role::Pusat, Stage::Accepted),
+        ] {
+            stage = step(stage, s, role).unwrap();
+            assert_eq!(stage, expected);
+        }
+        assert_eq!(
+            step(stage, Step::Apply, Role::Pusat),
+            Err(WorkflowError::OnlyAtPeriodClose)
+        );
+        assert_eq!(
+            next_stage(stage, &Step::Apply, Role::Pusat, ON, true),
+            Ok(Stage::Applied)
+        );
+        assert!(Stage::Applied.is_final());
+    }
+
+    #[test]
+    fn sptjm_skips_musdes_and_the_province_stage_can_be_off() {
+        assert_eq!(
+            step(
+                Stage::Draft,
+                Step::Submit(Backing::Sptjm),
+                Role::VillageOperator
+            ),
+            Ok(Stage::RegencyVerification)
+        );
+        assert_eq!(
+            next_stage(
+                Stage::Ratification,
+                &Step::Ratify,
+                Role::Ratifier,
+                OFF,
+                false
+            ),
+            Ok(Stage::PusatQc)
+        );
+    }
+
+    #[test]
+    fn returns_need_a_reason_and_come_back_through_the_village() {
+        assert_eq!(
+            step(
+                Stage::RegencyVerification,
+                Step::Return { reason: " ".into() },
+                Role::RegencyVerifier
+            ),
+            Err(WorkflowError::ReasonRequired)
+        );
+        let back = step(
+            Stage::RegencyVerification,
+            Step::Return {
+                reason: "foto kurang".into(),
+            },
+            Role::RegencyVerifier,
+        )
+        .unwrap();
+        assert_eq!(back, Stage::Returned);
+        assert_eq!(
+            step(back, Step::Submit(Backing::Sptjm), Role::VillageOperator),
+            Ok(Stage::RegencyVerification)
+        );
+        assert_eq!(
+            step(
+                Stage::ProvinceVerification,
+                Step::Return { reason: "x".into() },
+                Role::ProvinceOperator
+            ),
+            Ok(Stage::Returned)
+        );
+        assert_eq!(
+            step(
+                Stage::Musdes,
+                Step::MusdesDecision {
+                    approved: false,
+                    reason: "".into()
+                },
+                Role::VillageOperator
+            ),
+            Err(WorkflowError::ReasonRequired)
+        );
+    }
+
+    #[test]
+    fn each_role_acts_only_at_its_stage() {
+        let e = step(
+            Stage::RegencyVerification,
+            Step::Verify,
+            Role::VillageOperator,
+        )
+        .unwrap_err();
+        assert!(matches!(e, WorkflowError::NotYourStage { .. }));
+        assert!(e.indonesian().contains("bukan tahap peran"));
+        assert!(matches!(
+            step(Stage::Draft, Step::Verify, Role::VillageOperator),
+            Err(WorkflowError::NotAtThisStage { .. })
+        ));
+        assert!(step(Stage::PusatQc, Step::Accept, Role::RegencyVerifier).is_err());
+        assert_eq!(
+            step(Stage::PusatQc, Step::Accept, Role::Admin),
+            Ok(Stage::Accepted)
+        );
+    }
+
+    fn any_step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            Just(Step::Submit(Backing::Musdes)),
+            Just(Step::Submit(Backing::Sptjm)),
+            any::<bool>().prop_map(|a| Step::MusdesDecision {
+                approved: a,
+                reason: "r".into()
+            }),
+            Just(Step::Verify),
+            Just(Step::Return { reason: "r".into() }),
+            Just(Step::Ratify),
+            Just(Step::Forward),
+            Just(Step::Accept),
+            Just(Step::Reject { reason: "r".into() }),
+            Just(Step::Apply),
+        ]
+    }
+
+    fn any_role() -> impl Strategy<Value = Role> {
+        proptest::sample::select(Role::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Whatever anyone does, a proposal reaches Applied only through the ministry's
+        /// acceptance and the period close, and nothing leaves a final stage.
+        #[test]
+        fn only_accepted_proposals_are_applied(steps in proptest::collection::vec((any_step(), any_role(), any::<bool>()), 0..40)) {
+            let mut stage = Stage::Draft;
+            let mut accepted = false;
+            for (s, role, close) in steps {
+                let before = stage;
+                if let Ok(next) = next_stage(stage, &s, role, ON, close) {
+                    prop_assert!(!before.is_final());
+                    if next == Stage::Accepted { accepted = true; }
+                    if next == Stage::Returned || next == Stage::Draft { accepted = false; }
+                    if next == Stage::Applied {
+                        prop_assert!(accepted && close && before == Stage::Accepted);
+                    }
+                    stage = next;
+                }
+            }
+        }
+    }
+
+    fn touch(
+        n: u128,
+        kind: ProposalKind,
+        household: HouseholdId,
+        person: Option<PersonId>,
+        fields: &[&str],
+    ) -> Touch {
+        Touch {
+            proposal: uuid::Uuid::from_u128(n),
+            kind,
+            household,
+            person,
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn conflicts_send_back_the_later_proposal() {
+        let h = HouseholdId::new();
+        let p = PersonId::new();
+        let other = HouseholdId::new();
+        let touches = vec![
+            touch(
+                3,
+                ProposalKind::Correction,
+                h,
+                None,
+                &["rooms", "floor_material"],
+            ),
+            touch(1, ProposalKind::Correction, h, None, &["rooms"]),
+            touch(2, ProposalKind::Correction, h, Some(p), &["full_name"]),
+            touch(4, ProposalKind::Removal, h, Some(p), &[]),
+            touch(5, ProposalKind::Correction, other, None, &["rooms"]),
+            touch(6, ProposalKind::Removal, other, None, &[]),
+        ];
+        let conflicts = find_conflicts(&touches);
+        let pairs: Vec<(u128, u128)> = conflicts
+            .iter()
+            .map(|c| (c.keep.as_u128(), c.send_back.as_u128()))
+            .collect();
+        assert_eq!(pairs, vec![(1, 3), (2, 4), (5, 6)]);
+        assert!(conflicts[0].reason.contains("rooms"));
+        // Different fields of the same record, or different members, do not clash.
+        let fine = vec![
+            touch(1, ProposalKind::Correction, h, None, &["rooms"]),
+            touch(2, ProposalKind::Correction, h, None, &["toilet"]),
+            touch(3, ProposalKind::Correction, h, Some(p), &["rooms"]),
+        ];
+        assert!(find_conflicts(&fine).is_empty());
+        // Removing a member leaves the household's own fields alone; removing the household
+        // clashes with everything on it.
+        let q = PersonId::new();
+        let member_removed = vec![
+            touch(1, ProposalKind::Removal, h, Some(q), &[]),
+            touch(2, ProposalKind::Correction, h, None, &["rooms"]),
+        ];
+        assert!(find_conflicts(&member_removed).is_empty());
+        let household_removed = vec![
+            touch(1, ProposalKind::Correction, h, Some(q), &["full_name"]),
+            touch(2, ProposalKind::Removal, h, None, &[]),
+        ];
+        assert_eq!(find_conflicts(&household_removed).len(), 1);
+    }
+
+    #[test]
+    fn diffs_name_each_changed_field() {
+        let h = crate::interchange::tests::sample_household();
+        let mut changed = h.clone();
+        changed.housing.rooms = 4;
+        changed.address.rt = "009".into();
+        let d = household_diff(&h, &changed);
+        assert_eq!(
+            d.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+            vec!["rt", "rooms"]
+        );
+        assert_eq!((d[1].before.as_str(), d[1].after.as_str()), ("2", "4"));
+        let p = crate::interchange::tests::sample_person(h.id);
+        let mut q = p.clone();
+        q.full_name = "Sutrisna".into();
+        assert_eq!(person_diff(&p, &q).len(), 1);
+    }
+
+    #[test]
+    fn periods_parse_and_step() {
+        let p = Period::parse("2026-11").unwrap();
+        assert_eq!(p.to_string(), "2026-11");
+        assert_eq!(p.next().to_string(), "2026-12");
+        assert_eq!(p.next().next().to_string(), "2027-01");
+        assert_eq!(
+            Period::parse("2026-01").unwrap().previous().to_string(),
+            "2025-12"
+        );
+        for bad in ["2026-13", "26-11", "2026/11", "", "2026-1", "abcd-ef"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+        assert!(
+            Period::parse("2026-13")
+                .unwrap_err()
+                .indonesian()
+                .contains("TTTT-BB")
+        );
+    }
+}
