@@ -297,6 +297,74 @@ pub fn next_stage(
     Ok(next)
 }
 
+/// What a proposal carries: enough to take effect at the period close without the proposer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum ProposalContent {
+    /// A household not yet in the register, with its members.
+    NewHousehold {
+        household: Household,
+        members: Vec<Person>,
+    },
+    /// The household as it should be, based on the version the proposer saw.
+    HouseholdCorrection {
+        household: Household,
+        base_version: i64,
+    },
+    /// The member as it should be, based on the version the proposer saw.
+    PersonCorrection { person: Person, base_version: i64 },
+    /// Removal of the household (`person: None`) or of one member.
+    Removal {
+        household: HouseholdId,
+        person: Option<PersonId>,
+        reason: crate::codes::InactiveReason,
+    },
+    /// Move of the household to another village.
+    Move {
+        household: HouseholdId,
+        to_village: crate::region::RegionCode,
+    },
+    /// A request that the household receive a programme.
+    ProgrammeRequest {
+        household: HouseholdId,
+        programme: String,
+    },
+}
+
+impl ProposalContent {
+    pub fn kind(&self) -> ProposalKind {
+        match self {
+            ProposalContent::NewHousehold { .. } => ProposalKind::NewHousehold,
+            ProposalContent::HouseholdCorrection { .. }
+            | ProposalContent::PersonCorrection { .. } => ProposalKind::Correction,
+            ProposalContent::Removal { .. } => ProposalKind::Removal,
+            ProposalContent::Move { .. } => ProposalKind::Move,
+            ProposalContent::ProgrammeRequest { .. } => ProposalKind::ProgrammeRequest,
+        }
+    }
+
+    /// The household the proposal is about.
+    pub fn household(&self) -> HouseholdId {
+        match self {
+            ProposalContent::NewHousehold { household, .. }
+            | ProposalContent::HouseholdCorrection { household, .. } => household.id,
+            ProposalContent::PersonCorrection { person, .. } => person.household_id,
+            ProposalContent::Removal { household, .. }
+            | ProposalContent::Move { household, .. }
+            | ProposalContent::ProgrammeRequest { household, .. } => *household,
+        }
+    }
+
+    /// The member the proposal is about, if it is about one.
+    pub fn person(&self) -> Option<PersonId> {
+        match self {
+            ProposalContent::PersonCorrection { person, .. } => Some(person.id),
+            ProposalContent::Removal { person, .. } => *person,
+            _ => None,
+        }
+    }
+}
+
 /// One changed field of a correction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {

@@ -9,6 +9,7 @@ pub mod bench;
 mod error;
 pub mod import;
 pub mod photos;
+pub mod proposals;
 mod records;
 mod register;
 mod schema;

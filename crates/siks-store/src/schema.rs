@@ -33,6 +33,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_audit_origin.sql"),
         include_str!("../migrations/postgres/0004_audit_origin.sql"),
     ),
+    (
+        5,
+        "proposals",
+        include_str!("../migrations/sqlite/0005_proposals.sql"),
+        include_str!("../migrations/postgres/0005_proposals.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

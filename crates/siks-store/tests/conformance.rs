@@ -1546,6 +1546,233 @@ async fn evidence_photos(db: &TestDb) {
     ));
 }
 
+async fn proposals_go_up_tier_by_tier(db: &TestDb) {
+    use siks_domain::workflow::{Backing, ProposalContent, Stage, Step, WorkflowConfig};
+    let store = &db.store;
+    let c = cast(store).await;
+    let make = async |username: &str, role: Role, scope: &str| {
+        store
+            .create_user(
+                &c.admin,
+                NewUser {
+                    username: username.into(),
+                    display_name: username.into(),
+                    role,
+                    scope: Scope::parse(scope).unwrap(),
+                    password_hash: None,
+                },
+            )
+            .await
+            .unwrap()
+            .actor()
+    };
+    let verifier = make("verifikator", Role::RegencyVerifier, "35.23").await;
+    let ratifier = make("pengesah", Role::Ratifier, "35.23").await;
+    let province = make("provinsi", Role::ProvinceOperator, "35").await;
+    let pusat = make("pusat", Role::Pusat, "*").await;
+    let config = WorkflowConfig::default();
+
+    let (household, members) = fake_household(VILLAGE_A).members(2).build();
+    let content = ProposalContent::NewHousehold {
+        household: household.clone(),
+        members: members.clone(),
+    };
+    assert!(matches!(
+        store.propose(&c.regency, &content, "baru").await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store.propose(&c.village_b, &content, "baru").await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let id = store
+        .propose(&c.village_a, &content, "pendataan baru")
+        .await
+        .unwrap();
+    let inbox = store
+        .list_proposals(&c.village_a, Some(Stage::Draft), 10)
+        .await
+        .unwrap();
+    assert_eq!(inbox.iter().map(|p| p.id).collect::<Vec<_>>(), vec![id]);
+    assert!(
+        store
+            .list_proposals(&c.village_b, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.proposal(&c.village_b, id).await.unwrap(), None);
+
+    // Wrong role, wrong stage, and a batch with one bad member changes nothing.
+    assert!(matches!(
+        store
+            .step_proposals(&verifier, &[id], &Step::Verify, config)
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .step_proposals(&c.village_a, &[id], &Step::Apply, config)
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .step_proposals(
+                &c.village_a,
+                &[id, uuid::Uuid::now_v7()],
+                &Step::Submit(Backing::Musdes),
+                config
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        store
+            .list_proposals(&c.village_a, Some(Stage::Draft), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let walk = [
+        (&c.village_a, Step::Submit(Backing::Musdes), Stage::Musdes),
+        (
+            &c.village_a,
+            Step::MusdesDecision {
+                approved: true,
+                reason: String::new(),
+            },
+            Stage::RegencyVerification,
+        ),
+        (
+            &verifier,
+            Step::Return {
+                reason: "foto rumah belum ada".into(),
+            },
+            Stage::Returned,
+        ),
+        (
+            &c.village_a,
+            Step::Submit(Backing::Sptjm),
+            Stage::RegencyVerification,
+        ),
+        (&verifier, Step::Verify, Stage::Ratification),
+        (&ratifier, Step::Ratify, Stage::ProvinceVerification),
+        (&province, Step::Forward, Stage::PusatQc),
+        (&pusat, Step::Accept, Stage::Accepted),
+    ];
+    for (actor, step, expected) in walk {
+        assert_eq!(
+            store
+                .step_proposals(actor, &[id], &step, config)
+                .await
+                .unwrap(),
+            vec![expected],
+            "{step:?}"
+        );
+    }
+    let (proposal, steps) = store.proposal(&c.regency, id).await.unwrap().unwrap();
+    assert_eq!(proposal.stage, Stage::Accepted);
+    assert_eq!(proposal.content, content);
+    assert_eq!(proposal.backing, Some(Backing::Sptjm));
+    assert_eq!(
+        proposal.reason, "foto rumah belum ada",
+        "the last return's reason is kept"
+    );
+    assert_eq!(steps.len(), 9);
+    assert_eq!(steps[3].note, "foto rumah belum ada");
+    assert_eq!(steps[3].actor_role, "verifikator_kabupaten");
+    // The register has not changed: only the period close applies proposals.
+    assert_eq!(
+        store.household(&c.regency, household.id).await.unwrap(),
+        None
+    );
+
+    // Proposals about existing households are scoped by the household's village.
+    let (existing, existing_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(300)
+        .build();
+    store
+        .create_household(&c.village_a, &existing, &existing_members, "baru")
+        .await
+        .unwrap();
+    let mut corrected = existing.clone();
+    corrected.housing.rooms = 3;
+    let correction = ProposalContent::HouseholdCorrection {
+        household: corrected,
+        base_version: 1,
+    };
+    assert!(matches!(
+        store.propose(&c.village_b, &correction, "salah").await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .propose(&c.village_a, &correction, "jumlah kamar salah")
+        .await
+        .unwrap();
+    let bad_move = ProposalContent::Move {
+        household: existing.id,
+        to_village: RegionCode::parse("35.23").unwrap(),
+    };
+    assert!(matches!(
+        store.propose(&c.village_a, &bad_move, "pindah").await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let removal = ProposalContent::Removal {
+        household: existing.id,
+        person: Some(existing_members[0].id),
+        reason: InactiveReason::Died,
+    };
+    let removal_id = store
+        .propose(&c.village_a, &removal, "meninggal")
+        .await
+        .unwrap();
+    store
+        .step_proposals(
+            &c.village_a,
+            &[removal_id],
+            &Step::Submit(Backing::Sptjm),
+            config,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .step_proposals(
+                &verifier,
+                &[removal_id],
+                &Step::Reject { reason: "x".into() },
+                config
+            )
+            .await
+            .ok(),
+        None,
+        "the regency returns, it does not reject"
+    );
+    assert_eq!(
+        store
+            .list_proposals(&c.village_a, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let audited: Vec<String> = store
+        .audit_entries(&c.auditor, Some(&id.to_string()), 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        audited.contains(&"proposal.create".to_string())
+            && audited.iter().filter(|a| *a == "proposal.step").count() == 8
+    );
+}
+
 // ---------------------------------------------------------------- tests
 
 #[tokio::test]
@@ -1586,6 +1813,11 @@ async fn household_search_on_both_engines() {
 #[tokio::test]
 async fn evidence_photos_on_both_engines() {
     on_both_engines!(evidence_photos);
+}
+
+#[tokio::test]
+async fn proposals_go_up_tier_by_tier_on_both_engines() {
+    on_both_engines!(proposals_go_up_tier_by_tier);
 }
 
 #[tokio::test]

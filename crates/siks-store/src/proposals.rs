@@ -1,0 +1,384 @@
+//! Proposals in the store: a village operator proposes, and each tier moves proposals on (one or
+//! hundreds at once) by the rules of `siks_domain::workflow`. Every step is kept with actor, role,
+//! time and note, and audited; a proposal outside the actor's scope is not found. The register
+//! itself changes only at the period close (still to come, issue 4).
+
+use siks_domain::access::Action;
+use siks_domain::workflow::{Backing, ProposalContent, Stage, Step, WorkflowConfig, next_stage};
+use siks_domain::{Actor, Bilingual, RegionCode, Regions, Role};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEvent};
+use crate::sql::{Cells, Tx, now_text, with_tx};
+use crate::{Result, Store, StoreError};
+
+/// A stored proposal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub id: Uuid,
+    pub village: RegionCode,
+    pub stage: Stage,
+    pub content: ProposalContent,
+    pub backing: Option<Backing>,
+    /// The last return or rejection reason ('' if none).
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub version: i64,
+}
+
+/// One kept step of a proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalStep {
+    pub step: String,
+    pub from: Stage,
+    pub to: Stage,
+    pub actor_id: String,
+    pub actor_role: String,
+    pub at: String,
+    pub note: String,
+}
+
+fn backing_key(b: Backing) -> &'static str {
+    match b {
+        Backing::Musdes => "musdes",
+        Backing::Sptjm => "sptjm",
+    }
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("proposals.{what}"))
+}
+
+fn proposal_from_row(row: &impl Cells) -> Result<Proposal> {
+    Ok(Proposal {
+        id: row.text("id")?.parse().map_err(|_| corrupt("id"))?,
+        village: RegionCode::parse(&row.text("village_code")?)
+            .map_err(|_| corrupt("village_code"))?,
+        stage: Stage::parse(&row.text("stage")?).ok_or_else(|| corrupt("stage"))?,
+        content: serde_json::from_str(&row.text("content")?)?,
+        backing: match row.opt_text("backing")?.as_deref() {
+            Some("musdes") => Some(Backing::Musdes),
+            Some("sptjm") => Some(Backing::Sptjm),
+            _ => None,
+        },
+        reason: row.text("reason")?,
+        created_by: row.text("created_by")?,
+        created_at: row.text("created_at")?,
+        version: row.int("version")?,
+    })
+}
+
+impl Store {
+    /// The village a proposal belongs to, checked against the actor's scope: the household's
+    /// village (new households: the proposed one).
+    async fn proposal_village(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        content: &ProposalContent,
+    ) -> Result<RegionCode> {
+        let village = match content {
+            ProposalContent::NewHousehold { household, members } => {
+                if members.is_empty() || members.iter().any(|m| m.household_id != household.id) {
+                    return Err(StoreError::invalid_text(
+                        "rumah tangga baru harus memiliki anggota yang tercatat di rumah tangga itu",
+                        "a new household needs members that belong to it",
+                    ));
+                }
+                // New members need well-formed numbers (legacy defects come only by import).
+                for m in members {
+                    if let siks_domain::Recorded::Invalid { error, .. } = &m.nik {
+                        return Err(StoreError::invalid(error));
+                    }
+                }
+                household.address.village.clone()
+            }
+            other => {
+                let current = self
+                    .fetch_household_for_write(tx, actor, other.household())
+                    .await?;
+                if let ProposalContent::Move { to_village, .. } = other
+                    && (Regions::embedded().get(to_village).is_none()
+                        || to_village.level() != siks_domain::RegionLevel::Village)
+                {
+                    return Err(StoreError::invalid_text(
+                        format!("desa/kelurahan tujuan {to_village} tidak dikenal"),
+                        format!("unknown destination village {to_village}"),
+                    ));
+                }
+                current.record.address.village
+            }
+        };
+        if !actor.scope.contains(&village) {
+            return Err(StoreError::invalid_text(
+                format!(
+                    "desa/kelurahan {village} di luar wilayah kerja Anda ({})",
+                    actor.scope
+                ),
+                format!("village {village} is outside your scope ({})", actor.scope),
+            ));
+        }
+        Ok(village)
+    }
+
+    /// Enters a proposal as a draft of its village (village operators and admins).
+    pub async fn propose(
+        &self,
+        actor: &Actor,
+        content: &ProposalContent,
+        note: &str,
+    ) -> Result<Uuid> {
+        if !actor.may(Action::WriteRegister)
+            || !(actor.role == Role::VillageOperator || actor.role == Role::Admin)
+        {
+            return Err(StoreError::Forbidden(Action::WriteRegister));
+        }
+        let id = Uuid::now_v7();
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        let village = self.proposal_village(&mut tx, actor, content).await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO proposals (id, kind, village_code, household_id, person_id, stage, content, \
+                 backing, reason, period, created_by, created_at, updated_at, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, '', NULL, $8, $9, $10, 1)",
+            )
+            .bind(id.to_string())
+            .bind(i64::from(content.kind().code()))
+            .bind(village.to_string())
+            .bind(content.household().to_string())
+            .bind(content.person().map(|p| p.to_string()))
+            .bind(Stage::Draft.key())
+            .bind(serde_json::to_string(content)?)
+            .bind(actor.user_id.to_string())
+            .bind(&now)
+            .bind(&now)
+            .execute(&mut **c)
+            .await?;
+        });
+        self.keep_step(
+            &mut tx,
+            actor,
+            id,
+            "propose",
+            Stage::Draft,
+            Stage::Draft,
+            note,
+        )
+        .await?;
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "proposal.create",
+                target_kind: "proposal",
+                target_id: id.to_string(),
+                region_code: village.to_string(),
+                detail: format!("kind={}", content.kind().code()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn keep_step(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        proposal: Uuid,
+        step: &str,
+        from: Stage,
+        to: Stage,
+        note: &str,
+    ) -> Result<()> {
+        with_tx!(tx, c => {
+            sqlx::query(
+                "INSERT INTO proposal_steps (id, proposal_id, step, from_stage, to_stage, actor_id, actor_role, at, note) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(Uuid::now_v7().to_string())
+            .bind(proposal.to_string())
+            .bind(step)
+            .bind(from.key())
+            .bind(to.key())
+            .bind(actor.user_id.to_string())
+            .bind(actor.role.key())
+            .bind(now_text())
+            .bind(note.trim())
+            .execute(&mut **c)
+            .await?;
+        });
+        Ok(())
+    }
+
+    async fn fetch_proposal(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Option<Proposal>> {
+        let found = with_tx!(tx, c => {
+            let row = sqlx::query("SELECT * FROM proposals WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut **c)
+                .await?;
+            row.as_ref().map(proposal_from_row).transpose()?
+        });
+        Ok(found.filter(|p| actor.scope.contains(&p.village)))
+    }
+
+    /// One proposal in scope with its steps, oldest first. Audited (it may hold personal data).
+    pub async fn proposal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Option<(Proposal, Vec<ProposalStep>)>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let mut tx = self.begin_read().await?;
+        let Some(proposal) = self.fetch_proposal(&mut tx, actor, id).await? else {
+            return Ok(None);
+        };
+        let steps = with_tx!(&mut tx, c => {
+            let rows = sqlx::query("SELECT * FROM proposal_steps WHERE proposal_id = $1 ORDER BY at, id")
+                .bind(id.to_string())
+                .fetch_all(&mut **c)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ProposalStep {
+                        step: r.text("step")?,
+                        from: Stage::parse(&r.text("from_stage")?).ok_or_else(|| corrupt("from_stage"))?,
+                        to: Stage::parse(&r.text("to_stage")?).ok_or_else(|| corrupt("to_stage"))?,
+                        actor_id: r.text("actor_id")?,
+                        actor_role: r.text("actor_role")?,
+                        at: r.text("at")?,
+                        note: r.text("note")?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        tx.commit().await?;
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "proposal.view",
+                target_kind: "proposal",
+                target_id: id.to_string(),
+                region_code: proposal.village.to_string(),
+                detail: String::new(),
+            },
+        )
+        .await?;
+        Ok(Some((proposal, steps)))
+    }
+
+    /// Proposals in scope at a stage (or all), oldest first: an inbox.
+    pub async fn list_proposals(
+        &self,
+        actor: &Actor,
+        stage: Option<Stage>,
+        limit: u32,
+    ) -> Result<Vec<Proposal>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let (low, high) = actor.scope.village_range();
+        let list = crate::sql::with_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT * FROM proposals WHERE village_code >= $1 AND village_code < $2 \
+                 AND ($3 = '' OR stage = $3) ORDER BY id LIMIT $4",
+            )
+            .bind(low)
+            .bind(high)
+            .bind(stage.map(|s| s.key()).unwrap_or(""))
+            .bind(i64::from(limit.clamp(1, 5000)))
+            .fetch_all(p)
+            .await?;
+            rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?
+        });
+        Ok(list)
+    }
+
+    /// Takes one step on many proposals at once (all or none), each by the workflow's rules, as
+    /// `actor`. A proposal outside the scope is not found; one at another stage, or not this
+    /// role's, refuses the whole batch with the reason.
+    pub async fn step_proposals(
+        &self,
+        actor: &Actor,
+        ids: &[Uuid],
+        step: &Step,
+        config: WorkflowConfig,
+    ) -> Result<Vec<Stage>> {
+        if matches!(step, Step::Apply) {
+            return Err(StoreError::invalid_text(
+                "usulan hanya ditetapkan saat penutupan periode",
+                "proposals are applied by the period close only",
+            ));
+        }
+        let note = match step {
+            Step::Return { reason } | Step::Reject { reason } => reason.clone(),
+            Step::MusdesDecision { reason, .. } => reason.clone(),
+            _ => String::new(),
+        };
+        let mut tx = self.begin().await?;
+        let mut stages = Vec::with_capacity(ids.len());
+        for id in ids {
+            let proposal = self
+                .fetch_proposal(&mut tx, actor, *id)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let next =
+                next_stage(proposal.stage, step, actor.role, config, false).map_err(|e| {
+                    StoreError::invalid_text(
+                        format!("usulan {id}: {}", e.indonesian()),
+                        format!("proposal {id}: {}", e.english()),
+                    )
+                })?;
+            let backing = match step {
+                Step::Submit(b) => Some(backing_key(*b)),
+                _ => proposal.backing.map(backing_key),
+            };
+            let reason = if note.is_empty() {
+                proposal.reason.clone()
+            } else {
+                note.clone()
+            };
+            with_tx!(&mut tx, c => {
+                sqlx::query(
+                    "UPDATE proposals SET stage = $1, backing = $2, reason = $3, updated_at = $4, version = version + 1 \
+                     WHERE id = $5 AND version = $6",
+                )
+                .bind(next.key())
+                .bind(backing)
+                .bind(&reason)
+                .bind(now_text())
+                .bind(id.to_string())
+                .bind(proposal.version)
+                .execute(&mut **c)
+                .await?;
+            });
+            self.keep_step(&mut tx, actor, *id, step.key(), proposal.stage, next, &note)
+                .await?;
+            audit::append(
+                &mut tx,
+                actor,
+                AuditEvent {
+                    action: "proposal.step",
+                    target_kind: "proposal",
+                    target_id: id.to_string(),
+                    region_code: proposal.village.to_string(),
+                    detail: format!("{}:{}->{}", step.key(), proposal.stage.key(), next.key()),
+                },
+            )
+            .await?;
+            stages.push(next);
+        }
+        tx.commit().await?;
+        Ok(stages)
+    }
+}
