@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bench;
 mod error;
 pub mod import;
+pub mod periods;
 pub mod photos;
 pub mod proposals;
 mod records;

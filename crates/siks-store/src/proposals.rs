@@ -50,7 +50,7 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("proposals.{what}"))
 }
 
-fn proposal_from_row(row: &impl Cells) -> Result<Proposal> {
+pub(crate) fn proposal_from_row(row: &impl Cells) -> Result<Proposal> {
     Ok(Proposal {
         id: row.text("id")?.parse().map_err(|_| corrupt("id"))?,
         village: RegionCode::parse(&row.text("village_code")?)
@@ -184,7 +184,7 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn keep_step(
+    pub(crate) async fn keep_step(
         &self,
         tx: &mut Tx,
         actor: &Actor,

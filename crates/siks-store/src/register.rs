@@ -336,6 +336,23 @@ impl Store {
     ) -> Result<i64> {
         require(actor, Action::WriteRegister)?;
         check_reason(reason)?;
+        let mut tx = self.begin().await?;
+        self.create_household_in(&mut tx, actor, household, members, reason)
+            .await?;
+        tx.commit().await?;
+        Ok(1)
+    }
+
+    /// Inserts a household and its members inside the caller's transaction, with history and
+    /// audit. Used by direct entry and by the period close.
+    pub(crate) async fn create_household_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        household: &Household,
+        members: &[Person],
+        reason: &str,
+    ) -> Result<i64> {
         check_village(actor, &household.address.village)?;
         if members.is_empty() {
             return Err(StoreError::invalid_text(
@@ -351,12 +368,11 @@ impl Store {
         }
         let now = now_text();
         let village = &household.address.village;
-        let mut tx = self.begin().await?;
         for p in members {
-            self.check_nik_free(&mut tx, actor, p).await?;
+            self.check_nik_free(tx, actor, p).await?;
         }
         let inserted = execute(
-            &mut tx,
+            tx,
             &INSERT_HOUSEHOLD,
             household_values(household, 1, &now, None)?,
         )
@@ -371,11 +387,11 @@ impl Store {
             other => other?,
         };
         for p in members {
-            execute(&mut tx, &INSERT_PERSON, person_values(p, village, 1, &now)).await?;
+            execute(tx, &INSERT_PERSON, person_values(p, village, 1, &now)).await?;
         }
         let after = serde_json::json!({ "household": household, "members": members });
         keep_change(
-            &mut tx,
+            tx,
             actor,
             Change {
                 kind: "household",
@@ -390,7 +406,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(1)
     }
 
@@ -653,8 +668,26 @@ impl Store {
         require(actor, Action::WriteRegister)?;
         check_reason(reason)?;
         let mut tx = self.begin().await?;
+        let version = self
+            .change_person_in(&mut tx, actor, changed, expected_version, reason)
+            .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Changes a person inside the caller's transaction (version checked, NIK kept unique,
+    /// history and audit kept). Used by edits and by the period close.
+    pub(crate) async fn change_person_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        changed: &Person,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        check_reason(reason)?;
         let (current, village) = self
-            .fetch_person(&mut tx, actor, changed.id)
+            .fetch_person(tx, actor, changed.id)
             .await?
             .ok_or(StoreError::NotFound)?;
         if current.version != expected_version {
@@ -669,7 +702,7 @@ impl Store {
                 "a member cannot change household by an edit; propose a move",
             ));
         }
-        self.check_nik_free(&mut tx, actor, changed).await?;
+        self.check_nik_free(tx, actor, changed).await?;
         let version = current.version + 1;
         let now = now_text();
         let values = update_values(
@@ -678,14 +711,14 @@ impl Store {
             changed.id.to_string(),
             expected_version,
         );
-        if execute(&mut tx, &UPDATE_PERSON, values).await? != 1 {
+        if execute(tx, &UPDATE_PERSON, values).await? != 1 {
             return Err(StoreError::Stale {
                 expected: expected_version,
                 current: version,
             });
         }
         keep_change(
-            &mut tx,
+            tx,
             actor,
             Change {
                 kind: "person",
@@ -700,8 +733,20 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(version)
+    }
+
+    /// The current version of a person in scope, inside the caller's transaction.
+    pub(crate) async fn person_for_write(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        id: PersonId,
+    ) -> Result<Versioned<Person>> {
+        self.fetch_person(tx, actor, id)
+            .await?
+            .map(|(p, _)| p)
+            .ok_or(StoreError::NotFound)
     }
 
     /// Every kept change of a household or person in scope, oldest first. Audited, since the

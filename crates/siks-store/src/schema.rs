@@ -39,6 +39,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_proposals.sql"),
         include_str!("../migrations/postgres/0005_proposals.sql"),
     ),
+    (
+        6,
+        "periods",
+        include_str!("../migrations/sqlite/0006_periods.sql"),
+        include_str!("../migrations/postgres/0006_periods.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -1773,6 +1773,270 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
     );
 }
 
+async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
+    use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step, WorkflowConfig};
+    let store = &db.store;
+    let c = cast(store).await;
+    let pusat = store
+        .create_user(
+            &c.admin,
+            NewUser {
+                username: "pusat".into(),
+                display_name: "Pusat".into(),
+                role: Role::Pusat,
+                scope: Scope::Nation,
+                password_hash: None,
+            },
+        )
+        .await
+        .unwrap()
+        .actor();
+    let config = WorkflowConfig::default();
+    // Admins act at every stage: walk a proposal straight to accepted.
+    let accept = async |id: uuid::Uuid| {
+        for step in [
+            Step::Submit(Backing::Sptjm),
+            Step::Verify,
+            Step::Ratify,
+            Step::Forward,
+            Step::Accept,
+        ] {
+            store
+                .step_proposals(&c.admin, &[id], &step, config)
+                .await
+                .unwrap();
+        }
+    };
+    let (existing, existing_members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(400)
+        .build();
+    store
+        .create_household(&c.village_a, &existing, &existing_members, "baru")
+        .await
+        .unwrap();
+
+    let (new_household, new_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(500)
+        .build();
+    let new_id = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::NewHousehold {
+                household: new_household.clone(),
+                members: new_members,
+            },
+            "baru",
+        )
+        .await
+        .unwrap();
+    let mut rooms = existing.clone();
+    rooms.housing.rooms = 4;
+    let first = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::HouseholdCorrection {
+                household: rooms,
+                base_version: 1,
+            },
+            "kamar",
+        )
+        .await
+        .unwrap();
+    let mut rooms_again = existing.clone();
+    rooms_again.housing.rooms = 5;
+    let second = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::HouseholdCorrection {
+                household: rooms_again,
+                base_version: 1,
+            },
+            "kamar lagi",
+        )
+        .await
+        .unwrap();
+    let died = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::Removal {
+                household: existing.id,
+                person: Some(existing_members[1].id),
+                reason: InactiveReason::Died,
+            },
+            "meninggal",
+        )
+        .await
+        .unwrap();
+    let programme = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::ProgrammeRequest {
+                household: existing.id,
+                programme: "PKH".into(),
+            },
+            "usul PKH",
+        )
+        .await
+        .unwrap();
+    let draft_only = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::ProgrammeRequest {
+                household: existing.id,
+                programme: "BPNT".into(),
+            },
+            "belum diajukan",
+        )
+        .await
+        .unwrap();
+    for id in [new_id, first, second, died, programme] {
+        accept(id).await;
+    }
+
+    let november = Period::parse("2026-11").unwrap();
+    assert!(matches!(
+        store.close_period(&c.regency, november).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let report = store.close_period(&pusat, november).await.unwrap();
+    assert!(!report.already_closed);
+    // The fixture's household already has "PKH", so that request changes nothing but is applied.
+    assert_eq!(report.applied, 4, "{report:?}");
+    assert_eq!(
+        report
+            .sent_back
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Vec<_>>(),
+        vec![second]
+    );
+    assert!(report.sent_back[0].1.contains("rooms"));
+
+    let view = store
+        .household(&c.regency, existing.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.household.record.housing.rooms, 4);
+    let dead = view
+        .members
+        .iter()
+        .find(|m| m.record.id == existing_members[1].id)
+        .unwrap();
+    assert_eq!(
+        dead.record.status,
+        RegistryStatus::Inactive(InactiveReason::Died)
+    );
+    assert_eq!(dead.record.presence, Presence::Died);
+    let added = store
+        .household(&c.regency, new_household.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(added.household.record.status, RegistryStatus::Active);
+    assert_eq!(
+        store
+            .proposal(&c.regency, second)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .stage,
+        Stage::Rejected
+    );
+    assert_eq!(
+        store
+            .proposal(&c.regency, new_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .stage,
+        Stage::Applied
+    );
+    assert_eq!(
+        store
+            .proposal(&c.regency, draft_only)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .stage,
+        Stage::Draft
+    );
+
+    // Closing again does nothing; an earlier period can no longer be closed.
+    let again = store.close_period(&pusat, november).await.unwrap();
+    assert!(again.already_closed && again.applied == 0);
+    assert!(matches!(
+        store
+            .close_period(&pusat, Period::parse("2026-10").unwrap())
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+
+    // December: one household leaves; the comparison counts it.
+    let leaves = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::Removal {
+                household: new_household.id,
+                person: None,
+                reason: InactiveReason::Moved,
+            },
+            "pindah",
+        )
+        .await
+        .unwrap();
+    accept(leaves).await;
+    let december = Period::parse("2026-12").unwrap();
+    assert_eq!(
+        store.close_period(&pusat, december).await.unwrap().applied,
+        1
+    );
+    assert_eq!(
+        store.closed_periods().await.unwrap(),
+        vec![november, december]
+    );
+    let cmp = store
+        .compare_periods(&c.regency, None, november, december)
+        .await
+        .unwrap();
+    assert_eq!((cmp.households_before, cmp.households_after), (2, 1));
+    assert_eq!((cmp.entered, cmp.left), (0, 1));
+    let nov = store
+        .compare_periods(
+            &c.regency,
+            None,
+            Period::parse("2026-10").unwrap(),
+            november,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            nov.households_before,
+            nov.households_after,
+            nov.entered,
+            nov.changed
+        ),
+        (0, 2, 1, 3)
+    );
+    assert!(matches!(
+        store
+            .compare_periods(
+                &c.village_a,
+                Some(&RegionCode::parse("35.24").unwrap()),
+                november,
+                december
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 // ---------------------------------------------------------------- tests
 
 #[tokio::test]
@@ -1818,6 +2082,11 @@ async fn evidence_photos_on_both_engines() {
 #[tokio::test]
 async fn proposals_go_up_tier_by_tier_on_both_engines() {
     on_both_engines!(proposals_go_up_tier_by_tier);
+}
+
+#[tokio::test]
+async fn period_close_on_both_engines() {
+    on_both_engines!(period_close_applies_accepted_proposals_together);
 }
 
 #[tokio::test]

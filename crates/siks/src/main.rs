@@ -31,6 +31,17 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum PeriodAction {
+    /// Close YYYY-MM: apply every accepted proposal in one transaction (closing twice is harmless).
+    Close {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        /// The period, e.g. 2026-11.
+        period: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// One command from a fresh clone: a running system with a demo regency and one account per role.
     Demo {
@@ -63,6 +74,11 @@ enum Command {
     User {
         #[command(subcommand)]
         action: web::UserAction,
+    },
+    /// Monthly periods: close one (penetapan), applying every accepted proposal together.
+    Period {
+        #[command(subcommand)]
+        action: PeriodAction,
     },
     /// The audit log.
     Audit {
@@ -160,6 +176,9 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::User { action } => web::user(action).await,
         Command::Audit { action } => web::audit(action).await,
+        Command::Period {
+            action: PeriodAction::Close { db, period },
+        } => close_period(&db, &period).await,
         Command::Generate {
             region,
             households,
@@ -188,6 +207,30 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Bench { which } => bench::run(which).await,
     }
+}
+
+async fn close_period(db: &str, period: &str) -> Result<()> {
+    let period = siks_domain::workflow::Period::parse(period)
+        .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let report = store
+        .close_period(&actor, period)
+        .await
+        .map_err(store_error)?;
+    if report.already_closed {
+        println!("periode {period} sudah ditutup sebelumnya; tidak ada yang diubah");
+        return Ok(());
+    }
+    println!(
+        "periode {period} ditutup: {} usulan ditetapkan, {} dikembalikan",
+        report.applied,
+        report.sent_back.len()
+    );
+    for (id, why) in &report.sent_back {
+        println!("  usulan {id}: {why}");
+    }
+    Ok(())
 }
 
 pub(crate) fn parse_region(text: &str) -> Result<RegionCode> {

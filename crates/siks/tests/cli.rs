@@ -86,6 +86,12 @@ fn demo_generates_imports_and_counts() {
         "35.23",
     ]);
     assert!(!ok && err.contains("wilayah kerja"), "{err}");
+    let (ok, closed, _) = siks(&["period", "close", "--db", &db, "2026-11"]);
+    assert!(ok && closed.contains("0 usulan ditetapkan"), "{closed}");
+    let (ok, again, _) = siks(&["period", "close", "--db", &db, "2026-11"]);
+    assert!(ok && again.contains("sudah ditutup"), "{again}");
+    let (ok, _, err) = siks(&["period", "close", "--db", &db, "2026-13"]);
+    assert!(!ok && err.contains("TTTT-BB"), "{err}");
     let (ok, verified, _) = siks(&["audit", "verify", "--db", &db]);
     assert!(ok && verified.contains("utuh"), "{verified}");
 
