@@ -545,3 +545,252 @@ pub async fn set_user_active(
         .await?;
     ok(json!({ "id": id, "active": body.active }))
 }
+
+// ------------------------------------------------------------------ proposals and periods
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalsQuery {
+    stage: Option<String>,
+    limit: Option<u32>,
+}
+
+fn stage_param(text: Option<&str>) -> Result<Option<siks_domain::workflow::Stage>, WebError> {
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => siks_domain::workflow::Stage::parse(t)
+            .map(Some)
+            .ok_or_else(|| {
+                WebError::field(
+                    "stage",
+                    format!(
+                        "tahap '{t}' tidak dikenal (pilihan: {})",
+                        siks_domain::workflow::Stage::ALL
+                            .map(|s| s.key())
+                            .join(", ")
+                    ),
+                )
+            }),
+    }
+}
+
+fn proposal_json(p: &siks_store::proposals::Proposal) -> Value {
+    json!({
+        "id": p.id, "village_code": p.village.as_str(), "stage": p.stage.key(),
+        "kind": p.content.kind().code(), "content": p.content, "reason": p.reason,
+        "created_by": p.created_by, "created_at": p.created_at, "version": p.version,
+    })
+}
+
+pub async fn proposals(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<ProposalsQuery>,
+) -> ApiResult {
+    let stage = stage_param(q.stage.as_deref())?;
+    let list = state
+        .store
+        .list_proposals(&user.session.actor, stage, q.limit.unwrap_or(100))
+        .await?;
+    ok(json!(list.iter().map(proposal_json).collect::<Vec<_>>()))
+}
+
+pub async fn proposal(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id: uuid::Uuid = id.parse().map_err(|_| WebError::NotFound)?;
+    let (p, steps) = state
+        .store
+        .proposal(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    ok(json!({
+        "proposal": proposal_json(&p),
+        "steps": steps.iter().map(|s| json!({
+            "step": s.step, "from": s.from.key(), "to": s.to.key(), "actor_id": s.actor_id,
+            "actor_role": s.actor_role, "at": s.at, "note": s.note,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewProposal {
+    content: siks_domain::workflow::ProposalContent,
+    note: String,
+}
+
+pub async fn create_proposal(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewProposal>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    if let siks_domain::workflow::ProposalContent::NewHousehold { members, .. } = &body.content {
+        for (i, p) in members.iter().enumerate() {
+            let mut fields = Vec::new();
+            person_problems(&format!("content.members[{i}]"), p, &mut fields);
+            problems(fields)?;
+        }
+    }
+    let id = state
+        .store
+        .propose(&user.session.actor, &body.content, &body.note)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "stage": "draft" })),
+    )
+        .into_response())
+}
+
+/// A step as the API takes it: `{"step": "return", "reason": "…"}`.
+#[derive(Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum StepBody {
+    Submit {
+        backing: String,
+    },
+    Musdes {
+        approved: bool,
+        reason: Option<String>,
+    },
+    Verify,
+    Return {
+        reason: String,
+    },
+    Ratify,
+    Forward,
+    Accept,
+    Reject {
+        reason: String,
+    },
+}
+
+impl StepBody {
+    fn into_step(self) -> Result<siks_domain::workflow::Step, WebError> {
+        use siks_domain::workflow::{Backing, Step};
+        Ok(match self {
+            StepBody::Submit { backing } => Step::Submit(match backing.as_str() {
+                "musdes" => Backing::Musdes,
+                "sptjm" => Backing::Sptjm,
+                other => {
+                    return Err(WebError::field(
+                        "backing",
+                        format!("'{other}' bukan musdes atau sptjm"),
+                    ));
+                }
+            }),
+            StepBody::Musdes { approved, reason } => Step::MusdesDecision {
+                approved,
+                reason: reason.unwrap_or_default(),
+            },
+            StepBody::Verify => Step::Verify,
+            StepBody::Return { reason } => Step::Return { reason },
+            StepBody::Ratify => Step::Ratify,
+            StepBody::Forward => Step::Forward,
+            StepBody::Accept => Step::Accept,
+            StepBody::Reject { reason } => Step::Reject { reason },
+        })
+    }
+}
+
+pub async fn step_proposals(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(mut body): ApiJson<serde_json::Map<String, Value>>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let ids: Vec<uuid::Uuid> = serde_json::from_value(body.remove("ids").unwrap_or(Value::Null))
+        .map_err(|_| WebError::field("ids", "daftar id usulan (UUID) wajib diisi"))?;
+    if ids.is_empty() || ids.len() > 1000 {
+        return Err(WebError::field("ids", "kirim 1 sampai 1.000 usulan sekaligus").into());
+    }
+    // Each step takes its own fields and no others (serde cannot refuse them through a tag).
+    let allowed: &[&str] = match body.get("step").and_then(Value::as_str).unwrap_or("") {
+        "submit" => &["step", "backing"],
+        "musdes" => &["step", "approved", "reason"],
+        "return" | "reject" => &["step", "reason"],
+        _ => &["step"],
+    };
+    if let Some(unknown) = body.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(WebError::field(
+            unknown,
+            format!("kolom '{unknown}' tidak dikenal untuk langkah ini"),
+        )
+        .into());
+    }
+    let step: StepBody = serde_json::from_value(Value::Object(body))
+        .map_err(|e| WebError::field("step", format!("langkah tidak sah: {e}")))?;
+    let stages = state
+        .store
+        .step_proposals(
+            &user.session.actor,
+            &ids,
+            &step.into_step()?,
+            state.config.workflow,
+        )
+        .await?;
+    ok(json!({ "stages": stages.iter().map(|s| s.key()).collect::<Vec<_>>() }))
+}
+
+fn period_param(field: &str, text: &str) -> Result<siks_domain::workflow::Period, WebError> {
+    siks_domain::workflow::Period::parse(text).map_err(|e| WebError::field(field, e.indonesian()))
+}
+
+pub async fn close_period(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    Path(period): Path<String>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let period = period_param("period", &period)?;
+    let report = state
+        .store
+        .close_period(&user.session.actor, period)
+        .await?;
+    ok(json!({
+        "period": report.period.to_string(),
+        "already_closed": report.already_closed,
+        "applied": report.applied,
+        "sent_back": report.sent_back.iter().map(|(id, why)| json!({ "id": id, "reason": why })).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareQuery {
+    before: String,
+    after: String,
+    region: Option<String>,
+}
+
+pub async fn compare_periods(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<CompareQuery>,
+) -> ApiResult {
+    let before = period_param("before", &q.before)?;
+    let after = period_param("after", &q.after)?;
+    let region = match q.region.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            RegionCode::parse_known(r).map_err(|e| WebError::field("region", e.indonesian()))?,
+        ),
+        None => None,
+    };
+    let c = state
+        .store
+        .compare_periods(&user.session.actor, region.as_ref(), before, after)
+        .await?;
+    ok(json!({
+        "before": before.to_string(), "after": after.to_string(),
+        "households": { "before": c.households_before, "after": c.households_after },
+        "persons": { "before": c.persons_before, "after": c.persons_after },
+        "entered": c.entered, "left": c.left, "changed": c.changed,
+    }))
+}

@@ -33,6 +33,8 @@ use crate::error::WebError;
 #[derive(Debug, Clone, Default)]
 pub struct AppConfig {
     pub policy: SessionPolicy,
+    /// The deployment's way up (province stage on or off).
+    pub workflow: siks_domain::workflow::WorkflowConfig,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
 }
@@ -64,6 +66,19 @@ pub const WRITERS: &[Role] = &[
     Role::Pusat,
     Role::Admin,
 ];
+/// Roles that enter proposals.
+pub const PROPOSERS: &[Role] = &[Role::VillageOperator, Role::Admin];
+/// Roles that act at some stage of a proposal.
+pub const STEPPERS: &[Role] = &[
+    Role::VillageOperator,
+    Role::RegencyVerifier,
+    Role::Ratifier,
+    Role::ProvinceOperator,
+    Role::Pusat,
+    Role::Admin,
+];
+/// Roles that close periods.
+pub const DETERMINERS: &[Role] = &[Role::Pusat, Role::Admin];
 /// Roles that read the audit log.
 pub const AUDITORS: &[Role] = &[Role::Auditor, Role::Admin];
 /// Roles that manage accounts.
@@ -160,6 +175,12 @@ routes! {
     get "/api/v1/users" => api::users, Who::Roles(ADMINS), true, BODY_LIMIT, "Accounts in scope";
     post "/api/v1/users" => api::create_user, Who::Roles(ADMINS), true, BODY_LIMIT, "Create an account below the admin";
     post "/api/v1/users/{id}/active" => api::set_user_active, Who::Roles(ADMINS), true, BODY_LIMIT, "Deactivate or reactivate an account";
+    get "/api/v1/proposals" => api::proposals, Who::SignedIn, true, BODY_LIMIT, "Proposals in scope, by stage (an inbox)";
+    post "/api/v1/proposals" => api::create_proposal, Who::Roles(PROPOSERS), true, BODY_LIMIT, "Enter a proposal as a village draft";
+    post "/api/v1/proposals/steps" => api::step_proposals, Who::Roles(STEPPERS), true, BODY_LIMIT, "Take one step on up to 1,000 proposals at once";
+    get "/api/v1/proposals/{id}" => api::proposal, Who::SignedIn, true, BODY_LIMIT, "One proposal with its steps";
+    post "/api/v1/periods/{period}/close" => api::close_period, Who::Roles(DETERMINERS), true, BODY_LIMIT, "Close a period: apply every accepted proposal";
+    get "/api/v1/periods/compare" => api::compare_periods, Who::SignedIn, true, BODY_LIMIT, "Compare two closed periods for a region";
     get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
 

@@ -1672,3 +1672,271 @@ async fn api_changes_records_and_accounts() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn api_walks_proposals_through_every_tier_to_the_period_close() {
+    let w = world().await;
+    let mut s = std::collections::HashMap::new();
+    for name in [
+        "desa.a",
+        "desa.b",
+        "verifikator",
+        "pengesah",
+        "provinsi",
+        "pusat",
+        "dinsos",
+    ] {
+        s.insert(name, login(&w.app, name).await);
+    }
+    let step = async |who: &str, ids: &[String], body: serde_json::Value| {
+        let mut body = body;
+        body["ids"] = serde_json::json!(ids);
+        send(
+            &w.app,
+            post_json("/api/v1/proposals/steps", &s[who], true, body.to_string()),
+        )
+        .await
+    };
+    // A new household with one member, and a correction of the fixture household.
+    let mut household = w.household.clone();
+    household.id = siks_domain::HouseholdId::new();
+    let mut member = w.members[0].clone();
+    member.id = siks_domain::PersonId::new();
+    member.household_id = household.id;
+    member.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850444").unwrap());
+    member.sex = siks_domain::codes::Sex::Male;
+    member.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
+    let new = serde_json::json!({ "content": { "new_household": { "household": household, "members": [member] } }, "note": "hasil pendataan" });
+    let forbidden = send(
+        &w.app,
+        post_json("/api/v1/proposals", &s["dinsos"], true, new.to_string()),
+    )
+    .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let created = send(
+        &w.app,
+        post_json("/api/v1/proposals", &s["desa.a"], true, new.to_string()),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let mut fewer_rooms = w.household.clone();
+    fewer_rooms.housing.rooms = 1;
+    let mut more_rooms = w.household.clone();
+    more_rooms.housing.rooms = 6;
+    let correct = |h: &Household| serde_json::json!({ "content": { "household_correction": { "household": h, "base_version": 1 } }, "note": "kamar" });
+    let c1 = send(
+        &w.app,
+        post_json(
+            "/api/v1/proposals",
+            &s["desa.a"],
+            true,
+            correct(&fewer_rooms).to_string(),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let c2 = send(
+        &w.app,
+        post_json(
+            "/api/v1/proposals",
+            &s["desa.a"],
+            true,
+            correct(&more_rooms).to_string(),
+        ),
+    )
+    .await
+    .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Another village sees none of it.
+    assert_eq!(
+        send(&w.app, get("/api/v1/proposals", Some(&s["desa.b"])))
+            .await
+            .json(),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        send(
+            &w.app,
+            get(&format!("/api/v1/proposals/{id}"), Some(&s["desa.b"]))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let all = [id.clone(), c1.clone(), c2.clone()];
+    let ok = |r: &Reply| assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    ok(&step(
+        "desa.a",
+        &all,
+        serde_json::json!({ "step": "submit", "backing": "musdes" }),
+    )
+    .await);
+    ok(&step(
+        "desa.a",
+        &all,
+        serde_json::json!({ "step": "musdes", "approved": true }),
+    )
+    .await);
+    // Not the village's stage any more, and a return needs a reason.
+    let not_yours = step("desa.a", &all, serde_json::json!({ "step": "verify" })).await;
+    assert_eq!(not_yours.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        not_yours.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bukan tahap peran")
+    );
+    let no_reason = step(
+        "verifikator",
+        std::slice::from_ref(&id),
+        serde_json::json!({ "step": "return", "reason": " " }),
+    )
+    .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    ok(&step(
+        "verifikator",
+        std::slice::from_ref(&id),
+        serde_json::json!({ "step": "return", "reason": "lampirkan SPTJM" }),
+    )
+    .await);
+    ok(&step(
+        "desa.a",
+        std::slice::from_ref(&id),
+        serde_json::json!({ "step": "submit", "backing": "sptjm" }),
+    )
+    .await);
+    ok(&step("verifikator", &all, serde_json::json!({ "step": "verify" })).await);
+    ok(&step("pengesah", &all, serde_json::json!({ "step": "ratify" })).await);
+    ok(&step("provinsi", &all, serde_json::json!({ "step": "forward" })).await);
+    ok(&step("pusat", &all, serde_json::json!({ "step": "accept" })).await);
+    let inbox = send(
+        &w.app,
+        get("/api/v1/proposals?stage=diterima", Some(&s["pusat"])),
+    )
+    .await
+    .json();
+    assert_eq!(inbox.as_array().unwrap().len(), 3);
+    let extra = step(
+        "pusat",
+        std::slice::from_ref(&id),
+        serde_json::json!({ "step": "accept", "bonus": 1 }),
+    )
+    .await;
+    assert_eq!(extra.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        extra.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bonus"),
+        "{}",
+        extra.body
+    );
+    let unknown_stage = send(
+        &w.app,
+        get("/api/v1/proposals?stage=selesai", Some(&s["pusat"])),
+    )
+    .await;
+    assert!(unknown_stage.json()["error"]["fields"]["stage"].is_string());
+
+    // The close applies the new household and the first correction; the second goes back.
+    let not_pusat = send(
+        &w.app,
+        post_json(
+            "/api/v1/periods/2026-11/close",
+            &s["dinsos"],
+            true,
+            String::new(),
+        ),
+    )
+    .await;
+    assert_eq!(not_pusat.status, StatusCode::FORBIDDEN);
+    let closed = send(
+        &w.app,
+        post_json(
+            "/api/v1/periods/2026-11/close",
+            &s["pusat"],
+            true,
+            String::new(),
+        ),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.body);
+    let report = closed.json();
+    assert_eq!(report["applied"], 2);
+    assert_eq!(report["sent_back"][0]["id"], c2);
+    let shown = send(
+        &w.app,
+        get(
+            &format!("/api/v1/households/{}", household.id),
+            Some(&s["desa.a"]),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(shown["household"]["status"], "Active");
+    let fixture = send(
+        &w.app,
+        get(
+            &format!("/api/v1/households/{}", w.household.id),
+            Some(&s["desa.a"]),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(fixture["household"]["housing"]["rooms"], 1);
+    let detail = send(
+        &w.app,
+        get(&format!("/api/v1/proposals/{id}"), Some(&s["desa.a"])),
+    )
+    .await
+    .json();
+    assert_eq!(detail["proposal"]["stage"], "ditetapkan");
+    let roles: Vec<&str> = detail["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| st["actor_role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            "operator_desa",
+            "operator_desa",
+            "operator_desa",
+            "verifikator_kabupaten",
+            "operator_desa",
+            "verifikator_kabupaten",
+            "pengesah",
+            "operator_provinsi",
+            "pusat",
+            "pusat"
+        ]
+    );
+    let cmp = send(
+        &w.app,
+        get(
+            "/api/v1/periods/compare?before=2026-10&after=2026-11",
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(cmp["entered"], 1);
+    assert_eq!(cmp["households"]["after"], 2);
+    let bad = send(
+        &w.app,
+        get(
+            "/api/v1/periods/compare?before=2026-13&after=2026-11",
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await;
+    assert!(bad.json()["error"]["fields"]["before"].is_string());
+}
