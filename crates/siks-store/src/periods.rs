@@ -426,3 +426,52 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// A household as the register held it when `period` closed, rebuilt from its history:
+    /// `None` when it did not exist yet. Audited like any view.
+    pub async fn household_as_of(
+        &self,
+        actor: &Actor,
+        id: siks_domain::HouseholdId,
+        period: Period,
+    ) -> Result<Option<siks_domain::Household>> {
+        let closed_at: Option<String> = with_pool!(self, p => {
+            sqlx::query("SELECT closed_at FROM periods WHERE period = $1")
+                .bind(period.to_string())
+                .fetch_optional(p)
+                .await?
+                .map(|r| r.text("closed_at"))
+                .transpose()?
+        });
+        let Some(closed_at) = closed_at else {
+            return Err(StoreError::invalid_text(
+                format!("periode {period} belum ditutup"),
+                format!("period {period} is not closed"),
+            ));
+        };
+        let Some(view) = self.household(actor, id).await? else {
+            return Err(StoreError::NotFound);
+        };
+        let history = self.history(actor, &id.to_string()).await?;
+        let mut state = view.household.record;
+        // Undo, newest first, every change made after the close.
+        for entry in history
+            .iter()
+            .rev()
+            .filter(|e| e.record_kind == "household" && e.at > closed_at)
+        {
+            match entry.change_kind.as_str() {
+                "created" | "imported" => return Ok(None),
+                _ => {
+                    let before = entry
+                        .before_json
+                        .as_deref()
+                        .ok_or_else(|| StoreError::Corrupt("record_history.before_json".into()))?;
+                    state = serde_json::from_str(before)?;
+                }
+            }
+        }
+        Ok(Some(state))
+    }
+}

@@ -1977,6 +1977,27 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         Err(StoreError::Invalid { .. })
     ));
 
+    // A direct edit after November's close belongs to December.
+    let now = store
+        .household(&c.regency, existing.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut nine = now.household.record.clone();
+    nine.housing.rooms = 9;
+    store
+        .update_household(&c.village_a, &nine, now.household.version, "kamar ditambah")
+        .await
+        .unwrap();
+    let (late, late_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(600)
+        .build();
+    store
+        .create_household(&c.village_a, &late, &late_members, "baru")
+        .await
+        .unwrap();
+
     // December: one household leaves; the comparison counts it.
     let leaves = store
         .propose(
@@ -2004,7 +2025,11 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         .compare_periods(&c.regency, None, november, december)
         .await
         .unwrap();
-    assert_eq!((cmp.households_before, cmp.households_after), (2, 1));
+    assert_eq!(
+        (cmp.households_before, cmp.households_after),
+        (2, 2),
+        "one left, one was registered directly"
+    );
     assert_eq!((cmp.entered, cmp.left), (0, 1));
     let nov = store
         .compare_periods(

@@ -794,3 +794,17 @@ pub async fn compare_periods(
         "entered": c.entered, "left": c.left, "changed": c.changed,
     }))
 }
+
+pub async fn household_as_of(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path((id, period)): Path<(String, String)>,
+) -> ApiResult {
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    let period = period_param("period", &period)?;
+    let household = state
+        .store
+        .household_as_of(&user.session.actor, id, period)
+        .await?;
+    ok(json!({ "period": period.to_string(), "household": household }))
+}
