@@ -201,9 +201,10 @@ impl Store {
     /// The live session of a cookie token; an expired one is removed and answers `None`.
     pub async fn session(&self, token: &str, policy: &SessionPolicy) -> Result<Option<Session>> {
         let hash = token_hash(token);
+        // One query gives the session and its account (every request comes through here).
         let row = with_pool!(self, p => {
             let row = sqlx::query(
-                "SELECT s.csrf_token, s.created_at, s.last_seen_at, u.username, u.active \
+                "SELECT s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, u.* \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
             )
             .bind(&hash)
@@ -212,15 +213,14 @@ impl Store {
             match row {
                 Some(r) => Some((
                     r.text("csrf_token")?,
-                    r.text("created_at")?,
+                    r.text("session_created_at")?,
                     r.text("last_seen_at")?,
-                    r.text("username")?,
-                    r.flag("active")?,
+                    UserRecord::from_row(&r)?,
                 )),
                 None => None,
             }
         });
-        let Some((csrf_token, created_at, last_seen_at, username, active)) = row else {
+        let Some((csrf_token, created_at, last_seen_at, user)) = row else {
             return Ok(None);
         };
         let now = Utc::now();
@@ -228,13 +228,13 @@ impl Store {
             parse_time(since)
                 .is_some_and(|t| now.signed_duration_since(t).to_std().unwrap_or_default() < limit)
         };
-        if !active || !within(&created_at, policy.absolute) || !within(&last_seen_at, policy.idle) {
+        if !user.active
+            || !within(&created_at, policy.absolute)
+            || !within(&last_seen_at, policy.idle)
+        {
             self.delete_session_hash(&hash).await?;
             return Ok(None);
         }
-        let Some(user) = self.user_by_username(&username).await? else {
-            return Ok(None);
-        };
         // Refresh the idle clock at most once a minute: most requests then only read.
         if !within(&last_seen_at, Duration::from_secs(60)) {
             with_pool!(self, p => {

@@ -44,7 +44,7 @@ impl UserRecord {
         }
     }
 
-    fn from_row(row: &impl Cells) -> Result<UserRecord> {
+    pub(crate) fn from_row(row: &impl Cells) -> Result<UserRecord> {
         let corrupt = |what: &str| StoreError::Corrupt(format!("users.{what}"));
         Ok(UserRecord {
             id: row.text("id")?.parse().map_err(|_| corrupt("id"))?,

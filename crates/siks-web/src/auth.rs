@@ -130,10 +130,18 @@ impl PageUser {
     }
 }
 
+/// A session the access gate already looked up for this request, so that the extractor does not
+/// look it up again.
+#[derive(Clone)]
+pub(crate) struct CheckedSession(pub Session, pub String);
+
 async fn session_of(
     parts: &Parts,
     state: &AppState,
 ) -> Result<Option<(Session, String)>, WebError> {
+    if let Some(CheckedSession(session, token)) = parts.extensions.get::<CheckedSession>() {
+        return Ok(Some((session.clone(), token.clone())));
+    }
     let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };

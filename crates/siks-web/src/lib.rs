@@ -191,7 +191,7 @@ async fn gate(
     State(state): State<AppState>,
     who: Who,
     api: bool,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let Who::Roles(roles) = who else {
@@ -203,7 +203,10 @@ async fn gate(
         Err(e) => return reject(api, e.into()),
     };
     match session {
-        Some(s) if roles.contains(&s.actor.role) => next.run(req).await,
+        Some(s) if roles.contains(&s.actor.role) => {
+            req.extensions_mut().insert(auth::CheckedSession(s, token));
+            next.run(req).await
+        }
         Some(_) => reject(api, WebError::Forbidden),
         None if api => reject(api, WebError::Unauthenticated),
         // Pages let the extractor send the visitor to the sign-in page.
