@@ -178,6 +178,14 @@ impl Scope {
         }
     }
 
+    /// The region, unless the scope is the whole country.
+    pub fn region(&self) -> Option<&RegionCode> {
+        match self {
+            Scope::Nation => None,
+            Scope::Region(code) => Some(code),
+        }
+    }
+
     pub fn level(&self) -> Option<RegionLevel> {
         match self {
             Scope::Nation => None,

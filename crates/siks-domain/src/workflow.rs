@@ -122,6 +122,7 @@ impl fmt::Display for Stage {
 
 /// How a village backs its proposals when they leave draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Backing {
     /// A musdes/muskel will decide (its berita acara is attached then).
     Musdes,
@@ -450,11 +451,11 @@ fn clash(a: &Touch, b: &Touch) -> Option<String> {
             Some("data yang sama juga diusulkan dihapus oleh usulan lain".into())
         }
         (Move, Move) => Some("rumah tangga yang sama diusulkan pindah dua kali".into()),
+        // A move clashes with a correction only if that correction changes the village too.
         (Move, Correction) | (Correction, Move)
-            if a.fields
+            if [a, b]
                 .iter()
-                .chain(&b.fields)
-                .any(|f| f == "village_code") =>
+                .any(|t| t.kind == Correction && t.fields.iter().any(|f| f == "village_code")) =>
         {
             Some("desa/kelurahan rumah tangga diubah oleh dua usulan".into())
         }
@@ -468,10 +469,13 @@ fn clash(a: &Touch, b: &Touch) -> Option<String> {
 pub fn find_conflicts(touches: &[Touch]) -> Vec<Conflict> {
     let mut ordered: Vec<&Touch> = touches.iter().collect();
     ordered.sort_by_key(|t| t.proposal);
-    let mut kept: Vec<&Touch> = Vec::new();
+    // Only proposals about the same household can clash: compare within each household.
+    let mut kept: std::collections::HashMap<HouseholdId, Vec<&Touch>> =
+        std::collections::HashMap::new();
     let mut conflicts = Vec::new();
     for t in ordered {
-        match kept
+        let same_household = kept.entry(t.household).or_default();
+        match same_household
             .iter()
             .find_map(|k| clash(k, t).map(|r| (k.proposal, r)))
         {
@@ -480,7 +484,7 @@ pub fn find_conflicts(touches: &[Touch]) -> Vec<Conflict> {
                 send_back: t.proposal,
                 reason,
             }),
-            None => kept.push(t),
+            None => same_household.push(t),
         }
     }
     conflicts
@@ -802,6 +806,23 @@ mod tests {
             touch(2, ProposalKind::Removal, h, None, &[]),
         ];
         assert_eq!(find_conflicts(&household_removed).len(), 1);
+        // A move and a correction of other fields of the same household both take effect.
+        let moved_and_corrected = vec![
+            touch(1, ProposalKind::Correction, h, None, &["rooms"]),
+            touch(2, ProposalKind::Move, h, None, &["village_code"]),
+        ];
+        assert!(find_conflicts(&moved_and_corrected).is_empty());
+        let moved_twice_over = vec![
+            touch(1, ProposalKind::Move, h, None, &["village_code"]),
+            touch(
+                2,
+                ProposalKind::Correction,
+                h,
+                None,
+                &["village_code", "rt"],
+            ),
+        ];
+        assert_eq!(find_conflicts(&moved_twice_over).len(), 1);
     }
 
     #[test]
@@ -820,6 +841,15 @@ mod tests {
         let mut q = p.clone();
         q.full_name = "Sutrisna".into();
         assert_eq!(person_diff(&p, &q).len(), 1);
+        // A correction that went through JSON (the API) changes no coordinate by itself.
+        let mut located = h.clone();
+        located.address.location = Some(crate::record::GeoPoint {
+            latitude: -6.897_123_456_789_012,
+            longitude: 112.064_123_456_789,
+        });
+        let back: Household =
+            serde_json::from_str(&serde_json::to_string(&located).unwrap()).unwrap();
+        assert!(household_diff(&located, &back).is_empty());
     }
 
     #[test]

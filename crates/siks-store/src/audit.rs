@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use siks_domain::{Action, Actor};
 use sqlx::Row;
 
-use crate::sql::{Cells, Tx, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Tx, Value, insert_rows, now_text, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// The hash before the first entry.
@@ -87,22 +87,31 @@ pub(crate) struct AuditEvent<'a> {
     pub detail: String,
 }
 
-const INSERT: &str = "INSERT INTO audit_log (seq, at, actor_id, actor_username, actor_role, action, \
-     target_kind, target_id, region_code, detail, prev_hash, hash, origin) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+const COLUMNS: &[&str] = &[
+    "seq",
+    "at",
+    "actor_id",
+    "actor_username",
+    "actor_role",
+    "action",
+    "target_kind",
+    "target_id",
+    "region_code",
+    "detail",
+    "prev_hash",
+    "hash",
+    "origin",
+];
 
-/// Appends an entry inside the caller's transaction, so that it lands exactly when the change does.
+/// An entry appended in a transaction that has not committed yet: everything but its place in
+/// the chain.
+pub(crate) struct PendingEntry(AuditEntry);
+
+/// Appends an entry inside the caller's transaction, so that it lands exactly when the change
+/// does: the transaction chains and writes its entries together when it commits (`flush`).
 pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
-    // Bumping the head first takes its row lock (PostgreSQL) inside the write lock (SQLite), so
-    // concurrent appends line up one after another.
-    let (seq, prev_hash): (i64, String) = with_tx!(tx, c => {
-        let row = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut **c)
-            .await?;
-        (row.try_get("seq")?, row.try_get("hash")?)
-    });
-    let mut entry = AuditEntry {
-        seq,
+    tx.audit.push(PendingEntry(AuditEntry {
+        seq: 0,
         at: now_text(),
         actor_id: actor.user_id.to_string(),
         actor_username: actor.username.clone(),
@@ -113,29 +122,52 @@ pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) ->
         region_code: event.region_code,
         detail: event.detail,
         origin: actor.origin.clone(),
-        prev_hash,
+        prev_hash: String::new(),
         hash: String::new(),
-    };
-    entry.hash = entry.expected_hash(&entry.prev_hash);
-    with_tx!(tx, c => {
-        sqlx::query(INSERT)
-            .bind(entry.seq)
-            .bind(&entry.at)
-            .bind(&entry.actor_id)
-            .bind(&entry.actor_username)
-            .bind(&entry.actor_role)
-            .bind(&entry.action)
-            .bind(&entry.target_kind)
-            .bind(&entry.target_id)
-            .bind(&entry.region_code)
-            .bind(&entry.detail)
-            .bind(&entry.prev_hash)
-            .bind(&entry.hash)
-            .bind(&entry.origin)
-            .execute(&mut **c)
+    }));
+    Ok(())
+}
+
+/// Chains and writes a transaction's pending entries, just before it commits. Bumping the head
+/// by all of them at once takes its row lock (PostgreSQL) inside the write lock (SQLite), so
+/// concurrent transactions' entries line up one batch after another.
+pub(crate) async fn flush(tx: &mut Tx, pending: Vec<PendingEntry>) -> Result<(), sqlx::Error> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let count = pending.len() as i64;
+    let (last_seq, mut prev_hash): (i64, String) = with_tx!(tx, c => {
+        let row = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+            .bind(count)
+            .fetch_one(&mut **c)
             .await?;
+        (row.try_get("seq")?, row.try_get("hash")?)
+    });
+    let mut rows = Vec::with_capacity(pending.len());
+    for (n, PendingEntry(mut entry)) in pending.into_iter().enumerate() {
+        entry.seq = last_seq - count + 1 + n as i64;
+        entry.hash = entry.expected_hash(&prev_hash);
+        entry.prev_hash = std::mem::replace(&mut prev_hash, entry.hash.clone());
+        rows.push(vec![
+            Value::Int(entry.seq),
+            Value::Text(entry.at),
+            Value::Text(entry.actor_id),
+            Value::Text(entry.actor_username),
+            Value::Text(entry.actor_role),
+            Value::Text(entry.action),
+            Value::Text(entry.target_kind),
+            Value::Text(entry.target_id),
+            Value::Text(entry.region_code),
+            Value::Text(entry.detail),
+            Value::Text(entry.prev_hash),
+            Value::Text(entry.hash),
+            Value::Text(entry.origin),
+        ]);
+    }
+    insert_rows(tx, "audit_log", COLUMNS, rows).await?;
+    with_tx!(tx, c => {
         sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-            .bind(&entry.hash)
+            .bind(&prev_hash)
             .execute(&mut **c)
             .await?;
     });

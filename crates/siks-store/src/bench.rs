@@ -10,7 +10,7 @@ use siks_domain::interchange::{household_from_row, person_from_row};
 use siks_domain::{HouseholdId, RegionCode, Regions};
 
 use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
-use crate::sql::{Tx, Value, bind_values, copy_csv_row, multi_row_insert, now_text, with_tx};
+use crate::sql::{Conn, Value, bind_values, copy_csv_row, multi_row_insert, now_text, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// Rows ready to bind, in table column order.
@@ -65,8 +65,8 @@ impl Store {
     /// Writes `rows` the plainest way the engine allows, in one transaction: the baseline.
     pub async fn baseline_insert(&self, rows: &RawRows) -> Result<u64> {
         let mut tx = self.begin().await?;
-        match &mut tx {
-            Tx::Sqlite(t) => {
+        match &mut tx.conn {
+            Conn::Sqlite(t) => {
                 for (sql, list) in [
                     (&*ONE_HOUSEHOLD, &rows.households),
                     (&*ONE_PERSON, &rows.persons),
@@ -81,7 +81,7 @@ impl Store {
                     }
                 }
             }
-            Tx::Postgres(t) => {
+            Conn::Postgres(t) => {
                 for (table, columns, list) in [
                     ("households", HOUSEHOLD_COLUMNS, &rows.households),
                     ("persons", PERSON_COLUMNS, &rows.persons),
@@ -104,7 +104,7 @@ impl Store {
                 }
             }
         }
-        with_tx!(tx, t => t.commit().await?);
+        tx.commit().await?;
         Ok(rows.len() as u64)
     }
 }
@@ -155,5 +155,65 @@ impl Store {
                 .map(|r| r.try_get::<String, _>("household_id").map_err(StoreError::from))
                 .collect()
         })
+    }
+}
+
+impl Store {
+    /// Benchmark setup: writes proposals straight into `stage` in one transaction, bypassing
+    /// the way up (which the conformance suite covers). Each item is the proposal's village and
+    /// content.
+    pub async fn seed_proposals(
+        &self,
+        created_by: &str,
+        stage: siks_domain::workflow::Stage,
+        items: &[(RegionCode, siks_domain::workflow::ProposalContent)],
+    ) -> Result<()> {
+        let now = now_text();
+        let mut tx = self.begin().await?;
+        for (village, content) in items {
+            let to_village = match content {
+                siks_domain::workflow::ProposalContent::Move { to_village, .. } => {
+                    Some(to_village.to_string())
+                }
+                _ => None,
+            };
+            with_tx!(&mut tx, c => {
+                sqlx::query(
+                    "INSERT INTO proposals (id, kind, village_code, household_id, person_id, stage, content, \
+                     backing, reason, period, created_by, created_at, updated_at, version, to_village_code) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'sptjm', '', NULL, $8, $9, $9, 1, $10)",
+                )
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(i64::from(content.kind().code()))
+                .bind(village.to_string())
+                .bind(content.household().to_string())
+                .bind(content.person().map(|p| p.to_string()))
+                .bind(stage.key())
+                .bind(serde_json::to_string(content)?)
+                .bind(created_by)
+                .bind(&now)
+                .bind(to_village)
+                .execute(&mut **c)
+                .await?;
+            });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The raw baseline of a period close: one plain `UPDATE` of each touched household's
+    /// version, in one transaction, no checks, history or audit.
+    pub async fn baseline_touch(&self, households: &[HouseholdId]) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        for id in households {
+            with_tx!(&mut tx, c => {
+                sqlx::query("UPDATE households SET version = version + 1 WHERE id = $1")
+                    .bind(id.to_string())
+                    .execute(&mut **c)
+                    .await?;
+            });
+        }
+        tx.commit().await?;
+        Ok(households.len() as u64)
     }
 }

@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 use crate::audit::{self, AuditEvent};
 use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
 use crate::sql::{
-    Tx, Value, bind_values, copy_csv_row, now_text, sqlite_bulk_insert, with_pool, with_tx,
+    Conn, Tx, Value, bind_values, copy_csv_row, now_text, sqlite_bulk_insert, with_pool, with_tx,
 };
 use crate::{Store, StoreError};
 
@@ -577,8 +577,8 @@ impl Sink {
         rows: Vec<Vec<Value>>,
     ) -> Result<(), StoreError> {
         let (table, columns) = table_of(persons);
-        match tx {
-            Tx::Sqlite(t) => {
+        match &mut tx.conn {
+            Conn::Sqlite(t) => {
                 let sql = self
                     .statements
                     .entry((persons, rows.len()))
@@ -591,7 +591,7 @@ impl Sink {
                 .execute(&mut **t)
                 .await?;
             }
-            Tx::Postgres(t) => {
+            Conn::Postgres(t) => {
                 if self.pending.is_some_and(|p| p != persons) || self.buffer.len() >= COPY_BYTES {
                     self.flush(t).await?;
                 }
@@ -605,9 +605,9 @@ impl Sink {
     }
 
     async fn finish(&mut self, tx: &mut Tx) -> Result<(), StoreError> {
-        match tx {
-            Tx::Sqlite(_) => Ok(()),
-            Tx::Postgres(t) => self.flush(t).await,
+        match &mut tx.conn {
+            Conn::Sqlite(_) => Ok(()),
+            Conn::Postgres(t) => self.flush(t).await,
         }
     }
 

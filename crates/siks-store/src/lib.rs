@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod documents;
 mod error;
 pub mod import;
 pub mod periods;
@@ -135,8 +136,10 @@ impl Store {
     /// start instead of failing at their first write).
     pub(crate) async fn begin(&self) -> Result<sql::Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => sql::Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => sql::Tx::Postgres(p.begin().await?),
+            Pool::Sqlite(p) => {
+                sql::Tx::new(sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?))
+            }
+            Pool::Postgres(p) => sql::Tx::new(sql::Conn::Postgres(p.begin().await?)),
         })
     }
 }
@@ -146,8 +149,8 @@ impl Store {
     /// that reads run side by side (SQLite WAL) while writers queue.
     pub(crate) async fn begin_read(&self) -> Result<sql::Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => sql::Tx::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => sql::Tx::Postgres(p.begin().await?),
+            Pool::Sqlite(p) => sql::Tx::new(sql::Conn::Sqlite(p.begin().await?)),
+            Pool::Postgres(p) => sql::Tx::new(sql::Conn::Postgres(p.begin().await?)),
         })
     }
 

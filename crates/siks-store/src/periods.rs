@@ -3,7 +3,7 @@
 //! with the reason; the register's counts per village are then fixed for the period. Closing a
 //! period twice is harmless.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use siks_domain::workflow::{
     Period, ProposalContent, Stage, Step, Touch, WorkflowConfig, find_conflicts, household_diff,
@@ -12,10 +12,30 @@ use siks_domain::workflow::{
 use siks_domain::{Actor, RegionCode, RegistryStatus, Role, Scope};
 use uuid::Uuid;
 
+use crate::Versioned;
 use crate::audit::{self, AuditEvent};
 use crate::proposals::Proposal;
-use crate::sql::{Cells, Tx, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Tx, Value, bind_values, insert_rows, now_text, with_pool, with_tx};
+use siks_domain::{Household, HouseholdId, Person, PersonId};
+
+const STEP_COLUMNS: &[&str] = &[
+    "id",
+    "proposal_id",
+    "step",
+    "from_stage",
+    "to_stage",
+    "actor_id",
+    "actor_role",
+    "at",
+    "note",
+];
 use crate::{Result, Store, StoreError};
+
+/// Records a close has already read in its transaction, handed to `apply`.
+struct Known {
+    household: Option<Versioned<Household>>,
+    person: Option<(Versioned<Person>, RegionCode)>,
+}
 
 /// What a close did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +102,9 @@ impl Store {
         // Outdated corrections first, then conflicts among the rest.
         let mut sent_back: Vec<(Uuid, String)> = Vec::new();
         let mut touches = Vec::new();
+        // Households read here are read once: `apply` takes them from this map.
+        let mut households: HashMap<HouseholdId, Versioned<Household>> = HashMap::new();
+        let mut persons: HashMap<PersonId, (Versioned<Person>, RegionCode)> = HashMap::new();
         for p in &accepted {
             let fields = match &p.content {
                 ProposalContent::HouseholdCorrection {
@@ -93,10 +116,12 @@ impl Store {
                         .await
                     {
                         Ok(current) if current.version == *base_version => {
-                            household_diff(&current.record, household)
+                            let fields = household_diff(&current.record, household)
                                 .into_iter()
                                 .map(|c| c.field)
-                                .collect()
+                                .collect();
+                            households.insert(household.id, current);
+                            fields
                         }
                         _ => {
                             sent_back.push((p.id, "data rumah tangga sudah berubah sejak usulan dibuat; usulkan ulang".into()));
@@ -108,11 +133,13 @@ impl Store {
                     person,
                     base_version,
                 } => match self.person_for_write(&mut tx, actor, person.id).await {
-                    Ok(current) if current.version == *base_version => {
-                        person_diff(&current.record, person)
+                    Ok(current) if current.0.version == *base_version => {
+                        let fields = person_diff(&current.0.record, person)
                             .into_iter()
                             .map(|c| c.field)
-                            .collect()
+                            .collect();
+                        persons.insert(person.id, current);
+                        fields
                     }
                     _ => {
                         sent_back.push((
@@ -137,12 +164,21 @@ impl Store {
             sent_back.push((conflict.send_back, conflict.reason));
         }
         let reason = |p: &Proposal| format!("penetapan {period}, usulan {}", p.id);
-        let mut applied = 0u64;
+        let mut applied: Vec<&Proposal> = Vec::with_capacity(accepted.len());
+        let mut held_back: std::collections::HashSet<Uuid> =
+            sent_back.iter().map(|(id, _)| *id).collect();
         for p in &accepted {
-            if sent_back.iter().any(|(id, _)| *id == p.id) {
+            if held_back.contains(&p.id) {
                 continue;
             }
-            match self.apply(&mut tx, actor, p, &reason(p)).await {
+            let correction = matches!(p.content, ProposalContent::HouseholdCorrection { .. });
+            let known = Known {
+                household: correction
+                    .then(|| households.remove(&p.content.household()))
+                    .flatten(),
+                person: p.content.person().and_then(|id| persons.remove(&id)),
+            };
+            match self.apply(&mut tx, actor, p, &reason(p), known).await {
                 Ok(()) => {}
                 // A proposal that no longer fits the register goes back; nothing else stops.
                 Err(
@@ -150,18 +186,20 @@ impl Store {
                     | StoreError::Conflict { indonesian, .. },
                 ) => {
                     sent_back.push((p.id, indonesian));
+                    held_back.insert(p.id);
                     continue;
                 }
                 Err(e) => return Err(e),
             }
-            self.move_proposal(&mut tx, actor, p, &Step::Apply, Some(period), "")
-                .await?;
-            applied += 1;
+            applied.push(p);
         }
+        self.mark_applied(&mut tx, actor, &applied, period).await?;
+        let applied = applied.len() as u64;
+        let by_id: std::collections::HashMap<Uuid, &Proposal> =
+            accepted.iter().map(|p| (p.id, p)).collect();
         for (id, why) in &sent_back {
-            let p = accepted
-                .iter()
-                .find(|p| p.id == *id)
+            let p = by_id
+                .get(id)
                 .ok_or_else(|| StoreError::Corrupt("sent-back proposal".into()))?;
             self.move_proposal(
                 &mut tx,
@@ -216,8 +254,16 @@ impl Store {
         })
     }
 
-    /// Makes one accepted proposal take effect.
-    async fn apply(&self, tx: &mut Tx, actor: &Actor, p: &Proposal, reason: &str) -> Result<()> {
+    /// Makes one accepted proposal take effect. `known` is its household as already read in
+    /// this transaction, if it was.
+    async fn apply(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        p: &Proposal,
+        reason: &str,
+        known: Known,
+    ) -> Result<()> {
         match &p.content {
             ProposalContent::NewHousehold { household, members } => {
                 let mut household = household.clone();
@@ -237,9 +283,13 @@ impl Store {
                 household,
                 base_version,
             } => {
-                let current = self
-                    .fetch_household_for_write(tx, actor, household.id)
-                    .await?;
+                let current = match known.household {
+                    Some(current) => current,
+                    None => {
+                        self.fetch_household_for_write(tx, actor, household.id)
+                            .await?
+                    }
+                };
                 if current.version != *base_version {
                     return Err(StoreError::Stale {
                         expected: *base_version,
@@ -252,10 +302,24 @@ impl Store {
             ProposalContent::PersonCorrection {
                 person,
                 base_version,
-            } => {
-                self.change_person_in(tx, actor, person, *base_version, reason)
+            } => match known.person {
+                Some((current, village)) => {
+                    self.change_person_from(
+                        tx,
+                        actor,
+                        current,
+                        &village,
+                        person,
+                        *base_version,
+                        reason,
+                    )
                     .await?;
-            }
+                }
+                None => {
+                    self.change_person_in(tx, actor, person, *base_version, reason)
+                        .await?;
+                }
+            },
             ProposalContent::Removal {
                 household,
                 person: None,
@@ -274,13 +338,14 @@ impl Store {
                 reason: why,
                 ..
             } => {
-                let current = self.person_for_write(tx, actor, *id).await?;
+                let (current, village) = self.person_for_write(tx, actor, *id).await?;
                 let mut changed = current.record.clone();
                 changed.status = RegistryStatus::Inactive(*why);
                 if *why == siks_domain::codes::InactiveReason::Died {
                     changed.presence = siks_domain::codes::Presence::Died;
                 }
-                self.change_person_in(tx, actor, &changed, current.version, reason)
+                let version = current.version;
+                self.change_person_from(tx, actor, current, &village, &changed, version, reason)
                     .await?;
             }
             ProposalContent::Move {
@@ -311,6 +376,65 @@ impl Store {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Marks the applied proposals as determined in `period`, with their steps and audit entries,
+    /// a few hundred per statement.
+    async fn mark_applied(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        applied: &[&Proposal],
+        period: Period,
+    ) -> Result<()> {
+        let now = now_text();
+        for chunk in applied.chunks(400) {
+            let ids: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
+            let sql = format!(
+                "UPDATE proposals SET stage = $1, period = $2, updated_at = $3, version = version + 1 WHERE id IN ({})",
+                ids.join(", ")
+            );
+            let values = [
+                Value::Text(Stage::Applied.key().into()),
+                Value::Text(period.to_string()),
+                Value::Text(now.clone()),
+            ]
+            .into_iter()
+            .chain(chunk.iter().map(|p| Value::Text(p.id.to_string())));
+            with_tx!(tx, c => {
+                bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
+                    .execute(&mut **c)
+                    .await?;
+            });
+        }
+        let mut steps = Vec::with_capacity(applied.len());
+        for p in applied {
+            steps.push(vec![
+                Value::Text(Uuid::now_v7().to_string()),
+                Value::Text(p.id.to_string()),
+                Value::Text(Step::Apply.key().into()),
+                Value::Text(p.stage.key().into()),
+                Value::Text(Stage::Applied.key().into()),
+                Value::Text(actor.user_id.to_string()),
+                Value::Text(actor.role.key().into()),
+                Value::Text(now.clone()),
+                Value::Text(String::new()),
+            ]);
+            audit::append(
+                tx,
+                actor,
+                AuditEvent {
+                    action: "proposal.step",
+                    target_kind: "proposal",
+                    target_id: p.id.to_string(),
+                    region_code: p.village.to_string(),
+                    detail: format!("apply:{}->{}", p.stage.key(), Stage::Applied.key()),
+                },
+            )
+            .await?;
+        }
+        insert_rows(tx, "proposal_steps", STEP_COLUMNS, steps).await?;
         Ok(())
     }
 
@@ -473,5 +597,121 @@ impl Store {
             }
         }
         Ok(Some(state))
+    }
+}
+
+/// Active households and persons per village code.
+pub type VillageCounts = BTreeMap<String, (u64, u64)>;
+
+impl Store {
+    /// The counts fixed when `period` closed, per village in the actor's scope.
+    pub async fn period_counts(&self, actor: &Actor, period: Period) -> Result<VillageCounts> {
+        let (low, high) = actor.scope.village_range();
+        with_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT village_code, households, persons FROM period_counts \
+                 WHERE period = $1 AND village_code >= $2 AND village_code < $3",
+            )
+            .bind(period.to_string())
+            .bind(&low)
+            .bind(&high)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.text("village_code")?, (r.int("households")? as u64, r.int("persons")? as u64))))
+                .collect()
+        })
+    }
+
+    /// The same counts recomputed from the register as it is now and its history: every change
+    /// made after the close is undone, newest first. A verification of the fixed counts (they
+    /// must be equal) and of the history (every change must be undoable).
+    pub async fn recount_period(&self, actor: &Actor, period: Period) -> Result<VillageCounts> {
+        let closed_at: String = with_pool!(self, p => {
+            sqlx::query("SELECT closed_at FROM periods WHERE period = $1")
+                .bind(period.to_string())
+                .fetch_optional(p)
+                .await?
+                .map(|r| r.text("closed_at"))
+                .transpose()?
+        })
+        .ok_or_else(|| {
+            StoreError::invalid_text(
+                format!("periode {period} belum ditutup"),
+                format!("period {period} is not closed"),
+            )
+        })?;
+        // id -> (village, active) for households; id -> (household, active) for persons.
+        let mut households: HashMap<String, (String, bool)> = HashMap::new();
+        let mut persons: HashMap<String, (String, bool)> = HashMap::new();
+        let later: Vec<(String, String, String, Option<String>)> = with_pool!(self, p => {
+            for r in sqlx::query("SELECT id, village_code, status FROM households").fetch_all(p).await? {
+                households.insert(r.text("id")?, (r.text("village_code")?, r.text("status")? == "active"));
+            }
+            for r in sqlx::query("SELECT id, household_id, status FROM persons").fetch_all(p).await? {
+                persons.insert(r.text("id")?, (r.text("household_id")?, r.text("status")? == "active"));
+            }
+            let rows = sqlx::query(
+                "SELECT record_kind, record_id, change_kind, before_json FROM record_history \
+                 WHERE at > $1 ORDER BY at DESC, id DESC",
+            )
+            .bind(&closed_at)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.text("record_kind")?, r.text("record_id")?, r.text("change_kind")?, r.opt_text("before_json")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        for (kind, id, change, before) in later {
+            let undone = match (change.as_str(), before) {
+                ("created" | "imported", _) => None,
+                (_, Some(before)) => Some(before),
+                (_, None) => return Err(StoreError::Corrupt("record_history.before_json".into())),
+            };
+            match (kind.as_str(), undone) {
+                ("household", None) => {
+                    households.remove(&id);
+                }
+                ("household", Some(json)) => {
+                    let h: Household = serde_json::from_str(&json)?;
+                    households.insert(
+                        id,
+                        (
+                            h.address.village.to_string(),
+                            h.status == RegistryStatus::Active,
+                        ),
+                    );
+                }
+                (_, None) => {
+                    persons.remove(&id);
+                }
+                (_, Some(json)) => {
+                    let p: Person = serde_json::from_str(&json)?;
+                    persons.insert(
+                        id,
+                        (
+                            p.household_id.to_string(),
+                            p.status == RegistryStatus::Active,
+                        ),
+                    );
+                }
+            }
+        }
+        let mut counts = VillageCounts::new();
+        for (village, active) in households.values() {
+            if *active {
+                counts.entry(village.clone()).or_default().0 += 1;
+            }
+        }
+        for (household, active) in persons.values() {
+            if let (true, Some((village, _))) = (*active, households.get(household)) {
+                counts.entry(village.clone()).or_default().1 += 1;
+            }
+        }
+        // The fixed counts list villages with active households; keep the same shape.
+        counts.retain(|village, (h, _)| {
+            *h > 0 && RegionCode::parse(village).is_ok_and(|v| actor.scope.contains(&v))
+        });
+        Ok(counts)
     }
 }

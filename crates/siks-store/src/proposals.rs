@@ -1,7 +1,9 @@
 //! Proposals in the store: a village operator proposes, and each tier moves proposals on (one or
 //! hundreds at once) by the rules of `siks_domain::workflow`. Every step is kept with actor, role,
-//! time and note, and audited; a proposal outside the actor's scope is not found. The register
-//! itself changes only at the period close (still to come, issue 4).
+//! time and note, and audited; a proposal outside the actor's scope is not found (a move is also
+//! seen, not acted on, by the receiving region). The steps that produce a signed paper (the musdes
+//! decision, the SPTJM, the ratification) go through `documents`; the register itself changes
+//! only at the period close (`periods`).
 
 use siks_domain::access::Action;
 use siks_domain::workflow::{Backing, ProposalContent, Stage, Step, WorkflowConfig, next_stage};
@@ -9,6 +11,7 @@ use siks_domain::{Actor, Bilingual, RegionCode, Regions, Role};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
+use crate::documents::backing_key;
 use crate::sql::{Cells, Tx, now_text, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -24,6 +27,10 @@ pub struct Proposal {
     pub reason: String,
     pub created_by: String,
     pub created_at: String,
+    /// When it last moved: what an inbox counts the waiting time from.
+    pub updated_at: String,
+    /// The musdes berita acara or SPTJM currently backing it.
+    pub document: Option<Uuid>,
     pub version: i64,
 }
 
@@ -37,13 +44,6 @@ pub struct ProposalStep {
     pub actor_role: String,
     pub at: String,
     pub note: String,
-}
-
-fn backing_key(b: Backing) -> &'static str {
-    match b {
-        Backing::Musdes => "musdes",
-        Backing::Sptjm => "sptjm",
-    }
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -65,6 +65,11 @@ pub(crate) fn proposal_from_row(row: &impl Cells) -> Result<Proposal> {
         reason: row.text("reason")?,
         created_by: row.text("created_by")?,
         created_at: row.text("created_at")?,
+        updated_at: row.text("updated_at")?,
+        document: row
+            .opt_text("document_id")?
+            .map(|t| t.parse().map_err(|_| corrupt("document_id")))
+            .transpose()?,
         version: row.int("version")?,
     })
 }
@@ -141,8 +146,8 @@ impl Store {
         with_tx!(&mut tx, c => {
             sqlx::query(
                 "INSERT INTO proposals (id, kind, village_code, household_id, person_id, stage, content, \
-                 backing, reason, period, created_by, created_at, updated_at, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, '', NULL, $8, $9, $10, 1)",
+                 backing, reason, period, created_by, created_at, updated_at, version, to_village_code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, '', NULL, $8, $9, $10, 1, $11)",
             )
             .bind(id.to_string())
             .bind(i64::from(content.kind().code()))
@@ -154,6 +159,10 @@ impl Store {
             .bind(actor.user_id.to_string())
             .bind(&now)
             .bind(&now)
+            .bind(match content {
+                ProposalContent::Move { to_village, .. } => Some(to_village.to_string()),
+                _ => None,
+            })
             .execute(&mut **c)
             .await?;
         });
@@ -214,11 +223,13 @@ impl Store {
         Ok(())
     }
 
-    async fn fetch_proposal(
+    /// A proposal the actor may see (`to_act: false`: also a move into their region) or act on.
+    pub(crate) async fn fetch_proposal(
         &self,
         tx: &mut Tx,
         actor: &Actor,
         id: Uuid,
+        to_act: bool,
     ) -> Result<Option<Proposal>> {
         let found = with_tx!(tx, c => {
             let row = sqlx::query("SELECT * FROM proposals WHERE id = $1")
@@ -227,7 +238,12 @@ impl Store {
                 .await?;
             row.as_ref().map(proposal_from_row).transpose()?
         });
-        Ok(found.filter(|p| actor.scope.contains(&p.village)))
+        Ok(found.filter(|p| {
+            actor.scope.contains(&p.village)
+                || (!to_act
+                    && matches!(&p.content, ProposalContent::Move { to_village, .. }
+                        if actor.scope.contains(to_village)))
+        }))
     }
 
     /// One proposal in scope with its steps, oldest first. Audited (it may hold personal data).
@@ -240,7 +256,7 @@ impl Store {
             return Err(StoreError::Forbidden(Action::ReadRegister));
         }
         let mut tx = self.begin_read().await?;
-        let Some(proposal) = self.fetch_proposal(&mut tx, actor, id).await? else {
+        let Some(proposal) = self.fetch_proposal(&mut tx, actor, id, false).await? else {
             return Ok(None);
         };
         let steps = with_tx!(&mut tx, c => {
@@ -277,7 +293,8 @@ impl Store {
         Ok(Some((proposal, steps)))
     }
 
-    /// Proposals in scope at a stage (or all), oldest first: an inbox.
+    /// Proposals in scope at a stage (or all), oldest first: an inbox. Moves into the scope are
+    /// listed too.
     pub async fn list_proposals(
         &self,
         actor: &Actor,
@@ -290,7 +307,8 @@ impl Store {
         let (low, high) = actor.scope.village_range();
         let list = crate::sql::with_pool!(self, p => {
             let rows = sqlx::query(
-                "SELECT * FROM proposals WHERE village_code >= $1 AND village_code < $2 \
+                "SELECT * FROM proposals WHERE ((village_code >= $1 AND village_code < $2) \
+                 OR (to_village_code >= $1 AND to_village_code < $2)) \
                  AND ($3 = '' OR stage = $3) ORDER BY id LIMIT $4",
             )
             .bind(low)
@@ -306,7 +324,8 @@ impl Store {
 
     /// Takes one step on many proposals at once (all or none), each by the workflow's rules, as
     /// `actor`. A proposal outside the scope is not found; one at another stage, or not this
-    /// role's, refuses the whole batch with the reason.
+    /// role's, refuses the whole batch with the reason. The steps that come with a signed paper
+    /// are refused here: see `record_musdes`, `sign_sptjm` and `ratify`.
     pub async fn step_proposals(
         &self,
         actor: &Actor,
@@ -314,71 +333,172 @@ impl Store {
         step: &Step,
         config: WorkflowConfig,
     ) -> Result<Vec<Stage>> {
-        if matches!(step, Step::Apply) {
-            return Err(StoreError::invalid_text(
+        let paper = match step {
+            Step::Apply => Some((
                 "usulan hanya ditetapkan saat penutupan periode",
                 "proposals are applied by the period close only",
-            ));
+            )),
+            Step::Submit(Backing::Sptjm) => Some((
+                "pengajuan dengan SPTJM dilakukan bersama SPTJM-nya (tanpa musdes)",
+                "submitting with an SPTJM is done together with the SPTJM",
+            )),
+            Step::MusdesDecision { .. } => Some((
+                "keputusan musdes dicatat bersama berita acaranya",
+                "musdes decisions are recorded with their berita acara",
+            )),
+            Step::Ratify => Some((
+                "pengesahan dilakukan sekaligus sebagai satu daftar pengesahan kabupaten/kota",
+                "ratification is done as one numbered list of the regency",
+            )),
+            _ => None,
+        };
+        if let Some((indonesian, english)) = paper {
+            return Err(StoreError::invalid_text(indonesian, english));
         }
+        let mut tx = self.begin().await?;
+        let mut stages = Vec::with_capacity(ids.len());
+        for id in ids {
+            let proposal = self
+                .fetch_proposal(&mut tx, actor, *id, true)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            if matches!(step, Step::Verify) {
+                self.check_backing_scanned(&mut tx, &proposal).await?;
+            }
+            stages.push(
+                self.advance(&mut tx, actor, &proposal, step, config, None)
+                    .await?,
+            );
+        }
+        tx.commit().await?;
+        Ok(stages)
+    }
+
+    /// Moves one proposal on by `step` inside the caller's transaction: the rules, the version
+    /// check, the kept step and its audit entry. `document` becomes its backing paper.
+    pub(crate) async fn advance(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        proposal: &Proposal,
+        step: &Step,
+        config: WorkflowConfig,
+        document: Option<Uuid>,
+    ) -> Result<Stage> {
+        let id = proposal.id;
         let note = match step {
             Step::Return { reason } | Step::Reject { reason } => reason.clone(),
             Step::MusdesDecision { reason, .. } => reason.clone(),
             _ => String::new(),
         };
-        let mut tx = self.begin().await?;
-        let mut stages = Vec::with_capacity(ids.len());
-        for id in ids {
-            let proposal = self
-                .fetch_proposal(&mut tx, actor, *id)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-            let next =
-                next_stage(proposal.stage, step, actor.role, config, false).map_err(|e| {
-                    StoreError::invalid_text(
-                        format!("usulan {id}: {}", e.indonesian()),
-                        format!("proposal {id}: {}", e.english()),
-                    )
-                })?;
-            let backing = match step {
-                Step::Submit(b) => Some(backing_key(*b)),
-                _ => proposal.backing.map(backing_key),
-            };
-            let reason = if note.is_empty() {
-                proposal.reason.clone()
-            } else {
-                note.clone()
-            };
-            with_tx!(&mut tx, c => {
-                sqlx::query(
-                    "UPDATE proposals SET stage = $1, backing = $2, reason = $3, updated_at = $4, version = version + 1 \
-                     WHERE id = $5 AND version = $6",
-                )
-                .bind(next.key())
-                .bind(backing)
-                .bind(&reason)
-                .bind(now_text())
-                .bind(id.to_string())
-                .bind(proposal.version)
-                .execute(&mut **c)
-                .await?;
-            });
-            self.keep_step(&mut tx, actor, *id, step.key(), proposal.stage, next, &note)
-                .await?;
-            audit::append(
-                &mut tx,
-                actor,
-                AuditEvent {
-                    action: "proposal.step",
-                    target_kind: "proposal",
-                    target_id: id.to_string(),
-                    region_code: proposal.village.to_string(),
-                    detail: format!("{}:{}->{}", step.key(), proposal.stage.key(), next.key()),
-                },
+        let next = next_stage(proposal.stage, step, actor.role, config, false).map_err(|e| {
+            StoreError::invalid_text(
+                format!("usulan {id}: {}", e.indonesian()),
+                format!("proposal {id}: {}", e.english()),
             )
-            .await?;
-            stages.push(next);
+        })?;
+        let backing = match step {
+            Step::Submit(b) => Some(backing_key(*b)),
+            _ => proposal.backing.map(backing_key),
+        };
+        let reason = if note.is_empty() {
+            proposal.reason.clone()
+        } else {
+            note.clone()
+        };
+        let changed = with_tx!(tx, c => {
+            sqlx::query(
+                "UPDATE proposals SET stage = $1, backing = $2, reason = $3, updated_at = $4, version = version + 1, \
+                 document_id = COALESCE($5, document_id) WHERE id = $6 AND version = $7",
+            )
+            .bind(next.key())
+            .bind(backing)
+            .bind(&reason)
+            .bind(now_text())
+            .bind(document.map(|d| d.to_string()))
+            .bind(id.to_string())
+            .bind(proposal.version)
+            .execute(&mut **c)
+            .await?
+            .rows_affected()
+        });
+        if changed != 1 {
+            return Err(StoreError::invalid_text(
+                format!("usulan {id} sudah berpindah tahap sejak dimuat; muat ulang lalu ulangi"),
+                format!("proposal {id} moved on since it was loaded; reload and retry"),
+            ));
         }
-        tx.commit().await?;
-        Ok(stages)
+        self.keep_step(tx, actor, id, step.key(), proposal.stage, next, &note)
+            .await?;
+        audit::append(
+            tx,
+            actor,
+            AuditEvent {
+                action: "proposal.step",
+                target_kind: "proposal",
+                target_id: id.to_string(),
+                region_code: proposal.village.to_string(),
+                detail: format!("{}:{}->{}", step.key(), proposal.stage.key(), next.key()),
+            },
+        )
+        .await?;
+        Ok(next)
+    }
+}
+
+/// How many proposals stand at one stage in one region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineCount {
+    /// The child region of the region asked for (a village for a district or village).
+    pub region: RegionCode,
+    pub stage: Stage,
+    pub count: u64,
+}
+
+impl Store {
+    /// The pipeline of `region` (default: the actor's scope): how many proposals stand at each
+    /// stage, per child region. Out of scope looks like an empty region.
+    pub async fn pipeline(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+    ) -> Result<Vec<PipelineCount>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let scope = match region {
+            Some(code) if actor.scope.contains(code) => siks_domain::Scope::Region(code.clone()),
+            Some(_) => return Ok(Vec::new()),
+            None => actor.scope.clone(),
+        };
+        // Code widths per level: "35", "35.23", "35.23.01", "35.23.01.2001".
+        let width: i64 = match scope.level() {
+            None => 2,
+            Some(siks_domain::RegionLevel::Province) => 5,
+            Some(siks_domain::RegionLevel::Regency) => 8,
+            Some(_) => 13,
+        };
+        let (low, high) = scope.village_range();
+        let counts = crate::sql::with_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT SUBSTR(village_code, 1, CAST($3 AS INTEGER)) AS region, stage, COUNT(*) AS n FROM proposals \
+                 WHERE village_code >= $1 AND village_code < $2 GROUP BY 1, 2 ORDER BY 1, 2",
+            )
+            .bind(&low)
+            .bind(&high)
+            .bind(width)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(PipelineCount {
+                        region: RegionCode::parse(&r.text("region")?).map_err(|_| corrupt("village_code"))?,
+                        stage: Stage::parse(&r.text("stage")?).ok_or_else(|| corrupt("stage"))?,
+                        count: r.int("n")? as u64,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        Ok(counts)
     }
 }

@@ -685,11 +685,36 @@ impl Store {
         expected_version: i64,
         reason: &str,
     ) -> Result<i64> {
-        check_reason(reason)?;
         let (current, village) = self
             .fetch_person(tx, actor, changed.id)
             .await?
             .ok_or(StoreError::NotFound)?;
+        self.change_person_from(
+            tx,
+            actor,
+            current,
+            &village,
+            changed,
+            expected_version,
+            reason,
+        )
+        .await
+    }
+
+    /// `change_person_in` for a person already read in this transaction (`current`, living in
+    /// `village`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn change_person_from(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        current: Versioned<Person>,
+        village: &RegionCode,
+        changed: &Person,
+        expected_version: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        check_reason(reason)?;
         if current.version != expected_version {
             return Err(StoreError::Stale {
                 expected: expected_version,
@@ -702,12 +727,15 @@ impl Store {
                 "a member cannot change household by an edit; propose a move",
             ));
         }
-        self.check_nik_free(tx, actor, changed).await?;
+        // Only a NIK that changes can newly clash (a legacy duplicate is verivali's business).
+        if changed.nik != current.record.nik {
+            self.check_nik_free(tx, actor, changed).await?;
+        }
         let version = current.version + 1;
         let now = now_text();
         let values = update_values(
             PERSON_COLUMNS,
-            person_values(changed, &village, version, &now),
+            person_values(changed, village, version, &now),
             changed.id.to_string(),
             expected_version,
         );
@@ -723,7 +751,7 @@ impl Store {
             Change {
                 kind: "person",
                 record_id: changed.id.to_string(),
-                village: &village,
+                village,
                 version,
                 change: "updated",
                 reason,
@@ -742,10 +770,9 @@ impl Store {
         tx: &mut Tx,
         actor: &Actor,
         id: PersonId,
-    ) -> Result<Versioned<Person>> {
+    ) -> Result<(Versioned<Person>, RegionCode)> {
         self.fetch_person(tx, actor, id)
             .await?
-            .map(|(p, _)| p)
             .ok_or(StoreError::NotFound)
     }
 

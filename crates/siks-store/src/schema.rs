@@ -45,6 +45,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_periods.sql"),
         include_str!("../migrations/postgres/0006_periods.sql"),
     ),
+    (
+        7,
+        "documents",
+        include_str!("../migrations/sqlite/0007_documents.sql"),
+        include_str!("../migrations/postgres/0007_documents.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

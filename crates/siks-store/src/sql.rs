@@ -5,8 +5,15 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Database, Encode, Postgres, Row, Sqlite, Type};
 
-/// An open transaction on either engine.
-pub(crate) enum Tx {
+/// An open transaction on either engine, with the audit entries it has appended so far: they are
+/// chained and written together when it commits (see `audit::append`).
+pub(crate) struct Tx {
+    pub(crate) conn: Conn,
+    pub(crate) audit: Vec<crate::audit::PendingEntry>,
+}
+
+/// The engine's own transaction.
+pub(crate) enum Conn {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
@@ -24,9 +31,9 @@ macro_rules! with_pool {
 /// Runs `$body` with `$c` bound to the connection of the open transaction (`&mut **$c`).
 macro_rules! with_tx {
     ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            $crate::sql::Tx::Sqlite($c) => $body,
-            $crate::sql::Tx::Postgres($c) => $body,
+        match &mut ($tx).conn {
+            $crate::sql::Conn::Sqlite($c) => $body,
+            $crate::sql::Conn::Postgres($c) => $body,
         }
     };
 }
@@ -34,12 +41,48 @@ macro_rules! with_tx {
 pub(crate) use {with_pool, with_tx};
 
 impl Tx {
-    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
+    pub(crate) fn new(conn: Conn) -> Tx {
+        Tx {
+            conn,
+            audit: Vec::new(),
         }
     }
+
+    /// Writes the pending audit entries, then commits.
+    pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let pending = std::mem::take(&mut self.audit);
+        crate::audit::flush(&mut self, pending).await?;
+        match self.conn {
+            Conn::Sqlite(t) => t.commit().await,
+            Conn::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+/// Rows per multi-row statement of `insert_rows` (under both engines' parameter limits).
+const ROWS_PER_INSERT: usize = 400;
+
+/// Inserts many rows with as few statements as the engines allow, inside the transaction.
+pub(crate) async fn insert_rows(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), sqlx::Error> {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        let sql = match &tx.conn {
+            Conn::Sqlite(_) => sqlite_bulk_insert(table, columns, chunk.len()),
+            Conn::Postgres(_) => multi_row_insert(table, columns, chunk.len()),
+        };
+        with_tx!(tx, c => {
+            bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk.into_iter().flatten())
+                .execute(&mut **c)
+                .await?;
+        });
+    }
+    Ok(())
 }
 
 /// One value to bind; rows are lists of these so that the same list serves single inserts,

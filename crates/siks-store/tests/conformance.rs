@@ -18,6 +18,27 @@ use siks_store::{Engine, HouseholdFilter, NewUser, OpenMode, Store, StoreError};
 
 const VILLAGE_A: &str = "35.23.01.2001";
 const VILLAGE_B: &str = "35.23.01.2002";
+/// A village of the neighbouring regency (Lamongan).
+const VILLAGE_ELSEWHERE: &str = "35.24.01.2001";
+
+/// A signed scan the store accepts: what makes a file a PDF is its first bytes.
+const SCAN: &[u8] = b"%PDF-1.4 berita acara yang ditandatangani";
+
+/// The details of a village paper held or signed today.
+fn paper(
+    kind: siks_domain::workflow::Backing,
+    village: &str,
+) -> siks_domain::documents::BackingDocument {
+    siks_domain::documents::BackingDocument {
+        kind,
+        village: RegionCode::parse(village).unwrap(),
+        held_on: chrono::Utc::now().date_naive(),
+        place: "Balai Desa".into(),
+        attendees: 37,
+        chair: "Sutrisno".into(),
+        chair_title: "Kepala Desa".into(),
+    }
+}
 
 // ---------------------------------------------------------------- fixtures (builders)
 
@@ -1636,47 +1657,194 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
         1
     );
 
-    let walk = [
-        (&c.village_a, Step::Submit(Backing::Musdes), Stage::Musdes),
-        (
+    // The steps that come with a signed paper are refused as bare steps.
+    for step in [
+        Step::Submit(Backing::Sptjm),
+        Step::MusdesDecision {
+            approved: true,
+            reason: String::new(),
+        },
+        Step::Ratify,
+    ] {
+        assert!(matches!(
+            store.step_proposals(&c.admin, &[id], &step, config).await,
+            Err(StoreError::Invalid { .. })
+        ));
+    }
+    let step = async |actor: &Actor, step: Step| {
+        store
+            .step_proposals(actor, &[id], &step, config)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        step(&c.village_a, Step::Submit(Backing::Musdes)).await,
+        vec![Stage::Musdes]
+    );
+    // The musdes: its details are checked, and only the village's own operator records it.
+    let mut no_place = paper(Backing::Musdes, VILLAGE_A);
+    no_place.place = " ".into();
+    let approve = [siks_store::documents::MusdesDecision {
+        proposal: id,
+        approved: true,
+        reason: String::new(),
+    }];
+    assert!(matches!(
+        store
+            .record_musdes(&c.village_a, no_place, &approve, None, config)
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .record_musdes(
+                &c.village_b,
+                paper(Backing::Musdes, VILLAGE_A),
+                &approve,
+                None,
+                config
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let musdes = store
+        .record_musdes(
             &c.village_a,
-            Step::MusdesDecision {
-                approved: true,
-                reason: String::new(),
-            },
-            Stage::RegencyVerification,
-        ),
-        (
+            paper(Backing::Musdes, VILLAGE_A),
+            &approve,
+            None,
+            config,
+        )
+        .await
+        .unwrap();
+    // Without the signed scan the regency cannot verify; a file that is no scan is refused.
+    let refused = store
+        .step_proposals(&verifier, &[id], &Step::Verify, config)
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("pindaian")),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        store.attach_scan(&c.village_a, musdes, b"not a scan").await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store.attach_scan(&c.village_b, musdes, SCAN).await,
+        Err(StoreError::NotFound)
+    ));
+    store.attach_scan(&c.village_a, musdes, SCAN).await.unwrap();
+    let ba = store
+        .village_document(&c.regency, musdes)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(ba.details.attendees, 37);
+    assert_eq!(ba.scan_type.as_deref(), Some("application/pdf"));
+    assert_eq!(ba.rows.len(), 1);
+    assert_eq!(ba.rows[0].row, 1);
+    assert_eq!(ba.rows[0].name, members[0].full_name);
+    assert!(ba.rows[0].nik_masked.contains("**********"));
+    assert!(ba.rows[0].approved);
+    assert_eq!(
+        store.document_scan(&c.regency, musdes).await.unwrap(),
+        Some(("application/pdf".to_string(), SCAN.to_vec()))
+    );
+    assert_eq!(
+        store.village_document(&c.village_b, musdes).await.unwrap(),
+        None
+    );
+
+    assert_eq!(
+        step(
             &verifier,
             Step::Return {
                 reason: "foto rumah belum ada".into(),
-            },
-            Stage::Returned,
-        ),
-        (
+            }
+        )
+        .await,
+        vec![Stage::Returned]
+    );
+    // Resubmitted with an SPTJM (no second musdes), scanned at once.
+    let sptjm = store
+        .sign_sptjm(
             &c.village_a,
-            Step::Submit(Backing::Sptjm),
-            Stage::RegencyVerification,
+            paper(Backing::Sptjm, VILLAGE_A),
+            &[id],
+            Some(SCAN),
+            config,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        step(&verifier, Step::Verify).await,
+        vec![Stage::Ratification]
+    );
+    assert!(
+        matches!(
+            store.attach_scan(&c.village_a, sptjm, SCAN).await,
+            Err(StoreError::Invalid { .. })
         ),
-        (&verifier, Step::Verify, Stage::Ratification),
-        (&ratifier, Step::Ratify, Stage::ProvinceVerification),
-        (&province, Step::Forward, Stage::PusatQc),
-        (&pusat, Step::Accept, Stage::Accepted),
-    ];
-    for (actor, step, expected) in walk {
-        assert_eq!(
-            store
-                .step_proposals(actor, &[id], &step, config)
-                .await
-                .unwrap(),
-            vec![expected],
-            "{step:?}"
-        );
-    }
+        "a scan the regency relied on cannot be replaced"
+    );
+    // The BA keeps its row though the proposal moved on to another paper.
+    assert_eq!(
+        store
+            .village_document(&c.regency, musdes)
+            .await
+            .unwrap()
+            .unwrap()
+            .rows
+            .len(),
+        1
+    );
+    let tuban = RegionCode::parse("35.23").unwrap();
+    assert!(matches!(
+        store.ratify(&verifier, &tuban, None, config).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let list = store.ratify(&ratifier, &tuban, None, config).await.unwrap();
+    let ratified = store.ratification(&ratifier, list).await.unwrap().unwrap();
+    assert!(
+        ratified.number.starts_with("0001/PENGESAHAN-DTSEN/35.23/"),
+        "{}",
+        ratified.number
+    );
+    assert_eq!(
+        ratified.rows.iter().map(|r| r.proposal).collect::<Vec<_>>(),
+        vec![id]
+    );
+    assert_eq!(ratified.ratified_by, "pengesah");
+    assert!(
+        matches!(
+            store.ratify(&ratifier, &tuban, None, config).await,
+            Err(StoreError::Invalid { .. })
+        ),
+        "nothing is left to ratify"
+    );
+    assert_eq!(
+        store
+            .ratification(&c.village_b, list)
+            .await
+            .unwrap()
+            .unwrap()
+            .rows
+            .len(),
+        0,
+        "another village sees the list, not village A's rows"
+    );
+    let papers = store.list_papers(&c.village_a, 10).await.unwrap();
+    assert_eq!(
+        papers.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(),
+        vec!["pengesahan", "sptjm", "musdes"]
+    );
+    assert_eq!(step(&province, Step::Forward).await, vec![Stage::PusatQc]);
+    assert_eq!(step(&pusat, Step::Accept).await, vec![Stage::Accepted]);
     let (proposal, steps) = store.proposal(&c.regency, id).await.unwrap().unwrap();
     assert_eq!(proposal.stage, Stage::Accepted);
     assert_eq!(proposal.content, content);
     assert_eq!(proposal.backing, Some(Backing::Sptjm));
+    assert_eq!(proposal.document, Some(sptjm));
     assert_eq!(
         proposal.reason, "foto rumah belum ada",
         "the last return's reason is kept"
@@ -1731,10 +1899,11 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
         .await
         .unwrap();
     store
-        .step_proposals(
+        .sign_sptjm(
             &c.village_a,
+            paper(Backing::Sptjm, VILLAGE_A),
             &[removal_id],
-            &Step::Submit(Backing::Sptjm),
+            None,
             config,
         )
         .await
@@ -1752,13 +1921,65 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
         None,
         "the regency returns, it does not reject"
     );
+    // A move is seen by the receiving regency, which cannot act on it.
+    let move_id = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::Move {
+                household: existing.id,
+                to_village: RegionCode::parse(VILLAGE_ELSEWHERE).unwrap(),
+            },
+            "pindah ke Lamongan",
+        )
+        .await
+        .unwrap();
+    let lamongan = make("dinsos.lamongan", Role::RegencyVerifier, "35.24").await;
+    assert_eq!(
+        store
+            .list_proposals(&lamongan, None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|p| p.id)
+            .collect::<Vec<_>>(),
+        vec![move_id]
+    );
+    assert!(store.proposal(&lamongan, move_id).await.unwrap().is_some());
+    assert!(matches!(
+        store
+            .step_proposals(&lamongan, &[move_id], &Step::Verify, config)
+            .await,
+        Err(StoreError::NotFound)
+    ));
     assert_eq!(
         store
             .list_proposals(&c.village_a, None, 10)
             .await
             .unwrap()
             .len(),
-        3
+        4
+    );
+    // The pipeline per child region and stage.
+    let pipeline = store.pipeline(&c.regency, None).await.unwrap();
+    let at = |stage: Stage| {
+        pipeline
+            .iter()
+            .filter(|p| p.stage == stage)
+            .map(|p| (p.region.to_string(), p.count))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at(Stage::Accepted), vec![("35.23.01".to_string(), 1)]);
+    assert_eq!(at(Stage::Draft), vec![("35.23.01".to_string(), 2)]);
+    assert_eq!(
+        at(Stage::RegencyVerification),
+        vec![("35.23.01".to_string(), 1)]
+    );
+    assert!(
+        store
+            .pipeline(&c.village_b, Some(&RegionCode::parse(VILLAGE_A).unwrap()))
+            .await
+            .unwrap()
+            .is_empty()
     );
     let audited: Vec<String> = store
         .audit_entries(&c.auditor, Some(&id.to_string()), 50)
@@ -1793,14 +2014,27 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         .actor();
     let config = WorkflowConfig::default();
     // Admins act at every stage: walk a proposal straight to accepted.
+    let tuban = RegionCode::parse("35.23").unwrap();
     let accept = async |id: uuid::Uuid| {
-        for step in [
-            Step::Submit(Backing::Sptjm),
-            Step::Verify,
-            Step::Ratify,
-            Step::Forward,
-            Step::Accept,
-        ] {
+        store
+            .sign_sptjm(
+                &c.admin,
+                paper(Backing::Sptjm, VILLAGE_A),
+                &[id],
+                Some(SCAN),
+                config,
+            )
+            .await
+            .unwrap();
+        store
+            .step_proposals(&c.admin, &[id], &Step::Verify, config)
+            .await
+            .unwrap();
+        store
+            .ratify(&c.admin, &tuban, Some(&[id]), config)
+            .await
+            .unwrap();
+        for step in [Step::Forward, Step::Accept] {
             store
                 .step_proposals(&c.admin, &[id], &step, config)
                 .await
@@ -2060,6 +2294,21 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
             .await,
         Err(StoreError::NotFound)
     ));
+    // The fixed counts equal a recount from the history, though the register changed since.
+    for period in [november, december] {
+        let fixed = store.period_counts(&pusat, period).await.unwrap();
+        assert!(!fixed.is_empty());
+        assert_eq!(
+            store.recount_period(&pusat, period).await.unwrap(),
+            fixed,
+            "{period}"
+        );
+    }
+    assert_eq!(
+        store.period_counts(&pusat, november).await.unwrap()[VILLAGE_A],
+        (2, 2),
+        "the existing household (one of two members died) and the new one of one"
+    );
 }
 
 // ---------------------------------------------------------------- tests

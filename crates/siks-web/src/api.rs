@@ -808,3 +808,221 @@ pub async fn household_as_of(
         .await?;
     ok(json!({ "period": period.to_string(), "household": household }))
 }
+
+/// What a musdes decided about one proposal, as the API takes it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionBody {
+    proposal: uuid::Uuid,
+    approved: bool,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MusdesBody {
+    document: siks_domain::documents::BackingDocument,
+    decisions: Vec<DecisionBody>,
+}
+
+pub async fn record_musdes(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<MusdesBody>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let decisions: Vec<_> = body
+        .decisions
+        .into_iter()
+        .map(|d| siks_store::documents::MusdesDecision {
+            proposal: d.proposal,
+            approved: d.approved,
+            reason: d.reason,
+        })
+        .collect();
+    let id = state
+        .store
+        .record_musdes(
+            &user.session.actor,
+            body.document,
+            &decisions,
+            None,
+            state.config.workflow,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SptjmBody {
+    document: siks_domain::documents::BackingDocument,
+    proposals: Vec<uuid::Uuid>,
+}
+
+pub async fn sign_sptjm(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SptjmBody>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let id = state
+        .store
+        .sign_sptjm(
+            &user.session.actor,
+            body.document,
+            &body.proposals,
+            None,
+            state.config.workflow,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
+fn paper_id(id: &str) -> Result<uuid::Uuid, WebError> {
+    id.parse().map_err(|_| WebError::NotFound)
+}
+
+fn rows_json(rows: &[siks_store::documents::PaperRow]) -> Value {
+    json!(
+        rows.iter()
+            .map(|r| json!({
+                "row": r.row, "proposal": r.proposal, "kind": r.kind.code(), "name": r.name,
+                "nik_masked": r.nik_masked, "address": r.address, "village_code": r.village.as_str(),
+                "approved": r.approved, "note": r.note,
+            }))
+            .collect::<Vec<_>>()
+    )
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let doc = state
+        .store
+        .village_document(&user.session.actor, paper_id(&id)?)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    ok(json!({
+        "id": doc.id, "document": doc.details, "scan_type": doc.scan_type,
+        "scan_sha256": doc.scan_sha256, "created_at": doc.created_at, "rows": rows_json(&doc.rows),
+    }))
+}
+
+/// The signed scan, sent as the raw body (PDF, JPEG or PNG).
+pub async fn upload_scan(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    state
+        .store
+        .attach_scan(&user.session.actor, paper_id(&id)?, &body)
+        .await?;
+    ok(json!({ "id": id, "scanned": true }))
+}
+
+pub async fn document_scan(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let (content_type, bytes) = state
+        .store
+        .document_scan(&user.session.actor, paper_id(&id)?)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatifyBody {
+    regency: String,
+    /// The proposals the ratifier saw; all waiting ones when left out.
+    ids: Option<Vec<uuid::Uuid>>,
+}
+
+pub async fn ratify(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RatifyBody>,
+) -> ApiResult {
+    user.check_csrf(&headers)?;
+    let regency = RegionCode::parse_known(&body.regency)
+        .map_err(|e| WebError::field("regency", e.indonesian()))?;
+    let id = state
+        .store
+        .ratify(
+            &user.session.actor,
+            &regency,
+            body.ids.as_deref(),
+            state.config.workflow,
+        )
+        .await?;
+    let list = state
+        .store
+        .ratification(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "number": list.number, "proposals": list.rows.len() })),
+    )
+        .into_response())
+}
+
+pub async fn ratification(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let list = state
+        .store
+        .ratification(&user.session.actor, paper_id(&id)?)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    ok(json!({
+        "id": list.id, "number": list.number, "regency_code": list.regency.as_str(),
+        "ratified_by": list.ratified_by, "ratified_at": list.ratified_at, "rows": rows_json(&list.rows),
+    }))
+}
+
+pub async fn papers(State(state): State<AppState>, user: ApiUser) -> ApiResult {
+    let list = state.store.list_papers(&user.session.actor, 200).await?;
+    ok(json!(
+        list.iter()
+            .map(|p| json!({
+                "id": p.id, "kind": p.kind, "region_code": p.region.as_str(), "title": p.title,
+                "created_at": p.created_at, "rows": p.rows, "scanned": p.scanned,
+            }))
+            .collect::<Vec<_>>()
+    ))
+}
+
+/// The counts fixed at a period's close, per village in scope, and whether a recount from the
+/// register's history gives the same.
+pub async fn period_counts(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(period): Path<String>,
+) -> ApiResult {
+    let period = period_param("period", &period)?;
+    let actor = &user.session.actor;
+    let fixed = state.store.period_counts(actor, period).await?;
+    let recount = state.store.recount_period(actor, period).await?;
+    ok(json!({
+        "period": period.to_string(),
+        "villages": fixed.iter().map(|(v, (h, p))| (v.clone(), json!({ "households": h, "persons": p }))).collect::<serde_json::Map<_, _>>(),
+        "recount_agrees": fixed == recount,
+    }))
+}

@@ -12,6 +12,7 @@ pub mod forms;
 pub mod openapi;
 pub mod pages;
 pub mod users;
+pub mod workflow;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -77,6 +78,8 @@ pub const STEPPERS: &[Role] = &[
     Role::Pusat,
     Role::Admin,
 ];
+/// Roles that ratify a regency's proposals.
+pub const RATIFIERS: &[Role] = &[Role::Ratifier, Role::Admin];
 /// Roles that close periods.
 pub const DETERMINERS: &[Role] = &[Role::Pusat, Role::Admin];
 /// Roles that read the audit log.
@@ -156,6 +159,22 @@ routes! {
     get "/rumah-tangga/{id}/foto/{sha}" => pages::photo, Who::SignedIn, false, BODY_LIMIT, "One evidence photo";
     get "/anggota/{id}/ubah" => edit::edit_member_form, Who::Roles(WRITERS), false, BODY_LIMIT, "Form to change a member";
     post "/anggota/{id}/ubah" => edit::update_member, Who::Roles(WRITERS), false, BODY_LIMIT, "Change a member";
+    get "/usulan" => workflow::inbox, Who::SignedIn, false, BODY_LIMIT, "Proposals waiting at a stage, with how long they waited and batch steps";
+    post "/usulan/langkah" => workflow::step_batch, Who::Roles(STEPPERS), false, BODY_LIMIT, "Take one step on the ticked proposals";
+    get "/usulan/{id}" => workflow::proposal_page, Who::SignedIn, false, BODY_LIMIT, "One proposal with what it asks and its trail";
+    get "/musdes" => workflow::musdes_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to record a musdes and its decisions";
+    post "/musdes" => workflow::record_musdes, Who::Roles(PROPOSERS), false, SCAN_BODY_LIMIT, "Record a musdes and its decisions";
+    get "/sptjm" => workflow::sptjm_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to submit proposals with an SPTJM";
+    post "/sptjm" => workflow::sign_sptjm, Who::Roles(PROPOSERS), false, SCAN_BODY_LIMIT, "Submit proposals with an SPTJM";
+    get "/dokumen" => workflow::papers, Who::SignedIn, false, BODY_LIMIT, "Berita acara, SPTJM and ratification lists in scope";
+    get "/dokumen/{id}" => workflow::paper_page, Who::SignedIn, false, BODY_LIMIT, "A berita acara or SPTJM, ready to print";
+    get "/dokumen/{id}/pindaian" => workflow::scan, Who::SignedIn, false, BODY_LIMIT, "The signed scan of a berita acara or SPTJM";
+    post "/dokumen/{id}/pindaian" => workflow::upload_scan, Who::Roles(PROPOSERS), false, SCAN_BODY_LIMIT, "Upload the signed scan";
+    get "/pengesahan" => workflow::ratify_form, Who::Roles(RATIFIERS), false, BODY_LIMIT, "Proposals waiting for the regency's ratification";
+    post "/pengesahan" => workflow::ratify, Who::Roles(RATIFIERS), false, BODY_LIMIT, "Ratify the ticked proposals as one numbered list";
+    get "/pengesahan/{id}" => workflow::ratification_page, Who::SignedIn, false, BODY_LIMIT, "A ratification list, ready to print";
+    get "/periode" => workflow::periods_page, Who::SignedIn, false, BODY_LIMIT, "Closed periods, the close and the comparison of two periods";
+    post "/periode/tutup" => workflow::close_period, Who::Roles(DETERMINERS), false, BODY_LIMIT, "Close a period";
     get "/akun/sandi" => pages::password_form, Who::SignedIn, false, BODY_LIMIT, "Password change page";
     post "/akun/sandi" => pages::change_password, Who::SignedIn, false, BODY_LIMIT, "Change own password";
     get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, BODY_LIMIT, "Audit log";
@@ -180,7 +199,16 @@ routes! {
     post "/api/v1/proposals" => api::create_proposal, Who::Roles(PROPOSERS), true, BODY_LIMIT, "Enter a proposal as a village draft";
     post "/api/v1/proposals/steps" => api::step_proposals, Who::Roles(STEPPERS), true, BODY_LIMIT, "Take one step on up to 1,000 proposals at once";
     get "/api/v1/proposals/{id}" => api::proposal, Who::SignedIn, true, BODY_LIMIT, "One proposal with its steps";
+    post "/api/v1/musdes" => api::record_musdes, Who::Roles(PROPOSERS), true, BODY_LIMIT, "Record a musdes: its berita acara and a decision per proposal";
+    post "/api/v1/sptjm" => api::sign_sptjm, Who::Roles(PROPOSERS), true, BODY_LIMIT, "Record an SPTJM and submit the proposals it covers";
+    get "/api/v1/documents" => api::papers, Who::SignedIn, true, BODY_LIMIT, "Musdes berita acara, SPTJM and ratification lists in scope";
+    get "/api/v1/documents/{id}" => api::document, Who::SignedIn, true, BODY_LIMIT, "A musdes berita acara or SPTJM with its numbered rows";
+    put "/api/v1/documents/{id}/scan" => api::upload_scan, Who::Roles(PROPOSERS), true, SCAN_BODY_LIMIT, "Upload the signed scan (raw PDF, JPEG or PNG body)";
+    get "/api/v1/documents/{id}/scan" => api::document_scan, Who::SignedIn, true, BODY_LIMIT, "The signed scan";
+    post "/api/v1/ratifications" => api::ratify, Who::Roles(RATIFIERS), true, BODY_LIMIT, "Ratify a regency's waiting proposals as one numbered list";
+    get "/api/v1/ratifications/{id}" => api::ratification, Who::SignedIn, true, BODY_LIMIT, "A ratification list with its numbered rows";
     post "/api/v1/periods/{period}/close" => api::close_period, Who::Roles(DETERMINERS), true, BODY_LIMIT, "Close a period: apply every accepted proposal";
+    get "/api/v1/periods/{period}/counts" => api::period_counts, Who::SignedIn, true, BODY_LIMIT, "Counts per village fixed at a period's close, checked against a recount from the history";
     get "/api/v1/periods/compare" => api::compare_periods, Who::SignedIn, true, BODY_LIMIT, "Compare two closed periods for a region";
     get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
@@ -222,6 +250,9 @@ fn reject(api: bool, e: WebError) -> Response {
 pub const BODY_LIMIT: usize = 256 * 1024;
 /// The photo upload's limit: the largest photo plus the form around it.
 pub const PHOTO_BODY_LIMIT: usize = siks_store::photos::MAX_PHOTO_BYTES + 64 * 1024;
+
+/// The scan upload's limit: the largest scan plus the form around it.
+pub const SCAN_BODY_LIMIT: usize = siks_store::documents::MAX_SCAN_BYTES + 64 * 1024;
 
 /// The whole application.
 pub fn router(store: Store, config: AppConfig) -> Router {

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use siks_domain::codes::Coded;
 use siks_domain::region::TimeZone;
 use siks_domain::search::SearchQuery;
+use siks_domain::workflow::Stage;
 use siks_domain::{HouseholdId, RegionCode, RegionLevel, Regions, Scope};
 use siks_store::{HouseholdFilter, LoginGate, Stats};
 
@@ -29,6 +30,7 @@ pub struct Nav {
     pub csrf: String,
     pub audit: bool,
     pub admin: bool,
+    pub ratify: bool,
 }
 
 impl Nav {
@@ -41,6 +43,7 @@ impl Nav {
             csrf: user.session.csrf_token.clone(),
             audit: crate::AUDITORS.contains(&actor.role),
             admin: crate::ADMINS.contains(&actor.role),
+            ratify: crate::RATIFIERS.contains(&actor.role),
         })
     }
 }
@@ -55,7 +58,7 @@ fn scope_name(scope: &Scope) -> String {
     }
 }
 
-fn zone_of(scope: &Scope) -> TimeZone {
+pub(crate) fn zone_of(scope: &Scope) -> TimeZone {
     match scope {
         Scope::Nation => TimeZone::Wib,
         Scope::Region(code) => code.time_zone(),
@@ -283,9 +286,54 @@ struct DashboardPage {
     list_query: String,
     child_level: Option<&'static str>,
     children: Vec<ChildRow>,
+    pipeline_stages: Vec<(&'static str, &'static str)>,
+    pipeline_rows: Vec<(String, String, Vec<u64>)>,
+    pipeline_total: Vec<u64>,
 }
 
-fn dashboard_page(user: &PageUser, stats: Stats) -> Result<Html<String>, WebError> {
+/// The stages the dashboard's pipeline shows: every one where a proposal waits for someone.
+const PIPELINE_STAGES: [Stage; 8] = [
+    Stage::Draft,
+    Stage::Musdes,
+    Stage::RegencyVerification,
+    Stage::Ratification,
+    Stage::ProvinceVerification,
+    Stage::PusatQc,
+    Stage::Accepted,
+    Stage::Returned,
+];
+
+/// Proposals per child region and waiting stage, with the totals.
+type PipelineTable = (Vec<(String, String, Vec<u64>)>, Vec<u64>);
+
+fn pipeline_table(counts: &[siks_store::proposals::PipelineCount]) -> PipelineTable {
+    let mut rows: Vec<(String, String, Vec<u64>)> = Vec::new();
+    let mut total = vec![0u64; PIPELINE_STAGES.len()];
+    for c in counts {
+        let Some(column) = PIPELINE_STAGES.iter().position(|s| *s == c.stage) else {
+            continue;
+        };
+        let code = c.region.to_string();
+        if rows.last().is_none_or(|r| r.0 != code) {
+            let name = Regions::embedded()
+                .get(&c.region)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            rows.push((code, name, vec![0; PIPELINE_STAGES.len()]));
+        }
+        if let Some(row) = rows.last_mut() {
+            row.2[column] += c.count;
+        }
+        total[column] += c.count;
+    }
+    (rows, total)
+}
+
+fn dashboard_page(
+    user: &PageUser,
+    stats: Stats,
+    pipeline: &[siks_store::proposals::PipelineCount],
+) -> Result<Html<String>, WebError> {
     let t = &stats.total;
     let mut trail = Vec::new();
     if let Some(code) = &t.code {
@@ -324,6 +372,7 @@ fn dashboard_page(user: &PageUser, stats: Stats) -> Result<Html<String>, WebErro
         })
         .collect();
     let counts = |s: &siks_store::StatusCounts| (s.active, s.proposed, s.inactive, s.total());
+    let (pipeline_rows, pipeline_total) = pipeline_table(pipeline);
     render(DashboardPage {
         nav: Nav::of(user),
         name: t.name.clone(),
@@ -337,6 +386,12 @@ fn dashboard_page(user: &PageUser, stats: Stats) -> Result<Html<String>, WebErro
             .unwrap_or_default(),
         child_level: stats.child_level.map(|l| l.label()),
         children,
+        pipeline_stages: PIPELINE_STAGES
+            .iter()
+            .map(|s| (s.key(), s.label()))
+            .collect(),
+        pipeline_rows,
+        pipeline_total,
     })
 }
 
@@ -345,7 +400,8 @@ pub async fn dashboard(
     user: PageUser,
 ) -> Result<Html<String>, WebError> {
     let stats = state.store.stats(&user.session.actor, None).await?;
-    dashboard_page(&user, stats)
+    let pipeline = state.store.pipeline(&user.session.actor, None).await?;
+    dashboard_page(&user, stats, &pipeline)
 }
 
 pub async fn region_dashboard(
@@ -355,7 +411,11 @@ pub async fn region_dashboard(
 ) -> Result<Html<String>, WebError> {
     let code = RegionCode::parse_known(&code).map_err(|_| WebError::NotFound)?;
     let stats = state.store.stats(&user.session.actor, Some(&code)).await?;
-    dashboard_page(&user, stats)
+    let pipeline = state
+        .store
+        .pipeline(&user.session.actor, Some(&code))
+        .await?;
+    dashboard_page(&user, stats, &pipeline)
 }
 
 // ------------------------------------------------------------------ household list

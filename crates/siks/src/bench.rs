@@ -37,6 +37,15 @@ pub enum Which {
         #[arg(long, default_value_t = 10)]
         seconds: u32,
     },
+    /// A period close applying many accepted proposals over a province-sized SQLite register
+    /// (goal: 100,000 over 1,000,000 persons under 60 s), then the comparison of two periods for
+    /// every regency (goal: under 2 s).
+    Close {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+        #[arg(long, default_value_t = 100_000)]
+        proposals: usize,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -44,17 +53,17 @@ pub enum Which {
     },
 }
 
-fn err(e: siks_store::StoreError) -> anyhow::Error {
+pub(crate) fn err(e: siks_store::StoreError) -> anyhow::Error {
     anyhow!("{e}: {}", siks_domain::Bilingual::english(&e))
 }
 
-fn population(households: usize, dir: &Path) -> Result<siks_synth::Summary> {
+pub(crate) fn population(households: usize, dir: &Path) -> Result<siks_synth::Summary> {
     let region = RegionCode::parse("35").map_err(|e| anyhow!("{e}"))?;
     let config = siks_synth::Config::new(region, households, 7);
     siks_synth::generate(&config, dir, &|_| {}).map_err(|e| anyhow!("{e}"))
 }
 
-async fn fresh(url: &str, postgres: bool) -> Result<Store> {
+pub(crate) async fn fresh(url: &str, postgres: bool) -> Result<Store> {
     let store = Store::open(url, OpenMode::CreateIfMissing)
         .await
         .map_err(err)?;
@@ -87,6 +96,10 @@ pub async fn run(which: Which) -> Result<()> {
             );
             Ok(())
         }
+        Which::Close {
+            households,
+            proposals,
+        } => crate::bench_close::run(households, proposals).await,
         Which::Stats { households } => {
             let dir = tempfile::tempdir()?;
             let summary = population(households, &dir.path().join("data"))?;

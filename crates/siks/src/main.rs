@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_close;
 mod bench_web;
 mod progress;
 mod web;

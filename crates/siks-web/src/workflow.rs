@@ -1,0 +1,1082 @@
+//! The pages of the way up: each role's inbox with waiting times and batch steps, one proposal
+//! with its trail, the village's musdes and SPTJM forms, the regency's ratification, the printable
+//! papers (berita acara, SPTJM, ratification list) and the ministry's period page. Handlers read
+//! the form, call the store as the signed-in actor and render; the rules live in the store.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::{Form, extract::Multipart};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use siks_domain::documents::BackingDocument;
+use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step};
+use siks_domain::{Bilingual, RegionCode, RegionLevel, Regions, Role};
+use siks_store::documents::{MusdesDecision, PaperRow};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::pages::{Nav, render};
+
+fn see(path: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response()
+}
+
+fn region_name(code: &RegionCode) -> String {
+    Regions::embedded()
+        .get(code)
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn local(user: &PageUser, utc: &str) -> String {
+    crate::pages::zone_of(&user.session.actor.scope).local(utc)
+}
+
+/// How long since `utc`, in words: "3 hari 4 jam", "5 jam", "12 menit".
+fn waited(utc: &str) -> String {
+    let Ok(then) = chrono::DateTime::parse_from_rfc3339(utc) else {
+        return String::new();
+    };
+    let minutes = (chrono::Utc::now() - then.to_utc()).num_minutes().max(0);
+    let (days, hours) = (minutes / 1440, (minutes % 1440) / 60);
+    match (days, hours) {
+        (0, 0) => format!("{minutes} menit"),
+        (0, h) => format!("{h} jam"),
+        (d, 0) => format!("{d} hari"),
+        (d, h) => format!("{d} hari {h} jam"),
+    }
+}
+
+/// The stage a role works at first (its inbox's default).
+fn own_stage(role: Role) -> Option<Stage> {
+    match role {
+        Role::VillageOperator => Some(Stage::Draft),
+        Role::RegencyVerifier => Some(Stage::RegencyVerification),
+        Role::Ratifier => Some(Stage::Ratification),
+        Role::ProvinceOperator => Some(Stage::ProvinceVerification),
+        Role::Pusat => Some(Stage::PusatQc),
+        _ => None,
+    }
+}
+
+/// The batch steps offered at a stage to a role: `(value, label, needs a reason)`.
+fn batch_steps(stage: Stage, role: Role) -> Vec<(&'static str, &'static str, bool)> {
+    if role != Role::Admin && !stage.actors().contains(&role) {
+        return Vec::new();
+    }
+    match stage {
+        Stage::Draft | Stage::Returned => vec![("submit_musdes", "Ajukan ke musdes/muskel", false)],
+        Stage::RegencyVerification => vec![
+            ("verify", "Verifikasi: teruskan ke pengesahan", false),
+            ("return", "Kembalikan ke desa/kelurahan", true),
+        ],
+        Stage::ProvinceVerification => vec![
+            ("forward", "Teruskan ke pusat", false),
+            ("return", "Kembalikan ke desa/kelurahan", true),
+        ],
+        Stage::PusatQc => vec![
+            ("accept", "Terima untuk penetapan", false),
+            ("reject", "Tolak", true),
+        ],
+        Stage::Accepted => vec![("reject", "Tolak", true)],
+        _ => Vec::new(),
+    }
+}
+
+fn step_from_form(key: &str, reason: String) -> Result<Step, WebError> {
+    Ok(match key {
+        "submit_musdes" => Step::Submit(Backing::Musdes),
+        "verify" => Step::Verify,
+        "return" => Step::Return { reason },
+        "forward" => Step::Forward,
+        "accept" => Step::Accept,
+        "reject" => Step::Reject { reason },
+        _ => {
+            return Err(WebError::field(
+                "langkah",
+                "pilih langkah yang akan diambil",
+            ));
+        }
+    })
+}
+
+fn ids_from_form(form: &[(String, String)]) -> Result<Vec<Uuid>, WebError> {
+    form.iter()
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| {
+            v.parse()
+                .map_err(|_| WebError::field("id", "id usulan tidak sah; muat ulang halaman"))
+        })
+        .collect()
+}
+
+fn value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+// ------------------------------------------------------------------ inbox
+
+struct InboxRow {
+    id: String,
+    short: String,
+    kind: String,
+    village: String,
+    household: String,
+    waited: String,
+    reason: String,
+    incoming: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    nav: Option<Nav>,
+    stage_key: String,
+    stage_label: String,
+    tabs: Vec<(String, String, u64, bool)>,
+    rows: Vec<InboxRow>,
+    steps: Vec<(&'static str, &'static str, bool)>,
+    notice: Option<String>,
+    musdes_link: bool,
+    sptjm_link: bool,
+    ratify_link: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct InboxQuery {
+    tahap: Option<String>,
+    /// How many the last batch step moved (shown once after the redirect).
+    selesai: Option<u64>,
+}
+
+/// Most proposals listed (and stepped) at once on the page.
+const INBOX_LIMIT: u32 = 500;
+/// Most proposals on one ratification list made from the page.
+const RATIFY_LIMIT: u32 = 5000;
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<InboxQuery>,
+) -> Result<Html<String>, WebError> {
+    let actor = &user.session.actor;
+    let stage = match q.tahap.as_deref().filter(|t| !t.is_empty()) {
+        Some(key) => Stage::parse(key)
+            .ok_or_else(|| WebError::field("tahap", format!("tahap '{key}' tidak dikenal")))?,
+        None => own_stage(actor.role).unwrap_or(Stage::RegencyVerification),
+    };
+    let pipeline = state.store.pipeline(actor, None).await?;
+    let tabs = Stage::ALL
+        .iter()
+        .map(|s| {
+            let n = pipeline
+                .iter()
+                .filter(|c| c.stage == *s)
+                .map(|c| c.count)
+                .sum();
+            (s.key().to_string(), s.label().to_string(), n, *s == stage)
+        })
+        .collect();
+    let list = state
+        .store
+        .list_proposals(actor, Some(stage), INBOX_LIMIT)
+        .await?;
+    let rows = list
+        .iter()
+        .map(|p| InboxRow {
+            id: p.id.to_string(),
+            short: p.id.to_string()[24..].to_string(),
+            kind: p.content.kind().label().to_string(),
+            village: format!("{} ({})", region_name(&p.village), p.village),
+            household: p.content.household().to_string(),
+            waited: waited(&p.updated_at),
+            reason: p.reason.clone(),
+            incoming: !actor.scope.contains(&p.village),
+        })
+        .collect();
+    let role = actor.role;
+    let village_role = matches!(role, Role::VillageOperator | Role::Admin);
+    render(InboxPage {
+        nav: Nav::of(&user),
+        stage_key: stage.key().to_string(),
+        stage_label: stage.label().to_string(),
+        tabs,
+        rows,
+        steps: batch_steps(stage, role),
+        notice: q.selesai.map(|n| format!("{n} usulan sudah diproses.")),
+        musdes_link: village_role && stage == Stage::Musdes,
+        sptjm_link: village_role && matches!(stage, Stage::Draft | Stage::Returned),
+        ratify_link: matches!(role, Role::Ratifier | Role::Admin) && stage == Stage::Ratification,
+    })
+}
+
+/// A batch step from the inbox: every ticked proposal, one step, all or none.
+pub async fn step_batch(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(value(&form, "csrf"))?;
+    let ids = ids_from_form(&form)?;
+    if ids.is_empty() {
+        return Err(WebError::field("id", "centang paling sedikit satu usulan"));
+    }
+    if ids.len() > INBOX_LIMIT as usize {
+        return Err(WebError::field(
+            "id",
+            format!("paling banyak {INBOX_LIMIT} usulan sekaligus"),
+        ));
+    }
+    let step = step_from_form(value(&form, "langkah"), value(&form, "alasan").to_string())?;
+    state
+        .store
+        .step_proposals(&user.session.actor, &ids, &step, state.config.workflow)
+        .await?;
+    Ok(see(format!(
+        "/usulan?tahap={}&selesai={}",
+        value(&form, "tahap"),
+        ids.len()
+    )))
+}
+
+// ------------------------------------------------------------------ one proposal
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage {
+    nav: Option<Nav>,
+    id: String,
+    kind: String,
+    stage: String,
+    village: String,
+    household: String,
+    reason: String,
+    document: Option<String>,
+    details: Vec<(String, String, String)>,
+    steps: Vec<(String, String, String, String, String)>,
+}
+
+pub async fn proposal_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
+    let actor = &user.session.actor;
+    let (p, steps) = state
+        .store
+        .proposal(actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    // What it asks, field by field against the register as it stands now.
+    let label = |c: &str| siks_domain::interchange::column_label(c).to_string();
+    let details = match &p.content {
+        ProposalContent::HouseholdCorrection { household, .. } => {
+            match state.store.household(actor, household.id).await? {
+                Some(now) => {
+                    siks_domain::workflow::household_diff(&now.household.record, household)
+                        .into_iter()
+                        .map(|c| (label(&c.field), c.before, c.after))
+                        .collect()
+                }
+                None => Vec::new(),
+            }
+        }
+        ProposalContent::PersonCorrection { person, .. } => {
+            match state.store.person(actor, person.id).await? {
+                Some(now) => siks_domain::workflow::person_diff(&now.record, person)
+                    .into_iter()
+                    .map(|c| (label(&c.field), c.before, c.after))
+                    .collect(),
+                None => Vec::new(),
+            }
+        }
+        ProposalContent::NewHousehold { members, .. } => members
+            .iter()
+            .map(|m| {
+                (
+                    "Anggota".to_string(),
+                    String::new(),
+                    format!("{} ({})", m.full_name, m.relation_to_head.label()),
+                )
+            })
+            .collect(),
+        ProposalContent::Removal { person, reason, .. } => vec![(
+            if person.is_some() {
+                "Anggota dihapus".into()
+            } else {
+                "Rumah tangga dihapus".into()
+            },
+            String::new(),
+            reason.label().to_string(),
+        )],
+        ProposalContent::Move { to_village, .. } => vec![(
+            "Desa/kelurahan".into(),
+            region_name(&p.village),
+            format!("{} ({to_village})", region_name(to_village)),
+        )],
+        ProposalContent::ProgrammeRequest { programme, .. } => {
+            vec![("Program".into(), String::new(), programme.clone())]
+        }
+    };
+    render(ProposalPage {
+        nav: Nav::of(&user),
+        id: p.id.to_string(),
+        kind: p.content.kind().label().to_string(),
+        stage: p.stage.label().to_string(),
+        village: format!("{} ({})", region_name(&p.village), p.village),
+        household: p.content.household().to_string(),
+        reason: p.reason.clone(),
+        document: p.document.map(|d| d.to_string()),
+        details,
+        steps: steps
+            .iter()
+            .map(|s| {
+                (
+                    local(&user, &s.at),
+                    s.step.clone(),
+                    format!("{} → {}", s.from.label(), s.to.label()),
+                    Role::parse(&s.actor_role)
+                        .map(|r| r.label().to_string())
+                        .unwrap_or_else(|_| s.actor_role.clone()),
+                    s.note.clone(),
+                )
+            })
+            .collect(),
+    })
+}
+
+// ------------------------------------------------------------------ musdes and SPTJM
+
+struct Candidate {
+    id: String,
+    short: String,
+    kind: String,
+    household: String,
+    village: String,
+}
+
+#[derive(Template)]
+#[template(path = "paper_form.html")]
+struct PaperFormPage {
+    nav: Option<Nav>,
+    musdes: bool,
+    candidates: Vec<Candidate>,
+    today: String,
+}
+
+async fn paper_form(
+    state: &AppState,
+    user: &PageUser,
+    musdes: bool,
+) -> Result<Html<String>, WebError> {
+    let actor = &user.session.actor;
+    let stages: &[Stage] = if musdes {
+        &[Stage::Musdes]
+    } else {
+        &[Stage::Draft, Stage::Returned]
+    };
+    let mut candidates = Vec::new();
+    for stage in stages {
+        for p in state
+            .store
+            .list_proposals(actor, Some(*stage), INBOX_LIMIT)
+            .await?
+        {
+            if actor.scope.contains(&p.village) {
+                candidates.push(Candidate {
+                    id: p.id.to_string(),
+                    short: p.id.to_string()[24..].to_string(),
+                    kind: p.content.kind().label().to_string(),
+                    household: p.content.household().to_string(),
+                    village: format!("{} ({})", region_name(&p.village), p.village),
+                });
+            }
+        }
+    }
+    render(PaperFormPage {
+        nav: Nav::of(user),
+        musdes,
+        candidates,
+        today: chrono::Utc::now().date_naive().to_string(),
+    })
+}
+
+pub async fn musdes_form(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Html<String>, WebError> {
+    paper_form(&state, &user, true).await
+}
+
+pub async fn sptjm_form(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Html<String>, WebError> {
+    paper_form(&state, &user, false).await
+}
+
+/// A multipart form's text fields (in order, repeated keys kept) and its one file.
+pub(crate) async fn read_multipart(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+    file_field: &str,
+    limit_kib: usize,
+) -> Result<(Vec<(String, String)>, Option<Vec<u8>>), WebError> {
+    let mut multipart = multipart
+        .map_err(|e| WebError::invalid(format!("unggahan tidak sah: {}", e.body_text())))?;
+    let too_large = || {
+        WebError::field(
+            file_field,
+            format!("berkas terlalu besar: paling besar {limit_kib} KiB"),
+        )
+    };
+    let (mut fields, mut file) = (Vec::new(), None);
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(e) => {
+                return Err(WebError::field(
+                    file_field,
+                    format!("unggahan tidak sah: {}", e.body_text()),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                WebError::field(file_field, format!("unggahan tidak sah: {}", e.body_text()))
+            }
+        })?;
+        if name == file_field {
+            file = Some(bytes.to_vec()).filter(|b| !b.is_empty());
+        } else {
+            fields.push((name, String::from_utf8_lossy(&bytes).trim().to_string()));
+        }
+    }
+    Ok((fields, file))
+}
+
+/// The details of a village paper from its form.
+fn paper_details(
+    form: &[(String, String)],
+    kind: Backing,
+    village: RegionCode,
+) -> Result<BackingDocument, WebError> {
+    let held_on = NaiveDate::parse_from_str(value(form, "tanggal"), "%Y-%m-%d")
+        .map_err(|_| WebError::field("tanggal", "isi tanggal dengan benar (TTTT-BB-HH)"))?;
+    let attendees = match kind {
+        Backing::Musdes => value(form, "peserta")
+            .parse()
+            .map_err(|_| WebError::field("peserta", "isi jumlah peserta dengan angka"))?,
+        Backing::Sptjm => 0,
+    };
+    Ok(BackingDocument {
+        kind,
+        village,
+        held_on,
+        place: value(form, "tempat").to_string(),
+        attendees,
+        chair: value(form, "nama").to_string(),
+        chair_title: value(form, "jabatan").to_string(),
+    })
+}
+
+/// The village of the proposals a paper covers (all of them must share it).
+async fn village_of(
+    state: &AppState,
+    user: &PageUser,
+    ids: &[Uuid],
+) -> Result<RegionCode, WebError> {
+    let first = ids
+        .first()
+        .ok_or_else(|| WebError::field("id", "centang paling sedikit satu usulan"))?;
+    let (p, _) = state
+        .store
+        .proposal(&user.session.actor, *first)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(p.village)
+}
+
+pub async fn record_musdes(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let (form, scan) = read_multipart(
+        multipart,
+        "pindaian",
+        siks_store::documents::MAX_SCAN_BYTES / 1024,
+    )
+    .await?;
+    user.check_csrf(value(&form, "csrf"))?;
+    let ids = ids_from_form(&form)?;
+    let village = village_of(&state, &user, &ids).await?;
+    let details = paper_details(&form, Backing::Musdes, village)?;
+    let decisions: Vec<MusdesDecision> = ids
+        .iter()
+        .map(|id| MusdesDecision {
+            proposal: *id,
+            approved: value(&form, &format!("keputusan-{id}")) != "tolak",
+            reason: value(&form, &format!("alasan-{id}")).to_string(),
+        })
+        .collect();
+    let id = state
+        .store
+        .record_musdes(
+            &user.session.actor,
+            details,
+            &decisions,
+            scan.as_deref(),
+            state.config.workflow,
+        )
+        .await?;
+    Ok(see(format!("/dokumen/{id}")))
+}
+
+pub async fn sign_sptjm(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let (form, scan) = read_multipart(
+        multipart,
+        "pindaian",
+        siks_store::documents::MAX_SCAN_BYTES / 1024,
+    )
+    .await?;
+    user.check_csrf(value(&form, "csrf"))?;
+    let ids = ids_from_form(&form)?;
+    let village = village_of(&state, &user, &ids).await?;
+    let details = paper_details(&form, Backing::Sptjm, village)?;
+    let id = state
+        .store
+        .sign_sptjm(
+            &user.session.actor,
+            details,
+            &ids,
+            scan.as_deref(),
+            state.config.workflow,
+        )
+        .await?;
+    Ok(see(format!("/dokumen/{id}")))
+}
+
+// ------------------------------------------------------------------ papers
+
+struct PrintRow {
+    row: i64,
+    kind: String,
+    name: String,
+    nik: String,
+    address: String,
+    decision: String,
+}
+
+fn print_rows(rows: &[PaperRow], decisions: bool) -> Vec<PrintRow> {
+    rows.iter()
+        .map(|r| PrintRow {
+            row: r.row,
+            kind: r.kind.label().to_string(),
+            name: r.name.clone(),
+            nik: r.nik_masked.clone(),
+            address: r.address.clone(),
+            decision: match (decisions, r.approved) {
+                (false, _) => String::new(),
+                (true, true) => "Disetujui".into(),
+                (true, false) => format!("Tidak disetujui: {}", r.note),
+            },
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "paper.html")]
+struct PaperPage {
+    nav: Option<Nav>,
+    id: String,
+    title: String,
+    number: String,
+    region_lines: Vec<(String, String)>,
+    facts: Vec<(String, String)>,
+    opening: String,
+    rows: Vec<PrintRow>,
+    decisions: bool,
+    signatures: Vec<(String, String)>,
+    place_date: String,
+    scan: Option<String>,
+    can_upload: bool,
+}
+
+/// The region lines printed at the head of a paper: province down to the region itself.
+fn region_lines(code: &RegionCode) -> Vec<(String, String)> {
+    let mut lines = Vec::new();
+    let mut at = Some(code.clone());
+    while let Some(c) = at {
+        let level = match c.level() {
+            RegionLevel::Province => "Provinsi",
+            RegionLevel::Regency => "Kabupaten/Kota",
+            RegionLevel::District => "Kecamatan",
+            RegionLevel::Village => "Desa/Kelurahan",
+        };
+        lines.push((level.to_string(), format!("{} ({c})", region_name(&c))));
+        at = c.parent();
+    }
+    lines.reverse();
+    lines
+}
+
+fn long_date(d: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    use chrono::Datelike;
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+pub async fn paper_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
+    let doc = state
+        .store
+        .village_document(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let d = &doc.details;
+    let village = region_name(&d.village);
+    let period = format!(
+        "{:04}-{:02}",
+        chrono::Datelike::year(&d.held_on),
+        chrono::Datelike::month(&d.held_on)
+    );
+    let (title, facts, opening, signatures, decisions) = match d.kind {
+        Backing::Musdes => (
+            "Berita Acara Musyawarah Desa/Kelurahan".to_string(),
+            vec![
+                ("Hari, tanggal".to_string(), long_date(d.held_on)),
+                ("Tempat".to_string(), d.place.clone()),
+                (
+                    "Jumlah peserta".to_string(),
+                    format!("{} orang", d.attendees),
+                ),
+                (
+                    "Pimpinan musyawarah".to_string(),
+                    format!("{} ({})", d.chair, d.chair_title),
+                ),
+                ("Periode".to_string(), period),
+            ],
+            format!(
+                "Pada hari ini, {}, bertempat di {}, telah dilaksanakan musyawarah desa/kelurahan {village} \
+                 untuk membahas usulan perubahan Data Terpadu Sosial Ekonomi Nasional (DTSEN) berikut, dengan keputusan \
+                 sebagaimana tercantum pada setiap baris.",
+                long_date(d.held_on),
+                d.place
+            ),
+            vec![
+                ("Pimpinan musyawarah".to_string(), d.chair.clone()),
+                ("Notulis".to_string(), String::new()),
+                ("Wakil masyarakat".to_string(), String::new()),
+            ],
+            true,
+        ),
+        Backing::Sptjm => (
+            "Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)".to_string(),
+            vec![
+                ("Nama".to_string(), d.chair.clone()),
+                (
+                    "Jabatan".to_string(),
+                    format!("{} {village}", d.chair_title),
+                ),
+                ("Tanggal".to_string(), long_date(d.held_on)),
+                ("Periode".to_string(), period),
+            ],
+            format!(
+                "Yang bertanda tangan di bawah ini menyatakan bertanggung jawab penuh atas kebenaran usulan perubahan \
+                 data berikut dari desa/kelurahan {village}, yang diajukan tanpa musyawarah desa/kelurahan. Apabila di \
+                 kemudian hari ternyata data ini tidak benar, saya bersedia menanggung akibatnya sesuai ketentuan \
+                 peraturan perundang-undangan."
+            ),
+            vec![(d.chair_title.clone(), d.chair.clone())],
+            false,
+        ),
+    };
+    let actor = &user.session.actor;
+    render(PaperPage {
+        nav: Nav::of(&user),
+        id: doc.id.to_string(),
+        title,
+        number: String::new(),
+        region_lines: region_lines(&d.village),
+        facts,
+        opening,
+        rows: print_rows(&doc.rows, decisions),
+        decisions,
+        signatures,
+        place_date: format!("{village}, {}", long_date(d.held_on)),
+        scan: doc.scan_type.clone(),
+        can_upload: matches!(actor.role, Role::VillageOperator | Role::Admin),
+    })
+}
+
+pub async fn upload_scan(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
+    let (form, scan) = read_multipart(
+        multipart,
+        "pindaian",
+        siks_store::documents::MAX_SCAN_BYTES / 1024,
+    )
+    .await?;
+    user.check_csrf(value(&form, "csrf"))?;
+    let scan = scan.ok_or_else(|| WebError::field("pindaian", "pilih berkas pindaian"))?;
+    state
+        .store
+        .attach_scan(&user.session.actor, id, &scan)
+        .await?;
+    Ok(see(format!("/dokumen/{id}")))
+}
+
+pub async fn scan(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
+    let (content_type, bytes) = state
+        .store
+        .document_scan(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, content_type)], bytes).into_response())
+}
+
+struct PaperLine {
+    link: String,
+    kind: String,
+    region: String,
+    title: String,
+    at: String,
+    rows: i64,
+    scanned: bool,
+}
+
+#[derive(Template)]
+#[template(path = "papers.html")]
+struct PapersPage {
+    nav: Option<Nav>,
+    papers: Vec<PaperLine>,
+}
+
+pub async fn papers(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Html<String>, WebError> {
+    let list = state.store.list_papers(&user.session.actor, 200).await?;
+    let papers = list
+        .into_iter()
+        .map(|p| PaperLine {
+            link: if p.kind == "pengesahan" {
+                format!("/pengesahan/{}", p.id)
+            } else {
+                format!("/dokumen/{}", p.id)
+            },
+            kind: match p.kind.as_str() {
+                "musdes" => "Berita acara musdes".into(),
+                "sptjm" => "SPTJM".into(),
+                _ => "Daftar pengesahan".into(),
+            },
+            region: format!("{} ({})", region_name(&p.region), p.region),
+            title: p.title,
+            at: local(&user, &p.created_at),
+            rows: p.rows,
+            scanned: p.scanned,
+        })
+        .collect();
+    render(PapersPage {
+        nav: Nav::of(&user),
+        papers,
+    })
+}
+
+// ------------------------------------------------------------------ ratification
+
+#[derive(Template)]
+#[template(path = "ratify.html")]
+struct RatifyPage {
+    nav: Option<Nav>,
+    regency: String,
+    regency_name: String,
+    candidates: Vec<Candidate>,
+}
+
+/// The ratifier's regency (an admin of a wider scope names it with `?wilayah=`).
+fn ratifier_regency(user: &PageUser, asked: Option<&str>) -> Result<RegionCode, WebError> {
+    let scope = &user.session.actor.scope;
+    let code = match (asked.filter(|a| !a.is_empty()), scope.region()) {
+        (Some(a), _) => {
+            RegionCode::parse_known(a).map_err(|e| WebError::field("wilayah", e.indonesian()))?
+        }
+        (None, Some(r)) => r.clone(),
+        (None, None) => {
+            return Err(WebError::field(
+                "wilayah",
+                "pilih kabupaten/kota (?wilayah=KODE)",
+            ));
+        }
+    };
+    code.at_level(RegionLevel::Regency)
+        .ok_or_else(|| WebError::field("wilayah", "pilih kabupaten/kota"))
+}
+
+#[derive(Deserialize, Default)]
+pub struct RegionQuery {
+    wilayah: Option<String>,
+}
+
+pub async fn ratify_form(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<RegionQuery>,
+) -> Result<Html<String>, WebError> {
+    let regency = ratifier_regency(&user, q.wilayah.as_deref())?;
+    let actor = &user.session.actor;
+    let candidates = state
+        .store
+        .list_proposals(actor, Some(Stage::Ratification), RATIFY_LIMIT)
+        .await?
+        .into_iter()
+        .filter(|p| regency.contains(&p.village))
+        .map(|p| Candidate {
+            id: p.id.to_string(),
+            short: p.id.to_string()[24..].to_string(),
+            kind: p.content.kind().label().to_string(),
+            household: p.content.household().to_string(),
+            village: format!("{} ({})", region_name(&p.village), p.village),
+        })
+        .collect();
+    render(RatifyPage {
+        nav: Nav::of(&user),
+        regency_name: region_name(&regency),
+        regency: regency.to_string(),
+        candidates,
+    })
+}
+
+pub async fn ratify(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(value(&form, "csrf"))?;
+    let regency = ratifier_regency(&user, Some(value(&form, "wilayah")))?;
+    let ids = ids_from_form(&form)?;
+    let id = state
+        .store
+        .ratify(
+            &user.session.actor,
+            &regency,
+            Some(&ids),
+            state.config.workflow,
+        )
+        .await?;
+    Ok(see(format!("/pengesahan/{id}")))
+}
+
+pub async fn ratification_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
+    let list = state
+        .store
+        .ratification(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let name = region_name(&list.regency);
+    let at = local(&user, &list.ratified_at);
+    render(PaperPage {
+        nav: Nav::of(&user),
+        id: list.id.to_string(),
+        title: "Daftar Pengesahan Usulan Perubahan DTSEN".into(),
+        number: list.number.clone(),
+        region_lines: region_lines(&list.regency),
+        facts: vec![
+            ("Nomor".into(), list.number.clone()),
+            ("Disahkan".into(), at.clone()),
+            ("Jumlah usulan".into(), list.rows.len().to_string()),
+        ],
+        opening: format!(
+            "Usulan perubahan data berikut, yang telah diverifikasi Dinas Sosial {name}, disahkan oleh \
+             Bupati/Walikota atau pejabat yang ditunjuk untuk diteruskan ke tahap berikutnya."
+        ),
+        rows: print_rows(&list.rows, false),
+        decisions: false,
+        signatures: vec![(
+            "Bupati/Walikota atau pejabat yang ditunjuk".into(),
+            list.ratified_by.clone(),
+        )],
+        place_date: format!("{name}, {}", at.split(' ').next().unwrap_or_default()),
+        scan: None,
+        can_upload: false,
+    })
+}
+
+// ------------------------------------------------------------------ periods
+
+#[derive(Template)]
+#[template(path = "periods.html")]
+struct PeriodsPage {
+    nav: Option<Nav>,
+    closed: Vec<String>,
+    suggested: String,
+    accepted: u64,
+    comparison: Option<Comparison>,
+    can_close: bool,
+    notice: Option<String>,
+}
+
+struct Comparison {
+    before: String,
+    after: String,
+    region: String,
+    households: (u64, u64),
+    persons: (u64, u64),
+    entered: u64,
+    left: u64,
+    changed: u64,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodsQuery {
+    ditutup: Option<String>,
+    diterapkan: Option<u64>,
+    dikembalikan: Option<u64>,
+    sebelum: Option<String>,
+    sesudah: Option<String>,
+    wilayah: Option<String>,
+}
+
+fn period_field(field: &str, text: &str) -> Result<Period, WebError> {
+    Period::parse(text).map_err(|e| WebError::field(field, e.indonesian()))
+}
+
+pub async fn periods_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<PeriodsQuery>,
+) -> Result<Html<String>, WebError> {
+    let actor = &user.session.actor;
+    let closed = state.store.closed_periods().await?;
+    let suggested = closed
+        .last()
+        .map(|p| p.next())
+        .unwrap_or_else(|| {
+            let today = chrono::Utc::now().date_naive();
+            Period {
+                year: chrono::Datelike::year(&today) as u16,
+                month: chrono::Datelike::month(&today) as u8,
+            }
+        })
+        .to_string();
+    let accepted = state
+        .store
+        .pipeline(actor, None)
+        .await?
+        .iter()
+        .filter(|c| c.stage == Stage::Accepted)
+        .map(|c| c.count)
+        .sum();
+    let comparison = match (q.sebelum.as_deref(), q.sesudah.as_deref()) {
+        (Some(b), Some(a)) if !b.is_empty() && !a.is_empty() => {
+            let (before, after) = (period_field("sebelum", b)?, period_field("sesudah", a)?);
+            let region = match q.wilayah.as_deref().filter(|r| !r.is_empty()) {
+                Some(r) => Some(
+                    RegionCode::parse_known(r)
+                        .map_err(|e| WebError::field("wilayah", e.indonesian()))?,
+                ),
+                None => None,
+            };
+            let c = state
+                .store
+                .compare_periods(actor, region.as_ref(), before, after)
+                .await?;
+            Some(Comparison {
+                before: before.to_string(),
+                after: after.to_string(),
+                region: region
+                    .map(|r| format!("{} ({r})", region_name(&r)))
+                    .unwrap_or_else(|| "seluruh wilayah kerja".into()),
+                households: (c.households_before, c.households_after),
+                persons: (c.persons_before, c.persons_after),
+                entered: c.entered,
+                left: c.left,
+                changed: c.changed,
+            })
+        }
+        _ => None,
+    };
+    render(PeriodsPage {
+        nav: Nav::of(&user),
+        closed: closed.iter().map(|p| p.to_string()).collect(),
+        suggested,
+        accepted,
+        comparison,
+        can_close: crate::DETERMINERS.contains(&actor.role),
+        notice: q.ditutup.map(|p| {
+            format!(
+                "Periode {p} ditutup: {} usulan ditetapkan, {} dikembalikan karena bertentangan atau usang.",
+                q.diterapkan.unwrap_or(0),
+                q.dikembalikan.unwrap_or(0)
+            )
+        }),
+    })
+}
+
+pub async fn close_period(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(value(&form, "csrf"))?;
+    let period = period_field("periode", value(&form, "periode"))?;
+    let report = state
+        .store
+        .close_period(&user.session.actor, period)
+        .await?;
+    Ok(see(format!(
+        "/periode?ditutup={}&diterapkan={}&dikembalikan={}",
+        report.period,
+        report.applied,
+        report.sent_back.len()
+    )))
+}
