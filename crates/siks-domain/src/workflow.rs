@@ -402,6 +402,45 @@ pub fn person_diff(before: &Person, after: &Person) -> Vec<FieldChange> {
     diff(PERSON_COLUMNS, person_row(before), person_row(after))
 }
 
+/// Takes the cells `proposed` changed from `base` over `latest`: the others stay as `latest`.
+fn merged(base: Vec<String>, proposed: Vec<String>, latest: Vec<String>) -> csv::StringRecord {
+    base.into_iter()
+        .zip(proposed)
+        .zip(latest)
+        .map(|((b, p), l)| if b == p { l } else { p })
+        .collect()
+}
+
+/// A household correction re-based onto a newer version of the record: the fields it changed
+/// from the version it was based on, over `latest` (changed meanwhile by proposals of other
+/// fields that took effect first in the same close).
+pub fn rebase_household(
+    base: &Household,
+    proposed: &Household,
+    latest: &Household,
+    regions: &crate::region::Regions,
+) -> Result<Household, crate::interchange::FieldError> {
+    let row = merged(
+        household_row(base),
+        household_row(proposed),
+        household_row(latest),
+    );
+    let mut out = crate::interchange::household_from_row(&row, regions)?;
+    // Photos are not a field of the interchange row, and no correction changes them.
+    out.evidence = latest.evidence.clone();
+    Ok(out)
+}
+
+/// `rebase_household` for a member.
+pub fn rebase_person(
+    base: &Person,
+    proposed: &Person,
+    latest: &Person,
+) -> Result<Person, crate::interchange::FieldError> {
+    let row = merged(person_row(base), person_row(proposed), person_row(latest));
+    crate::interchange::person_from_row(&row)
+}
+
 /// What a proposal touches, for conflict detection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Touch {
@@ -850,6 +889,32 @@ mod tests {
         let back: Household =
             serde_json::from_str(&serde_json::to_string(&located).unwrap()).unwrap();
         assert!(household_diff(&located, &back).is_empty());
+    }
+
+    #[test]
+    fn a_correction_rebased_keeps_what_others_changed_meanwhile() {
+        let regions = crate::region::Regions::embedded();
+        let base = crate::interchange::tests::sample_household();
+        let mut rooms = base.clone();
+        rooms.housing.rooms = 5;
+        let mut latest = base.clone();
+        latest.address.rt = "007".into();
+        latest.programmes = vec!["PKH".into()];
+        let rebased = rebase_household(&base, &rooms, &latest, regions).unwrap();
+        assert_eq!(rebased.housing.rooms, 5);
+        assert_eq!(rebased.address.rt, "007");
+        assert_eq!(rebased.programmes, vec!["PKH".to_string()]);
+        assert_eq!(household_diff(&latest, &rebased).len(), 1);
+        let p = crate::interchange::tests::sample_person(base.id);
+        let mut named = p.clone();
+        named.full_name = "Sutrisna".into();
+        let mut moved_on = p.clone();
+        moved_on.mother_name = "Wartini".into();
+        let rebased = rebase_person(&p, &named, &moved_on).unwrap();
+        assert_eq!(
+            (rebased.full_name.as_str(), rebased.mother_name.as_str()),
+            ("Sutrisna", "Wartini")
+        );
     }
 
     #[test]

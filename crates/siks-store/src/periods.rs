@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use siks_domain::workflow::{
     Period, ProposalContent, Stage, Step, Touch, WorkflowConfig, find_conflicts, household_diff,
-    next_stage, person_diff,
+    next_stage, person_diff, rebase_household, rebase_person,
 };
 use siks_domain::{Actor, RegionCode, RegistryStatus, Role, Scope};
 use uuid::Uuid;
@@ -31,10 +31,25 @@ const STEP_COLUMNS: &[&str] = &[
 ];
 use crate::{Result, Store, StoreError};
 
-/// Records a close has already read in its transaction, handed to `apply`.
+/// The version a correction is based on, as the close read it before applying anything.
 struct Known {
     household: Option<Versioned<Household>>,
     person: Option<(Versioned<Person>, RegionCode)>,
+}
+
+/// The records the close has written so far: a correction of one of them is re-based onto
+/// its newest version (the conflict check already made sure the fields differ).
+#[derive(Default)]
+struct Touched {
+    households: std::collections::HashSet<HouseholdId>,
+    persons: std::collections::HashSet<PersonId>,
+}
+
+fn rebase_failed(e: siks_domain::interchange::FieldError) -> StoreError {
+    StoreError::invalid_text(
+        format!("usulan tidak dapat digabung dengan perubahan lain: {e}"),
+        format!("the proposal cannot be merged with other changes: {e}"),
+    )
 }
 
 /// What a close did.
@@ -102,9 +117,10 @@ impl Store {
         // Outdated corrections first, then conflicts among the rest.
         let mut sent_back: Vec<(Uuid, String)> = Vec::new();
         let mut touches = Vec::new();
-        // Households read here are read once: `apply` takes them from this map.
-        let mut households: HashMap<HouseholdId, Versioned<Household>> = HashMap::new();
-        let mut persons: HashMap<PersonId, (Versioned<Person>, RegionCode)> = HashMap::new();
+        // The version each correction is based on, as read here: `apply` takes it from these
+        // maps (by proposal) instead of reading it again.
+        let mut households: HashMap<Uuid, Versioned<Household>> = HashMap::new();
+        let mut persons: HashMap<Uuid, (Versioned<Person>, RegionCode)> = HashMap::new();
         for p in &accepted {
             let fields = match &p.content {
                 ProposalContent::HouseholdCorrection {
@@ -120,7 +136,7 @@ impl Store {
                                 .into_iter()
                                 .map(|c| c.field)
                                 .collect();
-                            households.insert(household.id, current);
+                            households.insert(p.id, current);
                             fields
                         }
                         _ => {
@@ -138,7 +154,7 @@ impl Store {
                             .into_iter()
                             .map(|c| c.field)
                             .collect();
-                        persons.insert(person.id, current);
+                        persons.insert(p.id, current);
                         fields
                     }
                     _ => {
@@ -165,22 +181,31 @@ impl Store {
         }
         let reason = |p: &Proposal| format!("penetapan {period}, usulan {}", p.id);
         let mut applied: Vec<&Proposal> = Vec::with_capacity(accepted.len());
+        let mut touched = Touched::default();
         let mut held_back: std::collections::HashSet<Uuid> =
             sent_back.iter().map(|(id, _)| *id).collect();
         for p in &accepted {
             if held_back.contains(&p.id) {
                 continue;
             }
-            let correction = matches!(p.content, ProposalContent::HouseholdCorrection { .. });
             let known = Known {
-                household: correction
-                    .then(|| households.remove(&p.content.household()))
-                    .flatten(),
-                person: p.content.person().and_then(|id| persons.remove(&id)),
+                household: households.remove(&p.id),
+                person: persons.remove(&p.id),
             };
-            match self.apply(&mut tx, actor, p, &reason(p), known).await {
+            match self
+                .apply(&mut tx, actor, p, &reason(p), known, &mut touched)
+                .await
+            {
                 Ok(()) => {}
                 // A proposal that no longer fits the register goes back; nothing else stops.
+                Err(StoreError::Stale { .. }) => {
+                    sent_back.push((
+                        p.id,
+                        "data sudah berubah sejak usulan dibuat; usulkan ulang".into(),
+                    ));
+                    held_back.insert(p.id);
+                    continue;
+                }
                 Err(
                     StoreError::Invalid { indonesian, .. }
                     | StoreError::Conflict { indonesian, .. },
@@ -263,7 +288,9 @@ impl Store {
         p: &Proposal,
         reason: &str,
         known: Known,
+        touched: &mut Touched,
     ) -> Result<()> {
+        let household_id = p.content.household();
         match &p.content {
             ProposalContent::NewHousehold { household, members } => {
                 let mut household = household.clone();
@@ -283,31 +310,63 @@ impl Store {
                 household,
                 base_version,
             } => {
-                let current = match known.household {
-                    Some(current) => current,
+                let base = match known.household {
+                    Some(base) => base,
                     None => {
                         self.fetch_household_for_write(tx, actor, household.id)
                             .await?
                     }
                 };
-                if current.version != *base_version {
+                if base.version != *base_version {
                     return Err(StoreError::Stale {
                         expected: *base_version,
-                        current: current.version,
+                        current: base.version,
                     });
                 }
-                self.write_household_change(tx, actor, &current, household, reason, "")
-                    .await?;
+                if touched.households.contains(&household.id) {
+                    let latest = self
+                        .fetch_household_for_write(tx, actor, household.id)
+                        .await?;
+                    let changed = rebase_household(
+                        &base.record,
+                        household,
+                        &latest.record,
+                        siks_domain::Regions::embedded(),
+                    )
+                    .map_err(rebase_failed)?;
+                    self.write_household_change(tx, actor, &latest, &changed, reason, "")
+                        .await?;
+                } else {
+                    self.write_household_change(tx, actor, &base, household, reason, "")
+                        .await?;
+                }
             }
             ProposalContent::PersonCorrection {
                 person,
                 base_version,
-            } => match known.person {
-                Some((current, village)) => {
+            } => {
+                let (base, village) = match known.person {
+                    Some(known) => known,
+                    None => self.person_for_write(tx, actor, person.id).await?,
+                };
+                if touched.persons.contains(&person.id) {
+                    if base.version != *base_version {
+                        return Err(StoreError::Stale {
+                            expected: *base_version,
+                            current: base.version,
+                        });
+                    }
+                    let (latest, village) = self.person_for_write(tx, actor, person.id).await?;
+                    let changed = rebase_person(&base.record, person, &latest.record)
+                        .map_err(rebase_failed)?;
+                    let version = latest.version;
+                    self.change_person_from(tx, actor, latest, &village, &changed, version, reason)
+                        .await?;
+                } else {
                     self.change_person_from(
                         tx,
                         actor,
-                        current,
+                        base,
                         &village,
                         person,
                         *base_version,
@@ -315,18 +374,15 @@ impl Store {
                     )
                     .await?;
                 }
-                None => {
-                    self.change_person_in(tx, actor, person, *base_version, reason)
-                        .await?;
-                }
-            },
+                touched.persons.insert(person.id);
+            }
             ProposalContent::Removal {
-                household,
                 person: None,
                 reason: why,
+                ..
             } => {
                 let current = self
-                    .fetch_household_for_write(tx, actor, *household)
+                    .fetch_household_for_write(tx, actor, household_id)
                     .await?;
                 let mut changed = current.record.clone();
                 changed.status = RegistryStatus::Inactive(*why);
@@ -347,25 +403,20 @@ impl Store {
                 let version = current.version;
                 self.change_person_from(tx, actor, current, &village, &changed, version, reason)
                     .await?;
+                touched.persons.insert(*id);
             }
-            ProposalContent::Move {
-                household,
-                to_village,
-            } => {
+            ProposalContent::Move { to_village, .. } => {
                 let current = self
-                    .fetch_household_for_write(tx, actor, *household)
+                    .fetch_household_for_write(tx, actor, household_id)
                     .await?;
                 let mut changed = current.record.clone();
                 changed.address.village = to_village.clone();
                 self.write_household_change(tx, actor, &current, &changed, reason, "")
                     .await?;
             }
-            ProposalContent::ProgrammeRequest {
-                household,
-                programme,
-            } => {
+            ProposalContent::ProgrammeRequest { programme, .. } => {
                 let current = self
-                    .fetch_household_for_write(tx, actor, *household)
+                    .fetch_household_for_write(tx, actor, household_id)
                     .await?;
                 let mut changed = current.record.clone();
                 if !changed.programmes.contains(programme) {
@@ -375,6 +426,17 @@ impl Store {
                         .await?;
                 }
             }
+        }
+        // Every kind but a member's own change writes the household row.
+        if !matches!(
+            p.content,
+            ProposalContent::PersonCorrection { .. }
+                | ProposalContent::Removal {
+                    person: Some(_),
+                    ..
+                }
+        ) {
+            touched.households.insert(household_id);
         }
         Ok(())
     }
@@ -551,15 +613,45 @@ impl Store {
     }
 }
 
+/// A household and its members as the register held them when a period closed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdAsOf {
+    pub household: Household,
+    /// Every member it had then, with their status then (members added later are left out).
+    pub members: Vec<Person>,
+}
+
+/// `state` with every change made after `closed_at` undone, newest first: `None` when the
+/// record was created after it.
+fn undo_after<T: serde::de::DeserializeOwned>(
+    mut state: T,
+    history: &[crate::HistoryEntry],
+    closed_at: &str,
+) -> Result<Option<T>> {
+    for entry in history.iter().rev().filter(|e| e.at.as_str() > closed_at) {
+        match entry.change_kind.as_str() {
+            "created" | "imported" => return Ok(None),
+            _ => {
+                let before = entry
+                    .before_json
+                    .as_deref()
+                    .ok_or_else(|| StoreError::Corrupt("record_history.before_json".into()))?;
+                state = serde_json::from_str(before)?;
+            }
+        }
+    }
+    Ok(Some(state))
+}
+
 impl Store {
-    /// A household as the register held it when `period` closed, rebuilt from its history:
-    /// `None` when it did not exist yet. Audited like any view.
+    /// A household with its members as the register held them when `period` closed, rebuilt
+    /// from their history: `None` when the household did not exist yet. Audited like any view.
     pub async fn household_as_of(
         &self,
         actor: &Actor,
         id: siks_domain::HouseholdId,
         period: Period,
-    ) -> Result<Option<siks_domain::Household>> {
+    ) -> Result<Option<HouseholdAsOf>> {
         let closed_at: Option<String> = with_pool!(self, p => {
             sqlx::query("SELECT closed_at FROM periods WHERE period = $1")
                 .bind(period.to_string())
@@ -578,25 +670,17 @@ impl Store {
             return Err(StoreError::NotFound);
         };
         let history = self.history(actor, &id.to_string()).await?;
-        let mut state = view.household.record;
-        // Undo, newest first, every change made after the close.
-        for entry in history
-            .iter()
-            .rev()
-            .filter(|e| e.record_kind == "household" && e.at > closed_at)
-        {
-            match entry.change_kind.as_str() {
-                "created" | "imported" => return Ok(None),
-                _ => {
-                    let before = entry
-                        .before_json
-                        .as_deref()
-                        .ok_or_else(|| StoreError::Corrupt("record_history.before_json".into()))?;
-                    state = serde_json::from_str(before)?;
-                }
+        let Some(household) = undo_after(view.household.record, &history, &closed_at)? else {
+            return Ok(None);
+        };
+        let mut members = Vec::with_capacity(view.members.len());
+        for member in view.members {
+            let history = self.history(actor, &member.record.id.to_string()).await?;
+            if let Some(then) = undo_after(member.record, &history, &closed_at)? {
+                members.push(then);
             }
         }
-        Ok(Some(state))
+        Ok(Some(HouseholdAsOf { household, members }))
     }
 }
 

@@ -2114,6 +2114,44 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         )
         .await
         .unwrap();
+    // Corrections of other fields of the same records take effect together with those above.
+    let mut toilet = existing.clone();
+    toilet.housing.toilet = if existing.housing.toilet == ToiletFacility::Shared {
+        ToiletFacility::Own
+    } else {
+        ToiletFacility::Shared
+    };
+    let toilet_id = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::HouseholdCorrection {
+                household: toilet.clone(),
+                base_version: 1,
+            },
+            "jamban",
+        )
+        .await
+        .unwrap();
+    let mut renamed = existing_members[0].clone();
+    renamed.full_name = format!("{} Saputra", renamed.full_name);
+    let mut mother = existing_members[0].clone();
+    mother.mother_name = "Wartini".into();
+    let mut person_ids = Vec::new();
+    for (person, note) in [(&renamed, "nama"), (&mother, "nama ibu")] {
+        person_ids.push(
+            store
+                .propose(
+                    &c.village_a,
+                    &ProposalContent::PersonCorrection {
+                        person: person.clone(),
+                        base_version: 1,
+                    },
+                    note,
+                )
+                .await
+                .unwrap(),
+        );
+    }
     let draft_only = store
         .propose(
             &c.village_a,
@@ -2125,7 +2163,10 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         )
         .await
         .unwrap();
-    for id in [new_id, first, second, died, programme] {
+    for id in [new_id, first, second, died, programme, toilet_id]
+        .into_iter()
+        .chain(person_ids)
+    {
         accept(id).await;
     }
 
@@ -2137,7 +2178,7 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
     let report = store.close_period(&pusat, november).await.unwrap();
     assert!(!report.already_closed);
     // The fixture's household already has "PKH", so that request changes nothing but is applied.
-    assert_eq!(report.applied, 4, "{report:?}");
+    assert_eq!(report.applied, 7, "{report:?}");
     assert_eq!(
         report
             .sent_back
@@ -2154,6 +2195,19 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         .unwrap()
         .unwrap();
     assert_eq!(view.household.record.housing.rooms, 4);
+    assert_eq!(view.household.record.housing.toilet, toilet.housing.toilet);
+    let first_member = view
+        .members
+        .iter()
+        .find(|m| m.record.id == existing_members[0].id)
+        .unwrap();
+    assert_eq!(
+        (
+            first_member.record.full_name.as_str(),
+            first_member.record.mother_name.as_str()
+        ),
+        (renamed.full_name.as_str(), "Wartini")
+    );
     let dead = view
         .members
         .iter()
@@ -2281,7 +2335,8 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
             nov.entered,
             nov.changed
         ),
-        (0, 2, 1, 3)
+        (0, 2, 1, 6),
+        "four corrections, a death and a programme request changed the register"
     );
     assert!(matches!(
         store
@@ -2309,6 +2364,68 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         (2, 2),
         "the existing household (one of two members died) and the new one of one"
     );
+
+    // Any household as of a closed period, members included, rebuilt from the history.
+    let mut newcomer = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(710)
+        .build()
+        .1
+        .remove(0);
+    newcomer.household_id = existing.id;
+    store
+        .add_person(&c.village_a, &newcomer, "lahir")
+        .await
+        .unwrap();
+    let then = store
+        .household_as_of(&c.regency, existing.id, november)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(then.household.housing.rooms, 4, "before December's edit");
+    assert_eq!(then.members.len(), 2, "the newcomer came later");
+    let died = then
+        .members
+        .iter()
+        .find(|m| m.id == existing_members[1].id)
+        .unwrap();
+    assert_eq!(died.status, RegistryStatus::Inactive(InactiveReason::Died));
+    let december_view = store
+        .household_as_of(&c.regency, existing.id, december)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(december_view.household.housing.rooms, 9);
+    assert_eq!(
+        store
+            .household_as_of(&c.regency, new_household.id, december)
+            .await
+            .unwrap()
+            .unwrap()
+            .household
+            .status,
+        RegistryStatus::Inactive(InactiveReason::Moved)
+    );
+    assert_eq!(
+        store
+            .household_as_of(&c.regency, late.id, november)
+            .await
+            .unwrap(),
+        None,
+        "registered after November closed"
+    );
+    assert!(matches!(
+        store
+            .household_as_of(&c.regency, existing.id, Period::parse("2027-01").unwrap())
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .household_as_of(&c.village_b, existing.id, november)
+            .await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 // ---------------------------------------------------------------- tests

@@ -802,11 +802,15 @@ pub async fn household_as_of(
 ) -> ApiResult {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let period = period_param("period", &period)?;
-    let household = state
+    let then = state
         .store
         .household_as_of(&user.session.actor, id, period)
         .await?;
-    ok(json!({ "period": period.to_string(), "household": household }))
+    ok(json!({
+        "period": period.to_string(),
+        "household": then.as_ref().map(|t| &t.household),
+        "members": then.as_ref().map(|t| &t.members),
+    }))
 }
 
 /// What a musdes decided about one proposal, as the API takes it.

@@ -188,7 +188,7 @@ routes! {
     get "/api/v1/households/{id}" => api::household, Who::SignedIn, true, BODY_LIMIT, "One household with its members";
     put "/api/v1/households/{id}" => api::update_household, Who::Roles(WRITERS), true, BODY_LIMIT, "Change a household (send the version it is based on)";
     post "/api/v1/households/{id}/members" => api::add_member, Who::Roles(WRITERS), true, BODY_LIMIT, "Add a member";
-    get "/api/v1/households/{id}/as-of/{period}" => api::household_as_of, Who::SignedIn, true, BODY_LIMIT, "A household as the register held it when a period closed (null: not yet registered)";
+    get "/api/v1/households/{id}/as-of/{period}" => api::household_as_of, Who::SignedIn, true, BODY_LIMIT, "A household and its members as the register held them when a period closed (null: not yet registered)";
     get "/api/v1/persons/{id}" => api::person, Who::SignedIn, true, BODY_LIMIT, "One person";
     put "/api/v1/persons/{id}" => api::update_person, Who::Roles(WRITERS), true, BODY_LIMIT, "Change a person (send the version it is based on)";
     get "/api/v1/stats" => api::stats, Who::SignedIn, true, BODY_LIMIT, "Counts per region";

@@ -2133,6 +2133,23 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
     .await;
     assert!(bad.json()["error"]["fields"]["before"].is_string());
 
+    let then = show(format!(
+        "/api/v1/households/{}/as-of/2026-11",
+        w.household.id
+    ))
+    .await;
+    assert_eq!(then["household"]["address"]["village"], VILLAGE_B);
+    assert_eq!(then["members"].as_array().unwrap().len(), w.members.len());
+    let open = send(
+        &w.app,
+        get(
+            &format!("/api/v1/households/{}/as-of/2026-12", w.household.id),
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await;
+    assert_eq!(open.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // The papers render, ready to print, with masked NIKs and signature blocks.
     let page = send(
         &w.app,
