@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::Versioned;
 use crate::audit::{self, AuditEvent};
-use crate::proposals::Proposal;
+use crate::proposals::{Proposal, audit_step};
 use crate::sql::{Cells, Tx, Value, bind_values, insert_rows, now_text, with_pool, with_tx};
 use siks_domain::{Household, HouseholdId, Person, PersonId};
 
@@ -483,18 +483,7 @@ impl Store {
                 Value::Text(now.clone()),
                 Value::Text(String::new()),
             ]);
-            audit::append(
-                tx,
-                actor,
-                AuditEvent {
-                    action: "proposal.step",
-                    target_kind: "proposal",
-                    target_id: p.id.to_string(),
-                    region_code: p.village.to_string(),
-                    detail: format!("apply:{}->{}", p.stage.key(), Stage::Applied.key()),
-                },
-            )
-            .await?;
+            audit_step(tx, actor, p, Step::Apply.key(), Stage::Applied).await?;
         }
         insert_rows(tx, "proposal_steps", STEP_COLUMNS, steps).await?;
         Ok(())
@@ -526,18 +515,25 @@ impl Store {
         });
         self.keep_step(tx, actor, p.id, step.key(), p.stage, next, note)
             .await?;
-        audit::append(
-            tx,
-            actor,
-            AuditEvent {
-                action: "proposal.step",
-                target_kind: "proposal",
-                target_id: p.id.to_string(),
-                region_code: p.village.to_string(),
-                detail: format!("{}:{}->{}", step.key(), p.stage.key(), next.key()),
-            },
-        )
-        .await
+        audit_step(tx, actor, p, step.key(), next).await
+    }
+
+    /// When `period` closed; refused if it has not.
+    async fn closed_at(&self, period: Period) -> Result<String> {
+        let closed_at: Option<String> = with_pool!(self, p => {
+            sqlx::query("SELECT closed_at FROM periods WHERE period = $1")
+                .bind(period.to_string())
+                .fetch_optional(p)
+                .await?
+                .map(|r| r.text("closed_at"))
+                .transpose()?
+        });
+        closed_at.ok_or_else(|| {
+            StoreError::invalid_text(
+                format!("periode {period} belum ditutup"),
+                format!("period {period} is not closed"),
+            )
+        })
     }
 
     /// The closed periods, oldest first.
@@ -652,20 +648,7 @@ impl Store {
         id: siks_domain::HouseholdId,
         period: Period,
     ) -> Result<Option<HouseholdAsOf>> {
-        let closed_at: Option<String> = with_pool!(self, p => {
-            sqlx::query("SELECT closed_at FROM periods WHERE period = $1")
-                .bind(period.to_string())
-                .fetch_optional(p)
-                .await?
-                .map(|r| r.text("closed_at"))
-                .transpose()?
-        });
-        let Some(closed_at) = closed_at else {
-            return Err(StoreError::invalid_text(
-                format!("periode {period} belum ditutup"),
-                format!("period {period} is not closed"),
-            ));
-        };
+        let closed_at = self.closed_at(period).await?;
         let Some(view) = self.household(actor, id).await? else {
             return Err(StoreError::NotFound);
         };
@@ -711,20 +694,7 @@ impl Store {
     /// made after the close is undone, newest first. A verification of the fixed counts (they
     /// must be equal) and of the history (every change must be undoable).
     pub async fn recount_period(&self, actor: &Actor, period: Period) -> Result<VillageCounts> {
-        let closed_at: String = with_pool!(self, p => {
-            sqlx::query("SELECT closed_at FROM periods WHERE period = $1")
-                .bind(period.to_string())
-                .fetch_optional(p)
-                .await?
-                .map(|r| r.text("closed_at"))
-                .transpose()?
-        })
-        .ok_or_else(|| {
-            StoreError::invalid_text(
-                format!("periode {period} belum ditutup"),
-                format!("period {period} is not closed"),
-            )
-        })?;
+        let closed_at = self.closed_at(period).await?;
         // id -> (village, active) for households; id -> (household, active) for persons.
         let mut households: HashMap<String, (String, bool)> = HashMap::new();
         let mut persons: HashMap<String, (String, bool)> = HashMap::new();

@@ -430,20 +430,31 @@ impl Store {
         }
         self.keep_step(tx, actor, id, step.key(), proposal.stage, next, &note)
             .await?;
-        audit::append(
-            tx,
-            actor,
-            AuditEvent {
-                action: "proposal.step",
-                target_kind: "proposal",
-                target_id: id.to_string(),
-                region_code: proposal.village.to_string(),
-                detail: format!("{}:{}->{}", step.key(), proposal.stage.key(), next.key()),
-            },
-        )
-        .await?;
+        audit_step(tx, actor, proposal, step.key(), next).await?;
         Ok(next)
     }
+}
+
+/// The audit entry of one step of a proposal (it names the proposal, never its content).
+pub(crate) async fn audit_step(
+    tx: &mut Tx,
+    actor: &Actor,
+    proposal: &Proposal,
+    step: &str,
+    next: Stage,
+) -> Result<()> {
+    audit::append(
+        tx,
+        actor,
+        AuditEvent {
+            action: "proposal.step",
+            target_kind: "proposal",
+            target_id: proposal.id.to_string(),
+            region_code: proposal.village.to_string(),
+            detail: format!("{step}:{}->{}", proposal.stage.key(), next.key()),
+        },
+    )
+    .await
 }
 
 /// How many proposals stand at one stage in one region.

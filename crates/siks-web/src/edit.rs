@@ -530,58 +530,27 @@ pub async fn upload_photo(
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
-    let mut multipart = multipart
-        .map_err(|e| WebError::invalid(format!("unggahan tidak sah: {}", e.body_text())))?;
-    let (mut csrf, mut version, mut kind, mut photo) =
-        (String::new(), String::new(), String::new(), None);
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                let message = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    format!(
-                        "foto terlalu besar: paling besar {} KiB",
-                        siks_store::photos::MAX_PHOTO_BYTES / 1024
-                    )
-                } else {
-                    format!("unggahan tidak sah: {}", e.body_text())
-                };
-                return Err(WebError::field("foto", message));
-            }
-        };
-        let name = field.name().unwrap_or("").to_string();
-        let bytes = field.bytes().await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                WebError::field(
-                    "foto",
-                    format!(
-                        "foto terlalu besar: paling besar {} KiB",
-                        siks_store::photos::MAX_PHOTO_BYTES / 1024
-                    ),
-                )
-            } else {
-                WebError::field("foto", format!("unggahan tidak sah: {}", e.body_text()))
-            }
-        })?;
-        let text = || String::from_utf8_lossy(&bytes).trim().to_string();
-        match name.as_str() {
-            "csrf" => csrf = text(),
-            "versi" => version = text(),
-            "jenis" => kind = text(),
-            "foto" => photo = Some(bytes.to_vec()),
-            _ => {}
-        }
-    }
+    let (fields, photo) = crate::workflow::read_multipart(
+        multipart,
+        "foto",
+        siks_store::photos::MAX_PHOTO_BYTES / 1024,
+    )
+    .await?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (csrf, version, kind) = (field("csrf"), field("versi"), field("jenis"));
     user.check_csrf(&csrf)?;
     let kind = <siks_domain::record::EvidenceKind as siks_domain::Coded>::parse_code(&kind)
         .map_err(|e| WebError::field("jenis", siks_domain::Bilingual::indonesian(&e)))?;
     let version: i64 = version
         .parse()
         .map_err(|_| WebError::field("versi", "versi data tidak sah; muat ulang halaman"))?;
-    let photo = photo
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| WebError::field("foto", "pilih berkas foto"))?;
+    let photo = photo.ok_or_else(|| WebError::field("foto", "pilih berkas foto"))?;
     let reason = format!("foto bukti: {}", kind.label());
     state
         .store

@@ -509,36 +509,60 @@ async fn village_of(
     Ok(p.village)
 }
 
-pub async fn record_musdes(
-    State(state): State<AppState>,
-    user: PageUser,
+/// A musdes or SPTJM form as posted: the ticked proposals, the paper's details, the scan.
+struct PaperForm {
+    fields: Vec<(String, String)>,
+    ids: Vec<Uuid>,
+    details: BackingDocument,
+    scan: Option<Vec<u8>>,
+}
+
+async fn read_paper_form(
+    state: &AppState,
+    user: &PageUser,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<Response, WebError> {
-    let (form, scan) = read_multipart(
+    kind: Backing,
+) -> Result<PaperForm, WebError> {
+    let (fields, scan) = read_multipart(
         multipart,
         "pindaian",
         siks_store::documents::MAX_SCAN_BYTES / 1024,
     )
     .await?;
-    user.check_csrf(value(&form, "csrf"))?;
-    let ids = ids_from_form(&form)?;
-    let village = village_of(&state, &user, &ids).await?;
-    let details = paper_details(&form, Backing::Musdes, village)?;
-    let decisions: Vec<MusdesDecision> = ids
+    user.check_csrf(value(&fields, "csrf"))?;
+    let ids = ids_from_form(&fields)?;
+    let village = village_of(state, user, &ids).await?;
+    let details = paper_details(&fields, kind, village)?;
+    Ok(PaperForm {
+        fields,
+        ids,
+        details,
+        scan,
+    })
+}
+
+pub async fn record_musdes(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let form = read_paper_form(&state, &user, multipart, Backing::Musdes).await?;
+    let decisions: Vec<MusdesDecision> = form
+        .ids
         .iter()
         .map(|id| MusdesDecision {
             proposal: *id,
-            approved: value(&form, &format!("keputusan-{id}")) != "tolak",
-            reason: value(&form, &format!("alasan-{id}")).to_string(),
+            approved: value(&form.fields, &format!("keputusan-{id}")) != "tolak",
+            reason: value(&form.fields, &format!("alasan-{id}")).to_string(),
         })
         .collect();
     let id = state
         .store
         .record_musdes(
             &user.session.actor,
-            details,
+            form.details,
             &decisions,
-            scan.as_deref(),
+            form.scan.as_deref(),
             state.config.workflow,
         )
         .await?;
@@ -550,23 +574,14 @@ pub async fn sign_sptjm(
     user: PageUser,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let (form, scan) = read_multipart(
-        multipart,
-        "pindaian",
-        siks_store::documents::MAX_SCAN_BYTES / 1024,
-    )
-    .await?;
-    user.check_csrf(value(&form, "csrf"))?;
-    let ids = ids_from_form(&form)?;
-    let village = village_of(&state, &user, &ids).await?;
-    let details = paper_details(&form, Backing::Sptjm, village)?;
+    let form = read_paper_form(&state, &user, multipart, Backing::Sptjm).await?;
     let id = state
         .store
         .sign_sptjm(
             &user.session.actor,
-            details,
-            &ids,
-            scan.as_deref(),
+            form.details,
+            &form.ids,
+            form.scan.as_deref(),
             state.config.workflow,
         )
         .await?;
