@@ -40,6 +40,14 @@ enum PeriodAction {
         /// The period, e.g. 2026-11.
         period: String,
     },
+    /// Recount a closed period from the register and its history, and compare with the counts
+    /// fixed at its close (exit status 1 when they differ).
+    Verify {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        /// The period, e.g. 2026-11.
+        period: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,6 +188,9 @@ async fn run(command: Command) -> Result<()> {
         Command::Period {
             action: PeriodAction::Close { db, period },
         } => close_period(&db, &period).await,
+        Command::Period {
+            action: PeriodAction::Verify { db, period },
+        } => verify_period(&db, &period).await,
         Command::Generate {
             region,
             households,
@@ -231,6 +242,44 @@ async fn close_period(db: &str, period: &str) -> Result<()> {
     for (id, why) in &report.sent_back {
         println!("  usulan {id}: {why}");
     }
+    Ok(())
+}
+
+async fn verify_period(db: &str, period: &str) -> Result<()> {
+    let period = siks_domain::workflow::Period::parse(period)
+        .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let fixed = store
+        .period_counts(&actor, period)
+        .await
+        .map_err(store_error)?;
+    let recount = store
+        .recount_period(&actor, period)
+        .await
+        .map_err(store_error)?;
+    let total = |c: &siks_store::periods::VillageCounts| {
+        c.values().fold((0, 0), |(h, p), (dh, dp)| (h + dh, p + dp))
+    };
+    let ((h, p), (rh, rp)) = (total(&fixed), total(&recount));
+    println!(
+        "periode {period}: tercatat {h} rumah tangga dan {p} orang aktif di {} desa/kelurahan; hitung ulang dari riwayat: {rh} rumah tangga, {rp} orang",
+        fixed.len()
+    );
+    let villages: std::collections::BTreeSet<&String> =
+        fixed.keys().chain(recount.keys()).collect();
+    let mut differ = 0;
+    for village in villages {
+        let (a, b) = (fixed.get(village), recount.get(village));
+        if a != b {
+            differ += 1;
+            println!("  {village}: tercatat {a:?}, hitung ulang {b:?}");
+        }
+    }
+    if differ > 0 {
+        anyhow::bail!("{differ} desa/kelurahan berbeda antara hitungan tercatat dan hitung ulang");
+    }
+    println!("sama: hitungan periode {period} cocok dengan riwayat");
     Ok(())
 }
 

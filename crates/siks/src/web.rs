@@ -237,6 +237,121 @@ fn demo_accounts(region: &RegionCode) -> Vec<(&'static str, Role, Scope)> {
     ]
 }
 
+/// A few proposals of the demo village at every waiting stage, moved there by each role's own
+/// demo account, so that the inboxes, the papers and the dashboard's pipeline have something to
+/// show. The scans are a placeholder PDF.
+async fn seed_demo_pipeline(store: &Store) -> Result<()> {
+    use siks_domain::documents::BackingDocument;
+    use siks_domain::workflow::{Backing, ProposalContent, Step, WorkflowConfig};
+    let actor = async |name: &str| -> Result<siks_domain::Actor> {
+        store
+            .actor_for_username(name)
+            .await
+            .map_err(store_error)?
+            .ok_or_else(|| anyhow::anyhow!("akun demo {name} tidak ada"))
+    };
+    let (village, verifier, ratifier, province) = (
+        actor("desa").await?,
+        actor("verifikator").await?,
+        actor("pengesah").await?,
+        actor("provinsi").await?,
+    );
+    let Some(village_code) = village.scope.region().cloned() else {
+        return Ok(());
+    };
+    let households = store
+        .list_households(
+            &village,
+            &siks_store::HouseholdFilter {
+                limit: 12,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(store_error)?;
+    if households.is_empty() {
+        return Ok(());
+    }
+    let config = WorkflowConfig::default();
+    let mut ids = Vec::new();
+    for (n, h) in households.iter().cycle().take(12).enumerate() {
+        let programme = ["PKH", "BPNT", "PBI-JK"][n % 3];
+        let content = ProposalContent::ProgrammeRequest {
+            household: h.id,
+            programme: programme.into(),
+        };
+        ids.push(
+            store
+                .propose(&village, &content, &format!("permohonan {programme}"))
+                .await
+                .map_err(store_error)?,
+        );
+    }
+    let today = chrono::Utc::now().date_naive();
+    let paper = |kind| BackingDocument {
+        kind,
+        village: village_code.clone(),
+        held_on: today,
+        place: "Balai Desa".into(),
+        attendees: 40,
+        chair: "Kepala Desa Demo".into(),
+        chair_title: "Kepala Desa".into(),
+    };
+    const SCAN: &[u8] = b"%PDF-1.4 contoh pindaian demo";
+    // 0-2 stay drafts; 3-5 wait for the musdes; 6-11 went up with an SPTJM.
+    store
+        .step_proposals(&village, &ids[3..], &Step::Submit(Backing::Musdes), config)
+        .await
+        .map_err(store_error)?;
+    let decisions: Vec<_> = ids[6..]
+        .iter()
+        .map(|id| siks_store::documents::MusdesDecision {
+            proposal: *id,
+            approved: true,
+            reason: String::new(),
+        })
+        .collect();
+    store
+        .record_musdes(
+            &village,
+            paper(Backing::Musdes),
+            &decisions,
+            Some(SCAN),
+            config,
+        )
+        .await
+        .map_err(store_error)?;
+    // 6-7 wait for the regency; 8-9 for ratification; 10-11 were ratified, one went back.
+    store
+        .step_proposals(&verifier, &ids[8..], &Step::Verify, config)
+        .await
+        .map_err(store_error)?;
+    let regency = village_code
+        .at_level(RegionLevel::Regency)
+        .ok_or_else(|| anyhow::anyhow!("desa demo tanpa kabupaten"))?;
+    store
+        .ratify(&ratifier, &regency, Some(&ids[10..]), config)
+        .await
+        .map_err(store_error)?;
+    store
+        .step_proposals(
+            &province,
+            &ids[11..],
+            &Step::Return {
+                reason: "lampirkan foto rumah tampak depan".into(),
+            },
+            config,
+        )
+        .await
+        .map_err(store_error)?;
+
+    println!(
+        "{} usulan contoh di desa/kelurahan {village_code}: draf, musdes, verifikasi kabupaten, pengesahan, verifikasi provinsi dan dikembalikan",
+        ids.len()
+    );
+    Ok(())
+}
+
 pub async fn demo(
     dir: &Path,
     region: &str,
@@ -265,6 +380,7 @@ pub async fn demo(
         }
         std::fs::write(&accounts_path, text)
             .with_context(|| format!("tidak dapat menulis {}", accounts_path.display()))?;
+        seed_demo_pipeline(&store).await?;
     }
     let accounts = std::fs::read_to_string(&accounts_path)
         .with_context(|| format!("tidak dapat membaca {}", accounts_path.display()))?;

@@ -24,6 +24,7 @@ fn demo_generates_imports_and_counts() {
     assert!(ok, "{out}\n{err}");
     assert!(out.contains("300 rumah tangga"), "{out}");
     assert!(out.contains("Kabupaten Tuban"), "{out}");
+    assert!(out.contains("12 usulan contoh"), "{out}");
     assert!(out.contains("kecamatan"), "{out}");
     for role in [
         "operator_desa",
@@ -92,6 +93,10 @@ fn demo_generates_imports_and_counts() {
     assert!(ok && again.contains("sudah ditutup"), "{again}");
     let (ok, _, err) = siks(&["period", "close", "--db", &db, "2026-13"]);
     assert!(!ok && err.contains("TTTT-BB"), "{err}");
+    let (ok, counted, _) = siks(&["period", "verify", "--db", &db, "2026-11"]);
+    assert!(ok && counted.contains("sama:"), "{counted}");
+    let (ok, _, err) = siks(&["period", "verify", "--db", &db, "2026-12"]);
+    assert!(!ok && err.contains("belum ditutup"), "{err}");
     let (ok, verified, _) = siks(&["audit", "verify", "--db", &db]);
     assert!(ok && verified.contains("utuh"), "{verified}");
 
