@@ -309,6 +309,159 @@ async fn cast(store: &Store) -> Cast {
 
 // ---------------------------------------------------------------- stories
 
+/// Takes village A's proposals from draft to accepted as an admin (who acts at every stage),
+/// with an SPTJM and its scan.
+async fn accept_as_admin(store: &Store, admin: &Actor, ids: &[uuid::Uuid]) {
+    use siks_domain::workflow::{Backing, Step, WorkflowConfig};
+    let config = WorkflowConfig::default();
+    store
+        .sign_sptjm(
+            admin,
+            paper(Backing::Sptjm, VILLAGE_A),
+            ids,
+            Some(SCAN),
+            config,
+        )
+        .await
+        .unwrap();
+    store
+        .step_proposals(admin, ids, &Step::Verify, config)
+        .await
+        .unwrap();
+    store
+        .ratify(
+            admin,
+            &RegionCode::parse("35.23").unwrap(),
+            Some(ids),
+            config,
+        )
+        .await
+        .unwrap();
+    for step in [Step::Forward, Step::Accept] {
+        store
+            .step_proposals(admin, ids, &step, config)
+            .await
+            .unwrap();
+    }
+}
+
+/// Runs engine-specific SQL on the story's own database (to make a failure happen).
+async fn raw_exec(db: &TestDb, sqlite: &str, postgres: &str) {
+    match db.store.engine() {
+        Engine::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sqlite.to_string()))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+        Engine::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(postgres.to_string()))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+/// A close that fails half-way (here: the database refuses one update) leaves the register,
+/// the proposals, the periods and the audit log exactly as they were.
+async fn a_failed_close_changes_nothing(db: &TestDb) {
+    use siks_domain::workflow::{Period, ProposalContent, Stage};
+    let store = &db.store;
+    let c = cast(store).await;
+    let mut ids = Vec::new();
+    let mut households = Vec::new();
+    for (serial, rt) in [(800, "004"), (810, "999")] {
+        let (h, members) = fake_household(VILLAGE_A)
+            .members(1)
+            .serials_from(serial)
+            .build();
+        store
+            .create_household(&c.village_a, &h, &members, "baru")
+            .await
+            .unwrap();
+        let mut corrected = h.clone();
+        corrected.address.rt = rt.into();
+        ids.push(
+            store
+                .propose(
+                    &c.village_a,
+                    &ProposalContent::HouseholdCorrection {
+                        household: corrected,
+                        base_version: 1,
+                    },
+                    "rt",
+                )
+                .await
+                .unwrap(),
+        );
+        households.push(h);
+    }
+    accept_as_admin(store, &c.admin, &ids).await;
+    let audit_before = store.audit_entries(&c.auditor, None, 10_000).await.unwrap();
+    raw_exec(
+        db,
+        "CREATE TRIGGER fail_close BEFORE UPDATE ON households WHEN NEW.rt = '999' \
+         BEGIN SELECT RAISE(ABORT, 'uji: pembaruan ditolak'); END;",
+        "CREATE FUNCTION fail_close() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'uji: pembaruan ditolak'; END $$ LANGUAGE plpgsql; \
+         CREATE TRIGGER fail_close BEFORE UPDATE ON households FOR EACH ROW WHEN (NEW.rt = '999') EXECUTE FUNCTION fail_close();",
+    )
+    .await;
+    let november = Period::parse("2026-11").unwrap();
+    assert!(matches!(
+        store.close_period(&c.admin, november).await,
+        Err(StoreError::Database(_))
+    ));
+    for h in &households {
+        let view = store.household(&c.regency, h.id).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                view.household.version,
+                view.household.record.address.rt.as_str()
+            ),
+            (1, h.address.rt.as_str()),
+            "the first correction was undone with the rest"
+        );
+    }
+    assert!(store.closed_periods().await.unwrap().is_empty());
+    for id in &ids {
+        let (p, steps) = store.proposal(&c.regency, *id).await.unwrap().unwrap();
+        assert_eq!(p.stage, Stage::Accepted);
+        assert!(steps.iter().all(|s| s.step != "apply"));
+    }
+    let audit_after = store.audit_entries(&c.auditor, None, 10_000).await.unwrap();
+    assert!(
+        audit_after
+            .iter()
+            .all(|e| e.action != "period.close" && e.action != "household.update"),
+        "no audit entry of the failed close"
+    );
+    assert!(
+        audit_after.len() > audit_before.len(),
+        "only the views above were added"
+    );
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
+    raw_exec(
+        db,
+        "DROP TRIGGER fail_close;",
+        "DROP TRIGGER fail_close ON households; DROP FUNCTION fail_close();",
+    )
+    .await;
+    let report = store.close_period(&c.admin, november).await.unwrap();
+    assert_eq!((report.applied, report.sent_back.len()), (2, 0));
+}
+
 async fn schema_and_reference_data(db: &TestDb) {
     let store = &db.store;
     assert_eq!(
@@ -1995,7 +2148,7 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
 }
 
 async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
-    use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step, WorkflowConfig};
+    use siks_domain::workflow::{Period, ProposalContent, Stage};
     let store = &db.store;
     let c = cast(store).await;
     let pusat = store
@@ -2012,35 +2165,8 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
         .await
         .unwrap()
         .actor();
-    let config = WorkflowConfig::default();
     // Admins act at every stage: walk a proposal straight to accepted.
-    let tuban = RegionCode::parse("35.23").unwrap();
-    let accept = async |id: uuid::Uuid| {
-        store
-            .sign_sptjm(
-                &c.admin,
-                paper(Backing::Sptjm, VILLAGE_A),
-                &[id],
-                Some(SCAN),
-                config,
-            )
-            .await
-            .unwrap();
-        store
-            .step_proposals(&c.admin, &[id], &Step::Verify, config)
-            .await
-            .unwrap();
-        store
-            .ratify(&c.admin, &tuban, Some(&[id]), config)
-            .await
-            .unwrap();
-        for step in [Step::Forward, Step::Accept] {
-            store
-                .step_proposals(&c.admin, &[id], &step, config)
-                .await
-                .unwrap();
-        }
-    };
+    let accept = async |id: uuid::Uuid| accept_as_admin(store, &c.admin, &[id]).await;
     let (existing, existing_members) = fake_household(VILLAGE_A)
         .members(2)
         .serials_from(400)
@@ -2473,6 +2599,11 @@ async fn evidence_photos_on_both_engines() {
 #[tokio::test]
 async fn proposals_go_up_tier_by_tier_on_both_engines() {
     on_both_engines!(proposals_go_up_tier_by_tier);
+}
+
+#[tokio::test]
+async fn a_failed_close_changes_nothing_on_both_engines() {
+    on_both_engines!(a_failed_close_changes_nothing);
 }
 
 #[tokio::test]
