@@ -374,6 +374,113 @@ impl Store {
         Ok(stages)
     }
 
+    /// The entry checks again as the village submits: a draft that no longer fits the register
+    /// (the record changed since it was made, a NIK was taken meanwhile, the member already left)
+    /// cannot leave draft, and says why.
+    async fn check_still_fits(&self, tx: &mut Tx, actor: &Actor, p: &Proposal) -> Result<()> {
+        let id = p.id;
+        let refuse = |indonesian: String, english: String| {
+            Err(StoreError::invalid_text(
+                format!("usulan {id}: {indonesian}"),
+                format!("proposal {id}: {english}"),
+            ))
+        };
+        match &p.content {
+            ProposalContent::NewHousehold { members, .. } => {
+                for m in members {
+                    if let Err(StoreError::Conflict {
+                        indonesian,
+                        english,
+                    }) = self.check_nik_free(tx, actor, m).await
+                    {
+                        return refuse(indonesian, english);
+                    }
+                }
+            }
+            ProposalContent::HouseholdCorrection {
+                household,
+                base_version,
+            } => {
+                let now = self
+                    .fetch_household_for_write(tx, actor, household.id)
+                    .await?;
+                if now.version != *base_version {
+                    return refuse(
+                        format!(
+                            "data rumah tangga sudah berubah sejak usulan dibuat (versi {} kini {}); buat usulan baru dari data terbaru",
+                            base_version, now.version
+                        ),
+                        format!(
+                            "the household changed since (version {base_version}, now {})",
+                            now.version
+                        ),
+                    );
+                }
+            }
+            ProposalContent::PersonCorrection {
+                person,
+                base_version,
+            } => {
+                let (now, _) = self.person_for_write(tx, actor, person.id).await?;
+                if now.version != *base_version {
+                    return refuse(
+                        format!(
+                            "data anggota sudah berubah sejak usulan dibuat (versi {} kini {}); buat usulan baru dari data terbaru",
+                            base_version, now.version
+                        ),
+                        format!(
+                            "the member changed since (version {base_version}, now {})",
+                            now.version
+                        ),
+                    );
+                }
+            }
+            ProposalContent::Removal {
+                person: Some(person),
+                ..
+            } => {
+                let (now, _) = self.person_for_write(tx, actor, *person).await?;
+                if now.record.status != siks_domain::RegistryStatus::Active {
+                    return refuse(
+                        "anggota ini sudah tidak aktif".into(),
+                        "this member is no longer active".into(),
+                    );
+                }
+            }
+            ProposalContent::Removal {
+                household,
+                person: None,
+                ..
+            } => {
+                let now = self
+                    .fetch_household_for_write(tx, actor, *household)
+                    .await?;
+                if now.record.status != siks_domain::RegistryStatus::Active {
+                    return refuse(
+                        "rumah tangga ini sudah tidak aktif".into(),
+                        "this household is no longer active".into(),
+                    );
+                }
+            }
+            ProposalContent::Move {
+                household,
+                to_village,
+            } => {
+                let now = self
+                    .fetch_household_for_write(tx, actor, *household)
+                    .await?;
+                if &now.record.address.village == to_village {
+                    return refuse(
+                        format!("rumah tangga sudah berada di desa/kelurahan {to_village}"),
+                        format!("the household is already in village {to_village}"),
+                    );
+                }
+            }
+            ProposalContent::ProgrammeRequest { .. } => {}
+        }
+        Ok(())
+    }
+
     /// Moves one proposal on by `step` inside the caller's transaction: the rules, the version
     /// check, the kept step and its audit entry. `document` becomes its backing paper.
     pub(crate) async fn advance(
@@ -397,6 +504,9 @@ impl Store {
                 format!("proposal {id}: {}", e.english()),
             )
         })?;
+        if matches!(step, Step::Submit(_)) {
+            self.check_still_fits(tx, actor, proposal).await?;
+        }
         let backing = match step {
             Step::Submit(b) => Some(backing_key(*b)),
             _ => proposal.backing.map(backing_key),

@@ -291,7 +291,12 @@ const LIST_BY_RT_RW: &str = concat!(
 
 impl Store {
     /// Refuses a well-formed NIK that an active or proposed person already has.
-    async fn check_nik_free(&self, tx: &mut Tx, actor: &Actor, person: &Person) -> Result<()> {
+    pub(crate) async fn check_nik_free(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        person: &Person,
+    ) -> Result<()> {
         let Some(nik) = person.nik.valid() else {
             return Ok(());
         };

@@ -2030,7 +2030,7 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
         store.propose(&c.village_b, &correction, "salah").await,
         Err(StoreError::NotFound)
     ));
-    store
+    let correction_id = store
         .propose(&c.village_a, &correction, "jumlah kamar salah")
         .await
         .unwrap();
@@ -2134,6 +2134,45 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
             .unwrap()
             .is_empty()
     );
+    // A draft the register has outgrown cannot leave draft, and says why.
+    let mut edited = existing.clone();
+    edited.housing.rooms = 2;
+    store
+        .update_household(&c.village_a, &edited, 1, "kamar diukur ulang")
+        .await
+        .unwrap();
+    let outgrown = store
+        .step_proposals(
+            &c.village_a,
+            &[correction_id],
+            &Step::Submit(Backing::Musdes),
+            config,
+        )
+        .await;
+    assert!(
+        matches!(&outgrown, Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("sudah berubah sejak usulan dibuat")),
+        "{outgrown:?}"
+    );
+    let dead_again = store
+        .propose(&c.village_a, &removal, "meninggal (ganda)")
+        .await
+        .unwrap();
+    let mut gone = store
+        .person(&c.village_a, existing_members[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    gone.record.status = RegistryStatus::Inactive(InactiveReason::Died);
+    store
+        .update_person(&c.village_a, &gone.record, gone.version, "meninggal")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .sign_sptjm(&c.village_a, paper(Backing::Sptjm, VILLAGE_A), &[dead_again], None, config)
+            .await,
+        Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("sudah tidak aktif")
+    ));
     let audited: Vec<String> = store
         .audit_entries(&c.auditor, Some(&id.to_string()), 50)
         .await

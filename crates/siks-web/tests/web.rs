@@ -2177,6 +2177,26 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
             .iter()
             .any(|t| t.contains("Tidak disetujui: sudah menerima bantuan daerah"))
     );
+    let statement = send(
+        &w.app,
+        get(&format!("/dokumen/{sptjm}"), Some(&s["desa.a"])),
+    )
+    .await;
+    assert_eq!(
+        statement.select("#judul"),
+        vec!["Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)"]
+    );
+    assert_eq!(statement.select("tr.baris").len(), 3);
+    assert_eq!(statement.select("#tanda-tangan .signature").len(), 1);
+    assert_eq!(
+        send(
+            &w.app,
+            get(&format!("/dokumen/{sptjm}"), Some(&s["desa.b"]))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
     let list_page = send(
         &w.app,
         get(&format!("/pengesahan/{list_id}"), Some(&s["dinsos"])),
