@@ -92,6 +92,22 @@ impl Stage {
         }
     }
 
+    /// A short label for table headings.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Stage::Draft => "Draf",
+            Stage::Musdes => "Musdes",
+            Stage::RegencyVerification => "Verifikasi kab./kota",
+            Stage::Ratification => "Pengesahan",
+            Stage::ProvinceVerification => "Verifikasi provinsi",
+            Stage::PusatQc => "Pusat",
+            Stage::Accepted => "Diterima",
+            Stage::Applied => "Ditetapkan",
+            Stage::Returned => "Dikembalikan",
+            Stage::Rejected => "Ditolak",
+        }
+    }
+
     pub fn parse(key: &str) -> Option<Stage> {
         Stage::ALL.into_iter().find(|s| s.key() == key)
     }

@@ -142,6 +142,7 @@ macro_rules! routes {
 
 routes! {
     get "/healthz" => pages::healthz, Who::Anyone, false, BODY_LIMIT, "Server is up";
+    get "/static/siks.js" => pages::script, Who::Anyone, false, BODY_LIMIT, "The pages' one small script (select all)";
     get "/masuk" => pages::login_form, Who::Anyone, false, BODY_LIMIT, "Sign-in page";
     post "/masuk" => pages::login, Who::Anyone, false, BODY_LIMIT, "Sign in";
     post "/keluar" => pages::logout, Who::SignedIn, false, BODY_LIMIT, "Sign out";

@@ -71,6 +71,28 @@ pub(crate) fn render(t: impl Template) -> Result<Html<String>, WebError> {
         .map_err(|e| WebError::Internal(format!("template: {e}")))
 }
 
+/// The pages work without it; it only ticks every box of a list at once (`#pilih-semua`).
+const SCRIPT: &str = r#"document.addEventListener("DOMContentLoaded", function () {
+  var all = document.getElementById("pilih-semua");
+  if (!all) return;
+  all.addEventListener("change", function () {
+    var form = all.closest("form");
+    form.querySelectorAll("input[name=id]").forEach(function (box) { box.checked = all.checked; });
+  });
+});
+"#;
+
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
 pub async fn healthz() -> &'static str {
     "ok"
 }
@@ -388,7 +410,7 @@ fn dashboard_page(
         children,
         pipeline_stages: PIPELINE_STAGES
             .iter()
-            .map(|s| (s.key(), s.label()))
+            .map(|s| (s.key(), s.short_label()))
             .collect(),
         pipeline_rows,
         pipeline_total,

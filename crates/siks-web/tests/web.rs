@@ -1377,6 +1377,64 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
         .unwrap();
     assert_eq!(message, "Data tidak ditemukan.");
 
+    // The inbox: "select all" ticks every proposal, and one batch step moves them all.
+    let a_actor = w.store.actor_for_username("desa.a").await.unwrap().unwrap();
+    for programme in ["PKH", "BPNT"] {
+        w.store
+            .propose(
+                &a_actor,
+                &siks_domain::workflow::ProposalContent::ProgrammeRequest {
+                    household: w.household.id,
+                    programme: programme.into(),
+                },
+                "usul",
+            )
+            .await
+            .unwrap();
+    }
+    client.goto(&format!("{base}/usulan")).await.unwrap();
+    client
+        .find(Locator::Id("pilih-semua"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for row in client
+        .find_all(Locator::Css("tr.usulan input[name=id]"))
+        .await
+        .unwrap()
+    {
+        assert!(
+            row.is_selected().await.unwrap(),
+            "select all ticked every row"
+        );
+    }
+    client
+        .find(Locator::Css("#langkah-massal button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("pemberitahuan"))
+        .await
+        .unwrap();
+    client
+        .goto(&format!("{base}/usulan?tahap=musdes"))
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .find_all(Locator::Css("tr.usulan"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
     client.close().await.unwrap();
     let _ = stop.send(());
     server.await.unwrap().unwrap();
