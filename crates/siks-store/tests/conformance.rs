@@ -169,14 +169,32 @@ struct TestDb {
 impl TestDb {
     async fn drop_database(self) {
         self.store.close().await;
-        if let Some((admin_url, name)) = self.cleanup {
-            let admin = Store::open(&admin_url, OpenMode::MustExist).await.unwrap();
-            admin_exec(
-                &admin,
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            )
-            .await;
-            admin.close().await;
+        if let Some((_, name)) = self.cleanup {
+            // Plain DROP DATABASE stops an autovacuum worker itself; WITH (FORCE) would try to
+            // terminate it too and fail for want of the right to signal a superuser's process.
+            let pool = raw_pg(&self.store).await;
+            let mut last = None;
+            for _ in 0..10 {
+                match sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name}"
+                )))
+                .execute(&pool)
+                .await
+                {
+                    Ok(_) => {
+                        last = None;
+                        break;
+                    }
+                    Err(e) => {
+                        last = Some(e);
+                        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                    }
+                }
+            }
+            pool.close().await;
+            if let Some(e) = last {
+                panic!("could not drop the test database {name}: {e}");
+            }
         }
     }
 }
