@@ -241,6 +241,21 @@ fn full_name(rng: &mut ChaCha8Rng, list: &NameList, sex: Sex, family: Option<&st
             // Traditions with a personal second name (Bali) draw it per person.
             format!("{given} {}", pick(rng, list.family))
         }
+        // Without family names, most people carry two given names (Sri Wahyuni, Agus
+        // Setiawan): one name alone would make namesakes far commoner than in a real register.
+        None if rng.random_bool(0.6) => {
+            let list = if sex == Sex::Male {
+                list.male
+            } else {
+                list.female
+            };
+            let second = pick(rng, list);
+            if second == given {
+                given.to_string()
+            } else {
+                format!("{given} {second}")
+            }
+        }
         None => given.to_string(),
     }
 }
@@ -491,7 +506,7 @@ fn person(
         } else {
             MaritalStatus::Single
         },
-        mother_name: pick(&mut world.rng, names.female).to_string(),
+        mother_name: full_name(&mut world.rng, names, Sex::Female, None),
         pregnant: member.relation == Relation::Spouse && age < 40 && world.rng.random_bool(0.06),
         disability,
         disability_severity: disability.map(|_| {

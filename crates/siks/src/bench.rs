@@ -46,6 +46,15 @@ pub enum Which {
         #[arg(long, default_value_t = 100_000)]
         proposals: usize,
     },
+    /// `siks match dedupe` on the generated persons file, scored against the generator's ground
+    /// truth (goals: precision >= 0.98, recall >= 0.95, under 15 s and 2 GB for 1,000,000
+    /// persons), and `siks match link` of the register against a 100,000-row list (under 10 s).
+    Match {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+        #[arg(long, default_value_t = 100_000)]
+        list_rows: usize,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -100,6 +109,10 @@ pub async fn run(which: Which) -> Result<()> {
             households,
             proposals,
         } => crate::bench_close::run(households, proposals).await,
+        Which::Match {
+            households,
+            list_rows,
+        } => crate::bench_match::run(households, list_rows),
         Which::Stats { households } => {
             let dir = tempfile::tempdir()?;
             let summary = population(households, &dir.path().join("data"))?;

@@ -3,7 +3,9 @@
 
 mod bench;
 mod bench_close;
+mod bench_match;
 mod bench_web;
+mod matching;
 mod progress;
 mod web;
 
@@ -128,6 +130,11 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Record linkage on any CSV: the same person twice in one file, or across two.
+    Match {
+        #[command(subcommand)]
+        action: matching::MatchAction,
+    },
     /// Benchmarks that print what they measured next to their baseline.
     Bench {
         #[command(subcommand)]
@@ -217,6 +224,7 @@ async fn run(command: Command) -> Result<()> {
             eprintln!("({} ms)", started.elapsed().as_millis());
             Ok(())
         }
+        Command::Match { action } => matching::run(action),
         Command::Bench { which } => bench::run(which).await,
     }
 }

@@ -198,11 +198,16 @@ pub async fn serve(store: Store, listen: &str, secure_cookies: bool) -> Result<(
 const ACCOUNTS_FILE: &str = "akun-demo.txt";
 
 /// The demo's accounts: one per role, inside the demo region.
-fn demo_accounts(region: &RegionCode) -> Vec<(&'static str, Role, Scope)> {
+/// One account per role, each over the part of `region` its role covers; `home` (a village with
+/// households) is where the village and district accounts work.
+fn demo_accounts(
+    region: &RegionCode,
+    home: Option<&RegionCode>,
+) -> Vec<(&'static str, Role, Scope)> {
     let regions = Regions::embedded();
     let at = |level: RegionLevel| {
-        region
-            .at_level(level)
+        home.and_then(|h| h.at_level(level))
+            .or_else(|| region.at_level(level))
             .or_else(|| {
                 regions
                     .descendants_at(Some(region), level)
@@ -367,7 +372,21 @@ pub async fn demo(
         let mut text = String::from(
             "# Akun demo siks (HANYA untuk demo; jangan dipakai di data sungguhan)\n# nama_pengguna kata_sandi peran wilayah\n",
         );
-        for (username, role, scope) in demo_accounts(&region) {
+        // The village and district accounts work where the generator put households.
+        let system = store.system_actor().await.map_err(store_error)?;
+        let home = store
+            .list_households(
+                &system,
+                &siks_store::HouseholdFilter {
+                    limit: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(store_error)?
+            .first()
+            .map(|h| h.village.clone());
+        for (username, role, scope) in demo_accounts(&region, home.as_ref()) {
             let password = add_user(
                 &store,
                 username,

@@ -100,6 +100,54 @@ fn demo_generates_imports_and_counts() {
     let (ok, verified, _) = siks(&["audit", "verify", "--db", &db]);
     assert!(ok && verified.contains("utuh"), "{verified}");
 
+    // Record linkage on the generated persons file, and a config that names a missing column.
+    let config = dir.path().join("match.toml");
+    std::fs::write(
+        &config,
+        "id = \"id\"\n[[column]]\nname = \"full_name\"\nkind = \"person_name\"\n\
+         [[column]]\nname = \"birth_date\"\nkind = \"date\"\n[[column]]\nname = \"sex\"\nkind = \"categorical\"\n",
+    )
+    .unwrap();
+    let persons = demo.join("data").join("persons.csv");
+    let pairs = dir.path().join("pairs.csv");
+    let clusters = dir.path().join("clusters.csv");
+    let (ok, out, err) = siks(&[
+        "match",
+        "dedupe",
+        "--input",
+        persons.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        pairs.to_str().unwrap(),
+        "--clusters",
+        clusters.to_str().unwrap(),
+    ]);
+    assert!(ok && out.contains("ambang yang disarankan"), "{out}{err}");
+    let written = std::fs::read_to_string(&pairs).unwrap();
+    assert!(written.starts_with("id_l,id_r,score\n"), "{written}");
+    assert!(
+        std::fs::read_to_string(&clusters)
+            .unwrap()
+            .starts_with("id,cluster\n")
+    );
+    std::fs::write(
+        &config,
+        "id = \"id\"\n[[column]]\nname = \"nama_lengkap\"\nkind = \"person_name\"\n",
+    )
+    .unwrap();
+    let (ok, _, err) = siks(&[
+        "match",
+        "dedupe",
+        "--input",
+        persons.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        pairs.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("no column 'nama_lengkap'"), "{err}");
+
     let (ok, out, _) = siks(&["stats", "--db", &db, "--region", "35.23.01"]);
     assert!(ok);
     assert!(out.starts_with("35.23.01 "), "{out}");
