@@ -157,9 +157,7 @@ fn prepare(kind: Kind, texts: Vec<Box<str>>) -> Values {
             // The first word in alphabetical order, so that word order does not split a block.
             let sound = sorted
                 .iter()
-                .map(|n| {
-                    normalise::sound_key(n.split(' ').next().unwrap_or("")).into_boxed_str()
-                })
+                .map(|n| normalise::sound_key(n.split(' ').next().unwrap_or("")).into_boxed_str())
                 .collect();
             Values::Name {
                 normalised,
