@@ -33,7 +33,7 @@ settings = SettingsCreator(
 )
 linker = Linker(df, settings, db_api=DuckDBAPI())
 linker.training.estimate_probability_two_random_records_match(
-    [block_on("full_name", "birth_date", "mother_name")], recall=0.8
+    [block_on("birth_date", "sex", "mother_name", "birth_place")], recall=0.9
 )
 linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
 linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date", "sex"))

@@ -37,6 +37,9 @@ pub enum MatchError {
     Io(#[from] std::io::Error),
 }
 
+/// The mean group size (as a record sees it) below which u is sampled with fewer conditions.
+const MIN_SAMPLING_GROUP: f64 = 4.0;
+
 /// The weight, in pairs, of the starting m when EM re-estimates it.
 const PRIOR_PAIRS: f64 = 2.0;
 
@@ -576,8 +579,8 @@ fn random_pair_levels(
         state ^= state << 17;
         state
     };
-    // Conditioning needs groups big enough to sample strangers from: in a small table, drop
-    // the name's sound, then the year, until a record's group holds 100 on average.
+    // Conditioning needs groups big enough to sample strangers from: in a tiny table, drop the
+    // name's sound, then the year, until a record's group holds a few on average.
     let mut conditions: Vec<(usize, Kind, &str)> = conditioned.to_vec();
     let groups = loop {
         let mut groups: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -592,7 +595,7 @@ fn random_pair_levels(
             .map(|g| (g.len() as f64).powi(2))
             .sum::<f64>()
             / members.max(1.0);
-        if mean >= 100.0 || conditions.is_empty() {
+        if mean >= MIN_SAMPLING_GROUP || conditions.is_empty() {
             break groups;
         }
         let drop = conditions
