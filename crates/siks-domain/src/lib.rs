@@ -7,6 +7,7 @@ pub mod message;
 #[macro_use]
 pub mod codes;
 pub mod access;
+pub mod checks;
 pub mod documents;
 pub mod identity;
 pub mod interchange;

@@ -51,6 +51,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_documents.sql"),
         include_str!("../migrations/postgres/0007_documents.sql"),
     ),
+    (
+        8,
+        "findings",
+        include_str!("../migrations/sqlite/0008_findings.sql"),
+        include_str!("../migrations/postgres/0008_findings.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -130,6 +130,14 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Verivali: run every check on a region's households and keep the findings.
+    Check {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        /// Region code (default: the whole register).
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Record linkage on any CSV: the same person twice in one file, or across two.
     Match {
         #[command(subcommand)]
@@ -225,6 +233,7 @@ async fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Match { action } => matching::run(action),
+        Command::Check { db, region } => check(&db, region.as_deref()).await,
         Command::Bench { which } => bench::run(which).await,
     }
 }
@@ -249,6 +258,34 @@ async fn close_period(db: &str, period: &str) -> Result<()> {
     );
     for (id, why) in &report.sent_back {
         println!("  usulan {id}: {why}");
+    }
+    Ok(())
+}
+
+async fn check(db: &str, region: Option<&str>) -> Result<()> {
+    use siks_domain::Coded;
+    use siks_domain::checks::FindingKind;
+    let region = region.map(parse_region).transpose()?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let started = Instant::now();
+    let today = chrono::Utc::now().date_naive();
+    let report = store
+        .run_checks(&actor, region.as_ref(), today)
+        .await
+        .map_err(store_error)?;
+    println!(
+        "{} rumah tangga, {} orang diperiksa dalam {:.1} s: {} temuan baru, {} sudah diperbaiki",
+        report.households,
+        report.persons,
+        started.elapsed().as_secs_f64(),
+        report.opened,
+        report.fixed
+    );
+    for kind in FindingKind::ALL {
+        if let Some(n) = report.open.get(&kind.code()) {
+            println!("  {:<45} {n}", kind.label());
+        }
     }
     Ok(())
 }

@@ -100,6 +100,18 @@ fn demo_generates_imports_and_counts() {
     let (ok, verified, _) = siks(&["audit", "verify", "--db", &db]);
     assert!(ok && verified.contains("utuh"), "{verified}");
 
+    // Verivali on the demo: the generator's injected defects are found.
+    let (ok, checked, err) = siks(&["check", "--db", &db, "--region", "35.23"]);
+    assert!(ok, "{checked}{err}");
+    assert!(checked.contains("300 rumah tangga"), "{checked}");
+    assert!(checked.contains("NIK ganda"), "{checked}");
+    assert!(checked.contains("NIK tidak valid"), "{checked}");
+    let (ok, again, _) = siks(&["check", "--db", &db]);
+    assert!(
+        ok && again.contains(": 0 temuan baru, 0 sudah diperbaiki"),
+        "{again}"
+    );
+
     // Record linkage on the generated persons file, and a config that names a missing column.
     let config = dir.path().join("match.toml");
     std::fs::write(

@@ -1,0 +1,406 @@
+//! Verivali in the store: a check run applies the domain's catalogue to every household in a
+//! region, adds the register-wide checks (the same NIK active twice), and reconciles the result
+//! with the findings kept from earlier runs: new ones are opened, ones no longer seen are marked
+//! fixed, dismissed ones stay dismissed. Findings are read, counted and dismissed in scope.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use siks_domain::access::Action;
+use siks_domain::checks::{Finding, FindingKind, Severity, check_household};
+use siks_domain::{Actor, Coded, RegionCode, Scope};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEvent};
+use crate::records::{household_from_row, person_from_row};
+use crate::sql::{Cells, Value, insert_rows, now_text, with_pool, with_tx};
+use crate::{Result, Store, StoreError};
+
+/// What a check run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    pub households: u64,
+    pub persons: u64,
+    /// Open findings after the run, per kind.
+    pub open: BTreeMap<u8, u64>,
+    pub opened: u64,
+    pub fixed: u64,
+}
+
+/// One kept finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFinding {
+    pub id: Uuid,
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub village: RegionCode,
+    pub household: String,
+    pub person: Option<String>,
+    pub other_person: Option<String>,
+    pub fields: String,
+    pub detail: String,
+    pub status: String,
+    pub status_reason: String,
+    pub found_at: String,
+}
+
+const COLUMNS: &[&str] = &[
+    "id",
+    "finding_key",
+    "kind",
+    "severity",
+    "village_code",
+    "household_id",
+    "person_id",
+    "other_person_id",
+    "fields",
+    "detail",
+    "status",
+    "status_reason",
+    "status_by",
+    "found_at",
+    "updated_at",
+];
+
+/// A finding as the run sees it, before it is reconciled.
+struct Seen {
+    kind: FindingKind,
+    village: String,
+    household: String,
+    person: Option<String>,
+    other: Option<String>,
+    fields: String,
+    detail: String,
+}
+
+impl Seen {
+    fn key(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.kind.code(),
+            self.household,
+            self.person.as_deref().unwrap_or(""),
+            self.other.as_deref().unwrap_or("")
+        )
+    }
+}
+
+fn severity_key(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("findings.{what}"))
+}
+
+impl Store {
+    /// Runs every check on the households of `region` (default: the actor's scope) as of
+    /// `today`, in one transaction, and reconciles the findings. Regency level and above, and
+    /// the command line.
+    pub async fn run_checks(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        today: NaiveDate,
+    ) -> Result<CheckReport> {
+        if !actor.may(Action::WriteRegister) {
+            return Err(StoreError::Forbidden(Action::WriteRegister));
+        }
+        let scope = match region {
+            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
+            Some(_) => return Err(StoreError::NotFound),
+            None => actor.scope.clone(),
+        };
+        let (low, high) = scope.village_range();
+        let mut tx = self.begin().await?;
+        let villages: Vec<String> = with_tx!(&mut tx, c => {
+            let rows = sqlx::query(
+                "SELECT DISTINCT village_code FROM households WHERE village_code >= $1 AND village_code < $2 \
+                 ORDER BY village_code",
+            )
+            .bind(&low)
+            .bind(&high)
+            .fetch_all(&mut **c)
+            .await?;
+            rows.iter().map(|r| r.text("village_code")).collect::<Result<Vec<_>, _>>()?
+        });
+        let mut report = CheckReport::default();
+        let mut seen: Vec<Seen> = Vec::new();
+        let to_seen = |f: Finding, village: &str, household: &str| Seen {
+            kind: f.kind,
+            village: village.to_string(),
+            household: household.to_string(),
+            person: f.person.map(|p| p.to_string()),
+            other: None,
+            fields: f.fields.join(","),
+            detail: f.detail,
+        };
+        // Village by village: a whole province never sits in memory at once.
+        for village in &villages {
+            let (households, persons) = with_tx!(&mut tx, c => {
+                let h = sqlx::query(
+                    "SELECT * FROM households WHERE village_code = $1 AND status <> 'inactive' ORDER BY id",
+                )
+                .bind(village)
+                .fetch_all(&mut **c)
+                .await?;
+                let p = sqlx::query("SELECT * FROM persons WHERE village_code = $1 ORDER BY household_id")
+                    .bind(village)
+                    .fetch_all(&mut **c)
+                    .await?;
+                (
+                    h.iter().map(|r| household_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
+                    p.iter().map(|r| person_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
+                )
+            });
+            let mut members: HashMap<_, Vec<_>> = HashMap::new();
+            for p in persons {
+                members.entry(p.household_id).or_default().push(p);
+            }
+            for h in &households {
+                let list = members.remove(&h.id).unwrap_or_default();
+                report.households += 1;
+                report.persons += list.len() as u64;
+                for f in check_household(h, &list, today) {
+                    seen.push(to_seen(f, village, &h.id.to_string()));
+                }
+            }
+        }
+        // The same valid NIK active on two people.
+        let shared: Vec<(String, String, String, String)> = with_tx!(&mut tx, c => {
+            let rows = sqlx::query(
+                "SELECT p.nik, p.id, p.household_id, p.village_code FROM persons p \
+                 JOIN (SELECT nik FROM persons WHERE status = 'active' AND nik_valid \
+                       GROUP BY nik HAVING COUNT(*) > 1) d ON d.nik = p.nik \
+                 WHERE p.status = 'active' ORDER BY p.nik, p.id",
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.text("nik")?, r.text("id")?, r.text("household_id")?, r.text("village_code")?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        let mut by_nik: BTreeMap<&str, Vec<&(String, String, String, String)>> = BTreeMap::new();
+        for row in &shared {
+            by_nik.entry(row.0.as_str()).or_default().push(row);
+        }
+        for holders in by_nik.values() {
+            for row in holders {
+                let Ok(code) = RegionCode::parse(&row.3) else {
+                    continue;
+                };
+                if !scope.contains(&code) {
+                    continue;
+                }
+                let other = holders.iter().find(|o| o.1 != row.1).map(|o| o.1.clone());
+                seen.push(Seen {
+                    kind: FindingKind::DuplicateNik,
+                    village: row.3.clone(),
+                    household: row.2.clone(),
+                    person: Some(row.1.clone()),
+                    other,
+                    fields: "nik".into(),
+                    detail: format!("NIK yang sama aktif pada {} orang", holders.len()),
+                });
+            }
+        }
+
+        // Reconcile with the findings kept in scope.
+        let kept: HashMap<String, (String, String)> = with_tx!(&mut tx, c => {
+            let rows = sqlx::query(
+                "SELECT id, finding_key, status FROM findings WHERE village_code >= $1 AND village_code < $2",
+            )
+            .bind(&low)
+            .bind(&high)
+            .fetch_all(&mut **c)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.text("finding_key")?, (r.text("id")?, r.text("status")?))))
+                .collect::<Result<_, sqlx::Error>>()?
+        });
+        let now = now_text();
+        let mut still: HashSet<String> = HashSet::new();
+        let mut new_rows = Vec::new();
+        let mut reopened = Vec::new();
+        for s in &seen {
+            let key = s.key();
+            let status = match kept.get(&key) {
+                Some((_, status)) if status == "dismissed" => "dismissed",
+                Some((id, status)) => {
+                    if status == "fixed" {
+                        reopened.push(id.clone());
+                    }
+                    "open"
+                }
+                None => {
+                    new_rows.push(vec![
+                        Value::Text(Uuid::now_v7().to_string()),
+                        Value::Text(key.clone()),
+                        Value::Int(i64::from(s.kind.code())),
+                        Value::Text(severity_key(s.kind.severity()).into()),
+                        Value::Text(s.village.clone()),
+                        Value::Text(s.household.clone()),
+                        Value::OptText(s.person.clone()),
+                        Value::OptText(s.other.clone()),
+                        Value::Text(s.fields.clone()),
+                        Value::Text(s.detail.clone()),
+                        Value::Text("open".into()),
+                        Value::Text(String::new()),
+                        Value::OptText(None),
+                        Value::Text(now.clone()),
+                        Value::Text(now.clone()),
+                    ]);
+                    "open"
+                }
+            };
+            if status == "open" && still.insert(key) {
+                *report.open.entry(s.kind.code()).or_default() += 1;
+            }
+        }
+        report.opened = new_rows.len() as u64;
+        insert_rows(&mut tx, "findings", COLUMNS, new_rows).await?;
+        let gone: Vec<&String> = kept
+            .iter()
+            .filter(|(key, (_, status))| status == "open" && !still.contains(*key))
+            .map(|(_, (id, _))| id)
+            .collect();
+        report.fixed = gone.len() as u64;
+        for (ids, status) in [(gone, "fixed"), (reopened.iter().collect(), "open")] {
+            for id in ids {
+                with_tx!(&mut tx, c => {
+                    sqlx::query("UPDATE findings SET status = $1, updated_at = $2 WHERE id = $3")
+                        .bind(status)
+                        .bind(&now)
+                        .bind(id)
+                        .execute(&mut **c)
+                        .await?;
+                });
+            }
+        }
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "check.run",
+                target_kind: "region",
+                target_id: scope.key(),
+                region_code: scope.key(),
+                detail: format!(
+                    "households={} opened={} fixed={}",
+                    report.households, report.opened, report.fixed
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Findings in scope (of `region`, a kind, a status), newest first.
+    pub async fn findings(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        kind: Option<FindingKind>,
+        status: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<StoredFinding>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let scope = match region {
+            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
+            Some(_) => return Ok(Vec::new()),
+            None => actor.scope.clone(),
+        };
+        let (low, high) = scope.village_range();
+        with_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT * FROM findings WHERE village_code >= $1 AND village_code < $2 \
+                 AND ($3 = 0 OR kind = $3) AND ($4 = '' OR status = $4) ORDER BY found_at DESC, id LIMIT $5",
+            )
+            .bind(&low)
+            .bind(&high)
+            .bind(kind.map(|k| i64::from(k.code())).unwrap_or(0))
+            .bind(status.unwrap_or(""))
+            .bind(i64::from(limit.clamp(1, 5000)))
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    let kind = <FindingKind as Coded>::from_code(u8::try_from(r.int("kind")?).map_err(|_| corrupt("kind"))?)
+                        .ok_or_else(|| corrupt("kind"))?;
+                    Ok(StoredFinding {
+                        id: r.text("id")?.parse().map_err(|_| corrupt("id"))?,
+                        kind,
+                        severity: kind.severity(),
+                        village: RegionCode::parse(&r.text("village_code")?).map_err(|_| corrupt("village_code"))?,
+                        household: r.text("household_id")?,
+                        person: r.opt_text("person_id")?,
+                        other_person: r.opt_text("other_person_id")?,
+                        fields: r.text("fields")?,
+                        detail: r.text("detail")?,
+                        status: r.text("status")?,
+                        status_reason: r.text("status_reason")?,
+                        found_at: r.text("found_at")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Dismisses an open finding with the reason (it stays dismissed in later runs).
+    pub async fn dismiss_finding(&self, actor: &Actor, id: Uuid, reason: &str) -> Result<()> {
+        if !actor.may(Action::WriteRegister) {
+            return Err(StoreError::Forbidden(Action::WriteRegister));
+        }
+        if reason.trim().chars().count() < 5 {
+            return Err(StoreError::invalid_text(
+                "alasan penolakan temuan wajib diisi (paling sedikit 5 huruf)",
+                "a reason of at least 5 letters is required to dismiss a finding",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        let village: String = with_tx!(&mut tx, c => {
+            sqlx::query("SELECT village_code FROM findings WHERE id = $1 AND status = 'open'")
+                .bind(id.to_string())
+                .fetch_optional(&mut **c)
+                .await?
+                .map(|r| r.text("village_code"))
+                .transpose()?
+                .ok_or(StoreError::NotFound)?
+        });
+        let code = RegionCode::parse(&village).map_err(|_| corrupt("village_code"))?;
+        if !actor.scope.contains(&code) {
+            return Err(StoreError::NotFound);
+        }
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "UPDATE findings SET status = 'dismissed', status_reason = $1, status_by = $2, updated_at = $3 WHERE id = $4",
+            )
+            .bind(reason.trim())
+            .bind(actor.user_id.to_string())
+            .bind(now_text())
+            .bind(id.to_string())
+            .execute(&mut **c)
+            .await?;
+        });
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "finding.dismiss",
+                target_kind: "finding",
+                target_id: id.to_string(),
+                region_code: village,
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
