@@ -404,3 +404,58 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The follow-up of a finding that a removal settles (the same NIK or person twice, a death,
+    /// a civil servant): the matching removal proposal, entered as the actor's draft.
+    pub async fn propose_from_finding(&self, actor: &Actor, id: Uuid) -> Result<Uuid> {
+        let found = with_pool!(self, p => {
+            sqlx::query("SELECT kind, village_code, household_id, person_id FROM findings WHERE id = $1 AND status = 'open'")
+                .bind(id.to_string())
+                .fetch_optional(p)
+                .await?
+                .map(|r| -> Result<(i64, String, String, Option<String>)> {
+                    Ok((r.int("kind")?, r.text("village_code")?, r.text("household_id")?, r.opt_text("person_id")?))
+                })
+                .transpose()?
+        });
+        let Some((kind, village, household, person)) = found else {
+            return Err(StoreError::NotFound);
+        };
+        let code = RegionCode::parse(&village).map_err(|_| corrupt("village_code"))?;
+        if !actor.scope.contains(&code) {
+            return Err(StoreError::NotFound);
+        }
+        let kind = u8::try_from(kind)
+            .ok()
+            .and_then(<FindingKind as Coded>::from_code)
+            .ok_or_else(|| corrupt("kind"))?;
+        use siks_domain::codes::InactiveReason;
+        let reason = match kind {
+            FindingKind::DuplicateNik | FindingKind::DuplicatePerson => InactiveReason::Duplicate,
+            FindingKind::Deceased => InactiveReason::Died,
+            FindingKind::CivilServant => InactiveReason::CivilServant,
+            _ => {
+                return Err(StoreError::invalid_text(
+                    "temuan ini diselesaikan dengan memperbaiki data, bukan dengan usulan penghapusan",
+                    "this finding is settled by correcting the record, not by a removal",
+                ));
+            }
+        };
+        let household = household.parse().map_err(|_| corrupt("household_id"))?;
+        let person = person
+            .map(|p| p.parse().map_err(|_| corrupt("person_id")))
+            .transpose()?;
+        let content = siks_domain::workflow::ProposalContent::Removal {
+            household,
+            person,
+            reason,
+        };
+        self.propose(
+            actor,
+            &content,
+            &format!("tindak lanjut temuan {id}: {}", kind.label()),
+        )
+        .await
+    }
+}

@@ -504,6 +504,36 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         )
         .await
         .unwrap();
+    // A duplicate calls for a removal, entered as the village's draft; a misspelt name does not.
+    let proposal = store
+        .propose_from_finding(&c.village_b, dup_b[0].id)
+        .await
+        .unwrap();
+    let (p, _) = store
+        .proposal(&c.village_b, proposal)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        p.content,
+        siks_domain::workflow::ProposalContent::Removal {
+            household: twin.id,
+            person: Some(twin_members[0].id),
+            reason: InactiveReason::Duplicate,
+        }
+    );
+    let misspelt = in_a
+        .iter()
+        .find(|f| f.kind == FindingKind::ImplausibleName)
+        .unwrap();
+    assert!(matches!(
+        store.propose_from_finding(&c.village_a, misspelt.id).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store.propose_from_finding(&c.village_a, dup_b[0].id).await,
+        Err(StoreError::NotFound)
+    ));
     let again = store
         .run_checks(&c.admin, Some(&tuban), today)
         .await

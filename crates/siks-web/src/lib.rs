@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod edit;
 pub mod error;
+pub mod findings;
 pub mod forms;
 pub mod openapi;
 pub mod pages;
@@ -176,6 +177,10 @@ routes! {
     get "/pengesahan/{id}" => workflow::ratification_page, Who::SignedIn, false, BODY_LIMIT, "A ratification list, ready to print";
     get "/periode" => workflow::periods_page, Who::SignedIn, false, BODY_LIMIT, "Closed periods, the close and the comparison of two periods";
     post "/periode/tutup" => workflow::close_period, Who::Roles(DETERMINERS), false, BODY_LIMIT, "Close a period";
+    get "/temuan" => findings::findings_page, Who::SignedIn, false, BODY_LIMIT, "Verivali findings of the region, with counts per kind";
+    post "/temuan/periksa" => findings::run_checks, Who::Roles(findings::CHECKERS), false, BODY_LIMIT, "Run every check on the region's households";
+    post "/temuan/{id}/tolak" => findings::dismiss, Who::Roles(WRITERS), false, BODY_LIMIT, "Dismiss a finding with a reason";
+    post "/temuan/{id}/usulan" => findings::propose, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Enter the removal proposal a finding calls for";
     get "/akun/sandi" => pages::password_form, Who::SignedIn, false, BODY_LIMIT, "Password change page";
     post "/akun/sandi" => pages::change_password, Who::SignedIn, false, BODY_LIMIT, "Change own password";
     get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, BODY_LIMIT, "Audit log";

@@ -2459,3 +2459,115 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("TTTT-BB"));
 }
+
+/// The verivali page: a regency operator runs the checks, sees the findings by kind, and a
+/// village operator dismisses one with a reason; a finding a removal does not settle is refused.
+#[tokio::test]
+async fn findings_page_runs_checks_and_dismisses() {
+    let w = world().await;
+    let writer = w.store.actor_for_username("desa.a").await.unwrap().unwrap();
+    let mut odd = w.household.clone();
+    odd.id = siks_domain::HouseholdId::new();
+    let mut member = w.members[0].clone();
+    member.id = siks_domain::PersonId::new();
+    member.household_id = odd.id;
+    member.full_name = "Budi 2".into();
+    member.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850555").unwrap());
+    member.sex = siks_domain::codes::Sex::Male;
+    member.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
+    member.relation_to_head = siks_domain::codes::Relation::Head;
+    w.store
+        .create_household(&writer, &odd, &[member], "uji")
+        .await
+        .unwrap();
+    let desa = login(&w.app, "desa.a").await;
+    let dinsos = login(&w.app, "dinsos").await;
+    let cookie = |s: &Session| format!("siks_sesi={}", s.cookie);
+    // Village operators see findings but do not start a run.
+    let page = send(&w.app, get("/temuan", Some(&desa))).await;
+    assert!(page.select("#periksa").is_empty());
+    let refused = send(
+        &w.app,
+        post_form(
+            "/temuan/periksa",
+            &cookie(&desa),
+            &format!("csrf={}", encode(&desa.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let ran = send(
+        &w.app,
+        post_form(
+            "/temuan/periksa",
+            &cookie(&dinsos),
+            &format!("csrf={}&wilayah=35.23", encode(&dinsos.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(ran.status, StatusCode::SEE_OTHER, "{}", ran.body);
+    let shown = send(&w.app, get(ran.location.as_deref().unwrap(), Some(&dinsos))).await;
+    assert!(shown.select("#pemberitahuan")[0].contains("temuan baru"));
+    assert!(
+        shown
+            .select("#jenis td a")
+            .iter()
+            .any(|k| k == "Nama tidak wajar"),
+        "{:?}",
+        shown.select("#jenis td")
+    );
+    // The village dismisses the odd name with a reason; without one it is refused.
+    let page = send(&w.app, get("/temuan?jenis=6", Some(&desa))).await;
+    let action = page
+        .html()
+        .select(&Selector::parse("tr.temuan form[action$='/tolak']").unwrap())
+        .next()
+        .expect("a dismiss form")
+        .value()
+        .attr("action")
+        .unwrap()
+        .to_string();
+    let bare = send(
+        &w.app,
+        post_form(
+            &action,
+            &cookie(&desa),
+            &format!("csrf={}&alasan=", encode(&desa.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bare.body.contains("alasan"), "{}", bare.body);
+    let propose = action.replace("/tolak", "/usulan");
+    let not_removable = send(
+        &w.app,
+        post_form(
+            &propose,
+            &cookie(&desa),
+            &format!("csrf={}", encode(&desa.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(not_removable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = send(
+        &w.app,
+        post_form(
+            &action,
+            &cookie(&desa),
+            &format!(
+                "csrf={}&alasan={}",
+                encode(&desa.csrf),
+                encode("nama sudah benar menurut KK")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let dismissed = send(&w.app, get("/temuan?status=dismissed", Some(&desa))).await;
+    assert!(
+        dismissed
+            .select("tr.temuan td")
+            .iter()
+            .any(|t| t.contains("nama sudah benar menurut KK"))
+    );
+}
