@@ -459,3 +459,42 @@ impl Store {
         .await
     }
 }
+
+impl Store {
+    /// How many findings of each kind (by code) a status has in `region` (default: the scope).
+    pub async fn finding_counts(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        status: &str,
+    ) -> Result<BTreeMap<u8, u64>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let scope = match region {
+            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
+            Some(_) => return Ok(BTreeMap::new()),
+            None => actor.scope.clone(),
+        };
+        let (low, high) = scope.village_range();
+        with_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT kind, COUNT(*) AS n FROM findings WHERE village_code >= $1 AND village_code < $2 \
+                 AND status = $3 GROUP BY kind",
+            )
+            .bind(&low)
+            .bind(&high)
+            .bind(status)
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        u8::try_from(r.int("kind")?).map_err(|_| corrupt("kind"))?,
+                        r.int("n")? as u64,
+                    ))
+                })
+                .collect()
+        })
+    }
+}

@@ -444,6 +444,14 @@ async fn checks_find_and_reconcile(db: &TestDb) {
     assert_eq!(open(FindingKind::NotVerified), 1);
     assert_eq!(open(FindingKind::DuplicateNik), 2, "one finding per holder");
     assert_eq!(report.opened, report.open.values().sum::<u64>());
+    assert_eq!(
+        store
+            .finding_counts(&c.regency, None, "open")
+            .await
+            .unwrap(),
+        report.open,
+        "the counts the page shows are the run's"
+    );
 
     let in_a = store
         .findings(&c.village_a, None, None, Some("open"), 100)

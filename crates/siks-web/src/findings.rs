@@ -90,23 +90,23 @@ pub async fn findings_page(
         })?),
         None => None,
     };
-    // Counts per kind from the open findings of the scope.
-    let all = state
+    let counts = state
         .store
-        .findings(actor, region.as_ref(), None, Some(&status), 5000)
+        .finding_counts(actor, region.as_ref(), &status)
         .await?;
     let kinds = FindingKind::ALL
         .iter()
-        .map(|k| {
-            let n = all.iter().filter(|f| f.kind == *k).count() as u64;
-            (k.code(), k.label().to_string(), n, Some(*k) == kind)
+        .filter_map(|k| {
+            counts
+                .get(&k.code())
+                .map(|n| (k.code(), k.label().to_string(), *n, Some(*k) == kind))
         })
-        .filter(|(_, _, n, _)| *n > 0)
         .collect();
-    let lines = all
+    let lines = state
+        .store
+        .findings(actor, region.as_ref(), kind, Some(&status), 500)
+        .await?
         .into_iter()
-        .filter(|f| kind.is_none_or(|k| f.kind == k))
-        .take(500)
         .map(|f| Line {
             id: f.id.to_string(),
             kind: f.kind.label().to_string(),
