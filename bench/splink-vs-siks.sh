@@ -19,29 +19,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/siks-target}"
 siks="$CARGO_TARGET_DIR/release/siks"
 
 "$siks" generate --region 35 --households "$households" --seed 7 --out "$work/data" > /dev/null
-# The same columns as `siks bench match`.
-cat > "$work/persons.toml" <<'TOML'
-id = "id"
-[[column]]
-name = "full_name"
-kind = "person_name"
-[[column]]
-name = "birth_date"
-kind = "date"
-[[column]]
-name = "sex"
-kind = "categorical"
-[[column]]
-name = "birth_place"
-kind = "address_text"
-[[column]]
-name = "mother_name"
-kind = "person_name"
-TOML
-for c in marital_status education work_status occupation_sector disability chronic_illness \
-         school_participation pregnant dukcapil pmks; do
-  printf '[[column]]\nname = "%s"\nkind = "categorical"\n' "$c" >> "$work/persons.toml"
-done
+cp "$here/bench/persons.toml" "$work/persons.toml"
 
 echo "persons: $(($(wc -l < "$work/data/persons.csv") - 1))"
 start=$(date +%s.%N)

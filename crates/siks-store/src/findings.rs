@@ -92,6 +92,15 @@ fn severity_key(s: Severity) -> &'static str {
     }
 }
 
+/// `region` if it lies in the actor's scope (`None` when it does not), else the whole scope.
+fn scope_of(actor: &Actor, region: Option<&RegionCode>) -> Option<Scope> {
+    match region {
+        Some(code) if actor.scope.contains(code) => Some(Scope::Region(code.clone())),
+        Some(_) => None,
+        None => Some(actor.scope.clone()),
+    }
+}
+
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("findings.{what}"))
 }
@@ -109,11 +118,7 @@ impl Store {
         if !actor.may(Action::WriteRegister) {
             return Err(StoreError::Forbidden(Action::WriteRegister));
         }
-        let scope = match region {
-            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
-            Some(_) => return Err(StoreError::NotFound),
-            None => actor.scope.clone(),
-        };
+        let scope = scope_of(actor, region).ok_or(StoreError::NotFound)?;
         let (low, high) = scope.village_range();
         let mut tx = self.begin().await?;
         let villages: Vec<String> = with_tx!(&mut tx, c => {
@@ -311,10 +316,8 @@ impl Store {
         if !actor.may(Action::ReadRegister) {
             return Err(StoreError::Forbidden(Action::ReadRegister));
         }
-        let scope = match region {
-            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
-            Some(_) => return Ok(Vec::new()),
-            None => actor.scope.clone(),
+        let Some(scope) = scope_of(actor, region) else {
+            return Ok(Vec::new());
         };
         let (low, high) = scope.village_range();
         with_pool!(self, p => {
@@ -471,10 +474,8 @@ impl Store {
         if !actor.may(Action::ReadRegister) {
             return Err(StoreError::Forbidden(Action::ReadRegister));
         }
-        let scope = match region {
-            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
-            Some(_) => return Ok(BTreeMap::new()),
-            None => actor.scope.clone(),
+        let Some(scope) = scope_of(actor, region) else {
+            return Ok(BTreeMap::new());
         };
         let (low, high) = scope.village_range();
         with_pool!(self, p => {

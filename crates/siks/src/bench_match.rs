@@ -13,55 +13,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use crate::bench::population;
 
 /// How persons are compared for duplicates: no NIK (a duplicate has a fresh one), and the
-/// person's other recorded attributes besides name and birth (the generator draws names from a
-/// small pool, so strangers with the same name, birthday and mother's name are common).
-pub const PERSONS_CONFIG: &str = r#"id = "id"
-[[column]]
-name = "full_name"
-kind = "person_name"
-[[column]]
-name = "birth_date"
-kind = "date"
-[[column]]
-name = "sex"
-kind = "categorical"
-[[column]]
-name = "birth_place"
-kind = "address_text"
-[[column]]
-name = "mother_name"
-kind = "person_name"
-[[column]]
-name = "marital_status"
-kind = "categorical"
-[[column]]
-name = "education"
-kind = "categorical"
-[[column]]
-name = "work_status"
-kind = "categorical"
-[[column]]
-name = "occupation_sector"
-kind = "categorical"
-[[column]]
-name = "disability"
-kind = "categorical"
-[[column]]
-name = "chronic_illness"
-kind = "categorical"
-[[column]]
-name = "school_participation"
-kind = "categorical"
-[[column]]
-name = "pregnant"
-kind = "categorical"
-[[column]]
-name = "dukcapil"
-kind = "categorical"
-[[column]]
-name = "pmks"
-kind = "categorical"
-"#;
+/// person's other recorded attributes besides name and birth. Shared with the Splink script.
+pub const PERSONS_CONFIG: &str = include_str!("../../../bench/persons.toml");
 
 /// The register against a civil-registry list: NIK where it agrees, else name and birth.
 const LINK_CONFIG: &str = r#"id = "id"
