@@ -49,6 +49,22 @@ impl Table {
         Table::read(input, file, config, &config.id)
     }
 
+    /// A table from values already in memory: `columns` in the config's order, each as long as
+    /// `ids` (a short column is padded with missing values).
+    pub fn from_columns(ids: Vec<String>, columns: Vec<Vec<String>>, config: &Config) -> Table {
+        let n = ids.len();
+        let values = config
+            .columns
+            .iter()
+            .zip(columns.into_iter().chain(std::iter::repeat_with(Vec::new)))
+            .map(|(c, mut texts)| {
+                texts.resize(n, String::new());
+                prepare(c.kind, texts.into_iter().map(|t| t.trim().into()).collect())
+            })
+            .collect();
+        Table { ids, values }
+    }
+
     /// The right-hand table of a link: its id column may be named apart (`id_right`).
     pub fn from_csv_right(
         input: impl Read,

@@ -62,6 +62,38 @@ const COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
+/// How the check run compares people for "the same person twice": name, birth, mother and the
+/// person's other recorded attributes (not the NIK: a duplicate usually has another one).
+const SAME_PERSON: &str = r#"id = "id"
+[[column]]
+name = "full_name"
+kind = "person_name"
+[[column]]
+name = "birth_date"
+kind = "date"
+[[column]]
+name = "sex"
+kind = "categorical"
+[[column]]
+name = "birth_place"
+kind = "address_text"
+[[column]]
+name = "mother_name"
+kind = "person_name"
+[[column]]
+name = "marital_status"
+kind = "categorical"
+[[column]]
+name = "education"
+kind = "categorical"
+[[column]]
+name = "work_status"
+kind = "categorical"
+[[column]]
+name = "occupation_sector"
+kind = "categorical"
+"#;
+
 /// A finding as the run sees it, before it is reconciled.
 struct Seen {
     kind: FindingKind,
@@ -134,6 +166,22 @@ impl Store {
         });
         let mut report = CheckReport::default();
         let mut seen: Vec<Seen> = Vec::new();
+        // Who might be the same person twice: every active member, as the matcher reads them.
+        let same_person = siks_match::Config::parse(SAME_PERSON)
+            .map_err(|e| StoreError::Corrupt(format!("same-person config: {e}")))?;
+        let wanted: Vec<usize> = same_person
+            .columns
+            .iter()
+            .map(|c| {
+                siks_domain::interchange::PERSON_COLUMNS
+                    .iter()
+                    .position(|p| *p == c.name)
+                    .ok_or_else(|| StoreError::Corrupt(format!("no person column {}", c.name)))
+            })
+            .collect::<Result<_>>()?;
+        let mut people_ids: Vec<String> = Vec::new();
+        let mut people_at: Vec<(String, String)> = Vec::new();
+        let mut people_columns: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
         let to_seen = |f: Finding, village: &str, household: &str| Seen {
             kind: f.kind,
             village: village.to_string(),
@@ -169,9 +217,43 @@ impl Store {
                 let list = members.remove(&h.id).unwrap_or_default();
                 report.households += 1;
                 report.persons += list.len() as u64;
+                for p in list
+                    .iter()
+                    .filter(|p| p.status == siks_domain::RegistryStatus::Active)
+                {
+                    let row = siks_domain::interchange::person_row(p);
+                    for (column, &i) in people_columns.iter_mut().zip(&wanted) {
+                        column.push(row[i].clone());
+                    }
+                    people_ids.push(p.id.to_string());
+                    people_at.push((village.clone(), h.id.to_string()));
+                }
                 for f in check_household(h, &list, today) {
                     seen.push(to_seen(f, village, &h.id.to_string()));
                 }
+            }
+        }
+        // The same person twice (under another NIK, a name spelt otherwise): the matcher's pairs
+        // at its recommended threshold, each with its explanation (levels and weights, no
+        // values).
+        if people_ids.len() > 1 {
+            let table = siks_match::Table::from_columns(people_ids, people_columns, &same_person);
+            let outcome = siks_match::dedupe(&table, &same_person);
+            for pair in outcome
+                .pairs
+                .iter()
+                .filter(|p| p.score >= outcome.threshold)
+            {
+                let (l, r) = (pair.left as usize, pair.right as usize);
+                seen.push(Seen {
+                    kind: FindingKind::DuplicatePerson,
+                    village: people_at[l].0.clone(),
+                    household: people_at[l].1.clone(),
+                    person: Some(table.ids[l].clone()),
+                    other: Some(table.ids[r].clone()),
+                    fields: "full_name,birth_date,sex,mother_name".into(),
+                    detail: format!("skor {:.3}; {}", pair.score, outcome.model.explain(pair)),
+                });
             }
         }
         // The same valid NIK active on two people.

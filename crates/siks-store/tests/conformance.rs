@@ -411,6 +411,19 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .create_household(&c.village_b, &twin, &twin_members, "baru")
         .await
         .unwrap();
+    // The same person registered again in another household, under a NIK of its own.
+    let (again_home, again_members) = fake_household(VILLAGE_B)
+        .members(1)
+        .serials_from(920)
+        .build();
+    let mut copy = odd_members[1].clone();
+    copy.id = again_members[0].id;
+    copy.household_id = again_home.id;
+    copy.nik = again_members[0].nik.clone();
+    store
+        .create_household(&c.village_b, &again_home, &[copy.clone()], "baru")
+        .await
+        .unwrap();
     // A NIK shared by two active people (the store refuses it at entry; legacy data has it).
     raw_exec(
         db,
@@ -436,10 +449,11 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .run_checks(&c.admin, Some(&tuban), today)
         .await
         .unwrap();
-    assert_eq!(report.households, 2);
+    assert_eq!(report.households, 3);
     let open = |k: FindingKind| report.open.get(&k.code()).copied().unwrap_or(0);
-    // "B4mbang", and the fixture's "Anggota 1" and "Anggota 0" (digits in a name).
-    assert_eq!(open(FindingKind::ImplausibleName), 3);
+    // "B4mbang", and the fixture's "Anggota 1" (twice) and "Anggota 0" (digits in a name).
+    assert_eq!(open(FindingKind::ImplausibleName), 4);
+    assert_eq!(open(FindingKind::DuplicatePerson), 1, "{report:?}");
     assert_eq!(open(FindingKind::TwoHeads), 1);
     assert_eq!(open(FindingKind::NotVerified), 1);
     assert_eq!(open(FindingKind::DuplicateNik), 2, "one finding per holder");
@@ -457,6 +471,28 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .findings(&c.village_a, None, None, Some("open"), 100)
         .await
         .unwrap();
+    let same = store
+        .findings(
+            &c.regency,
+            None,
+            Some(FindingKind::DuplicatePerson),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    let pair = [same[0].person.clone(), same[0].other_person.clone()];
+    assert!(
+        pair.contains(&Some(copy.id.to_string()))
+            && pair.contains(&Some(odd_members[1].id.to_string())),
+        "{same:?}"
+    );
+    assert!(
+        same[0].detail.contains("full_name="),
+        "explained: {}",
+        same[0].detail
+    );
+    assert!(!same[0].detail.contains("Anggota"), "no name in a finding");
     assert!(in_a.iter().all(|f| f.village.as_str() == VILLAGE_A));
     let dup_b = store
         .findings(
