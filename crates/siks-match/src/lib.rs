@@ -40,6 +40,20 @@ pub enum MatchError {
 /// The mean group size (as a record sees it) below which u is sampled with fewer conditions.
 const MIN_SAMPLING_GROUP: f64 = 4.0;
 
+impl MatchError {
+    /// The same message in Indonesian, for the command line (`Display` is English).
+    pub fn indonesian(&self) -> String {
+        match self {
+            MatchError::Config(why) => format!("konfigurasi: {why}"),
+            MatchError::MissingColumn { file, column } => {
+                format!("{file}: tidak ada kolom '{column}' di baris judul")
+            }
+            MatchError::Csv { file, line, reason } => format!("{file}, baris {line}: {reason}"),
+            MatchError::Io(e) => format!("berkas tidak dapat dibaca atau ditulis: {e}"),
+        }
+    }
+}
+
 /// The weight, in pairs, of the starting m when EM re-estimates it.
 const PRIOR_PAIRS: f64 = 2.0;
 
@@ -272,6 +286,7 @@ fn run(
         skipped: skipped_blocks,
     } = candidates;
     let kinds: Vec<Kind> = config.columns.iter().map(|c| c.kind).collect();
+    let first_rule = config.blocking_rules().into_iter().next();
     let patterns: Vec<u32> = pairs
         .par_iter()
         .map(|&pair| pattern(left, right, &kinds, (pair >> 32) as u32, pair as u32))
@@ -279,7 +294,6 @@ fn run(
     // Sample u among pairs that share what the training pairs share, a date only by its year
     // (pairs sharing a day are too few to sample; the year carries the age, on which marital
     // status, schooling and work depend).
-    let first_rule = config.blocking_rules().into_iter().next();
     let conditioned: Vec<(usize, Kind, &str)> = first_rule
         .iter()
         .flat_map(|r| r.columns.iter())
@@ -318,9 +332,8 @@ fn run(
         .columns
         .iter()
         .map(|c| {
-            config
-                .blocking_rules()
-                .first()
+            first_rule
+                .as_ref()
                 .is_some_and(|rule| rule.columns.contains(&c.name))
         })
         .collect();

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use siks_domain::codes::Relation;
 use siks_domain::interchange::column_label;
@@ -19,6 +19,7 @@ use crate::forms::{
     household_sections, household_values, member_section, parse_household, parse_person,
     person_values, slot_used,
 };
+use crate::pages::see;
 use crate::pages::{Nav, render};
 
 /// Member slots on the new-household form.
@@ -89,10 +90,6 @@ fn form_response(
         submit: spec.submit,
     })?;
     Ok((status, page).into_response())
-}
-
-fn see(path: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response()
 }
 
 /// Store refusals that belong on the form (the rest are error pages).

@@ -4,8 +4,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use siks_domain::checks::{FindingKind, Severity};
 use siks_domain::{Bilingual, Coded, RegionCode, Regions};
@@ -14,11 +13,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::pages::{Nav, render};
-
-fn see(path: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response()
-}
+use crate::pages::{Nav, form_value, render, see};
 
 struct Line {
     id: String,
@@ -140,20 +135,13 @@ pub async fn findings_page(
     })
 }
 
-fn value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
-}
-
 pub async fn run_checks(
     State(state): State<AppState>,
     user: PageUser,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(value(&form, "csrf"))?;
-    let region = region_param(Some(value(&form, "wilayah")))?;
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let region = region_param(Some(form_value(&form, "wilayah")))?;
     let today = chrono::Utc::now().date_naive();
     let report = state
         .store
@@ -175,11 +163,11 @@ pub async fn dismiss(
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(value(&form, "csrf"))?;
+    user.check_csrf(form_value(&form, "csrf"))?;
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     state
         .store
-        .dismiss_finding(&user.session.actor, id, value(&form, "alasan"))
+        .dismiss_finding(&user.session.actor, id, form_value(&form, "alasan"))
         .await?;
     Ok(see("/temuan?pesan=Temuan%20ditolak".into()))
 }
@@ -190,7 +178,7 @@ pub async fn propose(
     Path(id): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(value(&form, "csrf"))?;
+    user.check_csrf(form_value(&form, "csrf"))?;
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let proposal = state
         .store

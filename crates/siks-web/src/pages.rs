@@ -93,6 +93,20 @@ pub async fn script() -> Response {
         .into_response()
 }
 
+/// The answer to a form that worked: go to `path` (303, so a reload does not post again).
+pub(crate) fn see(path: String) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response()
+}
+
+/// The trimmed value of a form field ('' when absent), from a form read as pairs so that
+/// repeated fields (ticked boxes) are kept.
+pub(crate) fn form_value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
 pub async fn healthz() -> &'static str {
     "ok"
 }

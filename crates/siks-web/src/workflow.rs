@@ -19,11 +19,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::pages::{Nav, render};
-
-fn see(path: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, path)]).into_response()
-}
+use crate::pages::{Nav, form_value, render, see};
 
 fn region_name(code: &RegionCode) -> String {
     Regions::embedded()
@@ -112,13 +108,6 @@ fn ids_from_form(form: &[(String, String)]) -> Result<Vec<Uuid>, WebError> {
                 .map_err(|_| WebError::field("id", "id usulan tidak sah; muat ulang halaman"))
         })
         .collect()
-}
-
-fn value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
 }
 
 // ------------------------------------------------------------------ inbox
@@ -223,7 +212,7 @@ pub async fn step_batch(
     user: PageUser,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(value(&form, "csrf"))?;
+    user.check_csrf(form_value(&form, "csrf"))?;
     let ids = ids_from_form(&form)?;
     if ids.is_empty() {
         return Err(WebError::field("id", "centang paling sedikit satu usulan"));
@@ -234,14 +223,17 @@ pub async fn step_batch(
             format!("paling banyak {INBOX_LIMIT} usulan sekaligus"),
         ));
     }
-    let step = step_from_form(value(&form, "langkah"), value(&form, "alasan").to_string())?;
+    let step = step_from_form(
+        form_value(&form, "langkah"),
+        form_value(&form, "alasan").to_string(),
+    )?;
     state
         .store
         .step_proposals(&user.session.actor, &ids, &step, state.config.workflow)
         .await?;
     Ok(see(format!(
         "/usulan?tahap={}&selesai={}",
-        value(&form, "tahap"),
+        form_value(&form, "tahap"),
         ids.len()
     )))
 }
@@ -473,10 +465,10 @@ fn paper_details(
     kind: Backing,
     village: RegionCode,
 ) -> Result<BackingDocument, WebError> {
-    let held_on = NaiveDate::parse_from_str(value(form, "tanggal"), "%Y-%m-%d")
+    let held_on = NaiveDate::parse_from_str(form_value(form, "tanggal"), "%Y-%m-%d")
         .map_err(|_| WebError::field("tanggal", "isi tanggal dengan benar (TTTT-BB-HH)"))?;
     let attendees = match kind {
-        Backing::Musdes => value(form, "peserta")
+        Backing::Musdes => form_value(form, "peserta")
             .parse()
             .map_err(|_| WebError::field("peserta", "isi jumlah peserta dengan angka"))?,
         Backing::Sptjm => 0,
@@ -485,10 +477,10 @@ fn paper_details(
         kind,
         village,
         held_on,
-        place: value(form, "tempat").to_string(),
+        place: form_value(form, "tempat").to_string(),
         attendees,
-        chair: value(form, "nama").to_string(),
-        chair_title: value(form, "jabatan").to_string(),
+        chair: form_value(form, "nama").to_string(),
+        chair_title: form_value(form, "jabatan").to_string(),
     })
 }
 
@@ -529,7 +521,7 @@ async fn read_paper_form(
         siks_store::documents::MAX_SCAN_BYTES / 1024,
     )
     .await?;
-    user.check_csrf(value(&fields, "csrf"))?;
+    user.check_csrf(form_value(&fields, "csrf"))?;
     let ids = ids_from_form(&fields)?;
     let village = village_of(state, user, &ids).await?;
     let details = paper_details(&fields, kind, village)?;
@@ -552,8 +544,8 @@ pub async fn record_musdes(
         .iter()
         .map(|id| MusdesDecision {
             proposal: *id,
-            approved: value(&form.fields, &format!("keputusan-{id}")) != "tolak",
-            reason: value(&form.fields, &format!("alasan-{id}")).to_string(),
+            approved: form_value(&form.fields, &format!("keputusan-{id}")) != "tolak",
+            reason: form_value(&form.fields, &format!("alasan-{id}")).to_string(),
         })
         .collect();
     let id = state
@@ -771,7 +763,7 @@ pub async fn upload_scan(
         siks_store::documents::MAX_SCAN_BYTES / 1024,
     )
     .await?;
-    user.check_csrf(value(&form, "csrf"))?;
+    user.check_csrf(form_value(&form, "csrf"))?;
     let scan = scan.ok_or_else(|| WebError::field("pindaian", "pilih berkas pindaian"))?;
     state
         .store
@@ -911,8 +903,8 @@ pub async fn ratify(
     user: PageUser,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(value(&form, "csrf"))?;
-    let regency = ratifier_regency(&user, Some(value(&form, "wilayah")))?;
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let regency = ratifier_regency(&user, Some(form_value(&form, "wilayah")))?;
     let ids = ids_from_form(&form)?;
     let id = state
         .store
@@ -1082,8 +1074,8 @@ pub async fn close_period(
     user: PageUser,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(value(&form, "csrf"))?;
-    let period = period_field("periode", value(&form, "periode"))?;
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let period = period_field("periode", form_value(&form, "periode"))?;
     let report = state
         .store
         .close_period(&user.session.actor, period)

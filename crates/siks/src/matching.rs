@@ -60,7 +60,12 @@ pub struct Summary {
 pub fn read_config(path: &Path) -> Result<Config> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("tidak dapat membaca konfigurasi {}", path.display()))?;
-    Config::parse(&text).with_context(|| format!("{}", path.display()))
+    Config::parse(&text).map_err(|e| anyhow::anyhow!("{}: {}", path.display(), both(&e)))
+}
+
+/// A matching error as the command shows it: Indonesian, then the English in brackets.
+fn both(e: &siks_match::MatchError) -> String {
+    format!("{} ({e})", e.indonesian())
 }
 
 fn read_table(path: &Path, config: &Config, right: bool) -> Result<Table> {
@@ -68,11 +73,12 @@ fn read_table(path: &Path, config: &Config, right: bool) -> Result<Table> {
         .with_context(|| format!("tidak dapat membuka {}", path.display()))?;
     let name = path.display().to_string();
     let input = std::io::BufReader::with_capacity(1 << 20, file);
-    Ok(if right {
-        Table::from_csv_right(input, &name, config)?
+    let table = if right {
+        Table::from_csv_right(input, &name, config)
     } else {
-        Table::from_csv(input, &name, config)?
-    })
+        Table::from_csv(input, &name, config)
+    };
+    table.map_err(|e| anyhow::anyhow!(both(&e)))
 }
 
 fn write_out(
@@ -85,7 +91,9 @@ fn write_out(
 ) -> Result<u64> {
     let file = std::fs::File::create(out)
         .with_context(|| format!("tidak dapat menulis {}", out.display()))?;
-    Ok(outcome.write_pairs(file, left, right, min_score, explain)?)
+    outcome
+        .write_pairs(file, left, right, min_score, explain)
+        .map_err(|e| anyhow::anyhow!(both(&e)))
 }
 
 fn summary(outcome: &Outcome, records: (usize, usize), written: u64, started: Instant) -> Summary {
