@@ -39,6 +39,8 @@ pub enum Action {
     WriteRegister,
     ManageUsers,
     ReadAudit,
+    /// Import the outside lists (civil registry, deaths, civil servants, exclusions).
+    ImportLists,
 }
 
 impl Role {
@@ -121,6 +123,7 @@ impl Role {
             ),
             ManageUsers => self == Role::Admin,
             ReadAudit => matches!(self, Role::Auditor | Role::Admin),
+            ImportLists => matches!(self, Role::Pusat | Role::Admin),
         }
     }
 }

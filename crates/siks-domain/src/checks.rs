@@ -27,8 +27,11 @@ coded!(
     NotVerified = 11, "Belum diverifikasi lebih dari setahun", "Not verified for over a year";
     DuplicateNik = 12, "NIK ganda", "Same NIK active twice";
     DuplicatePerson = 13, "Orang yang sama tercatat dua kali", "Same person twice";
-    Deceased = 14, "Sudah meninggal menurut Dukcapil", "Deceased per the civil registry";
+    Deceased = 14, "Sudah meninggal (Dukcapil/daftar kematian)", "Deceased (civil registry or death register)";
     CivilServant = 15, "ASN/TNI/Polri", "Civil servant, military or police";
+    NotInCivilRegistry = 16, "Tidak padan Dukcapil", "Does not match the civil registry";
+    NikDeactivated = 17, "NIK dinonaktifkan Dukcapil", "NIK deactivated by the civil registry";
+    Excluded = 18, "Masuk daftar pengecualian", "On an exclusion list";
 });
 
 /// How much a finding weighs.
@@ -41,6 +44,21 @@ pub enum Severity {
 }
 
 impl FindingKind {
+    /// The reason of the removal proposal that settles a finding of this kind (`None`: it is
+    /// settled by correcting the record).
+    pub fn removal_reason(self) -> Option<crate::codes::InactiveReason> {
+        use crate::codes::InactiveReason;
+        match self {
+            FindingKind::DuplicateNik | FindingKind::DuplicatePerson => {
+                Some(InactiveReason::Duplicate)
+            }
+            FindingKind::Deceased => Some(InactiveReason::Died),
+            FindingKind::CivilServant => Some(InactiveReason::CivilServant),
+            FindingKind::Excluded => Some(InactiveReason::NoLongerPoor),
+            _ => None,
+        }
+    }
+
     pub fn severity(self) -> Severity {
         match self {
             FindingKind::NotVerified

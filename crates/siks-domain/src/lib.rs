@@ -11,6 +11,7 @@ pub mod checks;
 pub mod documents;
 pub mod identity;
 pub mod interchange;
+pub mod lists;
 pub mod record;
 pub mod region;
 pub mod search;

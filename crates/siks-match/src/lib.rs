@@ -261,6 +261,20 @@ fn write_cell(out: &mut impl Write, text: &str) -> std::io::Result<()> {
     }
 }
 
+/// How alike two people's names are, 0 to 1, after normalisation (titles dropped, spelling
+/// variants unified, word order ignored): Jaro–Winkler on the sorted words. For checking that a
+/// NIK found on a list belongs to the same person, where no model is needed.
+pub fn name_similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (
+        normalise::sorted_tokens(&normalise::name(a)),
+        normalise::sorted_tokens(&normalise::name(b)),
+    );
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    strsim::jaro_winkler(&a, &b)
+}
+
 /// The same person twice within one table.
 pub fn dedupe(table: &Table, config: &Config) -> Outcome {
     let candidates = candidate_pairs(table, None, config);

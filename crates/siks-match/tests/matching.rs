@@ -135,3 +135,12 @@ fn bad_input_is_refused_with_its_place_and_an_empty_file_is_empty() {
     let headers_only = table("id,name,born,sex,mother,place\n", &config);
     assert!(dedupe(&headers_only, &config).pairs.is_empty());
 }
+
+#[test]
+fn name_similarity_sees_through_titles_spelling_and_order() {
+    let same = siks_match::name_similarity("H. Moh. Soekarno", "Sukarno Muhammad");
+    assert!(same >= 0.95, "{same}");
+    let other = siks_match::name_similarity("Sutrisno Hadi", "Hendra Gunawan");
+    assert!(other < 0.85, "{other}");
+    assert_eq!(siks_match::name_similarity("", "Budi"), 0.0);
+}

@@ -217,3 +217,20 @@ impl Store {
         Ok(households.len() as u64)
     }
 }
+
+impl Store {
+    /// The raw baseline of a check run: every household and person row read once, undecoded.
+    pub async fn baseline_scan(&self) -> Result<u64> {
+        crate::sql::with_pool!(self, p => {
+            let mut n = 0u64;
+            for sql in ["SELECT * FROM households", "SELECT * FROM persons"] {
+                let mut rows = sqlx::query(sql).fetch(p);
+                use futures_util::TryStreamExt;
+                while rows.try_next().await?.is_some() {
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })
+    }
+}

@@ -25,6 +25,9 @@ pub struct CheckReport {
     pub open: BTreeMap<u8, u64>,
     pub opened: u64,
     pub fixed: u64,
+    /// Active people the civil-registry extract confirms (NIK, name and birth date) and those
+    /// it does not; `None` when no extract is in force.
+    pub padan: Option<(u64, u64)>,
 }
 
 /// One kept finding.
@@ -63,46 +66,19 @@ const COLUMNS: &[&str] = &[
 ];
 
 /// How the check run compares people for "the same person twice": name, birth, mother and the
-/// person's other recorded attributes (not the NIK: a duplicate usually has another one).
-const SAME_PERSON: &str = r#"id = "id"
-[[column]]
-name = "full_name"
-kind = "person_name"
-[[column]]
-name = "birth_date"
-kind = "date"
-[[column]]
-name = "sex"
-kind = "categorical"
-[[column]]
-name = "birth_place"
-kind = "address_text"
-[[column]]
-name = "mother_name"
-kind = "person_name"
-[[column]]
-name = "marital_status"
-kind = "categorical"
-[[column]]
-name = "education"
-kind = "categorical"
-[[column]]
-name = "work_status"
-kind = "categorical"
-[[column]]
-name = "occupation_sector"
-kind = "categorical"
-"#;
+/// person's other recorded attributes (not the NIK: a duplicate usually has another one). The
+/// benchmarks and the Splink comparison read the same file.
+pub const SAME_PERSON: &str = include_str!("same_person.toml");
 
 /// A finding as the run sees it, before it is reconciled.
-struct Seen {
-    kind: FindingKind,
-    village: String,
-    household: String,
-    person: Option<String>,
-    other: Option<String>,
-    fields: String,
-    detail: String,
+pub(crate) struct Seen {
+    pub kind: FindingKind,
+    pub village: String,
+    pub household: String,
+    pub person: Option<String>,
+    pub other: Option<String>,
+    pub fields: String,
+    pub detail: String,
 }
 
 impl Seen {
@@ -180,6 +156,8 @@ impl Store {
             })
             .collect::<Result<_>>()?;
         let mut people_ids: Vec<String> = Vec::new();
+        let mut people_nik_valid: Vec<bool> = Vec::new();
+        let mut people_niks: Vec<String> = Vec::new();
         let mut people_at: Vec<(String, String)> = Vec::new();
         let mut people_columns: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
         let to_seen = |f: Finding, village: &str, household: &str| Seen {
@@ -226,6 +204,8 @@ impl Store {
                         column.push(row[i].clone());
                     }
                     people_ids.push(p.id.to_string());
+                    people_nik_valid.push(p.nik.valid().is_some());
+                    people_niks.push(p.nik.raw());
                     people_at.push((village.clone(), h.id.to_string()));
                 }
                 for f in check_household(h, &list, today) {
@@ -233,17 +213,44 @@ impl Store {
                 }
             }
         }
+        // The outside lists in force: deaths, civil servants, exclusions, the civil registry.
+        let link_columns = crate::lists::LINK_COLUMNS
+            .iter()
+            .map(|name| {
+                same_person
+                    .columns
+                    .iter()
+                    .position(|c| c.name == *name)
+                    .map(|i| people_columns[i].clone())
+                    .ok_or_else(|| StoreError::Corrupt(format!("same-person config lacks {name}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let listed = crate::lists::match_lists(
+            &mut tx,
+            &low,
+            &high,
+            crate::lists::People {
+                ids: &people_ids,
+                at: &people_at,
+                columns: link_columns,
+                nik_valid: &people_nik_valid,
+            },
+        )
+        .await?;
+        report.padan = listed.padan;
+        seen.extend(listed.seen);
         // The same person twice (under another NIK, a name spelt otherwise): the matcher's pairs
         // at its recommended threshold, each with its explanation (levels and weights, no
         // values).
         if people_ids.len() > 1 {
             let table = siks_match::Table::from_columns(people_ids, people_columns, &same_person);
             let outcome = siks_match::dedupe(&table, &same_person);
-            for pair in outcome
-                .pairs
-                .iter()
-                .filter(|p| p.score >= outcome.threshold)
-            {
+            // Two people under one NIK are already "the same NIK active twice".
+            for pair in outcome.pairs.iter().filter(|p| {
+                p.score >= outcome.threshold
+                    && (people_niks[p.left as usize].is_empty()
+                        || people_niks[p.left as usize] != people_niks[p.right as usize])
+            }) {
                 let (l, r) = (pair.left as usize, pair.right as usize);
                 seen.push(Seen {
                     kind: FindingKind::DuplicatePerson,
@@ -312,8 +319,13 @@ impl Store {
         let mut still: HashSet<String> = HashSet::new();
         let mut new_rows = Vec::new();
         let mut reopened = Vec::new();
+        let mut done: HashSet<String> = HashSet::new();
         for s in &seen {
             let key = s.key();
+            // Two lists may say the same (a death in the register and in the civil registry).
+            if !done.insert(key.clone()) {
+                continue;
+            }
             let status = match kept.get(&key) {
                 Some((_, status)) if status == "dismissed" => "dismissed",
                 Some((id, status)) => {
@@ -515,17 +527,11 @@ impl Store {
             .ok()
             .and_then(<FindingKind as Coded>::from_code)
             .ok_or_else(|| corrupt("kind"))?;
-        use siks_domain::codes::InactiveReason;
-        let reason = match kind {
-            FindingKind::DuplicateNik | FindingKind::DuplicatePerson => InactiveReason::Duplicate,
-            FindingKind::Deceased => InactiveReason::Died,
-            FindingKind::CivilServant => InactiveReason::CivilServant,
-            _ => {
-                return Err(StoreError::invalid_text(
-                    "temuan ini diselesaikan dengan memperbaiki data, bukan dengan usulan penghapusan",
-                    "this finding is settled by correcting the record, not by a removal",
-                ));
-            }
+        let Some(reason) = kind.removal_reason() else {
+            return Err(StoreError::invalid_text(
+                "temuan ini diselesaikan dengan memperbaiki data, bukan dengan usulan penghapusan",
+                "this finding is settled by correcting the record, not by a removal",
+            ));
         };
         let household = household.parse().map_err(|_| corrupt("household_id"))?;
         let person = person

@@ -10,6 +10,7 @@ pub mod documents;
 mod error;
 pub mod findings;
 pub mod import;
+pub mod lists;
 pub mod periods;
 pub mod photos;
 pub mod proposals;
@@ -35,7 +36,7 @@ pub use register::{HistoryEntry, HouseholdFilter, HouseholdSummary, HouseholdVie
 pub use schema::SYSTEM_USERNAME;
 pub use sessions::{LoginGate, NewSession, Session, SessionPolicy, random_token};
 pub use sql::Value;
-pub use stats::{RegionStats, Stats, StatusCounts};
+pub use stats::{Quality, RegionQuality, RegionStats, Stats, StatusCounts};
 pub use users::{NewUser, UserRecord};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

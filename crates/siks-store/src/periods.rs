@@ -79,6 +79,24 @@ pub struct PeriodComparison {
 }
 
 impl Store {
+    /// Quality control, then penetapan: every check on the actor's whole scope as of `today`
+    /// (so the findings and the quality counts are current when the register is fixed), then
+    /// the close. Findings do not hold the close back: they are settled through proposals.
+    pub async fn check_and_close_period(
+        &self,
+        actor: &Actor,
+        period: Period,
+        today: chrono::NaiveDate,
+    ) -> Result<(crate::findings::CheckReport, CloseReport)> {
+        // The close refuses the same actors; refuse before a nation-wide run.
+        if !matches!(actor.role, Role::Pusat | Role::Admin) || actor.scope != Scope::Nation {
+            return Err(StoreError::Forbidden(siks_domain::Action::WriteRegister));
+        }
+        let checks = self.run_checks(actor, None, today).await?;
+        let closed = self.close_period(actor, period).await?;
+        Ok((checks, closed))
+    }
+
     /// Closes `period`: applies every accepted proposal (ministry or admin of the whole country).
     pub async fn close_period(&self, actor: &Actor, period: Period) -> Result<CloseReport> {
         if !matches!(actor.role, Role::Pusat | Role::Admin) || actor.scope != Scope::Nation {

@@ -57,6 +57,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_findings.sql"),
         include_str!("../migrations/postgres/0008_findings.sql"),
     ),
+    (
+        9,
+        "outside lists",
+        include_str!("../migrations/sqlite/0009_outside_lists.sql"),
+        include_str!("../migrations/postgres/0009_outside_lists.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

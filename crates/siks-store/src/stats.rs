@@ -161,3 +161,142 @@ impl Store {
         Ok(out)
     }
 }
+
+/// Data quality of one region: how many active people and households have no open error
+/// finding (valid) and how many have one (not valid), and the open findings per kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionQuality {
+    /// `None` for the whole country.
+    pub code: Option<RegionCode>,
+    pub name: String,
+    pub persons: u64,
+    pub persons_not_valid: u64,
+    pub households: u64,
+    pub households_not_valid: u64,
+    /// Open findings by kind code.
+    pub open: BTreeMap<u8, u64>,
+}
+
+impl RegionQuality {
+    fn new(code: Option<RegionCode>) -> RegionQuality {
+        RegionQuality {
+            name: region_name(code.as_ref()),
+            code,
+            persons: 0,
+            persons_not_valid: 0,
+            households: 0,
+            households_not_valid: 0,
+            open: BTreeMap::new(),
+        }
+    }
+
+    pub fn persons_valid(&self) -> u64 {
+        self.persons.saturating_sub(self.persons_not_valid)
+    }
+
+    pub fn households_valid(&self) -> u64 {
+        self.households.saturating_sub(self.households_not_valid)
+    }
+}
+
+/// Quality of a region and of each region one level down that has records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quality {
+    pub total: RegionQuality,
+    pub child_level: Option<RegionLevel>,
+    pub children: Vec<RegionQuality>,
+}
+
+/// Which per-village count a quality row adds to.
+#[derive(Clone, Copy)]
+enum Measure {
+    Persons,
+    PersonsNotValid,
+    Households,
+    HouseholdsNotValid,
+    Kind(u8),
+}
+
+impl Store {
+    /// Valid and not valid per region (`region`, default the actor's scope, and each region one
+    /// level down), as of the last check run: a person is not valid while an open error finding
+    /// names them or their household as a whole.
+    pub async fn quality(&self, actor: &Actor, region: Option<&RegionCode>) -> Result<Quality> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let scope = match region {
+            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
+            Some(_) => return Err(StoreError::NotFound),
+            None => actor.scope.clone(),
+        };
+        let (low, high) = scope.village_range();
+        let counts: Vec<(String, Measure, i64)> = with_pool!(self, p => {
+            let mut out = Vec::new();
+            for (measure, sql) in [
+                (Measure::Persons, "SELECT village_code, COUNT(*) AS n FROM persons \
+                    WHERE status = 'active' AND village_code >= $1 AND village_code < $2 GROUP BY village_code"),
+                (Measure::PersonsNotValid, "SELECT p.village_code, COUNT(*) AS n FROM persons p \
+                    WHERE p.status = 'active' AND p.village_code >= $1 AND p.village_code < $2 \
+                    AND EXISTS (SELECT 1 FROM findings f WHERE f.household_id = p.household_id AND f.status = 'open' \
+                        AND f.severity = 'error' AND (f.person_id IS NULL OR f.person_id = p.id)) \
+                    GROUP BY p.village_code"),
+                (Measure::Households, "SELECT village_code, COUNT(*) AS n FROM households \
+                    WHERE status = 'active' AND village_code >= $1 AND village_code < $2 GROUP BY village_code"),
+                (Measure::HouseholdsNotValid, "SELECT h.village_code, COUNT(*) AS n FROM households h \
+                    WHERE h.status = 'active' AND h.village_code >= $1 AND h.village_code < $2 \
+                    AND EXISTS (SELECT 1 FROM findings f WHERE f.household_id = h.id AND f.status = 'open' \
+                        AND f.severity = 'error') \
+                    GROUP BY h.village_code"),
+                (Measure::Kind(0), "SELECT village_code, kind, COUNT(*) AS n FROM findings \
+                    WHERE status = 'open' AND village_code >= $1 AND village_code < $2 GROUP BY village_code, kind"),
+            ] {
+                let rows = sqlx::query(sql).bind(&low).bind(&high).fetch_all(p).await?;
+                for r in &rows {
+                    let measure = match measure {
+                        Measure::Kind(_) => Measure::Kind(
+                            u8::try_from(r.int("kind")?).map_err(|_| StoreError::Corrupt("findings.kind".into()))?,
+                        ),
+                        m => m,
+                    };
+                    out.push((r.text("village_code")?, measure, r.int("n")?));
+                }
+            }
+            out
+        });
+        let code = match &scope {
+            Scope::Nation => None,
+            Scope::Region(c) => Some(c.clone()),
+        };
+        let child_level = match &code {
+            None => Some(RegionLevel::Province),
+            Some(c) => c.level().child(),
+        };
+        let mut total = RegionQuality::new(code);
+        let mut children: BTreeMap<RegionCode, RegionQuality> = BTreeMap::new();
+        for (village, measure, n) in counts {
+            let village = RegionCode::parse(&village)
+                .map_err(|_| StoreError::Corrupt("village_code".into()))?;
+            let child = child_level.and_then(|level| village.at_level(level));
+            let n = n as u64;
+            let add = |q: &mut RegionQuality| match measure {
+                Measure::Persons => q.persons += n,
+                Measure::PersonsNotValid => q.persons_not_valid += n,
+                Measure::Households => q.households += n,
+                Measure::HouseholdsNotValid => q.households_not_valid += n,
+                Measure::Kind(k) => *q.open.entry(k).or_default() += n,
+            };
+            add(&mut total);
+            if let Some(child) = child {
+                add(children
+                    .entry(child.clone())
+                    .or_insert_with(|| RegionQuality::new(Some(child))));
+            }
+        }
+        Ok(Quality {
+            total,
+            child_level,
+            children: children.into_values().collect(),
+        })
+    }
+}

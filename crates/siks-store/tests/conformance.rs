@@ -601,6 +601,249 @@ async fn checks_find_and_reconcile(db: &TestDb) {
     );
 }
 
+/// The outside lists: imported by the pusat role only, matched at the next check run exactly
+/// on the NIK and, where the NIK is missing, by the linkage engine; a NIK typed on someone else
+/// makes no finding; the civil registry confirms people (padan) or does not; the quality count
+/// follows the findings.
+async fn outside_lists_become_findings(db: &TestDb) {
+    use siks_domain::checks::FindingKind;
+    use siks_domain::lists::{ListKind, read_list};
+    let store = &db.store;
+    let c = cast(store).await;
+    let heads = [
+        "Sutrisno Hadi",
+        "Wagiman",
+        "Slamet Riyadi",
+        "Bambang Irawan",
+        "Joko Susilo",
+        "Agus Salim",
+    ];
+    let spouses = [
+        "Siti Aminah",
+        "Rukmini",
+        "Sri Wahyuni",
+        "Endang Lestari",
+        "Tri Handayani",
+        "Dewi Sartika",
+    ];
+    let mut people = Vec::new();
+    for (i, (head, spouse)) in heads.iter().zip(spouses).enumerate() {
+        let (village, actor) = if i % 2 == 0 {
+            (VILLAGE_A, &c.village_a)
+        } else {
+            (VILLAGE_B, &c.village_b)
+        };
+        let (h, mut members) = fake_household(village)
+            .members(2)
+            .serials_from(700 + 2 * i as u32)
+            .build();
+        members[0].full_name = head.to_string();
+        members[1].full_name = spouse.to_string();
+        store
+            .create_household(actor, &h, &members, "baru")
+            .await
+            .unwrap();
+        people.extend(members);
+    }
+    let person = |name: &str| people.iter().find(|p| p.full_name == name).unwrap();
+    let nik = |name: &str| person(name).nik.raw();
+    let row = |p: &Person, birth: &str, status: u8| {
+        format!(
+            "{},{},{},{birth},{status}\n",
+            p.nik.raw(),
+            p.full_name,
+            p.sex.code()
+        )
+    };
+
+    let deaths = format!(
+        "nik,full_name,sex,birth_date,birth_place,date_of_death\n\
+         {},Sutrisno Hadi,1,1985-03-12,Tuban,2026-10-01\n\
+         ,Roekmini,2,1985-03-15,Tuban,2026-09-09\n\
+         3523010101400999,Paijo,1,1940-01-01,Blora,2026-01-01\n",
+        nik("Sutrisno Hadi")
+    );
+    let servants = format!(
+        "nik,full_name,birth_date,kind,institution\n{},Hendra Gunawan,1970-05-05,1,Dinas Pendidikan\n",
+        nik("Wagiman")
+    );
+    let excluded = format!(
+        "NIK,Nama,Tanggal Lahir,Alasan\n{},Siti Aminah,15-03-1985,pengurus perusahaan\n",
+        nik("Siti Aminah")
+    );
+    let mut registry = "nik,full_name,sex,birth_date,status\n".to_string();
+    for p in &people {
+        match p.full_name.as_str() {
+            "Rukmini" => {}
+            "Sutrisno Hadi" => registry.push_str(&row(p, "1985-03-12", 2)),
+            "Wagiman" => registry.push_str(&row(p, "1985-03-13", 1)),
+            _ => registry.push_str(&row(p, &p.birth_date.to_string(), 1)),
+        }
+    }
+    let read = |kind, text: &str| read_list(kind, text.as_bytes()).unwrap();
+
+    // Only the pusat role (and admins) import; a source is required.
+    assert!(matches!(
+        store
+            .import_list(
+                &c.regency,
+                ListKind::Deaths,
+                "Dukcapil",
+                "d.csv",
+                read(ListKind::Deaths, &deaths)
+            )
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        store
+            .import_list(
+                &c.admin,
+                ListKind::Deaths,
+                " ",
+                "d.csv",
+                read(ListKind::Deaths, &deaths)
+            )
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    for (kind, source, text) in [
+        (ListKind::Deaths, "Dukcapil", &deaths),
+        (ListKind::CivilServants, "BKN", &servants),
+        (ListKind::Exclusion, "AHU", &excluded),
+        (ListKind::CivilRegistry, "Dukcapil", &registry),
+    ] {
+        let list = store
+            .import_list(&c.admin, kind, source, "daftar.csv", read(kind, text))
+            .await
+            .unwrap();
+        assert!(list.in_force && list.rows > 0);
+    }
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let report = store.run_checks(&c.admin, None, today).await.unwrap();
+    let open = |k: FindingKind| report.open.get(&k.code()).copied().unwrap_or(0);
+    assert_eq!(open(FindingKind::Deceased), 2, "{report:?}");
+    assert_eq!(
+        open(FindingKind::CivilServant),
+        0,
+        "a NIK typed on someone else"
+    );
+    assert_eq!(open(FindingKind::Excluded), 1);
+    assert_eq!(open(FindingKind::NotInCivilRegistry), 2);
+    assert_eq!(report.padan, Some((9, 3)));
+
+    let deceased = store
+        .findings(&c.regency, None, Some(FindingKind::Deceased), None, 10)
+        .await
+        .unwrap();
+    let by_name = |name: &str| {
+        deceased
+            .iter()
+            .find(|f| f.person.as_deref() == Some(person(name).id.to_string().as_str()))
+            .unwrap_or_else(|| panic!("{name} not found dead: {deceased:?}"))
+    };
+    assert!(by_name("Sutrisno Hadi").detail.contains("cocok NIK"));
+    let fuzzy = by_name("Rukmini");
+    assert!(fuzzy.detail.contains("cocok tanpa NIK"), "{}", fuzzy.detail);
+    assert!(
+        fuzzy.detail.contains("full_name="),
+        "explained: {}",
+        fuzzy.detail
+    );
+    assert!(!fuzzy.detail.contains("Roekmini"), "no name in a finding");
+    let registry_findings = store
+        .findings(
+            &c.regency,
+            None,
+            Some(FindingKind::NotInCivilRegistry),
+            None,
+            10,
+        )
+        .await
+        .unwrap();
+    let reasons: Vec<&str> = registry_findings
+        .iter()
+        .map(|f| f.detail.as_str())
+        .collect();
+    assert!(
+        reasons.iter().any(|d| d.contains("tanggal lahir berbeda")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|d| d.contains("tidak ditemukan")),
+        "{reasons:?}"
+    );
+
+    // An exclusion calls for a removal as no longer poor.
+    let excluded_finding = store
+        .findings(&c.village_a, None, Some(FindingKind::Excluded), None, 10)
+        .await
+        .unwrap();
+    let proposal = store
+        .propose_from_finding(&c.village_a, excluded_finding[0].id)
+        .await
+        .unwrap();
+    let (p, _) = store
+        .proposal(&c.village_a, proposal)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(
+        p.content,
+        siks_domain::workflow::ProposalContent::Removal {
+            reason: InactiveReason::NoLongerPoor,
+            ..
+        }
+    ));
+
+    // Quality: a person is not valid while an open error finding names them.
+    let quality = store.quality(&c.regency, None).await.unwrap();
+    assert_eq!(quality.total.persons, 12);
+    assert_eq!(quality.total.persons_not_valid, 4, "{quality:?}");
+    assert_eq!(quality.children.len(), 1, "one district");
+    assert_eq!(quality.children[0].persons_not_valid, 4);
+    assert_eq!(
+        quality.total.open.get(&FindingKind::Excluded.code()),
+        Some(&1)
+    );
+    let in_a = store.quality(&c.village_a, None).await.unwrap();
+    assert_eq!(in_a.total.persons, 6, "scoped");
+    assert!(matches!(
+        store
+            .quality(&c.village_a, Some(&RegionCode::parse(VILLAGE_B).unwrap()))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A newer list from the same source replaces the older; the finding it made is fixed.
+    store
+        .import_list(
+            &c.admin,
+            ListKind::Exclusion,
+            "AHU",
+            "kosong.csv",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let lists = store.outside_lists(&c.regency).await.unwrap();
+    assert_eq!(lists.len(), 5);
+    assert_eq!(lists.iter().filter(|l| !l.in_force).count(), 1);
+    let again = store.run_checks(&c.admin, None, today).await.unwrap();
+    assert_eq!(
+        again.open.get(&FindingKind::Excluded.code()),
+        None,
+        "{again:?}"
+    );
+    assert!(again.fixed >= 1);
+    let audit = store.audit_entries(&c.admin, None, 200).await.unwrap();
+    assert_eq!(
+        audit.iter().filter(|e| e.action == "list.import").count(),
+        5
+    );
+    let _ = nik;
+}
+
 /// A close that fails half-way (here: the database refuses one update) leaves the register,
 /// the proposals, the periods and the audit log exactly as they were.
 async fn a_failed_close_changes_nothing(db: &TestDb) {
@@ -2877,6 +3120,11 @@ async fn proposals_go_up_tier_by_tier_on_both_engines() {
 #[tokio::test]
 async fn checks_find_and_reconcile_on_both_engines() {
     on_both_engines!(checks_find_and_reconcile);
+}
+
+#[tokio::test]
+async fn outside_lists_become_findings_on_both_engines() {
+    on_both_engines!(outside_lists_become_findings);
 }
 
 #[tokio::test]

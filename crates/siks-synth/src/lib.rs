@@ -145,6 +145,7 @@ struct Truth {
     name: String,
     sex: Sex,
     birth_date: NaiveDate,
+    birth_place: String,
     no_kk: String,
 }
 
@@ -493,7 +494,7 @@ fn person(
         family_no: 1,
         full_name: name.clone(),
         sex: member.sex,
-        birth_place: place,
+        birth_place: place.clone(),
         birth_date: birth,
         relation_to_head: member.relation,
         relation_to_family_head: member.relation,
@@ -545,6 +546,7 @@ fn person(
         name,
         sex: member.sex,
         birth_date: birth,
+        birth_place: place,
         no_kk: no_kk.to_string(),
     };
     (p, truth)
@@ -842,14 +844,14 @@ pub fn generate(
         .collect();
     let mut list = ListWriter::new(dir, DEATH_REGISTER_FILE, &["date_of_death"])?;
     for (hi, pi, died) in &deaths {
-        list.person(&all[*hi].2[*pi], &[died.to_string()])?;
+        list.typed(&mut world.rng, &all[*hi].2[*pi], &[died.to_string()])?;
     }
     for t in &outsiders {
         let died = world.date_between(
             config.reference_date - Days::new(900),
             config.reference_date,
         );
-        list.person(t, &[died.to_string()])?;
+        list.typed(&mut world.rng, t, &[died.to_string()])?;
     }
     summary.deaths_listed = list.finish()?;
 
@@ -868,14 +870,19 @@ pub fn generate(
             CivilServantKind::Polri => "Polres",
             CivilServantKind::Asn => pick(&mut world.rng, &institutions[..2]),
         };
-        list.person(
+        list.typed(
+            &mut world.rng,
             &all[*hi].2[*pi],
             &[kind.code().to_string(), institution.to_string()],
         )?;
     }
     for t in &outsiders {
         let institution = pick(&mut world.rng, &institutions).to_string();
-        list.person(t, &[CivilServantKind::Asn.code().to_string(), institution])?;
+        list.typed(
+            &mut world.rng,
+            t,
+            &[CivilServantKind::Asn.code().to_string(), institution],
+        )?;
     }
     summary.civil_servants_listed = list.finish()?;
 
@@ -939,7 +946,7 @@ struct ListWriter<'a> {
 impl<'a> ListWriter<'a> {
     fn new(dir: &'a Path, name: &'static str, extra: &[&str]) -> Result<Self, GenerateError> {
         let mut writer = create(dir, name)?;
-        let mut header = vec!["nik", "full_name", "sex", "birth_date"];
+        let mut header = vec!["nik", "full_name", "sex", "birth_date", "birth_place"];
         header.extend_from_slice(extra);
         writer.write_record(&header).map_err(io(dir, name))?;
         Ok(ListWriter {
@@ -950,12 +957,72 @@ impl<'a> ListWriter<'a> {
         })
     }
 
+    /// A row as the issuing office holds it (the civil registry: the truth).
     fn person(&mut self, t: &Truth, extra: &[String]) -> Result<(), GenerateError> {
-        let mut row = vec![
+        self.write(
             t.nik.to_string(),
             t.name.clone(),
+            t.birth_date,
+            t.birth_place.clone(),
+            t,
+            extra,
+        )
+    }
+
+    /// A row typed by another office from its own papers: now and then the NIK is missing or
+    /// mistyped, the name spelt otherwise, the day and month swapped, the place left out. The
+    /// linkage must still find the person.
+    fn typed(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        t: &Truth,
+        extra: &[String],
+    ) -> Result<(), GenerateError> {
+        let nik = match rng.random_range(0..100) {
+            0..8 => String::new(),
+            8..12 => {
+                let mut digits: Vec<u8> = t.nik.to_string().into_bytes();
+                let at = rng.random_range(6..16);
+                digits[at] = b'0' + (digits[at] - b'0' + rng.random_range(1..10)) % 10;
+                String::from_utf8(digits).unwrap_or_default()
+            }
+            _ => t.nik.to_string(),
+        };
+        let name = if rng.random_bool(0.15) {
+            names::misspell(&t.name, rng.random())
+        } else {
+            t.name.clone()
+        };
+        let birth = match (rng.random_bool(0.03), t.birth_date.day()) {
+            (true, day @ 1..=12) if day != t.birth_date.month() => {
+                NaiveDate::from_ymd_opt(t.birth_date.year(), day, t.birth_date.month())
+                    .unwrap_or(t.birth_date)
+            }
+            _ => t.birth_date,
+        };
+        let place = if rng.random_bool(0.1) {
+            String::new()
+        } else {
+            t.birth_place.clone()
+        };
+        self.write(nik, name, birth, place, t, extra)
+    }
+
+    fn write(
+        &mut self,
+        nik: String,
+        name: String,
+        birth: NaiveDate,
+        place: String,
+        t: &Truth,
+        extra: &[String],
+    ) -> Result<(), GenerateError> {
+        let mut row = vec![
+            nik,
+            name,
             t.sex.code().to_string(),
-            t.birth_date.to_string(),
+            birth.to_string(),
+            place,
         ];
         row.extend_from_slice(extra);
         self.writer

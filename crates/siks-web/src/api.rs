@@ -750,11 +750,12 @@ pub async fn close_period(
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     let period = period_param("period", &period)?;
-    let report = state
+    let (checks, report) = state
         .store
-        .close_period(&user.session.actor, period)
+        .check_and_close_period(&user.session.actor, period, chrono::Utc::now().date_naive())
         .await?;
     ok(json!({
+        "checks": { "opened": checks.opened, "fixed": checks.fixed },
         "period": report.period.to_string(),
         "already_closed": report.already_closed,
         "applied": report.applied,
@@ -1028,5 +1029,101 @@ pub async fn period_counts(
         "period": period.to_string(),
         "villages": fixed.iter().map(|(v, (h, p))| (v.clone(), json!({ "households": h, "persons": p }))).collect::<serde_json::Map<_, _>>(),
         "recount_agrees": fixed == recount,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingsApiQuery {
+    region: Option<String>,
+    /// The finding kind's code (1–18).
+    kind: Option<u8>,
+    /// open (default), fixed or dismissed.
+    status: Option<String>,
+    limit: Option<u32>,
+}
+
+fn region_query(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
+    text.filter(|r| !r.is_empty())
+        .map(|r| RegionCode::parse_known(r).map_err(|e| WebError::field("region", e.indonesian())))
+        .transpose()
+}
+
+pub async fn findings(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<FindingsApiQuery>,
+) -> ApiResult {
+    use siks_domain::Coded;
+    use siks_domain::checks::FindingKind;
+    let region = region_query(q.region.as_deref())?;
+    let status = q.status.unwrap_or_else(|| "open".into());
+    if !["open", "fixed", "dismissed"].contains(&status.as_str()) {
+        return Err(WebError::field("status", "pilih open, fixed atau dismissed").into());
+    }
+    let kind = q
+        .kind
+        .map(|code| {
+            FindingKind::from_code(code).ok_or_else(|| {
+                WebError::field("kind", format!("jenis temuan {code} tidak dikenal"))
+            })
+        })
+        .transpose()?;
+    let found = state
+        .store
+        .findings(
+            &user.session.actor,
+            region.as_ref(),
+            kind,
+            Some(&status),
+            q.limit.unwrap_or(500),
+        )
+        .await?;
+    ok(json!({
+        "findings": found.iter().map(|f| json!({
+            "id": f.id,
+            "kind": f.kind.code(),
+            "kind_label": f.kind.label(),
+            "severity": match f.severity {
+                siks_domain::checks::Severity::Error => "error",
+                siks_domain::checks::Severity::Warning => "warning",
+            },
+            "village_code": f.village.as_str(),
+            "household_id": f.household,
+            "person_id": f.person,
+            "other_person_id": f.other_person,
+            "fields": f.fields.split(',').filter(|x| !x.is_empty()).collect::<Vec<_>>(),
+            "evidence": f.detail,
+            "status": f.status,
+            "status_reason": f.status_reason,
+            "found_at": f.found_at,
+            "removal_reason": f.kind.removal_reason().map(|r| r.code()),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn quality(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<StatsQuery>,
+) -> ApiResult {
+    let region = region_query(q.region.as_deref())?;
+    let quality = state
+        .store
+        .quality(&user.session.actor, region.as_ref())
+        .await?;
+    let region_json = |r: &siks_store::RegionQuality| {
+        json!({
+            "code": r.code.as_ref().map(|c| c.as_str()),
+            "name": r.name,
+            "persons": {"valid": r.persons_valid(), "not_valid": r.persons_not_valid},
+            "households": {"valid": r.households_valid(), "not_valid": r.households_not_valid},
+            "open_findings": r.open.iter().map(|(k, n)| (k.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+        })
+    };
+    ok(json!({
+        "total": region_json(&quality.total),
+        "child_level": quality.child_level.map(|l| l.label()),
+        "children": quality.children.iter().map(region_json).collect::<Vec<_>>(),
     }))
 }

@@ -114,13 +114,7 @@ pub async fn findings_page(
             detail: f.detail,
             status: f.status,
             reason: f.status_reason,
-            removable: matches!(
-                f.kind,
-                FindingKind::DuplicateNik
-                    | FindingKind::DuplicatePerson
-                    | FindingKind::Deceased
-                    | FindingKind::CivilServant
-            ),
+            removable: f.kind.removal_reason().is_some(),
         })
         .collect();
     render(FindingsPage {
@@ -185,4 +179,200 @@ pub async fn propose(
         .propose_from_finding(&user.session.actor, id)
         .await?;
     Ok(see(format!("/usulan/{proposal}")))
+}
+
+struct QualityRow {
+    name: String,
+    link: Option<String>,
+    total: bool,
+    valid: u64,
+    not_valid: u64,
+    share: String,
+    households_valid: u64,
+    households_not_valid: u64,
+    counts: Vec<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "quality.html")]
+struct QualityPage {
+    nav: Option<Nav>,
+    name: String,
+    kinds: Vec<(u8, String)>,
+    rows: Vec<QualityRow>,
+}
+
+/// Valid and not valid per region one level down, with the open findings of each kind that
+/// occurs; each region links to its own breakdown.
+pub async fn quality_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<FindingsQuery>,
+) -> Result<Html<String>, WebError> {
+    let region = region_param(q.wilayah.as_deref())?;
+    let quality = state
+        .store
+        .quality(&user.session.actor, region.as_ref())
+        .await?;
+    let kinds: Vec<FindingKind> = FindingKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| quality.total.open.contains_key(&k.code()))
+        .collect();
+    let row = |r: &siks_store::RegionQuality, total: bool| QualityRow {
+        name: match &r.code {
+            Some(c) => format!("{} ({c})", r.name),
+            None => r.name.clone(),
+        },
+        link: (!total)
+            .then(|| r.code.as_ref().map(|c| format!("/kualitas?wilayah={c}")))
+            .flatten(),
+        total,
+        valid: r.persons_valid(),
+        not_valid: r.persons_not_valid,
+        share: if r.persons == 0 {
+            "-".into()
+        } else {
+            format!("{:.1}", 100.0 * r.persons_valid() as f64 / r.persons as f64)
+        },
+        households_valid: r.households_valid(),
+        households_not_valid: r.households_not_valid,
+        counts: kinds
+            .iter()
+            .map(|k| r.open.get(&k.code()).copied().unwrap_or(0))
+            .collect(),
+    };
+    let mut rows = vec![row(&quality.total, true)];
+    rows.extend(quality.children.iter().map(|c| row(c, false)));
+    render(QualityPage {
+        nav: Nav::of(&user),
+        name: quality.total.name.clone(),
+        kinds: kinds
+            .iter()
+            .map(|k| (k.code(), k.label().to_string()))
+            .collect(),
+        rows,
+    })
+}
+
+struct ListLine {
+    imported_at: String,
+    kind: String,
+    source: String,
+    file_name: String,
+    rows: u64,
+    in_force: bool,
+    imported_by: String,
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage {
+    nav: Option<Nav>,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    source: String,
+    lists: Vec<ListLine>,
+    errors: Vec<String>,
+    notice: Option<String>,
+}
+
+async fn lists_view(
+    state: &AppState,
+    user: &PageUser,
+    kind: String,
+    source: String,
+    errors: Vec<String>,
+    notice: Option<String>,
+) -> Result<Html<String>, WebError> {
+    use siks_domain::lists::ListKind;
+    let lists = state
+        .store
+        .outside_lists(&user.session.actor)
+        .await?
+        .into_iter()
+        .map(|l| ListLine {
+            imported_at: l.imported_at.chars().take(16).collect(),
+            kind: l.kind.label().to_string(),
+            source: l.source,
+            file_name: l.file_name,
+            rows: l.rows,
+            in_force: l.in_force,
+            imported_by: l.imported_by,
+        })
+        .collect();
+    render(ListsPage {
+        nav: Nav::of(user),
+        kinds: <ListKind as Coded>::ALL
+            .iter()
+            .map(|k| (k.key(), k.label(), k.key() == kind))
+            .collect(),
+        source,
+        lists,
+        errors,
+        notice,
+    })
+}
+
+pub async fn lists_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<FindingsQuery>,
+) -> Result<Html<String>, WebError> {
+    lists_view(
+        &state,
+        &user,
+        String::new(),
+        String::new(),
+        Vec::new(),
+        q.pesan,
+    )
+    .await
+}
+
+/// Reads the uploaded list; a refused file comes back on the page with every reason by line,
+/// and nothing is kept. A kept list is matched at once by a check run over the whole scope.
+pub async fn import_list(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    use axum::response::IntoResponse;
+    use siks_domain::lists::{ListKind, read_list};
+    let (form, file) =
+        crate::workflow::read_multipart(multipart, "berkas", crate::LIST_BODY_LIMIT / 1024).await?;
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let kind_key = form_value(&form, "jenis").to_string();
+    let source = form_value(&form, "sumber").to_string();
+    let kind = ListKind::from_key(&kind_key)
+        .ok_or_else(|| WebError::field("jenis", "pilih jenis daftar"))?;
+    let file = file.ok_or_else(|| WebError::field("berkas", "pilih berkas CSV"))?;
+    let rows = match read_list(kind, file.as_slice()) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            let errors = errors.iter().map(|e| e.indonesian()).collect();
+            let page = lists_view(&state, &user, kind_key, source, errors, None).await?;
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let actor = &user.session.actor;
+    let list = state
+        .store
+        .import_list(actor, kind, &source, form_value(&form, "berkas:name"), rows)
+        .await?;
+    let report = state
+        .store
+        .run_checks(actor, None, chrono::Utc::now().date_naive())
+        .await?;
+    let message = format!(
+        "{} dari {} diimpor ({} baris); pemeriksaan: {} temuan baru, {} sudah diperbaiki",
+        kind.label(),
+        list.source,
+        list.rows,
+        report.opened,
+        report.fixed
+    );
+    Ok(see(format!(
+        "/daftar?pesan={}",
+        crate::auth::urlencode(&message)
+    )))
 }

@@ -85,6 +85,8 @@ pub const RATIFIERS: &[Role] = &[Role::Ratifier, Role::Admin];
 pub const DETERMINERS: &[Role] = &[Role::Pusat, Role::Admin];
 /// Roles that read the audit log.
 pub const AUDITORS: &[Role] = &[Role::Auditor, Role::Admin];
+/// Who imports the outside lists (civil registry, deaths, civil servants, exclusions).
+pub const LISTERS: &[Role] = &[Role::Pusat, Role::Admin];
 /// Roles that manage accounts.
 pub const ADMINS: &[Role] = &[Role::Admin];
 
@@ -181,6 +183,9 @@ routes! {
     post "/temuan/periksa" => findings::run_checks, Who::Roles(findings::CHECKERS), false, BODY_LIMIT, "Run every check on the region's households";
     post "/temuan/{id}/tolak" => findings::dismiss, Who::Roles(WRITERS), false, BODY_LIMIT, "Dismiss a finding with a reason";
     post "/temuan/{id}/usulan" => findings::propose, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Enter the removal proposal a finding calls for";
+    get "/kualitas" => findings::quality_page, Who::SignedIn, false, BODY_LIMIT, "Data quality: valid and not valid per region, open findings per kind";
+    get "/daftar" => findings::lists_page, Who::Roles(LISTERS), false, BODY_LIMIT, "Outside lists imported and the form to import one";
+    post "/daftar" => findings::import_list, Who::Roles(LISTERS), false, LIST_BODY_LIMIT, "Import an outside list, then run every check";
     get "/akun/sandi" => pages::password_form, Who::SignedIn, false, BODY_LIMIT, "Password change page";
     post "/akun/sandi" => pages::change_password, Who::SignedIn, false, BODY_LIMIT, "Change own password";
     get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, BODY_LIMIT, "Audit log";
@@ -216,6 +221,8 @@ routes! {
     post "/api/v1/periods/{period}/close" => api::close_period, Who::Roles(DETERMINERS), true, BODY_LIMIT, "Close a period: apply every accepted proposal";
     get "/api/v1/periods/{period}/counts" => api::period_counts, Who::SignedIn, true, BODY_LIMIT, "Counts per village fixed at a period's close, checked against a recount from the history";
     get "/api/v1/periods/compare" => api::compare_periods, Who::SignedIn, true, BODY_LIMIT, "Compare two closed periods for a region";
+    get "/api/v1/findings" => api::findings, Who::SignedIn, true, BODY_LIMIT, "Verivali findings in scope, by region, kind and status, with their evidence";
+    get "/api/v1/quality" => api::quality, Who::SignedIn, true, BODY_LIMIT, "Valid and not valid people and households per region, and open findings per kind";
     get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
 
@@ -258,6 +265,8 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub const PHOTO_BODY_LIMIT: usize = siks_store::photos::MAX_PHOTO_BYTES + 64 * 1024;
 
 /// The scan upload's limit: the largest scan plus the form around it.
+/// Largest outside list the page takes (the national extract goes through `siks list import`).
+pub const LIST_BODY_LIMIT: usize = 32 * 1024 * 1024;
 pub const SCAN_BODY_LIMIT: usize = siks_store::documents::MAX_SCAN_BYTES + 64 * 1024;
 
 /// The whole application.

@@ -31,6 +31,7 @@ pub struct Nav {
     pub audit: bool,
     pub admin: bool,
     pub ratify: bool,
+    pub lists: bool,
 }
 
 impl Nav {
@@ -44,6 +45,7 @@ impl Nav {
             audit: crate::AUDITORS.contains(&actor.role),
             admin: crate::ADMINS.contains(&actor.role),
             ratify: crate::RATIFIERS.contains(&actor.role),
+            lists: crate::LISTERS.contains(&actor.role),
         })
     }
 }

@@ -443,6 +443,12 @@ pub(crate) async fn read_multipart(
             }
         };
         let name = field.name().unwrap_or("").to_string();
+        // The uploaded file's own name, for the record (`<field>:name`).
+        if name == file_field
+            && let Some(file_name) = field.file_name().filter(|n| !n.is_empty())
+        {
+            fields.push((format!("{file_field}:name"), file_name.to_string()));
+        }
         let bytes = field.bytes().await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
@@ -1076,9 +1082,9 @@ pub async fn close_period(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let period = period_field("periode", form_value(&form, "periode"))?;
-    let report = state
+    let (_, report) = state
         .store
-        .close_period(&user.session.actor, period)
+        .check_and_close_period(&user.session.actor, period, chrono::Utc::now().date_naive())
         .await?;
     Ok(see(format!(
         "/periode?ditutup={}&diterapkan={}&dikembalikan={}",

@@ -2,9 +2,11 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_check;
 mod bench_close;
 mod bench_match;
 mod bench_web;
+mod lists;
 mod matching;
 mod progress;
 mod web;
@@ -129,6 +131,10 @@ enum Command {
         /// A region code; default the whole country.
         #[arg(long)]
         region: Option<String>,
+        /// Data quality instead: valid and not valid people and households, and the open
+        /// findings of each kind, as of the last check run.
+        #[arg(long)]
+        quality: bool,
     },
     /// Verivali: run every check on a region's households and keep the findings.
     Check {
@@ -137,6 +143,11 @@ enum Command {
         /// Region code (default: the whole register).
         #[arg(long)]
         region: Option<String>,
+    },
+    /// Outside lists: the civil registry, deaths, civil servants and exclusions.
+    List {
+        #[command(subcommand)]
+        action: lists::ListAction,
     },
     /// Record linkage on any CSV: the same person twice in one file, or across two.
     Match {
@@ -223,7 +234,22 @@ async fn run(command: Command) -> Result<()> {
             let store = open(&db).await?;
             import(&store, &dir).await
         }
-        Command::Stats { db, region } => {
+        Command::Stats {
+            db,
+            region,
+            quality: true,
+        } => {
+            let store = open(&db).await?;
+            let region = region.as_deref().map(parse_region).transpose()?;
+            let actor = store.system_actor().await.map_err(store_error)?;
+            let quality = store
+                .quality(&actor, region.as_ref())
+                .await
+                .map_err(store_error)?;
+            print_quality(&quality);
+            Ok(())
+        }
+        Command::Stats { db, region, .. } => {
             let store = open(&db).await?;
             let region = region.as_deref().map(parse_region).transpose()?;
             let started = Instant::now();
@@ -233,6 +259,7 @@ async fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Match { action } => matching::run(action),
+        Command::List { action } => lists::run(action).await,
         Command::Check { db, region } => check(&db, region.as_deref()).await,
         Command::Bench { which } => bench::run(which).await,
     }
@@ -243,10 +270,14 @@ async fn close_period(db: &str, period: &str) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
     let store = open(db).await?;
     let actor = store.system_actor().await.map_err(store_error)?;
-    let report = store
-        .close_period(&actor, period)
+    let (checks, report) = store
+        .check_and_close_period(&actor, period, chrono::Utc::now().date_naive())
         .await
         .map_err(store_error)?;
+    println!(
+        "pemeriksaan sebelum penetapan: {} rumah tangga, {} temuan baru, {} sudah diperbaiki",
+        checks.households, checks.opened, checks.fixed
+    );
     if report.already_closed {
         println!("periode {period} sudah ditutup sebelumnya; tidak ada yang diubah");
         return Ok(());
@@ -262,7 +293,7 @@ async fn close_period(db: &str, period: &str) -> Result<()> {
     Ok(())
 }
 
-async fn check(db: &str, region: Option<&str>) -> Result<()> {
+pub(crate) async fn check(db: &str, region: Option<&str>) -> Result<()> {
     use siks_domain::Coded;
     use siks_domain::checks::FindingKind;
     let region = region.map(parse_region).transpose()?;
@@ -282,6 +313,9 @@ async fn check(db: &str, region: Option<&str>) -> Result<()> {
         report.opened,
         report.fixed
     );
+    if let Some((padan, not)) = report.padan {
+        println!("  padan Dukcapil: {padan} orang, tidak padan: {not} orang");
+    }
     for kind in FindingKind::ALL {
         if let Some(n) = report.open.get(&kind.code()) {
             println!("  {:<45} {n}", kind.label());
@@ -469,6 +503,40 @@ fn print_stats(stats: &Stats) {
                 c.households.total(),
                 c.persons.total()
             );
+        }
+    }
+}
+
+fn print_quality(q: &siks_store::Quality) {
+    use siks_domain::Coded;
+    use siks_domain::checks::FindingKind;
+    let line = |r: &siks_store::RegionQuality| {
+        println!(
+            "  {:<14} {:<32} {:>10} {:>10} {:>10} {:>10}",
+            r.code.as_ref().map(|c| c.as_str()).unwrap_or("*"),
+            r.name,
+            r.persons_valid(),
+            r.persons_not_valid,
+            r.households_valid(),
+            r.households_not_valid
+        )
+    };
+    println!(
+        "  {:<14} {:<32} {:>10} {:>10} {:>10} {:>10}",
+        "kode", "nama", "orang sah", "tidak sah", "ruta sah", "tidak sah"
+    );
+    line(&q.total);
+    if let Some(level) = q.child_level {
+        println!("per {}:", level.label());
+        for c in &q.children {
+            line(c);
+        }
+    }
+    println!("temuan terbuka per jenis:");
+    for kind in FindingKind::ALL {
+        let total = q.total.open.get(&kind.code()).copied().unwrap_or(0);
+        if total > 0 {
+            println!("  {:<45} {total}", kind.label());
         }
     }
 }

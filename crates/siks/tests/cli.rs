@@ -89,6 +89,7 @@ fn demo_generates_imports_and_counts() {
     assert!(!ok && err.contains("wilayah kerja"), "{err}");
     let (ok, closed, _) = siks(&["period", "close", "--db", &db, "2026-11"]);
     assert!(ok && closed.contains("0 usulan ditetapkan"), "{closed}");
+    assert!(closed.contains("pemeriksaan sebelum penetapan"), "{closed}");
     let (ok, again, _) = siks(&["period", "close", "--db", &db, "2026-11"]);
     assert!(ok && again.contains("sudah ditutup"), "{again}");
     let (ok, _, err) = siks(&["period", "close", "--db", &db, "2026-13"]);
@@ -111,6 +112,74 @@ fn demo_generates_imports_and_counts() {
         ok && again.contains(": 0 temuan baru, 0 sudah diperbaiki"),
         "{again}"
     );
+
+    // Outside lists: a refused file names the line and changes nothing; the generator's lists
+    // are imported and matched; the quality count follows.
+    let data = demo.join("data");
+    let bad = dir.path().join("kematian.csv");
+    std::fs::write(&bad, "nik,full_name,birth_date\n,Budi,1950-02-30\n").unwrap();
+    let (ok, _, err) = siks(&[
+        "list",
+        "import",
+        "--db",
+        &db,
+        "--kind",
+        "kematian",
+        "--source",
+        "Dukcapil",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("baris 2: kolom birth_date"), "{err}");
+    let (ok, _, err) = siks(&[
+        "list",
+        "import",
+        "--db",
+        &db,
+        "--kind",
+        "mobil",
+        "--source",
+        "Samsat",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && err.contains("dukcapil, kematian, asn atau pengecualian"),
+        "{err}"
+    );
+    for (kind, source, file) in [
+        ("kematian", "Dukcapil", "death_register.csv"),
+        ("asn", "BKN", "civil_servants.csv"),
+        ("dukcapil", "Dukcapil", "civil_registry.csv"),
+    ] {
+        let (ok, out, err) = siks(&[
+            "list",
+            "import",
+            "--db",
+            &db,
+            "--kind",
+            kind,
+            "--source",
+            source,
+            data.join(file).to_str().unwrap(),
+        ]);
+        assert!(ok, "{out}{err}");
+        assert!(out.contains("diimpor"), "{out}");
+    }
+    let (ok, out, _) = siks(&["check", "--db", &db]);
+    assert!(ok && out.contains("padan Dukcapil:"), "{out}");
+    assert!(
+        out.contains("Sudah meninggal") && out.contains("ASN/TNI/Polri"),
+        "{out}"
+    );
+    let (ok, shown, _) = siks(&["list", "show", "--db", &db]);
+    assert_eq!(shown.matches("berlaku").count(), 3, "{shown}");
+    assert!(ok);
+    let (ok, quality, err) = siks(&["stats", "--db", &db, "--region", "35.23", "--quality"]);
+    assert!(ok, "{err}");
+    assert!(
+        quality.contains("tidak sah") && quality.contains("per kecamatan"),
+        "{quality}"
+    );
+    assert!(quality.contains("Tidak padan Dukcapil"), "{quality}");
 
     // Record linkage on the generated persons file, and a config that names a missing column.
     let config = dir.path().join("match.toml");
