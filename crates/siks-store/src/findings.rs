@@ -128,7 +128,10 @@ impl Store {
         }
         let scope = scope_of(actor, region).ok_or(StoreError::NotFound)?;
         let (low, high) = scope.village_range();
-        let mut tx = self.begin().await?;
+        // Everything is computed on a read snapshot, which never takes the write lock: a
+        // national run takes most of a minute, and the village operators keep working. Only
+        // the reconciliation below writes, in a short transaction of its own.
+        let mut tx = self.begin_read().await?;
         let villages: Vec<String> = with_tx!(&mut tx, c => {
             let rows = sqlx::query(
                 "SELECT DISTINCT village_code FROM households WHERE village_code >= $1 AND village_code < $2 \
@@ -303,6 +306,8 @@ impl Store {
         }
 
         // Reconcile with the findings kept in scope.
+        tx.commit().await?;
+        let mut tx = self.begin().await?;
         let kept: HashMap<String, (String, String)> = with_tx!(&mut tx, c => {
             let rows = sqlx::query(
                 "SELECT id, finding_key, status FROM findings WHERE village_code >= $1 AND village_code < $2",

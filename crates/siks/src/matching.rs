@@ -147,13 +147,15 @@ pub fn link_files(
 
 fn print(s: &Summary, out: &Path) {
     println!(
-        "{} + {} baris dibaca; {} pasangan dibandingkan ({} baris ditulis ke {}); ambang yang disarankan {:.4}: {} pasangan di atasnya",
+        "{} + {} baris dibaca; {} pasangan dibandingkan ({} baris ditulis ke {}); ambang yang disarankan {:.6}: {} pasangan di atasnya",
         s.records.0,
         s.records.1,
         s.compared,
         s.written,
         out.display(),
-        s.threshold,
+        // Rounded down, so that "score >= the printed threshold" selects exactly the pairs
+        // counted (scores are written with six decimals too).
+        (s.threshold * 1e6).floor() / 1e6,
         s.above
     );
     if s.skipped_blocks > 0 {

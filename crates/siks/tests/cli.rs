@@ -207,6 +207,22 @@ fn demo_generates_imports_and_counts() {
     assert!(ok && out.contains("ambang yang disarankan"), "{out}{err}");
     let written = std::fs::read_to_string(&pairs).unwrap();
     assert!(written.starts_with("id_l,id_r,score\n"), "{written}");
+    // The printed threshold selects exactly the pairs the command counted above it.
+    let (threshold, above) = out
+        .split("ambang yang disarankan ")
+        .nth(1)
+        .and_then(|t| t.split_once(": "))
+        .map(|(t, rest)| {
+            let n = rest.split(' ').next().unwrap_or("");
+            (t.parse::<f64>().unwrap(), n.parse::<usize>().unwrap())
+        })
+        .unwrap();
+    let selected = written
+        .lines()
+        .skip(1)
+        .filter(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap() >= threshold)
+        .count();
+    assert_eq!(selected, above, "{out}");
     assert!(
         std::fs::read_to_string(&clusters)
             .unwrap()
