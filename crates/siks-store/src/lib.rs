@@ -8,6 +8,7 @@ pub mod audit;
 pub mod bench;
 pub mod documents;
 mod error;
+pub mod export;
 pub mod findings;
 pub mod import;
 pub mod lists;

@@ -2465,6 +2465,61 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
 /// The verivali page: a regency operator runs the checks, sees the findings by kind, and a
 /// village operator dismisses one with a reason; a finding a removal does not settle is refused.
 #[tokio::test]
+async fn exports_stream_the_scope_as_csv_and_xlsx() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let page = send(
+        &w.app,
+        get(&format!("/rumah-tangga?wilayah={VILLAGE_A}"), Some(&desa)),
+    )
+    .await;
+    assert_eq!(page.select("#unduh a").len(), 4);
+    let csv = send(
+        &w.app,
+        get(
+            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}"),
+            Some(&desa),
+        ),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert!(
+        lines[0].starts_with("\u{feff}Kode desa/kelurahan,Id,"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines.len(), w.members.len() + 1);
+    for m in &w.members {
+        assert!(csv.body.contains(&m.nik.raw()), "every digit of every NIK");
+    }
+    let xlsx = send(&w.app, get("/ekspor/rumah-tangga.xlsx", Some(&desa))).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with("PK"), "an XLSX is a zip");
+    // Outside the scope looks like nothing there; unknown lists and formats are not found.
+    for path in [
+        "/ekspor/anggota.csv?wilayah=35.24",
+        "/ekspor/mobil.csv",
+        "/ekspor/anggota.ods",
+    ] {
+        assert_eq!(
+            send(&w.app, get(path, Some(&desa))).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    assert_eq!(
+        send(&w.app, get("/ekspor/anggota.csv", None)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // An export of people is audited once, with its size.
+    let admin = w.store.system_actor().await.unwrap();
+    let audit = w.store.audit_entries(&admin, None, 50).await.unwrap();
+    let exported = audit.iter().find(|e| e.action == "export.persons").unwrap();
+    assert_eq!(exported.detail, format!("rows={}", w.members.len()));
+}
+
+#[tokio::test]
 async fn outside_lists_page_imports_and_the_quality_page_counts() {
     let w = world().await;
     let pusat = login(&w.app, "pusat").await;

@@ -4,8 +4,10 @@
 mod bench;
 mod bench_check;
 mod bench_close;
+mod bench_export;
 mod bench_match;
 mod bench_web;
+mod export;
 mod lists;
 mod matching;
 mod progress;
@@ -144,6 +146,21 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Write a list of a region to XLSX or CSV: rumah-tangga (households), anggota (members by
+    /// name by address) or temuan (findings); the format follows the file's extension.
+    Export {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        /// rumah-tangga, anggota or temuan.
+        #[arg(long)]
+        list: String,
+        /// Region code (default: the whole register).
+        #[arg(long)]
+        region: Option<String>,
+        /// The file to write: NAME.xlsx or NAME.csv.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Outside lists: the civil registry, deaths, civil servants and exclusions.
     List {
         #[command(subcommand)]
@@ -260,6 +277,14 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Match { action } => matching::run(action),
         Command::List { action } => lists::run(action).await,
+        Command::Export {
+            db,
+            list,
+            region,
+            out,
+        } => export::run(&db, &list, region.as_deref(), &out)
+            .await
+            .map(|_| ()),
         Command::Check { db, region } => check(&db, region.as_deref()).await,
         Command::Bench { which } => bench::run(which).await,
     }

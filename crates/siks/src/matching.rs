@@ -168,7 +168,7 @@ fn print(s: &Summary, out: &Path) {
 }
 
 /// The process's peak resident memory in MiB (Linux), for the benchmark that runs this command.
-fn peak_memory_mib() -> Option<f64> {
+pub(crate) fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -181,6 +181,40 @@ fn demo_generates_imports_and_counts() {
     );
     assert!(quality.contains("Tidak padan Dukcapil"), "{quality}");
 
+    // Exports of a region, to XLSX and CSV; a wrong extension is refused.
+    let xlsx = dir.path().join("anggota.xlsx");
+    let (ok, out, err) = siks(&[
+        "export",
+        "--db",
+        &db,
+        "--list",
+        "anggota",
+        "--region",
+        "35.23",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(ok && out.contains("baris anggota ditulis"), "{out}{err}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let findings_csv = dir.path().join("temuan.csv");
+    let (ok, out, err) = siks(&[
+        "export",
+        "--db",
+        &db,
+        "--list",
+        "temuan",
+        "--out",
+        findings_csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}{err}");
+    let text = std::fs::read_to_string(&findings_csv).unwrap();
+    assert!(
+        text.starts_with("\u{feff}Id,Kode jenis temuan,Jenis temuan"),
+        "{text}"
+    );
+    let (ok, _, err) = siks(&["export", "--db", &db, "--list", "anggota", "--out", "x.ods"]);
+    assert!(!ok && err.contains(".xlsx atau .csv"), "{err}");
+
     // Record linkage on the generated persons file, and a config that names a missing column.
     let config = dir.path().join("match.toml");
     std::fs::write(

@@ -1,0 +1,221 @@
+//! Exports: the lists the pages show (households, members by name by address, findings) read
+//! row by row from a read snapshot, inside the actor's scope, and handed to a sink that writes
+//! them (a CSV or XLSX file). Nothing is collected in memory, so a province streams through. An
+//! export of people is a view of each of them: it is audited once, with its region and size.
+
+use futures_util::TryStreamExt;
+use siks_domain::access::Action;
+use siks_domain::interchange::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_row, person_row};
+use siks_domain::{Actor, RegionCode, Scope};
+
+use crate::audit::AuditEvent;
+use crate::records::{household_from_row, person_from_row};
+use crate::sql::{Cells, with_tx};
+use crate::{Result, Store, StoreError};
+
+/// Which list to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportList {
+    /// Households in the interchange columns.
+    Households,
+    /// Members by name by address: the village code, then the interchange columns.
+    Persons,
+    /// Verivali findings with their evidence.
+    Findings,
+}
+
+/// The finding export's columns.
+const FINDING_COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "kind_label",
+    "severity",
+    "village_code",
+    "household_id",
+    "person_id",
+    "other_person_id",
+    "fields",
+    "evidence",
+    "status",
+    "status_reason",
+    "found_at",
+];
+
+impl ExportList {
+    /// The key in URLs and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            ExportList::Households => "rumah-tangga",
+            ExportList::Persons => "anggota",
+            ExportList::Findings => "temuan",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<ExportList> {
+        [
+            ExportList::Households,
+            ExportList::Persons,
+            ExportList::Findings,
+        ]
+        .into_iter()
+        .find(|l| l.key() == key)
+    }
+
+    /// The Indonesian header of each column, in order.
+    pub fn labels(self) -> Vec<&'static str> {
+        self.columns()
+            .into_iter()
+            .map(|c| match (siks_domain::interchange::column_label(c), c) {
+                ("", "kind") => "Kode jenis temuan",
+                ("", "kind_label") => "Jenis temuan",
+                ("", "severity") => "Tingkat",
+                ("", "household_id") => "Id rumah tangga",
+                ("", "person_id") => "Id anggota",
+                ("", "other_person_id") => "Id anggota lain",
+                ("", "fields") => "Kolom",
+                ("", "evidence") => "Bukti",
+                ("", "status_reason") => "Alasan status",
+                ("", "found_at") => "Ditemukan",
+                ("", other) => other,
+                (label, _) => label,
+            })
+            .collect()
+    }
+
+    /// The column names, in order (interchange names; the caller may label them).
+    pub fn columns(self) -> Vec<&'static str> {
+        match self {
+            ExportList::Households => HOUSEHOLD_COLUMNS.to_vec(),
+            ExportList::Persons => std::iter::once("village_code")
+                .chain(PERSON_COLUMNS.iter().copied())
+                .collect(),
+            ExportList::Findings => FINDING_COLUMNS.to_vec(),
+        }
+    }
+}
+
+/// Why an export stopped: the store, or the sink (a full disk, a sheet's row limit).
+#[derive(Debug)]
+pub enum ExportError<E> {
+    Store(StoreError),
+    Sink(E),
+}
+
+impl<E> From<StoreError> for ExportError<E> {
+    fn from(e: StoreError) -> Self {
+        ExportError::Store(e)
+    }
+}
+
+impl<E> From<sqlx::Error> for ExportError<E> {
+    fn from(e: sqlx::Error) -> Self {
+        ExportError::Store(e.into())
+    }
+}
+
+impl Store {
+    /// Streams `list` for `region` (default: the actor's scope) to `sink`, one row of cells at a
+    /// time in the order of [`ExportList::columns`]; the number of rows.
+    pub async fn export<E>(
+        &self,
+        actor: &Actor,
+        list: ExportList,
+        region: Option<&RegionCode>,
+        mut sink: impl FnMut(&[String]) -> std::result::Result<(), E> + Send,
+    ) -> std::result::Result<u64, ExportError<E>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister).into());
+        }
+        let scope = match region {
+            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
+            Some(_) => return Err(StoreError::NotFound.into()),
+            None => actor.scope.clone(),
+        };
+        let (low, high) = scope.village_range();
+        let sql = match list {
+            ExportList::Households => {
+                "SELECT * FROM households WHERE village_code >= $1 AND village_code < $2 \
+                 ORDER BY village_code, id"
+            }
+            ExportList::Persons => {
+                "SELECT * FROM persons WHERE village_code >= $1 AND village_code < $2 \
+                 ORDER BY village_code, household_id, family_no, id"
+            }
+            ExportList::Findings => {
+                "SELECT * FROM findings WHERE village_code >= $1 AND village_code < $2 \
+                 ORDER BY village_code, household_id, kind, id"
+            }
+        };
+        let mut tx = self.begin_read().await?;
+        let mut count = 0u64;
+        let mut failed: Option<E> = None;
+        with_tx!(&mut tx, c => {
+            let mut rows = sqlx::query(sql).bind(&low).bind(&high).fetch(&mut **c);
+            while let Some(r) = rows.try_next().await? {
+                let cells = match list {
+                    ExportList::Households => household_row(&household_from_row(&r)?.0),
+                    ExportList::Persons => {
+                        let mut cells = vec![r.text("village_code")?];
+                        cells.extend(person_row(&person_from_row(&r)?.0));
+                        cells
+                    }
+                    ExportList::Findings => finding_cells(&r)?,
+                };
+                if let Err(e) = sink(&cells) {
+                    failed = Some(e);
+                    break;
+                }
+                count += 1;
+            }
+        });
+        tx.commit().await?;
+        if let Some(e) = failed {
+            return Err(ExportError::Sink(e));
+        }
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: match list {
+                    ExportList::Households => "export.households",
+                    ExportList::Persons => "export.persons",
+                    ExportList::Findings => "export.findings",
+                },
+                target_kind: "region",
+                target_id: scope.key(),
+                region_code: scope.key(),
+                detail: format!("rows={count}"),
+            },
+        )
+        .await?;
+        Ok(count)
+    }
+}
+
+fn finding_cells(r: &impl Cells) -> Result<Vec<String>> {
+    use siks_domain::Coded;
+    use siks_domain::checks::{FindingKind, Severity};
+    let code = r.int("kind")?;
+    let kind = u8::try_from(code)
+        .ok()
+        .and_then(<FindingKind as Coded>::from_code)
+        .ok_or_else(|| StoreError::Corrupt("findings.kind".into()))?;
+    Ok(vec![
+        r.text("id")?,
+        code.to_string(),
+        kind.label().to_string(),
+        match kind.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+        .to_string(),
+        r.text("village_code")?,
+        r.text("household_id")?,
+        r.opt_text("person_id")?.unwrap_or_default(),
+        r.opt_text("other_person_id")?.unwrap_or_default(),
+        r.text("fields")?,
+        r.text("detail")?,
+        r.text("status")?,
+        r.text("status_reason")?,
+        r.text("found_at")?,
+    ])
+}

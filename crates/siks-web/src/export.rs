@@ -1,0 +1,99 @@
+//! Downloads: the lists the pages show (households, members by name by address, findings) of a
+//! region in the user's scope, as XLSX or CSV. The file is written row by row to a temporary
+//! file and streamed from there, so a province never sits in memory.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use siks_sheets::{Format, SheetWriter};
+use siks_store::export::{ExportError, ExportList};
+use tokio::io::AsyncReadExt;
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::WebError;
+
+#[derive(Deserialize, Default)]
+pub struct ExportQuery {
+    wilayah: Option<String>,
+}
+
+/// `GET /ekspor/{list}.{xlsx|csv}?wilayah=CODE`.
+pub async fn download(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(file): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, WebError> {
+    let (list, format) = file
+        .rsplit_once('.')
+        .and_then(|(l, e)| Some((ExportList::from_key(l)?, Format::parse(e)?)))
+        .ok_or(WebError::NotFound)?;
+    let region = match q.wilayah.as_deref().filter(|w| !w.is_empty()) {
+        Some(w) => Some(
+            siks_domain::RegionCode::parse_known(w)
+                .map_err(|e| WebError::field("wilayah", siks_domain::Bilingual::indonesian(&e)))?,
+        ),
+        None => None,
+    };
+    let temp = tempfile::Builder::new()
+        .prefix("siks-ekspor-")
+        .suffix(&format!(".{}", format.extension()))
+        .tempfile()
+        .map_err(|e| WebError::Internal(format!("temporary file: {e}")))?;
+    let mut sheet = SheetWriter::create(format, temp.path(), list.key(), &list.labels())
+        .map_err(|e| WebError::Internal(e.english()))?;
+    let written = state
+        .store
+        .export(&user.session.actor, list, region.as_ref(), |cells| {
+            sheet.row(cells)
+        })
+        .await;
+    match written {
+        Ok(_) => {}
+        Err(ExportError::Store(e)) => return Err(e.into()),
+        Err(ExportError::Sink(e)) => return Err(WebError::invalid(e.to_string())),
+    }
+    sheet
+        .finish()
+        .map_err(|e| WebError::Internal(e.english()))?;
+    // Open, then let the name go: the open handle keeps the data until the stream ends.
+    let file = tokio::fs::File::open(temp.path())
+        .await
+        .map_err(|e| WebError::Internal(format!("reopen export: {e}")))?;
+    drop(temp);
+    let chunks = futures_util::stream::unfold(Some(file), |file| async move {
+        let mut file = file?;
+        let mut buf = vec![0u8; 64 * 1024];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), Some(file)))
+            }
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    let name = format!(
+        "{}-{}.{}",
+        list.key(),
+        region
+            .as_ref()
+            .map(|r| r.as_str().replace('.', ""))
+            .unwrap_or_else(|| "semua".into()),
+        format.extension()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        Body::from_stream(chunks),
+    )
+        .into_response())
+}

@@ -1,0 +1,66 @@
+//! `siks export`: a list of the register (households, members by name by address, findings) of
+//! a region, streamed to an XLSX or CSV file.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Result, anyhow, bail};
+use siks_sheets::{Format, SheetWriter};
+use siks_store::export::{ExportError, ExportList};
+
+use crate::progress::Progress;
+use crate::{open, parse_region, store_error};
+
+/// Writes `list` of `region` to `out` (the format from its extension); the rows written.
+pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Result<u64> {
+    let Some(list) = ExportList::from_key(list) else {
+        bail!(
+            "daftar '{list}' tidak dikenal; pilih rumah-tangga, anggota atau temuan (unknown list)"
+        );
+    };
+    let format = out
+        .extension()
+        .and_then(|e| Format::parse(&e.to_string_lossy()))
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: akhiri nama berkas dengan .xlsx atau .csv (name the file .xlsx or .csv)",
+                out.display()
+            )
+        })?;
+    let region = region.map(parse_region).transpose()?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let started = Instant::now();
+    let mut sheet =
+        SheetWriter::create(format, out, list.key(), &list.labels()).map_err(|e| anyhow!("{e}"))?;
+    let progress = Progress::new("menulis baris", 0);
+    let mut n = 0u64;
+    let written = store
+        .export(&actor, list, region.as_ref(), |cells| {
+            n += 1;
+            if n.is_multiple_of(10_000) {
+                progress.set(n);
+            }
+            sheet.row(cells)
+        })
+        .await;
+    progress.finish();
+    let rows = match written {
+        Ok(rows) => rows,
+        Err(ExportError::Store(e)) => return Err(store_error(e)),
+        Err(ExportError::Sink(e)) => bail!("{e} ({})", e.english()),
+    };
+    sheet.finish().map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "{rows} baris {} ditulis ke {} dalam {:.1} s",
+        list.key(),
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if std::env::var_os("SIKS_REPORT_PEAK_MEMORY").is_some()
+        && let Some(peak) = crate::matching::peak_memory_mib()
+    {
+        println!("peak memory MiB: {peak:.0}");
+    }
+    Ok(rows)
+}
