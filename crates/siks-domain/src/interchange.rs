@@ -99,6 +99,105 @@ pub const PERSON_COLUMNS: &[&str] = &[
     "inactive_reason",
 ];
 
+/// Columns the server sets, never a form or an uploaded sheet.
+pub const HOUSEHOLD_SERVER_COLUMNS: &[&str] = &[
+    "id",
+    "status",
+    "inactive_reason",
+    "welfare_score",
+    "desil",
+    "programmes",
+    "last_verified",
+];
+pub const PERSON_SERVER_COLUMNS: &[&str] = &[
+    "id",
+    "household_id",
+    "family_no",
+    "relation_to_family_head",
+    "dukcapil",
+    "status",
+    "inactive_reason",
+];
+
+/// Yes/no columns (1 or 0).
+pub const FLAG_COLUMNS: &[&str] = &[
+    "gas_cylinder_5kg",
+    "fridge",
+    "air_conditioner",
+    "water_heater",
+    "phone",
+    "television",
+    "gold_10g",
+    "laptop",
+    "bicycle",
+    "motorbike",
+    "car",
+    "boat",
+    "outboard_motor",
+    "motorboat",
+    "ship",
+    "other_house",
+    "business",
+    "pregnant",
+];
+/// Numeric columns.
+pub const NUMBER_COLUMNS: &[&str] = &[
+    "floor_area_m2",
+    "rooms",
+    "land_m2",
+    "cattle",
+    "buffalo",
+    "horses",
+    "pigs",
+    "goats",
+    "latitude",
+    "longitude",
+];
+
+fn choices<T: Coded>(optional: bool) -> Vec<(String, String)> {
+    let none = optional.then(|| (String::new(), "-".to_string()));
+    none.into_iter()
+        .chain(
+            T::ALL
+                .iter()
+                .map(|v| (v.code().to_string(), v.label().to_string())),
+        )
+        .collect()
+}
+
+/// The choices of a coded column as (code, label), an optional one starting with ("", "-");
+/// `None` for other columns.
+pub fn column_choices(column: &str) -> Option<Vec<(String, String)>> {
+    Some(match column {
+        "building_tenure" => choices::<BuildingTenure>(false),
+        "land_tenure" => choices::<LandTenure>(false),
+        "floor_material" => choices::<FloorMaterial>(false),
+        "wall_material" => choices::<WallMaterial>(false),
+        "wall_condition" | "roof_condition" => choices::<Condition>(false),
+        "roof_material" => choices::<RoofMaterial>(false),
+        "water_source" => choices::<WaterSource>(false),
+        "water_acquisition" => choices::<WaterAcquisition>(false),
+        "lighting" => choices::<LightingSource>(false),
+        "installed_power" => choices::<InstalledPower>(true),
+        "cooking_fuel" => choices::<CookingFuel>(false),
+        "toilet" => choices::<ToiletFacility>(false),
+        "sewage" => choices::<SewageDisposal>(true),
+        "sex" => choices::<Sex>(false),
+        "relation_to_head" => choices::<Relation>(false),
+        "marital_status" => choices::<MaritalStatus>(false),
+        "disability" => choices::<DisabilityType>(true),
+        "disability_severity" => choices::<Severity>(true),
+        "chronic_illness" => choices::<ChronicIllness>(true),
+        "school_participation" => choices::<SchoolParticipation>(false),
+        "education" => choices::<Education>(true),
+        "work_status" => choices::<WorkStatus>(true),
+        "occupation_sector" => choices::<OccupationSector>(true),
+        "presence" => choices::<Presence>(false),
+        "pmks" => choices::<PmksCategory>(true),
+        _ => return None,
+    })
+}
+
 /// The Indonesian label of a column of either file, for forms, templates and reports.
 pub fn column_label(column: &str) -> &'static str {
     match column {

@@ -6,6 +6,8 @@
 //! which shows the text as typed and keeps it text when edited.
 #![forbid(unsafe_code)]
 
+pub mod templates;
+
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -207,4 +209,157 @@ impl SheetWriter {
         }
         Ok(u64::from(self.rows.saturating_sub(1)))
     }
+}
+
+/// One column of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateColumn {
+    /// The header, in Indonesian.
+    pub label: String,
+    /// What to write, for the explanation sheet.
+    pub help: String,
+    pub required: bool,
+    /// The allowed values of a coded column, each as `code - label` (empty: free text).
+    pub choices: Vec<String>,
+}
+
+/// One sheet of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateSheet {
+    pub name: String,
+    pub columns: Vec<TemplateColumn>,
+}
+
+/// Rows of a template sheet that carry the drop-down lists and the text format.
+pub const TEMPLATE_ROWS: u32 = 50_000;
+
+/// The name of the explanation sheet and of the sheet holding the lists of codes.
+pub const GUIDE_SHEET: &str = "Petunjuk";
+pub const CODES_SHEET: &str = "Kode";
+
+/// Writes a template. XLSX: one sheet per [`TemplateSheet`] with its header row, every column
+/// formatted as text (so a NIK keeps its 16 digits), a drop-down on every coded column; then
+/// the explanation sheet (every column: sheet, header, required, what to write, allowed codes)
+/// and the sheet of codes the drop-downs read. CSV: the header row of `sheets[0]` only.
+pub fn write_template(
+    format: Format,
+    path: &Path,
+    sheets: &[TemplateSheet],
+) -> Result<(), SheetError> {
+    let fail = |e: &dyn std::fmt::Display| SheetError::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    if format == Format::Csv {
+        let labels: Vec<&str> = sheets
+            .first()
+            .map(|s| s.columns.iter().map(|c| c.label.as_str()).collect())
+            .unwrap_or_default();
+        return SheetWriter::create(Format::Csv, path, "", &labels)?
+            .finish()
+            .map(|_| ());
+    }
+    use rust_xlsxwriter::{DataValidation, Formula};
+    let mut workbook = Workbook::new();
+    let bold = CellFormat::new().set_bold();
+    let text = CellFormat::new().set_num_format("@");
+    let wrap = CellFormat::new().set_text_wrap();
+    // The drop-downs read the codes from the codes sheet, one column per coded column, in the
+    // order they appear.
+    let column_letter = |mut n: usize| {
+        let mut s = String::new();
+        n += 1;
+        while n > 0 {
+            let r = (n - 1) % 26;
+            s.insert(0, char::from(b'A' + r as u8));
+            n = (n - 1) / 26;
+        }
+        s
+    };
+    let mut list_no = 0usize;
+    for sheet in sheets {
+        let ws = workbook.add_worksheet();
+        ws.set_name(&sheet.name).map_err(|e| fail(&e))?;
+        for (i, c) in sheet.columns.iter().enumerate() {
+            let col = u16::try_from(i).map_err(|e| fail(&e))?;
+            ws.write_string_with_format(0, col, &c.label, &bold)
+                .map_err(|e| fail(&e))?;
+            ws.set_column_format(col, &text).map_err(|e| fail(&e))?;
+            ws.set_column_width(
+                col,
+                (c.label.chars().count() as f64 + 2.0).clamp(10.0, 40.0),
+            )
+            .map_err(|e| fail(&e))?;
+            if !c.choices.is_empty() {
+                let letter = column_letter(list_no);
+                list_no += 1;
+                let range = format!(
+                    "={CODES_SHEET}!${letter}$2:${letter}${}",
+                    c.choices.len() + 1
+                );
+                let validation = DataValidation::new()
+                    .allow_list_formula(Formula::new(range))
+                    .set_error_message(format!("Pilih salah satu kode untuk {}", c.label))
+                    .map_err(|e| fail(&e))?;
+                ws.add_data_validation(1, col, TEMPLATE_ROWS, col, &validation)
+                    .map_err(|e| fail(&e))?;
+            }
+        }
+        ws.set_freeze_panes(1, 0).map_err(|e| fail(&e))?;
+    }
+    let guide = workbook.add_worksheet();
+    guide.set_name(GUIDE_SHEET).map_err(|e| fail(&e))?;
+    for (col, (title, width)) in [
+        ("Lembar", 16.0),
+        ("Kolom", 32.0),
+        ("Wajib", 8.0),
+        ("Isi", 60.0),
+        ("Kode yang boleh", 60.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let col = col as u16;
+        guide
+            .write_string_with_format(0, col, title, &bold)
+            .map_err(|e| fail(&e))?;
+        guide.set_column_width(col, width).map_err(|e| fail(&e))?;
+    }
+    let mut row = 1u32;
+    for sheet in sheets {
+        for c in &sheet.columns {
+            let cells = [
+                sheet.name.clone(),
+                c.label.clone(),
+                if c.required { "ya" } else { "tidak" }.to_string(),
+                c.help.clone(),
+                c.choices.join("; "),
+            ];
+            for (col, cell) in cells.iter().enumerate() {
+                guide
+                    .write_string_with_format(row, col as u16, cell, &wrap)
+                    .map_err(|e| fail(&e))?;
+            }
+            row += 1;
+        }
+    }
+    let codes = workbook.add_worksheet();
+    codes.set_name(CODES_SHEET).map_err(|e| fail(&e))?;
+    let mut col = 0u16;
+    for sheet in sheets {
+        for c in sheet.columns.iter().filter(|c| !c.choices.is_empty()) {
+            codes
+                .write_string_with_format(0, col, format!("{} / {}", sheet.name, c.label), &bold)
+                .map_err(|e| fail(&e))?;
+            codes.set_column_width(col, 30.0).map_err(|e| fail(&e))?;
+            for (i, choice) in c.choices.iter().enumerate() {
+                codes
+                    .write_string(i as u32 + 1, col, choice)
+                    .map_err(|e| fail(&e))?;
+            }
+            col += 1;
+        }
+    }
+    workbook.save(path).map_err(|e| fail(&e))?;
+    Ok(())
 }

@@ -97,3 +97,38 @@ pub async fn download(
     )
         .into_response())
 }
+
+/// `GET /templat/{kind}.{xlsx|csv}`: an upload template (see `siks_sheets::templates`).
+pub async fn template(_user: PageUser, Path(file): Path<String>) -> Result<Response, WebError> {
+    use siks_sheets::templates::TemplateKind;
+    let (kind, format) = file
+        .rsplit_once('.')
+        .and_then(|(k, e)| Some((TemplateKind::from_key(k)?, Format::parse(e)?)))
+        .ok_or(WebError::NotFound)?;
+    let temp = tempfile::Builder::new()
+        .prefix("siks-templat-")
+        .suffix(&format!(".{}", format.extension()))
+        .tempfile()
+        .map_err(|e| WebError::Internal(format!("temporary file: {e}")))?;
+    siks_sheets::write_template(format, temp.path(), &kind.sheets())
+        .map_err(|e| WebError::Internal(e.english()))?;
+    // A template is small: read whole.
+    let bytes = tokio::fs::read(temp.path())
+        .await
+        .map_err(|e| WebError::Internal(format!("read template: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"templat-{}.{}\"",
+                    kind.key(),
+                    format.extension()
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 
 use siks_domain::codes::*;
 use siks_domain::interchange::{
-    HOUSEHOLD_COLUMNS, PERSON_COLUMNS, column_label, household_from_row, household_row,
+    FLAG_COLUMNS, HOUSEHOLD_COLUMNS, HOUSEHOLD_SERVER_COLUMNS, NUMBER_COLUMNS, PERSON_COLUMNS,
+    PERSON_SERVER_COLUMNS, column_choices, column_label, household_from_row, household_row,
     person_from_row, person_row,
 };
 use siks_domain::record::{Address, Assets, Housing};
@@ -39,113 +40,17 @@ pub struct Section {
     pub fields: Vec<Field>,
 }
 
-/// Columns the server sets, never the form.
-const HOUSEHOLD_FIXED: &[&str] = &[
-    "id",
-    "status",
-    "inactive_reason",
-    "welfare_score",
-    "desil",
-    "programmes",
-    "last_verified",
-];
-const PERSON_FIXED: &[&str] = &[
-    "id",
-    "household_id",
-    "family_no",
-    "relation_to_family_head",
-    "dukcapil",
-    "status",
-    "inactive_reason",
-];
-
-const CHECKS: &[&str] = &[
-    "gas_cylinder_5kg",
-    "fridge",
-    "air_conditioner",
-    "water_heater",
-    "phone",
-    "television",
-    "gold_10g",
-    "laptop",
-    "bicycle",
-    "motorbike",
-    "car",
-    "boat",
-    "outboard_motor",
-    "motorboat",
-    "ship",
-    "other_house",
-    "business",
-    "pregnant",
-];
-const NUMBERS: &[&str] = &[
-    "floor_area_m2",
-    "rooms",
-    "land_m2",
-    "cattle",
-    "buffalo",
-    "horses",
-    "pigs",
-    "goats",
-    "latitude",
-    "longitude",
-];
-
-fn choices<T: Coded>(optional: bool) -> Vec<(String, String)> {
-    let none = optional.then(|| (String::new(), "-".to_string()));
-    none.into_iter()
-        .chain(
-            T::ALL
-                .iter()
-                .map(|v| (v.code().to_string(), v.label().to_string())),
-        )
-        .collect()
-}
-
-/// The choices of a coded column, `None` for other columns.
-fn options(column: &str) -> Option<Vec<(String, String)>> {
-    Some(match column {
-        "building_tenure" => choices::<BuildingTenure>(false),
-        "land_tenure" => choices::<LandTenure>(false),
-        "floor_material" => choices::<FloorMaterial>(false),
-        "wall_material" => choices::<WallMaterial>(false),
-        "wall_condition" | "roof_condition" => choices::<Condition>(false),
-        "roof_material" => choices::<RoofMaterial>(false),
-        "water_source" => choices::<WaterSource>(false),
-        "water_acquisition" => choices::<WaterAcquisition>(false),
-        "lighting" => choices::<LightingSource>(false),
-        "installed_power" => choices::<InstalledPower>(true),
-        "cooking_fuel" => choices::<CookingFuel>(false),
-        "toilet" => choices::<ToiletFacility>(false),
-        "sewage" => choices::<SewageDisposal>(true),
-        "sex" => choices::<Sex>(false),
-        "relation_to_head" => choices::<Relation>(false),
-        "marital_status" => choices::<MaritalStatus>(false),
-        "disability" => choices::<DisabilityType>(true),
-        "disability_severity" => choices::<Severity>(true),
-        "chronic_illness" => choices::<ChronicIllness>(true),
-        "school_participation" => choices::<SchoolParticipation>(false),
-        "education" => choices::<Education>(true),
-        "work_status" => choices::<WorkStatus>(true),
-        "occupation_sector" => choices::<OccupationSector>(true),
-        "presence" => choices::<Presence>(false),
-        "pmks" => choices::<PmksCategory>(true),
-        _ => return None,
-    })
-}
-
 fn field(prefix: &str, column: &'static str, values: &Values, errors: &Errors) -> Field {
     let name = format!("{prefix}{column}");
     let value = values.get(&name).cloned().unwrap_or_default();
-    let mut options = options(column).unwrap_or_default();
+    let mut options = column_choices(column).unwrap_or_default();
     if value.is_empty() && options.first().is_some_and(|(v, _)| !v.is_empty()) {
         // Nothing chosen yet: the operator must choose, not accept a default.
         options.insert(0, (String::new(), "— pilih —".to_string()));
     }
-    let kind = if CHECKS.contains(&column) {
+    let kind = if FLAG_COLUMNS.contains(&column) {
         "check"
-    } else if NUMBERS.contains(&column) {
+    } else if NUMBER_COLUMNS.contains(&column) {
         "number"
     } else if column == "birth_date" {
         "date"
@@ -190,7 +95,7 @@ pub fn household_sections(values: &Values, errors: &Errors) -> Vec<Section> {
     let visible: Vec<&'static str> = HOUSEHOLD_COLUMNS
         .iter()
         .copied()
-        .filter(|c| !HOUSEHOLD_FIXED.contains(c))
+        .filter(|c| !HOUSEHOLD_SERVER_COLUMNS.contains(c))
         .collect();
     let split = |from: &str, to: &str| {
         let a = visible.iter().position(|c| *c == from).unwrap_or(0);
@@ -234,7 +139,7 @@ pub fn member_section(i: usize, title: &str, values: &Values, errors: &Errors) -
     let visible: Vec<&'static str> = PERSON_COLUMNS
         .iter()
         .copied()
-        .filter(|c| !PERSON_FIXED.contains(c))
+        .filter(|c| !PERSON_SERVER_COLUMNS.contains(c))
         .collect();
     section(
         &format!("anggota-{}", i + 1),
@@ -421,7 +326,7 @@ fn posted_row(
         .map(|(i, c)| {
             if fixed.contains(c) {
                 base[i].clone()
-            } else if CHECKS.contains(c) {
+            } else if FLAG_COLUMNS.contains(c) {
                 if values.contains_key(&format!("{prefix}{c}")) {
                     "1"
                 } else {
@@ -445,7 +350,13 @@ pub fn parse_household(
     errors: &mut Errors,
 ) -> Option<Household> {
     let base_row = household_row(base);
-    let row = posted_row(HOUSEHOLD_COLUMNS, HOUSEHOLD_FIXED, "", values, &base_row);
+    let row = posted_row(
+        HOUSEHOLD_COLUMNS,
+        HOUSEHOLD_SERVER_COLUMNS,
+        "",
+        values,
+        &base_row,
+    );
     parse_all(
         HOUSEHOLD_COLUMNS,
         "",
@@ -465,7 +376,13 @@ pub fn parse_person(
 ) -> Option<Person> {
     let prefix = format!("m{i}.");
     let base_row = person_row(base);
-    let row = posted_row(PERSON_COLUMNS, PERSON_FIXED, &prefix, values, &base_row);
+    let row = posted_row(
+        PERSON_COLUMNS,
+        PERSON_SERVER_COLUMNS,
+        &prefix,
+        values,
+        &base_row,
+    );
     let before = errors.len();
     let parsed = parse_all(
         PERSON_COLUMNS,
@@ -616,11 +533,14 @@ mod tests {
             .iter()
             .map(|s| s.fields.len())
             .sum();
-        assert_eq!(fields, HOUSEHOLD_COLUMNS.len() - HOUSEHOLD_FIXED.len());
+        assert_eq!(
+            fields,
+            HOUSEHOLD_COLUMNS.len() - HOUSEHOLD_SERVER_COLUMNS.len()
+        );
         let member = member_section(0, "Anggota 1", &Values::new(), &Vec::new());
         assert_eq!(
             member.fields.len(),
-            PERSON_COLUMNS.len() - PERSON_FIXED.len()
+            PERSON_COLUMNS.len() - PERSON_SERVER_COLUMNS.len()
         );
         assert!(member.fields.iter().all(|f| !f.label.is_empty()));
         assert_eq!(

@@ -2512,6 +2512,22 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
         send(&w.app, get("/ekspor/anggota.csv", None)).await.status,
         StatusCode::SEE_OTHER
     );
+    // Upload templates, linked from the household list.
+    assert_eq!(page.select("#templat a").len(), 4);
+    let template = send(&w.app, get("/templat/rumah-tangga-baru.xlsx", Some(&desa))).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.body.starts_with("PK"));
+    let header = send(&w.app, get("/templat/penghapusan.csv", Some(&desa))).await;
+    assert_eq!(
+        header.body,
+        "\u{feff}Id rumah tangga,Id anggota,Alasan,Keterangan\n"
+    );
+    assert_eq!(
+        send(&w.app, get("/templat/mobil.xlsx", Some(&desa)))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     // An export of people is audited once, with its size.
     let admin = w.store.system_actor().await.unwrap();
     let audit = w.store.audit_entries(&admin, None, 50).await.unwrap();

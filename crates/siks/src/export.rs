@@ -64,3 +64,31 @@ pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Resu
     }
     Ok(rows)
 }
+
+/// `siks template`: writes an upload template.
+pub fn template(kind: &str, out: &Path) -> Result<()> {
+    use siks_sheets::templates::TemplateKind;
+    let Some(kind) = TemplateKind::from_key(kind) else {
+        bail!(
+            "templat '{kind}' tidak dikenal; pilih {} (unknown template)",
+            TemplateKind::ALL.map(|k| k.key()).join(", ")
+        );
+    };
+    let format = out
+        .extension()
+        .and_then(|e| Format::parse(&e.to_string_lossy()))
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: akhiri nama berkas dengan .xlsx atau .csv (name the file .xlsx or .csv)",
+                out.display()
+            )
+        })?;
+    siks_sheets::write_template(format, out, &kind.sheets()).map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "templat {} ({}) ditulis ke {}",
+        kind.key(),
+        kind.label(),
+        out.display()
+    );
+    Ok(())
+}

@@ -161,6 +161,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write an upload template: rumah-tangga-baru, perbaikan, penghapusan or hasil-verivali
+    /// (XLSX: drop-downs for coded columns, NIK columns as text, an explanation sheet).
+    Template {
+        #[arg(long)]
+        kind: String,
+        /// NAME.xlsx or NAME.csv (CSV: the header row of the first sheet).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Outside lists: the civil registry, deaths, civil servants and exclusions.
     List {
         #[command(subcommand)]
@@ -277,6 +286,7 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Match { action } => matching::run(action),
         Command::List { action } => lists::run(action).await,
+        Command::Template { kind, out } => export::template(&kind, &out),
         Command::Export {
             db,
             list,
