@@ -6,6 +6,7 @@
 //! which shows the text as typed and keeps it text when edited.
 #![forbid(unsafe_code)]
 
+pub mod read;
 pub mod templates;
 
 use std::borrow::Cow;

@@ -162,3 +162,170 @@ fn write_checked(path: &std::path::Path, sheets: &[siks_sheets::TemplateSheet]) 
     siks_sheets::write_template(Format::Xlsx, path, sheets).unwrap();
     assert!(std::fs::read(path).unwrap().starts_with(b"PK"));
 }
+
+mod reading {
+    use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Workbook};
+    use siks_sheets::Format;
+    use siks_sheets::read::{Limits, ReadError, read_table};
+
+    fn book(fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Anggota").unwrap();
+        fill(sheet);
+        workbook.save_to_buffer().unwrap()
+    }
+
+    const TEXT: &[&str] = &["NIK"];
+    const DATES: &[&str] = &["Tanggal lahir"];
+
+    #[test]
+    fn text_dates_and_empty_rows_are_read_as_the_register_wants() {
+        let bytes = book(|s| {
+            for (c, h) in ["NIK", "Nama", "Tanggal lahir", "Anak"].iter().enumerate() {
+                s.write_string(0, c as u16, *h).unwrap();
+            }
+            s.write_string(1, 0, "3523011203850001").unwrap();
+            s.write_string(1, 1, "Budi").unwrap();
+            s.write_number(1, 2, 31118.0).unwrap(); // 1985-03-12 as a serial number
+            s.write_number(1, 3, 2.0).unwrap();
+            // Row 3 left empty.
+            s.write_string(3, 0, "3523015503850002").unwrap();
+            s.write_string(3, 1, "Siti").unwrap();
+            let date = ExcelDateTime::from_ymd(1985, 3, 15).unwrap();
+            s.write_datetime_with_format(3, 2, &date, &XFormat::new().set_num_format("dd/mm/yyyy"))
+                .unwrap();
+        });
+        let table = read_table(
+            &bytes,
+            Format::Xlsx,
+            Some("anggota"),
+            TEXT,
+            DATES,
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(table.header, ["NIK", "Nama", "Tanggal lahir", "Anak"]);
+        assert_eq!(
+            table.rows[0],
+            (
+                2,
+                vec![
+                    "3523011203850001".into(),
+                    "Budi".into(),
+                    "1985-03-12".into(),
+                    "2".into()
+                ]
+            )
+        );
+        assert_eq!(table.rows[1].0, 4);
+        assert_eq!(table.rows[1].1[2], "1985-03-15");
+        assert_eq!(table.warnings, ["baris kosong dilewati: 3"]);
+    }
+
+    #[test]
+    fn a_nik_as_a_number_and_merged_cells_are_refused_by_cell() {
+        let bytes = book(|s| {
+            s.write_string(0, 0, "NIK").unwrap();
+            s.write_string(0, 1, "Nama").unwrap();
+            s.write_number(1, 0, 3523011203850001.0).unwrap();
+            s.write_string(1, 1, "Budi").unwrap();
+            s.merge_range(2, 0, 2, 1, "Siti", &XFormat::new()).unwrap();
+        });
+        let Err(ReadError::Cells(problems)) =
+            read_table(&bytes, Format::Xlsx, None, TEXT, DATES, Limits::default())
+        else {
+            panic!("refused by cell");
+        };
+        let merged = problems
+            .iter()
+            .find(|p| p.reason.contains("digabung"))
+            .unwrap();
+        assert_eq!((merged.row, merged.column.as_str()), (3, "A"));
+        let nik = problems.iter().find(|p| p.column == "NIK").unwrap();
+        assert_eq!((nik.sheet.as_str(), nik.row), ("Anggota", 2));
+        assert!(
+            nik.reason.contains("format kolom sebagai Teks"),
+            "{}",
+            nik.reason
+        );
+    }
+
+    #[test]
+    fn wrong_sheets_big_files_and_zip_bombs_are_refused_before_reading() {
+        let bytes = book(|s| {
+            s.write_string(0, 0, "NIK").unwrap();
+        });
+        let err = read_table(
+            &bytes,
+            Format::Xlsx,
+            Some("Rumah tangga"),
+            TEXT,
+            DATES,
+            Limits::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "lembar 'Rumah tangga' tidak ada; lembar yang ada: Anggota"
+        );
+        let small = Limits {
+            bytes: 100,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read_table(&bytes, Format::Xlsx, None, TEXT, DATES, small),
+            Err(ReadError::TooLarge { .. })
+        ));
+        // A part that unpacks to 4 MiB of zeros from a few KiB.
+        let mut zipped = std::io::Cursor::new(Vec::new());
+        {
+            use std::io::Write;
+            let mut zip = zip::ZipWriter::new(&mut zipped);
+            zip.start_file(
+                "xl/worksheets/sheet1.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            zip.write_all(&vec![0u8; 4 << 20]).unwrap();
+            zip.finish().unwrap();
+        }
+        let bomb = zipped.into_inner();
+        assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+        let tight = Limits {
+            uncompressed: 1 << 20,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read_table(&bomb, Format::Xlsx, None, TEXT, DATES, tight),
+            Err(ReadError::ZipBomb { .. })
+        ));
+        assert!(matches!(
+            read_table(
+                b"not a zip",
+                Format::Xlsx,
+                None,
+                TEXT,
+                DATES,
+                Limits::default()
+            ),
+            Err(ReadError::NotXlsx(_))
+        ));
+        let rows = Limits {
+            rows: 1,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            read_table(b"NIK\n1\n2\n", Format::Csv, None, TEXT, DATES, rows),
+            Err(ReadError::TooManyRows { rows: 2, max: 1 })
+        ));
+    }
+
+    #[test]
+    fn a_windows_1252_csv_is_read_with_a_warning() {
+        let bytes = b"Nama,Alamat\nJos\xe9,Jl. Caf\xe9 3\n";
+        let table = read_table(bytes, Format::Csv, None, TEXT, DATES, Limits::default()).unwrap();
+        assert_eq!(table.rows[0].1, ["José", "Jl. Café 3"]);
+        assert!(table.warnings[0].contains("Windows-1252"));
+    }
+}
