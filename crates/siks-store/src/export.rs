@@ -4,9 +4,8 @@
 //! export of people is a view of each of them: it is audited once, with its region and size.
 
 use futures_util::TryStreamExt;
-use siks_domain::access::Action;
 use siks_domain::interchange::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_row, person_row};
-use siks_domain::{Actor, RegionCode, Scope};
+use siks_domain::{Actor, RegionCode};
 
 use crate::audit::AuditEvent;
 use crate::records::{household_from_row, person_from_row};
@@ -123,14 +122,7 @@ impl Store {
         region: Option<&RegionCode>,
         mut sink: impl FnMut(&[String]) -> std::result::Result<(), E> + Send,
     ) -> std::result::Result<u64, ExportError<E>> {
-        if !actor.may(Action::ReadRegister) {
-            return Err(StoreError::Forbidden(Action::ReadRegister).into());
-        }
-        let scope = match region {
-            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
-            Some(_) => return Err(StoreError::NotFound.into()),
-            None => actor.scope.clone(),
-        };
+        let scope = crate::stats::read_scope(actor, region)?;
         let (low, high) = scope.village_range();
         let sql = match list {
             ExportList::Households => {

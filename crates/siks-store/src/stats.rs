@@ -66,29 +66,36 @@ fn region_name(code: Option<&RegionCode>) -> String {
     }
 }
 
+/// The scope a reader asks about: `region` if it lies in the actor's scope (else not found, as
+/// if it did not exist), or the actor's whole scope.
+pub(crate) fn read_scope(actor: &Actor, region: Option<&RegionCode>) -> Result<Scope> {
+    if !actor.may(Action::ReadRegister) {
+        return Err(StoreError::Forbidden(Action::ReadRegister));
+    }
+    match region {
+        Some(code) if actor.scope.contains(code) => Ok(Scope::Region(code.clone())),
+        Some(_) => Err(StoreError::NotFound),
+        None => Ok(actor.scope.clone()),
+    }
+}
+
+/// The scope's region (`None`: the country) and the level one down.
+fn levels(scope: &Scope) -> (Option<RegionCode>, Option<RegionLevel>) {
+    match scope {
+        Scope::Nation => (None, Some(RegionLevel::Province)),
+        Scope::Region(c) => (Some(c.clone()), c.level().child()),
+    }
+}
+
 impl Store {
     /// Counts for `region` (default: the actor's scope). A region outside the scope is not found.
     pub async fn stats(&self, actor: &Actor, region: Option<&RegionCode>) -> Result<Stats> {
-        if !actor.may(Action::ReadRegister) {
-            return Err(StoreError::Forbidden(Action::ReadRegister));
-        }
-        let scope = match region {
-            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
-            Some(_) => return Err(StoreError::NotFound),
-            None => actor.scope.clone(),
-        };
+        let scope = read_scope(actor, region)?;
         let (low, high) = scope.village_range();
         let households = self.count_by_village("households", &low, &high).await?;
         let persons = self.count_by_village("persons", &low, &high).await?;
 
-        let code = match &scope {
-            Scope::Nation => None,
-            Scope::Region(c) => Some(c.clone()),
-        };
-        let child_level = match &code {
-            None => Some(RegionLevel::Province),
-            Some(c) => c.level().child(),
-        };
+        let (code, child_level) = levels(&scope);
         let mut total = RegionStats {
             name: region_name(code.as_ref()),
             code: code.clone(),
@@ -222,14 +229,7 @@ impl Store {
     /// level down), as of the last check run: a person is not valid while an open error finding
     /// names them or their household as a whole.
     pub async fn quality(&self, actor: &Actor, region: Option<&RegionCode>) -> Result<Quality> {
-        if !actor.may(Action::ReadRegister) {
-            return Err(StoreError::Forbidden(Action::ReadRegister));
-        }
-        let scope = match region {
-            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
-            Some(_) => return Err(StoreError::NotFound),
-            None => actor.scope.clone(),
-        };
+        let scope = read_scope(actor, region)?;
         let (low, high) = scope.village_range();
         let counts: Vec<(String, Measure, i64)> = with_pool!(self, p => {
             let mut out = Vec::new();
@@ -264,14 +264,7 @@ impl Store {
             }
             out
         });
-        let code = match &scope {
-            Scope::Nation => None,
-            Scope::Region(c) => Some(c.clone()),
-        };
-        let child_level = match &code {
-            None => Some(RegionLevel::Province),
-            Some(c) => c.level().child(),
-        };
+        let (code, child_level) = levels(&scope);
         let mut total = RegionQuality::new(code);
         let mut children: BTreeMap<RegionCode, RegionQuality> = BTreeMap::new();
         for (village, measure, n) in counts {

@@ -18,15 +18,7 @@ pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Resu
             "daftar '{list}' tidak dikenal; pilih rumah-tangga, anggota atau temuan (unknown list)"
         );
     };
-    let format = out
-        .extension()
-        .and_then(|e| Format::parse(&e.to_string_lossy()))
-        .ok_or_else(|| {
-            anyhow!(
-                "{}: akhiri nama berkas dengan .xlsx atau .csv (name the file .xlsx or .csv)",
-                out.display()
-            )
-        })?;
+    let format = format_of(out)?;
     let region = region.map(parse_region).transpose()?;
     let store = open(db).await?;
     let actor = store.system_actor().await.map_err(store_error)?;
@@ -74,15 +66,7 @@ pub fn template(kind: &str, out: &Path) -> Result<()> {
             TemplateKind::ALL.map(|k| k.key()).join(", ")
         );
     };
-    let format = out
-        .extension()
-        .and_then(|e| Format::parse(&e.to_string_lossy()))
-        .ok_or_else(|| {
-            anyhow!(
-                "{}: akhiri nama berkas dengan .xlsx atau .csv (name the file .xlsx or .csv)",
-                out.display()
-            )
-        })?;
+    let format = format_of(out)?;
     siks_sheets::write_template(format, out, &kind.sheets()).map_err(|e| anyhow!("{e}"))?;
     println!(
         "templat {} ({}) ditulis ke {}",
@@ -91,4 +75,16 @@ pub fn template(kind: &str, out: &Path) -> Result<()> {
         out.display()
     );
     Ok(())
+}
+
+/// The format a file's extension names.
+fn format_of(out: &Path) -> Result<Format> {
+    out.extension()
+        .and_then(|e| Format::parse(&e.to_string_lossy()))
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: akhiri nama berkas dengan .xlsx atau .csv (name the file .xlsx or .csv)",
+                out.display()
+            )
+        })
 }
