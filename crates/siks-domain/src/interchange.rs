@@ -198,6 +198,25 @@ pub fn column_choices(column: &str) -> Option<Vec<(String, String)>> {
     })
 }
 
+/// The column a spreadsheet header names: the Indonesian label (as exports and templates write
+/// it) or the column's own name, compared without case; `None` for a header siks does not know.
+pub fn column_for_label(header: &str) -> Option<&'static str> {
+    let header = header.trim().trim_start_matches('\u{feff}');
+    std::iter::once("village_code")
+        .chain(HOUSEHOLD_COLUMNS.iter().copied())
+        .chain(PERSON_COLUMNS.iter().copied())
+        .find(|c| c.eq_ignore_ascii_case(header) || column_label(c).eq_ignore_ascii_case(header))
+}
+
+/// A coded cell as a template's drop-down writes it (`2 - Perempuan`) reduced to its code (`2`);
+/// other text unchanged.
+pub fn code_of_choice(cell: &str) -> &str {
+    match cell.split_once(" - ") {
+        Some((code, _)) if !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()) => code,
+        _ => cell,
+    }
+}
+
 /// The Indonesian label of a column of either file, for forms, templates and reports.
 pub fn column_label(column: &str) -> &'static str {
     match column {

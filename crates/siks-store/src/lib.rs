@@ -21,6 +21,7 @@ mod schema;
 mod sessions;
 mod sql;
 pub mod stats;
+pub mod uploads;
 mod users;
 
 use std::str::FromStr;

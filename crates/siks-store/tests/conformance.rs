@@ -844,6 +844,132 @@ async fn outside_lists_become_findings(db: &TestDb) {
     let _ = nik;
 }
 
+/// Uploaded member corrections: a changed row becomes one correction draft; the same file again
+/// creates nothing; a bad row stops everything unless the valid rows are wanted; out of scope
+/// looks like a missing id.
+async fn uploads_become_correction_drafts(db: &TestDb) {
+    use siks_domain::interchange::{PERSON_COLUMNS, person_row};
+    use siks_store::uploads::{UploadMode, UploadRow};
+    let store = &db.store;
+    let c = cast(store).await;
+    let (h, members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(600)
+        .build();
+    store
+        .create_household(&c.village_a, &h, &members, "baru")
+        .await
+        .unwrap();
+    let row_of = |row: u32, p: &Person, change: &[(&'static str, &str)]| UploadRow {
+        row,
+        cells: PERSON_COLUMNS
+            .iter()
+            .zip(person_row(p))
+            .map(|(c, v)| {
+                let changed = change
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.to_string());
+                (*c, changed.unwrap_or(v))
+            })
+            .collect(),
+    };
+    let renamed = row_of(2, &members[0], &[("full_name", "Anggota Nol Baru")]);
+    let same = row_of(3, &members[1], &[]);
+    let bad_sex = row_of(3, &members[1], &[("sex", "7")]);
+    let bad_nik = row_of(3, &members[1], &[("nik", "123")]);
+    let chosen = row_of(3, &members[1], &[("marital_status", "3 - Cerai hidup")]);
+
+    // All or nothing: a bad row stops the good one.
+    let report = store
+        .upload_person_corrections(
+            &c.village_a,
+            &[renamed.clone(), bad_sex.clone()],
+            UploadMode::AllOrNothing,
+            "uji",
+        )
+        .await
+        .unwrap();
+    assert!(!report.written && report.proposed.is_empty());
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(
+        (report.problems[0].row, report.problems[0].column.as_str()),
+        (3, "Jenis kelamin")
+    );
+    let nik = store
+        .upload_person_corrections(&c.village_a, &[bad_nik], UploadMode::AllOrNothing, "uji")
+        .await
+        .unwrap();
+    assert_eq!(nik.problems[0].column, "NIK", "{nik:?}");
+
+    // Valid rows only: the renamed member becomes a draft; the unchanged one nothing.
+    let report = store
+        .upload_person_corrections(
+            &c.village_a,
+            &[renamed.clone(), same, bad_sex],
+            UploadMode::ValidOnly,
+            "uji",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report.proposed.len(),
+            report.unchanged,
+            report.problems.len()
+        ),
+        (1, 1, 1)
+    );
+    let (p, _) = store
+        .proposal(&c.village_a, report.proposed[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.stage, siks_domain::workflow::Stage::Draft);
+    let siks_domain::workflow::ProposalContent::PersonCorrection {
+        person,
+        base_version,
+    } = &p.content
+    else {
+        panic!("a correction: {:?}", p.content);
+    };
+    assert_eq!(person.full_name, "Anggota Nol Baru");
+    assert_eq!(*base_version, 1);
+    assert_eq!(person.nik, members[0].nik, "only the edited cell changed");
+
+    // The same file again creates nothing twice; a code written as its drop-down text is read.
+    let again = store
+        .upload_person_corrections(
+            &c.village_a,
+            &[renamed, chosen],
+            UploadMode::AllOrNothing,
+            "uji",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.proposed.len(), again.already_proposed),
+        (1, 1),
+        "{again:?}"
+    );
+
+    // Another village's operator cannot reach these members.
+    let outside = store
+        .upload_person_corrections(
+            &c.village_b,
+            &[row_of(2, &members[0], &[("full_name", "X")])],
+            UploadMode::ValidOnly,
+            "uji",
+        )
+        .await
+        .unwrap();
+    assert!(outside.proposed.is_empty());
+    assert!(
+        outside.problems[0].reason.contains("tidak ditemukan"),
+        "{outside:?}"
+    );
+}
+
 /// A close that fails half-way (here: the database refuses one update) leaves the register,
 /// the proposals, the periods and the audit log exactly as they were.
 async fn a_failed_close_changes_nothing(db: &TestDb) {
@@ -3125,6 +3251,11 @@ async fn checks_find_and_reconcile_on_both_engines() {
 #[tokio::test]
 async fn outside_lists_become_findings_on_both_engines() {
     on_both_engines!(outside_lists_become_findings);
+}
+
+#[tokio::test]
+async fn uploads_become_correction_drafts_on_both_engines() {
+    on_both_engines!(uploads_become_correction_drafts);
 }
 
 #[tokio::test]

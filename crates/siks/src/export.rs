@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use siks_sheets::{Format, SheetWriter};
 use siks_store::export::{ExportError, ExportList};
 
@@ -87,4 +87,124 @@ fn format_of(out: &Path) -> Result<Format> {
                 out.display()
             )
         })
+}
+
+/// `siks upload --kind perbaikan`: member corrections from an export or the corrections
+/// template, each changed row a correction proposal in draft.
+pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Result<()> {
+    use siks_sheets::read::{Limits, ReadError, read_limited, read_table};
+    use siks_store::uploads::{UploadMode, UploadRow};
+    if kind != "perbaikan" {
+        bail!(
+            "unggahan '{kind}' belum tersedia; yang ada: perbaikan (member corrections only, for now)"
+        );
+    }
+    let format = format_of(file)?;
+    let limits = Limits::default();
+    let bytes = read_limited(
+        std::fs::File::open(file)
+            .with_context(|| format!("tidak dapat membuka {}", file.display()))?,
+        limits.bytes,
+    )?;
+    let sheet = (format == Format::Xlsx).then_some("Anggota");
+    let table = match read_table(
+        &bytes,
+        format,
+        sheet,
+        &["NIK", "No KK", "Id", "Id rumah tangga"],
+        &["Tanggal lahir"],
+        limits,
+    ) {
+        Ok(t) => t,
+        Err(ReadError::Cells(problems)) => {
+            for p in &problems {
+                eprintln!(
+                    "{} baris {} kolom {} '{}': {}",
+                    if p.sheet.is_empty() {
+                        file.display().to_string()
+                    } else {
+                        p.sheet.clone()
+                    },
+                    p.row,
+                    p.column,
+                    p.value,
+                    p.reason
+                );
+            }
+            bail!(
+                "{} ditolak: {} masalah; tidak ada yang disimpan",
+                file.display(),
+                problems.len()
+            );
+        }
+        Err(e) => bail!("{}: {e}", file.display()),
+    };
+    for w in &table.warnings {
+        eprintln!("peringatan: {w}");
+    }
+    let mut columns = Vec::with_capacity(table.header.len());
+    let mut unknown = Vec::new();
+    for h in &table.header {
+        match siks_domain::interchange::column_for_label(h) {
+            Some(c) => columns.push(Some(c)),
+            None if h.is_empty() => columns.push(None),
+            None => {
+                unknown.push(h.clone());
+                columns.push(None);
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        bail!(
+            "kolom tidak dikenal di baris judul: {} (kolom bergeser atau salah templat?)",
+            unknown.join(", ")
+        );
+    }
+    if !columns.contains(&Some("id")) {
+        bail!("kolom Id tidak ada: unggah berkas hasil ekspor anggota atau templat perbaikan");
+    }
+    let rows: Vec<UploadRow> = table
+        .rows
+        .iter()
+        .map(|(row, cells)| UploadRow {
+            row: *row,
+            cells: columns
+                .iter()
+                .zip(cells)
+                .filter_map(|(c, v)| c.map(|c| (c, v.clone())))
+                .collect(),
+        })
+        .collect();
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let mode = if valid_only {
+        UploadMode::ValidOnly
+    } else {
+        UploadMode::AllOrNothing
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let report = store
+        .upload_person_corrections(&actor, &rows, mode, &format!("unggahan {name}"))
+        .await
+        .map_err(store_error)?;
+    for p in &report.problems {
+        eprintln!(
+            "baris {} kolom {} '{}': {}",
+            p.row, p.column, p.value, p.reason
+        );
+    }
+    println!(
+        "{} usulan perbaikan dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
+        report.proposed.len(),
+        report.unchanged,
+        report.already_proposed,
+        report.problems.len()
+    );
+    if !report.written {
+        bail!("tidak ada yang disimpan: perbaiki baris bermasalah, atau pakai --valid-only");
+    }
+    Ok(())
 }

@@ -170,6 +170,19 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Upload a filled-in sheet: perbaikan (member corrections, from an export of members or the
+    /// corrections template) becomes correction proposals in draft.
+    Upload {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        #[arg(long)]
+        kind: String,
+        /// Write the valid rows even when others have problems (default: nothing unless all
+        /// rows are valid).
+        #[arg(long)]
+        valid_only: bool,
+        file: PathBuf,
+    },
     /// Outside lists: the civil registry, deaths, civil servants and exclusions.
     List {
         #[command(subcommand)]
@@ -287,6 +300,12 @@ async fn run(command: Command) -> Result<()> {
         Command::Match { action } => matching::run(action),
         Command::List { action } => lists::run(action).await,
         Command::Template { kind, out } => export::template(&kind, &out),
+        Command::Upload {
+            db,
+            kind,
+            valid_only,
+            file,
+        } => export::upload(&db, &kind, &file, valid_only).await,
         Command::Export {
             db,
             list,

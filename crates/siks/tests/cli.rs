@@ -212,6 +212,79 @@ fn demo_generates_imports_and_counts() {
         text.starts_with("\u{feff}Id,Kode jenis temuan,Jenis temuan"),
         "{text}"
     );
+    // The round trip: export a village's members, change one name, upload as corrections.
+    let village_csv = dir.path().join("desa.csv");
+    let (ok, out, err) = siks(&[
+        "export",
+        "--db",
+        &db,
+        "--list",
+        "anggota",
+        "--region",
+        "35.23",
+        "--out",
+        village_csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}{err}");
+    let exported = std::fs::read_to_string(&village_csv).unwrap();
+    let mut lines: Vec<String> = exported.lines().map(str::to_string).collect();
+    let name_at = lines[0]
+        .split(',')
+        .position(|h| h == "Nama lengkap")
+        .unwrap();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    cells[name_at] = format!("{} Perbaikan", cells[name_at]);
+    lines[1] = cells.join(",");
+    let edited = dir.path().join("desa-edit.csv");
+    std::fs::write(&edited, lines.join("\n") + "\n").unwrap();
+    let (ok, out, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "perbaikan",
+        edited.to_str().unwrap(),
+    ]);
+    assert!(
+        ok && out.starts_with("1 usulan perbaikan dibuat"),
+        "{out}{err}"
+    );
+    let (ok, out, _) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "perbaikan",
+        edited.to_str().unwrap(),
+    ]);
+    assert!(
+        ok && out.contains("0 usulan perbaikan dibuat") && out.contains("1 sudah diusulkan"),
+        "{out}"
+    );
+    let shifted = dir.path().join("geser.csv");
+    std::fs::write(&shifted, exported.replacen("Nama lengkap", "Nama", 1)).unwrap();
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "perbaikan",
+        shifted.to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && err.contains("kolom tidak dikenal di baris judul: Nama"),
+        "{err}"
+    );
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "perbaikan",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(ok, "an unchanged export uploads as nothing: {err}");
+
     let (ok, _, err) = siks(&["export", "--db", &db, "--list", "anggota", "--out", "x.ods"]);
     assert!(!ok && err.contains(".xlsx atau .csv"), "{err}");
 

@@ -1,0 +1,177 @@
+//! Uploaded corrections: rows of members (as an export or the corrections template writes them,
+//! each with its id) become correction proposals in draft, in the uploader's scope. Each row is
+//! checked with the import's rules on top of the record as the register holds it; a row that
+//! changes nothing, or that an open proposal already asks for, creates nothing (so uploading the
+//! same file twice creates nothing twice). Either nothing is written unless every row is valid,
+//! or only the valid rows are; a row is one proposal, never half-written.
+
+use siks_domain::interchange::{
+    PERSON_COLUMNS, PERSON_SERVER_COLUMNS, code_of_choice, column_label, person_from_row,
+    person_row,
+};
+use siks_domain::workflow::ProposalContent;
+use siks_domain::{Actor, Bilingual, Nik, PersonId};
+use uuid::Uuid;
+
+use crate::sql::{Cells, with_pool};
+use crate::{Result, Store, StoreError};
+
+/// One uploaded row: where it stands in the file, and its cells by interchange column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRow {
+    pub row: u32,
+    pub cells: Vec<(&'static str, String)>,
+}
+
+/// What to do when some rows are not valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadMode {
+    /// Nothing is written unless every row is valid.
+    AllOrNothing,
+    /// The valid rows are written; the others are reported.
+    ValidOnly,
+}
+
+/// A problem with one row's cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    pub row: u32,
+    /// The column's Indonesian label (empty: the row as a whole).
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadReport {
+    /// The proposals created, in draft.
+    pub proposed: Vec<Uuid>,
+    /// Rows equal to the register.
+    pub unchanged: u64,
+    /// Rows an open proposal already asks for.
+    pub already_proposed: u64,
+    pub problems: Vec<RowProblem>,
+    /// Whether anything was written (all-or-nothing with problems: no).
+    pub written: bool,
+}
+
+impl Store {
+    /// Member corrections from an uploaded sheet (see the module comment).
+    pub async fn upload_person_corrections(
+        &self,
+        actor: &Actor,
+        rows: &[UploadRow],
+        mode: UploadMode,
+        note: &str,
+    ) -> Result<UploadReport> {
+        let mut report = UploadReport::default();
+        let mut ready: Vec<ProposalContent> = Vec::new();
+        for row in rows {
+            let problem = |column: &str, value: &str, reason: String| RowProblem {
+                row: row.row,
+                column: column_label(column).to_string(),
+                value: value.to_string(),
+                reason,
+            };
+            let id_text = row
+                .cells
+                .iter()
+                .find(|(c, _)| *c == "id")
+                .map(|(_, v)| v.trim())
+                .unwrap_or("");
+            let Ok(id) = id_text.parse::<Uuid>() else {
+                report.problems.push(problem(
+                    "id",
+                    id_text,
+                    "id anggota wajib diisi dari ekspor siks (jangan diubah)".into(),
+                ));
+                continue;
+            };
+            let Some(current) = self.person(actor, PersonId(id)).await? else {
+                report.problems.push(problem(
+                    "id",
+                    id_text,
+                    "anggota tidak ditemukan di wilayah kerja Anda".into(),
+                ));
+                continue;
+            };
+            let mut cells = person_row(&current.record);
+            for (column, value) in &row.cells {
+                if PERSON_SERVER_COLUMNS.contains(column) {
+                    continue;
+                }
+                if let Some(i) = PERSON_COLUMNS.iter().position(|c| c == column) {
+                    cells[i] = code_of_choice(value.trim()).to_string();
+                }
+            }
+            let nik_cell = &cells[PERSON_COLUMNS.iter().position(|c| *c == "nik").unwrap_or(2)];
+            if *nik_cell != current.record.nik.raw()
+                && let Err(e) = Nik::parse(nik_cell)
+            {
+                report
+                    .problems
+                    .push(problem("nik", nik_cell, e.indonesian()));
+                continue;
+            }
+            let person = match person_from_row(&csv::StringRecord::from(cells.clone())) {
+                Ok(p) => p,
+                Err(e) => {
+                    let i = PERSON_COLUMNS
+                        .iter()
+                        .position(|c| *c == e.column)
+                        .unwrap_or(0);
+                    report
+                        .problems
+                        .push(problem(e.column, &cells[i], e.reason.clone()));
+                    continue;
+                }
+            };
+            if person == current.record {
+                report.unchanged += 1;
+                continue;
+            }
+            let content = ProposalContent::PersonCorrection {
+                person,
+                base_version: current.version,
+            };
+            if self.open_proposal_asks(&content).await? {
+                report.already_proposed += 1;
+                continue;
+            }
+            ready.push(content);
+        }
+        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
+            return Ok(report);
+        }
+        for content in &ready {
+            report
+                .proposed
+                .push(self.propose(actor, content, note).await?);
+        }
+        report.written = true;
+        Ok(report)
+    }
+
+    /// Whether a proposal still open (not applied, not rejected) asks exactly for `content`.
+    async fn open_proposal_asks(&self, content: &ProposalContent) -> Result<bool> {
+        let json = serde_json::to_string(content)?;
+        let person = content.person().map(|p| p.to_string());
+        with_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT content FROM proposals WHERE household_id = $1 AND stage <> 'ditetapkan' \
+                 AND stage <> 'ditolak' AND ($2 = '' OR person_id = $2)",
+            )
+            .bind(content.household().to_string())
+            .bind(person.unwrap_or_default())
+            .fetch_all(p)
+            .await?;
+            for r in &rows {
+                if r.text("content")? == json {
+                    return Ok(true);
+                }
+            }
+            Ok::<bool, StoreError>(false)
+        })
+    }
+}
