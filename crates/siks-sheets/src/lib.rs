@@ -8,6 +8,7 @@
 
 pub mod read;
 pub mod templates;
+pub mod upload;
 
 use std::borrow::Cow;
 use std::fs::File;

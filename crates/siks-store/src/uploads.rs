@@ -9,12 +9,21 @@ use siks_domain::interchange::{
     PERSON_COLUMNS, PERSON_SERVER_COLUMNS, code_of_choice, column_label, person_from_row,
     person_row,
 };
+use std::collections::HashMap;
+
+use siks_domain::access::Action;
 use siks_domain::workflow::ProposalContent;
-use siks_domain::{Actor, Bilingual, Nik, PersonId};
+use siks_domain::{Actor, Bilingual, Nik, Person, RegionCode};
 use uuid::Uuid;
 
-use crate::sql::{Cells, with_pool};
+use crate::Versioned;
+use crate::audit::AuditEvent;
+use crate::records::person_from_row as stored_person;
+use crate::sql::{Cells, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
+
+/// Ids read per query when an upload looks up its rows.
+const IDS_PER_QUERY: usize = 500;
 
 /// One uploaded row: where it stands in the file, and its cells by interchange column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +76,12 @@ impl Store {
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
         let mut ready: Vec<ProposalContent> = Vec::new();
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .filter_map(|r| r.cells.iter().find(|(c, _)| *c == "id"))
+            .filter_map(|(_, v)| v.trim().parse().ok())
+            .collect();
+        let mut known = self.persons_in_scope(actor, &ids).await?;
         for row in rows {
             let problem = |column: &str, value: &str, reason: String| RowProblem {
                 row: row.row,
@@ -88,7 +103,7 @@ impl Store {
                 ));
                 continue;
             };
-            let Some(current) = self.person(actor, PersonId(id)).await? else {
+            let Some(current) = known.remove(&id) else {
                 report.problems.push(problem(
                     "id",
                     id_text,
@@ -151,6 +166,57 @@ impl Store {
         }
         report.written = true;
         Ok(report)
+    }
+
+    /// The members with these ids that lie in the actor's scope, read in a few queries and
+    /// audited as one view (an upload reads every row it names).
+    async fn persons_in_scope(
+        &self,
+        actor: &Actor,
+        ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Versioned<Person>>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let mut found = HashMap::new();
+        let mut tx = self.begin_read().await?;
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT * FROM persons WHERE id IN ({})",
+                placeholders.join(", ")
+            );
+            let rows = with_tx!(&mut tx, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    q = q.bind(id.to_string());
+                }
+                let rows = q.fetch_all(&mut **c).await?;
+                rows.iter()
+                    .map(|r| Ok((stored_person(r)?, r.text("village_code")?)))
+                    .collect::<Result<Vec<_>>>()?
+            });
+            for ((record, version), village) in rows {
+                let village = RegionCode::parse(&village)
+                    .map_err(|_| StoreError::Corrupt("persons.village_code".into()))?;
+                if actor.scope.contains(&village) {
+                    found.insert(record.id.0, Versioned { record, version });
+                }
+            }
+        }
+        tx.commit().await?;
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "upload.read_persons",
+                target_kind: "region",
+                target_id: actor.scope.key(),
+                region_code: actor.scope.key(),
+                detail: format!("rows={}", found.len()),
+            },
+        )
+        .await?;
+        Ok(found)
     }
 
     /// Whether a proposal still open (not applied, not rejected) asks exactly for `content`.

@@ -1,6 +1,7 @@
-//! Downloads: the lists the pages show (households, members by name by address, findings) of a
-//! region in the user's scope, as XLSX or CSV. The file is written row by row to a temporary
-//! file and streamed from there, so a province never sits in memory.
+//! Spreadsheets on the pages. Downloads: the lists the pages show (households, members by name
+//! by address, findings) of a region in the user's scope, as XLSX or CSV, written row by row to
+//! a temporary file and streamed from there, so a province never sits in memory; and the upload
+//! templates. Upload: member corrections, with the report by cell on the page.
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -131,4 +132,124 @@ pub async fn template(_user: PageUser, Path(file): Path<String>) -> Result<Respo
         bytes,
     )
         .into_response())
+}
+
+#[derive(askama::Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    nav: Option<crate::pages::Nav>,
+    summary: Option<String>,
+    warnings: Vec<String>,
+    refusal: Option<String>,
+    /// (sheet, row, column, value, reason).
+    problems: Vec<(String, u32, String, String, String)>,
+}
+
+pub async fn upload_form(user: PageUser) -> Result<axum::response::Html<String>, WebError> {
+    crate::pages::render(UploadPage {
+        nav: crate::pages::Nav::of(&user),
+        summary: None,
+        warnings: Vec::new(),
+        refusal: None,
+        problems: Vec::new(),
+    })
+}
+
+/// `POST /unggah`: member corrections from a sheet; the report comes back on the page (422 when
+/// nothing was written).
+pub async fn upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    use siks_sheets::upload::member_rows;
+    use siks_store::uploads::{UploadMode, UploadRow};
+    let (form, file) =
+        crate::workflow::read_multipart(multipart, "berkas", crate::LIST_BODY_LIMIT / 1024).await?;
+    user.check_csrf(crate::pages::form_value(&form, "csrf"))?;
+    let bytes = file.ok_or_else(|| WebError::field("berkas", "pilih berkas .xlsx atau .csv"))?;
+    let name = crate::pages::form_value(&form, "berkas:name").to_string();
+    let format = name
+        .rsplit_once('.')
+        .and_then(|(_, e)| Format::parse(e))
+        .ok_or_else(|| WebError::field("berkas", "berkas harus .xlsx atau .csv"))?;
+    let mut page = UploadPage {
+        nav: crate::pages::Nav::of(&user),
+        summary: None,
+        warnings: Vec::new(),
+        refusal: None,
+        problems: Vec::new(),
+    };
+    let members = match member_rows(&bytes, format) {
+        Ok(m) => m,
+        Err(refusal) => {
+            page.problems = refusal
+                .cells()
+                .iter()
+                .map(|p| {
+                    (
+                        p.sheet.clone(),
+                        p.row,
+                        p.column.clone(),
+                        p.value.clone(),
+                        p.reason.clone(),
+                    )
+                })
+                .collect();
+            page.refusal = Some(format!("{refusal}; tidak ada yang disimpan"));
+            let html = crate::pages::render(page)?;
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+    };
+    page.warnings = members.warnings;
+    let rows: Vec<UploadRow> = members
+        .rows
+        .into_iter()
+        .map(|(row, cells)| UploadRow { row, cells })
+        .collect();
+    let mode = if crate::pages::form_value(&form, "sebagian") == "1" {
+        UploadMode::ValidOnly
+    } else {
+        UploadMode::AllOrNothing
+    };
+    let report = state
+        .store
+        .upload_person_corrections(
+            &user.session.actor,
+            &rows,
+            mode,
+            &format!("unggahan {name}"),
+        )
+        .await?;
+    let sheet = if format == Format::Xlsx {
+        siks_sheets::upload::MEMBERS_SHEET
+    } else {
+        ""
+    };
+    page.problems = report
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                sheet.to_string(),
+                p.row,
+                p.column.clone(),
+                p.value.clone(),
+                p.reason.clone(),
+            )
+        })
+        .collect();
+    page.summary = Some(format!(
+        "{} usulan perbaikan dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
+        report.proposed.len(),
+        report.unchanged,
+        report.already_proposed,
+        report.problems.len()
+    ));
+    if !report.written {
+        page.refusal = Some("Tidak ada yang disimpan: perbaiki baris bermasalah, atau centang \"simpan baris yang sah\".".into());
+        let html = crate::pages::render(page)?;
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+    }
+    Ok(crate::pages::render(page)?.into_response())
 }

@@ -186,6 +186,8 @@ routes! {
     post "/temuan/{id}/usulan" => findings::propose, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Enter the removal proposal a finding calls for";
     get "/ekspor/{file}" => export::download, Who::SignedIn, false, BODY_LIMIT, "Download a list of the region (rumah-tangga, anggota, temuan) as .xlsx or .csv";
     get "/templat/{file}" => export::template, Who::SignedIn, false, BODY_LIMIT, "Download an upload template (rumah-tangga-baru, perbaikan, penghapusan, hasil-verivali) as .xlsx or .csv";
+    get "/unggah" => export::upload_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to upload member corrections from a sheet";
+    post "/unggah" => export::upload, Who::Roles(PROPOSERS), false, LIST_BODY_LIMIT, "Upload member corrections (XLSX or CSV): each changed row a correction draft, with a report by cell";
     get "/kualitas" => findings::quality_page, Who::SignedIn, false, BODY_LIMIT, "Data quality: valid and not valid per region, open findings per kind";
     get "/daftar" => findings::lists_page, Who::Roles(LISTERS), false, BODY_LIMIT, "Outside lists imported and the form to import one";
     post "/daftar" => findings::import_list, Who::Roles(LISTERS), false, LIST_BODY_LIMIT, "Import an outside list, then run every check";

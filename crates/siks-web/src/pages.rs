@@ -501,6 +501,7 @@ pub struct ListRow {
 struct ListPage {
     nav: Option<Nav>,
     can_create: bool,
+    can_upload: bool,
     q: String,
     address: String,
     region: String,
@@ -589,6 +590,7 @@ pub async fn household_list(
     let html = render(ListPage {
         nav: Nav::of(&user),
         can_create: crate::WRITERS.contains(&user.session.actor.role),
+        can_upload: crate::PROPOSERS.contains(&user.session.actor.role),
         q: q.q.clone().unwrap_or_default(),
         address: q.alamat.clone().unwrap_or_default(),
         region: q.wilayah.clone().unwrap_or_default(),

@@ -2536,6 +2536,97 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
 }
 
 #[tokio::test]
+async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let dinsos = login(&w.app, "dinsos").await;
+    assert_eq!(
+        send(&w.app, get("/unggah", Some(&dinsos))).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let form = send(&w.app, get("/unggah", Some(&desa))).await;
+    assert_eq!(form.select("#unggah input[type=file]").len(), 1);
+    let exported = send(
+        &w.app,
+        get(
+            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}"),
+            Some(&desa),
+        ),
+    )
+    .await;
+    let upload = |session: &Session, file: &str, partial: bool| {
+        let mut fields: Vec<(&str, &[u8])> = vec![
+            ("csrf", session.csrf.as_bytes()),
+            ("berkas", file.as_bytes()),
+        ];
+        if partial {
+            fields.push(("sebagian", b"1"));
+        }
+        let (content_type, body) = multipart(&fields);
+        Request::builder()
+            .method("POST")
+            .uri("/unggah")
+            .header("content-type", content_type)
+            .header("cookie", format!("siks_sesi={}", session.cookie))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    // One name changed, one sex made impossible.
+    let mut lines: Vec<String> = exported.body.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let (name_at, sex_at) = (
+        header.iter().position(|h| *h == "Nama lengkap").unwrap(),
+        header.iter().position(|h| *h == "Jenis kelamin").unwrap(),
+    );
+    let mut first: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    first[name_at] = "Nama Baru Sekali".into();
+    lines[1] = first.join(",");
+    let mut second: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    second[sex_at] = "9".into();
+    lines[2] = second.join(",");
+    let edited = lines.join("\n") + "\n";
+    let refused = send(&w.app, upload(&desa, &edited, false)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let cells = refused.select("#masalah tr.masalah td");
+    assert_eq!(&cells[1..4], ["3", "Jenis kelamin", "9"], "{cells:?}");
+    assert!(refused.select("#ditolak")[0].contains("Tidak ada yang disimpan"));
+    let partial = send(&w.app, upload(&desa, &edited, true)).await;
+    assert_eq!(partial.status, StatusCode::OK, "{}", partial.body);
+    assert!(
+        partial.select("#hasil")[0].starts_with("1 usulan perbaikan dibuat"),
+        "{:?}",
+        partial.select("#hasil")
+    );
+    // The draft shows the change field by field.
+    let inbox = send(&w.app, get("/usulan?tahap=draft", Some(&desa))).await;
+    let link = inbox
+        .html()
+        .select(&Selector::parse("a[href^='/usulan/']").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .find(|h| h.len() > "/usulan/".len() + 30)
+        .map(str::to_string)
+        .expect("a draft in the inbox");
+    let proposal = send(&w.app, get(&link, Some(&desa))).await;
+    assert!(
+        proposal.body.contains("Nama Baru Sekali"),
+        "the diff shows the new name"
+    );
+    // A shifted header refuses the file.
+    let shifted = edited.replacen("Nama lengkap", "Nama", 1);
+    let refused = send(&w.app, upload(&desa, &shifted, true)).await;
+    assert!(
+        refused.select("#ditolak")[0].contains("kolom tidak dikenal"),
+        "{:?}",
+        refused.select("#ditolak")
+    );
+}
+
+#[tokio::test]
 async fn outside_lists_page_imports_and_the_quality_page_counts() {
     let w = world().await;
     let pusat = login(&w.app, "pusat").await;

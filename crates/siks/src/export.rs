@@ -92,7 +92,8 @@ fn format_of(out: &Path) -> Result<Format> {
 /// `siks upload --kind perbaikan`: member corrections from an export or the corrections
 /// template, each changed row a correction proposal in draft.
 pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Result<()> {
-    use siks_sheets::read::{Limits, ReadError, read_limited, read_table};
+    use siks_sheets::read::{Limits, read_limited};
+    use siks_sheets::upload::member_rows;
     use siks_store::uploads::{UploadMode, UploadRow};
     if kind != "perbaikan" {
         bail!(
@@ -100,24 +101,15 @@ pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Resu
         );
     }
     let format = format_of(file)?;
-    let limits = Limits::default();
     let bytes = read_limited(
         std::fs::File::open(file)
             .with_context(|| format!("tidak dapat membuka {}", file.display()))?,
-        limits.bytes,
+        Limits::default().bytes,
     )?;
-    let sheet = (format == Format::Xlsx).then_some("Anggota");
-    let table = match read_table(
-        &bytes,
-        format,
-        sheet,
-        &["NIK", "No KK", "Id", "Id rumah tangga"],
-        &["Tanggal lahir"],
-        limits,
-    ) {
-        Ok(t) => t,
-        Err(ReadError::Cells(problems)) => {
-            for p in &problems {
+    let members = match member_rows(&bytes, format) {
+        Ok(m) => m,
+        Err(refusal) => {
+            for p in refusal.cells() {
                 eprintln!(
                     "{} baris {} kolom {} '{}': {}",
                     if p.sheet.is_empty() {
@@ -131,49 +123,16 @@ pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Resu
                     p.reason
                 );
             }
-            bail!(
-                "{} ditolak: {} masalah; tidak ada yang disimpan",
-                file.display(),
-                problems.len()
-            );
+            bail!("{}: {refusal}; tidak ada yang disimpan", file.display());
         }
-        Err(e) => bail!("{}: {e}", file.display()),
     };
-    for w in &table.warnings {
+    for w in &members.warnings {
         eprintln!("peringatan: {w}");
     }
-    let mut columns = Vec::with_capacity(table.header.len());
-    let mut unknown = Vec::new();
-    for h in &table.header {
-        match siks_domain::interchange::column_for_label(h) {
-            Some(c) => columns.push(Some(c)),
-            None if h.is_empty() => columns.push(None),
-            None => {
-                unknown.push(h.clone());
-                columns.push(None);
-            }
-        }
-    }
-    if !unknown.is_empty() {
-        bail!(
-            "kolom tidak dikenal di baris judul: {} (kolom bergeser atau salah templat?)",
-            unknown.join(", ")
-        );
-    }
-    if !columns.contains(&Some("id")) {
-        bail!("kolom Id tidak ada: unggah berkas hasil ekspor anggota atau templat perbaikan");
-    }
-    let rows: Vec<UploadRow> = table
+    let rows: Vec<UploadRow> = members
         .rows
-        .iter()
-        .map(|(row, cells)| UploadRow {
-            row: *row,
-            cells: columns
-                .iter()
-                .zip(cells)
-                .filter_map(|(c, v)| c.map(|c| (c, v.clone())))
-                .collect(),
-        })
+        .into_iter()
+        .map(|(row, cells)| UploadRow { row, cells })
         .collect();
     let store = open(db).await?;
     let actor = store.system_actor().await.map_err(store_error)?;

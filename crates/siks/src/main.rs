@@ -6,6 +6,7 @@ mod bench_check;
 mod bench_close;
 mod bench_export;
 mod bench_match;
+mod bench_upload;
 mod bench_web;
 mod export;
 mod lists;

@@ -1,0 +1,89 @@
+//! An uploaded sheet of members as the register's columns: the sheet read safely
+//! ([`crate::read`]), each header mapped back to its interchange column by its Indonesian label
+//! (as exports and templates write it) or its own name. A header siks does not know refuses the
+//! file: it is how shifted columns and a wrong template show.
+
+use siks_domain::interchange::column_for_label;
+
+use crate::Format;
+use crate::read::{CellProblem, Limits, ReadError, read_table};
+
+/// Headers whose cells must be text (a number has lost digits) and those that may be dates.
+pub const TEXT_HEADERS: &[&str] = &["NIK", "No KK", "Id", "Id rumah tangga"];
+pub const DATE_HEADERS: &[&str] = &["Tanggal lahir"];
+/// The sheet an XLSX of members is read from (an export's sheet is `anggota`).
+pub const MEMBERS_SHEET: &str = "Anggota";
+
+/// Rows of an uploaded members sheet, by interchange column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRows {
+    /// (row as the spreadsheet numbers it, cells by column).
+    pub rows: Vec<(u32, Vec<(&'static str, String)>)>,
+    pub warnings: Vec<String>,
+}
+
+/// Why an upload was refused before any row was checked against the register.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    Read(ReadError),
+    #[error("kolom tidak dikenal di baris judul: {} (kolom bergeser atau salah templat?)", .0.join(", "))]
+    UnknownHeaders(Vec<String>),
+    #[error("kolom Id tidak ada: unggah berkas hasil ekspor anggota atau templat perbaikan")]
+    NoId,
+}
+
+impl Refusal {
+    /// The cells at fault, when the sheet itself had bad cells.
+    pub fn cells(&self) -> &[CellProblem] {
+        match self {
+            Refusal::Read(ReadError::Cells(problems)) => problems,
+            _ => &[],
+        }
+    }
+}
+
+/// Reads an uploaded members sheet (see the module comment).
+pub fn member_rows(bytes: &[u8], format: Format) -> Result<MemberRows, Refusal> {
+    let sheet = (format == Format::Xlsx).then_some(MEMBERS_SHEET);
+    let table = read_table(
+        bytes,
+        format,
+        sheet,
+        TEXT_HEADERS,
+        DATE_HEADERS,
+        Limits::default(),
+    )
+    .map_err(Refusal::Read)?;
+    let mut columns = Vec::with_capacity(table.header.len());
+    let mut unknown = Vec::new();
+    for h in &table.header {
+        let column = column_for_label(h);
+        if column.is_none() && !h.is_empty() {
+            unknown.push(h.clone());
+        }
+        columns.push(column);
+    }
+    if !unknown.is_empty() {
+        return Err(Refusal::UnknownHeaders(unknown));
+    }
+    if !columns.contains(&Some("id")) {
+        return Err(Refusal::NoId);
+    }
+    let rows = table
+        .rows
+        .into_iter()
+        .map(|(row, cells)| {
+            let cells = columns
+                .iter()
+                .zip(cells)
+                .filter_map(|(c, v)| c.map(|c| (c, v)))
+                .collect();
+            (row, cells)
+        })
+        .collect();
+    Ok(MemberRows {
+        rows,
+        warnings: table.warnings,
+    })
+}
