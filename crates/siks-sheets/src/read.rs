@@ -75,8 +75,9 @@ pub enum ReadError {
     TooManyRows { rows: usize, max: usize },
     #[error("{cells} sel melebihi batas {max} sel")]
     TooManyCells { cells: usize, max: usize },
+    /// Cells at fault, with the sheet as read (a faulty cell as Excel showed it), for the report.
     #[error("{} masalah pada sel; tidak ada yang disimpan", .0.len())]
-    Cells(Vec<CellProblem>),
+    Cells(Vec<CellProblem>, Box<Table>),
 }
 
 /// Reads `bytes` of `format`: for XLSX the sheet named `sheet` (default: the first). Columns
@@ -161,16 +162,17 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
             rows.push((row, cells));
         }
     }
-    if !problems.is_empty() {
-        return Err(ReadError::Cells(problems));
-    }
     warn_empty(&mut warnings, &empty, rows.last().map(|r| r.0));
-    Ok(Table {
+    let table = Table {
         sheet: String::new(),
         header,
         rows,
         warnings,
-    })
+    };
+    if !problems.is_empty() {
+        return Err(ReadError::Cells(problems, Box::new(table)));
+    }
+    Ok(table)
 }
 
 /// Empty rows between data rows are worth a word; trailing ones are not.
@@ -296,7 +298,7 @@ fn read_xlsx(
                         reason,
                         reason_en,
                     });
-                    out.push(String::new());
+                    out.push(plain(cell));
                 }
             }
         }
@@ -306,17 +308,18 @@ fn read_xlsx(
             rows.push((row, out));
         }
     }
-    if !problems.is_empty() {
-        return Err(ReadError::Cells(problems));
-    }
     let mut warnings = Vec::new();
     warn_empty(&mut warnings, &empty, rows.last().map(|r| r.0));
-    Ok(Table {
+    let table = Table {
         sheet: name,
         header,
         rows,
         warnings,
-    })
+    };
+    if !problems.is_empty() {
+        return Err(ReadError::Cells(problems, Box::new(table)));
+    }
+    Ok(table)
 }
 
 /// A cell as Excel would show it, for messages.

@@ -14,12 +14,30 @@ pub const DATE_HEADERS: &[&str] = &["Tanggal lahir"];
 /// The sheet an XLSX of members is read from (an export's sheet is `anggota`).
 pub const MEMBERS_SHEET: &str = "Anggota";
 
-/// Rows of an uploaded members sheet, by interchange column.
+/// An uploaded members sheet: the sheet as read, and the interchange column of each header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberRows {
-    /// (row as the spreadsheet numbers it, cells by column).
-    pub rows: Vec<(u32, Vec<(&'static str, String)>)>,
-    pub warnings: Vec<String>,
+    pub table: crate::read::Table,
+    columns: Vec<Option<&'static str>>,
+}
+
+impl MemberRows {
+    /// (row as the spreadsheet numbers it, cells by interchange column).
+    pub fn rows(&self) -> Vec<(u32, Vec<(&'static str, String)>)> {
+        self.table
+            .rows
+            .iter()
+            .map(|(row, cells)| {
+                let cells = self
+                    .columns
+                    .iter()
+                    .zip(cells)
+                    .filter_map(|(c, v)| c.map(|c| (c, v.clone())))
+                    .collect();
+                (*row, cells)
+            })
+            .collect()
+    }
 }
 
 /// Why an upload was refused before any row was checked against the register.
@@ -34,10 +52,18 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The sheet as read, when its cells were at fault (for the error report).
+    pub fn table(&self) -> Option<&crate::read::Table> {
+        match self {
+            Refusal::Read(ReadError::Cells(_, table)) => Some(table),
+            _ => None,
+        }
+    }
+
     /// The cells at fault, when the sheet itself had bad cells.
     pub fn cells(&self) -> &[CellProblem] {
         match self {
-            Refusal::Read(ReadError::Cells(problems)) => problems,
+            Refusal::Read(ReadError::Cells(problems, _)) => problems,
             _ => &[],
         }
     }
@@ -70,20 +96,5 @@ pub fn member_rows(bytes: &[u8], format: Format) -> Result<MemberRows, Refusal> 
     if !columns.contains(&Some("id")) {
         return Err(Refusal::NoId);
     }
-    let rows = table
-        .rows
-        .into_iter()
-        .map(|(row, cells)| {
-            let cells = columns
-                .iter()
-                .zip(cells)
-                .filter_map(|(c, v)| c.map(|c| (c, v)))
-                .collect();
-            (row, cells)
-        })
-        .collect();
-    Ok(MemberRows {
-        rows,
-        warnings: table.warnings,
-    })
+    Ok(MemberRows { table, columns })
 }

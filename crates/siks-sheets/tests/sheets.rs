@@ -232,7 +232,7 @@ mod reading {
             s.write_string(1, 1, "Budi").unwrap();
             s.merge_range(2, 0, 2, 1, "Siti", &XFormat::new()).unwrap();
         });
-        let Err(ReadError::Cells(problems)) =
+        let Err(ReadError::Cells(problems, _)) =
             read_table(&bytes, Format::Xlsx, None, TEXT, DATES, Limits::default())
         else {
             panic!("refused by cell");
@@ -328,4 +328,38 @@ mod reading {
         assert_eq!(table.rows[0].1, ["José", "Jl. Café 3"]);
         assert!(table.warnings[0].contains("Windows-1252"));
     }
+}
+
+#[test]
+fn the_error_report_copies_the_rows_and_marks_the_faulty_cells() {
+    use siks_sheets::{ReportProblem, write_error_report};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("laporan.xlsx");
+    let header = vec!["NIK".to_string(), "Jenis kelamin".to_string()];
+    let rows = vec![
+        (2, vec!["3523011203850001".to_string(), "1".to_string()]),
+        (4, vec!["3523015503850002".to_string(), "9".to_string()]),
+    ];
+    let problems = vec![ReportProblem {
+        row: 4,
+        column: "Jenis kelamin".into(),
+        reason: "'9' bukan kode jenis kelamin".into(),
+    }];
+    write_error_report(&path, &header, &rows, &problems).unwrap();
+    let sheet = part(&path, "xl/worksheets/sheet1.xml");
+    let strings = part(&path, "xl/sharedStrings.xml");
+    assert!(strings.contains("Baris asal") && strings.contains("Masalah"));
+    assert!(
+        strings.contains("Jenis kelamin: &apos;9&apos; bukan kode jenis kelamin")
+            || strings.contains("Jenis kelamin: '9' bukan kode jenis kelamin"),
+        "{strings}"
+    );
+    assert!(
+        part(&path, "xl/styles.xml").contains("F4B6B6"),
+        "the faulty cell is highlighted"
+    );
+    assert!(
+        sheet.contains("<c r=\"A3\""),
+        "original row numbers are kept: {sheet}"
+    );
 }

@@ -201,9 +201,9 @@ pub async fn upload(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
-    page.warnings = members.warnings;
+    page.warnings = members.table.warnings.clone();
     let rows: Vec<UploadRow> = members
-        .rows
+        .rows()
         .into_iter()
         .map(|(row, cells)| UploadRow { row, cells })
         .collect();

@@ -91,7 +91,14 @@ fn format_of(out: &Path) -> Result<Format> {
 
 /// `siks upload --kind perbaikan`: member corrections from an export or the corrections
 /// template, each changed row a correction proposal in draft.
-pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Result<()> {
+pub async fn upload(
+    db: &str,
+    kind: &str,
+    file: &Path,
+    valid_only: bool,
+    report_to: Option<&Path>,
+) -> Result<()> {
+    use siks_sheets::ReportProblem;
     use siks_sheets::read::{Limits, read_limited};
     use siks_sheets::upload::member_rows;
     use siks_store::uploads::{UploadMode, UploadRow};
@@ -123,14 +130,26 @@ pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Resu
                     p.reason
                 );
             }
+            if let (Some(out), Some(table)) = (report_to, refusal.table()) {
+                let problems: Vec<ReportProblem> = refusal
+                    .cells()
+                    .iter()
+                    .map(|p| ReportProblem {
+                        row: p.row,
+                        column: p.column.clone(),
+                        reason: p.reason.clone(),
+                    })
+                    .collect();
+                write_report(out, &table.header, &table.rows, &problems)?;
+            }
             bail!("{}: {refusal}; tidak ada yang disimpan", file.display());
         }
     };
-    for w in &members.warnings {
+    for w in &members.table.warnings {
         eprintln!("peringatan: {w}");
     }
     let rows: Vec<UploadRow> = members
-        .rows
+        .rows()
         .into_iter()
         .map(|(row, cells)| UploadRow { row, cells })
         .collect();
@@ -155,6 +174,18 @@ pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Resu
             p.row, p.column, p.value, p.reason
         );
     }
+    if let Some(out) = report_to.filter(|_| !report.problems.is_empty()) {
+        let problems: Vec<ReportProblem> = report
+            .problems
+            .iter()
+            .map(|p| ReportProblem {
+                row: p.row,
+                column: p.column.clone(),
+                reason: p.reason.clone(),
+            })
+            .collect();
+        write_report(out, &members.table.header, &members.table.rows, &problems)?;
+    }
     println!(
         "{} usulan perbaikan dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
         report.proposed.len(),
@@ -165,5 +196,20 @@ pub async fn upload(db: &str, kind: &str, file: &Path, valid_only: bool) -> Resu
     if !report.written {
         bail!("tidak ada yang disimpan: perbaiki baris bermasalah, atau pakai --valid-only");
     }
+    Ok(())
+}
+
+/// Writes the error report and says where.
+fn write_report(
+    out: &Path,
+    header: &[String],
+    rows: &[(u32, Vec<String>)],
+    problems: &[siks_sheets::ReportProblem],
+) -> Result<()> {
+    siks_sheets::write_error_report(out, header, rows, problems).map_err(|e| anyhow!("{e}"))?;
+    eprintln!(
+        "laporan galat (salinan unggahan, sel bermasalah ditandai) ditulis ke {}",
+        out.display()
+    );
     Ok(())
 }

@@ -182,6 +182,10 @@ enum Command {
         /// rows are valid).
         #[arg(long)]
         valid_only: bool,
+        /// Write the error report here (XLSX: the uploaded rows, faulty cells highlighted, a
+        /// column with the reasons) when any row has a problem.
+        #[arg(long)]
+        report: Option<PathBuf>,
         file: PathBuf,
     },
     /// Outside lists: the civil registry, deaths, civil servants and exclusions.
@@ -305,8 +309,9 @@ async fn run(command: Command) -> Result<()> {
             db,
             kind,
             valid_only,
+            report,
             file,
-        } => export::upload(&db, &kind, &file, valid_only).await,
+        } => export::upload(&db, &kind, &file, valid_only, report.as_deref()).await,
         Command::Export {
             db,
             list,

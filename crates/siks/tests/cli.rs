@@ -285,6 +285,80 @@ fn demo_generates_imports_and_counts() {
     ]);
     assert!(ok, "an unchanged export uploads as nothing: {err}");
 
+    // A sheet with the bad input spreadsheets bring: a NIK Excel turned into a number, merged
+    // cells, an empty row between data rows, a date as an Excel serial number. It is refused,
+    // and the error report marks the cells.
+    let bad_xlsx = dir.path().join("buruk.xlsx");
+    {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut book = Workbook::new();
+        let s = book.add_worksheet();
+        s.set_name("Anggota").unwrap();
+        for (c, h) in ["Id", "NIK", "Nama lengkap", "Tanggal lahir"]
+            .iter()
+            .enumerate()
+        {
+            s.write_string(0, c as u16, *h).unwrap();
+        }
+        s.write_string(1, 0, "019b76da-0000-7000-8000-000000000001")
+            .unwrap();
+        s.write_number(1, 1, 3523011203850001.0).unwrap();
+        s.write_string(1, 2, "Budi").unwrap();
+        s.write_number(1, 3, 31118.0).unwrap();
+        s.merge_range(3, 0, 3, 2, "Siti", &Format::new()).unwrap();
+        book.save(&bad_xlsx).unwrap();
+    }
+    let report = dir.path().join("laporan.xlsx");
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "perbaikan",
+        "--report",
+        report.to_str().unwrap(),
+        bad_xlsx.to_str().unwrap(),
+    ]);
+    assert!(!ok, "{err}");
+    assert!(err.contains("Anggota baris 2 kolom NIK"), "{err}");
+    assert!(err.contains("format kolom sebagai Teks"), "{err}");
+    assert!(
+        err.contains("baris 4 kolom A") && err.contains("digabung"),
+        "{err}"
+    );
+    assert!(err.contains("tidak ada yang disimpan"), "{err}");
+    assert!(
+        std::fs::read(&report).unwrap().starts_with(b"PK"),
+        "the report is written"
+    );
+    // A bad code is found against the register's rules, and reported the same way.
+    let bad_code = dir.path().join("kode.csv");
+    let mut lines: Vec<String> = exported.lines().map(str::to_string).collect();
+    let sex_at = lines[0]
+        .split(',')
+        .position(|h| h == "Jenis kelamin")
+        .unwrap();
+    let mut cells: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells[sex_at] = "7".into();
+    lines[2] = cells.join(",");
+    std::fs::write(&bad_code, lines.join("\n") + "\n").unwrap();
+    let code_report = dir.path().join("laporan-kode.xlsx");
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "perbaikan",
+        "--report",
+        code_report.to_str().unwrap(),
+        bad_code.to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && err.contains("baris 3 kolom Jenis kelamin '7'"),
+        "{err}"
+    );
+    assert!(code_report.exists());
+
     let (ok, _, err) = siks(&["export", "--db", &db, "--list", "anggota", "--out", "x.ods"]);
     assert!(!ok && err.contains(".xlsx atau .csv"), "{err}");
 
