@@ -47,8 +47,8 @@ pub enum Refusal {
     Read(ReadError),
     #[error("kolom tidak dikenal di baris judul: {} (kolom bergeser atau salah templat?)", .0.join(", "))]
     UnknownHeaders(Vec<String>),
-    #[error("kolom Id tidak ada: unggah berkas hasil ekspor anggota atau templat perbaikan")]
-    NoId,
+    #[error("kolom {0} tidak ada: unggah berkas hasil ekspor atau templat yang sesuai")]
+    Missing(&'static str),
 }
 
 impl Refusal {
@@ -71,7 +71,43 @@ impl Refusal {
 
 /// Reads an uploaded members sheet (see the module comment).
 pub fn member_rows(bytes: &[u8], format: Format) -> Result<MemberRows, Refusal> {
-    let sheet = (format == Format::Xlsx).then_some(MEMBERS_SHEET);
+    rows_by(bytes, format, MEMBERS_SHEET, column_for_label, ("id", "Id"))
+}
+
+/// Reads an uploaded sheet of a template with its own columns: `columns` gives each key and
+/// its header; `sheet` is the template's sheet name (XLSX).
+pub fn template_rows(
+    bytes: &[u8],
+    format: Format,
+    sheet: &str,
+    columns: &'static [(&'static str, &'static str)],
+) -> Result<MemberRows, Refusal> {
+    let required = columns[0];
+    rows_by(
+        bytes,
+        format,
+        sheet,
+        |header| {
+            columns
+                .iter()
+                .find(|(key, label)| {
+                    label.eq_ignore_ascii_case(header.trim())
+                        || key.eq_ignore_ascii_case(header.trim())
+                })
+                .map(|(key, _)| *key)
+        },
+        required,
+    )
+}
+
+fn rows_by(
+    bytes: &[u8],
+    format: Format,
+    sheet: &str,
+    column_for_label: impl Fn(&str) -> Option<&'static str>,
+    required: (&'static str, &'static str),
+) -> Result<MemberRows, Refusal> {
+    let sheet = (format == Format::Xlsx).then_some(sheet);
     let table = read_table(
         bytes,
         format,
@@ -93,8 +129,8 @@ pub fn member_rows(bytes: &[u8], format: Format) -> Result<MemberRows, Refusal> 
     if !unknown.is_empty() {
         return Err(Refusal::UnknownHeaders(unknown));
     }
-    if !columns.contains(&Some("id")) {
-        return Err(Refusal::NoId);
+    if !columns.contains(&Some(required.0)) {
+        return Err(Refusal::Missing(required.1));
     }
     Ok(MemberRows { table, columns })
 }

@@ -454,16 +454,51 @@ impl Store {
         })
     }
 
+    /// Whether an open finding with this id lies in the actor's scope.
+    pub async fn finding_open_in_scope(&self, actor: &Actor, id: Uuid) -> Result<bool> {
+        let village: Option<String> = with_pool!(self, p => {
+            sqlx::query("SELECT village_code FROM findings WHERE id = $1 AND status = 'open'")
+                .bind(id.to_string())
+                .fetch_optional(p)
+                .await?
+                .map(|r| r.text("village_code"))
+                .transpose()?
+        });
+        Ok(village
+            .and_then(|v| RegionCode::parse(&v).ok())
+            .is_some_and(|v| actor.scope.contains(&v)))
+    }
+
+    /// Marks an open finding fixed, as the operator reports (the next check run reopens it if
+    /// the record still shows it).
+    pub async fn mark_finding_fixed(&self, actor: &Actor, id: Uuid, note: &str) -> Result<()> {
+        self.settle_finding(actor, id, "fixed", note, "finding.fixed")
+            .await
+    }
+
     /// Dismisses an open finding with the reason (it stays dismissed in later runs).
     pub async fn dismiss_finding(&self, actor: &Actor, id: Uuid, reason: &str) -> Result<()> {
-        if !actor.may(Action::WriteRegister) {
-            return Err(StoreError::Forbidden(Action::WriteRegister));
-        }
         if reason.trim().chars().count() < 5 {
             return Err(StoreError::invalid_text(
                 "alasan penolakan temuan wajib diisi (paling sedikit 5 huruf)",
                 "a reason of at least 5 letters is required to dismiss a finding",
             ));
+        }
+        self.settle_finding(actor, id, "dismissed", reason, "finding.dismiss")
+            .await
+    }
+
+    /// Sets an open finding's status with its reason, in scope, audited.
+    async fn settle_finding(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        status: &str,
+        reason: &str,
+        action: &'static str,
+    ) -> Result<()> {
+        if !actor.may(Action::WriteRegister) {
+            return Err(StoreError::Forbidden(Action::WriteRegister));
         }
         let mut tx = self.begin().await?;
         let village: String = with_tx!(&mut tx, c => {
@@ -481,8 +516,9 @@ impl Store {
         }
         with_tx!(&mut tx, c => {
             sqlx::query(
-                "UPDATE findings SET status = 'dismissed', status_reason = $1, status_by = $2, updated_at = $3 WHERE id = $4",
+                "UPDATE findings SET status = $1, status_reason = $2, status_by = $3, updated_at = $4 WHERE id = $5",
             )
+            .bind(status)
             .bind(reason.trim())
             .bind(actor.user_id.to_string())
             .bind(now_text())
@@ -494,7 +530,7 @@ impl Store {
             &mut tx,
             actor,
             AuditEvent {
-                action: "finding.dismiss",
+                action,
                 target_kind: "finding",
                 target_id: id.to_string(),
                 region_code: village,

@@ -77,6 +77,19 @@ pub(crate) fn proposal_from_row(row: &impl Cells) -> Result<Proposal> {
 impl Store {
     /// The village a proposal belongs to, checked against the actor's scope: the household's
     /// village (new households: the proposed one).
+    /// Whether `propose` would take `content` from `actor` (its scope and rules), without
+    /// writing: an all-or-nothing upload checks every row before it writes any.
+    pub(crate) async fn check_proposal(
+        &self,
+        actor: &Actor,
+        content: &ProposalContent,
+    ) -> Result<()> {
+        let mut tx = self.begin_read().await?;
+        self.proposal_village(&mut tx, actor, content).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn proposal_village(
         &self,
         tx: &mut Tx,

@@ -1,9 +1,11 @@
-//! Uploaded corrections: rows of members (as an export or the corrections template writes them,
+//! Uploaded sheets. Corrections: rows of members (as an export or the corrections template writes them,
 //! each with its id) become correction proposals in draft, in the uploader's scope. Each row is
 //! checked with the import's rules on top of the record as the register holds it; a row that
 //! changes nothing, or that an open proposal already asks for, creates nothing (so uploading the
-//! same file twice creates nothing twice). Either nothing is written unless every row is valid,
-//! or only the valid rows are; a row is one proposal, never half-written.
+//! same file twice creates nothing twice). Removals: each row a removal proposal in draft.
+//! Verivali results: each row settles an open finding (fixed, or dismissed with a reason).
+//! Either nothing is written unless every row is valid, or only the valid rows are; a row is one
+//! proposal or one finding, never half-written.
 
 use siks_domain::interchange::{
     PERSON_COLUMNS, PERSON_SERVER_COLUMNS, code_of_choice, column_label, person_from_row,
@@ -239,5 +241,213 @@ impl Store {
             }
             Ok::<bool, StoreError>(false)
         })
+    }
+}
+
+fn cell<'a>(row: &'a UploadRow, key: &str) -> &'a str {
+    row.cells
+        .iter()
+        .find(|(c, _)| *c == key)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+fn row_problem(row: &UploadRow, label: &str, value: &str, reason: impl Into<String>) -> RowProblem {
+    RowProblem {
+        row: row.row,
+        column: label.to_string(),
+        value: value.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// Removal rows' keys and the headers they come under.
+pub const REMOVAL_COLUMNS: &[(&str, &str)] = &[
+    ("household_id", "Id rumah tangga"),
+    ("person_id", "Id anggota"),
+    ("reason", "Alasan"),
+    ("note", "Keterangan"),
+];
+
+/// Verivali result rows' keys and headers.
+pub const RESULT_COLUMNS: &[(&str, &str)] = &[
+    ("finding_id", "Id temuan"),
+    ("result", "Hasil"),
+    ("reason", "Alasan"),
+];
+
+impl Store {
+    /// Removal proposals from an uploaded sheet ([`REMOVAL_COLUMNS`]), each in draft with its
+    /// row's note.
+    pub async fn upload_removals(
+        &self,
+        actor: &Actor,
+        rows: &[UploadRow],
+        mode: UploadMode,
+    ) -> Result<UploadReport> {
+        use siks_domain::codes::InactiveReason;
+        let mut report = UploadReport::default();
+        let mut ready = Vec::new();
+        for row in rows {
+            let household_text = cell(row, "household_id");
+            let Ok(household) = household_text.parse::<Uuid>() else {
+                report.problems.push(row_problem(
+                    row,
+                    "Id rumah tangga",
+                    household_text,
+                    "id rumah tangga wajib diisi dari ekspor siks",
+                ));
+                continue;
+            };
+            let person_text = cell(row, "person_id");
+            let person = match person_text {
+                "" => None,
+                t => match t.parse::<Uuid>() {
+                    Ok(p) => Some(siks_domain::PersonId(p)),
+                    Err(_) => {
+                        report.problems.push(row_problem(
+                            row,
+                            "Id anggota",
+                            t,
+                            "bukan id anggota yang sah (kosongkan untuk seluruh rumah tangga)",
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let reason_text = cell(row, "reason");
+            let reason = match <InactiveReason as siks_domain::Coded>::parse_code(code_of_choice(
+                reason_text,
+            )) {
+                Ok(r) => r,
+                Err(e) => {
+                    report
+                        .problems
+                        .push(row_problem(row, "Alasan", reason_text, e.indonesian()));
+                    continue;
+                }
+            };
+            let note = cell(row, "note");
+            if note.chars().count() < 5 {
+                report.problems.push(row_problem(
+                    row,
+                    "Keterangan",
+                    note,
+                    "keterangan wajib diisi (paling sedikit 5 huruf)",
+                ));
+                continue;
+            }
+            let content = ProposalContent::Removal {
+                household: siks_domain::HouseholdId(household),
+                person,
+                reason,
+            };
+            match self.check_proposal(actor, &content).await {
+                Ok(()) => {}
+                Err(StoreError::NotFound) => {
+                    report.problems.push(row_problem(
+                        row,
+                        "Id rumah tangga",
+                        household_text,
+                        "rumah tangga atau anggota tidak ditemukan di wilayah kerja Anda",
+                    ));
+                    continue;
+                }
+                Err(e @ (StoreError::Invalid { .. } | StoreError::Forbidden(_))) => {
+                    report
+                        .problems
+                        .push(row_problem(row, "", "", e.indonesian()));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            if self.open_proposal_asks(&content).await? {
+                report.already_proposed += 1;
+                continue;
+            }
+            ready.push((content, note.to_string()));
+        }
+        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
+            return Ok(report);
+        }
+        for (content, note) in &ready {
+            report
+                .proposed
+                .push(self.propose(actor, content, note).await?);
+        }
+        report.written = true;
+        Ok(report)
+    }
+
+    /// Verivali results from an uploaded sheet ([`RESULT_COLUMNS`]): `1` marks an open finding
+    /// fixed (the next check run reopens it if the record still shows it), `2` dismisses it
+    /// with the reason. `proposed` stays empty; `unchanged` counts the findings settled.
+    pub async fn upload_results(
+        &self,
+        actor: &Actor,
+        rows: &[UploadRow],
+        mode: UploadMode,
+    ) -> Result<UploadReport> {
+        let mut report = UploadReport::default();
+        let mut ready = Vec::new();
+        for row in rows {
+            let id_text = cell(row, "finding_id");
+            let Ok(id) = id_text.parse::<Uuid>() else {
+                report.problems.push(row_problem(
+                    row,
+                    "Id temuan",
+                    id_text,
+                    "id temuan wajib diisi dari ekspor temuan siks",
+                ));
+                continue;
+            };
+            let result_text = cell(row, "result");
+            let fixed = match code_of_choice(result_text) {
+                "1" => true,
+                "2" => false,
+                _ => {
+                    report.problems.push(row_problem(
+                        row,
+                        "Hasil",
+                        result_text,
+                        "pilih 1 (sudah diperbaiki) atau 2 (ditolak)",
+                    ));
+                    continue;
+                }
+            };
+            let reason = cell(row, "reason");
+            if !fixed && reason.chars().count() < 5 {
+                report.problems.push(row_problem(
+                    row,
+                    "Alasan",
+                    reason,
+                    "alasan menolak temuan wajib diisi (paling sedikit 5 huruf)",
+                ));
+                continue;
+            }
+            if !self.finding_open_in_scope(actor, id).await? {
+                report.problems.push(row_problem(
+                    row,
+                    "Id temuan",
+                    id_text,
+                    "temuan terbuka ini tidak ditemukan di wilayah kerja Anda",
+                ));
+                continue;
+            }
+            ready.push((id, fixed, reason.to_string()));
+        }
+        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
+            return Ok(report);
+        }
+        for (id, fixed, reason) in &ready {
+            if *fixed {
+                self.mark_finding_fixed(actor, *id, reason).await?;
+            } else {
+                self.dismiss_finding(actor, *id, reason).await?;
+            }
+            report.unchanged += 1;
+        }
+        report.written = true;
+        Ok(report)
     }
 }

@@ -968,6 +968,141 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         outside.problems[0].reason.contains("tidak ditemukan"),
         "{outside:?}"
     );
+
+    // Removals: each valid row a removal draft with its note; bad reasons, short notes and
+    // households elsewhere are reported by cell.
+    let removal =
+        |row: u32, household: String, person: String, reason: &str, note: &str| UploadRow {
+            row,
+            cells: vec![
+                ("household_id", household),
+                ("person_id", person),
+                ("reason", reason.to_string()),
+                ("note", note.to_string()),
+            ],
+        };
+    let good = removal(
+        2,
+        h.id.to_string(),
+        members[1].id.to_string(),
+        "1 - Meninggal",
+        "meninggal dunia 2026",
+    );
+    let rows = [
+        good.clone(),
+        removal(
+            3,
+            h.id.to_string(),
+            String::new(),
+            "9",
+            "pindah ke luar kota",
+        ),
+        removal(4, h.id.to_string(), String::new(), "2", "x"),
+        removal(
+            5,
+            uuid::Uuid::now_v7().to_string(),
+            String::new(),
+            "2",
+            "pindah ke luar kota",
+        ),
+    ];
+    let refused = store
+        .upload_removals(&c.village_a, &rows, UploadMode::AllOrNothing)
+        .await
+        .unwrap();
+    assert!(!refused.written);
+    let columns: Vec<&str> = refused.problems.iter().map(|p| p.column.as_str()).collect();
+    assert_eq!(
+        columns,
+        ["Alasan", "Keterangan", "Id rumah tangga"],
+        "{refused:?}"
+    );
+    let done = store
+        .upload_removals(&c.village_a, &rows, UploadMode::ValidOnly)
+        .await
+        .unwrap();
+    assert_eq!(done.proposed.len(), 1);
+    let (p, _) = store
+        .proposal(&c.village_a, done.proposed[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        p.content,
+        siks_domain::workflow::ProposalContent::Removal {
+            household: h.id,
+            person: Some(members[1].id),
+            reason: InactiveReason::Died,
+        }
+    );
+    let again = store
+        .upload_removals(&c.village_a, &[good], UploadMode::AllOrNothing)
+        .await
+        .unwrap();
+    assert_eq!((again.proposed.len(), again.already_proposed), (0, 1));
+
+    // Verivali results: settle open findings (fixed, or dismissed with a reason).
+    let tuban = RegionCode::parse("35.23").unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    store
+        .run_checks(&c.admin, Some(&tuban), today)
+        .await
+        .unwrap();
+    let open = store
+        .findings(&c.village_a, None, None, Some("open"), 10)
+        .await
+        .unwrap();
+    assert!(open.len() >= 2, "{open:?}");
+    let result = |row: u32, id: String, result: &str, reason: &str| UploadRow {
+        row,
+        cells: vec![
+            ("finding_id", id),
+            ("result", result.to_string()),
+            ("reason", reason.to_string()),
+        ],
+    };
+    let rows = [
+        result(
+            2,
+            open[0].id.to_string(),
+            "2 - Ditolak",
+            "sudah benar menurut KK",
+        ),
+        result(3, open[1].id.to_string(), "1", ""),
+        result(4, open[1].id.to_string(), "3", ""),
+        result(5, uuid::Uuid::now_v7().to_string(), "1", ""),
+        result(6, open[0].id.to_string(), "2", ""),
+    ];
+    let refused = store
+        .upload_results(&c.village_a, &rows, UploadMode::AllOrNothing)
+        .await
+        .unwrap();
+    assert_eq!(
+        (refused.written, refused.problems.len()),
+        (false, 3),
+        "{refused:?}"
+    );
+    let done = store
+        .upload_results(&c.village_a, &rows[..2], UploadMode::AllOrNothing)
+        .await
+        .unwrap();
+    assert!(done.written && done.problems.is_empty(), "{done:?}");
+    let settled = store
+        .findings(&c.village_a, None, None, None, 50)
+        .await
+        .unwrap();
+    let status = |id| settled.iter().find(|f| f.id == id).unwrap().status.clone();
+    assert_eq!(status(open[0].id), "dismissed");
+    assert_eq!(status(open[1].id), "fixed");
+    let b = store
+        .upload_results(&c.village_b, &rows[..1], UploadMode::ValidOnly)
+        .await
+        .unwrap();
+    assert_eq!(
+        b.problems.len(),
+        1,
+        "another village's findings are not found"
+    );
 }
 
 /// A close that fails half-way (here: the database refuses one update) leaves the register,

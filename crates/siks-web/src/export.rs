@@ -143,27 +143,22 @@ struct UploadPage {
     refusal: Option<String>,
     /// (sheet, row, column, value, reason).
     problems: Vec<(String, u32, String, String, String)>,
+    /// (key, label, chosen).
+    kinds: Vec<(&'static str, &'static str, bool)>,
 }
 
 pub async fn upload_form(user: PageUser) -> Result<axum::response::Html<String>, WebError> {
-    crate::pages::render(UploadPage {
-        nav: crate::pages::Nav::of(&user),
-        summary: None,
-        warnings: Vec::new(),
-        refusal: None,
-        problems: Vec::new(),
-    })
+    crate::pages::render(upload_page(&user, "perbaikan"))
 }
 
-/// `POST /unggah`: member corrections from a sheet; the report comes back on the page (422 when
-/// nothing was written).
+/// `POST /unggah`: a filled-in template (member corrections, removals, verivali results); the
+/// report comes back on the page (422 when nothing was written).
 pub async fn upload(
     State(state): State<AppState>,
     user: PageUser,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
-    use siks_sheets::upload::member_rows;
-    use siks_store::uploads::{UploadMode, UploadRow};
+    use siks_store::uploads::UploadMode;
     let (form, file) =
         crate::workflow::read_multipart(multipart, "berkas", crate::LIST_BODY_LIMIT / 1024).await?;
     user.check_csrf(crate::pages::form_value(&form, "csrf"))?;
@@ -173,16 +168,26 @@ pub async fn upload(
         .rsplit_once('.')
         .and_then(|(_, e)| Format::parse(e))
         .ok_or_else(|| WebError::field("berkas", "berkas harus .xlsx atau .csv"))?;
-    let mut page = UploadPage {
-        nav: crate::pages::Nav::of(&user),
-        summary: None,
-        warnings: Vec::new(),
-        refusal: None,
-        problems: Vec::new(),
+    let kind = crate::pages::form_value(&form, "jenis");
+    let kind = if kind.is_empty() { "perbaikan" } else { kind };
+    let mode = if crate::pages::form_value(&form, "sebagian") == "1" {
+        UploadMode::ValidOnly
+    } else {
+        UploadMode::AllOrNothing
     };
-    let members = match member_rows(&bytes, format) {
-        Ok(m) => m,
-        Err(refusal) => {
+    let mut page = upload_page(&user, kind);
+    let outcome = run_upload(
+        &state.store,
+        &user.session.actor,
+        kind,
+        &bytes,
+        format,
+        mode,
+        &format!("unggahan {name}"),
+    )
+    .await?;
+    let written = match outcome {
+        UploadOutcome::Refused(refusal) => {
             page.problems = refusal
                 .cells()
                 .iter()
@@ -197,59 +202,139 @@ pub async fn upload(
                 })
                 .collect();
             page.refusal = Some(format!("{refusal}; tidak ada yang disimpan"));
-            let html = crate::pages::render(page)?;
-            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+            false
+        }
+        UploadOutcome::Checked { report, sheet } => {
+            page.warnings = sheet.warnings;
+            page.problems = report
+                .problems
+                .iter()
+                .map(|p| {
+                    (
+                        sheet.sheet.clone(),
+                        p.row,
+                        p.column.clone(),
+                        p.value.clone(),
+                        p.reason.clone(),
+                    )
+                })
+                .collect();
+            page.summary = Some(summary(kind, &report));
+            if !report.written {
+                page.refusal = Some(
+                    "Tidak ada yang disimpan: perbaiki baris bermasalah, atau centang \"simpan baris yang sah\"."
+                        .into(),
+                );
+            }
+            report.written
         }
     };
-    page.warnings = members.table.warnings.clone();
-    let rows: Vec<UploadRow> = members
+    let html = crate::pages::render(page)?;
+    Ok(if written {
+        html.into_response()
+    } else {
+        (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+    })
+}
+
+/// One line on what an upload did, as the page and the command print it.
+pub fn summary(kind: &str, report: &siks_store::uploads::UploadReport) -> String {
+    if kind == "hasil-verivali" {
+        format!(
+            "{} temuan diselesaikan, {} baris bermasalah",
+            if report.written { report.unchanged } else { 0 },
+            report.problems.len()
+        )
+    } else {
+        format!(
+            "{} usulan {} dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
+            report.proposed.len(),
+            if kind == "penghapusan" {
+                "penghapusan"
+            } else {
+                "perbaikan"
+            },
+            report.unchanged,
+            report.already_proposed,
+            report.problems.len()
+        )
+    }
+}
+
+fn upload_page(user: &PageUser, kind: &str) -> UploadPage {
+    UploadPage {
+        nav: crate::pages::Nav::of(user),
+        summary: None,
+        warnings: Vec::new(),
+        refusal: None,
+        problems: Vec::new(),
+        kinds: UPLOAD_KINDS
+            .iter()
+            .map(|(k, l)| (*k, *l, *k == kind))
+            .collect(),
+    }
+}
+
+/// The kinds of upload: the templates that can come back filled in.
+pub const UPLOAD_KINDS: &[(&str, &str)] = &[
+    ("perbaikan", "Perbaikan anggota"),
+    ("penghapusan", "Usulan penghapusan"),
+    ("hasil-verivali", "Hasil verivali"),
+];
+
+/// What an upload came to: refused as a file, or checked row by row against the register.
+pub enum UploadOutcome {
+    Refused(siks_sheets::upload::Refusal),
+    Checked {
+        report: siks_store::uploads::UploadReport,
+        sheet: siks_sheets::read::Table,
+    },
+}
+
+/// Reads an upload of `kind` and hands its rows to the store (the page and `siks upload` both
+/// come through here). `Err` only for an unknown kind or a store failure.
+pub async fn run_upload(
+    store: &siks_store::Store,
+    actor: &siks_domain::Actor,
+    kind: &str,
+    bytes: &[u8],
+    format: Format,
+    mode: siks_store::uploads::UploadMode,
+    note: &str,
+) -> Result<UploadOutcome, WebError> {
+    use siks_sheets::upload::{member_rows, template_rows};
+    use siks_store::uploads::{REMOVAL_COLUMNS, RESULT_COLUMNS, UploadRow};
+    let read = match kind {
+        "perbaikan" => member_rows(bytes, format),
+        "penghapusan" => template_rows(bytes, format, "Penghapusan", REMOVAL_COLUMNS),
+        "hasil-verivali" => template_rows(bytes, format, "Hasil verivali", RESULT_COLUMNS),
+        _ => {
+            return Err(WebError::field(
+                "jenis",
+                "pilih perbaikan, penghapusan atau hasil-verivali",
+            ));
+        }
+    };
+    let rows = match read {
+        Ok(rows) => rows,
+        Err(refusal) => return Ok(UploadOutcome::Refused(refusal)),
+    };
+    let upload: Vec<UploadRow> = rows
         .rows()
         .into_iter()
         .map(|(row, cells)| UploadRow { row, cells })
         .collect();
-    let mode = if crate::pages::form_value(&form, "sebagian") == "1" {
-        UploadMode::ValidOnly
-    } else {
-        UploadMode::AllOrNothing
+    let report = match kind {
+        "perbaikan" => {
+            store
+                .upload_person_corrections(actor, &upload, mode, note)
+                .await?
+        }
+        "penghapusan" => store.upload_removals(actor, &upload, mode).await?,
+        _ => store.upload_results(actor, &upload, mode).await?,
     };
-    let report = state
-        .store
-        .upload_person_corrections(
-            &user.session.actor,
-            &rows,
-            mode,
-            &format!("unggahan {name}"),
-        )
-        .await?;
-    let sheet = if format == Format::Xlsx {
-        siks_sheets::upload::MEMBERS_SHEET
-    } else {
-        ""
-    };
-    page.problems = report
-        .problems
-        .iter()
-        .map(|p| {
-            (
-                sheet.to_string(),
-                p.row,
-                p.column.clone(),
-                p.value.clone(),
-                p.reason.clone(),
-            )
-        })
-        .collect();
-    page.summary = Some(format!(
-        "{} usulan perbaikan dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
-        report.proposed.len(),
-        report.unchanged,
-        report.already_proposed,
-        report.problems.len()
-    ));
-    if !report.written {
-        page.refusal = Some("Tidak ada yang disimpan: perbaiki baris bermasalah, atau centang \"simpan baris yang sah\".".into());
-        let html = crate::pages::render(page)?;
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
-    }
-    Ok(crate::pages::render(page)?.into_response())
+    Ok(UploadOutcome::Checked {
+        report,
+        sheet: rows.table,
+    })
 }

@@ -89,8 +89,8 @@ fn format_of(out: &Path) -> Result<Format> {
         })
 }
 
-/// `siks upload --kind perbaikan`: member corrections from an export or the corrections
-/// template, each changed row a correction proposal in draft.
+/// `siks upload`: a filled-in template (perbaikan, penghapusan, hasil-verivali) checked row by
+/// row; the valid rows become drafts or settle findings (see `siks_web::export::run_upload`).
 pub async fn upload(
     db: &str,
     kind: &str,
@@ -100,22 +100,38 @@ pub async fn upload(
 ) -> Result<()> {
     use siks_sheets::ReportProblem;
     use siks_sheets::read::{Limits, read_limited};
-    use siks_sheets::upload::member_rows;
-    use siks_store::uploads::{UploadMode, UploadRow};
-    if kind != "perbaikan" {
-        bail!(
-            "unggahan '{kind}' belum tersedia; yang ada: perbaikan (member corrections only, for now)"
-        );
-    }
+    use siks_store::uploads::UploadMode;
+    use siks_web::export::{UploadOutcome, run_upload, summary};
     let format = format_of(file)?;
     let bytes = read_limited(
         std::fs::File::open(file)
             .with_context(|| format!("tidak dapat membuka {}", file.display()))?,
         Limits::default().bytes,
     )?;
-    let members = match member_rows(&bytes, format) {
-        Ok(m) => m,
-        Err(refusal) => {
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let mode = if valid_only {
+        UploadMode::ValidOnly
+    } else {
+        UploadMode::AllOrNothing
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let outcome = run_upload(
+        &store,
+        &actor,
+        kind,
+        &bytes,
+        format,
+        mode,
+        &format!("unggahan {name}"),
+    )
+    .await
+    .map_err(|e| anyhow!("{}", e.message()))?;
+    match outcome {
+        UploadOutcome::Refused(refusal) => {
             for p in refusal.cells() {
                 eprintln!(
                     "{} baris {} kolom {} '{}': {}",
@@ -144,57 +160,35 @@ pub async fn upload(
             }
             bail!("{}: {refusal}; tidak ada yang disimpan", file.display());
         }
-    };
-    for w in &members.table.warnings {
-        eprintln!("peringatan: {w}");
-    }
-    let rows: Vec<UploadRow> = members
-        .rows()
-        .into_iter()
-        .map(|(row, cells)| UploadRow { row, cells })
-        .collect();
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
-    let mode = if valid_only {
-        UploadMode::ValidOnly
-    } else {
-        UploadMode::AllOrNothing
-    };
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let report = store
-        .upload_person_corrections(&actor, &rows, mode, &format!("unggahan {name}"))
-        .await
-        .map_err(store_error)?;
-    for p in &report.problems {
-        eprintln!(
-            "baris {} kolom {} '{}': {}",
-            p.row, p.column, p.value, p.reason
-        );
-    }
-    if let Some(out) = report_to.filter(|_| !report.problems.is_empty()) {
-        let problems: Vec<ReportProblem> = report
-            .problems
-            .iter()
-            .map(|p| ReportProblem {
-                row: p.row,
-                column: p.column.clone(),
-                reason: p.reason.clone(),
-            })
-            .collect();
-        write_report(out, &members.table.header, &members.table.rows, &problems)?;
-    }
-    println!(
-        "{} usulan perbaikan dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
-        report.proposed.len(),
-        report.unchanged,
-        report.already_proposed,
-        report.problems.len()
-    );
-    if !report.written {
-        bail!("tidak ada yang disimpan: perbaiki baris bermasalah, atau pakai --valid-only");
+        UploadOutcome::Checked { report, sheet } => {
+            for w in &sheet.warnings {
+                eprintln!("peringatan: {w}");
+            }
+            for p in &report.problems {
+                eprintln!(
+                    "baris {} kolom {} '{}': {}",
+                    p.row, p.column, p.value, p.reason
+                );
+            }
+            if let Some(out) = report_to.filter(|_| !report.problems.is_empty()) {
+                let problems: Vec<ReportProblem> = report
+                    .problems
+                    .iter()
+                    .map(|p| ReportProblem {
+                        row: p.row,
+                        column: p.column.clone(),
+                        reason: p.reason.clone(),
+                    })
+                    .collect();
+                write_report(out, &sheet.header, &sheet.rows, &problems)?;
+            }
+            println!("{}", summary(kind, &report));
+            if !report.written {
+                bail!(
+                    "tidak ada yang disimpan: perbaiki baris bermasalah, atau pakai --valid-only"
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -359,6 +359,49 @@ fn demo_generates_imports_and_counts() {
     );
     assert!(code_report.exists());
 
+    // Removals and verivali results come back through their templates' columns.
+    let removals = dir.path().join("hapus.csv");
+    std::fs::write(
+        &removals,
+        "Id rumah tangga,Id anggota,Alasan,Keterangan\n019b76da-0000-7000-8000-000000000009,,1 - Meninggal,meninggal dunia\n",
+    )
+    .unwrap();
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "penghapusan",
+        removals.to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && err.contains("baris 2 kolom Id rumah tangga") && err.contains("tidak ditemukan"),
+        "{err}"
+    );
+    let results = dir.path().join("hasil.csv");
+    std::fs::write(&results, "Id temuan,Hasil\nbukan-id,1\n").unwrap();
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "hasil-verivali",
+        results.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("baris 2 kolom Id temuan"), "{err}");
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "mobil",
+        results.to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && err.contains("perbaikan, penghapusan atau hasil-verivali"),
+        "{err}"
+    );
+
     let (ok, _, err) = siks(&["export", "--db", &db, "--list", "anggota", "--out", "x.ods"]);
     assert!(!ok && err.contains(".xlsx atau .csv"), "{err}");
 
