@@ -21,7 +21,25 @@ pub enum ExportList {
     Persons,
     /// Verivali findings with their evidence.
     Findings,
+    /// Proposals with their stage (an inbox on paper).
+    Proposals,
 }
+
+/// The proposal export's columns.
+const PROPOSAL_COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "kind_label",
+    "village_code",
+    "household_id",
+    "person_id",
+    "stage",
+    "stage_label",
+    "stage_reason",
+    "period",
+    "created_at",
+    "updated_at",
+];
 
 /// The finding export's columns.
 const FINDING_COLUMNS: &[&str] = &[
@@ -47,6 +65,7 @@ impl ExportList {
             ExportList::Households => "rumah-tangga",
             ExportList::Persons => "anggota",
             ExportList::Findings => "temuan",
+            ExportList::Proposals => "usulan",
         }
     }
 
@@ -55,6 +74,7 @@ impl ExportList {
             ExportList::Households,
             ExportList::Persons,
             ExportList::Findings,
+            ExportList::Proposals,
         ]
         .into_iter()
         .find(|l| l.key() == key)
@@ -75,6 +95,12 @@ impl ExportList {
                 ("", "evidence") => "Bukti",
                 ("", "status_reason") => "Alasan status",
                 ("", "found_at") => "Ditemukan",
+                ("", "stage") => "Kode tahap",
+                ("", "stage_label") => "Tahap",
+                ("", "stage_reason") => "Alasan dikembalikan/ditolak",
+                ("", "period") => "Periode penetapan",
+                ("", "created_at") => "Dibuat",
+                ("", "updated_at") => "Diubah",
                 ("", other) => other,
                 (label, _) => label,
             })
@@ -89,6 +115,7 @@ impl ExportList {
                 .chain(PERSON_COLUMNS.iter().copied())
                 .collect(),
             ExportList::Findings => FINDING_COLUMNS.to_vec(),
+            ExportList::Proposals => PROPOSAL_COLUMNS.to_vec(),
         }
     }
 }
@@ -137,6 +164,11 @@ impl Store {
                 "SELECT * FROM findings WHERE village_code >= $1 AND village_code < $2 \
                  ORDER BY village_code, household_id, kind, id"
             }
+            ExportList::Proposals => {
+                "SELECT id, kind, village_code, household_id, person_id, stage, reason, period, \
+                 created_at, updated_at FROM proposals WHERE village_code >= $1 AND village_code < $2 \
+                 ORDER BY village_code, created_at, id"
+            }
         };
         let mut tx = self.begin_read().await?;
         let mut count = 0u64;
@@ -152,6 +184,7 @@ impl Store {
                         cells
                     }
                     ExportList::Findings => finding_cells(&r)?,
+                    ExportList::Proposals => proposal_cells(&r)?,
                 };
                 if let Err(e) = sink(&cells) {
                     failed = Some(e);
@@ -171,6 +204,7 @@ impl Store {
                     ExportList::Households => "export.households",
                     ExportList::Persons => "export.persons",
                     ExportList::Findings => "export.findings",
+                    ExportList::Proposals => "export.proposals",
                 },
                 target_kind: "region",
                 target_id: scope.key(),
@@ -209,5 +243,32 @@ fn finding_cells(r: &impl Cells) -> Result<Vec<String>> {
         r.text("status")?,
         r.text("status_reason")?,
         r.text("found_at")?,
+    ])
+}
+
+fn proposal_cells(r: &impl Cells) -> Result<Vec<String>> {
+    use siks_domain::Coded;
+    use siks_domain::workflow::{ProposalKind, Stage};
+    let code = r.int("kind")?;
+    let kind = u8::try_from(code)
+        .ok()
+        .and_then(<ProposalKind as Coded>::from_code)
+        .ok_or_else(|| StoreError::Corrupt("proposals.kind".into()))?;
+    let stage_key = r.text("stage")?;
+    let stage =
+        Stage::parse(&stage_key).ok_or_else(|| StoreError::Corrupt("proposals.stage".into()))?;
+    Ok(vec![
+        r.text("id")?,
+        code.to_string(),
+        kind.label().to_string(),
+        r.text("village_code")?,
+        r.text("household_id")?,
+        r.opt_text("person_id")?.unwrap_or_default(),
+        stage_key,
+        stage.label().to_string(),
+        r.text("reason")?,
+        r.opt_text("period")?.unwrap_or_default(),
+        r.text("created_at")?,
+        r.text("updated_at")?,
     ])
 }

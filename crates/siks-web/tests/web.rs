@@ -2616,6 +2616,14 @@ async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
         proposal.body.contains("Nama Baru Sekali"),
         "the diff shows the new name"
     );
+    let listed = send(&w.app, get("/ekspor/usulan.csv", Some(&desa))).await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(
+        listed.body.contains("Draf desa/kelurahan"),
+        "{}",
+        listed.body
+    );
+    assert_eq!(inbox.select("#unduh a").len(), 2);
     // A shifted header refuses the file.
     let shifted = edited.replacen("Nama lengkap", "Nama", 1);
     let refused = send(&w.app, upload(&desa, &shifted, true)).await;

@@ -15,7 +15,7 @@ use crate::{open, parse_region, store_error};
 pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Result<u64> {
     let Some(list) = ExportList::from_key(list) else {
         bail!(
-            "daftar '{list}' tidak dikenal; pilih rumah-tangga, anggota atau temuan (unknown list)"
+            "daftar '{list}' tidak dikenal; pilih rumah-tangga, anggota, temuan atau usulan (unknown list)"
         );
     };
     let format = format_of(out)?;

@@ -148,11 +148,12 @@ enum Command {
         region: Option<String>,
     },
     /// Write a list of a region to XLSX or CSV: rumah-tangga (households), anggota (members by
-    /// name by address) or temuan (findings); the format follows the file's extension.
+    /// name by address), temuan (findings) or usulan (proposals with their stage); the format
+    /// follows the file's extension.
     Export {
         #[arg(long, default_value = "sqlite://siks.db")]
         db: String,
-        /// rumah-tangga, anggota or temuan.
+        /// rumah-tangga, anggota, temuan or usulan.
         #[arg(long)]
         list: String,
         /// Region code (default: the whole register).
