@@ -13,6 +13,8 @@ pub const TEXT_HEADERS: &[&str] = &["NIK", "No KK", "Id", "Id rumah tangga"];
 pub const DATE_HEADERS: &[&str] = &["Tanggal lahir"];
 /// The sheet an XLSX of members is read from (an export's sheet is `anggota`).
 pub const MEMBERS_SHEET: &str = "Anggota";
+/// The sheet an XLSX of households is read from.
+pub const HOUSEHOLDS_SHEET: &str = "Rumah tangga";
 
 /// An uploaded members sheet: the sheet as read, and the interchange column of each header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +74,18 @@ impl Refusal {
 /// Reads an uploaded members sheet (see the module comment).
 pub fn member_rows(bytes: &[u8], format: Format) -> Result<MemberRows, Refusal> {
     rows_by(bytes, format, MEMBERS_SHEET, column_for_label, ("id", "Id"))
+}
+
+/// Reads an uploaded households sheet (an export of households, or the corrections template's
+/// `Rumah tangga` sheet).
+pub fn households_rows(bytes: &[u8], format: Format) -> Result<MemberRows, Refusal> {
+    rows_by(
+        bytes,
+        format,
+        HOUSEHOLDS_SHEET,
+        column_for_label,
+        ("id", "Id"),
+    )
 }
 
 /// Reads an uploaded sheet of a template with its own columns: `columns` gives each key and

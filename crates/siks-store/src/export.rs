@@ -69,6 +69,16 @@ impl ExportList {
         }
     }
 
+    /// The sheet's name in an XLSX (the upload looks for the same names).
+    pub fn sheet_name(self) -> &'static str {
+        match self {
+            ExportList::Households => "Rumah tangga",
+            ExportList::Persons => "Anggota",
+            ExportList::Findings => "Temuan",
+            ExportList::Proposals => "Usulan",
+        }
+    }
+
     pub fn from_key(key: &str) -> Option<ExportList> {
         [
             ExportList::Households,

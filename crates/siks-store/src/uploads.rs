@@ -8,24 +8,37 @@
 //! proposal or one finding, never half-written.
 
 use siks_domain::interchange::{
-    PERSON_COLUMNS, PERSON_SERVER_COLUMNS, code_of_choice, column_label, person_from_row,
-    person_row,
+    HOUSEHOLD_COLUMNS, HOUSEHOLD_SERVER_COLUMNS, PERSON_COLUMNS, PERSON_SERVER_COLUMNS,
+    code_of_choice, column_label, household_from_row, household_row, person_from_row, person_row,
 };
 use std::collections::HashMap;
 
 use siks_domain::access::Action;
 use siks_domain::workflow::ProposalContent;
-use siks_domain::{Actor, Bilingual, Nik, Person, RegionCode};
+use siks_domain::{Actor, Bilingual, Household, Nik, Person, RegionCode, Regions};
 use uuid::Uuid;
 
 use crate::Versioned;
 use crate::audit::AuditEvent;
-use crate::records::person_from_row as stored_person;
+use crate::records::{household_from_row as stored_household, person_from_row as stored_person};
 use crate::sql::{Cells, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// Ids read per query when an upload looks up its rows.
 const IDS_PER_QUERY: usize = 500;
+
+/// Which records an upload looks up.
+#[derive(Clone, Copy)]
+enum Records {
+    Persons,
+    Households,
+}
+
+/// A record an upload looked up, with its version.
+enum Record {
+    Person(Versioned<Person>),
+    Household(Versioned<Household>),
+}
 
 /// One uploaded row: where it stands in the file, and its cells by interchange column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +96,16 @@ impl Store {
             .filter_map(|r| r.cells.iter().find(|(c, _)| *c == "id"))
             .filter_map(|(_, v)| v.trim().parse().ok())
             .collect();
-        let mut known = self.persons_in_scope(actor, &ids).await?;
+        let mut seen: HashMap<Uuid, u32> = HashMap::new();
+        let known: HashMap<Uuid, Versioned<Person>> = self
+            .records_in_scope(actor, Records::Persons, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|(id, r)| match r {
+                Record::Person(p) => Some((id, p)),
+                Record::Household(_) => None,
+            })
+            .collect();
         for row in rows {
             let problem = |column: &str, value: &str, reason: String| RowProblem {
                 row: row.row,
@@ -105,7 +127,15 @@ impl Store {
                 ));
                 continue;
             };
-            let Some(current) = known.remove(&id) else {
+            if let Some(first) = seen.insert(id, row.row) {
+                report.problems.push(problem(
+                    "id",
+                    id_text,
+                    format!("id yang sama sudah ada di baris {first}; satu baris per anggota"),
+                ));
+                continue;
+            }
+            let Some(current) = known.get(&id).cloned() else {
                 report.problems.push(problem(
                     "id",
                     id_text,
@@ -170,13 +200,14 @@ impl Store {
         Ok(report)
     }
 
-    /// The members with these ids that lie in the actor's scope, read in a few queries and
+    /// The records with these ids that lie in the actor's scope, read in a few queries and
     /// audited as one view (an upload reads every row it names).
-    async fn persons_in_scope(
+    async fn records_in_scope(
         &self,
         actor: &Actor,
+        table: Records,
         ids: &[Uuid],
-    ) -> Result<HashMap<Uuid, Versioned<Person>>> {
+    ) -> Result<HashMap<Uuid, Record>> {
         if !actor.may(Action::ReadRegister) {
             return Err(StoreError::Forbidden(Action::ReadRegister));
         }
@@ -185,7 +216,11 @@ impl Store {
         for chunk in ids.chunks(IDS_PER_QUERY) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT * FROM persons WHERE id IN ({})",
+                "SELECT * FROM {} WHERE id IN ({})",
+                match table {
+                    Records::Persons => "persons",
+                    Records::Households => "households",
+                },
                 placeholders.join(", ")
             );
             let rows = with_tx!(&mut tx, c => {
@@ -195,14 +230,30 @@ impl Store {
                 }
                 let rows = q.fetch_all(&mut **c).await?;
                 rows.iter()
-                    .map(|r| Ok((stored_person(r)?, r.text("village_code")?)))
+                    .map(|r| {
+                        let record = match table {
+                            Records::Persons => {
+                                let (record, version) = stored_person(r)?;
+                                Record::Person(Versioned { record, version })
+                            }
+                            Records::Households => {
+                                let (record, version) = stored_household(r)?;
+                                Record::Household(Versioned { record, version })
+                            }
+                        };
+                        Ok((record, r.text("village_code")?))
+                    })
                     .collect::<Result<Vec<_>>>()?
             });
-            for ((record, version), village) in rows {
+            for (record, village) in rows {
                 let village = RegionCode::parse(&village)
-                    .map_err(|_| StoreError::Corrupt("persons.village_code".into()))?;
+                    .map_err(|_| StoreError::Corrupt("village_code".into()))?;
                 if actor.scope.contains(&village) {
-                    found.insert(record.id.0, Versioned { record, version });
+                    let id = match &record {
+                        Record::Person(p) => p.record.id.0,
+                        Record::Household(h) => h.record.id.0,
+                    };
+                    found.insert(id, record);
                 }
             }
         }
@@ -210,7 +261,10 @@ impl Store {
         self.audit_view(
             actor,
             AuditEvent {
-                action: "upload.read_persons",
+                action: match table {
+                    Records::Persons => "upload.read_persons",
+                    Records::Households => "upload.read_households",
+                },
                 target_kind: "region",
                 target_id: actor.scope.key(),
                 region_code: actor.scope.key(),
@@ -219,6 +273,123 @@ impl Store {
         )
         .await?;
         Ok(found)
+    }
+
+    /// Household corrections from an uploaded sheet (an export of households, or the corrections
+    /// template's `Rumah tangga` sheet): each changed row a correction draft. The village stays:
+    /// moving a household is a move proposal.
+    pub async fn upload_household_corrections(
+        &self,
+        actor: &Actor,
+        rows: &[UploadRow],
+        mode: UploadMode,
+        note: &str,
+    ) -> Result<UploadReport> {
+        let mut report = UploadReport::default();
+        let mut ready: Vec<ProposalContent> = Vec::new();
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .filter_map(|r| cell(r, "id").parse().ok())
+            .collect();
+        let mut seen: HashMap<Uuid, u32> = HashMap::new();
+        let known: HashMap<Uuid, Versioned<Household>> = self
+            .records_in_scope(actor, Records::Households, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|(id, r)| match r {
+                Record::Household(h) => Some((id, h)),
+                Record::Person(_) => None,
+            })
+            .collect();
+        for row in rows {
+            let id_text = cell(row, "id");
+            let id = id_text.parse::<Uuid>().ok();
+            if let Some(first) = id.and_then(|id| seen.insert(id, row.row)) {
+                report.problems.push(row_problem(
+                    row,
+                    "Id",
+                    id_text,
+                    format!("id yang sama sudah ada di baris {first}; satu baris per rumah tangga"),
+                ));
+                continue;
+            }
+            let Some(current) = id.and_then(|id| known.get(&id).cloned()) else {
+                report.problems.push(row_problem(
+                    row,
+                    "Id",
+                    id_text,
+                    "rumah tangga tidak ditemukan di wilayah kerja Anda (isi Id dari ekspor siks)",
+                ));
+                continue;
+            };
+            let mut cells = household_row(&current.record);
+            let mut moved = false;
+            for (column, value) in &row.cells {
+                if HOUSEHOLD_SERVER_COLUMNS.contains(column) {
+                    continue;
+                }
+                let Some(i) = HOUSEHOLD_COLUMNS.iter().position(|c| c == column) else {
+                    continue;
+                };
+                let value = code_of_choice(value.trim()).to_string();
+                if *column == "village_code" {
+                    moved = value != cells[i];
+                    continue;
+                }
+                cells[i] = value;
+            }
+            if moved {
+                report.problems.push(row_problem(
+                    row,
+                    column_label("village_code"),
+                    "",
+                    "pindah desa/kelurahan diajukan sebagai usulan pindah, bukan perbaikan",
+                ));
+                continue;
+            }
+            let household = match household_from_row(
+                &csv::StringRecord::from(cells.clone()),
+                Regions::embedded(),
+            ) {
+                Ok(h) => h,
+                Err(e) => {
+                    let i = HOUSEHOLD_COLUMNS
+                        .iter()
+                        .position(|c| *c == e.column)
+                        .unwrap_or(0);
+                    report.problems.push(row_problem(
+                        row,
+                        column_label(e.column),
+                        &cells[i],
+                        e.reason.clone(),
+                    ));
+                    continue;
+                }
+            };
+            if household == current.record {
+                report.unchanged += 1;
+                continue;
+            }
+            let content = ProposalContent::HouseholdCorrection {
+                household,
+                base_version: current.version,
+            };
+            if self.open_proposal_asks(&content).await? {
+                report.already_proposed += 1;
+                continue;
+            }
+            ready.push(content);
+        }
+        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
+            return Ok(report);
+        }
+        for content in &ready {
+            report
+                .proposed
+                .push(self.propose(actor, content, note).await?);
+        }
+        report.written = true;
+        Ok(report)
     }
 
     /// Whether a proposal still open (not applied, not rejected) asks exactly for `content`.

@@ -1103,6 +1103,70 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         1,
         "another village's findings are not found"
     );
+
+    // Household corrections: the changed cell becomes a draft; the village stays.
+    use siks_domain::interchange::{HOUSEHOLD_COLUMNS, household_row};
+    let household_upload = |row: u32, change: &[(&'static str, &str)]| UploadRow {
+        row,
+        cells: HOUSEHOLD_COLUMNS
+            .iter()
+            .zip(household_row(&h))
+            .map(|(c, v)| {
+                let changed = change
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map(|(_, v)| v.to_string());
+                (*c, changed.unwrap_or(v))
+            })
+            .collect(),
+    };
+    let rows = [
+        household_upload(2, &[("floor_area_m2", "42")]),
+        household_upload(3, &[("village_code", VILLAGE_B)]),
+        household_upload(4, &[("floor_material", "99")]),
+    ];
+    for (bad, says) in [(&rows[1], "usulan pindah"), (&rows[2], "kode")] {
+        let refused = store
+            .upload_household_corrections(
+                &c.village_a,
+                std::slice::from_ref(bad),
+                UploadMode::AllOrNothing,
+                "uji",
+            )
+            .await
+            .unwrap();
+        assert!(
+            !refused.written && refused.problems[0].reason.contains(says),
+            "{refused:?}"
+        );
+    }
+    let twice = store
+        .upload_household_corrections(
+            &c.village_a,
+            &[rows[0].clone(), rows[0].clone()],
+            UploadMode::AllOrNothing,
+            "uji",
+        )
+        .await
+        .unwrap();
+    assert!(
+        twice.problems[0].reason.contains("sudah ada di baris 2"),
+        "{twice:?}"
+    );
+    let done = store
+        .upload_household_corrections(&c.village_a, &rows[..1], UploadMode::AllOrNothing, "uji")
+        .await
+        .unwrap();
+    let (p, _) = store
+        .proposal(&c.village_a, done.proposed[0])
+        .await
+        .unwrap()
+        .unwrap();
+    let siks_domain::workflow::ProposalContent::HouseholdCorrection { household, .. } = &p.content
+    else {
+        panic!("{:?}", p.content);
+    };
+    assert_eq!(household.housing.floor_area_m2, 42);
 }
 
 /// A close that fails half-way (here: the database refuses one update) leaves the register,

@@ -44,7 +44,7 @@ pub async fn download(
         .suffix(&format!(".{}", format.extension()))
         .tempfile()
         .map_err(|e| WebError::Internal(format!("temporary file: {e}")))?;
-    let mut sheet = SheetWriter::create(format, temp.path(), list.key(), &list.labels())
+    let mut sheet = SheetWriter::create(format, temp.path(), list.sheet_name(), &list.labels())
         .map_err(|e| WebError::Internal(e.english()))?;
     let written = state
         .store
@@ -278,6 +278,7 @@ fn upload_page(user: &PageUser, kind: &str) -> UploadPage {
 /// The kinds of upload: the templates that can come back filled in.
 pub const UPLOAD_KINDS: &[(&str, &str)] = &[
     ("perbaikan", "Perbaikan anggota"),
+    ("perbaikan-ruta", "Perbaikan rumah tangga"),
     ("penghapusan", "Usulan penghapusan"),
     ("hasil-verivali", "Hasil verivali"),
 ];
@@ -302,16 +303,17 @@ pub async fn run_upload(
     mode: siks_store::uploads::UploadMode,
     note: &str,
 ) -> Result<UploadOutcome, WebError> {
-    use siks_sheets::upload::{member_rows, template_rows};
+    use siks_sheets::upload::{households_rows, member_rows, template_rows};
     use siks_store::uploads::{REMOVAL_COLUMNS, RESULT_COLUMNS, UploadRow};
     let read = match kind {
         "perbaikan" => member_rows(bytes, format),
+        "perbaikan-ruta" => households_rows(bytes, format),
         "penghapusan" => template_rows(bytes, format, "Penghapusan", REMOVAL_COLUMNS),
         "hasil-verivali" => template_rows(bytes, format, "Hasil verivali", RESULT_COLUMNS),
         _ => {
             return Err(WebError::field(
                 "jenis",
-                "pilih perbaikan, penghapusan atau hasil-verivali",
+                "pilih perbaikan, perbaikan-ruta, penghapusan atau hasil-verivali",
             ));
         }
     };
@@ -328,6 +330,11 @@ pub async fn run_upload(
         "perbaikan" => {
             store
                 .upload_person_corrections(actor, &upload, mode, note)
+                .await?
+        }
+        "perbaikan-ruta" => {
+            store
+                .upload_household_corrections(actor, &upload, mode, note)
                 .await?
         }
         "penghapusan" => store.upload_removals(actor, &upload, mode).await?,

@@ -23,8 +23,8 @@ pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Resu
     let store = open(db).await?;
     let actor = store.system_actor().await.map_err(store_error)?;
     let started = Instant::now();
-    let mut sheet =
-        SheetWriter::create(format, out, list.key(), &list.labels()).map_err(|e| anyhow!("{e}"))?;
+    let mut sheet = SheetWriter::create(format, out, list.sheet_name(), &list.labels())
+        .map_err(|e| anyhow!("{e}"))?;
     let progress = Progress::new("menulis baris", 0);
     let mut n = 0u64;
     let written = store

@@ -359,6 +359,53 @@ fn demo_generates_imports_and_counts() {
     );
     assert!(code_report.exists());
 
+    // Households too: an export of households, one floor area changed.
+    let households_csv = dir.path().join("ruta.csv");
+    let (ok, out, err) = siks(&[
+        "export",
+        "--db",
+        &db,
+        "--list",
+        "rumah-tangga",
+        "--region",
+        "35.23",
+        "--out",
+        households_csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}{err}");
+    // Parsed and written with a CSV library: addresses may hold commas.
+    let mut rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(&households_csv)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
+    let area_at = rows[0]
+        .iter()
+        .position(|h| siks_domain::interchange::column_for_label(h) == Some("floor_area_m2"))
+        .unwrap();
+    let mut first: Vec<String> = rows[1].iter().map(str::to_string).collect();
+    first[area_at] = "77".into();
+    rows[1] = csv::StringRecord::from(first);
+    let mut out = csv::Writer::from_path(&households_csv).unwrap();
+    for r in &rows {
+        out.write_record(r).unwrap();
+    }
+    out.flush().unwrap();
+    let (ok, out, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "perbaikan-ruta",
+        households_csv.to_str().unwrap(),
+    ]);
+    assert!(
+        ok && out.starts_with("1 usulan perbaikan dibuat"),
+        "{out}{err}"
+    );
+
     // Removals and verivali results come back through their templates' columns.
     let removals = dir.path().join("hapus.csv");
     std::fs::write(
@@ -398,7 +445,7 @@ fn demo_generates_imports_and_counts() {
         results.to_str().unwrap(),
     ]);
     assert!(
-        !ok && err.contains("perbaikan, penghapusan atau hasil-verivali"),
+        !ok && err.contains("perbaikan-ruta, penghapusan atau hasil-verivali"),
         "{err}"
     );
 
