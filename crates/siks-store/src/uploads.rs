@@ -90,11 +90,10 @@ impl Store {
         note: &str,
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
-        let mut ready: Vec<ProposalContent> = Vec::new();
+        let mut candidates = Vec::new();
         let ids: Vec<Uuid> = rows
             .iter()
-            .filter_map(|r| r.cells.iter().find(|(c, _)| *c == "id"))
-            .filter_map(|(_, v)| v.trim().parse().ok())
+            .filter_map(|r| cell(r, "id").parse().ok())
             .collect();
         let mut seen: HashMap<Uuid, u32> = HashMap::new();
         let known: HashMap<Uuid, Versioned<Person>> = self
@@ -107,70 +106,55 @@ impl Store {
             })
             .collect();
         for row in rows {
-            let problem = |column: &str, value: &str, reason: String| RowProblem {
-                row: row.row,
-                column: column_label(column).to_string(),
-                value: value.to_string(),
-                reason,
-            };
-            let id_text = row
-                .cells
-                .iter()
-                .find(|(c, _)| *c == "id")
-                .map(|(_, v)| v.trim())
-                .unwrap_or("");
+            let id_text = cell(row, "id");
             let Ok(id) = id_text.parse::<Uuid>() else {
-                report.problems.push(problem(
-                    "id",
+                report.problems.push(row_problem(
+                    row,
+                    "Id",
                     id_text,
-                    "id anggota wajib diisi dari ekspor siks (jangan diubah)".into(),
+                    "id anggota wajib diisi dari ekspor siks (jangan diubah)",
                 ));
                 continue;
             };
             if let Some(first) = seen.insert(id, row.row) {
-                report.problems.push(problem(
-                    "id",
+                report.problems.push(row_problem(
+                    row,
+                    "Id",
                     id_text,
                     format!("id yang sama sudah ada di baris {first}; satu baris per anggota"),
                 ));
                 continue;
             }
-            let Some(current) = known.get(&id).cloned() else {
-                report.problems.push(problem(
-                    "id",
+            let Some(current) = known.get(&id) else {
+                report.problems.push(row_problem(
+                    row,
+                    "Id",
                     id_text,
-                    "anggota tidak ditemukan di wilayah kerja Anda".into(),
+                    "anggota tidak ditemukan di wilayah kerja Anda",
                 ));
                 continue;
             };
-            let mut cells = person_row(&current.record);
-            for (column, value) in &row.cells {
-                if PERSON_SERVER_COLUMNS.contains(column) {
-                    continue;
-                }
-                if let Some(i) = PERSON_COLUMNS.iter().position(|c| c == column) {
-                    cells[i] = code_of_choice(value.trim()).to_string();
-                }
-            }
-            let nik_cell = &cells[PERSON_COLUMNS.iter().position(|c| *c == "nik").unwrap_or(2)];
-            if *nik_cell != current.record.nik.raw()
-                && let Err(e) = Nik::parse(nik_cell)
+            let cells = overlay(
+                person_row(&current.record),
+                PERSON_COLUMNS,
+                PERSON_SERVER_COLUMNS,
+                row,
+            );
+            let nik = person_row_nik(&cells);
+            if nik != current.record.nik.raw()
+                && let Err(e) = Nik::parse(nik)
             {
                 report
                     .problems
-                    .push(problem("nik", nik_cell, e.indonesian()));
+                    .push(row_problem(row, column_label("nik"), nik, e.indonesian()));
                 continue;
             }
             let person = match person_from_row(&csv::StringRecord::from(cells.clone())) {
                 Ok(p) => p,
                 Err(e) => {
-                    let i = PERSON_COLUMNS
-                        .iter()
-                        .position(|c| *c == e.column)
-                        .unwrap_or(0);
                     report
                         .problems
-                        .push(problem(e.column, &cells[i], e.reason.clone()));
+                        .push(field_problem(row, PERSON_COLUMNS, &cells, &e));
                     continue;
                 }
             };
@@ -182,16 +166,33 @@ impl Store {
                 person,
                 base_version: current.version,
             };
+            candidates.push((content, note.to_string()));
+        }
+        self.write_drafts(actor, report, candidates, mode).await
+    }
+
+    /// The last step of every proposal upload: candidates an open proposal already asks for are
+    /// counted and left out; then, unless problems stop an all-or-nothing upload, each remaining
+    /// candidate becomes a draft with its note.
+    async fn write_drafts(
+        &self,
+        actor: &Actor,
+        mut report: UploadReport,
+        candidates: Vec<(ProposalContent, String)>,
+        mode: UploadMode,
+    ) -> Result<UploadReport> {
+        let mut ready = Vec::with_capacity(candidates.len());
+        for (content, note) in candidates {
             if self.open_proposal_asks(&content).await? {
                 report.already_proposed += 1;
-                continue;
+            } else {
+                ready.push((content, note));
             }
-            ready.push(content);
         }
         if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
             return Ok(report);
         }
-        for content in &ready {
+        for (content, note) in &ready {
             report
                 .proposed
                 .push(self.propose(actor, content, note).await?);
@@ -286,7 +287,7 @@ impl Store {
         note: &str,
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
-        let mut ready: Vec<ProposalContent> = Vec::new();
+        let mut candidates = Vec::new();
         let ids: Vec<Uuid> = rows
             .iter()
             .filter_map(|r| cell(r, "id").parse().ok())
@@ -313,7 +314,7 @@ impl Store {
                 ));
                 continue;
             }
-            let Some(current) = id.and_then(|id| known.get(&id).cloned()) else {
+            let Some(current) = id.and_then(|id| known.get(&id)) else {
                 report.problems.push(row_problem(
                     row,
                     "Id",
@@ -322,22 +323,13 @@ impl Store {
                 ));
                 continue;
             };
-            let mut cells = household_row(&current.record);
-            let mut moved = false;
-            for (column, value) in &row.cells {
-                if HOUSEHOLD_SERVER_COLUMNS.contains(column) {
-                    continue;
-                }
-                let Some(i) = HOUSEHOLD_COLUMNS.iter().position(|c| c == column) else {
-                    continue;
-                };
-                let value = code_of_choice(value.trim()).to_string();
-                if *column == "village_code" {
-                    moved = value != cells[i];
-                    continue;
-                }
-                cells[i] = value;
-            }
+            let moved = row
+                .cells
+                .iter()
+                .find(|(c, _)| *c == "village_code")
+                .is_some_and(|(_, v)| {
+                    code_of_choice(v.trim()) != current.record.address.village.as_str()
+                });
             if moved {
                 report.problems.push(row_problem(
                     row,
@@ -347,22 +339,21 @@ impl Store {
                 ));
                 continue;
             }
+            let cells = overlay(
+                household_row(&current.record),
+                HOUSEHOLD_COLUMNS,
+                HOUSEHOLD_SERVER_COLUMNS,
+                row,
+            );
             let household = match household_from_row(
                 &csv::StringRecord::from(cells.clone()),
                 Regions::embedded(),
             ) {
                 Ok(h) => h,
                 Err(e) => {
-                    let i = HOUSEHOLD_COLUMNS
-                        .iter()
-                        .position(|c| *c == e.column)
-                        .unwrap_or(0);
-                    report.problems.push(row_problem(
-                        row,
-                        column_label(e.column),
-                        &cells[i],
-                        e.reason.clone(),
-                    ));
+                    report
+                        .problems
+                        .push(field_problem(row, HOUSEHOLD_COLUMNS, &cells, &e));
                     continue;
                 }
             };
@@ -374,22 +365,9 @@ impl Store {
                 household,
                 base_version: current.version,
             };
-            if self.open_proposal_asks(&content).await? {
-                report.already_proposed += 1;
-                continue;
-            }
-            ready.push(content);
+            candidates.push((content, note.to_string()));
         }
-        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
-            return Ok(report);
-        }
-        for content in &ready {
-            report
-                .proposed
-                .push(self.propose(actor, content, note).await?);
-        }
-        report.written = true;
-        Ok(report)
+        self.write_drafts(actor, report, candidates, mode).await
     }
 
     /// Whether a proposal still open (not applied, not rejected) asks exactly for `content`.
@@ -413,6 +391,52 @@ impl Store {
             Ok::<bool, StoreError>(false)
         })
     }
+}
+
+/// The record's interchange row with the uploaded cells written over it: every column of
+/// `columns` the row carries, except those the server sets; a drop-down's `code - label` gives
+/// its code.
+fn overlay(
+    mut cells: Vec<String>,
+    columns: &[&str],
+    server: &[&str],
+    row: &UploadRow,
+) -> Vec<String> {
+    for (column, value) in &row.cells {
+        if server.contains(column) {
+            continue;
+        }
+        if let Some(i) = columns.iter().position(|c| c == column) {
+            cells[i] = code_of_choice(value.trim()).to_string();
+        }
+    }
+    cells
+}
+
+/// The NIK cell of a row of [`PERSON_COLUMNS`].
+fn person_row_nik(cells: &[String]) -> &str {
+    PERSON_COLUMNS
+        .iter()
+        .position(|c| *c == "nik")
+        .and_then(|i| cells.get(i))
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// A cell the interchange parser refused, as a problem of the row.
+fn field_problem(
+    row: &UploadRow,
+    columns: &[&str],
+    cells: &[String],
+    e: &siks_domain::interchange::FieldError,
+) -> RowProblem {
+    let value = columns
+        .iter()
+        .position(|c| *c == e.column)
+        .and_then(|i| cells.get(i))
+        .map(String::as_str)
+        .unwrap_or("");
+    row_problem(row, column_label(e.column), value, e.reason.clone())
 }
 
 fn cell<'a>(row: &'a UploadRow, key: &str) -> &'a str {
@@ -458,7 +482,7 @@ impl Store {
     ) -> Result<UploadReport> {
         use siks_domain::codes::InactiveReason;
         let mut report = UploadReport::default();
-        let mut ready = Vec::new();
+        let mut candidates = Vec::new();
         for row in rows {
             let household_text = cell(row, "household_id");
             let Ok(household) = household_text.parse::<Uuid>() else {
@@ -532,22 +556,9 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             }
-            if self.open_proposal_asks(&content).await? {
-                report.already_proposed += 1;
-                continue;
-            }
-            ready.push((content, note.to_string()));
+            candidates.push((content, note.to_string()));
         }
-        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
-            return Ok(report);
-        }
-        for (content, note) in &ready {
-            report
-                .proposed
-                .push(self.propose(actor, content, note).await?);
-        }
-        report.written = true;
-        Ok(report)
+        self.write_drafts(actor, report, candidates, mode).await
     }
 
     /// Verivali results from an uploaded sheet ([`RESULT_COLUMNS`]): `1` marks an open finding

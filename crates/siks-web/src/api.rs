@@ -304,12 +304,7 @@ pub async fn stats(
     user: ApiUser,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> ApiResult {
-    let region = match q.region.as_deref().filter(|r| !r.is_empty()) {
-        Some(r) => Some(
-            RegionCode::parse_known(r).map_err(|e| WebError::field("region", e.indonesian()))?,
-        ),
-        None => None,
-    };
+    let region = region_query(q.region.as_deref())?;
     let stats = state
         .store
         .stats(&user.session.actor, region.as_ref())
@@ -778,12 +773,7 @@ pub async fn compare_periods(
 ) -> ApiResult {
     let before = period_param("before", &q.before)?;
     let after = period_param("after", &q.after)?;
-    let region = match q.region.as_deref().filter(|r| !r.is_empty()) {
-        Some(r) => Some(
-            RegionCode::parse_known(r).map_err(|e| WebError::field("region", e.indonesian()))?,
-        ),
-        None => None,
-    };
+    let region = region_query(q.region.as_deref())?;
     let c = state
         .store
         .compare_periods(&user.session.actor, region.as_ref(), before, after)
