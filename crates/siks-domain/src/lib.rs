@@ -9,6 +9,7 @@ pub mod codes;
 pub mod access;
 pub mod checks;
 pub mod documents;
+pub mod entry;
 pub mod identity;
 pub mod interchange;
 pub mod lists;

@@ -375,68 +375,86 @@ pub struct ReportProblem {
     pub reason: String,
 }
 
-/// The error report: a copy of the uploaded rows with their original row number first, every
-/// faulty cell highlighted, and a last column `Masalah` with the reasons of its row. Rows
-/// without problems are copied too, so the operator fixes the file in place and uploads it again.
-pub fn write_error_report(
-    path: &Path,
-    header: &[String],
-    rows: &[(u32, Vec<String>)],
-    problems: &[ReportProblem],
-) -> Result<(), SheetError> {
+/// The headers the error report adds around the uploaded columns; an upload of a report
+/// passes over them, so the operator may fix the report in place and upload it again.
+pub const REPORT_ROW: &str = "Baris asal";
+pub const REPORT_PROBLEMS: &str = "Masalah";
+
+/// One sheet of the error report: an uploaded sheet as read, and its problems.
+pub struct ReportSheet<'a> {
+    /// The uploaded sheet's name (empty for a CSV: the report's sheet is `Laporan galat`).
+    pub name: &'a str,
+    pub header: &'a [String],
+    pub rows: &'a [(u32, Vec<String>)],
+    pub problems: Vec<ReportProblem>,
+}
+
+/// The error report: for each uploaded sheet, under its own name, a copy of its rows with
+/// their original row number first, every faulty cell highlighted, and a last column `Masalah`
+/// with the reasons of its row. Rows without problems are copied too, so the operator fixes
+/// the file in place and uploads it again.
+pub fn write_error_report(path: &Path, sheets: &[ReportSheet<'_>]) -> Result<(), SheetError> {
     use rust_xlsxwriter::Color;
     let fail = |e: &dyn std::fmt::Display| SheetError::Write {
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
     let mut workbook = Workbook::new();
-    let ws = workbook.add_worksheet();
-    ws.set_name("Laporan galat").map_err(|e| fail(&e))?;
     let bold = CellFormat::new().set_bold();
     let bad = CellFormat::new()
         .set_background_color(Color::RGB(0xF4B6B6))
         .set_quote_prefix();
     let plain = CellFormat::new().set_quote_prefix();
     let row_problem = CellFormat::new().set_font_color(Color::RGB(0x9C0006));
-    ws.write_string_with_format(0, 0, "Baris asal", &bold)
+    for sheet in sheets {
+        let (header, rows, problems) = (sheet.header, sheet.rows, &sheet.problems);
+        let ws = workbook.add_worksheet();
+        ws.set_name(if sheet.name.is_empty() {
+            "Laporan galat"
+        } else {
+            sheet.name
+        })
         .map_err(|e| fail(&e))?;
-    for (i, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16 + 1, h, &bold)
+        ws.write_string_with_format(0, 0, REPORT_ROW, &bold)
             .map_err(|e| fail(&e))?;
-    }
-    let last = header.len() as u16 + 1;
-    ws.write_string_with_format(0, last, "Masalah", &bold)
-        .map_err(|e| fail(&e))?;
-    ws.set_column_width(last, 80).map_err(|e| fail(&e))?;
-    ws.set_freeze_panes(1, 1).map_err(|e| fail(&e))?;
-    for (n, (row, cells)) in rows.iter().enumerate() {
-        let at = n as u32 + 1;
-        let here: Vec<&ReportProblem> = problems.iter().filter(|p| p.row == *row).collect();
-        ws.write_number(at, 0, f64::from(*row))
+        for (i, h) in header.iter().enumerate() {
+            ws.write_string_with_format(0, i as u16 + 1, h, &bold)
+                .map_err(|e| fail(&e))?;
+        }
+        let last = header.len() as u16 + 1;
+        ws.write_string_with_format(0, last, REPORT_PROBLEMS, &bold)
             .map_err(|e| fail(&e))?;
-        for (i, cell) in cells.iter().enumerate() {
-            let faulty = here
-                .iter()
-                .any(|p| header.get(i).is_some_and(|h| *h == p.column));
-            let format = if faulty { &bad } else { &plain };
-            if faulty || !cell.is_empty() {
-                ws.write_string_with_format(at, i as u16 + 1, cell, format)
+        ws.set_column_width(last, 80).map_err(|e| fail(&e))?;
+        ws.set_freeze_panes(1, 1).map_err(|e| fail(&e))?;
+        for (n, (row, cells)) in rows.iter().enumerate() {
+            let at = n as u32 + 1;
+            let here: Vec<&ReportProblem> = problems.iter().filter(|p| p.row == *row).collect();
+            ws.write_number(at, 0, f64::from(*row))
+                .map_err(|e| fail(&e))?;
+            for (i, cell) in cells.iter().enumerate() {
+                let faulty = here
+                    .iter()
+                    .any(|p| header.get(i).is_some_and(|h| *h == p.column));
+                let format = if faulty { &bad } else { &plain };
+                if faulty || !cell.is_empty() {
+                    ws.write_string_with_format(at, i as u16 + 1, cell, format)
+                        .map_err(|e| fail(&e))?;
+                }
+            }
+            if !here.is_empty() {
+                let text: Vec<String> = here
+                    .iter()
+                    .map(|p| {
+                        if p.column.is_empty() {
+                            p.reason.clone()
+                        } else {
+                            format!("{}: {}", p.column, p.reason)
+                        }
+                    })
+                    .collect();
+                ws.write_string_with_format(at, last, text.join("; "), &row_problem)
                     .map_err(|e| fail(&e))?;
             }
-        }
-        if !here.is_empty() {
-            let text: Vec<String> = here
-                .iter()
-                .map(|p| {
-                    if p.column.is_empty() {
-                        p.reason.clone()
-                    } else {
-                        format!("{}: {}", p.column, p.reason)
-                    }
-                })
-                .collect();
-            ws.write_string_with_format(at, last, text.join("; "), &row_problem)
-                .map_err(|e| fail(&e))?;
         }
     }
     workbook.save(path).map_err(|e| fail(&e))?;

@@ -55,7 +55,7 @@ impl TemplateKind {
     /// The template's sheets.
     pub fn sheets(self) -> Vec<TemplateSheet> {
         let household_key = free(
-            "No. ruta",
+            siks_domain::entry::HOUSEHOLD_NO.1,
             "nomor rumah tangga di berkas ini (1, 2, 3, ...); setiap anggota menunjuk ke nomor ini",
             true,
         );

@@ -51,6 +51,10 @@ pub enum Refusal {
     UnknownHeaders(Vec<String>),
     #[error("kolom {0} tidak ada: unggah berkas hasil ekspor atau templat yang sesuai")]
     Missing(&'static str),
+    #[error(
+        "templat rumah tangga baru berisi dua lembar (Rumah tangga dan Anggota): unggah sebagai .xlsx, bukan .csv"
+    )]
+    NeedsWorkbook,
 }
 
 impl Refusal {
@@ -86,6 +90,29 @@ pub fn households_rows(bytes: &[u8], format: Format) -> Result<MemberRows, Refus
         column_for_label,
         ("id", "Id"),
     )
+}
+
+use siks_domain::entry::HOUSEHOLD_NO;
+
+/// Reads the `rumah-tangga-baru` template: its `Rumah tangga` sheet and its `Anggota` sheet,
+/// each under the register's column labels plus `No. ruta`. Only an XLSX holds both.
+pub fn new_households_rows(
+    bytes: &[u8],
+    format: Format,
+) -> Result<(MemberRows, MemberRows), Refusal> {
+    if format != Format::Xlsx {
+        return Err(Refusal::NeedsWorkbook);
+    }
+    let by_label = |header: &str| {
+        if header.trim().eq_ignore_ascii_case(HOUSEHOLD_NO.1) {
+            Some(HOUSEHOLD_NO.0)
+        } else {
+            column_for_label(header)
+        }
+    };
+    let households = rows_by(bytes, format, HOUSEHOLDS_SHEET, by_label, HOUSEHOLD_NO)?;
+    let members = rows_by(bytes, format, MEMBERS_SHEET, by_label, HOUSEHOLD_NO)?;
+    Ok((households, members))
 }
 
 /// Reads an uploaded sheet of a template with its own columns: `columns` gives each key and
@@ -135,7 +162,8 @@ fn rows_by(
     let mut unknown = Vec::new();
     for h in &table.header {
         let column = column_for_label(h);
-        if column.is_none() && !h.is_empty() {
+        let added_by_report = [crate::REPORT_ROW, crate::REPORT_PROBLEMS].contains(&h.trim());
+        if column.is_none() && !h.is_empty() && !added_by_report {
             unknown.push(h.clone());
         }
         columns.push(column);

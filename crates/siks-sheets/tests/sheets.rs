@@ -332,7 +332,7 @@ mod reading {
 
 #[test]
 fn the_error_report_copies_the_rows_and_marks_the_faulty_cells() {
-    use siks_sheets::{ReportProblem, write_error_report};
+    use siks_sheets::{ReportProblem, ReportSheet, write_error_report};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("laporan.xlsx");
     let header = vec!["NIK".to_string(), "Jenis kelamin".to_string()];
@@ -345,8 +345,32 @@ fn the_error_report_copies_the_rows_and_marks_the_faulty_cells() {
         column: "Jenis kelamin".into(),
         reason: "'9' bukan kode jenis kelamin".into(),
     }];
-    write_error_report(&path, &header, &rows, &problems).unwrap();
+    let other = vec![(3, vec!["x".to_string()])];
+    let other_header = vec!["No. ruta".to_string()];
+    write_error_report(
+        &path,
+        &[
+            ReportSheet {
+                name: "Anggota",
+                header: &header,
+                rows: &rows,
+                problems,
+            },
+            ReportSheet {
+                name: "Rumah tangga",
+                header: &other_header,
+                rows: &other,
+                problems: Vec::new(),
+            },
+        ],
+    )
+    .unwrap();
     let sheet = part(&path, "xl/worksheets/sheet1.xml");
+    let book = part(&path, "xl/workbook.xml");
+    assert!(
+        book.contains("name=\"Anggota\"") && book.contains("name=\"Rumah tangga\""),
+        "a sheet of the report per uploaded sheet, under its name: {book}"
+    );
     let strings = part(&path, "xl/sharedStrings.xml");
     assert!(strings.contains("Baris asal") && strings.contains("Masalah"));
     assert!(

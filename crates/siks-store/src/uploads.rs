@@ -11,9 +11,15 @@ use siks_domain::interchange::{
     HOUSEHOLD_COLUMNS, HOUSEHOLD_SERVER_COLUMNS, PERSON_COLUMNS, PERSON_SERVER_COLUMNS,
     code_of_choice, column_label, household_from_row, household_row, person_from_row, person_row,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use siks_domain::access::Action;
+use siks_domain::entry::{
+    CHOOSE_ON_NEW, FILL_ON_NEW, blank_household, blank_person, new_member_problems,
+    parse_every_cell,
+};
 use siks_domain::workflow::ProposalContent;
 use siks_domain::{Actor, Bilingual, Household, Nik, Person, RegionCode, Regions};
 use uuid::Uuid;
@@ -40,11 +46,96 @@ enum Record {
     Household(Versioned<Household>),
 }
 
-/// One uploaded row: where it stands in the file, and its cells by interchange column.
+/// One uploaded row: where it stands in the file (its sheet and row), and its cells by
+/// interchange column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadRow {
+    pub sheet: Arc<str>,
     pub row: u32,
     pub cells: Vec<(&'static str, String)>,
+}
+
+/// How an upload runs: what to do with problems, the note its proposals carry, and the shared
+/// progress that shows it and stops it.
+#[derive(Debug, Clone)]
+pub struct UploadRun {
+    pub mode: UploadMode,
+    pub note: String,
+    pub progress: Arc<UploadProgress>,
+}
+
+impl UploadRun {
+    pub fn new(mode: UploadMode, note: impl Into<String>) -> UploadRun {
+        UploadRun {
+            mode,
+            note: note.into(),
+            progress: Arc::default(),
+        }
+    }
+}
+
+/// Where a running upload stands, read from another task (a progress bar, a page), and its
+/// cancel switch. Checking reads every row first; writing starts only after.
+#[derive(Debug, Default)]
+pub struct UploadProgress {
+    total: AtomicU64,
+    checked: AtomicU64,
+    to_write: AtomicU64,
+    written: AtomicU64,
+    writing: AtomicBool,
+    cancelled: AtomicBool,
+}
+
+/// A reading of [`UploadProgress`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProgressNow {
+    /// Whether the rows are being written (else checked).
+    pub writing: bool,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl UploadProgress {
+    /// Asks the upload to stop: while checking, nothing is written; while writing, it stops
+    /// between two proposals (each is whole), and the report says how many were written.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+
+    pub fn now(&self) -> ProgressNow {
+        let writing = self.writing.load(Ordering::Relaxed);
+        let (done, total) = if writing {
+            (&self.written, &self.to_write)
+        } else {
+            (&self.checked, &self.total)
+        };
+        ProgressNow {
+            writing,
+            done: done.load(Ordering::Relaxed),
+            total: total.load(Ordering::Relaxed),
+        }
+    }
+
+    fn start(&self, rows: usize) {
+        self.total.store(rows as u64, Ordering::Relaxed);
+    }
+
+    fn checked(&self, rows: u64) {
+        self.checked.fetch_add(rows, Ordering::Relaxed);
+    }
+
+    fn start_writing(&self, count: usize) {
+        self.to_write.store(count as u64, Ordering::Relaxed);
+        self.writing.store(true, Ordering::Relaxed);
+    }
+
+    fn wrote(&self) {
+        self.written.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// What to do when some rows are not valid.
@@ -59,6 +150,7 @@ pub enum UploadMode {
 /// A problem with one row's cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowProblem {
+    pub sheet: Arc<str>,
     pub row: u32,
     /// The column's Indonesian label (empty: the row as a whole).
     pub column: String,
@@ -78,6 +170,8 @@ pub struct UploadReport {
     pub problems: Vec<RowProblem>,
     /// Whether anything was written (all-or-nothing with problems: no).
     pub written: bool,
+    /// Whether the upload was cancelled (what was written before stays; each proposal whole).
+    pub cancelled: bool,
 }
 
 impl Store {
@@ -86,8 +180,7 @@ impl Store {
         &self,
         actor: &Actor,
         rows: &[UploadRow],
-        mode: UploadMode,
-        note: &str,
+        run: &UploadRun,
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
         let mut candidates = Vec::new();
@@ -105,7 +198,12 @@ impl Store {
                 Record::Household(_) => None,
             })
             .collect();
+        run.progress.start(rows.len());
         for row in rows {
+            run.progress.checked(1);
+            if run.progress.cancelled() {
+                return Ok(cancelled(report));
+            }
             let id_text = cell(row, "id");
             let Ok(id) = id_text.parse::<Uuid>() else {
                 report.problems.push(row_problem(
@@ -149,12 +247,18 @@ impl Store {
                     .push(row_problem(row, column_label("nik"), nik, e.indonesian()));
                 continue;
             }
-            let person = match person_from_row(&csv::StringRecord::from(cells.clone())) {
+            let person = match parse_every_cell(
+                PERSON_COLUMNS,
+                cells.clone(),
+                &person_row(&current.record),
+                person_from_row,
+            ) {
                 Ok(p) => p,
-                Err(e) => {
-                    report
-                        .problems
-                        .push(field_problem(row, PERSON_COLUMNS, &cells, &e));
+                Err(bad) => {
+                    report.problems.extend(
+                        bad.iter()
+                            .map(|e| field_problem(row, PERSON_COLUMNS, &cells, e)),
+                    );
                     continue;
                 }
             };
@@ -166,9 +270,9 @@ impl Store {
                 person,
                 base_version: current.version,
             };
-            candidates.push((content, note.to_string()));
+            candidates.push((content, run.note.clone()));
         }
-        self.write_drafts(actor, report, candidates, mode).await
+        self.write_drafts(actor, report, candidates, run).await
     }
 
     /// The last step of every proposal upload: candidates an open proposal already asks for are
@@ -179,25 +283,37 @@ impl Store {
         actor: &Actor,
         mut report: UploadReport,
         candidates: Vec<(ProposalContent, String)>,
-        mode: UploadMode,
+        run: &UploadRun,
     ) -> Result<UploadReport> {
         let mut ready = Vec::with_capacity(candidates.len());
         for (content, note) in candidates {
+            if run.progress.cancelled() {
+                return Ok(cancelled(report));
+            }
             if self.open_proposal_asks(&content).await? {
                 report.already_proposed += 1;
             } else {
                 ready.push((content, note));
             }
         }
-        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
+        if run.mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
             return Ok(report);
         }
+        run.progress.start_writing(ready.len());
         for (content, note) in &ready {
+            if run.progress.cancelled() {
+                report.cancelled = true;
+                break;
+            }
             report
                 .proposed
                 .push(self.propose(actor, content, note).await?);
+            report.written = true;
+            run.progress.wrote();
         }
-        report.written = true;
+        if !report.cancelled {
+            report.written = true;
+        }
         Ok(report)
     }
 
@@ -283,8 +399,7 @@ impl Store {
         &self,
         actor: &Actor,
         rows: &[UploadRow],
-        mode: UploadMode,
-        note: &str,
+        run: &UploadRun,
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
         let mut candidates = Vec::new();
@@ -302,7 +417,12 @@ impl Store {
                 Record::Person(_) => None,
             })
             .collect();
+        run.progress.start(rows.len());
         for row in rows {
+            run.progress.checked(1);
+            if run.progress.cancelled() {
+                return Ok(cancelled(report));
+            }
             let id_text = cell(row, "id");
             let id = id_text.parse::<Uuid>().ok();
             if let Some(first) = id.and_then(|id| seen.insert(id, row.row)) {
@@ -345,15 +465,18 @@ impl Store {
                 HOUSEHOLD_SERVER_COLUMNS,
                 row,
             );
-            let household = match household_from_row(
-                &csv::StringRecord::from(cells.clone()),
-                Regions::embedded(),
+            let household = match parse_every_cell(
+                HOUSEHOLD_COLUMNS,
+                cells.clone(),
+                &household_row(&current.record),
+                |r| household_from_row(r, Regions::embedded()),
             ) {
                 Ok(h) => h,
-                Err(e) => {
-                    report
-                        .problems
-                        .push(field_problem(row, HOUSEHOLD_COLUMNS, &cells, &e));
+                Err(bad) => {
+                    report.problems.extend(
+                        bad.iter()
+                            .map(|e| field_problem(row, HOUSEHOLD_COLUMNS, &cells, e)),
+                    );
                     continue;
                 }
             };
@@ -365,9 +488,9 @@ impl Store {
                 household,
                 base_version: current.version,
             };
-            candidates.push((content, note.to_string()));
+            candidates.push((content, run.note.clone()));
         }
-        self.write_drafts(actor, report, candidates, mode).await
+        self.write_drafts(actor, report, candidates, run).await
     }
 
     /// Whether a proposal still open (not applied, not rejected) asks exactly for `content`.
@@ -439,6 +562,13 @@ fn field_problem(
     row_problem(row, column_label(e.column), value, e.reason.clone())
 }
 
+/// The report of an upload cancelled before anything was written.
+fn cancelled(mut report: UploadReport) -> UploadReport {
+    report.cancelled = true;
+    report.written = false;
+    report
+}
+
 fn cell<'a>(row: &'a UploadRow, key: &str) -> &'a str {
     row.cells
         .iter()
@@ -449,6 +579,7 @@ fn cell<'a>(row: &'a UploadRow, key: &str) -> &'a str {
 
 fn row_problem(row: &UploadRow, label: &str, value: &str, reason: impl Into<String>) -> RowProblem {
     RowProblem {
+        sheet: row.sheet.clone(),
         row: row.row,
         column: label.to_string(),
         value: value.to_string(),
@@ -478,12 +609,17 @@ impl Store {
         &self,
         actor: &Actor,
         rows: &[UploadRow],
-        mode: UploadMode,
+        run: &UploadRun,
     ) -> Result<UploadReport> {
         use siks_domain::codes::InactiveReason;
         let mut report = UploadReport::default();
         let mut candidates = Vec::new();
+        run.progress.start(rows.len());
         for row in rows {
+            run.progress.checked(1);
+            if run.progress.cancelled() {
+                return Ok(cancelled(report));
+            }
             let household_text = cell(row, "household_id");
             let Ok(household) = household_text.parse::<Uuid>() else {
                 report.problems.push(row_problem(
@@ -558,7 +694,7 @@ impl Store {
             }
             candidates.push((content, note.to_string()));
         }
-        self.write_drafts(actor, report, candidates, mode).await
+        self.write_drafts(actor, report, candidates, run).await
     }
 
     /// Verivali results from an uploaded sheet ([`RESULT_COLUMNS`]): `1` marks an open finding
@@ -568,11 +704,16 @@ impl Store {
         &self,
         actor: &Actor,
         rows: &[UploadRow],
-        mode: UploadMode,
+        run: &UploadRun,
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
         let mut ready = Vec::new();
+        run.progress.start(rows.len());
         for row in rows {
+            run.progress.checked(1);
+            if run.progress.cancelled() {
+                return Ok(cancelled(report));
+            }
             let id_text = cell(row, "finding_id");
             let Ok(id) = id_text.parse::<Uuid>() else {
                 report.problems.push(row_problem(
@@ -618,18 +759,443 @@ impl Store {
             }
             ready.push((id, fixed, reason.to_string()));
         }
-        if mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
+        if run.mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
             return Ok(report);
         }
+        run.progress.start_writing(ready.len());
         for (id, fixed, reason) in &ready {
+            if run.progress.cancelled() {
+                report.cancelled = true;
+                return Ok(report);
+            }
             if *fixed {
                 self.mark_finding_fixed(actor, *id, reason).await?;
             } else {
                 self.dismiss_finding(actor, *id, reason).await?;
             }
+            report.written = true;
             report.unchanged += 1;
+            run.progress.wrote();
         }
         report.written = true;
         Ok(report)
     }
+}
+
+pub use siks_domain::entry::HOUSEHOLD_NO;
+
+/// Where a NIK already stands: in the register (a household not inactive) or in an open
+/// new-household proposal.
+struct NikHolder {
+    household: Uuid,
+    village: String,
+    proposal: bool,
+}
+
+impl Store {
+    /// New households from the `rumah-tangga-baru` template: each row of `households` with the
+    /// rows of `members` that carry its `No. ruta` becomes one new-household proposal in draft,
+    /// checked with the form's rules (every household field chosen, well-formed NIK and No KK
+    /// agreeing with the person, a name, one head). A household is whole or not at all: a bad
+    /// member holds its household back. A household whose members' NIKs all stand in one
+    /// household of the register is counted unchanged, in one open proposal already proposed,
+    /// so uploading the same file twice creates nothing twice; a NIK held anywhere else is a
+    /// problem of its row.
+    pub async fn upload_new_households(
+        &self,
+        actor: &Actor,
+        households: &[UploadRow],
+        members: &[UploadRow],
+        run: &UploadRun,
+    ) -> Result<UploadReport> {
+        let mut report = UploadReport::default();
+        run.progress.start(households.len() + members.len());
+        let mut by_no: HashMap<&str, Vec<&UploadRow>> = HashMap::new();
+        let mut in_file: HashMap<String, u32> = HashMap::new();
+        for m in members {
+            let no = cell(m, HOUSEHOLD_NO.0);
+            if no.is_empty() {
+                report.problems.push(row_problem(
+                    m,
+                    HOUSEHOLD_NO.1,
+                    "",
+                    "No. ruta wajib diisi: nomor rumah tangga anggota ini di lembar Rumah tangga",
+                ));
+                continue;
+            }
+            by_no.entry(no).or_default().push(m);
+        }
+        let niks: Vec<String> = members
+            .iter()
+            .map(|m| cell(m, "nik").to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let holders = self.nik_holders(&niks).await?;
+        let fallback = Regions::embedded()
+            .iter()
+            .find(|r| r.level() == siks_domain::RegionLevel::Village)
+            .map(|r| r.code.clone())
+            .ok_or_else(|| StoreError::Corrupt("regions: no village".into()))?;
+        let mut seen_no: HashMap<&str, u32> = HashMap::new();
+        let mut candidates = Vec::new();
+        for h in households {
+            if run.progress.cancelled() {
+                return Ok(cancelled(report));
+            }
+            let no = cell(h, HOUSEHOLD_NO.0);
+            let its_members = by_no.remove(no).unwrap_or_default();
+            run.progress.checked(1 + its_members.len() as u64);
+            if no.is_empty() {
+                report.problems.push(row_problem(
+                    h,
+                    HOUSEHOLD_NO.1,
+                    "",
+                    "No. ruta wajib diisi (1, 2, 3, ...): anggota menunjuk ke nomor ini",
+                ));
+                continue;
+            }
+            if let Some(first) = seen_no.insert(no, h.row) {
+                report.problems.push(row_problem(
+                    h,
+                    HOUSEHOLD_NO.1,
+                    no,
+                    format!(
+                        "No. ruta yang sama sudah ada di baris {first}; satu nomor per rumah tangga"
+                    ),
+                ));
+                continue;
+            }
+            let before = report.problems.len();
+            let household = self.new_household_of(actor, h, &fallback, &mut report);
+            let mut people = Vec::with_capacity(its_members.len());
+            for m in &its_members {
+                let household_id = household.as_ref().map(|h| h.id).unwrap_or_default();
+                if let Some(p) = new_member_of(m, household_id, &mut in_file, &mut report) {
+                    people.push(p);
+                }
+            }
+            if its_members.is_empty() {
+                report.problems.push(row_problem(
+                    h,
+                    HOUSEHOLD_NO.1,
+                    no,
+                    "rumah tangga ini tidak punya anggota: isi lembar Anggota dengan No. ruta ini",
+                ));
+            } else {
+                let heads = people
+                    .iter()
+                    .filter(|p| p.relation_to_head == siks_domain::codes::Relation::Head)
+                    .count();
+                if people.len() == its_members.len() && heads != 1 {
+                    report.problems.push(row_problem(
+                        h,
+                        HOUSEHOLD_NO.1,
+                        no,
+                        format!(
+                            "rumah tangga harus punya tepat satu kepala rumah tangga (ada {heads})"
+                        ),
+                    ));
+                }
+            }
+            let Some(household) = household else {
+                continue;
+            };
+            if report.problems.len() > before {
+                if people.len() < its_members.len() {
+                    report.problems.push(row_problem(
+                        h,
+                        "",
+                        "",
+                        "anggota rumah tangga ini bermasalah (lihat lembar Anggota); rumah tangga tidak disimpan",
+                    ));
+                }
+                continue;
+            }
+            match recognised(&people, &holders, actor) {
+                Recognised::New => {}
+                Recognised::Registered => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Recognised::Proposed => {
+                    report.already_proposed += 1;
+                    continue;
+                }
+                Recognised::Elsewhere(held) => {
+                    for (i, place) in held {
+                        report.problems.push(row_problem(
+                            its_members[i],
+                            column_label("nik"),
+                            cell(its_members[i], "nik"),
+                            format!("NIK sudah {place}; ajukan perbaikan atau pindah, bukan rumah tangga baru"),
+                        ));
+                    }
+                    continue;
+                }
+            }
+            candidates.push((
+                ProposalContent::NewHousehold {
+                    household,
+                    members: people,
+                },
+                run.note.clone(),
+            ));
+        }
+        for rows in by_no.values() {
+            for m in rows {
+                report.problems.push(row_problem(
+                    m,
+                    HOUSEHOLD_NO.1,
+                    cell(m, HOUSEHOLD_NO.0),
+                    "No. ruta ini tidak ada di lembar Rumah tangga",
+                ));
+            }
+        }
+        report
+            .problems
+            .sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+        self.write_drafts(actor, report, candidates, run).await
+    }
+
+    /// The household of a new-household row, its problems added to `report`: every field
+    /// must be chosen, and its village must be a village in the actor's scope.
+    fn new_household_of(
+        &self,
+        actor: &Actor,
+        row: &UploadRow,
+        fallback: &RegionCode,
+        report: &mut UploadReport,
+    ) -> Option<Household> {
+        let base = household_row(&blank_household(fallback.clone()));
+        let mut blank = base.clone();
+        for (i, column) in HOUSEHOLD_COLUMNS.iter().enumerate() {
+            if CHOOSE_ON_NEW.contains(column) || *column == "village_code" {
+                blank[i].clear();
+            }
+        }
+        let cells = overlay(blank, HOUSEHOLD_COLUMNS, HOUSEHOLD_SERVER_COLUMNS, row);
+        match parse_every_cell(HOUSEHOLD_COLUMNS, cells.clone(), &base, |r| {
+            household_from_row(r, Regions::embedded())
+        }) {
+            Ok(h) => {
+                let village = &h.address.village;
+                if village.level() != siks_domain::RegionLevel::Village {
+                    report.problems.push(row_problem(
+                        row,
+                        column_label("village_code"),
+                        village.as_str(),
+                        "isi kode desa/kelurahan (10 angka bertitik), bukan kode wilayah di atasnya",
+                    ));
+                    None
+                } else if !actor.scope.contains(village) {
+                    report.problems.push(row_problem(
+                        row,
+                        column_label("village_code"),
+                        village.as_str(),
+                        format!(
+                            "desa/kelurahan di luar wilayah kerja Anda ({})",
+                            actor.scope
+                        ),
+                    ));
+                    None
+                } else {
+                    Some(h)
+                }
+            }
+            Err(bad) => {
+                report.problems.extend(
+                    bad.iter()
+                        .map(|e| field_problem(row, HOUSEHOLD_COLUMNS, &cells, e)),
+                );
+                None
+            }
+        }
+    }
+
+    /// Where each of these NIKs already stands: a person of the register who is not inactive,
+    /// or a member of an open new-household proposal. Read to recognise a file uploaded again;
+    /// nobody's record is shown, so this is not a view.
+    async fn nik_holders(&self, niks: &[String]) -> Result<HashMap<String, NikHolder>> {
+        let mut holders = HashMap::new();
+        let mut tx = self.begin_read().await?;
+        for chunk in niks.chunks(IDS_PER_QUERY) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT nik, household_id, village_code FROM persons \
+                 WHERE status <> 'inactive' AND nik IN ({})",
+                placeholders.join(", ")
+            );
+            let rows: Vec<(String, String, String)> = with_tx!(&mut tx, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                for nik in chunk {
+                    q = q.bind(nik.clone());
+                }
+                q.fetch_all(&mut **c)
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.text("nik")?, r.text("household_id")?, r.text("village_code")?)))
+                    .collect::<Result<Vec<_>>>()?
+            });
+            for (nik, household, village) in rows {
+                let household = household
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("persons.household_id".into()))?;
+                holders.insert(
+                    nik,
+                    NikHolder {
+                        household,
+                        village,
+                        proposal: false,
+                    },
+                );
+            }
+        }
+        let wanted: HashSet<&str> = niks.iter().map(String::as_str).collect();
+        let open: Vec<(String, String)> = with_tx!(&mut tx, c => {
+            sqlx::query(
+                "SELECT content, village_code FROM proposals WHERE kind = $1 \
+                 AND stage <> 'ditetapkan' AND stage <> 'ditolak'",
+            )
+            .bind(i64::from(siks_domain::workflow::ProposalKind::NewHousehold.code()))
+            .fetch_all(&mut **c)
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("content")?, r.text("village_code")?)))
+            .collect::<Result<Vec<_>>>()?
+        });
+        tx.commit().await?;
+        for (content, village) in open {
+            if let ProposalContent::NewHousehold { household, members } =
+                serde_json::from_str(&content)?
+            {
+                for m in members {
+                    let nik = m.nik.raw();
+                    if wanted.contains(nik.as_str()) && !holders.contains_key(&nik) {
+                        holders.insert(
+                            nik,
+                            NikHolder {
+                                household: household.id.0,
+                                village: village.clone(),
+                                proposal: true,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        Ok(holders)
+    }
+}
+
+/// What the register already knows of a new household's members.
+enum Recognised {
+    /// None of their NIKs.
+    New,
+    /// All of them, in one household of the register.
+    Registered,
+    /// All of them, in one open new-household proposal.
+    Proposed,
+    /// Some, elsewhere: (member's index, where, as a message says it).
+    Elsewhere(Vec<(usize, String)>),
+}
+
+fn recognised(
+    people: &[Person],
+    holders: &HashMap<String, NikHolder>,
+    actor: &Actor,
+) -> Recognised {
+    let held: Vec<(usize, &NikHolder)> = people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| holders.get(&p.nik.raw()).map(|h| (i, h)))
+        .collect();
+    let Some((_, first)) = held.first() else {
+        return Recognised::New;
+    };
+    let one = held
+        .iter()
+        .all(|(_, h)| h.household == first.household && h.proposal == first.proposal);
+    if held.len() == people.len() && one {
+        return if first.proposal {
+            Recognised::Proposed
+        } else {
+            Recognised::Registered
+        };
+    }
+    Recognised::Elsewhere(
+        held.into_iter()
+            .map(|(i, h)| {
+                let visible = RegionCode::parse(&h.village).is_ok_and(|v| actor.scope.contains(&v));
+                let place = match (h.proposal, visible) {
+                    (false, true) => format!("terdaftar di rumah tangga {}", h.household),
+                    (false, false) => "terdaftar di rumah tangga di luar wilayah kerja Anda".into(),
+                    (true, true) => "ada di usulan rumah tangga baru yang masih berjalan".into(),
+                    (true, false) => {
+                        "ada di usulan rumah tangga baru di luar wilayah kerja Anda".into()
+                    }
+                };
+                (i, place)
+            })
+            .collect(),
+    )
+}
+
+/// The member of a new-household row, its problems added to `report`: the form's rules for
+/// new members, and a NIK not twice in the file.
+fn new_member_of(
+    row: &UploadRow,
+    household: siks_domain::HouseholdId,
+    in_file: &mut HashMap<String, u32>,
+    report: &mut UploadReport,
+) -> Option<Person> {
+    let base = person_row(&blank_person(household, siks_domain::codes::Relation::Head));
+    let mut blank = base.clone();
+    for (i, column) in PERSON_COLUMNS.iter().enumerate() {
+        if FILL_ON_NEW.contains(column) || *column == "relation_to_head" {
+            blank[i].clear();
+        }
+    }
+    let cells = overlay(blank, PERSON_COLUMNS, PERSON_SERVER_COLUMNS, row);
+    let before = report.problems.len();
+    let parsed = parse_every_cell(PERSON_COLUMNS, cells.clone(), &base, person_from_row);
+    let mut reported = Vec::new();
+    let person = match parsed {
+        Ok(mut p) => {
+            p.relation_to_family_head = p.relation_to_head;
+            Some(p)
+        }
+        Err(bad) => {
+            for e in &bad {
+                reported.push(e.column);
+                report
+                    .problems
+                    .push(field_problem(row, PERSON_COLUMNS, &cells, e));
+            }
+            None
+        }
+    };
+    let nik = cell(row, "nik");
+    for (column, reason) in new_member_problems(
+        nik,
+        cell(row, "no_kk"),
+        cell(row, "full_name"),
+        person.as_ref(),
+        &reported,
+    ) {
+        let value = cell(row, column);
+        report
+            .problems
+            .push(row_problem(row, column_label(column), value, reason));
+    }
+    if !nik.is_empty()
+        && let Some(first) = in_file.insert(nik.to_string(), row.row)
+    {
+        report.problems.push(row_problem(
+            row,
+            column_label("nik"),
+            nik,
+            format!("NIK yang sama sudah ada di baris {first} lembar Anggota"),
+        ));
+    }
+    person.filter(|_| report.problems.len() == before)
 }

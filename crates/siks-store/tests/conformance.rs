@@ -849,7 +849,7 @@ async fn outside_lists_become_findings(db: &TestDb) {
 /// looks like a missing id.
 async fn uploads_become_correction_drafts(db: &TestDb) {
     use siks_domain::interchange::{PERSON_COLUMNS, person_row};
-    use siks_store::uploads::{UploadMode, UploadRow};
+    use siks_store::uploads::{UploadMode, UploadRow, UploadRun};
     let store = &db.store;
     let c = cast(store).await;
     let (h, members) = fake_household(VILLAGE_A)
@@ -861,6 +861,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .await
         .unwrap();
     let row_of = |row: u32, p: &Person, change: &[(&'static str, &str)]| UploadRow {
+        sheet: "Anggota".into(),
         row,
         cells: PERSON_COLUMNS
             .iter()
@@ -885,8 +886,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .upload_person_corrections(
             &c.village_a,
             &[renamed.clone(), bad_sex.clone()],
-            UploadMode::AllOrNothing,
-            "uji",
+            &UploadRun::new(UploadMode::AllOrNothing, "uji"),
         )
         .await
         .unwrap();
@@ -897,7 +897,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         (3, "Jenis kelamin")
     );
     let nik = store
-        .upload_person_corrections(&c.village_a, &[bad_nik], UploadMode::AllOrNothing, "uji")
+        .upload_person_corrections(
+            &c.village_a,
+            &[bad_nik],
+            &UploadRun::new(UploadMode::AllOrNothing, "uji"),
+        )
         .await
         .unwrap();
     assert_eq!(nik.problems[0].column, "NIK", "{nik:?}");
@@ -907,8 +911,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .upload_person_corrections(
             &c.village_a,
             &[renamed.clone(), same, bad_sex],
-            UploadMode::ValidOnly,
-            "uji",
+            &UploadRun::new(UploadMode::ValidOnly, "uji"),
         )
         .await
         .unwrap();
@@ -942,8 +945,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .upload_person_corrections(
             &c.village_a,
             &[renamed, chosen],
-            UploadMode::AllOrNothing,
-            "uji",
+            &UploadRun::new(UploadMode::AllOrNothing, "uji"),
         )
         .await
         .unwrap();
@@ -958,8 +960,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .upload_person_corrections(
             &c.village_b,
             &[row_of(2, &members[0], &[("full_name", "X")])],
-            UploadMode::ValidOnly,
-            "uji",
+            &UploadRun::new(UploadMode::ValidOnly, "uji"),
         )
         .await
         .unwrap();
@@ -973,6 +974,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
     // households elsewhere are reported by cell.
     let removal =
         |row: u32, household: String, person: String, reason: &str, note: &str| UploadRow {
+            sheet: "Anggota".into(),
             row,
             cells: vec![
                 ("household_id", household),
@@ -1007,7 +1009,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         ),
     ];
     let refused = store
-        .upload_removals(&c.village_a, &rows, UploadMode::AllOrNothing)
+        .upload_removals(
+            &c.village_a,
+            &rows,
+            &UploadRun::new(UploadMode::AllOrNothing, ""),
+        )
         .await
         .unwrap();
     assert!(!refused.written);
@@ -1018,7 +1024,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         "{refused:?}"
     );
     let done = store
-        .upload_removals(&c.village_a, &rows, UploadMode::ValidOnly)
+        .upload_removals(
+            &c.village_a,
+            &rows,
+            &UploadRun::new(UploadMode::ValidOnly, ""),
+        )
         .await
         .unwrap();
     assert_eq!(done.proposed.len(), 1);
@@ -1036,7 +1046,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         }
     );
     let again = store
-        .upload_removals(&c.village_a, &[good], UploadMode::AllOrNothing)
+        .upload_removals(
+            &c.village_a,
+            &[good],
+            &UploadRun::new(UploadMode::AllOrNothing, ""),
+        )
         .await
         .unwrap();
     assert_eq!((again.proposed.len(), again.already_proposed), (0, 1));
@@ -1054,6 +1068,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .unwrap();
     assert!(open.len() >= 2, "{open:?}");
     let result = |row: u32, id: String, result: &str, reason: &str| UploadRow {
+        sheet: "Anggota".into(),
         row,
         cells: vec![
             ("finding_id", id),
@@ -1074,7 +1089,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         result(6, open[0].id.to_string(), "2", ""),
     ];
     let refused = store
-        .upload_results(&c.village_a, &rows, UploadMode::AllOrNothing)
+        .upload_results(
+            &c.village_a,
+            &rows,
+            &UploadRun::new(UploadMode::AllOrNothing, ""),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -1083,7 +1102,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         "{refused:?}"
     );
     let done = store
-        .upload_results(&c.village_a, &rows[..2], UploadMode::AllOrNothing)
+        .upload_results(
+            &c.village_a,
+            &rows[..2],
+            &UploadRun::new(UploadMode::AllOrNothing, ""),
+        )
         .await
         .unwrap();
     assert!(done.written && done.problems.is_empty(), "{done:?}");
@@ -1095,7 +1118,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
     assert_eq!(status(open[0].id), "dismissed");
     assert_eq!(status(open[1].id), "fixed");
     let b = store
-        .upload_results(&c.village_b, &rows[..1], UploadMode::ValidOnly)
+        .upload_results(
+            &c.village_b,
+            &rows[..1],
+            &UploadRun::new(UploadMode::ValidOnly, ""),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -1107,6 +1134,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
     // Household corrections: the changed cell becomes a draft; the village stays.
     use siks_domain::interchange::{HOUSEHOLD_COLUMNS, household_row};
     let household_upload = |row: u32, change: &[(&'static str, &str)]| UploadRow {
+        sheet: "Anggota".into(),
         row,
         cells: HOUSEHOLD_COLUMNS
             .iter()
@@ -1130,8 +1158,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
             .upload_household_corrections(
                 &c.village_a,
                 std::slice::from_ref(bad),
-                UploadMode::AllOrNothing,
-                "uji",
+                &UploadRun::new(UploadMode::AllOrNothing, "uji"),
             )
             .await
             .unwrap();
@@ -1144,8 +1171,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .upload_household_corrections(
             &c.village_a,
             &[rows[0].clone(), rows[0].clone()],
-            UploadMode::AllOrNothing,
-            "uji",
+            &UploadRun::new(UploadMode::AllOrNothing, "uji"),
         )
         .await
         .unwrap();
@@ -1154,7 +1180,11 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         "{twice:?}"
     );
     let done = store
-        .upload_household_corrections(&c.village_a, &rows[..1], UploadMode::AllOrNothing, "uji")
+        .upload_household_corrections(
+            &c.village_a,
+            &rows[..1],
+            &UploadRun::new(UploadMode::AllOrNothing, "uji"),
+        )
         .await
         .unwrap();
     let (p, _) = store
@@ -1171,6 +1201,171 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
 
 /// A close that fails half-way (here: the database refuses one update) leaves the register,
 /// the proposals, the periods and the audit log exactly as they were.
+/// New households from the template's two sheets: each household with its members one draft,
+/// checked as the form checks; the same file twice creates nothing twice, whether the first
+/// upload is still a proposal or already in the register; a NIK held elsewhere, a village out
+/// of scope and an unchosen field are problems of their rows; a cancelled upload writes nothing.
+async fn uploads_bring_new_households(db: &TestDb) {
+    use siks_domain::interchange::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_row, person_row};
+    use siks_domain::workflow::ProposalContent;
+    use siks_store::uploads::{UploadMode, UploadRow, UploadRun};
+    let store = &db.store;
+    let c = cast(store).await;
+    let (new, new_members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(700)
+        .build();
+    let (registered, registered_members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(710)
+        .build();
+    store
+        .create_household(&c.village_a, &registered, &registered_members, "baru")
+        .await
+        .unwrap();
+    let (elsewhere, elsewhere_members) = fake_household(VILLAGE_B)
+        .members(1)
+        .serials_from(720)
+        .build();
+    let household_row_of = |row: u32, no: &str, h: &Household, drop: &str| UploadRow {
+        sheet: "Rumah tangga".into(),
+        row,
+        cells: std::iter::once(("household_no", no.to_string()))
+            .chain(
+                HOUSEHOLD_COLUMNS
+                    .iter()
+                    .copied()
+                    .zip(household_row(h))
+                    .filter(|(c, _)| *c != drop),
+            )
+            .collect(),
+    };
+    let member_rows_of = |first: u32, no: &str, members: &[Person]| -> Vec<UploadRow> {
+        members
+            .iter()
+            .enumerate()
+            .map(|(i, p)| UploadRow {
+                sheet: "Anggota".into(),
+                row: first + i as u32,
+                cells: std::iter::once(("household_no", no.to_string()))
+                    .chain(PERSON_COLUMNS.iter().copied().zip(person_row(p)))
+                    .collect(),
+            })
+            .collect()
+    };
+    let all_or_nothing = || UploadRun::new(UploadMode::AllOrNothing, "uji");
+    let households = [household_row_of(2, "1", &new, "")];
+    let members = member_rows_of(2, "1", &new_members);
+    // Cancelled before it starts: nothing.
+    let cancelled = all_or_nothing();
+    cancelled.progress.cancel();
+    let report = store
+        .upload_new_households(&c.village_a, &households, &members, &cancelled)
+        .await
+        .unwrap();
+    assert!(
+        report.cancelled && !report.written && report.proposed.is_empty(),
+        "{report:?}"
+    );
+    // One draft with both members, under a household id of the server's.
+    let report = store
+        .upload_new_households(&c.village_a, &households, &members, &all_or_nothing())
+        .await
+        .unwrap();
+    assert_eq!(report.proposed.len(), 1, "{report:?}");
+    assert!(report.problems.is_empty() && report.written);
+    let proposal = store
+        .proposal(&c.village_a, report.proposed[0])
+        .await
+        .unwrap()
+        .unwrap();
+    match &proposal.0.content {
+        ProposalContent::NewHousehold { household, members } => {
+            assert_ne!(household.id, new.id, "the id is the server's");
+            assert_eq!(members.len(), 2);
+            assert!(members.iter().all(|m| m.household_id == household.id));
+            assert_eq!(members[0].nik, new_members[0].nik);
+        }
+        other => panic!("not a new household: {other:?}"),
+    }
+    // The same file again: already proposed. The registered household: already there.
+    let again = store
+        .upload_new_households(&c.village_a, &households, &members, &all_or_nothing())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            again.proposed.len(),
+            again.already_proposed,
+            again.problems.len()
+        ),
+        (0, 1, 0),
+        "{again:?}"
+    );
+    let known = store
+        .upload_new_households(
+            &c.village_a,
+            &[household_row_of(2, "1", &registered, "")],
+            &member_rows_of(2, "1", &registered_members),
+            &all_or_nothing(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((known.proposed.len(), known.unchanged), (0, 1), "{known:?}");
+    // Problems: a village out of scope; a registered NIK beside a new one; an unchosen field;
+    // a member whose household is not in the file.
+    let mut mixed_members = vec![registered_members[0].clone()];
+    let (_, fresh) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(730)
+        .build();
+    mixed_members.push(fresh[0].clone());
+    mixed_members[1].relation_to_head = siks_domain::codes::Relation::Child;
+    let (another, another_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(740)
+        .build();
+    let mut members = member_rows_of(2, "1", &elsewhere_members);
+    members.extend(member_rows_of(3, "2", &mixed_members));
+    members.extend(member_rows_of(5, "3", &another_members));
+    members.extend(member_rows_of(6, "9", &fresh));
+    let rows = [
+        household_row_of(2, "1", &elsewhere, ""),
+        household_row_of(3, "2", &new, ""),
+        household_row_of(4, "3", &another, "rooms"),
+    ];
+    let refused = store
+        .upload_new_households(&c.village_a, &rows, &members, &all_or_nothing())
+        .await
+        .unwrap();
+    let found: Vec<(&str, u32, &str)> = refused
+        .problems
+        .iter()
+        .map(|p| (&*p.sheet, p.row, p.column.as_str()))
+        .collect();
+    for expected in [
+        ("Rumah tangga", 2, "Kode desa/kelurahan"),
+        ("Anggota", 3, "NIK"),
+        ("Rumah tangga", 4, "Jumlah kamar tidur"),
+        ("Anggota", 6, "No. ruta"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    assert!(!refused.written && refused.proposed.is_empty());
+    let nik_problem = refused
+        .problems
+        .iter()
+        .find(|p| p.row == 3 && &*p.sheet == "Anggota")
+        .unwrap();
+    assert!(
+        nik_problem.reason.contains("terdaftar di rumah tangga"),
+        "{nik_problem:?}"
+    );
+    // Out of scope for village B's operator: the draft of village A stays A's.
+    let pending = store.list_proposals(&c.village_b, None, 100).await.unwrap();
+    assert!(pending.is_empty());
+}
+
 async fn a_failed_close_changes_nothing(db: &TestDb) {
     use siks_domain::workflow::{Period, ProposalContent, Stage};
     let store = &db.store;
@@ -3455,6 +3650,11 @@ async fn outside_lists_become_findings_on_both_engines() {
 #[tokio::test]
 async fn uploads_become_correction_drafts_on_both_engines() {
     on_both_engines!(uploads_become_correction_drafts);
+}
+
+#[tokio::test]
+async fn uploads_bring_new_households_on_both_engines() {
+    on_both_engines!(uploads_bring_new_households);
 }
 
 #[tokio::test]

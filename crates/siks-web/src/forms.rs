@@ -12,10 +12,7 @@ use siks_domain::interchange::{
     PERSON_SERVER_COLUMNS, column_choices, column_label, household_from_row, household_row,
     person_from_row, person_row,
 };
-use siks_domain::record::{Address, Assets, Housing};
-use siks_domain::{
-    Bilingual, Household, HouseholdId, Person, PersonId, Recorded, RegionCode, Regions,
-};
+use siks_domain::{Household, HouseholdId, Person, Regions};
 
 /// Posted or initial values by field name.
 pub type Values = HashMap<String, String>;
@@ -151,118 +148,12 @@ pub fn member_section(i: usize, title: &str, values: &Values, errors: &Errors) -
     )
 }
 
-/// A household every field of which is valid: the base that hidden fields come from.
-pub fn blank_household(village: RegionCode) -> Household {
-    Household {
-        id: HouseholdId::new(),
-        address: Address {
-            village,
-            rt: String::new(),
-            rw: String::new(),
-            street: String::new(),
-            sls_name: String::new(),
-            location: None,
-        },
-        housing: Housing {
-            building_tenure: BuildingTenure::Own,
-            land_tenure: LandTenure::Own,
-            floor_area_m2: 0,
-            floor_material: FloorMaterial::Cement,
-            wall_material: WallMaterial::PlasteredBrick,
-            wall_condition: Condition::Good,
-            roof_material: RoofMaterial::ClayTile,
-            roof_condition: Condition::Good,
-            rooms: 1,
-            water_source: WaterSource::ProtectedWell,
-            water_acquisition: WaterAcquisition::Free,
-            lighting: LightingSource::PlnMetered,
-            installed_power: Some(InstalledPower::Va450),
-            cooking_fuel: CookingFuel::Lpg3Kg,
-            toilet: ToiletFacility::Own,
-            sewage: Some(SewageDisposal::SepticTank),
-        },
-        assets: Assets::default(),
-        evidence: Vec::new(),
-        status: siks_domain::RegistryStatus::Proposed,
-        welfare_score: None,
-        desil: None,
-        programmes: Vec::new(),
-        last_verified: None,
-    }
-}
-
-/// Well-formed stand-ins for the identity numbers of a blank member: they only fill cells while
-/// the other cells of a posted row are checked, and are never shown or stored.
-const STAND_IN_NUMBER: &str = "3101011001010001";
-
-/// A member every field of which is valid; its name and numbers are stand-ins the form must replace.
-pub fn blank_person(household: HouseholdId, relation: Relation) -> Person {
-    Person {
-        id: PersonId::new(),
-        household_id: household,
-        nik: Recorded::nik(STAND_IN_NUMBER).unwrap_or_else(|e| Recorded::Invalid {
-            raw: String::new(),
-            error: e,
-        }),
-        no_kk: Recorded::no_kk(STAND_IN_NUMBER).unwrap_or_else(|e| Recorded::Invalid {
-            raw: String::new(),
-            error: e,
-        }),
-        family_no: 1,
-        full_name: String::new(),
-        sex: Sex::Male,
-        birth_place: String::new(),
-        birth_date: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default(),
-        relation_to_head: relation,
-        relation_to_family_head: relation,
-        marital_status: MaritalStatus::Married,
-        mother_name: String::new(),
-        pregnant: false,
-        disability: None,
-        disability_severity: None,
-        chronic_illness: None,
-        school_participation: SchoolParticipation::Left,
-        education: None,
-        work_status: None,
-        occupation_sector: None,
-        presence: Presence::LivesHere,
-        dukcapil: DukcapilStatus::Unchecked,
-        pmks: None,
-        status: siks_domain::RegistryStatus::Proposed,
-    }
-}
-
-/// Household fields a new form leaves empty, so that each is chosen rather than defaulted.
-pub const CHOOSE_ON_NEW: &[&str] = &[
-    "building_tenure",
-    "land_tenure",
-    "floor_area_m2",
-    "floor_material",
-    "wall_material",
-    "wall_condition",
-    "roof_material",
-    "roof_condition",
-    "rooms",
-    "water_source",
-    "water_acquisition",
-    "lighting",
-    "installed_power",
-    "cooking_fuel",
-    "toilet",
-    "sewage",
-];
+pub use siks_domain::entry::{CHOOSE_ON_NEW, blank_household, blank_person};
 
 /// The values of an empty member slot: no name, no numbers, sex and marital status unchosen.
 pub fn blank_person_values(i: usize, relation: Relation) -> Values {
     let mut values = person_values(i, &blank_person(HouseholdId::new(), relation));
-    for c in [
-        "nik",
-        "no_kk",
-        "full_name",
-        "birth_date",
-        "sex",
-        "marital_status",
-    ] {
+    for c in siks_domain::entry::FILL_ON_NEW {
         values.insert(format!("m{i}.{c}"), String::new());
     }
     values
@@ -286,31 +177,26 @@ pub fn person_values(i: usize, p: &Person) -> Values {
         .collect()
 }
 
-/// Parses a row through `parse`, collecting every bad cell: a bad cell is reported, replaced by
-/// the base row's value, and the row parsed again, until it parses.
+/// Parses a row through `parse`, every bad cell reported under `prefix` (see
+/// [`siks_domain::entry::parse_every_cell`]).
 fn parse_all<T>(
     columns: &[&str],
     prefix: &str,
-    mut row: Vec<String>,
+    row: Vec<String>,
     base: Vec<String>,
     parse: impl Fn(&csv::StringRecord) -> Result<T, siks_domain::interchange::FieldError>,
     errors: &mut Errors,
 ) -> Option<T> {
-    let start = errors.len();
-    for _ in 0..=columns.len() {
-        match parse(&csv::StringRecord::from(row.clone())) {
-            Ok(value) => return (errors.len() == start).then_some(value),
-            Err(e) => {
-                let Some(i) = columns.iter().position(|c| *c == e.column) else {
-                    errors.push((format!("{prefix}{}", e.column), e.reason));
-                    return None;
-                };
-                errors.push((format!("{prefix}{}", e.column), e.reason));
-                row[i] = base[i].clone();
-            }
+    match siks_domain::entry::parse_every_cell(columns, row, &base, parse) {
+        Ok(value) => Some(value),
+        Err(bad) => {
+            errors.extend(
+                bad.into_iter()
+                    .map(|e| (format!("{prefix}{}", e.column), e.reason)),
+            );
+            None
         }
     }
-    None
 }
 
 fn posted_row(
@@ -398,37 +284,28 @@ pub fn parse_person(
             .map(|v| v.trim().to_string())
             .unwrap_or_default()
     };
-    // New entries need well-formed numbers, whether or not the rest of the row parsed (the
-    // parser keeps malformed legacy numbers as recorded, and reports only damaged ones).
-    let reported = |errors: &Errors, column: &str| {
-        errors
-            .iter()
-            .any(|(f, _)| *f == format!("{prefix}{column}"))
-    };
-    if !reported(errors, "nik")
-        && let Err(e) = siks_domain::Nik::parse(&raw("nik"))
-    {
-        errors.push((format!("{prefix}nik"), e.indonesian()));
+    let reported: Vec<&str> = ["nik", "no_kk"]
+        .into_iter()
+        .filter(|c| {
+            errors[before..]
+                .iter()
+                .any(|(f, _)| *f == format!("{prefix}{c}"))
+        })
+        .collect();
+    let mut person = parsed;
+    if let Some(p) = person.as_mut() {
+        p.relation_to_family_head = p.relation_to_head;
     }
-    if !reported(errors, "no_kk")
-        && let Err(e) = siks_domain::NoKk::parse(&raw("no_kk"))
-    {
-        errors.push((format!("{prefix}no_kk"), e.indonesian()));
+    for (column, reason) in siks_domain::entry::new_member_problems(
+        &raw("nik"),
+        &raw("no_kk"),
+        &raw("full_name"),
+        person.as_ref(),
+        &reported,
+    ) {
+        errors.push((format!("{prefix}{column}"), reason));
     }
-    if raw("full_name").is_empty() {
-        errors.push((
-            format!("{prefix}full_name"),
-            "nama lengkap wajib diisi".into(),
-        ));
-    }
-    let mut person = parsed?;
-    person.relation_to_family_head = person.relation_to_head;
-    if let Recorded::Valid(nik) = &person.nik {
-        for d in nik.disagreements(person.sex, Some(person.birth_date)) {
-            errors.push((format!("{prefix}nik"), d.indonesian()));
-        }
-    }
-    (errors.len() == before).then_some(person)
+    person.filter(|_| errors.len() == before)
 }
 
 /// Whether member slot `i` was filled in at all.
@@ -443,6 +320,7 @@ pub fn slot_used(i: usize, values: &Values) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use siks_domain::RegionCode;
 
     fn village() -> RegionCode {
         RegionCode::parse("35.23.01.2001").unwrap()

@@ -13,6 +13,7 @@ pub mod findings;
 pub mod forms;
 pub mod openapi;
 pub mod pages;
+pub mod upload;
 pub mod users;
 pub mod workflow;
 
@@ -40,6 +41,8 @@ pub struct AppConfig {
     pub workflow: siks_domain::workflow::WorkflowConfig,
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// How long an upload's post waits for its job (default [`upload::UPLOAD_WAIT`]).
+    pub upload_wait: Option<std::time::Duration>,
 }
 
 /// What every handler gets.
@@ -47,6 +50,8 @@ pub struct AppConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<AppConfig>,
+    /// The page's upload jobs.
+    pub uploads: Arc<upload::UploadJobs>,
 }
 
 /// Who may call a route (the region is the store's business: out of scope answers 404).
@@ -186,8 +191,11 @@ routes! {
     post "/temuan/{id}/usulan" => findings::propose, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Enter the removal proposal a finding calls for";
     get "/ekspor/{file}" => export::download, Who::SignedIn, false, BODY_LIMIT, "Download a list of the region (rumah-tangga, anggota, temuan) as .xlsx or .csv";
     get "/templat/{file}" => export::template, Who::SignedIn, false, BODY_LIMIT, "Download an upload template (rumah-tangga-baru, perbaikan, penghapusan, hasil-verivali) as .xlsx or .csv";
-    get "/unggah" => export::upload_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to upload member corrections from a sheet";
-    post "/unggah" => export::upload, Who::Roles(PROPOSERS), false, LIST_BODY_LIMIT, "Upload member corrections (XLSX or CSV): each changed row a correction draft, with a report by cell";
+    get "/unggah" => upload::upload_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to upload a filled-in template, and the user's recent uploads";
+    post "/unggah" => upload::upload, Who::Roles(PROPOSERS), false, LIST_BODY_LIMIT, "Upload new households, corrections, removals or verivali results (XLSX or CSV) as a background job";
+    get "/unggah/{id}" => upload::job_page, Who::Roles(PROPOSERS), false, BODY_LIMIT, "An upload job: its progress while it runs, its report by cell when done";
+    post "/unggah/{id}/batal" => upload::cancel, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Cancel a running upload job";
+    get "/unggah/{id}/laporan.xlsx" => upload::report, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Download an upload job's error report";
     get "/kualitas" => findings::quality_page, Who::SignedIn, false, BODY_LIMIT, "Data quality: valid and not valid per region, open findings per kind";
     get "/daftar" => findings::lists_page, Who::Roles(LISTERS), false, BODY_LIMIT, "Outside lists imported and the form to import one";
     post "/daftar" => findings::import_list, Who::Roles(LISTERS), false, LIST_BODY_LIMIT, "Import an outside list, then run every check";
@@ -279,6 +287,7 @@ pub fn router(store: Store, config: AppConfig) -> Router {
     let state = AppState {
         store,
         config: Arc::new(config),
+        uploads: Arc::default(),
     };
     declared_routes(&state)
         .fallback(pages::not_found)

@@ -115,6 +115,7 @@ struct Reply {
     location: Option<String>,
     cookies: Vec<String>,
     body: String,
+    bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -163,6 +164,7 @@ async fn send(app: &Router, request: Request<Body>) -> Reply {
         location,
         cookies,
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
 }
 
@@ -1550,6 +1552,8 @@ fn multipart(fields: &[(&str, &[u8])]) -> (String, Vec<u8>) {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         if *name == "pindaian" {
             body.extend_from_slice(b"Content-Disposition: form-data; name=\"pindaian\"; filename=\"ba.pdf\"\r\nContent-Type: application/pdf\r\n\r\n");
+        } else if *name == "berkas.xlsx" {
+            body.extend_from_slice(b"Content-Disposition: form-data; name=\"berkas\"; filename=\"rumah-tangga-baru.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n");
         } else if *name == "berkas" {
             body.extend_from_slice(b"Content-Disposition: form-data; name=\"berkas\"; filename=\"kematian-2026-10.csv\"\r\nContent-Type: text/csv\r\n\r\n");
         } else if *name == "foto" {
@@ -2535,6 +2539,22 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
     assert_eq!(exported.detail, format!("rows={}", w.members.len()));
 }
 
+/// Posts an upload, follows it to its job's page, and waits there until the job is done.
+async fn finished_upload(app: &Router, session: &Session, request: Request<Body>) -> Reply {
+    let posted = send(app, request).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let job = posted.location.expect("the job's page");
+    assert!(job.starts_with("/unggah/"), "{job}");
+    for _ in 0..600 {
+        let page = send(app, get(&job, Some(session))).await;
+        if page.select("#kemajuan").is_empty() {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("upload job {job} still running after a minute");
+}
+
 #[tokio::test]
 async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
     let w = world().await;
@@ -2585,7 +2605,7 @@ async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
     second[sex_at] = "9".into();
     lines[2] = second.join(",");
     let edited = lines.join("\n") + "\n";
-    let refused = send(&w.app, upload(&desa, &edited, false)).await;
+    let refused = finished_upload(&w.app, &desa, upload(&desa, &edited, false)).await;
     assert_eq!(
         refused.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -2595,7 +2615,7 @@ async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
     let cells = refused.select("#masalah tr.masalah td");
     assert_eq!(&cells[1..4], ["3", "Jenis kelamin", "9"], "{cells:?}");
     assert!(refused.select("#ditolak")[0].contains("Tidak ada yang disimpan"));
-    let partial = send(&w.app, upload(&desa, &edited, true)).await;
+    let partial = finished_upload(&w.app, &desa, upload(&desa, &edited, true)).await;
     assert_eq!(partial.status, StatusCode::OK, "{}", partial.body);
     assert!(
         partial.select("#hasil")[0].starts_with("1 usulan perbaikan dibuat"),
@@ -2626,11 +2646,316 @@ async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
     assert_eq!(inbox.select("#unduh a").len(), 2);
     // A shifted header refuses the file.
     let shifted = edited.replacen("Nama lengkap", "Nama", 1);
-    let refused = send(&w.app, upload(&desa, &shifted, true)).await;
+    let refused = finished_upload(&w.app, &desa, upload(&desa, &shifted, true)).await;
     assert!(
         refused.select("#ditolak")[0].contains("kolom tidak dikenal"),
         "{:?}",
         refused.select("#ditolak")
+    );
+}
+
+/// The `rumah-tangga-baru` template filled in: `households` each with its members, numbered
+/// 1, 2, ... and `extra` member rows as (No. ruta, NIK, sex code) of someone else.
+fn new_households_xlsx(
+    households: &[(Household, Vec<Person>)],
+    extra: &[(&str, &str, &str)],
+) -> Vec<u8> {
+    use siks_domain::interchange::{
+        HOUSEHOLD_COLUMNS, PERSON_COLUMNS, column_for_label, household_row, person_row,
+    };
+    use siks_sheets::templates::TemplateKind;
+    let sheets = TemplateKind::NewHouseholds.sheets();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let cell_of = |columns: &[&str], row: &[String], label: &str| {
+        column_for_label(label)
+            .and_then(|c| columns.iter().position(|x| *x == c))
+            .map(|i| row[i].clone())
+            .unwrap_or_default()
+    };
+    for (s, sheet) in sheets.iter().enumerate() {
+        let ws = book.add_worksheet();
+        ws.set_name(&sheet.name).unwrap();
+        for (c, column) in sheet.columns.iter().enumerate() {
+            ws.write_string(0, c as u16, &column.label).unwrap();
+        }
+        let mut at = 1;
+        for (n, (household, members)) in households.iter().enumerate() {
+            let rows: Vec<Vec<String>> = if s == 0 {
+                vec![household_row(household)]
+            } else {
+                members.iter().map(person_row).collect()
+            };
+            let columns = if s == 0 {
+                HOUSEHOLD_COLUMNS
+            } else {
+                PERSON_COLUMNS
+            };
+            for row in rows {
+                for (c, column) in sheet.columns.iter().enumerate() {
+                    let value = if column.label == "No. ruta" {
+                        (n + 1).to_string()
+                    } else {
+                        cell_of(columns, &row, &column.label)
+                    };
+                    ws.write_string(at, c as u16, &value).unwrap();
+                }
+                at += 1;
+            }
+        }
+        if s == 1 {
+            let template = person_row(&households[0].1[0]);
+            for (no, nik, sex) in extra {
+                for (c, column) in sheet.columns.iter().enumerate() {
+                    let value = match column.label.as_str() {
+                        "No. ruta" => no.to_string(),
+                        "NIK" => nik.to_string(),
+                        "Jenis kelamin" => sex.to_string(),
+                        label => cell_of(PERSON_COLUMNS, &template, label),
+                    };
+                    ws.write_string(at, c as u16, &value).unwrap();
+                }
+                at += 1;
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Households of village A the register does not hold: generated with another seed, no defects.
+fn unregistered_households(count: usize) -> Vec<(Household, Vec<Person>)> {
+    let data = tempfile::tempdir().unwrap();
+    let mut config = siks_synth::Config::new(RegionCode::parse(VILLAGE_A).unwrap(), count, 41);
+    config.defect_rate = 0.0;
+    siks_synth::generate(&config, data.path(), &|_| {}).unwrap();
+    let households: Vec<Household> = csv::Reader::from_path(data.path().join("households.csv"))
+        .unwrap()
+        .records()
+        .map(|r| {
+            siks_domain::interchange::household_from_row(&r.unwrap(), Regions::embedded()).unwrap()
+        })
+        .collect();
+    let persons: Vec<Person> = csv::Reader::from_path(data.path().join("persons.csv"))
+        .unwrap()
+        .records()
+        .map(|r| siks_domain::interchange::person_from_row(&r.unwrap()).unwrap())
+        .collect();
+    households
+        .into_iter()
+        .map(|h| {
+            let members = persons
+                .iter()
+                .filter(|p| p.household_id == h.id)
+                .cloned()
+                .collect();
+            (h, members)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn new_households_come_in_as_an_xlsx_through_the_page_with_a_report_to_download() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let mut households = unregistered_households(3);
+    let mut third = households.pop().unwrap();
+    let upload = |session: &Session, file: &[u8], partial: bool| {
+        let mut fields: Vec<(&str, &[u8])> = vec![
+            ("csrf", session.csrf.as_bytes()),
+            ("jenis", b"rumah-tangga-baru"),
+            ("berkas.xlsx", file),
+        ];
+        if partial {
+            fields.push(("sebagian", b"1"));
+        }
+        let (content_type, body) = multipart(&fields);
+        Request::builder()
+            .method("POST")
+            .uri("/unggah")
+            .header("content-type", content_type)
+            .header("cookie", format!("siks_sesi={}", session.cookie))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    // A third household whose only member's sex disagrees with the NIK, and a member pointing
+    // at a household the file does not have.
+    let mut with_bad = households.clone();
+    third.1.truncate(1);
+    third.1[0].sex = match third.1[0].sex {
+        siks_domain::codes::Sex::Male => siks_domain::codes::Sex::Female,
+        _ => siks_domain::codes::Sex::Male,
+    };
+    with_bad.push(third);
+    let good_rows: usize = households.iter().map(|(_, m)| m.len()).sum();
+    let file = new_households_xlsx(&with_bad, &[("9", "3523014107900001", "2")]);
+    let refused = finished_upload(&w.app, &desa, upload(&desa, &file, false)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.select("#ditolak")[0].contains("Tidak ada yang disimpan"));
+    let problems: Vec<Vec<String>> = refused
+        .html()
+        .select(&Selector::parse("#masalah tr.masalah").unwrap())
+        .map(|tr| {
+            tr.text()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    let last_member_row = (good_rows + with_bad[2].1.len() + 2).to_string();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p[0] == "Anggota" && p[1] == last_member_row && p[2] == "No. ruta"),
+        "the stray member is reported at its row: {problems:?}"
+    );
+    // The report to download: the uploaded sheets, each row with its problems.
+    let report_link = refused
+        .html()
+        .select(&Selector::parse("#laporan").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("a link to the error report");
+    let report = send(&w.app, get(&report_link, Some(&desa))).await;
+    assert_eq!(report.status, StatusCode::OK);
+    let members = siks_sheets::read::read_table(
+        &report.bytes,
+        siks_sheets::Format::Xlsx,
+        Some("Anggota"),
+        &[],
+        &[],
+        siks_sheets::read::Limits::default(),
+    )
+    .unwrap();
+    let masalah = members.header.iter().position(|h| h == "Masalah").unwrap();
+    let stray = members.rows.last().unwrap();
+    assert_eq!(
+        stray.1[0], last_member_row,
+        "the original row number comes first"
+    );
+    assert!(stray.1[masalah].contains("No. ruta"), "{:?}", stray.1);
+    // Someone else's upload job is not there for another operator.
+    let desa_b = login(&w.app, "desa.b").await;
+    assert_eq!(
+        send(&w.app, get(&report_link, Some(&desa_b))).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The valid households only: two drafts; the same file again creates nothing twice.
+    let partial = finished_upload(&w.app, &desa, upload(&desa, &file, true)).await;
+    assert_eq!(partial.status, StatusCode::OK, "{}", partial.body);
+    assert!(
+        partial.select("#hasil")[0].starts_with("2 usulan rumah tangga baru dibuat"),
+        "{:?}",
+        partial.select("#hasil")
+    );
+    let again = finished_upload(&w.app, &desa, upload(&desa, &file, true)).await;
+    assert!(
+        again.select("#hasil")[0].starts_with("0 usulan rumah tangga baru dibuat (draf), 0 sudah terdaftar di register, 2 sudah diusulkan"),
+        "{:?}",
+        again.select("#hasil")
+    );
+    let inbox = send(&w.app, get("/usulan?tahap=draft", Some(&desa))).await;
+    assert!(
+        inbox.body.contains("Rumah tangga baru"),
+        "the drafts are in the inbox"
+    );
+    // The form page lists the operator's uploads.
+    let form = send(&w.app, get("/unggah", Some(&desa))).await;
+    assert_eq!(
+        form.select("#unggahan tr").len(),
+        4,
+        "a header and three uploads"
+    );
+    // A CSV cannot hold two sheets.
+    let (content_type, body) = multipart(&[
+        ("csrf", desa.csrf.as_bytes()),
+        ("jenis", b"rumah-tangga-baru"),
+        ("berkas", b"No. ruta\n1\n"),
+    ]);
+    let csv = finished_upload(
+        &w.app,
+        &desa,
+        Request::builder()
+            .method("POST")
+            .uri("/unggah")
+            .header("content-type", content_type)
+            .header("cookie", format!("siks_sesi={}", desa.cookie))
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert!(
+        csv.select("#ditolak")[0].contains("unggah sebagai .xlsx"),
+        "{:?}",
+        csv.select("#ditolak")
+    );
+}
+
+#[tokio::test]
+async fn a_long_upload_shows_its_progress_and_can_be_cancelled() {
+    let w = world().await;
+    // Posts return at once, so the job's page shows it running.
+    let app = siks_web::router(
+        w.store.clone(),
+        AppConfig {
+            upload_wait: Some(std::time::Duration::ZERO),
+            ..AppConfig::default()
+        },
+    );
+    let desa = login(&app, "desa.a").await;
+    let mut file = String::from("Id temuan,Hasil,Alasan\n");
+    for _ in 0..20_000 {
+        file.push_str(&format!("{},1,\n", uuid::Uuid::now_v7()));
+    }
+    let (content_type, body) = multipart(&[
+        ("csrf", desa.csrf.as_bytes()),
+        ("jenis", b"hasil-verivali"),
+        ("berkas", file.as_bytes()),
+    ]);
+    let posted = send(
+        &app,
+        Request::builder()
+            .method("POST")
+            .uri("/unggah")
+            .header("content-type", content_type)
+            .header("cookie", format!("siks_sesi={}", desa.cookie))
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    let job = posted.location.expect("the job's page");
+    let running = send(&app, get(&job, Some(&desa))).await;
+    assert_eq!(running.select("#kemajuan").len(), 1, "{}", running.body);
+    assert!(
+        running.body.contains("http-equiv=\"refresh\""),
+        "the page reloads itself"
+    );
+    let cancelled = send(
+        &app,
+        post_form(
+            &format!("{job}/batal"),
+            &format!("siks_sesi={}", desa.cookie),
+            &format!("csrf={}", desa.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    let mut page = send(&app, get(&job, Some(&desa))).await;
+    for _ in 0..600 {
+        if page.select("#kemajuan").is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = send(&app, get(&job, Some(&desa))).await;
+    }
+    assert!(
+        page.select("#ditolak")[0].starts_with("Dibatalkan: tidak ada yang disimpan"),
+        "{:?}",
+        page.select("#ditolak")
     );
 }
 

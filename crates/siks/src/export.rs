@@ -89,8 +89,9 @@ fn format_of(out: &Path) -> Result<Format> {
         })
 }
 
-/// `siks upload`: a filled-in template (perbaikan, penghapusan, hasil-verivali) checked row by
-/// row; the valid rows become drafts or settle findings (see `siks_web::export::run_upload`).
+/// `siks upload`: a filled-in template (rumah-tangga-baru, perbaikan, perbaikan-ruta,
+/// penghapusan, hasil-verivali) checked row by row; the valid rows become drafts or settle
+/// findings (see `siks_web::upload::run_upload`). Progress shows while it runs.
 pub async fn upload(
     db: &str,
     kind: &str,
@@ -98,10 +99,9 @@ pub async fn upload(
     valid_only: bool,
     report_to: Option<&Path>,
 ) -> Result<()> {
-    use siks_sheets::ReportProblem;
     use siks_sheets::read::{Limits, read_limited};
-    use siks_store::uploads::UploadMode;
-    use siks_web::export::{UploadOutcome, run_upload, summary};
+    use siks_store::uploads::{UploadMode, UploadRun};
+    use siks_web::upload::{UploadOutcome, run_upload, summary};
     let format = format_of(file)?;
     let bytes = read_limited(
         std::fs::File::open(file)
@@ -119,69 +119,71 @@ pub async fn upload(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let outcome = run_upload(
-        &store,
-        &actor,
-        kind,
-        &bytes,
-        format,
-        mode,
-        &format!("unggahan {name}"),
-    )
-    .await
-    .map_err(|e| anyhow!("{}", e.message()))?;
+    let run = UploadRun::new(mode, format!("unggahan {name}"));
+    let shown = run.progress.clone();
+    let watcher = tokio::spawn(async move {
+        let mut bar: Option<(bool, crate::progress::Progress)> = None;
+        loop {
+            let now = shown.now();
+            if now.total > 0
+                && bar
+                    .as_ref()
+                    .is_none_or(|(writing, _)| *writing != now.writing)
+            {
+                if let Some((_, old)) = &bar {
+                    old.finish();
+                }
+                let label = if now.writing {
+                    "menyimpan usulan"
+                } else {
+                    "memeriksa baris"
+                };
+                bar = Some((
+                    now.writing,
+                    crate::progress::Progress::new(label, now.total),
+                ));
+            }
+            if let Some((_, b)) = &bar {
+                b.set(now.done);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    });
+    let outcome = run_upload(&store, &actor, kind, &bytes, format, &run).await;
+    watcher.abort();
+    let outcome = outcome.map_err(|e| anyhow!("{}", e.message()))?;
+    for p in outcome.problems() {
+        eprintln!(
+            "{} baris {} kolom {} '{}': {}",
+            if p.sheet.is_empty() {
+                file.display().to_string()
+            } else {
+                p.sheet.clone()
+            },
+            p.row,
+            p.column,
+            p.value,
+            p.reason
+        );
+    }
+    for w in outcome.warnings() {
+        eprintln!("peringatan: {w}");
+    }
+    if let Some(out) = report_to
+        && outcome
+            .write_error_report(out)
+            .map_err(|e| anyhow!("{e}"))?
+    {
+        eprintln!(
+            "laporan galat (salinan unggahan, sel bermasalah ditandai) ditulis ke {}",
+            out.display()
+        );
+    }
     match outcome {
         UploadOutcome::Refused(refusal) => {
-            for p in refusal.cells() {
-                eprintln!(
-                    "{} baris {} kolom {} '{}': {}",
-                    if p.sheet.is_empty() {
-                        file.display().to_string()
-                    } else {
-                        p.sheet.clone()
-                    },
-                    p.row,
-                    p.column,
-                    p.value,
-                    p.reason
-                );
-            }
-            if let (Some(out), Some(table)) = (report_to, refusal.table()) {
-                let problems: Vec<ReportProblem> = refusal
-                    .cells()
-                    .iter()
-                    .map(|p| ReportProblem {
-                        row: p.row,
-                        column: p.column.clone(),
-                        reason: p.reason.clone(),
-                    })
-                    .collect();
-                write_report(out, &table.header, &table.rows, &problems)?;
-            }
             bail!("{}: {refusal}; tidak ada yang disimpan", file.display());
         }
-        UploadOutcome::Checked { report, sheet } => {
-            for w in &sheet.warnings {
-                eprintln!("peringatan: {w}");
-            }
-            for p in &report.problems {
-                eprintln!(
-                    "baris {} kolom {} '{}': {}",
-                    p.row, p.column, p.value, p.reason
-                );
-            }
-            if let Some(out) = report_to.filter(|_| !report.problems.is_empty()) {
-                let problems: Vec<ReportProblem> = report
-                    .problems
-                    .iter()
-                    .map(|p| ReportProblem {
-                        row: p.row,
-                        column: p.column.clone(),
-                        reason: p.reason.clone(),
-                    })
-                    .collect();
-                write_report(out, &sheet.header, &sheet.rows, &problems)?;
-            }
+        UploadOutcome::Checked { report, .. } => {
             println!("{}", summary(kind, &report));
             if !report.written {
                 bail!(
@@ -190,20 +192,5 @@ pub async fn upload(
             }
         }
     }
-    Ok(())
-}
-
-/// Writes the error report and says where.
-fn write_report(
-    out: &Path,
-    header: &[String],
-    rows: &[(u32, Vec<String>)],
-    problems: &[siks_sheets::ReportProblem],
-) -> Result<()> {
-    siks_sheets::write_error_report(out, header, rows, problems).map_err(|e| anyhow!("{e}"))?;
-    eprintln!(
-        "laporan galat (salinan unggahan, sel bermasalah ditandai) ditulis ke {}",
-        out.display()
-    );
     Ok(())
 }

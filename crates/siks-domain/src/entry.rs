@@ -1,0 +1,265 @@
+//! New records as an operator enters them, on a form or in an uploaded sheet: the blank
+//! household and member every cell of which is valid (the entered cells are written over them),
+//! the household fields that must be chosen rather than defaulted, every bad cell of a row at
+//! once, and the checks new data passes beyond what an import of legacy data passes (well-formed
+//! NIK and No KK that agree with the person, a name). One place, so a form and a template cannot
+//! disagree about what a new household needs.
+
+use crate::codes::*;
+use crate::interchange::FieldError;
+use crate::record::{Address, Assets, Housing};
+use crate::{Bilingual, Household, HouseholdId, Nik, NoKk, Person, PersonId, Recorded, RegionCode};
+
+/// The key of the column that ties a new household's members to it in an uploaded
+/// `rumah-tangga-baru` template, and its header.
+pub const HOUSEHOLD_NO: (&str, &str) = ("household_no", "No. ruta");
+
+/// A household in `village` every field of which is valid; the entry writes over it.
+pub fn blank_household(village: RegionCode) -> Household {
+    Household {
+        id: HouseholdId::new(),
+        address: Address {
+            village,
+            rt: String::new(),
+            rw: String::new(),
+            street: String::new(),
+            sls_name: String::new(),
+            location: None,
+        },
+        housing: Housing {
+            building_tenure: BuildingTenure::Own,
+            land_tenure: LandTenure::Own,
+            floor_area_m2: 0,
+            floor_material: FloorMaterial::Cement,
+            wall_material: WallMaterial::PlasteredBrick,
+            wall_condition: Condition::Good,
+            roof_material: RoofMaterial::ClayTile,
+            roof_condition: Condition::Good,
+            rooms: 1,
+            water_source: WaterSource::ProtectedWell,
+            water_acquisition: WaterAcquisition::Free,
+            lighting: LightingSource::PlnMetered,
+            installed_power: Some(InstalledPower::Va450),
+            cooking_fuel: CookingFuel::Lpg3Kg,
+            toilet: ToiletFacility::Own,
+            sewage: Some(SewageDisposal::SepticTank),
+        },
+        assets: Assets::default(),
+        evidence: Vec::new(),
+        status: crate::RegistryStatus::Proposed,
+        welfare_score: None,
+        desil: None,
+        programmes: Vec::new(),
+        last_verified: None,
+    }
+}
+
+/// Well-formed stand-ins for the identity numbers of a blank member: they only fill cells while
+/// the other cells of an entered row are checked, and are never shown or stored.
+const STAND_IN_NUMBER: &str = "3101011001010001";
+
+/// A member every field of which is valid; its name and numbers are stand-ins the entry must
+/// replace (the entry checks see to it).
+pub fn blank_person(household: HouseholdId, relation: Relation) -> Person {
+    Person {
+        id: PersonId::new(),
+        household_id: household,
+        nik: Recorded::nik(STAND_IN_NUMBER).unwrap_or_else(|e| Recorded::Invalid {
+            raw: String::new(),
+            error: e,
+        }),
+        no_kk: Recorded::no_kk(STAND_IN_NUMBER).unwrap_or_else(|e| Recorded::Invalid {
+            raw: String::new(),
+            error: e,
+        }),
+        family_no: 1,
+        full_name: String::new(),
+        sex: Sex::Male,
+        birth_place: String::new(),
+        birth_date: chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default(),
+        relation_to_head: relation,
+        relation_to_family_head: relation,
+        marital_status: MaritalStatus::Married,
+        mother_name: String::new(),
+        pregnant: false,
+        disability: None,
+        disability_severity: None,
+        chronic_illness: None,
+        school_participation: SchoolParticipation::Left,
+        education: None,
+        work_status: None,
+        occupation_sector: None,
+        presence: Presence::LivesHere,
+        dukcapil: DukcapilStatus::Unchecked,
+        pmks: None,
+        status: crate::RegistryStatus::Proposed,
+    }
+}
+
+/// Household fields a new entry leaves empty until chosen, so that none is defaulted.
+pub const CHOOSE_ON_NEW: &[&str] = &[
+    "building_tenure",
+    "land_tenure",
+    "floor_area_m2",
+    "floor_material",
+    "wall_material",
+    "wall_condition",
+    "roof_material",
+    "roof_condition",
+    "rooms",
+    "water_source",
+    "water_acquisition",
+    "lighting",
+    "installed_power",
+    "cooking_fuel",
+    "toilet",
+    "sewage",
+];
+
+/// Member cells a new entry must fill itself (the blank member's stand-ins are not data).
+pub const FILL_ON_NEW: &[&str] = &[
+    "nik",
+    "no_kk",
+    "full_name",
+    "birth_date",
+    "sex",
+    "marital_status",
+];
+
+/// Parses a row of `columns` through `parse`, collecting every bad cell: a bad cell is reported,
+/// replaced by the base row's value, and the row parsed again, until it parses. `Err` holds
+/// every bad cell, in column order of discovery.
+pub fn parse_every_cell<T>(
+    columns: &[&str],
+    mut row: Vec<String>,
+    base: &[String],
+    parse: impl Fn(&csv::StringRecord) -> Result<T, FieldError>,
+) -> Result<T, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for _ in 0..=columns.len() {
+        match parse(&csv::StringRecord::from(row.clone())) {
+            Ok(value) if errors.is_empty() => return Ok(value),
+            Ok(_) => return Err(errors),
+            Err(e) => {
+                let at = columns.iter().position(|c| *c == e.column);
+                errors.push(e);
+                match (at, base.get(at.unwrap_or(usize::MAX))) {
+                    (Some(i), Some(b)) if row[i] != *b => row[i] = b.clone(),
+                    _ => return Err(errors),
+                }
+            }
+        }
+    }
+    Err(errors)
+}
+
+/// What a new member needs beyond what the parser checks: a NIK and a No KK that are
+/// well-formed (the parser keeps malformed legacy numbers as recorded), a name, and a NIK that
+/// agrees with the sex and birth date. `nik`, `no_kk` and `full_name` are the cells as entered;
+/// `person` the parsed member, when the row parsed; columns in `reported` already have a problem
+/// and get no second one. Each problem is (column, reason in Indonesian).
+pub fn new_member_problems(
+    nik: &str,
+    no_kk: &str,
+    full_name: &str,
+    person: Option<&Person>,
+    reported: &[&str],
+) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if !reported.contains(&"nik")
+        && let Err(e) = Nik::parse(nik.trim())
+    {
+        problems.push(("nik", e.indonesian()));
+    }
+    if !reported.contains(&"no_kk")
+        && let Err(e) = NoKk::parse(no_kk.trim())
+    {
+        problems.push(("no_kk", e.indonesian()));
+    }
+    if full_name.trim().is_empty() {
+        problems.push(("full_name", "nama lengkap wajib diisi".to_string()));
+    }
+    if let Some(p) = person
+        && let Recorded::Valid(valid) = &p.nik
+    {
+        for d in valid.disagreements(p.sex, Some(p.birth_date)) {
+            problems.push(("nik", d.indonesian()));
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interchange::{
+        HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_from_row, household_row, person_from_row,
+        person_row,
+    };
+
+    fn village() -> RegionCode {
+        RegionCode::parse("35.23.01.2001").unwrap()
+    }
+
+    #[test]
+    fn blanks_are_valid_records() {
+        let h = blank_household(village());
+        let row = household_row(&h);
+        let back =
+            household_from_row(&csv::StringRecord::from(row), crate::Regions::embedded()).unwrap();
+        assert_eq!(back, h);
+        let p = blank_person(h.id, Relation::Head);
+        let back = person_from_row(&csv::StringRecord::from(person_row(&p))).unwrap();
+        assert_eq!(back, p);
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported() {
+        let base = person_row(&blank_person(HouseholdId::new(), Relation::Head));
+        let mut row = base.clone();
+        let at = |c: &str| PERSON_COLUMNS.iter().position(|x| *x == c).unwrap();
+        row[at("sex")] = "9".into();
+        row[at("birth_date")] = "31-02-1990".into();
+        row[at("education")] = "zz".into();
+        let errors = parse_every_cell(PERSON_COLUMNS, row, &base, person_from_row).unwrap_err();
+        let mut columns: Vec<&str> = errors.iter().map(|e| e.column).collect();
+        columns.sort();
+        assert_eq!(columns, ["birth_date", "education", "sex"]);
+        assert!(parse_every_cell(PERSON_COLUMNS, base.clone(), &base, person_from_row).is_ok());
+    }
+
+    #[test]
+    fn a_bad_cell_equal_to_the_base_stops_rather_than_loops() {
+        let mut base = household_row(&blank_household(village()));
+        let at = HOUSEHOLD_COLUMNS
+            .iter()
+            .position(|c| *c == "rooms")
+            .unwrap();
+        base[at] = "x".into();
+        let errors = parse_every_cell(HOUSEHOLD_COLUMNS, base.clone(), &base, |r| {
+            household_from_row(r, crate::Regions::embedded())
+        })
+        .unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].column, "rooms");
+    }
+
+    #[test]
+    fn new_members_need_numbers_a_name_and_agreement() {
+        let problems = new_member_problems("123", "", " ", None, &[]);
+        let columns: Vec<&str> = problems.iter().map(|(c, _)| *c).collect();
+        assert_eq!(columns, ["nik", "no_kk", "full_name"]);
+        assert!(new_member_problems("123", "", "x", None, &["nik", "no_kk"]).is_empty());
+        // The stand-in NIK says a man (day of birth under 40); the member is a woman.
+        let mut p = blank_person(HouseholdId::new(), Relation::Head);
+        p.sex = Sex::Female;
+        let problems = new_member_problems(
+            "3101011001010001",
+            "3101011001010001",
+            "Siti",
+            Some(&p),
+            &[],
+        );
+        assert!(problems.iter().any(|(c, _)| *c == "nik"), "{problems:?}");
+    }
+}

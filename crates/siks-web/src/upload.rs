@@ -1,0 +1,603 @@
+//! Uploads of filled-in templates: new households, corrections, removals and verivali results.
+//! `siks upload` and the page both come through [`run_upload`]. On the page every upload is a
+//! job in the background: the post waits a moment (a small file is done by then), then sends
+//! the operator to the job's own page, which shows a progress bar while it runs (and reloads
+//! itself, so a reload of the browser loses nothing), can cancel it, and at the end shows the
+//! report by cell with the error report to download. Jobs live in the server's memory for
+//! [`KEEP_FINISHED`]; a restart forgets them (what was written stays written).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use siks_domain::UserId;
+use siks_sheets::read::Table;
+use siks_sheets::upload::Refusal;
+use siks_sheets::{Format, ReportProblem, ReportSheet, SheetError};
+use siks_store::uploads::{UploadMode, UploadReport, UploadRow, UploadRun};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::pages::{Nav, form_value, render, see};
+
+/// The kinds of upload: the templates that can come back filled in.
+pub const UPLOAD_KINDS: &[(&str, &str)] = &[
+    ("rumah-tangga-baru", "Rumah tangga baru dengan anggotanya"),
+    ("perbaikan", "Perbaikan anggota"),
+    ("perbaikan-ruta", "Perbaikan rumah tangga"),
+    ("penghapusan", "Usulan penghapusan"),
+    ("hasil-verivali", "Hasil verivali"),
+];
+
+/// How long the post waits for a job before it sends the operator to the progress page.
+pub const UPLOAD_WAIT: Duration = Duration::from_secs(3);
+/// How long a finished job (and its error report) stays to be looked at.
+pub const KEEP_FINISHED: Duration = Duration::from_secs(6 * 60 * 60);
+
+/// What an upload came to: refused as a file, or checked row by row against the register.
+pub enum UploadOutcome {
+    Refused(Refusal),
+    Checked {
+        report: UploadReport,
+        /// The sheets as read (one; two for new households).
+        tables: Vec<Table>,
+    },
+}
+
+/// One problem as the page and the command list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProblemLine {
+    pub sheet: String,
+    pub row: u32,
+    pub column: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl UploadOutcome {
+    /// Every problem, sheet by sheet.
+    pub fn problems(&self) -> Vec<ProblemLine> {
+        match self {
+            UploadOutcome::Refused(refusal) => refusal
+                .cells()
+                .iter()
+                .map(|p| ProblemLine {
+                    sheet: p.sheet.clone(),
+                    row: p.row,
+                    column: p.column.clone(),
+                    value: p.value.clone(),
+                    reason: p.reason.clone(),
+                })
+                .collect(),
+            UploadOutcome::Checked { report, .. } => report
+                .problems
+                .iter()
+                .map(|p| ProblemLine {
+                    sheet: p.sheet.to_string(),
+                    row: p.row,
+                    column: p.column.clone(),
+                    value: p.value.clone(),
+                    reason: p.reason.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn warnings(&self) -> Vec<String> {
+        match self {
+            UploadOutcome::Refused(_) => Vec::new(),
+            UploadOutcome::Checked { tables, .. } => {
+                tables.iter().flat_map(|t| t.warnings.clone()).collect()
+            }
+        }
+    }
+
+    /// Writes the error report to `path` when there is anything to report: a sheet per
+    /// uploaded sheet, its rows copied, its faulty cells marked. `false`: nothing to report.
+    pub fn write_error_report(&self, path: &std::path::Path) -> Result<bool, SheetError> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            return Ok(false);
+        }
+        let tables: Vec<&Table> = match self {
+            UploadOutcome::Refused(refusal) => refusal.table().into_iter().collect(),
+            UploadOutcome::Checked { tables, .. } => tables.iter().collect(),
+        };
+        if tables.is_empty() {
+            return Ok(false);
+        }
+        let sheets: Vec<ReportSheet> = tables
+            .iter()
+            .map(|t| ReportSheet {
+                name: &t.sheet,
+                header: &t.header,
+                rows: &t.rows,
+                problems: problems
+                    .iter()
+                    .filter(|p| p.sheet == t.sheet)
+                    .map(|p| ReportProblem {
+                        row: p.row,
+                        column: p.column.clone(),
+                        reason: p.reason.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        siks_sheets::write_error_report(path, &sheets)?;
+        Ok(true)
+    }
+}
+
+/// Reads an upload of `kind` and hands its rows to the store. `Err` only for an unknown kind or
+/// a store failure.
+pub async fn run_upload(
+    store: &siks_store::Store,
+    actor: &siks_domain::Actor,
+    kind: &str,
+    bytes: &[u8],
+    format: Format,
+    run: &UploadRun,
+) -> Result<UploadOutcome, WebError> {
+    use siks_sheets::upload::{households_rows, member_rows, new_households_rows, template_rows};
+    use siks_store::uploads::{REMOVAL_COLUMNS, RESULT_COLUMNS};
+    let rows_of = |rows: &siks_sheets::upload::MemberRows| -> Vec<UploadRow> {
+        let sheet: Arc<str> = Arc::from(rows.table.sheet.as_str());
+        rows.rows()
+            .into_iter()
+            .map(|(row, cells)| UploadRow {
+                sheet: sheet.clone(),
+                row,
+                cells,
+            })
+            .collect()
+    };
+    if kind == "rumah-tangga-baru" {
+        let (households, members) = match new_households_rows(bytes, format) {
+            Ok(read) => read,
+            Err(refusal) => return Ok(UploadOutcome::Refused(refusal)),
+        };
+        let report = store
+            .upload_new_households(actor, &rows_of(&households), &rows_of(&members), run)
+            .await?;
+        return Ok(UploadOutcome::Checked {
+            report,
+            tables: vec![households.table, members.table],
+        });
+    }
+    let read = match kind {
+        "perbaikan" => member_rows(bytes, format),
+        "perbaikan-ruta" => households_rows(bytes, format),
+        "penghapusan" => template_rows(bytes, format, "Penghapusan", REMOVAL_COLUMNS),
+        "hasil-verivali" => template_rows(bytes, format, "Hasil verivali", RESULT_COLUMNS),
+        _ => {
+            return Err(WebError::field(
+                "jenis",
+                "pilih rumah-tangga-baru, perbaikan, perbaikan-ruta, penghapusan atau hasil-verivali",
+            ));
+        }
+    };
+    let rows = match read {
+        Ok(rows) => rows,
+        Err(refusal) => return Ok(UploadOutcome::Refused(refusal)),
+    };
+    let upload = rows_of(&rows);
+    let report = match kind {
+        "perbaikan" => store.upload_person_corrections(actor, &upload, run).await?,
+        "perbaikan-ruta" => {
+            store
+                .upload_household_corrections(actor, &upload, run)
+                .await?
+        }
+        "penghapusan" => store.upload_removals(actor, &upload, run).await?,
+        _ => store.upload_results(actor, &upload, run).await?,
+    };
+    Ok(UploadOutcome::Checked {
+        report,
+        tables: vec![rows.table],
+    })
+}
+
+/// One line on what an upload did, as the page and the command print it.
+pub fn summary(kind: &str, report: &UploadReport) -> String {
+    let mut line = match kind {
+        "hasil-verivali" => format!(
+            "{} temuan diselesaikan, {} baris bermasalah",
+            if report.written { report.unchanged } else { 0 },
+            report.problems.len()
+        ),
+        "rumah-tangga-baru" => format!(
+            "{} usulan rumah tangga baru dibuat (draf), {} sudah terdaftar di register, {} sudah diusulkan, {} baris bermasalah",
+            report.proposed.len(),
+            report.unchanged,
+            report.already_proposed,
+            report.problems.len()
+        ),
+        _ => format!(
+            "{} usulan {} dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
+            report.proposed.len(),
+            if kind == "penghapusan" {
+                "penghapusan"
+            } else {
+                "perbaikan"
+            },
+            report.unchanged,
+            report.already_proposed,
+            report.problems.len()
+        ),
+    };
+    if report.cancelled {
+        line.push_str("; dibatalkan");
+    }
+    line
+}
+
+/// The page's uploads: running and recently finished, each its uploader's alone.
+#[derive(Default)]
+pub struct UploadJobs {
+    jobs: Mutex<HashMap<Uuid, Arc<UploadJob>>>,
+}
+
+struct UploadJob {
+    id: Uuid,
+    owner: UserId,
+    kind: &'static str,
+    file_name: String,
+    started: Instant,
+    progress: Arc<siks_store::uploads::UploadProgress>,
+    done: watch::Sender<Option<Arc<JobResult>>>,
+}
+
+/// What a finished job shows.
+struct JobResult {
+    summary: Option<String>,
+    warnings: Vec<String>,
+    refusal: Option<String>,
+    problems: Vec<ProblemLine>,
+    /// The error report, while the job is kept.
+    report: Option<tempfile::NamedTempFile>,
+    written: bool,
+    finished: Instant,
+}
+
+impl UploadJobs {
+    fn add(&self, job: Arc<UploadJob>) {
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.retain(|_, j| {
+                j.done
+                    .borrow()
+                    .as_ref()
+                    .is_none_or(|r| r.finished.elapsed() < KEEP_FINISHED)
+            });
+            jobs.insert(job.id, job);
+        }
+    }
+
+    /// The job `id` if `owner` started it (anyone else's looks like none).
+    fn get(&self, id: Uuid, owner: UserId) -> Option<Arc<UploadJob>> {
+        let jobs = self.jobs.lock().ok()?;
+        jobs.get(&id).filter(|j| j.owner == owner).cloned()
+    }
+
+    /// `owner`'s jobs, newest first.
+    fn of(&self, owner: UserId) -> Vec<Arc<UploadJob>> {
+        let Ok(jobs) = self.jobs.lock() else {
+            return Vec::new();
+        };
+        let mut mine: Vec<Arc<UploadJob>> = jobs
+            .values()
+            .filter(|j| j.owner == owner)
+            .cloned()
+            .collect();
+        mine.sort_by_key(|j| std::cmp::Reverse(j.started));
+        mine
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    nav: Option<Nav>,
+    /// (key, label, chosen).
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    /// (link, file name, kind label, state).
+    recent: Vec<(String, String, &'static str, String)>,
+}
+
+pub async fn upload_form(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Html<String>, WebError> {
+    let recent = state
+        .uploads
+        .of(user.session.actor.user_id)
+        .iter()
+        .take(10)
+        .map(|j| {
+            (
+                format!("/unggah/{}", j.id),
+                j.file_name.clone(),
+                kind_label(j.kind),
+                match j.done.borrow().as_ref() {
+                    None => "berjalan".to_string(),
+                    Some(r) => r.summary.clone().unwrap_or_else(|| "ditolak".into()),
+                },
+            )
+        })
+        .collect();
+    render(UploadPage {
+        nav: Nav::of(&user),
+        kinds: UPLOAD_KINDS
+            .iter()
+            .map(|(k, l)| (*k, *l, *k == "perbaikan"))
+            .collect(),
+        recent,
+    })
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    UPLOAD_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
+}
+
+/// `POST /unggah`: starts the job, waits a moment for it, and sends the operator to its page.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, WebError> {
+    let (form, file) =
+        crate::workflow::read_multipart(multipart, "berkas", crate::LIST_BODY_LIMIT / 1024).await?;
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let bytes = file.ok_or_else(|| WebError::field("berkas", "pilih berkas .xlsx atau .csv"))?;
+    let name = form_value(&form, "berkas:name").to_string();
+    let format = name
+        .rsplit_once('.')
+        .and_then(|(_, e)| Format::parse(e))
+        .ok_or_else(|| WebError::field("berkas", "berkas harus .xlsx atau .csv"))?;
+    let chosen = form_value(&form, "jenis");
+    let kind = UPLOAD_KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .find(|k| {
+            *k == if chosen.is_empty() {
+                "perbaikan"
+            } else {
+                chosen
+            }
+        })
+        .ok_or_else(|| WebError::field("jenis", "jenis unggahan tidak dikenal"))?;
+    let mode = if form_value(&form, "sebagian") == "1" {
+        UploadMode::ValidOnly
+    } else {
+        UploadMode::AllOrNothing
+    };
+    let run = UploadRun::new(mode, format!("unggahan {name}"));
+    let job = Arc::new(UploadJob {
+        id: Uuid::now_v7(),
+        owner: user.session.actor.user_id,
+        kind,
+        file_name: name,
+        started: Instant::now(),
+        progress: run.progress.clone(),
+        done: watch::channel(None).0,
+    });
+    state.uploads.add(job.clone());
+    let mut finished = job.done.subscribe();
+    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let running = job.clone();
+    tokio::spawn(async move {
+        let result = finish(
+            running.kind,
+            run_upload(&store, &actor, kind, &bytes, format, &run).await,
+        )
+        .await;
+        running.done.send_replace(Some(Arc::new(result)));
+    });
+    let wait = state.config.upload_wait.unwrap_or(UPLOAD_WAIT);
+    // Done or not, the job's page tells; the wait only spares a small file the progress page.
+    let _ = tokio::time::timeout(wait, finished.wait_for(Option::is_some)).await;
+    Ok(see(format!("/unggah/{}", job.id)))
+}
+
+/// The page's view of an outcome, with its error report written.
+async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResult {
+    let mut result = JobResult {
+        summary: None,
+        warnings: Vec::new(),
+        refusal: None,
+        problems: Vec::new(),
+        report: None,
+        written: false,
+        finished: Instant::now(),
+    };
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            eprintln!("siks-web: upload job failed: {}", e.message());
+            result.refusal = Some(match e {
+                WebError::Internal(_) => {
+                    "Terjadi galat di server; tidak semua baris tersimpan. Unggah lagi: baris yang sudah tersimpan tidak dibuat dua kali.".into()
+                }
+                other => other.message(),
+            });
+            return result;
+        }
+    };
+    result.problems = outcome.problems();
+    result.warnings = outcome.warnings();
+    match &outcome {
+        UploadOutcome::Refused(refusal) => {
+            result.refusal = Some(format!("{refusal}; tidak ada yang disimpan"));
+        }
+        UploadOutcome::Checked { report, .. } => {
+            result.summary = Some(summary(kind, report));
+            result.written = report.written;
+            if report.cancelled {
+                result.refusal = Some(if report.written {
+                    format!(
+                        "Dibatalkan: {} usulan sudah tersimpan sebelum dibatalkan (masing-masing utuh); unggah lagi untuk melanjutkan, yang sudah ada tidak dibuat dua kali.",
+                        report.proposed.len()
+                    )
+                } else {
+                    "Dibatalkan: tidak ada yang disimpan.".into()
+                });
+            } else if !report.written {
+                result.refusal = Some(
+                    "Tidak ada yang disimpan: perbaiki baris bermasalah, atau centang \"simpan baris yang sah\"."
+                        .into(),
+                );
+            }
+        }
+    }
+    let written = tokio::task::spawn_blocking(move || {
+        let file = tempfile::Builder::new()
+            .prefix("siks-laporan-")
+            .suffix(".xlsx")
+            .tempfile()
+            .map_err(|e| e.to_string())?;
+        let wrote = outcome
+            .write_error_report(file.path())
+            .map_err(|e| e.english())?;
+        Ok::<_, String>(wrote.then_some(file))
+    })
+    .await;
+    match written {
+        Ok(Ok(report)) => result.report = report,
+        Ok(Err(e)) => eprintln!("siks-web: error report not written: {e}"),
+        Err(e) => eprintln!("siks-web: error report task failed: {e}"),
+    }
+    result.finished = Instant::now();
+    result
+}
+
+#[derive(askama::Template)]
+#[template(path = "upload_job.html")]
+struct JobPage {
+    nav: Option<Nav>,
+    id: Uuid,
+    file_name: String,
+    kind: &'static str,
+    /// While running: (phase, done, total).
+    running: Option<(&'static str, u64, u64)>,
+    cancelling: bool,
+    summary: Option<String>,
+    warnings: Vec<String>,
+    refusal: Option<String>,
+    problems: Vec<ProblemLine>,
+    report: bool,
+}
+
+/// `GET /unggah/{id}`: the job's progress while it runs (the page reloads itself), its report
+/// when done (422 when nothing was written).
+pub async fn job_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let job = state
+        .uploads
+        .get(id, user.session.actor.user_id)
+        .ok_or(WebError::NotFound)?;
+    let done = job.done.borrow().clone();
+    let mut page = JobPage {
+        nav: Nav::of(&user),
+        id,
+        file_name: job.file_name.clone(),
+        kind: kind_label(job.kind),
+        running: None,
+        cancelling: job.progress.cancelled(),
+        summary: None,
+        warnings: Vec::new(),
+        refusal: None,
+        problems: Vec::new(),
+        report: false,
+    };
+    let Some(result) = done else {
+        let now = job.progress.now();
+        page.running = Some((
+            if now.writing {
+                "Menyimpan usulan"
+            } else {
+                "Memeriksa baris"
+            },
+            now.done,
+            now.total,
+        ));
+        return Ok(render(page)?.into_response());
+    };
+    page.summary = result.summary.clone();
+    page.warnings = result.warnings.clone();
+    page.refusal = result.refusal.clone();
+    page.problems = result.problems.clone();
+    page.report = result.report.is_some();
+    let html = render(page)?;
+    Ok(if result.written {
+        html.into_response()
+    } else {
+        (axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response()
+    })
+}
+
+/// `POST /unggah/{id}/batal`: asks a running job to stop (see `UploadProgress::cancel`).
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<Uuid>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let job = state
+        .uploads
+        .get(id, user.session.actor.user_id)
+        .ok_or(WebError::NotFound)?;
+    job.progress.cancel();
+    Ok(see(format!("/unggah/{id}")))
+}
+
+/// `GET /unggah/{id}/laporan.xlsx`: the job's error report.
+pub async fn report(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let job = state
+        .uploads
+        .get(id, user.session.actor.user_id)
+        .ok_or(WebError::NotFound)?;
+    let done = job.done.borrow().clone();
+    let path = done
+        .as_ref()
+        .and_then(|r| r.report.as_ref())
+        .map(|f| f.path().to_path_buf())
+        .ok_or(WebError::NotFound)?;
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| WebError::Internal(format!("open error report: {e}")))?;
+    let stem = job
+        .file_name
+        .rsplit_once('.')
+        .map(|(s, _)| s)
+        .unwrap_or(&job.file_name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>();
+    Ok(crate::export::attachment(
+        file,
+        &format!("laporan-galat-{stem}.xlsx"),
+        Format::Xlsx.content_type(),
+    ))
+}
