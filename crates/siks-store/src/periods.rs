@@ -573,17 +573,29 @@ impl Store {
         before: Period,
         after: Period,
     ) -> Result<PeriodComparison> {
-        let scope = match region {
-            Some(code) if actor.scope.contains(code) => Scope::Region(code.clone()),
-            Some(_) => return Err(StoreError::NotFound),
-            None => actor.scope.clone(),
-        };
+        Ok(self
+            .compare_periods_by_region(actor, region, before, after)
+            .await?
+            .total
+            .comparison)
+    }
+
+    /// [`Store::compare_periods`] for the region and for each region one level down that had
+    /// households in either period or proposals determined in the later one.
+    pub async fn compare_periods_by_region(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        before: Period,
+        after: Period,
+    ) -> Result<PeriodComparisons> {
+        let scope = crate::stats::read_scope(actor, region)?;
         let (low, high) = scope.village_range();
-        let mut out = PeriodComparison::default();
-        let counts: BTreeMap<String, (i64, i64)> = with_pool!(self, p => {
+        let (code, child_level) = crate::stats::levels(&scope);
+        let counts: Vec<(String, String, i64, i64)> = with_pool!(self, p => {
             let rows = sqlx::query(
-                "SELECT period, CAST(SUM(households) AS BIGINT) AS h, CAST(SUM(persons) AS BIGINT) AS p FROM period_counts \
-                 WHERE period IN ($1, $2) AND village_code >= $3 AND village_code < $4 GROUP BY period",
+                "SELECT period, village_code, households, persons FROM period_counts \
+                 WHERE period IN ($1, $2) AND village_code >= $3 AND village_code < $4",
             )
             .bind(before.to_string())
             .bind(after.to_string())
@@ -592,19 +604,14 @@ impl Store {
             .fetch_all(p)
             .await?;
             rows.iter()
-                .map(|r| Ok((r.text("period")?, (r.int("h")?, r.int("p")?))))
+                .map(|r| Ok((r.text("period")?, r.text("village_code")?, r.int("households")?, r.int("persons")?)))
                 .collect::<Result<_, sqlx::Error>>()?
         });
-        if let Some((h, p)) = counts.get(&before.to_string()) {
-            (out.households_before, out.persons_before) = (*h as u64, *p as u64);
-        }
-        if let Some((h, p)) = counts.get(&after.to_string()) {
-            (out.households_after, out.persons_after) = (*h as u64, *p as u64);
-        }
-        let kinds: Vec<(i64, bool, i64)> = with_pool!(self, p => {
+        let kinds: Vec<(String, i64, bool, i64)> = with_pool!(self, p => {
             let rows = sqlx::query(
-                "SELECT kind, person_id IS NULL AS whole, COUNT(*) AS n FROM proposals \
-                 WHERE period = $1 AND village_code >= $2 AND village_code < $3 GROUP BY kind, person_id IS NULL",
+                "SELECT village_code, kind, person_id IS NULL AS whole, COUNT(*) AS n FROM proposals \
+                 WHERE period = $1 AND village_code >= $2 AND village_code < $3 \
+                 GROUP BY village_code, kind, person_id IS NULL",
             )
             .bind(after.to_string())
             .bind(&low)
@@ -612,18 +619,123 @@ impl Store {
             .fetch_all(p)
             .await?;
             rows.iter()
-                .map(|r| Ok((r.int("kind")?, r.flag("whole")?, r.int("n")?)))
+                .map(|r| Ok((r.text("village_code")?, r.int("kind")?, r.flag("whole")?, r.int("n")?)))
                 .collect::<Result<_, sqlx::Error>>()?
         });
-        for (kind, whole, n) in kinds {
-            let n = n as u64;
-            match (kind, whole) {
-                (1, _) => out.entered += n,
-                (3, true) => out.left += n,
-                _ => out.changed += n,
+        let mut total = PeriodComparison::default();
+        let mut children: BTreeMap<RegionCode, PeriodComparison> = BTreeMap::new();
+        let child_of = |village: &str| -> Result<Option<RegionCode>> {
+            let village = RegionCode::parse(village)
+                .map_err(|_| StoreError::Corrupt("village_code".into()))?;
+            Ok(child_level.and_then(|level| village.at_level(level)))
+        };
+        let before_key = before.to_string();
+        for (period, village, households, persons) in counts {
+            let (h, p) = (households as u64, persons as u64);
+            let child = child_of(&village)?;
+            for c in
+                std::iter::once(&mut total).chain(child.map(|c| children.entry(c).or_default()))
+            {
+                if period == before_key {
+                    c.households_before += h;
+                    c.persons_before += p;
+                } else {
+                    c.households_after += h;
+                    c.persons_after += p;
+                }
             }
         }
-        Ok(out)
+        for (village, kind, whole, n) in kinds {
+            let child = child_of(&village)?;
+            for c in
+                std::iter::once(&mut total).chain(child.map(|c| children.entry(c).or_default()))
+            {
+                match (kind, whole) {
+                    (1, _) => c.entered += n as u64,
+                    (3, true) => c.left += n as u64,
+                    _ => c.changed += n as u64,
+                }
+            }
+        }
+        Ok(PeriodComparisons {
+            before,
+            after,
+            total: RegionComparison {
+                name: crate::stats::region_name(code.as_ref()),
+                code,
+                comparison: total,
+            },
+            children: children
+                .into_iter()
+                .map(|(code, comparison)| RegionComparison {
+                    name: crate::stats::region_name(Some(&code)),
+                    code: Some(code),
+                    comparison,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// One region's [`PeriodComparison`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionComparison {
+    /// `None` for the whole country.
+    pub code: Option<RegionCode>,
+    pub name: String,
+    pub comparison: PeriodComparison,
+}
+
+/// Two periods compared for a region and each region one level down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodComparisons {
+    pub before: Period,
+    pub after: Period,
+    pub total: RegionComparison,
+    pub children: Vec<RegionComparison>,
+}
+
+impl PeriodComparisons {
+    /// The headers of the comparison as a sheet.
+    pub fn labels(&self) -> Vec<String> {
+        let (b, a) = (self.before, self.after);
+        vec![
+            "Kode wilayah".into(),
+            "Wilayah".into(),
+            format!("Rumah tangga {b}"),
+            format!("Rumah tangga {a}"),
+            "Selisih rumah tangga".into(),
+            format!("Jiwa {b}"),
+            format!("Jiwa {a}"),
+            "Selisih jiwa".into(),
+            format!("Rumah tangga baru ditetapkan {a}"),
+            format!("Rumah tangga dihapus {a}"),
+            format!("Perubahan lain ditetapkan {a}"),
+        ]
+    }
+
+    /// The rows of the sheet: the region first, then each region one level down.
+    pub fn rows(&self) -> Vec<Vec<String>> {
+        std::iter::once(&self.total)
+            .chain(&self.children)
+            .map(|r| {
+                let c = &r.comparison;
+                let change = |before: u64, after: u64| (after as i64 - before as i64).to_string();
+                vec![
+                    r.code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                    r.name.clone(),
+                    c.households_before.to_string(),
+                    c.households_after.to_string(),
+                    change(c.households_before, c.households_after),
+                    c.persons_before.to_string(),
+                    c.persons_after.to_string(),
+                    change(c.persons_before, c.persons_after),
+                    c.entered.to_string(),
+                    c.left.to_string(),
+                    c.changed.to_string(),
+                ]
+            })
+            .collect()
     }
 }
 

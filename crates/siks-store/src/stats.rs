@@ -56,7 +56,7 @@ pub struct Stats {
     pub children: Vec<RegionStats>,
 }
 
-fn region_name(code: Option<&RegionCode>) -> String {
+pub(crate) fn region_name(code: Option<&RegionCode>) -> String {
     match code {
         None => "Indonesia".to_string(),
         Some(c) => Regions::embedded()
@@ -80,7 +80,7 @@ pub(crate) fn read_scope(actor: &Actor, region: Option<&RegionCode>) -> Result<S
 }
 
 /// The scope's region (`None`: the country) and the level one down.
-fn levels(scope: &Scope) -> (Option<RegionCode>, Option<RegionLevel>) {
+pub(crate) fn levels(scope: &Scope) -> (Option<RegionCode>, Option<RegionLevel>) {
     match scope {
         Scope::Nation => (None, Some(RegionLevel::Province)),
         Scope::Region(c) => (Some(c.clone()), c.level().child()),

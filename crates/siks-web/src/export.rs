@@ -19,6 +19,9 @@ use crate::error::WebError;
 #[derive(Deserialize, Default)]
 pub struct ExportQuery {
     wilayah: Option<String>,
+    /// The periods of `perbandingan`.
+    sebelum: Option<String>,
+    sesudah: Option<String>,
 }
 
 /// `GET /ekspor/{list}.{xlsx|csv}?wilayah=CODE`.
@@ -28,10 +31,6 @@ pub async fn download(
     Path(file): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
-    let (list, format) = file
-        .rsplit_once('.')
-        .and_then(|(l, e)| Some((ExportList::from_key(l)?, Format::parse(e)?)))
-        .ok_or(WebError::NotFound)?;
     let region = match q.wilayah.as_deref().filter(|w| !w.is_empty()) {
         Some(w) => Some(
             siks_domain::RegionCode::parse_known(w)
@@ -39,6 +38,14 @@ pub async fn download(
         ),
         None => None,
     };
+    if let Some(("perbandingan", extension)) = file.rsplit_once('.') {
+        let format = Format::parse(extension).ok_or(WebError::NotFound)?;
+        return comparison(&state, &user, &q, region, format).await;
+    }
+    let (list, format) = file
+        .rsplit_once('.')
+        .and_then(|(l, e)| Some((ExportList::from_key(l)?, Format::parse(e)?)))
+        .ok_or(WebError::NotFound)?;
     let temp = tempfile::Builder::new()
         .prefix("siks-ekspor-")
         .suffix(&format!(".{}", format.extension()))
@@ -68,6 +75,58 @@ pub async fn download(
     let name = format!(
         "{}-{}.{}",
         list.key(),
+        region
+            .as_ref()
+            .map(|r| r.as_str().replace('.', ""))
+            .unwrap_or_else(|| "semua".into()),
+        format.extension()
+    );
+    Ok(attachment(file, &name, format.content_type()))
+}
+
+/// `GET /ekspor/perbandingan.{xlsx|csv}?sebelum=P&sesudah=P&wilayah=CODE`: two closed periods
+/// compared for the region and each region one level down (counts, no person: a small sheet).
+async fn comparison(
+    state: &AppState,
+    user: &PageUser,
+    q: &ExportQuery,
+    region: Option<siks_domain::RegionCode>,
+    format: Format,
+) -> Result<Response, WebError> {
+    use siks_domain::workflow::Period;
+    let period = |field: &str, text: Option<&str>| {
+        Period::parse(text.unwrap_or(""))
+            .map_err(|e| WebError::field(field, siks_domain::Bilingual::indonesian(&e)))
+    };
+    let before = period("sebelum", q.sebelum.as_deref())?;
+    let after = period("sesudah", q.sesudah.as_deref())?;
+    let all = state
+        .store
+        .compare_periods_by_region(&user.session.actor, region.as_ref(), before, after)
+        .await?;
+    let temp = tempfile::Builder::new()
+        .prefix("siks-perbandingan-")
+        .suffix(&format!(".{}", format.extension()))
+        .tempfile()
+        .map_err(|e| WebError::Internal(format!("temporary file: {e}")))?;
+    let labels = all.labels();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let mut sheet = SheetWriter::create(format, temp.path(), "Perbandingan", &labels)
+        .map_err(|e| WebError::Internal(e.english()))?;
+    for row in all.rows() {
+        sheet
+            .row(&row)
+            .map_err(|e| WebError::Internal(e.english()))?;
+    }
+    sheet
+        .finish()
+        .map_err(|e| WebError::Internal(e.english()))?;
+    let file = tokio::fs::File::open(temp.path())
+        .await
+        .map_err(|e| WebError::Internal(format!("reopen export: {e}")))?;
+    drop(temp);
+    let name = format!(
+        "perbandingan-{before}-{after}-{}.{}",
         region
             .as_ref()
             .map(|r| r.as_str().replace('.', ""))

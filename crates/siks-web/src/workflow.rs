@@ -987,6 +987,9 @@ struct Comparison {
     entered: u64,
     left: u64,
     changed: u64,
+    /// The query that asks the download for the same comparison.
+    query: String,
+    children: Vec<siks_store::periods::RegionComparison>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1039,11 +1042,17 @@ pub async fn periods_page(
                 ),
                 None => None,
             };
-            let c = state
+            let all = state
                 .store
-                .compare_periods(actor, region.as_ref(), before, after)
+                .compare_periods_by_region(actor, region.as_ref(), before, after)
                 .await?;
+            let c = all.total.comparison;
             Some(Comparison {
+                query: format!(
+                    "sebelum={before}&sesudah={after}&wilayah={}",
+                    region.as_ref().map(|r| r.as_str()).unwrap_or("")
+                ),
+                children: all.children,
                 before: before.to_string(),
                 after: after.to_string(),
                 region: region

@@ -15,7 +15,7 @@ use crate::{open, parse_region, store_error};
 pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Result<u64> {
     let Some(list) = ExportList::from_key(list) else {
         bail!(
-            "daftar '{list}' tidak dikenal; pilih rumah-tangga, anggota, temuan atau usulan (unknown list)"
+            "daftar '{list}' tidak dikenal; pilih rumah-tangga, anggota, temuan, usulan atau perbandingan (unknown list)"
         );
     };
     let format = format_of(out)?;
@@ -55,6 +55,49 @@ pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Resu
         println!("peak memory MiB: {peak:.0}");
     }
     Ok(rows)
+}
+
+/// `siks export --list perbandingan`: two closed periods compared for a region and each region
+/// one level down.
+pub async fn comparison(
+    db: &str,
+    region: Option<&str>,
+    before: Option<&str>,
+    after: Option<&str>,
+    out: &Path,
+) -> Result<()> {
+    use siks_domain::workflow::Period;
+    let period = |flag: &str, text: Option<&str>| -> Result<Period> {
+        let text = text.ok_or_else(|| {
+            anyhow!("perbandingan perlu --{flag} YYYY-MM (comparison needs --{flag})")
+        })?;
+        Period::parse(text)
+            .map_err(|e| anyhow!("--{flag}: {}", siks_domain::Bilingual::indonesian(&e)))
+    };
+    let (before, after) = (period("before", before)?, period("after", after)?);
+    let format = format_of(out)?;
+    let region = region.map(parse_region).transpose()?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let all = store
+        .compare_periods_by_region(&actor, region.as_ref(), before, after)
+        .await
+        .map_err(store_error)?;
+    let labels = all.labels();
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let mut sheet =
+        SheetWriter::create(format, out, "Perbandingan", &labels).map_err(|e| anyhow!("{e}"))?;
+    let rows = all.rows();
+    for row in &rows {
+        sheet.row(row).map_err(|e| anyhow!("{e}"))?;
+    }
+    sheet.finish().map_err(|e| anyhow!("{e}"))?;
+    println!(
+        "perbandingan {before} dan {after}: {} baris ditulis ke {}",
+        rows.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 /// `siks template`: writes an upload template.

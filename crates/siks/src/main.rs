@@ -148,17 +148,24 @@ enum Command {
         region: Option<String>,
     },
     /// Write a list of a region to XLSX or CSV: rumah-tangga (households), anggota (members by
-    /// name by address), temuan (findings) or usulan (proposals with their stage); the format
-    /// follows the file's extension.
+    /// name by address), temuan (findings), usulan (proposals with their stage) or perbandingan
+    /// (two closed periods compared, per region one level down); the format follows the file's
+    /// extension.
     Export {
         #[arg(long, default_value = "sqlite://siks.db")]
         db: String,
-        /// rumah-tangga, anggota, temuan or usulan.
+        /// rumah-tangga, anggota, temuan, usulan or perbandingan.
         #[arg(long)]
         list: String,
         /// Region code (default: the whole register).
         #[arg(long)]
         region: Option<String>,
+        /// perbandingan: the earlier closed period (YYYY-MM).
+        #[arg(long)]
+        before: Option<String>,
+        /// perbandingan: the later closed period (YYYY-MM).
+        #[arg(long)]
+        after: Option<String>,
         /// The file to write: NAME.xlsx or NAME.csv.
         #[arg(long)]
         out: PathBuf,
@@ -317,7 +324,25 @@ async fn run(command: Command) -> Result<()> {
             db,
             list,
             region,
+            before,
+            after,
             out,
+        } if list == "perbandingan" => {
+            export::comparison(
+                &db,
+                region.as_deref(),
+                before.as_deref(),
+                after.as_deref(),
+                &out,
+            )
+            .await
+        }
+        Command::Export {
+            db,
+            list,
+            region,
+            out,
+            ..
         } => export::run(&db, &list, region.as_deref(), &out)
             .await
             .map(|_| ()),

@@ -451,6 +451,51 @@ fn demo_generates_imports_and_counts() {
 
     let (ok, _, err) = siks(&["export", "--db", &db, "--list", "anggota", "--out", "x.ods"]);
     assert!(!ok && err.contains(".xlsx atau .csv"), "{err}");
+    let (ok, _, err) = siks(&[
+        "upload",
+        "--db",
+        &db,
+        "--kind",
+        "rumah-tangga-baru",
+        results.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("unggah sebagai .xlsx"), "{err}");
+
+    // Period comparisons per region, as a sheet.
+    let compared = dir.path().join("perbandingan.csv");
+    let (ok, out, err) = siks(&[
+        "export",
+        "--db",
+        &db,
+        "--list",
+        "perbandingan",
+        "--before",
+        "2026-11",
+        "--after",
+        "2026-11",
+        "--region",
+        "35.23",
+        "--out",
+        compared.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}{err}");
+    let sheet = std::fs::read_to_string(&compared).unwrap();
+    let lines: Vec<&str> = sheet.lines().collect();
+    assert!(lines[0].contains("Rumah tangga 2026-11"), "{sheet}");
+    assert!(lines[1].starts_with("35.23,"), "the regency first: {sheet}");
+    assert!(lines.len() > 2, "then its districts: {sheet}");
+    let (ok, _, err) = siks(&[
+        "export",
+        "--db",
+        &db,
+        "--list",
+        "perbandingan",
+        "--before",
+        "2026-11",
+        "--out",
+        compared.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("--after"), "{err}");
 
     // Record linkage on the generated persons file, and a config that names a missing column.
     let config = dir.path().join("match.toml");
