@@ -147,6 +147,34 @@ impl Store {
         content: &ProposalContent,
         note: &str,
     ) -> Result<Uuid> {
+        let mut tx = self.begin().await?;
+        let id = self.propose_in(&mut tx, actor, content, note).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Enters many proposals as [`Store::propose`] does, in one transaction: all or none.
+    pub(crate) async fn propose_all(
+        &self,
+        actor: &Actor,
+        proposals: &[(ProposalContent, String)],
+    ) -> Result<Vec<Uuid>> {
+        let mut tx = self.begin().await?;
+        let mut ids = Vec::with_capacity(proposals.len());
+        for (content, note) in proposals {
+            ids.push(self.propose_in(&mut tx, actor, content, note).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn propose_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        content: &ProposalContent,
+        note: &str,
+    ) -> Result<Uuid> {
         if !actor.may(Action::WriteRegister)
             || !(actor.role == Role::VillageOperator || actor.role == Role::Admin)
         {
@@ -154,9 +182,8 @@ impl Store {
         }
         let id = Uuid::now_v7();
         let now = now_text();
-        let mut tx = self.begin().await?;
-        let village = self.proposal_village(&mut tx, actor, content).await?;
-        with_tx!(&mut tx, c => {
+        let village = self.proposal_village(tx, actor, content).await?;
+        with_tx!(tx, c => {
             sqlx::query(
                 "INSERT INTO proposals (id, kind, village_code, household_id, person_id, stage, content, \
                  backing, reason, period, created_by, created_at, updated_at, version, to_village_code) \
@@ -179,18 +206,10 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
-        self.keep_step(
-            &mut tx,
-            actor,
-            id,
-            "propose",
-            Stage::Draft,
-            Stage::Draft,
-            note,
-        )
-        .await?;
+        self.keep_step(tx, actor, id, "propose", Stage::Draft, Stage::Draft, note)
+            .await?;
         audit::append(
-            &mut tx,
+            tx,
             actor,
             AuditEvent {
                 action: "proposal.create",
@@ -201,7 +220,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 

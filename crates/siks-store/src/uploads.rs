@@ -32,6 +32,9 @@ use crate::{Result, Store, StoreError};
 
 /// Ids read per query when an upload looks up its rows.
 const IDS_PER_QUERY: usize = 500;
+/// Drafts written per transaction: a commit per draft would cost a disk sync each, and a
+/// cancel stops between two batches (each batch whole).
+const PROPOSALS_PER_TRANSACTION: usize = 200;
 
 /// Which records an upload looks up.
 #[derive(Clone, Copy)]
@@ -97,7 +100,8 @@ pub struct ProgressNow {
 
 impl UploadProgress {
     /// Asks the upload to stop: while checking, nothing is written; while writing, it stops
-    /// between two proposals (each is whole), and the report says how many were written.
+    /// between two batches of proposals (each batch one transaction), and the report says how
+    /// many were written.
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::Relaxed);
     }
@@ -133,8 +137,8 @@ impl UploadProgress {
         self.writing.store(true, Ordering::Relaxed);
     }
 
-    fn wrote(&self) {
-        self.written.fetch_add(1, Ordering::Relaxed);
+    fn wrote(&self, count: u64) {
+        self.written.fetch_add(count, Ordering::Relaxed);
     }
 }
 
@@ -300,16 +304,16 @@ impl Store {
             return Ok(report);
         }
         run.progress.start_writing(ready.len());
-        for (content, note) in &ready {
+        for batch in ready.chunks(PROPOSALS_PER_TRANSACTION) {
             if run.progress.cancelled() {
                 report.cancelled = true;
                 break;
             }
             report
                 .proposed
-                .push(self.propose(actor, content, note).await?);
+                .extend(self.propose_all(actor, batch).await?);
             report.written = true;
-            run.progress.wrote();
+            run.progress.wrote(batch.len() as u64);
         }
         if !report.cancelled {
             report.written = true;
@@ -775,7 +779,7 @@ impl Store {
             }
             report.written = true;
             report.unchanged += 1;
-            run.progress.wrote();
+            run.progress.wrote(1);
         }
         report.written = true;
         Ok(report)
