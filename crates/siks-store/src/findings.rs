@@ -456,17 +456,23 @@ impl Store {
 
     /// Whether an open finding with this id lies in the actor's scope.
     pub async fn finding_open_in_scope(&self, actor: &Actor, id: Uuid) -> Result<bool> {
-        let village: Option<String> = with_pool!(self, p => {
-            sqlx::query("SELECT village_code FROM findings WHERE id = $1 AND status = 'open'")
+        Ok(self.finding_status_in_scope(actor, id).await?.as_deref() == Some("open"))
+    }
+
+    /// The status (`open`, `fixed`, `dismissed`, `closed`) of the finding with this id, if it
+    /// lies in the actor's scope.
+    pub async fn finding_status_in_scope(&self, actor: &Actor, id: Uuid) -> Result<Option<String>> {
+        let found: Option<(String, String)> = with_pool!(self, p => {
+            sqlx::query("SELECT village_code, status FROM findings WHERE id = $1")
                 .bind(id.to_string())
                 .fetch_optional(p)
                 .await?
-                .map(|r| r.text("village_code"))
+                .map(|r| Ok::<_, sqlx::Error>((r.text("village_code")?, r.text("status")?)))
                 .transpose()?
         });
-        Ok(village
-            .and_then(|v| RegionCode::parse(&v).ok())
-            .is_some_and(|v| actor.scope.contains(&v)))
+        Ok(found
+            .filter(|(v, _)| RegionCode::parse(v).is_ok_and(|v| actor.scope.contains(&v)))
+            .map(|(_, status)| status))
     }
 
     /// Marks an open finding fixed, as the operator reports (the next check run reopens it if

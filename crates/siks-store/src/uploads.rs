@@ -703,7 +703,8 @@ impl Store {
 
     /// Verivali results from an uploaded sheet ([`RESULT_COLUMNS`]): `1` marks an open finding
     /// fixed (the next check run reopens it if the record still shows it), `2` dismisses it
-    /// with the reason. `proposed` stays empty; `unchanged` counts the findings settled.
+    /// with the reason. `proposed` stays empty; `unchanged` counts the findings settled, and
+    /// `already_proposed` those settled so before (the same file again).
     pub async fn upload_results(
         &self,
         actor: &Actor,
@@ -752,16 +753,24 @@ impl Store {
                 ));
                 continue;
             }
-            if !self.finding_open_in_scope(actor, id).await? {
-                report.problems.push(row_problem(
+            match self.finding_status_in_scope(actor, id).await?.as_deref() {
+                Some("open") => ready.push((id, fixed, reason.to_string())),
+                // The same file again: settled as it asks already.
+                Some("fixed") if fixed => report.already_proposed += 1,
+                Some("dismissed") if !fixed => report.already_proposed += 1,
+                Some(_) => report.problems.push(row_problem(
                     row,
                     "Id temuan",
                     id_text,
-                    "temuan terbuka ini tidak ditemukan di wilayah kerja Anda",
-                ));
-                continue;
+                    "temuan ini sudah diselesaikan dengan hasil lain; tidak terbuka lagi",
+                )),
+                None => report.problems.push(row_problem(
+                    row,
+                    "Id temuan",
+                    id_text,
+                    "temuan ini tidak ditemukan di wilayah kerja Anda",
+                )),
             }
-            ready.push((id, fixed, reason.to_string()));
         }
         if run.mode == UploadMode::AllOrNothing && !report.problems.is_empty() {
             return Ok(report);

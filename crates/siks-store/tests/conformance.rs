@@ -1068,7 +1068,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .unwrap();
     assert!(open.len() >= 2, "{open:?}");
     let result = |row: u32, id: String, result: &str, reason: &str| UploadRow {
-        sheet: "Anggota".into(),
+        sheet: "Hasil verivali".into(),
         row,
         cells: vec![
             ("finding_id", id),
@@ -1117,6 +1117,38 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
     let status = |id| settled.iter().find(|f| f.id == id).unwrap().status.clone();
     assert_eq!(status(open[0].id), "dismissed");
     assert_eq!(status(open[1].id), "fixed");
+    // The same file again settles nothing twice; another result for a settled finding is a problem.
+    let again = store
+        .upload_results(
+            &c.village_a,
+            &rows[..2],
+            &UploadRun::new(UploadMode::AllOrNothing, ""),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            again.already_proposed,
+            again.unchanged,
+            again.problems.len()
+        ),
+        (2, 0, 0),
+        "{again:?}"
+    );
+    let other = store
+        .upload_results(
+            &c.village_a,
+            &[result(
+                2,
+                open[1].id.to_string(),
+                "2",
+                "bukan masalah sama sekali",
+            )],
+            &UploadRun::new(UploadMode::AllOrNothing, ""),
+        )
+        .await
+        .unwrap();
+    assert!(other.problems[0].reason.contains("hasil lain"), "{other:?}");
     let b = store
         .upload_results(
             &c.village_b,

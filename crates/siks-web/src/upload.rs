@@ -206,8 +206,9 @@ pub async fn run_upload(
 pub fn summary(kind: &str, report: &UploadReport) -> String {
     let mut line = match kind {
         "hasil-verivali" => format!(
-            "{} temuan diselesaikan, {} baris bermasalah",
+            "{} temuan diselesaikan, {} sudah diselesaikan sebelumnya, {} baris bermasalah",
             if report.written { report.unchanged } else { 0 },
+            report.already_proposed,
             report.problems.len()
         ),
         "rumah-tangga-baru" => format!(
@@ -252,12 +253,17 @@ struct UploadJob {
     done: watch::Sender<Option<Arc<JobResult>>>,
 }
 
+/// Problems a job's page lists; the error report holds them all.
+pub const PAGE_PROBLEMS: usize = 1_000;
+
 /// What a finished job shows.
 struct JobResult {
     summary: Option<String>,
     warnings: Vec<String>,
     refusal: Option<String>,
+    /// The first [`PAGE_PROBLEMS`] problems, and how many there are in all.
     problems: Vec<ProblemLine>,
+    problem_count: usize,
     /// The error report, while the job is kept.
     report: Option<tempfile::NamedTempFile>,
     written: bool,
@@ -414,6 +420,7 @@ async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResu
         warnings: Vec::new(),
         refusal: None,
         problems: Vec::new(),
+        problem_count: 0,
         report: None,
         written: false,
         finished: Instant::now(),
@@ -432,6 +439,8 @@ async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResu
         }
     };
     result.problems = outcome.problems();
+    result.problem_count = result.problems.len();
+    result.problems.truncate(PAGE_PROBLEMS);
     result.warnings = outcome.warnings();
     match &outcome {
         UploadOutcome::Refused(refusal) => {
@@ -492,6 +501,8 @@ struct JobPage {
     warnings: Vec<String>,
     refusal: Option<String>,
     problems: Vec<ProblemLine>,
+    /// Problems beyond those listed.
+    unlisted: usize,
     report: bool,
 }
 
@@ -518,6 +529,7 @@ pub async fn job_page(
         warnings: Vec::new(),
         refusal: None,
         problems: Vec::new(),
+        unlisted: 0,
         report: false,
     };
     let Some(result) = done else {
@@ -537,6 +549,7 @@ pub async fn job_page(
     page.warnings = result.warnings.clone();
     page.refusal = result.refusal.clone();
     page.problems = result.problems.clone();
+    page.unlisted = result.problem_count - result.problems.len();
     page.report = result.report.is_some();
     let html = render(page)?;
     Ok(if result.written {

@@ -3124,6 +3124,36 @@ async fn every_kind_of_bad_input_gets_a_clear_message_and_writes_nothing_it_shou
         .await
         .unwrap();
     assert_eq!(drafts.len(), 1, "only the readable file wrote anything");
+
+    // Many bad rows: the page lists the first thousand and points to the report for the rest.
+    let mut many = String::from("Id temuan,Hasil,Alasan\n");
+    for _ in 0..1_005 {
+        many.push_str(&format!("{},1,\n", uuid::Uuid::now_v7()));
+    }
+    let (content_type, body) = multipart(&[
+        ("csrf", desa.csrf.as_bytes()),
+        ("jenis", b"hasil-verivali"),
+        ("berkas", many.as_bytes()),
+    ]);
+    let page = finished_upload(
+        &w.app,
+        &desa,
+        Request::builder()
+            .method("POST")
+            .uri("/unggah")
+            .header("content-type", content_type)
+            .header("cookie", format!("siks_sesi={}", desa.cookie))
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.select("#masalah tr.masalah").len(), 1_000);
+    assert!(
+        page.select("#lainnya")[0].starts_with("5 masalah lainnya"),
+        "{:?}",
+        page.select("#lainnya")
+    );
+    assert_eq!(page.select("#laporan").len(), 1);
 }
 
 #[tokio::test]
