@@ -64,6 +64,17 @@ pub async fn download(
         Err(ExportError::Store(e)) => return Err(e.into()),
         Err(ExportError::Sink(e)) => return Err(WebError::invalid(e.to_string())),
     }
+    send_sheet(sheet, temp, list.key(), region.as_ref(), format).await
+}
+
+/// Finishes a sheet written to `temp` and sends it as `{stem}-{region}.{ext}`.
+async fn send_sheet(
+    sheet: SheetWriter,
+    temp: tempfile::NamedTempFile,
+    stem: &str,
+    region: Option<&siks_domain::RegionCode>,
+    format: Format,
+) -> Result<Response, WebError> {
     sheet
         .finish()
         .map_err(|e| WebError::Internal(e.english()))?;
@@ -73,10 +84,8 @@ pub async fn download(
         .map_err(|e| WebError::Internal(format!("reopen export: {e}")))?;
     drop(temp);
     let name = format!(
-        "{}-{}.{}",
-        list.key(),
+        "{stem}-{}.{}",
         region
-            .as_ref()
             .map(|r| r.as_str().replace('.', ""))
             .unwrap_or_else(|| "semua".into()),
         format.extension()
@@ -118,22 +127,14 @@ async fn comparison(
             .row(&row)
             .map_err(|e| WebError::Internal(e.english()))?;
     }
-    sheet
-        .finish()
-        .map_err(|e| WebError::Internal(e.english()))?;
-    let file = tokio::fs::File::open(temp.path())
-        .await
-        .map_err(|e| WebError::Internal(format!("reopen export: {e}")))?;
-    drop(temp);
-    let name = format!(
-        "perbandingan-{before}-{after}-{}.{}",
-        region
-            .as_ref()
-            .map(|r| r.as_str().replace('.', ""))
-            .unwrap_or_else(|| "semua".into()),
-        format.extension()
-    );
-    Ok(attachment(file, &name, format.content_type()))
+    send_sheet(
+        sheet,
+        temp,
+        &format!("perbandingan-{before}-{after}"),
+        region.as_ref(),
+        format,
+    )
+    .await
 }
 
 /// A file sent as a download, 64 KiB at a time.

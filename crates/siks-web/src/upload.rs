@@ -506,6 +506,14 @@ struct JobPage {
     report: bool,
 }
 
+/// The user's own job `id` (anyone else's is not found).
+fn job_of(state: &AppState, user: &PageUser, id: Uuid) -> Result<Arc<UploadJob>, WebError> {
+    state
+        .uploads
+        .get(id, user.session.actor.user_id)
+        .ok_or(WebError::NotFound)
+}
+
 /// `GET /unggah/{id}`: the job's progress while it runs (the page reloads itself), its report
 /// when done (422 when nothing was written).
 pub async fn job_page(
@@ -513,10 +521,7 @@ pub async fn job_page(
     user: PageUser,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let job = state
-        .uploads
-        .get(id, user.session.actor.user_id)
-        .ok_or(WebError::NotFound)?;
+    let job = job_of(&state, &user, id)?;
     let done = job.done.borrow().clone();
     let mut page = JobPage {
         nav: Nav::of(&user),
@@ -567,10 +572,7 @@ pub async fn cancel(
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
-    let job = state
-        .uploads
-        .get(id, user.session.actor.user_id)
-        .ok_or(WebError::NotFound)?;
+    let job = job_of(&state, &user, id)?;
     job.progress.cancel();
     Ok(see(format!("/unggah/{id}")))
 }
@@ -581,10 +583,7 @@ pub async fn report(
     user: PageUser,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
-    let job = state
-        .uploads
-        .get(id, user.session.actor.user_id)
-        .ok_or(WebError::NotFound)?;
+    let job = job_of(&state, &user, id)?;
     let done = job.done.borrow().clone();
     let path = done
         .as_ref()

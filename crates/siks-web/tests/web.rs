@@ -2584,6 +2584,17 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
     assert_eq!(exported.detail, format!("rows={}", w.members.len()));
 }
 
+/// `POST /unggah` of a multipart body.
+fn upload_request(session: &Session, content_type: String, body: Vec<u8>) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri("/unggah")
+        .header("content-type", content_type)
+        .header("cookie", format!("siks_sesi={}", session.cookie))
+        .body(Body::from(body))
+        .unwrap()
+}
+
 /// Posts an upload, follows it to its job's page, and waits there until the job is done.
 async fn finished_upload(app: &Router, session: &Session, request: Request<Body>) -> Reply {
     let posted = send(app, request).await;
@@ -2628,13 +2639,7 @@ async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
             fields.push(("sebagian", b"1"));
         }
         let (content_type, body) = multipart(&fields);
-        Request::builder()
-            .method("POST")
-            .uri("/unggah")
-            .header("content-type", content_type)
-            .header("cookie", format!("siks_sesi={}", session.cookie))
-            .body(Body::from(body))
-            .unwrap()
+        upload_request(session, content_type, body)
     };
     // One name changed, one sex made impossible.
     let mut lines: Vec<String> = exported.body.lines().map(str::to_string).collect();
@@ -2813,13 +2818,7 @@ async fn new_households_come_in_as_an_xlsx_through_the_page_with_a_report_to_dow
             fields.push(("sebagian", b"1"));
         }
         let (content_type, body) = multipart(&fields);
-        Request::builder()
-            .method("POST")
-            .uri("/unggah")
-            .header("content-type", content_type)
-            .header("cookie", format!("siks_sesi={}", session.cookie))
-            .body(Body::from(body))
-            .unwrap()
+        upload_request(session, content_type, body)
     };
     // A third household whose only member's sex disagrees with the NIK, and a member pointing
     // at a household the file does not have.
@@ -2921,18 +2920,7 @@ async fn new_households_come_in_as_an_xlsx_through_the_page_with_a_report_to_dow
         ("jenis", b"rumah-tangga-baru"),
         ("berkas", b"No. ruta\n1\n"),
     ]);
-    let csv = finished_upload(
-        &w.app,
-        &desa,
-        Request::builder()
-            .method("POST")
-            .uri("/unggah")
-            .header("content-type", content_type)
-            .header("cookie", format!("siks_sesi={}", desa.cookie))
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await;
+    let csv = finished_upload(&w.app, &desa, upload_request(&desa, content_type, body)).await;
     assert!(
         csv.select("#ditolak")[0].contains("unggah sebagai .xlsx"),
         "{:?}",
@@ -2954,13 +2942,7 @@ async fn every_kind_of_bad_input_gets_a_clear_message_and_writes_nothing_it_shou
         );
         body.extend_from_slice(&file);
         body.extend_from_slice(b"\r\n--siks-uji-batas--\r\n");
-        Request::builder()
-            .method("POST")
-            .uri("/unggah")
-            .header("content-type", content_type)
-            .header("cookie", format!("siks_sesi={}", desa.cookie))
-            .body(Body::from(body))
-            .unwrap()
+        upload_request(&desa, content_type, body)
     };
     let book = |sheet: &str, fill: &dyn Fn(&mut rust_xlsxwriter::Worksheet)| {
         let mut book = rust_xlsxwriter::Workbook::new();
@@ -3135,18 +3117,7 @@ async fn every_kind_of_bad_input_gets_a_clear_message_and_writes_nothing_it_shou
         ("jenis", b"hasil-verivali"),
         ("berkas", many.as_bytes()),
     ]);
-    let page = finished_upload(
-        &w.app,
-        &desa,
-        Request::builder()
-            .method("POST")
-            .uri("/unggah")
-            .header("content-type", content_type)
-            .header("cookie", format!("siks_sesi={}", desa.cookie))
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await;
+    let page = finished_upload(&w.app, &desa, upload_request(&desa, content_type, body)).await;
     assert_eq!(page.select("#masalah tr.masalah").len(), 1_000);
     assert!(
         page.select("#lainnya")[0].starts_with("5 masalah lainnya"),
@@ -3177,17 +3148,7 @@ async fn a_long_upload_shows_its_progress_and_can_be_cancelled() {
         ("jenis", b"hasil-verivali"),
         ("berkas", file.as_bytes()),
     ]);
-    let posted = send(
-        &app,
-        Request::builder()
-            .method("POST")
-            .uri("/unggah")
-            .header("content-type", content_type)
-            .header("cookie", format!("siks_sesi={}", desa.cookie))
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await;
+    let posted = send(&app, upload_request(&desa, content_type, body)).await;
     let job = posted.location.expect("the job's page");
     let running = send(&app, get(&job, Some(&desa))).await;
     assert_eq!(running.select("#kemajuan").len(), 1, "{}", running.body);

@@ -63,19 +63,7 @@ pub async fn run(households: usize) -> Result<()> {
     .map_err(|e| anyhow!("{e}"))?;
     let read_secs = started.elapsed().as_secs_f64();
 
-    let started = Instant::now();
-    let out = Command::new(std::env::current_exe()?)
-        .args(["upload", "--db", &url, "--kind", "perbaikan"])
-        .arg(&path)
-        .output()?;
-    let secs = started.elapsed().as_secs_f64();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() {
-        bail!(
-            "siks upload failed: {stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let (secs, stdout, _) = siks_upload(&url, &["--kind", "perbaikan"], &path)?;
     let expected = summary.persons / 100;
     if !stdout.starts_with(&format!("{expected} usulan perbaikan dibuat")) {
         bail!("expected {expected} drafts: {stdout}");
@@ -148,26 +136,11 @@ async fn new_households(dir: &std::path::Path, read_secs: f64, read_rows: usize)
     }
     book.save(&path).map_err(|e| anyhow!("{e}"))?;
     let size = std::fs::metadata(&path)?.len();
-    let started = Instant::now();
-    let out = Command::new(std::env::current_exe()?)
-        .args([
-            "upload",
-            "--db",
-            &url,
-            "--kind",
-            "rumah-tangga-baru",
-            "--valid-only",
-        ])
-        .arg(&path)
-        .output()?;
-    let secs = started.elapsed().as_secs_f64();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() {
-        bail!(
-            "siks upload failed: {stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    let (secs, stdout, stderr) = siks_upload(
+        &url,
+        &["--kind", "rumah-tangga-baru", "--valid-only"],
+        &path,
+    )?;
     println!(
         "bench upload (SQLite): {rows} rows of new households with their members in XLSX ({:.0} MiB), \
          checked and proposed in {secs:.1} s (goal: 100,000 rows under 30 s): {}",
@@ -176,7 +149,7 @@ async fn new_households(dir: &std::path::Path, read_secs: f64, read_rows: usize)
     );
     // The generator's injected defects, as the report names them.
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
-    for line in String::from_utf8_lossy(&out.stderr).lines() {
+    for line in stderr.lines() {
         if let Some((_, rest)) = line.split_once(" kolom ") {
             let column = rest.split(" '").next().unwrap_or("");
             let reason = rest.rsplit_once("': ").map(|(_, r)| r).unwrap_or("");
@@ -194,4 +167,21 @@ async fn new_households(dir: &std::path::Path, read_secs: f64, read_rows: usize)
         (secs / rows.max(1) as f64) / (read_secs / read_rows.max(1) as f64).max(1e-9)
     );
     Ok(())
+}
+
+/// Runs `siks upload` in a child process: its time in seconds, its output and its messages.
+fn siks_upload(url: &str, args: &[&str], file: &std::path::Path) -> Result<(f64, String, String)> {
+    let started = Instant::now();
+    let out = Command::new(std::env::current_exe()?)
+        .args(["upload", "--db", url])
+        .args(args)
+        .arg(file)
+        .output()?;
+    let secs = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() {
+        bail!("siks upload failed: {stdout}{stderr}");
+    }
+    Ok((secs, stdout, stderr))
 }
