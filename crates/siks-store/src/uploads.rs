@@ -850,6 +850,8 @@ impl Store {
             .map(|r| r.code.clone())
             .ok_or_else(|| StoreError::Corrupt("regions: no village".into()))?;
         let mut seen_no: HashMap<&str, u32> = HashMap::new();
+        // Rows the progress has counted.
+        let mut counted = 0u64;
         let mut candidates = Vec::new();
         for h in households {
             if run.progress.cancelled() {
@@ -858,6 +860,7 @@ impl Store {
             let no = cell(h, HOUSEHOLD_NO.0);
             let its_members = by_no.remove(no).unwrap_or_default();
             run.progress.checked(1 + its_members.len() as u64);
+            counted += 1 + its_members.len() as u64;
             if no.is_empty() {
                 report.problems.push(row_problem(
                     h,
@@ -964,6 +967,9 @@ impl Store {
                 ));
             }
         }
+        // The members no household row took up: without a number, or with a stray one.
+        run.progress
+            .checked((households.len() + members.len()) as u64 - counted);
         report
             .problems
             .sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));

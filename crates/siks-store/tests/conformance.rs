@@ -1300,11 +1300,20 @@ async fn uploads_bring_new_households(db: &TestDb) {
         "{report:?}"
     );
     // One draft with both members, under a household id of the server's.
+    let run = all_or_nothing();
     let report = store
-        .upload_new_households(&c.village_a, &households, &members, &all_or_nothing())
+        .upload_new_households(&c.village_a, &households, &members, &run)
         .await
         .unwrap();
     assert_eq!(report.proposed.len(), 1, "{report:?}");
+    assert_eq!(
+        run.progress.now(),
+        siks_store::uploads::ProgressNow {
+            writing: true,
+            done: 1,
+            total: 1
+        }
+    );
     assert!(report.problems.is_empty() && report.written);
     let proposal = store
         .proposal(&c.village_a, report.proposed[0])
@@ -1366,10 +1375,17 @@ async fn uploads_bring_new_households(db: &TestDb) {
         household_row_of(3, "2", &new, ""),
         household_row_of(4, "3", &another, "rooms"),
     ];
+    let run = all_or_nothing();
     let refused = store
-        .upload_new_households(&c.village_a, &rows, &members, &all_or_nothing())
+        .upload_new_households(&c.village_a, &rows, &members, &run)
         .await
         .unwrap();
+    let now = run.progress.now();
+    assert_eq!(
+        (now.writing, now.done, now.total),
+        (false, 8, 8),
+        "every row counted, the stray member too"
+    );
     let found: Vec<(&str, u32, &str)> = refused
         .problems
         .iter()
