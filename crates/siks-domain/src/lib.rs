@@ -16,6 +16,7 @@ pub mod lists;
 pub mod record;
 pub mod region;
 pub mod search;
+pub mod welfare;
 pub mod workflow;
 
 pub use access::{Action, Actor, Role, Scope};

@@ -15,6 +15,7 @@ pub mod lists;
 pub mod periods;
 pub mod photos;
 pub mod proposals;
+pub mod ranking;
 mod records;
 mod register;
 mod schema;

@@ -414,7 +414,7 @@ impl Store {
         Ok(1)
     }
 
-    async fn fetch_household(
+    pub(crate) async fn fetch_household(
         &self,
         tx: &mut Tx,
         actor: &Actor,

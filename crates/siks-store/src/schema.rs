@@ -63,6 +63,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_outside_lists.sql"),
         include_str!("../migrations/postgres/0009_outside_lists.sql"),
     ),
+    (
+        10,
+        "welfare ranks",
+        include_str!("../migrations/sqlite/0010_welfare_ranks.sql"),
+        include_str!("../migrations/postgres/0010_welfare_ranks.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

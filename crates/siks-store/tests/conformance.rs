@@ -1414,6 +1414,108 @@ async fn uploads_bring_new_households(db: &TestDb) {
     assert!(pending.is_empty());
 }
 
+/// Welfare ranking: every household scored with the model as the domain scores it (the SQL
+/// summary of members agrees with the Rust one), ranked into desil nationally and within the
+/// regency, the latest score and desil carried by the household without a new version, the
+/// explanation in scope only, and only the ministry may rank.
+async fn welfare_ranking(db: &TestDb) {
+    use siks_domain::welfare::{MemberSummary, Model};
+    let store = &db.store;
+    let c = cast(store).await;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let mut made = Vec::new();
+    for i in 0..10u32 {
+        let village = if i < 8 { VILLAGE_A } else { "35.24.01.2001" };
+        let (mut h, members) = fake_household(village)
+            .members(1 + (i as usize % 4))
+            .serials_from(800 + i * 10)
+            .build();
+        // Richer with each step: a bigger floor, then a fridge, a motorbike, a car.
+        h.housing.floor_area_m2 = 20 + 15 * i;
+        h.assets.fridge = i >= 3;
+        h.assets.motorbike = i >= 5;
+        h.assets.car = i >= 8;
+        if i >= 6 {
+            h.housing.floor_material = FloorMaterial::Ceramic;
+            h.housing.wall_material = WallMaterial::PlasteredBrick;
+            h.housing.cooking_fuel = CookingFuel::Lpg3Kg;
+        }
+        store
+            .create_household(&c.admin, &h, &members, "baru")
+            .await
+            .unwrap();
+        made.push((h, members));
+    }
+    let model = Model::default_model();
+    assert!(matches!(
+        store.rank(&c.village_a, &model, today).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let report = store.rank(&c.admin, &model, today).await.unwrap();
+    assert_eq!(report.households, 10);
+    assert_eq!(report.by_desil, [1; 10], "ten households, one per desil");
+    // The lowest score as the domain computes it is desil 1, the highest 10; the regency has its
+    // own ranking.
+    let welfare =
+        async |actor: &Actor, i: usize| store.household_welfare(actor, made[i].0.id).await.unwrap();
+    let expected: Vec<f64> = made
+        .iter()
+        .map(|(h, members)| model.score(h, &MemberSummary::of(members, today)))
+        .collect();
+    let order = |pick: fn(f64, f64) -> bool| {
+        (0..expected.len())
+            .reduce(|a, b| if pick(expected[b], expected[a]) { b } else { a })
+            .unwrap()
+    };
+    let poorest = welfare(&c.admin, order(|a, b| a < b)).await.unwrap();
+    let richest = welfare(&c.admin, order(|a, b| a > b)).await.unwrap();
+    assert!(poorest.score < richest.score);
+    assert_eq!((poorest.desil, richest.desil), (1, 10));
+    // Two households: the poorer is the first tenth, the richer the sixth.
+    let (richer, poorer) = if expected[8] > expected[9] {
+        (8, 9)
+    } else {
+        (9, 8)
+    };
+    assert_eq!(
+        (
+            welfare(&c.admin, poorer).await.unwrap().desil_regency,
+            welfare(&c.admin, richer).await.unwrap().desil_regency
+        ),
+        (1, 6),
+        "the two of regency 35.24 ranked among themselves"
+    );
+    assert_eq!(poorest.model, "siks-ilustratif-2026");
+    assert_eq!(poorest.bps.len(), 14);
+    assert!(!poorest.reasons.is_empty());
+    for (i, (h, members)) in made.iter().enumerate() {
+        let expected = model.score(h, &MemberSummary::of(members, today));
+        let stored = welfare(&c.admin, i).await.unwrap().score;
+        assert!(
+            (stored - expected).abs() < 1e-6 * expected,
+            "household {i}: stored {stored}, the domain says {expected}"
+        );
+    }
+    // The household carries the latest desil, at the same version.
+    let view = store
+        .household(&c.admin, made[0].0.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        view.household.record.desil,
+        Some(welfare(&c.admin, 0).await.unwrap().desil)
+    );
+    assert_eq!(view.household.version, 1);
+    // In scope only.
+    assert!(welfare(&c.village_b, 0).await.is_none());
+    assert!(welfare(&c.village_a, 0).await.is_some());
+    // A second run with another model: the latest run counts.
+    let flat = Model::parse("name = \"datar\"\nintercept = 13.0\n[coefficients]\n").unwrap();
+    store.rank(&c.admin, &flat, today).await.unwrap();
+    assert_eq!(welfare(&c.admin, 0).await.unwrap().model, "datar");
+}
+
 async fn a_failed_close_changes_nothing(db: &TestDb) {
     use siks_domain::workflow::{Period, ProposalContent, Stage};
     let store = &db.store;
@@ -3698,6 +3800,11 @@ async fn outside_lists_become_findings_on_both_engines() {
 #[tokio::test]
 async fn uploads_become_correction_drafts_on_both_engines() {
     on_both_engines!(uploads_become_correction_drafts);
+}
+
+#[tokio::test]
+async fn welfare_ranking_on_both_engines() {
+    on_both_engines!(welfare_ranking);
 }
 
 #[tokio::test]

@@ -676,6 +676,35 @@ struct HouseholdPage {
     housing: Vec<(&'static str, String)>,
     assets: Vec<(&'static str, String)>,
     history: Vec<HistoryRow>,
+    welfare: Option<Welfare>,
+}
+
+/// The welfare block of the household page.
+struct Welfare {
+    spending: String,
+    desil: u8,
+    desil_regency: u8,
+    model: String,
+    ran_at: String,
+    bps_met: u8,
+    /// (criterion, "Ya"/"Tidak"/"tidak tercatat").
+    bps: Vec<(&'static str, &'static str)>,
+    /// (indicator, value, "menaikkan"/"menurunkan", effect in percent).
+    reasons: Vec<(&'static str, String, &'static str, String)>,
+}
+
+/// Rupiah with Indonesian thousands dots.
+fn rupiah(amount: f64) -> String {
+    let whole = amount.round().max(0.0) as u64;
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("Rp{out}")
 }
 
 fn yes_no(b: bool) -> String {
@@ -700,6 +729,52 @@ pub async fn household_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let history = state.store.history(actor, &id.to_string()).await?;
+    let id_zone = view.household.record.address.village.time_zone();
+    let welfare = state
+        .store
+        .household_welfare(actor, id)
+        .await?
+        .map(|w| Welfare {
+            spending: rupiah(w.score),
+            desil: w.desil,
+            desil_regency: w.desil_regency,
+            model: w.model,
+            ran_at: id_zone.local(&w.run_at),
+            bps_met: w.bps_met,
+            bps: w
+                .bps
+                .iter()
+                .map(|(c, v)| {
+                    (
+                        *c,
+                        match v {
+                            Some(true) => "Ya",
+                            Some(false) => "Tidak",
+                            None => "tidak tercatat",
+                        },
+                    )
+                })
+                .collect(),
+            reasons: w
+                .reasons
+                .iter()
+                .map(|(label, value, effect)| {
+                    (
+                        *label,
+                        format!("{value:.2}")
+                            .trim_end_matches('0')
+                            .trim_end_matches('.')
+                            .replace('.', ","),
+                        if *effect < 0.0 {
+                            "menurunkan"
+                        } else {
+                            "menaikkan"
+                        },
+                        format!("{:.0} %", (effect.exp() - 1.0).abs() * 100.0),
+                    )
+                })
+                .collect(),
+        });
     let h = &view.household.record;
     let s = &h.housing;
     let a = &h.assets;
@@ -722,6 +797,7 @@ pub async fn household_page(
         .map(|m| m.record.full_name.clone())
         .unwrap_or_else(|| "(tanpa kepala)".into());
     render(HouseholdPage {
+        welfare,
         nav: Nav::of(&user),
         id: id.to_string(),
         can_edit: crate::WRITERS.contains(&actor.role),

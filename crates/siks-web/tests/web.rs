@@ -3128,6 +3128,41 @@ async fn every_kind_of_bad_input_gets_a_clear_message_and_writes_nothing_it_shou
 }
 
 #[tokio::test]
+async fn the_household_page_shows_its_desil_and_why() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let page = format!("/rumah-tangga/{}", w.household.id);
+    let before = send(&w.app, get(&page, Some(&desa))).await;
+    assert!(
+        before.select("#kesejahteraan")[0].starts_with("Belum diperingkat"),
+        "{:?}",
+        before.select("#kesejahteraan")
+    );
+    let admin = w.store.system_actor().await.unwrap();
+    w.store
+        .rank(
+            &admin,
+            &siks_domain::welfare::Model::default_model(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    let after = send(&w.app, get(&page, Some(&desa))).await;
+    assert_eq!(
+        after.select("#desil"),
+        ["1"],
+        "the only household is the first tenth"
+    );
+    assert!(after.select("#pengeluaran")[0].starts_with("Rp"));
+    assert_eq!(
+        after.select("#alasan tr").len(),
+        6,
+        "a header and five indicators"
+    );
+    assert_eq!(after.select("#kriteria-bps tr").len(), 14);
+}
+
+#[tokio::test]
 async fn a_long_upload_shows_its_progress_and_can_be_cancelled() {
     let w = world().await;
     // Posts return at once, so the job's page shows it running.

@@ -74,6 +74,12 @@ pub enum Which {
         #[arg(long, default_value_t = 27_000)]
         households: usize,
     },
+    /// `siks rank` of a generated register (goal: 1,000,000 households scored and ranked under
+    /// 20 s), beside the bare reading of what it reads.
+    Rank {
+        #[arg(long, default_value_t = 1_000_000)]
+        households: usize,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -135,6 +141,40 @@ pub async fn run(which: Which) -> Result<()> {
         Which::Check { households } => crate::bench_check::run(households).await,
         Which::Export { households } => crate::bench_export::run(households).await,
         Which::Upload { households } => crate::bench_upload::run(households).await,
+        Which::Rank { households } => {
+            let dir = tempfile::tempdir()?;
+            let summary = population(households, &dir.path().join("data"))?;
+            let url = format!("sqlite://{}", dir.path().join("rank.db").display());
+            let store = fresh(&url, false).await?;
+            crate::import(&store, &dir.path().join("data")).await?;
+            let actor = store.system_actor().await.map_err(err)?;
+            let started = Instant::now();
+            let read = store.baseline_rank_read().await.map_err(err)?;
+            let read_secs = started.elapsed().as_secs_f64();
+            let model = siks_domain::welfare::Model::default_model();
+            let started = Instant::now();
+            let report = store
+                .rank(&actor, &model, chrono::Utc::now().date_naive())
+                .await
+                .map_err(err)?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "bench rank (SQLite, {} households, {} persons): scored, ranked and written in {secs:.1} s \
+                 (goal: 1,000,000 households under 20 s); baseline reading the same households and \
+                 counting their members ({read} rows) {read_secs:.1} s; ratio {:.1}",
+                report.households,
+                summary.persons,
+                secs / read_secs.max(0.001)
+            );
+            println!(
+                "  households per desil: {:?}; poor by at least 9 BPS criteria: {}",
+                report.by_desil, report.bps_poor
+            );
+            if let Some(peak) = crate::matching::peak_memory_mib() {
+                println!("  peak memory MiB: {peak:.0}");
+            }
+            Ok(())
+        }
         Which::Stats { households } => {
             let dir = tempfile::tempdir()?;
             let summary = population(households, &dir.path().join("data"))?;

@@ -139,6 +139,18 @@ enum Command {
         #[arg(long)]
         quality: bool,
     },
+    /// Welfare ranking: score every household with a PMT model and rank it into desil 1-10,
+    /// nationally and within its regency (default model: siks's illustrative one).
+    Rank {
+        #[arg(long, default_value = "sqlite://siks.db")]
+        db: String,
+        /// A model file (TOML: name, intercept, [coefficients], optional [provinces."CODE"]).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Write the default model to this file and stop (a starting point for your own).
+        #[arg(long)]
+        write_default: Option<PathBuf>,
+    },
     /// Verivali: run every check on a region's households and keep the findings.
     Check {
         #[arg(long, default_value = "sqlite://siks.db")]
@@ -347,6 +359,11 @@ async fn run(command: Command) -> Result<()> {
             .await
             .map(|_| ()),
         Command::Check { db, region } => check(&db, region.as_deref()).await,
+        Command::Rank {
+            db,
+            model,
+            write_default,
+        } => rank(&db, model.as_deref(), write_default.as_deref()).await,
         Command::Bench { which } => bench::run(which).await,
     }
 }
@@ -407,6 +424,51 @@ pub(crate) async fn check(db: &str, region: Option<&str>) -> Result<()> {
             println!("  {:<45} {n}", kind.label());
         }
     }
+    Ok(())
+}
+
+/// `siks rank`: one ranking run over the whole register.
+pub(crate) async fn rank(
+    db: &str,
+    model: Option<&std::path::Path>,
+    write_default: Option<&std::path::Path>,
+) -> Result<()> {
+    use siks_domain::welfare::{DEFAULT_MODEL, Model};
+    if let Some(out) = write_default {
+        std::fs::write(out, DEFAULT_MODEL)
+            .with_context(|| format!("tidak dapat menulis {}", out.display()))?;
+        println!("model bawaan ditulis ke {}", out.display());
+        return Ok(());
+    }
+    let model = match model {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("tidak dapat membaca {}", path.display()))?;
+            Model::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Model::default_model(),
+    };
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let started = Instant::now();
+    let report = store
+        .rank(&actor, &model, chrono::Utc::now().date_naive())
+        .await
+        .map_err(store_error)?;
+    println!(
+        "{} rumah tangga diperingkat dengan model {} dalam {:.1} s (run {})",
+        report.households,
+        report.model,
+        started.elapsed().as_secs_f64(),
+        report.run
+    );
+    for (i, n) in report.by_desil.iter().enumerate() {
+        println!("  desil {:>2}: {n}", i + 1);
+    }
+    println!(
+        "  miskin menurut 14 kriteria BPS (paling sedikit 9): {}",
+        report.bps_poor
+    );
     Ok(())
 }
 

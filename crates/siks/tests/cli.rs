@@ -101,6 +101,23 @@ fn demo_generates_imports_and_counts() {
     let (ok, verified, _) = siks(&["audit", "verify", "--db", &db]);
     assert!(ok && verified.contains("utuh"), "{verified}");
 
+    // Welfare ranking with the default model, and a model that names an unknown indicator.
+    let (ok, ranked, err) = siks(&["rank", "--db", &db]);
+    assert!(ok, "{ranked}{err}");
+    assert!(ranked.contains("300 rumah tangga diperingkat"), "{ranked}");
+    assert!(ranked.contains("desil 10:"), "{ranked}");
+    let bad_model = dir.path().join("model.toml");
+    std::fs::write(
+        &bad_model,
+        "name = \"x\"\nintercept = 13.0\n[coefficients]\nyacht = 1.0\n",
+    )
+    .unwrap();
+    let (ok, _, err) = siks(&["rank", "--db", &db, "--model", bad_model.to_str().unwrap()]);
+    assert!(
+        !ok && err.contains("baris 4") && err.contains("yacht"),
+        "{err}"
+    );
+
     // Verivali on the demo: the generator's injected defects are found.
     let (ok, checked, err) = siks(&["check", "--db", &db, "--region", "35.23"]);
     assert!(ok, "{checked}{err}");
