@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::codes::*;
+use crate::record::{Assets, Housing};
 use crate::{Household, Person, RegionCode};
 
 /// What the members of a household come to, as scoring needs it: counted over the members
@@ -143,8 +144,12 @@ fn farming_or_labour(sector: Option<OccupationSector>) -> bool {
 
 /// The indicators of one household, in the order of [`INDICATORS`].
 pub fn indicators(h: &Household, m: &MemberSummary) -> [f64; INDICATORS.len()] {
+    indicators_of(&h.housing, &h.assets, m)
+}
+
+/// The indicators from the parts of a household that count.
+pub fn indicators_of(x: &Housing, a: &Assets, m: &MemberSummary) -> [f64; INDICATORS.len()] {
     let size = f64::from(m.size.max(1));
-    let (x, a) = (&h.housing, &h.assets);
     [
         size.ln(),
         f64::from(m.children) / size,
@@ -359,8 +364,19 @@ impl Model {
 
     /// The estimated monthly spending per person, in rupiah.
     pub fn score(&self, h: &Household, m: &MemberSummary) -> f64 {
-        let (intercept, coefficients) = self.weights(&h.address.village);
-        let x = indicators(h, m);
+        self.score_of(&h.address.village, &h.housing, &h.assets, m)
+    }
+
+    /// [`Model::score`] from the parts of a household that count (a ranking run reads no more).
+    pub fn score_of(
+        &self,
+        village: &RegionCode,
+        housing: &Housing,
+        assets: &Assets,
+        m: &MemberSummary,
+    ) -> f64 {
+        let (intercept, coefficients) = self.weights(village);
+        let x = indicators_of(housing, assets, m);
         let log = intercept
             + coefficients
                 .iter()
@@ -394,7 +410,15 @@ impl Model {
 
 /// The 14 BPS poverty criteria; those the register does not record are `None`.
 pub fn bps_criteria(h: &Household, m: &MemberSummary) -> [(&'static str, Option<bool>); 14] {
-    let (x, a) = (&h.housing, &h.assets);
+    bps_criteria_of(&h.housing, &h.assets, m)
+}
+
+/// [`bps_criteria`] from the parts of a household that count.
+pub fn bps_criteria_of(
+    x: &Housing,
+    a: &Assets,
+    m: &MemberSummary,
+) -> [(&'static str, Option<bool>); 14] {
     let size = m.size.max(1);
     [
         (
@@ -476,7 +500,12 @@ pub fn bps_criteria(h: &Household, m: &MemberSummary) -> [(&'static str, Option<
 /// How many of the recorded criteria hold. BPS counts a household poor when at least 9 of the
 /// 14 hold; the four the register does not record count as not holding.
 pub fn bps_count(h: &Household, m: &MemberSummary) -> u8 {
-    bps_criteria(h, m)
+    bps_count_of(&h.housing, &h.assets, m)
+}
+
+/// [`bps_count`] from the parts of a household that count.
+pub fn bps_count_of(x: &Housing, a: &Assets, m: &MemberSummary) -> u8 {
+    bps_criteria_of(x, a, m)
         .iter()
         .filter(|(_, v)| *v == Some(true))
         .count() as u8

@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
-use siks_domain::welfare::{MemberSummary, Model, bps_count, desils};
+use siks_domain::record::{Assets, Housing};
+use siks_domain::welfare::{MemberSummary, Model, bps_count_of, desils};
 use siks_domain::{Actor, Coded, HouseholdId, Role, Scope};
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
-use crate::records::household_from_row;
 use crate::sql::{
     Cells, Conn, Value, bind_values, multi_row_insert, now_text, sqlite_bulk_insert, with_tx,
 };
@@ -64,6 +64,8 @@ pub struct RankReport {
     pub by_desil: [u64; 10],
     /// Households with at least 9 of the BPS criteria holding.
     pub bps_poor: u64,
+    /// Seconds spent in each phase: (phase, seconds), in order.
+    pub phases: Vec<(&'static str, f64)>,
 }
 
 /// A household's welfare as the latest run saw it, with the reasons.
@@ -109,6 +111,55 @@ fn age_cutoffs(today: chrono::NaiveDate) -> (String, String) {
 }
 
 impl Store {
+    /// Every household's member summary (see [`MEMBER_SUMMARY`](member_summary)).
+    async fn member_summaries(
+        &self,
+        young: &str,
+        old: &str,
+    ) -> Result<HashMap<Uuid, MemberSummary>> {
+        let mut tx = self.begin_read().await?;
+        let mut members = HashMap::new();
+        with_tx!(&mut tx, c => {
+            let mut rows = sqlx::query(EVERY_MEMBER_SUMMARY)
+                .bind(young)
+                .bind(old)
+                .fetch(&mut **c);
+            while let Some(r) = rows.try_next().await? {
+                let id = r
+                    .text("household_id")?
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("persons.household_id".into()))?;
+                members.insert(id, summary_from(&r)?);
+            }
+        });
+        tx.commit().await?;
+        Ok(members)
+    }
+
+    /// What scoring reads of every household not inactive: two JSON columns rather than the
+    /// whole record.
+    async fn households_to_score(&self) -> Result<Vec<(Uuid, String, Housing, Assets)>> {
+        let mut tx = self.begin_read().await?;
+        let mut out = Vec::new();
+        with_tx!(&mut tx, c => {
+            let mut rows = sqlx::query(
+                "SELECT id, village_code, housing, assets FROM households WHERE status <> 'inactive'",
+            )
+            .fetch(&mut **c);
+            while let Some(r) = rows.try_next().await? {
+                let id: Uuid = r
+                    .text("id")?
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("households.id".into()))?;
+                let housing: Housing = serde_json::from_str(&r.text("housing")?)?;
+                let assets: Assets = serde_json::from_str(&r.text("assets")?)?;
+                out.push((id, r.text("village_code")?, housing, assets));
+            }
+        });
+        tx.commit().await?;
+        Ok(out)
+    }
+
     /// Scores and ranks the whole register with `model` as of `today` (ministry or admin of the
     /// whole country), as one run. Audited once.
     pub async fn rank(
@@ -121,39 +172,30 @@ impl Store {
             return Err(StoreError::Forbidden(siks_domain::Action::WriteRegister));
         }
         let (young, old) = age_cutoffs(today);
-        let mut tx = self.begin_read().await?;
-        let mut members: HashMap<Uuid, MemberSummary> = HashMap::new();
-        with_tx!(&mut tx, c => {
-            let mut rows = sqlx::query(EVERY_MEMBER_SUMMARY)
-                .bind(&young)
-                .bind(&old)
-                .fetch(&mut **c);
-            while let Some(r) = rows.try_next().await? {
-                let id = r
-                    .text("household_id")?
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt("persons.household_id".into()))?;
-                members.insert(id, summary_from(&r)?);
-            }
-        });
+        let mut phases = Vec::new();
+        let mut clock = std::time::Instant::now();
+        let mut lap = |name: &'static str, phases: &mut Vec<(&'static str, f64)>| {
+            phases.push((name, clock.elapsed().as_secs_f64()));
+            clock = std::time::Instant::now();
+        };
+        // Two read snapshots, one after the other: a change landing between them is seen by the
+        // second only, as if it had come a moment earlier for it.
+        let mut members = self.member_summaries(&young, &old).await?;
+        let households = self.households_to_score().await?;
+        lap("anggota dan rumah tangga dibaca", &mut phases);
         // (household, village, score, BPS criteria met)
-        let mut scored: Vec<(HouseholdId, String, f64, u8)> = Vec::new();
-        with_tx!(&mut tx, c => {
-            let mut rows = sqlx::query("SELECT * FROM households WHERE status <> 'inactive'")
-                .fetch(&mut **c);
-            while let Some(r) = rows.try_next().await? {
-                let (household, _) = household_from_row(&r)?;
-                let summary = members.remove(&household.id.0).unwrap_or_default();
-                scored.push((
-                    household.id,
-                    household.address.village.to_string(),
-                    model.score(&household, &summary),
-                    bps_count(&household, &summary),
-                ));
-            }
-        });
-        tx.commit().await?;
+        let mut scored: Vec<(HouseholdId, String, f64, u8)> = Vec::with_capacity(households.len());
+        for (id, village, housing, assets) in households {
+            let summary = members.remove(&id).unwrap_or_default();
+            // The model's weights go by province: its code is the village code's first part.
+            let province = siks_domain::RegionCode::parse(village.get(..2).unwrap_or(""))
+                .map_err(|_| StoreError::Corrupt("households.village_code".into()))?;
+            let score = model.score_of(&province, &housing, &assets, &summary);
+            let bps = bps_count_of(&housing, &assets, &summary);
+            scored.push((HouseholdId(id), village, score, bps));
+        }
         drop(members);
+        lap("skor dihitung", &mut phases);
         let scores: Vec<f64> = scored.iter().map(|s| s.2).collect();
         let national = desils(&scores);
         let mut regency = vec![0u8; scored.len()];
@@ -170,6 +212,7 @@ impl Store {
                 regency[*i] = d;
             }
         }
+        lap("desil dihitung", &mut phases);
         let run = Uuid::now_v7();
         let mut report = RankReport {
             run,
@@ -177,6 +220,7 @@ impl Store {
             households: scored.len() as u64,
             by_desil: [0; 10],
             bps_poor: 0,
+            phases: Vec::new(),
         };
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
@@ -229,6 +273,7 @@ impl Store {
                     .await?;
             });
         }
+        lap("peringkat ditulis", &mut phases);
         with_tx!(&mut tx, c => {
             sqlx::query(
                 "UPDATE households SET welfare_score = r.score, desil = r.desil \
@@ -238,6 +283,7 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
+        lap("rumah tangga diperbarui", &mut phases);
         crate::audit::append(
             &mut tx,
             actor,
@@ -251,6 +297,8 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        lap("disimpan (commit)", &mut phases);
+        report.phases = phases;
         Ok(report)
     }
 

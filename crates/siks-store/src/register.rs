@@ -570,6 +570,13 @@ impl Store {
     ) -> Result<i64> {
         check_reason(reason)?;
         check_village(actor, &changed.address.village)?;
+        // The score and desil are the latest ranking run's, not the change's: a correction
+        // proposed before a run must not bring the older values back.
+        let changed = &Household {
+            welfare_score: current.record.welfare_score,
+            desil: current.record.desil,
+            ..changed.clone()
+        };
         let version = current.version + 1;
         let now = now_text();
         let values = update_values(

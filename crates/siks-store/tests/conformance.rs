@@ -1507,6 +1507,25 @@ async fn welfare_ranking(db: &TestDb) {
         Some(welfare(&c.admin, 0).await.unwrap().desil)
     );
     assert_eq!(view.household.version, 1);
+    // A change of the record written after the run keeps the run's score and desil, even when
+    // it was made from the record as it stood before the run.
+    let mut corrected = made[0].0.clone();
+    corrected.address.street = "Jl. Baru 1".into();
+    store
+        .update_household(&c.village_a, &corrected, 1, "perbaikan alamat")
+        .await
+        .unwrap();
+    let after = store
+        .household(&c.admin, made[0].0.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.household.version, 2);
+    assert_eq!(after.household.record.desil, view.household.record.desil);
+    assert_eq!(
+        after.household.record.welfare_score,
+        view.household.record.welfare_score
+    );
     // In scope only.
     assert!(welfare(&c.village_b, 0).await.is_none());
     assert!(welfare(&c.village_a, 0).await.is_some());

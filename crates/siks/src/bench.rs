@@ -170,8 +170,8 @@ pub async fn run(which: Which) -> Result<()> {
                 "  households per desil: {:?}; poor by at least 9 BPS criteria: {}",
                 report.by_desil, report.bps_poor
             );
-            if let Some(peak) = crate::matching::peak_memory_mib() {
-                println!("  peak memory MiB: {peak:.0}");
+            for (phase, secs) in &report.phases {
+                println!("  {phase}: {secs:.1} s");
             }
             Ok(())
         }

@@ -469,6 +469,9 @@ pub(crate) async fn rank(
         "  miskin menurut 14 kriteria BPS (paling sedikit 9): {}",
         report.bps_poor
     );
+    for (phase, secs) in &report.phases {
+        eprintln!("  {phase}: {secs:.1} s");
+    }
     Ok(())
 }
 
