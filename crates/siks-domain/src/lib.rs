@@ -13,6 +13,7 @@ pub mod entry;
 pub mod identity;
 pub mod interchange;
 pub mod lists;
+pub mod programmes;
 pub mod record;
 pub mod region;
 pub mod search;

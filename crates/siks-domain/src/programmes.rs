@@ -1,0 +1,805 @@
+//! Programmes as data: who receives PKH, Sembako, PBI-JK or BST is decided by a definition file
+//! (TOML) with eligibility rules written as expressions, not by code. A definition names its
+//! unit (the household, each family in it, or each person), the household rule, the member
+//! rules of its components with their yearly amounts and caps, the findings that exclude a
+//! household, and the yearly amount per unit. Expressions are CEL, behind our own [`Condition`]
+//! trait so that the engine can be swapped; a definition is refused on reading, with the line,
+//! when an expression does not parse, names a value that does not exist, divides by zero or
+//! does not give yes or no on sample households.
+
+use std::collections::BTreeMap;
+
+use crate::checks::FindingKind;
+use crate::codes::*;
+use crate::{Coded, Household, Person, PersonId, RegistryStatus};
+
+/// A value a rule may read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fact {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Text(String),
+}
+
+/// Named values a rule is evaluated over.
+pub type Facts = BTreeMap<&'static str, Fact>;
+
+/// What a household rule may read, with its meaning.
+pub const HOUSEHOLD_VALUES: &[(&str, &str)] = &[
+    (
+        "desil",
+        "desil nasional dari pemeringkatan terakhir (0: belum diperingkat)",
+    ),
+    (
+        "desil_regency",
+        "desil di kabupaten/kota (0: belum diperingkat)",
+    ),
+    (
+        "score",
+        "perkiraan pengeluaran per orang per bulan (rupiah)",
+    ),
+    ("bps_met", "jumlah kriteria kemiskinan BPS yang terpenuhi"),
+    (
+        "members",
+        "anggota yang dihitung (hidup, tinggal di rumah tangga)",
+    ),
+    ("families", "jumlah keluarga"),
+    ("pregnant", "anggota hamil"),
+    ("children_0_6", "anak usia 0-6 tahun"),
+    (
+        "school_children",
+        "anak 6-21 tahun yang masih sekolah dan belum 12 tahun sekolah",
+    ),
+    ("severe_disability", "anggota dengan disabilitas berat"),
+    ("elderly_60", "anggota 60 tahun ke atas"),
+    ("elderly_70", "anggota 70 tahun ke atas"),
+    ("province", "kode provinsi, mis. \"35\""),
+    ("regency", "kode kabupaten/kota, mis. \"35.23\""),
+    (
+        "status",
+        "\"active\" (ditetapkan) atau \"proposed\" (diusulkan)",
+    ),
+];
+
+/// What a component's member rule may read.
+pub const MEMBER_VALUES: &[(&str, &str)] = &[
+    ("age", "umur dalam tahun"),
+    ("sex", "1 laki-laki, 2 perempuan"),
+    ("pregnant", "hamil"),
+    ("severe_disability", "disabilitas berat"),
+    ("in_school", "masih sekolah"),
+    (
+        "schooling_years",
+        "lama sekolah dari pendidikan tertinggi yang ditamatkan",
+    ),
+    (
+        "relation",
+        "hubungan dengan kepala rumah tangga (1 kepala, 2 istri/suami, 3 anak, ...)",
+    ),
+    ("working", "bekerja"),
+];
+
+/// Why a rule could not be read or evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct RuleError {
+    pub reason: String,
+}
+
+/// A yes/no rule over named values, compiled once.
+pub trait Condition: Send + Sync + std::fmt::Debug {
+    /// The names the rule reads.
+    fn names(&self) -> Vec<String>;
+    fn holds(&self, facts: &Facts) -> Result<bool, RuleError>;
+    /// The rule as written.
+    fn source(&self) -> &str;
+}
+
+/// A [`Condition`] written in CEL.
+pub struct CelCondition {
+    program: cel::Program,
+    source: String,
+}
+
+impl std::fmt::Debug for CelCondition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CelCondition({:?})", self.source)
+    }
+}
+
+impl CelCondition {
+    pub fn compile(source: &str) -> Result<CelCondition, RuleError> {
+        let program = cel::Program::compile(source).map_err(|e| RuleError {
+            reason: format!("ungkapan tidak dapat dibaca: {e}"),
+        })?;
+        Ok(CelCondition {
+            program,
+            source: source.to_string(),
+        })
+    }
+}
+
+impl Condition for CelCondition {
+    fn names(&self) -> Vec<String> {
+        self.program
+            .references()
+            .variables()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn holds(&self, facts: &Facts) -> Result<bool, RuleError> {
+        let mut context = cel::Context::default();
+        for (name, fact) in facts {
+            match fact {
+                Fact::Int(v) => context.add_variable_from_value(*name, *v),
+                Fact::Float(v) => context.add_variable_from_value(*name, *v),
+                Fact::Bool(v) => context.add_variable_from_value(*name, *v),
+                Fact::Text(v) => context.add_variable_from_value(*name, v.clone()),
+            }
+        }
+        match self.program.execute(&context) {
+            Ok(cel::Value::Bool(b)) => Ok(b),
+            Ok(other) => Err(RuleError {
+                reason: format!("hasil harus ya/tidak (true/false), bukan {other:?}"),
+            }),
+            Err(e) => Err(RuleError {
+                reason: format!("gagal dihitung: {e}"),
+            }),
+        }
+    }
+
+    fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+/// Whom a programme's amount goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Household,
+    Family,
+    Person,
+}
+
+/// One component (PKH): a member rule, a yearly amount per member it counts, and a cap per unit.
+#[derive(Debug)]
+pub struct Component {
+    pub label: String,
+    pub member: Box<dyn Condition>,
+    pub amount: u64,
+    pub cap: u32,
+}
+
+/// A programme definition.
+#[derive(Debug)]
+pub struct Programme {
+    pub code: String,
+    pub name: String,
+    pub unit: UnitKind,
+    /// The household rule.
+    pub eligible: Box<dyn Condition>,
+    /// For `person` units: who among the members (default everyone counted).
+    pub member: Option<Box<dyn Condition>>,
+    pub components: Vec<Component>,
+    /// At most this many component members per unit (0: no limit).
+    pub max_components: u32,
+    /// Yearly amount per unit on top of its components.
+    pub amount: u64,
+    /// A household with an open finding of one of these kinds receives nothing.
+    pub exclude_findings: Vec<FindingKind>,
+    /// The file as given.
+    pub text: String,
+}
+
+/// Why a definition file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("definisi program baris {line}: {reason}")]
+pub struct DefinitionError {
+    pub line: usize,
+    pub reason: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgrammeFile {
+    code: String,
+    name: String,
+    unit: UnitKind,
+    eligible: toml::Spanned<String>,
+    member: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    components: Vec<ComponentFile>,
+    #[serde(default)]
+    max_components: u32,
+    #[serde(default)]
+    amount: u64,
+    #[serde(default)]
+    exclude_findings: Vec<toml::Spanned<u8>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComponentFile {
+    label: String,
+    member: toml::Spanned<String>,
+    amount: u64,
+    #[serde(default)]
+    cap: u32,
+}
+
+/// The definitions siks ships: PKH, Sembako, PBI-JK and BST with the shape the ministry
+/// publishes. Amounts and rules change yearly: a deployment saves its own versions.
+pub const DEFAULT_PROGRAMMES: &[&str] = &[
+    include_str!("programmes/pkh.toml"),
+    include_str!("programmes/sembako.toml"),
+    include_str!("programmes/pbi-jk.toml"),
+    include_str!("programmes/bst.toml"),
+];
+
+/// Sample values every rule is tried on before a definition is accepted: a rule that fails
+/// on one of these (division by zero, a wrong type) would fail on real households too.
+fn sample_households() -> Vec<Facts> {
+    let with = |desil: i64, members: i64, zero: bool| -> Facts {
+        let n = if zero { 0 } else { 1 };
+        BTreeMap::from([
+            ("desil", Fact::Int(desil)),
+            ("desil_regency", Fact::Int(desil)),
+            ("score", Fact::Float(if zero { 0.0 } else { 650_000.0 })),
+            ("bps_met", Fact::Int(if zero { 0 } else { 9 })),
+            ("members", Fact::Int(members)),
+            ("families", Fact::Int(members.min(1))),
+            ("pregnant", Fact::Int(n)),
+            ("children_0_6", Fact::Int(n)),
+            ("school_children", Fact::Int(n)),
+            ("severe_disability", Fact::Int(n)),
+            ("elderly_60", Fact::Int(n)),
+            ("elderly_70", Fact::Int(n)),
+            ("province", Fact::Text("35".into())),
+            ("regency", Fact::Text("35.23".into())),
+            ("status", Fact::Text("active".into())),
+        ])
+    };
+    vec![with(0, 0, true), with(1, 4, false), with(10, 1, true)]
+}
+
+fn sample_members() -> Vec<Facts> {
+    let with = |age: i64, yes: bool| -> Facts {
+        BTreeMap::from([
+            ("age", Fact::Int(age)),
+            ("sex", Fact::Int(if yes { 2 } else { 1 })),
+            ("pregnant", Fact::Bool(yes)),
+            ("severe_disability", Fact::Bool(yes)),
+            ("in_school", Fact::Bool(yes)),
+            ("schooling_years", Fact::Int(if yes { 6 } else { 0 })),
+            ("relation", Fact::Int(1)),
+            ("working", Fact::Bool(!yes)),
+        ])
+    };
+    vec![with(0, false), with(8, true), with(75, false)]
+}
+
+impl Programme {
+    /// Reads a definition; every problem names its line.
+    pub fn parse(text: &str) -> Result<Programme, DefinitionError> {
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let file: ProgrammeFile = toml::from_str(text).map_err(|e| DefinitionError {
+            line: e.span().map(|s| line_of(s.start)).unwrap_or(1),
+            reason: e.message().to_string(),
+        })?;
+        let rule = |source: &toml::Spanned<String>,
+                    allowed: &[(&str, &str)],
+                    samples: &[Facts]|
+         -> Result<Box<dyn Condition>, DefinitionError> {
+            let at = |reason: String| DefinitionError {
+                line: line_of(source.span().start),
+                reason,
+            };
+            let condition = CelCondition::compile(source.get_ref()).map_err(|e| at(e.reason))?;
+            for name in condition.names() {
+                if !allowed.iter().any(|(n, _)| *n == name) {
+                    return Err(at(format!(
+                        "nilai '{name}' tidak ada; yang ada: {}",
+                        allowed
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+            for sample in samples {
+                condition.holds(sample).map_err(|e| at(e.reason))?;
+            }
+            Ok(Box::new(condition))
+        };
+        let (households, members) = (sample_households(), sample_members());
+        let code = file.code.trim().to_uppercase();
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(DefinitionError {
+                line: 1,
+                reason: "kode program wajib diisi: huruf, angka, - atau _".into(),
+            });
+        }
+        let mut exclude_findings = Vec::new();
+        for kind in &file.exclude_findings {
+            exclude_findings.push(FindingKind::from_code(*kind.get_ref()).ok_or_else(|| {
+                DefinitionError {
+                    line: line_of(kind.span().start),
+                    reason: format!("kode temuan {} tidak dikenal", kind.get_ref()),
+                }
+            })?);
+        }
+        let components = file
+            .components
+            .iter()
+            .map(|c| {
+                Ok(Component {
+                    label: c.label.clone(),
+                    member: rule(&c.member, MEMBER_VALUES, &members)?,
+                    amount: c.amount,
+                    cap: c.cap,
+                })
+            })
+            .collect::<Result<Vec<_>, DefinitionError>>()?;
+        if file.amount == 0 && components.is_empty() {
+            return Err(DefinitionError {
+                line: 1,
+                reason: "program tanpa nilai bantuan: isi amount atau components".into(),
+            });
+        }
+        Ok(Programme {
+            code,
+            name: file.name,
+            unit: file.unit,
+            eligible: rule(&file.eligible, HOUSEHOLD_VALUES, &households)?,
+            member: file
+                .member
+                .as_ref()
+                .map(|m| rule(m, MEMBER_VALUES, &members))
+                .transpose()?,
+            components,
+            max_components: file.max_components,
+            amount: file.amount,
+            exclude_findings,
+            text: text.to_string(),
+        })
+    }
+}
+
+/// What a programme assesses a household on: the household, its members, its latest ranking,
+/// and the open findings on it (`None`: the household's own; `Some`: a member's).
+pub struct Assessed<'a> {
+    pub household: &'a Household,
+    pub members: &'a [Person],
+    pub desil: Option<u8>,
+    pub desil_regency: Option<u8>,
+    pub score: Option<f64>,
+    pub bps_met: u8,
+    pub open_findings: &'a [(Option<PersonId>, FindingKind)],
+    pub today: chrono::NaiveDate,
+}
+
+/// One recipient unit and what it receives a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The family (`family` units).
+    pub family_no: Option<u8>,
+    /// The person (`person` units).
+    pub person: Option<PersonId>,
+    /// (component, members counted), after caps.
+    pub components: Vec<(String, u32)>,
+    pub amount: u64,
+}
+
+/// A programme's verdict on one household.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Receives(Vec<Unit>),
+    /// Not eligible, with the reason in Indonesian.
+    NotEligible(String),
+    /// Excluded by an open finding, with its kind.
+    Excluded(FindingKind),
+}
+
+fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> i64 {
+    let years = chrono::Datelike::year(&today) - chrono::Datelike::year(&birth);
+    let before_birthday = (
+        chrono::Datelike::month(&today),
+        chrono::Datelike::day(&today),
+    ) < (
+        chrono::Datelike::month(&birth),
+        chrono::Datelike::day(&birth),
+    );
+    i64::from(years - i32::from(before_birthday))
+}
+
+fn schooling(e: Option<Education>) -> i64 {
+    match e {
+        None | Some(Education::NoSchooling) => 0,
+        Some(Education::Primary) => 6,
+        Some(Education::JuniorSecondary) => 9,
+        Some(Education::SeniorSecondary) => 12,
+        Some(Education::Diploma) => 14,
+        Some(Education::Bachelor) => 16,
+        Some(Education::Postgraduate) => 18,
+    }
+}
+
+/// A member's values for member rules.
+pub fn member_facts(p: &Person, today: chrono::NaiveDate) -> Facts {
+    BTreeMap::from([
+        ("age", Fact::Int(age_on(p.birth_date, today))),
+        ("sex", Fact::Int(i64::from(p.sex.code()))),
+        ("pregnant", Fact::Bool(p.pregnant)),
+        (
+            "severe_disability",
+            Fact::Bool(p.disability_severity == Some(Severity::Severe)),
+        ),
+        (
+            "in_school",
+            Fact::Bool(p.school_participation == SchoolParticipation::Attending),
+        ),
+        ("schooling_years", Fact::Int(schooling(p.education))),
+        ("relation", Fact::Int(i64::from(p.relation_to_head.code()))),
+        (
+            "working",
+            Fact::Bool(p.work_status == Some(WorkStatus::Working)),
+        ),
+    ])
+}
+
+impl Programme {
+    /// The members a programme counts: in the register, living in the household, and not
+    /// found dead by an open finding.
+    fn counted<'a>(&self, a: &'a Assessed<'_>) -> Vec<&'a Person> {
+        a.members
+            .iter()
+            .filter(|p| !matches!(p.status, RegistryStatus::Inactive(_)))
+            .filter(|p| matches!(p.presence, Presence::LivesHere | Presence::NewMember))
+            .filter(|p| {
+                !a.open_findings
+                    .iter()
+                    .any(|(who, kind)| *who == Some(p.id) && *kind == FindingKind::Deceased)
+            })
+            .collect()
+    }
+
+    /// The household's values for the household rule.
+    pub fn household_facts(&self, a: &Assessed<'_>) -> Facts {
+        let members = self.counted(a);
+        let facts: Vec<Facts> = members.iter().map(|p| member_facts(p, a.today)).collect();
+        let count = |test: &dyn Fn(&Facts) -> bool| facts.iter().filter(|f| test(f)).count() as i64;
+        let int = |f: &Facts, k: &str| match f.get(k) {
+            Some(Fact::Int(v)) => *v,
+            _ => 0,
+        };
+        let yes = |f: &Facts, k: &str| matches!(f.get(k), Some(Fact::Bool(true)));
+        let mut families: Vec<u8> = members.iter().map(|p| p.family_no).collect();
+        families.sort_unstable();
+        families.dedup();
+        let village = a.household.address.village.as_str();
+        BTreeMap::from([
+            ("desil", Fact::Int(i64::from(a.desil.unwrap_or(0)))),
+            (
+                "desil_regency",
+                Fact::Int(i64::from(a.desil_regency.unwrap_or(0))),
+            ),
+            ("score", Fact::Float(a.score.unwrap_or(0.0))),
+            ("bps_met", Fact::Int(i64::from(a.bps_met))),
+            ("members", Fact::Int(members.len() as i64)),
+            ("families", Fact::Int(families.len() as i64)),
+            ("pregnant", Fact::Int(count(&|f| yes(f, "pregnant")))),
+            ("children_0_6", Fact::Int(count(&|f| int(f, "age") <= 6))),
+            (
+                "school_children",
+                Fact::Int(count(&|f| {
+                    (6..=21).contains(&int(f, "age"))
+                        && yes(f, "in_school")
+                        && int(f, "schooling_years") < 12
+                })),
+            ),
+            (
+                "severe_disability",
+                Fact::Int(count(&|f| yes(f, "severe_disability"))),
+            ),
+            ("elderly_60", Fact::Int(count(&|f| int(f, "age") >= 60))),
+            ("elderly_70", Fact::Int(count(&|f| int(f, "age") >= 70))),
+            (
+                "province",
+                Fact::Text(village.get(..2).unwrap_or("").to_string()),
+            ),
+            (
+                "regency",
+                Fact::Text(village.get(..5).unwrap_or("").to_string()),
+            ),
+            (
+                "status",
+                Fact::Text(
+                    match a.household.status {
+                        RegistryStatus::Active => "active",
+                        RegistryStatus::Proposed => "proposed",
+                        RegistryStatus::Inactive(_) => "inactive",
+                    }
+                    .into(),
+                ),
+            ),
+        ])
+    }
+
+    /// What the household receives from this programme, and why not when it does not.
+    pub fn assess(&self, a: &Assessed<'_>) -> Result<Verdict, RuleError> {
+        if matches!(a.household.status, RegistryStatus::Inactive(_)) {
+            return Ok(Verdict::NotEligible("rumah tangga tidak aktif".into()));
+        }
+        if let Some((_, kind)) = a
+            .open_findings
+            .iter()
+            .find(|(_, kind)| self.exclude_findings.contains(kind))
+        {
+            return Ok(Verdict::Excluded(*kind));
+        }
+        if !self.eligible.holds(&self.household_facts(a))? {
+            return Ok(Verdict::NotEligible(format!(
+                "tidak memenuhi syarat: {}",
+                self.eligible.source()
+            )));
+        }
+        let members = self.counted(a);
+        let groups: Vec<(Option<u8>, Option<PersonId>, Vec<&Person>)> = match self.unit {
+            UnitKind::Household => vec![(None, None, members.clone())],
+            UnitKind::Family => {
+                let mut by_family: BTreeMap<u8, Vec<&Person>> = BTreeMap::new();
+                for p in &members {
+                    by_family.entry(p.family_no).or_default().push(p);
+                }
+                by_family
+                    .into_iter()
+                    .map(|(no, ps)| (Some(no), None, ps))
+                    .collect()
+            }
+            UnitKind::Person => {
+                let mut chosen = Vec::new();
+                for p in &members {
+                    let take = match &self.member {
+                        Some(rule) => rule.holds(&member_facts(p, a.today))?,
+                        None => true,
+                    };
+                    if take {
+                        chosen.push((None, Some(p.id), vec![*p]));
+                    }
+                }
+                chosen
+            }
+        };
+        let mut units = Vec::new();
+        for (family_no, person, people) in groups {
+            let facts: Vec<Facts> = people.iter().map(|p| member_facts(p, a.today)).collect();
+            let mut counted = Vec::new();
+            let mut amount = self.amount;
+            let mut room = if self.max_components == 0 {
+                u32::MAX
+            } else {
+                self.max_components
+            };
+            for component in &self.components {
+                let mut n = 0u32;
+                for f in &facts {
+                    if component.member.holds(f)? {
+                        n += 1;
+                    }
+                }
+                if component.cap > 0 {
+                    n = n.min(component.cap);
+                }
+                n = n.min(room);
+                room -= n;
+                if n > 0 {
+                    amount += component.amount * u64::from(n);
+                    counted.push((component.label.clone(), n));
+                }
+            }
+            if !self.components.is_empty() && counted.is_empty() {
+                continue;
+            }
+            units.push(Unit {
+                family_no,
+                person,
+                components: counted,
+                amount,
+            });
+        }
+        if units.is_empty() {
+            return Ok(Verdict::NotEligible(
+                "tidak ada anggota yang memenuhi komponen program".into(),
+            ));
+        }
+        Ok(Verdict::Receives(units))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::{blank_household, blank_person};
+    use crate::{HouseholdId, RegionCode};
+
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
+    }
+
+    fn programme(code: &str) -> Programme {
+        DEFAULT_PROGRAMMES
+            .iter()
+            .map(|t| Programme::parse(t).unwrap())
+            .find(|p| p.code == code)
+            .unwrap()
+    }
+
+    fn member(h: HouseholdId, relation: Relation, born: (i32, u32, u32)) -> Person {
+        let mut p = blank_person(h, relation);
+        p.birth_date = chrono::NaiveDate::from_ymd_opt(born.0, born.1, born.2).unwrap();
+        p.status = RegistryStatus::Active;
+        p
+    }
+
+    /// A household of village 35.23.01.2001 with a mother (pregnant), a father, a child of 3,
+    /// a child of 4, a child of 5 in no school, a child of 10 at primary school and a
+    /// grandmother of 72.
+    fn family() -> (Household, Vec<Person>) {
+        let mut h = blank_household(RegionCode::parse("35.23.01.2001").unwrap());
+        h.status = RegistryStatus::Active;
+        let mut mother = member(h.id, Relation::Spouse, (1990, 5, 1));
+        mother.sex = Sex::Female;
+        mother.pregnant = true;
+        let mut pupil = member(h.id, Relation::Child, (2016, 2, 1));
+        pupil.school_participation = SchoolParticipation::Attending;
+        pupil.education = None;
+        let members = vec![
+            member(h.id, Relation::Head, (1988, 1, 1)),
+            mother,
+            member(h.id, Relation::Child, (2023, 6, 1)),
+            member(h.id, Relation::Child, (2022, 6, 1)),
+            member(h.id, Relation::Child, (2021, 6, 1)),
+            pupil,
+            member(h.id, Relation::Parent, (1954, 1, 1)),
+        ];
+        (h, members)
+    }
+
+    fn assessed<'a>(
+        h: &'a Household,
+        members: &'a [Person],
+        desil: u8,
+        findings: &'a [(Option<PersonId>, FindingKind)],
+    ) -> Assessed<'a> {
+        Assessed {
+            household: h,
+            members,
+            desil: Some(desil),
+            desil_regency: Some(desil),
+            score: Some(500_000.0),
+            bps_met: 9,
+            open_findings: findings,
+            today: today(),
+        }
+    }
+
+    #[test]
+    fn the_shipped_programmes_parse() {
+        for text in DEFAULT_PROGRAMMES {
+            Programme::parse(text).unwrap();
+        }
+    }
+
+    #[test]
+    fn pkh_counts_components_with_their_caps_and_the_family_limit() {
+        let (h, members) = family();
+        let pkh = programme("PKH");
+        let Verdict::Receives(units) = pkh.assess(&assessed(&h, &members, 3, &[])).unwrap() else {
+            panic!("desil 3 with children receives PKH");
+        };
+        assert_eq!(units.len(), 1, "one family");
+        // Pregnant 1 (3,000,000) + young children capped at 2 (2 x 3,000,000); the family limit of
+        // 4 leaves room for one more: the primary pupil (900,000). The elderly is left out.
+        assert_eq!(
+            units[0].components,
+            [
+                ("Ibu hamil/nifas".to_string(), 1),
+                ("Anak usia dini 0-6 tahun".to_string(), 2),
+                ("Anak SD/sederajat".to_string(), 1)
+            ]
+        );
+        assert_eq!(units[0].amount, 3_000_000 + 6_000_000 + 900_000);
+        // Desil 5 is beyond PKH.
+        assert!(matches!(
+            pkh.assess(&assessed(&h, &members, 5, &[])).unwrap(),
+            Verdict::NotEligible(_)
+        ));
+    }
+
+    #[test]
+    fn exclusions_and_deaths() {
+        let (h, members) = family();
+        let pkh = programme("PKH");
+        let asn = [(Some(members[0].id), FindingKind::CivilServant)];
+        assert_eq!(
+            pkh.assess(&assessed(&h, &members, 1, &asn)).unwrap(),
+            Verdict::Excluded(FindingKind::CivilServant)
+        );
+        // The pregnant mother found dead is not counted: the pupil and the elderly move up.
+        let died = [(Some(members[1].id), FindingKind::Deceased)];
+        let Verdict::Receives(units) = pkh.assess(&assessed(&h, &members, 1, &died)).unwrap()
+        else {
+            panic!("still eligible");
+        };
+        assert!(
+            !units[0]
+                .components
+                .iter()
+                .any(|(c, _)| c == "Ibu hamil/nifas")
+        );
+        assert_eq!(units[0].amount, 6_000_000 + 900_000 + 2_400_000);
+    }
+
+    #[test]
+    fn sembako_goes_per_family_and_pbi_per_person() {
+        let (h, mut members) = family();
+        members[6].family_no = 2;
+        let sembako = programme("SEMBAKO");
+        let Verdict::Receives(units) = sembako.assess(&assessed(&h, &members, 5, &[])).unwrap()
+        else {
+            panic!("desil 5 receives Sembako");
+        };
+        assert_eq!(units.len(), 2, "two families");
+        assert!(units.iter().all(|u| u.amount == 2_400_000));
+        let pbi = programme("PBI-JK");
+        let Verdict::Receives(units) = pbi.assess(&assessed(&h, &members, 4, &[])).unwrap() else {
+            panic!("desil 4 receives PBI-JK");
+        };
+        assert_eq!(units.len(), 7);
+        assert!(units.iter().all(|u| u.person.is_some()));
+        assert!(matches!(
+            pbi.assess(&assessed(&h, &members, 6, &[])).unwrap(),
+            Verdict::NotEligible(_)
+        ));
+    }
+
+    #[test]
+    fn bad_definitions_are_refused_with_their_line() {
+        let base = "code = \"X\"\nname = \"Uji\"\nunit = \"household\"\namount = 100\n";
+        let unknown = format!("{base}eligible = \"desil <= 4 && yacht\"\n");
+        let e = Programme::parse(&unknown).unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.reason.contains("yacht"), "{e}");
+        let zero = format!("{base}eligible = \"members / (desil - desil) > 1\"\n");
+        let e = Programme::parse(&zero).unwrap_err();
+        assert_eq!(e.line, 5);
+        assert!(e.reason.contains("gagal dihitung"), "{e}");
+        let not_bool = format!("{base}eligible = \"desil + 1\"\n");
+        assert!(
+            Programme::parse(&not_bool)
+                .unwrap_err()
+                .reason
+                .contains("ya/tidak")
+        );
+        let broken = format!("{base}eligible = \"desil <=\"\n");
+        assert_eq!(Programme::parse(&broken).unwrap_err().line, 5);
+        let finding = format!("{base}eligible = \"true\"\nexclude_findings = [15, 99]\n");
+        assert_eq!(Programme::parse(&finding).unwrap_err().line, 6);
+        let member = "code = \"X\"\nname = \"Uji\"\nunit = \"household\"\neligible = \"true\"\n\
+                      [[components]]\nlabel = \"a\"\namount = 1\nmember = \"desil > 1\"\n";
+        let e = Programme::parse(member).unwrap_err();
+        assert_eq!(
+            e.line, 8,
+            "a member rule cannot read the household's desil: {e}"
+        );
+    }
+}
