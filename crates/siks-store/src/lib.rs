@@ -14,6 +14,7 @@ pub mod import;
 pub mod lists;
 pub mod periods;
 pub mod photos;
+pub mod programmes;
 pub mod proposals;
 pub mod ranking;
 mod records;

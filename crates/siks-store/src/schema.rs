@@ -69,6 +69,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_welfare_ranks.sql"),
         include_str!("../migrations/postgres/0010_welfare_ranks.sql"),
     ),
+    (
+        11,
+        "programmes",
+        include_str!("../migrations/sqlite/0011_programmes.sql"),
+        include_str!("../migrations/postgres/0011_programmes.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

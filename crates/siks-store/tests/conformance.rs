@@ -1535,6 +1535,162 @@ async fn welfare_ranking(db: &TestDb) {
     assert_eq!(welfare(&c.admin, 0).await.unwrap().model, "datar");
 }
 
+/// Programme lists: built from the register, the latest ranking and the open findings with the
+/// definitions in force; PKH amounts from components; an open ASN finding excludes; a regency's
+/// quota cuts the list and the household cut is a departure with its reason; a bad definition
+/// or quota is refused and the one in force stays; a closed period's lists are fixed.
+async fn programme_lists(db: &TestDb) {
+    use siks_domain::welfare::Model;
+    use siks_domain::workflow::Period;
+    let store = &db.store;
+    let c = cast(store).await;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    // The poorest: a pregnant mother and a child of three; the next, poor but a civil servant;
+    // two better off.
+    let (poorest, mut poorest_members) = fake_household(VILLAGE_A)
+        .members(4)
+        .serials_from(900)
+        .build();
+    poorest_members[1].pregnant = true;
+    poorest_members[2].birth_date = NaiveDate::from_ymd_opt(2023, 6, 1).unwrap();
+    for m in &mut poorest_members {
+        m.school_participation = SchoolParticipation::Left;
+    }
+    let (servant, servant_members) = fake_household(VILLAGE_A)
+        .members(3)
+        .serials_from(910)
+        .build();
+    let mut better = Vec::new();
+    for i in 0..2u32 {
+        let (mut h, members) = fake_household(VILLAGE_A)
+            .members(1)
+            .serials_from(920 + i * 10)
+            .build();
+        h.housing.floor_material = FloorMaterial::Ceramic;
+        h.housing.wall_material = WallMaterial::PlasteredBrick;
+        h.housing.floor_area_m2 = 120;
+        h.assets.car = true;
+        h.assets.fridge = true;
+        better.push((h, members));
+    }
+    for (h, m) in [(&poorest, &poorest_members), (&servant, &servant_members)]
+        .into_iter()
+        .chain(better.iter().map(|(h, m)| (h, m)))
+    {
+        store
+            .create_household(&c.admin, h, m, "baru")
+            .await
+            .unwrap();
+    }
+    let finding = format!(
+        "INSERT INTO findings (id, finding_key, kind, severity, village_code, household_id, person_id, \
+         other_person_id, fields, detail, status, status_reason, status_by, found_at, updated_at) VALUES \
+         ('{}', 'uji-asn', 15, 'error', '{VILLAGE_A}', '{}', '{}', NULL, '', '{{}}', 'open', '', NULL, \
+         '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')",
+        uuid::Uuid::now_v7(),
+        servant.id,
+        servant_members[0].id
+    );
+    raw_exec(db, &finding, &finding).await;
+    store
+        .rank(&c.admin, &Model::default_model(), today)
+        .await
+        .unwrap();
+    let december = Period::parse("2026-12").unwrap();
+    assert!(matches!(
+        store.build_lists(&c.village_a, december, today).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let reports = store.build_lists(&c.admin, december, today).await.unwrap();
+    let codes: Vec<&str> = reports.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(codes, ["BST", "PBI-JK", "PKH", "SEMBAKO"]);
+    let list = |actor: &Actor, period: Period, code: &'static str| {
+        let actor = actor.clone();
+        async move {
+            store
+                .beneficiaries(&actor, period, code, None)
+                .await
+                .unwrap()
+        }
+    };
+    let pkh = list(&c.village_a, december, "PKH").await;
+    assert_eq!(pkh.len(), 1, "{pkh:?}");
+    assert_eq!(pkh[0].household_id, poorest.id.0);
+    assert_eq!(pkh[0].amount, 6_000_000, "pregnant and a young child");
+    assert!(pkh[0].components.contains("Ibu hamil/nifas x1"));
+    let pbi = list(&c.village_a, december, "PBI-JK").await;
+    assert_eq!(
+        pbi.len(),
+        4,
+        "every member of the poorest; the civil servant's excluded"
+    );
+    assert!(
+        pbi.iter()
+            .all(|b| b.person_id.is_some() && b.amount == 504_000)
+    );
+    assert!(list(&c.village_b, december, "PKH").await.is_empty());
+    // A quota of nothing for Sembako in the regency: next period the household is cut.
+    let regency = RegionCode::parse("35.23").unwrap();
+    for bad in [-1, 5] {
+        assert!(matches!(
+            store.set_quota(&c.admin, "SEMBAKO", &regency, bad).await,
+            Err(StoreError::Invalid { .. })
+        ));
+    }
+    store
+        .set_quota(&c.admin, "SEMBAKO", &regency, 0)
+        .await
+        .unwrap();
+    let january = Period::parse("2027-01").unwrap();
+    let reports = store.build_lists(&c.admin, january, today).await.unwrap();
+    let sembako = reports.iter().find(|r| r.code == "SEMBAKO").unwrap();
+    assert_eq!(
+        (sembako.units, sembako.over_quota, sembako.departed),
+        (0, 1, 1)
+    );
+    let gone = store
+        .departures(&c.village_a, january, "SEMBAKO", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        gone,
+        [(poorest.id.0, "di luar kuota kabupaten/kota".to_string())]
+    );
+    // Definitions: a bad one is refused with its line; a good one becomes version 1.
+    let bad =
+        "code = \"BST\"\nname = \"x\"\nunit = \"household\"\namount = 1\neligible = \"yacht\"\n";
+    match store.save_programme(&c.admin, bad, "uji salah").await {
+        Err(StoreError::Invalid { indonesian, .. }) => {
+            assert!(indonesian.contains("baris 5"), "{indonesian}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let narrower = "code = \"BST\"\nname = \"BST\"\nunit = \"household\"\namount = 1800000\neligible = \"desil == 1 && members >= 5\"\n";
+    assert_eq!(
+        store
+            .save_programme(&c.admin, narrower, "hanya keluarga besar")
+            .await
+            .unwrap(),
+        1
+    );
+    let in_force = store.programmes().await.unwrap();
+    let bst = in_force.iter().find(|p| p.programme.code == "BST").unwrap();
+    assert_eq!(bst.version, 1);
+    let reports = store.build_lists(&c.admin, january, today).await.unwrap();
+    assert_eq!(reports.iter().find(|r| r.code == "BST").unwrap().units, 0);
+    // A closed period's lists are fixed.
+    store
+        .check_and_close_period(&c.admin, Period::parse("2026-11").unwrap(), today)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .build_lists(&c.admin, Period::parse("2026-11").unwrap(), today)
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+}
+
 async fn a_failed_close_changes_nothing(db: &TestDb) {
     use siks_domain::workflow::{Period, ProposalContent, Stage};
     let store = &db.store;
@@ -3819,6 +3975,11 @@ async fn outside_lists_become_findings_on_both_engines() {
 #[tokio::test]
 async fn uploads_become_correction_drafts_on_both_engines() {
     on_both_engines!(uploads_become_correction_drafts);
+}
+
+#[tokio::test]
+async fn programme_lists_on_both_engines() {
+    on_both_engines!(programme_lists);
 }
 
 #[tokio::test]

@@ -121,7 +121,7 @@ pub fn template(kind: &str, out: &Path) -> Result<()> {
 }
 
 /// The format a file's extension names.
-fn format_of(out: &Path) -> Result<Format> {
+pub(crate) fn format_of(out: &Path) -> Result<Format> {
     out.extension()
         .and_then(|e| Format::parse(&e.to_string_lossy()))
         .ok_or_else(|| {

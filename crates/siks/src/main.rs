@@ -11,6 +11,7 @@ mod bench_web;
 mod export;
 mod lists;
 mod matching;
+mod programmes;
 mod progress;
 mod web;
 
@@ -150,6 +151,11 @@ enum Command {
         /// Write the default model to this file and stop (a starting point for your own).
         #[arg(long)]
         write_default: Option<PathBuf>,
+    },
+    /// Programmes as data: definitions, quotas, and the beneficiary lists of a period.
+    Programme {
+        #[command(subcommand)]
+        action: programmes::ProgrammeAction,
     },
     /// Verivali: run every check on a region's households and keep the findings.
     Check {
@@ -324,6 +330,7 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Match { action } => matching::run(action),
         Command::List { action } => lists::run(action).await,
+        Command::Programme { action } => programmes::run(action).await,
         Command::Template { kind, out } => export::template(&kind, &out),
         Command::Upload {
             db,

@@ -118,6 +118,58 @@ fn demo_generates_imports_and_counts() {
         "{err}"
     );
 
+    // Programmes: the lists of an open period, one written out; bad quotas and definitions.
+    let (ok, built, err) = siks(&["programme", "build", "--db", &db, "--period", "2026-12"]);
+    assert!(ok, "{built}{err}");
+    for code in ["PKH", "SEMBAKO", "PBI-JK", "BST"] {
+        assert!(built.contains(code), "{built}");
+    }
+    let pkh = dir.path().join("pkh.csv");
+    let (ok, out, err) = siks(&[
+        "programme",
+        "export",
+        "--db",
+        &db,
+        "--code",
+        "pkh",
+        "--period",
+        "2026-12",
+        "--out",
+        pkh.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}{err}");
+    let sheet = std::fs::read_to_string(&pkh).unwrap();
+    assert!(sheet.contains("Nilai setahun"), "{sheet}");
+    assert!(
+        sheet.lines().count() > 1,
+        "PKH has recipients in the demo: {sheet}"
+    );
+    let (ok, _, err) = siks(&[
+        "programme",
+        "quota",
+        "--db",
+        &db,
+        "--code",
+        "SEMBAKO",
+        "--regency",
+        "35.23",
+        "--quota",
+        "-1",
+    ]);
+    assert!(!ok && err.contains("di luar batas"), "{err}");
+    let (ok, _, err) = siks(&[
+        "programme",
+        "save",
+        "--db",
+        &db,
+        "--note",
+        "uji salah",
+        bad_model.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("definisi program baris"), "{err}");
+    let (ok, _, err) = siks(&["programme", "build", "--db", &db, "--period", "2026-11"]);
+    assert!(!ok && err.contains("sudah ditutup"), "{err}");
+
     // Verivali on the demo: the generator's injected defects are found.
     let (ok, checked, err) = siks(&["check", "--db", &db, "--region", "35.23"]);
     assert!(ok, "{checked}{err}");

@@ -1,0 +1,736 @@
+//! Programmes in the store: the definition in force for each programme (the newest saved
+//! version, else the one siks ships), quotas per regency, and the beneficiary list (KPM) of each
+//! programme for a period. A list is built village by village from the register as it stands,
+//! the latest ranking and the open findings, ranked within each regency by desil then score,
+//! cut at the regency's quota, and kept with the households that left since the previous
+//! period's list and why. A list of a closed period is fixed.
+
+use std::collections::{HashMap, HashSet};
+
+use siks_domain::checks::FindingKind;
+use siks_domain::programmes::{Assessed, DEFAULT_PROGRAMMES, Programme, Verdict};
+use siks_domain::workflow::Period;
+use siks_domain::{Actor, Coded, Household, Person, PersonId, RegionCode, Role, Scope};
+use uuid::Uuid;
+
+use crate::audit::AuditEvent;
+use crate::records::{household_from_row, person_from_row};
+use crate::sql::{
+    Cells, Conn, Value, bind_values, multi_row_insert, now_text, sqlite_bulk_insert, with_pool,
+    with_tx,
+};
+use crate::{Result, Store, StoreError};
+
+/// A programme as it is in force.
+#[derive(Debug)]
+pub struct InForce {
+    pub programme: Programme,
+    /// 0: the definition siks ships.
+    pub version: i64,
+    pub saved_at: Option<String>,
+}
+
+/// What building one programme's list came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListReport {
+    pub code: String,
+    pub units: u64,
+    pub households: u64,
+    /// Yearly total, rupiah.
+    pub amount: u64,
+    /// Eligible units left out by a regency's quota.
+    pub over_quota: u64,
+    /// Households on the previous period's list and not on this one.
+    pub departed: u64,
+    /// Households on this list and not on the previous one.
+    pub entered: u64,
+}
+
+/// One unit of a list as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beneficiary {
+    pub household_id: Uuid,
+    pub village_code: String,
+    pub family_no: Option<i64>,
+    pub person_id: Option<Uuid>,
+    pub desil: i64,
+    pub score: f64,
+    pub amount: i64,
+    pub components: String,
+    pub position: i64,
+}
+
+const BENEFICIARY_COLUMNS: &[&str] = &[
+    "list_id",
+    "household_id",
+    "village_code",
+    "family_no",
+    "person_id",
+    "desil",
+    "score",
+    "amount",
+    "components",
+    "position",
+];
+const ROWS_PER_INSERT: usize = 400;
+
+fn pusat_only(actor: &Actor) -> Result<()> {
+    if matches!(actor.role, Role::Pusat | Role::Admin) && actor.scope == Scope::Nation {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(siks_domain::Action::WriteRegister))
+    }
+}
+
+/// A candidate unit of a list: regency, desil, score, household, village, unit.
+struct Candidate {
+    regency: String,
+    desil: u8,
+    score: f64,
+    household: Uuid,
+    village: String,
+    unit: siks_domain::programmes::Unit,
+}
+
+impl Store {
+    /// Every programme in force: the newest saved version of each code, and the shipped
+    /// definitions of codes never saved.
+    pub async fn programmes(&self) -> Result<Vec<InForce>> {
+        let saved: Vec<(String, i64, String, String)> = with_pool!(self, p => {
+            sqlx::query(
+                "SELECT v.code, v.version, v.definition, v.saved_at FROM programme_versions v \
+                 WHERE v.version = (SELECT MAX(w.version) FROM programme_versions w WHERE w.code = v.code) \
+                 ORDER BY v.code",
+            )
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("code")?, r.int("version")?, r.text("definition")?, r.text("saved_at")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        let mut out = Vec::new();
+        for (_, version, definition, saved_at) in saved {
+            let programme = Programme::parse(&definition)
+                .map_err(|_| StoreError::Corrupt("programme_versions.definition".into()))?;
+            out.push(InForce {
+                programme,
+                version,
+                saved_at: Some(saved_at),
+            });
+        }
+        for text in DEFAULT_PROGRAMMES {
+            let programme = Programme::parse(text)
+                .map_err(|e| StoreError::Corrupt(format!("shipped programme: {e}")))?;
+            if !out.iter().any(|p| p.programme.code == programme.code) {
+                out.push(InForce {
+                    programme,
+                    version: 0,
+                    saved_at: None,
+                });
+            }
+        }
+        out.sort_by(|a, b| a.programme.code.cmp(&b.programme.code));
+        Ok(out)
+    }
+
+    /// Saves a new version of a programme's definition (ministry or admin): refused, with the
+    /// line and reason, when it does not read; the version in force stays as it was.
+    pub async fn save_programme(&self, actor: &Actor, text: &str, note: &str) -> Result<i64> {
+        pusat_only(actor)?;
+        let programme = Programme::parse(text).map_err(|e| {
+            StoreError::invalid_text(e.to_string(), format!("line {}: {}", e.line, e.reason))
+        })?;
+        if note.trim().chars().count() < 5 {
+            return Err(StoreError::invalid_text(
+                "catatan perubahan wajib diisi (paling sedikit 5 huruf)",
+                "a note of at least 5 letters is required",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        let version = with_tx!(&mut tx, c => {
+            let last: Option<i64> = sqlx::query(
+                "SELECT CAST(MAX(version) AS BIGINT) AS v FROM programme_versions WHERE code = $1",
+            )
+            .bind(&programme.code)
+            .fetch_one(&mut **c)
+            .await?
+            .opt_int("v")?;
+            let version = last.unwrap_or(0) + 1;
+            sqlx::query(
+                "INSERT INTO programme_versions (id, code, version, definition, note, saved_by, saved_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(Uuid::now_v7().to_string())
+            .bind(&programme.code)
+            .bind(version)
+            .bind(text)
+            .bind(note.trim())
+            .bind(actor.user_id.to_string())
+            .bind(now_text())
+            .execute(&mut **c)
+            .await?;
+            version
+        });
+        crate::audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "programme.save",
+                target_kind: "programme",
+                target_id: programme.code.clone(),
+                region_code: "*".into(),
+                detail: format!("version={version}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Sets how many units a regency may have in a programme (ministry or admin). Refused below
+    /// zero, above the regency's households, or for a code not in force.
+    pub async fn set_quota(
+        &self,
+        actor: &Actor,
+        code: &str,
+        regency: &RegionCode,
+        quota: i64,
+    ) -> Result<()> {
+        pusat_only(actor)?;
+        if regency.level() != siks_domain::RegionLevel::Regency {
+            return Err(StoreError::invalid_text(
+                format!("{regency} bukan kode kabupaten/kota"),
+                format!("{regency} is not a regency code"),
+            ));
+        }
+        if !self
+            .programmes()
+            .await?
+            .iter()
+            .any(|p| p.programme.code == code)
+        {
+            return Err(StoreError::NotFound);
+        }
+        let (low, high) = regency.village_range();
+        let households: i64 = with_pool!(self, p => {
+            sqlx::query(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM households \
+                 WHERE village_code >= $1 AND village_code < $2 AND status <> 'inactive'",
+            )
+            .bind(&low)
+            .bind(&high)
+            .fetch_one(p)
+            .await?
+            .int("n")?
+        });
+        if quota < 0 || quota > households {
+            return Err(StoreError::invalid_text(
+                format!(
+                    "kuota {quota} di luar batas: paling sedikit 0, paling banyak {households} (rumah tangga di {regency})"
+                ),
+                format!("quota {quota} out of range 0..={households}"),
+            ));
+        }
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query("DELETE FROM programme_quotas WHERE code = $1 AND regency_code = $2")
+                .bind(code)
+                .bind(regency.to_string())
+                .execute(&mut **c)
+                .await?;
+            sqlx::query(
+                "INSERT INTO programme_quotas (code, regency_code, quota, set_by, set_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(code)
+            .bind(regency.to_string())
+            .bind(quota)
+            .bind(actor.user_id.to_string())
+            .bind(now_text())
+            .execute(&mut **c)
+            .await?;
+        });
+        crate::audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "programme.quota",
+                target_kind: "programme",
+                target_id: code.to_string(),
+                region_code: regency.to_string(),
+                detail: format!("quota={quota}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Builds every programme's list for `period` as of `today` (ministry or admin), replacing
+    /// the lists built before for that period. A closed period's lists are fixed.
+    pub async fn build_lists(
+        &self,
+        actor: &Actor,
+        period: Period,
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<ListReport>> {
+        pusat_only(actor)?;
+        if self.closed_periods().await?.contains(&period) {
+            return Err(StoreError::invalid_text(
+                format!("periode {period} sudah ditutup: daftar penerimanya tetap"),
+                format!("period {period} is closed: its lists are fixed"),
+            ));
+        }
+        let programmes = self.programmes().await?;
+        let quotas: HashMap<(String, String), i64> = with_pool!(self, p => {
+            sqlx::query("SELECT code, regency_code, quota FROM programme_quotas")
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| Ok(((r.text("code")?, r.text("regency_code")?), r.int("quota")?)))
+                .collect::<Result<_, sqlx::Error>>()?
+        });
+        // The latest run's desil within the regency and BPS count of each household.
+        let ranked: HashMap<String, (u8, u8)> = with_pool!(self, p => {
+            sqlx::query(
+                "SELECT household_id, desil_regency, bps_met FROM household_ranks WHERE run_id = \
+                 (SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1)",
+            )
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| {
+                let small = |v: i64| u8::try_from(v).unwrap_or(0);
+                Ok((r.text("household_id")?, (small(r.int("desil_regency")?), small(r.int("bps_met")?))))
+            })
+            .collect::<Result<_, sqlx::Error>>()?
+        });
+        let previous: Vec<HashSet<Uuid>> = {
+            let mut out = Vec::new();
+            for p in &programmes {
+                out.push(self.previous_list(&p.programme.code, period).await?);
+            }
+            out
+        };
+        let mut candidates: Vec<Vec<Candidate>> = programmes.iter().map(|_| Vec::new()).collect();
+        // Why each household of a previous list is not on this one (filled as households are
+        // assessed; those no longer in the register stay unexplained until the end).
+        let mut why_not: Vec<HashMap<Uuid, (String, String)>> =
+            programmes.iter().map(|_| HashMap::new()).collect();
+        let villages: Vec<String> = with_pool!(self, p => {
+            sqlx::query("SELECT DISTINCT village_code FROM households WHERE status <> 'inactive' ORDER BY village_code")
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| r.text("village_code"))
+                .collect::<Result<_, sqlx::Error>>()?
+        });
+        for village in &villages {
+            let (households, mut members, findings) = self.village_for_lists(village).await?;
+            for household in &households {
+                let people = members.remove(&household.id.0).unwrap_or_default();
+                let open = findings
+                    .get(&household.id.0)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let rank = ranked.get(&household.id.to_string());
+                let assessed = Assessed {
+                    household,
+                    members: &people,
+                    desil: household.desil,
+                    desil_regency: rank.map(|r| r.0),
+                    score: household.welfare_score,
+                    bps_met: rank.map(|r| r.1).unwrap_or(0),
+                    open_findings: open,
+                    today,
+                };
+                for (i, p) in programmes.iter().enumerate() {
+                    let verdict = p.programme.assess(&assessed).map_err(|e| {
+                        StoreError::invalid_text(
+                            format!("program {}: {}", p.programme.code, e.reason),
+                            format!("programme {}: {}", p.programme.code, e.reason),
+                        )
+                    })?;
+                    match verdict {
+                        Verdict::Receives(units) => {
+                            for unit in units {
+                                candidates[i].push(Candidate {
+                                    regency: village.get(..5).unwrap_or("").to_string(),
+                                    desil: household.desil.unwrap_or(0),
+                                    score: household.welfare_score.unwrap_or(0.0),
+                                    household: household.id.0,
+                                    village: village.clone(),
+                                    unit,
+                                });
+                            }
+                        }
+                        Verdict::NotEligible(reason) if previous[i].contains(&household.id.0) => {
+                            why_not[i].insert(household.id.0, (village.clone(), reason));
+                        }
+                        Verdict::Excluded(kind) if previous[i].contains(&household.id.0) => {
+                            why_not[i].insert(
+                                household.id.0,
+                                (village.clone(), format!("dikecualikan: {}", kind.label())),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let mut reports = Vec::new();
+        for (i, p) in programmes.iter().enumerate() {
+            let code = &p.programme.code;
+            let mut list = std::mem::take(&mut candidates[i]);
+            // Poorest first within each regency: desil, then the estimated spending.
+            list.sort_by(|a, b| {
+                (&a.regency, a.desil, a.score, a.household)
+                    .partial_cmp(&(&b.regency, b.desil, b.score, b.household))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            let mut kept = Vec::with_capacity(list.len());
+            let mut over_quota = 0u64;
+            let mut position = 0i64;
+            let mut regency = String::new();
+            for c in list {
+                if c.regency != regency {
+                    regency = c.regency.clone();
+                    position = 0;
+                }
+                position += 1;
+                match quotas.get(&(code.clone(), c.regency.clone())) {
+                    Some(q) if position > *q => {
+                        over_quota += 1;
+                        if previous[i].contains(&c.household) {
+                            why_not[i].insert(
+                                c.household,
+                                (c.village.clone(), "di luar kuota kabupaten/kota".into()),
+                            );
+                        }
+                    }
+                    _ => kept.push((position, c)),
+                }
+            }
+            let on_list: HashSet<Uuid> = kept.iter().map(|(_, c)| c.household).collect();
+            for gone in previous[i].difference(&on_list) {
+                why_not[i]
+                    .entry(*gone)
+                    .or_insert_with(|| (String::new(), "tidak lagi di register".into()));
+            }
+            // A household on the list through some unit is not a departure.
+            why_not[i].retain(|h, _| !on_list.contains(h));
+            let report = self
+                .write_list(
+                    actor,
+                    period,
+                    p,
+                    &kept,
+                    &why_not[i],
+                    over_quota,
+                    &previous[i],
+                )
+                .await?;
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    /// The households on the newest list of `code` before `period`.
+    async fn previous_list(&self, code: &str, period: Period) -> Result<HashSet<Uuid>> {
+        with_pool!(self, p => {
+            let rows = sqlx::query(
+                "SELECT DISTINCT b.household_id FROM beneficiaries b WHERE b.list_id = \
+                 (SELECT id FROM beneficiary_lists WHERE code = $1 AND period < $2 ORDER BY period DESC LIMIT 1)",
+            )
+            .bind(code)
+            .bind(period.to_string())
+            .fetch_all(p)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    r.text("household_id")?
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt("beneficiaries.household_id".into()))
+                })
+                .collect()
+        })
+    }
+
+    /// A village's households (not inactive), their members by household, and the kinds of the
+    /// open findings on each household, read in one snapshot.
+    #[allow(clippy::type_complexity)]
+    async fn village_for_lists(
+        &self,
+        village: &str,
+    ) -> Result<(
+        Vec<Household>,
+        HashMap<Uuid, Vec<Person>>,
+        HashMap<Uuid, Vec<(Option<PersonId>, FindingKind)>>,
+    )> {
+        let mut tx = self.begin_read().await?;
+        let (households, members, findings) = with_tx!(&mut tx, c => {
+            let households = sqlx::query(
+                "SELECT * FROM households WHERE village_code = $1 AND status <> 'inactive'",
+            )
+            .bind(village)
+            .fetch_all(&mut **c)
+            .await?
+            .iter()
+            .map(|r| household_from_row(r).map(|(h, _)| h))
+            .collect::<Result<Vec<_>>>()?;
+            let mut members: HashMap<Uuid, Vec<Person>> = HashMap::new();
+            for r in sqlx::query("SELECT * FROM persons WHERE village_code = $1")
+                .bind(village)
+                .fetch_all(&mut **c)
+                .await?
+            {
+                let (p, _) = person_from_row(&r)?;
+                members.entry(p.household_id.0).or_default().push(p);
+            }
+            let mut findings: HashMap<Uuid, Vec<(Option<PersonId>, FindingKind)>> = HashMap::new();
+            for r in sqlx::query(
+                "SELECT household_id, person_id, kind FROM findings WHERE village_code = $1 AND status = 'open'",
+            )
+            .bind(village)
+            .fetch_all(&mut **c)
+            .await?
+            {
+                let household: Uuid = r
+                    .text("household_id")?
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt("findings.household_id".into()))?;
+                let person = r
+                    .opt_text("person_id")?
+                    .and_then(|p| p.parse().ok())
+                    .map(PersonId);
+                let Some(kind) = u8::try_from(r.int("kind")?).ok().and_then(FindingKind::from_code)
+                else {
+                    continue;
+                };
+                findings.entry(household).or_default().push((person, kind));
+            }
+            (households, members, findings)
+        });
+        tx.commit().await?;
+        Ok((households, members, findings))
+    }
+
+    /// Replaces the period's list of one programme with `kept`, and its departures.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_list(
+        &self,
+        actor: &Actor,
+        period: Period,
+        p: &InForce,
+        kept: &[(i64, Candidate)],
+        why_not: &HashMap<Uuid, (String, String)>,
+        over_quota: u64,
+        previous: &HashSet<Uuid>,
+    ) -> Result<ListReport> {
+        let code = &p.programme.code;
+        let id = Uuid::now_v7();
+        let amount: u64 = kept.iter().map(|(_, c)| c.unit.amount).sum();
+        let households: HashSet<Uuid> = kept.iter().map(|(_, c)| c.household).collect();
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            for sql in [
+                "DELETE FROM beneficiaries WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
+                "DELETE FROM beneficiary_departures WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
+                "DELETE FROM beneficiary_lists WHERE period = $1 AND code = $2",
+            ] {
+                sqlx::query(sql)
+                    .bind(period.to_string())
+                    .bind(code)
+                    .execute(&mut **c)
+                    .await?;
+            }
+            sqlx::query(
+                "INSERT INTO beneficiary_lists (id, period, code, definition, units, amount, built_by, built_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(id.to_string())
+            .bind(period.to_string())
+            .bind(code)
+            .bind(&p.programme.text)
+            .bind(kept.len() as i64)
+            .bind(i64::try_from(amount).unwrap_or(i64::MAX))
+            .bind(actor.user_id.to_string())
+            .bind(now_text())
+            .execute(&mut **c)
+            .await?;
+        });
+        let sqlite = matches!(tx.conn, Conn::Sqlite(_));
+        let mut statements: HashMap<usize, String> = HashMap::new();
+        for chunk in kept.chunks(ROWS_PER_INSERT) {
+            let mut values = Vec::with_capacity(chunk.len() * BENEFICIARY_COLUMNS.len());
+            for (position, c) in chunk {
+                let components: Vec<String> = c
+                    .unit
+                    .components
+                    .iter()
+                    .map(|(label, n)| format!("{label} x{n}"))
+                    .collect();
+                values.extend([
+                    Value::Text(id.to_string()),
+                    Value::Text(c.household.to_string()),
+                    Value::Text(c.village.clone()),
+                    Value::OptInt(c.unit.family_no.map(i64::from)),
+                    Value::OptText(c.unit.person.map(|p| p.to_string())),
+                    Value::Int(i64::from(c.desil)),
+                    Value::OptFloat(Some(c.score)),
+                    Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
+                    Value::Text(components.join("; ")),
+                    Value::Int(*position),
+                ]);
+            }
+            let sql = statements
+                .entry(chunk.len())
+                .or_insert_with(|| {
+                    if sqlite {
+                        sqlite_bulk_insert("beneficiaries", BENEFICIARY_COLUMNS, chunk.len())
+                    } else {
+                        multi_row_insert("beneficiaries", BENEFICIARY_COLUMNS, chunk.len())
+                    }
+                })
+                .clone();
+            with_tx!(&mut tx, c => {
+                bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
+                    .execute(&mut **c)
+                    .await?;
+            });
+        }
+        for (household, (village, reason)) in why_not {
+            with_tx!(&mut tx, c => {
+                sqlx::query(
+                    "INSERT INTO beneficiary_departures (list_id, household_id, village_code, reason) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id.to_string())
+                .bind(household.to_string())
+                .bind(village)
+                .bind(reason)
+                .execute(&mut **c)
+                .await?;
+            });
+        }
+        crate::audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "programme.build",
+                target_kind: "beneficiary_list",
+                target_id: id.to_string(),
+                region_code: "*".into(),
+                detail: format!("code={code} period={period} units={}", kept.len()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ListReport {
+            code: code.clone(),
+            units: kept.len() as u64,
+            households: households.len() as u64,
+            amount,
+            over_quota,
+            departed: why_not.len() as u64,
+            entered: households.difference(previous).count() as u64,
+        })
+    }
+
+    /// A programme's list for a period in `region` (default the actor's scope), by regency
+    /// position. Audited as a view of the region.
+    pub async fn beneficiaries(
+        &self,
+        actor: &Actor,
+        period: Period,
+        code: &str,
+        region: Option<&RegionCode>,
+    ) -> Result<Vec<Beneficiary>> {
+        let scope = crate::stats::read_scope(actor, region)?;
+        let (low, high) = scope.village_range();
+        let rows: Vec<Beneficiary> = with_pool!(self, p => {
+            sqlx::query(
+                "SELECT b.* FROM beneficiaries b JOIN beneficiary_lists l ON l.id = b.list_id \
+                 WHERE l.period = $1 AND l.code = $2 AND b.village_code >= $3 AND b.village_code < $4 \
+                 ORDER BY b.village_code, b.position",
+            )
+            .bind(period.to_string())
+            .bind(code)
+            .bind(&low)
+            .bind(&high)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(Beneficiary {
+                    household_id: r.text("household_id")?.parse().map_err(|_| StoreError::Corrupt("beneficiaries.household_id".into()))?,
+                    village_code: r.text("village_code")?,
+                    family_no: r.opt_int("family_no")?,
+                    person_id: r.opt_text("person_id")?.and_then(|p| p.parse().ok()),
+                    desil: r.int("desil")?,
+                    score: r.opt_float("score")?.unwrap_or(0.0),
+                    amount: r.int("amount")?,
+                    components: r.text("components")?,
+                    position: r.int("position")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?
+        });
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "programme.list_view",
+                target_kind: "region",
+                target_id: scope.key(),
+                region_code: scope.key(),
+                detail: format!("code={code} period={period} rows={}", rows.len()),
+            },
+        )
+        .await?;
+        Ok(rows)
+    }
+
+    /// The households that left a programme's list in `period` (in scope), with the reason.
+    pub async fn departures(
+        &self,
+        actor: &Actor,
+        period: Period,
+        code: &str,
+        region: Option<&RegionCode>,
+    ) -> Result<Vec<(Uuid, String)>> {
+        let scope = crate::stats::read_scope(actor, region)?;
+        let (low, high) = scope.village_range();
+        with_pool!(self, p => {
+            sqlx::query(
+                "SELECT d.household_id, d.reason, d.village_code FROM beneficiary_departures d \
+                 JOIN beneficiary_lists l ON l.id = d.list_id WHERE l.period = $1 AND l.code = $2 \
+                 ORDER BY d.village_code, d.household_id",
+            )
+            .bind(period.to_string())
+            .bind(code)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .filter(|r| {
+                // A household that left the register has no village any more: shown to the
+                // ministry's whole-country scope only.
+                r.text("village_code").is_ok_and(|v| {
+                    if v.is_empty() {
+                        scope == Scope::Nation
+                    } else {
+                        v.as_str() >= low.as_str() && v.as_str() < high.as_str()
+                    }
+                })
+            })
+            .map(|r| {
+                Ok((
+                    r.text("household_id")?
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt("beneficiary_departures.household_id".into()))?,
+                    r.text("reason")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()
+        })
+    }
+}
