@@ -100,6 +100,8 @@ pub trait Condition: Send + Sync + std::fmt::Debug {
 pub struct CelCondition {
     program: cel::Program,
     source: String,
+    /// The names it reads: only these are handed to an evaluation.
+    names: Vec<String>,
 }
 
 impl std::fmt::Debug for CelCondition {
@@ -113,26 +115,52 @@ impl CelCondition {
         let program = cel::Program::compile(source).map_err(|e| RuleError {
             reason: format!("ungkapan tidak dapat dibaca: {e}"),
         })?;
+        let names = program
+            .references()
+            .variables()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         Ok(CelCondition {
             program,
             source: source.to_string(),
+            names,
         })
     }
 }
 
 impl Condition for CelCondition {
     fn names(&self) -> Vec<String> {
-        self.program
-            .references()
-            .variables()
-            .into_iter()
-            .map(str::to_string)
-            .collect()
+        self.names.clone()
     }
 
     fn holds(&self, facts: &Facts) -> Result<bool, RuleError> {
-        let mut context = cel::Context::default();
-        for (name, fact) in facts {
+        ROOT_CONTEXT.with(|root| self.holds_in(root, facts))
+    }
+
+    fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+thread_local! {
+    /// CEL's standard library, built once per thread: building it per evaluation cost more
+    /// than the evaluation itself.
+    static ROOT_CONTEXT: cel::Context<'static, 'static> = cel::Context::default();
+}
+
+impl CelCondition {
+    fn holds_in(
+        &self,
+        root: &cel::Context<'static, 'static>,
+        facts: &Facts,
+    ) -> Result<bool, RuleError> {
+        let mut context = root.new_inner_scope();
+        for (name, fact) in self
+            .names
+            .iter()
+            .filter_map(|n| facts.get_key_value(n.as_str()))
+        {
             match fact {
                 Fact::Int(v) => context.add_variable_from_value(*name, *v),
                 Fact::Float(v) => context.add_variable_from_value(*name, *v),
@@ -149,10 +177,6 @@ impl Condition for CelCondition {
                 reason: format!("gagal dihitung: {e}"),
             }),
         }
-    }
-
-    fn source(&self) -> &str {
-        &self.source
     }
 }
 
@@ -456,11 +480,23 @@ pub fn member_facts(p: &Person, today: chrono::NaiveDate) -> Facts {
     ])
 }
 
-impl Programme {
-    /// The members a programme counts: in the register, living in the household, and not
-    /// found dead by an open finding.
-    fn counted<'a>(&self, a: &'a Assessed<'_>) -> Vec<&'a Person> {
-        a.members
+/// The members of one unit: its family or person, and the members with their values.
+type Group<'p, 'a> = (Option<u8>, Option<PersonId>, Vec<&'p (&'a Person, Facts)>);
+
+/// A household made ready for every programme once: the members programmes count, their
+/// values for member rules, and the household's values for household rules.
+pub struct Prepared<'a> {
+    assessed: &'a Assessed<'a>,
+    /// The members counted: in the register, living in the household, not found dead by an
+    /// open finding; with their values.
+    members: Vec<(&'a Person, Facts)>,
+    household: Facts,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(a: &'a Assessed<'a>) -> Prepared<'a> {
+        let members: Vec<(&Person, Facts)> = a
+            .members
             .iter()
             .filter(|p| !matches!(p.status, RegistryStatus::Inactive(_)))
             .filter(|p| matches!(p.presence, Presence::LivesHere | Presence::NewMember))
@@ -469,73 +505,91 @@ impl Programme {
                     .iter()
                     .any(|(who, kind)| *who == Some(p.id) && *kind == FindingKind::Deceased)
             })
-            .collect()
+            .map(|p| (p, member_facts(p, a.today)))
+            .collect();
+        let household = household_facts_of(a, &members);
+        Prepared {
+            assessed: a,
+            members,
+            household,
+        }
     }
 
     /// The household's values for the household rule.
-    pub fn household_facts(&self, a: &Assessed<'_>) -> Facts {
-        let members = self.counted(a);
-        let facts: Vec<Facts> = members.iter().map(|p| member_facts(p, a.today)).collect();
-        let count = |test: &dyn Fn(&Facts) -> bool| facts.iter().filter(|f| test(f)).count() as i64;
-        let int = |f: &Facts, k: &str| match f.get(k) {
-            Some(Fact::Int(v)) => *v,
-            _ => 0,
-        };
-        let yes = |f: &Facts, k: &str| matches!(f.get(k), Some(Fact::Bool(true)));
-        let mut families: Vec<u8> = members.iter().map(|p| p.family_no).collect();
-        families.sort_unstable();
-        families.dedup();
-        let village = a.household.address.village.as_str();
-        BTreeMap::from([
-            ("desil", Fact::Int(i64::from(a.desil.unwrap_or(0)))),
-            (
-                "desil_regency",
-                Fact::Int(i64::from(a.desil_regency.unwrap_or(0))),
-            ),
-            ("score", Fact::Float(a.score.unwrap_or(0.0))),
-            ("bps_met", Fact::Int(i64::from(a.bps_met))),
-            ("members", Fact::Int(members.len() as i64)),
-            ("families", Fact::Int(families.len() as i64)),
-            ("pregnant", Fact::Int(count(&|f| yes(f, "pregnant")))),
-            ("children_0_6", Fact::Int(count(&|f| int(f, "age") <= 6))),
-            (
-                "school_children",
-                Fact::Int(count(&|f| {
-                    (6..=21).contains(&int(f, "age"))
-                        && yes(f, "in_school")
-                        && int(f, "schooling_years") < 12
-                })),
-            ),
-            (
-                "severe_disability",
-                Fact::Int(count(&|f| yes(f, "severe_disability"))),
-            ),
-            ("elderly_60", Fact::Int(count(&|f| int(f, "age") >= 60))),
-            ("elderly_70", Fact::Int(count(&|f| int(f, "age") >= 70))),
-            (
-                "province",
-                Fact::Text(village.get(..2).unwrap_or("").to_string()),
-            ),
-            (
-                "regency",
-                Fact::Text(village.get(..5).unwrap_or("").to_string()),
-            ),
-            (
-                "status",
-                Fact::Text(
-                    match a.household.status {
-                        RegistryStatus::Active => "active",
-                        RegistryStatus::Proposed => "proposed",
-                        RegistryStatus::Inactive(_) => "inactive",
-                    }
-                    .into(),
-                ),
-            ),
-        ])
+    pub fn household_facts(&self) -> &Facts {
+        &self.household
     }
+}
 
+fn household_facts_of(a: &Assessed<'_>, members: &[(&Person, Facts)]) -> Facts {
+    let count =
+        |test: &dyn Fn(&Facts) -> bool| members.iter().filter(|(_, f)| test(f)).count() as i64;
+    let int = |f: &Facts, k: &str| match f.get(k) {
+        Some(Fact::Int(v)) => *v,
+        _ => 0,
+    };
+    let yes = |f: &Facts, k: &str| matches!(f.get(k), Some(Fact::Bool(true)));
+    let mut families: Vec<u8> = members.iter().map(|(p, _)| p.family_no).collect();
+    families.sort_unstable();
+    families.dedup();
+    let village = a.household.address.village.as_str();
+    BTreeMap::from([
+        ("desil", Fact::Int(i64::from(a.desil.unwrap_or(0)))),
+        (
+            "desil_regency",
+            Fact::Int(i64::from(a.desil_regency.unwrap_or(0))),
+        ),
+        ("score", Fact::Float(a.score.unwrap_or(0.0))),
+        ("bps_met", Fact::Int(i64::from(a.bps_met))),
+        ("members", Fact::Int(members.len() as i64)),
+        ("families", Fact::Int(families.len() as i64)),
+        ("pregnant", Fact::Int(count(&|f| yes(f, "pregnant")))),
+        ("children_0_6", Fact::Int(count(&|f| int(f, "age") <= 6))),
+        (
+            "school_children",
+            Fact::Int(count(&|f| {
+                (6..=21).contains(&int(f, "age"))
+                    && yes(f, "in_school")
+                    && int(f, "schooling_years") < 12
+            })),
+        ),
+        (
+            "severe_disability",
+            Fact::Int(count(&|f| yes(f, "severe_disability"))),
+        ),
+        ("elderly_60", Fact::Int(count(&|f| int(f, "age") >= 60))),
+        ("elderly_70", Fact::Int(count(&|f| int(f, "age") >= 70))),
+        (
+            "province",
+            Fact::Text(village.get(..2).unwrap_or("").to_string()),
+        ),
+        (
+            "regency",
+            Fact::Text(village.get(..5).unwrap_or("").to_string()),
+        ),
+        (
+            "status",
+            Fact::Text(
+                match a.household.status {
+                    RegistryStatus::Active => "active",
+                    RegistryStatus::Proposed => "proposed",
+                    RegistryStatus::Inactive(_) => "inactive",
+                }
+                .into(),
+            ),
+        ),
+    ])
+}
+
+impl Programme {
     /// What the household receives from this programme, and why not when it does not.
     pub fn assess(&self, a: &Assessed<'_>) -> Result<Verdict, RuleError> {
+        self.assess_prepared(&Prepared::new(a))
+    }
+
+    /// [`Programme::assess`] of a household made ready once for every programme.
+    pub fn assess_prepared(&self, prepared: &Prepared<'_>) -> Result<Verdict, RuleError> {
+        let a = prepared.assessed;
         if matches!(a.household.status, RegistryStatus::Inactive(_)) {
             return Ok(Verdict::NotEligible("rumah tangga tidak aktif".into()));
         }
@@ -546,19 +600,19 @@ impl Programme {
         {
             return Ok(Verdict::Excluded(*kind));
         }
-        if !self.eligible.holds(&self.household_facts(a))? {
+        if !self.eligible.holds(&prepared.household)? {
             return Ok(Verdict::NotEligible(format!(
                 "tidak memenuhi syarat: {}",
                 self.eligible.source()
             )));
         }
-        let members = self.counted(a);
-        let groups: Vec<(Option<u8>, Option<PersonId>, Vec<&Person>)> = match self.unit {
+        let members: Vec<&(&Person, Facts)> = prepared.members.iter().collect();
+        let groups: Vec<Group<'_, '_>> = match self.unit {
             UnitKind::Household => vec![(None, None, members.clone())],
             UnitKind::Family => {
-                let mut by_family: BTreeMap<u8, Vec<&Person>> = BTreeMap::new();
-                for p in &members {
-                    by_family.entry(p.family_no).or_default().push(p);
+                let mut by_family: BTreeMap<u8, Vec<&(&Person, Facts)>> = BTreeMap::new();
+                for m in &members {
+                    by_family.entry(m.0.family_no).or_default().push(m);
                 }
                 by_family
                     .into_iter()
@@ -567,13 +621,13 @@ impl Programme {
             }
             UnitKind::Person => {
                 let mut chosen = Vec::new();
-                for p in &members {
+                for m in &members {
                     let take = match &self.member {
-                        Some(rule) => rule.holds(&member_facts(p, a.today))?,
+                        Some(rule) => rule.holds(&m.1)?,
                         None => true,
                     };
                     if take {
-                        chosen.push((None, Some(p.id), vec![*p]));
+                        chosen.push((None, Some(m.0.id), vec![*m]));
                     }
                 }
                 chosen
@@ -581,7 +635,7 @@ impl Programme {
         };
         let mut units = Vec::new();
         for (family_no, person, people) in groups {
-            let facts: Vec<Facts> = people.iter().map(|p| member_facts(p, a.today)).collect();
+            let facts: Vec<&Facts> = people.iter().map(|m| &m.1).collect();
             let mut counted = Vec::new();
             let mut amount = self.amount;
             let mut room = if self.max_components == 0 {

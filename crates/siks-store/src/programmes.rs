@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use siks_domain::checks::FindingKind;
-use siks_domain::programmes::{Assessed, DEFAULT_PROGRAMMES, Programme, Verdict};
+use siks_domain::programmes::{Assessed, DEFAULT_PROGRAMMES, Prepared, Programme, Verdict};
 use siks_domain::workflow::Period;
 use siks_domain::{Actor, Coded, Household, Person, PersonId, RegionCode, Role, Scope};
 use uuid::Uuid;
@@ -344,8 +344,9 @@ impl Store {
                     open_findings: open,
                     today,
                 };
+                let prepared = Prepared::new(&assessed);
                 for (i, p) in programmes.iter().enumerate() {
-                    let verdict = p.programme.assess(&assessed).map_err(|e| {
+                    let verdict = p.programme.assess_prepared(&prepared).map_err(|e| {
                         StoreError::invalid_text(
                             format!("program {}: {}", p.programme.code, e.reason),
                             format!("programme {}: {}", p.programme.code, e.reason),

@@ -80,6 +80,12 @@ pub enum Which {
         #[arg(long, default_value_t = 1_000_000)]
         households: usize,
     },
+    /// `siks programme build` over a ranked register: every programme's list for a period (goal:
+    /// 1,000,000 households under 30 s), beside the ranking of the same register.
+    Programmes {
+        #[arg(long, default_value_t = 1_000_000)]
+        households: usize,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -141,6 +147,43 @@ pub async fn run(which: Which) -> Result<()> {
         Which::Check { households } => crate::bench_check::run(households).await,
         Which::Export { households } => crate::bench_export::run(households).await,
         Which::Upload { households } => crate::bench_upload::run(households).await,
+        Which::Programmes { households } => {
+            let dir = tempfile::tempdir()?;
+            let summary = population(households, &dir.path().join("data"))?;
+            let url = format!("sqlite://{}", dir.path().join("programmes.db").display());
+            let store = fresh(&url, false).await?;
+            crate::import(&store, &dir.path().join("data")).await?;
+            let actor = store.system_actor().await.map_err(err)?;
+            let today = chrono::Utc::now().date_naive();
+            let started = Instant::now();
+            store
+                .rank(&actor, &siks_domain::welfare::Model::default_model(), today)
+                .await
+                .map_err(err)?;
+            let rank_secs = started.elapsed().as_secs_f64();
+            let period =
+                siks_domain::workflow::Period::parse("2099-12").map_err(|e| anyhow!("{}", e.0))?;
+            let started = Instant::now();
+            let reports = store
+                .build_lists(&actor, period, today)
+                .await
+                .map_err(err)?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "bench programmes (SQLite, {} households, {} persons): every programme's list built in {secs:.1} s \
+                 (goal: 1,000,000 households under 30 s); baseline ranking the same register {rank_secs:.1} s; ratio {:.1}",
+                summary.households,
+                summary.persons,
+                secs / rank_secs.max(0.001)
+            );
+            for r in &reports {
+                println!(
+                    "  {:<8} {} units, {} households, Rp{} a year",
+                    r.code, r.units, r.households, r.amount
+                );
+            }
+            Ok(())
+        }
         Which::Rank { households } => {
             let dir = tempfile::tempdir()?;
             let summary = population(households, &dir.path().join("data"))?;
