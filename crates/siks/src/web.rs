@@ -400,6 +400,19 @@ pub async fn demo(
         std::fs::write(&accounts_path, text)
             .with_context(|| format!("tidak dapat menulis {}", accounts_path.display()))?;
         seed_demo_pipeline(&store).await?;
+        // A ranking run, so that each household page shows its desil and why.
+        let ranked = store
+            .rank(
+                &system,
+                &siks_domain::welfare::Model::default_model(),
+                chrono::Utc::now().date_naive(),
+            )
+            .await
+            .map_err(store_error)?;
+        println!(
+            "{} rumah tangga diperingkat (model {})",
+            ranked.households, ranked.model
+        );
     }
     let accounts = std::fs::read_to_string(&accounts_path)
         .with_context(|| format!("tidak dapat membaca {}", accounts_path.display()))?;

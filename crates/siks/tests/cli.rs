@@ -25,6 +25,10 @@ fn demo_generates_imports_and_counts() {
     assert!(out.contains("300 rumah tangga"), "{out}");
     assert!(out.contains("Kabupaten Tuban"), "{out}");
     assert!(out.contains("12 usulan contoh"), "{out}");
+    assert!(
+        out.contains("300 rumah tangga diperingkat"),
+        "the demo is ranked: {out}"
+    );
     assert!(out.contains("kecamatan"), "{out}");
     for role in [
         "operator_desa",
