@@ -691,6 +691,37 @@ impl Store {
         Ok(rows)
     }
 
+    /// Each programme's list for a period summed over `region` (default the actor's scope):
+    /// (code, units, households, yearly amount). Counts only, so not a view of anyone.
+    pub async fn list_summary(
+        &self,
+        actor: &Actor,
+        period: Period,
+        region: Option<&RegionCode>,
+    ) -> Result<Vec<(String, i64, i64, i64)>> {
+        let scope = crate::stats::read_scope(actor, region)?;
+        let (low, high) = scope.village_range();
+        with_pool!(self, p => {
+            sqlx::query(
+                "SELECT l.code, CAST(COUNT(*) AS BIGINT) AS units, \
+                 CAST(COUNT(DISTINCT b.household_id) AS BIGINT) AS households, \
+                 CAST(SUM(b.amount) AS BIGINT) AS amount \
+                 FROM beneficiaries b JOIN beneficiary_lists l ON l.id = b.list_id \
+                 WHERE l.period = $1 AND b.village_code >= $2 AND b.village_code < $3 \
+                 GROUP BY l.code ORDER BY l.code",
+            )
+            .bind(period.to_string())
+            .bind(&low)
+            .bind(&high)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| Ok((r.text("code")?, r.int("units")?, r.int("households")?, r.int("amount")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(StoreError::from)
+        })
+    }
+
     /// The households that left a programme's list in `period` (in scope), with the reason.
     pub async fn departures(
         &self,

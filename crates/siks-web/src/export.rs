@@ -68,7 +68,7 @@ pub async fn download(
 }
 
 /// Finishes a sheet written to `temp` and sends it as `{stem}-{region}.{ext}`.
-async fn send_sheet(
+pub(crate) async fn send_sheet(
     sheet: SheetWriter,
     temp: tempfile::NamedTempFile,
     stem: &str,

@@ -13,6 +13,7 @@ pub mod findings;
 pub mod forms;
 pub mod openapi;
 pub mod pages;
+pub mod programmes;
 pub mod upload;
 pub mod users;
 pub mod workflow;
@@ -197,6 +198,8 @@ routes! {
     post "/unggah/{id}/batal" => upload::cancel, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Cancel a running upload job";
     get "/unggah/{id}/laporan.xlsx" => upload::report, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Download an upload job's error report";
     get "/kualitas" => findings::quality_page, Who::SignedIn, false, BODY_LIMIT, "Data quality: valid and not valid per region, open findings per kind";
+    get "/program" => programmes::programmes_page, Who::SignedIn, false, BODY_LIMIT, "Programmes in force with their rules; a period's beneficiary lists over the region and who left";
+    get "/ekspor/penerima/{file}" => programmes::download, Who::SignedIn, false, BODY_LIMIT, "Download a programme's beneficiary list of a period (CODE.xlsx or CODE.csv)";
     get "/daftar" => findings::lists_page, Who::Roles(LISTERS), false, BODY_LIMIT, "Outside lists imported and the form to import one";
     post "/daftar" => findings::import_list, Who::Roles(LISTERS), false, LIST_BODY_LIMIT, "Import an outside list, then run every check";
     get "/akun/sandi" => pages::password_form, Who::SignedIn, false, BODY_LIMIT, "Password change page";

@@ -3163,6 +3163,59 @@ async fn the_household_page_shows_its_desil_and_why() {
 }
 
 #[tokio::test]
+async fn the_programmes_page_shows_rules_lists_and_downloads() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let page = send(&w.app, get("/program", Some(&desa))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.select(".program").len(),
+        4,
+        "PKH, Sembako, PBI-JK, BST"
+    );
+    assert!(page.select("#program-PKH .aturan")[0].contains("desil"));
+    assert_eq!(page.select("#program-PKH .komponen tr").len(), 8);
+    // The world's one household, ranked desil 1, is on every list of December.
+    let admin = w.store.system_actor().await.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    w.store
+        .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
+        .await
+        .unwrap();
+    w.store
+        .build_lists(
+            &admin,
+            siks_domain::workflow::Period::parse("2026-12").unwrap(),
+            today,
+        )
+        .await
+        .unwrap();
+    let listed = send(&w.app, get("/program?periode=2026-12", Some(&desa))).await;
+    let sembako = listed.select("#program-SEMBAKO .daftar");
+    assert!(
+        sembako[0].starts_with("Periode 2026-12: 1 penerima"),
+        "{sembako:?}"
+    );
+    let csv = send(
+        &w.app,
+        get("/ekspor/penerima/sembako.csv?periode=2026-12", Some(&desa)),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.contains(&w.household.id.to_string()),
+        "{}",
+        csv.body
+    );
+    // Another village sees none of it.
+    let desa_b = login(&w.app, "desa.b").await;
+    let other = send(&w.app, get("/program?periode=2026-12", Some(&desa_b))).await;
+    assert!(other.select("#program-SEMBAKO .daftar")[0].starts_with("Belum ada daftar"));
+    let bad = send(&w.app, get("/program?periode=Desember", Some(&desa))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
 async fn a_long_upload_shows_its_progress_and_can_be_cancelled() {
     let w = world().await;
     // Posts return at once, so the job's page shows it running.

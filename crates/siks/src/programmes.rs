@@ -175,32 +175,12 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
                 format,
                 &out,
                 "Penerima",
-                &[
-                    "Kode desa/kelurahan",
-                    "Id rumah tangga",
-                    "No. keluarga",
-                    "Id anggota",
-                    "Desil",
-                    "Perkiraan pengeluaran per orang",
-                    "Nilai setahun",
-                    "Komponen",
-                    "Urutan di kabupaten/kota",
-                ],
+                siks_web::programmes::BENEFICIARY_HEADERS,
             )
             .map_err(|e| anyhow!("{e}"))?;
             for b in &rows {
                 sheet
-                    .row(&[
-                        b.village_code.clone(),
-                        b.household_id.to_string(),
-                        b.family_no.map(|n| n.to_string()).unwrap_or_default(),
-                        b.person_id.map(|p| p.to_string()).unwrap_or_default(),
-                        b.desil.to_string(),
-                        format!("{:.0}", b.score),
-                        b.amount.to_string(),
-                        b.components.clone(),
-                        b.position.to_string(),
-                    ])
+                    .row(&siks_web::programmes::beneficiary_cells(b))
                     .map_err(|e| anyhow!("{e}"))?;
             }
             sheet.finish().map_err(|e| anyhow!("{e}"))?;
