@@ -1117,3 +1117,77 @@ pub async fn quality(
         "children": quality.children.iter().map(region_json).collect::<Vec<_>>(),
     }))
 }
+
+/// `GET /api/v1/programmes`: the programmes in force with their rules.
+pub async fn programmes(State(state): State<AppState>, _user: ApiUser) -> ApiResult {
+    let list: Vec<Value> = state
+        .store
+        .programmes()
+        .await?
+        .iter()
+        .map(|p| {
+            json!({
+                "code": p.programme.code,
+                "name": p.programme.name,
+                "unit": p.programme.unit,
+                "version": p.version,
+                "saved_at": p.saved_at,
+                "eligible": p.programme.eligible.source(),
+                "amount": p.programme.amount,
+                "max_components": p.programme.max_components,
+                "components": p.programme.components.iter().map(|c| json!({
+                    "label": c.label, "member": c.member.source(), "amount": c.amount, "cap": c.cap,
+                })).collect::<Vec<_>>(),
+                "exclude_findings": p.programme.exclude_findings.iter().map(|k| siks_domain::Coded::code(*k)).collect::<Vec<_>>(),
+                "definition": p.programme.text,
+            })
+        })
+        .collect();
+    ok(json!({ "programmes": list }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeneficiariesQuery {
+    period: String,
+    region: Option<String>,
+}
+
+/// `GET /api/v1/programmes/{code}/beneficiaries?period=YYYY-MM&region=CODE`: a programme's list
+/// of a period in scope, and the households that left it since the previous list with the reason.
+pub async fn beneficiaries(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<BeneficiariesQuery>,
+) -> ApiResult {
+    let period = siks_domain::workflow::Period::parse(&q.period)
+        .map_err(|e| WebError::field("period", e.indonesian()))?;
+    let region = region_query(q.region.as_deref())?;
+    let code = code.to_uppercase();
+    let actor = &user.session.actor;
+    let rows = state
+        .store
+        .beneficiaries(actor, period, &code, region.as_ref())
+        .await?;
+    let departures = state
+        .store
+        .departures(actor, period, &code, region.as_ref())
+        .await?;
+    ok(json!({
+        "code": code,
+        "period": period.to_string(),
+        "beneficiaries": rows.iter().map(|b| json!({
+            "household_id": b.household_id,
+            "village_code": b.village_code,
+            "family_no": b.family_no,
+            "person_id": b.person_id,
+            "desil": b.desil,
+            "score": b.score,
+            "amount": b.amount,
+            "components": b.components,
+            "position": b.position,
+        })).collect::<Vec<_>>(),
+        "departures": departures.iter().map(|(h, why)| json!({"household_id": h, "reason": why})).collect::<Vec<_>>(),
+    }))
+}

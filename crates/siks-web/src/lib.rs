@@ -239,6 +239,8 @@ routes! {
     get "/api/v1/periods/compare" => api::compare_periods, Who::SignedIn, true, BODY_LIMIT, "Compare two closed periods for a region";
     get "/api/v1/findings" => api::findings, Who::SignedIn, true, BODY_LIMIT, "Verivali findings in scope, by region, kind and status, with their evidence";
     get "/api/v1/quality" => api::quality, Who::SignedIn, true, BODY_LIMIT, "Valid and not valid people and households per region, and open findings per kind";
+    get "/api/v1/programmes" => api::programmes, Who::SignedIn, true, BODY_LIMIT, "Programmes in force with their rules, components and definition";
+    get "/api/v1/programmes/{code}/beneficiaries" => api::beneficiaries, Who::SignedIn, true, BODY_LIMIT, "A programme's beneficiary list of a period in scope, and who left it and why";
     get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
 

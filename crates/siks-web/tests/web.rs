@@ -3213,6 +3213,46 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
     assert!(other.select("#program-SEMBAKO .daftar")[0].starts_with("Belum ada daftar"));
     let bad = send(&w.app, get("/program?periode=Desember", Some(&desa))).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The same through the API.
+    let defined = send(&w.app, get("/api/v1/programmes", Some(&desa)))
+        .await
+        .json();
+    assert_eq!(defined["programmes"].as_array().unwrap().len(), 4);
+    assert_eq!(defined["programmes"][2]["code"], "PKH");
+    assert_eq!(defined["programmes"][2]["unit"], "family");
+    let list = send(
+        &w.app,
+        get(
+            "/api/v1/programmes/sembako/beneficiaries?period=2026-12",
+            Some(&desa),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(list["beneficiaries"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(
+        list["beneficiaries"][0]["household_id"],
+        w.household.id.to_string()
+    );
+    let elsewhere = send(
+        &w.app,
+        get(
+            "/api/v1/programmes/sembako/beneficiaries?period=2026-12",
+            Some(&desa_b),
+        ),
+    )
+    .await
+    .json();
+    assert!(elsewhere["beneficiaries"].as_array().unwrap().is_empty());
+    let bad = send(
+        &w.app,
+        get(
+            "/api/v1/programmes/pkh/beneficiaries?period=13",
+            Some(&desa),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
