@@ -15,10 +15,7 @@ use uuid::Uuid;
 
 use crate::audit::AuditEvent;
 use crate::records::{household_from_row, person_from_row};
-use crate::sql::{
-    Cells, Conn, Value, bind_values, multi_row_insert, now_text, sqlite_bulk_insert, with_pool,
-    with_tx,
-};
+use crate::sql::{Cells, Value, insert_rows, now_text, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// A programme as it is in force.
@@ -72,7 +69,6 @@ const BENEFICIARY_COLUMNS: &[&str] = &[
     "components",
     "position",
 ];
-const ROWS_PER_INSERT: usize = 400;
 
 fn pusat_only(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::Pusat | Role::Admin) && actor.scope == Scope::Nation {
@@ -203,14 +199,7 @@ impl Store {
                 format!("{regency} is not a regency code"),
             ));
         }
-        if !self
-            .programmes()
-            .await?
-            .iter()
-            .any(|p| p.programme.code == code)
-        {
-            return Err(StoreError::NotFound);
-        }
+        self.known_programme(code).await?;
         let (low, high) = regency.village_range();
         let households: i64 = with_pool!(self, p => {
             sqlx::query(
@@ -264,6 +253,26 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Refuses a code no programme in force has, naming those that exist.
+    async fn known_programme(&self, code: &str) -> Result<()> {
+        let codes: Vec<String> = self
+            .programmes()
+            .await?
+            .into_iter()
+            .map(|p| p.programme.code)
+            .collect();
+        if codes.iter().any(|c| c == code) {
+            return Ok(());
+        }
+        Err(StoreError::invalid_text(
+            format!(
+                "program '{code}' tidak dikenal; yang ada: {}",
+                codes.join(", ")
+            ),
+            format!("unknown programme '{code}'; known: {}", codes.join(", ")),
+        ))
     }
 
     /// Builds every programme's list for `period` as of `today` (ministry or admin), replacing
@@ -560,60 +569,42 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
-        let sqlite = matches!(tx.conn, Conn::Sqlite(_));
-        let mut statements: HashMap<usize, String> = HashMap::new();
-        for chunk in kept.chunks(ROWS_PER_INSERT) {
-            let mut values = Vec::with_capacity(chunk.len() * BENEFICIARY_COLUMNS.len());
-            for (position, c) in chunk {
-                let components: Vec<String> = c
-                    .unit
-                    .components
-                    .iter()
-                    .map(|(label, n)| format!("{label} x{n}"))
-                    .collect();
-                values.extend([
-                    Value::Text(id.to_string()),
-                    Value::Text(c.household.to_string()),
-                    Value::Text(c.village.clone()),
-                    Value::OptInt(c.unit.family_no.map(i64::from)),
-                    Value::OptText(c.unit.person.map(|p| p.to_string())),
-                    Value::Int(i64::from(c.desil)),
-                    Value::OptFloat(Some(c.score)),
-                    Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
-                    Value::Text(components.join("; ")),
-                    Value::Int(*position),
-                ]);
-            }
-            let sql = statements
-                .entry(chunk.len())
-                .or_insert_with(|| {
-                    if sqlite {
-                        sqlite_bulk_insert("beneficiaries", BENEFICIARY_COLUMNS, chunk.len())
-                    } else {
-                        multi_row_insert("beneficiaries", BENEFICIARY_COLUMNS, chunk.len())
-                    }
-                })
-                .clone();
-            with_tx!(&mut tx, c => {
-                bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
-                    .execute(&mut **c)
-                    .await?;
-            });
-        }
-        for (household, (village, reason)) in why_not {
-            with_tx!(&mut tx, c => {
-                sqlx::query(
-                    "INSERT INTO beneficiary_departures (list_id, household_id, village_code, reason) \
-                     VALUES ($1, $2, $3, $4)",
-                )
-                .bind(id.to_string())
-                .bind(household.to_string())
-                .bind(village)
-                .bind(reason)
-                .execute(&mut **c)
-                .await?;
-            });
-        }
+        let units = kept.iter().map(|(position, c)| {
+            let components: Vec<String> = c
+                .unit
+                .components
+                .iter()
+                .map(|(label, n)| format!("{label} x{n}"))
+                .collect();
+            vec![
+                Value::Text(id.to_string()),
+                Value::Text(c.household.to_string()),
+                Value::Text(c.village.clone()),
+                Value::OptInt(c.unit.family_no.map(i64::from)),
+                Value::OptText(c.unit.person.map(|p| p.to_string())),
+                Value::Int(i64::from(c.desil)),
+                Value::OptFloat(Some(c.score)),
+                Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
+                Value::Text(components.join("; ")),
+                Value::Int(*position),
+            ]
+        });
+        insert_rows(&mut tx, "beneficiaries", BENEFICIARY_COLUMNS, units).await?;
+        let departures = why_not.iter().map(|(household, (village, reason))| {
+            vec![
+                Value::Text(id.to_string()),
+                Value::Text(household.to_string()),
+                Value::Text(village.clone()),
+                Value::Text(reason.clone()),
+            ]
+        });
+        insert_rows(
+            &mut tx,
+            "beneficiary_departures",
+            &["list_id", "household_id", "village_code", "reason"],
+            departures,
+        )
+        .await?;
         crate::audit::append(
             &mut tx,
             actor,
@@ -648,6 +639,7 @@ impl Store {
         region: Option<&RegionCode>,
     ) -> Result<Vec<Beneficiary>> {
         let scope = crate::stats::read_scope(actor, region)?;
+        self.known_programme(code).await?;
         let (low, high) = scope.village_range();
         let rows: Vec<Beneficiary> = with_pool!(self, p => {
             sqlx::query(
@@ -731,29 +723,25 @@ impl Store {
         region: Option<&RegionCode>,
     ) -> Result<Vec<(Uuid, String)>> {
         let scope = crate::stats::read_scope(actor, region)?;
+        self.known_programme(code).await?;
         let (low, high) = scope.village_range();
         with_pool!(self, p => {
+            // A household that left the register has no village any more (''): shown to the
+            // whole-country scope only.
             sqlx::query(
-                "SELECT d.household_id, d.reason, d.village_code FROM beneficiary_departures d \
+                "SELECT d.household_id, d.reason FROM beneficiary_departures d \
                  JOIN beneficiary_lists l ON l.id = d.list_id WHERE l.period = $1 AND l.code = $2 \
+                 AND ((d.village_code >= $3 AND d.village_code < $4) OR ($5 AND d.village_code = '')) \
                  ORDER BY d.village_code, d.household_id",
             )
             .bind(period.to_string())
             .bind(code)
+            .bind(&low)
+            .bind(&high)
+            .bind(scope == Scope::Nation)
             .fetch_all(p)
             .await?
             .iter()
-            .filter(|r| {
-                // A household that left the register has no village any more: shown to the
-                // ministry's whole-country scope only.
-                r.text("village_code").is_ok_and(|v| {
-                    if v.is_empty() {
-                        scope == Scope::Nation
-                    } else {
-                        v.as_str() >= low.as_str() && v.as_str() < high.as_str()
-                    }
-                })
-            })
             .map(|r| {
                 Ok((
                     r.text("household_id")?

@@ -13,13 +13,9 @@ use siks_domain::{Actor, Coded, HouseholdId, Role, Scope};
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
-use crate::sql::{
-    Cells, Conn, Value, bind_values, multi_row_insert, now_text, sqlite_bulk_insert, with_tx,
-};
+use crate::sql::{Cells, Value, insert_rows, now_text, with_tx};
 use crate::{Result, Store, StoreError};
 
-/// Ranks written per statement.
-const RANKS_PER_INSERT: usize = 500;
 const RANK_COLUMNS: &[&str] = &[
     "run_id",
     "household_id",
@@ -238,41 +234,25 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
-        let mut statements: HashMap<usize, String> = HashMap::new();
-        for (start, chunk) in scored.chunks(RANKS_PER_INSERT).enumerate() {
-            let at = start * RANKS_PER_INSERT;
-            let mut values = Vec::with_capacity(chunk.len() * RANK_COLUMNS.len());
-            for (k, (household, village, score, bps)) in chunk.iter().enumerate() {
-                let d = national[at + k];
-                report.by_desil[usize::from(d - 1)] += 1;
-                report.bps_poor += u64::from(*bps >= 9);
-                values.extend([
+        for (i, (_, _, _, bps)) in scored.iter().enumerate() {
+            report.by_desil[usize::from(national[i].max(1) - 1)] += 1;
+            report.bps_poor += u64::from(*bps >= 9);
+        }
+        let rows = scored
+            .iter()
+            .enumerate()
+            .map(|(i, (household, village, score, bps))| {
+                vec![
                     Value::Text(run.to_string()),
                     Value::Text(household.to_string()),
                     Value::Text(village.clone()),
                     Value::OptFloat(Some(*score)),
                     Value::Int(i64::from(*bps)),
-                    Value::Int(i64::from(d)),
-                    Value::Int(i64::from(regency[at + k])),
-                ]);
-            }
-            let sqlite = matches!(tx.conn, Conn::Sqlite(_));
-            let sql = statements
-                .entry(chunk.len())
-                .or_insert_with(|| {
-                    if sqlite {
-                        sqlite_bulk_insert("household_ranks", RANK_COLUMNS, chunk.len())
-                    } else {
-                        multi_row_insert("household_ranks", RANK_COLUMNS, chunk.len())
-                    }
-                })
-                .clone();
-            with_tx!(&mut tx, c => {
-                bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
-                    .execute(&mut **c)
-                    .await?;
+                    Value::Int(i64::from(national[i])),
+                    Value::Int(i64::from(regency[i])),
+                ]
             });
-        }
+        insert_rows(&mut tx, "household_ranks", RANK_COLUMNS, rows).await?;
         lap("peringkat ditulis", &mut phases);
         with_tx!(&mut tx, c => {
             sqlx::query(

@@ -62,12 +62,13 @@ impl Tx {
 /// Rows per multi-row statement of `insert_rows` (under both engines' parameter limits).
 const ROWS_PER_INSERT: usize = 400;
 
-/// Inserts many rows with as few statements as the engines allow, inside the transaction.
+/// Inserts many rows with as few statements as the engines allow, inside the transaction. The
+/// rows are taken lazily, a statement's worth at a time, so a million need not sit in memory.
 pub(crate) async fn insert_rows(
     tx: &mut Tx,
     table: &str,
     columns: &[&str],
-    rows: Vec<Vec<Value>>,
+    rows: impl IntoIterator<Item = Vec<Value>>,
 ) -> Result<(), sqlx::Error> {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {

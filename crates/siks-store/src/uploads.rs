@@ -132,6 +132,12 @@ impl UploadProgress {
         self.checked.fetch_add(rows, Ordering::Relaxed);
     }
 
+    /// Counts one more row checked; `true` when the upload was asked to stop.
+    fn next_row(&self) -> bool {
+        self.checked(1);
+        self.cancelled()
+    }
+
     fn start_writing(&self, count: usize) {
         self.to_write.store(count as u64, Ordering::Relaxed);
         self.writing.store(true, Ordering::Relaxed);
@@ -204,8 +210,7 @@ impl Store {
             .collect();
         run.progress.start(rows.len());
         for row in rows {
-            run.progress.checked(1);
-            if run.progress.cancelled() {
+            if run.progress.next_row() {
                 return Ok(cancelled(report));
             }
             let id_text = cell(row, "id");
@@ -423,8 +428,7 @@ impl Store {
             .collect();
         run.progress.start(rows.len());
         for row in rows {
-            run.progress.checked(1);
-            if run.progress.cancelled() {
+            if run.progress.next_row() {
                 return Ok(cancelled(report));
             }
             let id_text = cell(row, "id");
@@ -620,8 +624,7 @@ impl Store {
         let mut candidates = Vec::new();
         run.progress.start(rows.len());
         for row in rows {
-            run.progress.checked(1);
-            if run.progress.cancelled() {
+            if run.progress.next_row() {
                 return Ok(cancelled(report));
             }
             let household_text = cell(row, "household_id");
@@ -715,8 +718,7 @@ impl Store {
         let mut ready = Vec::new();
         run.progress.start(rows.len());
         for row in rows {
-            run.progress.checked(1);
-            if run.progress.cancelled() {
+            if run.progress.next_row() {
                 return Ok(cancelled(report));
             }
             let id_text = cell(row, "finding_id");

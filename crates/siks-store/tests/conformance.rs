@@ -1629,6 +1629,18 @@ async fn programme_lists(db: &TestDb) {
             .all(|b| b.person_id.is_some() && b.amount == 504_000)
     );
     assert!(list(&c.village_b, december, "PKH").await.is_empty());
+    match store
+        .beneficiaries(&c.village_a, december, "BLT", None)
+        .await
+    {
+        Err(StoreError::Invalid { indonesian, .. }) => {
+            assert!(
+                indonesian.contains("tidak dikenal") && indonesian.contains("PKH"),
+                "{indonesian}"
+            )
+        }
+        other => panic!("an unknown programme: {other:?}"),
+    }
     // A quota of nothing for Sembako in the regency: next period the household is cut.
     let regency = RegionCode::parse("35.23").unwrap();
     for bad in [-1, 5] {

@@ -150,6 +150,19 @@ fn demo_generates_imports_and_counts() {
     );
     let (ok, _, err) = siks(&[
         "programme",
+        "export",
+        "--db",
+        &db,
+        "--code",
+        "blt",
+        "--period",
+        "2026-12",
+        "--out",
+        pkh.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("tidak dikenal"), "{err}");
+    let (ok, _, err) = siks(&[
+        "programme",
         "quota",
         "--db",
         &db,
