@@ -19,6 +19,7 @@ pub mod proposals;
 pub mod ranking;
 mod records;
 mod register;
+pub mod reports;
 mod schema;
 mod sessions;
 mod sql;

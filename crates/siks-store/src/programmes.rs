@@ -5,7 +5,7 @@
 //! cut at the regency's quota, and kept with the households that left since the previous
 //! period's list and why. A list of a closed period is fixed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use siks_domain::checks::FindingKind;
 use siks_domain::programmes::{Assessed, DEFAULT_PROGRAMMES, Prepared, Programme, Verdict};
@@ -70,12 +70,61 @@ const BENEFICIARY_COLUMNS: &[&str] = &[
     "position",
 ];
 
+/// A programme's verdict on a prepared household; a rule that fails on it stops the build.
+fn assess(programme: &Programme, prepared: &Prepared<'_>) -> Result<Verdict> {
+    programme.assess_prepared(prepared).map_err(|e| {
+        StoreError::invalid_text(
+            format!("program {}: {}", programme.code, e.reason),
+            format!("programme {}: {}", programme.code, e.reason),
+        )
+    })
+}
+
 fn pusat_only(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::Pusat | Role::Admin) && actor.scope == Scope::Nation {
         Ok(())
     } else {
         Err(StoreError::Forbidden(siks_domain::Action::WriteRegister))
     }
+}
+
+/// One saved version of a programme's definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeVersion {
+    /// 0: the definition siks ships.
+    pub version: i64,
+    pub note: String,
+    /// The username of whoever saved it (empty for the shipped one).
+    pub saved_by: String,
+    pub saved_at: Option<String>,
+    pub definition: String,
+}
+
+/// How many households of one region a definition would put on its programme's list, beside
+/// the definition in force (quotas left aside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRunRegion {
+    /// `None`: the whole country.
+    pub code: Option<RegionCode>,
+    pub name: String,
+    pub before: u64,
+    pub after: u64,
+    /// Eligible under the new definition only.
+    pub added: u64,
+    /// Eligible under the one in force only.
+    pub dropped: u64,
+}
+
+/// What saving a definition would change, per province and in total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRun {
+    pub code: String,
+    /// The version in force it was compared with (0: shipped; `None`: a new programme).
+    pub compared_with: Option<i64>,
+    /// Households assessed.
+    pub households: u64,
+    pub total: DryRunRegion,
+    pub regions: Vec<DryRunRegion>,
 }
 
 /// A candidate unit of a list: regency, desil, score, household, village, unit.
@@ -181,6 +230,119 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(version)
+    }
+
+    /// Every version of a programme's definition, newest first, ending with the shipped one when
+    /// siks ships that code. Unknown codes are refused with the codes that exist.
+    pub async fn programme_versions(&self, code: &str) -> Result<Vec<ProgrammeVersion>> {
+        self.known_programme(code).await?;
+        let mut versions: Vec<ProgrammeVersion> = with_pool!(self, p => {
+            sqlx::query(
+                "SELECT v.version, v.note, v.saved_at, v.definition, COALESCE(u.username, '') AS username \
+                 FROM programme_versions v LEFT JOIN users u ON u.id = v.saved_by \
+                 WHERE v.code = $1 ORDER BY v.version DESC",
+            )
+            .bind(code)
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ProgrammeVersion {
+                    version: r.int("version")?,
+                    note: r.text("note")?,
+                    saved_by: r.text("username")?,
+                    saved_at: Some(r.text("saved_at")?),
+                    definition: r.text("definition")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        for text in DEFAULT_PROGRAMMES {
+            let shipped = Programme::parse(text)
+                .map_err(|e| StoreError::Corrupt(format!("shipped programme: {e}")))?;
+            if shipped.code == code {
+                versions.push(ProgrammeVersion {
+                    version: 0,
+                    note: "definisi bawaan siks".into(),
+                    saved_by: String::new(),
+                    saved_at: None,
+                    definition: text.to_string(),
+                });
+            }
+        }
+        Ok(versions)
+    }
+
+    /// What saving `text` would change (ministry or admin): for every household not inactive,
+    /// eligible under the definition in force and under `text`, counted per province. Nothing is
+    /// written. A definition that does not read is refused with its line, as on saving.
+    pub async fn dry_run_programme(
+        &self,
+        actor: &Actor,
+        text: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<DryRun> {
+        pusat_only(actor)?;
+        let proposed = Programme::parse(text).map_err(|e| {
+            StoreError::invalid_text(e.to_string(), format!("line {}: {}", e.line, e.reason))
+        })?;
+        let in_force = self
+            .programmes()
+            .await?
+            .into_iter()
+            .find(|p| p.programme.code == proposed.code);
+        let mut households = 0u64;
+        let mut per_province: BTreeMap<String, (u64, u64, u64, u64)> = BTreeMap::new();
+        self.visit_prepared(today, |village, _, prepared| {
+            households += 1;
+            let before = match &in_force {
+                Some(p) => matches!(assess(&p.programme, prepared)?, Verdict::Receives(_)),
+                None => false,
+            };
+            let after = matches!(assess(&proposed, prepared)?, Verdict::Receives(_));
+            if before || after {
+                let slot = per_province
+                    .entry(village.get(..2).unwrap_or("").to_string())
+                    .or_default();
+                slot.0 += u64::from(before);
+                slot.1 += u64::from(after);
+                slot.2 += u64::from(after && !before);
+                slot.3 += u64::from(before && !after);
+            }
+            Ok(())
+        })
+        .await?;
+        let region = |code: Option<RegionCode>,
+                      (before, after, added, dropped): (u64, u64, u64, u64)| {
+            DryRunRegion {
+                name: crate::stats::region_name(code.as_ref()),
+                code,
+                before,
+                after,
+                added,
+                dropped,
+            }
+        };
+        let mut sum = (0, 0, 0, 0);
+        let mut regions = Vec::new();
+        for (code, counts) in per_province {
+            sum = (
+                sum.0 + counts.0,
+                sum.1 + counts.1,
+                sum.2 + counts.2,
+                sum.3 + counts.3,
+            );
+            let code =
+                RegionCode::parse(&code).map_err(|_| StoreError::Corrupt("village_code".into()))?;
+            regions.push(region(Some(code), counts));
+        }
+        Ok(DryRun {
+            code: proposed.code.clone(),
+            compared_with: in_force.map(|p| p.version),
+            households,
+            total: region(None, sum),
+            regions,
+        })
     }
 
     /// Sets how many units a regency may have in a programme (ministry or admin). Refused below
@@ -299,21 +461,6 @@ impl Store {
                 .map(|r| Ok(((r.text("code")?, r.text("regency_code")?), r.int("quota")?)))
                 .collect::<Result<_, sqlx::Error>>()?
         });
-        // The latest run's desil within the regency and BPS count of each household.
-        let ranked: HashMap<String, (u8, u8)> = with_pool!(self, p => {
-            sqlx::query(
-                "SELECT household_id, desil_regency, bps_met FROM household_ranks WHERE run_id = \
-                 (SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1)",
-            )
-            .fetch_all(p)
-            .await?
-            .iter()
-            .map(|r| {
-                let small = |v: i64| u8::try_from(v).unwrap_or(0);
-                Ok((r.text("household_id")?, (small(r.int("desil_regency")?), small(r.int("bps_met")?))))
-            })
-            .collect::<Result<_, sqlx::Error>>()?
-        });
         let previous: Vec<HashSet<Uuid>> = {
             let mut out = Vec::new();
             for p in &programmes {
@@ -326,68 +473,39 @@ impl Store {
         // assessed; those no longer in the register stay unexplained until the end).
         let mut why_not: Vec<HashMap<Uuid, (String, String)>> =
             programmes.iter().map(|_| HashMap::new()).collect();
-        let villages: Vec<String> = with_pool!(self, p => {
-            sqlx::query("SELECT DISTINCT village_code FROM households WHERE status <> 'inactive' ORDER BY village_code")
-                .fetch_all(p)
-                .await?
-                .iter()
-                .map(|r| r.text("village_code"))
-                .collect::<Result<_, sqlx::Error>>()?
-        });
-        for village in &villages {
-            let (households, mut members, findings) = self.village_for_lists(village).await?;
-            for household in &households {
-                let people = members.remove(&household.id.0).unwrap_or_default();
-                let open = findings
-                    .get(&household.id.0)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let rank = ranked.get(&household.id.to_string());
-                let assessed = Assessed {
-                    household,
-                    members: &people,
-                    desil: household.desil,
-                    desil_regency: rank.map(|r| r.0),
-                    score: household.welfare_score,
-                    bps_met: rank.map(|r| r.1).unwrap_or(0),
-                    open_findings: open,
-                    today,
-                };
-                let prepared = Prepared::new(&assessed);
-                for (i, p) in programmes.iter().enumerate() {
-                    let verdict = p.programme.assess_prepared(&prepared).map_err(|e| {
-                        StoreError::invalid_text(
-                            format!("program {}: {}", p.programme.code, e.reason),
-                            format!("programme {}: {}", p.programme.code, e.reason),
-                        )
-                    })?;
-                    match verdict {
-                        Verdict::Receives(units) => {
-                            for unit in units {
-                                candidates[i].push(Candidate {
-                                    regency: village.get(..5).unwrap_or("").to_string(),
-                                    desil: household.desil.unwrap_or(0),
-                                    score: household.welfare_score.unwrap_or(0.0),
-                                    household: household.id.0,
-                                    village: village.clone(),
-                                    unit,
-                                });
-                            }
+        self.visit_prepared(today, |village, household, prepared| {
+            for (i, p) in programmes.iter().enumerate() {
+                match assess(&p.programme, prepared)? {
+                    Verdict::Receives(units) => {
+                        for unit in units {
+                            candidates[i].push(Candidate {
+                                regency: village.get(..5).unwrap_or("").to_string(),
+                                desil: household.desil.unwrap_or(0),
+                                score: household.welfare_score.unwrap_or(0.0),
+                                household: household.id.0,
+                                village: village.to_string(),
+                                unit,
+                            });
                         }
-                        Verdict::NotEligible(reason) if previous[i].contains(&household.id.0) => {
-                            why_not[i].insert(household.id.0, (village.clone(), reason));
-                        }
-                        Verdict::Excluded(kind) if previous[i].contains(&household.id.0) => {
-                            why_not[i].insert(
-                                household.id.0,
-                                (village.clone(), format!("dikecualikan: {}", kind.label())),
-                            );
-                        }
-                        _ => {}
                     }
+                    Verdict::NotEligible(reason) if previous[i].contains(&household.id.0) => {
+                        why_not[i].insert(household.id.0, (village.to_string(), reason));
+                    }
+                    Verdict::Excluded(kind) if previous[i].contains(&household.id.0) => {
+                        why_not[i].insert(
+                            household.id.0,
+                            (
+                                village.to_string(),
+                                format!("dikecualikan: {}", kind.label()),
+                            ),
+                        );
+                    }
+                    _ => {}
                 }
             }
-        }
+            Ok(())
+        })
+        .await?;
         let mut reports = Vec::new();
         for (i, p) in programmes.iter().enumerate() {
             let code = &p.programme.code;
@@ -443,6 +561,60 @@ impl Store {
             reports.push(report);
         }
         Ok(reports)
+    }
+
+    /// Visits every household not inactive, village by village, prepared once for the
+    /// programmes' rules as of `today` with the latest ranking run's regency desil and BPS count.
+    async fn visit_prepared(
+        &self,
+        today: chrono::NaiveDate,
+        mut visit: impl FnMut(&str, &Household, &Prepared<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let ranked: HashMap<String, (u8, u8)> = with_pool!(self, p => {
+            sqlx::query(
+                "SELECT household_id, desil_regency, bps_met FROM household_ranks WHERE run_id = \
+                 (SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1)",
+            )
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| {
+                let small = |v: i64| u8::try_from(v).unwrap_or(0);
+                Ok((r.text("household_id")?, (small(r.int("desil_regency")?), small(r.int("bps_met")?))))
+            })
+            .collect::<Result<_, sqlx::Error>>()?
+        });
+        let villages: Vec<String> = with_pool!(self, p => {
+            sqlx::query("SELECT DISTINCT village_code FROM households WHERE status <> 'inactive' ORDER BY village_code")
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| r.text("village_code"))
+                .collect::<Result<_, sqlx::Error>>()?
+        });
+        for village in &villages {
+            let (households, mut members, findings) = self.village_for_lists(village).await?;
+            for household in &households {
+                let people = members.remove(&household.id.0).unwrap_or_default();
+                let open = findings
+                    .get(&household.id.0)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let rank = ranked.get(&household.id.to_string());
+                let assessed = Assessed {
+                    household,
+                    members: &people,
+                    desil: household.desil,
+                    desil_regency: rank.map(|r| r.0),
+                    score: household.welfare_score,
+                    bps_met: rank.map(|r| r.1).unwrap_or(0),
+                    open_findings: open,
+                    today,
+                };
+                visit(village, household, &Prepared::new(&assessed))?;
+            }
+        }
+        Ok(())
     }
 
     /// The households on the newest list of `code` before `period`.
@@ -544,6 +716,7 @@ impl Store {
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
             for sql in [
+                "DELETE FROM beneficiary_counts WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
                 "DELETE FROM beneficiaries WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
                 "DELETE FROM beneficiary_departures WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
                 "DELETE FROM beneficiary_lists WHERE period = $1 AND code = $2",
@@ -590,6 +763,32 @@ impl Store {
             ]
         });
         insert_rows(&mut tx, "beneficiaries", BENEFICIARY_COLUMNS, units).await?;
+        // Per village: units, distinct households, amount (what reports read).
+        let mut per_village: BTreeMap<&str, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
+        for (_, c) in kept {
+            let slot = per_village.entry(c.village.as_str()).or_default();
+            slot.0 += 1;
+            slot.1.insert(c.household);
+            slot.2 += c.unit.amount;
+        }
+        let counts = per_village
+            .into_iter()
+            .map(|(village, (units, households, amount))| {
+                vec![
+                    Value::Text(id.to_string()),
+                    Value::Text(village.to_string()),
+                    Value::Int(units),
+                    Value::Int(households.len() as i64),
+                    Value::Int(i64::try_from(amount).unwrap_or(i64::MAX)),
+                ]
+            });
+        insert_rows(
+            &mut tx,
+            "beneficiary_counts",
+            &["list_id", "village_code", "units", "households", "amount"],
+            counts,
+        )
+        .await?;
         let departures = why_not.iter().map(|(household, (village, reason))| {
             vec![
                 Value::Text(id.to_string()),
@@ -695,10 +894,10 @@ impl Store {
         let (low, high) = scope.village_range();
         with_pool!(self, p => {
             sqlx::query(
-                "SELECT l.code, CAST(COUNT(*) AS BIGINT) AS units, \
-                 CAST(COUNT(DISTINCT b.household_id) AS BIGINT) AS households, \
+                "SELECT l.code, CAST(SUM(b.units) AS BIGINT) AS units, \
+                 CAST(SUM(b.households) AS BIGINT) AS households, \
                  CAST(SUM(b.amount) AS BIGINT) AS amount \
-                 FROM beneficiaries b JOIN beneficiary_lists l ON l.id = b.list_id \
+                 FROM beneficiary_counts b JOIN beneficiary_lists l ON l.id = b.list_id \
                  WHERE l.period = $1 AND b.village_code >= $2 AND b.village_code < $3 \
                  GROUP BY l.code ORDER BY l.code",
             )

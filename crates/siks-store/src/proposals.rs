@@ -623,6 +623,14 @@ impl Store {
             Some(_) => return Ok(Vec::new()),
             None => actor.scope.clone(),
         };
+        self.pipeline_in(&scope).await
+    }
+
+    /// The pipeline of a scope already checked.
+    pub(crate) async fn pipeline_in(
+        &self,
+        scope: &siks_domain::Scope,
+    ) -> Result<Vec<PipelineCount>> {
         // Code widths per level: "35", "35.23", "35.23.01", "35.23.01.2001".
         let width: i64 = match scope.level() {
             None => 2,

@@ -75,6 +75,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_programmes.sql"),
         include_str!("../migrations/postgres/0011_programmes.sql"),
     ),
+    (
+        12,
+        "report counts",
+        include_str!("../migrations/sqlite/0012_reports.sql"),
+        include_str!("../migrations/postgres/0012_reports.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

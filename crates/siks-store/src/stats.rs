@@ -90,50 +90,21 @@ pub(crate) fn levels(scope: &Scope) -> (Option<RegionCode>, Option<RegionLevel>)
 impl Store {
     /// Counts for `region` (default: the actor's scope). A region outside the scope is not found.
     pub async fn stats(&self, actor: &Actor, region: Option<&RegionCode>) -> Result<Stats> {
-        let scope = read_scope(actor, region)?;
-        let (low, high) = scope.village_range();
-        let households = self.count_by_village("households", &low, &high).await?;
-        let persons = self.count_by_village("persons", &low, &high).await?;
+        self.stats_in(&read_scope(actor, region)?).await
+    }
 
-        let (code, child_level) = levels(&scope);
-        let mut total = RegionStats {
-            name: region_name(code.as_ref()),
-            code: code.clone(),
-            households: StatusCounts::default(),
-            persons: StatusCounts::default(),
-        };
-        let mut children: BTreeMap<RegionCode, RegionStats> = BTreeMap::new();
-        for (is_person, rows) in [(false, households), (true, persons)] {
-            for (village, counts) in rows {
-                let slot = if is_person {
-                    &mut total.persons
-                } else {
-                    &mut total.households
-                };
-                slot.merge(&counts);
-                let Some(level) = child_level else { continue };
-                let Some(child) = village.at_level(level) else {
-                    continue;
-                };
-                let entry = children
-                    .entry(child.clone())
-                    .or_insert_with(|| RegionStats {
-                        name: region_name(Some(&child)),
-                        code: Some(child),
-                        households: StatusCounts::default(),
-                        persons: StatusCounts::default(),
-                    });
-                if is_person {
-                    entry.persons.merge(&counts);
-                } else {
-                    entry.households.merge(&counts);
-                }
-            }
-        }
-        Ok(Stats {
-            total,
-            child_level,
-            children: children.into_values().collect(),
+    /// Counts for a scope already checked (or public: counts are no view of anyone).
+    pub(crate) async fn stats_in(&self, scope: &Scope) -> Result<Stats> {
+        Ok(stats_from(scope, &self.village_status(scope).await?))
+    }
+
+    /// Households and persons by status per village of the scope: what both the counts and the
+    /// quality start from, read once when a page shows both.
+    pub(crate) async fn village_status(&self, scope: &Scope) -> Result<VillageStatus> {
+        let (low, high) = scope.village_range();
+        Ok(VillageStatus {
+            households: self.count_by_village("households", &low, &high).await?,
+            persons: self.count_by_village("persons", &low, &high).await?,
         })
     }
 
@@ -166,6 +137,56 @@ impl Store {
             out.entry(code).or_default().add(&status, n as u64);
         }
         Ok(out)
+    }
+}
+
+/// Households and persons by status per village.
+pub(crate) struct VillageStatus {
+    households: BTreeMap<RegionCode, StatusCounts>,
+    persons: BTreeMap<RegionCode, StatusCounts>,
+}
+
+/// The counts of a scope rolled up from its villages.
+pub(crate) fn stats_from(scope: &Scope, villages: &VillageStatus) -> Stats {
+    let (code, child_level) = levels(scope);
+    let mut total = RegionStats {
+        name: region_name(code.as_ref()),
+        code: code.clone(),
+        households: StatusCounts::default(),
+        persons: StatusCounts::default(),
+    };
+    let mut children: BTreeMap<RegionCode, RegionStats> = BTreeMap::new();
+    for (is_person, rows) in [(false, &villages.households), (true, &villages.persons)] {
+        for (village, counts) in rows {
+            let slot = if is_person {
+                &mut total.persons
+            } else {
+                &mut total.households
+            };
+            slot.merge(counts);
+            let Some(level) = child_level else { continue };
+            let Some(child) = village.at_level(level) else {
+                continue;
+            };
+            let entry = children
+                .entry(child.clone())
+                .or_insert_with(|| RegionStats {
+                    name: region_name(Some(&child)),
+                    code: Some(child),
+                    households: StatusCounts::default(),
+                    persons: StatusCounts::default(),
+                });
+            if is_person {
+                entry.persons.merge(counts);
+            } else {
+                entry.households.merge(counts);
+            }
+        }
+    }
+    Stats {
+        total,
+        child_level,
+        children: children.into_values().collect(),
     }
 }
 
@@ -229,28 +250,50 @@ impl Store {
     /// level down), as of the last check run: a person is not valid while an open error finding
     /// names them or their household as a whole.
     pub async fn quality(&self, actor: &Actor, region: Option<&RegionCode>) -> Result<Quality> {
-        let scope = read_scope(actor, region)?;
+        self.quality_in(&read_scope(actor, region)?).await
+    }
+
+    /// Quality of a scope already checked.
+    pub(crate) async fn quality_in(&self, scope: &Scope) -> Result<Quality> {
+        let (villages, findings) = tokio::try_join!(
+            self.village_status(scope),
+            self.quality_findings(scope, true)
+        )?;
+        quality_from(scope, &villages, findings)
+    }
+
+    /// Per village: people and households not valid, and (with `kinds`) open findings per kind.
+    pub(crate) async fn quality_findings(
+        &self,
+        scope: &Scope,
+        kinds: bool,
+    ) -> Result<FindingCounts> {
         let (low, high) = scope.village_range();
         let counts: Vec<(String, Measure, i64)> = with_pool!(self, p => {
             let mut out = Vec::new();
             for (measure, sql) in [
-                (Measure::Persons, "SELECT village_code, COUNT(*) AS n FROM persons \
-                    WHERE status = 'active' AND village_code >= $1 AND village_code < $2 GROUP BY village_code"),
-                (Measure::PersonsNotValid, "SELECT p.village_code, COUNT(*) AS n FROM persons p \
-                    WHERE p.status = 'active' AND p.village_code >= $1 AND p.village_code < $2 \
-                    AND EXISTS (SELECT 1 FROM findings f WHERE f.household_id = p.household_id AND f.status = 'open' \
-                        AND f.severity = 'error' AND (f.person_id IS NULL OR f.person_id = p.id)) \
+                // Not valid: read from the open findings (few) and their households' members,
+                // not by probing every person for a finding. CROSS JOIN keeps SQLite from
+                // turning the join round; PostgreSQL plans it like any inner join.
+                (Measure::PersonsNotValid, "SELECT p.village_code, COUNT(DISTINCT p.id) AS n \
+                    FROM findings f CROSS JOIN persons p \
+                    WHERE p.household_id = f.household_id AND f.status = 'open' AND f.severity = 'error' \
+                    AND f.village_code >= $1 AND f.village_code < $2 \
+                    AND (f.person_id IS NULL OR f.person_id = p.id) \
+                    AND p.status = 'active' AND p.village_code >= $1 AND p.village_code < $2 \
                     GROUP BY p.village_code"),
-                (Measure::Households, "SELECT village_code, COUNT(*) AS n FROM households \
-                    WHERE status = 'active' AND village_code >= $1 AND village_code < $2 GROUP BY village_code"),
-                (Measure::HouseholdsNotValid, "SELECT h.village_code, COUNT(*) AS n FROM households h \
-                    WHERE h.status = 'active' AND h.village_code >= $1 AND h.village_code < $2 \
-                    AND EXISTS (SELECT 1 FROM findings f WHERE f.household_id = h.id AND f.status = 'open' \
-                        AND f.severity = 'error') \
+                (Measure::HouseholdsNotValid, "SELECT h.village_code, COUNT(DISTINCT h.id) AS n \
+                    FROM findings f CROSS JOIN households h \
+                    WHERE h.id = f.household_id AND f.status = 'open' AND f.severity = 'error' \
+                    AND f.village_code >= $1 AND f.village_code < $2 \
+                    AND h.status = 'active' AND h.village_code >= $1 AND h.village_code < $2 \
                     GROUP BY h.village_code"),
                 (Measure::Kind(0), "SELECT village_code, kind, COUNT(*) AS n FROM findings \
                     WHERE status = 'open' AND village_code >= $1 AND village_code < $2 GROUP BY village_code, kind"),
             ] {
+                if matches!(measure, Measure::Kind(_)) && !kinds {
+                    continue;
+                }
                 let rows = sqlx::query(sql).bind(&low).bind(&high).fetch_all(p).await?;
                 for r in &rows {
                     let measure = match measure {
@@ -264,32 +307,56 @@ impl Store {
             }
             out
         });
-        let (code, child_level) = levels(&scope);
-        let mut total = RegionQuality::new(code);
-        let mut children: BTreeMap<RegionCode, RegionQuality> = BTreeMap::new();
-        for (village, measure, n) in counts {
-            let village = RegionCode::parse(&village)
-                .map_err(|_| StoreError::Corrupt("village_code".into()))?;
-            let child = child_level.and_then(|level| village.at_level(level));
-            let n = n as u64;
-            let add = |q: &mut RegionQuality| match measure {
-                Measure::Persons => q.persons += n,
-                Measure::PersonsNotValid => q.persons_not_valid += n,
-                Measure::Households => q.households += n,
-                Measure::HouseholdsNotValid => q.households_not_valid += n,
-                Measure::Kind(k) => *q.open.entry(k).or_default() += n,
-            };
-            add(&mut total);
-            if let Some(child) = child {
-                add(children
-                    .entry(child.clone())
-                    .or_insert_with(|| RegionQuality::new(Some(child))));
-            }
-        }
-        Ok(Quality {
-            total,
-            child_level,
-            children: children.into_values().collect(),
-        })
+        Ok(FindingCounts(counts))
     }
+}
+
+/// What [`Store::quality_findings`] read: (village, measure, count).
+pub(crate) struct FindingCounts(Vec<(String, Measure, i64)>);
+
+/// Quality of a scope from its counts by status (the active people and households) and its
+/// finding counts.
+pub(crate) fn quality_from(
+    scope: &Scope,
+    villages: &VillageStatus,
+    findings: FindingCounts,
+) -> Result<Quality> {
+    let mut counts = findings.0;
+    for (measure, rows) in [
+        (Measure::Persons, &villages.persons),
+        (Measure::Households, &villages.households),
+    ] {
+        counts.extend(
+            rows.iter()
+                .filter(|(_, c)| c.active > 0)
+                .map(|(village, c)| (village.to_string(), measure, c.active as i64)),
+        );
+    }
+    let (code, child_level) = levels(scope);
+    let mut total = RegionQuality::new(code);
+    let mut children: BTreeMap<RegionCode, RegionQuality> = BTreeMap::new();
+    for (village, measure, n) in counts {
+        let village =
+            RegionCode::parse(&village).map_err(|_| StoreError::Corrupt("village_code".into()))?;
+        let child = child_level.and_then(|level| village.at_level(level));
+        let n = n as u64;
+        let add = |q: &mut RegionQuality| match measure {
+            Measure::Persons => q.persons += n,
+            Measure::PersonsNotValid => q.persons_not_valid += n,
+            Measure::Households => q.households += n,
+            Measure::HouseholdsNotValid => q.households_not_valid += n,
+            Measure::Kind(k) => *q.open.entry(k).or_default() += n,
+        };
+        add(&mut total);
+        if let Some(child) = child {
+            add(children
+                .entry(child.clone())
+                .or_insert_with(|| RegionQuality::new(Some(child))));
+        }
+    }
+    Ok(Quality {
+        total,
+        child_level,
+        children: children.into_values().collect(),
+    })
 }

@@ -1678,6 +1678,29 @@ async fn programme_lists(db: &TestDb) {
         other => panic!("{other:?}"),
     }
     let narrower = "code = \"BST\"\nname = \"BST\"\nunit = \"household\"\namount = 1800000\neligible = \"desil == 1 && members >= 5\"\n";
+    // The dry run: the poorest (desil 1, four members) would leave BST; nothing is written.
+    let run = store
+        .dry_run_programme(&c.admin, narrower, today)
+        .await
+        .unwrap();
+    assert_eq!(run.compared_with, Some(0));
+    assert_eq!(
+        (
+            run.total.before,
+            run.total.after,
+            run.total.added,
+            run.total.dropped
+        ),
+        (run.total.before, run.total.before - 1, 0, 1),
+        "{run:?}"
+    );
+    assert!(run.total.before >= 1);
+    assert_eq!(run.regions[0].code, Some(RegionCode::parse("35").unwrap()));
+    assert!(matches!(
+        store.dry_run_programme(&c.village_a, narrower, today).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert_eq!(store.programme_versions("BST").await.unwrap().len(), 1);
     assert_eq!(
         store
             .save_programme(&c.admin, narrower, "hanya keluarga besar")
@@ -1688,6 +1711,15 @@ async fn programme_lists(db: &TestDb) {
     let in_force = store.programmes().await.unwrap();
     let bst = in_force.iter().find(|p| p.programme.code == "BST").unwrap();
     assert_eq!(bst.version, 1);
+    let versions = store.programme_versions("BST").await.unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.note.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "hanya keluarga besar"), (0, "definisi bawaan siks")]
+    );
+    assert!(!versions[0].saved_by.is_empty());
     let reports = store.build_lists(&c.admin, january, today).await.unwrap();
     assert_eq!(reports.iter().find(|r| r.code == "BST").unwrap().units, 0);
     // A closed period's lists are fixed.
@@ -1700,6 +1732,57 @@ async fn programme_lists(db: &TestDb) {
             .build_lists(&c.admin, Period::parse("2026-11").unwrap(), today)
             .await,
         Err(StoreError::Invalid { .. })
+    ));
+
+    // The report counts what the lists and the register hold, for the region asked.
+    let report = store
+        .report(&c.regency, None, Some(december))
+        .await
+        .unwrap();
+    let programmes = report.programmes.as_ref().unwrap();
+    assert_eq!(programmes.period, december);
+    assert_eq!(programmes.households.total.get("PKH"), Some(&1));
+    assert_eq!(programmes.amount.total.get("PKH"), Some(&6_000_000));
+    assert_eq!(programmes.units.total.get("PBI-JK"), Some(&4));
+    let district = RegionCode::parse("35.23.01").unwrap();
+    assert_eq!(programmes.households.children[0].0, district);
+    let ranked: u64 = report.desil.total.values().sum();
+    assert_eq!(ranked, report.stats.total.households.active);
+    assert_eq!(
+        report.desil.total.get(&1),
+        Some(&1),
+        "the poorest alone in desil 1"
+    );
+    assert_eq!(report.periods.len(), 1);
+    assert_eq!(
+        report.periods[0].households, report.stats.total.households.active,
+        "nothing changed since November closed"
+    );
+    assert!(report.quality.is_some());
+    // January's lists are the newest; village B has nobody on them.
+    let newest = store.report(&c.village_b, None, None).await.unwrap();
+    let january_lists = newest.programmes.unwrap();
+    assert_eq!(january_lists.period, january);
+    assert!(january_lists.households.total.is_empty());
+    let village_a = RegionCode::parse(VILLAGE_A).unwrap();
+    assert!(matches!(
+        store.report(&c.village_b, Some(&village_a), None).await,
+        Err(StoreError::NotFound)
+    ));
+    // The public summary: a province only, without the workflow's counts.
+    let province = RegionCode::parse("35").unwrap();
+    let public = store
+        .public_report(&province, Some(december))
+        .await
+        .unwrap();
+    assert_eq!(
+        public.stats.total,
+        store.stats(&c.admin, Some(&province)).await.unwrap().total
+    );
+    assert!(public.quality.is_none() && public.pipeline.is_empty());
+    assert!(matches!(
+        store.public_report(&district, None).await,
+        Err(StoreError::NotFound)
     ));
 }
 

@@ -1191,3 +1191,73 @@ pub async fn beneficiaries(
         "departures": departures.iter().map(|(h, why)| json!({"household_id": h, "reason": why})).collect::<Vec<_>>(),
     }))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    region: Option<String>,
+    period: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicReportQuery {
+    period: Option<String>,
+}
+
+fn report_json(
+    report: &siks_store::reports::Report,
+    sections: &[crate::reports::Section],
+) -> Value {
+    json!({
+        "region": report.code.as_ref().map(|c| c.as_str()),
+        "name": report.name,
+        "child_level": report.child_level.map(|l| l.label()),
+        "period": report.programmes.as_ref().map(|p| p.period.to_string()),
+        "sections": sections,
+    })
+}
+
+fn optional_period(text: Option<&str>) -> Result<Option<siks_domain::workflow::Period>, WebError> {
+    text.filter(|p| !p.is_empty())
+        .map(|p| period_param("period", p))
+        .transpose()
+}
+
+/// `GET /api/v1/reports?region=CODE&period=YYYY-MM`: the report page's tables.
+pub async fn report(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> ApiResult {
+    let region = region_query(q.region.as_deref())?;
+    let period = optional_period(q.period.as_deref())?;
+    let report = state
+        .store
+        .report(&user.session.actor, region.as_ref(), period)
+        .await?;
+    let codes = crate::reports::programme_codes(&state).await?;
+    ok(report_json(
+        &report,
+        &crate::reports::sections(&report, &codes),
+    ))
+}
+
+/// `GET /api/v1/public/provinces/{code}?period=YYYY-MM`: a province's public summary.
+pub async fn public_report(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<PublicReportQuery>,
+) -> ApiResult {
+    let province = RegionCode::parse_known(&code)
+        .ok()
+        .filter(|c| c.level() == siks_domain::RegionLevel::Province)
+        .ok_or(WebError::NotFound)?;
+    let period = optional_period(q.period.as_deref())?;
+    let report = state.store.public_report(&province, period).await?;
+    let codes = crate::reports::programme_codes(&state).await?;
+    ok(report_json(
+        &report,
+        &crate::reports::sections(&report, &codes),
+    ))
+}

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod charts;
 pub mod edit;
 pub mod error;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod forms;
 pub mod openapi;
 pub mod pages;
 pub mod programmes;
+pub mod reports;
 pub mod upload;
 pub mod users;
 pub mod workflow;
@@ -199,6 +201,14 @@ routes! {
     get "/unggah/{id}/laporan.xlsx" => upload::report, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Download an upload job's error report";
     get "/kualitas" => findings::quality_page, Who::SignedIn, false, BODY_LIMIT, "Data quality: valid and not valid per region, open findings per kind";
     get "/program" => programmes::programmes_page, Who::SignedIn, false, BODY_LIMIT, "Programmes in force with their rules; a period's beneficiary lists over the region and who left";
+    get "/laporan" => reports::report_page, Who::SignedIn, false, BODY_LIMIT, "Report of a region: status, desil, programmes, data quality, proposals by stage and periods, each as a chart with its table";
+    get "/laporan/unduh/{file}" => reports::download, Who::SignedIn, false, BODY_LIMIT, "Download one table of a region's report (SECTION.xlsx or SECTION.csv)";
+    get "/publik" => reports::public_index, Who::Anyone, false, BODY_LIMIT, "The provinces, each with its public summary";
+    get "/publik/{code}" => reports::public_page, Who::Anyone, false, BODY_LIMIT, "Public summary of a province: counts by status, desil, programme and period, no personal data";
+    get "/publik/{code}/unduh/{file}" => reports::public_download, Who::Anyone, false, BODY_LIMIT, "Download one table of a province's public summary";
+    get "/program/{code}/aturan" => programmes::rules_page, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "A programme's definition to edit, its saved versions and the values a rule may read";
+    post "/program/{code}/uji" => programmes::dry_run, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Dry run: households per province a changed definition would add or drop, nothing saved";
+    post "/program/{code}/aturan" => programmes::save_rules, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Save a programme's definition as a new version (refused with line and reason when it does not read)";
     get "/ekspor/penerima/{file}" => programmes::download, Who::SignedIn, false, BODY_LIMIT, "Download a programme's beneficiary list of a period (CODE.xlsx or CODE.csv)";
     get "/daftar" => findings::lists_page, Who::Roles(LISTERS), false, BODY_LIMIT, "Outside lists imported and the form to import one";
     post "/daftar" => findings::import_list, Who::Roles(LISTERS), false, LIST_BODY_LIMIT, "Import an outside list, then run every check";
@@ -241,6 +251,8 @@ routes! {
     get "/api/v1/quality" => api::quality, Who::SignedIn, true, BODY_LIMIT, "Valid and not valid people and households per region, and open findings per kind";
     get "/api/v1/programmes" => api::programmes, Who::SignedIn, true, BODY_LIMIT, "Programmes in force with their rules, components and definition";
     get "/api/v1/programmes/{code}/beneficiaries" => api::beneficiaries, Who::SignedIn, true, BODY_LIMIT, "A programme's beneficiary list of a period in scope, and who left it and why";
+    get "/api/v1/reports" => api::report, Who::SignedIn, true, BODY_LIMIT, "A region's report as tables: status, desil, programmes, data quality, proposals by stage, periods";
+    get "/api/v1/public/provinces/{code}" => api::public_report, Who::Anyone, true, BODY_LIMIT, "A province's public summary as tables (counts only, no sign-in)";
     get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
 

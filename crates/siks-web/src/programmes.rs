@@ -2,8 +2,9 @@
 //! programme's beneficiary list summed over the user's region, with the households that left
 //! since the previous list and why, and each list to download as XLSX or CSV.
 
+use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use siks_domain::workflow::Period;
 use siks_domain::{Bilingual, RegionCode};
@@ -12,7 +13,7 @@ use siks_sheets::{Format, SheetWriter};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::pages::{Nav, render};
+use crate::pages::{Nav, form_value, render, see};
 
 #[derive(Deserialize, Default)]
 pub struct ProgrammesQuery {
@@ -43,6 +44,8 @@ struct ProgrammesPage {
     region: String,
     query: String,
     rows: Vec<Row>,
+    /// Links to each programme's rules page.
+    edit_rules: bool,
 }
 
 fn region_of(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
@@ -132,6 +135,8 @@ pub async fn programmes_page(
             region.as_ref().map(|r| r.as_str()).unwrap_or("")
         ),
         rows,
+        edit_rules: RULE_EDITORS.contains(&user.session.actor.role)
+            && user.session.actor.scope == siks_domain::Scope::Nation,
     })
 }
 
@@ -200,4 +205,220 @@ pub fn beneficiary_cells(b: &siks_store::programmes::Beneficiary) -> Vec<String>
         b.components.clone(),
         b.position.to_string(),
     ]
+}
+
+/// Who may change a programme's rules (the store checks again: the whole country only).
+pub const RULE_EDITORS: &[siks_domain::Role] =
+    &[siks_domain::Role::Pusat, siks_domain::Role::Admin];
+
+struct VersionRow {
+    version: i64,
+    saved_at: String,
+    saved_by: String,
+    note: String,
+    definition: String,
+}
+
+struct DryRunRow {
+    code: String,
+    name: String,
+    before: u64,
+    after: u64,
+    added: u64,
+    dropped: u64,
+}
+
+impl DryRunRow {
+    fn of(r: &siks_store::programmes::DryRunRegion) -> DryRunRow {
+        DryRunRow {
+            code: r.code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            name: r.name.clone(),
+            before: r.before,
+            after: r.after,
+            added: r.added,
+            dropped: r.dropped,
+        }
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "programme_rules.html")]
+struct RulesPage {
+    nav: Option<Nav>,
+    code: String,
+    name: String,
+    in_force: i64,
+    text: String,
+    note: String,
+    notice: String,
+    error: String,
+    household_values: &'static [(&'static str, &'static str)],
+    member_values: &'static [(&'static str, &'static str)],
+    /// (compared with, households assessed, total, per province).
+    dry_run: Option<(String, u64, DryRunRow, Vec<DryRunRow>)>,
+    versions: Vec<VersionRow>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RulesQuery {
+    pesan: Option<String>,
+}
+
+async fn rules_page_for(
+    state: &AppState,
+    user: &PageUser,
+    code: &str,
+    text: Option<String>,
+    note: String,
+) -> Result<RulesPage, WebError> {
+    let code = code.to_uppercase();
+    let versions = state.store.programme_versions(&code).await?;
+    let zone = crate::pages::zone_of(&user.session.actor.scope);
+    let in_force = state
+        .store
+        .programmes()
+        .await?
+        .into_iter()
+        .find(|p| p.programme.code == code)
+        .ok_or(WebError::NotFound)?;
+    Ok(RulesPage {
+        nav: Nav::of(user),
+        name: in_force.programme.name.clone(),
+        in_force: in_force.version,
+        text: text.unwrap_or_else(|| in_force.programme.text.clone()),
+        note,
+        notice: String::new(),
+        error: String::new(),
+        household_values: siks_domain::programmes::HOUSEHOLD_VALUES,
+        member_values: siks_domain::programmes::MEMBER_VALUES,
+        dry_run: None,
+        versions: versions
+            .into_iter()
+            .map(|v| VersionRow {
+                version: v.version,
+                saved_at: v
+                    .saved_at
+                    .map(|at| format!("{} {}", zone.local(&at), zone.label()))
+                    .unwrap_or_else(|| "-".into()),
+                saved_by: v.saved_by,
+                note: v.note,
+                definition: v.definition,
+            })
+            .collect(),
+        code,
+    })
+}
+
+/// `GET /program/{code}/aturan`: the definition in force to edit, its versions, the values a
+/// rule may read.
+pub async fn rules_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(code): Path<String>,
+    Query(q): Query<RulesQuery>,
+) -> Result<Html<String>, WebError> {
+    let mut page = rules_page_for(&state, &user, &code, None, String::new()).await?;
+    page.notice = q.pesan.unwrap_or_default();
+    render(page)
+}
+
+/// The page again with the text as typed and the store's refusal, answered 422.
+fn refused(mut page: RulesPage, e: siks_store::StoreError) -> Result<Response, WebError> {
+    match e {
+        siks_store::StoreError::Invalid { indonesian, .. } => {
+            page.error = indonesian;
+            let html = render(page)?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// The definition posted must be the programme the page is for.
+fn same_code(code: &str, text: &str) -> Result<(), siks_store::StoreError> {
+    match siks_domain::programmes::Programme::parse(text) {
+        Ok(p) if !p.code.eq_ignore_ascii_case(code) => Err(siks_store::StoreError::Invalid {
+            indonesian: format!(
+                "kode di definisi ({}) tidak sama dengan program yang dibuka ({})",
+                p.code,
+                code.to_uppercase()
+            ),
+            english: format!(
+                "the definition's code ({}) is not the programme opened ({})",
+                p.code,
+                code.to_uppercase()
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `POST /program/{code}/uji`: what the definition typed would change, per province, without
+/// saving it.
+pub async fn dry_run(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let text = form_value(&form, "definisi").replace("\r\n", "\n");
+    let note = form_value(&form, "catatan").to_string();
+    let mut page = rules_page_for(&state, &user, &code, Some(text.clone()), note).await?;
+    if let Err(e) = same_code(&code, &text) {
+        return refused(page, e);
+    }
+    let today = chrono::Utc::now().date_naive();
+    match state
+        .store
+        .dry_run_programme(&user.session.actor, &text, today)
+        .await
+    {
+        Ok(run) => {
+            page.dry_run = Some((
+                match run.compared_with {
+                    Some(0) => "definisi bawaan siks".into(),
+                    Some(v) => format!("versi {v}"),
+                    None => "(program baru)".into(),
+                },
+                run.households,
+                DryRunRow::of(&run.total),
+                run.regions.iter().map(DryRunRow::of).collect(),
+            ));
+            Ok(render(page)?.into_response())
+        }
+        Err(e) => refused(page, e),
+    }
+}
+
+/// `POST /program/{code}/aturan`: saves the definition as a new version; refused with the line
+/// and reason, the running rules unchanged, when it does not read.
+pub async fn save_rules(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let text = form_value(&form, "definisi").replace("\r\n", "\n");
+    let note = form_value(&form, "catatan").to_string();
+    let saved = match same_code(&code, &text) {
+        Ok(()) => {
+            state
+                .store
+                .save_programme(&user.session.actor, &text, &note)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(version) => Ok(see(format!(
+            "/program/{}/aturan?pesan=Versi%20{version}%20disimpan%20dan%20berlaku",
+            code.to_uppercase()
+        ))),
+        Err(e) => {
+            let page = rules_page_for(&state, &user, &code, Some(text), note).await?;
+            refused(page, e)
+        }
+    }
 }

@@ -86,6 +86,12 @@ pub enum Which {
         #[arg(long, default_value_t = 1_000_000)]
         households: usize,
     },
+    /// A regency's report page with every chart, over a ranked regency with a closed period and
+    /// a period's lists (goal: under 300 ms), beside the regency dashboard.
+    Report {
+        #[arg(long, default_value_t = 200_000)]
+        households: usize,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -144,6 +150,7 @@ pub async fn run(which: Which) -> Result<()> {
             households,
             list_rows,
         } => crate::bench_match::run(households, list_rows),
+        Which::Report { households } => crate::bench_web::report(households).await,
         Which::Check { households } => crate::bench_check::run(households).await,
         Which::Export { households } => crate::bench_export::run(households).await,
         Which::Upload { households } => crate::bench_upload::run(households).await,

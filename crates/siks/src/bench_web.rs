@@ -306,3 +306,94 @@ pub async fn run(households: usize, rate: u32, seconds: u32) -> Result<()> {
     );
     Ok(())
 }
+
+/// Twenty timed GETs of `path` on one keep-alive connection, after one to warm the cache.
+async fn timed_pages(addr: &str, cookie: &str, path: &str) -> Result<Latencies> {
+    let mut conn = Connection::open(addr).await?;
+    let (status, _) = conn.get(path, cookie).await?;
+    if status != 200 {
+        bail!("{path} answered {status}");
+    }
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        let (status, _) = conn.get(path, cookie).await?;
+        if status != 200 {
+            bail!("{path} answered {status}");
+        }
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(Latencies {
+        sorted: times,
+        errors: 0,
+    })
+}
+
+/// `siks bench report`: a regency's report page (every chart and table) over a regency-sized
+/// register that is ranked, has a closed period and a period's lists; beside the regency
+/// dashboard (counts by status only) in the same run, through a server in a second process.
+pub async fn report(households: usize) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let regency = RegionCode::parse("35.23").map_err(|e| anyhow!("{e}"))?;
+    let summary = siks_synth::generate(
+        &siks_synth::Config::new(regency, households, 7),
+        &data,
+        &|_| {},
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    let url = format!("sqlite://{}", dir.path().join("report.db").display());
+    let store = crate::bench::fresh(&url, false).await?;
+    crate::import(&store, &data).await?;
+    let admin = store.system_actor().await.map_err(crate::store_error)?;
+    let today = chrono::Utc::now().date_naive();
+    store
+        .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
+        .await
+        .map_err(crate::store_error)?;
+    let period =
+        |text: &str| siks_domain::workflow::Period::parse(text).map_err(|e| anyhow!("{}", e.0));
+    store
+        .check_and_close_period(&admin, period("2099-11")?, today)
+        .await
+        .map_err(crate::store_error)?;
+    store
+        .build_lists(&admin, period("2099-12")?, today)
+        .await
+        .map_err(crate::store_error)?;
+    let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;
+    store.close().await;
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let exe = std::env::current_exe()?;
+    let _server = Server(
+        std::process::Command::new(exe)
+            .args(["serve", "--db", &url, "--listen", &addr])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .context("starting the server process")?,
+    );
+    wait_ready(&addr).await?;
+    let dashboard = timed_pages(&addr, &regency_cookie, "/").await?;
+    let report = timed_pages(&addr, &regency_cookie, "/laporan").await?;
+    let public = timed_pages(&addr, "", "/publik/35").await?;
+    println!(
+        "bench report (SQLite, one regency of {} households, {} persons, ranked, a closed period, every programme's list):",
+        summary.households, summary.persons
+    );
+    println!("  regency dashboard (baseline): {}", dashboard.line());
+    println!(
+        "  regency report page:          {} (goal: under 300 ms)",
+        report.line()
+    );
+    println!("  province public summary:      {}", public.line());
+    println!(
+        "  p50 ratio report/dashboard: {:.1}",
+        report.percentile(0.5) / dashboard.percentile(0.5)
+    );
+    Ok(())
+}
