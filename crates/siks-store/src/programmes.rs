@@ -14,7 +14,9 @@ use siks_domain::{Actor, Coded, Household, Person, PersonId, RegionCode, Role, S
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
-use crate::records::{household_from_row, person_from_row};
+use crate::records::{
+    LEAN_HOUSEHOLD_COLUMNS, LEAN_PERSON_COLUMNS, lean_household_from_row, lean_person_from_row,
+};
 use crate::sql::{Cells, Value, insert_rows, now_text, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -62,7 +64,8 @@ const BENEFICIARY_COLUMNS: &[&str] = &[
     "household_id",
     "village_code",
     "family_no",
-    "person_id",
+    "person_ids",
+    "units",
     "desil",
     "score",
     "amount",
@@ -293,7 +296,13 @@ impl Store {
             .find(|p| p.programme.code == proposed.code);
         let mut households = 0u64;
         let mut per_province: BTreeMap<String, (u64, u64, u64, u64)> = BTreeMap::new();
-        self.visit_prepared(today, |village, _, prepared| {
+        let excluding: Vec<FindingKind> = in_force
+            .iter()
+            .flat_map(|p| p.programme.exclude_findings.iter())
+            .chain(&proposed.exclude_findings)
+            .copied()
+            .collect();
+        self.visit_prepared(today, &excluding, |village, _, prepared| {
             households += 1;
             let before = match &in_force {
                 Some(p) => matches!(assess(&p.programme, prepared)?, Verdict::Receives(_)),
@@ -473,7 +482,11 @@ impl Store {
         // assessed; those no longer in the register stay unexplained until the end).
         let mut why_not: Vec<HashMap<Uuid, (String, String)>> =
             programmes.iter().map(|_| HashMap::new()).collect();
-        self.visit_prepared(today, |village, household, prepared| {
+        let excluding: Vec<FindingKind> = programmes
+            .iter()
+            .flat_map(|p| p.programme.exclude_findings.iter().copied())
+            .collect();
+        self.visit_prepared(today, &excluding, |village, household, prepared| {
             for (i, p) in programmes.iter().enumerate() {
                 match assess(&p.programme, prepared)? {
                     Verdict::Receives(units) => {
@@ -565,12 +578,30 @@ impl Store {
 
     /// Visits every household not inactive, village by village, prepared once for the
     /// programmes' rules as of `today` with the latest ranking run's regency desil and BPS count.
+    /// Only the open findings of the `excluding` kinds are read (and deaths, which every
+    /// programme counts): most open findings are warnings no rule reads.
     async fn visit_prepared(
         &self,
         today: chrono::NaiveDate,
+        excluding: &[FindingKind],
         mut visit: impl FnMut(&str, &Household, &Prepared<'_>) -> Result<()>,
     ) -> Result<()> {
-        let ranked: HashMap<String, (u8, u8)> = with_pool!(self, p => {
+        let kinds: std::collections::BTreeSet<u8> = excluding
+            .iter()
+            .chain([&FindingKind::Deceased])
+            .map(|k| k.code())
+            .collect();
+        // Numbers only.
+        let findings_sql = format!(
+            "SELECT household_id, person_id, kind FROM findings \
+             WHERE village_code = $1 AND status = 'open' AND kind IN ({})",
+            kinds
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let ranked: HashMap<Uuid, (u8, u8)> = with_pool!(self, p => {
             sqlx::query(
                 "SELECT household_id, desil_regency, bps_met FROM household_ranks WHERE run_id = \
                  (SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1)",
@@ -580,9 +611,10 @@ impl Store {
             .iter()
             .map(|r| {
                 let small = |v: i64| u8::try_from(v).unwrap_or(0);
-                Ok((r.text("household_id")?, (small(r.int("desil_regency")?), small(r.int("bps_met")?))))
+                let id: Uuid = r.text("household_id")?.parse().map_err(|_| StoreError::Corrupt("household_ranks.household_id".into()))?;
+                Ok((id, (small(r.int("desil_regency")?), small(r.int("bps_met")?))))
             })
-            .collect::<Result<_, sqlx::Error>>()?
+            .collect::<Result<_>>()?
         });
         let villages: Vec<String> = with_pool!(self, p => {
             sqlx::query("SELECT DISTINCT village_code FROM households WHERE status <> 'inactive' ORDER BY village_code")
@@ -593,14 +625,15 @@ impl Store {
                 .collect::<Result<_, sqlx::Error>>()?
         });
         for village in &villages {
-            let (households, mut members, findings) = self.village_for_lists(village).await?;
+            let (households, mut members, findings) =
+                self.village_for_lists(village, &findings_sql).await?;
             for household in &households {
                 let people = members.remove(&household.id.0).unwrap_or_default();
                 let open = findings
                     .get(&household.id.0)
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                let rank = ranked.get(&household.id.to_string());
+                let rank = ranked.get(&household.id.0);
                 let assessed = Assessed {
                     household,
                     members: &people,
@@ -644,6 +677,7 @@ impl Store {
     async fn village_for_lists(
         &self,
         village: &str,
+        findings_sql: &str,
     ) -> Result<(
         Vec<Household>,
         HashMap<Uuid, Vec<Person>>,
@@ -651,28 +685,29 @@ impl Store {
     )> {
         let mut tx = self.begin_read().await?;
         let (households, members, findings) = with_tx!(&mut tx, c => {
-            let households = sqlx::query(
-                "SELECT * FROM households WHERE village_code = $1 AND status <> 'inactive'",
-            )
+            // Built from constants only.
+            let households = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {LEAN_HOUSEHOLD_COLUMNS} FROM households WHERE village_code = $1 AND status <> 'inactive'"
+            )))
             .bind(village)
             .fetch_all(&mut **c)
             .await?
             .iter()
-            .map(|r| household_from_row(r).map(|(h, _)| h))
+            .map(lean_household_from_row)
             .collect::<Result<Vec<_>>>()?;
             let mut members: HashMap<Uuid, Vec<Person>> = HashMap::new();
-            for r in sqlx::query("SELECT * FROM persons WHERE village_code = $1")
+            for r in sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {LEAN_PERSON_COLUMNS} FROM persons WHERE village_code = $1"
+            )))
                 .bind(village)
                 .fetch_all(&mut **c)
                 .await?
             {
-                let (p, _) = person_from_row(&r)?;
+                let p = lean_person_from_row(&r)?;
                 members.entry(p.household_id.0).or_default().push(p);
             }
             let mut findings: HashMap<Uuid, Vec<(Option<PersonId>, FindingKind)>> = HashMap::new();
-            for r in sqlx::query(
-                "SELECT household_id, person_id, kind FROM findings WHERE village_code = $1 AND status = 'open'",
-            )
+            for r in sqlx::query(sqlx::AssertSqlSafe(findings_sql))
             .bind(village)
             .fetch_all(&mut **c)
             .await?
@@ -742,27 +777,44 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
-        let units = kept.iter().map(|(position, c)| {
-            let components: Vec<String> = c
-                .unit
-                .components
-                .iter()
-                .map(|(label, n)| format!("{label} x{n}"))
-                .collect();
-            vec![
-                Value::Text(id.to_string()),
-                Value::Text(c.household.to_string()),
-                Value::Text(c.village.clone()),
-                Value::OptInt(c.unit.family_no.map(i64::from)),
-                Value::OptText(c.unit.person.map(|p| p.to_string())),
-                Value::Int(i64::from(c.desil)),
-                Value::OptFloat(Some(c.score)),
-                Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
-                Value::Text(components.join("; ")),
-                Value::Int(*position),
-            ]
-        });
-        insert_rows(&mut tx, "beneficiaries", BENEFICIARY_COLUMNS, units).await?;
+        // A household's person units sit side by side in the ranking (same desil, score and
+        // household) and are alike, so they are written as one row: PBI-JK would otherwise
+        // write a row for every member of half the register.
+        let rows = kept
+            .chunk_by(|(_, a), (_, b)| {
+                a.household == b.household
+                    && a.unit.person.is_some()
+                    && b.unit.person.is_some()
+                    && a.unit.amount == b.unit.amount
+                    && a.unit.components == b.unit.components
+            })
+            .map(|group| {
+                let (position, c) = &group[0];
+                let components: Vec<String> = c
+                    .unit
+                    .components
+                    .iter()
+                    .map(|(label, n)| format!("{label} x{n}"))
+                    .collect();
+                let persons: Vec<String> = group
+                    .iter()
+                    .filter_map(|(_, c)| c.unit.person.map(|p| p.to_string()))
+                    .collect();
+                vec![
+                    Value::Text(id.to_string()),
+                    Value::Text(c.household.to_string()),
+                    Value::Text(c.village.clone()),
+                    Value::OptInt(c.unit.family_no.map(i64::from)),
+                    Value::OptText((!persons.is_empty()).then(|| persons.join(" "))),
+                    Value::Int(group.len() as i64),
+                    Value::Int(i64::from(c.desil)),
+                    Value::OptFloat(Some(c.score)),
+                    Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
+                    Value::Text(components.join("; ")),
+                    Value::Int(*position),
+                ]
+            });
+        insert_rows(&mut tx, "beneficiaries", BENEFICIARY_COLUMNS, rows).await?;
         // Per village: units, distinct households, amount (what reports read).
         let mut per_village: BTreeMap<&str, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
         for (_, c) in kept {
@@ -854,19 +906,37 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
-                Ok(Beneficiary {
+                let one = Beneficiary {
                     household_id: r.text("household_id")?.parse().map_err(|_| StoreError::Corrupt("beneficiaries.household_id".into()))?,
                     village_code: r.text("village_code")?,
                     family_no: r.opt_int("family_no")?,
-                    person_id: r.opt_text("person_id")?.and_then(|p| p.parse().ok()),
+                    person_id: None,
                     desil: r.int("desil")?,
                     score: r.opt_float("score")?.unwrap_or(0.0),
                     amount: r.int("amount")?,
                     components: r.text("components")?,
                     position: r.int("position")?,
-                })
+                };
+                // A row of person units: one unit per person, in their ranking places.
+                match r.opt_text("person_ids")? {
+                    None => Ok(vec![one]),
+                    Some(ids) => ids
+                        .split(' ')
+                        .zip(0..)
+                        .map(|(id, i)| {
+                            Ok(Beneficiary {
+                                person_id: Some(id.parse().map_err(|_| StoreError::Corrupt("beneficiaries.person_ids".into()))?),
+                                position: one.position + i,
+                                ..one.clone()
+                            })
+                        })
+                        .collect::<Result<Vec<_>>>(),
+                }
             })
             .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect()
         });
         self.audit_view(
             actor,
@@ -951,5 +1021,127 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
+    use siks_domain::programmes::member_facts;
+    use siks_domain::{RegionCode, Regions};
+
+    use super::*;
+    use crate::OpenMode;
+    use crate::import::ImportFile;
+
+    /// The lists read only some columns into blank records; the rules must not see a
+    /// difference. A value a rule reads whose column the lean readers leave out fails here.
+    #[tokio::test]
+    async fn the_lean_reads_give_the_rules_the_values_of_the_whole_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("lean.db").display());
+        let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
+        store.migrate().await.unwrap();
+        store.load_regions(Regions::embedded()).await.unwrap();
+        let village = "35.23.01.2001";
+        let data = dir.path().join("data");
+        let config = siks_synth::Config::new(RegionCode::parse(village).unwrap(), 60, 5);
+        siks_synth::generate(&config, &data, &|_| {}).unwrap();
+        let open = |name: &str| ImportFile {
+            name: name.to_string(),
+            reader: std::io::BufReader::new(std::fs::File::open(data.join(name)).unwrap()),
+        };
+        let actor = store.system_actor().await.unwrap();
+        store
+            .import(
+                &actor,
+                open(HOUSEHOLDS_FILE),
+                open(PERSONS_FILE),
+                Arc::new(|_| {}),
+            )
+            .await
+            .unwrap();
+        store
+            .rank(
+                &actor,
+                &siks_domain::welfare::Model::default_model(),
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            )
+            .await
+            .unwrap();
+        let (households, members, _) = store
+            .village_for_lists(
+                village,
+                "SELECT household_id, person_id, kind FROM findings WHERE village_code = $1",
+            )
+            .await
+            .unwrap();
+        assert_eq!(households.len(), 60);
+        for today in [
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2031, 2, 28).unwrap(),
+        ] {
+            for lean in &households {
+                let (full, whole_members) = store.fetch_household_whole(lean.id).await;
+                let lean_members = members.get(&lean.id.0).cloned().unwrap_or_default();
+                assert_eq!(lean_members.len(), whole_members.len());
+                let assessed = |h: &'_ Household, m: &'_ [Person]| -> Facts {
+                    let a = Assessed {
+                        household: h,
+                        members: m,
+                        desil: h.desil,
+                        desil_regency: None,
+                        score: h.welfare_score,
+                        bps_met: 0,
+                        open_findings: &[],
+                        today,
+                    };
+                    Prepared::new(&a).household_facts().clone()
+                };
+                assert_eq!(
+                    assessed(lean, &lean_members),
+                    assessed(&full, &whole_members)
+                );
+                for p in &lean_members {
+                    let whole = whole_members.iter().find(|w| w.id == p.id).unwrap();
+                    assert_eq!(member_facts(p, today), member_facts(whole, today));
+                    assert_eq!(
+                        (p.family_no, p.presence, &p.status),
+                        (whole.family_no, whole.presence, &whole.status)
+                    );
+                }
+            }
+        }
+    }
+
+    type Facts = siks_domain::programmes::Facts;
+
+    impl Store {
+        /// A household and its members read whole, as every other page reads them.
+        async fn fetch_household_whole(
+            &self,
+            id: siks_domain::HouseholdId,
+        ) -> (Household, Vec<Person>) {
+            with_pool!(self, p => {
+                let h = sqlx::query("SELECT * FROM households WHERE id = $1")
+                    .bind(id.to_string())
+                    .fetch_one(p)
+                    .await
+                    .unwrap();
+                let household = crate::records::household_from_row(&h).unwrap().0;
+                let members = sqlx::query("SELECT * FROM persons WHERE household_id = $1")
+                    .bind(id.to_string())
+                    .fetch_all(p)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| crate::records::person_from_row(r).unwrap().0)
+                    .collect();
+                Ok::<_, StoreError>((household, members))
+            })
+            .unwrap()
+        }
     }
 }

@@ -186,6 +186,57 @@ fn stored_date(text: &str, table: &str, col: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| corrupt(table, col))
 }
 
+/// The columns of a household that programme rules read (see [`lean_household_from_row`]).
+pub(crate) const LEAN_HOUSEHOLD_COLUMNS: &str =
+    "id, village_code, status, inactive_reason, welfare_score, desil";
+
+/// A household for the programmes' rules, read from [`LEAN_HOUSEHOLD_COLUMNS`] alone: every
+/// other field is the blank household's, so the value is only ever assessed, never shown or
+/// written back. Building lists over a whole register reads a million of these.
+pub(crate) fn lean_household_from_row(row: &impl Cells) -> Result<Household> {
+    let t = "households";
+    let village =
+        RegionCode::parse(&row.text("village_code")?).map_err(|_| corrupt(t, "village_code"))?;
+    let mut household = siks_domain::entry::blank_household(village);
+    household.id = row.text("id")?.parse().map_err(|_| corrupt(t, "id"))?;
+    household.status = stored_status(row, t)?;
+    household.welfare_score = row.opt_float("welfare_score")?;
+    household.desil = row
+        .opt_int("desil")?
+        .map(|d| u8::try_from(d).map_err(|_| corrupt(t, "desil")))
+        .transpose()?;
+    Ok(household)
+}
+
+/// The columns of a person that programme rules read (see [`lean_person_from_row`]).
+pub(crate) const LEAN_PERSON_COLUMNS: &str = "id, household_id, family_no, sex, birth_date, \
+     relation_to_head, pregnant, disability_severity, school_participation, education, \
+     work_status, presence, status, inactive_reason";
+
+/// A person for the programmes' rules, read from [`LEAN_PERSON_COLUMNS`] alone; like
+/// [`lean_household_from_row`], never shown or written back.
+pub(crate) fn lean_person_from_row(row: &impl Cells) -> Result<Person> {
+    let t = "persons";
+    let household_id = row
+        .text("household_id")?
+        .parse()
+        .map_err(|_| corrupt(t, "household_id"))?;
+    let relation = stored_code(row, t, "relation_to_head")?;
+    let mut p = siks_domain::entry::blank_person(household_id, relation);
+    p.id = row.text("id")?.parse().map_err(|_| corrupt(t, "id"))?;
+    p.family_no = u8::try_from(row.int("family_no")?).map_err(|_| corrupt(t, "family_no"))?;
+    p.sex = stored_code(row, t, "sex")?;
+    p.birth_date = stored_date(&row.text("birth_date")?, t, "birth_date")?;
+    p.pregnant = row.flag("pregnant")?;
+    p.disability_severity = stored_opt_code(row, t, "disability_severity")?;
+    p.school_participation = stored_code(row, t, "school_participation")?;
+    p.education = stored_opt_code(row, t, "education")?;
+    p.work_status = stored_opt_code(row, t, "work_status")?;
+    p.presence = stored_code(row, t, "presence")?;
+    p.status = stored_status(row, t)?;
+    Ok(p)
+}
+
 /// A household and its version from a `SELECT *` row.
 pub(crate) fn household_from_row(row: &impl Cells) -> Result<(Household, i64)> {
     let t = "households";

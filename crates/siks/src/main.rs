@@ -1,6 +1,11 @@
 //! The `siks` command: each subcommand is a thin wrapper over the library crates.
 #![forbid(unsafe_code)]
 
+// The register's bulk work (imports, rankings, lists, exports) allocates a small value per cell;
+// mimalloc does that markedly faster than the system allocator (see ADR 0013).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
 mod bench_check;
 mod bench_close;

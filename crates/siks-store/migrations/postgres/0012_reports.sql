@@ -8,6 +8,14 @@ CREATE INDEX households_village_status_desil ON households (village_code, status
 -- Data quality: the open error findings of a region, with whom they name, from the index alone.
 CREATE INDEX findings_open_errors ON findings (status, severity, village_code, household_id, person_id);
 
+-- A household's person units (PBI-JK's members) are one row: their ids, space-separated, in
+-- ranking order from `position`, and how many units the row holds; `amount` stays one unit's.
+ALTER TABLE beneficiaries RENAME COLUMN person_id TO person_ids;
+ALTER TABLE beneficiaries ADD COLUMN units BIGINT NOT NULL DEFAULT 1;
+
+-- Nothing looks a list up by household; the index only slowed every list's writing.
+DROP INDEX beneficiaries_household;
+
 -- Each list's units, households and yearly amount per village, written with the list: a report
 -- reads one row per village and programme instead of every beneficiary.
 CREATE TABLE beneficiary_counts (
@@ -19,5 +27,5 @@ CREATE TABLE beneficiary_counts (
     PRIMARY KEY (list_id, village_code)
 );
 INSERT INTO beneficiary_counts (list_id, village_code, units, households, amount)
-SELECT list_id, village_code, COUNT(*), COUNT(DISTINCT household_id), SUM(amount)
+SELECT list_id, village_code, SUM(units), COUNT(DISTINCT household_id), SUM(amount * units)
 FROM beneficiaries GROUP BY list_id, village_code;
