@@ -410,6 +410,7 @@ impl Store {
         };
         self.finish_import(tx, actor, &report, &households_source(&outcome), &now)
             .await?;
+        self.settle_after_bulk_write().await?;
         Ok(report)
     }
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::audit::AuditEvent;
 use crate::records::{
-    LEAN_HOUSEHOLD_COLUMNS, LEAN_PERSON_COLUMNS, lean_household_from_row, lean_person_from_row,
+    LEAN_HOUSEHOLD_COLUMNS, LEAN_MEMBERS, lean_household_from_row, lean_members_from_text,
 };
 use crate::sql::{Cells, Value, insert_rows, now_text, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
@@ -82,6 +82,26 @@ fn assess(programme: &Programme, prepared: &Prepared<'_>) -> Result<Verdict> {
         )
     })
 }
+
+/// What reading households for the rules asks for besides the villages.
+struct ReadForRules {
+    /// The open findings of the kinds that matter, over a range of villages.
+    findings_sql: String,
+    /// The ranking run whose regency desil and BPS count apply ('' when there is none).
+    run: String,
+}
+
+/// One household as the programmes' rules see it.
+struct ForRules {
+    household: Household,
+    members: Vec<Person>,
+    findings: Vec<(Option<PersonId>, FindingKind)>,
+    /// (regency desil, BPS criteria met) in the ranking run.
+    rank: Option<(u8, u8)>,
+}
+
+/// Villages read at once when assessing the register.
+const VILLAGES_PER_READ: usize = 64;
 
 fn pusat_only(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::Pusat | Role::Admin) && actor.scope == Scope::Nation {
@@ -573,6 +593,7 @@ impl Store {
                 .await?;
             reports.push(report);
         }
+        self.settle_after_bulk_write().await?;
         Ok(reports)
     }
 
@@ -594,27 +615,20 @@ impl Store {
         // Numbers only.
         let findings_sql = format!(
             "SELECT household_id, person_id, kind FROM findings \
-             WHERE village_code = $1 AND status = 'open' AND kind IN ({})",
+             WHERE village_code >= $1 AND village_code <= $2 AND status = 'open' AND kind IN ({})",
             kinds
                 .iter()
                 .map(u8::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let ranked: HashMap<Uuid, (u8, u8)> = with_pool!(self, p => {
-            sqlx::query(
-                "SELECT household_id, desil_regency, bps_met FROM household_ranks WHERE run_id = \
-                 (SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1)",
-            )
-            .fetch_all(p)
-            .await?
-            .iter()
-            .map(|r| {
-                let small = |v: i64| u8::try_from(v).unwrap_or(0);
-                let id: Uuid = r.text("household_id")?.parse().map_err(|_| StoreError::Corrupt("household_ranks.household_id".into()))?;
-                Ok((id, (small(r.int("desil_regency")?), small(r.int("bps_met")?))))
-            })
-            .collect::<Result<_>>()?
+        let run: String = with_pool!(self, p => {
+            sqlx::query("SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1")
+                .fetch_optional(p)
+                .await?
+                .map(|r| r.text("id"))
+                .transpose()?
+                .unwrap_or_default()
         });
         let villages: Vec<String> = with_pool!(self, p => {
             sqlx::query("SELECT DISTINCT village_code FROM households WHERE status <> 'inactive' ORDER BY village_code")
@@ -624,27 +638,41 @@ impl Store {
                 .map(|r| r.text("village_code"))
                 .collect::<Result<_, sqlx::Error>>()?
         });
-        for village in &villages {
-            let (households, mut members, findings) =
-                self.village_for_lists(village, &findings_sql).await?;
-            for household in &households {
-                let people = members.remove(&household.id.0).unwrap_or_default();
-                let open = findings
-                    .get(&household.id.0)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]);
-                let rank = ranked.get(&household.id.0);
+        // A few dozen villages a read: one read per village spent most of its time on the
+        // round trips, not on the rows. The next read runs on another worker while this one's
+        // households are assessed.
+        let query = std::sync::Arc::new(ReadForRules { findings_sql, run });
+        let read = |chunk: &[String]| {
+            let store = self.clone();
+            let query = query.clone();
+            let first = chunk.first().cloned().unwrap_or_default();
+            let last = chunk.last().cloned().unwrap_or_default();
+            tokio::spawn(async move { store.villages_for_lists(&first, &last, &query).await })
+        };
+        let mut chunks = villages.chunks(VILLAGES_PER_READ);
+        let mut pending = chunks.next().map(read);
+        while let Some(reading) = pending.take() {
+            // A read task only fails to join when it panicked.
+            let households = reading
+                .await
+                .map_err(|_| StoreError::Database(sqlx::Error::WorkerCrashed))??;
+            pending = chunks.next().map(read);
+            for h in &households {
                 let assessed = Assessed {
-                    household,
-                    members: &people,
-                    desil: household.desil,
-                    desil_regency: rank.map(|r| r.0),
-                    score: household.welfare_score,
-                    bps_met: rank.map(|r| r.1).unwrap_or(0),
-                    open_findings: open,
+                    household: &h.household,
+                    members: &h.members,
+                    desil: h.household.desil,
+                    desil_regency: h.rank.map(|r| r.0),
+                    score: h.household.welfare_score,
+                    bps_met: h.rank.map(|r| r.1).unwrap_or(0),
+                    open_findings: &h.findings,
                     today,
                 };
-                visit(village, household, &Prepared::new(&assessed))?;
+                visit(
+                    h.household.address.village.as_str(),
+                    &h.household,
+                    &Prepared::new(&assessed),
+                )?;
             }
         }
         Ok(())
@@ -671,44 +699,54 @@ impl Store {
         })
     }
 
-    /// A village's households (not inactive), their members by household, and the kinds of the
-    /// open findings on each household, read in one snapshot.
-    #[allow(clippy::type_complexity)]
-    async fn village_for_lists(
+    /// The households (not inactive) of the villages `first..=last` with their members, the
+    /// open findings `query` asks for, and their place in its ranking run, read in one
+    /// snapshot.
+    async fn villages_for_lists(
         &self,
-        village: &str,
-        findings_sql: &str,
-    ) -> Result<(
-        Vec<Household>,
-        HashMap<Uuid, Vec<Person>>,
-        HashMap<Uuid, Vec<(Option<PersonId>, FindingKind)>>,
-    )> {
+        first: &str,
+        last: &str,
+        query: &ReadForRules,
+    ) -> Result<Vec<ForRules>> {
         let mut tx = self.begin_read().await?;
-        let (households, members, findings) = with_tx!(&mut tx, c => {
+        let households = with_tx!(&mut tx, c => {
             // Built from constants only.
-            let households = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {LEAN_HOUSEHOLD_COLUMNS} FROM households WHERE village_code = $1 AND status <> 'inactive'"
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {LEAN_HOUSEHOLD_COLUMNS}, m.members, r.desil_regency, r.bps_met \
+                 FROM households h LEFT JOIN \
+                 (SELECT p.household_id, {LEAN_MEMBERS} AS members FROM persons p \
+                  WHERE p.village_code >= $1 AND p.village_code <= $2 GROUP BY p.household_id) m \
+                 ON m.household_id = h.id \
+                 LEFT JOIN household_ranks r ON r.run_id = $3 AND r.household_id = h.id \
+                 WHERE h.village_code >= $1 AND h.village_code <= $2 AND h.status <> 'inactive' \
+                 ORDER BY h.village_code"
             )))
-            .bind(village)
+            .bind(first)
+            .bind(last)
+            .bind(&query.run)
             .fetch_all(&mut **c)
-            .await?
-            .iter()
-            .map(lean_household_from_row)
-            .collect::<Result<Vec<_>>>()?;
-            let mut members: HashMap<Uuid, Vec<Person>> = HashMap::new();
-            for r in sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {LEAN_PERSON_COLUMNS} FROM persons WHERE village_code = $1"
-            )))
-                .bind(village)
-                .fetch_all(&mut **c)
-                .await?
-            {
-                let p = lean_person_from_row(&r)?;
-                members.entry(p.household_id.0).or_default().push(p);
+            .await?;
+            let mut households = Vec::with_capacity(rows.len());
+            let mut at: HashMap<Uuid, usize> = HashMap::with_capacity(rows.len());
+            for r in &rows {
+                let household = lean_household_from_row(r)?;
+                let text = r.opt_text("members")?.unwrap_or_default();
+                let small = |v: Option<i64>| v.map(|v| u8::try_from(v).unwrap_or(0));
+                let rank = match (small(r.opt_int("desil_regency")?), small(r.opt_int("bps_met")?)) {
+                    (Some(d), Some(b)) => Some((d, b)),
+                    _ => None,
+                };
+                at.insert(household.id.0, households.len());
+                households.push(ForRules {
+                    members: lean_members_from_text(household.id, &text)?,
+                    household,
+                    findings: Vec::new(),
+                    rank,
+                });
             }
-            let mut findings: HashMap<Uuid, Vec<(Option<PersonId>, FindingKind)>> = HashMap::new();
-            for r in sqlx::query(sqlx::AssertSqlSafe(findings_sql))
-            .bind(village)
+            for r in sqlx::query(sqlx::AssertSqlSafe(query.findings_sql.as_str()))
+            .bind(first)
+            .bind(last)
             .fetch_all(&mut **c)
             .await?
             {
@@ -724,12 +762,14 @@ impl Store {
                 else {
                     continue;
                 };
-                findings.entry(household).or_default().push((person, kind));
+                if let Some(i) = at.get(&household) {
+                    households[*i].findings.push((person, kind));
+                }
             }
-            (households, members, findings)
+            households
         });
         tx.commit().await?;
-        Ok((households, members, findings))
+        Ok(households)
     }
 
     /// Replaces the period's list of one programme with `kept`, and its departures.
@@ -1071,21 +1111,49 @@ mod tests {
             )
             .await
             .unwrap();
-        let (households, members, _) = store
-            .village_for_lists(
-                village,
-                "SELECT household_id, person_id, kind FROM findings WHERE village_code = $1",
-            )
+        let run: String = with_pool!(store, p => {
+            sqlx::query("SELECT id FROM rank_runs")
+                .fetch_one(p)
+                .await
+                .unwrap()
+                .text("id")
+                .unwrap()
+        });
+        let query = ReadForRules {
+            findings_sql: "SELECT household_id, person_id, kind FROM findings \
+                           WHERE village_code >= $1 AND village_code <= $2"
+                .into(),
+            run: run.clone(),
+        };
+        let households = store
+            .villages_for_lists(village, village, &query)
             .await
             .unwrap();
         assert_eq!(households.len(), 60);
+        // The regency desil and BPS count are the run's.
+        for h in &households {
+            let (desil, bps): (i64, i64) = with_pool!(store, p => {
+                let r = sqlx::query(
+                    "SELECT desil_regency, bps_met FROM household_ranks \
+                     WHERE run_id = $1 AND household_id = $2",
+                )
+                .bind(&run)
+                .bind(h.household.id.to_string())
+                .fetch_one(p)
+                .await
+                .unwrap();
+                (r.int("desil_regency").unwrap(), r.int("bps_met").unwrap())
+            });
+            assert_eq!(h.rank, Some((desil as u8, bps as u8)));
+        }
         for today in [
             chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             chrono::NaiveDate::from_ymd_opt(2031, 2, 28).unwrap(),
         ] {
-            for lean in &households {
+            for h in &households {
+                let lean = &h.household;
                 let (full, whole_members) = store.fetch_household_whole(lean.id).await;
-                let lean_members = members.get(&lean.id.0).cloned().unwrap_or_default();
+                let lean_members = h.members.clone();
                 assert_eq!(lean_members.len(), whole_members.len());
                 let assessed = |h: &'_ Household, m: &'_ [Person]| -> Facts {
                     let a = Assessed {

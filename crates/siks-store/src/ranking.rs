@@ -278,6 +278,8 @@ impl Store {
         .await?;
         tx.commit().await?;
         lap("disimpan (commit)", &mut phases);
+        self.settle_after_bulk_write().await?;
+        lap("log tulis dilipat (checkpoint)", &mut phases);
         report.phases = phases;
         Ok(report)
     }

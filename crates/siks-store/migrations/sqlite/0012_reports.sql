@@ -1,9 +1,4 @@
 -- Reports read counts per village, so they stay fast however large the region.
---
--- Active households by desil: the village-and-status index also carries the desil, so the count
--- is read from the index alone.
-DROP INDEX households_village_status;
-CREATE INDEX households_village_status_desil ON households (village_code, status, desil);
 
 -- Data quality: the open error findings of a region, with whom they name, from the index alone.
 CREATE INDEX findings_open_errors ON findings (status, severity, village_code, household_id, person_id);
