@@ -353,6 +353,16 @@ fn same_code(code: &str, text: &str) -> Result<(), siks_store::StoreError> {
     }
 }
 
+/// The rules form after its CSRF check: the definition (browsers send CRLF line ends) and the
+/// note.
+fn rules_form(user: &PageUser, form: &[(String, String)]) -> Result<(String, String), WebError> {
+    user.check_csrf(form_value(form, "csrf"))?;
+    Ok((
+        form_value(form, "definisi").replace("\r\n", "\n"),
+        form_value(form, "catatan").to_string(),
+    ))
+}
+
 /// `POST /program/{code}/uji`: what the definition typed would change, per province, without
 /// saving it.
 pub async fn dry_run(
@@ -361,9 +371,7 @@ pub async fn dry_run(
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&form, "csrf"))?;
-    let text = form_value(&form, "definisi").replace("\r\n", "\n");
-    let note = form_value(&form, "catatan").to_string();
+    let (text, note) = rules_form(&user, &form)?;
     let mut page = rules_page_for(&state, &user, &code, Some(text.clone()), note).await?;
     if let Err(e) = same_code(&code, &text) {
         return refused(page, e);
@@ -399,9 +407,7 @@ pub async fn save_rules(
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&form, "csrf"))?;
-    let text = form_value(&form, "definisi").replace("\r\n", "\n");
-    let note = form_value(&form, "catatan").to_string();
+    let (text, note) = rules_form(&user, &form)?;
     let saved = match same_code(&code, &text) {
         Ok(()) => {
             state

@@ -545,6 +545,17 @@ fn child_links(report: &Report, link: impl Fn(&RegionCode) -> String) -> Vec<(St
         .collect()
 }
 
+/// The period whose lists the report shows (or the one asked for, when it has none).
+fn shown_period(report: &Report, asked: Option<Period>) -> String {
+    report
+        .programmes
+        .as_ref()
+        .map(|p| p.period)
+        .or(asked)
+        .map(|p| p.to_string())
+        .unwrap_or_default()
+}
+
 /// `GET /laporan?wilayah=CODE&periode=YYYY-MM`: the report of a region in the user's scope.
 pub async fn report_page(
     State(state): State<AppState>,
@@ -571,12 +582,7 @@ pub async fn report_page(
         }
         trail.reverse();
     }
-    let period_text = report
-        .programmes
-        .as_ref()
-        .map(|p| p.period.to_string())
-        .or(period.map(|p| p.to_string()))
-        .unwrap_or_default();
+    let period_text = shown_period(&report, period);
     let code = report
         .code
         .as_ref()
@@ -682,12 +688,7 @@ pub async fn public_page(
     let period = period_of(q.periode.as_deref())?;
     let report = state.store.public_report(&province, period).await?;
     let codes = programme_codes(&state).await?;
-    let period_text = report
-        .programmes
-        .as_ref()
-        .map(|p| p.period.to_string())
-        .or(period.map(|p| p.to_string()))
-        .unwrap_or_default();
+    let period_text = shown_period(&report, period);
     render(ReportPage {
         nav: None,
         public: true,

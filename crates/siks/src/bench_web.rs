@@ -148,6 +148,24 @@ async fn wait_ready(addr: &str) -> Result<()> {
     bail!("the server at {addr} did not become ready")
 }
 
+/// `siks serve` on a free loopback port in a second process, once it answers.
+async fn serve_in_second_process(url: &str) -> Result<(Server, String)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let exe = std::env::current_exe()?;
+    let server = Server(
+        std::process::Command::new(exe)
+            .args(["serve", "--db", url, "--listen", &addr])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .context("starting the server process")?,
+    );
+    wait_ready(&addr).await?;
+    Ok((server, addr))
+}
+
 /// Stops the server process however the benchmark ends.
 struct Server(std::process::Child);
 
@@ -245,19 +263,7 @@ pub async fn run(households: usize, rate: u32, seconds: u32) -> Result<()> {
     };
     store.close().await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let exe = std::env::current_exe()?;
-    let _server = Server(
-        std::process::Command::new(exe)
-            .args(["serve", "--db", &url, "--listen", &addr])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .context("starting the server process")?,
-    );
-    wait_ready(&addr).await?;
+    let (_server, addr) = serve_in_second_process(&url).await?;
 
     let nik_paths: Vec<String> = niks
         .iter()
@@ -365,19 +371,7 @@ pub async fn report(households: usize) -> Result<()> {
     let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;
     store.close().await;
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let exe = std::env::current_exe()?;
-    let _server = Server(
-        std::process::Command::new(exe)
-            .args(["serve", "--db", &url, "--listen", &addr])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .context("starting the server process")?,
-    );
-    wait_ready(&addr).await?;
+    let (_server, addr) = serve_in_second_process(&url).await?;
     let dashboard = timed_pages(&addr, &regency_cookie, "/").await?;
     let report = timed_pages(&addr, &regency_cookie, "/laporan").await?;
     let public = timed_pages(&addr, "", "/publik/35").await?;
