@@ -87,8 +87,6 @@ fn assess(programme: &Programme, prepared: &Prepared<'_>) -> Result<Verdict> {
 struct ReadForRules {
     /// The open findings of the kinds that matter, over a range of villages.
     findings_sql: String,
-    /// The ranking run whose regency desil and BPS count apply ('' when there is none).
-    run: String,
 }
 
 /// One household as the programmes' rules see it.
@@ -96,7 +94,7 @@ struct ForRules {
     household: Household,
     members: Vec<Person>,
     findings: Vec<(Option<PersonId>, FindingKind)>,
-    /// (regency desil, BPS criteria met) in the ranking run.
+    /// (regency desil, BPS criteria met) in the latest ranking run.
     rank: Option<(u8, u8)>,
 }
 
@@ -622,14 +620,6 @@ impl Store {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        let run: String = with_pool!(self, p => {
-            sqlx::query("SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1")
-                .fetch_optional(p)
-                .await?
-                .map(|r| r.text("id"))
-                .transpose()?
-                .unwrap_or_default()
-        });
         let villages: Vec<String> = with_pool!(self, p => {
             sqlx::query("SELECT DISTINCT village_code FROM households WHERE status <> 'inactive' ORDER BY village_code")
                 .fetch_all(p)
@@ -641,7 +631,7 @@ impl Store {
         // A few dozen villages a read: one read per village spent most of its time on the
         // round trips, not on the rows. The next read runs on another worker while this one's
         // households are assessed.
-        let query = std::sync::Arc::new(ReadForRules { findings_sql, run });
+        let query = std::sync::Arc::new(ReadForRules { findings_sql });
         let read = |chunk: &[String]| {
             let store = self.clone();
             let query = query.clone();
@@ -700,7 +690,7 @@ impl Store {
     }
 
     /// The households (not inactive) of the villages `first..=last` with their members, the
-    /// open findings `query` asks for, and their place in its ranking run, read in one
+    /// open findings `query` asks for, and their place in the latest ranking run, read in one
     /// snapshot.
     async fn villages_for_lists(
         &self,
@@ -712,18 +702,16 @@ impl Store {
         let households = with_tx!(&mut tx, c => {
             // Built from constants only.
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {LEAN_HOUSEHOLD_COLUMNS}, m.members, r.desil_regency, r.bps_met \
+                "SELECT {LEAN_HOUSEHOLD_COLUMNS}, m.members \
                  FROM households h LEFT JOIN \
                  (SELECT p.household_id, {LEAN_MEMBERS} AS members FROM persons p \
                   WHERE p.village_code >= $1 AND p.village_code <= $2 GROUP BY p.household_id) m \
                  ON m.household_id = h.id \
-                 LEFT JOIN household_ranks r ON r.run_id = $3 AND r.household_id = h.id \
                  WHERE h.village_code >= $1 AND h.village_code <= $2 AND h.status <> 'inactive' \
                  ORDER BY h.village_code"
             )))
             .bind(first)
             .bind(last)
-            .bind(&query.run)
             .fetch_all(&mut **c)
             .await?;
             let mut households = Vec::with_capacity(rows.len());
@@ -1123,7 +1111,6 @@ mod tests {
             findings_sql: "SELECT household_id, person_id, kind FROM findings \
                            WHERE village_code >= $1 AND village_code <= $2"
                 .into(),
-            run: run.clone(),
         };
         let households = store
             .villages_for_lists(village, village, &query)

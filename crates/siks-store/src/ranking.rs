@@ -256,7 +256,8 @@ impl Store {
         lap("peringkat ditulis", &mut phases);
         with_tx!(&mut tx, c => {
             sqlx::query(
-                "UPDATE households SET welfare_score = r.score, desil = r.desil \
+                "UPDATE households SET welfare_score = r.score, desil = r.desil, \
+                 desil_regency = r.desil_regency, bps_met = r.bps_met \
                  FROM household_ranks r WHERE r.run_id = $1 AND r.household_id = households.id",
             )
             .bind(run.to_string())

@@ -187,8 +187,8 @@ fn stored_date(text: &str, table: &str, col: &str) -> Result<NaiveDate> {
 }
 
 /// The columns of a household that programme rules read (see [`lean_household_from_row`]).
-pub(crate) const LEAN_HOUSEHOLD_COLUMNS: &str =
-    "h.id, h.village_code, h.status, h.inactive_reason, h.welfare_score, h.desil";
+pub(crate) const LEAN_HOUSEHOLD_COLUMNS: &str = "h.id, h.village_code, h.status, h.inactive_reason, h.welfare_score, h.desil, \
+     h.desil_regency, h.bps_met";
 
 /// A household for the programmes' rules, read from [`LEAN_HOUSEHOLD_COLUMNS`] alone: every
 /// other field is the blank household's, so the value is only ever assessed, never shown or

@@ -1,5 +1,17 @@
 -- Reports read counts per village, so they stay fast however large the region.
 
+-- The latest ranking run's regency desil and BPS count on the household, beside its score and
+-- national desil: the lists read them with the household instead of looking each one up.
+ALTER TABLE households ADD COLUMN desil_regency BIGINT;
+ALTER TABLE households ADD COLUMN bps_met BIGINT;
+UPDATE households SET desil_regency = (SELECT r.desil_regency FROM household_ranks r
+        WHERE r.household_id = households.id AND r.run_id =
+            (SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1)),
+    bps_met = (SELECT r.bps_met FROM household_ranks r
+        WHERE r.household_id = households.id AND r.run_id =
+            (SELECT id FROM rank_runs ORDER BY ran_at DESC, id DESC LIMIT 1))
+WHERE desil IS NOT NULL;
+
 -- Data quality: the open error findings of a region, with whom they name, from the index alone.
 CREATE INDEX findings_open_errors ON findings (status, severity, village_code, household_id, person_id);
 
