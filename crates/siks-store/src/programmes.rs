@@ -83,12 +83,6 @@ fn assess(programme: &Programme, prepared: &Prepared<'_>) -> Result<Verdict> {
     })
 }
 
-/// What reading households for the rules asks for besides the villages.
-struct ReadForRules {
-    /// The open findings of the kinds that matter, over a range of villages.
-    findings_sql: String,
-}
-
 /// One household as the programmes' rules see it.
 struct ForRules {
     household: Household,
@@ -631,13 +625,15 @@ impl Store {
         // A few dozen villages a read: one read per village spent most of its time on the
         // round trips, not on the rows. The next read runs on another worker while this one's
         // households are assessed.
-        let query = std::sync::Arc::new(ReadForRules { findings_sql });
+        let findings_sql: std::sync::Arc<str> = findings_sql.into();
         let read = |chunk: &[String]| {
             let store = self.clone();
-            let query = query.clone();
+            let findings_sql = findings_sql.clone();
             let first = chunk.first().cloned().unwrap_or_default();
             let last = chunk.last().cloned().unwrap_or_default();
-            tokio::spawn(async move { store.villages_for_lists(&first, &last, &query).await })
+            tokio::spawn(
+                async move { store.villages_for_lists(&first, &last, &findings_sql).await },
+            )
         };
         let mut chunks = villages.chunks(VILLAGES_PER_READ);
         let mut pending = chunks.next().map(read);
@@ -690,13 +686,13 @@ impl Store {
     }
 
     /// The households (not inactive) of the villages `first..=last` with their members, the
-    /// open findings `query` asks for, and their place in the latest ranking run, read in one
-    /// snapshot.
+    /// open findings `findings_sql` reads (of the kinds that matter, over a range of villages),
+    /// and their place in the latest ranking run, read in one snapshot.
     async fn villages_for_lists(
         &self,
         first: &str,
         last: &str,
-        query: &ReadForRules,
+        findings_sql: &str,
     ) -> Result<Vec<ForRules>> {
         let mut tx = self.begin_read().await?;
         let households = with_tx!(&mut tx, c => {
@@ -732,7 +728,7 @@ impl Store {
                     rank,
                 });
             }
-            for r in sqlx::query(sqlx::AssertSqlSafe(query.findings_sql.as_str()))
+            for r in sqlx::query(sqlx::AssertSqlSafe(findings_sql))
             .bind(first)
             .bind(last)
             .fetch_all(&mut **c)
@@ -1107,13 +1103,13 @@ mod tests {
                 .text("id")
                 .unwrap()
         });
-        let query = ReadForRules {
-            findings_sql: "SELECT household_id, person_id, kind FROM findings \
-                           WHERE village_code >= $1 AND village_code <= $2"
-                .into(),
-        };
         let households = store
-            .villages_for_lists(village, village, &query)
+            .villages_for_lists(
+                village,
+                village,
+                "SELECT household_id, person_id, kind FROM findings \
+                 WHERE village_code >= $1 AND village_code <= $2",
+            )
             .await
             .unwrap();
         assert_eq!(households.len(), 60);

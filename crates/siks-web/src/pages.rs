@@ -367,27 +367,38 @@ fn pipeline_table(counts: &[siks_store::proposals::PipelineCount]) -> PipelineTa
     (rows, total)
 }
 
+/// The regions above `code` inside `scope`, top first, each as (link made by `link`, name): the
+/// breadcrumb of a region's pages.
+pub(crate) fn trail(
+    scope: &Scope,
+    code: Option<&RegionCode>,
+    link: impl Fn(&RegionCode) -> String,
+) -> Vec<(String, String)> {
+    let mut trail = Vec::new();
+    let mut up = code.and_then(RegionCode::parent);
+    while let Some(parent) = up {
+        if scope.contains(&parent) {
+            let name = Regions::embedded()
+                .get(&parent)
+                .map(|r| r.name.clone())
+                .unwrap_or_default();
+            trail.push((link(&parent), name));
+        }
+        up = parent.parent();
+    }
+    trail.reverse();
+    trail
+}
+
 fn dashboard_page(
     user: &PageUser,
     stats: Stats,
     pipeline: &[siks_store::proposals::PipelineCount],
 ) -> Result<Html<String>, WebError> {
     let t = &stats.total;
-    let mut trail = Vec::new();
-    if let Some(code) = &t.code {
-        let mut up = code.parent();
-        while let Some(parent) = up {
-            if user.session.actor.scope.contains(&parent) {
-                let name = Regions::embedded()
-                    .get(&parent)
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default();
-                trail.push((parent.to_string(), name));
-            }
-            up = parent.parent();
-        }
-        trail.reverse();
-    }
+    let trail = trail(&user.session.actor.scope, t.code.as_ref(), |c| {
+        c.to_string()
+    });
     let children = stats
         .children
         .iter()

@@ -48,13 +48,13 @@ struct ProgrammesPage {
     edit_rules: bool,
 }
 
-fn region_of(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
+pub(crate) fn region_of(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
     text.filter(|w| !w.is_empty())
         .map(|w| RegionCode::parse_known(w).map_err(|e| WebError::field("wilayah", e.indonesian())))
         .transpose()
 }
 
-fn period_of(text: &str) -> Result<Period, WebError> {
+pub(crate) fn period_of(text: &str) -> Result<Period, WebError> {
     Period::parse(text).map_err(|e| WebError::field("periode", e.indonesian()))
 }
 

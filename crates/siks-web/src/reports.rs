@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use siks_domain::workflow::{Period, Stage};
-use siks_domain::{Bilingual, RegionCode, RegionLevel, Regions};
+use siks_domain::{RegionCode, RegionLevel, Regions};
 use siks_sheets::{Format, SheetWriter};
 use siks_store::reports::{Breakdown, Report};
 
@@ -17,6 +17,7 @@ use crate::auth::PageUser;
 use crate::charts::{Chart, Series, Shape, grouped};
 use crate::error::WebError;
 use crate::pages::{Nav, render};
+use crate::programmes::region_of;
 
 /// One cell of a report table: text, or a count shown grouped on pages and plain in downloads.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -69,15 +70,10 @@ pub struct ReportQuery {
     periode: Option<String>,
 }
 
-fn region_of(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
-    text.filter(|w| !w.is_empty())
-        .map(|w| RegionCode::parse_known(w).map_err(|e| WebError::field("wilayah", e.indonesian())))
-        .transpose()
-}
-
+/// An optional `periode` field: empty is none.
 fn period_of(text: Option<&str>) -> Result<Option<Period>, WebError> {
     text.filter(|p| !p.is_empty())
-        .map(|p| Period::parse(p).map_err(|e| WebError::field("periode", e.indonesian())))
+        .map(crate::programmes::period_of)
         .transpose()
 }
 
@@ -567,21 +563,9 @@ pub async fn report_page(
     let period = period_of(q.periode.as_deref())?;
     let report = state.store.report(actor, region.as_ref(), period).await?;
     let codes = programme_codes(&state).await?;
-    let mut trail = Vec::new();
-    if let Some(code) = &report.code {
-        let mut up = code.parent();
-        while let Some(parent) = up {
-            if actor.scope.contains(&parent) {
-                let name = Regions::embedded()
-                    .get(&parent)
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default();
-                trail.push((format!("/laporan?wilayah={parent}"), name));
-            }
-            up = parent.parent();
-        }
-        trail.reverse();
-    }
+    let trail = crate::pages::trail(&actor.scope, report.code.as_ref(), |c| {
+        format!("/laporan?wilayah={c}")
+    });
     let period_text = shown_period(&report, period);
     let code = report
         .code
