@@ -16,8 +16,14 @@ pub const HOUSEHOLD_NO: (&str, &str) = ("household_no", "No. ruta");
 
 /// A household in `village` every field of which is valid; the entry writes over it.
 pub fn blank_household(village: RegionCode) -> Household {
+    blank_household_as(HouseholdId::new(), village)
+}
+
+/// [`blank_household`] with a known id: a reader that fills a household from a stored row
+/// needs no fresh id (drawing one is a system call, a million times over a register).
+pub fn blank_household_as(id: HouseholdId, village: RegionCode) -> Household {
     Household {
-        id: HouseholdId::new(),
+        id,
         address: Address {
             village,
             rt: String::new(),
@@ -61,17 +67,30 @@ const STAND_IN_NUMBER: &str = "3101011001010001";
 /// A member every field of which is valid; its name and numbers are stand-ins the entry must
 /// replace (the entry checks see to it).
 pub fn blank_person(household: HouseholdId, relation: Relation) -> Person {
+    blank_person_as(PersonId::new(), household, relation)
+}
+
+/// [`blank_person`] with a known id, as [`blank_household_as`].
+pub fn blank_person_as(id: PersonId, household: HouseholdId, relation: Relation) -> Person {
+    // Parsed once: a stand-in is the same for every member.
+    static STAND_INS: std::sync::LazyLock<(Recorded<Nik>, Recorded<NoKk>)> =
+        std::sync::LazyLock::new(|| {
+            let nik = Recorded::nik(STAND_IN_NUMBER).unwrap_or_else(|error| Recorded::Invalid {
+                raw: String::new(),
+                error,
+            });
+            let no_kk =
+                Recorded::no_kk(STAND_IN_NUMBER).unwrap_or_else(|error| Recorded::Invalid {
+                    raw: String::new(),
+                    error,
+                });
+            (nik, no_kk)
+        });
     Person {
-        id: PersonId::new(),
+        id,
         household_id: household,
-        nik: Recorded::nik(STAND_IN_NUMBER).unwrap_or_else(|e| Recorded::Invalid {
-            raw: String::new(),
-            error: e,
-        }),
-        no_kk: Recorded::no_kk(STAND_IN_NUMBER).unwrap_or_else(|e| Recorded::Invalid {
-            raw: String::new(),
-            error: e,
-        }),
+        nik: STAND_INS.0.clone(),
+        no_kk: STAND_INS.1.clone(),
         family_no: 1,
         full_name: String::new(),
         sex: Sex::Male,

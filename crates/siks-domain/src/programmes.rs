@@ -427,10 +427,23 @@ pub struct Unit {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Receives(Vec<Unit>),
-    /// Not eligible, with the reason in Indonesian.
-    NotEligible(String),
+    /// Not eligible; [`Programme::explain`] says why in Indonesian. A reason, not its words:
+    /// most households of a register are not eligible for a programme, and the words are only
+    /// wanted for the few that leave a list.
+    NotEligible(Ineligible),
     /// Excluded by an open finding, with its kind.
     Excluded(FindingKind),
+}
+
+/// Why a household is not eligible for a programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ineligible {
+    /// The household is not active.
+    Inactive,
+    /// The programme's eligibility rule does not hold.
+    Rule,
+    /// No member counts for any of the programme's components.
+    NoComponent,
 }
 
 fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> i64 {
@@ -582,6 +595,15 @@ fn household_facts_of(a: &Assessed<'_>, members: &[(&Person, Facts)]) -> Facts {
 }
 
 impl Programme {
+    /// Why a household is not eligible, in Indonesian.
+    pub fn explain(&self, why: Ineligible) -> String {
+        match why {
+            Ineligible::Inactive => "rumah tangga tidak aktif".into(),
+            Ineligible::Rule => format!("tidak memenuhi syarat: {}", self.eligible.source()),
+            Ineligible::NoComponent => "tidak ada anggota yang memenuhi komponen program".into(),
+        }
+    }
+
     /// What the household receives from this programme, and why not when it does not.
     pub fn assess(&self, a: &Assessed<'_>) -> Result<Verdict, RuleError> {
         self.assess_prepared(&Prepared::new(a))
@@ -591,7 +613,7 @@ impl Programme {
     pub fn assess_prepared(&self, prepared: &Prepared<'_>) -> Result<Verdict, RuleError> {
         let a = prepared.assessed;
         if matches!(a.household.status, RegistryStatus::Inactive(_)) {
-            return Ok(Verdict::NotEligible("rumah tangga tidak aktif".into()));
+            return Ok(Verdict::NotEligible(Ineligible::Inactive));
         }
         if let Some((_, kind)) = a
             .open_findings
@@ -601,10 +623,7 @@ impl Programme {
             return Ok(Verdict::Excluded(*kind));
         }
         if !self.eligible.holds(&prepared.household)? {
-            return Ok(Verdict::NotEligible(format!(
-                "tidak memenuhi syarat: {}",
-                self.eligible.source()
-            )));
+            return Ok(Verdict::NotEligible(Ineligible::Rule));
         }
         let members: Vec<&(&Person, Facts)> = prepared.members.iter().collect();
         let groups: Vec<Group<'_, '_>> = match self.unit {
@@ -671,9 +690,7 @@ impl Programme {
             });
         }
         if units.is_empty() {
-            return Ok(Verdict::NotEligible(
-                "tidak ada anggota yang memenuhi komponen program".into(),
-            ));
+            return Ok(Verdict::NotEligible(Ineligible::NoComponent));
         }
         Ok(Verdict::Receives(units))
     }
@@ -775,8 +792,12 @@ mod tests {
         // Desil 5 is beyond PKH.
         assert!(matches!(
             pkh.assess(&assessed(&h, &members, 5, &[])).unwrap(),
-            Verdict::NotEligible(_)
+            Verdict::NotEligible(Ineligible::Rule)
         ));
+        assert_eq!(
+            pkh.explain(Ineligible::Rule),
+            format!("tidak memenuhi syarat: {}", pkh.eligible.source())
+        );
     }
 
     #[test]

@@ -45,6 +45,15 @@ pub struct ListReport {
     pub entered: u64,
 }
 
+/// What building every programme's lists for a period came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListsBuilt {
+    /// One per programme, in code order.
+    pub lists: Vec<ListReport>,
+    /// Seconds spent in each phase: (phase, seconds), in order.
+    pub phases: Vec<(&'static str, f64)>,
+}
+
 /// One unit of a list as shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Beneficiary {
@@ -94,6 +103,8 @@ struct ForRules {
 
 /// Villages read at once when assessing the register.
 const VILLAGES_PER_READ: usize = 64;
+/// Reads under way while households are assessed: with two, both cores stay busy.
+const READS_AHEAD: usize = 2;
 
 fn pusat_only(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::Pusat | Role::Admin) && actor.scope == Scope::Nation {
@@ -142,14 +153,51 @@ pub struct DryRun {
     pub regions: Vec<DryRunRegion>,
 }
 
-/// A candidate unit of a list: regency, desil, score, household, village, unit.
+/// A candidate unit of a list. Small on purpose: a list over a whole register holds millions
+/// (PBI-JK counts persons), so the regency and village are places in [`Places`], not texts.
 struct Candidate {
-    regency: String,
+    regency: u32,
+    village: u32,
     desil: u8,
     score: f64,
     household: Uuid,
-    village: String,
     unit: siks_domain::programmes::Unit,
+}
+
+/// The villages seen while the households are visited, each once, with its regency's place.
+#[derive(Default)]
+struct Places {
+    villages: Vec<String>,
+    regency_of: Vec<u32>,
+    regencies: Vec<String>,
+    at: HashMap<String, u32>,
+    regency_at: HashMap<String, u32>,
+}
+
+impl Places {
+    /// The place of `village` and of its regency.
+    fn place(&mut self, village: &str) -> (u32, u32) {
+        let found = match self.at.get(village) {
+            Some(i) => *i,
+            None => {
+                let regency = village.get(..5).unwrap_or("");
+                let next = self.regencies.len() as u32;
+                let r = *self
+                    .regency_at
+                    .entry(regency.to_string())
+                    .or_insert_with(|| {
+                        self.regencies.push(regency.to_string());
+                        next
+                    });
+                let i = self.villages.len() as u32;
+                self.villages.push(village.to_string());
+                self.regency_of.push(r);
+                self.at.insert(village.to_string(), i);
+                i
+            }
+        };
+        (found, self.regency_of[found as usize])
+    }
 }
 
 impl Store {
@@ -465,8 +513,9 @@ impl Store {
         actor: &Actor,
         period: Period,
         today: chrono::NaiveDate,
-    ) -> Result<Vec<ListReport>> {
+    ) -> Result<ListsBuilt> {
         pusat_only(actor)?;
+        let started = std::time::Instant::now();
         if self.closed_periods().await?.contains(&period) {
             return Err(StoreError::invalid_text(
                 format!("periode {period} sudah ditutup: daftar penerimanya tetap"),
@@ -498,23 +547,28 @@ impl Store {
             .iter()
             .flat_map(|p| p.programme.exclude_findings.iter().copied())
             .collect();
+        let mut places = Places::default();
         self.visit_prepared(today, &excluding, |village, household, prepared| {
+            let (at, regency) = places.place(village);
             for (i, p) in programmes.iter().enumerate() {
                 match assess(&p.programme, prepared)? {
                     Verdict::Receives(units) => {
                         for unit in units {
                             candidates[i].push(Candidate {
-                                regency: village.get(..5).unwrap_or("").to_string(),
+                                regency,
+                                village: at,
                                 desil: household.desil.unwrap_or(0),
                                 score: household.welfare_score.unwrap_or(0.0),
                                 household: household.id.0,
-                                village: village.to_string(),
                                 unit,
                             });
                         }
                     }
-                    Verdict::NotEligible(reason) if previous[i].contains(&household.id.0) => {
-                        why_not[i].insert(household.id.0, (village.to_string(), reason));
+                    Verdict::NotEligible(why) if previous[i].contains(&household.id.0) => {
+                        why_not[i].insert(
+                            household.id.0,
+                            (village.to_string(), p.programme.explain(why)),
+                        );
                     }
                     Verdict::Excluded(kind) if previous[i].contains(&household.id.0) => {
                         why_not[i].insert(
@@ -531,39 +585,59 @@ impl Store {
             Ok(())
         })
         .await?;
+        let mut phases = vec![(
+            "rumah tangga dibaca dan dinilai",
+            started.elapsed().as_secs_f64(),
+        )];
+        let (mut sorting, mut writing) = (0.0, 0.0);
         let mut reports = Vec::new();
         for (i, p) in programmes.iter().enumerate() {
             let code = &p.programme.code;
+            let clock = std::time::Instant::now();
             let mut list = std::mem::take(&mut candidates[i]);
-            // Poorest first within each regency: desil, then the estimated spending.
+            // Poorest first within each regency: desil, then the estimated spending. Stable, so
+            // a household's units keep their order.
             list.sort_by(|a, b| {
-                (&a.regency, a.desil, a.score, a.household)
-                    .partial_cmp(&(&b.regency, b.desil, b.score, b.household))
-                    .unwrap_or(std::cmp::Ordering::Equal)
+                a.regency
+                    .cmp(&b.regency)
+                    .then(a.desil.cmp(&b.desil))
+                    .then(a.score.total_cmp(&b.score))
+                    .then(a.household.cmp(&b.household))
             });
+            let quota_of: Vec<Option<i64>> = places
+                .regencies
+                .iter()
+                .map(|r| quotas.get(&(code.clone(), r.clone())).copied())
+                .collect();
             let mut kept = Vec::with_capacity(list.len());
             let mut over_quota = 0u64;
             let mut position = 0i64;
-            let mut regency = String::new();
+            let mut regency = None;
             for c in list {
-                if c.regency != regency {
-                    regency = c.regency.clone();
+                if Some(c.regency) != regency {
+                    regency = Some(c.regency);
                     position = 0;
                 }
                 position += 1;
-                match quotas.get(&(code.clone(), c.regency.clone())) {
-                    Some(q) if position > *q => {
+                match quota_of[c.regency as usize] {
+                    Some(q) if position > q => {
                         over_quota += 1;
                         if previous[i].contains(&c.household) {
                             why_not[i].insert(
                                 c.household,
-                                (c.village.clone(), "di luar kuota kabupaten/kota".into()),
+                                (
+                                    places.villages[c.village as usize].clone(),
+                                    "di luar kuota kabupaten/kota".into(),
+                                ),
                             );
                         }
                     }
                     _ => kept.push((position, c)),
                 }
             }
+            // Written village by village: the list's index is by village, and rows that come in
+            // its order are appended to it instead of being slotted in all over it.
+            kept.sort_by_key(|(position, c)| (c.village, *position));
             let on_list: HashSet<Uuid> = kept.iter().map(|(_, c)| c.household).collect();
             for gone in previous[i].difference(&on_list) {
                 why_not[i]
@@ -572,21 +646,35 @@ impl Store {
             }
             // A household on the list through some unit is not a departure.
             why_not[i].retain(|h, _| !on_list.contains(h));
+            sorting += clock.elapsed().as_secs_f64();
+            let clock = std::time::Instant::now();
             let report = self
                 .write_list(
                     actor,
                     period,
                     p,
                     &kept,
+                    &places.villages,
                     &why_not[i],
                     over_quota,
                     &previous[i],
                 )
                 .await?;
             reports.push(report);
+            writing += clock.elapsed().as_secs_f64();
         }
+        phases.push(("diurutkan dalam kuota", sorting));
+        phases.push(("ditulis", writing));
+        let clock = std::time::Instant::now();
         self.settle_after_bulk_write().await?;
-        Ok(reports)
+        phases.push((
+            "log tulis dilipat (checkpoint)",
+            clock.elapsed().as_secs_f64(),
+        ));
+        Ok(ListsBuilt {
+            lists: reports,
+            phases,
+        })
     }
 
     /// Visits every household not inactive, village by village, prepared once for the
@@ -623,8 +711,8 @@ impl Store {
                 .collect::<Result<_, sqlx::Error>>()?
         });
         // A few dozen villages a read: one read per village spent most of its time on the
-        // round trips, not on the rows. The next read runs on another worker while this one's
-        // households are assessed.
+        // round trips, not on the rows. The next reads run on other workers, each on its own
+        // connection, while this one's households are assessed.
         let findings_sql: std::sync::Arc<str> = findings_sql.into();
         let read = |chunk: &[String]| {
             let store = self.clone();
@@ -636,13 +724,14 @@ impl Store {
             )
         };
         let mut chunks = villages.chunks(VILLAGES_PER_READ);
-        let mut pending = chunks.next().map(read);
-        while let Some(reading) = pending.take() {
+        let mut ahead: std::collections::VecDeque<_> =
+            chunks.by_ref().take(READS_AHEAD).map(read).collect();
+        while let Some(reading) = ahead.pop_front() {
             // A read task only fails to join when it panicked.
             let households = reading
                 .await
                 .map_err(|_| StoreError::Database(sqlx::Error::WorkerCrashed))??;
-            pending = chunks.next().map(read);
+            ahead.extend(chunks.next().map(read));
             for h in &households {
                 let assessed = Assessed {
                     household: &h.household,
@@ -764,6 +853,7 @@ impl Store {
         period: Period,
         p: &InForce,
         kept: &[(i64, Candidate)],
+        villages: &[String],
         why_not: &HashMap<Uuid, (String, String)>,
         over_quota: u64,
         previous: &HashSet<Uuid>,
@@ -827,7 +917,7 @@ impl Store {
                 vec![
                     Value::Text(id.to_string()),
                     Value::Text(c.household.to_string()),
-                    Value::Text(c.village.clone()),
+                    Value::Text(villages[c.village as usize].clone()),
                     Value::OptInt(c.unit.family_no.map(i64::from)),
                     Value::OptText((!persons.is_empty()).then(|| persons.join(" "))),
                     Value::Int(group.len() as i64),
@@ -840,9 +930,9 @@ impl Store {
             });
         insert_rows(&mut tx, "beneficiaries", BENEFICIARY_COLUMNS, rows).await?;
         // Per village: units, distinct households, amount (what reports read).
-        let mut per_village: BTreeMap<&str, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
+        let mut per_village: BTreeMap<u32, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
         for (_, c) in kept {
-            let slot = per_village.entry(c.village.as_str()).or_default();
+            let slot = per_village.entry(c.village).or_default();
             slot.0 += 1;
             slot.1.insert(c.household);
             slot.2 += c.unit.amount;
@@ -852,7 +942,7 @@ impl Store {
             .map(|(village, (units, households, amount))| {
                 vec![
                     Value::Text(id.to_string()),
-                    Value::Text(village.to_string()),
+                    Value::Text(villages[village as usize].clone()),
                     Value::Int(units),
                     Value::Int(households.len() as i64),
                     Value::Int(i64::try_from(amount).unwrap_or(i64::MAX)),
@@ -1059,6 +1149,24 @@ mod tests {
     use super::*;
     use crate::OpenMode;
     use crate::import::ImportFile;
+
+    #[test]
+    fn a_village_keeps_its_place_and_shares_its_regency_s() {
+        let mut places = Places::default();
+        let tuban = places.place("35.23.01.2001");
+        let kediri = places.place("35.06.03.2003");
+        assert_ne!(tuban.1, kediri.1, "two regencies");
+        assert_eq!(
+            places.place("35.23.01.2001"),
+            tuban,
+            "seen again, same place"
+        );
+        let other_village = places.place("35.23.02.2002");
+        assert_ne!(other_village.0, tuban.0);
+        assert_eq!(other_village.1, tuban.1, "same regency");
+        assert_eq!(places.villages[kediri.0 as usize], "35.06.03.2003");
+        assert_eq!(places.regencies[tuban.1 as usize], "35.23");
+    }
 
     /// The lists read only some columns into blank records; the rules must not see a
     /// difference. A value a rule reads whose column the lean readers leave out fails here.

@@ -197,8 +197,8 @@ pub(crate) fn lean_household_from_row(row: &impl Cells) -> Result<Household> {
     let t = "households";
     let village =
         RegionCode::parse(&row.text("village_code")?).map_err(|_| corrupt(t, "village_code"))?;
-    let mut household = siks_domain::entry::blank_household(village);
-    household.id = row.text("id")?.parse().map_err(|_| corrupt(t, "id"))?;
+    let id = row.text("id")?.parse().map_err(|_| corrupt(t, "id"))?;
+    let mut household = siks_domain::entry::blank_household_as(id, village);
     household.status = stored_status(row, t)?;
     household.welfare_score = row.opt_float("welfare_score")?;
     household.desil = row
@@ -262,11 +262,11 @@ pub(crate) fn lean_members_from_text(
         else {
             return Err(corrupt(t, "members"));
         };
-        let mut p = siks_domain::entry::blank_person(
+        let mut p = siks_domain::entry::blank_person_as(
+            id.parse().map_err(|_| corrupt(t, "id"))?,
             household,
             coded(code(relation, "relation_to_head")?, "relation_to_head")?,
         );
-        p.id = id.parse().map_err(|_| corrupt(t, "id"))?;
         p.family_no = code(family_no, "family_no")?;
         p.sex = coded(code(sex, "sex")?, "sex")?;
         p.birth_date = stored_date(birth_date, t, "birth_date")?;

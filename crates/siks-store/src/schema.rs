@@ -81,6 +81,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_reports.sql"),
         include_str!("../migrations/postgres/0012_reports.sql"),
     ),
+    (
+        13,
+        "desil in the village index",
+        include_str!("../migrations/sqlite/0013_desil_index.sql"),
+        include_str!("../migrations/postgres/0013_desil_index.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

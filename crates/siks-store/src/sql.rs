@@ -40,6 +40,48 @@ macro_rules! with_tx {
 
 pub(crate) use {with_pool, with_tx};
 
+/// An index dropped for a bulk update by [`drop_index_for_bulk_update`]: the statement that
+/// builds it again.
+#[must_use = "an index dropped for a bulk update must be built again"]
+pub(crate) struct DroppedIndex(Option<String>);
+
+/// On SQLite, drops the index `name` inside `tx` so that a bulk update does not move its entries
+/// one by one; [`rebuild_index`] builds it again, as the schema defines it, before the commit.
+/// Readers keep the old index until then. On PostgreSQL nothing happens: dropping an index
+/// there locks the table against every reader until the commit.
+pub(crate) async fn drop_index_for_bulk_update(
+    tx: &mut Tx,
+    name: &str,
+) -> Result<DroppedIndex, sqlx::Error> {
+    let Conn::Sqlite(c) = &mut tx.conn else {
+        return Ok(DroppedIndex(None));
+    };
+    let sql: Option<String> =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1")
+            .bind(name)
+            .fetch_optional(&mut **c)
+            .await?
+            .flatten();
+    if sql.is_some() {
+        // A name from our own code, checked against the schema just above.
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX {name}")))
+            .execute(&mut **c)
+            .await?;
+    }
+    Ok(DroppedIndex(sql))
+}
+
+/// Builds an index dropped by [`drop_index_for_bulk_update`] again.
+pub(crate) async fn rebuild_index(tx: &mut Tx, dropped: DroppedIndex) -> Result<(), sqlx::Error> {
+    if let (Conn::Sqlite(c), Some(sql)) = (&mut tx.conn, dropped.0) {
+        // The schema's own statement, read from it.
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut **c)
+            .await?;
+    }
+    Ok(())
+}
+
 impl Tx {
     pub(crate) fn new(conn: Conn) -> Tx {
         Tx {

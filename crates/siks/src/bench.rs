@@ -171,7 +171,7 @@ pub async fn run(which: Which) -> Result<()> {
             let period =
                 siks_domain::workflow::Period::parse("2099-12").map_err(|e| anyhow!("{}", e.0))?;
             let started = Instant::now();
-            let reports = store
+            let built = store
                 .build_lists(&actor, period, today)
                 .await
                 .map_err(err)?;
@@ -183,11 +183,14 @@ pub async fn run(which: Which) -> Result<()> {
                 summary.persons,
                 secs / rank_secs.max(0.001)
             );
-            for r in &reports {
+            for r in &built.lists {
                 println!(
                     "  {:<8} {} units, {} households, Rp{} a year",
                     r.code, r.units, r.households, r.amount
                 );
+            }
+            for (phase, secs) in &built.phases {
+                println!("  {phase}: {secs:.1} s");
             }
             Ok(())
         }

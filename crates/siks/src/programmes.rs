@@ -139,7 +139,7 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
             let store = open(&db).await?;
             let actor = store.system_actor().await.map_err(store_error)?;
             let started = Instant::now();
-            let reports = store
+            let built = store
                 .build_lists(&actor, period, chrono::Utc::now().date_naive())
                 .await
                 .map_err(store_error)?;
@@ -147,11 +147,14 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
                 "daftar penerima periode {period} dibangun dalam {:.1} s",
                 started.elapsed().as_secs_f64()
             );
-            for r in reports {
+            for r in built.lists {
                 println!(
                     "  {:<10} {} unit, {} rumah tangga, Rp{} setahun; {} di luar kuota; {} masuk, {} keluar",
                     r.code, r.units, r.households, r.amount, r.over_quota, r.entered, r.departed
                 );
+            }
+            for (phase, secs) in &built.phases {
+                eprintln!("  {phase}: {secs:.1} s");
             }
             Ok(())
         }
