@@ -385,6 +385,30 @@ async fn raw_exec(db: &TestDb, sqlite: &str, postgres: &str) {
     }
 }
 
+/// One number from engine-specific SQL on the story's own database (to look at the schema).
+async fn raw_count(db: &TestDb, sqlite: &str, postgres: &str) -> i64 {
+    match db.store.engine() {
+        Engine::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            let n = sqlx::query_scalar(sqlx::AssertSqlSafe(sqlite.to_string()))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            n
+        }
+        Engine::Postgres => {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            let n = sqlx::query_scalar(sqlx::AssertSqlSafe(postgres.to_string()))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            n
+        }
+    }
+}
+
 /// Verivali: a check run finds what the catalogue looks for and the same NIK active twice, keeps
 /// findings across runs (new ones opened, fixed ones closed, dismissed ones left alone), and
 /// stays in scope.
@@ -1453,6 +1477,18 @@ async fn welfare_ranking(db: &TestDb) {
     ));
     let report = store.rank(&c.admin, &model, today).await.unwrap();
     assert_eq!(report.households, 10);
+    // The village index a run drops for its update (on SQLite) is back, with the desil.
+    assert_eq!(
+        raw_count(
+            db,
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' \
+             AND name = 'households_village_status' AND sql LIKE '%desil%'",
+            "SELECT COUNT(*) FROM pg_indexes \
+             WHERE indexname = 'households_village_status' AND indexdef LIKE '%desil%'",
+        )
+        .await,
+        1
+    );
     assert_eq!(report.by_desil, [1; 10], "ten households, one per desil");
     // The lowest score as the domain computes it is desil 1, the highest 10; the regency has its
     // own ranking.
