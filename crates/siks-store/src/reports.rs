@@ -256,6 +256,16 @@ impl Store {
         high: &str,
         child_level: Option<RegionLevel>,
     ) -> Result<Option<ProgrammeCounts>> {
+        let has_lists = with_pool!(self, p => {
+            sqlx::query("SELECT COUNT(*) AS n FROM beneficiary_lists WHERE period = $1")
+                .bind(period.to_string())
+                .fetch_one(p)
+                .await?
+                .int("n")?
+        });
+        if has_lists == 0 {
+            return Ok(None);
+        }
         let rows = with_pool!(self, p => {
             sqlx::query(
                 "SELECT b.village_code, l.code, b.units, b.households, b.amount \
@@ -279,16 +289,6 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?
         });
-        let has_lists = with_pool!(self, p => {
-            sqlx::query("SELECT COUNT(*) AS n FROM beneficiary_lists WHERE period = $1")
-                .bind(period.to_string())
-                .fetch_one(p)
-                .await?
-                .int("n")?
-        });
-        if has_lists == 0 {
-            return Ok(None);
-        }
         let pick = |i: usize| {
             rows.iter()
                 .map(|(v, code, units, households, amount)| {

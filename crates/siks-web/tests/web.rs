@@ -41,6 +41,31 @@ struct World {
     _dir: tempfile::TempDir,
 }
 
+impl World {
+    /// Ranks the register as the system account on 1 November 2026; that account and date.
+    async fn rank(&self) -> (siks_domain::Actor, chrono::NaiveDate) {
+        let admin = self.store.system_actor().await.unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        self.store
+            .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
+            .await
+            .unwrap();
+        (admin, today)
+    }
+
+    /// Builds every programme's list of December 2026.
+    async fn build_december_lists(&self, admin: &siks_domain::Actor, today: chrono::NaiveDate) {
+        self.store
+            .build_lists(
+                admin,
+                siks_domain::workflow::Period::parse("2026-12").unwrap(),
+                today,
+            )
+            .await
+            .unwrap();
+    }
+}
+
 /// A database with one account per role and one generated household in village A.
 async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
@@ -3176,20 +3201,8 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
     assert!(page.select("#program-PKH .aturan")[0].contains("desil"));
     assert_eq!(page.select("#program-PKH .komponen tr").len(), 8);
     // The world's one household, ranked desil 1, is on every list of December.
-    let admin = w.store.system_actor().await.unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-    w.store
-        .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
-        .await
-        .unwrap();
-    w.store
-        .build_lists(
-            &admin,
-            siks_domain::workflow::Period::parse("2026-12").unwrap(),
-            today,
-        )
-        .await
-        .unwrap();
+    let (admin, today) = w.rank().await;
+    w.build_december_lists(&admin, today).await;
     let listed = send(&w.app, get("/program?periode=2026-12", Some(&desa))).await;
     let sembako = listed.select("#program-SEMBAKO .daftar");
     assert!(
@@ -3258,12 +3271,7 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
 #[tokio::test]
 async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version() {
     let w = world().await;
-    let admin = w.store.system_actor().await.unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-    w.store
-        .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
-        .await
-        .unwrap();
+    w.rank().await;
     let pusat = login(&w.app, "pusat").await;
     let cookie = format!("siks_sesi={}", pusat.cookie);
     let page = send(&w.app, get("/program/bst/aturan", Some(&pusat))).await;
@@ -3382,12 +3390,7 @@ async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version()
 #[tokio::test]
 async fn report_pages_draw_each_chart_over_its_table_and_the_public_sees_counts_only() {
     let w = world().await;
-    let admin = w.store.system_actor().await.unwrap();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-    w.store
-        .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
-        .await
-        .unwrap();
+    let (admin, today) = w.rank().await;
     w.store
         .check_and_close_period(
             &admin,
@@ -3396,14 +3399,7 @@ async fn report_pages_draw_each_chart_over_its_table_and_the_public_sees_counts_
         )
         .await
         .unwrap();
-    w.store
-        .build_lists(
-            &admin,
-            siks_domain::workflow::Period::parse("2026-12").unwrap(),
-            today,
-        )
-        .await
-        .unwrap();
+    w.build_december_lists(&admin, today).await;
     let dinsos = login(&w.app, "dinsos").await;
     let page = send(&w.app, get("/laporan", Some(&dinsos))).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
