@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod documents;
 mod error;

@@ -3,12 +3,9 @@
 //! `{"error": {"code", "message", "fields"}}`. Bodies refuse unknown fields.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use siks_domain::{
@@ -19,53 +16,8 @@ use siks_store::{StatusCounts, Versioned};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, WebError};
+pub use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::pages::{ListQuery, list_filter};
-
-/// `Query` whose rejection is our JSON error.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|e: QueryRejection| {
-                ApiError(WebError::invalid(format!(
-                    "parameter tidak sah: {}",
-                    e.body_text()
-                )))
-            })
-    }
-}
-
-/// `Json` whose rejection is our JSON error (unknown fields, wrong types, too large, not JSON).
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Json::<T>::from_request(req, state)
-            .await
-            .map(|j| ApiJson(j.0))
-            .map_err(|e: JsonRejection| {
-                let status = e.status();
-                if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError(WebError::invalid(format!(
-                        "isi permintaan terlalu besar (paling banyak {} KiB)",
-                        crate::BODY_LIMIT / 1024
-                    )))
-                } else {
-                    ApiError(WebError::invalid(format!(
-                        "JSON tidak sah: {}",
-                        e.body_text()
-                    )))
-                }
-            })
-    }
-}
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -180,7 +132,7 @@ fn versioned<T: Serialize>(v: &Versioned<T>, key: &str) -> Value {
 pub async fn household(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let view = state
@@ -198,7 +150,7 @@ pub async fn household(
 pub async fn person(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
     let person = state
@@ -377,7 +329,7 @@ pub async fn update_household(
     State(state): State<AppState>,
     user: ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ChangedHousehold>,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
@@ -412,7 +364,7 @@ pub async fn add_member(
     State(state): State<AppState>,
     user: ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<NewMember>,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
@@ -448,7 +400,7 @@ pub async fn update_person(
     State(state): State<AppState>,
     user: ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<ChangedPerson>,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
@@ -529,7 +481,7 @@ pub async fn set_user_active(
     State(state): State<AppState>,
     user: ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<AccountStatus>,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
@@ -593,7 +545,7 @@ pub async fn proposals(
 pub async fn proposal(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let id: uuid::Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let (p, steps) = state
@@ -741,14 +693,17 @@ pub async fn close_period(
     State(state): State<AppState>,
     user: ApiUser,
     headers: HeaderMap,
-    Path(period): Path<String>,
+    ApiPath(period): ApiPath<String>,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     let period = period_param("period", &period)?;
-    let (checks, report) = state
-        .store
-        .check_and_close_period(&user.session.actor, period, chrono::Utc::now().date_naive())
-        .await?;
+    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let (checks, report) = crate::observe::off_workers(async move {
+        store
+            .check_and_close_period(&actor, period, chrono::Utc::now().date_naive())
+            .await
+    })
+    .await??;
     ok(json!({
         "checks": { "opened": checks.opened, "fixed": checks.fixed },
         "period": report.period.to_string(),
@@ -789,7 +744,7 @@ pub async fn compare_periods(
 pub async fn household_as_of(
     State(state): State<AppState>,
     user: ApiUser,
-    Path((id, period)): Path<(String, String)>,
+    ApiPath((id, period)): ApiPath<(String, String)>,
 ) -> ApiResult {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let period = period_param("period", &period)?;
@@ -896,7 +851,7 @@ fn rows_json(rows: &[siks_store::documents::PaperRow]) -> Value {
 pub async fn document(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let doc = state
         .store
@@ -914,7 +869,7 @@ pub async fn upload_scan(
     State(state): State<AppState>,
     user: ApiUser,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     body: axum::body::Bytes,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
@@ -928,7 +883,7 @@ pub async fn upload_scan(
 pub async fn document_scan(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let (content_type, bytes) = state
         .store
@@ -979,7 +934,7 @@ pub async fn ratify(
 pub async fn ratification(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let list = state
         .store
@@ -1009,7 +964,7 @@ pub async fn papers(State(state): State<AppState>, user: ApiUser) -> ApiResult {
 pub async fn period_counts(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(period): Path<String>,
+    ApiPath(period): ApiPath<String>,
 ) -> ApiResult {
     let period = period_param("period", &period)?;
     let actor = &user.session.actor;
@@ -1158,7 +1113,7 @@ pub struct BeneficiariesQuery {
 pub async fn beneficiaries(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<BeneficiariesQuery>,
 ) -> ApiResult {
     let period = siks_domain::workflow::Period::parse(&q.period)
@@ -1246,7 +1201,7 @@ pub async fn report(
 /// `GET /api/v1/public/provinces/{code}?period=YYYY-MM`: a province's public summary.
 pub async fn public_report(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
     ApiQuery(q): ApiQuery<PublicReportQuery>,
 ) -> ApiResult {
     let province = RegionCode::parse_known(&code)

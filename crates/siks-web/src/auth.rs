@@ -135,17 +135,23 @@ impl PageUser {
 #[derive(Clone)]
 pub(crate) struct CheckedSession(pub Session, pub String);
 
-async fn session_of(
+/// The request's session and its token, if it has a live one; the user is named (by id) in the
+/// request's log line.
+pub(crate) async fn session_of(
     parts: &Parts,
     state: &AppState,
 ) -> Result<Option<(Session, String)>, WebError> {
     if let Some(CheckedSession(session, token)) = parts.extensions.get::<CheckedSession>() {
+        crate::observe::note_user(session.actor.user_id);
         return Ok(Some((session.clone(), token.clone())));
     }
     let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let session = state.store.session(&token, &state.config.policy).await?;
+    if let Some(s) = &session {
+        crate::observe::note_user(s.actor.user_id);
+    }
     Ok(session.map(|s| (s, token)))
 }
 

@@ -3,7 +3,9 @@
 //! the message next to the field; a stale edit (someone saved first) is refused, not merged.
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::State;
+
+use crate::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use siks_domain::codes::Relation;

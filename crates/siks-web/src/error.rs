@@ -94,9 +94,11 @@ impl WebError {
         }
     }
 
+    /// Logs an internal cause once, inside the request's span (so with its id), long digit runs
+    /// masked; the person sees only the message and the request id.
     fn log(&self) {
         if let WebError::Internal(cause) = self {
-            eprintln!("siks-web: internal error: {cause}");
+            tracing::error!(cause = %crate::observe::mask_digits(cause), "internal error");
         }
     }
 
@@ -109,7 +111,11 @@ impl WebError {
             }
             _ => Default::default(),
         };
-        let body = json!({ "error": { "code": self.code(), "message": self.message(), "fields": fields } });
+        let mut error = json!({ "code": self.code(), "message": self.message(), "fields": fields });
+        if let Some(id) = crate::observe::request_id() {
+            error["request_id"] = json!(id);
+        }
+        let body = json!({ "error": error });
         (self.status(), Json(body)).into_response()
     }
 }
@@ -132,6 +138,8 @@ impl From<StoreError> for WebError {
 struct ErrorPage {
     status: u16,
     message: String,
+    /// The request's id, to quote to the helpdesk (its log line carries the same).
+    request_id: Option<String>,
 }
 
 /// The HTML form, for pages.
@@ -141,6 +149,7 @@ impl IntoResponse for WebError {
         let page = ErrorPage {
             status: self.status().as_u16(),
             message: self.message(),
+            request_id: crate::observe::request_id(),
         };
         let html = page
             .render()

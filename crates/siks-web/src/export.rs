@@ -4,7 +4,9 @@
 //! memory; and the upload templates. Uploads are [`crate::upload`]'s.
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

@@ -2,8 +2,9 @@
 //! with a reason, the removal proposal a finding calls for, and (regency and above) a check run.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Form, Path, Query};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use siks_domain::checks::{FindingKind, Severity};
@@ -137,10 +138,11 @@ pub async fn run_checks(
     user.check_csrf(form_value(&form, "csrf"))?;
     let region = region_param(Some(form_value(&form, "wilayah")))?;
     let today = chrono::Utc::now().date_naive();
-    let report = state
-        .store
-        .run_checks(&user.session.actor, region.as_ref(), today)
-        .await?;
+    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let report = crate::observe::off_workers(async move {
+        store.run_checks(&actor, region.as_ref(), today).await
+    })
+    .await??;
     let message = format!(
         "{} rumah tangga diperiksa: {} temuan baru, {} sudah diperbaiki",
         report.households, report.opened, report.fixed
@@ -354,15 +356,18 @@ pub async fn import_list(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let actor = &user.session.actor;
-    let list = state
-        .store
-        .import_list(actor, kind, &source, form_value(&form, "berkas:name"), rows)
-        .await?;
-    let report = state
-        .store
-        .run_checks(actor, None, chrono::Utc::now().date_naive())
-        .await?;
+    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let file_name = form_value(&form, "berkas:name").to_string();
+    let (list, report) = crate::observe::off_workers(async move {
+        let list = store
+            .import_list(&actor, kind, &source, &file_name, rows)
+            .await?;
+        let report = store
+            .run_checks(&actor, None, chrono::Utc::now().date_naive())
+            .await?;
+        Ok::<_, siks_store::StoreError>((list, report))
+    })
+    .await??;
     let message = format!(
         "{} dari {} diimpor ({} baris); pemeriksaan: {} temuan baru, {} sudah diperbaiki",
         kind.label(),

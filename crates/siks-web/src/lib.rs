@@ -10,8 +10,10 @@ pub mod charts;
 pub mod edit;
 pub mod error;
 pub mod export;
+pub mod extract;
 pub mod findings;
 pub mod forms;
+pub mod observe;
 pub mod openapi;
 pub mod pages;
 pub mod programmes;
@@ -55,6 +57,8 @@ pub struct AppState {
     pub config: Arc<AppConfig>,
     /// The page's upload jobs.
     pub uploads: Arc<upload::UploadJobs>,
+    /// Requests and latency per route, for `/metrics`.
+    pub metrics: Arc<observe::Metrics>,
 }
 
 /// Who may call a route (the region is the store's business: out of scope answers 404).
@@ -154,6 +158,7 @@ macro_rules! routes {
 
 routes! {
     get "/healthz" => pages::healthz, Who::Anyone, false, BODY_LIMIT, "Server is up";
+    get "/metrics" => observe::metrics, Who::Anyone, false, BODY_LIMIT, "Prometheus metrics: requests and latency per route, jobs by kind and state (an admin's session, or a scraper on this machine)";
     get "/static/siks.js" => pages::script, Who::Anyone, false, BODY_LIMIT, "The pages' one small script (select all)";
     get "/masuk" => pages::login_form, Who::Anyone, false, BODY_LIMIT, "Sign-in page";
     post "/masuk" => pages::login, Who::Anyone, false, BODY_LIMIT, "Sign in";
@@ -305,6 +310,7 @@ pub fn router(store: Store, config: AppConfig) -> Router {
         store,
         config: Arc::new(config),
         uploads: Arc::default(),
+        metrics: Arc::default(),
     };
     declared_routes(&state)
         .fallback(pages::not_found)
@@ -320,6 +326,11 @@ pub fn router(store: Store, config: AppConfig) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'"),
+        ))
+        // Outermost, so that its request id and log line cover every other layer's answer too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::track,
         ))
         .with_state(state)
 }

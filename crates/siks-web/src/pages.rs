@@ -3,7 +3,9 @@
 //! store as the signed-in actor, and fills a template.
 
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Form, Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;

@@ -2,8 +2,9 @@
 //! programme's beneficiary list summed over the user's region, with the households that left
 //! since the previous list and why, and each list to download as XLSX or CSV.
 
-use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Form, Path, Query};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use siks_domain::workflow::Period;
@@ -377,10 +378,15 @@ pub async fn dry_run(
         return refused(page, e);
     }
     let today = chrono::Utc::now().date_naive();
-    match state
-        .store
-        .dry_run_programme(&user.session.actor, &text, today)
-        .await
+    let (store, actor, definition) = (
+        state.store.clone(),
+        user.session.actor.clone(),
+        text.clone(),
+    );
+    match crate::observe::off_workers(async move {
+        store.dry_run_programme(&actor, &definition, today).await
+    })
+    .await?
     {
         Ok(run) => {
             page.dry_run = Some((

@@ -4,7 +4,9 @@
 //! table to download; and the public summary of a province (counts only, no sign-in). The page,
 //! the download and the API are built from the same [`Section`]s, so they cannot disagree.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Path, Query};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use siks_domain::workflow::{Period, Stage};

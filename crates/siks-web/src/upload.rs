@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use crate::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
 use siks_domain::UserId;
 use siks_sheets::read::Table;
@@ -283,6 +285,26 @@ impl UploadJobs {
         }
     }
 
+    /// How many jobs are kept, by kind and state (running, cancelling, done, refused), for
+    /// `/metrics`.
+    pub fn counts_by_state(&self) -> Vec<(&'static str, &'static str, usize)> {
+        let Ok(jobs) = self.jobs.lock() else {
+            return Vec::new();
+        };
+        let mut counts: std::collections::BTreeMap<(&'static str, &'static str), usize> =
+            Default::default();
+        for job in jobs.values() {
+            let state = match job.done.borrow().as_ref() {
+                None if job.progress.cancelled() => "cancelling",
+                None => "running",
+                Some(result) if result.refusal.is_some() => "refused",
+                Some(_) => "done",
+            };
+            *counts.entry((job.kind, state)).or_default() += 1;
+        }
+        counts.into_iter().map(|((k, s), n)| (k, s, n)).collect()
+    }
+
     /// The job `id` if `owner` started it (anyone else's looks like none).
     fn get(&self, id: Uuid, owner: UserId) -> Option<Arc<UploadJob>> {
         let jobs = self.jobs.lock().ok()?;
@@ -399,14 +421,25 @@ pub async fn upload(
     let mut finished = job.done.subscribe();
     let (store, actor) = (state.store.clone(), user.session.actor.clone());
     let running = job.clone();
-    tokio::spawn(async move {
-        let result = finish(
-            running.kind,
-            run_upload(&store, &actor, kind, &bytes, format, &run).await,
-        )
-        .await;
-        running.done.send_replace(Some(Arc::new(result)));
-    });
+    // The job outlives the request: its log lines name the job and the request that started it.
+    let span = tracing::info_span!(
+        "upload_job",
+        job = %job.id,
+        kind = job.kind,
+        started_by = crate::observe::request_id().as_deref().unwrap_or("-")
+    );
+    // Parsing and checking a sheet of 100,000 rows is CPU work: off the async workers.
+    crate::observe::spawn_off_workers(tracing::Instrument::instrument(
+        async move {
+            let result = finish(
+                running.kind,
+                run_upload(&store, &actor, kind, &bytes, format, &run).await,
+            )
+            .await;
+            running.done.send_replace(Some(Arc::new(result)));
+        },
+        span,
+    ));
     let wait = state.config.upload_wait.unwrap_or(UPLOAD_WAIT);
     // Done or not, the job's page tells; the wait only spares a small file the progress page.
     let _ = tokio::time::timeout(wait, finished.wait_for(Option::is_some)).await;
@@ -428,7 +461,7 @@ async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResu
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => {
-            eprintln!("siks-web: upload job failed: {}", e.message());
+            tracing::error!(cause = %crate::observe::mask_digits(&e.message()), "upload job failed");
             result.refusal = Some(match e {
                 WebError::Internal(_) => {
                     "Terjadi galat di server; tidak semua baris tersimpan. Unggah lagi: baris yang sudah tersimpan tidak dibuat dua kali.".into()
@@ -480,8 +513,10 @@ async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResu
     .await;
     match written {
         Ok(Ok(report)) => result.report = report,
-        Ok(Err(e)) => eprintln!("siks-web: error report not written: {e}"),
-        Err(e) => eprintln!("siks-web: error report task failed: {e}"),
+        Ok(Err(e)) => {
+            tracing::error!(cause = %crate::observe::mask_digits(&e), "error report not written")
+        }
+        Err(e) => tracing::error!(cause = %e, "error report task failed"),
     }
     result.finished = Instant::now();
     result
@@ -569,7 +604,7 @@ pub async fn cancel(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<Uuid>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    crate::extract::Form(form): crate::extract::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let job = job_of(&state, &user, id)?;

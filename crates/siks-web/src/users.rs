@@ -3,7 +3,9 @@
 //! is lost).
 
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::State;
+
+use crate::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

@@ -4,10 +4,12 @@
 //! the form, call the store as the signed-in actor and render; the rules live in the store.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use crate::extract::{Form, Path, Query};
+use axum::extract::Multipart;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::{Form, extract::Multipart};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use siks_domain::documents::BackingDocument;
@@ -1091,10 +1093,13 @@ pub async fn close_period(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let period = period_field("periode", form_value(&form, "periode"))?;
-    let (_, report) = state
-        .store
-        .check_and_close_period(&user.session.actor, period, chrono::Utc::now().date_naive())
-        .await?;
+    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let (_, report) = crate::observe::off_workers(async move {
+        store
+            .check_and_close_period(&actor, period, chrono::Utc::now().date_naive())
+            .await
+    })
+    .await??;
     Ok(see(format!(
         "/periode?ditutup={}&diterapkan={}&dikembalikan={}",
         report.period,

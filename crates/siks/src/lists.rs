@@ -17,7 +17,7 @@ pub enum ListAction {
     /// Import a list (CSV with a header: nik, full_name, birth_date, and per kind status,
     /// date_of_death, kind and institution, reason), then run every check on the register.
     Import {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         /// dukcapil (civil-registry extract), kematian (deaths), asn (ASN/TNI/Polri),
         /// pengecualian (exclusion list).
@@ -34,7 +34,7 @@ pub enum ListAction {
     },
     /// The imported lists, newest first.
     Show {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
     },
 }

@@ -17,13 +17,13 @@ use crate::{open, parse_region, store_error};
 pub enum ProgrammeAction {
     /// The definitions in force, with their version (0: the one siks ships).
     List {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
     },
     /// Save a new version of a programme's definition (TOML); refused with the line and reason
     /// when a rule does not read, and the version in force stays.
     Save {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         /// Why it changes (kept with the version).
         #[arg(long)]
@@ -39,7 +39,7 @@ pub enum ProgrammeAction {
     },
     /// Set how many units a regency may have in a programme.
     Quota {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         #[arg(long)]
         code: String,
@@ -51,7 +51,7 @@ pub enum ProgrammeAction {
     },
     /// Build every programme's beneficiary list for a period (not yet closed).
     Build {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         /// YYYY-MM.
         #[arg(long)]
@@ -59,7 +59,7 @@ pub enum ProgrammeAction {
     },
     /// Write a programme's list of a period (and region) to XLSX or CSV.
     Export {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         #[arg(long)]
         code: String,

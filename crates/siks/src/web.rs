@@ -13,7 +13,7 @@ use crate::{open, parse_region, prepare_demo, store_error};
 pub enum UserAction {
     /// Create an account; its first password is printed once.
     Add {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         #[arg(long)]
         username: String,
@@ -29,12 +29,12 @@ pub enum UserAction {
     },
     /// List accounts.
     List {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
     },
     /// Deactivate an account (its history stays).
     Disable {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         #[arg(long)]
         username: String,
@@ -45,7 +45,7 @@ pub enum UserAction {
 pub enum AuditAction {
     /// Recompute the audit log's hash chain.
     Verify {
-        #[arg(long, default_value = "sqlite://siks.db")]
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
     },
 }

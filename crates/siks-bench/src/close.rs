@@ -1,4 +1,4 @@
-//! `siks bench close`: a monthly period close over a province-sized SQLite register. It imports
+//! `siks-bench close`: a monthly period close over a province-sized SQLite register. It imports
 //! about 1,000,000 persons, writes 100,000 accepted proposals of every kind straight into the
 //! store (about 1 % of them deliberately conflicting), closes an empty period for the baseline
 //! counts, times the close that applies them, compares the two periods for every regency, and
@@ -18,7 +18,7 @@ use siks_domain::{
     Household, HouseholdId, Nik, Person, PersonId, Recorded, RegionCode, RegionLevel, Regions,
 };
 
-use crate::bench::{err, fresh, population};
+use crate::{err, fresh, population};
 
 /// Every proposal kind in a fixed mix over distinct households, plus corrections that collide
 /// with an earlier one on the same field (the close must send those back).
@@ -142,7 +142,7 @@ pub async fn run(households: usize, count: usize) -> Result<()> {
     let summary = population(households, &data)?;
     let url = format!("sqlite://{}", dir.path().join("close.db").display());
     let store = fresh(&url, false).await?;
-    crate::import(&store, &data).await?;
+    siks::import(&store, &data).await?;
 
     let regions = Regions::embedded();
     let mut all: Vec<Household> = Vec::with_capacity(households);

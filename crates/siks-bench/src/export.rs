@@ -1,18 +1,17 @@
-//! `siks bench export`: members by name by address of a province-sized SQLite register written
+//! `siks-bench export`: members by name by address of a province-sized SQLite register written
 //! to XLSX by `siks export` in a child process (its own time and peak memory), beside the same
 //! rows written to CSV in the same run as the baseline.
 
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::bench::{fresh, population};
+use crate::{fresh, population};
 
 /// Runs `siks export` as a child: wall time and peak memory (MiB).
 fn export(db: &str, out: &std::path::Path) -> Result<(f64, f64, String)> {
     let started = Instant::now();
-    let child = Command::new(std::env::current_exe()?)
+    let child = crate::siks_command()?
         .args(["export", "--db", db, "--list", "anggota", "--out"])
         .arg(out)
         .env("SIKS_REPORT_PEAK_MEMORY", "1")
@@ -38,7 +37,7 @@ pub async fn run(households: usize) -> Result<()> {
     let summary = population(households, &dir.path().join("data"))?;
     let url = format!("sqlite://{}", dir.path().join("export.db").display());
     let store = fresh(&url, false).await?;
-    crate::import(&store, &dir.path().join("data")).await?;
+    siks::import(&store, &dir.path().join("data")).await?;
     store.close().await;
     let xlsx = dir.path().join("anggota.xlsx");
     let csv = dir.path().join("anggota.csv");

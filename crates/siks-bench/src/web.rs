@@ -1,4 +1,4 @@
-//! `siks bench web`: searches through the HTTP API under a fixed request rate, with the session
+//! `siks-bench web`: searches through the HTTP API under a fixed request rate, with the session
 //! check and the audit record of each view included, against a server running in a second
 //! process on loopback; and the regency dashboard's render time. Printed next to the raw SQLite
 //! NIK lookup measured in the same run.
@@ -154,15 +154,23 @@ async fn serve_in_second_process(url: &str) -> Result<(Server, String)> {
         .local_addr()?
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let exe = std::env::current_exe()?;
+    // The server logs a line per request, as in production, into a file beside the database
+    // rather than over the figures; a server that does not come up has its log shown.
+    let log_path =
+        std::path::Path::new(url.trim_start_matches("sqlite://")).with_extension("server.log");
+    let log = std::fs::File::create(&log_path).context("creating the server's log file")?;
     let server = Server(
-        std::process::Command::new(exe)
+        crate::siks_command()?
             .args(["serve", "--db", url, "--listen", &addr])
             .stdout(std::process::Stdio::null())
+            .stderr(log)
             .spawn()
             .context("starting the server process")?,
     );
-    wait_ready(&addr).await?;
+    if let Err(e) = wait_ready(&addr).await {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        bail!("{e}; the server's log:\n{log}");
+    }
     Ok((server, addr))
 }
 
@@ -177,7 +185,7 @@ impl Drop for Server {
 }
 
 async fn session_for(store: &Store, username: &str, role: Role, scope: &str) -> Result<String> {
-    let admin = store.system_actor().await.map_err(crate::store_error)?;
+    let admin = store.system_actor().await.map_err(siks::store_error)?;
     let hash = siks_web::auth::hash_password("bench-password-1".into())
         .await
         .map_err(|e| anyhow!("{}", e.message()))?;
@@ -193,11 +201,11 @@ async fn session_for(store: &Store, username: &str, role: Role, scope: &str) -> 
             },
         )
         .await
-        .map_err(crate::store_error)?;
+        .map_err(siks::store_error)?;
     let session = store
         .start_session(&user, "bench")
         .await
-        .map_err(crate::store_error)?;
+        .map_err(siks::store_error)?;
     Ok(format!("siks_sesi={}", session.token))
 }
 
@@ -234,13 +242,13 @@ pub async fn run(households: usize, rate: u32, seconds: u32) -> Result<()> {
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
     let store = Store::open(&url, OpenMode::CreateIfMissing)
         .await
-        .map_err(crate::store_error)?;
-    store.migrate().await.map_err(crate::store_error)?;
+        .map_err(siks::store_error)?;
+    store.migrate().await.map_err(siks::store_error)?;
     store
         .load_regions(Regions::embedded())
         .await
-        .map_err(crate::store_error)?;
-    crate::import(&store, &data).await?;
+        .map_err(siks::store_error)?;
+    siks::import(&store, &data).await?;
     let province_cookie =
         session_for(&store, "bench.provinsi", Role::ProvinceOperator, "35").await?;
     let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;
@@ -253,7 +261,7 @@ pub async fn run(households: usize, rate: u32, seconds: u32) -> Result<()> {
         store
             .baseline_nik_lookup(nik)
             .await
-            .map_err(crate::store_error)?;
+            .map_err(siks::store_error)?;
         raw.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     raw.sort_by(f64::total_cmp);
@@ -336,7 +344,7 @@ async fn timed_pages(addr: &str, cookie: &str, path: &str) -> Result<Latencies> 
     })
 }
 
-/// `siks bench report`: a regency's report page (every chart and table) over a regency-sized
+/// `siks-bench report`: a regency's report page (every chart and table) over a regency-sized
 /// register that is ranked, has a closed period and a period's lists; beside the regency
 /// dashboard (counts by status only) in the same run, through a server in a second process.
 pub async fn report(households: usize) -> Result<()> {
@@ -350,24 +358,24 @@ pub async fn report(households: usize) -> Result<()> {
     )
     .map_err(|e| anyhow!("{e}"))?;
     let url = format!("sqlite://{}", dir.path().join("report.db").display());
-    let store = crate::bench::fresh(&url, false).await?;
-    crate::import(&store, &data).await?;
-    let admin = store.system_actor().await.map_err(crate::store_error)?;
+    let store = crate::fresh(&url, false).await?;
+    siks::import(&store, &data).await?;
+    let admin = store.system_actor().await.map_err(siks::store_error)?;
     let today = chrono::Utc::now().date_naive();
     store
         .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
         .await
-        .map_err(crate::store_error)?;
+        .map_err(siks::store_error)?;
     let period =
         |text: &str| siks_domain::workflow::Period::parse(text).map_err(|e| anyhow!("{}", e.0));
     store
         .check_and_close_period(&admin, period("2099-11")?, today)
         .await
-        .map_err(crate::store_error)?;
+        .map_err(siks::store_error)?;
     store
         .build_lists(&admin, period("2099-12")?, today)
         .await
-        .map_err(crate::store_error)?;
+        .map_err(siks::store_error)?;
     let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;
     store.close().await;
 

@@ -1,4 +1,4 @@
-//! `siks bench check`: the full verivali run on a generated province in SQLite. It imports about
+//! `siks-bench check`: the full verivali run on a generated province in SQLite. It imports about
 //! 1,000,000 persons and the generator's outside lists (death register, civil servants and the
 //! civil-registry extract, typed with missing and wrong NIKs and misspelt names), runs every
 //! check, scores the findings against the generator's ground truth, and prints the time beside a
@@ -12,7 +12,7 @@ use siks_domain::Nik;
 use siks_domain::checks::FindingKind;
 use siks_domain::lists::{ListKind, read_list};
 
-use crate::bench::{err, fresh, population};
+use crate::{err, fresh, population};
 
 /// Precision and recall of `found` against `truth`.
 fn score(found: &HashSet<String>, truth: &HashSet<String>) -> (f64, f64, usize) {
@@ -30,7 +30,7 @@ pub async fn run(households: usize) -> Result<()> {
     let summary = population(households, &data)?;
     let url = format!("sqlite://{}", dir.path().join("check.db").display());
     let store = fresh(&url, false).await?;
-    crate::import(&store, &data).await?;
+    siks::import(&store, &data).await?;
     let actor = store.system_actor().await.map_err(err)?;
     println!(
         "bench check (SQLite): {} households, {} persons; lists: {} deaths, {} civil servants, {} civil-registry rows",

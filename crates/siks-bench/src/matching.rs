@@ -1,16 +1,15 @@
-//! `siks bench match`: the record-linkage engine on a generated province, run as the command a
+//! `siks-bench match`: the record-linkage engine on a generated province, run as the command a
 //! user would run (`siks match …` in a child process, timed from outside, with its peak memory),
 //! and scored against the generator's ground truth of duplicate persons.
 
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::bench::population;
+use crate::population;
 
 /// How persons are compared for duplicates: no NIK (a duplicate has a fresh one), and the
 /// person's other recorded attributes besides name and birth. Shared with the Splink script.
@@ -35,9 +34,8 @@ kind = "categorical"
 
 /// Runs `siks <args>` as a child, returning its output, the wall time and its peak memory.
 fn child(args: &[&str]) -> Result<(String, f64, f64)> {
-    let exe = std::env::current_exe()?;
     let started = Instant::now();
-    let out = Command::new(exe)
+    let out = crate::siks_command()?
         .args(args)
         .env("SIKS_REPORT_PEAK_MEMORY", "1")
         .output()?;

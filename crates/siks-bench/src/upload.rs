@@ -1,24 +1,23 @@
-//! `siks bench upload`: a 100,000-row XLSX of member corrections (an export of a generated
+//! `siks-bench upload`: a 100,000-row XLSX of member corrections (an export of a generated
 //! register with every hundredth name changed) checked and turned into drafts by `siks upload`
 //! in a child process, beside the bare reading of the same file from the same run; then the
 //! same generated households as a `rumah-tangga-baru` template (two sheets, about 100,000
 //! rows with the members) uploaded into an empty register, its valid households proposed.
 
-use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Result, anyhow, bail};
 use siks_sheets::{Format, SheetWriter};
 use siks_store::export::ExportList;
 
-use crate::bench::{err, fresh, population};
+use crate::{err, fresh, population};
 
 pub async fn run(households: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let summary = population(households, &dir.path().join("data"))?;
     let url = format!("sqlite://{}", dir.path().join("upload.db").display());
     let store = fresh(&url, false).await?;
-    crate::import(&store, &dir.path().join("data")).await?;
+    siks::import(&store, &dir.path().join("data")).await?;
     let actor = store.system_actor().await.map_err(err)?;
     // The export, with every hundredth member renamed, as an operator would edit it.
     let path = dir.path().join("perbaikan.xlsx");
@@ -172,7 +171,7 @@ async fn new_households(dir: &std::path::Path, read_secs: f64, read_rows: usize)
 /// Runs `siks upload` in a child process: its time in seconds, its output and its messages.
 fn siks_upload(url: &str, args: &[&str], file: &std::path::Path) -> Result<(f64, String, String)> {
     let started = Instant::now();
-    let out = Command::new(std::env::current_exe()?)
+    let out = crate::siks_command()?
         .args(["upload", "--db", url])
         .args(args)
         .arg(file)

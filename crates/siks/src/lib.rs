@@ -1,0 +1,752 @@
+//! The `siks` command line: each subcommand is a thin wrapper over the library crates. A library
+//! so that `siks-bench` can run the very same commands in its child processes; `main.rs` only
+//! picks the allocator and calls [`main_with_args`].
+#![forbid(unsafe_code)]
+
+mod export;
+mod lists;
+mod matching;
+mod programmes;
+mod progress;
+mod web;
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
+use siks_domain::{Bilingual, RegionCode, Regions};
+use siks_store::import::{ImportError, ImportFile};
+use siks_store::{OpenMode, Stats, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "siks",
+    version,
+    about = "siks: registri kesejahteraan sosial (DTKS) / social-welfare registry"
+)]
+struct Cli {
+    /// How log lines are written to standard error: `human` (default) or `json` (one object a
+    /// line, for a server's log collector). `SIKS_LOG` picks what is logged (default `info`).
+    #[arg(long, global = true, env = "SIKS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The database every command opens unless `--db` or `SIKS_DB` says otherwise. `SIKS_DB` keeps a
+/// PostgreSQL password off the command line (and out of the process list).
+pub const DEFAULT_DB: &str = "sqlite://siks.db";
+/// Where `serve` and `demo` listen unless `--listen` or `SIKS_LISTEN` says otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The two shapes of the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// Starts logging to standard error. What is logged comes from `SIKS_LOG` (an `EnvFilter`), by
+/// default every request line and error of siks and only sqlx's warnings (slow statements). Never
+/// fails: a second call (a test that runs two commands) keeps the first.
+pub fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("SIKS_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Human => builder.with_ansi(false).try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+}
+
+#[derive(Subcommand)]
+enum PeriodAction {
+    /// Close YYYY-MM: apply every accepted proposal in one transaction (closing twice is harmless).
+    Close {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// The period, e.g. 2026-11.
+        period: String,
+    },
+    /// Recount a closed period from the register and its history, and compare with the counts
+    /// fixed at its close (exit status 1 when they differ).
+    Verify {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// The period, e.g. 2026-11.
+        period: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One command from a fresh clone: a running system with a demo regency and one account per role.
+    Demo {
+        /// Folder for the generated files, the database and the demo accounts.
+        #[arg(long, default_value = "demo")]
+        dir: PathBuf,
+        #[arg(long, default_value = "35.23")]
+        region: String,
+        #[arg(long, default_value_t = 20_000)]
+        households: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long, env = "SIKS_LISTEN", default_value = crate::DEFAULT_LISTEN)]
+        listen: String,
+        /// Prepare the demo and print its accounts, but do not serve.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Serve the web application and the JSON API.
+    Serve {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        #[arg(long, env = "SIKS_LISTEN", default_value = crate::DEFAULT_LISTEN)]
+        listen: String,
+        /// Mark cookies Secure (when served behind HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Accounts: add, list, disable.
+    User {
+        #[command(subcommand)]
+        action: web::UserAction,
+    },
+    /// Monthly periods: close one (penetapan), applying every accepted proposal together.
+    Period {
+        #[command(subcommand)]
+        action: PeriodAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: web::AuditAction,
+    },
+    /// Write a deterministic synthetic population with injected defects and external lists.
+    Generate {
+        /// Region code (province, regency, district or village), e.g. 35.23.
+        #[arg(long)]
+        region: String,
+        #[arg(long)]
+        households: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Share of households given each kind of defect.
+        #[arg(long, default_value_t = 0.01)]
+        defect_rate: f64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create the database (if missing), its schema, and load all regions.
+    Init {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+    },
+    /// Import households.csv and persons.csv from a folder, all or nothing.
+    Import {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        dir: PathBuf,
+    },
+    /// Households and persons per region level.
+    Stats {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// A region code; default the whole country.
+        #[arg(long)]
+        region: Option<String>,
+        /// Data quality instead: valid and not valid people and households, and the open
+        /// findings of each kind, as of the last check run.
+        #[arg(long)]
+        quality: bool,
+    },
+    /// Welfare ranking: score every household with a PMT model and rank it into desil 1-10,
+    /// nationally and within its regency (default model: siks's illustrative one).
+    Rank {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// A model file (TOML: name, intercept, [coefficients], optional [provinces."CODE"]).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Write the default model to this file and stop (a starting point for your own).
+        #[arg(long)]
+        write_default: Option<PathBuf>,
+    },
+    /// Programmes as data: definitions, quotas, and the beneficiary lists of a period.
+    Programme {
+        #[command(subcommand)]
+        action: programmes::ProgrammeAction,
+    },
+    /// Verivali: run every check on a region's households and keep the findings.
+    Check {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// Region code (default: the whole register).
+        #[arg(long)]
+        region: Option<String>,
+    },
+    /// Write a list of a region to XLSX or CSV: rumah-tangga (households), anggota (members by
+    /// name by address), temuan (findings), usulan (proposals with their stage) or perbandingan
+    /// (two closed periods compared, per region one level down); the format follows the file's
+    /// extension.
+    Export {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// rumah-tangga, anggota, temuan, usulan or perbandingan.
+        #[arg(long)]
+        list: String,
+        /// Region code (default: the whole register).
+        #[arg(long)]
+        region: Option<String>,
+        /// perbandingan: the earlier closed period (YYYY-MM).
+        #[arg(long)]
+        before: Option<String>,
+        /// perbandingan: the later closed period (YYYY-MM).
+        #[arg(long)]
+        after: Option<String>,
+        /// The file to write: NAME.xlsx or NAME.csv.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write an upload template: rumah-tangga-baru, perbaikan, penghapusan or hasil-verivali
+    /// (XLSX: drop-downs for coded columns, NIK columns as text, an explanation sheet).
+    Template {
+        #[arg(long)]
+        kind: String,
+        /// NAME.xlsx or NAME.csv (CSV: the header row of the first sheet).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Upload a filled-in sheet: perbaikan (member corrections, from an export of members or the
+    /// corrections template) becomes correction proposals in draft.
+    Upload {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        #[arg(long)]
+        kind: String,
+        /// Write the valid rows even when others have problems (default: nothing unless all
+        /// rows are valid).
+        #[arg(long)]
+        valid_only: bool,
+        /// Write the error report here (XLSX: the uploaded rows, faulty cells highlighted, a
+        /// column with the reasons) when any row has a problem.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        file: PathBuf,
+    },
+    /// Outside lists: the civil registry, deaths, civil servants and exclusions.
+    List {
+        #[command(subcommand)]
+        action: lists::ListAction,
+    },
+    /// Record linkage on any CSV: the same person twice in one file, or across two.
+    Match {
+        #[command(subcommand)]
+        action: matching::MatchAction,
+    },
+}
+
+/// Parses `args` (the program's name first) as the `siks` command line and runs it.
+pub fn main_with_args<I, T>(args: I) -> std::process::ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::parse_from(args);
+    init_logging(cli.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("galat: tidak dapat memulai runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("galat: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Demo {
+            dir,
+            region,
+            households,
+            seed,
+            listen,
+            no_serve,
+        } => {
+            web::demo(
+                &dir,
+                &region,
+                households,
+                seed,
+                (!no_serve).then_some(listen.as_str()),
+            )
+            .await
+        }
+        Command::Serve {
+            db,
+            listen,
+            secure_cookies,
+        } => {
+            let store = open(&db).await?;
+            web::serve(store, &listen, secure_cookies).await
+        }
+        Command::User { action } => web::user(action).await,
+        Command::Audit { action } => web::audit(action).await,
+        Command::Period {
+            action: PeriodAction::Close { db, period },
+        } => close_period(&db, &period).await,
+        Command::Period {
+            action: PeriodAction::Verify { db, period },
+        } => verify_period(&db, &period).await,
+        Command::Generate {
+            region,
+            households,
+            seed,
+            defect_rate,
+            out,
+        } => {
+            let region = parse_region(&region)?;
+            let mut config = siks_synth::Config::new(region, households, seed);
+            config.defect_rate = defect_rate;
+            generate(&config, &out)
+        }
+        Command::Init { db } => init(&db).await,
+        Command::Import { db, dir } => {
+            let store = open(&db).await?;
+            import(&store, &dir).await
+        }
+        Command::Stats {
+            db,
+            region,
+            quality: true,
+        } => {
+            let store = open(&db).await?;
+            let region = region.as_deref().map(parse_region).transpose()?;
+            let actor = store.system_actor().await.map_err(store_error)?;
+            let quality = store
+                .quality(&actor, region.as_ref())
+                .await
+                .map_err(store_error)?;
+            print_quality(&quality);
+            Ok(())
+        }
+        Command::Stats { db, region, .. } => {
+            let store = open(&db).await?;
+            let region = region.as_deref().map(parse_region).transpose()?;
+            let started = Instant::now();
+            let stats = stats(&store, region.as_ref()).await?;
+            print_stats(&stats);
+            eprintln!("({} ms)", started.elapsed().as_millis());
+            Ok(())
+        }
+        Command::Match { action } => matching::run(action),
+        Command::List { action } => lists::run(action).await,
+        Command::Programme { action } => programmes::run(action).await,
+        Command::Template { kind, out } => export::template(&kind, &out),
+        Command::Upload {
+            db,
+            kind,
+            valid_only,
+            report,
+            file,
+        } => export::upload(&db, &kind, &file, valid_only, report.as_deref()).await,
+        Command::Export {
+            db,
+            list,
+            region,
+            before,
+            after,
+            out,
+        } if list == "perbandingan" => {
+            export::comparison(
+                &db,
+                region.as_deref(),
+                before.as_deref(),
+                after.as_deref(),
+                &out,
+            )
+            .await
+        }
+        Command::Export {
+            db,
+            list,
+            region,
+            out,
+            ..
+        } => export::run(&db, &list, region.as_deref(), &out)
+            .await
+            .map(|_| ()),
+        Command::Check { db, region } => check(&db, region.as_deref()).await,
+        Command::Rank {
+            db,
+            model,
+            write_default,
+        } => rank(&db, model.as_deref(), write_default.as_deref()).await,
+    }
+}
+
+async fn close_period(db: &str, period: &str) -> Result<()> {
+    let period = siks_domain::workflow::Period::parse(period)
+        .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let (checks, report) = store
+        .check_and_close_period(&actor, period, chrono::Utc::now().date_naive())
+        .await
+        .map_err(store_error)?;
+    println!(
+        "pemeriksaan sebelum penetapan: {} rumah tangga, {} temuan baru, {} sudah diperbaiki",
+        checks.households, checks.opened, checks.fixed
+    );
+    if report.already_closed {
+        println!("periode {period} sudah ditutup sebelumnya; tidak ada yang diubah");
+        return Ok(());
+    }
+    println!(
+        "periode {period} ditutup: {} usulan ditetapkan, {} dikembalikan",
+        report.applied,
+        report.sent_back.len()
+    );
+    for (id, why) in &report.sent_back {
+        println!("  usulan {id}: {why}");
+    }
+    Ok(())
+}
+
+pub(crate) async fn check(db: &str, region: Option<&str>) -> Result<()> {
+    use siks_domain::Coded;
+    use siks_domain::checks::FindingKind;
+    let region = region.map(parse_region).transpose()?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let started = Instant::now();
+    let today = chrono::Utc::now().date_naive();
+    let report = store
+        .run_checks(&actor, region.as_ref(), today)
+        .await
+        .map_err(store_error)?;
+    println!(
+        "{} rumah tangga, {} orang diperiksa dalam {:.1} s: {} temuan baru, {} sudah diperbaiki",
+        report.households,
+        report.persons,
+        started.elapsed().as_secs_f64(),
+        report.opened,
+        report.fixed
+    );
+    if let Some((padan, not)) = report.padan {
+        println!("  padan Dukcapil: {padan} orang, tidak padan: {not} orang");
+    }
+    for kind in FindingKind::ALL {
+        if let Some(n) = report.open.get(&kind.code()) {
+            println!("  {:<45} {n}", kind.label());
+        }
+    }
+    Ok(())
+}
+
+/// `siks rank`: one ranking run over the whole register.
+pub(crate) async fn rank(
+    db: &str,
+    model: Option<&std::path::Path>,
+    write_default: Option<&std::path::Path>,
+) -> Result<()> {
+    use siks_domain::welfare::{DEFAULT_MODEL, Model};
+    if let Some(out) = write_default {
+        std::fs::write(out, DEFAULT_MODEL)
+            .with_context(|| format!("tidak dapat menulis {}", out.display()))?;
+        println!("model bawaan ditulis ke {}", out.display());
+        return Ok(());
+    }
+    let model = match model {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("tidak dapat membaca {}", path.display()))?;
+            Model::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        }
+        None => Model::default_model(),
+    };
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let started = Instant::now();
+    let report = store
+        .rank(&actor, &model, chrono::Utc::now().date_naive())
+        .await
+        .map_err(store_error)?;
+    println!(
+        "{} rumah tangga diperingkat dengan model {} dalam {:.1} s (run {})",
+        report.households,
+        report.model,
+        started.elapsed().as_secs_f64(),
+        report.run
+    );
+    for (i, n) in report.by_desil.iter().enumerate() {
+        println!("  desil {:>2}: {n}", i + 1);
+    }
+    println!(
+        "  miskin menurut 14 kriteria BPS (paling sedikit 9): {}",
+        report.bps_poor
+    );
+    for (phase, secs) in &report.phases {
+        eprintln!("  {phase}: {secs:.1} s");
+    }
+    Ok(())
+}
+
+async fn verify_period(db: &str, period: &str) -> Result<()> {
+    let period = siks_domain::workflow::Period::parse(period)
+        .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
+    let store = open(db).await?;
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let fixed = store
+        .period_counts(&actor, period)
+        .await
+        .map_err(store_error)?;
+    let recount = store
+        .recount_period(&actor, period)
+        .await
+        .map_err(store_error)?;
+    let total = |c: &siks_store::periods::VillageCounts| {
+        c.values().fold((0, 0), |(h, p), (dh, dp)| (h + dh, p + dp))
+    };
+    let ((h, p), (rh, rp)) = (total(&fixed), total(&recount));
+    println!(
+        "periode {period}: tercatat {h} rumah tangga dan {p} orang aktif di {} desa/kelurahan; hitung ulang dari riwayat: {rh} rumah tangga, {rp} orang",
+        fixed.len()
+    );
+    let villages: std::collections::BTreeSet<&String> =
+        fixed.keys().chain(recount.keys()).collect();
+    let mut differ = 0;
+    for village in villages {
+        let (a, b) = (fixed.get(village), recount.get(village));
+        if a != b {
+            differ += 1;
+            println!("  {village}: tercatat {a:?}, hitung ulang {b:?}");
+        }
+    }
+    if differ > 0 {
+        anyhow::bail!("{differ} desa/kelurahan berbeda antara hitungan tercatat dan hitung ulang");
+    }
+    println!("sama: hitungan periode {period} cocok dengan riwayat");
+    Ok(())
+}
+
+pub(crate) fn parse_region(text: &str) -> Result<RegionCode> {
+    Regions::embedded()
+        .lookup(text)
+        .map(|r| r.code.clone())
+        .map_err(|e| anyhow::anyhow!("--region: {}", e.indonesian()))
+}
+
+pub fn store_error(e: siks_store::StoreError) -> anyhow::Error {
+    anyhow::anyhow!("{}", e.indonesian())
+}
+
+pub(crate) async fn open(db: &str) -> Result<Store> {
+    let store = Store::open(db, OpenMode::MustExist)
+        .await
+        .map_err(store_error)?;
+    store.ensure_current().await.map_err(store_error)?;
+    Ok(store)
+}
+
+pub(crate) fn generate(config: &siks_synth::Config, out: &Path) -> Result<()> {
+    let bar = progress::Progress::new("membuat rumah tangga", config.households as u64);
+    let started = Instant::now();
+    let summary =
+        siks_synth::generate(config, out, &|n| bar.set(n)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} rumah tangga, {} orang ditulis ke {} dalam {secs:.1} s",
+        summary.households,
+        summary.persons,
+        out.display()
+    );
+    let mut defects: Vec<_> = summary.defects.iter().collect();
+    defects.sort();
+    for (kind, n) in defects {
+        println!("  cacat data {kind}: {n}");
+    }
+    println!(
+        "  daftar luar: {} kematian, {} ASN/TNI/Polri, {} baris Dukcapil",
+        summary.deaths_listed, summary.civil_servants_listed, summary.civil_registry_rows
+    );
+    Ok(())
+}
+
+async fn init(db: &str) -> Result<()> {
+    let store = Store::open(db, OpenMode::CreateIfMissing)
+        .await
+        .map_err(store_error)?;
+    let version = store.migrate().await.map_err(store_error)?;
+    let regions = store
+        .load_regions(Regions::embedded())
+        .await
+        .map_err(store_error)?;
+    store.system_actor().await.map_err(store_error)?;
+    println!(
+        "basis data {} siap: skema versi {version}, {regions} wilayah",
+        siks_store::redact_url(db)
+    );
+    Ok(())
+}
+
+pub async fn import(store: &Store, dir: &Path) -> Result<()> {
+    let actor = store.system_actor().await.map_err(store_error)?;
+    let open_file = |name: &str| -> Result<ImportFile<BufReader<File>>> {
+        let path = dir.join(name);
+        let file =
+            File::open(&path).with_context(|| format!("tidak dapat membuka {}", path.display()))?;
+        Ok(ImportFile {
+            name: path.display().to_string(),
+            reader: BufReader::with_capacity(1 << 20, file),
+        })
+    };
+    let households = open_file(HOUSEHOLDS_FILE)?;
+    let persons = open_file(PERSONS_FILE)?;
+    let bar = Arc::new(progress::Progress::new("mengimpor baris", 0));
+    let started = Instant::now();
+    let tick = bar.clone();
+    let result = store
+        .import(&actor, households, persons, Arc::new(move |n| tick.set(n)))
+        .await;
+    bar.finish();
+    match result {
+        Ok(report) => {
+            let secs = started.elapsed().as_secs_f64();
+            let rows = report.households + report.persons;
+            println!(
+                "impor selesai: {} rumah tangga, {} orang dalam {secs:.1} s ({:.0} baris/s), batch {}",
+                report.households,
+                report.persons,
+                rows as f64 / secs.max(1e-9),
+                report.batch_id
+            );
+            if report.invalid_niks + report.invalid_no_kks > 0 {
+                println!(
+                    "  disimpan apa adanya untuk verivali: {} NIK tidak valid, {} No KK tidak valid",
+                    report.invalid_niks, report.invalid_no_kks
+                );
+            }
+            Ok(())
+        }
+        Err(ImportError::Rejected(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            bail!("{}", ImportError::Rejected(problems))
+        }
+        Err(ImportError::Store(e)) => Err(store_error(e)),
+    }
+}
+
+pub async fn stats(store: &Store, region: Option<&RegionCode>) -> Result<Stats> {
+    let actor = store.system_actor().await.map_err(store_error)?;
+    store.stats(&actor, region).await.map_err(store_error)
+}
+
+fn print_stats(stats: &Stats) {
+    let t = &stats.total;
+    println!(
+        "{} {}: {} rumah tangga ({} aktif, {} usulan, {} nonaktif), {} orang",
+        t.code.as_ref().map(|c| c.as_str()).unwrap_or("*"),
+        t.name,
+        t.households.total(),
+        t.households.active,
+        t.households.proposed,
+        t.households.inactive,
+        t.persons.total()
+    );
+    if let Some(level) = stats.child_level {
+        println!("per {}:", level.label());
+        println!(
+            "  {:<14} {:<32} {:>12} {:>12}",
+            "kode", "nama", "rumah tangga", "orang"
+        );
+        for c in &stats.children {
+            println!(
+                "  {:<14} {:<32} {:>12} {:>12}",
+                c.code.as_ref().map(|c| c.as_str()).unwrap_or(""),
+                c.name,
+                c.households.total(),
+                c.persons.total()
+            );
+        }
+    }
+}
+
+fn print_quality(q: &siks_store::Quality) {
+    use siks_domain::Coded;
+    use siks_domain::checks::FindingKind;
+    let line = |r: &siks_store::RegionQuality| {
+        println!(
+            "  {:<14} {:<32} {:>10} {:>10} {:>10} {:>10}",
+            r.code.as_ref().map(|c| c.as_str()).unwrap_or("*"),
+            r.name,
+            r.persons_valid(),
+            r.persons_not_valid,
+            r.households_valid(),
+            r.households_not_valid
+        )
+    };
+    println!(
+        "  {:<14} {:<32} {:>10} {:>10} {:>10} {:>10}",
+        "kode", "nama", "orang sah", "tidak sah", "ruta sah", "tidak sah"
+    );
+    line(&q.total);
+    if let Some(level) = q.child_level {
+        println!("per {}:", level.label());
+        for c in &q.children {
+            line(c);
+        }
+    }
+    println!("temuan terbuka per jenis:");
+    for kind in FindingKind::ALL {
+        let total = q.total.open.get(&kind.code()).copied().unwrap_or(0);
+        if total > 0 {
+            println!("  {:<45} {total}", kind.label());
+        }
+    }
+}
+
+/// Generates, creates and imports the demo database; `false` when it was already there.
+pub(crate) async fn prepare_demo(
+    dir: &Path,
+    region: &RegionCode,
+    households: usize,
+    seed: u64,
+) -> Result<(String, bool)> {
+    let data = dir.join("data");
+    let db_path = dir.join("siks.db");
+    let url = format!("sqlite://{}", db_path.display());
+    if db_path.exists() {
+        return Ok((url, false));
+    }
+    let config = siks_synth::Config::new(region.clone(), households, seed);
+    generate(&config, &data)?;
+    init(&url).await?;
+    let store = open(&url).await?;
+    import(&store, &data).await?;
+    let stats = stats(&store, Some(region)).await?;
+    print_stats(&stats);
+    store.close().await;
+    Ok((url, true))
+}
