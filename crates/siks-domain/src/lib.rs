@@ -12,6 +12,7 @@ pub mod documents;
 pub mod entry;
 pub mod identity;
 pub mod interchange;
+pub mod jobs;
 pub mod lists;
 pub mod programmes;
 pub mod record;

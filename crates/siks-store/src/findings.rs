@@ -113,6 +113,15 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("findings.{what}"))
 }
 
+/// Whether the actor may run the checks on `region` (default its scope), and the scope they
+/// then cover; a region outside the actor's scope answers not found.
+pub fn check_may_run_checks(actor: &Actor, region: Option<&RegionCode>) -> Result<Scope> {
+    if !actor.may(Action::WriteRegister) {
+        return Err(StoreError::Forbidden(Action::WriteRegister));
+    }
+    scope_of(actor, region).ok_or(StoreError::NotFound)
+}
+
 impl Store {
     /// Runs every check on the households of `region` (default: the actor's scope) as of
     /// `today`, in one transaction, and reconciles the findings. Regency level and above, and
@@ -123,10 +132,7 @@ impl Store {
         region: Option<&RegionCode>,
         today: NaiveDate,
     ) -> Result<CheckReport> {
-        if !actor.may(Action::WriteRegister) {
-            return Err(StoreError::Forbidden(Action::WriteRegister));
-        }
-        let scope = scope_of(actor, region).ok_or(StoreError::NotFound)?;
+        let scope = check_may_run_checks(actor, region)?;
         let (low, high) = scope.village_range();
         // Everything is computed on a read snapshot, which never takes the write lock: a
         // national run takes most of a minute, and the village operators keep working. Only

@@ -12,6 +12,7 @@ mod error;
 pub mod export;
 pub mod findings;
 pub mod import;
+pub mod jobs;
 pub mod lists;
 pub mod periods;
 pub mod photos;

@@ -78,6 +78,14 @@ pub struct PeriodComparison {
     pub changed: u64,
 }
 
+/// Only the ministry (or an admin) over the whole country closes a period.
+pub fn check_may_close(actor: &Actor) -> Result<()> {
+    if !matches!(actor.role, Role::Pusat | Role::Admin) || actor.scope != Scope::Nation {
+        return Err(StoreError::Forbidden(siks_domain::Action::WriteRegister));
+    }
+    Ok(())
+}
+
 impl Store {
     /// Quality control, then penetapan: every check on the actor's whole scope as of `today`
     /// (so the findings and the quality counts are current when the register is fixed), then
@@ -89,9 +97,7 @@ impl Store {
         today: chrono::NaiveDate,
     ) -> Result<(crate::findings::CheckReport, CloseReport)> {
         // The close refuses the same actors; refuse before a nation-wide run.
-        if !matches!(actor.role, Role::Pusat | Role::Admin) || actor.scope != Scope::Nation {
-            return Err(StoreError::Forbidden(siks_domain::Action::WriteRegister));
-        }
+        check_may_close(actor)?;
         let checks = self.run_checks(actor, None, today).await?;
         let closed = self.close_period(actor, period).await?;
         Ok((checks, closed))
@@ -99,9 +105,7 @@ impl Store {
 
     /// Closes `period`: applies every accepted proposal (ministry or admin of the whole country).
     pub async fn close_period(&self, actor: &Actor, period: Period) -> Result<CloseReport> {
-        if !matches!(actor.role, Role::Pusat | Role::Admin) || actor.scope != Scope::Nation {
-            return Err(StoreError::Forbidden(siks_domain::Action::WriteRegister));
-        }
+        check_may_close(actor)?;
         let mut tx = self.begin().await?;
         let closed: Vec<String> = with_tx!(&mut tx, c => {
             let rows = sqlx::query("SELECT period FROM periods WHERE period >= $1")

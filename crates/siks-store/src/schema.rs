@@ -87,6 +87,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_desil_index.sql"),
         include_str!("../migrations/postgres/0013_desil_index.sql"),
     ),
+    (
+        14,
+        "jobs",
+        include_str!("../migrations/sqlite/0014_jobs.sql"),
+        include_str!("../migrations/postgres/0014_jobs.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

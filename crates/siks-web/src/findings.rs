@@ -137,20 +137,12 @@ pub async fn run_checks(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let region = region_param(Some(form_value(&form, "wilayah")))?;
-    let today = chrono::Utc::now().date_naive();
-    let (store, actor) = (state.store.clone(), user.session.actor.clone());
-    let report = crate::observe::off_workers(async move {
-        store.run_checks(&actor, region.as_ref(), today).await
-    })
-    .await??;
-    let message = format!(
-        "{} rumah tangga diperiksa: {} temuan baru, {} sudah diperbaiki",
-        report.households, report.opened, report.fixed
-    );
-    Ok(see(format!(
-        "/temuan?pesan={}",
-        crate::auth::urlencode(&message)
-    )))
+    crate::jobs::start_and_wait(
+        &state,
+        &user,
+        siks_domain::jobs::JobRequest::CheckRun { region },
+    )
+    .await
 }
 
 pub async fn dismiss(

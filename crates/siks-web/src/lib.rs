@@ -13,6 +13,7 @@ pub mod export;
 pub mod extract;
 pub mod findings;
 pub mod forms;
+pub mod jobs;
 pub mod observe;
 pub mod openapi;
 pub mod pages;
@@ -48,6 +49,8 @@ pub struct AppConfig {
     pub secure_cookies: bool,
     /// How long an upload's post waits for its job (default [`upload::UPLOAD_WAIT`]).
     pub upload_wait: Option<std::time::Duration>,
+    /// How long a check run's or a close's post waits for its job (default [`jobs::JOB_WAIT`]).
+    pub job_wait: Option<std::time::Duration>,
 }
 
 /// What every handler gets.
@@ -193,6 +196,9 @@ routes! {
     get "/pengesahan/{id}" => workflow::ratification_page, Who::SignedIn, false, BODY_LIMIT, "A ratification list, ready to print";
     get "/periode" => workflow::periods_page, Who::SignedIn, false, BODY_LIMIT, "Closed periods, the close and the comparison of two periods";
     post "/periode/tutup" => workflow::close_period, Who::Roles(DETERMINERS), false, BODY_LIMIT, "Close a period";
+    get "/tugas" => jobs::jobs_page, Who::SignedIn, false, BODY_LIMIT, "The user's jobs (check runs, period closes) with their state";
+    get "/tugas/{id}" => jobs::job_page, Who::SignedIn, false, BODY_LIMIT, "One job: its progress while it runs, what it came to, run again when it stopped";
+    post "/tugas/{id}/ulang" => jobs::run_again, Who::SignedIn, false, BODY_LIMIT, "Run a failed or interrupted job again";
     get "/temuan" => findings::findings_page, Who::SignedIn, false, BODY_LIMIT, "Verivali findings of the region, with counts per kind";
     post "/temuan/periksa" => findings::run_checks, Who::Roles(findings::CHECKERS), false, BODY_LIMIT, "Run every check on the region's households";
     post "/temuan/{id}/tolak" => findings::dismiss, Who::Roles(WRITERS), false, BODY_LIMIT, "Dismiss a finding with a reason";
@@ -258,6 +264,10 @@ routes! {
     get "/api/v1/programmes/{code}/beneficiaries" => api::beneficiaries, Who::SignedIn, true, BODY_LIMIT, "A programme's beneficiary list of a period in scope, and who left it and why";
     get "/api/v1/reports" => api::report, Who::SignedIn, true, BODY_LIMIT, "A region's report as tables: status, desil, programmes, data quality, proposals by stage, periods";
     get "/api/v1/public/provinces/{code}" => api::public_report, Who::Anyone, true, BODY_LIMIT, "A province's public summary as tables (counts only, no sign-in)";
+    get "/api/v1/jobs" => jobs::api_list, Who::SignedIn, true, BODY_LIMIT, "The caller's jobs, newest first";
+    post "/api/v1/jobs" => jobs::api_start, Who::SignedIn, true, BODY_LIMIT, "Start a job (check-run with an optional region, or period-close with a period); answers 202 at once";
+    get "/api/v1/jobs/{id}" => jobs::api_job, Who::SignedIn, true, BODY_LIMIT, "One of the caller's jobs: state, phase, steps done, outcome";
+    post "/api/v1/jobs/{id}/retry" => jobs::api_run_again, Who::SignedIn, true, BODY_LIMIT, "Run a failed or interrupted job again; answers 202";
     get "/api/v1/audit" => api::audit, Who::Roles(AUDITORS), true, BODY_LIMIT, "Audit entries in scope";
 }
 

@@ -201,7 +201,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition: requests and latency per route, jobs by kind and state.
-    pub fn render(&self, jobs: &[(&'static str, &'static str, usize)]) -> String {
+    pub fn render(&self, jobs: &[(String, String, u64)]) -> String {
         let mut out = String::new();
         out.push_str(
             "# HELP siks_http_requests_total Requests answered, by method, route template and status.\n\
@@ -246,7 +246,12 @@ impl Metrics {
              # TYPE siks_jobs gauge\n",
         );
         for (kind, state, n) in jobs {
-            let _ = writeln!(out, "siks_jobs{{kind=\"{kind}\",state=\"{state}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "siks_jobs{{kind=\"{}\",state=\"{}\"}} {n}",
+                label(kind),
+                label(state)
+            );
         }
         out
     }
@@ -287,7 +292,21 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
             Err(e) => return e.into_response(),
         }
     }
-    let body = state.metrics.render(&state.uploads.counts_by_state());
+    let mut jobs: Vec<(String, String, u64)> = state
+        .uploads
+        .counts_by_state()
+        .into_iter()
+        .map(|(kind, state, n)| (format!("upload-{kind}"), state.to_string(), n as u64))
+        .collect();
+    match state.store.job_counts().await {
+        Ok(counts) => jobs.extend(
+            counts
+                .into_iter()
+                .map(|(kind, state, n)| (kind, state.key().to_string(), n)),
+        ),
+        Err(e) => return WebError::from(e).into_response(),
+    }
+    let body = state.metrics.render(&jobs);
     (
         [(
             header::CONTENT_TYPE,
@@ -339,7 +358,7 @@ mod tests {
             StatusCode::NOT_FOUND,
             Duration::from_millis(30),
         );
-        let text = m.render(&[("unggah", "berjalan", 1)]);
+        let text = m.render(&[("upload-perbaikan".into(), "running".into(), 1)]);
         assert!(text.contains(
             "siks_http_requests_total{method=\"GET\",route=\"/rumah-tangga/{id}\",status=\"200\"} 1"
         ));
@@ -352,7 +371,7 @@ mod tests {
         assert!(text.contains(
             "siks_http_request_duration_seconds_count{method=\"GET\",route=\"/rumah-tangga/{id}\"} 2"
         ));
-        assert!(text.contains("siks_jobs{kind=\"unggah\",state=\"berjalan\"} 1"));
+        assert!(text.contains("siks_jobs{kind=\"upload-perbaikan\",state=\"running\"} 1"));
         assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
     }
 }

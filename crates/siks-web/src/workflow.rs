@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use siks_domain::documents::BackingDocument;
+use siks_domain::jobs::JobRequest;
 use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step};
 use siks_domain::{Bilingual, RegionCode, RegionLevel, Regions, Role};
 use siks_store::documents::{MusdesDecision, PaperRow};
@@ -996,6 +997,8 @@ struct Comparison {
 
 #[derive(Deserialize, Default)]
 pub struct PeriodsQuery {
+    /// What a close that ran as a job came to.
+    pesan: Option<String>,
     ditutup: Option<String>,
     diterapkan: Option<u64>,
     dikembalikan: Option<u64>,
@@ -1076,13 +1079,13 @@ pub async fn periods_page(
         accepted,
         comparison,
         can_close: crate::DETERMINERS.contains(&actor.role),
-        notice: q.ditutup.map(|p| {
+        notice: q.pesan.or(q.ditutup.map(|p| {
             format!(
                 "Periode {p} ditutup: {} usulan ditetapkan, {} dikembalikan karena bertentangan atau usang.",
                 q.diterapkan.unwrap_or(0),
                 q.dikembalikan.unwrap_or(0)
             )
-        }),
+        })),
     })
 }
 
@@ -1093,17 +1096,5 @@ pub async fn close_period(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let period = period_field("periode", form_value(&form, "periode"))?;
-    let (store, actor) = (state.store.clone(), user.session.actor.clone());
-    let (_, report) = crate::observe::off_workers(async move {
-        store
-            .check_and_close_period(&actor, period, chrono::Utc::now().date_naive())
-            .await
-    })
-    .await??;
-    Ok(see(format!(
-        "/periode?ditutup={}&diterapkan={}&dikembalikan={}",
-        report.period,
-        report.applied,
-        report.sent_back.len()
-    )))
+    crate::jobs::start_and_wait(&state, &user, JobRequest::PeriodClose { period }).await
 }

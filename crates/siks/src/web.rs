@@ -180,6 +180,14 @@ pub async fn serve(store: Store, listen: &str, secure_cookies: bool) -> Result<(
         .await
         .with_context(|| format!("tidak dapat mendengarkan di {listen}"))?;
     let address = listener.local_addr()?;
+    // Jobs the previous server was running when it stopped are marked interrupted, to be run
+    // again from their pages.
+    let interrupted = siks_service::jobs::recover_after_restart(&store)
+        .await
+        .map_err(store_error)?;
+    if interrupted > 0 {
+        println!("{interrupted} tugas terputus ketika server berhenti; jalankan lagi dari /tugas");
+    }
     let app = siks_web::router(
         store,
         siks_web::AppConfig {

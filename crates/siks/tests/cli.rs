@@ -723,3 +723,241 @@ fn bad_input_gets_a_clear_message_and_a_failing_exit() {
     assert!(ok);
     assert!(stdout.contains(": 0 rumah tangga"), "{stdout}");
 }
+
+/// A `siks serve` child on a free loopback port, killed (SIGKILL, as a crash or a power cut
+/// would) when dropped.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+    /// What the server printed before it was ready.
+    banner: String,
+}
+
+impl Server {
+    fn start(db: &str) -> Server {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_siks"))
+            .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut banner = String::new();
+        let addr = loop {
+            let line = lines
+                .next()
+                .expect("the server stopped before it was ready")
+                .unwrap();
+            banner.push_str(&line);
+            banner.push('\n');
+            if let Some(rest) = line.strip_prefix("siks siap di http://") {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        Server {
+            child,
+            addr,
+            banner,
+        }
+    }
+
+    /// One HTTP/1.1 request: the status, the `Set-Cookie` values and the body.
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, Vec<String>, String) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(body);
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let raw = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let cookies = head
+            .lines()
+            .filter_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("set-cookie")
+                    .then(|| value.trim().split(';').next().unwrap().to_string())
+            })
+            .collect();
+        let chunked = head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked");
+        let body = if chunked {
+            let mut out = String::new();
+            let mut rest = body;
+            while let Some((size, after)) = rest.split_once("\r\n") {
+                let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+                if size == 0 {
+                    break;
+                }
+                out.push_str(&after[..size]);
+                rest = &after[size + 2..];
+            }
+            out
+        } else {
+            body.to_string()
+        };
+        (status, cookies, body)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The value of the first `name="csrf"` input after `after` in a page.
+fn csrf_in(page: &str, after: &str) -> String {
+    let from = page
+        .find(after)
+        .unwrap_or_else(|| panic!("{after} in {page}"));
+    let rest = &page[from..];
+    let start = rest.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    rest[start..].split('"').next().unwrap().to_string()
+}
+
+/// A JSON field's text value, read plainly (the test crate has no JSON parser).
+fn json_text(body: &str, field: &str) -> String {
+    let key = format!("\"{field}\":");
+    let start = body
+        .find(&key)
+        .unwrap_or_else(|| panic!("{field} in {body}"))
+        + key.len();
+    let value = body[start..].trim_start();
+    match value.strip_prefix('"') {
+        Some(text) => text.split('"').next().unwrap().to_string(),
+        None => value.split([',', '}']).next().unwrap().trim().to_string(),
+    }
+}
+
+/// A job survives its server: a check run started through the API is cut off by killing the
+/// server; the next server marks it interrupted, its page says so and offers to run it again,
+/// and run again it completes.
+#[test]
+fn a_job_survives_a_server_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (ok, _, err) = siks(&["demo", "--dir", d, "--households", "2000", "--no-serve"]);
+    assert!(ok, "{err}");
+    let accounts = std::fs::read_to_string(dir.path().join("akun-demo.txt")).unwrap();
+    let password = accounts
+        .lines()
+        .find_map(|l| l.strip_prefix("dinsos "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let db = format!("sqlite://{}/siks.db", d);
+
+    let server = Server::start(&db);
+    let (status, cookies, page) = server.send("GET", "/masuk", &[], "");
+    assert_eq!(status, 200);
+    let login_cookie = cookies[0].clone();
+    let body = format!(
+        "nama=dinsos&sandi={password}&csrf={}&lanjut=%2F",
+        csrf_in(&page, "<form")
+    );
+    let (status, cookies, _) = server.send(
+        "POST",
+        "/masuk",
+        &[
+            ("Cookie", &login_cookie),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        &body,
+    );
+    assert_eq!(status, 303);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("siks_sesi="))
+        .unwrap()
+        .clone();
+    let (_, _, dashboard) = server.send("GET", "/", &[("Cookie", &session)], "");
+    let csrf = csrf_in(&dashboard, "action=\"/keluar\"");
+    let api = |server: &Server, method: &str, path: &str, body: &str| {
+        server.send(
+            method,
+            path,
+            &[
+                ("Cookie", &session),
+                ("X-CSRF-Token", &csrf),
+                ("Content-Type", "application/json"),
+            ],
+            body,
+        )
+    };
+
+    let (status, _, started) = api(
+        &server,
+        "POST",
+        "/api/v1/jobs",
+        r#"{"kind":"check-run","region":"35.23"}"#,
+    );
+    assert_eq!(status, 202, "{started}");
+    let id = json_text(&started, "id");
+    let job = format!("/api/v1/jobs/{id}");
+    let mut state = json_text(&started, "state");
+    for _ in 0..2_000 {
+        if state == "running" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        state = json_text(&api(&server, "GET", &job, "").2, "state");
+    }
+    assert_eq!(
+        state, "running",
+        "the job should still be running when the server is killed"
+    );
+    drop(server);
+
+    let server = Server::start(&db);
+    assert!(
+        server.banner.contains("1 tugas terputus"),
+        "{}",
+        server.banner
+    );
+    let (status, _, body) = api(&server, "GET", &job, "");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json_text(&body, "state"), "interrupted", "{body}");
+    let (_, _, page) = server.send("GET", &format!("/tugas/{id}"), &[("Cookie", &session)], "");
+    assert!(page.contains("data-keadaan=\"interrupted\""), "{page}");
+    assert!(
+        page.contains("Terputus") && page.contains("Jalankan lagi"),
+        "{page}"
+    );
+
+    let (status, _, body) = api(&server, "POST", &format!("{job}/retry"), "");
+    assert_eq!(status, 202, "{body}");
+    let mut body = body;
+    for _ in 0..1_200 {
+        if json_text(&body, "state") == "done" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        body = api(&server, "GET", &job, "").2;
+    }
+    assert_eq!(json_text(&body, "state"), "done", "{body}");
+    assert_eq!(json_text(&body, "attempts"), "2", "{body}");
+    assert!(
+        json_text(&body, "outcome").contains("rumah tangga diperiksa"),
+        "{body}"
+    );
+}

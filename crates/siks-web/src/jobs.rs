@@ -1,0 +1,280 @@
+//! The pages and API of jobs kept in the database (ADR 0014): a check run or a period close is
+//! started from its page, runs on a blocking thread, and is followed on `/tugas/{id}`, which
+//! reloads itself while the job runs. The post waits a moment first: a small run is done by then
+//! and goes straight back to its page with what it came to, as before there were jobs.
+
+use std::time::Duration;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use siks_domain::jobs::{JobId, JobRequest, JobState};
+use siks_domain::workflow::Period;
+use siks_domain::{Actor, RegionCode};
+use siks_store::Store;
+use siks_store::jobs::JobRecord;
+
+use crate::AppState;
+use crate::auth::{ApiUser, PageUser};
+use crate::error::{ApiError, WebError};
+use crate::extract::{ApiJson, ApiPath, Form, Path};
+use crate::pages::{Nav, form_value, render, see};
+
+/// How long a post waits for its job before showing the job's page.
+pub const JOB_WAIT: Duration = Duration::from_secs(3);
+
+/// Starts the job's run on a blocking thread, as `actor`.
+fn launch(store: Store, actor: Actor, id: JobId) -> tokio::task::JoinHandle<()> {
+    crate::observe::spawn_off_workers(async move {
+        let today = chrono::Utc::now().date_naive();
+        if let Err(e) = siks_service::jobs::run_job(&store, &actor, id, today).await {
+            tracing::error!(job = %id, cause = %crate::observe::mask_digits(&e.to_string()), "job could not be recorded");
+        }
+    })
+}
+
+/// The page a job's work belongs to, where its outcome is shown when it ends quickly.
+fn home_of(request: &JobRequest) -> &'static str {
+    match request {
+        JobRequest::CheckRun { .. } => "/temuan",
+        JobRequest::PeriodClose { .. } => "/periode",
+    }
+}
+
+/// Keeps and starts a job for the page's user, waits up to [`JOB_WAIT`] for it, then answers
+/// with its page's outcome (done in time) or the job's own page.
+pub(crate) async fn start_and_wait(
+    state: &AppState,
+    user: &PageUser,
+    request: JobRequest,
+) -> Result<Response, WebError> {
+    let actor = &user.session.actor;
+    let job = siks_service::jobs::start_job(&state.store, actor, &request).await?;
+    let running = launch(state.store.clone(), actor.clone(), job.id);
+    let wait = state.config.job_wait.unwrap_or(JOB_WAIT);
+    // Done or not, the job's page tells; the wait only spares a small run the progress page.
+    if tokio::time::timeout(wait, running).await.is_ok() {
+        let ended = state.store.job(actor, job.id).await?;
+        if ended.state == JobState::Done {
+            let outcome = ended.outcome.unwrap_or_default();
+            return Ok(see(format!(
+                "{}?pesan={}",
+                home_of(&request),
+                crate::auth::urlencode(&outcome)
+            )));
+        }
+    }
+    Ok(see(format!("/tugas/{}", job.id)))
+}
+
+/// One job as a page shows it.
+struct JobLine {
+    id: String,
+    label: String,
+    state: &'static str,
+    state_key: &'static str,
+    phase: String,
+    done_steps: u64,
+    total_steps: u64,
+    outcome: Option<String>,
+    created_at: String,
+    finished_at: Option<String>,
+    attempts: u64,
+    may_run_again: bool,
+    active: bool,
+    home: &'static str,
+}
+
+impl JobLine {
+    fn of(job: &JobRecord) -> JobLine {
+        JobLine {
+            id: job.id.to_string(),
+            label: job.request.label(),
+            state: job.state.label(),
+            state_key: job.state.key(),
+            phase: job.phase.clone(),
+            done_steps: job.done_steps,
+            total_steps: job.total_steps,
+            outcome: job.outcome.clone(),
+            created_at: job.created_at.clone(),
+            finished_at: job.finished_at.clone(),
+            attempts: job.attempts,
+            may_run_again: job.state.may_run_again(),
+            active: job.state.is_active(),
+            home: home_of(&job.request),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    nav: Option<Nav>,
+    job: JobLine,
+}
+
+#[derive(Template)]
+#[template(path = "jobs.html")]
+struct JobsPage {
+    nav: Option<Nav>,
+    jobs: Vec<JobLine>,
+}
+
+fn job_id(text: &str) -> Result<JobId, WebError> {
+    text.parse().map_err(|_| WebError::NotFound)
+}
+
+/// `GET /tugas`: the user's last jobs.
+pub async fn jobs_page(
+    State(state): State<AppState>,
+    user: PageUser,
+) -> Result<Response, WebError> {
+    let jobs = state.store.jobs_of(&user.session.actor, 50).await?;
+    Ok(render(JobsPage {
+        nav: Nav::of(&user),
+        jobs: jobs.iter().map(JobLine::of).collect(),
+    })?
+    .into_response())
+}
+
+/// `GET /tugas/{id}`: one job, its progress while it runs (the page reloads itself), its outcome
+/// when it ends, and "Jalankan lagi" when it failed or was interrupted.
+pub async fn job_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let job = state.store.job(&user.session.actor, job_id(&id)?).await?;
+    Ok(render(JobPage {
+        nav: Nav::of(&user),
+        job: JobLine::of(&job),
+    })?
+    .into_response())
+}
+
+/// `POST /tugas/{id}/ulang`: runs a failed or interrupted job again.
+pub async fn run_again(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let actor = &user.session.actor;
+    let job = siks_service::jobs::run_again(&state.store, actor, job_id(&id)?).await?;
+    launch(state.store.clone(), actor.clone(), job.id);
+    Ok(see(format!("/tugas/{}", job.id)))
+}
+
+/// A job as the API answers it.
+pub fn job_json(job: &JobRecord) -> Value {
+    json!({
+        "id": job.id.to_string(),
+        "kind": job.request.kind_key(),
+        "label": job.request.label(),
+        "state": job.state.key(),
+        "phase": job.phase,
+        "done_steps": job.done_steps,
+        "total_steps": job.total_steps,
+        "outcome": job.outcome,
+        "region": job.region_code,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "attempts": job.attempts,
+    })
+}
+
+/// The body of `POST /api/v1/jobs`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewJob {
+    /// `check-run` or `period-close`.
+    pub kind: String,
+    /// check-run: a region code inside the scope (default the whole scope).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// period-close: YYYY-MM.
+    #[serde(default)]
+    pub period: Option<String>,
+}
+
+impl NewJob {
+    fn request(&self) -> Result<JobRequest, WebError> {
+        match self.kind.as_str() {
+            "check-run" => Ok(JobRequest::CheckRun {
+                region: self
+                    .region
+                    .as_deref()
+                    .map(|r| {
+                        RegionCode::parse(r).map_err(|e| WebError::field("region", e.to_string()))
+                    })
+                    .transpose()?,
+            }),
+            "period-close" => {
+                let period = self
+                    .period
+                    .as_deref()
+                    .ok_or_else(|| WebError::field("period", "wajib untuk period-close"))?;
+                Ok(JobRequest::PeriodClose {
+                    period: Period::parse(period).map_err(|e| {
+                        WebError::field("period", siks_domain::Bilingual::indonesian(&e))
+                    })?,
+                })
+            }
+            other => Err(WebError::field(
+                "kind",
+                format!("jenis tugas '{other}' tidak dikenal: check-run atau period-close"),
+            )),
+        }
+    }
+}
+
+/// `POST /api/v1/jobs`: keeps and starts a job; answers 202 with it at once.
+pub async fn api_start(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<NewJob>,
+) -> Result<Response, ApiError> {
+    user.check_csrf(&headers)?;
+    let request = body.request()?;
+    let actor = &user.session.actor;
+    let job = siks_service::jobs::start_job(&state.store, actor, &request).await?;
+    launch(state.store.clone(), actor.clone(), job.id);
+    Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
+}
+
+/// `GET /api/v1/jobs`: the caller's last jobs.
+pub async fn api_list(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
+    let jobs = state.store.jobs_of(&user.session.actor, 50).await?;
+    Ok(Json(json!({ "jobs": jobs.iter().map(job_json).collect::<Vec<_>>() })).into_response())
+}
+
+/// `GET /api/v1/jobs/{id}`: one of the caller's jobs.
+pub async fn api_job(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let job = state.store.job(&user.session.actor, job_id(&id)?).await?;
+    Ok(Json(job_json(&job)).into_response())
+}
+
+/// `POST /api/v1/jobs/{id}/retry`: runs a failed or interrupted job again; answers 202.
+pub async fn api_run_again(
+    State(state): State<AppState>,
+    user: ApiUser,
+    headers: HeaderMap,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    user.check_csrf(&headers)?;
+    let actor = &user.session.actor;
+    let job = siks_service::jobs::run_again(&state.store, actor, job_id(&id)?).await?;
+    launch(state.store.clone(), actor.clone(), job.id);
+    Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
+}
