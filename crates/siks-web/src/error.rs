@@ -136,6 +136,8 @@ impl From<StoreError> for WebError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    /// The layout's header without the menu: an error page knows nothing of the session.
+    nav: Option<crate::pages::Nav>,
     status: u16,
     message: String,
     /// The request's id, to quote to the helpdesk (its log line carries the same).
@@ -147,6 +149,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         self.log();
         let page = ErrorPage {
+            nav: None,
             status: self.status().as_u16(),
             message: self.message(),
             request_id: crate::observe::request_id(),

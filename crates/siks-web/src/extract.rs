@@ -30,12 +30,30 @@ pub struct ApiQuery<T>(pub T);
 /// An API route's JSON body (unknown fields, wrong types, too large, not JSON: the JSON error).
 pub struct ApiJson<T>(pub T);
 
-/// What serde said, without axum's English lead-in.
+/// What serde said, without axum's English lead-in, and in Indonesian where it is one of the
+/// usual complaints (the field it names stays as it was).
 fn detail(text: String) -> String {
-    match text.split_once(": ") {
+    let text = match text.split_once(": ") {
         Some((lead, rest)) if lead.starts_with("Failed to") => rest.to_string(),
         _ => text,
-    }
+    };
+    const USUAL: [(&str, &str); 6] = [
+        ("invalid digit found in string", "harus berupa angka"),
+        (
+            "cannot parse integer from empty string",
+            "harus berupa angka",
+        ),
+        (
+            "number too large to fit in target type",
+            "angkanya terlalu besar",
+        ),
+        ("missing field", "isian wajib tidak ada:"),
+        ("unknown variant", "pilihan tidak dikenal:"),
+        ("unknown field", "isian tidak dikenal:"),
+    ];
+    USUAL.iter().fold(text, |text, (english, indonesian)| {
+        text.replace(english, indonesian)
+    })
 }
 
 fn too_large() -> WebError {
@@ -163,7 +181,13 @@ mod tests {
     fn axums_english_lead_in_is_dropped() {
         assert_eq!(
             detail("Failed to deserialize query string: unknown variant `x`".into()),
-            "unknown variant `x`"
+            "pilihan tidak dikenal: `x`"
+        );
+        assert_eq!(
+            detail(
+                "Failed to deserialize query string: halaman: invalid digit found in string".into()
+            ),
+            "halaman: harus berupa angka"
         );
         assert_eq!(detail("something else".into()), "something else");
     }

@@ -90,7 +90,9 @@ struct JobLine {
 }
 
 impl JobLine {
-    fn of(job: &JobRecord) -> JobLine {
+    /// The job as `user` reads it, its times in the user's time zone.
+    fn of(user: &PageUser, job: &JobRecord) -> JobLine {
+        let zone = crate::pages::zone_of(&user.session.actor.scope);
         JobLine {
             id: job.id.to_string(),
             label: job.request.label(),
@@ -100,8 +102,8 @@ impl JobLine {
             done_steps: job.done_steps,
             total_steps: job.total_steps,
             outcome: job.outcome.clone(),
-            created_at: job.created_at.clone(),
-            finished_at: job.finished_at.clone(),
+            created_at: zone.local(&job.created_at),
+            finished_at: job.finished_at.as_deref().map(|t| zone.local(t)),
             attempts: job.attempts,
             may_run_again: job.state.may_run_again(),
             active: job.state.is_active(),
@@ -136,7 +138,7 @@ pub async fn jobs_page(
     let jobs = state.store.jobs_of(&user.session.actor, 50).await?;
     Ok(render(JobsPage {
         nav: Nav::of(&user),
-        jobs: jobs.iter().map(JobLine::of).collect(),
+        jobs: jobs.iter().map(|j| JobLine::of(&user, j)).collect(),
     })?
     .into_response())
 }
@@ -151,7 +153,7 @@ pub async fn job_page(
     let job = state.store.job(&user.session.actor, job_id(&id)?).await?;
     Ok(render(JobPage {
         nav: Nav::of(&user),
-        job: JobLine::of(&job),
+        job: JobLine::of(&user, &job),
     })?
     .into_response())
 }
