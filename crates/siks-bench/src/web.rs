@@ -28,8 +28,34 @@ impl Connection {
 
     /// Sends a GET and reads the whole answer; returns the status code and body length.
     async fn get(&mut self, path: &str, cookie: &str) -> Result<(u16, usize)> {
+        let (status, body) = self.get_body(path, cookie).await?;
+        Ok((status, body.len()))
+    }
+
+    /// Sends a GET and returns the status code and the body.
+    async fn get_body(&mut self, path: &str, cookie: &str) -> Result<(u16, Vec<u8>)> {
         let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
-        self.stream.write_all(request.as_bytes()).await?;
+        self.exchange(request.as_bytes()).await
+    }
+
+    /// Sends a JSON POST with the session's CSRF token; returns the status code and the body.
+    async fn post_json(
+        &mut self,
+        path: &str,
+        cookie: &str,
+        csrf: &str,
+        body: &str,
+    ) -> Result<(u16, Vec<u8>)> {
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\nX-CSRF-Token: {csrf}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.exchange(request.as_bytes()).await
+    }
+
+    async fn exchange(&mut self, request: &[u8]) -> Result<(u16, Vec<u8>)> {
+        self.stream.write_all(request).await?;
         self.stream.flush().await?;
         let mut line = String::new();
         self.stream.read_line(&mut line).await?;
@@ -57,7 +83,7 @@ impl Connection {
         }
         let mut body = vec![0u8; length];
         self.stream.read_exact(&mut body).await?;
-        Ok((status, length))
+        Ok((status, body))
     }
 }
 
@@ -185,28 +211,7 @@ impl Drop for Server {
 }
 
 async fn session_for(store: &Store, username: &str, role: Role, scope: &str) -> Result<String> {
-    let admin = store.system_actor().await.map_err(siks::store_error)?;
-    let hash = siks_web::auth::hash_password("bench-password-1".into())
-        .await
-        .map_err(|e| anyhow!("{}", e.message()))?;
-    let user = store
-        .create_user(
-            &admin,
-            NewUser {
-                username: username.into(),
-                display_name: username.into(),
-                role,
-                scope: Scope::parse(scope).map_err(|e| anyhow!("{e}"))?,
-                password_hash: Some(hash),
-            },
-        )
-        .await
-        .map_err(siks::store_error)?;
-    let session = store
-        .start_session(&user, "bench")
-        .await
-        .map_err(siks::store_error)?;
-    Ok(format!("siks_sesi={}", session.token))
+    Ok(session_with_csrf(store, username, role, scope).await?.0)
 }
 
 /// NIKs and name prefixes to search for, read from the generated persons file.
@@ -368,8 +373,7 @@ pub async fn report(households: usize) -> Result<()> {
         .map_err(siks::store_error)?;
     let period =
         |text: &str| siks_domain::workflow::Period::parse(text).map_err(|e| anyhow!("{}", e.0));
-    store
-        .check_and_close_period(&admin, period("2099-11")?, today)
+    siks_service::periods::check_and_close(&store, &admin, period("2099-11")?, today, None)
         .await
         .map_err(siks::store_error)?;
     store
@@ -398,4 +402,161 @@ pub async fn report(households: usize) -> Result<()> {
         report.percentile(0.5) / dashboard.percentile(0.5)
     );
     Ok(())
+}
+
+/// `siks-bench responsive`: a check run over the whole register as a job in the server (a
+/// second process), while `/healthz` and a household page are asked at a fixed rate each; their
+/// latency while the job runs, beside the same requests with no job running (goal: p99 under
+/// 100 ms for both while a run over 1,000,000 persons goes on), and the run's own time.
+pub async fn responsive(households: usize, rate: u32) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("data");
+    let summary = crate::population(households, &data)?;
+    let url = format!("sqlite://{}", dir.path().join("responsive.db").display());
+    let store = crate::fresh(&url, false).await?;
+    siks::import(&store, &data).await?;
+    let (pusat_cookie, pusat_csrf) =
+        session_with_csrf(&store, "bench.pusat", Role::Pusat, "*").await?;
+    let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;
+    // A household of the regency, by the generator's id (kept by the import).
+    let household = {
+        let mut reader =
+            csv::Reader::from_path(data.join(siks_domain::interchange::HOUSEHOLDS_FILE))?;
+        let headers = reader.headers()?.clone();
+        let (id_col, village_col) = (
+            headers
+                .iter()
+                .position(|h| h == "id")
+                .context("households.csv has no id")?,
+            headers
+                .iter()
+                .position(|h| h == "village_code")
+                .context("households.csv has no village_code")?,
+        );
+        let mut found = None;
+        for record in reader.records() {
+            let record = record?;
+            if record[village_col].starts_with("35.23") {
+                found = Some(record[id_col].to_string());
+                break;
+            }
+        }
+        found.context("no household in 35.23")?
+    };
+    store.close().await;
+    let (_server, addr) = serve_in_second_process(&url).await?;
+    let healthz = vec!["/healthz".to_string()];
+    let page = vec![format!("/rumah-tangga/{household}")];
+
+    // Baseline: the same requests with no job running, after a warm-up.
+    load(&addr, &regency_cookie, &page, rate, 2, 8).await?;
+    let idle_health = load(&addr, &regency_cookie, &healthz, rate, 5, 8).await?;
+    let idle_page = load(&addr, &regency_cookie, &page, rate, 5, 8).await?;
+
+    // The job, started as the ministry would through the API, over the whole register.
+    let mut control = Connection::open(&addr).await?;
+    let started = Instant::now();
+    let (status, body) = control
+        .post_json(
+            "/api/v1/jobs",
+            &pusat_cookie,
+            &pusat_csrf,
+            r#"{"kind":"check-run"}"#,
+        )
+        .await?;
+    if status != 202 {
+        bail!(
+            "starting the job answered {status}: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    let job: serde_json::Value = serde_json::from_slice(&body)?;
+    let id = job["id"].as_str().context("the job has no id")?.to_string();
+    let mut busy_health = Vec::new();
+    let mut busy_page = Vec::new();
+    let (mut health_errors, mut page_errors) = (0, 0);
+    let state = loop {
+        // Two-second windows of both loads side by side, until the job has ended.
+        let (h, p) = tokio::join!(
+            load(&addr, &regency_cookie, &healthz, rate, 2, 8),
+            load(&addr, &regency_cookie, &page, rate, 2, 8)
+        );
+        let (h, p) = (h?, p?);
+        busy_health.extend(h.sorted);
+        busy_page.extend(p.sorted);
+        health_errors += h.errors;
+        page_errors += p.errors;
+        let (_, body) = control
+            .get_body(&format!("/api/v1/jobs/{id}"), &pusat_cookie)
+            .await?;
+        let job: serde_json::Value = serde_json::from_slice(&body)?;
+        let state = job["state"].as_str().unwrap_or_default().to_string();
+        if !["queued", "running"].contains(&state.as_str()) {
+            break (
+                state,
+                job["outcome"].as_str().unwrap_or_default().to_string(),
+            );
+        }
+    };
+    let job_secs = started.elapsed().as_secs_f64();
+    if state.0 != "done" {
+        bail!("the check run ended {}: {}", state.0, state.1);
+    }
+    busy_health.sort_by(f64::total_cmp);
+    busy_page.sort_by(f64::total_cmp);
+    let busy_health = Latencies {
+        sorted: busy_health,
+        errors: health_errors,
+    };
+    let busy_page = Latencies {
+        sorted: busy_page,
+        errors: page_errors,
+    };
+    println!(
+        "bench responsive (SQLite, {} households, {} persons): the check run as a job took {job_secs:.1} s ({})",
+        summary.households, summary.persons, state.1
+    );
+    println!("  while it ran, {rate}/s each (goal: p99 under 100 ms):");
+    println!("    /healthz:       {}", busy_health.line());
+    println!("    household page: {}", busy_page.line());
+    println!("  baseline with no job running:");
+    println!("    /healthz:       {}", idle_health.line());
+    println!("    household page: {}", idle_page.line());
+    println!(
+        "  p99 ratio busy/idle: /healthz {:.1}, household page {:.1}",
+        busy_health.percentile(0.99) / idle_health.percentile(0.99).max(0.001),
+        busy_page.percentile(0.99) / idle_page.percentile(0.99).max(0.001)
+    );
+    Ok(())
+}
+
+/// A session of a new account, as the cookie to send and its CSRF token.
+async fn session_with_csrf(
+    store: &Store,
+    username: &str,
+    role: Role,
+    scope: &str,
+) -> Result<(String, String)> {
+    let admin = store.system_actor().await.map_err(siks::store_error)?;
+    let hash = siks_web::auth::hash_password("bench-password-1".into())
+        .await
+        .map_err(|e| anyhow!("{}", e.message()))?;
+    let user = store
+        .create_user(
+            &admin,
+            NewUser {
+                username: username.into(),
+                display_name: username.into(),
+                role,
+                scope: Scope::parse(scope).map_err(|e| anyhow!("{e}"))?,
+                password_hash: Some(hash),
+            },
+        )
+        .await
+        .map_err(siks::store_error)?;
+    let session = store
+        .start_session(&user, "bench")
+        .await
+        .map_err(siks::store_error)?;
+    Ok((format!("siks_sesi={}", session.token), session.csrf_token))
 }

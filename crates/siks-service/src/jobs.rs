@@ -8,19 +8,44 @@
 
 use chrono::NaiveDate;
 use siks_domain::jobs::{JobId, JobRequest};
+use siks_domain::message::mask_digits;
 use siks_domain::{Actor, Bilingual};
 use siks_store::jobs::JobRecord;
-use siks_store::{Result, Store};
+use siks_store::{Result, Store, StoreError};
 
 /// Keeps a new job for `actor`, after the checks its work would make first (the role, the
-/// region in scope): a refused request keeps nothing.
+/// region in scope): a refused request keeps nothing. A check run without a region is kept with
+/// the actor's own region, so that it covers the same ground whenever it runs. One job of a kind
+/// at a time per person: another while one is queued or running is refused.
 pub async fn start_job(store: &Store, actor: &Actor, request: &JobRequest) -> Result<JobRecord> {
-    match request {
+    let request = match request {
         JobRequest::CheckRun { region } => {
             siks_store::findings::check_may_run_checks(actor, region.as_ref())?;
+            JobRequest::CheckRun {
+                region: region.clone().or_else(|| actor.scope.region().cloned()),
+            }
         }
-        JobRequest::PeriodClose { .. } => siks_store::periods::check_may_close(actor)?,
+        JobRequest::PeriodClose { .. } => {
+            siks_store::periods::check_may_close(actor)?;
+            request.clone()
+        }
+    };
+    if let Some(running) = store.active_job_of(actor, request.kind_key()).await? {
+        return Err(StoreError::Conflict {
+            indonesian: format!(
+                "{} Anda yang dimulai {} belum selesai; tunggu sampai selesai (lihat /tugas/{})",
+                running.request.label(),
+                running.created_at,
+                running.id
+            ),
+            english: format!(
+                "your {} job {} has not ended yet; wait for it",
+                request.kind_key(),
+                running.id
+            ),
+        });
     }
+    let request = &request;
     let job = store.create_job(actor, request).await?;
     tracing::info!(job = %job.id, kind = request.kind_key(), "job kept");
     Ok(job)
@@ -47,29 +72,29 @@ pub async fn run_job(store: &Store, actor: &Actor, id: JobId, today: NaiveDate) 
                 .map(|r| check_message(r.households, r.opened, r.fixed))
         }
         JobRequest::PeriodClose { period } => {
-            store
-                .set_job_progress(actor, id, "memeriksa seluruh register", 0)
-                .await?;
-            match store.run_checks(actor, None, today).await {
-                Err(e) => Err(e),
-                Ok(_) => {
-                    store
-                        .set_job_progress(actor, id, "menetapkan usulan", 1)
-                        .await?;
-                    store
-                        .close_period(actor, *period)
-                        .await
-                        .map(|r| close_message(&r))
-                }
-            }
+            crate::periods::check_and_close(store, actor, *period, today, Some(id))
+                .await
+                .map(|(_, closed)| close_message(&closed))
         }
     };
-    let outcome = outcome.map_err(|e| e.indonesian());
-    match &outcome {
-        Ok(_) => tracing::info!(job = %id, "job done"),
-        Err(_) => tracing::warn!(job = %id, "job failed"),
+    let outcome = outcome.map_err(|e| {
+        tracing::warn!(job = %id, cause = %mask_digits(&e.english()), "job failed");
+        e.indonesian()
+    });
+    if outcome.is_ok() {
+        tracing::info!(job = %id, "job done");
     }
     store.finish_job(actor, id, outcome).await
+}
+
+/// Ends a job that could not run to its end for a reason outside the work itself (its runner
+/// failed to record a step, or panicked): failed, so that its starter can run it again. Best
+/// effort: if even this cannot be recorded, the next server start marks it interrupted.
+pub async fn give_up(store: &Store, actor: &Actor, id: JobId) {
+    let why = "Terjadi kesalahan pada sistem ketika tugas ini berjalan; jalankan lagi.".to_string();
+    if let Err(e) = store.finish_job(actor, id, Err(why)).await {
+        tracing::error!(job = %id, cause = %mask_digits(&e.english()), "job could not be ended");
+    }
 }
 
 /// Puts a failed or interrupted job back in the queue; the caller then runs it as it runs any.

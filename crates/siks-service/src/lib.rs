@@ -5,3 +5,4 @@
 #![forbid(unsafe_code)]
 
 pub mod jobs;
+pub mod periods;

@@ -122,6 +122,33 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// The actor's job of this kind that is still queued or running, if any.
+    pub async fn active_job_of(&self, actor: &Actor, kind: &str) -> Result<Option<JobRecord>> {
+        with_pool!(self, p => {
+            let row = sqlx::query(
+                "SELECT * FROM jobs WHERE created_by = $1 AND kind = $2 AND state IN ($3, $4) \
+                 ORDER BY created_at DESC LIMIT 1",
+            )
+            .bind(actor.user_id.to_string())
+            .bind(kind)
+            .bind(JobState::Queued.key())
+            .bind(JobState::Running.key())
+            .fetch_optional(p)
+            .await?;
+            row.as_ref().map(JobRecord::from_row).transpose()
+        })
+    }
+
+    /// A job the actor started; an admin looking at another's job is refused, anyone else finds
+    /// nothing.
+    async fn own_job(&self, actor: &Actor, id: JobId) -> Result<JobRecord> {
+        let job = self.job(actor, id).await?;
+        if job.created_by != actor.user_id {
+            return Err(StoreError::Forbidden(siks_domain::Action::WriteRegister));
+        }
+        Ok(job)
+    }
+
     /// The actor's jobs, newest first.
     pub async fn jobs_of(&self, actor: &Actor, limit: u32) -> Result<Vec<JobRecord>> {
         with_pool!(self, p => {
@@ -136,10 +163,10 @@ impl Store {
         })
     }
 
-    /// Takes a queued job for running: `false` when it is not queued any more (another runner
-    /// took it, or it ran already).
+    /// Takes a queued job for running, by its starter only (it runs as them): `false` when it is
+    /// not queued any more (another runner took it, or it ran already).
     pub async fn claim_job(&self, actor: &Actor, id: JobId) -> Result<bool> {
-        let job = self.job(actor, id).await?;
+        let job = self.own_job(actor, id).await?;
         let mut tx = self.begin().await?;
         let claimed = with_tx!(&mut tx, c => {
             sqlx::query(
@@ -201,34 +228,50 @@ impl Store {
         Ok(())
     }
 
-    /// Ends a running job: done with what it came to, or failed with why.
+    /// Ends a running job (or one that could not be started): done with what it came to, or
+    /// failed with why. A job that is neither any more (interrupted meanwhile) is left as it is
+    /// and answers a conflict.
     pub async fn finish_job(
         &self,
         actor: &Actor,
         id: JobId,
         outcome: std::result::Result<String, String>,
     ) -> Result<()> {
-        let job = self.job(actor, id).await?;
+        let job = self.own_job(actor, id).await?;
         let (state, text) = match outcome {
             Ok(text) => (JobState::Done, text),
             Err(text) => (JobState::Failed, text),
         };
+        let done_steps = if state == JobState::Done {
+            job.total_steps
+        } else {
+            job.done_steps
+        };
         let mut tx = self.begin().await?;
-        with_tx!(&mut tx, c => {
+        let finished = with_tx!(&mut tx, c => {
             sqlx::query(
                 "UPDATE jobs SET state = $1, finished_at = $2, outcome = $3, phase = $4, \
-                 done_steps = CASE WHEN $1 = 'done' THEN total_steps ELSE done_steps END, \
-                 version = version + 1 WHERE id = $5 AND state = $6",
+                 done_steps = $5, version = version + 1 WHERE id = $6 AND state IN ($7, $8)",
             )
             .bind(state.key())
             .bind(now_text())
             .bind(&text)
             .bind(state.label().to_lowercase())
+            .bind(done_steps as i64)
             .bind(id.to_string())
             .bind(JobState::Running.key())
+            .bind(JobState::Queued.key())
             .execute(&mut **c)
-            .await?;
+            .await?
+            .rows_affected()
+                == 1
         });
+        if !finished {
+            return Err(StoreError::Conflict {
+                indonesian: "tugas ini sudah tidak berjalan (terputus atau selesai)".into(),
+                english: "this job is no longer running (interrupted or ended)".into(),
+            });
+        }
         audit::append(
             &mut tx,
             actor,
@@ -245,9 +288,10 @@ impl Store {
         Ok(())
     }
 
-    /// Puts a failed or interrupted job of the actor's back in the queue, to run again.
+    /// Puts a failed or interrupted job back in the queue, to run again as its starter: only the
+    /// starter may (an admin who sees the job would otherwise run it with an admin's reach).
     pub async fn requeue_job(&self, actor: &Actor, id: JobId) -> Result<JobRecord> {
-        let job = self.job(actor, id).await?;
+        let job = self.own_job(actor, id).await?;
         if !job.state.may_run_again() {
             return Err(StoreError::Conflict {
                 indonesian: format!(
@@ -299,6 +343,16 @@ impl Store {
     /// 0014). Returns how many.
     pub async fn interrupt_running_jobs(&self, actor: &Actor) -> Result<u64> {
         let mut tx = self.begin().await?;
+        let cut: Vec<(String, String)> = with_tx!(&mut tx, c => {
+            let rows = sqlx::query("SELECT id, region_code FROM jobs WHERE state IN ($1, $2)")
+                .bind(JobState::Running.key())
+                .bind(JobState::Queued.key())
+                .fetch_all(&mut **c)
+                .await?;
+            rows.iter()
+                .map(|r| Ok::<_, sqlx::Error>((r.text("id")?, r.text("region_code")?)))
+                .collect::<Result<Vec<_>, _>>()?
+        });
         let count = with_tx!(&mut tx, c => {
             sqlx::query(
                 "UPDATE jobs SET state = $1, finished_at = $2, phase = $3, \
@@ -314,16 +368,16 @@ impl Store {
             .await?
             .rows_affected()
         });
-        if count > 0 {
+        for (id, region_code) in cut {
             audit::append(
                 &mut tx,
                 actor,
                 AuditEvent {
                     action: "job.interrupt",
                     target_kind: "job",
-                    target_id: String::new(),
-                    region_code: "*".into(),
-                    detail: format!("count={count}"),
+                    target_id: id,
+                    region_code,
+                    detail: String::new(),
                 },
             )
             .await?;

@@ -87,22 +87,6 @@ pub fn check_may_close(actor: &Actor) -> Result<()> {
 }
 
 impl Store {
-    /// Quality control, then penetapan: every check on the actor's whole scope as of `today`
-    /// (so the findings and the quality counts are current when the register is fixed), then
-    /// the close. Findings do not hold the close back: they are settled through proposals.
-    pub async fn check_and_close_period(
-        &self,
-        actor: &Actor,
-        period: Period,
-        today: chrono::NaiveDate,
-    ) -> Result<(crate::findings::CheckReport, CloseReport)> {
-        // The close refuses the same actors; refuse before a nation-wide run.
-        check_may_close(actor)?;
-        let checks = self.run_checks(actor, None, today).await?;
-        let closed = self.close_period(actor, period).await?;
-        Ok((checks, closed))
-    }
-
     /// Closes `period`: applies every accepted proposal (ministry or admin of the whole country).
     pub async fn close_period(&self, actor: &Actor, period: Period) -> Result<CloseReport> {
         check_may_close(actor)?;

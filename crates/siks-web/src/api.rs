@@ -699,9 +699,14 @@ pub async fn close_period(
     let period = period_param("period", &period)?;
     let (store, actor) = (state.store.clone(), user.session.actor.clone());
     let (checks, report) = crate::observe::off_workers(async move {
-        store
-            .check_and_close_period(&actor, period, chrono::Utc::now().date_naive())
-            .await
+        siks_service::periods::check_and_close(
+            &store,
+            &actor,
+            period,
+            chrono::Utc::now().date_naive(),
+            None,
+        )
+        .await
     })
     .await??;
     ok(json!({

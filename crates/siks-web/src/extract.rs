@@ -144,7 +144,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map_err(|e: QueryRejection| {
                 ApiError(WebError::invalid(format!(
                     "parameter tidak sah: {}",
-                    e.body_text()
+                    detail(e.body_text())
                 )))
             })
     }
@@ -166,7 +166,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 } else {
                     ApiError(WebError::invalid(format!(
                         "JSON tidak sah: {}",
-                        e.body_text()
+                        detail(e.body_text())
                     )))
                 }
             })

@@ -14,8 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use siks_domain::jobs::{JobId, JobRequest, JobState};
 use siks_domain::workflow::Period;
-use siks_domain::{Actor, RegionCode};
-use siks_store::Store;
+use siks_domain::{Actor, Bilingual, RegionCode};
 use siks_store::jobs::JobRecord;
 
 use crate::AppState;
@@ -27,14 +26,54 @@ use crate::pages::{Nav, form_value, render, see};
 /// How long a post waits for its job before showing the job's page.
 pub const JOB_WAIT: Duration = Duration::from_secs(3);
 
-/// Starts the job's run on a blocking thread, as `actor`.
-fn launch(store: Store, actor: Actor, id: JobId) -> tokio::task::JoinHandle<()> {
+/// How many jobs run at once; the rest wait, queued, for a slot. Each takes a blocking thread, a
+/// database connection and much of a core, and this machine has two.
+pub const JOB_SLOTS: usize = 2;
+
+/// Runs the job as `actor` once a slot is free, on a blocking thread. A run that fails to record
+/// itself or panics ends the job as failed (best effort), so that no job stays "running" while
+/// nothing runs it.
+fn launch(state: &AppState, actor: Actor, id: JobId) -> tokio::task::JoinHandle<()> {
+    use futures_util::FutureExt;
+    let (store, slots) = (state.store.clone(), state.job_slots.clone());
     crate::observe::spawn_off_workers(async move {
+        let Ok(_slot) = slots.acquire_owned().await else {
+            return;
+        };
         let today = chrono::Utc::now().date_naive();
-        if let Err(e) = siks_service::jobs::run_job(&store, &actor, id, today).await {
-            tracing::error!(job = %id, cause = %crate::observe::mask_digits(&e.to_string()), "job could not be recorded");
+        let run =
+            std::panic::AssertUnwindSafe(siks_service::jobs::run_job(&store, &actor, id, today))
+                .catch_unwind()
+                .await;
+        match run {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::error!(job = %id, cause = %crate::observe::mask_digits(&e.english()), "job could not be recorded");
+                siks_service::jobs::give_up(&store, &actor, id).await;
+            }
+            Err(_) => {
+                tracing::error!(job = %id, "job panicked");
+                siks_service::jobs::give_up(&store, &actor, id).await;
+            }
         }
     })
+}
+
+/// Keeps and launches a job in a task of its own, so that a client that goes away between the
+/// two cannot leave a job kept and never run.
+async fn keep_and_launch(
+    state: &AppState,
+    actor: &Actor,
+    request: JobRequest,
+) -> Result<(JobRecord, tokio::task::JoinHandle<()>), WebError> {
+    let (task_state, actor) = (state.clone(), actor.clone());
+    tokio::spawn(async move {
+        let job = siks_service::jobs::start_job(&task_state.store, &actor, &request).await?;
+        let running = launch(&task_state, actor, job.id);
+        Ok::<_, WebError>((job, running))
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("job start task failed: {e}")))?
 }
 
 /// The page a job's work belongs to, where its outcome is shown when it ends quickly.
@@ -53,8 +92,8 @@ pub(crate) async fn start_and_wait(
     request: JobRequest,
 ) -> Result<Response, WebError> {
     let actor = &user.session.actor;
-    let job = siks_service::jobs::start_job(&state.store, actor, &request).await?;
-    let running = launch(state.store.clone(), actor.clone(), job.id);
+    let home = home_of(&request);
+    let (job, running) = keep_and_launch(state, actor, request).await?;
     let wait = state.config.job_wait.unwrap_or(JOB_WAIT);
     // Done or not, the job's page tells; the wait only spares a small run the progress page.
     if tokio::time::timeout(wait, running).await.is_ok() {
@@ -62,8 +101,7 @@ pub(crate) async fn start_and_wait(
         if ended.state == JobState::Done {
             let outcome = ended.outcome.unwrap_or_default();
             return Ok(see(format!(
-                "{}?pesan={}",
-                home_of(&request),
+                "{home}?pesan={}",
                 crate::auth::urlencode(&outcome)
             )));
         }
@@ -168,7 +206,7 @@ pub async fn run_again(
     user.check_csrf(form_value(&form, "csrf"))?;
     let actor = &user.session.actor;
     let job = siks_service::jobs::run_again(&state.store, actor, job_id(&id)?).await?;
-    launch(state.store.clone(), actor.clone(), job.id);
+    launch(&state, actor.clone(), job.id);
     Ok(see(format!("/tugas/{}", job.id)))
 }
 
@@ -213,7 +251,8 @@ impl NewJob {
                     .region
                     .as_deref()
                     .map(|r| {
-                        RegionCode::parse(r).map_err(|e| WebError::field("region", e.to_string()))
+                        RegionCode::parse_known(r)
+                            .map_err(|e| WebError::field("region", e.to_string()))
                     })
                     .transpose()?,
             }),
@@ -223,9 +262,8 @@ impl NewJob {
                     .as_deref()
                     .ok_or_else(|| WebError::field("period", "wajib untuk period-close"))?;
                 Ok(JobRequest::PeriodClose {
-                    period: Period::parse(period).map_err(|e| {
-                        WebError::field("period", siks_domain::Bilingual::indonesian(&e))
-                    })?,
+                    period: Period::parse(period)
+                        .map_err(|e| WebError::field("period", e.indonesian()))?,
                 })
             }
             other => Err(WebError::field(
@@ -245,9 +283,7 @@ pub async fn api_start(
 ) -> Result<Response, ApiError> {
     user.check_csrf(&headers)?;
     let request = body.request()?;
-    let actor = &user.session.actor;
-    let job = siks_service::jobs::start_job(&state.store, actor, &request).await?;
-    launch(state.store.clone(), actor.clone(), job.id);
+    let (job, _) = keep_and_launch(&state, &user.session.actor, request).await?;
     Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
 }
 
@@ -277,6 +313,6 @@ pub async fn api_run_again(
     user.check_csrf(&headers)?;
     let actor = &user.session.actor;
     let job = siks_service::jobs::run_again(&state.store, actor, job_id(&id)?).await?;
-    launch(state.store.clone(), actor.clone(), job.id);
+    launch(&state, actor.clone(), job.id);
     Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
 }

@@ -62,6 +62,8 @@ pub struct AppState {
     pub uploads: Arc<upload::UploadJobs>,
     /// Requests and latency per route, for `/metrics`.
     pub metrics: Arc<observe::Metrics>,
+    /// Slots for jobs running at once ([`jobs::JOB_SLOTS`]).
+    pub job_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// Who may call a route (the region is the store's business: out of scope answers 404).
@@ -321,6 +323,7 @@ pub fn router(store: Store, config: AppConfig) -> Router {
         config: Arc::new(config),
         uploads: Arc::default(),
         metrics: Arc::default(),
+        job_slots: Arc::new(tokio::sync::Semaphore::new(jobs::JOB_SLOTS)),
     };
     declared_routes(&state)
         .fallback(pages::not_found)

@@ -56,30 +56,8 @@ fn new_request_id() -> String {
     format!("{n:012x}")
 }
 
-/// Masks every run of eight or more digits: a cause from deep down (a database message, a
-/// parser's complaint) may quote a NIK or No KK, which must not reach a log.
-pub fn mask_digits(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 8 {
-            out.extend(std::iter::repeat_n('#', run.len()));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
-}
+/// Masks every run of eight or more digits (see [`siks_domain::message::mask_digits`]).
+pub use siks_domain::message::mask_digits;
 
 /// The outermost middleware: gives the request its id, runs it inside a span that carries the
 /// id, writes the request's one log line and counts it for `/metrics`.
@@ -182,14 +160,15 @@ pub struct Metrics {
 
 impl Metrics {
     fn observe(&self, method: &Method, route: &str, status: StatusCode, elapsed: Duration) {
+        let method = method_label(method);
         if let Ok(mut requests) = self.requests.lock() {
             *requests
-                .entry((method.to_string(), route.to_owned(), status.as_u16()))
+                .entry((method.to_owned(), route.to_owned(), status.as_u16()))
                 .or_default() += 1;
         }
         if let Ok(mut latency) = self.latency.lock() {
             let h = latency
-                .entry((method.to_string(), route.to_owned()))
+                .entry((method.to_owned(), route.to_owned()))
                 .or_default();
             let secs = elapsed.as_secs_f64();
             if let Some(i) = BUCKETS.iter().position(|b| secs <= *b) {
@@ -254,6 +233,21 @@ impl Metrics {
             );
         }
         out
+    }
+}
+
+/// A method as counted: the standard ones by name, anything else as `OTHER`, so that a client
+/// inventing methods cannot grow the counters without end (routes are bounded by the table).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        _ => "OTHER",
     }
 }
 
@@ -322,19 +316,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_digit_runs_are_masked() {
-        assert_eq!(
-            mask_digits("NIK 3523010101900001 sudah ada (baris 12)"),
-            "NIK ################ sudah ada (baris 12)"
-        );
-        assert_eq!(
-            mask_digits("tahun 2026, kode 1234567"),
-            "tahun 2026, kode 1234567"
-        );
-        assert_eq!(mask_digits("12345678"), "########");
-    }
-
-    #[test]
     fn request_ids_are_short_and_never_sixteen_digits() {
         for _ in 0..1000 {
             let id = new_request_id();
@@ -373,5 +354,15 @@ mod tests {
         ));
         assert!(text.contains("siks_jobs{kind=\"upload-perbaikan\",state=\"running\"} 1"));
         assert_eq!(label("a\"b\\c"), "a\\\"b\\\\c");
+        let made_up = Method::from_bytes(b"FOO1").unwrap();
+        m.observe(
+            &made_up,
+            "/",
+            StatusCode::METHOD_NOT_ALLOWED,
+            Duration::ZERO,
+        );
+        let text = m.render(&[]);
+        assert!(text.contains("method=\"OTHER\",route=\"/\",status=\"405\""));
+        assert!(!text.contains("FOO1"));
     }
 }

@@ -262,6 +262,20 @@ where
 {
     let cli = Cli::parse_from(args);
     init_logging(cli.log_format);
+    // A panic's message may quote the data it choked on: logged with long digit runs masked.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(at = %place, message = %siks_domain::message::mask_digits(&message), "panic");
+    }));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -272,7 +286,11 @@ where
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command)) {
+    let result = runtime.block_on(run(cli.command));
+    // A job still on a blocking thread when the server stopped was marked interrupted; the
+    // process does not wait for it.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("galat: {e:#}");
@@ -408,10 +426,15 @@ async fn close_period(db: &str, period: &str) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
     let store = open(db).await?;
     let actor = store.system_actor().await.map_err(store_error)?;
-    let (checks, report) = store
-        .check_and_close_period(&actor, period, chrono::Utc::now().date_naive())
-        .await
-        .map_err(store_error)?;
+    let (checks, report) = siks_service::periods::check_and_close(
+        &store,
+        &actor,
+        period,
+        chrono::Utc::now().date_naive(),
+        None,
+    )
+    .await
+    .map_err(store_error)?;
     println!(
         "pemeriksaan sebelum penetapan: {} rumah tangga, {} temuan baru, {} sudah diperbaiki",
         checks.households, checks.opened, checks.fixed

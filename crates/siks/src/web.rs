@@ -189,7 +189,7 @@ pub async fn serve(store: Store, listen: &str, secure_cookies: bool) -> Result<(
         println!("{interrupted} tugas terputus ketika server berhenti; jalankan lagi dari /tugas");
     }
     let app = siks_web::router(
-        store,
+        store.clone(),
         siks_web::AppConfig {
             secure_cookies,
             ..Default::default()
@@ -200,6 +200,16 @@ pub async fn serve(store: Store, listen: &str, secure_cookies: bool) -> Result<(
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    // Stopped on purpose: the jobs still running are cut off now, and said so at once rather
+    // than at the next start.
+    let system = store.system_actor().await.map_err(store_error)?;
+    let interrupted = store
+        .interrupt_running_jobs(&system)
+        .await
+        .map_err(store_error)?;
+    if interrupted > 0 {
+        println!("{interrupted} tugas dihentikan bersama server; jalankan lagi dari /tugas");
+    }
     Ok(())
 }
 

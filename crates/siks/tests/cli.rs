@@ -946,6 +946,15 @@ fn a_job_survives_a_server_restart() {
 
     let (status, _, body) = api(&server, "POST", &format!("{job}/retry"), "");
     assert_eq!(status, 202, "{body}");
+    // One job of a kind at a time per person: another check run waits for this one's end.
+    let (status, _, refused) = api(
+        &server,
+        "POST",
+        "/api/v1/jobs",
+        r#"{"kind":"check-run","region":"35.23"}"#,
+    );
+    assert_eq!(status, 409, "{refused}");
+    assert!(refused.contains("belum selesai"), "{refused}");
     let mut body = body;
     for _ in 0..1_200 {
         if json_text(&body, "state") == "done" {

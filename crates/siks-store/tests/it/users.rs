@@ -1,0 +1,278 @@
+//! Accounts and scopes, sessions and sign-in.
+
+use crate::support::*;
+
+async fn users_and_scopes(db: &TestDb) {
+    let store = &db.store;
+    let c = cast(store).await;
+    let new = |username: &str, role, scope: &str| NewUser {
+        username: username.into(),
+        display_name: "X".into(),
+        role,
+        scope: Scope::parse(scope).unwrap(),
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+    };
+    let dup = store
+        .create_user(&c.admin, new("op.a", Role::VillageOperator, VILLAGE_A))
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })), "{dup:?}");
+    let bad = store
+        .create_user(&c.admin, new("Op A!", Role::VillageOperator, VILLAGE_A))
+        .await;
+    assert!(matches!(bad, Err(StoreError::Invalid { .. })));
+    let misfit = store
+        .create_user(&c.admin, new("op.c", Role::VillageOperator, "35.23"))
+        .await;
+    assert!(matches!(misfit, Err(StoreError::Invalid { .. })));
+    let forbidden = store
+        .create_user(&c.regency, new("op.d", Role::VillageOperator, VILLAGE_A))
+        .await;
+    assert!(matches!(forbidden, Err(StoreError::Forbidden(_))));
+
+    // A regency admin manages accounts inside its regency only.
+    let tuban_admin = store
+        .create_user(&c.admin, new("admin.tuban", Role::Admin, "35.23"))
+        .await
+        .unwrap();
+    assert_eq!(
+        tuban_admin
+            .password_hash
+            .as_deref()
+            .map(|h| h.starts_with("$argon2id$")),
+        Some(true)
+    );
+    let tuban_admin = tuban_admin.actor();
+    let outside = store
+        .create_user(
+            &tuban_admin,
+            new("op.e", Role::VillageOperator, "35.24.01.2001"),
+        )
+        .await;
+    assert!(matches!(outside, Err(StoreError::Invalid { .. })));
+    let listed: Vec<String> = store
+        .list_users(&tuban_admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert!(listed.contains(&"op.a".to_string()) && listed.contains(&"dinsos.tuban".to_string()));
+    assert!(!listed.contains(&"auditor".to_string()) && !listed.contains(&"system".to_string()));
+    assert!(store.list_users(&c.village_a).await.is_err());
+    assert_eq!(
+        store
+            .user_by_id(&tuban_admin, c.auditor.user_id)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .user_by_id(&tuban_admin, c.village_a.user_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Hand-over: deactivate, the account can no longer act; nothing else is lost.
+    store
+        .set_user_active(&tuban_admin, c.village_b.user_id, false)
+        .await
+        .unwrap();
+    assert_eq!(store.actor_for_username("op.b").await.unwrap(), None);
+    assert!(
+        !store
+            .user_by_username("op.b")
+            .await
+            .unwrap()
+            .unwrap()
+            .active
+    );
+    store
+        .set_user_active(&tuban_admin, c.village_b.user_id, true)
+        .await
+        .unwrap();
+    assert!(store.actor_for_username("op.b").await.unwrap().is_some());
+    assert!(matches!(
+        store
+            .set_user_active(&tuban_admin, c.auditor.user_id, false)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .set_user_active(&tuban_admin, tuban_admin.user_id, false)
+            .await
+            .is_err()
+    );
+}
+
+async fn sessions_and_sign_in(db: &TestDb) {
+    use siks_store::{LoginGate, SessionPolicy};
+    let store = &db.store;
+    let c = cast(store).await;
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+    // Accounts without a password cannot sign in at all.
+    assert_eq!(store.login_gate("op.a").await.unwrap(), LoginGate::Unknown);
+    assert_eq!(
+        store.login_gate("nobody").await.unwrap(),
+        LoginGate::Unknown
+    );
+    assert!(matches!(
+        store.change_own_password(&c.village_a, "plain-text").await,
+        Err(StoreError::Invalid { .. })
+    ));
+    store.change_own_password(&c.village_a, hash).await.unwrap();
+    let LoginGate::Open(user) = store.login_gate(" op.a ").await.unwrap() else {
+        panic!("account with a password is open");
+    };
+    assert_eq!(user.password_hash.as_deref(), Some(hash));
+
+    let policy = SessionPolicy {
+        max_failures: 3,
+        ..Default::default()
+    };
+    for _ in 0..2 {
+        store
+            .record_login_failure(&user, &policy, "10.0.0.1")
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store.login_gate("op.a").await.unwrap(),
+        LoginGate::Open(_)
+    ));
+    store
+        .record_login_failure(&user, &policy, "10.0.0.1")
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.login_gate("op.a").await.unwrap(),
+        LoginGate::Locked(_)
+    ));
+    // An admin reset does not unlock by itself; the lock runs out (here: a zero-length lockout).
+    store.reset_password(&c.admin, user.id, hash).await.unwrap();
+    assert!(matches!(
+        store.reset_password(&c.regency, user.id, hash).await,
+        Err(StoreError::Forbidden(_))
+    ));
+
+    let short = SessionPolicy {
+        lockout: std::time::Duration::ZERO,
+        max_failures: 1,
+        ..Default::default()
+    };
+    let LoginGate::Open(other) = ({
+        store.change_own_password(&c.village_b, hash).await.unwrap();
+        store.login_gate("op.b").await.unwrap()
+    }) else {
+        panic!("op.b open");
+    };
+    store
+        .record_login_failure(&other, &short, "10.0.0.2")
+        .await
+        .unwrap();
+    assert!(
+        matches!(store.login_gate("op.b").await.unwrap(), LoginGate::Open(_)),
+        "a lock of zero length is over at once"
+    );
+
+    let started = store.start_session(&other, "10.0.0.2").await.unwrap();
+    assert_eq!(started.token.len(), 64);
+    assert_ne!(started.token, started.csrf_token);
+    let session = store
+        .session(&started.token, &SessionPolicy::default())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.actor, c.village_b);
+    assert_eq!(session.csrf_token, started.csrf_token);
+    assert_eq!(
+        store
+            .session("not-a-token", &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+    // An idle limit of zero ends it; the row is removed.
+    let idle = SessionPolicy {
+        idle: std::time::Duration::ZERO,
+        ..Default::default()
+    };
+    assert_eq!(store.session(&started.token, &idle).await.unwrap(), None);
+    assert_eq!(
+        store
+            .session(&started.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+
+    let again = store.start_session(&other, "10.0.0.2").await.unwrap();
+    store.end_session(&c.village_b, &again.token).await.unwrap();
+    assert_eq!(
+        store
+            .session(&again.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+    // Deactivating the account ends its sessions' use; a password change ends them all.
+    let third = store.start_session(&other, "10.0.0.2").await.unwrap();
+    store
+        .set_user_active(&c.admin, other.id, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .session(&third.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .set_user_active(&c.admin, other.id, true)
+        .await
+        .unwrap();
+    let fourth = store.start_session(&other, "10.0.0.2").await.unwrap();
+    store.change_own_password(&c.village_b, hash).await.unwrap();
+    assert_eq!(
+        store
+            .session(&fourth.token, &SessionPolicy::default())
+            .await
+            .unwrap(),
+        None
+    );
+
+    let actions: Vec<String> = store
+        .audit_entries(&c.auditor, None, 200)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for expected in [
+        "login",
+        "login.failed",
+        "login.locked",
+        "logout",
+        "password.change",
+        "password.reset",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == expected),
+            "{expected} not audited"
+        );
+    }
+    assert_ne!(siks_store::random_token(), siks_store::random_token());
+}
+
+#[tokio::test]
+async fn users_and_scopes_on_both_engines() {
+    on_both_engines!(users_and_scopes);
+}
+
+#[tokio::test]
+async fn sessions_and_sign_in_on_both_engines() {
+    on_both_engines!(sessions_and_sign_in);
+}

@@ -1,0 +1,179 @@
+//! The access table for every route and role, scope that looks like absence, the OpenAPI list.
+
+use crate::support::*;
+
+#[tokio::test]
+async fn out_of_scope_looks_exactly_like_missing() {
+    let w = world().await;
+    let b = login(&w.app, "desa.b").await;
+    let missing = uuid::Uuid::now_v7();
+    for path in [
+        format!("/rumah-tangga/{}", w.household.id),
+        format!("/rumah-tangga/{missing}"),
+        "/rumah-tangga/bukan-id".to_string(),
+    ] {
+        let reply = send(&w.app, get(&path, Some(&b))).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(reply.select("#pesan"), vec!["Data tidak ditemukan."]);
+    }
+    let foreign = send(
+        &w.app,
+        get(&format!("/api/v1/households/{}", w.household.id), Some(&b)),
+    )
+    .await;
+    let absent = send(
+        &w.app,
+        get(&format!("/api/v1/households/{missing}"), Some(&b)),
+    )
+    .await;
+    // Each answer names its own request; apart from that id they are the same.
+    let without_request_id = |reply: &Reply| {
+        let mut body = reply.json();
+        let id = body["error"]
+            .as_object_mut()
+            .and_then(|e| e.remove("request_id"));
+        assert!(
+            id.is_some(),
+            "a JSON error names its request: {}",
+            reply.body
+        );
+        body
+    };
+    assert_eq!(
+        (foreign.status, without_request_id(&foreign)),
+        (absent.status, without_request_id(&absent))
+    );
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let person = send(
+        &w.app,
+        get(&format!("/api/v1/persons/{}", w.members[0].id), Some(&b)),
+    )
+    .await;
+    assert_eq!(person.status, StatusCode::NOT_FOUND);
+    let search = send(
+        &w.app,
+        get(
+            &format!("/api/v1/households?q={}", w.members[0].nik.raw()),
+            Some(&b),
+        ),
+    )
+    .await;
+    assert_eq!(search.json(), serde_json::json!([]));
+    let list = send(&w.app, get("/rumah-tangga", Some(&b))).await;
+    assert!(list.select("tr.rumah-tangga").is_empty());
+}
+
+#[tokio::test]
+async fn access_table_holds_for_every_route_and_role() {
+    let w = world().await;
+    let mut sessions = Vec::new();
+    for (username, role, _) in accounts() {
+        sessions.push((role, login(&w.app, username).await));
+    }
+    let mut checked = 0;
+    for route in ROUTES {
+        let path = concrete(route.path, &w);
+        // Anonymous.
+        let request = match route.method {
+            "GET" => get(&path, None),
+            method => Request::builder()
+                .method(method)
+                .uri(&path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("csrf=x"))
+                .unwrap(),
+        };
+        let reply = send(&w.app, request).await;
+        if route.who == Who::Anyone {
+            assert!(
+                reply.status != StatusCode::UNAUTHORIZED && reply.status != StatusCode::FORBIDDEN
+                    || route.path == "/masuk",
+                "{} {}: {}",
+                route.method,
+                route.path,
+                reply.status
+            );
+        } else if route.api {
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{} {} anonymous",
+                route.method,
+                route.path
+            );
+        } else {
+            assert_eq!(
+                reply.status,
+                StatusCode::SEE_OTHER,
+                "{} {} anonymous",
+                route.method,
+                route.path
+            );
+            assert!(
+                reply
+                    .location
+                    .as_deref()
+                    .unwrap_or("")
+                    .starts_with("/masuk")
+            );
+        }
+        // Each role, with a valid CSRF token on writes (an empty body, so nothing is changed
+        // except by routes meant to: these only reach validation).
+        for (role, session) in &sessions {
+            let request = match (route.method, route.api) {
+                ("GET", _) => get(&path, Some(session)),
+                (method, true) => json_request(method, &path, session, true, "{}".into()),
+                (_, false) if route.path == "/keluar" => continue,
+                (_, false) => post_form(
+                    &path,
+                    &format!("siks_sesi={}", session.cookie),
+                    &format!("csrf={}", session.csrf),
+                ),
+            };
+            let reply = send(&w.app, request).await;
+            let denied =
+                reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::UNAUTHORIZED;
+            assert_eq!(
+                !denied,
+                route.allows(Some(*role)),
+                "{} {} as {}: {} {}",
+                route.method,
+                route.path,
+                role.key(),
+                reply.status,
+                reply.body.chars().take(200).collect::<String>()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= ROUTES.len() * 9);
+    // Anything not in the table is not served.
+    let any = &sessions[0].1;
+    assert_eq!(
+        send(&w.app, get("/api/v1/tidak-ada", Some(any)))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        send(&w.app, get("/admin", Some(any))).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn openapi_lists_every_api_route() {
+    let w = world().await;
+    let doc = send(&w.app, get("/api/v1/openapi.json", None)).await.json();
+    assert_eq!(doc["openapi"], "3.0.3");
+    for route in ROUTES.iter().filter(|r| r.api) {
+        let path = route.path.trim_start_matches("/api/v1");
+        assert!(
+            doc["paths"][path][route.method.to_lowercase()].is_object(),
+            "{} {}",
+            route.method,
+            route.path
+        );
+    }
+    assert_eq!(send(&w.app, get("/healthz", None)).await.body, "ok");
+}

@@ -1,0 +1,176 @@
+//! Long work as jobs with their own page.
+
+use crate::support::*;
+
+/// A check run as a job: with no wait the post answers at once with the job's page, which
+/// reloads while the job runs and shows what it came to; the job is its starter's alone; the API
+/// starts and reads jobs too; a refused start keeps nothing; a done job does not run again.
+#[tokio::test]
+async fn long_work_runs_as_a_job_with_its_own_page() {
+    let w = world().await;
+    let app = siks_web::router(
+        w.store.clone(),
+        AppConfig {
+            job_wait: Some(std::time::Duration::ZERO),
+            ..Default::default()
+        },
+    );
+    let dinsos = login(&app, "dinsos").await;
+    let started = send(
+        &app,
+        post_form(
+            "/temuan/periksa",
+            &format!("siks_sesi={}", dinsos.cookie),
+            &format!("csrf={}&wilayah=35.23", encode(&dinsos.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let job_path = started.location.clone().unwrap();
+    assert!(job_path.starts_with("/tugas/"), "{job_path}");
+    let state_of = |page: &Reply| {
+        page.html()
+            .select(&Selector::parse("#keadaan").unwrap())
+            .next()
+            .and_then(|e| e.value().attr("data-keadaan").map(str::to_string))
+            .unwrap_or_default()
+    };
+    let mut page = send(&app, get(&job_path, Some(&dinsos))).await;
+    for _ in 0..600 {
+        if state_of(&page) == "done" {
+            break;
+        }
+        assert!(
+            ["queued", "running"].contains(&state_of(&page).as_str()),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("http-equiv=\"refresh\""),
+            "a running job's page reloads itself"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = send(&app, get(&job_path, Some(&dinsos))).await;
+    }
+    assert_eq!(state_of(&page), "done", "{}", page.body);
+    assert_eq!(
+        page.select("#judul"),
+        vec!["Pemeriksaan verivali wilayah 35.23"]
+    );
+    assert!(
+        page.select("#pemberitahuan")[0].contains("rumah tangga diperiksa"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.select("#ulang button").is_empty(),
+        "a done job does not run again"
+    );
+    assert!(!page.body.contains("http-equiv=\"refresh\""));
+    // The job is its starter's: anyone else finds nothing there.
+    let other = login(&app, "verifikator").await;
+    assert_eq!(
+        send(&app, get(&job_path, Some(&other))).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let list = send(&app, get("/tugas", Some(&dinsos))).await;
+    assert_eq!(list.select("tr.tugas").len(), 1);
+    assert!(
+        send(&app, get("/tugas", Some(&other)))
+            .await
+            .select("tr.tugas")
+            .is_empty()
+    );
+
+    // The API: start at once (202), read, refuse what does not fit, keep nothing refused.
+    let job_id = job_path.trim_start_matches("/tugas/").to_string();
+    let read = send(&app, get(&format!("/api/v1/jobs/{job_id}"), Some(&dinsos))).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json()["state"], "done");
+    assert_eq!(read.json()["kind"], "check-run");
+    let again = send(
+        &app,
+        post_json(
+            &format!("/api/v1/jobs/{job_id}/retry"),
+            &dinsos,
+            true,
+            String::new(),
+        ),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let unknown = send(
+        &app,
+        post_json(
+            "/api/v1/jobs",
+            &dinsos,
+            true,
+            serde_json::json!({ "kind": "hapus-semua" }).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.json()["error"]["fields"]["kind"].is_string());
+    let desa = login(&app, "desa.a").await;
+    let refused = send(
+        &app,
+        post_json(
+            "/api/v1/jobs",
+            &desa,
+            true,
+            serde_json::json!({ "kind": "period-close", "period": "2026-11" }).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let outside = send(
+        &app,
+        post_json(
+            "/api/v1/jobs",
+            &dinsos,
+            true,
+            serde_json::json!({ "kind": "check-run", "region": "35.24" }).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND, "{}", outside.body);
+    let mine = send(&app, get("/api/v1/jobs", Some(&desa))).await;
+    assert_eq!(
+        mine.json()["jobs"],
+        serde_json::json!([]),
+        "a refused start keeps nothing"
+    );
+    let accepted = send(
+        &app,
+        post_json(
+            "/api/v1/jobs",
+            &dinsos,
+            true,
+            serde_json::json!({ "kind": "check-run" }).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::ACCEPTED, "{}", accepted.body);
+    // Without a region the job is kept with the starter's own, so it covers the same ground
+    // whenever it runs.
+    assert_eq!(
+        accepted.json()["label"],
+        "Pemeriksaan verivali wilayah 35.23"
+    );
+    let listed = send(&app, get("/api/v1/jobs", Some(&dinsos))).await;
+    assert_eq!(listed.json()["jobs"].as_array().unwrap().len(), 2);
+    // It runs to its end (and the test waits for it, rather than leave it running).
+    let second = format!("/api/v1/jobs/{}", accepted.json()["id"].as_str().unwrap());
+    let mut state = String::new();
+    for _ in 0..600 {
+        state = send(&app, get(&second, Some(&dinsos))).await.json()["state"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if state == "done" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state, "done");
+}

@@ -1,0 +1,310 @@
+//! Sign-in, sessions, password change, and what the logs may hold.
+
+use crate::support::*;
+
+/// The server's logs, with every request of the suite so far and a tour of this test's own
+/// (sign-in, a NIK searched for in a page and the API, a household's members, a refused body,
+/// error pages): no 16-digit number, no password, no session token; and the request id that an
+/// error page and a JSON error show is in the log.
+#[tokio::test]
+async fn logs_hold_no_nik_password_or_token() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let nik = w.members[0].nik.raw().to_string();
+    for path in [
+        format!("/rumah-tangga?q={nik}"),
+        format!("/rumah-tangga/{}", w.household.id),
+        format!("/api/v1/households?q={nik}"),
+        format!("/api/v1/households/{}", w.household.id),
+    ] {
+        let reply = send(&w.app, get(&path, Some(&desa))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+    }
+    let page = send(
+        &w.app,
+        get(&format!("/rumah-tangga/{}", w.household.id), Some(&desa)),
+    )
+    .await;
+    assert!(
+        page.body.contains(&nik),
+        "the household page shows its members' NIKs"
+    );
+    // A member whose NIK is taken: refused, with the NIK in the body sent.
+    let refused = send(
+        &w.app,
+        post_json(
+            &format!("/api/v1/households/{}/members", w.household.id),
+            &desa,
+            true,
+            serde_json::json!({ "nik": nik, "name": "Uji Log" }).to_string(),
+        ),
+    )
+    .await;
+    assert!(refused.status.is_client_error(), "{}", refused.body);
+    let api_id = refused.json()["error"]["request_id"]
+        .as_str()
+        .expect("a JSON error names its request")
+        .to_string();
+
+    let missing = send(
+        &w.app,
+        get(
+            &format!("/rumah-tangga/{}", uuid::Uuid::now_v7()),
+            Some(&desa),
+        ),
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let page_id = missing.select("#kode-permintaan code");
+    assert_eq!(
+        page_id.len(),
+        1,
+        "the error page shows its request id: {}",
+        missing.body
+    );
+    let page_id = page_id[0].clone();
+    assert_eq!(page_id.len(), 12);
+
+    let logs = String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned();
+    let request_line = logs
+        .lines()
+        .find(|l| l.contains(&page_id) && l.contains("status=404"))
+        .unwrap_or_else(|| panic!("no request line for {page_id} in the log"));
+    assert!(
+        request_line.contains("route=/rumah-tangga/{id}"),
+        "{request_line}"
+    );
+    assert!(
+        !request_line.contains("user=-"),
+        "the user is named by id: {request_line}"
+    );
+    assert!(
+        logs.contains(&api_id),
+        "the JSON error's request {api_id} is in the log"
+    );
+    // A number of exactly sixteen digits, as a NIK or No KK is (the schema's 64-zero genesis
+    // hash, in the migration text sqlx logs at debug level, is none).
+    let digits = logs
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|run| run.len() == 16);
+    assert_eq!(
+        digits,
+        None,
+        "a 16-digit number reached the log: {}",
+        logs.lines()
+            .find(|l| digits.is_some_and(|d| l.contains(d)))
+            .unwrap_or_default()
+    );
+    assert!(!logs.contains(PASSWORD), "a password reached the log");
+    assert!(
+        !logs.contains(&desa.cookie),
+        "a session token reached the log"
+    );
+    assert!(!logs.contains(&desa.csrf), "a CSRF token reached the log");
+}
+
+#[tokio::test]
+async fn sign_in_sessions_and_lockout() {
+    let w = world().await;
+    let anonymous = send(&w.app, get("/", None)).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.location.as_deref(), Some("/masuk?lanjut=/"));
+
+    let wrong = try_login(&w.app, "desa.a", "bukan-sandinya-1").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        wrong.select("#pesan"),
+        vec!["Nama pengguna atau kata sandi salah."]
+    );
+    let unknown = try_login(&w.app, "tidak.ada", PASSWORD).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        unknown.select("#pesan"),
+        wrong.select("#pesan"),
+        "unknown accounts look like wrong passwords"
+    );
+
+    // A login form without its CSRF cookie is refused.
+    let forged = send(
+        &w.app,
+        post_form(
+            "/masuk",
+            "",
+            &format!("nama=desa.a&sandi={PASSWORD}&csrf=x"),
+        ),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    let session = login(&w.app, "desa.a").await;
+    let home = send(&w.app, get("/", Some(&session))).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(
+        home.select("#judul"),
+        vec![Regions::embedded().lookup(VILLAGE_A).unwrap().name.clone()]
+    );
+    assert!(home.select("#pengguna")[0].contains("Operator desa/kelurahan"));
+    let cookie = send(&w.app, get("/masuk", None)).await.cookies.join(";");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+
+    // Logout needs the session's CSRF token, then the session is gone.
+    let cookie_header = format!("siks_sesi={}", session.cookie);
+    let bad = send(&w.app, post_form("/keluar", &cookie_header, "csrf=salah")).await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    let out = send(
+        &w.app,
+        post_form("/keluar", &cookie_header, &format!("csrf={}", session.csrf)),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        send(&w.app, get("/", Some(&session))).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Five wrong passwords lock the account, even against the right one.
+    for _ in 0..5 {
+        assert_eq!(
+            try_login(&w.app, "desa.b", "salah-sekali-9").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = try_login(&w.app, "desa.b", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.select("#pesan")[0].contains("dikunci"));
+    let auditor = w
+        .store
+        .actor_for_username("auditor")
+        .await
+        .unwrap()
+        .unwrap();
+    let entries = w.store.audit_entries(&auditor, None, 100).await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "login.locked"));
+    assert!(entries.iter().any(|e| e.action == "logout"));
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let w = world().await;
+    let app = siks_web::router(
+        w.store.clone(),
+        AppConfig {
+            policy: siks_store::SessionPolicy {
+                idle: std::time::Duration::from_millis(300),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    );
+    let session = login(&app, "dinsos").await;
+    assert_eq!(
+        send(&app, get("/", Some(&session))).await.status,
+        StatusCode::OK
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(
+        send(&app, get("/", Some(&session))).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn password_change_and_audit_page() {
+    let w = world().await;
+    let a = login(&w.app, "desa.a").await;
+    let cookie = format!("siks_sesi={}", a.cookie);
+    let mismatch = send(
+        &w.app,
+        post_form(
+            "/akun/sandi",
+            &cookie,
+            &format!(
+                "csrf={}&sandi_lama={PASSWORD}&sandi_baru=baru-sekali-77&ulangi=lain-sekali-77",
+                a.csrf
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        mismatch.select("#pesan"),
+        vec!["Ulangan kata sandi baru tidak sama."]
+    );
+    let weak = send(
+        &w.app,
+        post_form(
+            "/akun/sandi",
+            &cookie,
+            &format!(
+                "csrf={}&sandi_lama={PASSWORD}&sandi_baru=pendek&ulangi=pendek",
+                a.csrf
+            ),
+        ),
+    )
+    .await;
+    assert!(weak.select("#pesan")[0].contains("minimal 10 karakter"));
+    let done = send(
+        &w.app,
+        post_form(
+            "/akun/sandi",
+            &cookie,
+            &format!(
+                "csrf={}&sandi_lama={PASSWORD}&sandi_baru=baru-sekali-77&ulangi=baru-sekali-77",
+                a.csrf
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert_eq!(done.select("#berhasil").len(), 1);
+    assert!(
+        done.cookie("siks_sesi").is_some(),
+        "a new session replaces the old ones"
+    );
+    assert_eq!(
+        send(&w.app, get("/", Some(&a))).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        try_login(&w.app, "desa.a", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        try_login(&w.app, "desa.a", "baru-sekali-77").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The household page view was audited; the auditor sees it and the chain holds.
+    let dinsos = login(&w.app, "dinsos").await;
+    send(
+        &w.app,
+        get(&format!("/rumah-tangga/{}", w.household.id), Some(&dinsos)),
+    )
+    .await;
+    let auditor = login(&w.app, "auditor").await;
+    let page = send(
+        &w.app,
+        get(&format!("/audit?target={}", w.household.id), Some(&auditor)),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let actions: Vec<String> = page.select("tr.entri td:nth-child(5)");
+    assert!(
+        actions.contains(&"household.view".to_string()),
+        "{actions:?}"
+    );
+    assert!(actions.contains(&"household.create".to_string()));
+    assert!(page.select("#rantai")[0].contains("utuh"));
+    // Entries made through the web say where they came from (router tests have no socket
+    // address: "lokal"); the fixture's own store call has none.
+    let origins = page.select("tr.entri td:nth-child(9)");
+    for (action, origin) in actions.iter().zip(&origins) {
+        if action == "household.view" {
+            assert_eq!(origin, "lokal");
+        }
+    }
+    assert!(
+        !page.body.contains(&w.members[0].nik.raw()),
+        "no NIK in the audit log"
+    );
+}

@@ -1,0 +1,760 @@
+//! Proposals up every tier, by API and by page, to the period close; the papers.
+
+use crate::support::*;
+
+/// The done-when story of the way up, through the API only: a proposal of every kind goes
+/// through every stage with each role's own session, with a musdes (and its scan), an SPTJM,
+/// a return and resubmission, two rejections, a conflict, the ratification list, the close,
+/// the counts checked against a recount from the history, and the papers rendered.
+#[tokio::test]
+async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_close() {
+    let w = world().await;
+    assert!(
+        w.members.len() >= 2,
+        "the fixture household needs two members"
+    );
+    let mut s = std::collections::HashMap::new();
+    for name in [
+        "desa.a",
+        "desa.b",
+        "verifikator",
+        "pengesah",
+        "provinsi",
+        "pusat",
+        "dinsos",
+    ] {
+        s.insert(name, login(&w.app, name).await);
+    }
+    let post = async |who: &str, path: &str, body: serde_json::Value| {
+        send(&w.app, post_json(path, &s[who], true, body.to_string())).await
+    };
+    let step = async |who: &str, ids: &[&String], body: serde_json::Value| {
+        let mut body = body;
+        body["ids"] = serde_json::json!(ids);
+        send(
+            &w.app,
+            post_json("/api/v1/proposals/steps", &s[who], true, body.to_string()),
+        )
+        .await
+    };
+    let propose = async |content: serde_json::Value, note: &str| {
+        post(
+            "desa.a",
+            "/api/v1/proposals",
+            serde_json::json!({ "content": content, "note": note }),
+        )
+        .await
+    };
+    let ok = |r: &Reply| assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Every kind: a new household, household and person corrections (two of them clashing),
+    // a member's removal, a move, and two programme requests.
+    let mut household = w.household.clone();
+    household.id = siks_domain::HouseholdId::new();
+    let mut member = w.members[0].clone();
+    member.id = siks_domain::PersonId::new();
+    member.household_id = household.id;
+    member.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850444").unwrap());
+    member.sex = siks_domain::codes::Sex::Male;
+    member.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
+    let new_content =
+        serde_json::json!({ "new_household": { "household": household, "members": [member] } });
+    let forbidden = send(
+        &w.app,
+        post_json(
+            "/api/v1/proposals",
+            &s["dinsos"],
+            true,
+            serde_json::json!({ "content": new_content, "note": "x" }).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    let new = id_of(&propose(new_content, "hasil pendataan").await);
+    let mut fewer_rooms = w.household.clone();
+    fewer_rooms.housing.rooms = 1;
+    let mut more_rooms = w.household.clone();
+    more_rooms.housing.rooms = 6;
+    let correct = |h: &Household| serde_json::json!({ "household_correction": { "household": h, "base_version": 1 } });
+    let rooms = id_of(&propose(correct(&fewer_rooms), "kamar").await);
+    let rooms_again = id_of(&propose(correct(&more_rooms), "kamar lagi").await);
+    let mut renamed = w.members[0].clone();
+    renamed.mother_name = "Siti Aminah".into();
+    let person = id_of(
+        &propose(
+            serde_json::json!({ "person_correction": { "person": renamed, "base_version": 1 } }),
+            "nama ibu",
+        )
+        .await,
+    );
+    let removal = id_of(
+        &propose(
+            serde_json::json!({ "removal": { "household": w.household.id, "person": w.members[1].id, "reason": 1 } }),
+            "meninggal",
+        )
+        .await,
+    );
+    let moved = id_of(
+        &propose(
+            serde_json::json!({ "move": { "household": w.household.id, "to_village": VILLAGE_B } }),
+            "pindah",
+        )
+        .await,
+    );
+    let pkh = id_of(
+        &propose(
+            serde_json::json!({ "programme_request": { "household": w.household.id, "programme": "PKH" } }),
+            "usul PKH",
+        )
+        .await,
+    );
+    let bpnt = id_of(
+        &propose(
+            serde_json::json!({ "programme_request": { "household": w.household.id, "programme": "BPNT" } }),
+            "usul BPNT",
+        )
+        .await,
+    );
+    // Another village sees only the move into it.
+    let seen = send(&w.app, get("/api/v1/proposals", Some(&s["desa.b"])))
+        .await
+        .json();
+    assert_eq!(
+        seen.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        vec![moved.as_str()]
+    );
+    assert_eq!(
+        send(
+            &w.app,
+            get(&format!("/api/v1/proposals/{new}"), Some(&s["desa.b"]))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Draft → musdes for most; the musdes approves them but BPNT, with its berita acara.
+    let by_musdes = [&new, &rooms, &rooms_again, &moved, &bpnt];
+    ok(&step(
+        "desa.a",
+        &by_musdes,
+        serde_json::json!({ "step": "submit", "backing": "musdes" }),
+    )
+    .await);
+    let bare = step(
+        "desa.a",
+        &by_musdes,
+        serde_json::json!({ "step": "musdes", "approved": true }),
+    )
+    .await;
+    assert!(
+        bare.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("berita acara")
+    );
+    let decisions: Vec<serde_json::Value> = by_musdes
+        .iter()
+        .map(|id| {
+            let no = *id == &bpnt;
+            serde_json::json!({ "proposal": id, "approved": !no, "reason": if no { "sudah menerima bantuan daerah" } else { "" } })
+        })
+        .collect();
+    let no_place = post(
+        "desa.a",
+        "/api/v1/musdes",
+        serde_json::json!({ "document": { "kind": "musdes", "village": VILLAGE_A, "held_on": "2026-11-02", "chair": "Sutrisno", "chair_title": "Kepala Desa" }, "decisions": decisions }),
+    )
+    .await;
+    assert_eq!(no_place.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_place.body.contains("tempat musdes wajib diisi"),
+        "{}",
+        no_place.body
+    );
+    let musdes = id_of(
+        &post(
+            "desa.a",
+            "/api/v1/musdes",
+            serde_json::json!({ "document": paper_json("musdes", VILLAGE_A), "decisions": decisions }),
+        )
+        .await,
+    );
+    // The other three go up with an SPTJM, scanned straight away.
+    let sptjm = id_of(
+        &post(
+            "desa.a",
+            "/api/v1/sptjm",
+            serde_json::json!({ "document": paper_json("sptjm", VILLAGE_A), "proposals": [&person, &removal, &pkh] }),
+        )
+        .await,
+    );
+    let upload = async |who: &str, doc: &str, bytes: &[u8]| {
+        let request = Request::builder()
+            .method("PUT")
+            .uri(format!("/api/v1/documents/{doc}/scan"))
+            .header(header::CONTENT_TYPE, "application/pdf")
+            .header(header::COOKIE, format!("siks_sesi={}", s[who].cookie))
+            .header("x-csrf-token", &s[who].csrf)
+            .body(Body::from(bytes.to_vec()))
+            .unwrap();
+        send(&w.app, request).await
+    };
+    ok(&upload("desa.a", &sptjm, SCAN).await);
+
+    // The regency cannot verify what the musdes backs until its scan is there.
+    let unscanned = step(
+        "verifikator",
+        &[&rooms],
+        serde_json::json!({ "step": "verify" }),
+    )
+    .await;
+    assert_eq!(unscanned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unscanned.body.contains("pindaian"), "{}", unscanned.body);
+    assert_eq!(
+        upload("desa.a", &musdes, b"bukan pindaian").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        upload("desa.b", &musdes, SCAN).await.status,
+        StatusCode::NOT_FOUND
+    );
+    ok(&upload("desa.a", &musdes, SCAN).await);
+    let ba = send(
+        &w.app,
+        get(
+            &format!("/api/v1/documents/{musdes}"),
+            Some(&s["verifikator"]),
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(ba["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(ba["rows"][4]["approved"], false);
+    assert_eq!(ba["scan_type"], "application/pdf");
+
+    // Not the village's stage any more; a return needs a reason; the village resubmits.
+    let not_yours = step("desa.a", &[&new], serde_json::json!({ "step": "verify" })).await;
+    assert!(
+        not_yours.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bukan tahap peran")
+    );
+    let no_reason = step(
+        "verifikator",
+        &[&new],
+        serde_json::json!({ "step": "return", "reason": " " }),
+    )
+    .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    ok(&step(
+        "verifikator",
+        &[&new],
+        serde_json::json!({ "step": "return", "reason": "foto rumah belum ada" }),
+    )
+    .await);
+    let resubmitted = id_of(
+        &post(
+            "desa.a",
+            "/api/v1/sptjm",
+            serde_json::json!({ "document": paper_json("sptjm", VILLAGE_A), "proposals": [&new] }),
+        )
+        .await,
+    );
+    ok(&upload("desa.a", &resubmitted, SCAN).await);
+    let all = [&new, &rooms, &rooms_again, &person, &removal, &moved, &pkh];
+    ok(&step("verifikator", &all, serde_json::json!({ "step": "verify" })).await);
+    // Pengesahan: one numbered list of the regency.
+    let bare_ratify = step("pengesah", &all, serde_json::json!({ "step": "ratify" })).await;
+    assert_eq!(bare_ratify.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let list = post(
+        "pengesah",
+        "/api/v1/ratifications",
+        serde_json::json!({ "regency": "35.23" }),
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::CREATED, "{}", list.body);
+    let list = list.json();
+    assert!(
+        list["number"]
+            .as_str()
+            .unwrap()
+            .starts_with("0001/PENGESAHAN-DTSEN/35.23/")
+    );
+    assert_eq!(list["proposals"], 7);
+    let list_id = list["id"].as_str().unwrap().to_string();
+    ok(&step("provinsi", &all, serde_json::json!({ "step": "forward" })).await);
+    let accepted = [&new, &rooms, &rooms_again, &person, &removal, &moved];
+    ok(&step("pusat", &accepted, serde_json::json!({ "step": "accept" })).await);
+    ok(&step(
+        "pusat",
+        &[&pkh],
+        serde_json::json!({ "step": "reject", "reason": "kuota PKH daerah ini penuh" }),
+    )
+    .await);
+    let inbox = send(
+        &w.app,
+        get("/api/v1/proposals?stage=diterima", Some(&s["pusat"])),
+    )
+    .await
+    .json();
+    assert_eq!(inbox.as_array().unwrap().len(), 6);
+    let extra = step(
+        "pusat",
+        &[&new],
+        serde_json::json!({ "step": "accept", "bonus": 1 }),
+    )
+    .await;
+    assert!(
+        extra.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bonus")
+    );
+    let unknown_stage = send(
+        &w.app,
+        get("/api/v1/proposals?stage=selesai", Some(&s["pusat"])),
+    )
+    .await;
+    assert!(unknown_stage.json()["error"]["fields"]["stage"].is_string());
+
+    // The close applies five; the clashing correction goes back with the reason.
+    let close = async |who: &str| {
+        post(
+            who,
+            "/api/v1/periods/2026-11/close",
+            serde_json::json!(null),
+        )
+        .await
+    };
+    assert_eq!(close("dinsos").await.status, StatusCode::FORBIDDEN);
+    let closed = close("pusat").await;
+    ok(&closed);
+    let report = closed.json();
+    assert_eq!(report["applied"], 5, "{report}");
+    assert_eq!(report["sent_back"][0]["id"], rooms_again.as_str());
+    assert!(
+        report["sent_back"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rooms")
+    );
+    assert_eq!(close("pusat").await.json()["already_closed"], true);
+
+    let show = async |path: String| send(&w.app, get(&path, Some(&s["dinsos"]))).await.json();
+    let added = show(format!("/api/v1/households/{}", household.id)).await;
+    assert_eq!(added["household"]["status"], "Active");
+    let fixture = show(format!("/api/v1/households/{}", w.household.id)).await;
+    assert_eq!(fixture["household"]["housing"]["rooms"], 1);
+    assert_eq!(
+        fixture["household"]["address"]["village"], VILLAGE_B,
+        "moved"
+    );
+    let members = fixture["members"].as_array().unwrap();
+    let by_id = |id: siks_domain::PersonId| {
+        members
+            .iter()
+            .find(|m| m["person"]["id"] == serde_json::json!(id))
+            .unwrap_or_else(|| panic!("member {id} in {fixture}"))
+            .clone()
+    };
+    assert_eq!(
+        by_id(w.members[0].id)["person"]["mother_name"],
+        "Siti Aminah"
+    );
+    assert_eq!(
+        by_id(w.members[1].id)["person"]["status"],
+        serde_json::json!({ "Inactive": 1 })
+    );
+    assert_eq!(
+        send(
+            &w.app,
+            get(
+                &format!("/api/v1/households/{}", w.household.id),
+                Some(&s["desa.a"])
+            )
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND,
+        "the household now belongs to village B"
+    );
+    let detail = show(format!("/api/v1/proposals/{new}")).await;
+    assert_eq!(detail["proposal"]["stage"], "ditetapkan");
+    let roles: Vec<&str> = detail["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|st| st["actor_role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        vec![
+            "operator_desa",
+            "operator_desa",
+            "operator_desa",
+            "verifikator_kabupaten",
+            "operator_desa",
+            "verifikator_kabupaten",
+            "pengesah",
+            "operator_provinsi",
+            "pusat",
+            "pusat"
+        ]
+    );
+    for (id, stage) in [
+        (&bpnt, "ditolak"),
+        (&pkh, "ditolak"),
+        (&rooms_again, "ditolak"),
+        (&moved, "ditetapkan"),
+    ] {
+        assert_eq!(
+            show(format!("/api/v1/proposals/{id}")).await["proposal"]["stage"],
+            stage,
+            "{id}"
+        );
+    }
+
+    // The counts fixed at the close equal a recount from the history; the comparison agrees.
+    let counts = show("/api/v1/periods/2026-11/counts".into()).await;
+    assert_eq!(counts["recount_agrees"], true, "{counts}");
+    assert_eq!(counts["villages"][VILLAGE_A]["households"], 1);
+    assert_eq!(counts["villages"][VILLAGE_B]["households"], 1);
+    let cmp = show("/api/v1/periods/compare?before=2026-10&after=2026-11".into()).await;
+    assert_eq!(
+        (
+            cmp["entered"].clone(),
+            cmp["left"].clone(),
+            cmp["changed"].clone()
+        ),
+        (1.into(), 0.into(), 4.into())
+    );
+    assert_eq!(cmp["households"]["after"], 2);
+    // The same comparison per village on the page, and as a sheet to download.
+    let by_village = send(
+        &w.app,
+        get(
+            "/periode?sebelum=2026-10&sesudah=2026-11&wilayah=35.23.01",
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await;
+    assert_eq!(
+        by_village.select("#perbandingan-wilayah tr").len(),
+        3,
+        "a header and villages A and B: {}",
+        by_village.body
+    );
+    let sheet = send(
+        &w.app,
+        get(
+            "/ekspor/perbandingan.csv?sebelum=2026-10&sesudah=2026-11&wilayah=35.23.01",
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await;
+    assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.body);
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(sheet.body.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+    assert_eq!(rows.len(), 3, "the district, then each village");
+    assert_eq!(
+        (
+            &rows[0][0],
+            &rows[0][3],
+            &rows[0][8],
+            &rows[0][9],
+            &rows[0][10]
+        ),
+        ("35.23.01", "2", "1", "0", "4")
+    );
+    let village_sums: u64 = rows[1..]
+        .iter()
+        .map(|r| r[10].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(village_sums, 4, "the villages add up to the district");
+    let bad = send(
+        &w.app,
+        get(
+            "/api/v1/periods/compare?before=2026-13&after=2026-11",
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await;
+    assert!(bad.json()["error"]["fields"]["before"].is_string());
+
+    let then = show(format!(
+        "/api/v1/households/{}/as-of/2026-11",
+        w.household.id
+    ))
+    .await;
+    assert_eq!(then["household"]["address"]["village"], VILLAGE_B);
+    assert_eq!(then["members"].as_array().unwrap().len(), w.members.len());
+    let open = send(
+        &w.app,
+        get(
+            &format!("/api/v1/households/{}/as-of/2026-12", w.household.id),
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await;
+    assert_eq!(open.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The papers render, ready to print, with masked NIKs and signature blocks.
+    let page = send(
+        &w.app,
+        get(&format!("/dokumen/{musdes}"), Some(&s["verifikator"])),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(
+        page.select("#judul"),
+        vec!["Berita Acara Musyawarah Desa/Kelurahan"]
+    );
+    assert_eq!(page.select("tr.baris").len(), 5);
+    assert!(
+        page.select("td.nik")
+            .iter()
+            .all(|n| n.contains("**********"))
+    );
+    assert!(
+        !page.body.contains(&w.members[0].nik.raw()),
+        "no whole NIK on a printed list"
+    );
+    assert_eq!(page.select("#tanda-tangan .signature").len(), 3);
+    assert!(
+        page.select("#baris td")
+            .iter()
+            .any(|t| t.contains("Tidak disetujui: sudah menerima bantuan daerah"))
+    );
+    let statement = send(
+        &w.app,
+        get(&format!("/dokumen/{sptjm}"), Some(&s["desa.a"])),
+    )
+    .await;
+    assert_eq!(
+        statement.select("#judul"),
+        vec!["Surat Pernyataan Tanggung Jawab Mutlak (SPTJM)"]
+    );
+    assert_eq!(statement.select("tr.baris").len(), 3);
+    assert_eq!(statement.select("#tanda-tangan .signature").len(), 1);
+    assert_eq!(
+        send(
+            &w.app,
+            get(&format!("/dokumen/{sptjm}"), Some(&s["desa.b"]))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let list_page = send(
+        &w.app,
+        get(&format!("/pengesahan/{list_id}"), Some(&s["dinsos"])),
+    )
+    .await;
+    assert_eq!(list_page.status, StatusCode::OK);
+    assert!(list_page.select("#nomor")[0].contains("PENGESAHAN-DTSEN/35.23"));
+    assert_eq!(list_page.select("tr.baris").len(), 7);
+    let papers = send(&w.app, get("/api/v1/documents", Some(&s["desa.a"])))
+        .await
+        .json();
+    assert_eq!(papers.as_array().unwrap().len(), 4, "{papers}");
+}
+
+/// The same way up through the pages: inbox with waiting times and batch steps, the musdes
+/// form with its scan, the ratification page, the period page, and the dashboard's pipeline.
+#[tokio::test]
+async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let cookie = |s: &Session| format!("siks_sesi={}", s.cookie);
+    let mut ids = Vec::new();
+    for programme in ["PKH", "BPNT", "PBI-JK"] {
+        let r = send(
+            &w.app,
+            post_json(
+                "/api/v1/proposals",
+                &desa,
+                true,
+                serde_json::json!({ "content": { "programme_request": { "household": w.household.id, "programme": programme } }, "note": "usul" }).to_string(),
+            ),
+        )
+        .await;
+        ids.push(id_of(&r));
+    }
+    let inbox = send(&w.app, get("/usulan", Some(&desa))).await;
+    assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.body);
+    assert_eq!(inbox.select("tr.usulan").len(), 3);
+    assert!(
+        inbox
+            .select("td.menunggu")
+            .iter()
+            .all(|t| t.ends_with("menit"))
+    );
+    assert!(inbox.select("#tahap a.current")[0].starts_with("Draf desa/kelurahan (3)"));
+    // Batch: all three to the musdes; nothing ticked is refused with a message.
+    let batch = |ids: &[String], step: &str, reason: &str, csrf: &str| {
+        let mut body = format!(
+            "csrf={}&tahap=draft&langkah={step}&alasan={}",
+            encode(csrf),
+            encode(reason)
+        );
+        for id in ids {
+            body.push_str(&format!("&id={id}"));
+        }
+        body
+    };
+    let none = send(
+        &w.app,
+        post_form(
+            "/usulan/langkah",
+            &cookie(&desa),
+            &batch(&[], "submit_musdes", "", &desa.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("centang paling sedikit satu usulan"));
+    let done = send(
+        &w.app,
+        post_form(
+            "/usulan/langkah",
+            &cookie(&desa),
+            &batch(&ids, "submit_musdes", "", &desa.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    // The musdes form lists them; recording it with the scan goes to the printable BA.
+    let form = send(&w.app, get("/musdes", Some(&desa))).await;
+    assert_eq!(form.select("#usulan input[name=id]").len(), 3);
+    let today = chrono::Utc::now().date_naive().to_string();
+    let reject_field = format!("keputusan-{}", ids[2]);
+    let reason_field = format!("alasan-{}", ids[2]);
+    let mut fields: Vec<(&str, &[u8])> = vec![
+        ("csrf", desa.csrf.as_bytes()),
+        ("tanggal", today.as_bytes()),
+        ("tempat", b"Balai Desa"),
+        ("peserta", b"52"),
+        ("nama", b"Sutrisno"),
+        ("jabatan", b"Kepala Desa"),
+        ("pindaian", SCAN),
+    ];
+    for id in &ids {
+        fields.push(("id", id.as_bytes()));
+    }
+    fields.push((reject_field.as_str(), b"tolak"));
+    fields.push((reason_field.as_str(), b"sudah terdaftar PBI daerah"));
+    let (content_type, body) = multipart(&fields);
+    let recorded = send(
+        &w.app,
+        Request::post("/musdes")
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::COOKIE, cookie(&desa))
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let ba = send(
+        &w.app,
+        get(recorded.location.as_deref().unwrap(), Some(&desa)),
+    )
+    .await;
+    assert_eq!(ba.select("tr.baris").len(), 3);
+    assert!(ba.select("#keterangan td").iter().any(|t| t == "52 orang"));
+    assert!(
+        ba.select("#pindaian a")
+            .iter()
+            .any(|t| t.contains("application/pdf"))
+    );
+
+    // The regency verifies two in one batch from its inbox; the dashboard shows the pipeline.
+    let verifier = login(&w.app, "verifikator").await;
+    let inbox = send(&w.app, get("/usulan", Some(&verifier))).await;
+    assert_eq!(inbox.select("tr.usulan").len(), 2);
+    assert!(
+        inbox
+            .select("#langkah option")
+            .iter()
+            .any(|o| o.starts_with("Verifikasi"))
+    );
+    let body = batch(&ids[..2], "verify", "", &verifier.csrf)
+        .replace("tahap=draft", "tahap=verifikasi_kabupaten");
+    let verified = send(
+        &w.app,
+        post_form("/usulan/langkah", &cookie(&verifier), &body),
+    )
+    .await;
+    assert_eq!(verified.status, StatusCode::SEE_OTHER, "{}", verified.body);
+    let dashboard = send(&w.app, get("/", Some(&verifier))).await;
+    let total = dashboard.select("#alur tr.total td");
+    assert_eq!(total[3], "2", "two wait for ratification: {total:?}");
+
+    // The ratifier makes the numbered list and prints it.
+    let ratifier = login(&w.app, "pengesah").await;
+    let page = send(&w.app, get("/pengesahan", Some(&ratifier))).await;
+    assert_eq!(page.select("#usulan input[name=id]").len(), 2);
+    let mut body = format!("csrf={}&wilayah=35.23", encode(&ratifier.csrf));
+    for id in &ids[..2] {
+        body.push_str(&format!("&id={id}"));
+    }
+    let ratified = send(&w.app, post_form("/pengesahan", &cookie(&ratifier), &body)).await;
+    assert_eq!(ratified.status, StatusCode::SEE_OTHER, "{}", ratified.body);
+    let list = send(
+        &w.app,
+        get(ratified.location.as_deref().unwrap(), Some(&ratifier)),
+    )
+    .await;
+    assert!(list.select("#nomor")[0].contains("0001/PENGESAHAN-DTSEN/35.23/"));
+    assert_eq!(list.select("tr.baris").len(), 2);
+
+    // The period page: only the ministry closes, and the close reports what it did.
+    let pusat = login(&w.app, "pusat").await;
+    let periods = send(&w.app, get("/periode", Some(&pusat))).await;
+    assert_eq!(periods.select("#tutup button").len(), 1);
+    let dinsos = login(&w.app, "dinsos").await;
+    assert!(
+        send(&w.app, get("/periode", Some(&dinsos)))
+            .await
+            .select("#tutup")
+            .is_empty()
+    );
+    let closed = send(
+        &w.app,
+        post_form(
+            "/periode/tutup",
+            &cookie(&pusat),
+            &format!("csrf={}&periode=2026-11", encode(&pusat.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let shown = send(
+        &w.app,
+        get(closed.location.as_deref().unwrap(), Some(&pusat)),
+    )
+    .await;
+    assert!(
+        shown.select("#pemberitahuan")[0]
+            .starts_with("Periode 2026-11 ditutup: 0 usulan ditetapkan")
+    );
+    let bad = send(
+        &w.app,
+        post_form(
+            "/periode/tutup",
+            &cookie(&pusat),
+            &format!("csrf={}&periode=November", encode(&pusat.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("TTTT-BB"));
+}
