@@ -55,23 +55,7 @@ fn main() -> std::process::ExitCode {
         return siks::main_with_args(program.into_iter().chain(rest.into_iter().skip(1)));
     }
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("galat: tidak dapat memulai runtime: {e}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(cli.which)) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("galat: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    siks::run_to_exit(run(cli.which))
 }
 
 #[derive(Subcommand)]

@@ -30,33 +30,45 @@ pub const JOB_WAIT: Duration = Duration::from_secs(3);
 /// database connection and much of a core, and this machine has two.
 pub const JOB_SLOTS: usize = 2;
 
-/// Runs the job as `actor` once a slot is free, on a blocking thread. A run that fails to record
-/// itself or panics ends the job as failed (best effort), so that no job stays "running" while
-/// nothing runs it.
+/// Runs the job as `actor` once a slot is free, on a blocking thread (a job waiting for its slot
+/// holds none). A run that fails to record itself or panics ends the job as failed (best effort),
+/// so that no job stays "running" while nothing runs it. Its log lines carry the span, and so the
+/// id, of the request that started it.
 fn launch(state: &AppState, actor: Actor, id: JobId) -> tokio::task::JoinHandle<()> {
-    use futures_util::FutureExt;
+    use tracing::Instrument;
     let (store, slots) = (state.store.clone(), state.job_slots.clone());
-    crate::observe::spawn_off_workers(async move {
-        let Ok(_slot) = slots.acquire_owned().await else {
+    let waiting = async move {
+        let Ok(slot) = slots.acquire_owned().await else {
             return;
         };
-        let today = chrono::Utc::now().date_naive();
-        let run =
-            std::panic::AssertUnwindSafe(siks_service::jobs::run_job(&store, &actor, id, today))
-                .catch_unwind()
-                .await;
-        match run {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                tracing::error!(job = %id, cause = %crate::observe::mask_digits(&e.english()), "job could not be recorded");
-                siks_service::jobs::give_up(&store, &actor, id).await;
-            }
-            Err(_) => {
-                tracing::error!(job = %id, "job panicked");
-                siks_service::jobs::give_up(&store, &actor, id).await;
-            }
+        let _ = crate::observe::spawn_off_workers(run_in_slot(store, actor, id, slot)).await;
+    };
+    tokio::spawn(waiting.instrument(tracing::Span::current()))
+}
+
+/// The job's run itself, holding its slot until it ends.
+async fn run_in_slot(
+    store: siks_store::Store,
+    actor: Actor,
+    id: JobId,
+    _slot: tokio::sync::OwnedSemaphorePermit,
+) {
+    use futures_util::FutureExt;
+    let today = chrono::Utc::now().date_naive();
+    let run = std::panic::AssertUnwindSafe(siks_service::jobs::run_job(&store, &actor, id, today))
+        .catch_unwind()
+        .await;
+    match run {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::error!(job = %id, cause = %crate::observe::mask_digits(&e.english()), "job could not be recorded");
+            siks_service::jobs::give_up(&store, &actor, id).await;
         }
-    })
+        Err(_) => {
+            tracing::error!(job = %id, "job panicked");
+            siks_service::jobs::give_up(&store, &actor, id).await;
+        }
+    }
 }
 
 /// Keeps and launches a job in a task of its own, so that a client that goes away between the

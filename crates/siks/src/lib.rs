@@ -276,6 +276,13 @@ where
             .unwrap_or_default();
         tracing::error!(at = %place, message = %siks_domain::message::mask_digits(&message), "panic");
     }));
+    run_to_exit(run(cli.command))
+}
+
+/// Runs `work` on a multi-threaded runtime and turns its end into the process's exit code, the
+/// error on standard error. A job still on a blocking thread when the work ends (a server
+/// stopped with Ctrl-C marks it interrupted) is not waited for.
+pub fn run_to_exit(work: impl std::future::Future<Output = Result<()>>) -> std::process::ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -286,9 +293,7 @@ where
             return std::process::ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(run(cli.command));
-    // A job still on a blocking thread when the server stopped was marked interrupted; the
-    // process does not wait for it.
+    let result = runtime.block_on(work);
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
