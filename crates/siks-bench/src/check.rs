@@ -30,7 +30,7 @@ pub async fn run(households: usize) -> Result<()> {
     let summary = population(households, &data)?;
     let url = format!("sqlite://{}", dir.path().join("check.db").display());
     let store = fresh(&url, false).await?;
-    siks::import(&store, &data).await?;
+    siks::import(&siks_service::Service::new(store.clone()), &data).await?;
     let actor = store.system_actor().await.map_err(err)?;
     println!(
         "bench check (SQLite): {} households, {} persons; lists: {} deaths, {} civil servants, {} civil-registry rows",

@@ -142,7 +142,7 @@ pub async fn run(households: usize, count: usize) -> Result<()> {
     let summary = population(households, &data)?;
     let url = format!("sqlite://{}", dir.path().join("close.db").display());
     let store = fresh(&url, false).await?;
-    siks::import(&store, &data).await?;
+    siks::import(&siks_service::Service::new(store.clone()), &data).await?;
 
     let regions = Regions::embedded();
     let mut all: Vec<Household> = Vec::with_capacity(households);

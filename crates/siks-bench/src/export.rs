@@ -37,7 +37,11 @@ pub async fn run(households: usize) -> Result<()> {
     let summary = population(households, &dir.path().join("data"))?;
     let url = format!("sqlite://{}", dir.path().join("export.db").display());
     let store = fresh(&url, false).await?;
-    siks::import(&store, &dir.path().join("data")).await?;
+    siks::import(
+        &siks_service::Service::new(store.clone()),
+        &dir.path().join("data"),
+    )
+    .await?;
     store.close().await;
     let xlsx = dir.path().join("anggota.xlsx");
     let csv = dir.path().join("anggota.csv");

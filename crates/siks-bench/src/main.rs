@@ -217,7 +217,11 @@ async fn run(which: Which) -> Result<()> {
             let summary = population(households, &dir.path().join("data"))?;
             let url = format!("sqlite://{}", dir.path().join("programmes.db").display());
             let store = fresh(&url, false).await?;
-            siks::import(&store, &dir.path().join("data")).await?;
+            siks::import(
+                &siks_service::Service::new(store.clone()),
+                &dir.path().join("data"),
+            )
+            .await?;
             let actor = store.system_actor().await.map_err(err)?;
             let today = chrono::Utc::now().date_naive();
             let started = Instant::now();
@@ -257,7 +261,11 @@ async fn run(which: Which) -> Result<()> {
             let summary = population(households, &dir.path().join("data"))?;
             let url = format!("sqlite://{}", dir.path().join("rank.db").display());
             let store = fresh(&url, false).await?;
-            siks::import(&store, &dir.path().join("data")).await?;
+            siks::import(
+                &siks_service::Service::new(store.clone()),
+                &dir.path().join("data"),
+            )
+            .await?;
             let actor = store.system_actor().await.map_err(err)?;
             let started = Instant::now();
             let read = store.baseline_rank_read().await.map_err(err)?;
@@ -291,16 +299,21 @@ async fn run(which: Which) -> Result<()> {
             let summary = population(households, &dir.path().join("data"))?;
             let url = format!("sqlite://{}", dir.path().join("stats.db").display());
             let store = fresh(&url, false).await?;
-            siks::import(&store, &dir.path().join("data")).await?;
+            siks::import(
+                &siks_service::Service::new(store.clone()),
+                &dir.path().join("data"),
+            )
+            .await?;
             let province = RegionCode::parse("35").map_err(|e| anyhow!("{e}"))?;
             let regency = RegionCode::parse("35.23").map_err(|e| anyhow!("{e}"))?;
             // Warm the cache once, as a running server would be.
-            siks::stats(&store, Some(&province)).await?;
+            siks::stats(&siks_service::Service::new(store.clone()), Some(&province)).await?;
             let started = Instant::now();
-            let stats = siks::stats(&store, Some(&province)).await?;
+            let stats =
+                siks::stats(&siks_service::Service::new(store.clone()), Some(&province)).await?;
             let province_ms = started.elapsed().as_secs_f64() * 1000.0;
             let started = Instant::now();
-            siks::stats(&store, Some(&regency)).await?;
+            siks::stats(&siks_service::Service::new(store.clone()), Some(&regency)).await?;
             let regency_ms = started.elapsed().as_secs_f64() * 1000.0;
             let started = Instant::now();
             let raw = store.baseline_count(true).await.map_err(err)?
@@ -341,7 +354,7 @@ async fn run(which: Which) -> Result<()> {
                 });
                 let store = fresh(&url_a, pg.is_some()).await?;
                 let started = Instant::now();
-                siks::import(&store, &data).await?;
+                siks::import(&siks_service::Service::new(store.clone()), &data).await?;
                 let import_secs = started.elapsed().as_secs_f64();
                 store.close().await;
 

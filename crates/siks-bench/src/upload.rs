@@ -17,7 +17,11 @@ pub async fn run(households: usize) -> Result<()> {
     let summary = population(households, &dir.path().join("data"))?;
     let url = format!("sqlite://{}", dir.path().join("upload.db").display());
     let store = fresh(&url, false).await?;
-    siks::import(&store, &dir.path().join("data")).await?;
+    siks::import(
+        &siks_service::Service::new(store.clone()),
+        &dir.path().join("data"),
+    )
+    .await?;
     let actor = store.system_actor().await.map_err(err)?;
     // The export, with every hundredth member renamed, as an operator would edit it.
     let path = dir.path().join("perbaikan.xlsx");

@@ -253,7 +253,7 @@ pub async fn run(households: usize, rate: u32, seconds: u32) -> Result<()> {
         .load_regions(Regions::embedded())
         .await
         .map_err(siks::store_error)?;
-    siks::import(&store, &data).await?;
+    siks::import(&siks_service::Service::new(store.clone()), &data).await?;
     let province_cookie =
         session_for(&store, "bench.provinsi", Role::ProvinceOperator, "35").await?;
     let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;
@@ -364,7 +364,7 @@ pub async fn report(households: usize) -> Result<()> {
     .map_err(|e| anyhow!("{e}"))?;
     let url = format!("sqlite://{}", dir.path().join("report.db").display());
     let store = crate::fresh(&url, false).await?;
-    siks::import(&store, &data).await?;
+    siks::import(&siks_service::Service::new(store.clone()), &data).await?;
     let admin = store.system_actor().await.map_err(siks::store_error)?;
     let today = chrono::Utc::now().date_naive();
     store
@@ -373,7 +373,8 @@ pub async fn report(households: usize) -> Result<()> {
         .map_err(siks::store_error)?;
     let period =
         |text: &str| siks_domain::workflow::Period::parse(text).map_err(|e| anyhow!("{}", e.0));
-    siks_service::periods::check_and_close(&store, &admin, period("2099-11")?, today, None)
+    siks_service::Service::new(store.clone())
+        .check_and_close(&admin, period("2099-11")?, today, None)
         .await
         .map_err(siks::store_error)?;
     store
@@ -414,7 +415,7 @@ pub async fn responsive(households: usize, rate: u32) -> Result<()> {
     let summary = crate::population(households, &data)?;
     let url = format!("sqlite://{}", dir.path().join("responsive.db").display());
     let store = crate::fresh(&url, false).await?;
-    siks::import(&store, &data).await?;
+    siks::import(&siks_service::Service::new(store.clone()), &data).await?;
     let (pusat_cookie, pusat_csrf) =
         session_with_csrf(&store, "bench.pusat", Role::Pusat, "*").await?;
     let regency_cookie = session_for(&store, "bench.tuban", Role::RegencyOperator, "35.23").await?;

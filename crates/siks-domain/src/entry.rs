@@ -195,17 +195,47 @@ pub fn new_member_problems(
     {
         problems.push(("no_kk", e.indonesian()));
     }
-    if full_name.trim().is_empty() {
-        problems.push(("full_name", "nama lengkap wajib diisi".to_string()));
-    }
-    if let Some(p) = person
-        && let Recorded::Valid(valid) = &p.nik
-    {
-        for d in valid.disagreements(p.sex, Some(p.birth_date)) {
-            problems.push(("nik", d.indonesian()));
-        }
+    problems.extend(name_problem(full_name));
+    if let Some(p) = person {
+        problems.extend(nik_disagreements(p));
     }
     problems
+}
+
+/// The same checks for a member that arrives parsed, as a JSON body does: the NIK and No KK as
+/// recorded (a malformed one kept as `Recorded::Invalid` is refused here), a name, and a NIK
+/// that agrees with the sex and birth date. Each problem is (field, reason in Indonesian).
+pub fn parsed_member_problems(person: &Person) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    match &person.nik {
+        Recorded::Invalid { error, .. } => problems.push(("nik", error.indonesian())),
+        Recorded::Valid(_) => problems.extend(nik_disagreements(person)),
+    }
+    if let Recorded::Invalid { error, .. } = &person.no_kk {
+        problems.push(("no_kk", error.indonesian()));
+    }
+    problems.extend(name_problem(&person.full_name));
+    problems
+}
+
+/// A new member needs a name.
+fn name_problem(full_name: &str) -> Option<(&'static str, String)> {
+    full_name
+        .trim()
+        .is_empty()
+        .then(|| ("full_name", "nama lengkap wajib diisi".to_string()))
+}
+
+/// Where a valid NIK disagrees with the member's sex or birth date.
+fn nik_disagreements(person: &Person) -> Vec<(&'static str, String)> {
+    match &person.nik {
+        Recorded::Valid(nik) => nik
+            .disagreements(person.sex, Some(person.birth_date))
+            .into_iter()
+            .map(|d| ("nik", d.indonesian()))
+            .collect(),
+        Recorded::Invalid { .. } => Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -280,5 +310,38 @@ mod tests {
             &[],
         );
         assert!(problems.iter().any(|(c, _)| *c == "nik"), "{problems:?}");
+    }
+
+    #[test]
+    fn parsed_members_are_held_to_the_same_rules() {
+        // A named man born on the day the stand-in NIK says passes; a woman under that (male)
+        // NIK, a malformed No KK and an empty name each get their problem, in the order the
+        // API reports them.
+        let mut p = blank_person(HouseholdId::new(), Relation::Head);
+        p.full_name = "Budi".into();
+        p.sex = Sex::Male;
+        p.birth_date = chrono::NaiveDate::from_ymd_opt(2001, 1, 10).unwrap();
+        assert!(
+            parsed_member_problems(&p).is_empty(),
+            "{:?}",
+            parsed_member_problems(&p)
+        );
+        p.sex = Sex::Female;
+        p.no_kk = Recorded::Invalid {
+            raw: "12".into(),
+            error: NoKk::parse("12").unwrap_err(),
+        };
+        p.full_name = " ".into();
+        let columns: Vec<&str> = parsed_member_problems(&p).iter().map(|(c, _)| *c).collect();
+        assert_eq!(columns, ["nik", "no_kk", "full_name"]);
+        p.nik = Recorded::Invalid {
+            raw: "1".into(),
+            error: Nik::parse("1").unwrap_err(),
+        };
+        let problems = parsed_member_problems(&p);
+        assert_eq!(
+            problems[0],
+            ("nik", Nik::parse("1").unwrap_err().indonesian())
+        );
     }
 }

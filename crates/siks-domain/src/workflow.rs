@@ -146,6 +146,26 @@ pub enum Backing {
     Sptjm,
 }
 
+impl Backing {
+    /// `musdes` or `sptjm`, as the API names them.
+    pub fn parse(text: &str) -> Option<Backing> {
+        match text {
+            "musdes" => Some(Backing::Musdes),
+            "sptjm" => Some(Backing::Sptjm),
+            _ => None,
+        }
+    }
+}
+
+/// A batch step offered on a form: the key the form sends ([`Step::from_batch_key`] reads it
+/// back), its Indonesian label, and whether it needs a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepChoice {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub needs_reason: bool,
+}
+
 /// What someone does to a proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -181,6 +201,54 @@ impl Step {
             Step::Accept => "accept",
             Step::Reject { .. } => "reject",
             Step::Apply => "apply",
+        }
+    }
+
+    /// The step a batch form names by `key` (a key of [`Step::offered`]), with the reason typed
+    /// beside it; `None` for a key no batch offers. Musdes decisions, SPTJMs and ratification
+    /// are taken on their own forms, with their papers.
+    pub fn from_batch_key(key: &str, reason: String) -> Option<Step> {
+        Some(match key {
+            "submit_musdes" => Step::Submit(Backing::Musdes),
+            "verify" => Step::Verify,
+            "return" => Step::Return { reason },
+            "forward" => Step::Forward,
+            "accept" => Step::Accept,
+            "reject" => Step::Reject { reason },
+            _ => return None,
+        })
+    }
+
+    /// The batch steps offered to `role` on proposals at `stage`, in the order a form lists
+    /// them: none for a role that does not act there (admins act everywhere). Submitting with an
+    /// SPTJM is not among them: it is taken on the SPTJM form, with the signed paper.
+    pub fn offered(stage: Stage, role: Role) -> Vec<StepChoice> {
+        if role != Role::Admin && !stage.actors().contains(&role) {
+            return Vec::new();
+        }
+        let choice = |key, label, needs_reason| StepChoice {
+            key,
+            label,
+            needs_reason,
+        };
+        match stage {
+            Stage::Draft | Stage::Returned => {
+                vec![choice("submit_musdes", "Ajukan ke musdes/muskel", false)]
+            }
+            Stage::RegencyVerification => vec![
+                choice("verify", "Verifikasi: teruskan ke pengesahan", false),
+                choice("return", "Kembalikan ke desa/kelurahan", true),
+            ],
+            Stage::ProvinceVerification => vec![
+                choice("forward", "Teruskan ke pusat", false),
+                choice("return", "Kembalikan ke desa/kelurahan", true),
+            ],
+            Stage::PusatQc => vec![
+                choice("accept", "Terima untuk penetapan", false),
+                choice("reject", "Tolak", true),
+            ],
+            Stage::Accepted => vec![choice("reject", "Tolak", true)],
+            _ => Vec::new(),
         }
     }
 
@@ -627,6 +695,32 @@ mod tests {
     const OFF: WorkflowConfig = WorkflowConfig {
         province_stage: false,
     };
+
+    #[test]
+    fn every_offered_step_is_one_the_role_may_take_there() {
+        // What a form offers reads back as a step, asks for a reason exactly when the step
+        // carries one, and is a step the workflow lets that role take at that stage.
+        let mut offered = 0;
+        for stage in Stage::ALL {
+            for role in Role::ALL {
+                for choice in Step::offered(stage, role) {
+                    offered += 1;
+                    let s = Step::from_batch_key(choice.key, "alasan uji".into()).unwrap();
+                    assert_eq!(choice.needs_reason, s.reason().is_some(), "{choice:?}");
+                    assert!(
+                        next_stage(stage, &s, role, ON, false).is_ok(),
+                        "{role:?} offered {} at {stage:?}",
+                        choice.key
+                    );
+                }
+            }
+        }
+        assert!(offered >= 8, "{offered}");
+        assert_eq!(Step::offered(Stage::PusatQc, Role::VillageOperator), vec![]);
+        assert_eq!(Step::from_batch_key("ratify", String::new()), None);
+        assert_eq!(Backing::parse("sptjm"), Some(Backing::Sptjm));
+        assert_eq!(Backing::parse("SPTJM"), None);
+    }
 
     fn step(stage: Stage, s: Step, role: Role) -> Result<Stage, WorkflowError> {
         next_stage(stage, &s, role, ON, false)

@@ -7,110 +7,136 @@
 //! CPU work never occupies an async worker), a test or the command line may simply await it.
 
 use chrono::NaiveDate;
-use siks_domain::jobs::{JobId, JobRequest};
+use siks_domain::jobs::{JobId, JobRequest, JobState};
 use siks_domain::message::mask_digits;
 use siks_domain::{Actor, Bilingual};
-use siks_store::jobs::JobRecord;
-use siks_store::{Result, Store, StoreError};
+pub use siks_store::jobs::JobRecord;
+use siks_store::{Result, StoreError};
 
-/// Keeps a new job for `actor`, after the checks its work would make first (the role, the
-/// region in scope): a refused request keeps nothing. A check run without a region is kept with
-/// the actor's own region, so that it covers the same ground whenever it runs. One job of a kind
-/// at a time per person: another while one is queued or running is refused.
-pub async fn start_job(store: &Store, actor: &Actor, request: &JobRequest) -> Result<JobRecord> {
-    let request = match request {
-        JobRequest::CheckRun { region } => {
-            siks_store::findings::check_may_run_checks(actor, region.as_ref())?;
-            JobRequest::CheckRun {
-                region: region.clone().or_else(|| actor.scope.region().cloned()),
+use crate::Service;
+
+impl Service {
+    /// Keeps a new job for `actor`, after the checks its work would make first (the role, the
+    /// region in scope): a refused request keeps nothing. A check run without a region is kept with
+    /// the actor's own region, so that it covers the same ground whenever it runs. One job of a kind
+    /// at a time per person: another while one is queued or running is refused.
+    pub async fn start_job(&self, actor: &Actor, request: &JobRequest) -> Result<JobRecord> {
+        let request = match request {
+            JobRequest::CheckRun { region } => {
+                siks_store::findings::check_may_run_checks(actor, region.as_ref())?;
+                JobRequest::CheckRun {
+                    region: region.clone().or_else(|| actor.scope.region().cloned()),
+                }
             }
+            JobRequest::PeriodClose { .. } => {
+                siks_store::periods::check_may_close(actor)?;
+                request.clone()
+            }
+        };
+        if let Some(running) = self.store.active_job_of(actor, request.kind_key()).await? {
+            return Err(StoreError::Conflict {
+                indonesian: format!(
+                    "{} Anda yang dimulai {} belum selesai; tunggu sampai selesai (lihat /tugas/{})",
+                    running.request.label(),
+                    running.created_at,
+                    running.id
+                ),
+                english: format!(
+                    "your {} job {} has not ended yet; wait for it",
+                    request.kind_key(),
+                    running.id
+                ),
+            });
         }
-        JobRequest::PeriodClose { .. } => {
-            siks_store::periods::check_may_close(actor)?;
-            request.clone()
+        let request = &request;
+        let job = self.store.create_job(actor, request).await?;
+        tracing::info!(job = %job.id, kind = request.kind_key(), "job kept");
+        Ok(job)
+    }
+
+    /// Runs a queued job to its end, as the actor who started it: the store refuses what that actor
+    /// may not do, as it would have without a job. A job that is not queued (another runner took
+    /// it) is left alone. The job's own failures end it as failed with their Indonesian message;
+    /// only a failure to record the job itself is returned.
+    pub async fn run_job(&self, actor: &Actor, id: JobId, today: NaiveDate) -> Result<()> {
+        if !self.store.claim_job(actor, id).await? {
+            return Ok(());
         }
-    };
-    if let Some(running) = store.active_job_of(actor, request.kind_key()).await? {
-        return Err(StoreError::Conflict {
-            indonesian: format!(
-                "{} Anda yang dimulai {} belum selesai; tunggu sampai selesai (lihat /tugas/{})",
-                running.request.label(),
-                running.created_at,
-                running.id
-            ),
-            english: format!(
-                "your {} job {} has not ended yet; wait for it",
-                request.kind_key(),
-                running.id
-            ),
+        let job = self.store.job(actor, id).await?;
+        tracing::info!(job = %id, kind = job.request.kind_key(), "job started");
+        let outcome = match &job.request {
+            JobRequest::CheckRun { region } => {
+                self.store
+                    .set_job_progress(actor, id, "memeriksa rumah tangga", 0)
+                    .await?;
+                self.store
+                    .run_checks(actor, region.as_ref(), today)
+                    .await
+                    .map(|r| check_message(r.households, r.opened, r.fixed))
+            }
+            JobRequest::PeriodClose { period } => self
+                .check_and_close(actor, *period, today, Some(id))
+                .await
+                .map(|(_, closed)| close_message(&closed)),
+        };
+        let outcome = outcome.map_err(|e| {
+            tracing::warn!(job = %id, cause = %mask_digits(&e.english()), "job failed");
+            e.indonesian()
         });
-    }
-    let request = &request;
-    let job = store.create_job(actor, request).await?;
-    tracing::info!(job = %job.id, kind = request.kind_key(), "job kept");
-    Ok(job)
-}
-
-/// Runs a queued job to its end, as the actor who started it: the store refuses what that actor
-/// may not do, as it would have without a job. A job that is not queued (another runner took
-/// it) is left alone. The job's own failures end it as failed with their Indonesian message;
-/// only a failure to record the job itself is returned.
-pub async fn run_job(store: &Store, actor: &Actor, id: JobId, today: NaiveDate) -> Result<()> {
-    if !store.claim_job(actor, id).await? {
-        return Ok(());
-    }
-    let job = store.job(actor, id).await?;
-    tracing::info!(job = %id, kind = job.request.kind_key(), "job started");
-    let outcome = match &job.request {
-        JobRequest::CheckRun { region } => {
-            store
-                .set_job_progress(actor, id, "memeriksa rumah tangga", 0)
-                .await?;
-            store
-                .run_checks(actor, region.as_ref(), today)
-                .await
-                .map(|r| check_message(r.households, r.opened, r.fixed))
+        if outcome.is_ok() {
+            tracing::info!(job = %id, "job done");
         }
-        JobRequest::PeriodClose { period } => {
-            crate::periods::check_and_close(store, actor, *period, today, Some(id))
-                .await
-                .map(|(_, closed)| close_message(&closed))
+        self.store.finish_job(actor, id, outcome).await
+    }
+
+    /// Ends a job that could not run to its end for a reason outside the work itself (its runner
+    /// failed to record a step, or panicked): failed, so that its starter can run it again. Best
+    /// effort: if even this cannot be recorded, the next server start marks it interrupted.
+    pub async fn give_up(&self, actor: &Actor, id: JobId) {
+        let why =
+            "Terjadi kesalahan pada sistem ketika tugas ini berjalan; jalankan lagi.".to_string();
+        if let Err(e) = self.store.finish_job(actor, id, Err(why)).await {
+            tracing::error!(job = %id, cause = %mask_digits(&e.english()), "job could not be ended");
         }
-    };
-    let outcome = outcome.map_err(|e| {
-        tracing::warn!(job = %id, cause = %mask_digits(&e.english()), "job failed");
-        e.indonesian()
-    });
-    if outcome.is_ok() {
-        tracing::info!(job = %id, "job done");
     }
-    store.finish_job(actor, id, outcome).await
-}
 
-/// Ends a job that could not run to its end for a reason outside the work itself (its runner
-/// failed to record a step, or panicked): failed, so that its starter can run it again. Best
-/// effort: if even this cannot be recorded, the next server start marks it interrupted.
-pub async fn give_up(store: &Store, actor: &Actor, id: JobId) {
-    let why = "Terjadi kesalahan pada sistem ketika tugas ini berjalan; jalankan lagi.".to_string();
-    if let Err(e) = store.finish_job(actor, id, Err(why)).await {
-        tracing::error!(job = %id, cause = %mask_digits(&e.english()), "job could not be ended");
+    /// Puts a failed or interrupted job back in the queue; the caller then runs it as it runs any.
+    pub async fn run_again(&self, actor: &Actor, id: JobId) -> Result<JobRecord> {
+        self.store.requeue_job(actor, id).await
     }
-}
 
-/// Puts a failed or interrupted job back in the queue; the caller then runs it as it runs any.
-pub async fn run_again(store: &Store, actor: &Actor, id: JobId) -> Result<JobRecord> {
-    store.requeue_job(actor, id).await
-}
-
-/// At a server's start: the jobs its predecessor was running when it stopped are marked
-/// interrupted, to be run again by their starters. Returns how many.
-pub async fn recover_after_restart(store: &Store) -> Result<u64> {
-    let system = store.system_actor().await?;
-    let count = store.interrupt_running_jobs(&system).await?;
-    if count > 0 {
-        tracing::warn!(count, "jobs interrupted by the last stop marked as such");
+    /// At a server's start: the jobs its predecessor was running when it stopped are marked
+    /// interrupted, to be run again by their starters. Returns how many.
+    pub async fn recover_after_restart(&self) -> Result<u64> {
+        let system = self.store.system_actor().await?;
+        let count = self.store.interrupt_running_jobs(&system).await?;
+        if count > 0 {
+            tracing::warn!(count, "jobs interrupted by the last stop marked as such");
+        }
+        Ok(count)
     }
-    Ok(count)
+
+    /// A job of the actor's (an admin sees every job); anyone else's answers not found.
+    pub async fn job(&self, actor: &Actor, id: JobId) -> Result<JobRecord> {
+        self.store.job(actor, id).await
+    }
+
+    /// The actor's jobs, newest first.
+    pub async fn jobs_of(&self, actor: &Actor, limit: u32) -> Result<Vec<JobRecord>> {
+        self.store.jobs_of(actor, limit).await
+    }
+
+    /// How many jobs there are of each kind and state, for `/metrics` (counts only).
+    pub async fn job_counts(&self) -> Result<Vec<(String, JobState, u64)>> {
+        self.store.job_counts().await
+    }
+
+    /// At a server's start: every job still marked running or queued was cut off when the server
+    /// before it stopped, so it is marked interrupted (one server runs a database's jobs; ADR
+    /// 0014). Returns how many.
+    pub async fn interrupt_running_jobs(&self, actor: &Actor) -> Result<u64> {
+        self.store.interrupt_running_jobs(actor).await
+    }
 }
 
 /// What a check run came to, as the findings page says it.

@@ -3,35 +3,90 @@
 
 use chrono::NaiveDate;
 use siks_domain::Actor;
+use siks_domain::RegionCode;
 use siks_domain::jobs::JobId;
 use siks_domain::workflow::Period;
+use siks_store::Result;
 use siks_store::findings::CheckReport;
-use siks_store::periods::{CloseReport, check_may_close};
-use siks_store::{Result, Store};
+use siks_store::periods::check_may_close;
 
-/// Every check on the whole register as of `today` (so the findings and the quality counts are
-/// current when the register is fixed), then the close of `period`. Findings do not hold the
-/// close back: they are settled through proposals. Refused before the nation-wide run for anyone
-/// who may not close. With `job`, each phase is recorded as that job's progress.
-pub async fn check_and_close(
-    store: &Store,
-    actor: &Actor,
-    period: Period,
-    today: NaiveDate,
-    job: Option<JobId>,
-) -> Result<(CheckReport, CloseReport)> {
-    check_may_close(actor)?;
-    if let Some(id) = job {
-        store
-            .set_job_progress(actor, id, "memeriksa seluruh register", 0)
-            .await?;
+pub use siks_store::periods::{
+    CloseReport, HouseholdAsOf, PeriodComparison, PeriodComparisons, RegionComparison,
+    VillageCounts,
+};
+
+use crate::Service;
+
+impl Service {
+    /// Every check on the whole register as of `today` (so the findings and the quality counts are
+    /// current when the register is fixed), then the close of `period`. Findings do not hold the
+    /// close back: they are settled through proposals. Refused before the nation-wide run for anyone
+    /// who may not close. With `job`, each phase is recorded as that job's progress.
+    pub async fn check_and_close(
+        &self,
+        actor: &Actor,
+        period: Period,
+        today: NaiveDate,
+        job: Option<JobId>,
+    ) -> Result<(CheckReport, CloseReport)> {
+        check_may_close(actor)?;
+        if let Some(id) = job {
+            self.store
+                .set_job_progress(actor, id, "memeriksa seluruh register", 0)
+                .await?;
+        }
+        let checks = self.store.run_checks(actor, None, today).await?;
+        if let Some(id) = job {
+            self.store
+                .set_job_progress(actor, id, "menetapkan usulan", 1)
+                .await?;
+        }
+        let closed = self.store.close_period(actor, period).await?;
+        Ok((checks, closed))
     }
-    let checks = store.run_checks(actor, None, today).await?;
-    if let Some(id) = job {
-        store
-            .set_job_progress(actor, id, "menetapkan usulan", 1)
-            .await?;
+
+    /// The closed periods, oldest first.
+    pub async fn closed_periods(&self) -> Result<Vec<Period>> {
+        self.store.closed_periods().await
     }
-    let closed = store.close_period(actor, period).await?;
-    Ok((checks, closed))
+
+    /// Two closed periods compared for `region` (default: the actor's scope): counts then and
+    /// now, and what entered, left and changed in the later one.
+    pub async fn compare_periods(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        before: Period,
+        after: Period,
+    ) -> Result<PeriodComparison> {
+        self.store
+            .compare_periods(actor, region, before, after)
+            .await
+    }
+
+    /// [`Store::compare_periods`] for the region and for each region one level down that had
+    /// households in either period or proposals determined in the later one.
+    pub async fn compare_periods_by_region(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        before: Period,
+        after: Period,
+    ) -> Result<PeriodComparisons> {
+        self.store
+            .compare_periods_by_region(actor, region, before, after)
+            .await
+    }
+
+    /// The counts fixed when `period` closed, per village in the actor's scope.
+    pub async fn period_counts(&self, actor: &Actor, period: Period) -> Result<VillageCounts> {
+        self.store.period_counts(actor, period).await
+    }
+
+    /// The same counts recomputed from the register as it is now and its history: every change
+    /// made after the close is undone, newest first. A verification of the fixed counts (they
+    /// must be equal) and of the history (every change must be undoable).
+    pub async fn recount_period(&self, actor: &Actor, period: Period) -> Result<VillageCounts> {
+        self.store.recount_period(actor, period).await
+    }
 }

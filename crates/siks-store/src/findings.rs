@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::records::{household_from_row, person_from_row};
-use crate::sql::{Cells, Value, insert_rows, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Value, insert_rows_with, now_text, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// What a check run did.
@@ -46,6 +46,14 @@ pub struct StoredFinding {
     pub status_reason: String,
     pub found_at: String,
 }
+
+/// New findings (and, separately, status changes) written per transaction by a check run: a
+/// transaction of this size takes some tens of milliseconds on SQLite, which is as long as a
+/// page's write then waits for its turn.
+const FINDINGS_PER_WRITE: usize = 1_000;
+
+/// A finding's status changed by a check run: its id, the status the run read, the new one.
+type StatusChange = (String, &'static str, &'static str);
 
 const COLUMNS: &[&str] = &[
     "id",
@@ -124,7 +132,8 @@ pub fn check_may_run_checks(actor: &Actor, region: Option<&RegionCode>) -> Resul
 
 impl Store {
     /// Runs every check on the households of `region` (default: the actor's scope) as of
-    /// `today`, in one transaction, and reconciles the findings. Regency level and above, and
+    /// `today`, on one read snapshot, and reconciles the findings (written in short
+    /// transactions afterwards). Regency level and above, and
     /// the command line.
     pub async fn run_checks(
         &self,
@@ -311,9 +320,8 @@ impl Store {
             }
         }
 
-        // Reconcile with the findings kept in scope.
-        tx.commit().await?;
-        let mut tx = self.begin().await?;
+        // Reconcile with the findings kept in scope, read on the same snapshot; the changes are
+        // written afterwards in short transactions (see `write_findings`).
         let kept: HashMap<String, (String, String)> = with_tx!(&mut tx, c => {
             let rows = sqlx::query(
                 "SELECT id, finding_key, status FROM findings WHERE village_code >= $1 AND village_code < $2",
@@ -326,6 +334,7 @@ impl Store {
                 .map(|r| Ok((r.text("finding_key")?, (r.text("id")?, r.text("status")?))))
                 .collect::<Result<_, sqlx::Error>>()?
         });
+        tx.commit().await?;
         let now = now_text();
         let mut still: HashSet<String> = HashSet::new();
         let mut new_rows = Vec::new();
@@ -371,42 +380,100 @@ impl Store {
             }
         }
         report.opened = new_rows.len() as u64;
-        insert_rows(&mut tx, "findings", COLUMNS, new_rows).await?;
-        let gone: Vec<&String> = kept
+        let gone: Vec<String> = kept
             .iter()
             .filter(|(key, (_, status))| status == "open" && !still.contains(*key))
-            .map(|(_, (id, _))| id)
+            .map(|(_, (id, _))| id.clone())
             .collect();
         report.fixed = gone.len() as u64;
-        for (ids, status) in [(gone, "fixed"), (reopened.iter().collect(), "open")] {
-            for id in ids {
+        let changes: Vec<StatusChange> = gone
+            .into_iter()
+            .map(|id| (id, "open", "fixed"))
+            .chain(reopened.into_iter().map(|id| (id, "fixed", "open")))
+            .collect();
+        self.write_findings(actor, &scope, &report, new_rows, changes, &now)
+            .await?;
+        Ok(report)
+    }
+
+    /// Writes a check run's new findings and status changes, at most [`FINDINGS_PER_WRITE`] of
+    /// each per transaction, so that no other writer (a page's audit entry of a view) waits on
+    /// a national run for more than a moment. Each transaction stands on its own: a new finding
+    /// whose key another run wrote meanwhile is skipped, a status is changed only if it is still
+    /// what this run read, and each is audited (`check.run.part` until the last, `check.run`
+    /// with the run's counts). A run stopped half-way leaves findings that are each true, and
+    /// the next run finishes the reconciliation.
+    async fn write_findings(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        report: &CheckReport,
+        new_rows: Vec<Vec<Value>>,
+        changes: Vec<StatusChange>,
+        now: &str,
+    ) -> Result<()> {
+        let parts = new_rows
+            .len()
+            .div_ceil(FINDINGS_PER_WRITE)
+            .max(changes.len().div_ceil(FINDINGS_PER_WRITE))
+            .max(1);
+        let mut new_rows = new_rows.into_iter();
+        let mut changes = changes.into_iter();
+        for part in 1..=parts {
+            let rows: Vec<Vec<Value>> = new_rows.by_ref().take(FINDINGS_PER_WRITE).collect();
+            let changed: Vec<StatusChange> = changes.by_ref().take(FINDINGS_PER_WRITE).collect();
+            let mut tx = self.begin().await?;
+            let (inserted, updated) = (rows.len(), changed.len());
+            insert_rows_with(
+                &mut tx,
+                "findings",
+                COLUMNS,
+                "ON CONFLICT (finding_key) DO NOTHING",
+                rows,
+            )
+            .await?;
+            for (id, from, to) in changed {
                 with_tx!(&mut tx, c => {
-                    sqlx::query("UPDATE findings SET status = $1, updated_at = $2 WHERE id = $3")
-                        .bind(status)
-                        .bind(&now)
-                        .bind(id)
-                        .execute(&mut **c)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE findings SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+                    )
+                    .bind(to)
+                    .bind(now)
+                    .bind(&id)
+                    .bind(from)
+                    .execute(&mut **c)
+                    .await?;
                 });
             }
+            let (action, detail) = if part == parts {
+                (
+                    "check.run",
+                    format!(
+                        "households={} opened={} fixed={}",
+                        report.households, report.opened, report.fixed
+                    ),
+                )
+            } else {
+                (
+                    "check.run.part",
+                    format!("part={part}/{parts} inserted={inserted} status_changes={updated}"),
+                )
+            };
+            audit::append(
+                &mut tx,
+                actor,
+                AuditEvent {
+                    action,
+                    target_kind: "region",
+                    target_id: scope.key(),
+                    region_code: scope.key(),
+                    detail,
+                },
+            )
+            .await?;
+            tx.commit().await?;
         }
-        audit::append(
-            &mut tx,
-            actor,
-            AuditEvent {
-                action: "check.run",
-                target_kind: "region",
-                target_id: scope.key(),
-                region_code: scope.key(),
-                detail: format!(
-                    "households={} opened={} fixed={}",
-                    report.households, report.opened, report.fixed
-                ),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(report)
+        Ok(())
     }
 
     /// Findings in scope (of `region`, a kind, a status), newest first.

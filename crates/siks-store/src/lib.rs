@@ -71,10 +71,19 @@ pub(crate) enum Pool {
     Postgres(PgPool),
 }
 
+/// How long a SQLite writer waits for the one write lock before it gives up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// SQLite has one writer at a time, and its busy handler lets a waiting writer in only when
+    /// its polling happens to fall between two transactions: a long run of short write
+    /// transactions (a check run's findings, chunk by chunk) would starve a page's one-line
+    /// audit write for seconds. Writers of this process queue here first, in arrival order.
+    /// PostgreSQL locks rows, not the database, and needs no such queue.
+    write_queue: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -97,7 +106,7 @@ impl Store {
                 .create_if_missing(mode == OpenMode::CreateIfMissing)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
                 .pragma("cache_size", "-65536")
                 // Reads through a memory map instead of a system call per page: lists, rankings
@@ -109,6 +118,7 @@ impl Store {
                 .await?;
             return Ok(Store {
                 pool: Pool::Sqlite(pool),
+                write_queue: Default::default(),
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -128,6 +138,7 @@ impl Store {
                 })?;
             return Ok(Store {
                 pool: Pool::Postgres(pool),
+                write_queue: Default::default(),
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))
@@ -149,7 +160,18 @@ impl Store {
     pub(crate) async fn begin(&self) -> Result<sql::Tx> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
-                sql::Tx::new(sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?))
+                // Past the busy timeout, go to SQLite's own waiting as before: the queue only
+                // orders writers, it must never be what a writer waits on for ever.
+                let turn = tokio::time::timeout(
+                    SQLITE_BUSY_TIMEOUT,
+                    self.write_queue.clone().lock_owned(),
+                )
+                .await
+                .ok();
+                let mut tx =
+                    sql::Tx::new(sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?));
+                tx.write_turn = turn;
+                tx
             }
             Pool::Postgres(p) => sql::Tx::new(sql::Conn::Postgres(p.begin().await?)),
         })

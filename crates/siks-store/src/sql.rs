@@ -10,6 +10,9 @@ use sqlx::{Database, Encode, Postgres, Row, Sqlite, Type};
 pub(crate) struct Tx {
     pub(crate) conn: Conn,
     pub(crate) audit: Vec<crate::audit::PendingEntry>,
+    /// A SQLite writer's place at the head of the store's write queue, given up when the
+    /// transaction ends (committed or dropped).
+    pub(crate) write_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// The engine's own transaction.
@@ -87,6 +90,7 @@ impl Tx {
         Tx {
             conn,
             audit: Vec::new(),
+            write_turn: None,
         }
     }
 
@@ -94,10 +98,12 @@ impl Tx {
     pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
         let pending = std::mem::take(&mut self.audit);
         crate::audit::flush(&mut self, pending).await?;
-        match self.conn {
+        let committed = match self.conn {
             Conn::Sqlite(t) => t.commit().await,
             Conn::Postgres(t) => t.commit().await,
-        }
+        };
+        drop(self.write_turn);
+        committed
     }
 }
 
@@ -112,13 +118,28 @@ pub(crate) async fn insert_rows(
     columns: &[&str],
     rows: impl IntoIterator<Item = Vec<Value>>,
 ) -> Result<(), sqlx::Error> {
+    insert_rows_with(tx, table, columns, "", rows).await
+}
+
+/// [`insert_rows`] with a clause after each statement's values (`ON CONFLICT … DO NOTHING`).
+pub(crate) async fn insert_rows_with(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    clause: &str,
+    rows: impl IntoIterator<Item = Vec<Value>>,
+) -> Result<(), sqlx::Error> {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Value>> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        let sql = match &tx.conn {
+        let mut sql = match &tx.conn {
             Conn::Sqlite(_) => sqlite_bulk_insert(table, columns, chunk.len()),
             Conn::Postgres(_) => multi_row_insert(table, columns, chunk.len()),
         };
+        if !clause.is_empty() {
+            sql.push(' ');
+            sql.push_str(clause);
+        }
         with_tx!(tx, c => {
             bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), chunk.into_iter().flatten())
                 .execute(&mut **c)

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use siks_domain::{
     Bilingual, Household, HouseholdId, Person, PersonId, RegionCode, RegionLevel, Regions,
 };
-use siks_store::{StatusCounts, Versioned};
+use siks_service::{StatusCounts, Versioned};
 
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -113,7 +113,7 @@ pub async fn households(
     })?;
     filter.offset = q.offset.unwrap_or(0);
     let rows = state
-        .store
+        .service
         .list_households(&user.session.actor, &filter)
         .await?;
     ok(json!(rows
@@ -136,7 +136,7 @@ pub async fn household(
 ) -> ApiResult {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let view = state
-        .store
+        .service
         .household(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -154,7 +154,7 @@ pub async fn person(
 ) -> ApiResult {
     let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
     let person = state
-        .store
+        .service
         .person(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -199,25 +199,8 @@ fn problems(fields: Vec<(String, String)>) -> Result<(), WebError> {
 
 /// `prefix` names the person in messages: `members[0]` or `person`.
 fn person_problems(prefix: &str, p: &Person, fields: &mut Vec<(String, String)>) {
-    match (&p.nik, p.nik.valid()) {
-        (siks_domain::Recorded::Invalid { error, .. }, _) => {
-            fields.push((format!("{prefix}.nik"), error.indonesian()));
-        }
-        (_, Some(nik)) => {
-            for d in nik.disagreements(p.sex, Some(p.birth_date)) {
-                fields.push((format!("{prefix}.nik"), d.indonesian()));
-            }
-        }
-        _ => {}
-    }
-    if let siks_domain::Recorded::Invalid { error, .. } = &p.no_kk {
-        fields.push((format!("{prefix}.no_kk"), error.indonesian()));
-    }
-    if p.full_name.trim().is_empty() {
-        fields.push((
-            format!("{prefix}.full_name"),
-            "nama lengkap wajib diisi".into(),
-        ));
+    for (field, reason) in siks_domain::entry::parsed_member_problems(p) {
+        fields.push((format!("{prefix}.{field}"), reason));
     }
 }
 
@@ -230,7 +213,7 @@ pub async fn create_household(
     user.check_csrf(&headers)?;
     check_entry(&new)?;
     let version = state
-        .store
+        .service
         .create_household(
             &user.session.actor,
             &new.household,
@@ -258,10 +241,10 @@ pub async fn stats(
 ) -> ApiResult {
     let region = region_query(q.region.as_deref())?;
     let stats = state
-        .store
+        .service
         .stats(&user.session.actor, region.as_ref())
         .await?;
-    let region_json = |r: &siks_store::RegionStats| {
+    let region_json = |r: &siks_service::RegionStats| {
         json!({
             "code": r.code.as_ref().map(|c| c.as_str()),
             "name": r.name,
@@ -277,7 +260,7 @@ pub async fn stats(
 }
 
 pub async fn users(State(state): State<AppState>, user: ApiUser) -> ApiResult {
-    let list = state.store.list_users(&user.session.actor).await?;
+    let list = state.service.list_users(&user.session.actor).await?;
     ok(json!(list
         .iter()
         .map(|u| json!({
@@ -302,7 +285,7 @@ pub async fn audit(
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let target = q.target.as_deref().filter(|t| !t.is_empty());
     let entries = state
-        .store
+        .service
         .audit_entries(&user.session.actor, target, limit)
         .await?;
     ok(json!(entries
@@ -342,7 +325,7 @@ pub async fn update_household(
         .into());
     }
     let version = state
-        .store
+        .service
         .update_household(
             &user.session.actor,
             &body.household,
@@ -378,7 +361,7 @@ pub async fn add_member(
     }
     check_person(&body.person).map_err(ApiError)?;
     let version = state
-        .store
+        .service
         .add_person(&user.session.actor, &body.person, &body.reason)
         .await?;
     Ok((
@@ -414,7 +397,7 @@ pub async fn update_person(
     }
     check_person(&body.person).map_err(ApiError)?;
     let version = state
-        .store
+        .service
         .update_person(
             &user.session.actor,
             &body.person,
@@ -452,10 +435,10 @@ pub async fn create_user(
     })?;
     let hash = crate::auth::hash_password(body.password).await?;
     let created = state
-        .store
+        .service
         .create_user(
             &user.session.actor,
-            siks_store::NewUser {
+            siks_service::NewUser {
                 username: body.username,
                 display_name: body.display_name,
                 role,
@@ -487,7 +470,7 @@ pub async fn set_user_active(
     user.check_csrf(&headers)?;
     let id: siks_domain::UserId = id.parse().map_err(|_| WebError::NotFound)?;
     state
-        .store
+        .service
         .set_user_active(&user.session.actor, id, body.active)
         .await?;
     ok(json!({ "id": id, "active": body.active }))
@@ -521,7 +504,7 @@ fn stage_param(text: Option<&str>) -> Result<Option<siks_domain::workflow::Stage
     }
 }
 
-fn proposal_json(p: &siks_store::proposals::Proposal) -> Value {
+fn proposal_json(p: &siks_service::proposals::Proposal) -> Value {
     json!({
         "id": p.id, "village_code": p.village.as_str(), "stage": p.stage.key(),
         "kind": p.content.kind().code(), "content": p.content, "reason": p.reason,
@@ -536,7 +519,7 @@ pub async fn proposals(
 ) -> ApiResult {
     let stage = stage_param(q.stage.as_deref())?;
     let list = state
-        .store
+        .service
         .list_proposals(&user.session.actor, stage, q.limit.unwrap_or(100))
         .await?;
     ok(json!(list.iter().map(proposal_json).collect::<Vec<_>>()))
@@ -549,7 +532,7 @@ pub async fn proposal(
 ) -> ApiResult {
     let id: uuid::Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let (p, steps) = state
-        .store
+        .service
         .proposal(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -584,7 +567,7 @@ pub async fn create_proposal(
         }
     }
     let id = state
-        .store
+        .service
         .propose(&user.session.actor, &body.content, &body.note)
         .await?;
     Ok((
@@ -621,16 +604,11 @@ impl StepBody {
     fn into_step(self) -> Result<siks_domain::workflow::Step, WebError> {
         use siks_domain::workflow::{Backing, Step};
         Ok(match self {
-            StepBody::Submit { backing } => Step::Submit(match backing.as_str() {
-                "musdes" => Backing::Musdes,
-                "sptjm" => Backing::Sptjm,
-                other => {
-                    return Err(WebError::field(
-                        "backing",
-                        format!("'{other}' bukan musdes atau sptjm"),
-                    ));
-                }
-            }),
+            StepBody::Submit { backing } => {
+                Step::Submit(Backing::parse(&backing).ok_or_else(|| {
+                    WebError::field("backing", format!("'{backing}' bukan musdes atau sptjm"))
+                })?)
+            }
             StepBody::Musdes { approved, reason } => Step::MusdesDecision {
                 approved,
                 reason: reason.unwrap_or_default(),
@@ -674,7 +652,7 @@ pub async fn step_proposals(
     let step: StepBody = serde_json::from_value(Value::Object(body))
         .map_err(|e| WebError::field("step", format!("langkah tidak sah: {e}")))?;
     let stages = state
-        .store
+        .service
         .step_proposals(
             &user.session.actor,
             &ids,
@@ -697,16 +675,11 @@ pub async fn close_period(
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     let period = period_param("period", &period)?;
-    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let (service, actor) = (state.service.clone(), user.session.actor.clone());
     let (checks, report) = crate::observe::off_workers(async move {
-        siks_service::periods::check_and_close(
-            &store,
-            &actor,
-            period,
-            chrono::Utc::now().date_naive(),
-            None,
-        )
-        .await
+        service
+            .check_and_close(&actor, period, chrono::Utc::now().date_naive(), None)
+            .await
     })
     .await??;
     ok(json!({
@@ -735,7 +708,7 @@ pub async fn compare_periods(
     let after = period_param("after", &q.after)?;
     let region = region_query(q.region.as_deref())?;
     let c = state
-        .store
+        .service
         .compare_periods(&user.session.actor, region.as_ref(), before, after)
         .await?;
     ok(json!({
@@ -754,7 +727,7 @@ pub async fn household_as_of(
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let period = period_param("period", &period)?;
     let then = state
-        .store
+        .service
         .household_as_of(&user.session.actor, id, period)
         .await?;
     ok(json!({
@@ -791,14 +764,14 @@ pub async fn record_musdes(
     let decisions: Vec<_> = body
         .decisions
         .into_iter()
-        .map(|d| siks_store::documents::MusdesDecision {
+        .map(|d| siks_service::documents::MusdesDecision {
             proposal: d.proposal,
             approved: d.approved,
             reason: d.reason,
         })
         .collect();
     let id = state
-        .store
+        .service
         .record_musdes(
             &user.session.actor,
             body.document,
@@ -825,7 +798,7 @@ pub async fn sign_sptjm(
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     let id = state
-        .store
+        .service
         .sign_sptjm(
             &user.session.actor,
             body.document,
@@ -841,7 +814,7 @@ fn paper_id(id: &str) -> Result<uuid::Uuid, WebError> {
     id.parse().map_err(|_| WebError::NotFound)
 }
 
-fn rows_json(rows: &[siks_store::documents::PaperRow]) -> Value {
+fn rows_json(rows: &[siks_service::documents::PaperRow]) -> Value {
     json!(
         rows.iter()
             .map(|r| json!({
@@ -859,7 +832,7 @@ pub async fn document(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let doc = state
-        .store
+        .service
         .village_document(&user.session.actor, paper_id(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -879,7 +852,7 @@ pub async fn upload_scan(
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     state
-        .store
+        .service
         .attach_scan(&user.session.actor, paper_id(&id)?, &body)
         .await?;
     ok(json!({ "id": id, "scanned": true }))
@@ -891,7 +864,7 @@ pub async fn document_scan(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let (content_type, bytes) = state
-        .store
+        .service
         .document_scan(&user.session.actor, paper_id(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -916,7 +889,7 @@ pub async fn ratify(
     let regency = RegionCode::parse_known(&body.regency)
         .map_err(|e| WebError::field("regency", e.indonesian()))?;
     let id = state
-        .store
+        .service
         .ratify(
             &user.session.actor,
             &regency,
@@ -925,7 +898,7 @@ pub async fn ratify(
         )
         .await?;
     let list = state
-        .store
+        .service
         .ratification(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -942,7 +915,7 @@ pub async fn ratification(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult {
     let list = state
-        .store
+        .service
         .ratification(&user.session.actor, paper_id(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -953,7 +926,7 @@ pub async fn ratification(
 }
 
 pub async fn papers(State(state): State<AppState>, user: ApiUser) -> ApiResult {
-    let list = state.store.list_papers(&user.session.actor, 200).await?;
+    let list = state.service.list_papers(&user.session.actor, 200).await?;
     ok(json!(
         list.iter()
             .map(|p| json!({
@@ -973,8 +946,8 @@ pub async fn period_counts(
 ) -> ApiResult {
     let period = period_param("period", &period)?;
     let actor = &user.session.actor;
-    let fixed = state.store.period_counts(actor, period).await?;
-    let recount = state.store.recount_period(actor, period).await?;
+    let fixed = state.service.period_counts(actor, period).await?;
+    let recount = state.service.recount_period(actor, period).await?;
     ok(json!({
         "period": period.to_string(),
         "villages": fixed.iter().map(|(v, (h, p))| (v.clone(), json!({ "households": h, "persons": p }))).collect::<serde_json::Map<_, _>>(),
@@ -1020,7 +993,7 @@ pub async fn findings(
         })
         .transpose()?;
     let found = state
-        .store
+        .service
         .findings(
             &user.session.actor,
             region.as_ref(),
@@ -1059,10 +1032,10 @@ pub async fn quality(
 ) -> ApiResult {
     let region = region_query(q.region.as_deref())?;
     let quality = state
-        .store
+        .service
         .quality(&user.session.actor, region.as_ref())
         .await?;
-    let region_json = |r: &siks_store::RegionQuality| {
+    let region_json = |r: &siks_service::RegionQuality| {
         json!({
             "code": r.code.as_ref().map(|c| c.as_str()),
             "name": r.name,
@@ -1081,7 +1054,7 @@ pub async fn quality(
 /// `GET /api/v1/programmes`: the programmes in force with their rules.
 pub async fn programmes(State(state): State<AppState>, _user: ApiUser) -> ApiResult {
     let list: Vec<Value> = state
-        .store
+        .service
         .programmes()
         .await?
         .iter()
@@ -1127,11 +1100,11 @@ pub async fn beneficiaries(
     let code = code.to_uppercase();
     let actor = &user.session.actor;
     let rows = state
-        .store
+        .service
         .beneficiaries(actor, period, &code, region.as_ref())
         .await?;
     let departures = state
-        .store
+        .service
         .departures(actor, period, &code, region.as_ref())
         .await?;
     ok(json!({
@@ -1166,7 +1139,7 @@ pub struct PublicReportQuery {
 }
 
 fn report_json(
-    report: &siks_store::reports::Report,
+    report: &siks_service::reports::Report,
     sections: &[crate::reports::Section],
 ) -> Value {
     json!({
@@ -1193,7 +1166,7 @@ pub async fn report(
     let region = region_query(q.region.as_deref())?;
     let period = optional_period(q.period.as_deref())?;
     let report = state
-        .store
+        .service
         .report(&user.session.actor, region.as_ref(), period)
         .await?;
     let codes = crate::reports::programme_codes(&state).await?;
@@ -1214,7 +1187,7 @@ pub async fn public_report(
         .filter(|c| c.level() == siks_domain::RegionLevel::Province)
         .ok_or(WebError::NotFound)?;
     let period = optional_period(q.period.as_deref())?;
-    let report = state.store.public_report(&province, period).await?;
+    let report = state.service.public_report(&province, period).await?;
     let codes = crate::reports::programme_codes(&state).await?;
     ok(report_json(
         &report,

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use siks_store::Session;
+use siks_service::Session;
 
 use crate::AppState;
 use crate::error::{ApiError, WebError};
@@ -148,7 +148,7 @@ pub(crate) async fn session_of(
     let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let session = state.store.session(&token, &state.config.policy).await?;
+    let session = state.service.session(&token, &state.config.policy).await?;
     if let Some(s) = &session {
         crate::observe::note_user(s.actor.user_id);
     }

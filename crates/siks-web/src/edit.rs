@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use siks_domain::codes::Relation;
 use siks_domain::interchange::column_label;
 use siks_domain::{HouseholdId, PersonId, RegionCode, RegionLevel, Regions, Scope};
-use siks_store::StoreError;
+use siks_service::ServiceError;
 
 use crate::AppState;
 use crate::auth::PageUser;
@@ -95,12 +95,12 @@ fn form_response(
 }
 
 /// Store refusals that belong on the form (the rest are error pages).
-fn form_message(e: StoreError) -> Result<String, WebError> {
+fn form_message(e: ServiceError) -> Result<String, WebError> {
     match e {
-        StoreError::Invalid { indonesian, .. } | StoreError::Conflict { indonesian, .. } => {
+        ServiceError::Invalid { indonesian, .. } | ServiceError::Conflict { indonesian, .. } => {
             Ok(indonesian)
         }
-        StoreError::Stale { .. } => Ok(siks_domain::Bilingual::indonesian(&e)),
+        ServiceError::Stale { .. } => Ok(siks_domain::Bilingual::indonesian(&e)),
         other => Err(other.into()),
     }
 }
@@ -240,7 +240,7 @@ pub async fn create_household(
         );
     };
     match state
-        .store
+        .service
         .create_household(actor, &household, &members, &reason)
         .await
     {
@@ -278,7 +278,7 @@ pub async fn edit_household_form(
 ) -> Result<Response, WebError> {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let view = state
-        .store
+        .service
         .household(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -304,7 +304,7 @@ pub async fn update_household(
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     let view = state
-        .store
+        .service
         .household(actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -328,7 +328,7 @@ pub async fn update_household(
         );
     };
     match state
-        .store
+        .service
         .update_household(actor, &changed, version, &reason)
         .await
     {
@@ -372,7 +372,7 @@ pub async fn edit_member_form(
 ) -> Result<Response, WebError> {
     let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
     let person = state
-        .store
+        .service
         .person(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -398,7 +398,7 @@ pub async fn update_member(
     let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     let current = state
-        .store
+        .service
         .person(actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -424,7 +424,7 @@ pub async fn update_member(
         );
     };
     match state
-        .store
+        .service
         .update_person(actor, &changed, version, &reason)
         .await
     {
@@ -452,7 +452,7 @@ pub async fn new_member_form(
 ) -> Result<Response, WebError> {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     state
-        .store
+        .service
         .household(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -478,7 +478,7 @@ pub async fn add_member(
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     state
-        .store
+        .service
         .household(actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -506,7 +506,7 @@ pub async fn add_member(
             None,
         );
     };
-    match state.store.add_person(actor, &person, &reason).await {
+    match state.service.add_person(actor, &person, &reason).await {
         Ok(_) => Ok(see(format!("/rumah-tangga/{id}"))),
         Err(e) => {
             let message = form_message(e)?;
@@ -532,7 +532,7 @@ pub async fn upload_photo(
     let (fields, photo) = crate::workflow::read_multipart(
         multipart,
         "foto",
-        siks_store::photos::MAX_PHOTO_BYTES / 1024,
+        siks_service::records::MAX_PHOTO_BYTES / 1024,
     )
     .await?;
     let field = |name: &str| {
@@ -552,7 +552,7 @@ pub async fn upload_photo(
     let photo = photo.ok_or_else(|| WebError::field("foto", "pilih berkas foto"))?;
     let reason = format!("foto bukti: {}", kind.label());
     state
-        .store
+        .service
         .add_evidence_photo(&user.session.actor, id, version, kind, &photo, &reason)
         .await?;
     Ok(see(format!("/rumah-tangga/{id}#foto")))

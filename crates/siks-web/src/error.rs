@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 use siks_domain::Bilingual;
-use siks_store::StoreError;
+use siks_service::ServiceError;
 
 /// What went wrong, as far as the person asking needs to know.
 #[derive(Debug)]
@@ -120,14 +120,14 @@ impl WebError {
     }
 }
 
-impl From<StoreError> for WebError {
-    fn from(e: StoreError) -> Self {
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
         match e {
-            StoreError::NotFound => WebError::NotFound,
-            StoreError::Forbidden(_) => WebError::Forbidden,
-            StoreError::Stale { .. } => WebError::Conflict(e.indonesian()),
-            StoreError::Invalid { indonesian, .. } => WebError::invalid(indonesian),
-            StoreError::Conflict { indonesian, .. } => WebError::Conflict(indonesian),
+            ServiceError::NotFound => WebError::NotFound,
+            ServiceError::Forbidden(_) => WebError::Forbidden,
+            ServiceError::Stale { .. } => WebError::Conflict(e.indonesian()),
+            ServiceError::Invalid { indonesian, .. } => WebError::invalid(indonesian),
+            ServiceError::Conflict { indonesian, .. } => WebError::Conflict(indonesian),
             other => WebError::Internal(other.english()),
         }
     }

@@ -10,8 +10,8 @@ use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use siks_service::export::{ExportError, ExportList};
 use siks_sheets::{Format, SheetWriter};
-use siks_store::export::{ExportError, ExportList};
 use tokio::io::AsyncReadExt;
 
 use crate::AppState;
@@ -56,7 +56,7 @@ pub async fn download(
     let mut sheet = SheetWriter::create(format, temp.path(), list.sheet_name(), &list.labels())
         .map_err(|e| WebError::Internal(e.english()))?;
     let written = state
-        .store
+        .service
         .export(&user.session.actor, list, region.as_ref(), |cells| {
             sheet.row(cells)
         })
@@ -112,7 +112,7 @@ async fn comparison(
     let before = period("sebelum", q.sebelum.as_deref())?;
     let after = period("sesudah", q.sesudah.as_deref())?;
     let all = state
-        .store
+        .service
         .compare_periods_by_region(&user.session.actor, region.as_ref(), before, after)
         .await?;
     let temp = tempfile::Builder::new()

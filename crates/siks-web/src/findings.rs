@@ -87,7 +87,7 @@ pub async fn findings_page(
         None => None,
     };
     let counts = state
-        .store
+        .service
         .finding_counts(actor, region.as_ref(), &status)
         .await?;
     let kinds = FindingKind::ALL
@@ -99,7 +99,7 @@ pub async fn findings_page(
         })
         .collect();
     let lines = state
-        .store
+        .service
         .findings(actor, region.as_ref(), kind, Some(&status), 500)
         .await?
         .into_iter()
@@ -154,7 +154,7 @@ pub async fn dismiss(
     user.check_csrf(form_value(&form, "csrf"))?;
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     state
-        .store
+        .service
         .dismiss_finding(&user.session.actor, id, form_value(&form, "alasan"))
         .await?;
     Ok(see("/temuan?pesan=Temuan%20ditolak".into()))
@@ -169,7 +169,7 @@ pub async fn propose(
     user.check_csrf(form_value(&form, "csrf"))?;
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let proposal = state
-        .store
+        .service
         .propose_from_finding(&user.session.actor, id)
         .await?;
     Ok(see(format!("/usulan/{proposal}")))
@@ -205,7 +205,7 @@ pub async fn quality_page(
 ) -> Result<Html<String>, WebError> {
     let region = region_param(q.wilayah.as_deref())?;
     let quality = state
-        .store
+        .service
         .quality(&user.session.actor, region.as_ref())
         .await?;
     let kinds: Vec<FindingKind> = FindingKind::ALL
@@ -213,7 +213,7 @@ pub async fn quality_page(
         .copied()
         .filter(|k| quality.total.open.contains_key(&k.code()))
         .collect();
-    let row = |r: &siks_store::RegionQuality, total: bool| QualityRow {
+    let row = |r: &siks_service::RegionQuality, total: bool| QualityRow {
         name: match &r.code {
             Some(c) => format!("{} ({c})", r.name),
             None => r.name.clone(),
@@ -280,7 +280,7 @@ async fn lists_view(
 ) -> Result<Html<String>, WebError> {
     use siks_domain::lists::ListKind;
     let lists = state
-        .store
+        .service
         .outside_lists(&user.session.actor)
         .await?
         .into_iter()
@@ -348,16 +348,16 @@ pub async fn import_list(
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let (service, actor) = (state.service.clone(), user.session.actor.clone());
     let file_name = form_value(&form, "berkas:name").to_string();
     let (list, report) = crate::observe::off_workers(async move {
-        let list = store
+        let list = service
             .import_list(&actor, kind, &source, &file_name, rows)
             .await?;
-        let report = store
+        let report = service
             .run_checks(&actor, None, chrono::Utc::now().date_naive())
             .await?;
-        Ok::<_, siks_store::StoreError>((list, report))
+        Ok::<_, siks_service::ServiceError>((list, report))
     })
     .await??;
     let message = format!(

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use siks_domain::jobs::{JobId, JobRequest, JobState};
 use siks_domain::workflow::Period;
 use siks_domain::{Actor, Bilingual, RegionCode};
-use siks_store::jobs::JobRecord;
+use siks_service::jobs::JobRecord;
 
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
@@ -36,37 +36,37 @@ pub const JOB_SLOTS: usize = 2;
 /// id, of the request that started it.
 fn launch(state: &AppState, actor: Actor, id: JobId) -> tokio::task::JoinHandle<()> {
     use tracing::Instrument;
-    let (store, slots) = (state.store.clone(), state.job_slots.clone());
+    let (service, slots) = (state.service.clone(), state.job_slots.clone());
     let waiting = async move {
         let Ok(slot) = slots.acquire_owned().await else {
             return;
         };
-        let _ = crate::observe::spawn_off_workers(run_in_slot(store, actor, id, slot)).await;
+        let _ = crate::observe::spawn_off_workers(run_in_slot(service, actor, id, slot)).await;
     };
     tokio::spawn(waiting.instrument(tracing::Span::current()))
 }
 
 /// The job's run itself, holding its slot until it ends.
 async fn run_in_slot(
-    store: siks_store::Store,
+    service: siks_service::Service,
     actor: Actor,
     id: JobId,
     _slot: tokio::sync::OwnedSemaphorePermit,
 ) {
     use futures_util::FutureExt;
     let today = chrono::Utc::now().date_naive();
-    let run = std::panic::AssertUnwindSafe(siks_service::jobs::run_job(&store, &actor, id, today))
+    let run = std::panic::AssertUnwindSafe(service.run_job(&actor, id, today))
         .catch_unwind()
         .await;
     match run {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
             tracing::error!(job = %id, cause = %crate::observe::mask_digits(&e.english()), "job could not be recorded");
-            siks_service::jobs::give_up(&store, &actor, id).await;
+            service.give_up(&actor, id).await;
         }
         Err(_) => {
             tracing::error!(job = %id, "job panicked");
-            siks_service::jobs::give_up(&store, &actor, id).await;
+            service.give_up(&actor, id).await;
         }
     }
 }
@@ -80,7 +80,7 @@ async fn keep_and_launch(
 ) -> Result<(JobRecord, tokio::task::JoinHandle<()>), WebError> {
     let (task_state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
-        let job = siks_service::jobs::start_job(&task_state.store, &actor, &request).await?;
+        let job = task_state.service.start_job(&actor, &request).await?;
         let running = launch(&task_state, actor, job.id);
         Ok::<_, WebError>((job, running))
     })
@@ -109,7 +109,7 @@ pub(crate) async fn start_and_wait(
     let wait = state.config.job_wait.unwrap_or(JOB_WAIT);
     // Done or not, the job's page tells; the wait only spares a small run the progress page.
     if tokio::time::timeout(wait, running).await.is_ok() {
-        let ended = state.store.job(actor, job.id).await?;
+        let ended = state.service.job(actor, job.id).await?;
         if ended.state == JobState::Done {
             let outcome = ended.outcome.unwrap_or_default();
             return Ok(see(format!(
@@ -185,7 +185,7 @@ pub async fn jobs_page(
     State(state): State<AppState>,
     user: PageUser,
 ) -> Result<Response, WebError> {
-    let jobs = state.store.jobs_of(&user.session.actor, 50).await?;
+    let jobs = state.service.jobs_of(&user.session.actor, 50).await?;
     Ok(render(JobsPage {
         nav: Nav::of(&user),
         jobs: jobs.iter().map(|j| JobLine::of(&user, j)).collect(),
@@ -200,7 +200,7 @@ pub async fn job_page(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let job = state.store.job(&user.session.actor, job_id(&id)?).await?;
+    let job = state.service.job(&user.session.actor, job_id(&id)?).await?;
     Ok(render(JobPage {
         nav: Nav::of(&user),
         job: JobLine::of(&user, &job),
@@ -217,7 +217,7 @@ pub async fn run_again(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let actor = &user.session.actor;
-    let job = siks_service::jobs::run_again(&state.store, actor, job_id(&id)?).await?;
+    let job = state.service.run_again(actor, job_id(&id)?).await?;
     launch(&state, actor.clone(), job.id);
     Ok(see(format!("/tugas/{}", job.id)))
 }
@@ -301,7 +301,7 @@ pub async fn api_start(
 
 /// `GET /api/v1/jobs`: the caller's last jobs.
 pub async fn api_list(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
-    let jobs = state.store.jobs_of(&user.session.actor, 50).await?;
+    let jobs = state.service.jobs_of(&user.session.actor, 50).await?;
     Ok(Json(json!({ "jobs": jobs.iter().map(job_json).collect::<Vec<_>>() })).into_response())
 }
 
@@ -311,7 +311,7 @@ pub async fn api_job(
     user: ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let job = state.store.job(&user.session.actor, job_id(&id)?).await?;
+    let job = state.service.job(&user.session.actor, job_id(&id)?).await?;
     Ok(Json(job_json(&job)).into_response())
 }
 
@@ -324,7 +324,7 @@ pub async fn api_run_again(
 ) -> Result<Response, ApiError> {
     user.check_csrf(&headers)?;
     let actor = &user.session.actor;
-    let job = siks_service::jobs::run_again(&state.store, actor, job_id(&id)?).await?;
+    let job = state.service.run_again(actor, job_id(&id)?).await?;
     launch(&state, actor.clone(), job.id);
     Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
 }

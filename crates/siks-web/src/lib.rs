@@ -33,7 +33,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use siks_domain::Role;
-use siks_store::{SessionPolicy, Store};
+use siks_service::{Service, SessionPolicy};
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -56,7 +56,7 @@ pub struct AppConfig {
 /// What every handler gets.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub service: Service,
     pub config: Arc<AppConfig>,
     /// The page's upload jobs.
     pub uploads: Arc<upload::UploadJobs>,
@@ -286,7 +286,7 @@ async fn gate(
         return next.run(req).await;
     };
     let token = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
-    let session = match state.store.session(&token, &state.config.policy).await {
+    let session = match state.service.session(&token, &state.config.policy).await {
         Ok(s) => s,
         Err(e) => return reject(api, e.into()),
     };
@@ -309,17 +309,17 @@ fn reject(api: bool, e: WebError) -> Response {
 /// Request bodies larger than this are refused before they are read.
 pub const BODY_LIMIT: usize = 256 * 1024;
 /// The photo upload's limit: the largest photo plus the form around it.
-pub const PHOTO_BODY_LIMIT: usize = siks_store::photos::MAX_PHOTO_BYTES + 64 * 1024;
+pub const PHOTO_BODY_LIMIT: usize = siks_service::records::MAX_PHOTO_BYTES + 64 * 1024;
 
 /// The scan upload's limit: the largest scan plus the form around it.
 /// Largest outside list the page takes (the national extract goes through `siks list import`).
 pub const LIST_BODY_LIMIT: usize = 32 * 1024 * 1024;
-pub const SCAN_BODY_LIMIT: usize = siks_store::documents::MAX_SCAN_BYTES + 64 * 1024;
+pub const SCAN_BODY_LIMIT: usize = siks_service::documents::MAX_SCAN_BYTES + 64 * 1024;
 
 /// The whole application.
-pub fn router(store: Store, config: AppConfig) -> Router {
+pub fn router(service: Service, config: AppConfig) -> Router {
     let state = AppState {
-        store,
+        service,
         config: Arc::new(config),
         uploads: Arc::default(),
         metrics: Arc::default(),

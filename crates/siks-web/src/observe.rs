@@ -292,7 +292,7 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
         .into_iter()
         .map(|(kind, state, n)| (format!("upload-{kind}"), state.to_string(), n as u64))
         .collect();
-    match state.store.job_counts().await {
+    match state.service.job_counts().await {
         Ok(counts) => jobs.extend(
             counts
                 .into_iter()

@@ -39,12 +39,21 @@ pub fn spec() -> Value {
                 "422": { "$ref": "#/components/responses/Error" }
             }
         });
-        if route.method == "POST" {
-            if let Some(parameters) = operation["parameters"].as_array_mut() {
-                parameters.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
-            }
-            operation["requestBody"] =
-                json!({ "required": true, "content": { "application/json": {} } });
+        // Every call that changes something carries the session's CSRF token in a header.
+        if matches!(route.method, "POST" | "PUT" | "DELETE")
+            && let Some(parameters) = operation["parameters"].as_array_mut()
+        {
+            parameters.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
+        }
+        if matches!(route.method, "POST" | "PUT") {
+            operation["requestBody"] = if route.path.ends_with("/scan") {
+                let binary = json!({ "schema": { "type": "string", "format": "binary" } });
+                json!({ "required": true, "content": {
+                    "application/pdf": binary, "image/jpeg": binary, "image/png": binary
+                } })
+            } else {
+                json!({ "required": true, "content": { "application/json": {} } })
+            };
         }
         if route.who != Who::Anyone {
             operation["security"] = json!([{ "session": [] }]);

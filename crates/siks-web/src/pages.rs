@@ -14,7 +14,7 @@ use siks_domain::region::TimeZone;
 use siks_domain::search::SearchQuery;
 use siks_domain::workflow::Stage;
 use siks_domain::{HouseholdId, RegionCode, RegionLevel, Regions, Scope};
-use siks_store::{HouseholdFilter, LoginGate, Stats};
+use siks_service::{HouseholdFilter, LoginGate, Stats};
 
 use crate::AppState;
 use crate::auth::{
@@ -143,7 +143,7 @@ fn login_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let csrf = siks_store::random_token();
+    let csrf = siks_service::random_token();
     let page = LoginPage {
         nav: None,
         csrf: csrf.clone(),
@@ -205,7 +205,7 @@ pub async fn login(
         );
     }
     let wrong = "Nama pengguna atau kata sandi salah.".to_string();
-    let gate = match state.store.login_gate(&form.nama).await {
+    let gate = match state.service.login_gate(&form.nama).await {
         Ok(g) => g,
         Err(e) => return WebError::from(e).into_response(),
     };
@@ -236,7 +236,7 @@ pub async fn login(
         LoginGate::Open(user) => {
             let hash = user.password_hash.clone().unwrap_or_default();
             match verify_password(form.sandi, hash).await {
-                Ok(true) => match state.store.start_session(&user, &remote).await {
+                Ok(true) => match state.service.start_session(&user, &remote).await {
                     Ok(session) => {
                         let max_age = state.config.policy.absolute.as_secs();
                         (
@@ -255,7 +255,7 @@ pub async fn login(
                 },
                 Ok(false) => {
                     if let Err(e) = state
-                        .store
+                        .service
                         .record_login_failure(&user, &state.config.policy, &remote)
                         .await
                     {
@@ -287,7 +287,7 @@ pub async fn logout(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     state
-        .store
+        .service
         .end_session(&user.session.actor, &user.token)
         .await?;
     Ok((
@@ -346,7 +346,7 @@ const PIPELINE_STAGES: [Stage; 8] = [
 /// Proposals per child region and waiting stage, with the totals.
 type PipelineTable = (Vec<(String, String, Vec<u64>)>, Vec<u64>);
 
-fn pipeline_table(counts: &[siks_store::proposals::PipelineCount]) -> PipelineTable {
+fn pipeline_table(counts: &[siks_service::proposals::PipelineCount]) -> PipelineTable {
     let mut rows: Vec<(String, String, Vec<u64>)> = Vec::new();
     let mut total = vec![0u64; PIPELINE_STAGES.len()];
     for c in counts {
@@ -395,7 +395,7 @@ pub(crate) fn trail(
 fn dashboard_page(
     user: &PageUser,
     stats: Stats,
-    pipeline: &[siks_store::proposals::PipelineCount],
+    pipeline: &[siks_service::proposals::PipelineCount],
 ) -> Result<Html<String>, WebError> {
     let t = &stats.total;
     let trail = trail(&user.session.actor.scope, t.code.as_ref(), |c| {
@@ -422,7 +422,7 @@ fn dashboard_page(
             })
         })
         .collect();
-    let counts = |s: &siks_store::StatusCounts| (s.active, s.proposed, s.inactive, s.total());
+    let counts = |s: &siks_service::StatusCounts| (s.active, s.proposed, s.inactive, s.total());
     let (pipeline_rows, pipeline_total) = pipeline_table(pipeline);
     render(DashboardPage {
         nav: Nav::of(user),
@@ -450,8 +450,8 @@ pub async fn dashboard(
     State(state): State<AppState>,
     user: PageUser,
 ) -> Result<Html<String>, WebError> {
-    let stats = state.store.stats(&user.session.actor, None).await?;
-    let pipeline = state.store.pipeline(&user.session.actor, None).await?;
+    let stats = state.service.stats(&user.session.actor, None).await?;
+    let pipeline = state.service.pipeline(&user.session.actor, None).await?;
     dashboard_page(&user, stats, &pipeline)
 }
 
@@ -461,9 +461,12 @@ pub async fn region_dashboard(
     Path(code): Path<String>,
 ) -> Result<Html<String>, WebError> {
     let code = RegionCode::parse_known(&code).map_err(|_| WebError::NotFound)?;
-    let stats = state.store.stats(&user.session.actor, Some(&code)).await?;
+    let stats = state
+        .service
+        .stats(&user.session.actor, Some(&code))
+        .await?;
     let pipeline = state
-        .store
+        .service
         .pipeline(&user.session.actor, Some(&code))
         .await?;
     dashboard_page(&user, stats, &pipeline)
@@ -582,7 +585,7 @@ pub async fn household_list(
     let (rows, error) = match list_filter(&q, PAGE_SIZE + 1) {
         Ok(filter) => (
             state
-                .store
+                .service
                 .list_households(&user.session.actor, &filter)
                 .await?,
             None,
@@ -737,14 +740,14 @@ pub async fn household_page(
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     let view = state
-        .store
+        .service
         .household(actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let history = state.store.history(actor, &id.to_string()).await?;
+    let history = state.service.history(actor, &id.to_string()).await?;
     let id_zone = view.household.record.address.village.time_zone();
     let welfare = state
-        .store
+        .service
         .household_welfare(actor, id)
         .await?
         .map(|w| Welfare {
@@ -971,7 +974,7 @@ pub async fn change_password(
         Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
     let stored = state
-        .store
+        .service
         .user_by_username(&actor.username)
         .await?
         .and_then(|u| u.password_hash)
@@ -986,14 +989,14 @@ pub async fn change_password(
         return fail(e.message());
     }
     let hash = hash_password(form.sandi_baru).await?;
-    state.store.change_own_password(&actor, &hash).await?;
+    state.service.change_own_password(&actor, &hash).await?;
     // Every session of the account ended; this one continues as a new session.
     let record = state
-        .store
+        .service
         .user_by_username(&actor.username)
         .await?
         .ok_or(WebError::NotFound)?;
-    let session = state.store.start_session(&record, &user.remote).await?;
+    let session = state.service.start_session(&record, &user.remote).await?;
     let page = render(PasswordPage {
         nav: Nav::of(&user).map(|mut n| {
             n.csrf = session.csrf_token.clone();
@@ -1052,15 +1055,18 @@ pub async fn audit_page(
     let actor = &user.session.actor;
     let target = q.target.clone().unwrap_or_default();
     let target_filter = Some(target.trim()).filter(|t| !t.is_empty());
-    let entries = state.store.audit_entries(actor, target_filter, 200).await?;
-    let chain = match state.store.verify_audit_chain(actor).await? {
-        siks_store::AuditVerification {
+    let entries = state
+        .service
+        .audit_entries(actor, target_filter, 200)
+        .await?;
+    let chain = match state.service.verify_audit_chain(actor).await? {
+        siks_service::AuditVerification {
             entries,
             broken_at: None,
         } => {
             format!("Rantai hash log audit utuh ({entries} entri diperiksa).")
         }
-        siks_store::AuditVerification {
+        siks_service::AuditVerification {
             broken_at: Some(seq),
             ..
         } => {
@@ -1100,7 +1106,7 @@ pub async fn photo(
 ) -> Result<Response, WebError> {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let (content_type, bytes) = state
-        .store
+        .service
         .evidence_photo(&user.session.actor, id, &sha)
         .await?
         .ok_or(WebError::NotFound)?;

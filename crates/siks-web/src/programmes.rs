@@ -74,16 +74,21 @@ pub async fn programmes_page(
         .map(period_of)
         .transpose()?;
     let summary = match period {
-        Some(p) => state.store.list_summary(actor, p, region.as_ref()).await?,
+        Some(p) => {
+            state
+                .service
+                .list_summary(actor, p, region.as_ref())
+                .await?
+        }
         None => Vec::new(),
     };
     let mut rows = Vec::new();
-    for p in state.store.programmes().await? {
+    for p in state.service.programmes().await? {
         let code = p.programme.code.clone();
         let (departures, departed) = match period {
             Some(period) => {
                 let all = state
-                    .store
+                    .service
                     .departures(actor, period, &code, region.as_ref())
                     .await?;
                 let n = all.len();
@@ -155,7 +160,7 @@ pub async fn download(
     let period = period_of(q.periode.as_deref().unwrap_or(""))?;
     let region = region_of(q.wilayah.as_deref())?;
     let rows = state
-        .store
+        .service
         .beneficiaries(&user.session.actor, period, &code, region.as_ref())
         .await?;
     let temp = tempfile::Builder::new()
@@ -194,7 +199,7 @@ pub const BENEFICIARY_HEADERS: &[&str] = &[
 ];
 
 /// One unit of a list as the cells under [`BENEFICIARY_HEADERS`].
-pub fn beneficiary_cells(b: &siks_store::programmes::Beneficiary) -> Vec<String> {
+pub fn beneficiary_cells(b: &siks_service::programmes::Beneficiary) -> Vec<String> {
     vec![
         b.village_code.clone(),
         b.household_id.to_string(),
@@ -230,7 +235,7 @@ struct DryRunRow {
 }
 
 impl DryRunRow {
-    fn of(r: &siks_store::programmes::DryRunRegion) -> DryRunRow {
+    fn of(r: &siks_service::programmes::DryRunRegion) -> DryRunRow {
         DryRunRow {
             code: r.code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
             name: r.name.clone(),
@@ -273,10 +278,10 @@ async fn rules_page_for(
     note: String,
 ) -> Result<RulesPage, WebError> {
     let code = code.to_uppercase();
-    let versions = state.store.programme_versions(&code).await?;
+    let versions = state.service.programme_versions(&code).await?;
     let zone = crate::pages::zone_of(&user.session.actor.scope);
     let in_force = state
-        .store
+        .service
         .programmes()
         .await?
         .into_iter()
@@ -324,9 +329,9 @@ pub async fn rules_page(
 }
 
 /// The page again with the text as typed and the store's refusal, answered 422.
-fn refused(mut page: RulesPage, e: siks_store::StoreError) -> Result<Response, WebError> {
+fn refused(mut page: RulesPage, e: siks_service::ServiceError) -> Result<Response, WebError> {
     match e {
-        siks_store::StoreError::Invalid { indonesian, .. } => {
+        siks_service::ServiceError::Invalid { indonesian, .. } => {
             page.error = indonesian;
             let html = render(page)?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
@@ -336,9 +341,9 @@ fn refused(mut page: RulesPage, e: siks_store::StoreError) -> Result<Response, W
 }
 
 /// The definition posted must be the programme the page is for.
-fn same_code(code: &str, text: &str) -> Result<(), siks_store::StoreError> {
+fn same_code(code: &str, text: &str) -> Result<(), siks_service::ServiceError> {
     match siks_domain::programmes::Programme::parse(text) {
-        Ok(p) if !p.code.eq_ignore_ascii_case(code) => Err(siks_store::StoreError::Invalid {
+        Ok(p) if !p.code.eq_ignore_ascii_case(code) => Err(siks_service::ServiceError::Invalid {
             indonesian: format!(
                 "kode di definisi ({}) tidak sama dengan program yang dibuka ({})",
                 p.code,
@@ -378,13 +383,13 @@ pub async fn dry_run(
         return refused(page, e);
     }
     let today = chrono::Utc::now().date_naive();
-    let (store, actor, definition) = (
-        state.store.clone(),
+    let (service, actor, definition) = (
+        state.service.clone(),
         user.session.actor.clone(),
         text.clone(),
     );
     match crate::observe::off_workers(async move {
-        store.dry_run_programme(&actor, &definition, today).await
+        service.dry_run_programme(&actor, &definition, today).await
     })
     .await?
     {
@@ -417,7 +422,7 @@ pub async fn save_rules(
     let saved = match same_code(&code, &text) {
         Ok(()) => {
             state
-                .store
+                .service
                 .save_programme(&user.session.actor, &text, &note)
                 .await
         }

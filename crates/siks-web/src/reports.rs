@@ -11,8 +11,8 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 use siks_domain::workflow::{Period, Stage};
 use siks_domain::{RegionCode, RegionLevel, Regions};
+use siks_service::reports::{Breakdown, Report};
 use siks_sheets::{Format, SheetWriter};
-use siks_store::reports::{Breakdown, Report};
 
 use crate::AppState;
 use crate::auth::PageUser;
@@ -170,7 +170,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
     // Status.
     let stats = &report.stats;
     let children: Vec<_> = stats.children.iter().filter(|c| c.code.is_some()).collect();
-    let status_row = |c: &siks_store::stats::RegionStats| {
+    let status_row = |c: &siks_service::RegionStats| {
         vec![
             count(c.households.active),
             count(c.households.proposed),
@@ -344,7 +344,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
     // Quality.
     if let Some(q) = &report.quality {
         let children: Vec<_> = q.children.iter().filter(|c| c.code.is_some()).collect();
-        let quality_row = |c: &siks_store::RegionQuality| {
+        let quality_row = |c: &siks_service::RegionQuality| {
             vec![
                 count(c.households_valid()),
                 count(c.households_not_valid),
@@ -523,7 +523,7 @@ struct ReportPage {
 
 pub(crate) async fn programme_codes(state: &AppState) -> Result<Vec<String>, WebError> {
     Ok(state
-        .store
+        .service
         .programmes()
         .await?
         .into_iter()
@@ -563,7 +563,7 @@ pub async fn report_page(
     let actor = &user.session.actor;
     let region = region_of(q.wilayah.as_deref())?;
     let period = period_of(q.periode.as_deref())?;
-    let report = state.store.report(actor, region.as_ref(), period).await?;
+    let report = state.service.report(actor, region.as_ref(), period).await?;
     let codes = programme_codes(&state).await?;
     let trail = crate::pages::trail(&actor.scope, report.code.as_ref(), |c| {
         format!("/laporan?wilayah={c}")
@@ -598,7 +598,7 @@ pub async fn download(
     let region = region_of(q.wilayah.as_deref())?;
     let period = period_of(q.periode.as_deref())?;
     let report = state
-        .store
+        .service
         .report(&user.session.actor, region.as_ref(), period)
         .await?;
     send_section(&state, &report, &file).await
@@ -672,7 +672,7 @@ pub async fn public_page(
 ) -> Result<Html<String>, WebError> {
     let province = province_of(&code)?;
     let period = period_of(q.periode.as_deref())?;
-    let report = state.store.public_report(&province, period).await?;
+    let report = state.service.public_report(&province, period).await?;
     let codes = programme_codes(&state).await?;
     let period_text = shown_period(&report, period);
     render(ReportPage {
@@ -697,6 +697,6 @@ pub async fn public_download(
 ) -> Result<Response, WebError> {
     let province = province_of(&code)?;
     let period = period_of(q.periode.as_deref())?;
-    let report = state.store.public_report(&province, period).await?;
+    let report = state.service.public_report(&province, period).await?;
     send_section(&state, &report, &file).await
 }

@@ -15,10 +15,10 @@ use axum::extract::State;
 use crate::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
 use siks_domain::UserId;
+use siks_service::uploads::{UploadMode, UploadReport, UploadRow, UploadRun};
 use siks_sheets::read::Table;
 use siks_sheets::upload::Refusal;
 use siks_sheets::{Format, ReportProblem, ReportSheet, SheetError};
-use siks_store::uploads::{UploadMode, UploadReport, UploadRow, UploadRun};
 use tokio::sync::watch;
 use uuid::Uuid;
 
@@ -138,15 +138,15 @@ impl UploadOutcome {
 /// Reads an upload of `kind` and hands its rows to the store. `Err` only for an unknown kind or
 /// a store failure.
 pub async fn run_upload(
-    store: &siks_store::Store,
+    service: &siks_service::Service,
     actor: &siks_domain::Actor,
     kind: &str,
     bytes: &[u8],
     format: Format,
     run: &UploadRun,
 ) -> Result<UploadOutcome, WebError> {
+    use siks_service::uploads::{REMOVAL_COLUMNS, RESULT_COLUMNS};
     use siks_sheets::upload::{households_rows, member_rows, new_households_rows, template_rows};
-    use siks_store::uploads::{REMOVAL_COLUMNS, RESULT_COLUMNS};
     let rows_of = |rows: &siks_sheets::upload::MemberRows| -> Vec<UploadRow> {
         let sheet: Arc<str> = Arc::from(rows.table.sheet.as_str());
         rows.rows()
@@ -163,7 +163,7 @@ pub async fn run_upload(
             Ok(read) => read,
             Err(refusal) => return Ok(UploadOutcome::Refused(refusal)),
         };
-        let report = store
+        let report = service
             .upload_new_households(actor, &rows_of(&households), &rows_of(&members), run)
             .await?;
         return Ok(UploadOutcome::Checked {
@@ -189,14 +189,18 @@ pub async fn run_upload(
     };
     let upload = rows_of(&rows);
     let report = match kind {
-        "perbaikan" => store.upload_person_corrections(actor, &upload, run).await?,
+        "perbaikan" => {
+            service
+                .upload_person_corrections(actor, &upload, run)
+                .await?
+        }
         "perbaikan-ruta" => {
-            store
+            service
                 .upload_household_corrections(actor, &upload, run)
                 .await?
         }
-        "penghapusan" => store.upload_removals(actor, &upload, run).await?,
-        _ => store.upload_results(actor, &upload, run).await?,
+        "penghapusan" => service.upload_removals(actor, &upload, run).await?,
+        _ => service.upload_results(actor, &upload, run).await?,
     };
     Ok(UploadOutcome::Checked {
         report,
@@ -251,7 +255,7 @@ struct UploadJob {
     kind: &'static str,
     file_name: String,
     started: Instant,
-    progress: Arc<siks_store::uploads::UploadProgress>,
+    progress: Arc<siks_service::uploads::UploadProgress>,
     done: watch::Sender<Option<Arc<JobResult>>>,
 }
 
@@ -419,7 +423,7 @@ pub async fn upload(
     });
     state.uploads.add(job.clone());
     let mut finished = job.done.subscribe();
-    let (store, actor) = (state.store.clone(), user.session.actor.clone());
+    let (service, actor) = (state.service.clone(), user.session.actor.clone());
     let running = job.clone();
     // The job outlives the request: its log lines name the job and the request that started it.
     let span = tracing::info_span!(
@@ -433,7 +437,7 @@ pub async fn upload(
         async move {
             let result = finish(
                 running.kind,
-                run_upload(&store, &actor, kind, &bytes, format, &run).await,
+                run_upload(&service, &actor, kind, &bytes, format, &run).await,
             )
             .await;
             running.done.send_replace(Some(Arc::new(result)));

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use siks_domain::{Bilingual, Role, Scope, UserId};
-use siks_store::NewUser;
+use siks_service::NewUser;
 
 use crate::AppState;
 use crate::auth::{PageUser, check_new_password, hash_password};
@@ -62,7 +62,7 @@ async fn page(
     notice: Option<String>,
 ) -> Result<Response, WebError> {
     let actor = &user.session.actor;
-    let users = state.store.list_users(actor).await?;
+    let users = state.service.list_users(actor).await?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -75,7 +75,7 @@ async fn page(
         notice,
         users: users
             .into_iter()
-            .filter(|u| u.username != siks_store::SYSTEM_USERNAME)
+            .filter(|u| u.username != siks_service::SYSTEM_USERNAME)
             .map(|u| UserRow {
                 id: u.id.to_string(),
                 can_toggle: u.id != actor.user_id,
@@ -132,7 +132,7 @@ pub async fn create_user(
     }
     let hash = hash_password(form.sandi.clone()).await?;
     let created = state
-        .store
+        .service
         .create_user(
             &user.session.actor,
             NewUser {
@@ -156,7 +156,8 @@ pub async fn create_user(
             .await
         }
         Err(
-            e @ (siks_store::StoreError::Invalid { .. } | siks_store::StoreError::Conflict { .. }),
+            e @ (siks_service::ServiceError::Invalid { .. }
+            | siks_service::ServiceError::Conflict { .. }),
         ) => page(&state, &user, &form, Some(e.indonesian()), None).await,
         Err(e) => Err(e.into()),
     }
@@ -178,7 +179,7 @@ pub async fn set_status(
     let id: UserId = id.parse().map_err(|_| WebError::NotFound)?;
     let active = form.aktif == "1";
     match state
-        .store
+        .service
         .set_user_active(&user.session.actor, id, active)
         .await
     {
@@ -197,7 +198,7 @@ pub async fn set_status(
             )
             .await
         }
-        Err(e @ siks_store::StoreError::Invalid { .. }) => {
+        Err(e @ siks_service::ServiceError::Invalid { .. }) => {
             page(
                 &state,
                 &user,

@@ -16,7 +16,7 @@ use siks_domain::documents::BackingDocument;
 use siks_domain::jobs::JobRequest;
 use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step};
 use siks_domain::{Bilingual, RegionCode, RegionLevel, Regions, Role};
-use siks_store::documents::{MusdesDecision, PaperRow};
+use siks_service::documents::{MusdesDecision, PaperRow};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -62,45 +62,10 @@ fn own_stage(role: Role) -> Option<Stage> {
     }
 }
 
-/// The batch steps offered at a stage to a role: `(value, label, needs a reason)`.
-fn batch_steps(stage: Stage, role: Role) -> Vec<(&'static str, &'static str, bool)> {
-    if role != Role::Admin && !stage.actors().contains(&role) {
-        return Vec::new();
-    }
-    match stage {
-        Stage::Draft | Stage::Returned => vec![("submit_musdes", "Ajukan ke musdes/muskel", false)],
-        Stage::RegencyVerification => vec![
-            ("verify", "Verifikasi: teruskan ke pengesahan", false),
-            ("return", "Kembalikan ke desa/kelurahan", true),
-        ],
-        Stage::ProvinceVerification => vec![
-            ("forward", "Teruskan ke pusat", false),
-            ("return", "Kembalikan ke desa/kelurahan", true),
-        ],
-        Stage::PusatQc => vec![
-            ("accept", "Terima untuk penetapan", false),
-            ("reject", "Tolak", true),
-        ],
-        Stage::Accepted => vec![("reject", "Tolak", true)],
-        _ => Vec::new(),
-    }
-}
-
+/// The step a batch form names, or the form's own complaint.
 fn step_from_form(key: &str, reason: String) -> Result<Step, WebError> {
-    Ok(match key {
-        "submit_musdes" => Step::Submit(Backing::Musdes),
-        "verify" => Step::Verify,
-        "return" => Step::Return { reason },
-        "forward" => Step::Forward,
-        "accept" => Step::Accept,
-        "reject" => Step::Reject { reason },
-        _ => {
-            return Err(WebError::field(
-                "langkah",
-                "pilih langkah yang akan diambil",
-            ));
-        }
-    })
+    Step::from_batch_key(key, reason)
+        .ok_or_else(|| WebError::field("langkah", "pilih langkah yang akan diambil"))
 }
 
 fn ids_from_form(form: &[(String, String)]) -> Result<Vec<Uuid>, WebError> {
@@ -134,7 +99,7 @@ struct InboxPage {
     stage_label: String,
     tabs: Vec<(String, String, u64, bool)>,
     rows: Vec<InboxRow>,
-    steps: Vec<(&'static str, &'static str, bool)>,
+    steps: Vec<siks_domain::workflow::StepChoice>,
     notice: Option<String>,
     musdes_link: bool,
     sptjm_link: bool,
@@ -164,7 +129,7 @@ pub async fn inbox(
             .ok_or_else(|| WebError::field("tahap", format!("tahap '{key}' tidak dikenal")))?,
         None => own_stage(actor.role).unwrap_or(Stage::RegencyVerification),
     };
-    let pipeline = state.store.pipeline(actor, None).await?;
+    let pipeline = state.service.pipeline(actor, None).await?;
     let tabs = Stage::ALL
         .iter()
         .map(|s| {
@@ -177,7 +142,7 @@ pub async fn inbox(
         })
         .collect();
     let list = state
-        .store
+        .service
         .list_proposals(actor, Some(stage), INBOX_LIMIT)
         .await?;
     let rows = list
@@ -201,7 +166,7 @@ pub async fn inbox(
         stage_label: stage.label().to_string(),
         tabs,
         rows,
-        steps: batch_steps(stage, role),
+        steps: Step::offered(stage, role),
         notice: q.selesai.map(|n| format!("{n} usulan sudah diproses.")),
         musdes_link: village_role && stage == Stage::Musdes,
         sptjm_link: village_role && matches!(stage, Stage::Draft | Stage::Returned),
@@ -231,7 +196,7 @@ pub async fn step_batch(
         form_value(&form, "alasan").to_string(),
     )?;
     state
-        .store
+        .service
         .step_proposals(&user.session.actor, &ids, &step, state.config.workflow)
         .await?;
     Ok(see(format!(
@@ -266,7 +231,7 @@ pub async fn proposal_page(
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     let (p, steps) = state
-        .store
+        .service
         .proposal(actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -274,7 +239,7 @@ pub async fn proposal_page(
     let label = |c: &str| siks_domain::interchange::column_label(c).to_string();
     let details = match &p.content {
         ProposalContent::HouseholdCorrection { household, .. } => {
-            match state.store.household(actor, household.id).await? {
+            match state.service.household(actor, household.id).await? {
                 Some(now) => {
                     siks_domain::workflow::household_diff(&now.household.record, household)
                         .into_iter()
@@ -285,7 +250,7 @@ pub async fn proposal_page(
             }
         }
         ProposalContent::PersonCorrection { person, .. } => {
-            match state.store.person(actor, person.id).await? {
+            match state.service.person(actor, person.id).await? {
                 Some(now) => siks_domain::workflow::person_diff(&now.record, person)
                     .into_iter()
                     .map(|c| (label(&c.field), c.before, c.after))
@@ -381,7 +346,7 @@ async fn paper_form(
     let mut candidates = Vec::new();
     for stage in stages {
         for p in state
-            .store
+            .service
             .list_proposals(actor, Some(*stage), INBOX_LIMIT)
             .await?
         {
@@ -503,7 +468,7 @@ async fn village_of(
         .first()
         .ok_or_else(|| WebError::field("id", "centang paling sedikit satu usulan"))?;
     let (p, _) = state
-        .store
+        .service
         .proposal(&user.session.actor, *first)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -527,7 +492,7 @@ async fn read_paper_form(
     let (fields, scan) = read_multipart(
         multipart,
         "pindaian",
-        siks_store::documents::MAX_SCAN_BYTES / 1024,
+        siks_service::documents::MAX_SCAN_BYTES / 1024,
     )
     .await?;
     user.check_csrf(form_value(&fields, "csrf"))?;
@@ -558,7 +523,7 @@ pub async fn record_musdes(
         })
         .collect();
     let id = state
-        .store
+        .service
         .record_musdes(
             &user.session.actor,
             form.details,
@@ -577,7 +542,7 @@ pub async fn sign_sptjm(
 ) -> Result<Response, WebError> {
     let form = read_paper_form(&state, &user, multipart, Backing::Sptjm).await?;
     let id = state
-        .store
+        .service
         .sign_sptjm(
             &user.session.actor,
             form.details,
@@ -679,7 +644,7 @@ pub async fn paper_page(
 ) -> Result<Html<String>, WebError> {
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let doc = state
-        .store
+        .service
         .village_document(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -769,13 +734,13 @@ pub async fn upload_scan(
     let (form, scan) = read_multipart(
         multipart,
         "pindaian",
-        siks_store::documents::MAX_SCAN_BYTES / 1024,
+        siks_service::documents::MAX_SCAN_BYTES / 1024,
     )
     .await?;
     user.check_csrf(form_value(&form, "csrf"))?;
     let scan = scan.ok_or_else(|| WebError::field("pindaian", "pilih berkas pindaian"))?;
     state
-        .store
+        .service
         .attach_scan(&user.session.actor, id, &scan)
         .await?;
     Ok(see(format!("/dokumen/{id}")))
@@ -788,7 +753,7 @@ pub async fn scan(
 ) -> Result<Response, WebError> {
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let (content_type, bytes) = state
-        .store
+        .service
         .document_scan(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -816,7 +781,7 @@ pub async fn papers(
     State(state): State<AppState>,
     user: PageUser,
 ) -> Result<Html<String>, WebError> {
-    let list = state.store.list_papers(&user.session.actor, 200).await?;
+    let list = state.service.list_papers(&user.session.actor, 200).await?;
     let papers = list
         .into_iter()
         .map(|p| PaperLine {
@@ -886,7 +851,7 @@ pub async fn ratify_form(
     let regency = ratifier_regency(&user, q.wilayah.as_deref())?;
     let actor = &user.session.actor;
     let candidates = state
-        .store
+        .service
         .list_proposals(actor, Some(Stage::Ratification), RATIFY_LIMIT)
         .await?
         .into_iter()
@@ -916,7 +881,7 @@ pub async fn ratify(
     let regency = ratifier_regency(&user, Some(form_value(&form, "wilayah")))?;
     let ids = ids_from_form(&form)?;
     let id = state
-        .store
+        .service
         .ratify(
             &user.session.actor,
             &regency,
@@ -934,7 +899,7 @@ pub async fn ratification_page(
 ) -> Result<Html<String>, WebError> {
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let list = state
-        .store
+        .service
         .ratification(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
@@ -992,7 +957,7 @@ struct Comparison {
     changed: u64,
     /// The query that asks the download for the same comparison.
     query: String,
-    children: Vec<siks_store::periods::RegionComparison>,
+    children: Vec<siks_service::periods::RegionComparison>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1017,7 +982,7 @@ pub async fn periods_page(
     Query(q): Query<PeriodsQuery>,
 ) -> Result<Html<String>, WebError> {
     let actor = &user.session.actor;
-    let closed = state.store.closed_periods().await?;
+    let closed = state.service.closed_periods().await?;
     let suggested = closed
         .last()
         .map(|p| p.next())
@@ -1030,7 +995,7 @@ pub async fn periods_page(
         })
         .to_string();
     let accepted = state
-        .store
+        .service
         .pipeline(actor, None)
         .await?
         .iter()
@@ -1048,7 +1013,7 @@ pub async fn periods_page(
                 None => None,
             };
             let all = state
-                .store
+                .service
                 .compare_periods_by_region(actor, region.as_ref(), before, after)
                 .await?;
             let c = all.total.comparison;

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
+use siks_service::export::{ExportError, ExportList};
 use siks_sheets::{Format, SheetWriter};
-use siks_store::export::{ExportError, ExportList};
 
 use crate::progress::Progress;
 use crate::{open, parse_region, store_error};
@@ -20,14 +20,14 @@ pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Resu
     };
     let format = format_of(out)?;
     let region = region.map(parse_region).transpose()?;
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
     let started = Instant::now();
     let mut sheet = SheetWriter::create(format, out, list.sheet_name(), &list.labels())
         .map_err(|e| anyhow!("{e}"))?;
     let progress = Progress::new("menulis baris", 0);
     let mut n = 0u64;
-    let written = store
+    let written = service
         .export(&actor, list, region.as_ref(), |cells| {
             n += 1;
             if n.is_multiple_of(10_000) {
@@ -77,9 +77,9 @@ pub async fn comparison(
     let (before, after) = (period("before", before)?, period("after", after)?);
     let format = format_of(out)?;
     let region = region.map(parse_region).transpose()?;
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
-    let all = store
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
+    let all = service
         .compare_periods_by_region(&actor, region.as_ref(), before, after)
         .await
         .map_err(store_error)?;
@@ -142,8 +142,8 @@ pub async fn upload(
     valid_only: bool,
     report_to: Option<&Path>,
 ) -> Result<()> {
+    use siks_service::uploads::{UploadMode, UploadRun};
     use siks_sheets::read::{Limits, read_limited};
-    use siks_store::uploads::{UploadMode, UploadRun};
     use siks_web::upload::{UploadOutcome, run_upload, summary};
     let format = format_of(file)?;
     let bytes = read_limited(
@@ -151,8 +151,8 @@ pub async fn upload(
             .with_context(|| format!("tidak dapat membuka {}", file.display()))?,
         Limits::default().bytes,
     )?;
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
     let mode = if valid_only {
         UploadMode::ValidOnly
     } else {
@@ -192,7 +192,7 @@ pub async fn upload(
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     });
-    let outcome = run_upload(&store, &actor, kind, &bytes, format, &run).await;
+    let outcome = run_upload(&service, &actor, kind, &bytes, format, &run).await;
     watcher.abort();
     let outcome = outcome.map_err(|e| anyhow!("{}", e.message()))?;
     for p in outcome.problems() {

@@ -20,8 +20,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
 use siks_domain::{Bilingual, RegionCode, Regions};
-use siks_store::import::{ImportError, ImportFile};
-use siks_store::{OpenMode, Stats, Store};
+use siks_service::import::{ImportError, ImportFile};
+use siks_service::{OpenMode, Service, Stats};
 
 #[derive(Parser)]
 #[command(
@@ -328,8 +328,8 @@ async fn run(command: Command) -> Result<()> {
             listen,
             secure_cookies,
         } => {
-            let store = open(&db).await?;
-            web::serve(store, &listen, secure_cookies).await
+            let service = open(&db).await?;
+            web::serve(service, &listen, secure_cookies).await
         }
         Command::User { action } => web::user(action).await,
         Command::Audit { action } => web::audit(action).await,
@@ -353,18 +353,18 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Init { db } => init(&db).await,
         Command::Import { db, dir } => {
-            let store = open(&db).await?;
-            import(&store, &dir).await
+            let service = open(&db).await?;
+            import(&service, &dir).await
         }
         Command::Stats {
             db,
             region,
             quality: true,
         } => {
-            let store = open(&db).await?;
+            let service = open(&db).await?;
             let region = region.as_deref().map(parse_region).transpose()?;
-            let actor = store.system_actor().await.map_err(store_error)?;
-            let quality = store
+            let actor = service.system_actor().await.map_err(store_error)?;
+            let quality = service
                 .quality(&actor, region.as_ref())
                 .await
                 .map_err(store_error)?;
@@ -372,10 +372,10 @@ async fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Stats { db, region, .. } => {
-            let store = open(&db).await?;
+            let service = open(&db).await?;
             let region = region.as_deref().map(parse_region).transpose()?;
             let started = Instant::now();
-            let stats = stats(&store, region.as_ref()).await?;
+            let stats = stats(&service, region.as_ref()).await?;
             print_stats(&stats);
             eprintln!("({} ms)", started.elapsed().as_millis());
             Ok(())
@@ -429,17 +429,12 @@ async fn run(command: Command) -> Result<()> {
 async fn close_period(db: &str, period: &str) -> Result<()> {
     let period = siks_domain::workflow::Period::parse(period)
         .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
-    let (checks, report) = siks_service::periods::check_and_close(
-        &store,
-        &actor,
-        period,
-        chrono::Utc::now().date_naive(),
-        None,
-    )
-    .await
-    .map_err(store_error)?;
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
+    let (checks, report) = service
+        .check_and_close(&actor, period, chrono::Utc::now().date_naive(), None)
+        .await
+        .map_err(store_error)?;
     println!(
         "pemeriksaan sebelum penetapan: {} rumah tangga, {} temuan baru, {} sudah diperbaiki",
         checks.households, checks.opened, checks.fixed
@@ -463,11 +458,11 @@ pub(crate) async fn check(db: &str, region: Option<&str>) -> Result<()> {
     use siks_domain::Coded;
     use siks_domain::checks::FindingKind;
     let region = region.map(parse_region).transpose()?;
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
     let started = Instant::now();
     let today = chrono::Utc::now().date_naive();
-    let report = store
+    let report = service
         .run_checks(&actor, region.as_ref(), today)
         .await
         .map_err(store_error)?;
@@ -511,10 +506,10 @@ pub(crate) async fn rank(
         }
         None => Model::default_model(),
     };
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
     let started = Instant::now();
-    let report = store
+    let report = service
         .rank(&actor, &model, chrono::Utc::now().date_naive())
         .await
         .map_err(store_error)?;
@@ -541,17 +536,17 @@ pub(crate) async fn rank(
 async fn verify_period(db: &str, period: &str) -> Result<()> {
     let period = siks_domain::workflow::Period::parse(period)
         .map_err(|e| anyhow::anyhow!("{}", e.indonesian()))?;
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
-    let fixed = store
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
+    let fixed = service
         .period_counts(&actor, period)
         .await
         .map_err(store_error)?;
-    let recount = store
+    let recount = service
         .recount_period(&actor, period)
         .await
         .map_err(store_error)?;
-    let total = |c: &siks_store::periods::VillageCounts| {
+    let total = |c: &siks_service::periods::VillageCounts| {
         c.values().fold((0, 0), |(h, p), (dh, dp)| (h + dh, p + dp))
     };
     let ((h, p), (rh, rp)) = (total(&fixed), total(&recount));
@@ -583,16 +578,16 @@ pub(crate) fn parse_region(text: &str) -> Result<RegionCode> {
         .map_err(|e| anyhow::anyhow!("--region: {}", e.indonesian()))
 }
 
-pub fn store_error(e: siks_store::StoreError) -> anyhow::Error {
+pub fn store_error(e: siks_service::ServiceError) -> anyhow::Error {
     anyhow::anyhow!("{}", e.indonesian())
 }
 
-pub(crate) async fn open(db: &str) -> Result<Store> {
-    let store = Store::open(db, OpenMode::MustExist)
+pub(crate) async fn open(db: &str) -> Result<Service> {
+    let service = Service::open(db, OpenMode::MustExist)
         .await
         .map_err(store_error)?;
-    store.ensure_current().await.map_err(store_error)?;
-    Ok(store)
+    service.ensure_current().await.map_err(store_error)?;
+    Ok(service)
 }
 
 pub(crate) fn generate(config: &siks_synth::Config, out: &Path) -> Result<()> {
@@ -621,24 +616,24 @@ pub(crate) fn generate(config: &siks_synth::Config, out: &Path) -> Result<()> {
 }
 
 async fn init(db: &str) -> Result<()> {
-    let store = Store::open(db, OpenMode::CreateIfMissing)
+    let service = Service::open(db, OpenMode::CreateIfMissing)
         .await
         .map_err(store_error)?;
-    let version = store.migrate().await.map_err(store_error)?;
-    let regions = store
+    let version = service.migrate().await.map_err(store_error)?;
+    let regions = service
         .load_regions(Regions::embedded())
         .await
         .map_err(store_error)?;
-    store.system_actor().await.map_err(store_error)?;
+    service.system_actor().await.map_err(store_error)?;
     println!(
         "basis data {} siap: skema versi {version}, {regions} wilayah",
-        siks_store::redact_url(db)
+        siks_service::redact_url(db)
     );
     Ok(())
 }
 
-pub async fn import(store: &Store, dir: &Path) -> Result<()> {
-    let actor = store.system_actor().await.map_err(store_error)?;
+pub async fn import(service: &Service, dir: &Path) -> Result<()> {
+    let actor = service.system_actor().await.map_err(store_error)?;
     let open_file = |name: &str| -> Result<ImportFile<BufReader<File>>> {
         let path = dir.join(name);
         let file =
@@ -653,7 +648,7 @@ pub async fn import(store: &Store, dir: &Path) -> Result<()> {
     let bar = Arc::new(progress::Progress::new("mengimpor baris", 0));
     let started = Instant::now();
     let tick = bar.clone();
-    let result = store
+    let result = service
         .import(&actor, households, persons, Arc::new(move |n| tick.set(n)))
         .await;
     bar.finish();
@@ -686,9 +681,9 @@ pub async fn import(store: &Store, dir: &Path) -> Result<()> {
     }
 }
 
-pub async fn stats(store: &Store, region: Option<&RegionCode>) -> Result<Stats> {
-    let actor = store.system_actor().await.map_err(store_error)?;
-    store.stats(&actor, region).await.map_err(store_error)
+pub async fn stats(service: &Service, region: Option<&RegionCode>) -> Result<Stats> {
+    let actor = service.system_actor().await.map_err(store_error)?;
+    service.stats(&actor, region).await.map_err(store_error)
 }
 
 fn print_stats(stats: &Stats) {
@@ -721,10 +716,10 @@ fn print_stats(stats: &Stats) {
     }
 }
 
-fn print_quality(q: &siks_store::Quality) {
+fn print_quality(q: &siks_service::Quality) {
     use siks_domain::Coded;
     use siks_domain::checks::FindingKind;
-    let line = |r: &siks_store::RegionQuality| {
+    let line = |r: &siks_service::RegionQuality| {
         println!(
             "  {:<14} {:<32} {:>10} {:>10} {:>10} {:>10}",
             r.code.as_ref().map(|c| c.as_str()).unwrap_or("*"),
@@ -771,10 +766,10 @@ pub(crate) async fn prepare_demo(
     let config = siks_synth::Config::new(region.clone(), households, seed);
     generate(&config, &data)?;
     init(&url).await?;
-    let store = open(&url).await?;
-    import(&store, &data).await?;
-    let stats = stats(&store, Some(region)).await?;
+    let service = open(&url).await?;
+    import(&service, &data).await?;
+    let stats = stats(&service, Some(region)).await?;
     print_stats(&stats);
-    store.close().await;
+    service.close().await;
     Ok((url, true))
 }

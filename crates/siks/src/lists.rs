@@ -49,9 +49,9 @@ pub async fn run(action: ListAction) -> Result<()> {
             file,
         } => import(&db, &kind, &source, no_check, &file).await,
         ListAction::Show { db } => {
-            let store = open(&db).await?;
-            let actor = store.system_actor().await.map_err(store_error)?;
-            let lists = store.outside_lists(&actor).await.map_err(store_error)?;
+            let service = open(&db).await?;
+            let actor = service.system_actor().await.map_err(store_error)?;
+            let lists = service.outside_lists(&actor).await.map_err(store_error)?;
             if lists.is_empty() {
                 println!("belum ada daftar yang diimpor");
             }
@@ -98,14 +98,14 @@ async fn import(db: &str, kind: &str, source: &str, no_check: bool, file: &Path)
             );
         }
     };
-    let store = open(db).await?;
-    let actor = store.system_actor().await.map_err(store_error)?;
+    let service = open(db).await?;
+    let actor = service.system_actor().await.map_err(store_error)?;
     let started = Instant::now();
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let list = store
+    let list = service
         .import_list(&actor, kind, source, &name, rows)
         .await
         .map_err(store_error)?;

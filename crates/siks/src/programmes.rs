@@ -79,8 +79,8 @@ fn period(text: &str) -> Result<Period> {
 pub async fn run(action: ProgrammeAction) -> Result<()> {
     match action {
         ProgrammeAction::List { db } => {
-            let store = open(&db).await?;
-            for p in store.programmes().await.map_err(store_error)? {
+            let service = open(&db).await?;
+            for p in service.programmes().await.map_err(store_error)? {
                 println!(
                     "{:<10} versi {:<3} {} ({})",
                     p.programme.code,
@@ -94,9 +94,9 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
         ProgrammeAction::Save { db, note, file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("tidak dapat membaca {}", file.display()))?;
-            let store = open(&db).await?;
-            let actor = store.system_actor().await.map_err(store_error)?;
-            let version = store
+            let service = open(&db).await?;
+            let actor = service.system_actor().await.map_err(store_error)?;
+            let version = service
                 .save_programme(&actor, &text, &note)
                 .await
                 .map_err(|e| anyhow!("{}: {e}", file.display()))?;
@@ -125,9 +125,9 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
             quota,
         } => {
             let regency = parse_region(&regency)?;
-            let store = open(&db).await?;
-            let actor = store.system_actor().await.map_err(store_error)?;
-            store
+            let service = open(&db).await?;
+            let actor = service.system_actor().await.map_err(store_error)?;
+            service
                 .set_quota(&actor, &code.to_uppercase(), &regency, quota)
                 .await
                 .map_err(store_error)?;
@@ -136,10 +136,10 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
         }
         ProgrammeAction::Build { db, period: text } => {
             let period = period(&text)?;
-            let store = open(&db).await?;
-            let actor = store.system_actor().await.map_err(store_error)?;
+            let service = open(&db).await?;
+            let actor = service.system_actor().await.map_err(store_error)?;
             let started = Instant::now();
-            let built = store
+            let built = service
                 .build_lists(&actor, period, chrono::Utc::now().date_naive())
                 .await
                 .map_err(store_error)?;
@@ -168,9 +168,9 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
             let period = period(&text)?;
             let format = crate::export::format_of(&out)?;
             let region = region.as_deref().map(parse_region).transpose()?;
-            let store = open(&db).await?;
-            let actor = store.system_actor().await.map_err(store_error)?;
-            let rows = store
+            let service = open(&db).await?;
+            let actor = service.system_actor().await.map_err(store_error)?;
+            let rows = service
                 .beneficiaries(&actor, period, &code.to_uppercase(), region.as_ref())
                 .await
                 .map_err(store_error)?;

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Subcommand;
 use siks_domain::{Bilingual, RegionCode, RegionLevel, Regions, Role, Scope};
-use siks_store::{NewUser, Store};
+use siks_service::{NewUser, Service};
 
 use crate::{open, parse_region, prepare_demo, store_error};
 
@@ -53,7 +53,7 @@ pub enum AuditAction {
 /// A password for a new account: 14 characters from an alphabet without look-alikes.
 fn new_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY3468";
-    let token = siks_store::random_token();
+    let token = siks_service::random_token();
     let bytes = token.as_bytes();
     let mut out: String = bytes
         .chunks(2)
@@ -70,18 +70,18 @@ fn new_password() -> String {
 }
 
 async fn add_user(
-    store: &Store,
+    service: &Service,
     username: &str,
     name: &str,
     role: Role,
     scope: Scope,
 ) -> Result<String> {
-    let admin = store.system_actor().await.map_err(store_error)?;
+    let admin = service.system_actor().await.map_err(store_error)?;
     let password = new_password();
     let hash = siks_web::auth::hash_password(password.clone())
         .await
         .map_err(|e| anyhow!("{}", e.message()))?;
-    store
+    service
         .create_user(
             &admin,
             NewUser {
@@ -106,11 +106,11 @@ pub async fn user(action: UserAction) -> Result<()> {
             scope,
             name,
         } => {
-            let store = open(&db).await?;
+            let service = open(&db).await?;
             let role = Role::parse(&role).map_err(|e| anyhow!("--role: {}", e.indonesian()))?;
             let scope = Scope::parse(&scope).map_err(|e| anyhow!("--scope: {}", e.indonesian()))?;
             let password = add_user(
-                &store,
+                &service,
                 &username,
                 name.as_deref().unwrap_or(&username),
                 role,
@@ -121,9 +121,9 @@ pub async fn user(action: UserAction) -> Result<()> {
             Ok(())
         }
         UserAction::List { db } => {
-            let store = open(&db).await?;
-            let admin = store.system_actor().await.map_err(store_error)?;
-            for u in store.list_users(&admin).await.map_err(store_error)? {
+            let service = open(&db).await?;
+            let admin = service.system_actor().await.map_err(store_error)?;
+            for u in service.list_users(&admin).await.map_err(store_error)? {
                 println!(
                     "{:<24} {:<22} {:<16} {}",
                     u.username,
@@ -135,14 +135,14 @@ pub async fn user(action: UserAction) -> Result<()> {
             Ok(())
         }
         UserAction::Disable { db, username } => {
-            let store = open(&db).await?;
-            let admin = store.system_actor().await.map_err(store_error)?;
-            let user = store
+            let service = open(&db).await?;
+            let admin = service.system_actor().await.map_err(store_error)?;
+            let user = service
                 .user_by_username(&username)
                 .await
                 .map_err(store_error)?
                 .ok_or_else(|| anyhow!("akun {username} tidak ada"))?;
-            store
+            service
                 .set_user_active(&admin, user.id, false)
                 .await
                 .map_err(store_error)?;
@@ -155,9 +155,9 @@ pub async fn user(action: UserAction) -> Result<()> {
 pub async fn audit(action: AuditAction) -> Result<()> {
     match action {
         AuditAction::Verify { db } => {
-            let store = open(&db).await?;
-            let admin = store.system_actor().await.map_err(store_error)?;
-            let result = store
+            let service = open(&db).await?;
+            let admin = service.system_actor().await.map_err(store_error)?;
+            let result = service
                 .verify_audit_chain(&admin)
                 .await
                 .map_err(store_error)?;
@@ -175,21 +175,19 @@ pub async fn audit(action: AuditAction) -> Result<()> {
     }
 }
 
-pub async fn serve(store: Store, listen: &str, secure_cookies: bool) -> Result<()> {
+pub async fn serve(service: Service, listen: &str, secure_cookies: bool) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("tidak dapat mendengarkan di {listen}"))?;
     let address = listener.local_addr()?;
     // Jobs the previous server was running when it stopped are marked interrupted, to be run
     // again from their pages.
-    let interrupted = siks_service::jobs::recover_after_restart(&store)
-        .await
-        .map_err(store_error)?;
+    let interrupted = service.recover_after_restart().await.map_err(store_error)?;
     if interrupted > 0 {
         println!("{interrupted} tugas terputus ketika server berhenti; jalankan lagi dari /tugas");
     }
     let app = siks_web::router(
-        store.clone(),
+        service.clone(),
         siks_web::AppConfig {
             secure_cookies,
             ..Default::default()
@@ -202,8 +200,8 @@ pub async fn serve(store: Store, listen: &str, secure_cookies: bool) -> Result<(
     .await?;
     // Stopped on purpose: the jobs still running are cut off now, and said so at once rather
     // than at the next start.
-    let system = store.system_actor().await.map_err(store_error)?;
-    let interrupted = store
+    let system = service.system_actor().await.map_err(store_error)?;
+    let interrupted = service
         .interrupt_running_jobs(&system)
         .await
         .map_err(store_error)?;
@@ -263,11 +261,11 @@ fn demo_accounts(
 /// A few proposals of the demo village at every waiting stage, moved there by each role's own
 /// demo account, so that the inboxes, the papers and the dashboard's pipeline have something to
 /// show. The scans are a placeholder PDF.
-async fn seed_demo_pipeline(store: &Store) -> Result<()> {
+async fn seed_demo_pipeline(service: &Service) -> Result<()> {
     use siks_domain::documents::BackingDocument;
     use siks_domain::workflow::{Backing, ProposalContent, Step, WorkflowConfig};
     let actor = async |name: &str| -> Result<siks_domain::Actor> {
-        store
+        service
             .actor_for_username(name)
             .await
             .map_err(store_error)?
@@ -282,10 +280,10 @@ async fn seed_demo_pipeline(store: &Store) -> Result<()> {
     let Some(village_code) = village.scope.region().cloned() else {
         return Ok(());
     };
-    let households = store
+    let households = service
         .list_households(
             &village,
-            &siks_store::HouseholdFilter {
+            &siks_service::HouseholdFilter {
                 limit: 12,
                 ..Default::default()
             },
@@ -304,7 +302,7 @@ async fn seed_demo_pipeline(store: &Store) -> Result<()> {
             programme: programme.into(),
         };
         ids.push(
-            store
+            service
                 .propose(&village, &content, &format!("permohonan {programme}"))
                 .await
                 .map_err(store_error)?,
@@ -322,19 +320,19 @@ async fn seed_demo_pipeline(store: &Store) -> Result<()> {
     };
     const SCAN: &[u8] = b"%PDF-1.4 contoh pindaian demo";
     // 0-2 stay drafts; 3-5 wait for the musdes; 6-11 went up with an SPTJM.
-    store
+    service
         .step_proposals(&village, &ids[3..], &Step::Submit(Backing::Musdes), config)
         .await
         .map_err(store_error)?;
     let decisions: Vec<_> = ids[6..]
         .iter()
-        .map(|id| siks_store::documents::MusdesDecision {
+        .map(|id| siks_service::documents::MusdesDecision {
             proposal: *id,
             approved: true,
             reason: String::new(),
         })
         .collect();
-    store
+    service
         .record_musdes(
             &village,
             paper(Backing::Musdes),
@@ -345,18 +343,18 @@ async fn seed_demo_pipeline(store: &Store) -> Result<()> {
         .await
         .map_err(store_error)?;
     // 6-7 wait for the regency; 8-9 for ratification; 10-11 were ratified, one went back.
-    store
+    service
         .step_proposals(&verifier, &ids[8..], &Step::Verify, config)
         .await
         .map_err(store_error)?;
     let regency = village_code
         .at_level(RegionLevel::Regency)
         .ok_or_else(|| anyhow::anyhow!("desa demo tanpa kabupaten"))?;
-    store
+    service
         .ratify(&ratifier, &regency, Some(&ids[10..]), config)
         .await
         .map_err(store_error)?;
-    store
+    service
         .step_proposals(
             &province,
             &ids[11..],
@@ -384,18 +382,18 @@ pub async fn demo(
 ) -> Result<()> {
     let region = parse_region(region)?;
     let (url, created) = prepare_demo(dir, &region, households, seed).await?;
-    let store = open(&url).await?;
+    let service = open(&url).await?;
     let accounts_path = dir.join(ACCOUNTS_FILE);
     if created {
         let mut text = String::from(
             "# Akun demo siks (HANYA untuk demo; jangan dipakai di data sungguhan)\n# nama_pengguna kata_sandi peran wilayah\n",
         );
         // The village and district accounts work where the generator put households.
-        let system = store.system_actor().await.map_err(store_error)?;
-        let home = store
+        let system = service.system_actor().await.map_err(store_error)?;
+        let home = service
             .list_households(
                 &system,
-                &siks_store::HouseholdFilter {
+                &siks_service::HouseholdFilter {
                     limit: 1,
                     ..Default::default()
                 },
@@ -406,7 +404,7 @@ pub async fn demo(
             .map(|h| h.village.clone());
         for (username, role, scope) in demo_accounts(&region, home.as_ref()) {
             let password = add_user(
-                &store,
+                &service,
                 username,
                 &format!("Demo {}", role.label()),
                 role,
@@ -417,9 +415,9 @@ pub async fn demo(
         }
         std::fs::write(&accounts_path, text)
             .with_context(|| format!("tidak dapat menulis {}", accounts_path.display()))?;
-        seed_demo_pipeline(&store).await?;
+        seed_demo_pipeline(&service).await?;
         // A ranking run, so that each household page shows its desil and why.
-        let ranked = store
+        let ranked = service
             .rank(
                 &system,
                 &siks_domain::welfare::Model::default_model(),
@@ -446,7 +444,7 @@ pub async fn demo(
         }
     }
     match listen {
-        Some(listen) => serve(store, listen, false).await,
+        Some(listen) => serve(service, listen, false).await,
         None => Ok(()),
     }
 }

@@ -174,6 +174,28 @@ async fn openapi_lists_every_api_route() {
             route.method,
             route.path
         );
+        // Every change names its CSRF header and its body; the three PUTs too.
+        if matches!(route.method, "POST" | "PUT" | "DELETE") {
+            let operation = &doc["paths"][path][route.method.to_lowercase()];
+            let names: Vec<&str> = operation["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            assert!(
+                names.contains(&"X-CSRF-Token"),
+                "{} {}",
+                route.method,
+                route.path
+            );
+            assert!(
+                operation["requestBody"].is_object(),
+                "{} {}",
+                route.method,
+                route.path
+            );
+        }
     }
     assert_eq!(send(&w.app, get("/healthz", None)).await.body, "ok");
 }

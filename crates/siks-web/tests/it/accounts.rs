@@ -54,7 +54,7 @@ async fn admins_manage_accounts_below_them() {
     // Deactivation ends the account's sessions and sign-ins.
     let c_session = login(&w.app, "desa.c").await;
     let id = w
-        .store
+        .service
         .user_by_username("desa.c")
         .await
         .unwrap()
@@ -79,8 +79,13 @@ async fn admins_manage_accounts_below_them() {
         StatusCode::UNAUTHORIZED
     );
     // A regency admin does not see accounts outside its regency.
-    let admin_actor = w.store.actor_for_username("admin").await.unwrap().unwrap();
-    w.store
+    let admin_actor = w
+        .service
+        .actor_for_username("admin")
+        .await
+        .unwrap()
+        .unwrap();
+    w.service
         .create_user(
             &admin_actor,
             NewUser {

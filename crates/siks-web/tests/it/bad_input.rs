@@ -171,9 +171,13 @@ async fn every_kind_of_bad_input_gets_a_clear_message_and_writes_nothing_it_shou
         page.select("#hasil")
     );
     let drafts = w
-        .store
+        .service
         .list_proposals(
-            &w.store.actor_for_username("desa.a").await.unwrap().unwrap(),
+            &w.service
+                .actor_for_username("desa.a")
+                .await
+                .unwrap()
+                .unwrap(),
             None,
             100,
         )

@@ -44,7 +44,12 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
     };
     let w = world().await;
     // A household in village B that A's operator must not open.
-    let b_actor = w.store.actor_for_username("desa.b").await.unwrap().unwrap();
+    let b_actor = w
+        .service
+        .actor_for_username("desa.b")
+        .await
+        .unwrap()
+        .unwrap();
     let mut other = w.household.clone();
     other.id = siks_domain::HouseholdId::new();
     other.address.village = RegionCode::parse(VILLAGE_B).unwrap();
@@ -55,7 +60,7 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
         siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850555").unwrap());
     other_member.sex = siks_domain::codes::Sex::Male;
     other_member.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
-    w.store
+    w.service
         .create_household(&b_actor, &other, &[other_member], "uji")
         .await
         .unwrap();
@@ -256,9 +261,14 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
     assert_eq!(message, "Data tidak ditemukan.");
 
     // The inbox: "select all" ticks every proposal, and one batch step moves them all.
-    let a_actor = w.store.actor_for_username("desa.a").await.unwrap().unwrap();
+    let a_actor = w
+        .service
+        .actor_for_username("desa.a")
+        .await
+        .unwrap()
+        .unwrap();
     for programme in ["PKH", "BPNT"] {
-        w.store
+        w.service
             .propose(
                 &a_actor,
                 &siks_domain::workflow::ProposalContent::ProgrammeRequest {

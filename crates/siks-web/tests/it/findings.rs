@@ -142,7 +142,12 @@ async fn outside_lists_page_imports_and_the_quality_page_counts() {
 #[tokio::test]
 async fn findings_page_runs_checks_and_dismisses() {
     let w = world().await;
-    let writer = w.store.actor_for_username("desa.a").await.unwrap().unwrap();
+    let writer = w
+        .service
+        .actor_for_username("desa.a")
+        .await
+        .unwrap()
+        .unwrap();
     let mut odd = w.household.clone();
     odd.id = siks_domain::HouseholdId::new();
     let mut member = w.members[0].clone();
@@ -153,7 +158,7 @@ async fn findings_page_runs_checks_and_dismisses() {
     member.sex = siks_domain::codes::Sex::Male;
     member.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
     member.relation_to_head = siks_domain::codes::Relation::Head;
-    w.store
+    w.service
         .create_household(&writer, &odd, &[member], "uji")
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use crate::support::*;
 async fn long_work_runs_as_a_job_with_its_own_page() {
     let w = world().await;
     let app = siks_web::router(
-        w.store.clone(),
+        w.service.clone(),
         AppConfig {
             job_wait: Some(std::time::Duration::ZERO),
             ..Default::default()

@@ -138,7 +138,7 @@ async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version()
         "the text is kept"
     );
     assert_eq!(
-        w.store.programme_versions("BST").await.unwrap().len(),
+        w.service.programme_versions("BST").await.unwrap().len(),
         1,
         "a dry run saves nothing"
     );
@@ -176,7 +176,7 @@ async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version()
     .await;
     assert_eq!(no_note.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_note.select("#galat")[0].contains("catatan"));
-    assert_eq!(w.store.programme_versions("BST").await.unwrap().len(), 1);
+    assert_eq!(w.service.programme_versions("BST").await.unwrap().len(), 1);
     // Saved: version 1 in force, both versions listed.
     let saved = send(
         &w.app,
@@ -206,15 +206,15 @@ async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version()
 async fn report_pages_draw_each_chart_over_its_table_and_the_public_sees_counts_only() {
     let w = world().await;
     let (admin, today) = w.rank().await;
-    siks_service::periods::check_and_close(
-        &w.store,
-        &admin,
-        siks_domain::workflow::Period::parse("2026-11").unwrap(),
-        today,
-        None,
-    )
-    .await
-    .unwrap();
+    w.service
+        .check_and_close(
+            &admin,
+            siks_domain::workflow::Period::parse("2026-11").unwrap(),
+            today,
+            None,
+        )
+        .await
+        .unwrap();
     w.build_december_lists(&admin, today).await;
     let dinsos = login(&w.app, "dinsos").await;
     let page = send(&w.app, get("/laporan", Some(&dinsos))).await;

@@ -320,8 +320,8 @@ async fn the_household_page_shows_its_desil_and_why() {
         "{:?}",
         before.select("#kesejahteraan")
     );
-    let admin = w.store.system_actor().await.unwrap();
-    w.store
+    let admin = w.service.system_actor().await.unwrap();
+    w.service
         .rank(
             &admin,
             &siks_domain::welfare::Model::default_model(),

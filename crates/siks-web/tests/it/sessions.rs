@@ -173,12 +173,12 @@ async fn sign_in_sessions_and_lockout() {
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(locked.select("#pesan")[0].contains("dikunci"));
     let auditor = w
-        .store
+        .service
         .actor_for_username("auditor")
         .await
         .unwrap()
         .unwrap();
-    let entries = w.store.audit_entries(&auditor, None, 100).await.unwrap();
+    let entries = w.service.audit_entries(&auditor, None, 100).await.unwrap();
     assert!(entries.iter().any(|e| e.action == "login.locked"));
     assert!(entries.iter().any(|e| e.action == "logout"));
 }
@@ -187,9 +187,9 @@ async fn sign_in_sessions_and_lockout() {
 async fn idle_sessions_expire() {
     let w = world().await;
     let app = siks_web::router(
-        w.store.clone(),
+        w.service.clone(),
         AppConfig {
-            policy: siks_store::SessionPolicy {
+            policy: siks_service::SessionPolicy {
                 idle: std::time::Duration::from_millis(300),
                 ..Default::default()
             },

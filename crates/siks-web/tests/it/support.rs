@@ -6,7 +6,7 @@ pub(crate) use axum::http::{Request, StatusCode, header};
 pub(crate) use http_body_util::BodyExt;
 pub(crate) use scraper::{Html, Selector};
 pub(crate) use siks_domain::{Household, Person, RegionCode, Regions, Role, Scope};
-pub(crate) use siks_store::{NewUser, OpenMode, Store};
+pub(crate) use siks_service::{NewUser, OpenMode, Service};
 pub(crate) use siks_web::{AppConfig, ROUTES, Who};
 pub(crate) use std::sync::OnceLock;
 pub(crate) use tower::ServiceExt;
@@ -35,7 +35,7 @@ pub(crate) fn password_hash() -> String {
 
 pub(crate) struct World {
     pub(crate) app: Router,
-    pub(crate) store: Store,
+    pub(crate) service: Service,
     pub(crate) household: Household,
     pub(crate) members: Vec<Person>,
     pub(crate) _dir: tempfile::TempDir,
@@ -44,9 +44,9 @@ pub(crate) struct World {
 impl World {
     /// Ranks the register as the system account on 1 November 2026; that account and date.
     pub(crate) async fn rank(&self) -> (siks_domain::Actor, chrono::NaiveDate) {
-        let admin = self.store.system_actor().await.unwrap();
+        let admin = self.service.system_actor().await.unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        self.store
+        self.service
             .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
             .await
             .unwrap();
@@ -59,7 +59,7 @@ impl World {
         admin: &siks_domain::Actor,
         today: chrono::NaiveDate,
     ) {
-        self.store
+        self.service
             .build_lists(
                 admin,
                 siks_domain::workflow::Period::parse("2026-12").unwrap(),
@@ -101,13 +101,15 @@ pub(crate) async fn world() -> World {
     captured_logs();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = Store::open(&url, OpenMode::CreateIfMissing).await.unwrap();
-    store.migrate().await.unwrap();
-    store.load_regions(Regions::embedded()).await.unwrap();
-    let admin = store.system_actor().await.unwrap();
+    let service = Service::open(&url, OpenMode::CreateIfMissing)
+        .await
+        .unwrap();
+    service.migrate().await.unwrap();
+    service.load_regions(Regions::embedded()).await.unwrap();
+    let admin = service.system_actor().await.unwrap();
     let hash = password_hash();
     for (username, role, scope) in accounts() {
-        store
+        service
             .create_user(
                 &admin,
                 NewUser {
@@ -137,14 +139,14 @@ pub(crate) async fn world() -> World {
         .map(|r| siks_domain::interchange::person_from_row(&r.unwrap()).unwrap())
         .filter(|p| p.household_id == household.id)
         .collect();
-    let writer = store.actor_for_username("desa.a").await.unwrap().unwrap();
-    store
+    let writer = service.actor_for_username("desa.a").await.unwrap().unwrap();
+    service
         .create_household(&writer, &household, &members, "pendataan uji")
         .await
         .unwrap();
     World {
-        app: siks_web::router(store.clone(), AppConfig::default()),
-        store,
+        app: siks_web::router(service.clone(), AppConfig::default()),
+        service,
         household,
         members,
         _dir: dir,

@@ -69,8 +69,8 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
         StatusCode::NOT_FOUND
     );
     // An export of people is audited once, with its size.
-    let admin = w.store.system_actor().await.unwrap();
-    let audit = w.store.audit_entries(&admin, None, 50).await.unwrap();
+    let admin = w.service.system_actor().await.unwrap();
+    let audit = w.service.audit_entries(&admin, None, 50).await.unwrap();
     let exported = audit.iter().find(|e| e.action == "export.persons").unwrap();
     assert_eq!(exported.detail, format!("rows={}", w.members.len()));
 }
@@ -299,7 +299,7 @@ async fn a_long_upload_shows_its_progress_and_can_be_cancelled() {
     let w = world().await;
     // Posts return at once, so the job's page shows it running.
     let app = siks_web::router(
-        w.store.clone(),
+        w.service.clone(),
         AppConfig {
             upload_wait: Some(std::time::Duration::ZERO),
             ..AppConfig::default()

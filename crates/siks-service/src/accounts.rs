@@ -1,0 +1,90 @@
+//! Accounts, sessions and the audit trail: who may sign in, who is signed in, the accounts an
+//! admin keeps, and what the audit chain holds.
+
+use siks_domain::{Actor, UserId};
+use siks_store::{
+    AuditEntry, AuditVerification, LoginGate, NewSession, NewUser, Result, Session, SessionPolicy,
+    UserRecord,
+};
+
+use crate::Service;
+
+impl Service {
+    /// The actor of an active account.
+    pub async fn actor_for_username(&self, username: &str) -> Result<Option<Actor>> {
+        self.store.actor_for_username(username).await
+    }
+
+    /// Creates an account inside the admin's scope.
+    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<UserRecord> {
+        self.store.create_user(actor, new).await
+    }
+
+    /// Accounts inside the actor's scope, by username (admins only).
+    pub async fn list_users(&self, actor: &Actor) -> Result<Vec<UserRecord>> {
+        self.store.list_users(actor).await
+    }
+
+    /// Activates or deactivates an account inside the admin's scope.
+    pub async fn set_user_active(&self, actor: &Actor, id: UserId, active: bool) -> Result<()> {
+        self.store.set_user_active(actor, id, active).await
+    }
+
+    /// The account behind a username, for signing in (no actor yet) and for the command line.
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>> {
+        self.store.user_by_username(username).await
+    }
+
+    /// Sets the actor's own password hash (argon2id PHC string) and ends its other sessions.
+    /// All its sessions end, the current one included: the caller starts a new one.
+    pub async fn change_own_password(&self, actor: &Actor, password_hash: &str) -> Result<()> {
+        self.store.change_own_password(actor, password_hash).await
+    }
+
+    /// Opens a session after a right password, clearing the failure count. Audited.
+    pub async fn start_session(&self, user: &UserRecord, remote_addr: &str) -> Result<NewSession> {
+        self.store.start_session(user, remote_addr).await
+    }
+
+    /// The live session of a cookie token; an expired one is removed and answers `None`.
+    pub async fn session(&self, token: &str, policy: &SessionPolicy) -> Result<Option<Session>> {
+        self.store.session(token, policy).await
+    }
+
+    /// Ends a session (logout). Audited.
+    pub async fn end_session(&self, actor: &Actor, token: &str) -> Result<()> {
+        self.store.end_session(actor, token).await
+    }
+
+    /// The account behind a username, if it may try a password now.
+    pub async fn login_gate(&self, username: &str) -> Result<LoginGate> {
+        self.store.login_gate(username).await
+    }
+
+    /// Counts a wrong password; the account locks at the policy's limit. Audited.
+    pub async fn record_login_failure(
+        &self,
+        user: &UserRecord,
+        policy: &SessionPolicy,
+        remote_addr: &str,
+    ) -> Result<()> {
+        self.store
+            .record_login_failure(user, policy, remote_addr)
+            .await
+    }
+
+    /// The newest audit entries inside the actor's scope (auditors and admins only).
+    pub async fn audit_entries(
+        &self,
+        actor: &Actor,
+        target_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        self.store.audit_entries(actor, target_id, limit).await
+    }
+
+    /// Recomputes the whole chain (auditors and admins only), streaming it in pages.
+    pub async fn verify_audit_chain(&self, actor: &Actor) -> Result<AuditVerification> {
+        self.store.verify_audit_chain(actor).await
+    }
+}

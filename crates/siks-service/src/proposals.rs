@@ -1,0 +1,67 @@
+//! Proposals and their steps: a change proposed, taken up the workflow step by step, listed
+//! and counted per stage.
+
+use siks_domain::workflow::{ProposalContent, Stage, Step, WorkflowConfig};
+use siks_domain::{Actor, RegionCode};
+use siks_store::Result;
+use uuid::Uuid;
+
+pub use siks_store::proposals::{PipelineCount, Proposal, ProposalStep};
+
+use crate::Service;
+
+impl Service {
+    /// Enters a proposal as a draft of its village (village operators and admins).
+    pub async fn propose(
+        &self,
+        actor: &Actor,
+        content: &ProposalContent,
+        note: &str,
+    ) -> Result<Uuid> {
+        self.store.propose(actor, content, note).await
+    }
+
+    /// Takes one step on many proposals at once (all or none), each by the workflow's rules, as
+    /// `actor`. A proposal outside the scope is not found; one at another stage, or not this
+    /// role's, refuses the whole batch with the reason. The steps that come with a signed paper
+    /// are refused here: see `record_musdes`, `sign_sptjm` and `ratify`.
+    pub async fn step_proposals(
+        &self,
+        actor: &Actor,
+        ids: &[Uuid],
+        step: &Step,
+        config: WorkflowConfig,
+    ) -> Result<Vec<Stage>> {
+        self.store.step_proposals(actor, ids, step, config).await
+    }
+
+    /// Proposals in scope at a stage (or all), oldest first: an inbox. Moves into the scope are
+    /// listed too.
+    pub async fn list_proposals(
+        &self,
+        actor: &Actor,
+        stage: Option<Stage>,
+        limit: u32,
+    ) -> Result<Vec<Proposal>> {
+        self.store.list_proposals(actor, stage, limit).await
+    }
+
+    /// One proposal in scope with its steps, oldest first. Audited (it may hold personal data).
+    pub async fn proposal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Option<(Proposal, Vec<ProposalStep>)>> {
+        self.store.proposal(actor, id).await
+    }
+
+    /// The pipeline of `region` (default: the actor's scope): how many proposals stand at each
+    /// stage, per child region. Out of scope looks like an empty region.
+    pub async fn pipeline(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+    ) -> Result<Vec<PipelineCount>> {
+        self.store.pipeline(actor, region).await
+    }
+}
