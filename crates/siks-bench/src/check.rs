@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{Result, anyhow, bail};
 use siks_domain::Nik;
-use siks_domain::checks::FindingKind;
+use siks_domain::checks::{FindingKind, FindingStatus};
 use siks_domain::lists::{ListKind, read_list};
 
 use crate::{err, fresh, population};
@@ -130,18 +130,18 @@ pub async fn run(households: usize) -> Result<()> {
             &actor,
             None,
             Some(FindingKind::MalformedNik),
-            Some("open"),
+            Some(FindingStatus::Open),
             5000,
         )
         .await
         .map_err(err)?;
     let mut valid_flagged = 0;
     for f in &flagged {
-        let Some(id) = f.person.as_ref().and_then(|p| p.parse().ok()) else {
+        let Some(id) = f.person else {
             continue;
         };
         let person = store
-            .person(&actor, siks_domain::PersonId(id))
+            .person(&actor, id)
             .await
             .map_err(err)?
             .ok_or_else(|| anyhow!("a finding names a person the register does not have"))?;
@@ -184,7 +184,7 @@ async fn score_kinds(
     for &(kind, defect, goal_p, goal_r) in kinds {
         const LIMIT: u32 = 5000;
         let findings = store
-            .findings(&actor, None, Some(kind), Some("open"), LIMIT)
+            .findings(&actor, None, Some(kind), Some(FindingStatus::Open), LIMIT)
             .await
             .map_err(err)?;
         if findings.len() == LIMIT as usize {
@@ -196,9 +196,11 @@ async fn score_kinds(
         let found: HashSet<String> = findings
             .iter()
             .map(|f| {
-                let person = f.person.clone().unwrap_or_default();
+                let person = f.person.map(|p| p.to_string()).unwrap_or_default();
                 match (&f.other_person, kind) {
-                    (Some(other), FindingKind::DuplicatePerson) => pair(&person, other),
+                    (Some(other), FindingKind::DuplicatePerson) => {
+                        pair(&person, &other.to_string())
+                    }
                     _ => person,
                 }
             })

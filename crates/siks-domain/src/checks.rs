@@ -43,6 +43,37 @@ pub enum Severity {
     Error,
 }
 
+/// Where a kept finding stands: open until a later run no longer finds it (fixed) or an operator
+/// settles it (fixed through a proposal, or dismissed with a reason). Stored and sent as its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    Open,
+    Fixed,
+    Dismissed,
+}
+
+impl FindingStatus {
+    pub const ALL: [FindingStatus; 3] = [
+        FindingStatus::Open,
+        FindingStatus::Fixed,
+        FindingStatus::Dismissed,
+    ];
+
+    /// `open`, `fixed` or `dismissed`: the stored value and the one pages and the API send.
+    pub fn key(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "open",
+            FindingStatus::Fixed => "fixed",
+            FindingStatus::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<FindingStatus> {
+        FindingStatus::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
 impl FindingKind {
     /// The reason of the removal proposal that settles a finding of this kind (`None`: it is
     /// settled by correcting the record).
@@ -262,6 +293,19 @@ fn implausible_name(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finding_statuses_round_trip_their_keys() {
+        for status in FindingStatus::ALL {
+            assert_eq!(FindingStatus::parse(status.key()), Some(status));
+            assert_eq!(
+                serde_json::to_value(status).unwrap(),
+                serde_json::json!(status.key())
+            );
+        }
+        assert_eq!(FindingStatus::parse("closed"), None);
+        assert_eq!(FindingStatus::parse("Open"), None);
+    }
     use crate::interchange::tests::{sample_household, sample_person};
 
     fn today() -> NaiveDate {

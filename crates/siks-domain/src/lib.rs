@@ -25,5 +25,7 @@ pub use access::{Action, Actor, Role, Scope};
 pub use codes::Coded;
 pub use identity::{IdNumberError, Nik, NoKk, Recorded};
 pub use message::Bilingual;
-pub use record::{Household, HouseholdId, Person, PersonId, RegistryStatus, UserId};
+pub use record::{
+    ChangeKind, Household, HouseholdId, Person, PersonId, RecordKind, RegistryStatus, UserId,
+};
 pub use region::{Region, RegionCode, RegionLevel, Regions};

@@ -62,6 +62,61 @@ id_type!(
     UserId
 );
 
+/// Which kind of record a kept change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Household,
+    Person,
+}
+
+impl RecordKind {
+    /// `household` or `person`, as stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            RecordKind::Household => "household",
+            RecordKind::Person => "person",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<RecordKind> {
+        [RecordKind::Household, RecordKind::Person]
+            .into_iter()
+            .find(|k| k.key() == key)
+    }
+}
+
+/// How a kept version of a record came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    /// Entered through a page, the API or an upload.
+    Created,
+    /// Brought in by a bulk import of legacy data.
+    Imported,
+    /// Changed (a correction, or a proposal applied at a close).
+    Updated,
+}
+
+impl ChangeKind {
+    /// `created`, `imported` or `updated`, as stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            ChangeKind::Created => "created",
+            ChangeKind::Imported => "imported",
+            ChangeKind::Updated => "updated",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ChangeKind> {
+        [
+            ChangeKind::Created,
+            ChangeKind::Imported,
+            ChangeKind::Updated,
+        ]
+        .into_iter()
+        .find(|k| k.key() == key)
+    }
+}
+
 /// Where a record stands in the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RegistryStatus {

@@ -2,7 +2,7 @@
 //! does with one (dismiss it, or propose the change it calls for).
 
 use chrono::NaiveDate;
-use siks_domain::checks::FindingKind;
+use siks_domain::checks::{FindingKind, FindingStatus};
 use siks_domain::{Actor, RegionCode};
 use siks_store::Result;
 use std::collections::BTreeMap;
@@ -31,7 +31,7 @@ impl Service {
         actor: &Actor,
         region: Option<&RegionCode>,
         kind: Option<FindingKind>,
-        status: Option<&str>,
+        status: Option<FindingStatus>,
         limit: u32,
     ) -> Result<Vec<StoredFinding>> {
         self.store
@@ -44,7 +44,7 @@ impl Service {
         &self,
         actor: &Actor,
         region: Option<&RegionCode>,
-        status: &str,
+        status: FindingStatus,
     ) -> Result<BTreeMap<u8, u64>> {
         self.store.finding_counts(actor, region, status).await
     }

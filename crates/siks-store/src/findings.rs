@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use siks_domain::access::Action;
-use siks_domain::checks::{Finding, FindingKind, Severity, check_household};
-use siks_domain::{Actor, Coded, RegionCode, Scope};
+use siks_domain::checks::{Finding, FindingKind, FindingStatus, Severity, check_household};
+use siks_domain::{Actor, Coded, HouseholdId, PersonId, RegionCode, Scope};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
@@ -37,23 +37,23 @@ pub struct StoredFinding {
     pub kind: FindingKind,
     pub severity: Severity,
     pub village: RegionCode,
-    pub household: String,
-    pub person: Option<String>,
-    pub other_person: Option<String>,
+    pub household: HouseholdId,
+    pub person: Option<PersonId>,
+    pub other_person: Option<PersonId>,
     pub fields: String,
     pub detail: String,
-    pub status: String,
+    pub status: FindingStatus,
     pub status_reason: String,
     pub found_at: String,
 }
 
-/// New findings (and, separately, status changes) written per transaction by a check run: a
-/// transaction of this size takes some tens of milliseconds on SQLite, which is as long as a
-/// page's write then waits for its turn.
-const FINDINGS_PER_WRITE: usize = 1_000;
+/// New findings (and, separately, status changes) written per transaction by a check run. A
+/// page's write waits at most one such transaction for its turn: at 1,000 that was about
+/// 150 ms on SQLite, at 250 about 60 ms (ADR 0015), for some seconds more on a national run.
+pub const FINDINGS_PER_WRITE: usize = 250;
 
 /// A finding's status changed by a check run: its id, the status the run read, the new one.
-type StatusChange = (String, &'static str, &'static str);
+type StatusChange = (String, FindingStatus, FindingStatus);
 
 const COLUMNS: &[&str] = &[
     "id",
@@ -115,6 +115,11 @@ fn scope_of(actor: &Actor, region: Option<&RegionCode>) -> Option<Scope> {
         Some(_) => None,
         None => Some(actor.scope.clone()),
     }
+}
+
+/// A stored status read back; anything else is a corrupt row.
+fn finding_status(key: &str) -> Result<FindingStatus> {
+    FindingStatus::parse(key).ok_or_else(|| corrupt("status"))
 }
 
 fn corrupt(what: &str) -> StoreError {
@@ -322,7 +327,7 @@ impl Store {
 
         // Reconcile with the findings kept in scope, read on the same snapshot; the changes are
         // written afterwards in short transactions (see `write_findings`).
-        let kept: HashMap<String, (String, String)> = with_tx!(&mut tx, c => {
+        let kept: HashMap<String, (String, FindingStatus)> = with_tx!(&mut tx, c => {
             let rows = sqlx::query(
                 "SELECT id, finding_key, status FROM findings WHERE village_code >= $1 AND village_code < $2",
             )
@@ -331,8 +336,8 @@ impl Store {
             .fetch_all(&mut **c)
             .await?;
             rows.iter()
-                .map(|r| Ok((r.text("finding_key")?, (r.text("id")?, r.text("status")?))))
-                .collect::<Result<_, sqlx::Error>>()?
+                .map(|r| Ok((r.text("finding_key")?, (r.text("id")?, finding_status(&r.text("status")?)?))))
+                .collect::<Result<_>>()?
         });
         tx.commit().await?;
         let now = now_text();
@@ -347,12 +352,12 @@ impl Store {
                 continue;
             }
             let status = match kept.get(&key) {
-                Some((_, status)) if status == "dismissed" => "dismissed",
+                Some((_, FindingStatus::Dismissed)) => FindingStatus::Dismissed,
                 Some((id, status)) => {
-                    if status == "fixed" {
+                    if *status == FindingStatus::Fixed {
                         reopened.push(id.clone());
                     }
-                    "open"
+                    FindingStatus::Open
                 }
                 None => {
                     new_rows.push(vec![
@@ -366,30 +371,34 @@ impl Store {
                         Value::OptText(s.other.clone()),
                         Value::Text(s.fields.clone()),
                         Value::Text(s.detail.clone()),
-                        Value::Text("open".into()),
+                        Value::Text(FindingStatus::Open.key().into()),
                         Value::Text(String::new()),
                         Value::OptText(None),
                         Value::Text(now.clone()),
                         Value::Text(now.clone()),
                     ]);
-                    "open"
+                    FindingStatus::Open
                 }
             };
-            if status == "open" && still.insert(key) {
+            if status == FindingStatus::Open && still.insert(key) {
                 *report.open.entry(s.kind.code()).or_default() += 1;
             }
         }
         report.opened = new_rows.len() as u64;
         let gone: Vec<String> = kept
             .iter()
-            .filter(|(key, (_, status))| status == "open" && !still.contains(*key))
+            .filter(|(key, (_, status))| *status == FindingStatus::Open && !still.contains(*key))
             .map(|(_, (id, _))| id.clone())
             .collect();
         report.fixed = gone.len() as u64;
         let changes: Vec<StatusChange> = gone
             .into_iter()
-            .map(|id| (id, "open", "fixed"))
-            .chain(reopened.into_iter().map(|id| (id, "fixed", "open")))
+            .map(|id| (id, FindingStatus::Open, FindingStatus::Fixed))
+            .chain(
+                reopened
+                    .into_iter()
+                    .map(|id| (id, FindingStatus::Fixed, FindingStatus::Open)),
+            )
             .collect();
         self.write_findings(actor, &scope, &report, new_rows, changes, &now)
             .await?;
@@ -437,10 +446,10 @@ impl Store {
                     sqlx::query(
                         "UPDATE findings SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
                     )
-                    .bind(to)
+                    .bind(to.key())
                     .bind(now)
                     .bind(&id)
-                    .bind(from)
+                    .bind(from.key())
                     .execute(&mut **c)
                     .await?;
                 });
@@ -482,7 +491,7 @@ impl Store {
         actor: &Actor,
         region: Option<&RegionCode>,
         kind: Option<FindingKind>,
-        status: Option<&str>,
+        status: Option<FindingStatus>,
         limit: u32,
     ) -> Result<Vec<StoredFinding>> {
         if !actor.may(Action::ReadRegister) {
@@ -500,7 +509,7 @@ impl Store {
             .bind(&low)
             .bind(&high)
             .bind(kind.map(|k| i64::from(k.code())).unwrap_or(0))
-            .bind(status.unwrap_or(""))
+            .bind(status.map(FindingStatus::key).unwrap_or(""))
             .bind(i64::from(limit.clamp(1, 5000)))
             .fetch_all(p)
             .await?;
@@ -513,12 +522,12 @@ impl Store {
                         kind,
                         severity: kind.severity(),
                         village: RegionCode::parse(&r.text("village_code")?).map_err(|_| corrupt("village_code"))?,
-                        household: r.text("household_id")?,
-                        person: r.opt_text("person_id")?,
-                        other_person: r.opt_text("other_person_id")?,
+                        household: r.text("household_id")?.parse().map_err(|_| corrupt("household_id"))?,
+                        person: r.opt_text("person_id")?.map(|t| t.parse()).transpose().map_err(|_| corrupt("person_id"))?,
+                        other_person: r.opt_text("other_person_id")?.map(|t| t.parse()).transpose().map_err(|_| corrupt("other_person_id"))?,
                         fields: r.text("fields")?,
                         detail: r.text("detail")?,
-                        status: r.text("status")?,
+                        status: finding_status(&r.text("status")?)?,
                         status_reason: r.text("status_reason")?,
                         found_at: r.text("found_at")?,
                     })
@@ -529,12 +538,15 @@ impl Store {
 
     /// Whether an open finding with this id lies in the actor's scope.
     pub async fn finding_open_in_scope(&self, actor: &Actor, id: Uuid) -> Result<bool> {
-        Ok(self.finding_status_in_scope(actor, id).await?.as_deref() == Some("open"))
+        Ok(self.finding_status_in_scope(actor, id).await? == Some(FindingStatus::Open))
     }
 
-    /// The status (`open`, `fixed`, `dismissed`, `closed`) of the finding with this id, if it
-    /// lies in the actor's scope.
-    pub async fn finding_status_in_scope(&self, actor: &Actor, id: Uuid) -> Result<Option<String>> {
+    /// The status of the finding with this id, if it lies in the actor's scope.
+    pub async fn finding_status_in_scope(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Option<FindingStatus>> {
         let found: Option<(String, String)> = with_pool!(self, p => {
             sqlx::query("SELECT village_code, status FROM findings WHERE id = $1")
                 .bind(id.to_string())
@@ -543,15 +555,16 @@ impl Store {
                 .map(|r| Ok::<_, sqlx::Error>((r.text("village_code")?, r.text("status")?)))
                 .transpose()?
         });
-        Ok(found
+        found
             .filter(|(v, _)| RegionCode::parse(v).is_ok_and(|v| actor.scope.contains(&v)))
-            .map(|(_, status)| status))
+            .map(|(_, status)| finding_status(&status))
+            .transpose()
     }
 
     /// Marks an open finding fixed, as the operator reports (the next check run reopens it if
     /// the record still shows it).
     pub async fn mark_finding_fixed(&self, actor: &Actor, id: Uuid, note: &str) -> Result<()> {
-        self.settle_finding(actor, id, "fixed", note, "finding.fixed")
+        self.settle_finding(actor, id, FindingStatus::Fixed, note, "finding.fixed")
             .await
     }
 
@@ -563,8 +576,14 @@ impl Store {
                 "a reason of at least 5 letters is required to dismiss a finding",
             ));
         }
-        self.settle_finding(actor, id, "dismissed", reason, "finding.dismiss")
-            .await
+        self.settle_finding(
+            actor,
+            id,
+            FindingStatus::Dismissed,
+            reason,
+            "finding.dismiss",
+        )
+        .await
     }
 
     /// Sets an open finding's status with its reason, in scope, audited.
@@ -572,7 +591,7 @@ impl Store {
         &self,
         actor: &Actor,
         id: Uuid,
-        status: &str,
+        status: FindingStatus,
         reason: &str,
         action: &'static str,
     ) -> Result<()> {
@@ -597,7 +616,7 @@ impl Store {
             sqlx::query(
                 "UPDATE findings SET status = $1, status_reason = $2, status_by = $3, updated_at = $4 WHERE id = $5",
             )
-            .bind(status)
+            .bind(status.key())
             .bind(reason.trim())
             .bind(actor.user_id.to_string())
             .bind(now_text())
@@ -677,7 +696,7 @@ impl Store {
         &self,
         actor: &Actor,
         region: Option<&RegionCode>,
-        status: &str,
+        status: FindingStatus,
     ) -> Result<BTreeMap<u8, u64>> {
         if !actor.may(Action::ReadRegister) {
             return Err(StoreError::Forbidden(Action::ReadRegister));
@@ -693,7 +712,7 @@ impl Store {
             )
             .bind(&low)
             .bind(&high)
-            .bind(status)
+            .bind(status.key())
             .fetch_all(p)
             .await?;
             rows.iter()

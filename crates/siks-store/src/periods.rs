@@ -743,9 +743,11 @@ fn undo_after<T: serde::de::DeserializeOwned>(
     closed_at: &str,
 ) -> Result<Option<T>> {
     for entry in history.iter().rev().filter(|e| e.at.as_str() > closed_at) {
-        match entry.change_kind.as_str() {
-            "created" | "imported" => return Ok(None),
-            _ => {
+        match entry.change_kind {
+            siks_domain::ChangeKind::Created | siks_domain::ChangeKind::Imported => {
+                return Ok(None);
+            }
+            siks_domain::ChangeKind::Updated => {
                 let before = entry
                     .before_json
                     .as_deref()

@@ -7,7 +7,7 @@
 
 use siks_domain::access::Action;
 use siks_domain::workflow::{Backing, ProposalContent, Stage, Step, WorkflowConfig, next_stage};
-use siks_domain::{Actor, Bilingual, RegionCode, Regions, Role};
+use siks_domain::{Actor, Bilingual, RegionCode, Regions, Role, UserId};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
@@ -40,8 +40,8 @@ pub struct ProposalStep {
     pub step: String,
     pub from: Stage,
     pub to: Stage,
-    pub actor_id: String,
-    pub actor_role: String,
+    pub actor_id: UserId,
+    pub actor_role: Role,
     pub at: String,
     pub note: String,
 }
@@ -301,8 +301,8 @@ impl Store {
                         step: r.text("step")?,
                         from: Stage::parse(&r.text("from_stage")?).ok_or_else(|| corrupt("from_stage"))?,
                         to: Stage::parse(&r.text("to_stage")?).ok_or_else(|| corrupt("to_stage"))?,
-                        actor_id: r.text("actor_id")?,
-                        actor_role: r.text("actor_role")?,
+                        actor_id: r.text("actor_id")?.parse().map_err(|_| corrupt("actor_id"))?,
+                        actor_role: Role::parse(&r.text("actor_role")?).map_err(|_| corrupt("actor_role"))?,
                         at: r.text("at")?,
                         note: r.text("note")?,
                     })

@@ -9,7 +9,8 @@ use serde::Serialize;
 use siks_domain::access::Action;
 use siks_domain::search::{SearchQuery, prefix_range};
 use siks_domain::{
-    Actor, Household, HouseholdId, Person, PersonId, RegionCode, RegionLevel, Regions,
+    Actor, ChangeKind, Household, HouseholdId, Person, PersonId, RecordKind, RegionCode,
+    RegionLevel, Regions, Role, UserId,
 };
 use sqlx::Row;
 
@@ -62,16 +63,21 @@ pub struct HouseholdFilter {
     pub offset: u32,
 }
 
+/// A kept change read back that does not parse: the row is corrupt.
+fn corrupt_history(column: &str) -> StoreError {
+    StoreError::Corrupt(format!("record_history.{column}"))
+}
+
 /// One kept change of a record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
-    pub record_kind: String,
+    pub record_kind: RecordKind,
     pub record_id: String,
-    pub village_code: String,
+    pub village_code: RegionCode,
     pub version: i64,
-    pub change_kind: String,
-    pub actor_id: String,
-    pub actor_role: String,
+    pub change_kind: ChangeKind,
+    pub actor_id: UserId,
+    pub actor_role: Role,
     pub at: String,
     pub reason: String,
     pub before_json: Option<String>,
@@ -170,8 +176,8 @@ struct Change<'a> {
     record_id: String,
     village: &'a RegionCode,
     version: i64,
-    /// `created` or `updated`.
-    change: &'a str,
+    /// Created or updated (imports write their own history).
+    change: ChangeKind,
     reason: &'a str,
     before: Option<String>,
     after: Option<String>,
@@ -187,7 +193,7 @@ async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<(
         Value::Text(change.record_id.clone()),
         Value::Text(change.village.to_string()),
         Value::Int(change.version),
-        Value::Text(change.change.to_string()),
+        Value::Text(change.change.key().to_string()),
         Value::Text(actor.user_id.to_string()),
         Value::Text(actor.role.key().to_string()),
         Value::Text(now_text()),
@@ -196,7 +202,7 @@ async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<(
         Value::OptText(change.after),
     ];
     execute(tx, INSERT_HISTORY, values).await?;
-    let verb = if change.change == "created" {
+    let verb = if change.change == ChangeKind::Created {
         "create"
     } else {
         "update"
@@ -403,7 +409,7 @@ impl Store {
                 record_id: household.id.to_string(),
                 village,
                 version: 1,
-                change: "created",
+                change: ChangeKind::Created,
                 reason,
                 before: None,
                 after: json(&after)?,
@@ -611,7 +617,7 @@ impl Store {
                 record_id: changed.id.to_string(),
                 village,
                 version,
-                change: "updated",
+                change: ChangeKind::Updated,
                 reason,
                 before: json(&current.record)?,
                 after: json(changed)?,
@@ -657,7 +663,7 @@ impl Store {
                 record_id: person.id.to_string(),
                 village,
                 version: 1,
-                change: "created",
+                change: ChangeKind::Created,
                 reason,
                 before: None,
                 after: json(person)?,
@@ -765,7 +771,7 @@ impl Store {
                 record_id: changed.id.to_string(),
                 village,
                 version,
-                change: "updated",
+                change: ChangeKind::Updated,
                 reason,
                 before: json(&current.record)?,
                 after: json(changed)?,
@@ -807,20 +813,24 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     Ok(HistoryEntry {
-                        record_kind: r.text("record_kind")?,
+                        record_kind: RecordKind::parse(&r.text("record_kind")?)
+                            .ok_or_else(|| corrupt_history("record_kind"))?,
                         record_id: r.text("record_id")?,
-                        village_code: r.text("village_code")?,
+                        village_code: RegionCode::parse(&r.text("village_code")?)
+                            .map_err(|_| corrupt_history("village_code"))?,
                         version: r.int("version")?,
-                        change_kind: r.text("change_kind")?,
-                        actor_id: r.text("actor_id")?,
-                        actor_role: r.text("actor_role")?,
+                        change_kind: ChangeKind::parse(&r.text("change_kind")?)
+                            .ok_or_else(|| corrupt_history("change_kind"))?,
+                        actor_id: r.text("actor_id")?.parse().map_err(|_| corrupt_history("actor_id"))?,
+                        actor_role: Role::parse(&r.text("actor_role")?)
+                            .map_err(|_| corrupt_history("actor_role"))?,
                         at: r.text("at")?,
                         reason: r.text("reason")?,
                         before_json: r.opt_text("before_json")?,
                         after_json: r.opt_text("after_json")?,
                     })
                 })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?
+                .collect::<Result<Vec<_>>>()?
         });
         tx.commit().await?;
         if let Some(last) = entries.last() {
@@ -828,9 +838,9 @@ impl Store {
                 actor,
                 AuditEvent {
                     action: "history.view",
-                    target_kind: &last.record_kind,
+                    target_kind: last.record_kind.key(),
                     target_id: record_id.to_string(),
-                    region_code: last.village_code.clone(),
+                    region_code: last.village_code.to_string(),
                     detail: format!("entries={}", entries.len()),
                 },
             )

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use siks_domain::access::Action;
+use siks_domain::checks::FindingStatus;
 use siks_domain::entry::{
     CHOOSE_ON_NEW, FILL_ON_NEW, blank_household, blank_person, new_member_problems,
     parse_every_cell,
@@ -755,11 +756,11 @@ impl Store {
                 ));
                 continue;
             }
-            match self.finding_status_in_scope(actor, id).await?.as_deref() {
-                Some("open") => ready.push((id, fixed, reason.to_string())),
+            match self.finding_status_in_scope(actor, id).await? {
+                Some(FindingStatus::Open) => ready.push((id, fixed, reason.to_string())),
                 // The same file again: settled as it asks already.
-                Some("fixed") if fixed => report.already_proposed += 1,
-                Some("dismissed") if !fixed => report.already_proposed += 1,
+                Some(FindingStatus::Fixed) if fixed => report.already_proposed += 1,
+                Some(FindingStatus::Dismissed) if !fixed => report.already_proposed += 1,
                 Some(_) => report.problems.push(row_problem(
                     row,
                     "Id temuan",

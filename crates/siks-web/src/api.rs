@@ -540,7 +540,7 @@ pub async fn proposal(
         "proposal": proposal_json(&p),
         "steps": steps.iter().map(|s| json!({
             "step": s.step, "from": s.from.key(), "to": s.to.key(), "actor_id": s.actor_id,
-            "actor_role": s.actor_role, "at": s.at, "note": s.note,
+            "actor_role": s.actor_role.key(), "at": s.at, "note": s.note,
         })).collect::<Vec<_>>(),
     }))
 }
@@ -980,10 +980,7 @@ pub async fn findings(
     use siks_domain::Coded;
     use siks_domain::checks::FindingKind;
     let region = region_query(q.region.as_deref())?;
-    let status = q.status.unwrap_or_else(|| "open".into());
-    if !["open", "fixed", "dismissed"].contains(&status.as_str()) {
-        return Err(WebError::field("status", "pilih open, fixed atau dismissed").into());
-    }
+    let status = crate::findings::status_param(q.status.as_deref(), "status")?;
     let kind = q
         .kind
         .map(|code| {
@@ -998,7 +995,7 @@ pub async fn findings(
             &user.session.actor,
             region.as_ref(),
             kind,
-            Some(&status),
+            Some(status),
             q.limit.unwrap_or(500),
         )
         .await?;

@@ -7,7 +7,7 @@ use axum::extract::State;
 use crate::extract::{Form, Path, Query};
 use axum::response::{Html, Response};
 use serde::Deserialize;
-use siks_domain::checks::{FindingKind, Severity};
+use siks_domain::checks::{FindingKind, FindingStatus, Severity};
 use siks_domain::{Bilingual, Coded, RegionCode, Regions};
 use uuid::Uuid;
 
@@ -24,6 +24,8 @@ struct Line {
     household: String,
     detail: String,
     status: String,
+    /// Still open: the operator may act on it.
+    open: bool,
     reason: String,
     removable: bool,
 }
@@ -57,6 +59,15 @@ pub const CHECKERS: &[siks_domain::Role] = &[
     siks_domain::Role::Admin,
 ];
 
+/// The status asked for (`open` when none), or the complaint naming `field`.
+pub(crate) fn status_param(text: Option<&str>, field: &str) -> Result<FindingStatus, WebError> {
+    match text {
+        None => Ok(FindingStatus::Open),
+        Some(t) => FindingStatus::parse(t)
+            .ok_or_else(|| WebError::field(field, "pilih open, fixed atau dismissed")),
+    }
+}
+
 fn region_param(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
     match text.filter(|t| !t.is_empty()) {
         Some(t) => RegionCode::parse_known(t)
@@ -73,13 +84,7 @@ pub async fn findings_page(
 ) -> Result<Html<String>, WebError> {
     let actor = &user.session.actor;
     let region = region_param(q.wilayah.as_deref())?;
-    let status = q.status.clone().unwrap_or_else(|| "open".into());
-    if !["open", "fixed", "dismissed"].contains(&status.as_str()) {
-        return Err(WebError::field(
-            "status",
-            "pilih open, fixed atau dismissed",
-        ));
-    }
+    let status = status_param(q.status.as_deref(), "status")?;
     let kind = match q.jenis {
         Some(code) => Some(FindingKind::from_code(code).ok_or_else(|| {
             WebError::field("jenis", format!("jenis temuan {code} tidak dikenal"))
@@ -88,7 +93,7 @@ pub async fn findings_page(
     };
     let counts = state
         .service
-        .finding_counts(actor, region.as_ref(), &status)
+        .finding_counts(actor, region.as_ref(), status)
         .await?;
     let kinds = FindingKind::ALL
         .iter()
@@ -100,7 +105,7 @@ pub async fn findings_page(
         .collect();
     let lines = state
         .service
-        .findings(actor, region.as_ref(), kind, Some(&status), 500)
+        .findings(actor, region.as_ref(), kind, Some(status), 500)
         .await?
         .into_iter()
         .map(|f| Line {
@@ -111,9 +116,10 @@ pub async fn findings_page(
                 .get(&f.village)
                 .map(|r| format!("{} ({})", r.name, f.village))
                 .unwrap_or_else(|| f.village.to_string()),
-            household: f.household,
+            household: f.household.to_string(),
             detail: f.detail,
-            status: f.status,
+            status: f.status.key().to_string(),
+            open: f.status == FindingStatus::Open,
             reason: f.status_reason,
             removable: f.kind.removal_reason().is_some(),
         })
@@ -121,7 +127,7 @@ pub async fn findings_page(
     render(FindingsPage {
         nav: Nav::of(&user),
         kinds,
-        status,
+        status: status.key().to_string(),
         lines,
         can_run: CHECKERS.contains(&actor.role),
         can_act: crate::WRITERS.contains(&actor.role),

@@ -915,14 +915,12 @@ pub async fn household_page(
             .map(|e| HistoryRow {
                 version: e.version,
                 at: format!("{} {}", zone.local(&e.at), zone.label()),
-                change: match e.change_kind.as_str() {
-                    "created" => "Dibuat",
-                    "imported" => "Diimpor",
-                    _ => "Diubah",
+                change: match e.change_kind {
+                    siks_domain::ChangeKind::Created => "Dibuat",
+                    siks_domain::ChangeKind::Imported => "Diimpor",
+                    siks_domain::ChangeKind::Updated => "Diubah",
                 },
-                role: siks_domain::Role::parse(&e.actor_role)
-                    .map(|r| r.label().to_string())
-                    .unwrap_or_else(|_| e.actor_role.clone()),
+                role: e.actor_role.label().to_string(),
                 reason: e.reason.clone(),
             })
             .collect(),

@@ -303,9 +303,7 @@ pub async fn proposal_page(
                     local(&user, &s.at),
                     s.step.clone(),
                     format!("{} → {}", s.from.label(), s.to.label()),
-                    Role::parse(&s.actor_role)
-                        .map(|r| r.label().to_string())
-                        .unwrap_or_else(|_| s.actor_role.clone()),
+                    s.actor_role.label().to_string(),
                     s.note.clone(),
                 )
             })

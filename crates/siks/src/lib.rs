@@ -314,6 +314,9 @@ async fn run(command: Command) -> Result<()> {
             listen,
             no_serve,
         } => {
+            if !no_serve {
+                siks_web::leave_a_core_for_requests();
+            }
             web::demo(
                 &dir,
                 &region,
@@ -328,6 +331,7 @@ async fn run(command: Command) -> Result<()> {
             listen,
             secure_cookies,
         } => {
+            siks_web::leave_a_core_for_requests();
             let service = open(&db).await?;
             web::serve(service, &listen, secure_cookies).await
         }

@@ -77,7 +77,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
     assert_eq!(report.opened, report.open.values().sum::<u64>());
     assert_eq!(
         store
-            .finding_counts(&c.regency, None, "open")
+            .finding_counts(&c.regency, None, FindingStatus::Open)
             .await
             .unwrap(),
         report.open,
@@ -85,7 +85,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
     );
 
     let in_a = store
-        .findings(&c.village_a, None, None, Some("open"), 100)
+        .findings(&c.village_a, None, None, Some(FindingStatus::Open), 100)
         .await
         .unwrap();
     let same = store
@@ -98,10 +98,9 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         )
         .await
         .unwrap();
-    let pair = [same[0].person.clone(), same[0].other_person.clone()];
+    let pair = [same[0].person, same[0].other_person];
     assert!(
-        pair.contains(&Some(copy.id.to_string()))
-            && pair.contains(&Some(odd_members[1].id.to_string())),
+        pair.contains(&Some(copy.id)) && pair.contains(&Some(odd_members[1].id)),
         "{same:?}"
     );
     assert!(
@@ -122,10 +121,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(dup_b.len(), 1);
-    assert_eq!(
-        dup_b[0].other_person.as_deref(),
-        Some(odd_members[0].id.to_string().as_str())
-    );
+    assert_eq!(dup_b[0].other_person, Some(odd_members[0].id));
     assert!(
         !dup_b[0].detail.contains(&odd_members[0].nik.raw()),
         "no NIK in a finding"
@@ -210,11 +206,8 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(
-        (
-            dismissed[0].status.as_str(),
-            dismissed[0].status_reason.as_str()
-        ),
-        ("dismissed", "sudah dicek di lapangan")
+        (dismissed[0].status, dismissed[0].status_reason.as_str()),
+        (FindingStatus::Dismissed, "sudah dicek di lapangan")
     );
 }
 
@@ -356,7 +349,7 @@ async fn outside_lists_become_findings(db: &TestDb) {
     let by_name = |name: &str| {
         deceased
             .iter()
-            .find(|f| f.person.as_deref() == Some(person(name).id.to_string().as_str()))
+            .find(|f| f.person == Some(person(name).id))
             .unwrap_or_else(|| panic!("{name} not found dead: {deceased:?}"))
     };
     assert!(by_name("Sutrisno Hadi").detail.contains("cocok NIK"));
@@ -461,6 +454,50 @@ async fn outside_lists_become_findings(db: &TestDb) {
     let _ = nik;
 }
 
+/// A run with more findings than one write holds writes them in parts, each audited, the last
+/// with the run's counts; all of them are kept, and the next run finds the same and changes
+/// nothing.
+async fn a_large_run_writes_in_audited_parts(db: &TestDb) {
+    use siks_store::findings::FINDINGS_PER_WRITE;
+    let store = &db.store;
+    let c = cast(store).await;
+    let data = crate::import::generated("35.23.01", 700);
+    crate::import::import_dir(store, &c.admin, data.path())
+        .await
+        .unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let first = store.run_checks(&c.admin, None, today).await.unwrap();
+    assert!(
+        first.opened as usize > 2 * FINDINGS_PER_WRITE,
+        "too few findings to need three parts: {first:?}"
+    );
+    let open = store
+        .findings(&c.admin, None, None, Some(FindingStatus::Open), 5000)
+        .await
+        .unwrap();
+    assert_eq!(open.len() as u64, first.opened, "every part was kept");
+    let audit = store.audit_entries(&c.admin, None, 5000).await.unwrap();
+    let parts = audit
+        .iter()
+        .filter(|e| e.action == "check.run.part")
+        .count();
+    assert_eq!(
+        parts,
+        (first.opened as usize).div_ceil(FINDINGS_PER_WRITE) - 1
+    );
+    let runs: Vec<_> = audit.iter().filter(|e| e.action == "check.run").collect();
+    assert_eq!(runs.len(), 1);
+    assert!(
+        runs[0].detail.contains(&format!("opened={}", first.opened)),
+        "{}",
+        runs[0].detail
+    );
+
+    let again = store.run_checks(&c.admin, None, today).await.unwrap();
+    assert_eq!((again.opened, again.fixed), (0, 0), "{again:?}");
+    assert_eq!(again.open, first.open);
+}
+
 #[tokio::test]
 async fn checks_find_and_reconcile_on_both_engines() {
     on_both_engines!(checks_find_and_reconcile);
@@ -469,4 +506,9 @@ async fn checks_find_and_reconcile_on_both_engines() {
 #[tokio::test]
 async fn outside_lists_become_findings_on_both_engines() {
     on_both_engines!(outside_lists_become_findings);
+}
+
+#[tokio::test]
+async fn a_large_run_writes_in_audited_parts_on_both_engines() {
+    on_both_engines!(a_large_run_writes_in_audited_parts);
 }

@@ -2,14 +2,14 @@
 
 use crate::support::*;
 
-fn generated(region: &str, households: usize) -> tempfile::TempDir {
+pub(crate) fn generated(region: &str, households: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let config = siks_synth::Config::new(RegionCode::parse(region).unwrap(), households, 11);
     siks_synth::generate(&config, dir.path(), &|_| {}).unwrap();
     dir
 }
 
-async fn import_dir(
+pub(crate) async fn import_dir(
     store: &Store,
     actor: &Actor,
     dir: &std::path::Path,
@@ -90,7 +90,7 @@ async fn bulk_import(db: &TestDb) {
         .history(&c.regency, &any[0].id.to_string())
         .await
         .unwrap();
-    assert_eq!(history[0].change_kind, "imported");
+    assert_eq!(history[0].change_kind, ChangeKind::Imported);
 
     // The same files again: every id is already there; nothing changes.
     let problems = rejected(import_dir(store, &c.regency, data.path()).await);

@@ -221,11 +221,16 @@ async fn households_persons_history(db: &TestDb) {
         .history(&c.regency, &household.id.to_string())
         .await
         .unwrap();
-    let kinds: Vec<(i64, &str)> = history
-        .iter()
-        .map(|h| (h.version, h.change_kind.as_str()))
-        .collect();
-    assert_eq!(kinds, vec![(1, "created"), (2, "updated"), (3, "updated")]);
+    let kinds: Vec<(i64, ChangeKind)> =
+        history.iter().map(|h| (h.version, h.change_kind)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (1, ChangeKind::Created),
+            (2, ChangeKind::Updated),
+            (3, ChangeKind::Updated)
+        ]
+    );
     assert!(
         history[1]
             .before_json
@@ -241,7 +246,7 @@ async fn households_persons_history(db: &TestDb) {
             .contains("\"floor_material\":6")
     );
     assert_eq!(history[1].reason, "lantai sudah disemen");
-    assert_eq!(history[2].actor_role, "operator_kabupaten");
+    assert_eq!(history[2].actor_role, Role::RegencyOperator);
     let person_history = store
         .history(&c.village_b, &person.id.to_string())
         .await

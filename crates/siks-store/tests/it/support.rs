@@ -1,12 +1,13 @@
 //! What every story shares: fixtures (builders), the two engines and their test databases,
 //! the cast of actors, and small raw-SQL helpers.
 pub(crate) use chrono::NaiveDate;
+pub(crate) use siks_domain::checks::FindingStatus;
 pub(crate) use siks_domain::codes::*;
 pub(crate) use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
 pub(crate) use siks_domain::record::{Address, Assets, Housing};
 pub(crate) use siks_domain::{
-    Actor, Household, HouseholdId, Nik, NoKk, Person, PersonId, Recorded, RegionCode, Regions,
-    RegistryStatus, Role, Scope,
+    Actor, ChangeKind, Household, HouseholdId, Nik, NoKk, Person, PersonId, Recorded, RegionCode,
+    Regions, RegistryStatus, Role, Scope,
 };
 pub(crate) use siks_store::bench::RawRows;
 pub(crate) use siks_store::import::{ImportError, ImportFile};

@@ -221,7 +221,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .await
         .unwrap();
     let open = store
-        .findings(&c.village_a, None, None, Some("open"), 10)
+        .findings(&c.village_a, None, None, Some(FindingStatus::Open), 10)
         .await
         .unwrap();
     assert!(open.len() >= 2, "{open:?}");
@@ -272,9 +272,9 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .findings(&c.village_a, None, None, None, 50)
         .await
         .unwrap();
-    let status = |id| settled.iter().find(|f| f.id == id).unwrap().status.clone();
-    assert_eq!(status(open[0].id), "dismissed");
-    assert_eq!(status(open[1].id), "fixed");
+    let status = |id| settled.iter().find(|f| f.id == id).unwrap().status;
+    assert_eq!(status(open[0].id), FindingStatus::Dismissed);
+    assert_eq!(status(open[1].id), FindingStatus::Fixed);
     // The same file again settles nothing twice; another result for a settled finding is a problem.
     let again = store
         .upload_results(

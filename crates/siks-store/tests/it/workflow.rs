@@ -379,7 +379,7 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
     );
     assert_eq!(steps.len(), 9);
     assert_eq!(steps[3].note, "foto rumah belum ada");
-    assert_eq!(steps[3].actor_role, "verifikator_kabupaten");
+    assert_eq!(steps[3].actor_role, Role::RegencyVerifier);
     // The register has not changed: only the period close applies proposals.
     assert_eq!(
         store.household(&c.regency, household.id).await.unwrap(),
