@@ -66,6 +66,22 @@ pub trait Coded: Sized + Copy + 'static {
     }
 }
 
+/// The OpenAPI schema of a coded value: an integer, one of `codes`, each explained in English.
+pub fn code_schema(
+    what: &str,
+    codes: &[(u8, &str)],
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    let meaning: Vec<String> = codes.iter().map(|(c, en)| format!("{c} = {en}")).collect();
+    utoipa::openapi::RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .enum_values(Some(codes.iter().map(|(c, _)| *c)))
+            .description(Some(format!("Kode {what}: {}", meaning.join("; "))))
+            .build(),
+    ))
+}
+
 macro_rules! coded {
     (
         $(#[$meta:meta])*
@@ -117,6 +133,22 @@ macro_rules! coded {
                 <$name as $crate::codes::Coded>::from_code(code).ok_or_else(|| {
                     serde::de::Error::custom(format!("kode {} tidak dikenal: {}", $what, code))
                 })
+            }
+        }
+
+        // In the API's document: the integer code, its values, and what each means.
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                $crate::codes::code_schema(
+                    $what,
+                    &[$( ($code, $en), )+],
+                )
+            }
+        }
+
+        impl ::utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     };

@@ -11,7 +11,7 @@ use crate::region::RegionCode;
 use crate::workflow::Backing;
 
 /// The details of a musdes berita acara or an SPTJM, as the village enters them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BackingDocument {
     pub kind: Backing,

@@ -17,7 +17,7 @@ use crate::region::RegionCode;
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
 
@@ -118,7 +118,7 @@ impl ChangeKind {
 }
 
 /// Where a record stands in the register.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum RegistryStatus {
     /// Entered, waiting for determination (penetapan).
     Proposed,
@@ -206,7 +206,7 @@ impl Bilingual for StatusError {
 }
 
 /// A GPS position (WGS84 degrees).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GeoPoint {
     pub latitude: f64,
@@ -214,7 +214,7 @@ pub struct GeoPoint {
 }
 
 /// Where the household lives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// The village (desa/kelurahan) code: every household belongs to exactly one.
@@ -229,7 +229,7 @@ pub struct Address {
 }
 
 /// The dwelling.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Housing {
     pub building_tenure: BuildingTenure,
@@ -253,7 +253,7 @@ pub struct Housing {
 }
 
 /// What the household owns.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assets {
     pub gas_cylinder_5kg: bool,
@@ -295,7 +295,7 @@ coded!(
 });
 
 /// A photo kept as evidence for one indicator; the bytes live in the photo store, found by digest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub kind: EvidenceKind,
@@ -305,7 +305,7 @@ pub struct Evidence {
 }
 
 /// A household in the register.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Household {
     pub id: HouseholdId,
@@ -323,14 +323,17 @@ pub struct Household {
 }
 
 /// A household member (ART).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     pub id: PersonId,
     pub household_id: HouseholdId,
+    /// 16 digits; a malformed legacy number is kept as written (a finding, not a refusal).
     #[serde(with = "recorded_nik")]
+    #[schema(value_type = String, pattern = "^[0-9]{16}$")]
     pub nik: Recorded<Nik>,
     #[serde(with = "recorded_no_kk")]
+    #[schema(value_type = String, pattern = "^[0-9]{16}$")]
     pub no_kk: Recorded<NoKk>,
     /// Which family (KK) of the household, 1 for the first.
     pub family_no: u8,

@@ -87,6 +87,29 @@ impl Bilingual for RegionCodeError {
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(String);
 
+// In the API's document: a Kemendagri code of a province, regency, district or village.
+impl utoipa::PartialSchema for RegionCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+        utoipa::openapi::RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"))
+                .examples([serde_json::json!("35.23.01.2001")])
+                .description(Some(
+                    "Kode wilayah Kemendagri: provinsi 35, kabupaten/kota 35.23, kecamatan 35.23.01, desa/kelurahan 35.23.01.2001",
+                ))
+                .build(),
+        ))
+    }
+}
+
+impl utoipa::ToSchema for RegionCode {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("RegionCode")
+    }
+}
+
 impl RegionCode {
     /// Parses the shape of a code (digits in groups of 2, 2, 2, 4 joined by dots).
     pub fn parse(text: &str) -> Result<RegionCode, RegionCodeError> {

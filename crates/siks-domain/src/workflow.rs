@@ -137,7 +137,7 @@ impl fmt::Display for Stage {
 }
 
 /// How a village backs its proposals when they leave draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Backing {
     /// A musdes/muskel will decide (its berita acara is attached then).
@@ -383,7 +383,7 @@ pub fn next_stage(
 }
 
 /// What a proposal carries: enough to take effect at the period close without the proposer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub enum ProposalContent {
     /// A household not yet in the register, with its members.

@@ -29,14 +29,17 @@ fn counts(c: &StatusCounts) -> Value {
     json!({ "proposed": c.proposed, "active": c.active, "inactive": c.inactive, "total": c.total() })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RegionsQuery {
     /// Part of a name.
     q: Option<String>,
     /// A parent code: list its children.
+    #[param(pattern = r"^$|^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     parent: Option<String>,
     /// `province`, `regency`, `district` or `village`, with `q`.
+    #[param(pattern = "^$|^(province|regency|district|village)$")]
     level: Option<String>,
 }
 
@@ -76,13 +79,17 @@ pub async fn regions(_user: ApiUser, ApiQuery(q): ApiQuery<RegionsQuery>) -> Api
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HouseholdsQuery {
     q: Option<String>,
     address: Option<String>,
+    #[param(pattern = r"^$|^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     region: Option<String>,
+    #[param(pattern = "^$|^(proposed|active|inactive)$")]
     status: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
     offset: Option<u32>,
 }
@@ -161,7 +168,7 @@ pub async fn person(
     ok(versioned(&person, "person"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewHousehold {
     household: Household,
@@ -228,9 +235,11 @@ pub async fn create_household(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
+    #[param(pattern = r"^$|^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     region: Option<String>,
 }
 
@@ -270,7 +279,8 @@ pub async fn users(State(state): State<AppState>, user: ApiUser) -> ApiResult {
         .collect::<Vec<_>>()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     target: Option<String>,
@@ -299,7 +309,7 @@ pub async fn audit(
         .collect::<Vec<_>>()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangedHousehold {
     household: Household,
@@ -336,7 +346,7 @@ pub async fn update_household(
     ok(json!({ "id": id, "version": version }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
     person: Person,
@@ -371,7 +381,7 @@ pub async fn add_member(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangedPerson {
     person: Person,
@@ -408,12 +418,16 @@ pub async fn update_person(
     ok(json!({ "id": id, "version": version }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     username: String,
     display_name: String,
+    /// The role's key.
+    #[schema(schema_with = crate::openapi::role_keys)]
     role: String,
+    /// `*` for the whole country, or a region code inside the admin's own.
+    #[schema(pattern = r"^(\*|[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?)$")]
     scope: String,
     password: String,
 }
@@ -454,7 +468,7 @@ pub async fn create_user(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountStatus {
     active: bool,
@@ -478,9 +492,11 @@ pub async fn set_user_active(
 
 // ------------------------------------------------------------------ proposals and periods
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalsQuery {
+    #[param(schema_with = crate::openapi::stage_keys)]
     stage: Option<String>,
     limit: Option<u32>,
 }
@@ -545,7 +561,7 @@ pub async fn proposal(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewProposal {
     content: siks_domain::workflow::ProposalContent,
@@ -578,7 +594,7 @@ pub async fn create_proposal(
 }
 
 /// A step as the API takes it: `{"step": "return", "reason": "…"}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum StepBody {
     Submit {
@@ -598,6 +614,18 @@ pub enum StepBody {
     Reject {
         reason: String,
     },
+}
+
+/// The body of `POST /api/v1/proposals/steps` as the document describes it: the proposals and
+/// one step with its own fields. The handler reads it field by field, so that a field another
+/// step takes is refused by name (serde cannot refuse it through a tag).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct StepsRequest {
+    /// 1 to 1,000 proposals.
+    ids: Vec<uuid::Uuid>,
+    #[serde(flatten)]
+    step: StepBody,
 }
 
 impl StepBody {
@@ -691,11 +719,15 @@ pub async fn close_period(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CompareQuery {
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     before: String,
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     after: String,
+    #[param(pattern = r"^$|^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     region: Option<String>,
 }
 
@@ -738,7 +770,7 @@ pub async fn household_as_of(
 }
 
 /// What a musdes decided about one proposal, as the API takes it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionBody {
     proposal: uuid::Uuid,
@@ -747,7 +779,7 @@ pub struct DecisionBody {
     reason: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MusdesBody {
     document: siks_domain::documents::BackingDocument,
@@ -783,7 +815,7 @@ pub async fn record_musdes(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SptjmBody {
     document: siks_domain::documents::BackingDocument,
@@ -871,9 +903,10 @@ pub async fn document_scan(
     Ok(([(axum::http::header::CONTENT_TYPE, content_type)], bytes).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatifyBody {
+    #[schema(pattern = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     regency: String,
     /// The proposals the ratifier saw; all waiting ones when left out.
     ids: Option<Vec<uuid::Uuid>>,
@@ -955,13 +988,16 @@ pub async fn period_counts(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FindingsApiQuery {
+    #[param(pattern = r"^$|^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     region: Option<String>,
     /// The finding kind's code (1–18).
     kind: Option<u8>,
     /// open (default), fixed or dismissed.
+    #[param(schema_with = crate::openapi::finding_status_keys)]
     status: Option<String>,
     limit: Option<u32>,
 }
@@ -1076,10 +1112,13 @@ pub async fn programmes(State(state): State<AppState>, _user: ApiUser) -> ApiRes
     ok(json!({ "programmes": list }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BeneficiariesQuery {
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     period: String,
+    #[param(pattern = r"^$|^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     region: Option<String>,
 }
 
@@ -1122,16 +1161,21 @@ pub async fn beneficiaries(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
+    #[param(pattern = r"^$|^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     region: Option<String>,
+    #[param(pattern = "^$|^[0-9]{4}-(0[1-9]|1[0-2])$")]
     period: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublicReportQuery {
+    #[param(pattern = "^$|^[0-9]{4}-(0[1-9]|1[0-2])$")]
     period: Option<String>,
 }
 

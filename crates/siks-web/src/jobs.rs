@@ -242,16 +242,19 @@ pub fn job_json(job: &JobRecord) -> Value {
 }
 
 /// The body of `POST /api/v1/jobs`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJob {
     /// `check-run` or `period-close`.
+    #[schema(pattern = "^(check-run|period-close)$")]
     pub kind: String,
     /// check-run: a region code inside the scope (default the whole scope).
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     pub region: Option<String>,
     /// period-close: YYYY-MM.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: Option<String>,
 }
 

@@ -1,21 +1,185 @@
-//! The OpenAPI 3 document of `/api/v1`, built from the access table so that it lists exactly the
-//! routes the router serves. Served as JSON; no UI is bundled (nothing is downloaded).
+//! The OpenAPI 3.1 document of `/api/v1`, built from the access table so that it lists exactly the
+//! routes the router serves, with what each takes: its path parameters, its query (from the
+//! handler's query type) and its body (from the handler's body type), the schemas generated from
+//! those types and the domain's own (`Household`, `Person`, coded values, region codes), and the
+//! CSRF header of every change. Served as JSON; no UI is bundled (nothing is downloaded).
 
 use axum::Json;
 use serde_json::{Map, Value, json};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::openapi::schema::Schema;
+use utoipa::{IntoParams, ToSchema};
 
-use crate::{ROUTES, Who};
+use crate::api::{
+    AccountStatus, AuditQuery, BeneficiariesQuery, ChangedHousehold, ChangedPerson, CompareQuery,
+    FindingsApiQuery, HouseholdsQuery, MusdesBody, NewAccount, NewHousehold, NewMember,
+    NewProposal, ProposalsQuery, PublicReportQuery, RatifyBody, RegionsQuery, ReportQuery,
+    SptjmBody, StatsQuery, StepsRequest,
+};
+use crate::jobs::NewJob;
+use crate::{ROUTES, RouteSpec, Who};
+
+/// What a route takes besides the session.
+pub struct Takes {
+    /// Its query parameters, from the handler's query type.
+    pub query: Vec<Parameter>,
+    pub body: Body,
+    /// The status of a success: 200, 201 (created) or 202 (a job started).
+    pub success: u16,
+}
+
+/// A route's request body.
+pub enum Body {
+    None,
+    /// JSON of a type: its name and schema, and the schemas it refers to.
+    Json {
+        name: String,
+        schemas: Vec<(String, RefOr<Schema>)>,
+    },
+    /// The bytes of a scan (PDF, JPEG or PNG).
+    Scan,
+}
+
+/// A string that is one of `keys`.
+fn one_of(keys: impl IntoIterator<Item = &'static str>) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(keys))
+        .build()
+}
+
+/// The keys of the roles (for a new account).
+pub(crate) fn role_keys() -> utoipa::openapi::Object {
+    one_of(siks_domain::Role::ALL.map(|r| r.key()))
+}
+
+/// The keys of the workflow's stages (an inbox's stage).
+pub(crate) fn stage_keys() -> utoipa::openapi::Object {
+    one_of(siks_domain::workflow::Stage::ALL.map(|s| s.key()))
+}
+
+/// The keys of a finding's statuses.
+pub(crate) fn finding_status_keys() -> utoipa::openapi::Object {
+    one_of(siks_domain::checks::FindingStatus::ALL.map(|s| s.key()))
+}
+
+fn query<T: IntoParams>() -> Vec<Parameter> {
+    T::into_params(|| Some(ParameterIn::Query))
+}
+
+fn json<T: ToSchema>() -> Body {
+    let mut schemas = vec![(T::name().into_owned(), T::schema())];
+    T::schemas(&mut schemas);
+    Body::Json {
+        name: T::name().into_owned(),
+        schemas,
+    }
+}
+
+fn takes(query: Vec<Parameter>, body: Body) -> Option<Takes> {
+    Some(Takes {
+        query,
+        body,
+        success: 200,
+    })
+}
+
+/// A route that creates what its body describes (201), or starts a job (202).
+fn answering(success: u16, body: Body) -> Option<Takes> {
+    Some(Takes {
+        query: Vec::new(),
+        body,
+        success,
+    })
+}
+
+/// What each API route takes; `None` for a route this table does not know (a test requires
+/// every API route here, so a new route cannot go undocumented).
+pub fn route_takes(route: &RouteSpec) -> Option<Takes> {
+    let none = Vec::new;
+    match (route.method, route.path) {
+        ("GET", "/api/v1/openapi.json")
+        | ("GET", "/api/v1/households/{id}")
+        | ("GET", "/api/v1/households/{id}/as-of/{period}")
+        | ("GET", "/api/v1/persons/{id}")
+        | ("GET", "/api/v1/users")
+        | ("GET", "/api/v1/proposals/{id}")
+        | ("GET", "/api/v1/documents")
+        | ("GET", "/api/v1/documents/{id}")
+        | ("GET", "/api/v1/documents/{id}/scan")
+        | ("GET", "/api/v1/ratifications/{id}")
+        | ("GET", "/api/v1/periods/{period}/counts")
+        | ("GET", "/api/v1/programmes")
+        | ("GET", "/api/v1/jobs")
+        | ("GET", "/api/v1/jobs/{id}")
+        | ("POST", "/api/v1/periods/{period}/close") => takes(none(), Body::None),
+        ("POST", "/api/v1/jobs/{id}/retry") => answering(202, Body::None),
+        ("GET", "/api/v1/regions") => takes(query::<RegionsQuery>(), Body::None),
+        ("GET", "/api/v1/households") => takes(query::<HouseholdsQuery>(), Body::None),
+        ("GET", "/api/v1/stats") | ("GET", "/api/v1/quality") => {
+            takes(query::<StatsQuery>(), Body::None)
+        }
+        ("GET", "/api/v1/audit") => takes(query::<AuditQuery>(), Body::None),
+        ("GET", "/api/v1/proposals") => takes(query::<ProposalsQuery>(), Body::None),
+        ("GET", "/api/v1/periods/compare") => takes(query::<CompareQuery>(), Body::None),
+        ("GET", "/api/v1/findings") => takes(query::<FindingsApiQuery>(), Body::None),
+        ("GET", "/api/v1/programmes/{code}/beneficiaries") => {
+            takes(query::<BeneficiariesQuery>(), Body::None)
+        }
+        ("GET", "/api/v1/reports") => takes(query::<ReportQuery>(), Body::None),
+        ("GET", "/api/v1/public/provinces/{code}") => {
+            takes(query::<PublicReportQuery>(), Body::None)
+        }
+        ("POST", "/api/v1/households") => answering(201, json::<NewHousehold>()),
+        ("PUT", "/api/v1/households/{id}") => takes(none(), json::<ChangedHousehold>()),
+        ("POST", "/api/v1/households/{id}/members") => answering(201, json::<NewMember>()),
+        ("PUT", "/api/v1/persons/{id}") => takes(none(), json::<ChangedPerson>()),
+        ("POST", "/api/v1/users") => answering(201, json::<NewAccount>()),
+        ("POST", "/api/v1/users/{id}/active") => takes(none(), json::<AccountStatus>()),
+        ("POST", "/api/v1/proposals") => answering(201, json::<NewProposal>()),
+        ("POST", "/api/v1/proposals/steps") => takes(none(), json::<StepsRequest>()),
+        ("POST", "/api/v1/musdes") => answering(201, json::<MusdesBody>()),
+        ("POST", "/api/v1/sptjm") => answering(201, json::<SptjmBody>()),
+        ("PUT", "/api/v1/documents/{id}/scan") => takes(none(), Body::Scan),
+        ("POST", "/api/v1/ratifications") => answering(201, json::<RatifyBody>()),
+        ("POST", "/api/v1/jobs") => answering(202, json::<NewJob>()),
+        _ => None,
+    }
+}
+
+/// The schema of a path parameter, by its name and route.
+fn path_parameter(name: &str, path: &str) -> Value {
+    match name {
+        "id" => json!({ "type": "string", "format": "uuid" }),
+        "period" => {
+            json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "examples": ["2026-12"] })
+        }
+        "code" if path.contains("/provinces/") => {
+            json!({ "type": "string", "pattern": "^[0-9]{2}$", "examples": ["35"] })
+        }
+        "code" => {
+            json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$", "examples": ["PKH"] })
+        }
+        _ => json!({ "type": "string" }),
+    }
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
 
 /// The document.
 pub fn spec() -> Value {
     let mut paths = Map::new();
+    let mut schemas = Map::new();
     for route in ROUTES.iter().filter(|r| r.api) {
         let path = route.path.trim_start_matches("/api/v1");
-        let parameters: Vec<Value> = route
+        let mut parameters: Vec<Value> = route
             .path
             .split('/')
             .filter_map(|part| part.strip_prefix('{').and_then(|p| p.strip_suffix('}')))
-            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": path_parameter(name, route.path) }))
             .collect();
         let access = match route.who {
             Who::Anyone => "No sign-in needed.".to_string(),
@@ -27,33 +191,50 @@ pub fn spec() -> Value {
                 roles.iter().map(|r| r.key()).collect::<Vec<_>>().join(", ")
             ),
         };
+        let takes = route_takes(route).unwrap_or(Takes {
+            query: Vec::new(),
+            body: Body::None,
+            success: 200,
+        });
+        parameters.extend(takes.query.iter().map(to_value));
+        // Every call that changes something carries the session's CSRF token in a header.
+        if matches!(route.method, "POST" | "PUT" | "DELETE") {
+            parameters.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
+        }
         let mut operation = json!({
             "summary": route.summary,
             "description": access,
             "parameters": parameters,
             "responses": {
-                "200": { "description": "OK", "content": { "application/json": {} } },
+                takes.success.to_string(): { "description": "Done (the answer's shape is not described yet)", "content": { "application/json": {} } },
+                "400": { "$ref": "#/components/responses/Error" },
                 "401": { "$ref": "#/components/responses/Error" },
                 "403": { "$ref": "#/components/responses/Error" },
                 "404": { "$ref": "#/components/responses/Error" },
+                "409": { "$ref": "#/components/responses/Error" },
+                "413": { "$ref": "#/components/responses/Error" },
                 "422": { "$ref": "#/components/responses/Error" }
             }
         });
-        // Every call that changes something carries the session's CSRF token in a header.
-        if matches!(route.method, "POST" | "PUT" | "DELETE")
-            && let Some(parameters) = operation["parameters"].as_array_mut()
-        {
-            parameters.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
-        }
-        if matches!(route.method, "POST" | "PUT") {
-            operation["requestBody"] = if route.path.ends_with("/scan") {
-                let binary = json!({ "schema": { "type": "string", "format": "binary" } });
-                json!({ "required": true, "content": {
+        match takes.body {
+            Body::None => {}
+            Body::Json {
+                name,
+                schemas: used,
+            } => {
+                operation["requestBody"] = json!({ "required": true, "content": {
+                    "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } }
+                } });
+                for (name, schema) in used {
+                    schemas.insert(name, to_value(&schema));
+                }
+            }
+            Body::Scan => {
+                let binary = json!({ "schema": { "type": "string", "contentMediaType": "application/octet-stream" } });
+                operation["requestBody"] = json!({ "required": true, "content": {
                     "application/pdf": binary, "image/jpeg": binary, "image/png": binary
-                } })
-            } else {
-                json!({ "required": true, "content": { "application/json": {} } })
-            };
+                } });
+            }
         }
         if route.who != Who::Anyone {
             operation["security"] = json!([{ "session": [] }]);
@@ -62,26 +243,33 @@ pub fn spec() -> Value {
         entry[route.method.to_lowercase()] = operation;
     }
     json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "siks API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The social-welfare registry. Coded values are numeric codes; dates are YYYY-MM-DD; times RFC 3339 UTC."
+            "description": "The social-welfare registry. Coded values are numeric codes; dates are YYYY-MM-DD; times RFC 3339 UTC. Every refusal answers the error body below, with the request id to quote."
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": paths,
         "components": {
+            "schemas": schemas,
             "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE } },
             "responses": {
                 "Error": {
-                    "description": "An error",
+                    "description": "A refusal or failure, in Indonesian, with the request id",
                     "content": { "application/json": { "schema": {
                         "type": "object",
-                        "properties": { "error": { "type": "object", "properties": {
-                            "code": { "type": "string" },
-                            "message": { "type": "string", "description": "Indonesian" },
-                            "fields": { "type": "object", "additionalProperties": { "type": "string" } }
-                        } } }
+                        "required": ["error"],
+                        "properties": { "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": { "type": "string" },
+                                "message": { "type": "string", "description": "Indonesian" },
+                                "fields": { "type": "object", "additionalProperties": { "type": "string" } },
+                                "request_id": { "type": "string" }
+                            }
+                        } }
                     } } }
                 }
             }
