@@ -223,7 +223,8 @@ async fn run(which: Which) -> Result<()> {
             )
             .await?;
             let actor = store.system_actor().await.map_err(err)?;
-            let today = chrono::Utc::now().date_naive();
+            let today =
+                siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock).date_naive();
             let started = Instant::now();
             store
                 .rank(&actor, &siks_domain::welfare::Model::default_model(), today)
@@ -273,7 +274,11 @@ async fn run(which: Which) -> Result<()> {
             let model = siks_domain::welfare::Model::default_model();
             let started = Instant::now();
             let report = store
-                .rank(&actor, &model, chrono::Utc::now().date_naive())
+                .rank(
+                    &actor,
+                    &model,
+                    siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock).date_naive(),
+                )
                 .await
                 .map_err(err)?;
             let secs = started.elapsed().as_secs_f64();

@@ -366,7 +366,7 @@ pub async fn report(households: usize) -> Result<()> {
     let store = crate::fresh(&url, false).await?;
     siks::import(&siks_service::Service::new(store.clone()), &data).await?;
     let admin = store.system_actor().await.map_err(siks::store_error)?;
-    let today = chrono::Utc::now().date_naive();
+    let today = siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock).date_naive();
     store
         .rank(&admin, &siks_domain::welfare::Model::default_model(), today)
         .await

@@ -8,6 +8,7 @@ pub mod message;
 pub mod codes;
 pub mod access;
 pub mod checks;
+pub mod clock;
 pub mod documents;
 pub mod entry;
 pub mod identity;

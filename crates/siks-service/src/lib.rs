@@ -54,4 +54,22 @@ impl Service {
     pub fn new(store: Store) -> Self {
         Service { store }
     }
+
+    /// The same service reading the time from `clock` (a test's manual clock).
+    pub fn with_clock(self, clock: std::sync::Arc<dyn siks_domain::clock::Clock>) -> Self {
+        Service {
+            store: self.store.with_clock(clock),
+        }
+    }
+
+    /// The current time, by the service's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.store.now()
+    }
+
+    /// Today's date in UTC, by the service's clock: the `today` of a check run, a ranking or a
+    /// list build started now.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().date_naive()
+    }
 }

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use siks_domain::{Action, Actor};
 use sqlx::Row;
 
-use crate::sql::{Cells, Tx, Value, insert_rows, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Tx, Value, insert_rows, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// The hash before the first entry.
@@ -112,7 +112,7 @@ pub(crate) struct PendingEntry(AuditEntry);
 pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
     tx.audit.push(PendingEntry(AuditEntry {
         seq: 0,
-        at: now_text(),
+        at: tx.now_text(),
         actor_id: actor.user_id.to_string(),
         actor_username: actor.username.clone(),
         actor_role: actor.role.key().to_string(),

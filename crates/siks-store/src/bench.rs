@@ -10,7 +10,7 @@ use siks_domain::interchange::{household_from_row, person_from_row};
 use siks_domain::{HouseholdId, RegionCode, Regions};
 
 use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
-use crate::sql::{Conn, Value, bind_values, copy_csv_row, multi_row_insert, now_text, with_tx};
+use crate::sql::{Conn, Value, bind_values, copy_csv_row, multi_row_insert, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// Rows ready to bind, in table column order.
@@ -31,7 +31,9 @@ impl RawRows {
 
     /// Parses the interchange files into rows (untimed preparation of the baseline).
     pub fn from_files(households: impl Read, persons: impl Read) -> Result<RawRows> {
-        let now = now_text();
+        let now = crate::sql::time_text(siks_domain::clock::Clock::now(
+            &siks_domain::clock::SystemClock,
+        ));
         let bad = |what: String| StoreError::invalid_text(what.clone(), what);
         let mut villages: HashMap<HouseholdId, RegionCode> = HashMap::new();
         let mut rows = RawRows::default();
@@ -191,7 +193,7 @@ impl Store {
         stage: siks_domain::workflow::Stage,
         items: &[(RegionCode, siks_domain::workflow::ProposalContent)],
     ) -> Result<()> {
-        let now = now_text();
+        let now = self.now_text();
         let mut tx = self.begin().await?;
         for (village, content) in items {
             let to_village = match content {

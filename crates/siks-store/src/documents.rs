@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::proposals::{Proposal, proposal_from_row};
-use crate::sql::{Cells, Tx, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Tx, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// The largest scan kept (a few pages photographed or scanned to PDF).
@@ -98,8 +98,8 @@ fn corrupt(what: &str) -> StoreError {
 }
 
 /// Today in the village's own time zone: a musdes held "today" in Papua is not in the future.
-fn today_in(village: &RegionCode) -> NaiveDate {
-    (Utc::now().naive_utc() + Duration::hours(i64::from(village.time_zone().offset_hours()))).date()
+fn today_in(now: chrono::DateTime<Utc>, village: &RegionCode) -> NaiveDate {
+    (now.naive_utc() + Duration::hours(i64::from(village.time_zone().offset_hours()))).date()
 }
 
 fn check_scan(bytes: &[u8]) -> Result<(&'static str, String)> {
@@ -181,7 +181,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         details
-            .checked(today_in(&village))
+            .checked(today_in(self.now(), &village))
             .map_err(|e| StoreError::invalid(&e))
     }
 
@@ -213,7 +213,7 @@ impl Store {
             .bind(scan.as_ref().map(|s| s.1.clone()))
             .bind(scan.as_ref().map(|s| s.2.to_vec()))
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut **c)
             .await?;
         });
@@ -511,7 +511,7 @@ impl Store {
                 .int("next")?
         });
         let id = Uuid::now_v7();
-        let year = today_in(regency).year();
+        let year = today_in(self.now(), regency).year();
         let number = ratification_number(regency, year, seq);
         with_tx!(&mut tx, c => {
             sqlx::query(
@@ -524,7 +524,7 @@ impl Store {
             .bind(&number)
             .bind(waiting.len() as i64)
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut **c)
             .await?;
         });

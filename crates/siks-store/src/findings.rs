@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::records::{household_from_row, person_from_row};
-use crate::sql::{Cells, Value, insert_rows_with, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Value, insert_rows_with, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// What a check run did.
@@ -340,7 +340,7 @@ impl Store {
                 .collect::<Result<_>>()?
         });
         tx.commit().await?;
-        let now = now_text();
+        let now = self.now_text();
         let mut still: HashSet<String> = HashSet::new();
         let mut new_rows = Vec::new();
         let mut reopened = Vec::new();
@@ -619,7 +619,7 @@ impl Store {
             .bind(status.key())
             .bind(reason.trim())
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(id.to_string())
             .execute(&mut **c)
             .await?;

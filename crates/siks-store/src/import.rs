@@ -19,7 +19,7 @@ use tokio::sync::mpsc;
 use crate::audit::{self, AuditEvent};
 use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
 use crate::sql::{
-    Conn, Tx, Value, bind_values, copy_csv_row, now_text, sqlite_bulk_insert, with_pool, with_tx,
+    Conn, Tx, Value, bind_values, copy_csv_row, sqlite_bulk_insert, with_pool, with_tx,
 };
 use crate::{Store, StoreError};
 
@@ -336,7 +336,7 @@ impl Store {
             return Err(StoreError::Forbidden(Action::WriteRegister).into());
         }
         let batch_id = uuid::Uuid::now_v7().to_string();
-        let now = now_text();
+        let now = self.now_text();
         let (sender, mut receiver) = mpsc::channel::<Msg>(8);
         let mut parser = Parser {
             tx: sender,

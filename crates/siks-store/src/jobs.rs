@@ -7,7 +7,7 @@ use siks_domain::jobs::{JobId, JobRequest, JobState};
 use siks_domain::{Actor, Role, UserId};
 
 use crate::audit::{self, AuditEvent};
-use crate::sql::{Cells, now_text, with_pool, with_tx};
+use crate::sql::{Cells, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// A kept job.
@@ -87,7 +87,7 @@ impl Store {
             .bind(JobState::Queued.key())
             .bind(&region)
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind("menunggu giliran")
             .bind(request.total_steps() as i64)
             .execute(&mut **c)
@@ -175,7 +175,7 @@ impl Store {
                  WHERE id = $4 AND state = $5",
             )
             .bind(JobState::Running.key())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind("dimulai")
             .bind(id.to_string())
             .bind(JobState::Queued.key())
@@ -254,7 +254,7 @@ impl Store {
                  done_steps = $5, version = version + 1 WHERE id = $6 AND state IN ($7, $8)",
             )
             .bind(state.key())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(&text)
             .bind(state.label().to_lowercase())
             .bind(done_steps as i64)
@@ -359,7 +359,7 @@ impl Store {
                  outcome = $4, version = version + 1 WHERE state IN ($5, $6)",
             )
             .bind(JobState::Interrupted.key())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind("terputus")
             .bind("Server berhenti sebelum tugas ini selesai; jalankan lagi.")
             .bind(JobState::Running.key())

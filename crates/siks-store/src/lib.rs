@@ -84,6 +84,8 @@ pub struct Store {
     /// audit write for seconds. Writers of this process queue here first, in arrival order.
     /// PostgreSQL locks rows, not the database, and needs no such queue.
     write_queue: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// What time it is: the system's, or a test's [`ManualClock`](siks_domain::clock::ManualClock).
+    clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
 }
 
 impl Store {
@@ -119,6 +121,7 @@ impl Store {
             return Ok(Store {
                 pool: Pool::Sqlite(pool),
                 write_queue: Default::default(),
+                clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -139,9 +142,26 @@ impl Store {
             return Ok(Store {
                 pool: Pool::Postgres(pool),
                 write_queue: Default::default(),
+                clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))
+    }
+
+    /// The same store reading the time from `clock` (a test's manual clock).
+    pub fn with_clock(mut self, clock: std::sync::Arc<dyn siks_domain::clock::Clock>) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// The current time, by the store's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The current time as stored (RFC 3339, microseconds, UTC).
+    pub(crate) fn now_text(&self) -> String {
+        sql::time_text(self.clock.now())
     }
 
     pub fn engine(&self) -> Engine {
@@ -168,12 +188,16 @@ impl Store {
                 )
                 .await
                 .ok();
-                let mut tx =
-                    sql::Tx::new(sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?));
+                let mut tx = sql::Tx::new(
+                    sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    self.clock.clone(),
+                );
                 tx.write_turn = turn;
                 tx
             }
-            Pool::Postgres(p) => sql::Tx::new(sql::Conn::Postgres(p.begin().await?)),
+            Pool::Postgres(p) => {
+                sql::Tx::new(sql::Conn::Postgres(p.begin().await?), self.clock.clone())
+            }
         })
     }
 }
@@ -183,8 +207,12 @@ impl Store {
     /// that reads run side by side (SQLite WAL) while writers queue.
     pub(crate) async fn begin_read(&self) -> Result<sql::Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => sql::Tx::new(sql::Conn::Sqlite(p.begin().await?)),
-            Pool::Postgres(p) => sql::Tx::new(sql::Conn::Postgres(p.begin().await?)),
+            Pool::Sqlite(p) => {
+                sql::Tx::new(sql::Conn::Sqlite(p.begin().await?), self.clock.clone())
+            }
+            Pool::Postgres(p) => {
+                sql::Tx::new(sql::Conn::Postgres(p.begin().await?), self.clock.clone())
+            }
         })
     }
 

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::findings::Seen;
-use crate::sql::{Cells, Tx, Value, insert_rows, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Tx, Value, insert_rows, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// One imported list, as the list page shows it.
@@ -99,7 +99,7 @@ impl Store {
             ));
         }
         let id = Uuid::now_v7();
-        let now = now_text();
+        let now = self.now_text();
         let count = rows.len() as u64;
         let mut tx = self.begin().await?;
         if !kind.accumulates() {

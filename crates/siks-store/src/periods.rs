@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::Versioned;
 use crate::audit::{self, AuditEvent};
 use crate::proposals::{Proposal, audit_step};
-use crate::sql::{Cells, Tx, Value, bind_values, insert_rows, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Tx, Value, bind_values, insert_rows, with_pool, with_tx};
 use siks_domain::{Household, HouseholdId, Person, PersonId};
 
 const STEP_COLUMNS: &[&str] = &[
@@ -244,7 +244,7 @@ impl Store {
             )
             .await?;
         }
-        let now = now_text();
+        let now = self.now_text();
         with_tx!(&mut tx, c => {
             sqlx::query("INSERT INTO periods (period, closed_at, closed_by, applied, sent_back) VALUES ($1, $2, $3, $4, $5)")
                 .bind(period.to_string())
@@ -456,7 +456,7 @@ impl Store {
         applied: &[&Proposal],
         period: Period,
     ) -> Result<()> {
-        let now = now_text();
+        let now = self.now_text();
         for chunk in applied.chunks(400) {
             let ids: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
             let sql = format!(
@@ -514,7 +514,7 @@ impl Store {
             .bind(next.key())
             .bind(period.map(|p| p.to_string()))
             .bind(if note.is_empty() { p.reason.clone() } else { note.to_string() })
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(p.id.to_string())
             .execute(&mut **c)
             .await?;

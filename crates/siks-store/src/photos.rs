@@ -8,7 +8,7 @@ use siks_domain::record::{Evidence, EvidenceKind};
 use siks_domain::{Actor, HouseholdId};
 
 use crate::audit::AuditEvent;
-use crate::sql::{Cells, now_text, with_tx};
+use crate::sql::{Cells, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// The largest photo kept.
@@ -87,7 +87,7 @@ impl Store {
             .bind(content_type)
             .bind(bytes.len() as i64)
             .bind(bytes.to_vec())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(actor.user_id.to_string())
             .execute(&mut **c)
             .await?;

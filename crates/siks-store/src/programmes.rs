@@ -17,7 +17,7 @@ use crate::audit::AuditEvent;
 use crate::records::{
     LEAN_HOUSEHOLD_COLUMNS, LEAN_MEMBERS, lean_household_from_row, lean_members_from_text,
 };
-use crate::sql::{Cells, Value, insert_rows, now_text, with_pool, with_tx};
+use crate::sql::{Cells, Value, insert_rows, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// A programme as it is in force.
@@ -274,7 +274,7 @@ impl Store {
             .bind(text)
             .bind(note.trim())
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut **c)
             .await?;
             version
@@ -466,7 +466,7 @@ impl Store {
             .bind(regency.to_string())
             .bind(quota)
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut **c)
             .await?;
         });
@@ -887,7 +887,7 @@ impl Store {
             .bind(kept.len() as i64)
             .bind(i64::try_from(amount).unwrap_or(i64::MAX))
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut **c)
             .await?;
         });

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::documents::backing_key;
-use crate::sql::{Cells, Tx, now_text, with_tx};
+use crate::sql::{Cells, Tx, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// A stored proposal.
@@ -181,7 +181,7 @@ impl Store {
             return Err(StoreError::Forbidden(Action::WriteRegister));
         }
         let id = Uuid::now_v7();
-        let now = now_text();
+        let now = self.now_text();
         let village = self.proposal_village(tx, actor, content).await?;
         with_tx!(tx, c => {
             sqlx::query(
@@ -246,7 +246,7 @@ impl Store {
             .bind(to.key())
             .bind(actor.user_id.to_string())
             .bind(actor.role.key())
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(note.trim())
             .execute(&mut **c)
             .await?;
@@ -555,7 +555,7 @@ impl Store {
             .bind(next.key())
             .bind(backing)
             .bind(&reason)
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(document.map(|d| d.to_string()))
             .bind(id.to_string())
             .bind(proposal.version)

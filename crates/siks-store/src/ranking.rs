@@ -13,7 +13,7 @@ use siks_domain::{Actor, Coded, HouseholdId, Role, Scope};
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
-use crate::sql::{Cells, Value, insert_rows, now_text, with_tx};
+use crate::sql::{Cells, Value, insert_rows, with_tx};
 use crate::{Result, Store, StoreError};
 
 const RANK_COLUMNS: &[&str] = &[
@@ -248,7 +248,7 @@ impl Store {
             .bind(today.to_string())
             .bind(scored.len() as i64)
             .bind(actor.user_id.to_string())
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(&mut **c)
             .await?;
         });

@@ -19,7 +19,7 @@ use crate::records::{
     HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_from_row, household_values, person_from_row,
     person_values,
 };
-use crate::sql::{Cells, Tx, Value, bind_values, multi_row_insert, now_text, with_tx};
+use crate::sql::{Cells, Tx, Value, bind_values, multi_row_insert, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// A record with the version it was read at (send it back with an edit).
@@ -196,7 +196,7 @@ async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<(
         Value::Text(change.change.key().to_string()),
         Value::Text(actor.user_id.to_string()),
         Value::Text(actor.role.key().to_string()),
-        Value::Text(now_text()),
+        Value::Text(tx.now_text()),
         Value::Text(change.reason.trim().to_string()),
         Value::OptText(change.before),
         Value::OptText(change.after),
@@ -377,7 +377,7 @@ impl Store {
                 format!("member {} belongs to another household", p.id),
             ));
         }
-        let now = now_text();
+        let now = self.now_text();
         let village = &household.address.village;
         for p in members {
             self.check_nik_free(tx, actor, p).await?;
@@ -584,7 +584,7 @@ impl Store {
             ..changed.clone()
         };
         let version = current.version + 1;
-        let now = now_text();
+        let now = self.now_text();
         let values = update_values(
             HOUSEHOLD_COLUMNS,
             household_values(changed, version, &now, None)?,
@@ -639,7 +639,7 @@ impl Store {
             .ok_or(StoreError::NotFound)?;
         self.check_nik_free(&mut tx, actor, person).await?;
         let village = &household.record.address.village;
-        let now = now_text();
+        let now = self.now_text();
         match execute(
             &mut tx,
             &INSERT_PERSON,
@@ -750,7 +750,7 @@ impl Store {
             self.check_nik_free(tx, actor, changed).await?;
         }
         let version = current.version + 1;
-        let now = now_text();
+        let now = self.now_text();
         let values = update_values(
             PERSON_COLUMNS,
             person_values(changed, village, version, &now),

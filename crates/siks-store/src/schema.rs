@@ -4,7 +4,7 @@
 use siks_domain::{Actor, Regions, Role, Scope, UserId};
 use sqlx::Row;
 
-use crate::sql::{Value, bind_values, multi_row_insert, now_text, with_pool, with_tx};
+use crate::sql::{Value, bind_values, multi_row_insert, with_pool, with_tx};
 use crate::{Engine, Result, Store, StoreError};
 
 /// `(version, name, SQLite text, PostgreSQL text)`; a test checks both trees stay in step.
@@ -134,7 +134,7 @@ impl Store {
                 sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                     .bind(*version)
                     .bind(*name)
-                    .bind(now_text())
+                    .bind(self.now_text())
                     .execute(&mut **c)
                     .await?;
             });
@@ -213,7 +213,7 @@ impl Store {
             .bind(Role::Admin.key())
             .bind(Scope::Nation.key())
             .bind(true)
-            .bind(now_text())
+            .bind(self.now_text())
             .execute(p)
             .await
             .map(|_| ())

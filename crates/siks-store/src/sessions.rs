@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use siks_domain::{Actor, UserId};
 
 use crate::audit::{self, AuditEvent};
-use crate::sql::{Cells, now_text, with_pool, with_tx};
+use crate::sql::{Cells, with_pool, with_tx};
 use crate::users::UserRecord;
 use crate::{Result, Store, StoreError};
 
@@ -82,9 +82,8 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn text_after(duration: Duration) -> String {
-    let later = Utc::now() + chrono::Duration::from_std(duration).unwrap_or_default();
-    later.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+fn text_after(now: DateTime<Utc>, duration: Duration) -> String {
+    crate::sql::time_text(now + chrono::Duration::from_std(duration).unwrap_or_default())
 }
 
 impl Store {
@@ -104,7 +103,7 @@ impl Store {
                 .opt_text("locked_until")?
         });
         if let Some(until) = locked
-            && parse_time(&until).is_some_and(|t| t > Utc::now())
+            && parse_time(&until).is_some_and(|t| t > self.now())
         {
             return Ok(LoginGate::Locked(until));
         }
@@ -130,7 +129,7 @@ impl Store {
         if locks {
             with_tx!(&mut tx, c => {
                 sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
-                    .bind(text_after(policy.lockout))
+                    .bind(text_after(self.now(), policy.lockout))
                     .bind(user.id.to_string())
                     .execute(&mut **c)
                     .await?;
@@ -162,7 +161,7 @@ impl Store {
             token: random_token(),
             csrf_token: random_token(),
         };
-        let now = now_text();
+        let now = self.now_text();
         let mut tx = self.begin().await?;
         with_tx!(&mut tx, c => {
             sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
@@ -223,7 +222,7 @@ impl Store {
         let Some((csrf_token, created_at, last_seen_at, user)) = row else {
             return Ok(None);
         };
-        let now = Utc::now();
+        let now = self.now();
         let within = |since: &str, limit: Duration| {
             parse_time(since)
                 .is_some_and(|t| now.signed_duration_since(t).to_std().unwrap_or_default() < limit)
@@ -239,7 +238,7 @@ impl Store {
         if !within(&last_seen_at, Duration::from_secs(60)) {
             with_pool!(self, p => {
                 sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                    .bind(now_text())
+                    .bind(self.now_text())
                     .bind(&hash)
                     .execute(p)
                     .await?;

@@ -13,6 +13,8 @@ pub(crate) struct Tx {
     /// A SQLite writer's place at the head of the store's write queue, given up when the
     /// transaction ends (committed or dropped).
     pub(crate) write_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// The store's clock, for the times this transaction writes.
+    clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
 }
 
 /// The engine's own transaction.
@@ -86,12 +88,18 @@ pub(crate) async fn rebuild_index(tx: &mut Tx, dropped: DroppedIndex) -> Result<
 }
 
 impl Tx {
-    pub(crate) fn new(conn: Conn) -> Tx {
+    pub(crate) fn new(conn: Conn, clock: std::sync::Arc<dyn siks_domain::clock::Clock>) -> Tx {
         Tx {
             conn,
             audit: Vec::new(),
             write_turn: None,
+            clock,
         }
+    }
+
+    /// The current time as stored, by the store's clock.
+    pub(crate) fn now_text(&self) -> String {
+        time_text(self.clock.now())
     }
 
     /// Writes the pending audit entries, then commits.
@@ -297,10 +305,9 @@ impl_cells!(SqliteRow);
 impl_cells!(PgRow);
 
 /// The current time as stored: RFC 3339, UTC, microseconds.
-pub(crate) fn now_text() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
-        .to_string()
+/// A time as stored: RFC 3339 in UTC with microseconds, so that text order is time order.
+pub(crate) fn time_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 #[cfg(test)]

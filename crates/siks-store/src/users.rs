@@ -6,7 +6,7 @@ use siks_domain::access::{Action, check_scope_fits};
 use siks_domain::{Actor, Role, Scope, UserId};
 
 use crate::audit::{self, AuditEvent};
-use crate::sql::{Cells, now_text, with_pool, with_tx};
+use crate::sql::{Cells, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// An account to create.
@@ -111,7 +111,7 @@ impl Store {
             .bind(new.scope.key())
             .bind(true)
             .bind(&new.password_hash)
-            .bind(now_text())
+            .bind(self.now_text())
             .bind(actor.user_id.to_string())
             .execute(&mut **c)
             .await

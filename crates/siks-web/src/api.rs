@@ -706,7 +706,7 @@ pub async fn close_period(
     let (service, actor) = (state.service.clone(), user.session.actor.clone());
     let (checks, report) = crate::observe::off_workers(async move {
         service
-            .check_and_close(&actor, period, chrono::Utc::now().date_naive(), None)
+            .check_and_close(&actor, period, service.today(), None)
             .await
     })
     .await??;

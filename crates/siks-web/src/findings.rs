@@ -360,9 +360,7 @@ pub async fn import_list(
         let list = service
             .import_list(&actor, kind, &source, &file_name, rows)
             .await?;
-        let report = service
-            .run_checks(&actor, None, chrono::Utc::now().date_naive())
-            .await?;
+        let report = service.run_checks(&actor, None, service.today()).await?;
         Ok::<_, siks_service::ServiceError>((list, report))
     })
     .await??;

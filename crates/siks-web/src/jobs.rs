@@ -54,7 +54,7 @@ async fn run_in_slot(
     _slot: tokio::sync::OwnedSemaphorePermit,
 ) {
     use futures_util::FutureExt;
-    let today = chrono::Utc::now().date_naive();
+    let today = service.today();
     let run = std::panic::AssertUnwindSafe(service.run_job(&actor, id, today))
         .catch_unwind()
         .await;

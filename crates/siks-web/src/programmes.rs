@@ -382,7 +382,7 @@ pub async fn dry_run(
     if let Err(e) = same_code(&code, &text) {
         return refused(page, e);
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = state.service.today();
     let (service, actor, definition) = (
         state.service.clone(),
         user.session.actor.clone(),

@@ -35,12 +35,12 @@ fn local(user: &PageUser, utc: &str) -> String {
     crate::pages::zone_of(&user.session.actor.scope).local(utc)
 }
 
-/// How long since `utc`, in words: "3 hari 4 jam", "5 jam", "12 menit".
-fn waited(utc: &str) -> String {
+/// How long from `utc` to `now`, in words: "3 hari 4 jam", "5 jam", "12 menit".
+fn waited(utc: &str, now: chrono::DateTime<chrono::Utc>) -> String {
     let Ok(then) = chrono::DateTime::parse_from_rfc3339(utc) else {
         return String::new();
     };
-    let minutes = (chrono::Utc::now() - then.to_utc()).num_minutes().max(0);
+    let minutes = (now - then.to_utc()).num_minutes().max(0);
     let (days, hours) = (minutes / 1440, (minutes % 1440) / 60);
     match (days, hours) {
         (0, 0) => format!("{minutes} menit"),
@@ -145,6 +145,7 @@ pub async fn inbox(
         .service
         .list_proposals(actor, Some(stage), INBOX_LIMIT)
         .await?;
+    let now = state.service.now();
     let rows = list
         .iter()
         .map(|p| InboxRow {
@@ -153,7 +154,7 @@ pub async fn inbox(
             kind: p.content.kind().label().to_string(),
             village: format!("{} ({})", region_name(&p.village), p.village),
             household: p.content.household().to_string(),
-            waited: waited(&p.updated_at),
+            waited: waited(&p.updated_at, now),
             reason: p.reason.clone(),
             incoming: !actor.scope.contains(&p.village),
         })
@@ -363,7 +364,7 @@ async fn paper_form(
         nav: Nav::of(user),
         musdes,
         candidates,
-        today: chrono::Utc::now().date_naive().to_string(),
+        today: state.service.today().to_string(),
     })
 }
 
@@ -985,7 +986,7 @@ pub async fn periods_page(
         .last()
         .map(|p| p.next())
         .unwrap_or_else(|| {
-            let today = chrono::Utc::now().date_naive();
+            let today = state.service.today();
             Period {
                 year: chrono::Datelike::year(&today) as u16,
                 month: chrono::Datelike::month(&today) as u8,

@@ -436,7 +436,7 @@ async fn close_period(db: &str, period: &str) -> Result<()> {
     let service = open(db).await?;
     let actor = service.system_actor().await.map_err(store_error)?;
     let (checks, report) = service
-        .check_and_close(&actor, period, chrono::Utc::now().date_naive(), None)
+        .check_and_close(&actor, period, service.today(), None)
         .await
         .map_err(store_error)?;
     println!(
@@ -465,7 +465,7 @@ pub(crate) async fn check(db: &str, region: Option<&str>) -> Result<()> {
     let service = open(db).await?;
     let actor = service.system_actor().await.map_err(store_error)?;
     let started = Instant::now();
-    let today = chrono::Utc::now().date_naive();
+    let today = service.today();
     let report = service
         .run_checks(&actor, region.as_ref(), today)
         .await
@@ -514,7 +514,7 @@ pub(crate) async fn rank(
     let actor = service.system_actor().await.map_err(store_error)?;
     let started = Instant::now();
     let report = service
-        .rank(&actor, &model, chrono::Utc::now().date_naive())
+        .rank(&actor, &model, service.today())
         .await
         .map_err(store_error)?;
     println!(

@@ -140,7 +140,7 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
             let actor = service.system_actor().await.map_err(store_error)?;
             let started = Instant::now();
             let built = service
-                .build_lists(&actor, period, chrono::Utc::now().date_naive())
+                .build_lists(&actor, period, service.today())
                 .await
                 .map_err(store_error)?;
             println!(

@@ -308,7 +308,7 @@ async fn seed_demo_pipeline(service: &Service) -> Result<()> {
                 .map_err(store_error)?,
         );
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = service.today();
     let paper = |kind| BackingDocument {
         kind,
         village: village_code.clone(),
@@ -421,7 +421,7 @@ pub async fn demo(
             .rank(
                 &system,
                 &siks_domain::welfare::Model::default_model(),
-                chrono::Utc::now().date_naive(),
+                service.today(),
             )
             .await
             .map_err(store_error)?;

@@ -33,7 +33,7 @@ pub(crate) fn paper(
     siks_domain::documents::BackingDocument {
         kind,
         village: RegionCode::parse(village).unwrap(),
-        held_on: chrono::Utc::now().date_naive(),
+        held_on: siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock).date_naive(),
         place: "Balai Desa".into(),
         attendees: 37,
         chair: "Sutrisno".into(),

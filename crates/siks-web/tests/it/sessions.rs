@@ -183,28 +183,59 @@ async fn sign_in_sessions_and_lockout() {
     assert!(entries.iter().any(|e| e.action == "logout"));
 }
 
+/// The world's service on a clock the test moves, and a router over it with the default policy.
+fn on_manual_clock(w: &World) -> (Router, siks_domain::clock::ManualClock) {
+    let clock = siks_domain::clock::ManualClock::starting_at(w.service.now());
+    let service = w
+        .service
+        .clone()
+        .with_clock(std::sync::Arc::new(clock.clone()));
+    (siks_web::router(service, AppConfig::default()), clock)
+}
+
 #[tokio::test]
 async fn idle_sessions_expire() {
+    // The default policy: 15 minutes idle. Each request within them keeps the session alive.
     let w = world().await;
-    let app = siks_web::router(
-        w.service.clone(),
-        AppConfig {
-            policy: siks_service::SessionPolicy {
-                idle: std::time::Duration::from_millis(300),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-    );
+    let (app, clock) = on_manual_clock(&w);
     let session = login(&app, "dinsos").await;
+    for _ in 0..2 {
+        clock.advance(chrono::Duration::minutes(14));
+        assert_eq!(
+            send(&app, get("/", Some(&session))).await.status,
+            StatusCode::OK,
+            "used within the idle limit"
+        );
+    }
+    clock.advance(chrono::Duration::minutes(16));
     assert_eq!(
         send(&app, get("/", Some(&session))).await.status,
-        StatusCode::OK
+        StatusCode::SEE_OTHER,
+        "idle past the limit"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+}
+
+#[tokio::test]
+async fn a_lockout_ends_when_its_time_is_up() {
+    let w = world().await;
+    let (app, clock) = on_manual_clock(&w);
+    for _ in 0..5 {
+        assert_eq!(
+            try_login(&app, "desa.b", "salah-sekali-9").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    clock.advance(chrono::Duration::minutes(14));
     assert_eq!(
-        send(&app, get("/", Some(&session))).await.status,
-        StatusCode::SEE_OTHER
+        try_login(&app, "desa.b", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "still locked a minute before the end"
+    );
+    clock.advance(chrono::Duration::minutes(2));
+    assert_eq!(
+        try_login(&app, "desa.b", PASSWORD).await.status,
+        StatusCode::SEE_OTHER,
+        "the right password works once the lockout is over"
     );
 }
 

@@ -449,7 +449,7 @@ pub(crate) fn id_of(reply: &Reply) -> String {
 
 pub(crate) fn paper_json(kind: &str, village: &str) -> serde_json::Value {
     serde_json::json!({
-        "kind": kind, "village": village, "held_on": chrono::Utc::now().date_naive(),
+        "kind": kind, "village": village, "held_on": siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock).date_naive(),
         "place": "Balai Desa", "attendees": 41, "chair": "Sutrisno", "chair_title": "Kepala Desa",
     })
 }

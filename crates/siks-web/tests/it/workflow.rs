@@ -635,7 +635,9 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     // The musdes form lists them; recording it with the scan goes to the printable BA.
     let form = send(&w.app, get("/musdes", Some(&desa))).await;
     assert_eq!(form.select("#usulan input[name=id]").len(), 3);
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock)
+        .date_naive()
+        .to_string();
     let reject_field = format!("keputusan-{}", ids[2]);
     let reason_field = format!("alasan-{}", ids[2]);
     let mut fields: Vec<(&str, &[u8])> = vec![
