@@ -431,7 +431,7 @@ impl Store {
         for part in 1..=parts {
             let rows: Vec<Vec<Value>> = new_rows.by_ref().take(FINDINGS_PER_WRITE).collect();
             let changed: Vec<StatusChange> = changes.by_ref().take(FINDINGS_PER_WRITE).collect();
-            let mut tx = self.begin().await?;
+            let mut tx = self.begin_bulk().await?;
             let (inserted, updated) = (rows.len(), changed.len());
             insert_rows_with(
                 &mut tx,

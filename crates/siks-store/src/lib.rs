@@ -79,11 +79,15 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     pub(crate) pool: Pool,
     /// SQLite has one writer at a time, and its busy handler lets a waiting writer in only when
-    /// its polling happens to fall between two transactions: a long run of short write
+    /// its polling happens to fall between two transactions: a bulk writer's long run of short
     /// transactions (a check run's findings, chunk by chunk) would starve a page's one-line
-    /// audit write for seconds. Writers of this process queue here first, in arrival order.
-    /// PostgreSQL locks rows, not the database, and needs no such queue.
-    write_queue: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// audit write for seconds. A bulk writer takes this lock exclusively for each of its
+    /// transactions and every other writer takes it shared: the lock is fair, so the writers
+    /// that arrive during a chunk go before the next chunk, while ordinary writers among
+    /// themselves meet only at SQLite's own lock, as before (queueing them all one by one here
+    /// cost a search's p99 5 ms → 88 ms at 500 requests a second). PostgreSQL locks rows, not
+    /// the database, and needs none of this.
+    write_queue: std::sync::Arc<tokio::sync::RwLock<()>>,
     /// What time it is: the system's, or a test's [`ManualClock`](siks_domain::clock::ManualClock).
     clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
 }
@@ -178,16 +182,31 @@ impl Store {
     /// Begins a write transaction (`BEGIN IMMEDIATE` on SQLite, so that writers queue at the
     /// start instead of failing at their first write).
     pub(crate) async fn begin(&self) -> Result<sql::Tx> {
+        self.begin_write(false).await
+    }
+
+    /// Begins one transaction of a bulk writer's run of many (see `write_queue`).
+    pub(crate) async fn begin_bulk(&self) -> Result<sql::Tx> {
+        self.begin_write(true).await
+    }
+
+    async fn begin_write(&self, bulk: bool) -> Result<sql::Tx> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
-                // Past the busy timeout, go to SQLite's own waiting as before: the queue only
+                // Past the busy timeout, go to SQLite's own waiting as before: the lock only
                 // orders writers, it must never be what a writer waits on for ever.
-                let turn = tokio::time::timeout(
-                    SQLITE_BUSY_TIMEOUT,
-                    self.write_queue.clone().lock_owned(),
-                )
-                .await
-                .ok();
+                let queue = self.write_queue.clone();
+                let turn = if bulk {
+                    tokio::time::timeout(SQLITE_BUSY_TIMEOUT, queue.write_owned())
+                        .await
+                        .ok()
+                        .map(sql::WriteTurn::Exclusive)
+                } else {
+                    tokio::time::timeout(SQLITE_BUSY_TIMEOUT, queue.read_owned())
+                        .await
+                        .ok()
+                        .map(sql::WriteTurn::Shared)
+                };
                 let mut tx = sql::Tx::new(
                     sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
                     self.clock.clone(),

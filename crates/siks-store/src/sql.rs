@@ -12,7 +12,7 @@ pub(crate) struct Tx {
     pub(crate) audit: Vec<crate::audit::PendingEntry>,
     /// A SQLite writer's place at the head of the store's write queue, given up when the
     /// transaction ends (committed or dropped).
-    pub(crate) write_turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    pub(crate) write_turn: Option<WriteTurn>,
     /// The store's clock, for the times this transaction writes.
     clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
 }
@@ -85,6 +85,13 @@ pub(crate) async fn rebuild_index(tx: &mut Tx, dropped: DroppedIndex) -> Result<
             .await?;
     }
     Ok(())
+}
+
+/// A SQLite writer's hold on the store's write lock (see `Store::write_queue`), given up when
+/// the transaction ends.
+pub(crate) enum WriteTurn {
+    Shared(#[allow(dead_code)] tokio::sync::OwnedRwLockReadGuard<()>),
+    Exclusive(#[allow(dead_code)] tokio::sync::OwnedRwLockWriteGuard<()>),
 }
 
 impl Tx {
