@@ -349,10 +349,11 @@ pub fn router(service: Service, config: AppConfig) -> Router {
 }
 
 /// Keeps one core for the requests: the parallel parts of long calls (the linkage of a check
-/// run, above all) run on rayon's global pool, which by default takes every core, and with both
-/// cores of a small server busy a page that needs 5 ms of CPU waited 150 ms for its turn.
-/// Sizes that pool to one thread fewer than the cores (at least one). Call it before anything
-/// in the process has used rayon; afterwards it changes nothing (and says so in the log).
+/// run, above all) run on rayon's global pool, which by default takes every core. Sizes that
+/// pool to one thread fewer than the cores (at least one), so that one job never holds every
+/// core while pages wait (ADR 0015 has the measurements: it lowered the worst case more than
+/// the p99). Call it before anything in the process has used rayon; afterwards it changes
+/// nothing (and says so in the log).
 pub fn leave_a_core_for_requests() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.saturating_sub(1).max(1);
