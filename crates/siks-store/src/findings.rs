@@ -138,8 +138,7 @@ pub fn check_may_run_checks(actor: &Actor, region: Option<&RegionCode>) -> Resul
 impl Store {
     /// Runs every check on the households of `region` (default: the actor's scope) as of
     /// `today`, on one read snapshot, and reconciles the findings (written in short
-    /// transactions afterwards). Regency level and above, and
-    /// the command line.
+    /// transactions afterwards). Regency level and above, and the command line.
     pub async fn run_checks(
         &self,
         actor: &Actor,

@@ -277,6 +277,8 @@ pub fn spec() -> Value {
     })
 }
 
+/// Serves the document, built once per process: it depends only on the route table and types.
 pub async fn document() -> Json<Value> {
-    Json(spec())
+    static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    Json(SPEC.get_or_init(spec).clone())
 }
