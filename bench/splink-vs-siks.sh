@@ -19,7 +19,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/siks-target}"
 siks="$CARGO_TARGET_DIR/release/siks"
 
 "$siks" generate --region 35 --households "$households" --seed 7 --out "$work/data" > /dev/null
-cp "$here/crates/siks-store/src/same_person.toml" "$work/persons.toml"
+cp "$here/crates/siks-service/src/same_person.toml" "$work/persons.toml"
 
 echo "persons: $(($(wc -l < "$work/data/persons.csv") - 1))"
 start=$(date +%s.%N)

@@ -75,7 +75,10 @@ pub async fn run(households: usize) -> Result<()> {
     )
     .await?;
     let started = Instant::now();
-    store.run_checks(&actor, None, today).await.map_err(err)?;
+    siks_service::Service::new(store.clone())
+        .run_checks(&actor, None, today)
+        .await
+        .map_err(err)?;
     println!(
         "  check run with the death register and civil servants: {:.1} s",
         started.elapsed().as_secs_f64()
@@ -100,7 +103,10 @@ pub async fn run(households: usize) -> Result<()> {
     let raw = store.baseline_scan().await.map_err(err)?;
     let raw_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let report = store.run_checks(&actor, None, today).await.map_err(err)?;
+    let report = siks_service::Service::new(store.clone())
+        .run_checks(&actor, None, today)
+        .await
+        .map_err(err)?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "  full check run: {} households, {} persons in {secs:.1} s (goal: 1,000,000 persons under 120 s); raw scan of the same {raw} rows {raw_secs:.1} s; ratio {:.1}",

@@ -13,7 +13,7 @@ use crate::population;
 
 /// How persons are compared for duplicates: no NIK (a duplicate has a fresh one), and the
 /// person's other recorded attributes besides name and birth. Shared with the Splink script.
-pub const PERSONS_CONFIG: &str = siks_store::findings::SAME_PERSON;
+pub const PERSONS_CONFIG: &str = siks_service::checks::SAME_PERSON;
 
 /// The register against a civil-registry list: NIK where it agrees, else name and birth.
 const LINK_CONFIG: &str = r#"id = "id"

@@ -69,8 +69,7 @@ impl Service {
                 self.store
                     .set_job_progress(actor, id, "memeriksa rumah tangga", 0)
                     .await?;
-                self.store
-                    .run_checks(actor, region.as_ref(), today)
+                self.run_checks(actor, region.as_ref(), today)
                     .await
                     .map(|r| check_message(r.households, r.opened, r.fixed))
             }

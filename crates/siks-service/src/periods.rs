@@ -35,7 +35,7 @@ impl Service {
                 .set_job_progress(actor, id, "memeriksa seluruh register", 0)
                 .await?;
         }
-        let checks = self.store.run_checks(actor, None, today).await?;
+        let checks = self.run_checks(actor, None, today).await?;
         if let Some(id) = job {
             self.store
                 .set_job_progress(actor, id, "menetapkan usulan", 1)

@@ -1,19 +1,19 @@
-//! Verivali in the store: a check run applies the domain's catalogue to every household in a
-//! region, adds the register-wide checks (the same NIK active twice), and reconciles the result
-//! with the findings kept from earlier runs: new ones are opened, ones no longer seen are marked
-//! fixed, dismissed ones stay dismissed. Findings are read, counted and dismissed in scope.
+//! Verivali in the store: what a check run reads (one read snapshot over the region: its
+//! households and people village by village, the NIKs active twice, the findings kept from
+//! earlier runs) and what it writes (new findings and status changes, in short audited
+//! transactions). The run itself (the domain's checks, the linkage, the reconciliation) is the
+//! service's. Findings are read, counted and dismissed in scope.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use siks_domain::access::Action;
-use siks_domain::checks::{Finding, FindingKind, FindingStatus, Severity, check_household};
-use siks_domain::{Actor, Coded, HouseholdId, PersonId, RegionCode, Scope};
+use siks_domain::checks::{FindingKind, FindingStatus, Severity};
+use siks_domain::{Actor, Coded, Household, HouseholdId, Person, PersonId, RegionCode, Scope};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::records::{household_from_row, person_from_row};
-use crate::sql::{Cells, Value, insert_rows_with, with_pool, with_tx};
+use crate::sql::{Cells, Tx, Value, insert_rows_with, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// What a check run did.
@@ -52,9 +52,6 @@ pub struct StoredFinding {
 /// 150 ms on SQLite, at 250 about 60 ms (ADR 0015), for some seconds more on a national run.
 pub const FINDINGS_PER_WRITE: usize = 250;
 
-/// A finding's status changed by a check run: its id, the status the run read, the new one.
-type StatusChange = (String, FindingStatus, FindingStatus);
-
 const COLUMNS: &[&str] = &[
     "id",
     "finding_key",
@@ -73,32 +70,66 @@ const COLUMNS: &[&str] = &[
     "updated_at",
 ];
 
-/// How the check run compares people for "the same person twice": name, birth, mother and the
-/// person's other recorded attributes (not the NIK: a duplicate usually has another one). The
-/// benchmarks and the Splink comparison read the same file.
-pub const SAME_PERSON: &str = include_str!("same_person.toml");
-
-/// A finding as the run sees it, before it is reconciled.
-pub(crate) struct Seen {
+/// A finding as a check run saw it, before it is reconciled with those kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenFinding {
     pub kind: FindingKind,
-    pub village: String,
-    pub household: String,
-    pub person: Option<String>,
-    pub other: Option<String>,
+    pub village: RegionCode,
+    pub household: HouseholdId,
+    pub person: Option<PersonId>,
+    pub other: Option<PersonId>,
+    /// The fields concerned, comma-separated as stored.
     pub fields: String,
     pub detail: String,
 }
 
-impl Seen {
-    fn key(&self) -> String {
+impl SeenFinding {
+    /// What makes two runs' findings the same one: the kind, the household and the people.
+    pub fn key(&self) -> String {
         format!(
             "{}:{}:{}:{}",
             self.kind.code(),
             self.household,
-            self.person.as_deref().unwrap_or(""),
-            self.other.as_deref().unwrap_or("")
+            self.person.map(|p| p.to_string()).unwrap_or_default(),
+            self.other.map(|p| p.to_string()).unwrap_or_default()
         )
     }
+}
+
+/// A finding kept from earlier runs, as the reconciliation reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptFinding {
+    pub key: String,
+    pub id: Uuid,
+    pub status: FindingStatus,
+}
+
+/// A valid NIK active on more than one person: one of its holders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedNikHolder {
+    pub nik: String,
+    pub person: PersonId,
+    pub household: HouseholdId,
+    pub village: RegionCode,
+}
+
+/// What a check run writes: its new findings and the status changes of kept ones (id, the
+/// status the run read, the new one).
+#[derive(Debug, Default)]
+pub struct CheckRunWrites {
+    pub new: Vec<SeenFinding>,
+    pub changes: Vec<(Uuid, FindingStatus, FindingStatus)>,
+}
+
+/// Everything a check run reads, on one read snapshot that never takes the write lock: a
+/// national run computes for most of a minute while the village operators keep working. It is
+/// opened for an actor who may run the checks, over the region they asked for, and reads only
+/// that region (the register-wide reads say so).
+pub struct CheckSnapshot {
+    pub(crate) tx: Tx,
+    scope: Scope,
+    pub(crate) low: String,
+    pub(crate) high: String,
 }
 
 fn severity_key(s: Severity) -> &'static str {
@@ -123,7 +154,11 @@ fn finding_status(key: &str) -> Result<FindingStatus> {
 }
 
 fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("findings.{what}"))
+    corrupt_table("findings", what)
+}
+
+fn corrupt_table(table: &str, what: &str) -> StoreError {
+    StoreError::Corrupt(format!("{table}.{what}"))
 }
 
 /// Whether the actor may run the checks on `region` (default its scope), and the scope they
@@ -135,158 +170,63 @@ pub fn check_may_run_checks(actor: &Actor, region: Option<&RegionCode>) -> Resul
     scope_of(actor, region).ok_or(StoreError::NotFound)
 }
 
-impl Store {
-    /// Runs every check on the households of `region` (default: the actor's scope) as of
-    /// `today`, on one read snapshot, and reconciles the findings (written in short
-    /// transactions afterwards). Regency level and above, and the command line.
-    pub async fn run_checks(
-        &self,
-        actor: &Actor,
-        region: Option<&RegionCode>,
-        today: NaiveDate,
-    ) -> Result<CheckReport> {
-        let scope = check_may_run_checks(actor, region)?;
-        let (low, high) = scope.village_range();
-        // Everything is computed on a read snapshot, which never takes the write lock: a
-        // national run takes most of a minute, and the village operators keep working. Only
-        // the reconciliation below writes, in a short transaction of its own.
-        let mut tx = self.begin_read().await?;
-        let villages: Vec<String> = with_tx!(&mut tx, c => {
+impl CheckSnapshot {
+    /// The scope the run covers.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The villages of the scope that have households, in order.
+    pub async fn villages(&mut self) -> Result<Vec<RegionCode>> {
+        let (low, high) = (&self.low, &self.high);
+        Ok(with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
                 "SELECT DISTINCT village_code FROM households WHERE village_code >= $1 AND village_code < $2 \
                  ORDER BY village_code",
             )
-            .bind(&low)
-            .bind(&high)
+            .bind(low)
+            .bind(high)
             .fetch_all(&mut **c)
             .await?;
-            rows.iter().map(|r| r.text("village_code")).collect::<Result<Vec<_>, _>>()?
-        });
-        let mut report = CheckReport::default();
-        let mut seen: Vec<Seen> = Vec::new();
-        // Who might be the same person twice: every active member, as the matcher reads them.
-        let same_person = siks_match::Config::parse(SAME_PERSON)
-            .map_err(|e| StoreError::Corrupt(format!("same-person config: {e}")))?;
-        let wanted: Vec<usize> = same_person
-            .columns
-            .iter()
-            .map(|c| {
-                siks_domain::interchange::PERSON_COLUMNS
-                    .iter()
-                    .position(|p| *p == c.name)
-                    .ok_or_else(|| StoreError::Corrupt(format!("no person column {}", c.name)))
-            })
-            .collect::<Result<_>>()?;
-        let mut people_ids: Vec<String> = Vec::new();
-        let mut people_nik_valid: Vec<bool> = Vec::new();
-        let mut people_niks: Vec<String> = Vec::new();
-        let mut people_at: Vec<(String, String)> = Vec::new();
-        let mut people_columns: Vec<Vec<String>> = vec![Vec::new(); wanted.len()];
-        let to_seen = |f: Finding, village: &str, household: &str| Seen {
-            kind: f.kind,
-            village: village.to_string(),
-            household: household.to_string(),
-            person: f.person.map(|p| p.to_string()),
-            other: None,
-            fields: f.fields.join(","),
-            detail: f.detail,
-        };
-        // Village by village: a whole province never sits in memory at once.
-        for village in &villages {
-            let (households, persons) = with_tx!(&mut tx, c => {
-                let h = sqlx::query(
-                    "SELECT * FROM households WHERE village_code = $1 AND status <> 'inactive' ORDER BY id",
-                )
-                .bind(village)
+            rows.iter()
+                .map(|r| RegionCode::parse(&r.text("village_code")?).map_err(|_| corrupt_table("households", "village_code")))
+                .collect::<Result<Vec<_>>>()?
+        }))
+    }
+
+    /// A village's households that are not inactive (by id) and all its people (by household):
+    /// the run goes village by village, so a whole province never sits in memory at once.
+    pub async fn village_records(
+        &mut self,
+        village: &RegionCode,
+    ) -> Result<(Vec<Household>, Vec<Person>)> {
+        if !self.scope.contains(village) {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let village = village.to_string();
+        Ok(with_tx!(&mut self.tx, c => {
+            let h = sqlx::query(
+                "SELECT * FROM households WHERE village_code = $1 AND status <> 'inactive' ORDER BY id",
+            )
+            .bind(&village)
+            .fetch_all(&mut **c)
+            .await?;
+            let p = sqlx::query("SELECT * FROM persons WHERE village_code = $1 ORDER BY household_id")
+                .bind(&village)
                 .fetch_all(&mut **c)
                 .await?;
-                let p = sqlx::query("SELECT * FROM persons WHERE village_code = $1 ORDER BY household_id")
-                    .bind(village)
-                    .fetch_all(&mut **c)
-                    .await?;
-                (
-                    h.iter().map(|r| household_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
-                    p.iter().map(|r| person_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
-                )
-            });
-            let mut members: HashMap<_, Vec<_>> = HashMap::new();
-            for p in persons {
-                members.entry(p.household_id).or_default().push(p);
-            }
-            for h in &households {
-                let list = members.remove(&h.id).unwrap_or_default();
-                report.households += 1;
-                report.persons += list.len() as u64;
-                for p in list
-                    .iter()
-                    .filter(|p| p.status == siks_domain::RegistryStatus::Active)
-                {
-                    let row = siks_domain::interchange::person_row(p);
-                    for (column, &i) in people_columns.iter_mut().zip(&wanted) {
-                        column.push(row[i].clone());
-                    }
-                    people_ids.push(p.id.to_string());
-                    people_nik_valid.push(p.nik.valid().is_some());
-                    people_niks.push(p.nik.raw());
-                    people_at.push((village.clone(), h.id.to_string()));
-                }
-                for f in check_household(h, &list, today) {
-                    seen.push(to_seen(f, village, &h.id.to_string()));
-                }
-            }
-        }
-        // The outside lists in force: deaths, civil servants, exclusions, the civil registry.
-        let link_columns = crate::lists::LINK_COLUMNS
-            .iter()
-            .map(|name| {
-                same_person
-                    .columns
-                    .iter()
-                    .position(|c| c.name == *name)
-                    .map(|i| people_columns[i].clone())
-                    .ok_or_else(|| StoreError::Corrupt(format!("same-person config lacks {name}")))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let listed = crate::lists::match_lists(
-            &mut tx,
-            &low,
-            &high,
-            crate::lists::People {
-                ids: &people_ids,
-                at: &people_at,
-                columns: link_columns,
-                nik_valid: &people_nik_valid,
-            },
-        )
-        .await?;
-        report.padan = listed.padan;
-        seen.extend(listed.seen);
-        // The same person twice (under another NIK, a name spelt otherwise): the matcher's pairs
-        // at its recommended threshold, each with its explanation (levels and weights, no
-        // values).
-        if people_ids.len() > 1 {
-            let table = siks_match::Table::from_columns(people_ids, people_columns, &same_person);
-            let outcome = siks_match::dedupe(&table, &same_person);
-            // Two people under one NIK are already "the same NIK active twice".
-            for pair in outcome.pairs.iter().filter(|p| {
-                p.score >= outcome.threshold
-                    && (people_niks[p.left as usize].is_empty()
-                        || people_niks[p.left as usize] != people_niks[p.right as usize])
-            }) {
-                let (l, r) = (pair.left as usize, pair.right as usize);
-                seen.push(Seen {
-                    kind: FindingKind::DuplicatePerson,
-                    village: people_at[l].0.clone(),
-                    household: people_at[l].1.clone(),
-                    person: Some(table.ids[l].clone()),
-                    other: Some(table.ids[r].clone()),
-                    fields: "full_name,birth_date,sex,mother_name".into(),
-                    detail: format!("skor {:.3}; {}", pair.score, outcome.model.explain(pair)),
-                });
-            }
-        }
-        // The same valid NIK active on two people.
-        let shared: Vec<(String, String, String, String)> = with_tx!(&mut tx, c => {
+            (
+                h.iter().map(|r| household_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
+                p.iter().map(|r| person_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
+            )
+        }))
+    }
+
+    /// Every holder of a valid NIK that is active on more than one person, across the whole
+    /// register (a NIK shared with someone outside the scope is still shared), by NIK. Only the
+    /// NIKs and ids: the run reports the holders inside its scope.
+    pub async fn shared_active_niks(&mut self) -> Result<Vec<SharedNikHolder>> {
+        let rows: Vec<(String, String, String, String)> = with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
                 "SELECT p.nik, p.id, p.household_id, p.village_code FROM persons p \
                  JOIN (SELECT nik FROM persons WHERE status = 'active' AND nik_valid \
@@ -299,109 +239,66 @@ impl Store {
                 .map(|r| Ok((r.text("nik")?, r.text("id")?, r.text("household_id")?, r.text("village_code")?)))
                 .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
-        let mut by_nik: BTreeMap<&str, Vec<&(String, String, String, String)>> = BTreeMap::new();
-        for row in &shared {
-            by_nik.entry(row.0.as_str()).or_default().push(row);
-        }
-        for holders in by_nik.values() {
-            for row in holders {
-                let Ok(code) = RegionCode::parse(&row.3) else {
-                    continue;
-                };
-                if !scope.contains(&code) {
-                    continue;
-                }
-                let other = holders.iter().find(|o| o.1 != row.1).map(|o| o.1.clone());
-                seen.push(Seen {
-                    kind: FindingKind::DuplicateNik,
-                    village: row.3.clone(),
-                    household: row.2.clone(),
-                    person: Some(row.1.clone()),
-                    other,
-                    fields: "nik".into(),
-                    detail: format!("NIK yang sama aktif pada {} orang", holders.len()),
-                });
-            }
-        }
+        rows.into_iter()
+            .map(|(nik, person, household, village)| {
+                let bad = |column| corrupt_table("persons", column);
+                Ok(SharedNikHolder {
+                    nik,
+                    person: person.parse().map_err(|_| bad("id"))?,
+                    household: household.parse().map_err(|_| bad("household_id"))?,
+                    village: RegionCode::parse(&village).map_err(|_| bad("village_code"))?,
+                })
+            })
+            .collect()
+    }
 
-        // Reconcile with the findings kept in scope, read on the same snapshot; the changes are
-        // written afterwards in short transactions (see `write_findings`).
-        let kept: HashMap<String, (String, FindingStatus)> = with_tx!(&mut tx, c => {
+    /// The findings kept in the scope from earlier runs.
+    pub async fn kept_findings(&mut self) -> Result<Vec<KeptFinding>> {
+        let (low, high) = (&self.low, &self.high);
+        Ok(with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
                 "SELECT id, finding_key, status FROM findings WHERE village_code >= $1 AND village_code < $2",
             )
-            .bind(&low)
-            .bind(&high)
+            .bind(low)
+            .bind(high)
             .fetch_all(&mut **c)
             .await?;
             rows.iter()
-                .map(|r| Ok((r.text("finding_key")?, (r.text("id")?, finding_status(&r.text("status")?)?))))
-                .collect::<Result<_>>()?
-        });
-        tx.commit().await?;
-        let now = self.now_text();
-        let mut still: HashSet<String> = HashSet::new();
-        let mut new_rows = Vec::new();
-        let mut reopened = Vec::new();
-        let mut done: HashSet<String> = HashSet::new();
-        for s in &seen {
-            let key = s.key();
-            // Two lists may say the same (a death in the register and in the civil registry).
-            if !done.insert(key.clone()) {
-                continue;
-            }
-            let status = match kept.get(&key) {
-                Some((_, FindingStatus::Dismissed)) => FindingStatus::Dismissed,
-                Some((id, status)) => {
-                    if *status == FindingStatus::Fixed {
-                        reopened.push(id.clone());
-                    }
-                    FindingStatus::Open
-                }
-                None => {
-                    new_rows.push(vec![
-                        Value::Text(Uuid::now_v7().to_string()),
-                        Value::Text(key.clone()),
-                        Value::Int(i64::from(s.kind.code())),
-                        Value::Text(severity_key(s.kind.severity()).into()),
-                        Value::Text(s.village.clone()),
-                        Value::Text(s.household.clone()),
-                        Value::OptText(s.person.clone()),
-                        Value::OptText(s.other.clone()),
-                        Value::Text(s.fields.clone()),
-                        Value::Text(s.detail.clone()),
-                        Value::Text(FindingStatus::Open.key().into()),
-                        Value::Text(String::new()),
-                        Value::OptText(None),
-                        Value::Text(now.clone()),
-                        Value::Text(now.clone()),
-                    ]);
-                    FindingStatus::Open
-                }
-            };
-            if status == FindingStatus::Open && still.insert(key) {
-                *report.open.entry(s.kind.code()).or_default() += 1;
-            }
-        }
-        report.opened = new_rows.len() as u64;
-        let gone: Vec<String> = kept
-            .iter()
-            .filter(|(key, (_, status))| *status == FindingStatus::Open && !still.contains(*key))
-            .map(|(_, (id, _))| id.clone())
-            .collect();
-        report.fixed = gone.len() as u64;
-        let changes: Vec<StatusChange> = gone
-            .into_iter()
-            .map(|id| (id, FindingStatus::Open, FindingStatus::Fixed))
-            .chain(
-                reopened
-                    .into_iter()
-                    .map(|id| (id, FindingStatus::Fixed, FindingStatus::Open)),
-            )
-            .collect();
-        self.write_findings(actor, &scope, &report, new_rows, changes, &now)
-            .await?;
-        Ok(report)
+                .map(|r| {
+                    Ok(KeptFinding {
+                        key: r.text("finding_key")?,
+                        id: r.text("id")?.parse().map_err(|_| corrupt("id"))?,
+                        status: finding_status(&r.text("status")?)?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        }))
+    }
+
+    /// Ends the snapshot (it wrote nothing).
+    pub async fn finish(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl Store {
+    /// Opens a check run's read snapshot over `region` (default: the actor's scope), after
+    /// checking that the actor may run the checks there. Regency level and above, and the
+    /// command line.
+    pub async fn open_check_snapshot(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+    ) -> Result<CheckSnapshot> {
+        let scope = check_may_run_checks(actor, region)?;
+        let (low, high) = scope.village_range();
+        let tx = self.begin_read().await?;
+        Ok(CheckSnapshot {
+            tx,
+            scope,
+            low,
+            high,
+        })
     }
 
     /// Writes a check run's new findings and status changes, at most [`FINDINGS_PER_WRITE`] of
@@ -411,15 +308,47 @@ impl Store {
     /// what this run read, and each is audited (`check.run.part` until the last, `check.run`
     /// with the run's counts). A run stopped half-way leaves findings that are each true, and
     /// the next run finishes the reconciliation.
-    async fn write_findings(
+    pub async fn write_check_run(
         &self,
         actor: &Actor,
-        scope: &Scope,
+        region: Option<&RegionCode>,
         report: &CheckReport,
-        new_rows: Vec<Vec<Value>>,
-        changes: Vec<StatusChange>,
-        now: &str,
+        writes: CheckRunWrites,
     ) -> Result<()> {
+        let scope = check_may_run_checks(actor, region)?;
+        if let Some(outside) = writes.new.iter().find(|f| !scope.contains(&f.village)) {
+            return Err(StoreError::Corrupt(format!(
+                "a check run over {} found {} outside it",
+                scope.key(),
+                outside.village
+            )));
+        }
+        let (low, high) = scope.village_range();
+        let now = self.now_text();
+        let new_rows: Vec<Vec<Value>> = writes
+            .new
+            .into_iter()
+            .map(|s| {
+                vec![
+                    Value::Text(Uuid::now_v7().to_string()),
+                    Value::Text(s.key()),
+                    Value::Int(i64::from(s.kind.code())),
+                    Value::Text(severity_key(s.kind.severity()).into()),
+                    Value::Text(s.village.to_string()),
+                    Value::Text(s.household.to_string()),
+                    Value::OptText(s.person.map(|p| p.to_string())),
+                    Value::OptText(s.other.map(|p| p.to_string())),
+                    Value::Text(s.fields),
+                    Value::Text(s.detail),
+                    Value::Text(FindingStatus::Open.key().into()),
+                    Value::Text(String::new()),
+                    Value::OptText(None),
+                    Value::Text(now.clone()),
+                    Value::Text(now.clone()),
+                ]
+            })
+            .collect();
+        let changes = writes.changes;
         let parts = new_rows
             .len()
             .div_ceil(FINDINGS_PER_WRITE)
@@ -429,7 +358,8 @@ impl Store {
         let mut changes = changes.into_iter();
         for part in 1..=parts {
             let rows: Vec<Vec<Value>> = new_rows.by_ref().take(FINDINGS_PER_WRITE).collect();
-            let changed: Vec<StatusChange> = changes.by_ref().take(FINDINGS_PER_WRITE).collect();
+            let changed: Vec<(Uuid, FindingStatus, FindingStatus)> =
+                changes.by_ref().take(FINDINGS_PER_WRITE).collect();
             let mut tx = self.begin_bulk().await?;
             let (inserted, updated) = (rows.len(), changed.len());
             insert_rows_with(
@@ -443,12 +373,15 @@ impl Store {
             for (id, from, to) in changed {
                 with_tx!(&mut tx, c => {
                     sqlx::query(
-                        "UPDATE findings SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+                        "UPDATE findings SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4 \
+                         AND village_code >= $5 AND village_code < $6",
                     )
                     .bind(to.key())
-                    .bind(now)
-                    .bind(&id)
+                    .bind(&now)
+                    .bind(id.to_string())
                     .bind(from.key())
+                    .bind(&low)
+                    .bind(&high)
                     .execute(&mut **c)
                     .await?;
                 });

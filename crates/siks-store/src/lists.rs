@@ -1,22 +1,19 @@
 //! Outside lists in the store: the pusat role imports them (civil-registry extract, death
-//! register, civil servants, exclusion lists), they are kept row by row, and every check run
-//! matches the register against the lists in force: exactly on the NIK where the NIK is known to
-//! the register, and with the linkage engine on name, birth date, sex and place where it is
-//! missing or wrong. What matches becomes a finding (deceased, civil servant, excluded, not
-//! matching the civil registry).
+//! register, civil servants, exclusion lists), they are kept row by row, and a check run's
+//! snapshot reads the lists in force: the rows whose NIK the register holds, and every row for
+//! the linkage on name, birth date, sex and place (which the service runs).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use siks_domain::access::Action;
-use siks_domain::checks::FindingKind;
 use siks_domain::codes::CivilRegistryStatus;
 use siks_domain::lists::{ListKind, ListRow};
-use siks_domain::{Actor, Coded};
+use siks_domain::{Actor, Coded, PersonId};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
-use crate::findings::Seen;
-use crate::sql::{Cells, Tx, Value, insert_rows, with_pool, with_tx};
+use crate::findings::CheckSnapshot;
+use crate::sql::{Cells, Value, insert_rows, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// One imported list, as the list page shows it.
@@ -45,36 +42,6 @@ const ROW_COLUMNS: &[&str] = &[
     "status",
     "note",
 ];
-
-/// How a list row and a person without a shared NIK are compared: the identity a list carries.
-const LIST_LINK: &str = r#"id = "id"
-[[column]]
-name = "full_name"
-kind = "person_name"
-[[column]]
-name = "birth_date"
-kind = "date"
-[[column]]
-name = "sex"
-kind = "categorical"
-[[column]]
-name = "birth_place"
-kind = "address_text"
-# A list is small beside the register, so its rows may be compared broadly: everyone born the
-# same day of the same sex, and everyone of the same birth year whose name sounds the same
-# (a swapped day and month, a missing sex).
-[[blocking]]
-columns = ["birth_date", "sex"]
-[[blocking]]
-columns = ["birth_date:year", "full_name:sound"]
-"#;
-
-/// The register columns [`LIST_LINK`] reads, in its order (the check run gathers them).
-pub(crate) const LINK_COLUMNS: [&str; 4] = ["full_name", "birth_date", "sex", "birth_place"];
-
-/// A NIK found on a list belongs to the register's person only if the name is this alike, or
-/// the birth date is the same: a NIK typed on someone else must not make a living person dead.
-const SAME_NAME: f64 = 0.85;
 
 impl Store {
     /// Imports a list of `kind` from `source` (who issued it: "Dukcapil", "BKN", "PLN"). A
@@ -203,258 +170,124 @@ impl Store {
     }
 }
 
-/// The register's active people in the checked region, as the check run gathered them.
-pub(crate) struct People<'a> {
-    pub ids: &'a [String],
-    /// (village, household) per person.
-    pub at: &'a [(String, String)],
-    /// [`LINK_COLUMNS`] per person, column by column.
-    pub columns: Vec<Vec<String>>,
-    /// Whether the person's NIK is well formed.
-    pub nik_valid: &'a [bool],
+/// A row of a list in force whose NIK is that of an active person of the checked region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListNikHit {
+    pub person: PersonId,
+    pub person_name: String,
+    pub kind: ListKind,
+    pub source: String,
+    pub line: u64,
+    /// The name the list gives.
+    pub listed_name: String,
+    /// Whether the list gives the person's birth date.
+    pub birth_agrees: bool,
+    /// The civil registry's status of the NIK (its extract only).
+    pub status: Option<CivilRegistryStatus>,
+    pub note: String,
 }
 
-/// What matching against the lists found, and how many people the civil registry confirms.
-#[derive(Default)]
-pub(crate) struct ListOutcome {
-    pub seen: Vec<Seen>,
-    /// People whose NIK, name and birth date the civil-registry extract confirms (`None`
-    /// without an extract in force).
-    pub padan: Option<(u64, u64)>,
+/// A row of a list in force (other than the civil registry's extract), as the linkage compares
+/// it with the register's people: its identity as the list gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRowToLink {
+    pub kind: ListKind,
+    pub source: String,
+    pub line: u64,
+    pub note: String,
+    /// Whether the row's NIK is one the register knows (the NIK match decides those rows).
+    pub nik_known: bool,
+    pub full_name: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub birth_place: String,
 }
 
-fn kind_of_list(kind: ListKind) -> FindingKind {
-    match kind {
-        ListKind::Deaths => FindingKind::Deceased,
-        ListKind::CivilServants => FindingKind::CivilServant,
-        ListKind::Exclusion => FindingKind::Excluded,
-        ListKind::CivilRegistry => FindingKind::NotInCivilRegistry,
+impl CheckSnapshot {
+    /// The kinds of list in force.
+    pub async fn list_kinds_in_force(&mut self) -> Result<HashSet<ListKind>> {
+        Ok(with_tx!(&mut self.tx, c => {
+            let rows = sqlx::query("SELECT DISTINCT kind FROM outside_lists WHERE in_force")
+                .fetch_all(&mut **c)
+                .await?;
+            rows.iter().map(|r| r.text("kind")).collect::<Result<Vec<_>, _>>()?
+        })
+        .iter()
+        .filter_map(|k| ListKind::from_key(k))
+        .collect())
     }
-}
 
-/// Matches the people of the region `[low, high)` against every list in force.
-pub(crate) async fn match_lists(
-    tx: &mut Tx,
-    low: &str,
-    high: &str,
-    people: People<'_>,
-) -> Result<ListOutcome> {
-    let mut out = ListOutcome::default();
-    let kinds: HashSet<ListKind> = with_tx!(tx, c => {
-        let rows = sqlx::query("SELECT DISTINCT kind FROM outside_lists WHERE in_force")
+    /// The rows of the lists in force whose NIK is an active person's of the scope.
+    pub async fn list_nik_hits(&mut self) -> Result<Vec<ListNikHit>> {
+        let (low, high) = (&self.low, &self.high);
+        Ok(with_tx!(&mut self.tx, c => {
+            let rows = sqlx::query(
+                "SELECT p.id AS person_id, p.full_name AS person_name, \
+                        (p.birth_date = r.birth_date) AS birth_agrees, \
+                        l.kind, l.source, r.line, r.full_name, r.status, r.note \
+                 FROM outside_list_rows r JOIN outside_lists l ON l.id = r.list_id \
+                 JOIN persons p ON p.nik = r.nik \
+                 WHERE l.in_force AND r.nik <> '' AND p.status = 'active' \
+                   AND p.village_code >= $1 AND p.village_code < $2",
+            )
+            .bind(low)
+            .bind(high)
             .fetch_all(&mut **c)
             .await?;
-        rows.iter().map(|r| r.text("kind")).collect::<Result<Vec<_>, _>>()?
-    })
-    .iter()
-    .filter_map(|k| ListKind::from_key(k))
-    .collect();
-    if kinds.is_empty() {
-        return Ok(out);
-    }
-    let index: HashMap<&str, usize> = people
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-
-    // Exactly on the NIK.
-    struct Hit {
-        person: String,
-        kind: ListKind,
-        source: String,
-        line: i64,
-        name_agrees: bool,
-        birth_agrees: bool,
-        status: String,
-        note: String,
-    }
-    let hits: Vec<Hit> = with_tx!(tx, c => {
-        let rows = sqlx::query(
-            "SELECT p.id AS person_id, p.full_name AS person_name, p.birth_date AS person_birth, \
-                    l.kind, l.source, r.line, r.full_name, r.birth_date, r.status, r.note \
-             FROM outside_list_rows r JOIN outside_lists l ON l.id = r.list_id \
-             JOIN persons p ON p.nik = r.nik \
-             WHERE l.in_force AND r.nik <> '' AND p.status = 'active' \
-               AND p.village_code >= $1 AND p.village_code < $2",
-        )
-        .bind(low)
-        .bind(high)
-        .fetch_all(&mut **c)
-        .await?;
-        let mut hits = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let Some(kind) = ListKind::from_key(&r.text("kind")?) else { continue };
-            hits.push(Hit {
-                person: r.text("person_id")?,
-                kind,
-                source: r.text("source")?,
-                line: r.int("line")?,
-                name_agrees: siks_match::name_similarity(&r.text("person_name")?, &r.text("full_name")?) >= SAME_NAME,
-                birth_agrees: r.text("person_birth")? == r.text("birth_date")?,
-                status: r.text("status")?,
-                note: r.text("note")?,
-            });
-        }
-        hits
-    });
-    let mut confirmed: HashSet<usize> = HashSet::new();
-    let mut known_to_registry: HashSet<usize> = HashSet::new();
-    for hit in &hits {
-        let Some(&i) = index.get(hit.person.as_str()) else {
-            continue;
-        };
-        let (village, household) = people.at[i].clone();
-        let mut add = |kind: FindingKind, detail: String| {
-            out.seen.push(Seen {
-                kind,
-                village: village.clone(),
-                household: household.clone(),
-                person: Some(hit.person.clone()),
-                other: None,
-                fields: "nik".into(),
-                detail,
-            })
-        };
-        let from = format!("{} {} baris {}", hit.kind.label(), hit.source, hit.line);
-        if hit.kind == ListKind::CivilRegistry {
-            known_to_registry.insert(i);
-            let same = hit.name_agrees && hit.birth_agrees;
-            match CivilRegistryStatus::parse_code(&hit.status) {
-                Ok(CivilRegistryStatus::Dead) if hit.name_agrees || hit.birth_agrees => add(
-                    FindingKind::Deceased,
-                    format!("{from}: status Meninggal; cocok NIK"),
-                ),
-                Ok(CivilRegistryStatus::Deactivated) => add(
-                    FindingKind::NikDeactivated,
-                    format!("{from}: NIK dinonaktifkan"),
-                ),
-                _ if same => {
-                    confirmed.insert(i);
-                }
-                _ => add(
-                    FindingKind::NotInCivilRegistry,
-                    format!(
-                        "{from}: NIK dikenal Dukcapil, tetapi {} berbeda",
-                        match (hit.name_agrees, hit.birth_agrees) {
-                            (false, false) => "nama dan tanggal lahir",
-                            (false, true) => "nama",
-                            _ => "tanggal lahir",
-                        }
-                    ),
-                ),
-            }
-        } else if hit.name_agrees || hit.birth_agrees {
-            add(
-                kind_of_list(hit.kind),
-                format!("{from}: {}; cocok NIK", hit.note),
-            );
-        }
-    }
-    if kinds.contains(&ListKind::CivilRegistry) {
-        for (i, valid) in people.nik_valid.iter().enumerate() {
-            if *valid && !known_to_registry.contains(&i) {
-                let (village, household) = people.at[i].clone();
-                out.seen.push(Seen {
-                    kind: FindingKind::NotInCivilRegistry,
-                    village,
-                    household,
-                    person: Some(people.ids[i].clone()),
-                    other: None,
-                    fields: "nik".into(),
-                    detail: "NIK tidak ditemukan di data Dukcapil".into(),
+            let mut hits = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let Some(kind) = ListKind::from_key(&r.text("kind")?) else { continue };
+                hits.push(ListNikHit {
+                    person: r.text("person_id")?.parse().map_err(|_| corrupt("persons.id"))?,
+                    person_name: r.text("person_name")?,
+                    kind,
+                    source: r.text("source")?,
+                    line: u64::try_from(r.int("line")?).map_err(|_| corrupt("outside_list_rows.line"))?,
+                    listed_name: r.text("full_name")?,
+                    birth_agrees: r.flag("birth_agrees")?,
+                    status: CivilRegistryStatus::parse_code(&r.text("status")?).ok(),
+                    note: r.text("note")?,
                 });
             }
-        }
-        let padan = confirmed.len() as u64;
-        out.padan = Some((padan, people.ids.len() as u64 - padan));
+            hits
+        }))
     }
 
-    // Without a NIK the register knows: the linkage engine on name, birth date, sex and place.
-    // The model learns from every row of the lists (most of them are the register's people,
-    // which gives EM matches to learn from); it decides only the rows whose NIK the register
-    // does not know. Trained on those alone, mostly strangers, it rated "the same day, sex and
-    // birthplace, the name misspelt" 0.60 and missed such people.
-    struct Listed {
-        kind: ListKind,
-        source: String,
-        line: i64,
-        note: String,
-        nik_known: bool,
-    }
-    let (listed, right_columns) = with_tx!(tx, c => {
-        let rows = sqlx::query(
-            "SELECT l.kind, l.source, r.line, r.full_name, r.birth_date, r.sex, r.birth_place, r.note, \
-                    (r.nik <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.nik = r.nik)) AS nik_known \
-             FROM outside_list_rows r JOIN outside_lists l ON l.id = r.list_id \
-             WHERE l.in_force AND l.kind <> $1 \
-             ORDER BY l.id, r.line",
-        )
-        .bind(ListKind::CivilRegistry.key())
-        .fetch_all(&mut **c)
-        .await?;
-        let mut listed = Vec::with_capacity(rows.len());
-        let mut columns: Vec<Vec<String>> = vec![Vec::with_capacity(rows.len()); LINK_COLUMNS.len()];
-        for r in &rows {
-            let Some(kind) = ListKind::from_key(&r.text("kind")?) else { continue };
-            for (column, name) in columns.iter_mut().zip(LINK_COLUMNS) {
-                column.push(r.text(name)?);
+    /// Every row of the lists in force other than the civil registry's extract, by list and
+    /// line, for the linkage: the model learns from all of them and decides those whose NIK
+    /// the register does not know.
+    pub async fn list_rows_to_link(&mut self) -> Result<Vec<ListRowToLink>> {
+        Ok(with_tx!(&mut self.tx, c => {
+            let rows = sqlx::query(
+                "SELECT l.kind, l.source, r.line, r.full_name, r.birth_date, r.sex, r.birth_place, r.note, \
+                        (r.nik <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.nik = r.nik)) AS nik_known \
+                 FROM outside_list_rows r JOIN outside_lists l ON l.id = r.list_id \
+                 WHERE l.in_force AND l.kind <> $1 \
+                 ORDER BY l.id, r.line",
+            )
+            .bind(ListKind::CivilRegistry.key())
+            .fetch_all(&mut **c)
+            .await?;
+            let mut listed = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let Some(kind) = ListKind::from_key(&r.text("kind")?) else { continue };
+                listed.push(ListRowToLink {
+                    kind,
+                    source: r.text("source")?,
+                    line: u64::try_from(r.int("line")?).map_err(|_| corrupt("outside_list_rows.line"))?,
+                    note: r.text("note")?,
+                    nik_known: r.flag("nik_known")?,
+                    full_name: r.text("full_name")?,
+                    birth_date: r.text("birth_date")?,
+                    sex: r.text("sex")?,
+                    birth_place: r.text("birth_place")?,
+                });
             }
-            listed.push(Listed {
-                kind,
-                source: r.text("source")?,
-                line: r.int("line")?,
-                note: r.text("note")?,
-                nik_known: r.flag("nik_known")?,
-            });
-        }
-        (listed, columns)
-    });
-    if listed.iter().all(|l| l.nik_known) || people.ids.is_empty() {
-        return Ok(out);
+            listed
+        }))
     }
-    let config = siks_match::Config::parse(LIST_LINK)
-        .map_err(|e| StoreError::Corrupt(format!("list-link config: {e}")))?;
-    let left = siks_match::Table::from_columns(people.ids.to_vec(), people.columns, &config);
-    let right_ids = (0..listed.len()).map(|i| i.to_string()).collect();
-    let right = siks_match::Table::from_columns(right_ids, right_columns, &config);
-    let outcome = siks_match::link(&left, &right, &config);
-    // Each list row names one person: its best pair at or above the threshold.
-    let mut best: HashMap<u32, &siks_match::Scored> = HashMap::new();
-    for pair in outcome
-        .pairs
-        .iter()
-        .filter(|p| p.score >= outcome.threshold && !listed[p.right as usize].nik_known)
-    {
-        let slot = best.entry(pair.right).or_insert(pair);
-        if pair.score > slot.score {
-            *slot = pair;
-        }
-    }
-    let mut best: Vec<&siks_match::Scored> = best.into_values().collect();
-    best.sort_by_key(|p| (p.right, p.left));
-    for pair in best {
-        let (l, r) = (pair.left as usize, pair.right as usize);
-        let row = &listed[r];
-        let (village, household) = people.at[l].clone();
-        out.seen.push(Seen {
-            kind: kind_of_list(row.kind),
-            village,
-            household,
-            person: Some(people.ids[l].clone()),
-            other: None,
-            fields: LINK_COLUMNS.join(","),
-            detail: format!(
-                "{} {} baris {}: {}; cocok tanpa NIK, skor {:.3}; {}",
-                row.kind.label(),
-                row.source,
-                row.line,
-                row.note,
-                pair.score,
-                outcome.model.explain(pair)
-            ),
-        });
-    }
-    Ok(out)
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.into())
 }

@@ -59,10 +59,12 @@ async fn checks_find_and_reconcile(db: &TestDb) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tuban = RegionCode::parse("35.23").unwrap();
     assert!(matches!(
-        store.run_checks(&c.auditor, Some(&tuban), today).await,
+        checker(store)
+            .run_checks(&c.auditor, Some(&tuban), today)
+            .await,
         Err(StoreError::Forbidden(_))
     ));
-    let report = store
+    let report = checker(store)
         .run_checks(&c.admin, Some(&tuban), today)
         .await
         .unwrap();
@@ -191,7 +193,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         store.propose_from_finding(&c.village_a, dup_b[0].id).await,
         Err(StoreError::NotFound)
     ));
-    let again = store
+    let again = checker(store)
         .run_checks(&c.admin, Some(&tuban), today)
         .await
         .unwrap();
@@ -330,7 +332,10 @@ async fn outside_lists_become_findings(db: &TestDb) {
         assert!(list.in_force && list.rows > 0);
     }
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let report = store.run_checks(&c.admin, None, today).await.unwrap();
+    let report = checker(store)
+        .run_checks(&c.admin, None, today)
+        .await
+        .unwrap();
     let open = |k: FindingKind| report.open.get(&k.code()).copied().unwrap_or(0);
     assert_eq!(open(FindingKind::Deceased), 2, "{report:?}");
     assert_eq!(
@@ -439,7 +444,10 @@ async fn outside_lists_become_findings(db: &TestDb) {
     let lists = store.outside_lists(&c.regency).await.unwrap();
     assert_eq!(lists.len(), 5);
     assert_eq!(lists.iter().filter(|l| !l.in_force).count(), 1);
-    let again = store.run_checks(&c.admin, None, today).await.unwrap();
+    let again = checker(store)
+        .run_checks(&c.admin, None, today)
+        .await
+        .unwrap();
     assert_eq!(
         again.open.get(&FindingKind::Excluded.code()),
         None,
@@ -466,7 +474,10 @@ async fn a_large_run_writes_in_audited_parts(db: &TestDb) {
         .await
         .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let first = store.run_checks(&c.admin, None, today).await.unwrap();
+    let first = checker(store)
+        .run_checks(&c.admin, None, today)
+        .await
+        .unwrap();
     assert!(
         first.opened as usize > 2 * FINDINGS_PER_WRITE,
         "too few findings to need three parts: {first:?}"
@@ -493,7 +504,10 @@ async fn a_large_run_writes_in_audited_parts(db: &TestDb) {
         runs[0].detail
     );
 
-    let again = store.run_checks(&c.admin, None, today).await.unwrap();
+    let again = checker(store)
+        .run_checks(&c.admin, None, today)
+        .await
+        .unwrap();
     assert_eq!((again.opened, again.fixed), (0, 0), "{again:?}");
     assert_eq!(again.open, first.open);
 }

@@ -335,7 +335,10 @@ async fn programme_lists(db: &TestDb) {
         .lists;
     assert_eq!(reports.iter().find(|r| r.code == "BST").unwrap().units, 0);
     // A closed period's lists are fixed.
-    store.run_checks(&c.admin, None, today).await.unwrap();
+    checker(store)
+        .run_checks(&c.admin, None, today)
+        .await
+        .unwrap();
     store
         .close_period(&c.admin, Period::parse("2026-11").unwrap())
         .await

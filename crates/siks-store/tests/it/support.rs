@@ -449,3 +449,10 @@ pub(crate) async fn raw_count(db: &TestDb, sqlite: &str, postgres: &str) -> i64 
         }
     }
 }
+
+/// The check run is a use case of the service (it reads a snapshot from the store, runs the
+/// checks and the linkage, and writes its findings back through the store): the stories that
+/// need findings run it there, over the story's store.
+pub(crate) fn checker(store: &Store) -> siks_service::Service {
+    siks_service::Service::new(store.clone())
+}

@@ -216,7 +216,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
     // Verivali results: settle open findings (fixed, or dismissed with a reason).
     let tuban = RegionCode::parse("35.23").unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    store
+    checker(store)
         .run_checks(&c.admin, Some(&tuban), today)
         .await
         .unwrap();
