@@ -330,7 +330,8 @@ pub async fn lists_page(
 }
 
 /// Reads the uploaded list; a refused file comes back on the page with every reason by line,
-/// and nothing is kept. A kept list is matched at once by a check run over the whole scope.
+/// and nothing is kept. A kept list is matched at once by a check run over the whole scope, run
+/// as a job.
 pub async fn import_list(
     State(state): State<AppState>,
     user: PageUser,
@@ -356,24 +357,37 @@ pub async fn import_list(
     };
     let (service, actor) = (state.service.clone(), user.session.actor.clone());
     let file_name = form_value(&form, "berkas:name").to_string();
-    let (list, report) = crate::observe::off_workers(async move {
-        let list = service
+    let list = crate::observe::off_workers(async move {
+        service
             .import_list(&actor, kind, &source, &file_name, rows)
-            .await?;
-        let report = service.run_checks(&actor, None, service.today()).await?;
-        Ok::<_, siks_service::ServiceError>((list, report))
+            .await
     })
     .await??;
-    let message = format!(
-        "{} dari {} diimpor ({} baris); pemeriksaan: {} temuan baru, {} sudah diperbaiki",
+    let lead = format!(
+        "{} dari {} diimpor ({} baris)",
         kind.label(),
         list.source,
-        list.rows,
-        report.opened,
-        report.fixed
+        list.rows
     );
-    Ok(see(format!(
-        "/daftar?pesan={}",
-        crate::auth::urlencode(&message)
-    )))
+    // The matching is a check run over the whole scope: a national one takes most of a minute,
+    // so it is a job like any other run (its page shows it; a short one comes back here).
+    match crate::jobs::start_and_wait_from(
+        &state,
+        &user,
+        siks_domain::jobs::JobRequest::CheckRun { region: None },
+        "/daftar",
+        &lead,
+    )
+    .await
+    {
+        // The list is kept either way; a run of the user's still going may have read the
+        // register before it, so the user is told to run the checks again once that one ends.
+        Err(WebError::Conflict(why)) => Ok(see(format!(
+            "/daftar?pesan={}",
+            crate::auth::urlencode(&format!(
+                "{lead}; belum dicocokkan: {why}, lalu jalankan pemeriksaan lagi"
+            ))
+        ))),
+        other => other,
+    }
 }

@@ -103,8 +103,21 @@ pub(crate) async fn start_and_wait(
     user: &PageUser,
     request: JobRequest,
 ) -> Result<Response, WebError> {
-    let actor = &user.session.actor;
     let home = home_of(&request);
+    start_and_wait_from(state, user, request, home, "").await
+}
+
+/// [`start_and_wait`] for a job that follows other work on another page (a list kept, then the
+/// check run that matches it): done in time, the answer goes back to `home` with `lead` (what
+/// that work came to) before the job's outcome; the job's own page otherwise.
+pub(crate) async fn start_and_wait_from(
+    state: &AppState,
+    user: &PageUser,
+    request: JobRequest,
+    home: &str,
+    lead: &str,
+) -> Result<Response, WebError> {
+    let actor = &user.session.actor;
     let (job, running) = keep_and_launch(state, actor, request).await?;
     let wait = state.config.job_wait.unwrap_or(JOB_WAIT);
     // Done or not, the job's page tells; the wait only spares a small run the progress page.
@@ -112,6 +125,11 @@ pub(crate) async fn start_and_wait(
         let ended = state.service.job(actor, job.id).await?;
         if ended.state == JobState::Done {
             let outcome = ended.outcome.unwrap_or_default();
+            let outcome = if lead.is_empty() {
+                outcome
+            } else {
+                format!("{lead}; {outcome}")
+            };
             return Ok(see(format!(
                 "{home}?pesan={}",
                 crate::auth::urlencode(&outcome)

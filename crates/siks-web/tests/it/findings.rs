@@ -84,6 +84,17 @@ async fn outside_lists_page_imports_and_the_quality_page_counts() {
         "{:?}",
         shown.select("#pemberitahuan")
     );
+    // The matching ran as a job (kept, with its outcome), and a short one comes back here.
+    assert!(
+        shown.select("#pemberitahuan")[0].contains("rumah tangga diperiksa"),
+        "{:?}",
+        shown.select("#pemberitahuan")
+    );
+    let jobs = send(&w.app, get("/api/v1/jobs", Some(&pusat))).await.json();
+    let jobs = jobs["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 1, "one check run kept: {jobs:?}");
+    assert_eq!(jobs[0]["kind"], "check-run");
+    assert_eq!(jobs[0]["state"], "done");
     let row = shown.select("#daftar tr.daftar td");
     assert!(row.contains(&"Daftar kematian".to_string()), "{row:?}");
     assert!(row.contains(&"kematian-2026-10.csv".to_string()), "{row:?}");
