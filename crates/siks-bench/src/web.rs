@@ -374,7 +374,7 @@ pub async fn report(households: usize) -> Result<()> {
     let period =
         |text: &str| siks_domain::workflow::Period::parse(text).map_err(|e| anyhow!("{}", e.0));
     siks_service::Service::new(store.clone())
-        .check_and_close(&admin, period("2099-11")?, today, None)
+        .check_and_close(&admin, period("2026-11")?, today, None)
         .await
         .map_err(siks::store_error)?;
     store

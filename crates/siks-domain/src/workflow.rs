@@ -684,6 +684,87 @@ impl fmt::Display for Period {
     }
 }
 
+impl Period {
+    /// The period `date` falls in.
+    pub fn of(date: chrono::NaiveDate) -> Period {
+        use chrono::Datelike;
+        Period {
+            year: u16::try_from(date.year()).unwrap_or(u16::MAX),
+            month: u8::try_from(date.month()).unwrap_or(1),
+        }
+    }
+
+    /// Whether this period may be closed on `today`, after `last_closed` (the latest period
+    /// closed, if any): periods close one after the other, each once its month has begun. A
+    /// close of a future month would fix the register for a month not yet lived and block every
+    /// month before it; one that skips a month would leave that month never determined. (The
+    /// period already closed is not asked here: closing it again changes nothing.)
+    pub fn may_close(
+        self,
+        last_closed: Option<Period>,
+        today: chrono::NaiveDate,
+    ) -> Result<(), CloseRefusal> {
+        if let Some(last) = last_closed {
+            if self < last {
+                return Err(CloseRefusal::LaterClosed {
+                    period: self,
+                    later: last,
+                });
+            }
+            if self > last.next() {
+                return Err(CloseRefusal::SkipsAhead {
+                    period: self,
+                    next: last.next(),
+                });
+            }
+        }
+        if self > Period::of(today) {
+            return Err(CloseRefusal::NotBegun { period: self });
+        }
+        Ok(())
+    }
+}
+
+/// Why a period may not be closed now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseRefusal {
+    /// Its month has not begun.
+    NotBegun { period: Period },
+    /// An earlier period is still open.
+    SkipsAhead { period: Period, next: Period },
+    /// A later period is already closed.
+    LaterClosed { period: Period, later: Period },
+}
+
+impl Bilingual for CloseRefusal {
+    fn indonesian(&self) -> String {
+        match self {
+            CloseRefusal::NotBegun { period } => format!(
+                "periode {period} belum dimulai; sebuah periode ditutup setelah bulannya berjalan"
+            ),
+            CloseRefusal::SkipsAhead { period, next } => format!(
+                "periode {period} belum bisa ditutup: periode {next} harus ditutup lebih dulu (periode ditutup berurutan)"
+            ),
+            CloseRefusal::LaterClosed { later, .. } => {
+                format!("periode {later} sudah ditutup; periode ditutup berurutan")
+            }
+        }
+    }
+    fn english(&self) -> String {
+        match self {
+            CloseRefusal::NotBegun { period } => {
+                format!("period {period} has not begun; a period closes once its month has begun")
+            }
+            CloseRefusal::SkipsAhead { period, next } => format!(
+                "period {period} cannot close yet: period {next} must close first (periods close in order)"
+            ),
+            CloseRefusal::LaterClosed { later, .. } => {
+                format!("period {later} is already closed; periods close in order")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -695,6 +776,62 @@ mod tests {
     const OFF: WorkflowConfig = WorkflowConfig {
         province_stage: false,
     };
+
+    #[test]
+    fn periods_close_in_order_once_their_month_has_begun() {
+        let p = |t: &str| Period::parse(t).unwrap();
+        let day = |t: &str| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+        let today = day("2026-12-04");
+        assert_eq!(Period::of(today), p("2026-12"));
+        // The first close: any month that has begun.
+        assert_eq!(p("2026-12").may_close(None, today), Ok(()));
+        assert_eq!(p("2025-01").may_close(None, today), Ok(()));
+        assert_eq!(
+            p("2027-01").may_close(None, today),
+            Err(CloseRefusal::NotBegun {
+                period: p("2027-01")
+            })
+        );
+        // Then only the next one.
+        assert_eq!(p("2026-12").may_close(Some(p("2026-11")), today), Ok(()));
+        assert_eq!(
+            p("2026-12").may_close(Some(p("2026-10")), today),
+            Err(CloseRefusal::SkipsAhead {
+                period: p("2026-12"),
+                next: p("2026-11")
+            })
+        );
+        assert_eq!(
+            p("2026-10").may_close(Some(p("2026-11")), today),
+            Err(CloseRefusal::LaterClosed {
+                period: p("2026-10"),
+                later: p("2026-11")
+            })
+        );
+        // The next one, but its month has not begun: the ministry clicked too early.
+        assert_eq!(
+            p("2027-01").may_close(Some(p("2026-12")), today),
+            Err(CloseRefusal::NotBegun {
+                period: p("2027-01")
+            })
+        );
+        assert_eq!(
+            p("2027-01").may_close(Some(p("2026-12")), day("2027-01-01")),
+            Ok(())
+        );
+        for refusal in [
+            CloseRefusal::NotBegun {
+                period: p("2027-01"),
+            },
+            CloseRefusal::SkipsAhead {
+                period: p("2026-12"),
+                next: p("2026-11"),
+            },
+        ] {
+            assert!(refusal.indonesian().contains("periode"));
+            assert!(refusal.english().contains("period"));
+        }
+    }
 
     #[test]
     fn every_offered_step_is_one_the_role_may_take_there() {

@@ -28,8 +28,9 @@ impl Service {
                     region: region.clone().or_else(|| actor.scope.region().cloned()),
                 }
             }
-            JobRequest::PeriodClose { .. } => {
+            JobRequest::PeriodClose { period } => {
                 siks_store::periods::check_may_close(actor)?;
+                self.check_period_may_close(*period).await?;
                 request.clone()
             }
         };

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use siks_domain::Actor;
 use siks_domain::RegionCode;
 use siks_domain::jobs::JobId;
-use siks_domain::workflow::Period;
+use siks_domain::workflow::{CloseRefusal, Period};
 use siks_store::Result;
 use siks_store::findings::CheckReport;
 use siks_store::periods::check_may_close;
@@ -30,6 +30,8 @@ impl Service {
         job: Option<JobId>,
     ) -> Result<(CheckReport, CloseReport)> {
         check_may_close(actor)?;
+        // Refused before the nation-wide run, not after it.
+        self.check_period_may_close(period).await?;
         if let Some(id) = job {
             self.store
                 .set_job_progress(actor, id, "memeriksa seluruh register", 0)
@@ -48,6 +50,28 @@ impl Service {
     /// The closed periods, oldest first.
     pub async fn closed_periods(&self) -> Result<Vec<Period>> {
         self.store.closed_periods().await
+    }
+
+    /// The period the close form offers (the one after the last closed; this month when none
+    /// is) and, if it may not close today, why (its month has not begun).
+    pub async fn next_period_to_close(&self) -> Result<(Period, Option<CloseRefusal>)> {
+        let last = self.store.closed_periods().await?.last().copied();
+        let today = self.store.ministry_today();
+        let next = last.map(Period::next).unwrap_or_else(|| Period::of(today));
+        Ok((next, next.may_close(last, today).err()))
+    }
+
+    /// Whether `period` may be closed now (the store asks again when it closes): periods close
+    /// in order once their month has begun. A period already closed passes (closing it again
+    /// changes nothing).
+    pub async fn check_period_may_close(&self, period: Period) -> Result<()> {
+        let closed = self.store.closed_periods().await?;
+        if closed.contains(&period) {
+            return Ok(());
+        }
+        period
+            .may_close(closed.last().copied(), self.store.ministry_today())
+            .map_err(|refusal| siks_store::StoreError::invalid(&refusal))
     }
 
     /// Two closed periods compared for `region` (default: the actor's scope): counts then and

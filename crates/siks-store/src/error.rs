@@ -40,7 +40,8 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn invalid(e: &dyn Bilingual) -> StoreError {
+    /// A rule of the domain broken, in its own words.
+    pub fn invalid(e: &dyn Bilingual) -> StoreError {
         StoreError::Invalid {
             indonesian: e.indonesian(),
             english: e.english(),

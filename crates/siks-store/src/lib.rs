@@ -163,6 +163,12 @@ impl Store {
         self.clock.now()
     }
 
+    /// Today's date at the ministry (WIB, UTC+7): the date that says whether a period's month
+    /// has begun.
+    pub fn ministry_today(&self) -> chrono::NaiveDate {
+        (self.clock.now() + chrono::Duration::hours(7)).date_naive()
+    }
+
     /// The current time as stored (RFC 3339, microseconds, UTC).
     pub(crate) fn now_text(&self) -> String {
         sql::time_text(self.clock.now())

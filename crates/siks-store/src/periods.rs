@@ -92,8 +92,7 @@ impl Store {
         check_may_close(actor)?;
         let mut tx = self.begin().await?;
         let closed: Vec<String> = with_tx!(&mut tx, c => {
-            let rows = sqlx::query("SELECT period FROM periods WHERE period >= $1")
-                .bind(period.to_string())
+            let rows = sqlx::query("SELECT period FROM periods ORDER BY period")
                 .fetch_all(&mut **c)
                 .await?;
             rows.iter().map(|r| r.text("period")).collect::<Result<Vec<_>, _>>()?
@@ -106,12 +105,13 @@ impl Store {
                 sent_back: Vec::new(),
             });
         }
-        if let Some(later) = closed.first() {
-            return Err(StoreError::invalid_text(
-                format!("periode {later} sudah ditutup; periode ditutup berurutan"),
-                format!("period {later} is already closed; periods close in order"),
-            ));
-        }
+        let last_closed = closed
+            .last()
+            .map(|t| Period::parse(t).map_err(|_| StoreError::Corrupt("periods.period".into())))
+            .transpose()?;
+        period
+            .may_close(last_closed, self.ministry_today())
+            .map_err(|refusal| StoreError::invalid(&refusal))?;
         let accepted: Vec<Proposal> = with_tx!(&mut tx, c => {
             let rows = sqlx::query("SELECT * FROM proposals WHERE stage = $1 ORDER BY id")
                 .bind(Stage::Accepted.key())

@@ -939,6 +939,8 @@ struct PeriodsPage {
     nav: Option<Nav>,
     closed: Vec<String>,
     suggested: String,
+    /// Why the next period may not close yet (its month has not begun): no form then.
+    not_yet: Option<String>,
     accepted: u64,
     comparison: Option<Comparison>,
     can_close: bool,
@@ -982,17 +984,7 @@ pub async fn periods_page(
 ) -> Result<Html<String>, WebError> {
     let actor = &user.session.actor;
     let closed = state.service.closed_periods().await?;
-    let suggested = closed
-        .last()
-        .map(|p| p.next())
-        .unwrap_or_else(|| {
-            let today = state.service.today();
-            Period {
-                year: chrono::Datelike::year(&today) as u16,
-                month: chrono::Datelike::month(&today) as u8,
-            }
-        })
-        .to_string();
+    let (next, not_yet) = state.service.next_period_to_close().await?;
     let accepted = state
         .service
         .pipeline(actor, None)
@@ -1039,7 +1031,8 @@ pub async fn periods_page(
     render(PeriodsPage {
         nav: Nav::of(&user),
         closed: closed.iter().map(|p| p.to_string()).collect(),
-        suggested,
+        suggested: next.to_string(),
+        not_yet: not_yet.map(|refusal| refusal.indonesian()),
         accepted,
         comparison,
         can_close: crate::DETERMINERS.contains(&actor.role),

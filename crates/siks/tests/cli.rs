@@ -98,6 +98,13 @@ fn demo_generates_imports_and_counts() {
     assert!(ok && again.contains("sudah ditutup"), "{again}");
     let (ok, _, err) = siks(&["period", "close", "--db", &db, "2026-13"]);
     assert!(!ok && err.contains("TTTT-BB"), "{err}");
+    // A skipped month is refused before the nation-wide check run.
+    let (ok, skipped, err) = siks(&["period", "close", "--db", &db, "2027-02"]);
+    assert!(
+        !ok && err.contains("2026-12 harus ditutup lebih dulu"),
+        "{err}"
+    );
+    assert!(!skipped.contains("pemeriksaan"), "{skipped}");
     let (ok, counted, _) = siks(&["period", "verify", "--db", &db, "2026-11"]);
     assert!(ok && counted.contains("sama:"), "{counted}");
     let (ok, _, err) = siks(&["period", "verify", "--db", &db, "2026-12"]);

@@ -804,6 +804,25 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
             .await,
         Err(StoreError::Invalid { .. })
     ));
+    // Nor can a month be skipped, or one not begun be closed (on the store's own clock).
+    let skipped = store
+        .close_period(&pusat, Period::parse("2027-02").unwrap())
+        .await;
+    assert!(
+        matches!(&skipped, Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("2026-12 harus ditutup lebih dulu")),
+        "{skipped:?}"
+    );
+    let early = store
+        .clone()
+        .with_clock(std::sync::Arc::new(
+            siks_domain::clock::ManualClock::starting_at("2026-11-30T16:59:00Z".parse().unwrap()),
+        ))
+        .close_period(&pusat, Period::parse("2026-12").unwrap())
+        .await;
+    assert!(
+        matches!(&early, Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("2026-12 belum dimulai")),
+        "{early:?}"
+    );
 
     // A direct edit after November's close belongs to December.
     let now = store

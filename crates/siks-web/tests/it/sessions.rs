@@ -183,21 +183,11 @@ async fn sign_in_sessions_and_lockout() {
     assert!(entries.iter().any(|e| e.action == "logout"));
 }
 
-/// The world's service on a clock the test moves, and a router over it with the default policy.
-fn on_manual_clock(w: &World) -> (Router, siks_domain::clock::ManualClock) {
-    let clock = siks_domain::clock::ManualClock::starting_at(w.service.now());
-    let service = w
-        .service
-        .clone()
-        .with_clock(std::sync::Arc::new(clock.clone()));
-    (siks_web::router(service, AppConfig::default()), clock)
-}
-
 #[tokio::test]
 async fn idle_sessions_expire() {
     // The default policy: 15 minutes idle. Each request within them keeps the session alive.
     let w = world().await;
-    let (app, clock) = on_manual_clock(&w);
+    let (app, clock) = on_manual_clock(&w, w.service.now());
     let session = login(&app, "dinsos").await;
     for _ in 0..2 {
         clock.advance(chrono::Duration::minutes(14));
@@ -218,7 +208,7 @@ async fn idle_sessions_expire() {
 #[tokio::test]
 async fn a_lockout_ends_when_its_time_is_up() {
     let w = world().await;
-    let (app, clock) = on_manual_clock(&w);
+    let (app, clock) = on_manual_clock(&w, w.service.now());
     for _ in 0..5 {
         assert_eq!(
             try_login(&app, "desa.b", "salah-sekali-9").await.status,

@@ -586,3 +586,17 @@ pub(crate) fn unregistered_households(count: usize) -> Vec<(Household, Vec<Perso
         })
         .collect()
 }
+
+/// The world's service on a clock the test moves, starting at `at`, and a router over it with
+/// the default policy.
+pub(crate) fn on_manual_clock(
+    w: &World,
+    at: chrono::DateTime<chrono::Utc>,
+) -> (Router, siks_domain::clock::ManualClock) {
+    let clock = siks_domain::clock::ManualClock::starting_at(at);
+    let service = w
+        .service
+        .clone()
+        .with_clock(std::sync::Arc::new(clock.clone()));
+    (siks_web::router(service, AppConfig::default()), clock)
+}

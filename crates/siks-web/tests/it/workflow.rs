@@ -760,3 +760,114 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("TTTT-BB"));
 }
+
+/// Periods close one after the other, each once its month has begun at the ministry (WIB): the
+/// page offers the next one only then, and a skipped or future month is refused with its reason
+/// by the page and the API alike (the ministry once closed 2027-01 on 4 December 2026).
+#[tokio::test]
+async fn a_period_closes_in_order_once_its_month_has_begun() {
+    let w = world().await;
+    let at = |t: &str| t.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let (app, clock) = on_manual_clock(&w, at("2026-12-04T10:00:00Z"));
+    let pusat = login(&app, "pusat").await;
+    let close = async |period: &str| {
+        send(
+            &app,
+            post_form(
+                "/periode/tutup",
+                &format!("siks_sesi={}", pusat.cookie),
+                &format!("csrf={}&periode={period}", encode(&pusat.csrf)),
+            ),
+        )
+        .await
+    };
+    // Nothing closed yet: this month is offered.
+    let page = send(&app, get("/periode", Some(&pusat))).await;
+    assert_eq!(page.select("#tutup #periode").len(), 1);
+    assert!(page.body.contains(r#"value="2026-12""#), "{}", page.body);
+    let future = close("2027-01").await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        future.body.contains("periode 2027-01 belum dimulai"),
+        "{}",
+        future.body
+    );
+
+    let closed = close("2026-11").await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let skipped = close("2027-02").await;
+    assert_eq!(skipped.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        skipped
+            .body
+            .contains("periode 2026-12 harus ditutup lebih dulu"),
+        "{}",
+        skipped.body
+    );
+    let earlier = close("2026-10").await;
+    assert_eq!(earlier.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(earlier.body.contains("periode 2026-11 sudah ditutup"));
+    assert_eq!(close("2026-12").await.status, StatusCode::SEE_OTHER);
+
+    // December is closed and January has not begun: no form, the reason instead.
+    let page = send(&app, get("/periode", Some(&pusat))).await;
+    assert!(page.select("#tutup").is_empty(), "{}", page.body);
+    assert!(
+        page.select("#belum-bisa-ditutup")[0].contains("periode 2027-01 belum dimulai"),
+        "{:?}",
+        page.select("#belum-bisa-ditutup")
+    );
+    let api = send(
+        &app,
+        post_json("/api/v1/periods/2027-01/close", &pusat, true, "null".into()),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
+    assert!(
+        api.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("belum dimulai"),
+        "{}",
+        api.body
+    );
+    let started = send(
+        &app,
+        post_json(
+            "/api/v1/jobs",
+            &pusat,
+            true,
+            r#"{"kind":"period-close","period":"2027-01"}"#.into(),
+        ),
+    )
+    .await;
+    assert_eq!(
+        started.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        started.body
+    );
+    assert_eq!(
+        w.service.closed_periods().await.unwrap().len(),
+        2,
+        "nothing closed by a refusal"
+    );
+
+    // At midnight in Jakarta (17:00 UTC) January has begun.
+    // (Weeks later the session has long expired: a new one.)
+    clock.advance(at("2026-12-31T17:00:00Z") - at("2026-12-04T10:00:00Z"));
+    let pusat = login(&app, "pusat").await;
+    let page = send(&app, get("/periode", Some(&pusat))).await;
+    assert!(page.body.contains(r#"value="2027-01""#), "{}", page.body);
+    let closed = send(
+        &app,
+        post_form(
+            "/periode/tutup",
+            &format!("siks_sesi={}", pusat.cookie),
+            &format!("csrf={}&periode=2027-01", encode(&pusat.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    assert_eq!(w.service.closed_periods().await.unwrap().len(), 3);
+}
