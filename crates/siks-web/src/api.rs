@@ -1,19 +1,21 @@
-//! The JSON API `/api/v1`: the same store calls as the pages, answered as JSON. Coded values
-//! travel as their numeric codes (listed in the OpenAPI document); errors as
-//! `{"error": {"code", "message", "fields"}}`. Bodies refuse unknown fields.
+//! The JSON API `/api/v1`: the same use cases as the pages, answered as JSON, each answer one of
+//! the types of `answers`. Coded values travel as their numeric codes (listed in the OpenAPI
+//! document); errors as `{"error": {"code", "message", "fields", "request_id"}}`. Bodies refuse
+//! unknown fields.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use siks_domain::{
     Bilingual, Household, HouseholdId, Person, PersonId, RegionCode, RegionLevel, Regions,
 };
-use siks_service::{StatusCounts, Versioned};
+use siks_service::Versioned;
 
 use crate::AppState;
+use crate::answers::*;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, WebError};
 pub use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -21,12 +23,14 @@ use crate::pages::{ListQuery, list_filter};
 
 type ApiResult = Result<Response, ApiError>;
 
-fn ok(value: Value) -> ApiResult {
-    Ok(Json(value).into_response())
+/// 200 with the answer.
+fn ok<T: Serialize>(answer: T) -> ApiResult {
+    Ok(Json(answer).into_response())
 }
 
-fn counts(c: &StatusCounts) -> Value {
-    json!({ "proposed": c.proposed, "active": c.active, "inactive": c.inactive, "total": c.total() })
+/// 201 with what was created.
+fn created<T: Serialize>(answer: T) -> ApiResult {
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -71,12 +75,14 @@ pub async fn regions(_user: ApiUser, ApiQuery(q): ApiQuery<RegionsQuery>) -> Api
         }
         (None, None) => regions.children(None).collect(),
     };
-    ok(json!(
-        found
-            .iter()
-            .map(|r| json!({ "code": r.code.as_str(), "name": r.name, "level": r.level().label() }))
-            .collect::<Vec<_>>()
-    ))
+    ok(found
+        .iter()
+        .map(|r| RegionAnswer {
+            code: r.code.as_str().to_string(),
+            name: r.name.to_string(),
+            level: r.level().label().to_string(),
+        })
+        .collect::<Vec<_>>())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -123,17 +129,26 @@ pub async fn households(
         .service
         .list_households(&user.session.actor, &filter)
         .await?;
-    ok(json!(rows
-        .iter()
-        .map(|r| json!({
-            "id": r.id, "village_code": r.village.as_str(), "rt": r.rt, "rw": r.rw,
-            "street": r.street, "status": r.status, "members": r.members, "head_name": r.head_name,
-        }))
-        .collect::<Vec<_>>()))
+    ok(rows
+        .into_iter()
+        .map(|r| HouseholdRow {
+            id: r.id,
+            village_code: r.village.as_str().to_string(),
+            rt: r.rt,
+            rw: r.rw,
+            street: r.street,
+            status: r.status,
+            members: r.members,
+            head_name: r.head_name,
+        })
+        .collect::<Vec<_>>())
 }
 
-fn versioned<T: Serialize>(v: &Versioned<T>, key: &str) -> Value {
-    json!({ key: v.record, "version": v.version })
+fn versioned(v: Versioned<Person>) -> VersionedPerson {
+    VersionedPerson {
+        person: v.record,
+        version: v.version,
+    }
 }
 
 pub async fn household(
@@ -147,11 +162,11 @@ pub async fn household(
         .household(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    ok(json!({
-        "household": view.household.record,
-        "version": view.household.version,
-        "members": view.members.iter().map(|m| versioned(m, "person")).collect::<Vec<_>>(),
-    }))
+    ok(HouseholdAnswer {
+        household: view.household.record,
+        version: view.household.version,
+        members: view.members.into_iter().map(versioned).collect(),
+    })
 }
 
 pub async fn person(
@@ -165,7 +180,7 @@ pub async fn person(
         .person(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    ok(versioned(&person, "person"))
+    ok(versioned(person))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -228,11 +243,10 @@ pub async fn create_household(
             &new.reason,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": new.household.id, "version": version })),
-    )
-        .into_response())
+    created(Written {
+        id: new.household.id.0,
+        version,
+    })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -253,30 +267,33 @@ pub async fn stats(
         .service
         .stats(&user.session.actor, region.as_ref())
         .await?;
-    let region_json = |r: &siks_service::RegionStats| {
-        json!({
-            "code": r.code.as_ref().map(|c| c.as_str()),
-            "name": r.name,
-            "households": counts(&r.households),
-            "persons": counts(&r.persons),
-        })
+    let region_counts = |r: &siks_service::RegionStats| RegionCounts {
+        code: r.code.as_ref().map(|c| c.as_str().to_string()),
+        name: r.name.clone(),
+        households: Counts::from(&r.households),
+        persons: Counts::from(&r.persons),
     };
-    ok(json!({
-        "total": region_json(&stats.total),
-        "child_level": stats.child_level.map(|l| l.label()),
-        "children": stats.children.iter().map(region_json).collect::<Vec<_>>(),
-    }))
+    ok(StatsAnswer {
+        total: region_counts(&stats.total),
+        child_level: stats.child_level.map(|l| l.label().to_string()),
+        children: stats.children.iter().map(region_counts).collect(),
+    })
 }
 
 pub async fn users(State(state): State<AppState>, user: ApiUser) -> ApiResult {
     let list = state.service.list_users(&user.session.actor).await?;
-    ok(json!(list
-        .iter()
-        .map(|u| json!({
-            "id": u.id, "username": u.username, "display_name": u.display_name,
-            "role": u.role.key(), "scope": u.scope.key(), "active": u.active, "created_at": u.created_at,
-        }))
-        .collect::<Vec<_>>()))
+    ok(list
+        .into_iter()
+        .map(|u| UserAnswer {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.key().to_string(),
+            scope: u.scope.key(),
+            active: u.active,
+            created_at: u.created_at,
+        })
+        .collect::<Vec<_>>())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -298,15 +315,23 @@ pub async fn audit(
         .service
         .audit_entries(&user.session.actor, target, limit)
         .await?;
-    ok(json!(entries
-        .iter()
-        .map(|e| json!({
-            "seq": e.seq, "at": e.at, "actor_id": e.actor_id, "actor_username": e.actor_username,
-            "actor_role": e.actor_role, "action": e.action, "target_kind": e.target_kind,
-            "target_id": e.target_id, "region_code": e.region_code, "detail": e.detail,
-            "origin": e.origin, "hash": e.hash,
-        }))
-        .collect::<Vec<_>>()))
+    ok(entries
+        .into_iter()
+        .map(|e| AuditAnswer {
+            seq: e.seq,
+            at: e.at,
+            actor_id: e.actor_id,
+            actor_username: e.actor_username,
+            actor_role: e.actor_role,
+            action: e.action,
+            target_kind: e.target_kind,
+            target_id: e.target_id,
+            region_code: e.region_code,
+            detail: e.detail,
+            origin: e.origin,
+            hash: e.hash,
+        })
+        .collect::<Vec<_>>())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -343,7 +368,7 @@ pub async fn update_household(
             &body.reason,
         )
         .await?;
-    ok(json!({ "id": id, "version": version }))
+    ok(Written { id: id.0, version })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -374,11 +399,10 @@ pub async fn add_member(
         .service
         .add_person(&user.session.actor, &body.person, &body.reason)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": body.person.id, "version": version })),
-    )
-        .into_response())
+    created(Written {
+        id: body.person.id.0,
+        version,
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -415,7 +439,7 @@ pub async fn update_person(
             &body.reason,
         )
         .await?;
-    ok(json!({ "id": id, "version": version }))
+    ok(Written { id: id.0, version })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -448,7 +472,7 @@ pub async fn create_user(
         other => other,
     })?;
     let hash = crate::auth::hash_password(body.password).await?;
-    let created = state
+    let account = state
         .service
         .create_user(
             &user.session.actor,
@@ -461,11 +485,10 @@ pub async fn create_user(
             },
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": created.id, "username": created.username })),
-    )
-        .into_response())
+    created(UserCreated {
+        id: account.id,
+        username: account.username,
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -487,7 +510,10 @@ pub async fn set_user_active(
         .service
         .set_user_active(&user.session.actor, id, body.active)
         .await?;
-    ok(json!({ "id": id, "active": body.active }))
+    ok(UserActive {
+        id,
+        active: body.active,
+    })
 }
 
 // ------------------------------------------------------------------ proposals and periods
@@ -520,12 +546,18 @@ fn stage_param(text: Option<&str>) -> Result<Option<siks_domain::workflow::Stage
     }
 }
 
-fn proposal_json(p: &siks_service::proposals::Proposal) -> Value {
-    json!({
-        "id": p.id, "village_code": p.village.as_str(), "stage": p.stage.key(),
-        "kind": p.content.kind().code(), "content": p.content, "reason": p.reason,
-        "created_by": p.created_by, "created_at": p.created_at, "version": p.version,
-    })
+fn proposal_answer(p: siks_service::proposals::Proposal) -> ProposalAnswer {
+    ProposalAnswer {
+        id: p.id,
+        village_code: p.village.as_str().to_string(),
+        stage: p.stage.key().to_string(),
+        kind: p.content.kind().code(),
+        content: p.content,
+        reason: p.reason,
+        created_by: p.created_by,
+        created_at: p.created_at,
+        version: p.version,
+    }
 }
 
 pub async fn proposals(
@@ -538,7 +570,7 @@ pub async fn proposals(
         .service
         .list_proposals(&user.session.actor, stage, q.limit.unwrap_or(100))
         .await?;
-    ok(json!(list.iter().map(proposal_json).collect::<Vec<_>>()))
+    ok(list.into_iter().map(proposal_answer).collect::<Vec<_>>())
 }
 
 pub async fn proposal(
@@ -552,13 +584,21 @@ pub async fn proposal(
         .proposal(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    ok(json!({
-        "proposal": proposal_json(&p),
-        "steps": steps.iter().map(|s| json!({
-            "step": s.step, "from": s.from.key(), "to": s.to.key(), "actor_id": s.actor_id,
-            "actor_role": s.actor_role.key(), "at": s.at, "note": s.note,
-        })).collect::<Vec<_>>(),
-    }))
+    ok(ProposalWithSteps {
+        proposal: proposal_answer(p),
+        steps: steps
+            .into_iter()
+            .map(|s| StepAnswer {
+                step: s.step,
+                from: s.from.key().to_string(),
+                to: s.to.key().to_string(),
+                actor_id: s.actor_id,
+                actor_role: s.actor_role.key().to_string(),
+                at: s.at,
+                note: s.note,
+            })
+            .collect(),
+    })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -586,11 +626,10 @@ pub async fn create_proposal(
         .service
         .propose(&user.session.actor, &body.content, &body.note)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "stage": "draft" })),
-    )
-        .into_response())
+    created(ProposalCreated {
+        id,
+        stage: siks_domain::workflow::Stage::Draft.key().to_string(),
+    })
 }
 
 /// A step as the API takes it: `{"step": "return", "reason": "…"}`.
@@ -688,7 +727,9 @@ pub async fn step_proposals(
             state.config.workflow,
         )
         .await?;
-    ok(json!({ "stages": stages.iter().map(|s| s.key()).collect::<Vec<_>>() }))
+    ok(StepsTaken {
+        stages: stages.iter().map(|s| s.key().to_string()).collect(),
+    })
 }
 
 fn period_param(field: &str, text: &str) -> Result<siks_domain::workflow::Period, WebError> {
@@ -710,13 +751,20 @@ pub async fn close_period(
             .await
     })
     .await??;
-    ok(json!({
-        "checks": { "opened": checks.opened, "fixed": checks.fixed },
-        "period": report.period.to_string(),
-        "already_closed": report.already_closed,
-        "applied": report.applied,
-        "sent_back": report.sent_back.iter().map(|(id, why)| json!({ "id": id, "reason": why })).collect::<Vec<_>>(),
-    }))
+    ok(CloseAnswer {
+        checks: CheckCounts {
+            opened: checks.opened,
+            fixed: checks.fixed,
+        },
+        period: report.period.to_string(),
+        already_closed: report.already_closed,
+        applied: report.applied,
+        sent_back: report
+            .sent_back
+            .into_iter()
+            .map(|(id, reason)| SentBack { id, reason })
+            .collect(),
+    })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -743,12 +791,21 @@ pub async fn compare_periods(
         .service
         .compare_periods(&user.session.actor, region.as_ref(), before, after)
         .await?;
-    ok(json!({
-        "before": before.to_string(), "after": after.to_string(),
-        "households": { "before": c.households_before, "after": c.households_after },
-        "persons": { "before": c.persons_before, "after": c.persons_after },
-        "entered": c.entered, "left": c.left, "changed": c.changed,
-    }))
+    ok(ComparisonAnswer {
+        before: before.to_string(),
+        after: after.to_string(),
+        households: BeforeAfter {
+            before: c.households_before,
+            after: c.households_after,
+        },
+        persons: BeforeAfter {
+            before: c.persons_before,
+            after: c.persons_after,
+        },
+        entered: c.entered,
+        left: c.left,
+        changed: c.changed,
+    })
 }
 
 pub async fn household_as_of(
@@ -762,11 +819,15 @@ pub async fn household_as_of(
         .service
         .household_as_of(&user.session.actor, id, period)
         .await?;
-    ok(json!({
-        "period": period.to_string(),
-        "household": then.as_ref().map(|t| &t.household),
-        "members": then.as_ref().map(|t| &t.members),
-    }))
+    let (household, members) = match then {
+        Some(t) => (Some(t.household), Some(t.members)),
+        None => (None, None),
+    };
+    ok(AsOfAnswer {
+        period: period.to_string(),
+        household,
+        members,
+    })
 }
 
 /// What a musdes decided about one proposal, as the API takes it.
@@ -812,7 +873,7 @@ pub async fn record_musdes(
             state.config.workflow,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    created(Created { id })
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -839,23 +900,27 @@ pub async fn sign_sptjm(
             state.config.workflow,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    created(Created { id })
 }
 
 fn paper_id(id: &str) -> Result<uuid::Uuid, WebError> {
     id.parse().map_err(|_| WebError::NotFound)
 }
 
-fn rows_json(rows: &[siks_service::documents::PaperRow]) -> Value {
-    json!(
-        rows.iter()
-            .map(|r| json!({
-                "row": r.row, "proposal": r.proposal, "kind": r.kind.code(), "name": r.name,
-                "nik_masked": r.nik_masked, "address": r.address, "village_code": r.village.as_str(),
-                "approved": r.approved, "note": r.note,
-            }))
-            .collect::<Vec<_>>()
-    )
+fn paper_rows(rows: Vec<siks_service::documents::PaperRow>) -> Vec<PaperRowAnswer> {
+    rows.into_iter()
+        .map(|r| PaperRowAnswer {
+            row: r.row,
+            proposal: r.proposal,
+            kind: r.kind.code(),
+            name: r.name,
+            nik_masked: r.nik_masked,
+            address: r.address,
+            village_code: r.village.as_str().to_string(),
+            approved: r.approved,
+            note: r.note,
+        })
+        .collect()
 }
 
 pub async fn document(
@@ -868,10 +933,14 @@ pub async fn document(
         .village_document(&user.session.actor, paper_id(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    ok(json!({
-        "id": doc.id, "document": doc.details, "scan_type": doc.scan_type,
-        "scan_sha256": doc.scan_sha256, "created_at": doc.created_at, "rows": rows_json(&doc.rows),
-    }))
+    ok(DocumentAnswer {
+        id: doc.id,
+        document: doc.details,
+        scan_type: doc.scan_type,
+        scan_sha256: doc.scan_sha256,
+        created_at: doc.created_at,
+        rows: paper_rows(doc.rows),
+    })
 }
 
 /// The signed scan, sent as the raw body (PDF, JPEG or PNG).
@@ -887,7 +956,7 @@ pub async fn upload_scan(
         .service
         .attach_scan(&user.session.actor, paper_id(&id)?, &body)
         .await?;
-    ok(json!({ "id": id, "scanned": true }))
+    ok(ScanReceived { id, scanned: true })
 }
 
 pub async fn document_scan(
@@ -935,11 +1004,11 @@ pub async fn ratify(
         .ratification(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "number": list.number, "proposals": list.rows.len() })),
-    )
-        .into_response())
+    created(RatificationCreated {
+        id,
+        proposals: list.rows.len(),
+        number: list.number,
+    })
 }
 
 pub async fn ratification(
@@ -952,22 +1021,30 @@ pub async fn ratification(
         .ratification(&user.session.actor, paper_id(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
-    ok(json!({
-        "id": list.id, "number": list.number, "regency_code": list.regency.as_str(),
-        "ratified_by": list.ratified_by, "ratified_at": list.ratified_at, "rows": rows_json(&list.rows),
-    }))
+    ok(RatificationAnswer {
+        id: list.id,
+        number: list.number,
+        regency_code: list.regency.as_str().to_string(),
+        ratified_by: list.ratified_by,
+        ratified_at: list.ratified_at,
+        rows: paper_rows(list.rows),
+    })
 }
 
 pub async fn papers(State(state): State<AppState>, user: ApiUser) -> ApiResult {
     let list = state.service.list_papers(&user.session.actor, 200).await?;
-    ok(json!(
-        list.iter()
-            .map(|p| json!({
-                "id": p.id, "kind": p.kind, "region_code": p.region.as_str(), "title": p.title,
-                "created_at": p.created_at, "rows": p.rows, "scanned": p.scanned,
-            }))
-            .collect::<Vec<_>>()
-    ))
+    ok(list
+        .into_iter()
+        .map(|p| PaperAnswer {
+            id: p.id,
+            kind: p.kind,
+            region_code: p.region.as_str().to_string(),
+            title: p.title,
+            created_at: p.created_at,
+            rows: p.rows,
+            scanned: p.scanned,
+        })
+        .collect::<Vec<_>>())
 }
 
 /// The counts fixed at a period's close, per village in scope, and whether a recount from the
@@ -981,11 +1058,22 @@ pub async fn period_counts(
     let actor = &user.session.actor;
     let fixed = state.service.period_counts(actor, period).await?;
     let recount = state.service.recount_period(actor, period).await?;
-    ok(json!({
-        "period": period.to_string(),
-        "villages": fixed.iter().map(|(v, (h, p))| (v.clone(), json!({ "households": h, "persons": p }))).collect::<serde_json::Map<_, _>>(),
-        "recount_agrees": fixed == recount,
-    }))
+    ok(PeriodCountsAnswer {
+        period: period.to_string(),
+        recount_agrees: fixed == recount,
+        villages: fixed
+            .into_iter()
+            .map(|(v, (households, persons))| {
+                (
+                    v,
+                    VillageCount {
+                        households,
+                        persons,
+                    },
+                )
+            })
+            .collect(),
+    })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -1035,27 +1123,36 @@ pub async fn findings(
             q.limit.unwrap_or(500),
         )
         .await?;
-    ok(json!({
-        "findings": found.iter().map(|f| json!({
-            "id": f.id,
-            "kind": f.kind.code(),
-            "kind_label": f.kind.label(),
-            "severity": match f.severity {
-                siks_domain::checks::Severity::Error => "error",
-                siks_domain::checks::Severity::Warning => "warning",
-            },
-            "village_code": f.village.as_str(),
-            "household_id": f.household,
-            "person_id": f.person,
-            "other_person_id": f.other_person,
-            "fields": f.fields.split(',').filter(|x| !x.is_empty()).collect::<Vec<_>>(),
-            "evidence": f.detail,
-            "status": f.status,
-            "status_reason": f.status_reason,
-            "found_at": f.found_at,
-            "removal_reason": f.kind.removal_reason().map(|r| r.code()),
-        })).collect::<Vec<_>>(),
-    }))
+    ok(FindingsAnswer {
+        findings: found
+            .into_iter()
+            .map(|f| FindingAnswer {
+                id: f.id,
+                kind: f.kind.code(),
+                kind_label: f.kind.label().to_string(),
+                severity: match f.severity {
+                    siks_domain::checks::Severity::Error => "error",
+                    siks_domain::checks::Severity::Warning => "warning",
+                }
+                .to_string(),
+                village_code: f.village.as_str().to_string(),
+                household_id: f.household,
+                person_id: f.person,
+                other_person_id: f.other_person,
+                fields: f
+                    .fields
+                    .split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                evidence: f.detail,
+                status: f.status.key().to_string(),
+                status_reason: f.status_reason,
+                found_at: f.found_at,
+                removal_reason: f.kind.removal_reason().map(|r| r.code()),
+            })
+            .collect(),
+    })
 }
 
 pub async fn quality(
@@ -1068,48 +1165,69 @@ pub async fn quality(
         .service
         .quality(&user.session.actor, region.as_ref())
         .await?;
-    let region_json = |r: &siks_service::RegionQuality| {
-        json!({
-            "code": r.code.as_ref().map(|c| c.as_str()),
-            "name": r.name,
-            "persons": {"valid": r.persons_valid(), "not_valid": r.persons_not_valid},
-            "households": {"valid": r.households_valid(), "not_valid": r.households_not_valid},
-            "open_findings": r.open.iter().map(|(k, n)| (k.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
-        })
+    let region_quality = |r: &siks_service::RegionQuality| RegionQualityAnswer {
+        code: r.code.as_ref().map(|c| c.as_str().to_string()),
+        name: r.name.clone(),
+        persons: ValidCounts {
+            valid: r.persons_valid(),
+            not_valid: r.persons_not_valid,
+        },
+        households: ValidCounts {
+            valid: r.households_valid(),
+            not_valid: r.households_not_valid,
+        },
+        open_findings: r.open.iter().map(|(k, n)| (k.to_string(), *n)).collect(),
     };
-    ok(json!({
-        "total": region_json(&quality.total),
-        "child_level": quality.child_level.map(|l| l.label()),
-        "children": quality.children.iter().map(region_json).collect::<Vec<_>>(),
-    }))
+    ok(QualityAnswer {
+        total: region_quality(&quality.total),
+        child_level: quality.child_level.map(|l| l.label().to_string()),
+        children: quality.children.iter().map(region_quality).collect(),
+    })
 }
 
 /// `GET /api/v1/programmes`: the programmes in force with their rules.
 pub async fn programmes(State(state): State<AppState>, _user: ApiUser) -> ApiResult {
-    let list: Vec<Value> = state
+    use siks_domain::programmes::UnitKind;
+    let programmes = state
         .service
         .programmes()
         .await?
         .iter()
-        .map(|p| {
-            json!({
-                "code": p.programme.code,
-                "name": p.programme.name,
-                "unit": p.programme.unit,
-                "version": p.version,
-                "saved_at": p.saved_at,
-                "eligible": p.programme.eligible.source(),
-                "amount": p.programme.amount,
-                "max_components": p.programme.max_components,
-                "components": p.programme.components.iter().map(|c| json!({
-                    "label": c.label, "member": c.member.source(), "amount": c.amount, "cap": c.cap,
-                })).collect::<Vec<_>>(),
-                "exclude_findings": p.programme.exclude_findings.iter().map(|k| siks_domain::Coded::code(*k)).collect::<Vec<_>>(),
-                "definition": p.programme.text,
-            })
+        .map(|p| ProgrammeAnswer {
+            code: p.programme.code.clone(),
+            name: p.programme.name.clone(),
+            unit: match p.programme.unit {
+                UnitKind::Household => "household",
+                UnitKind::Family => "family",
+                UnitKind::Person => "person",
+            }
+            .to_string(),
+            version: p.version,
+            saved_at: p.saved_at.clone(),
+            eligible: p.programme.eligible.source().to_string(),
+            amount: p.programme.amount,
+            max_components: p.programme.max_components,
+            components: p
+                .programme
+                .components
+                .iter()
+                .map(|c| ComponentAnswer {
+                    label: c.label.clone(),
+                    member: c.member.source().to_string(),
+                    amount: c.amount,
+                    cap: c.cap,
+                })
+                .collect(),
+            exclude_findings: p
+                .programme
+                .exclude_findings
+                .iter()
+                .map(|k| siks_domain::Coded::code(*k))
+                .collect(),
+            definition: p.programme.text.clone(),
         })
         .collect();
-    ok(json!({ "programmes": list }))
+    ok(ProgrammesAnswer { programmes })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -1143,22 +1261,31 @@ pub async fn beneficiaries(
         .service
         .departures(actor, period, &code, region.as_ref())
         .await?;
-    ok(json!({
-        "code": code,
-        "period": period.to_string(),
-        "beneficiaries": rows.iter().map(|b| json!({
-            "household_id": b.household_id,
-            "village_code": b.village_code,
-            "family_no": b.family_no,
-            "person_id": b.person_id,
-            "desil": b.desil,
-            "score": b.score,
-            "amount": b.amount,
-            "components": b.components,
-            "position": b.position,
-        })).collect::<Vec<_>>(),
-        "departures": departures.iter().map(|(h, why)| json!({"household_id": h, "reason": why})).collect::<Vec<_>>(),
-    }))
+    ok(BeneficiariesAnswer {
+        code,
+        period: period.to_string(),
+        beneficiaries: rows
+            .into_iter()
+            .map(|b| BeneficiaryAnswer {
+                household_id: b.household_id,
+                village_code: b.village_code,
+                family_no: b.family_no,
+                person_id: b.person_id,
+                desil: b.desil,
+                score: b.score,
+                amount: b.amount,
+                components: b.components,
+                position: b.position,
+            })
+            .collect(),
+        departures: departures
+            .into_iter()
+            .map(|(household_id, reason)| Departure {
+                household_id,
+                reason,
+            })
+            .collect(),
+    })
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -1179,17 +1306,17 @@ pub struct PublicReportQuery {
     period: Option<String>,
 }
 
-fn report_json(
+fn report_answer(
     report: &siks_service::reports::Report,
-    sections: &[crate::reports::Section],
-) -> Value {
-    json!({
-        "region": report.code.as_ref().map(|c| c.as_str()),
-        "name": report.name,
-        "child_level": report.child_level.map(|l| l.label()),
-        "period": report.programmes.as_ref().map(|p| p.period.to_string()),
-        "sections": sections,
-    })
+    sections: Vec<crate::reports::Section>,
+) -> ReportAnswer {
+    ReportAnswer {
+        region: report.code.as_ref().map(|c| c.as_str().to_string()),
+        name: report.name.clone(),
+        child_level: report.child_level.map(|l| l.label().to_string()),
+        period: report.programmes.as_ref().map(|p| p.period.to_string()),
+        sections,
+    }
 }
 
 fn optional_period(text: Option<&str>) -> Result<Option<siks_domain::workflow::Period>, WebError> {
@@ -1211,10 +1338,8 @@ pub async fn report(
         .report(&user.session.actor, region.as_ref(), period)
         .await?;
     let codes = crate::reports::programme_codes(&state).await?;
-    ok(report_json(
-        &report,
-        &crate::reports::sections(&report, &codes),
-    ))
+    let sections = crate::reports::sections(&report, &codes);
+    ok(report_answer(&report, sections))
 }
 
 /// `GET /api/v1/public/provinces/{code}?period=YYYY-MM`: a province's public summary.
@@ -1230,8 +1355,6 @@ pub async fn public_report(
     let period = optional_period(q.period.as_deref())?;
     let report = state.service.public_report(&province, period).await?;
     let codes = crate::reports::programme_codes(&state).await?;
-    ok(report_json(
-        &report,
-        &crate::reports::sections(&report, &codes),
-    ))
+    let sections = crate::reports::sections(&report, &codes);
+    ok(report_answer(&report, sections))
 }

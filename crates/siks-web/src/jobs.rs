@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use siks_domain::jobs::{JobId, JobRequest, JobState};
 use siks_domain::workflow::Period;
 use siks_domain::{Actor, Bilingual, RegionCode};
@@ -241,22 +240,22 @@ pub async fn run_again(
 }
 
 /// A job as the API answers it.
-pub fn job_json(job: &JobRecord) -> Value {
-    json!({
-        "id": job.id.to_string(),
-        "kind": job.request.kind_key(),
-        "label": job.request.label(),
-        "state": job.state.key(),
-        "phase": job.phase,
-        "done_steps": job.done_steps,
-        "total_steps": job.total_steps,
-        "outcome": job.outcome,
-        "region": job.region_code,
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-        "attempts": job.attempts,
-    })
+pub fn job_answer(job: &JobRecord) -> crate::answers::JobAnswer {
+    crate::answers::JobAnswer {
+        id: job.id.to_string(),
+        kind: job.request.kind_key().to_string(),
+        label: job.request.label(),
+        state: job.state.key().to_string(),
+        phase: job.phase.clone(),
+        done_steps: job.done_steps,
+        total_steps: job.total_steps,
+        outcome: job.outcome.clone(),
+        region: job.region_code.clone(),
+        created_at: job.created_at.clone(),
+        started_at: job.started_at.clone(),
+        finished_at: job.finished_at.clone(),
+        attempts: job.attempts,
+    }
 }
 
 /// The body of `POST /api/v1/jobs`.
@@ -317,13 +316,16 @@ pub async fn api_start(
     user.check_csrf(&headers)?;
     let request = body.request()?;
     let (job, _) = keep_and_launch(&state, &user.session.actor, request).await?;
-    Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(job_answer(&job))).into_response())
 }
 
 /// `GET /api/v1/jobs`: the caller's last jobs.
 pub async fn api_list(State(state): State<AppState>, user: ApiUser) -> Result<Response, ApiError> {
     let jobs = state.service.jobs_of(&user.session.actor, 50).await?;
-    Ok(Json(json!({ "jobs": jobs.iter().map(job_json).collect::<Vec<_>>() })).into_response())
+    Ok(Json(crate::answers::JobsAnswer {
+        jobs: jobs.iter().map(job_answer).collect(),
+    })
+    .into_response())
 }
 
 /// `GET /api/v1/jobs/{id}`: one of the caller's jobs.
@@ -333,7 +335,7 @@ pub async fn api_job(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let job = state.service.job(&user.session.actor, job_id(&id)?).await?;
-    Ok(Json(job_json(&job)).into_response())
+    Ok(Json(job_answer(&job)).into_response())
 }
 
 /// `POST /api/v1/jobs/{id}/retry`: runs a failed or interrupted job again; answers 202.
@@ -347,5 +349,5 @@ pub async fn api_run_again(
     let actor = &user.session.actor;
     let job = state.service.run_again(actor, job_id(&id)?).await?;
     launch(&state, actor.clone(), job.id);
-    Ok((StatusCode::ACCEPTED, Json(job_json(&job))).into_response())
+    Ok((StatusCode::ACCEPTED, Json(job_answer(&job))).into_response())
 }

@@ -4,6 +4,7 @@
 //! access table, so no endpoint can exist without its entry.
 #![forbid(unsafe_code)]
 
+pub mod answers;
 pub mod api;
 pub mod auth;
 pub mod charts;

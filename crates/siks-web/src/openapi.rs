@@ -11,6 +11,7 @@ use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::schema::Schema;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::answers::*;
 use crate::api::{
     AccountStatus, AuditQuery, BeneficiariesQuery, ChangedHousehold, ChangedPerson, CompareQuery,
     FindingsApiQuery, HouseholdsQuery, MusdesBody, NewAccount, NewHousehold, NewMember,
@@ -39,6 +40,89 @@ pub enum Body {
     },
     /// The bytes of a scan (PDF, JPEG or PNG).
     Scan,
+}
+
+/// What a route answers on success.
+pub enum Answer {
+    /// JSON of a type (its name and schemas), or a list of them.
+    Json {
+        name: String,
+        list: bool,
+        schemas: Vec<(String, RefOr<Schema>)>,
+    },
+    /// The bytes of a scan, in its own type.
+    Scan,
+    /// This document.
+    Document,
+}
+
+fn answer<T: ToSchema>() -> Option<Answer> {
+    let mut schemas = vec![(T::name().into_owned(), T::schema())];
+    T::schemas(&mut schemas);
+    Some(Answer::Json {
+        name: T::name().into_owned(),
+        list: false,
+        schemas,
+    })
+}
+
+fn answers<T: ToSchema>() -> Option<Answer> {
+    match answer::<T>() {
+        Some(Answer::Json { name, schemas, .. }) => Some(Answer::Json {
+            name,
+            list: true,
+            schemas,
+        }),
+        other => other,
+    }
+}
+
+/// What each API route answers on success; `None` for a route this table does not know (a test
+/// requires every API route here). The handler builds the same type.
+pub fn route_answer(route: &RouteSpec) -> Option<Answer> {
+    match (route.method, route.path) {
+        ("GET", "/api/v1/openapi.json") => Some(Answer::Document),
+        ("GET", "/api/v1/regions") => answers::<RegionAnswer>(),
+        ("GET", "/api/v1/households") => answers::<HouseholdRow>(),
+        ("POST", "/api/v1/households")
+        | ("PUT", "/api/v1/households/{id}")
+        | ("POST", "/api/v1/households/{id}/members")
+        | ("PUT", "/api/v1/persons/{id}") => answer::<Written>(),
+        ("GET", "/api/v1/households/{id}") => answer::<HouseholdAnswer>(),
+        ("GET", "/api/v1/households/{id}/as-of/{period}") => answer::<AsOfAnswer>(),
+        ("GET", "/api/v1/persons/{id}") => answer::<VersionedPerson>(),
+        ("GET", "/api/v1/stats") => answer::<StatsAnswer>(),
+        ("GET", "/api/v1/quality") => answer::<QualityAnswer>(),
+        ("GET", "/api/v1/users") => answers::<UserAnswer>(),
+        ("POST", "/api/v1/users") => answer::<UserCreated>(),
+        ("POST", "/api/v1/users/{id}/active") => answer::<UserActive>(),
+        ("GET", "/api/v1/audit") => answers::<AuditAnswer>(),
+        ("GET", "/api/v1/proposals") => answers::<ProposalAnswer>(),
+        ("GET", "/api/v1/proposals/{id}") => answer::<ProposalWithSteps>(),
+        ("POST", "/api/v1/proposals") => answer::<ProposalCreated>(),
+        ("POST", "/api/v1/proposals/steps") => answer::<StepsTaken>(),
+        ("POST", "/api/v1/musdes") | ("POST", "/api/v1/sptjm") => answer::<Created>(),
+        ("GET", "/api/v1/documents") => answers::<PaperAnswer>(),
+        ("GET", "/api/v1/documents/{id}") => answer::<DocumentAnswer>(),
+        ("PUT", "/api/v1/documents/{id}/scan") => answer::<ScanReceived>(),
+        ("GET", "/api/v1/documents/{id}/scan") => Some(Answer::Scan),
+        ("POST", "/api/v1/ratifications") => answer::<RatificationCreated>(),
+        ("GET", "/api/v1/ratifications/{id}") => answer::<RatificationAnswer>(),
+        ("POST", "/api/v1/periods/{period}/close") => answer::<CloseAnswer>(),
+        ("GET", "/api/v1/periods/{period}/counts") => answer::<PeriodCountsAnswer>(),
+        ("GET", "/api/v1/periods/compare") => answer::<ComparisonAnswer>(),
+        ("GET", "/api/v1/findings") => answer::<FindingsAnswer>(),
+        ("GET", "/api/v1/programmes") => answer::<ProgrammesAnswer>(),
+        ("GET", "/api/v1/programmes/{code}/beneficiaries") => answer::<BeneficiariesAnswer>(),
+        ("GET", "/api/v1/reports") | ("GET", "/api/v1/public/provinces/{code}") => {
+            answer::<ReportAnswer>()
+        }
+        ("GET", "/api/v1/jobs") => answer::<JobsAnswer>(),
+        ("POST", "/api/v1/jobs")
+        | ("GET", "/api/v1/jobs/{id}")
+        | ("POST", "/api/v1/jobs/{id}/retry") => answer::<JobAnswer>(),
+        _ => None,
+    }
 }
 
 /// A string that is one of `keys`.
@@ -201,12 +285,39 @@ pub fn spec() -> Value {
         if matches!(route.method, "POST" | "PUT" | "DELETE") {
             parameters.push(json!({ "name": "X-CSRF-Token", "in": "header", "required": true, "schema": { "type": "string" } }));
         }
+        let success = match route_answer(route) {
+            Some(Answer::Json {
+                name,
+                list,
+                schemas: used,
+            }) => {
+                for (name, schema) in used {
+                    schemas.insert(name, to_value(&schema));
+                }
+                let one = json!({ "$ref": format!("#/components/schemas/{name}") });
+                let schema = if list {
+                    json!({ "type": "array", "items": one })
+                } else {
+                    one
+                };
+                json!({ "description": "Done", "content": { "application/json": { "schema": schema } } })
+            }
+            Some(Answer::Scan) => {
+                let binary = json!({ "schema": { "type": "string", "contentMediaType": "application/octet-stream" } });
+                json!({ "description": "The scan as it was sent", "content": {
+                    "application/pdf": binary, "image/jpeg": binary, "image/png": binary
+                } })
+            }
+            Some(Answer::Document) | None => {
+                json!({ "description": "This document", "content": { "application/json": { "schema": { "type": "object" } } } })
+            }
+        };
         let mut operation = json!({
             "summary": route.summary,
             "description": access,
             "parameters": parameters,
             "responses": {
-                takes.success.to_string(): { "description": "Done (the answer's shape is not described yet)", "content": { "application/json": {} } },
+                takes.success.to_string(): success,
                 "400": { "$ref": "#/components/responses/Error" },
                 "401": { "$ref": "#/components/responses/Error" },
                 "403": { "$ref": "#/components/responses/Error" },

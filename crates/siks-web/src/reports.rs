@@ -22,7 +22,7 @@ use crate::pages::{Nav, render};
 use crate::programmes::region_of;
 
 /// One cell of a report table: text, or a count shown grouped on pages and plain in downloads.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Cell {
     Text(String),
@@ -52,7 +52,7 @@ impl Cell {
 }
 
 /// One chart with its table.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Section {
     /// Also the download's name and the element id on the page.
     pub id: &'static str,

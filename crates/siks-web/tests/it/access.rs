@@ -207,6 +207,33 @@ async fn openapi_lists_every_api_route() {
         if matches!(route.method, "POST" | "PUT" | "DELETE") {
             assert!(names.contains(&"X-CSRF-Token"), "{what}");
         }
+        // Every answer on success is described: JSON answers by the type the handler builds.
+        assert!(
+            siks_web::openapi::route_answer(route).is_some(),
+            "{what} has no answer in the document's table"
+        );
+        let success = operation["responses"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(status, _)| status.starts_with('2'))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{what}: no success answer"));
+        let content = success["content"].as_object().unwrap();
+        if let Some(json) = content.get("application/json") {
+            let schema = &json["schema"];
+            let one = if schema["type"] == "array" {
+                resolve(&schema["items"])
+            } else {
+                resolve(schema)
+            };
+            assert!(
+                one["properties"].is_object() || route.path == "/api/v1/openapi.json",
+                "{what}: answer without a schema: {success}"
+            );
+        } else {
+            assert!(content.contains_key("application/pdf"), "{what}: {success}");
+        }
         if let Some(body) = operation["requestBody"]["content"]["application/json"].get("schema") {
             let body = resolve(body);
             assert!(
@@ -226,6 +253,10 @@ async fn openapi_lists_every_api_route() {
         "RegionCode",
         "Sex",
         "BackingDocument",
+        "HouseholdAnswer",
+        "FindingAnswer",
+        "JobAnswer",
+        "Section",
     ] {
         assert!(schemas[name].is_object(), "no schema {name}");
     }
