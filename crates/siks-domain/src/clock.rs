@@ -52,9 +52,75 @@ impl Clock for ManualClock {
     }
 }
 
+/// A moment the register recorded (a record's creation, a step, a job's start): UTC, written
+/// and shown as RFC 3339 with microseconds (`2026-12-04T10:00:00.000000Z`), so that the text's
+/// order is the time's order. Read models carry this, never the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp(pub DateTime<Utc>);
+
+impl Stamp {
+    /// The stored text of a moment; `None` for text that is not RFC 3339.
+    pub fn parse(text: &str) -> Option<Stamp> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .ok()
+            .map(|t| Stamp(t.to_utc()))
+    }
+
+    /// The moment as stored and as the API shows it.
+    pub fn text(&self) -> String {
+        self.0.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    }
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl serde::Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
+}
+
+impl utoipa::PartialSchema for Stamp {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                utoipa::openapi::KnownFormat::DateTime,
+            )))
+            .description(Some("RFC 3339, UTC, microseconds"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Stamp {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_reads_back_as_it_was_written_and_sorts_as_its_text() {
+        let text = "2026-12-04T10:00:00.000001Z";
+        let stamp = Stamp::parse(text).unwrap();
+        assert_eq!(stamp.text(), text);
+        assert_eq!(stamp.to_string(), text);
+        assert_eq!(
+            serde_json::to_value(stamp).unwrap(),
+            serde_json::json!(text)
+        );
+        let later = Stamp::parse("2026-12-04T10:00:00.000002Z").unwrap();
+        assert!(later > stamp && later.text() > stamp.text());
+        assert_eq!(Stamp::parse("4 Desember 2026"), None);
+        // Another offset is the same moment, written back in UTC.
+        assert_eq!(
+            Stamp::parse("2026-12-04T17:00:00+07:00").unwrap().text(),
+            "2026-12-04T10:00:00.000000Z"
+        );
+    }
 
     #[test]
     fn a_manual_clock_moves_when_told_and_never_back() {

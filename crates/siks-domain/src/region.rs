@@ -250,16 +250,21 @@ impl TimeZone {
 
     /// A stored UTC time (RFC 3339) as local `DD-MM-YYYY HH:MM`; unreadable text is returned as is.
     pub fn local(self, utc: &str) -> String {
-        match chrono::DateTime::parse_from_rfc3339(utc) {
-            Ok(t) => {
-                let offset = chrono::FixedOffset::east_opt(self.offset_hours() * 3600)
-                    .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
-                t.with_timezone(&offset)
-                    .format("%d-%m-%Y %H:%M")
-                    .to_string()
-            }
-            Err(_) => utc.to_string(),
+        match crate::clock::Stamp::parse(utc) {
+            Some(t) => self.at(t),
+            None => utc.to_string(),
         }
+    }
+
+    /// A recorded moment as local `DD-MM-YYYY HH:MM`.
+    pub fn at(self, stamp: crate::clock::Stamp) -> String {
+        let offset = chrono::FixedOffset::east_opt(self.offset_hours() * 3600)
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
+        stamp
+            .0
+            .with_timezone(&offset)
+            .format("%d-%m-%Y %H:%M")
+            .to_string()
     }
 }
 

@@ -189,18 +189,89 @@ pub enum Step {
     Apply,
 }
 
+/// Which step was taken, as a proposal's history keeps it (without the step's reason or paper).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepKind {
+    /// Entered as a draft (the first step of every proposal).
+    Propose,
+    Submit,
+    Musdes,
+    Verify,
+    Return,
+    Ratify,
+    Forward,
+    Accept,
+    Reject,
+    Apply,
+}
+
+impl StepKind {
+    pub const ALL: [StepKind; 10] = [
+        StepKind::Propose,
+        StepKind::Submit,
+        StepKind::Musdes,
+        StepKind::Verify,
+        StepKind::Return,
+        StepKind::Ratify,
+        StepKind::Forward,
+        StepKind::Accept,
+        StepKind::Reject,
+        StepKind::Apply,
+    ];
+
+    /// The key stored and shown by the API.
+    pub fn key(self) -> &'static str {
+        match self {
+            StepKind::Propose => "propose",
+            StepKind::Submit => "submit",
+            StepKind::Musdes => "musdes",
+            StepKind::Verify => "verify",
+            StepKind::Return => "return",
+            StepKind::Ratify => "ratify",
+            StepKind::Forward => "forward",
+            StepKind::Accept => "accept",
+            StepKind::Reject => "reject",
+            StepKind::Apply => "apply",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<StepKind> {
+        StepKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// What a page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::Propose => "Diusulkan",
+            StepKind::Submit => "Diajukan",
+            StepKind::Musdes => "Keputusan musdes",
+            StepKind::Verify => "Diverifikasi",
+            StepKind::Return => "Dikembalikan",
+            StepKind::Ratify => "Disahkan",
+            StepKind::Forward => "Diteruskan",
+            StepKind::Accept => "Diterima",
+            StepKind::Reject => "Ditolak",
+            StepKind::Apply => "Ditetapkan",
+        }
+    }
+}
+
 impl Step {
     pub fn key(&self) -> &'static str {
+        self.kind().key()
+    }
+
+    pub fn kind(&self) -> StepKind {
         match self {
-            Step::Submit(_) => "submit",
-            Step::MusdesDecision { .. } => "musdes",
-            Step::Verify => "verify",
-            Step::Return { .. } => "return",
-            Step::Ratify => "ratify",
-            Step::Forward => "forward",
-            Step::Accept => "accept",
-            Step::Reject { .. } => "reject",
-            Step::Apply => "apply",
+            Step::Submit(_) => StepKind::Submit,
+            Step::MusdesDecision { .. } => StepKind::Musdes,
+            Step::Verify => StepKind::Verify,
+            Step::Return { .. } => StepKind::Return,
+            Step::Ratify => StepKind::Ratify,
+            Step::Forward => StepKind::Forward,
+            Step::Accept => StepKind::Accept,
+            Step::Reject { .. } => StepKind::Reject,
+            Step::Apply => StepKind::Apply,
         }
     }
 
@@ -776,6 +847,17 @@ mod tests {
     const OFF: WorkflowConfig = WorkflowConfig {
         province_stage: false,
     };
+
+    #[test]
+    fn step_kinds_read_back_from_their_keys() {
+        for kind in StepKind::ALL {
+            assert_eq!(StepKind::parse(kind.key()), Some(kind));
+            assert!(!kind.label().is_empty());
+        }
+        assert_eq!(StepKind::parse("lompat"), None);
+        assert_eq!(Step::Return { reason: "x".into() }.kind(), StepKind::Return);
+        assert_eq!(Step::Submit(Backing::Musdes).key(), "submit");
+    }
 
     #[test]
     fn periods_close_in_order_once_their_month_has_begun() {

@@ -5,6 +5,7 @@
 //! unchanged. The signed scan of a village paper may follow its decisions; the regency verifies
 //! nothing backed by a paper without its scan.
 
+use siks_domain::clock::Stamp;
 use std::collections::HashSet;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
@@ -64,7 +65,7 @@ pub struct VillageDocument {
     pub scan_type: Option<String>,
     pub scan_sha256: Option<String>,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: Stamp,
     pub rows: Vec<PaperRow>,
 }
 
@@ -75,7 +76,7 @@ pub struct Ratification {
     pub regency: RegionCode,
     pub number: String,
     pub ratified_by: String,
-    pub ratified_at: String,
+    pub ratified_at: Stamp,
     pub rows: Vec<PaperRow>,
 }
 
@@ -88,7 +89,7 @@ pub struct PaperSummary {
     pub region: RegionCode,
     /// The meeting or signing day, or the ratification number.
     pub title: String,
-    pub created_at: String,
+    pub created_at: Stamp,
     pub rows: i64,
     pub scanned: bool,
 }
@@ -748,7 +749,7 @@ impl Store {
                         .map_err(|_| corrupt("regency_code"))?,
                     number: row.text("number")?,
                     ratified_by: row.text("who")?,
-                    ratified_at: row.text("ratified_at")?,
+                    ratified_at: crate::sql::stamp(&row.text("ratified_at")?, "documents.ratified_at")?,
                     rows: Vec::new(),
                 })
             })
@@ -825,14 +826,14 @@ impl Store {
                         kind: r.text("kind")?,
                         region: RegionCode::parse(&r.text("region")?).map_err(|_| corrupt("region"))?,
                         title: r.text("title")?,
-                        created_at: r.text("created_at")?,
+                        created_at: crate::sql::stamp(&r.text("created_at")?, "documents.created_at")?,
                         rows: r.int("n")?,
                         scanned: r.opt_text("scan_type")?.is_some(),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?
         });
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|p| std::cmp::Reverse(p.created_at));
         out.truncate(limit as usize);
         Ok(out)
     }
@@ -862,7 +863,7 @@ fn document_from_row(row: &impl Cells) -> Result<VillageDocument> {
         scan_type: row.opt_text("scan_type")?,
         scan_sha256: row.opt_text("scan_sha256")?,
         created_by: row.text("created_by")?,
-        created_at: row.text("created_at")?,
+        created_at: crate::sql::stamp(&row.text("created_at")?, "documents.created_at")?,
         rows: Vec::new(),
     })
 }

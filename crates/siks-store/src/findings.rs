@@ -4,6 +4,7 @@
 //! transactions). The run itself (the domain's checks, the linkage, the reconciliation) is the
 //! service's. Findings are read, counted and dismissed in scope.
 
+use siks_domain::clock::Stamp;
 use std::collections::BTreeMap;
 
 use siks_domain::access::Action;
@@ -44,7 +45,7 @@ pub struct StoredFinding {
     pub detail: String,
     pub status: FindingStatus,
     pub status_reason: String,
-    pub found_at: String,
+    pub found_at: Stamp,
 }
 
 /// New findings (and, separately, status changes) written per transaction by a check run. A
@@ -461,7 +462,7 @@ impl Store {
                         detail: r.text("detail")?,
                         status: finding_status(&r.text("status")?)?,
                         status_reason: r.text("status_reason")?,
-                        found_at: r.text("found_at")?,
+                        found_at: crate::sql::stamp(&r.text("found_at")?, "findings.found_at")?,
                     })
                 })
                 .collect()

@@ -58,7 +58,7 @@ impl fmt::Display for RowProblem {
 /// What an import wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
-    pub batch_id: String,
+    pub batch_id: uuid::Uuid,
     pub households: u64,
     pub persons: u64,
     /// Malformed NIKs kept as recorded, for verivali to report.
@@ -335,7 +335,8 @@ impl Store {
         if !actor.may(Action::WriteRegister) {
             return Err(StoreError::Forbidden(Action::WriteRegister).into());
         }
-        let batch_id = uuid::Uuid::now_v7().to_string();
+        let batch = uuid::Uuid::now_v7();
+        let batch_id = batch.to_string();
         let now = self.now_text();
         let (sender, mut receiver) = mpsc::channel::<Msg>(8);
         let mut parser = Parser {
@@ -396,7 +397,7 @@ impl Store {
             return Err(ImportError::Rejected(problems));
         }
         let report = ImportReport {
-            batch_id: batch_id.clone(),
+            batch_id: batch,
             households: outcome.households.len() as u64,
             persons: outcome.persons.len() as u64,
             invalid_niks: outcome.invalid_niks,
@@ -525,14 +526,14 @@ impl Store {
             .bind(actor.role.key())
             .bind(now)
             .bind(format!("impor batch {}", report.batch_id))
-            .bind(&report.batch_id)
+            .bind(report.batch_id.to_string())
             .execute(&mut **c)
             .await?;
             sqlx::query(
                 "INSERT INTO import_batches (id, actor_id, at, source, households, persons) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(&report.batch_id)
+            .bind(report.batch_id.to_string())
             .bind(actor.user_id.to_string())
             .bind(now)
             .bind("csv")
@@ -547,7 +548,7 @@ impl Store {
             AuditEvent {
                 action: "import",
                 target_kind: "import_batch",
-                target_id: report.batch_id.clone(),
+                target_id: report.batch_id.to_string(),
                 region_code: region.to_string(),
                 detail: format!(
                     "households={} persons={}",

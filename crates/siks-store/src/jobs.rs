@@ -3,6 +3,7 @@
 //! anything out of scope. Starting, each run, the end and an interruption are audited; progress
 //! is the job's own bookkeeping and is not.
 
+use siks_domain::clock::Stamp;
 use siks_domain::jobs::{JobId, JobRequest, JobState};
 use siks_domain::{Actor, Role, UserId};
 
@@ -19,9 +20,9 @@ pub struct JobRecord {
     /// The region the job works on (`*`: the whole country), for the audit log and the page.
     pub region_code: String,
     pub created_by: UserId,
-    pub created_at: String,
-    pub started_at: Option<String>,
-    pub finished_at: Option<String>,
+    pub created_at: Stamp,
+    pub started_at: Option<Stamp>,
+    pub finished_at: Option<Stamp>,
     /// What the job is doing now, in Indonesian.
     pub phase: String,
     pub done_steps: u64,
@@ -47,9 +48,9 @@ impl JobRecord {
                 .text("created_by")?
                 .parse()
                 .map_err(|_| corrupt("created_by"))?,
-            created_at: row.text("created_at")?,
-            started_at: row.opt_text("started_at")?,
-            finished_at: row.opt_text("finished_at")?,
+            created_at: crate::sql::stamp(&row.text("created_at")?, "jobs.created_at")?,
+            started_at: crate::sql::opt_stamp(row.opt_text("started_at")?, "jobs.started_at")?,
+            finished_at: crate::sql::opt_stamp(row.opt_text("finished_at")?, "jobs.finished_at")?,
             phase: row.text("phase")?,
             done_steps: count("done_steps")?,
             total_steps: count("total_steps")?,

@@ -3,6 +3,7 @@
 //! snapshot reads the lists in force: the rows whose NIK the register holds, and every row for
 //! the linkage on name, birth date, sex and place (which the service runs).
 
+use siks_domain::clock::Stamp;
 use std::collections::HashSet;
 
 use siks_domain::access::Action;
@@ -26,7 +27,7 @@ pub struct OutsideList {
     pub rows: u64,
     /// False once a newer list of the same kind and source replaced it.
     pub in_force: bool,
-    pub imported_at: String,
+    pub imported_at: Stamp,
     pub imported_by: String,
 }
 
@@ -136,7 +137,7 @@ impl Store {
             file_name: file_name.to_string(),
             rows: count,
             in_force: true,
-            imported_at: now,
+            imported_at: crate::sql::stamp(&now, "outside_lists.imported_at")?,
             imported_by: actor.username.clone(),
         })
     }
@@ -161,7 +162,7 @@ impl Store {
                         file_name: r.text("file_name")?,
                         rows: r.int("row_count")? as u64,
                         in_force: r.flag("in_force")?,
-                        imported_at: r.text("imported_at")?,
+                        imported_at: crate::sql::stamp(&r.text("imported_at")?, "lists.imported_at")?,
                         imported_by: r.text("imported_by")?,
                     })
                 })

@@ -519,7 +519,7 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
-        self.keep_step(tx, actor, p.id, step.key(), p.stage, next, note)
+        self.keep_step(tx, actor, p.id, step.kind(), p.stage, next, note)
             .await?;
         audit_step(tx, actor, p, step.key(), next).await
     }
@@ -742,7 +742,11 @@ fn undo_after<T: serde::de::DeserializeOwned>(
     history: &[crate::HistoryEntry],
     closed_at: &str,
 ) -> Result<Option<T>> {
-    for entry in history.iter().rev().filter(|e| e.at.as_str() > closed_at) {
+    for entry in history
+        .iter()
+        .rev()
+        .filter(|e| e.at.text().as_str() > closed_at)
+    {
         match entry.change_kind {
             siks_domain::ChangeKind::Created | siks_domain::ChangeKind::Imported => {
                 return Ok(None);

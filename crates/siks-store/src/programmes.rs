@@ -5,6 +5,7 @@
 //! cut at the regency's quota, and kept with the households that left since the previous
 //! period's list and why. A list of a closed period is fixed.
 
+use siks_domain::clock::Stamp;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use siks_domain::checks::FindingKind;
@@ -26,7 +27,7 @@ pub struct InForce {
     pub programme: Programme,
     /// 0: the definition siks ships.
     pub version: i64,
-    pub saved_at: Option<String>,
+    pub saved_at: Option<Stamp>,
 }
 
 /// What building one programme's list came to.
@@ -58,7 +59,7 @@ pub struct ListsBuilt {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Beneficiary {
     pub household_id: Uuid,
-    pub village_code: String,
+    pub village_code: RegionCode,
     pub family_no: Option<i64>,
     pub person_id: Option<Uuid>,
     pub desil: i64,
@@ -122,7 +123,7 @@ pub struct ProgrammeVersion {
     pub note: String,
     /// The username of whoever saved it (empty for the shipped one).
     pub saved_by: String,
-    pub saved_at: Option<String>,
+    pub saved_at: Option<Stamp>,
     pub definition: String,
 }
 
@@ -223,7 +224,7 @@ impl Store {
             out.push(InForce {
                 programme,
                 version,
-                saved_at: Some(saved_at),
+                saved_at: Some(crate::sql::stamp(&saved_at, "programme_versions.saved_at")?),
             });
         }
         for text in DEFAULT_PROGRAMMES {
@@ -314,11 +315,11 @@ impl Store {
                     version: r.int("version")?,
                     note: r.text("note")?,
                     saved_by: r.text("username")?,
-                    saved_at: Some(r.text("saved_at")?),
+                    saved_at: Some(crate::sql::stamp(&r.text("saved_at")?, "programme_versions.saved_at")?),
                     definition: r.text("definition")?,
                 })
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
+            .collect::<Result<Vec<_>>>()?
         });
         for text in DEFAULT_PROGRAMMES {
             let shipped = Programme::parse(text)
@@ -1022,7 +1023,7 @@ impl Store {
             .map(|r| {
                 let one = Beneficiary {
                     household_id: r.text("household_id")?.parse().map_err(|_| StoreError::Corrupt("beneficiaries.household_id".into()))?,
-                    village_code: r.text("village_code")?,
+                    village_code: RegionCode::parse(&r.text("village_code")?).map_err(|_| StoreError::Corrupt("beneficiaries.village_code".into()))?,
                     family_no: r.opt_int("family_no")?,
                     person_id: None,
                     desil: r.int("desil")?,

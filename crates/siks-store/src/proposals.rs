@@ -6,6 +6,7 @@
 //! only at the period close (`periods`).
 
 use siks_domain::access::Action;
+use siks_domain::clock::Stamp;
 use siks_domain::workflow::{Backing, ProposalContent, Stage, Step, WorkflowConfig, next_stage};
 use siks_domain::{Actor, Bilingual, RegionCode, Regions, Role, UserId};
 use uuid::Uuid;
@@ -26,9 +27,9 @@ pub struct Proposal {
     /// The last return or rejection reason ('' if none).
     pub reason: String,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: Stamp,
     /// When it last moved: what an inbox counts the waiting time from.
-    pub updated_at: String,
+    pub updated_at: Stamp,
     /// The musdes berita acara or SPTJM currently backing it.
     pub document: Option<Uuid>,
     pub version: i64,
@@ -37,12 +38,12 @@ pub struct Proposal {
 /// One kept step of a proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposalStep {
-    pub step: String,
+    pub step: siks_domain::workflow::StepKind,
     pub from: Stage,
     pub to: Stage,
     pub actor_id: UserId,
     pub actor_role: Role,
-    pub at: String,
+    pub at: Stamp,
     pub note: String,
 }
 
@@ -64,8 +65,8 @@ pub(crate) fn proposal_from_row(row: &impl Cells) -> Result<Proposal> {
         },
         reason: row.text("reason")?,
         created_by: row.text("created_by")?,
-        created_at: row.text("created_at")?,
-        updated_at: row.text("updated_at")?,
+        created_at: crate::sql::stamp(&row.text("created_at")?, "proposals.created_at")?,
+        updated_at: crate::sql::stamp(&row.text("updated_at")?, "proposals.updated_at")?,
         document: row
             .opt_text("document_id")?
             .map(|t| t.parse().map_err(|_| corrupt("document_id")))
@@ -206,8 +207,16 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
-        self.keep_step(tx, actor, id, "propose", Stage::Draft, Stage::Draft, note)
-            .await?;
+        self.keep_step(
+            tx,
+            actor,
+            id,
+            siks_domain::workflow::StepKind::Propose,
+            Stage::Draft,
+            Stage::Draft,
+            note,
+        )
+        .await?;
         audit::append(
             tx,
             actor,
@@ -229,7 +238,7 @@ impl Store {
         tx: &mut Tx,
         actor: &Actor,
         proposal: Uuid,
-        step: &str,
+        step: siks_domain::workflow::StepKind,
         from: Stage,
         to: Stage,
         note: &str,
@@ -241,7 +250,7 @@ impl Store {
             )
             .bind(Uuid::now_v7().to_string())
             .bind(proposal.to_string())
-            .bind(step)
+            .bind(step.key())
             .bind(from.key())
             .bind(to.key())
             .bind(actor.user_id.to_string())
@@ -298,12 +307,12 @@ impl Store {
             rows.iter()
                 .map(|r| {
                     Ok(ProposalStep {
-                        step: r.text("step")?,
+                        step: siks_domain::workflow::StepKind::parse(&r.text("step")?).ok_or_else(|| corrupt("proposal_steps.step"))?,
                         from: Stage::parse(&r.text("from_stage")?).ok_or_else(|| corrupt("from_stage"))?,
                         to: Stage::parse(&r.text("to_stage")?).ok_or_else(|| corrupt("to_stage"))?,
                         actor_id: r.text("actor_id")?.parse().map_err(|_| corrupt("actor_id"))?,
                         actor_role: Role::parse(&r.text("actor_role")?).map_err(|_| corrupt("actor_role"))?,
-                        at: r.text("at")?,
+                        at: crate::sql::stamp(&r.text("at")?, "proposals.at")?,
                         note: r.text("note")?,
                     })
                 })
@@ -569,7 +578,7 @@ impl Store {
                 format!("proposal {id} moved on since it was loaded; reload and retry"),
             ));
         }
-        self.keep_step(tx, actor, id, step.key(), proposal.stage, next, &note)
+        self.keep_step(tx, actor, id, step.kind(), proposal.stage, next, &note)
             .await?;
         audit_step(tx, actor, proposal, step.key(), next).await?;
         Ok(next)

@@ -4,6 +4,7 @@
 //! run's score and national desil: derived values, not an operator's change, so they do not
 //! bump a record's version or its history; `household_ranks` is their history.
 
+use siks_domain::clock::Stamp;
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
@@ -67,7 +68,7 @@ pub struct RankReport {
 /// A household's welfare as the latest run saw it, with the reasons.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HouseholdWelfare {
-    pub run_at: String,
+    pub run_at: Stamp,
     pub model: String,
     /// Estimated monthly spending per person, rupiah.
     pub score: f64,
@@ -380,7 +381,7 @@ impl Store {
             Model::parse(&text).map_err(|_| StoreError::Corrupt("rank_runs.model_text".into()))?;
         let household = &view.record;
         Ok(Some(HouseholdWelfare {
-            run_at: ran_at,
+            run_at: crate::sql::stamp(&ran_at, "rank_runs.ran_at")?,
             model: model.name.clone(),
             score,
             desil: u8::try_from(desil).unwrap_or(0),

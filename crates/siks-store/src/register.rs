@@ -3,7 +3,10 @@
 //! merged), is kept in `record_history` with before and after, and is audited in the same
 //! transaction; every view of a person is audited.
 
+use siks_domain::RegistryStatus;
+use siks_domain::clock::Stamp;
 use std::sync::LazyLock;
+use uuid::Uuid;
 
 use serde::Serialize;
 use siks_domain::access::Action;
@@ -44,7 +47,7 @@ pub struct HouseholdSummary {
     pub rt: String,
     pub rw: String,
     pub street: String,
-    pub status: String,
+    pub status: RegistryStatus,
     pub members: i64,
     pub head_name: Option<String>,
 }
@@ -72,13 +75,13 @@ fn corrupt_history(column: &str) -> StoreError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
     pub record_kind: RecordKind,
-    pub record_id: String,
+    pub record_id: Uuid,
     pub village_code: RegionCode,
     pub version: i64,
     pub change_kind: ChangeKind,
     pub actor_id: UserId,
     pub actor_role: Role,
-    pub at: String,
+    pub at: Stamp,
     pub reason: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
@@ -237,7 +240,7 @@ fn json<T: Serialize>(value: &T) -> Result<Option<String>> {
 /// The columns of a household list line (`h` is the household).
 macro_rules! list_select {
     () => {
-        "SELECT h.id, h.village_code, h.rt, h.rw, h.street, h.status, \
+        "SELECT h.id, h.village_code, h.rt, h.rw, h.street, h.status, h.inactive_reason, \
          (SELECT COUNT(*) FROM persons pc WHERE pc.household_id = h.id) AS members, \
          (SELECT ph.full_name FROM persons ph WHERE ph.household_id = h.id \
             AND ph.relation_to_head = 1 ORDER BY ph.id LIMIT 1) AS head_name "
@@ -815,7 +818,7 @@ impl Store {
                     Ok(HistoryEntry {
                         record_kind: RecordKind::parse(&r.text("record_kind")?)
                             .ok_or_else(|| corrupt_history("record_kind"))?,
-                        record_id: r.text("record_id")?,
+                        record_id: r.text("record_id")?.parse().map_err(|_| StoreError::Corrupt("record_history.record_id".into()))?,
                         village_code: RegionCode::parse(&r.text("village_code")?)
                             .map_err(|_| corrupt_history("village_code"))?,
                         version: r.int("version")?,
@@ -824,7 +827,7 @@ impl Store {
                         actor_id: r.text("actor_id")?.parse().map_err(|_| corrupt_history("actor_id"))?,
                         actor_role: Role::parse(&r.text("actor_role")?)
                             .map_err(|_| corrupt_history("actor_role"))?,
-                        at: r.text("at")?,
+                        at: crate::sql::stamp(&r.text("at")?, "register.at")?,
                         reason: r.text("reason")?,
                         before_json: r.opt_text("before_json")?,
                         after_json: r.opt_text("after_json")?,
@@ -916,7 +919,11 @@ impl Store {
                         rt: r.text("rt")?,
                         rw: r.text("rw")?,
                         street: r.text("street")?,
-                        status: r.text("status")?,
+                        status: RegistryStatus::from_parts(
+                            &r.text("status")?,
+                            r.opt_int("inactive_reason")?.and_then(|c| u8::try_from(c).ok()),
+                        )
+                        .map_err(|_| corrupt())?,
                         members: r.int("members")?,
                         head_name: r.opt_text("head_name")?,
                     })

@@ -3,6 +3,7 @@
 //! changes. Password hashing itself happens in the web layer, off the async workers; the store
 //! only keeps the hash.
 
+use siks_domain::clock::Stamp;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -41,7 +42,7 @@ pub struct Session {
     pub actor: Actor,
     pub display_name: String,
     pub csrf_token: String,
-    pub created_at: String,
+    pub created_at: Stamp,
 }
 
 /// A new session: the token goes into the cookie, the CSRF token into forms.
@@ -248,7 +249,7 @@ impl Store {
             actor: user.actor(),
             display_name: user.display_name,
             csrf_token,
-            created_at,
+            created_at: crate::sql::stamp(&created_at, "sessions.created_at")?,
         }))
     }
 

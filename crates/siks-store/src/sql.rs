@@ -314,7 +314,21 @@ impl_cells!(PgRow);
 /// The current time as stored: RFC 3339, UTC, microseconds.
 /// A time as stored: RFC 3339 in UTC with microseconds, so that text order is time order.
 pub(crate) fn time_text(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    siks_domain::clock::Stamp(at).text()
+}
+
+/// A stored time read back; text that is not one is a corrupt row (`what` names the column).
+pub(crate) fn stamp(text: &str, what: &str) -> crate::Result<siks_domain::clock::Stamp> {
+    siks_domain::clock::Stamp::parse(text)
+        .ok_or_else(|| crate::StoreError::Corrupt(format!("{what}: not a time")))
+}
+
+/// [`stamp`] of a time that may be missing.
+pub(crate) fn opt_stamp(
+    text: Option<String>,
+    what: &str,
+) -> crate::Result<Option<siks_domain::clock::Stamp>> {
+    text.map(|t| stamp(&t, what)).transpose()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! did stays attributable (an operator who changes job is deactivated and a new account created).
 
 use siks_domain::access::{Action, check_scope_fits};
+use siks_domain::clock::Stamp;
 use siks_domain::{Actor, Role, Scope, UserId};
 
 use crate::audit::{self, AuditEvent};
@@ -30,7 +31,7 @@ pub struct UserRecord {
     pub scope: Scope,
     pub active: bool,
     pub password_hash: Option<String>,
-    pub created_at: String,
+    pub created_at: Stamp,
 }
 
 impl UserRecord {
@@ -54,7 +55,7 @@ impl UserRecord {
             scope: Scope::parse(&row.text("scope")?).map_err(|_| corrupt("scope"))?,
             active: row.flag("active")?,
             password_hash: row.opt_text("password_hash")?,
-            created_at: row.text("created_at")?,
+            created_at: crate::sql::stamp(&row.text("created_at")?, "users.created_at")?,
         })
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use siks_domain::clock::Stamp;
 use siks_domain::documents::BackingDocument;
 use siks_domain::workflow::ProposalContent;
 use siks_domain::{Household, HouseholdId, Person, PersonId, UserId};
@@ -106,7 +107,7 @@ pub struct UserAnswer {
     /// `*` or a region code.
     pub scope: String,
     pub active: bool,
-    pub created_at: String,
+    pub created_at: Stamp,
 }
 
 /// An account created.
@@ -127,6 +128,7 @@ pub struct UserActive {
 #[derive(Serialize, ToSchema)]
 pub struct AuditAnswer {
     pub seq: i64,
+    /// As recorded (the hash chain covers this text).
     pub at: String,
     pub actor_id: String,
     pub actor_username: String,
@@ -152,7 +154,7 @@ pub struct ProposalAnswer {
     pub content: ProposalContent,
     pub reason: String,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: Stamp,
     pub version: i64,
 }
 
@@ -164,7 +166,7 @@ pub struct StepAnswer {
     pub to: String,
     pub actor_id: UserId,
     pub actor_role: String,
-    pub at: String,
+    pub at: Stamp,
     pub note: String,
 }
 
@@ -268,7 +270,7 @@ pub struct DocumentAnswer {
     pub document: BackingDocument,
     pub scan_type: Option<String>,
     pub scan_sha256: Option<String>,
-    pub created_at: String,
+    pub created_at: Stamp,
     pub rows: Vec<PaperRowAnswer>,
 }
 
@@ -295,7 +297,7 @@ pub struct RatificationAnswer {
     pub number: String,
     pub regency_code: String,
     pub ratified_by: String,
-    pub ratified_at: String,
+    pub ratified_at: Stamp,
     pub rows: Vec<PaperRowAnswer>,
 }
 
@@ -307,7 +309,7 @@ pub struct PaperAnswer {
     pub kind: String,
     pub region_code: String,
     pub title: String,
-    pub created_at: String,
+    pub created_at: Stamp,
     pub rows: i64,
     pub scanned: bool,
 }
@@ -345,7 +347,7 @@ pub struct FindingAnswer {
     /// open, fixed or dismissed.
     pub status: String,
     pub status_reason: String,
-    pub found_at: String,
+    pub found_at: Stamp,
     /// The removal reason's code, when a removal settles it.
     pub removal_reason: Option<u8>,
 }
@@ -400,7 +402,7 @@ pub struct ProgrammeAnswer {
     /// household, family or person.
     pub unit: String,
     pub version: i64,
-    pub saved_at: Option<String>,
+    pub saved_at: Option<Stamp>,
     /// The household rule as written.
     pub eligible: String,
     pub amount: u64,
@@ -471,9 +473,9 @@ pub struct JobAnswer {
     pub total_steps: u64,
     pub outcome: Option<String>,
     pub region: String,
-    pub created_at: String,
-    pub started_at: Option<String>,
-    pub finished_at: Option<String>,
+    pub created_at: Stamp,
+    pub started_at: Option<Stamp>,
+    pub finished_at: Option<Stamp>,
     pub attempts: u64,
 }
 

@@ -137,7 +137,7 @@ pub async fn households(
             rt: r.rt,
             rw: r.rw,
             street: r.street,
-            status: r.status,
+            status: r.status.key().to_string(),
             members: r.members,
             head_name: r.head_name,
         })
@@ -589,7 +589,7 @@ pub async fn proposal(
         steps: steps
             .into_iter()
             .map(|s| StepAnswer {
-                step: s.step,
+                step: s.step.key().to_string(),
                 from: s.from.key().to_string(),
                 to: s.to.key().to_string(),
                 actor_id: s.actor_id,
@@ -1203,7 +1203,7 @@ pub async fn programmes(State(state): State<AppState>, _user: ApiUser) -> ApiRes
             }
             .to_string(),
             version: p.version,
-            saved_at: p.saved_at.clone(),
+            saved_at: p.saved_at,
             eligible: p.programme.eligible.source().to_string(),
             amount: p.programme.amount,
             max_components: p.programme.max_components,
@@ -1268,7 +1268,7 @@ pub async fn beneficiaries(
             .into_iter()
             .map(|b| BeneficiaryAnswer {
                 household_id: b.household_id,
-                village_code: b.village_code,
+                village_code: b.village_code.to_string(),
                 family_no: b.family_no,
                 person_id: b.person_id,
                 desil: b.desil,

@@ -285,13 +285,14 @@ async fn lists_view(
     notice: Option<String>,
 ) -> Result<Html<String>, WebError> {
     use siks_domain::lists::ListKind;
+    let zone = crate::pages::zone_of(&user.session.actor.scope);
     let lists = state
         .service
         .outside_lists(&user.session.actor)
         .await?
         .into_iter()
         .map(|l| ListLine {
-            imported_at: l.imported_at.chars().take(16).collect(),
+            imported_at: format!("{} {}", zone.at(l.imported_at), zone.label()),
             kind: l.kind.label().to_string(),
             source: l.source,
             file_name: l.file_name,

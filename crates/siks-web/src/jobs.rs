@@ -169,8 +169,8 @@ impl JobLine {
             done_steps: job.done_steps,
             total_steps: job.total_steps,
             outcome: job.outcome.clone(),
-            created_at: zone.local(&job.created_at),
-            finished_at: job.finished_at.as_deref().map(|t| zone.local(t)),
+            created_at: zone.at(job.created_at),
+            finished_at: job.finished_at.map(|t| zone.at(t)),
             attempts: job.attempts,
             may_run_again: job.state.may_run_again(),
             active: job.state.is_active(),
@@ -251,9 +251,9 @@ pub fn job_answer(job: &JobRecord) -> crate::answers::JobAnswer {
         total_steps: job.total_steps,
         outcome: job.outcome.clone(),
         region: job.region_code.clone(),
-        created_at: job.created_at.clone(),
-        started_at: job.started_at.clone(),
-        finished_at: job.finished_at.clone(),
+        created_at: job.created_at,
+        started_at: job.started_at,
+        finished_at: job.finished_at,
         attempts: job.attempts,
     }
 }

@@ -630,7 +630,7 @@ pub async fn household_list(
                     .get(&r.village)
                     .map(|v| v.name.clone())
                     .unwrap_or_else(|| r.village.to_string()),
-                status: status_label(&r.status).to_string(),
+                status: status_label(r.status.key()).to_string(),
                 members: r.members,
             })
             .collect(),
@@ -755,7 +755,7 @@ pub async fn household_page(
             desil: w.desil,
             desil_regency: w.desil_regency,
             model: w.model,
-            ran_at: id_zone.local(&w.run_at),
+            ran_at: id_zone.at(w.run_at),
             bps_met: w.bps_met,
             bps: w
                 .bps
@@ -914,7 +914,7 @@ pub async fn household_page(
             .iter()
             .map(|e| HistoryRow {
                 version: e.version,
-                at: format!("{} {}", zone.local(&e.at), zone.label()),
+                at: format!("{} {}", zone.at(e.at), zone.label()),
                 change: match e.change_kind {
                     siks_domain::ChangeKind::Created => "Dibuat",
                     siks_domain::ChangeKind::Imported => "Diimpor",

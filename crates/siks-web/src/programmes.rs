@@ -201,7 +201,7 @@ pub const BENEFICIARY_HEADERS: &[&str] = &[
 /// One unit of a list as the cells under [`BENEFICIARY_HEADERS`].
 pub fn beneficiary_cells(b: &siks_service::programmes::Beneficiary) -> Vec<String> {
     vec![
-        b.village_code.clone(),
+        b.village_code.to_string(),
         b.household_id.to_string(),
         b.family_no.map(|n| n.to_string()).unwrap_or_default(),
         b.person_id.map(|p| p.to_string()).unwrap_or_default(),
@@ -304,7 +304,7 @@ async fn rules_page_for(
                 version: v.version,
                 saved_at: v
                     .saved_at
-                    .map(|at| format!("{} {}", zone.local(&at), zone.label()))
+                    .map(|at| format!("{} {}", zone.at(at), zone.label()))
                     .unwrap_or_else(|| "-".into()),
                 saved_by: v.saved_by,
                 note: v.note,

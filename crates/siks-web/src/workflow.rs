@@ -12,6 +12,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use siks_domain::clock::Stamp;
 use siks_domain::documents::BackingDocument;
 use siks_domain::jobs::JobRequest;
 use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step};
@@ -31,16 +32,13 @@ fn region_name(code: &RegionCode) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-fn local(user: &PageUser, utc: &str) -> String {
-    crate::pages::zone_of(&user.session.actor.scope).local(utc)
+fn local(user: &PageUser, at: Stamp) -> String {
+    crate::pages::zone_of(&user.session.actor.scope).at(at)
 }
 
-/// How long from `utc` to `now`, in words: "3 hari 4 jam", "5 jam", "12 menit".
-fn waited(utc: &str, now: chrono::DateTime<chrono::Utc>) -> String {
-    let Ok(then) = chrono::DateTime::parse_from_rfc3339(utc) else {
-        return String::new();
-    };
-    let minutes = (now - then.to_utc()).num_minutes().max(0);
+/// How long from `then` to `now`, in words: "3 hari 4 jam", "5 jam", "12 menit".
+fn waited(then: Stamp, now: chrono::DateTime<chrono::Utc>) -> String {
+    let minutes = (now - then.0).num_minutes().max(0);
     let (days, hours) = (minutes / 1440, (minutes % 1440) / 60);
     match (days, hours) {
         (0, 0) => format!("{minutes} menit"),
@@ -154,7 +152,7 @@ pub async fn inbox(
             kind: p.content.kind().label().to_string(),
             village: format!("{} ({})", region_name(&p.village), p.village),
             household: p.content.household().to_string(),
-            waited: waited(&p.updated_at, now),
+            waited: waited(p.updated_at, now),
             reason: p.reason.clone(),
             incoming: !actor.scope.contains(&p.village),
         })
@@ -301,8 +299,8 @@ pub async fn proposal_page(
             .iter()
             .map(|s| {
                 (
-                    local(&user, &s.at),
-                    s.step.clone(),
+                    local(&user, s.at),
+                    s.step.label().to_string(),
                     format!("{} → {}", s.from.label(), s.to.label()),
                     s.actor_role.label().to_string(),
                     s.note.clone(),
@@ -796,7 +794,7 @@ pub async fn papers(
             },
             region: format!("{} ({})", region_name(&p.region), p.region),
             title: p.title,
-            at: local(&user, &p.created_at),
+            at: local(&user, p.created_at),
             rows: p.rows,
             scanned: p.scanned,
         })
@@ -903,7 +901,7 @@ pub async fn ratification_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let name = region_name(&list.regency);
-    let at = local(&user, &list.ratified_at);
+    let at = local(&user, list.ratified_at);
     render(PaperPage {
         nav: Nav::of(&user),
         id: list.id.to_string(),

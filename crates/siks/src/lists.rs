@@ -58,7 +58,7 @@ pub async fn run(action: ListAction) -> Result<()> {
             for l in lists {
                 println!(
                     "{}  {:<32} {:<12} {:>9} baris  {}  {}",
-                    &l.imported_at[..16.min(l.imported_at.len())],
+                    l.imported_at.0.format("%Y-%m-%d %H:%M UTC"),
                     l.kind.label(),
                     l.source,
                     l.rows,

@@ -86,7 +86,9 @@ pub async fn run(action: ProgrammeAction) -> Result<()> {
                     p.programme.code,
                     p.version,
                     p.programme.name,
-                    p.saved_at.as_deref().unwrap_or("bawaan siks")
+                    p.saved_at
+                        .map(|at| at.to_string())
+                        .unwrap_or_else(|| "bawaan siks".into())
                 );
             }
             Ok(())

@@ -64,7 +64,11 @@ async fn a_failed_close_changes_nothing(db: &TestDb) {
     for id in &ids {
         let (p, steps) = store.proposal(&c.regency, *id).await.unwrap().unwrap();
         assert_eq!(p.stage, Stage::Accepted);
-        assert!(steps.iter().all(|s| s.step != "apply"));
+        assert!(
+            steps
+                .iter()
+                .all(|s| s.step != siks_domain::workflow::StepKind::Apply)
+        );
     }
     let audit_after = store.audit_entries(&c.auditor, None, 10_000).await.unwrap();
     assert!(
