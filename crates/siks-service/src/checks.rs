@@ -143,14 +143,17 @@ impl Service {
             by_nik.entry(holder.nik.as_str()).or_default().push(holder);
         }
         for holders in by_nik.values() {
-            for holder in holders.iter().filter(|h| scope.contains(&h.village)) {
+            for holder in holders.iter() {
+                let Some(village) = holder.village.as_ref().filter(|v| scope.contains(v)) else {
+                    continue;
+                };
                 let other = holders
                     .iter()
                     .find(|o| o.person != holder.person)
                     .map(|o| o.person);
                 seen.push(SeenFinding {
                     kind: FindingKind::DuplicateNik,
-                    village: holder.village.clone(),
+                    village: village.clone(),
                     household: holder.household,
                     person: Some(holder.person),
                     other,

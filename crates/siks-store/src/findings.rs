@@ -111,7 +111,8 @@ pub struct SharedNikHolder {
     pub nik: String,
     pub person: PersonId,
     pub household: HouseholdId,
-    pub village: RegionCode,
+    /// `None` for a stored village code that does not read (counted, never reported).
+    pub village: Option<RegionCode>,
 }
 
 /// What a check run writes: its new findings and the status changes of kept ones (id, the
@@ -240,17 +241,20 @@ impl CheckSnapshot {
                 .map(|r| Ok((r.text("nik")?, r.text("id")?, r.text("household_id")?, r.text("village_code")?)))
                 .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
-        rows.into_iter()
-            .map(|(nik, person, household, village)| {
-                let bad = |column| corrupt_table("persons", column);
-                Ok(SharedNikHolder {
+        // The whole register is read: a malformed row outside the run's region must not stop
+        // it. A holder whose village does not read still counts as a holder (it shares the NIK)
+        // but is never reported; one whose ids do not read cannot be named and is left out.
+        Ok(rows
+            .into_iter()
+            .filter_map(|(nik, person, household, village)| {
+                Some(SharedNikHolder {
                     nik,
-                    person: person.parse().map_err(|_| bad("id"))?,
-                    household: household.parse().map_err(|_| bad("household_id"))?,
-                    village: RegionCode::parse(&village).map_err(|_| bad("village_code"))?,
+                    person: person.parse().ok()?,
+                    household: household.parse().ok()?,
+                    village: RegionCode::parse(&village).ok(),
                 })
             })
-            .collect()
+            .collect())
     }
 
     /// The findings kept in the scope from earlier runs.

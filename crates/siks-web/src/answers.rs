@@ -305,7 +305,7 @@ pub struct RatificationAnswer {
 #[derive(Serialize, ToSchema)]
 pub struct PaperAnswer {
     pub id: Uuid,
-    /// musdes, sptjm or ratification.
+    /// musdes, sptjm or pengesahan (a ratification list).
     pub kind: String,
     pub region_code: String,
     pub title: String,

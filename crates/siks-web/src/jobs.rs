@@ -19,7 +19,7 @@ use siks_service::jobs::JobRecord;
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
 use crate::error::{ApiError, WebError};
-use crate::extract::{ApiJson, ApiPath, Form, Path};
+use crate::extract::{ApiJson, ApiPath, Form, Path, Query};
 use crate::pages::{Nav, form_value, render, see};
 
 /// How long a post waits for its job before showing the job's page.
@@ -135,7 +135,12 @@ pub(crate) async fn start_and_wait_from(
             )));
         }
     }
-    Ok(see(format!("/tugas/{}", job.id)))
+    // Not done in time: the job's page, which also says what the work before it came to.
+    Ok(see(if lead.is_empty() {
+        format!("/tugas/{}", job.id)
+    } else {
+        format!("/tugas/{}?pesan={}", job.id, crate::auth::urlencode(lead))
+    }))
 }
 
 /// One job as a page shows it.
@@ -184,6 +189,15 @@ impl JobLine {
 struct JobPage {
     nav: Option<Nav>,
     job: JobLine,
+    /// What the work before the job came to (a list kept before its matching), when the post
+    /// sent the user here.
+    before: Option<String>,
+}
+
+/// The job page's query: what the work before the job came to.
+#[derive(Deserialize, Default)]
+pub struct JobPageQuery {
+    pesan: Option<String>,
 }
 
 #[derive(Template)]
@@ -216,11 +230,13 @@ pub async fn job_page(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<String>,
+    Query(q): Query<JobPageQuery>,
 ) -> Result<Response, WebError> {
     let job = state.service.job(&user.session.actor, job_id(&id)?).await?;
     Ok(render(JobPage {
         nav: Nav::of(&user),
         job: JobLine::of(&user, &job),
+        before: q.pesan.filter(|p| !p.is_empty()),
     })?
     .into_response())
 }

@@ -264,3 +264,45 @@ async fn findings_page_runs_checks_and_dismisses() {
             .any(|t| t.contains("nama sudah benar menurut KK"))
     );
 }
+
+/// A list whose matching is not done in time: the user lands on the job's page, which says the
+/// list was kept (the notice is not lost with the redirect).
+#[tokio::test]
+async fn a_list_whose_matching_takes_long_shows_the_job_and_the_list_kept() {
+    let w = world().await;
+    let app = siks_web::router(
+        w.service.clone(),
+        AppConfig {
+            job_wait: Some(std::time::Duration::ZERO),
+            ..Default::default()
+        },
+    );
+    let pusat = login(&app, "pusat").await;
+    let (content_type, body) = multipart(&[
+        ("csrf", pusat.csrf.as_bytes()),
+        ("jenis", b"kematian"),
+        ("sumber", b"Dukcapil"),
+        (
+            "berkas",
+            b"nik,full_name,sex,birth_date,date_of_death\n3523011203850001,Budi,1,1985-03-12,2026-10-02\n",
+        ),
+    ]);
+    let request = Request::builder()
+        .method("POST")
+        .uri("/daftar")
+        .header("content-type", content_type)
+        .header("cookie", format!("siks_sesi={}", pusat.cookie))
+        .body(Body::from(body))
+        .unwrap();
+    let sent = send(&app, request).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let to = sent.location.unwrap();
+    assert!(to.starts_with("/tugas/"), "{to}");
+    let page = send(&app, get(&to, Some(&pusat))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.select("#sebelumnya")[0].contains("Daftar kematian dari Dukcapil diimpor (1 baris)"),
+        "{:?}",
+        page.select("#sebelumnya")
+    );
+}
