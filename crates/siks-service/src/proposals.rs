@@ -6,6 +6,7 @@ use siks_domain::{Actor, RegionCode};
 use siks_store::Result;
 use uuid::Uuid;
 
+pub use siks_store::documents::ProposalSubject;
 pub use siks_store::proposals::{PipelineCount, Proposal, ProposalStep};
 
 use crate::Service;
@@ -44,6 +45,20 @@ impl Service {
         limit: u32,
     ) -> Result<Vec<Proposal>> {
         self.store.list_proposals(actor, stage, limit).await
+    }
+
+    /// [`Service::list_proposals`] with who and what each concerns (the household head, masked
+    /// NIK, address, the member concerned, a paper still without its scan): what the inbox and
+    /// the paper forms show, so that a musdes sees whom it decides on. Audited.
+    pub async fn list_proposals_described(
+        &self,
+        actor: &Actor,
+        stage: Option<Stage>,
+        limit: u32,
+    ) -> Result<Vec<(Proposal, ProposalSubject)>> {
+        self.store
+            .list_proposals_described(actor, stage, limit)
+            .await
     }
 
     /// One proposal in scope with its steps, oldest first. Audited (it may hold personal data).

@@ -80,6 +80,21 @@ pub struct Ratification {
     pub rows: Vec<PaperRow>,
 }
 
+/// Who and what a proposal concerns, as the inbox and the paper forms show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalSubject {
+    /// The household head's name (as proposed, for a new household).
+    pub head_name: String,
+    /// The head's NIK with its middle digits hidden.
+    pub head_nik_masked: String,
+    /// Street, RT/RW and village.
+    pub address: String,
+    /// The member a member-level proposal concerns (a correction or removal of one member).
+    pub member: Option<String>,
+    /// Whether the paper backing it (berita acara or SPTJM) still lacks its signed scan.
+    pub scan_missing: bool,
+}
+
 /// A paper in a list: enough to find it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaperSummary {
@@ -638,6 +653,129 @@ impl Store {
             (name, nik, street, rt, rw)
         });
         Ok((name, nik, address(&street, &rt, &rw)))
+    }
+
+    /// Who and what a proposal concerns, for a list of proposals: the household head (as
+    /// proposed, for a new household), the address, the member concerned and whether the paper
+    /// backing it still lacks its scan.
+    async fn describe(&self, tx: &mut Tx, p: &Proposal) -> Result<ProposalSubject> {
+        let village = Regions::embedded()
+            .get(&p.village)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| p.village.to_string());
+        let address = |street: &str, rt: &str, rw: &str| {
+            let street = street.trim();
+            if street.is_empty() {
+                format!("RT {rt}/RW {rw}, {village}")
+            } else {
+                format!("{street}, RT {rt}/RW {rw}, {village}")
+            }
+        };
+        let household = p.content.household().to_string();
+        let (head_name, head_nik, address) = match &p.content {
+            ProposalContent::NewHousehold { household, members } => {
+                let head = members
+                    .iter()
+                    .find(|m| m.relation_to_head == siks_domain::codes::Relation::Head)
+                    .or(members.first());
+                let a = &household.address;
+                (
+                    head.map(|m| m.full_name.clone()).unwrap_or_default(),
+                    head.map(|m| m.nik.raw()).unwrap_or_default(),
+                    address(&a.street, &a.rt, &a.rw),
+                )
+            }
+            _ => with_tx!(tx, c => {
+                // The head first: relation code 1 sorts before every other.
+                let head = sqlx::query(
+                    "SELECT full_name, nik FROM persons WHERE household_id = $1 \
+                     ORDER BY relation_to_head, family_no, id LIMIT 1",
+                )
+                .bind(&household)
+                .fetch_optional(&mut **c)
+                .await?;
+                let home = sqlx::query("SELECT street, rt, rw FROM households WHERE id = $1")
+                    .bind(&household)
+                    .fetch_optional(&mut **c)
+                    .await?;
+                let (name, nik) = match head {
+                    Some(r) => (r.text("full_name")?, r.text("nik")?),
+                    None => (String::new(), String::new()),
+                };
+                let place = match home {
+                    Some(r) => address(&r.text("street")?, &r.text("rt")?, &r.text("rw")?),
+                    None => village.clone(),
+                };
+                (name, nik, place)
+            }),
+        };
+        let member = match p.content.person() {
+            Some(person) => with_tx!(tx, c => {
+                sqlx::query("SELECT full_name FROM persons WHERE id = $1")
+                    .bind(person.to_string())
+                    .fetch_optional(&mut **c)
+                    .await?
+                    .map(|r| r.text("full_name"))
+                    .transpose()?
+            }),
+            None => None,
+        };
+        let scan_missing = match p.document {
+            Some(paper) => with_tx!(tx, c => {
+                sqlx::query("SELECT scan_sha256 FROM village_documents WHERE id = $1")
+                    .bind(paper.to_string())
+                    .fetch_optional(&mut **c)
+                    .await?
+                    .map(|r| r.opt_text("scan_sha256"))
+                    .transpose()?
+                    .is_some_and(|scan| scan.is_none())
+            }),
+            None => false,
+        };
+        Ok(ProposalSubject {
+            head_name,
+            head_nik_masked: masked_number(&head_nik),
+            address,
+            member,
+            scan_missing,
+        })
+    }
+
+    /// [`Store::list_proposals`] with who and what each concerns, read on one snapshot, for the
+    /// inbox and the paper forms: people's names, so the view is audited.
+    pub async fn list_proposals_described(
+        &self,
+        actor: &Actor,
+        stage: Option<Stage>,
+        limit: u32,
+    ) -> Result<Vec<(Proposal, ProposalSubject)>> {
+        let list = self.list_proposals(actor, stage, limit).await?;
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin_read().await?;
+        let mut out = Vec::with_capacity(list.len());
+        for p in list {
+            let subject = self.describe(&mut tx, &p).await?;
+            out.push((p, subject));
+        }
+        tx.commit().await?;
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "proposal.list",
+                target_kind: "region",
+                target_id: actor.scope.key(),
+                region_code: actor.scope.key(),
+                detail: format!(
+                    "stage={} rows={}",
+                    stage.map(|s| s.key()).unwrap_or("*"),
+                    out.len()
+                ),
+            },
+        )
+        .await?;
+        Ok(out)
     }
 
     /// A village paper with its rows, in scope. Audited (its rows name people).

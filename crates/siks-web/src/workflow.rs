@@ -80,13 +80,53 @@ fn ids_from_form(form: &[(String, String)]) -> Result<Vec<Uuid>, WebError> {
 
 struct InboxRow {
     id: String,
-    short: String,
     kind: String,
+    asked: Option<String>,
     village: String,
     household: String,
+    subject: Subject,
     waited: String,
     reason: String,
     incoming: bool,
+}
+
+/// What a proposal asks beyond its kind, from its content: the programme, the reason for a
+/// removal, the village a move goes to.
+fn asked(content: &siks_domain::workflow::ProposalContent) -> Option<String> {
+    use siks_domain::workflow::ProposalContent;
+    match content {
+        ProposalContent::ProgrammeRequest { programme, .. } => Some(format!("program {programme}")),
+        ProposalContent::Removal { reason, .. } => Some(format!("alasan: {}", reason.label())),
+        ProposalContent::Move { to_village, .. } => {
+            Some(format!("ke {} ({to_village})", region_name(to_village)))
+        }
+        _ => None,
+    }
+}
+
+/// Who and what a proposal concerns, as a list row shows it (never a bare id).
+struct Subject {
+    head: String,
+    nik: String,
+    address: String,
+    member: Option<String>,
+    scan_missing: bool,
+}
+
+impl Subject {
+    fn of(s: siks_service::proposals::ProposalSubject) -> Subject {
+        Subject {
+            head: if s.head_name.is_empty() {
+                "(tanpa nama)".into()
+            } else {
+                s.head_name
+            },
+            nik: s.head_nik_masked,
+            address: s.address,
+            member: s.member,
+            scan_missing: s.scan_missing,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -141,17 +181,18 @@ pub async fn inbox(
         .collect();
     let list = state
         .service
-        .list_proposals(actor, Some(stage), INBOX_LIMIT)
+        .list_proposals_described(actor, Some(stage), INBOX_LIMIT)
         .await?;
     let now = state.service.now();
     let rows = list
-        .iter()
-        .map(|p| InboxRow {
+        .into_iter()
+        .map(|(p, subject)| InboxRow {
             id: p.id.to_string(),
-            short: p.id.to_string()[24..].to_string(),
             kind: p.content.kind().label().to_string(),
+            asked: asked(&p.content),
             village: format!("{} ({})", region_name(&p.village), p.village),
             household: p.content.household().to_string(),
+            subject: Subject::of(subject),
             waited: waited(p.updated_at, now),
             reason: p.reason.clone(),
             incoming: !actor.scope.contains(&p.village),
@@ -314,9 +355,10 @@ pub async fn proposal_page(
 
 struct Candidate {
     id: String,
-    short: String,
     kind: String,
+    asked: Option<String>,
     household: String,
+    subject: Subject,
     village: String,
 }
 
@@ -342,17 +384,18 @@ async fn paper_form(
     };
     let mut candidates = Vec::new();
     for stage in stages {
-        for p in state
+        for (p, subject) in state
             .service
-            .list_proposals(actor, Some(*stage), INBOX_LIMIT)
+            .list_proposals_described(actor, Some(*stage), INBOX_LIMIT)
             .await?
         {
             if actor.scope.contains(&p.village) {
                 candidates.push(Candidate {
                     id: p.id.to_string(),
-                    short: p.id.to_string()[24..].to_string(),
                     kind: p.content.kind().label().to_string(),
+                    asked: asked(&p.content),
                     household: p.content.household().to_string(),
+                    subject: Subject::of(subject),
                     village: format!("{} ({})", region_name(&p.village), p.village),
                 });
             }
@@ -849,15 +892,16 @@ pub async fn ratify_form(
     let actor = &user.session.actor;
     let candidates = state
         .service
-        .list_proposals(actor, Some(Stage::Ratification), RATIFY_LIMIT)
+        .list_proposals_described(actor, Some(Stage::Ratification), RATIFY_LIMIT)
         .await?
         .into_iter()
-        .filter(|p| regency.contains(&p.village))
-        .map(|p| Candidate {
+        .filter(|(p, _)| regency.contains(&p.village))
+        .map(|(p, subject)| Candidate {
             id: p.id.to_string(),
-            short: p.id.to_string()[24..].to_string(),
             kind: p.content.kind().label().to_string(),
+            asked: asked(&p.content),
             household: p.content.household().to_string(),
+            subject: Subject::of(subject),
             village: format!("{} ({})", region_name(&p.village), p.village),
         })
         .collect();

@@ -592,6 +592,34 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     let inbox = send(&w.app, get("/usulan", Some(&desa))).await;
     assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.body);
     assert_eq!(inbox.select("tr.usulan").len(), 3);
+    // Each row says whom it concerns: the head's name, the NIK masked, the address with RT/RW;
+    // never an id's tail.
+    let head = w
+        .members
+        .iter()
+        .find(|m| m.relation_to_head == siks_domain::codes::Relation::Head)
+        .unwrap_or(&w.members[0]);
+    let subjects = inbox.select("tr.usulan td.subjek");
+    assert_eq!(subjects.len(), 3, "{}", inbox.body);
+    for subject in &subjects {
+        assert!(subject.contains(&head.full_name), "{subject}");
+        assert!(subject.contains("RT "), "{subject}");
+        assert!(
+            !subject.contains(&head.nik.raw()),
+            "the NIK is masked: {subject}"
+        );
+    }
+    assert!(
+        !inbox
+            .select("tr.usulan")
+            .iter()
+            .any(|row| ids.iter().any(|id| row.contains(&id[24..]))),
+        "no id tails"
+    );
+    // and what it asks.
+    let mut asked = inbox.select("tr.usulan span.diminta");
+    asked.sort();
+    assert_eq!(asked, ["program BPNT", "program PBI-JK", "program PKH"]);
     assert!(
         inbox
             .select("td.menunggu")
@@ -635,6 +663,14 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     // The musdes form lists them; recording it with the scan goes to the printable BA.
     let form = send(&w.app, get("/musdes", Some(&desa))).await;
     assert_eq!(form.select("#usulan input[name=id]").len(), 3);
+    // A village meeting sees whom it decides on.
+    assert!(
+        form.select("#usulan td.subjek")
+            .iter()
+            .all(|t| t.contains(&head.full_name)),
+        "{:?}",
+        form.select("#usulan td.subjek")
+    );
     let today = siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock)
         .date_naive()
         .to_string();
