@@ -310,6 +310,11 @@ impl Step {
                 choice("verify", "Verifikasi: teruskan ke pengesahan", false),
                 choice("return", "Kembalikan ke desa/kelurahan", true),
             ],
+            Stage::Ratification => vec![choice(
+                "return",
+                "Kembalikan ke Dinas Sosial kabupaten/kota",
+                true,
+            )],
             Stage::ProvinceVerification => vec![
                 choice("forward", "Teruskan ke pusat", false),
                 choice("return", "Kembalikan ke desa/kelurahan", true),
@@ -438,6 +443,9 @@ pub fn next_stage(
         (Stage::RegencyVerification | Stage::ProvinceVerification, Step::Return { .. }) => {
             Stage::Returned
         }
+        // The regent's delegate sends a proposal back to the regency that verified it (not to the
+        // village): what the ratifier doubts is the verification.
+        (Stage::Ratification, Step::Return { .. }) => Stage::RegencyVerification,
         (Stage::Ratification, Step::Ratify) => after_ratification,
         (Stage::ProvinceVerification, Step::Forward) => Stage::PusatQc,
         (Stage::PusatQc, Step::Accept) => Stage::Accepted,
@@ -1045,6 +1053,40 @@ mod tests {
             ),
             Err(WorkflowError::ReasonRequired)
         );
+    }
+
+    #[test]
+    fn the_ratifier_returns_a_proposal_to_the_regency_with_a_reason() {
+        assert_eq!(
+            step(
+                Stage::Ratification,
+                Step::Return { reason: "".into() },
+                Role::Ratifier
+            ),
+            Err(WorkflowError::ReasonRequired)
+        );
+        assert_eq!(
+            step(
+                Stage::Ratification,
+                Step::Return {
+                    reason: "alamat tidak jelas".into()
+                },
+                Role::Ratifier
+            ),
+            Ok(Stage::RegencyVerification)
+        );
+        // Only the ratifier (or an admin) at that stage; the verifier cannot return it from there.
+        assert!(matches!(
+            step(
+                Stage::Ratification,
+                Step::Return { reason: "x".into() },
+                Role::RegencyVerifier
+            ),
+            Err(WorkflowError::NotYourStage { .. })
+        ));
+        let offered = Step::offered(Stage::Ratification, Role::Ratifier);
+        assert_eq!(offered.len(), 1);
+        assert!(offered[0].needs_reason && offered[0].key == "return");
     }
 
     #[test]

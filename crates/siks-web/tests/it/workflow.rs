@@ -272,6 +272,47 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
     // Pengesahan: one numbered list of the regency.
     let bare_ratify = step("pengesah", &all, serde_json::json!({ "step": "ratify" })).await;
     assert_eq!(bare_ratify.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The ratifier doubts one and returns it to the regency with the reason (not to the
+    // village); the regency sees it back in its inbox with the reason and verifies it again.
+    assert_eq!(
+        step(
+            "pengesah",
+            &[&pkh],
+            serde_json::json!({ "step": "return", "reason": "" })
+        )
+        .await
+        .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    ok(&step(
+        "pengesah",
+        &[&pkh],
+        serde_json::json!({ "step": "return", "reason": "cek ulang kepesertaan PKH" }),
+    )
+    .await);
+    let back = send(
+        &w.app,
+        get(&format!("/api/v1/proposals/{pkh}"), Some(&s["verifikator"])),
+    )
+    .await
+    .json();
+    assert_eq!(back["proposal"]["stage"], "verifikasi_kabupaten", "{back}");
+    assert_eq!(back["proposal"]["reason"], "cek ulang kepesertaan PKH");
+    let regency_inbox = send(&w.app, get("/usulan", Some(&s["verifikator"]))).await;
+    assert!(
+        regency_inbox
+            .select("tr.usulan td")
+            .iter()
+            .any(|t| t == "cek ulang kepesertaan PKH"),
+        "{:?}",
+        regency_inbox.select("tr.usulan td")
+    );
+    ok(&step(
+        "verifikator",
+        &[&pkh],
+        serde_json::json!({ "step": "verify" }),
+    )
+    .await);
     let list = post(
         "pengesah",
         "/api/v1/ratifications",
