@@ -47,6 +47,15 @@ impl Service {
         self.store.list_proposals(actor, stage, limit).await
     }
 
+    /// Who and what one proposal in scope concerns, for its page (`None` out of scope).
+    pub async fn proposal_subject(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Option<ProposalSubject>> {
+        self.store.proposal_subject(actor, id).await
+    }
+
     /// [`Service::list_proposals`] with who and what each concerns (the household head, masked
     /// NIK, address, the member concerned, a paper still without its scan): what the inbox and
     /// the paper forms show, so that a musdes sees whom it decides on. Audited.

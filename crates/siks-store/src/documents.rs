@@ -741,6 +741,26 @@ impl Store {
         })
     }
 
+    /// Who and what one proposal in scope concerns (`None` when it is not in scope). Not
+    /// audited on its own: it belongs to the proposal's page, whose read
+    /// ([`Store::proposal`]) is.
+    pub async fn proposal_subject(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Option<ProposalSubject>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let mut tx = self.begin_read().await?;
+        let Some(p) = self.fetch_proposal(&mut tx, actor, id, false).await? else {
+            return Ok(None);
+        };
+        let subject = self.describe(&mut tx, &p).await?;
+        tx.commit().await?;
+        Ok(Some(subject))
+    }
+
     /// [`Store::list_proposals`] with who and what each concerns, read on one snapshot, for the
     /// inbox and the paper forms: people's names, so the view is audited.
     pub async fn list_proposals_described(

@@ -257,6 +257,7 @@ struct ProposalPage {
     stage: String,
     village: String,
     household: String,
+    subject: Option<Subject>,
     reason: String,
     document: Option<String>,
     details: Vec<(String, String, String)>,
@@ -326,6 +327,11 @@ pub async fn proposal_page(
             vec![("Program".into(), String::new(), programme.clone())]
         }
     };
+    let subject = state
+        .service
+        .proposal_subject(actor, p.id)
+        .await?
+        .map(Subject::of);
     render(ProposalPage {
         nav: Nav::of(&user),
         id: p.id.to_string(),
@@ -333,6 +339,7 @@ pub async fn proposal_page(
         stage: p.stage.label().to_string(),
         village: format!("{} ({})", region_name(&p.village), p.village),
         household: p.content.household().to_string(),
+        subject,
         reason: p.reason.clone(),
         document: p.document.map(|d| d.to_string()),
         details,

@@ -661,6 +661,12 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     let mut asked = inbox.select("tr.usulan span.diminta");
     asked.sort();
     assert_eq!(asked, ["program BPNT", "program PBI-JK", "program PKH"]);
+    // The proposal's own page names the household the same way, not by its id.
+    let page = send(&w.app, get(&format!("/usulan/{}", ids[0]), Some(&desa))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let subject = &page.select("#usulan td.subjek")[0];
+    assert!(subject.contains(&head.full_name), "{subject}");
+    assert!(!subject.contains(&w.household.id.to_string()), "{subject}");
     assert!(
         inbox
             .select("td.menunggu")
