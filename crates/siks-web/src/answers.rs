@@ -156,6 +156,35 @@ pub struct ProposalAnswer {
     pub created_by: String,
     pub created_at: Stamp,
     pub version: i64,
+    /// Whom it concerns.
+    pub subject: Option<SubjectAnswer>,
+}
+
+/// Whom a proposal concerns.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectAnswer {
+    /// The household head's name (as proposed, for a new household).
+    pub head_name: String,
+    /// The head's NIK with its middle digits hidden.
+    pub head_nik_masked: String,
+    /// Street, RT/RW and village.
+    pub address: String,
+    /// The member a member-level proposal concerns.
+    pub member: Option<String>,
+    /// Whether the paper backing it still lacks its signed scan.
+    pub scan_missing: bool,
+}
+
+impl From<siks_service::proposals::ProposalSubject> for SubjectAnswer {
+    fn from(s: siks_service::proposals::ProposalSubject) -> SubjectAnswer {
+        SubjectAnswer {
+            head_name: s.head_name,
+            head_nik_masked: s.head_nik_masked,
+            address: s.address,
+            member: s.member,
+            scan_missing: s.scan_missing,
+        }
+    }
 }
 
 /// A step a proposal took.

@@ -546,7 +546,10 @@ fn stage_param(text: Option<&str>) -> Result<Option<siks_domain::workflow::Stage
     }
 }
 
-fn proposal_answer(p: siks_service::proposals::Proposal) -> ProposalAnswer {
+fn proposal_answer(
+    p: siks_service::proposals::Proposal,
+    subject: Option<siks_service::proposals::ProposalSubject>,
+) -> ProposalAnswer {
     ProposalAnswer {
         id: p.id,
         village_code: p.village.as_str().to_string(),
@@ -557,6 +560,7 @@ fn proposal_answer(p: siks_service::proposals::Proposal) -> ProposalAnswer {
         created_by: p.created_by,
         created_at: p.created_at,
         version: p.version,
+        subject: subject.map(SubjectAnswer::from),
     }
 }
 
@@ -568,9 +572,12 @@ pub async fn proposals(
     let stage = stage_param(q.stage.as_deref())?;
     let list = state
         .service
-        .list_proposals(&user.session.actor, stage, q.limit.unwrap_or(100))
+        .list_proposals_described(&user.session.actor, stage, q.limit.unwrap_or(100))
         .await?;
-    ok(list.into_iter().map(proposal_answer).collect::<Vec<_>>())
+    ok(list
+        .into_iter()
+        .map(|(p, subject)| proposal_answer(p, Some(subject)))
+        .collect::<Vec<_>>())
 }
 
 pub async fn proposal(
@@ -584,8 +591,12 @@ pub async fn proposal(
         .proposal(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    let subject = state
+        .service
+        .proposal_subject(&user.session.actor, id)
+        .await?;
     ok(ProposalWithSteps {
-        proposal: proposal_answer(p),
+        proposal: proposal_answer(p, subject),
         steps: steps
             .into_iter()
             .map(|s| StepAnswer {

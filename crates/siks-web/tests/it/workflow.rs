@@ -298,6 +298,33 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
     .json();
     assert_eq!(back["proposal"]["stage"], "verifikasi_kabupaten", "{back}");
     assert_eq!(back["proposal"]["reason"], "cek ulang kepesertaan PKH");
+    // The API names whom a proposal concerns, the NIK masked, in the list and one by one.
+    let subject = &back["proposal"]["subject"];
+    assert!(
+        subject["address"].as_str().unwrap().contains("RT "),
+        "{back}"
+    );
+    assert!(
+        subject["head_nik_masked"].as_str().unwrap().contains('*'),
+        "{back}"
+    );
+    let listed = send(
+        &w.app,
+        get(
+            "/api/v1/proposals?stage=verifikasi_kabupaten",
+            Some(&s["verifikator"]),
+        ),
+    )
+    .await
+    .json();
+    let listed = listed.as_array().unwrap();
+    assert!(!listed.is_empty());
+    assert!(
+        listed
+            .iter()
+            .all(|p| !p["subject"]["head_name"].as_str().unwrap().is_empty()),
+        "{listed:?}"
+    );
     let regency_inbox = send(&w.app, get("/usulan", Some(&s["verifikator"]))).await;
     assert!(
         regency_inbox
