@@ -95,6 +95,15 @@ pub struct ProposalSubject {
     pub scan_missing: bool,
 }
 
+/// Whom a proposal concerns, unmasked (the store's own; see [`ProposalSubject`]).
+struct Who {
+    head_name: String,
+    head_nik: String,
+    address: String,
+    /// The member a member-level proposal names: name and NIK.
+    member: Option<(String, String)>,
+}
+
 /// A paper in a list: enough to find it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaperSummary {
@@ -582,14 +591,16 @@ impl Store {
         });
         let mut out = Vec::with_capacity(listed.len());
         for (row, approved, note, p) in listed {
-            let (name, nik, address) = self.subject(tx, &p).await?;
+            // A paper row names the member it concerns, else the head.
+            let who = self.who(tx, &p).await?;
+            let (name, nik) = who.member.unwrap_or((who.head_name, who.head_nik));
             out.push(PaperRow {
                 row,
                 proposal: p.id,
                 kind: p.content.kind(),
                 name,
                 nik_masked: masked_number(&nik),
-                address,
+                address: who.address,
                 village: p.village.clone(),
                 approved,
                 note,
@@ -598,67 +609,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Who a proposal is about, by name, NIK and address: the member it names, else the head.
-    async fn subject(&self, tx: &mut Tx, p: &Proposal) -> Result<(String, String, String)> {
-        let address = |street: &str, rt: &str, rw: &str| {
-            let village = Regions::embedded()
-                .get(&p.village)
-                .map(|r| r.name.clone())
-                .unwrap_or_else(|| p.village.to_string());
-            let street = if street.trim().is_empty() {
-                String::new()
-            } else {
-                format!("{}, ", street.trim())
-            };
-            format!("{street}RT {rt}/RW {rw}, {village}")
-        };
-        if let ProposalContent::NewHousehold { household, members } = &p.content {
-            let head = members
-                .iter()
-                .find(|m| m.relation_to_head == siks_domain::codes::Relation::Head)
-                .or(members.first());
-            let a = &household.address;
-            return Ok((
-                head.map(|m| m.full_name.clone()).unwrap_or_default(),
-                head.map(|m| m.nik.raw()).unwrap_or_default(),
-                address(&a.street, &a.rt, &a.rw),
-            ));
-        }
-        let household = p.content.household().to_string();
-        let (name, nik, street, rt, rw) = with_tx!(tx, c => {
-            let person = match p.content.person() {
-                Some(person) => sqlx::query("SELECT full_name, nik FROM persons WHERE id = $1")
-                    .bind(person.to_string())
-                    .fetch_optional(&mut **c)
-                    .await?,
-                None => sqlx::query(
-                    "SELECT full_name, nik FROM persons WHERE household_id = $1 ORDER BY relation_to_head, family_no, id LIMIT 1",
-                )
-                .bind(&household)
-                .fetch_optional(&mut **c)
-                .await?,
-            };
-            let home = sqlx::query("SELECT street, rt, rw FROM households WHERE id = $1")
-                .bind(&household)
-                .fetch_optional(&mut **c)
-                .await?;
-            let (name, nik) = match person {
-                Some(r) => (r.text("full_name")?, r.text("nik")?),
-                None => (String::new(), String::new()),
-            };
-            let (street, rt, rw) = match home {
-                Some(r) => (r.text("street")?, r.text("rt")?, r.text("rw")?),
-                None => (String::new(), String::new(), String::new()),
-            };
-            (name, nik, street, rt, rw)
-        });
-        Ok((name, nik, address(&street, &rt, &rw)))
-    }
-
-    /// Who and what a proposal concerns, for a list of proposals: the household head (as
-    /// proposed, for a new household), the address, the member concerned and whether the paper
-    /// backing it still lacks its scan.
-    async fn describe(&self, tx: &mut Tx, p: &Proposal) -> Result<ProposalSubject> {
+    /// Whom a proposal concerns, as the register holds them: the household head (as proposed,
+    /// for a new household), the address, and the member a member-level proposal names (name
+    /// and NIK, unmasked: callers mask).
+    async fn who(&self, tx: &mut Tx, p: &Proposal) -> Result<Who> {
         let village = Regions::embedded()
             .get(&p.village)
             .map(|r| r.name.clone())
@@ -711,15 +665,27 @@ impl Store {
         };
         let member = match p.content.person() {
             Some(person) => with_tx!(tx, c => {
-                sqlx::query("SELECT full_name FROM persons WHERE id = $1")
+                sqlx::query("SELECT full_name, nik FROM persons WHERE id = $1")
                     .bind(person.to_string())
                     .fetch_optional(&mut **c)
                     .await?
-                    .map(|r| r.text("full_name"))
+                    .map(|r| Ok::<_, sqlx::Error>((r.text("full_name")?, r.text("nik")?)))
                     .transpose()?
             }),
             None => None,
         };
+        Ok(Who {
+            head_name,
+            head_nik,
+            address,
+            member,
+        })
+    }
+
+    /// Who and what a proposal concerns, for a list of proposals: `who`, masked, and
+    /// whether the paper backing it still lacks its scan.
+    async fn describe(&self, tx: &mut Tx, p: &Proposal) -> Result<ProposalSubject> {
+        let who = self.who(tx, p).await?;
         let scan_missing = match p.document {
             Some(paper) => with_tx!(tx, c => {
                 sqlx::query("SELECT scan_sha256 FROM village_documents WHERE id = $1")
@@ -733,10 +699,10 @@ impl Store {
             None => false,
         };
         Ok(ProposalSubject {
-            head_name,
-            head_nik_masked: masked_number(&head_nik),
-            address,
-            member,
+            head_name: who.head_name,
+            head_nik_masked: masked_number(&who.head_nik),
+            address: who.address,
+            member: who.member.map(|(name, _)| name),
             scan_missing,
         })
     }
