@@ -61,12 +61,14 @@ fn proposals(
                     household: h.id,
                     person: Some(member.id),
                     reason: InactiveReason::Died,
+                    evidence: Some("AKTA-KEMATIAN-BENCH".into()),
                 }
             }
             (14, _) => ProposalContent::Removal {
                 household: h.id,
                 person: None,
                 reason: InactiveReason::NoLongerPoor,
+                evidence: None,
             },
             (15 | 16, _) => {
                 let district = village.parent().unwrap_or_else(|| village.clone());
@@ -87,7 +89,12 @@ fn proposals(
             (_, people) => {
                 let mut new = h.clone();
                 new.id = HouseholdId::new();
+                // As a village proposes it: the fields only the system sets left blank.
                 new.programmes.clear();
+                new.status = siks_domain::RegistryStatus::Proposed;
+                new.last_verified = None;
+                new.desil = None;
+                new.welfare_score = None;
                 // New people: the same birth and place, a serial no one in the register has.
                 let members = people
                     .iter()
@@ -96,6 +103,7 @@ fn proposals(
                         let mut p = p.clone();
                         p.id = PersonId::new();
                         p.household_id = new.id;
+                        p.status = siks_domain::RegistryStatus::Proposed;
                         let serial = p
                             .nik
                             .valid()

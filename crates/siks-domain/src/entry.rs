@@ -345,3 +345,63 @@ mod tests {
         );
     }
 }
+
+/// A field of the record that only the system sets (the period close, the ranking, the
+/// verification), which an entry or a correction tried to set: its name as a client sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SystemField(pub &'static str);
+
+/// The fields of a household a client may never set, as a JSON body names them.
+pub const HOUSEHOLD_SYSTEM_FIELDS: [&str; 6] = [
+    "status",
+    "welfare_score",
+    "desil",
+    "programmes",
+    "last_verified",
+    "evidence",
+];
+
+/// The fields of a member a client may never set.
+pub const PERSON_SYSTEM_FIELDS: [&str; 1] = ["status"];
+
+impl Bilingual for SystemField {
+    fn indonesian(&self) -> String {
+        format!(
+            "kolom {} tidak dapat diisi atau diubah: hanya penetapan periode (atau pemeringkatan dan verifikasi) yang mengaturnya",
+            self.0
+        )
+    }
+
+    fn english(&self) -> String {
+        format!(
+            "field {} cannot be set: only the period close (or the ranking and verification) sets it",
+            self.0
+        )
+    }
+}
+
+/// The first system field in which `proposed` differs from `base` (the record as registered,
+/// or a blank one for a new household): an entry keeps them all as they are.
+pub fn household_system_field_changed(
+    base: &Household,
+    proposed: &Household,
+) -> Option<SystemField> {
+    let changed = [
+        base.status != proposed.status,
+        base.welfare_score != proposed.welfare_score,
+        base.desil != proposed.desil,
+        base.programmes != proposed.programmes,
+        base.last_verified != proposed.last_verified,
+        base.evidence != proposed.evidence,
+    ];
+    HOUSEHOLD_SYSTEM_FIELDS
+        .iter()
+        .zip(changed)
+        .find(|(_, c)| *c)
+        .map(|(f, _)| SystemField(f))
+}
+
+/// [`household_system_field_changed`] for a member.
+pub fn person_system_field_changed(base: &Person, proposed: &Person) -> Option<SystemField> {
+    (base.status != proposed.status).then_some(SystemField(PERSON_SYSTEM_FIELDS[0]))
+}

@@ -21,6 +21,7 @@ coded!(
     Removal = 3, "Penghapusan", "Removal";
     Move = 4, "Pindah desa/kelurahan", "Move to another village";
     ProgrammeRequest = 5, "Permohonan program bantuan", "Programme request";
+    MemberJoins = 6, "Anggota masuk", "Member joining";
 });
 
 /// Where a proposal stands.
@@ -46,10 +47,12 @@ pub enum Stage {
     Returned,
     /// Refused with a reason (final).
     Rejected,
+    /// Withdrawn by the village while still a draft or returned (final).
+    Withdrawn,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 10] = [
+    pub const ALL: [Stage; 11] = [
         Stage::Draft,
         Stage::Musdes,
         Stage::RegencyVerification,
@@ -60,6 +63,7 @@ impl Stage {
         Stage::Applied,
         Stage::Returned,
         Stage::Rejected,
+        Stage::Withdrawn,
     ];
 
     pub fn key(self) -> &'static str {
@@ -74,6 +78,7 @@ impl Stage {
             Stage::Applied => "ditetapkan",
             Stage::Returned => "dikembalikan",
             Stage::Rejected => "ditolak",
+            Stage::Withdrawn => "dibatalkan",
         }
     }
 
@@ -89,6 +94,7 @@ impl Stage {
             Stage::Applied => "Ditetapkan",
             Stage::Returned => "Dikembalikan ke desa/kelurahan",
             Stage::Rejected => "Ditolak",
+            Stage::Withdrawn => "Dibatalkan desa/kelurahan",
         }
     }
 
@@ -105,6 +111,7 @@ impl Stage {
             Stage::Applied => "Ditetapkan",
             Stage::Returned => "Dikembalikan",
             Stage::Rejected => "Ditolak",
+            Stage::Withdrawn => "Dibatalkan",
         }
     }
 
@@ -114,7 +121,7 @@ impl Stage {
 
     /// Whether nothing can happen to the proposal any more.
     pub fn is_final(self) -> bool {
-        matches!(self, Stage::Applied | Stage::Rejected)
+        matches!(self, Stage::Applied | Stage::Rejected | Stage::Withdrawn)
     }
 
     /// The roles that act at this stage (admins act anywhere within their scope).
@@ -125,7 +132,7 @@ impl Stage {
             Stage::Ratification => &[Role::Ratifier],
             Stage::ProvinceVerification => &[Role::ProvinceOperator],
             Stage::PusatQc | Stage::Accepted => &[Role::Pusat],
-            Stage::Applied | Stage::Rejected => &[],
+            Stage::Applied | Stage::Rejected | Stage::Withdrawn => &[],
         }
     }
 }
@@ -187,6 +194,8 @@ pub enum Step {
     Reject { reason: String },
     /// The period close applied it.
     Apply,
+    /// The village withdraws its draft or returned proposal, with the reason.
+    Withdraw { reason: String },
 }
 
 /// Which step was taken, as a proposal's history keeps it (without the step's reason or paper).
@@ -203,10 +212,13 @@ pub enum StepKind {
     Accept,
     Reject,
     Apply,
+    Withdraw,
+    /// The village changed what a draft or returned proposal asks.
+    Revise,
 }
 
 impl StepKind {
-    pub const ALL: [StepKind; 10] = [
+    pub const ALL: [StepKind; 12] = [
         StepKind::Propose,
         StepKind::Submit,
         StepKind::Musdes,
@@ -217,6 +229,8 @@ impl StepKind {
         StepKind::Accept,
         StepKind::Reject,
         StepKind::Apply,
+        StepKind::Withdraw,
+        StepKind::Revise,
     ];
 
     /// The key stored and shown by the API.
@@ -232,6 +246,8 @@ impl StepKind {
             StepKind::Accept => "accept",
             StepKind::Reject => "reject",
             StepKind::Apply => "apply",
+            StepKind::Withdraw => "withdraw",
+            StepKind::Revise => "revise",
         }
     }
 
@@ -252,6 +268,8 @@ impl StepKind {
             StepKind::Accept => "Diterima",
             StepKind::Reject => "Ditolak",
             StepKind::Apply => "Ditetapkan",
+            StepKind::Withdraw => "Dibatalkan",
+            StepKind::Revise => "Diperbaiki desa/kelurahan",
         }
     }
 }
@@ -272,6 +290,7 @@ impl Step {
             Step::Accept => StepKind::Accept,
             Step::Reject { .. } => StepKind::Reject,
             Step::Apply => StepKind::Apply,
+            Step::Withdraw { .. } => StepKind::Withdraw,
         }
     }
 
@@ -286,6 +305,7 @@ impl Step {
             "forward" => Step::Forward,
             "accept" => Step::Accept,
             "reject" => Step::Reject { reason },
+            "withdraw" => Step::Withdraw { reason },
             _ => return None,
         })
     }
@@ -303,9 +323,10 @@ impl Step {
             needs_reason,
         };
         match stage {
-            Stage::Draft | Stage::Returned => {
-                vec![choice("submit_musdes", "Ajukan ke musdes/muskel", false)]
-            }
+            Stage::Draft | Stage::Returned => vec![
+                choice("submit_musdes", "Ajukan ke musdes/muskel", false),
+                choice("withdraw", "Batalkan usulan", true),
+            ],
             Stage::RegencyVerification => vec![
                 choice("verify", "Verifikasi: teruskan ke pengesahan", false),
                 choice("return", "Kembalikan ke desa/kelurahan", true),
@@ -330,7 +351,9 @@ impl Step {
 
     fn reason(&self) -> Option<&str> {
         match self {
-            Step::Return { reason } | Step::Reject { reason } => Some(reason),
+            Step::Return { reason } | Step::Reject { reason } | Step::Withdraw { reason } => {
+                Some(reason)
+            }
             Step::MusdesDecision {
                 approved: false,
                 reason,
@@ -451,6 +474,7 @@ pub fn next_stage(
         (Stage::PusatQc, Step::Accept) => Stage::Accepted,
         (Stage::PusatQc | Stage::Accepted, Step::Reject { .. }) => Stage::Rejected,
         (Stage::Accepted, Step::Apply) => Stage::Applied,
+        (Stage::Draft | Stage::Returned, Step::Withdraw { .. }) => Stage::Withdrawn,
         (stage, step) => {
             return Err(WorkflowError::NotAtThisStage {
                 stage,
@@ -477,11 +501,17 @@ pub enum ProposalContent {
     },
     /// The member as it should be, based on the version the proposer saw.
     PersonCorrection { person: Person, base_version: i64 },
+    /// A member joining a registered household (born, married in, moved in).
+    MemberJoins { person: Person },
     /// Removal of the household (`person: None`) or of one member.
     Removal {
         household: HouseholdId,
         person: Option<PersonId>,
         reason: crate::codes::InactiveReason,
+        /// What backs it where the reason calls for it: the death certificate's number for a
+        /// death, the note for "lainnya".
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
     },
     /// Move of the household to another village.
     Move {
@@ -495,6 +525,52 @@ pub enum ProposalContent {
     },
 }
 
+/// Why a removal cannot be proposed as it stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalRefusal {
+    /// A death needs the death certificate's number (akta kematian).
+    DeathCertificateRequired,
+    /// "Lainnya" needs a note saying what it is.
+    NoteRequired,
+}
+
+impl Bilingual for RemovalRefusal {
+    fn indonesian(&self) -> String {
+        match self {
+            RemovalRefusal::DeathCertificateRequired => {
+                "nomor akta kematian wajib diisi untuk penghapusan karena meninggal".into()
+            }
+            RemovalRefusal::NoteRequired => {
+                "keterangan wajib diisi untuk penghapusan dengan alasan lainnya".into()
+            }
+        }
+    }
+
+    fn english(&self) -> String {
+        match self {
+            RemovalRefusal::DeathCertificateRequired => {
+                "a removal for death needs the death certificate's number".into()
+            }
+            RemovalRefusal::NoteRequired => "a removal for another reason needs a note".into(),
+        }
+    }
+}
+
+/// Whether a removal carries what its reason calls for: the death certificate's number for a
+/// death, a note for "lainnya". The other reasons are backed by the musdes and the verification.
+pub fn check_removal(
+    reason: crate::codes::InactiveReason,
+    evidence: Option<&str>,
+) -> Result<(), RemovalRefusal> {
+    use crate::codes::InactiveReason;
+    let given = evidence.is_some_and(|e| !e.trim().is_empty());
+    match reason {
+        InactiveReason::Died if !given => Err(RemovalRefusal::DeathCertificateRequired),
+        InactiveReason::Other if !given => Err(RemovalRefusal::NoteRequired),
+        _ => Ok(()),
+    }
+}
+
 impl ProposalContent {
     pub fn kind(&self) -> ProposalKind {
         match self {
@@ -504,6 +580,7 @@ impl ProposalContent {
             ProposalContent::Removal { .. } => ProposalKind::Removal,
             ProposalContent::Move { .. } => ProposalKind::Move,
             ProposalContent::ProgrammeRequest { .. } => ProposalKind::ProgrammeRequest,
+            ProposalContent::MemberJoins { .. } => ProposalKind::MemberJoins,
         }
     }
 
@@ -512,7 +589,8 @@ impl ProposalContent {
         match self {
             ProposalContent::NewHousehold { household, .. }
             | ProposalContent::HouseholdCorrection { household, .. } => household.id,
-            ProposalContent::PersonCorrection { person, .. } => person.household_id,
+            ProposalContent::PersonCorrection { person, .. }
+            | ProposalContent::MemberJoins { person } => person.household_id,
             ProposalContent::Removal { household, .. }
             | ProposalContent::Move { household, .. }
             | ProposalContent::ProgrammeRequest { household, .. } => *household,
@@ -522,7 +600,8 @@ impl ProposalContent {
     /// The member the proposal is about, if it is about one.
     pub fn person(&self) -> Option<PersonId> {
         match self {
-            ProposalContent::PersonCorrection { person, .. } => Some(person.id),
+            ProposalContent::PersonCorrection { person, .. }
+            | ProposalContent::MemberJoins { person } => Some(person.id),
             ProposalContent::Removal { person, .. } => *person,
             _ => None,
         }

@@ -19,7 +19,46 @@ impl Service {
         content: &ProposalContent,
         note: &str,
     ) -> Result<Uuid> {
+        self.check_programme_known(content).await?;
         self.store.propose(actor, content, note).await
+    }
+
+    /// A programme request names a programme in force.
+    async fn check_programme_known(&self, content: &ProposalContent) -> Result<()> {
+        let ProposalContent::ProgrammeRequest { programme, .. } = content else {
+            return Ok(());
+        };
+        let known = self.store.programmes().await?;
+        if known.iter().any(|p| p.programme.code == *programme) {
+            return Ok(());
+        }
+        let codes: Vec<&str> = known.iter().map(|p| p.programme.code.as_str()).collect();
+        Err(siks_store::StoreError::Invalid {
+            indonesian: format!(
+                "program {programme} tidak dikenal; program yang berlaku: {}",
+                codes.join(", ")
+            ),
+            english: format!(
+                "unknown programme {programme}; in force: {}",
+                codes.join(", ")
+            ),
+        })
+    }
+
+    /// Changes what a draft or returned proposal asks (same kind, same record), on the version
+    /// loaded; the entry checks run again. A returned one goes on when it is resubmitted.
+    pub async fn revise_proposal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: i64,
+        content: &ProposalContent,
+        note: &str,
+    ) -> Result<()> {
+        self.check_programme_known(content).await?;
+        self.store
+            .revise_proposal(actor, id, expected_version, content, note)
+            .await
     }
 
     /// Takes one step on many proposals at once (all or none), each by the workflow's rules, as

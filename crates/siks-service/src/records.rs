@@ -1,61 +1,100 @@
-//! The register's records: households and their members entered, corrected and read, their
-//! history, their evidence photos and their welfare score.
+//! The register's records: households and their members read, their history, their evidence
+//! photos and their welfare score; and every change a proposer asks of them, each entered as a
+//! proposal (ADR 0016): only the period close changes the register.
 
 use siks_domain::record::EvidenceKind;
-use siks_domain::workflow::Period;
+use siks_domain::workflow::{Period, ProposalContent};
 use siks_domain::{Actor, Household, HouseholdId, Person, PersonId};
 use siks_store::periods::HouseholdAsOf;
 use siks_store::ranking::HouseholdWelfare;
+use uuid::Uuid;
+
 use siks_store::{
     HistoryEntry, HouseholdFilter, HouseholdSummary, HouseholdView, Result, Versioned,
 };
 
 pub use siks_store::photos::MAX_PHOTO_BYTES;
 
-use crate::Service;
+use crate::{Service, ServiceError};
 
 impl Service {
-    /// Creates a household with its members (at least one), as one change.
-    pub async fn create_household(
+    /// Proposes a household not yet in the register, with its members (at least one): a draft
+    /// of its village, which changes the register only when a period close applies it.
+    pub async fn propose_new_household(
+        &self,
+        actor: &Actor,
+        household: &Household,
+        members: &[Person],
+        note: &str,
+    ) -> Result<Uuid> {
+        let content = ProposalContent::NewHousehold {
+            household: household.clone(),
+            members: members.to_vec(),
+        };
+        self.propose(actor, &content, note).await
+    }
+
+    /// Proposes a correction of a household: `changed` is the household as it should be,
+    /// based on `base_version`, the version the proposer loaded.
+    pub async fn propose_household_correction(
+        &self,
+        actor: &Actor,
+        changed: &Household,
+        base_version: i64,
+        note: &str,
+    ) -> Result<Uuid> {
+        let content = ProposalContent::HouseholdCorrection {
+            household: changed.clone(),
+            base_version,
+        };
+        self.propose(actor, &content, note).await
+    }
+
+    /// Proposes a correction of a member (never its household: moving is a proposal of its own).
+    pub async fn propose_member_correction(
+        &self,
+        actor: &Actor,
+        changed: &Person,
+        base_version: i64,
+        note: &str,
+    ) -> Result<Uuid> {
+        let content = ProposalContent::PersonCorrection {
+            person: changed.clone(),
+            base_version,
+        };
+        self.propose(actor, &content, note).await
+    }
+
+    /// Proposes a member joining a registered household (born, married in, moved in).
+    pub async fn propose_member_joining(
+        &self,
+        actor: &Actor,
+        person: &Person,
+        note: &str,
+    ) -> Result<Uuid> {
+        let content = ProposalContent::MemberJoins {
+            person: person.clone(),
+        };
+        self.propose(actor, &content, note).await
+    }
+
+    /// Loads a household as found into the register, outside the workflow: for the command
+    /// line's system account only (seeding a demo or a test world, one household of an
+    /// import). Every account that signs in changes the register by proposals.
+    pub async fn load_household(
         &self,
         actor: &Actor,
         household: &Household,
         members: &[Person],
         reason: &str,
     ) -> Result<i64> {
+        if actor.username != siks_store::SYSTEM_USERNAME {
+            return Err(ServiceError::Forbidden(
+                siks_domain::access::Action::WriteRegister,
+            ));
+        }
         self.store
             .create_household(actor, household, members, reason)
-            .await
-    }
-
-    /// Changes a household's fields. `expected_version` is the version the actor loaded.
-    pub async fn update_household(
-        &self,
-        actor: &Actor,
-        changed: &Household,
-        expected_version: i64,
-        reason: &str,
-    ) -> Result<i64> {
-        self.store
-            .update_household(actor, changed, expected_version, reason)
-            .await
-    }
-
-    /// Adds a member to a household in scope.
-    pub async fn add_person(&self, actor: &Actor, person: &Person, reason: &str) -> Result<i64> {
-        self.store.add_person(actor, person, reason).await
-    }
-
-    /// Changes a person's fields (not the household: moving a member is a proposal).
-    pub async fn update_person(
-        &self,
-        actor: &Actor,
-        changed: &Person,
-        expected_version: i64,
-        reason: &str,
-    ) -> Result<i64> {
-        self.store
-            .update_person(actor, changed, expected_version, reason)
             .await
     }
 

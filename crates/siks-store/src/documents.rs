@@ -93,6 +93,13 @@ pub struct ProposalSubject {
     pub member: Option<String>,
     /// Whether the paper backing it (berita acara or SPTJM) still lacks its signed scan.
     pub scan_missing: bool,
+    /// What it asks, in a line: the fields a correction changes (old → new), the reason of a
+    /// removal, the destination of a move, the programme requested, the member who joins.
+    pub what: String,
+    /// For the tiers above the village only: NIKs it would enter that an active person of the
+    /// register already holds, with where (the regency's finding; never shown to a village,
+    /// so that a draft does not reveal who is registered elsewhere).
+    pub clashes: Vec<String>,
 }
 
 /// Whom a proposal concerns, unmasked (the store's own; see [`ProposalSubject`]).
@@ -663,8 +670,11 @@ impl Store {
                 (name, nik, place)
             }),
         };
-        let member = match p.content.person() {
-            Some(person) => with_tx!(tx, c => {
+        let member = match (&p.content, p.content.person()) {
+            (ProposalContent::MemberJoins { person }, _) => {
+                Some((person.full_name.clone(), person.nik.raw()))
+            }
+            (_, Some(person)) => with_tx!(tx, c => {
                 sqlx::query("SELECT full_name, nik FROM persons WHERE id = $1")
                     .bind(person.to_string())
                     .fetch_optional(&mut **c)
@@ -672,7 +682,7 @@ impl Store {
                     .map(|r| Ok::<_, sqlx::Error>((r.text("full_name")?, r.text("nik")?)))
                     .transpose()?
             }),
-            None => None,
+            (_, None) => None,
         };
         Ok(Who {
             head_name,
@@ -684,8 +694,14 @@ impl Store {
 
     /// Who and what a proposal concerns, for a list of proposals: `who`, masked, and
     /// whether the paper backing it still lacks its scan.
-    async fn describe(&self, tx: &mut Tx, p: &Proposal) -> Result<ProposalSubject> {
+    async fn describe(&self, tx: &mut Tx, actor: &Actor, p: &Proposal) -> Result<ProposalSubject> {
         let who = self.who(tx, p).await?;
+        let what = self.what(tx, p).await?;
+        let clashes = if actor.role == Role::VillageOperator {
+            Vec::new()
+        } else {
+            self.nik_clashes(tx, p).await?
+        };
         let scan_missing = match p.document {
             Some(paper) => with_tx!(tx, c => {
                 sqlx::query("SELECT scan_sha256 FROM village_documents WHERE id = $1")
@@ -704,7 +720,124 @@ impl Store {
             address: who.address,
             member: who.member.map(|(name, _)| name),
             scan_missing,
+            what,
+            clashes,
         })
+    }
+
+    /// What a proposal asks, in one line (see [`ProposalSubject::what`]).
+    async fn what(&self, tx: &mut Tx, p: &Proposal) -> Result<String> {
+        let region_name = |code: &RegionCode| {
+            Regions::embedded()
+                .get(code)
+                .map(|r| format!("{} ({code})", r.name))
+                .unwrap_or_else(|| code.to_string())
+        };
+        let changes = |list: Vec<siks_domain::workflow::FieldChange>| {
+            if list.is_empty() {
+                return "tidak ada kolom yang berubah".to_string();
+            }
+            list.iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} → {}",
+                        siks_domain::interchange::column_label(&c.field),
+                        if c.before.is_empty() {
+                            "–"
+                        } else {
+                            &c.before
+                        },
+                        if c.after.is_empty() { "–" } else { &c.after }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        Ok(match &p.content {
+            ProposalContent::NewHousehold { members, .. } => {
+                format!("{} anggota", members.len())
+            }
+            ProposalContent::HouseholdCorrection { household, .. } => {
+                match self.fetch_household_unscoped(tx, household.id).await? {
+                    Some(now) => changes(siks_domain::workflow::household_diff(
+                        &now.record,
+                        household,
+                    )),
+                    None => String::new(),
+                }
+            }
+            ProposalContent::PersonCorrection { person, .. } => {
+                match self.fetch_person_unscoped(tx, person.id).await? {
+                    Some(now) => changes(siks_domain::workflow::person_diff(&now, person)),
+                    None => String::new(),
+                }
+            }
+            ProposalContent::MemberJoins { person } => format!(
+                "anggota baru: {} ({})",
+                person.full_name,
+                siks_domain::Coded::label(person.relation_to_head)
+            ),
+            ProposalContent::Removal {
+                person,
+                reason,
+                evidence,
+                ..
+            } => {
+                let whom = if person.is_some() {
+                    "anggota"
+                } else {
+                    "seluruh rumah tangga"
+                };
+                let mut line = format!("hapus {whom}: {}", siks_domain::Coded::label(*reason));
+                if let Some(e) = evidence.as_deref().filter(|e| !e.trim().is_empty()) {
+                    line.push_str(&format!(" ({})", e.trim()));
+                }
+                line
+            }
+            ProposalContent::Move { to_village, .. } => {
+                format!("pindah ke {}", region_name(to_village))
+            }
+            ProposalContent::ProgrammeRequest { programme, .. } => {
+                format!("program {programme}")
+            }
+        })
+    }
+
+    /// NIKs a proposal would enter that an active person of the register already holds
+    /// elsewhere, each with its name and place: the finding the regency sees.
+    async fn nik_clashes(&self, tx: &mut Tx, p: &Proposal) -> Result<Vec<String>> {
+        let entering: Vec<&siks_domain::Person> = match &p.content {
+            ProposalContent::NewHousehold { members, .. } => members.iter().collect(),
+            ProposalContent::MemberJoins { person }
+            | ProposalContent::PersonCorrection { person, .. } => {
+                vec![person]
+            }
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for person in entering {
+            if let Some((_, village)) = self.nik_holder(tx, person).await? {
+                let regions = Regions::embedded();
+                let place = regions
+                    .get(&village)
+                    .map(|v| {
+                        let regency = village
+                            .parent()
+                            .and_then(|d| d.parent())
+                            .and_then(|r| regions.get(&r))
+                            .map(|r| format!(", {}", r.name))
+                            .unwrap_or_default();
+                        format!("{}{regency}", v.name)
+                    })
+                    .unwrap_or_else(|| village.to_string());
+                out.push(format!(
+                    "NIK {} ({}) sudah terdaftar aktif di {place}",
+                    masked_number(&person.nik.raw()),
+                    person.full_name
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// Who and what one proposal in scope concerns (`None` when it is not in scope). Not
@@ -722,7 +855,7 @@ impl Store {
         let Some(p) = self.fetch_proposal(&mut tx, actor, id, false).await? else {
             return Ok(None);
         };
-        let subject = self.describe(&mut tx, &p).await?;
+        let subject = self.describe(&mut tx, actor, &p).await?;
         tx.commit().await?;
         Ok(Some(subject))
     }
@@ -742,7 +875,7 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let mut out = Vec::with_capacity(list.len());
         for p in list {
-            let subject = self.describe(&mut tx, &p).await?;
+            let subject = self.describe(&mut tx, actor, &p).await?;
             out.push((p, subject));
         }
         tx.commit().await?;

@@ -617,6 +617,7 @@ impl Store {
             household,
             person,
             reason,
+            evidence: Some(format!("temuan {id}: {}", kind.label())),
         };
         self.propose(
             actor,

@@ -309,8 +309,18 @@ impl Store {
                         m
                     })
                     .collect();
+                for m in &members {
+                    self.refuse_held_nik(tx, m).await?;
+                }
                 self.create_household_in(tx, actor, &household, &members, reason)
                     .await?;
+            }
+            ProposalContent::MemberJoins { person } => {
+                let mut person = person.clone();
+                person.status = RegistryStatus::Active;
+                self.refuse_held_nik(tx, &person).await?;
+                self.add_person_in(tx, actor, &person, reason).await?;
+                touched.persons.insert(person.id);
             }
             ProposalContent::HouseholdCorrection {
                 household,
@@ -437,6 +447,7 @@ impl Store {
         if !matches!(
             p.content,
             ProposalContent::PersonCorrection { .. }
+                | ProposalContent::MemberJoins { .. }
                 | ProposalContent::Removal {
                     person: Some(_),
                     ..
@@ -445,6 +456,22 @@ impl Store {
             touched.households.insert(household_id);
         }
         Ok(())
+    }
+
+    /// The close's refusal of a NIK an active person already holds: the reason the village
+    /// reads when its proposal comes back, so it names no household.
+    async fn refuse_held_nik(&self, tx: &mut Tx, person: &Person) -> Result<()> {
+        match self.nik_holder(tx, person).await? {
+            Some(_) => Err(StoreError::Conflict {
+                indonesian: format!(
+                    "NIK {} ({}) sudah terdaftar aktif di rumah tangga lain; selesaikan dengan Dinas Sosial kabupaten/kota",
+                    person.nik.valid().map(|n| n.masked()).unwrap_or_default(),
+                    person.full_name
+                ),
+                english: "the NIK is already held by an active person".into(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Marks the applied proposals as determined in `period`, with their steps and audit entries,

@@ -110,8 +110,99 @@ impl Store {
                     if let siks_domain::Recorded::Invalid { error, .. } = &m.nik {
                         return Err(StoreError::invalid(error));
                     }
+                    self.check_nik_free_in_scope(tx, actor, m).await?;
+                }
+                let blank = siks_domain::entry::blank_household_as(
+                    household.id,
+                    household.address.village.clone(),
+                );
+                refuse_system_field(siks_domain::entry::household_system_field_changed(
+                    &blank, household,
+                ))?;
+                for m in members {
+                    let blank =
+                        siks_domain::entry::blank_person_as(m.id, household.id, m.relation_to_head);
+                    refuse_system_field(siks_domain::entry::person_system_field_changed(
+                        &blank, m,
+                    ))?;
                 }
                 household.address.village.clone()
+            }
+            ProposalContent::HouseholdCorrection {
+                household,
+                base_version,
+            } => {
+                let current = self
+                    .fetch_household_for_write(tx, actor, household.id)
+                    .await?;
+                check_base(*base_version, current.version)?;
+                refuse_system_field(siks_domain::entry::household_system_field_changed(
+                    &current.record,
+                    household,
+                ))?;
+                if household.address.village != current.record.address.village {
+                    return Err(StoreError::invalid_text(
+                        "desa/kelurahan tidak diubah dengan perbaikan data; ajukan usulan pindah",
+                        "the village is not changed by a correction; propose a move",
+                    ));
+                }
+                if siks_domain::workflow::household_diff(&current.record, household).is_empty() {
+                    return Err(nothing_changes());
+                }
+                current.record.address.village
+            }
+            ProposalContent::PersonCorrection {
+                person,
+                base_version,
+            } => {
+                let (current, village) = self.person_for_write(tx, actor, person.id).await?;
+                check_base(*base_version, current.version)?;
+                refuse_system_field(siks_domain::entry::person_system_field_changed(
+                    &current.record,
+                    person,
+                ))?;
+                if person.household_id != current.record.household_id {
+                    return Err(StoreError::invalid_text(
+                        "anggota tidak dapat dipindah rumah tangga dengan perbaikan data; ajukan usulan pindah",
+                        "a member cannot change household by a correction; propose a move",
+                    ));
+                }
+                if let siks_domain::Recorded::Invalid { error, .. } = &person.nik
+                    && person.nik != current.record.nik
+                {
+                    return Err(StoreError::invalid(error));
+                }
+                if person.nik != current.record.nik {
+                    self.check_nik_free_in_scope(tx, actor, person).await?;
+                }
+                if siks_domain::workflow::person_diff(&current.record, person).is_empty() {
+                    return Err(nothing_changes());
+                }
+                village
+            }
+            ProposalContent::MemberJoins { person } => {
+                if let siks_domain::Recorded::Invalid { error, .. } = &person.nik {
+                    return Err(StoreError::invalid(error));
+                }
+                self.check_nik_free_in_scope(tx, actor, person).await?;
+                let blank = siks_domain::entry::blank_person_as(
+                    person.id,
+                    person.household_id,
+                    person.relation_to_head,
+                );
+                refuse_system_field(siks_domain::entry::person_system_field_changed(
+                    &blank, person,
+                ))?;
+                let current = self
+                    .fetch_household_for_write(tx, actor, person.household_id)
+                    .await?;
+                if current.record.status != siks_domain::RegistryStatus::Active {
+                    return Err(StoreError::invalid_text(
+                        "rumah tangga ini sudah tidak aktif; anggota tidak dapat ditambahkan",
+                        "this household is no longer active",
+                    ));
+                }
+                current.record.address.village
             }
             other => {
                 let current = self
@@ -125,6 +216,13 @@ impl Store {
                         format!("desa/kelurahan tujuan {to_village} tidak dikenal"),
                         format!("unknown destination village {to_village}"),
                     ));
+                }
+                if let ProposalContent::Removal {
+                    reason, evidence, ..
+                } = other
+                {
+                    siks_domain::workflow::check_removal(*reason, evidence.as_deref())
+                        .map_err(|refusal| StoreError::invalid(&refusal))?;
                 }
                 current.record.address.village
             }
@@ -184,6 +282,7 @@ impl Store {
         let id = Uuid::now_v7();
         let now = self.now_text();
         let village = self.proposal_village(tx, actor, content).await?;
+        self.check_not_entered_twice(tx, content, None).await?;
         with_tx!(tx, c => {
             sqlx::query(
                 "INSERT INTO proposals (id, kind, village_code, household_id, person_id, stage, content, \
@@ -230,6 +329,142 @@ impl Store {
         )
         .await?;
         Ok(id)
+    }
+
+    /// Refuses a new household (or a joining member) whose id is already in the register or
+    /// in another open proposal: the form mints its ids, so a second submit of the same form
+    /// enters nothing twice. `revising` is the proposal being revised (not a second entry).
+    async fn check_not_entered_twice(
+        &self,
+        tx: &mut Tx,
+        content: &ProposalContent,
+        revising: Option<Uuid>,
+    ) -> Result<()> {
+        let (kind, column, id) = match content {
+            ProposalContent::NewHousehold { household, .. } => {
+                if self
+                    .fetch_household_unscoped(tx, household.id)
+                    .await?
+                    .is_some()
+                {
+                    return Err(StoreError::Conflict {
+                        indonesian: format!("rumah tangga {} sudah terdaftar", household.id),
+                        english: format!("household {} is already registered", household.id),
+                    });
+                }
+                (content.kind(), "household_id", household.id.to_string())
+            }
+            ProposalContent::MemberJoins { person } => {
+                if self.fetch_person_unscoped(tx, person.id).await?.is_some() {
+                    return Err(StoreError::Conflict {
+                        indonesian: format!("anggota {} sudah terdaftar", person.id),
+                        english: format!("member {} is already registered", person.id),
+                    });
+                }
+                (content.kind(), "person_id", person.id.to_string())
+            }
+            _ => return Ok(()),
+        };
+        let sql = format!(
+            "SELECT id FROM proposals WHERE {column} = $1 AND kind = $2 AND id <> $3 \
+             AND stage NOT IN ('ditolak', 'dibatalkan') LIMIT 1"
+        );
+        let open: Option<String> = with_tx!(tx, c => {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&id)
+                .bind(i64::from(kind.code()))
+                .bind(revising.map(|r| r.to_string()).unwrap_or_default())
+                .fetch_optional(&mut **c)
+                .await?
+                .map(|r| r.text("id"))
+                .transpose()?
+        });
+        match open {
+            Some(other) => Err(StoreError::Conflict {
+                indonesian: format!("data ini sudah diusulkan (usulan {other})"),
+                english: format!("this was already proposed (proposal {other})"),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Changes what a draft or returned proposal asks (the village operator who may enter it,
+    /// on the version loaded): same kind, same household; the entry checks run again. The
+    /// stage stays: a returned proposal goes on when the village resubmits it.
+    pub async fn revise_proposal(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: i64,
+        content: &ProposalContent,
+        note: &str,
+    ) -> Result<()> {
+        if !actor.may(Action::WriteRegister)
+            || !(actor.role == Role::VillageOperator || actor.role == Role::Admin)
+        {
+            return Err(StoreError::Forbidden(Action::WriteRegister));
+        }
+        let mut tx = self.begin().await?;
+        let proposal = self
+            .fetch_proposal(&mut tx, actor, id, true)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !matches!(proposal.stage, Stage::Draft | Stage::Returned) {
+            return Err(StoreError::invalid_text(
+                format!(
+                    "usulan pada tahap {} tidak dapat diubah; hanya draf atau usulan yang dikembalikan",
+                    proposal.stage.label()
+                ),
+                format!(
+                    "a proposal at stage {} cannot be changed",
+                    proposal.stage.key()
+                ),
+            ));
+        }
+        if proposal.content.kind() != content.kind()
+            || proposal.content.household() != content.household()
+            || proposal.content.person() != content.person()
+        {
+            return Err(StoreError::invalid_text(
+                "perubahan usulan harus tetap tentang data dan jenis yang sama; buat usulan baru",
+                "a revision must keep the proposal's kind and record",
+            ));
+        }
+        self.proposal_village(&mut tx, actor, content).await?;
+        self.check_not_entered_twice(&mut tx, content, Some(id))
+            .await?;
+        let changed = with_tx!(&mut tx, c => {
+            sqlx::query(
+                "UPDATE proposals SET content = $1, updated_at = $2, version = version + 1 \
+                 WHERE id = $3 AND version = $4",
+            )
+            .bind(serde_json::to_string(content)?)
+            .bind(self.now_text())
+            .bind(id.to_string())
+            .bind(expected_version)
+            .execute(&mut **c)
+            .await?
+            .rows_affected()
+        });
+        if changed != 1 {
+            return Err(StoreError::invalid_text(
+                format!("usulan {id} sudah berubah sejak dimuat; muat ulang lalu ulangi"),
+                format!("proposal {id} changed since it was loaded; reload and retry"),
+            ));
+        }
+        self.keep_step(
+            &mut tx,
+            actor,
+            id,
+            siks_domain::workflow::StepKind::Revise,
+            proposal.stage,
+            proposal.stage,
+            note,
+        )
+        .await?;
+        audit_step(&mut tx, actor, &proposal, "revise", proposal.stage).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -426,15 +661,26 @@ impl Store {
             ))
         };
         match &p.content {
+            // A NIK held inside the village's own scope is told (the village sees its own
+            // register); one held elsewhere is not: that is the regency's finding.
             ProposalContent::NewHousehold { members, .. } => {
                 for m in members {
                     if let Err(StoreError::Conflict {
                         indonesian,
                         english,
-                    }) = self.check_nik_free(tx, actor, m).await
+                    }) = self.check_nik_free_in_scope(tx, actor, m).await
                     {
                         return refuse(indonesian, english);
                     }
+                }
+            }
+            ProposalContent::MemberJoins { person } => {
+                if let Err(StoreError::Conflict {
+                    indonesian,
+                    english,
+                }) = self.check_nik_free_in_scope(tx, actor, person).await
+                {
+                    return refuse(indonesian, english);
                 }
             }
             ProposalContent::HouseholdCorrection {
@@ -534,7 +780,9 @@ impl Store {
     ) -> Result<Stage> {
         let id = proposal.id;
         let note = match step {
-            Step::Return { reason } | Step::Reject { reason } => reason.clone(),
+            Step::Return { reason } | Step::Reject { reason } | Step::Withdraw { reason } => {
+                reason.clone()
+            }
             Step::MusdesDecision { reason, .. } => reason.clone(),
             _ => String::new(),
         };
@@ -583,6 +831,34 @@ impl Store {
         audit_step(tx, actor, proposal, step.key(), next).await?;
         Ok(next)
     }
+}
+
+/// A field only the system sets, refused by name.
+fn refuse_system_field(field: Option<siks_domain::entry::SystemField>) -> Result<()> {
+    match field {
+        Some(field) => Err(StoreError::invalid(&field)),
+        None => Ok(()),
+    }
+}
+
+/// A correction is based on the version the proposer loaded: a later one means someone's
+/// change took effect meanwhile, and the proposer must see it first.
+fn check_base(base_version: i64, current: i64) -> Result<()> {
+    if base_version == current {
+        Ok(())
+    } else {
+        Err(StoreError::Stale {
+            expected: base_version,
+            current,
+        })
+    }
+}
+
+fn nothing_changes() -> StoreError {
+    StoreError::invalid_text(
+        "tidak ada kolom yang berubah; usulan perbaikan tidak dibuat",
+        "nothing changes; no correction was proposed",
+    )
 }
 
 /// The audit entry of one step of a proposal (it names the proposal, never its content).

@@ -298,16 +298,25 @@ const LIST_BY_RT_RW: &str = concat!(
      ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
 );
 
+/// The refusal of a NIK already held `place`, the NIK masked.
+fn nik_taken(person: &Person, place: &str) -> StoreError {
+    let masked = person.nik.valid().map(|n| n.masked()).unwrap_or_default();
+    StoreError::Conflict {
+        indonesian: format!("NIK {masked} sudah terdaftar {place}"),
+        english: format!("NIK {masked} is already registered to another household"),
+    }
+}
+
 impl Store {
-    /// Refuses a well-formed NIK that an active or proposed person already has.
-    pub(crate) async fn check_nik_free(
+    /// Who else holds `person`'s NIK: an active (or not yet inactive) person of the register
+    /// other than `person`, as its household and village. `None` for a malformed NIK.
+    pub(crate) async fn nik_holder(
         &self,
         tx: &mut Tx,
-        actor: &Actor,
         person: &Person,
-    ) -> Result<()> {
+    ) -> Result<Option<(String, RegionCode)>> {
         let Some(nik) = person.nik.valid() else {
-            return Ok(());
+            return Ok(None);
         };
         let holder: Option<(String, String)> = with_tx!(tx, c => {
             sqlx::query(
@@ -322,22 +331,82 @@ impl Store {
             .map(|(a, b)| Ok::<_, sqlx::Error>((a?, b?)))
             .transpose()?
         });
-        if let Some((household, village)) = holder {
-            let visible = RegionCode::parse(&village).is_ok_and(|v| actor.scope.contains(&v));
-            let place = if visible {
-                format!("di rumah tangga {household}")
-            } else {
-                "di rumah tangga di luar wilayah kerja Anda".to_string()
-            };
-            return Err(StoreError::Conflict {
-                indonesian: format!("NIK {} sudah terdaftar {place}", nik.masked()),
-                english: format!(
-                    "NIK {} is already registered to another household",
-                    nik.masked()
-                ),
-            });
+        holder
+            .map(|(household, village)| {
+                RegionCode::parse(&village)
+                    .map(|v| (household, v))
+                    .map_err(|_| StoreError::Corrupt("persons.village_code".into()))
+            })
+            .transpose()
+    }
+
+    /// Refuses a well-formed NIK that an active person already has. The message names the
+    /// household only inside the actor's scope.
+    pub(crate) async fn check_nik_free(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        person: &Person,
+    ) -> Result<()> {
+        let Some((household, village)) = self.nik_holder(tx, person).await? else {
+            return Ok(());
+        };
+        let place = if actor.scope.contains(&village) {
+            format!("di rumah tangga {household}")
+        } else {
+            "di rumah tangga di luar wilayah kerja Anda".to_string()
+        };
+        Err(nik_taken(person, &place))
+    }
+
+    /// Refuses a NIK that an active person inside the actor's own scope already has, and
+    /// says nothing of a holder outside it: a village may be told what it can see in its own
+    /// register, never who is registered elsewhere (that clash is the regency's finding and
+    /// the close's business).
+    pub(crate) async fn check_nik_free_in_scope(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        person: &Person,
+    ) -> Result<()> {
+        match self.nik_holder(tx, person).await? {
+            Some((household, village)) if actor.scope.contains(&village) => {
+                Err(nik_taken(person, &format!("di rumah tangga {household}")))
+            }
+            _ => Ok(()),
         }
-        Ok(())
+    }
+
+    /// A household by id whatever the scope: for the store's own descriptions, never a view.
+    pub(crate) async fn fetch_household_unscoped(
+        &self,
+        tx: &mut Tx,
+        id: HouseholdId,
+    ) -> Result<Option<Versioned<Household>>> {
+        let found = with_tx!(tx, c => {
+            let row = sqlx::query("SELECT * FROM households WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut **c)
+                .await?;
+            row.as_ref().map(household_from_row).transpose()?
+        });
+        Ok(found.map(|(record, version)| Versioned { record, version }))
+    }
+
+    /// A person by id whatever the scope: for the store's own descriptions, never a view.
+    pub(crate) async fn fetch_person_unscoped(
+        &self,
+        tx: &mut Tx,
+        id: PersonId,
+    ) -> Result<Option<Person>> {
+        let found = with_tx!(tx, c => {
+            let row = sqlx::query("SELECT * FROM persons WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut **c)
+                .await?;
+            row.as_ref().map(person_from_row).transpose()?
+        });
+        Ok(found.map(|(record, _)| record))
     }
 
     /// Creates a household with its members (at least one), as one change.
@@ -636,20 +705,28 @@ impl Store {
         require(actor, Action::WriteRegister)?;
         check_reason(reason)?;
         let mut tx = self.begin().await?;
+        self.add_person_in(&mut tx, actor, person, reason).await?;
+        tx.commit().await?;
+        Ok(1)
+    }
+
+    /// Inserts a member inside the caller's transaction, with history and audit. Used by
+    /// direct entry and by the period close.
+    pub(crate) async fn add_person_in(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        person: &Person,
+        reason: &str,
+    ) -> Result<()> {
         let household = self
-            .fetch_household(&mut tx, actor, person.household_id)
+            .fetch_household(tx, actor, person.household_id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        self.check_nik_free(&mut tx, actor, person).await?;
+        self.check_nik_free(tx, actor, person).await?;
         let village = &household.record.address.village;
         let now = self.now_text();
-        match execute(
-            &mut tx,
-            &INSERT_PERSON,
-            person_values(person, village, 1, &now),
-        )
-        .await
-        {
+        match execute(tx, &INSERT_PERSON, person_values(person, village, 1, &now)).await {
             Err(StoreError::Database(e)) if StoreError::is_unique_violation(&e) => {
                 return Err(StoreError::Conflict {
                     indonesian: format!("id anggota {} sudah ada", person.id),
@@ -659,7 +736,7 @@ impl Store {
             other => other?,
         };
         keep_change(
-            &mut tx,
+            tx,
             actor,
             Change {
                 kind: "person",
@@ -674,8 +751,7 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
-        Ok(1)
+        Ok(())
     }
 
     /// Changes a person's fields (not the household: moving a member is a proposal).

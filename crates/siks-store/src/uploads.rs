@@ -680,6 +680,7 @@ impl Store {
                 household: siks_domain::HouseholdId(household),
                 person,
                 reason,
+                evidence: Some(note.to_string()),
             };
             match self.check_proposal(actor, &content).await {
                 Ok(()) => {}
@@ -804,7 +805,6 @@ pub use siks_domain::entry::HOUSEHOLD_NO;
 /// new-household proposal.
 struct NikHolder {
     household: Uuid,
-    village: String,
     proposal: bool,
 }
 
@@ -846,7 +846,7 @@ impl Store {
             .map(|m| cell(m, "nik").to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        let holders = self.nik_holders(&niks).await?;
+        let holders = self.nik_holders(actor, &niks).await?;
         let fallback = Regions::embedded()
             .iter()
             .find(|r| r.level() == siks_domain::RegionLevel::Village)
@@ -930,7 +930,7 @@ impl Store {
                 }
                 continue;
             }
-            match recognised(&people, &holders, actor) {
+            match recognised(&people, &holders) {
                 Recognised::New => {}
                 Recognised::Registered => {
                     report.unchanged += 1;
@@ -1037,7 +1037,15 @@ impl Store {
     /// Where each of these NIKs already stands: a person of the register who is not inactive,
     /// or a member of an open new-household proposal. Read to recognise a file uploaded again;
     /// nobody's record is shown, so this is not a view.
-    async fn nik_holders(&self, niks: &[String]) -> Result<HashMap<String, NikHolder>> {
+    ///
+    /// Only holders inside the uploader's scope are returned: a NIK held elsewhere does not
+    /// reveal itself to a village (ADR 0016); its row becomes a draft like any other, and the
+    /// clash is the regency's finding and the close's business.
+    async fn nik_holders(
+        &self,
+        actor: &Actor,
+        niks: &[String],
+    ) -> Result<HashMap<String, NikHolder>> {
         let mut holders = HashMap::new();
         let mut tx = self.begin_read().await?;
         for chunk in niks.chunks(IDS_PER_QUERY) {
@@ -1059,6 +1067,9 @@ impl Store {
                     .collect::<Result<Vec<_>>>()?
             });
             for (nik, household, village) in rows {
+                if !RegionCode::parse(&village).is_ok_and(|v| actor.scope.contains(&v)) {
+                    continue;
+                }
                 let household = household
                     .parse()
                     .map_err(|_| StoreError::Corrupt("persons.household_id".into()))?;
@@ -1066,7 +1077,6 @@ impl Store {
                     nik,
                     NikHolder {
                         household,
-                        village,
                         proposal: false,
                     },
                 );
@@ -1076,7 +1086,7 @@ impl Store {
         let open: Vec<(String, String)> = with_tx!(&mut tx, c => {
             sqlx::query(
                 "SELECT content, village_code FROM proposals WHERE kind = $1 \
-                 AND stage <> 'ditetapkan' AND stage <> 'ditolak'",
+                 AND stage NOT IN ('ditetapkan', 'ditolak', 'dibatalkan')",
             )
             .bind(i64::from(siks_domain::workflow::ProposalKind::NewHousehold.code()))
             .fetch_all(&mut **c)
@@ -1087,6 +1097,9 @@ impl Store {
         });
         tx.commit().await?;
         for (content, village) in open {
+            if !RegionCode::parse(&village).is_ok_and(|v| actor.scope.contains(&v)) {
+                continue;
+            }
             if let ProposalContent::NewHousehold { household, members } =
                 serde_json::from_str(&content)?
             {
@@ -1097,7 +1110,6 @@ impl Store {
                             nik,
                             NikHolder {
                                 household: household.id.0,
-                                village: village.clone(),
                                 proposal: true,
                             },
                         );
@@ -1121,11 +1133,8 @@ enum Recognised {
     Elsewhere(Vec<(usize, String)>),
 }
 
-fn recognised(
-    people: &[Person],
-    holders: &HashMap<String, NikHolder>,
-    actor: &Actor,
-) -> Recognised {
+/// `holders` are inside the uploader's scope only (see `nik_holders`).
+fn recognised(people: &[Person], holders: &HashMap<String, NikHolder>) -> Recognised {
     let held: Vec<(usize, &NikHolder)> = people
         .iter()
         .enumerate()
@@ -1147,14 +1156,10 @@ fn recognised(
     Recognised::Elsewhere(
         held.into_iter()
             .map(|(i, h)| {
-                let visible = RegionCode::parse(&h.village).is_ok_and(|v| actor.scope.contains(&v));
-                let place = match (h.proposal, visible) {
-                    (false, true) => format!("terdaftar di rumah tangga {}", h.household),
-                    (false, false) => "terdaftar di rumah tangga di luar wilayah kerja Anda".into(),
-                    (true, true) => "ada di usulan rumah tangga baru yang masih berjalan".into(),
-                    (true, false) => {
-                        "ada di usulan rumah tangga baru di luar wilayah kerja Anda".into()
-                    }
+                let place = if h.proposal {
+                    "ada di usulan rumah tangga baru yang masih berjalan".to_string()
+                } else {
+                    format!("terdaftar di rumah tangga {}", h.household)
                 };
                 (i, place)
             })

@@ -173,6 +173,12 @@ pub struct SubjectAnswer {
     pub member: Option<String>,
     /// Whether the paper backing it still lacks its signed scan.
     pub scan_missing: bool,
+    /// What it asks, in a line: the fields a correction changes (old → new), a removal's
+    /// reason, a move's destination, the programme, the member who joins.
+    pub what: String,
+    /// For the tiers above the village: NIKs it would enter that an active person already
+    /// holds, with where (always empty for a village).
+    pub clashes: Vec<String>,
 }
 
 impl From<siks_service::proposals::ProposalSubject> for SubjectAnswer {
@@ -183,6 +189,8 @@ impl From<siks_service::proposals::ProposalSubject> for SubjectAnswer {
             address: s.address,
             member: s.member,
             scan_missing: s.scan_missing,
+            what: s.what,
+            clashes: s.clashes,
         }
     }
 }

@@ -183,22 +183,87 @@ pub async fn person(
     ok(versioned(person))
 }
 
+/// A new household proposed with its members. The household and members are the records'
+/// shapes without the fields only the system sets (`status`, `welfare_score`, `desil`,
+/// `programmes`, `last_verified`, `evidence`; a member's `status`): a body that carries one is
+/// refused, naming it.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewHousehold {
-    household: Household,
-    members: Vec<Person>,
+    #[schema(value_type = Household)]
+    household: serde_json::Value,
+    #[schema(value_type = Vec<Person>)]
+    members: Vec<serde_json::Value>,
     reason: String,
 }
 
-/// Entry checks the store leaves to the edge: new records carry well-formed numbers that agree
-/// with the person.
-fn check_entry(new: &NewHousehold) -> Result<(), WebError> {
-    let mut fields = Vec::new();
-    for (i, p) in new.members.iter().enumerate() {
-        person_problems(&format!("members[{i}]"), p, &mut fields);
+/// Reads a record a client sent (`path` names it in messages): refuses the fields only the
+/// system sets, naming the first, and takes them from `base` (the record as registered, or a
+/// blank one for a new record) so that the client never sets them.
+fn entry_of<T: serde::Serialize + serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    base: &T,
+    system_fields: &[&'static str],
+    path: &str,
+) -> Result<T, WebError> {
+    let serde_json::Value::Object(mut map) = value else {
+        return Err(WebError::field(path, "harus berupa objek JSON"));
+    };
+    if let Some(field) = system_fields.iter().find(|f| map.contains_key(**f)) {
+        return Err(WebError::field(
+            &format!("{path}.{field}"),
+            siks_domain::Bilingual::indonesian(&siks_domain::entry::SystemField(field)),
+        ));
     }
-    problems(fields)
+    let serde_json::Value::Object(base) = serde_json::to_value(base).map_err(anyhow_error)? else {
+        return Err(WebError::Internal("record is not an object".into()));
+    };
+    for field in system_fields {
+        if let Some(v) = base.get(*field) {
+            map.insert(field.to_string(), v.clone());
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| WebError::Invalid {
+        message: format!("{path}: {e}"),
+        fields: vec![(path.to_string(), e.to_string())],
+    })
+}
+
+fn anyhow_error(e: serde_json::Error) -> WebError {
+    WebError::Internal(e.to_string())
+}
+
+fn household_entry(
+    value: serde_json::Value,
+    base: &Household,
+    path: &str,
+) -> Result<Household, WebError> {
+    entry_of(
+        value,
+        base,
+        &siks_domain::entry::HOUSEHOLD_SYSTEM_FIELDS,
+        path,
+    )
+}
+
+fn person_entry(value: serde_json::Value, base: &Person, path: &str) -> Result<Person, WebError> {
+    entry_of(value, base, &siks_domain::entry::PERSON_SYSTEM_FIELDS, path)
+}
+
+/// The id a record body names, for finding its base before it is read whole.
+fn body_id<T: std::str::FromStr>(value: &serde_json::Value, path: &str) -> Result<T, WebError> {
+    value
+        .get("id")
+        .and_then(|v| v.as_str())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| WebError::field(&format!("{path}.id"), "id wajib diisi (UUID)"))
+}
+
+fn proposal_created(id: uuid::Uuid) -> ApiResult {
+    created(ProposalCreated {
+        id,
+        stage: siks_domain::workflow::Stage::Draft.key().to_string(),
+    })
 }
 
 /// The same checks for one person (`person.…` in messages).
@@ -233,20 +298,45 @@ pub async fn create_household(
     ApiJson(new): ApiJson<NewHousehold>,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
-    check_entry(&new)?;
-    let version = state
+    let id: HouseholdId = body_id(&new.household, "household")?;
+    let village = new
+        .household
+        .get("address")
+        .and_then(|a| a.get("village"))
+        .and_then(|v| v.as_str())
+        .and_then(|v| RegionCode::parse(v).ok())
+        .ok_or_else(|| {
+            WebError::field("household.address.village", "kode desa/kelurahan tidak sah")
+        })?;
+    let household = household_entry(
+        new.household,
+        &siks_domain::entry::blank_household_as(id, village),
+        "household",
+    )?;
+    let mut members = Vec::with_capacity(new.members.len());
+    let mut fields = Vec::new();
+    for (i, value) in new.members.into_iter().enumerate() {
+        let path = format!("members[{i}]");
+        let person_id = body_id(&value, &path)?;
+        let relation = value
+            .get("relation_to_head")
+            .cloned()
+            .and_then(|r| serde_json::from_value(r).ok())
+            .unwrap_or(siks_domain::codes::Relation::Other);
+        let person = person_entry(
+            value,
+            &siks_domain::entry::blank_person_as(person_id, household.id, relation),
+            &path,
+        )?;
+        person_problems(&path, &person, &mut fields);
+        members.push(person);
+    }
+    problems(fields)?;
+    let id = state
         .service
-        .create_household(
-            &user.session.actor,
-            &new.household,
-            &new.members,
-            &new.reason,
-        )
+        .propose_new_household(&user.session.actor, &household, &members, &new.reason)
         .await?;
-    created(Written {
-        id: new.household.id.0,
-        version,
-    })
+    proposal_created(id)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -334,10 +424,12 @@ pub async fn audit(
         .collect::<Vec<_>>())
 }
 
+/// A correction of a household: the household as it should be, without the system's fields.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangedHousehold {
-    household: Household,
+    #[schema(value_type = Household)]
+    household: serde_json::Value,
     /// The version the change is based on.
     version: i64,
     reason: String,
@@ -352,29 +444,33 @@ pub async fn update_household(
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
-    if body.household.id != id {
+    let actor = &user.session.actor;
+    if body_id::<HouseholdId>(&body.household, "household")? != id {
         return Err(WebError::field(
             "household.id",
             "id di isi permintaan berbeda dengan id di alamat",
         )
         .into());
     }
-    let version = state
+    let current = state
         .service
-        .update_household(
-            &user.session.actor,
-            &body.household,
-            body.version,
-            &body.reason,
-        )
+        .household(actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let household = household_entry(body.household, &current.household.record, "household")?;
+    let proposal = state
+        .service
+        .propose_household_correction(actor, &household, body.version, &body.reason)
         .await?;
-    ok(Written { id: id.0, version })
+    proposal_created(proposal)
 }
 
+/// A member joining a household: the member without the system's `status`.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
-    person: Person,
+    #[schema(value_type = Person)]
+    person: serde_json::Value,
     reason: String,
 }
 
@@ -387,28 +483,33 @@ pub async fn add_member(
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
-    if body.person.household_id != id {
+    let person_id = body_id(&body.person, "person")?;
+    let person = person_entry(
+        body.person,
+        &siks_domain::entry::blank_person_as(person_id, id, siks_domain::codes::Relation::Other),
+        "person",
+    )?;
+    if person.household_id != id {
         return Err(WebError::field(
             "person.household_id",
             "rumah tangga di isi permintaan berbeda dengan di alamat",
         )
         .into());
     }
-    check_person(&body.person).map_err(ApiError)?;
-    let version = state
+    check_person(&person).map_err(ApiError)?;
+    let proposal = state
         .service
-        .add_person(&user.session.actor, &body.person, &body.reason)
+        .propose_member_joining(&user.session.actor, &person, &body.reason)
         .await?;
-    created(Written {
-        id: body.person.id.0,
-        version,
-    })
+    proposal_created(proposal)
 }
 
+/// A correction of a member: the member as it should be, without the system's `status`.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangedPerson {
-    person: Person,
+    #[schema(value_type = Person)]
+    person: serde_json::Value,
     version: i64,
     reason: String,
 }
@@ -422,24 +523,26 @@ pub async fn update_person(
 ) -> ApiResult {
     user.check_csrf(&headers)?;
     let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
-    if body.person.id != id {
+    let actor = &user.session.actor;
+    if body_id::<PersonId>(&body.person, "person")? != id {
         return Err(WebError::field(
             "person.id",
             "id di isi permintaan berbeda dengan id di alamat",
         )
         .into());
     }
-    check_person(&body.person).map_err(ApiError)?;
-    let version = state
+    let current = state
         .service
-        .update_person(
-            &user.session.actor,
-            &body.person,
-            body.version,
-            &body.reason,
-        )
+        .person(actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let person = person_entry(body.person, &current.record, "person")?;
+    check_person(&person).map_err(ApiError)?;
+    let proposal = state
+        .service
+        .propose_member_correction(actor, &person, body.version, &body.reason)
         .await?;
-    ok(Written { id: id.0, version })
+    proposal_created(proposal)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -637,10 +740,7 @@ pub async fn create_proposal(
         .service
         .propose(&user.session.actor, &body.content, &body.note)
         .await?;
-    created(ProposalCreated {
-        id,
-        stage: siks_domain::workflow::Stage::Draft.key().to_string(),
-    })
+    proposal_created(id)
 }
 
 /// A step as the API takes it: `{"step": "return", "reason": "…"}`.

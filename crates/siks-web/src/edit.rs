@@ -1,6 +1,10 @@
-//! The pages that change the register: register a new household with its members, change a
-//! household, change a member, add a member. Every field is checked at entry and a refusal shows
-//! the message next to the field; a stale edit (someone saved first) is refused, not merged.
+//! The pages that propose a change of the register: a new household with its members, a
+//! correction of a household or of a member (shown field by field, old → new, before it is
+//! saved), a member joining. Each is entered as a draft proposal of the village (ADR 0016); the
+//! register changes only when a period close applies it. A draft or returned proposal opens
+//! the same form again, filled in, and saving it revises the proposal. Every field is checked at
+//! entry and a refusal shows the message next to the field; an edit based on a version that
+//! changed meanwhile is refused, not merged.
 
 use askama::Template;
 use axum::extract::State;
@@ -10,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use siks_domain::codes::Relation;
 use siks_domain::interchange::column_label;
+use siks_domain::workflow::ProposalContent;
 use siks_domain::{HouseholdId, PersonId, RegionCode, RegionLevel, Regions, Scope};
 use siks_service::ServiceError;
 
@@ -23,6 +28,8 @@ use crate::forms::{
 };
 use crate::pages::see;
 use crate::pages::{Nav, render};
+
+pub(crate) const JOINING_TITLE: &str = "Usulkan anggota masuk (lahir, menikah, pindah masuk)";
 
 /// Member slots on the new-household form.
 pub const NEW_MEMBER_SLOTS: usize = 4;
@@ -49,19 +56,21 @@ fn field_label(name: &str) -> String {
             format!("Anggota {} — {}", n + 1, column_label(column))
         }
         _ if name == "alasan" => "Alasan".to_string(),
-        _ => column_label(name).to_string(),
+        _ => crate::requests::field_label(name)
+            .unwrap_or_else(|| column_label(name))
+            .to_string(),
     }
 }
 
-struct FormSpec {
-    title: String,
-    action: String,
-    hidden: Vec<(String, String)>,
-    sections: Vec<Section>,
-    submit: &'static str,
+pub(crate) struct FormSpec {
+    pub(crate) title: String,
+    pub(crate) action: String,
+    pub(crate) hidden: Vec<(String, String)>,
+    pub(crate) sections: Vec<Section>,
+    pub(crate) submit: &'static str,
 }
 
-fn form_response(
+pub(crate) fn form_response(
     user: &PageUser,
     spec: FormSpec,
     values: &Values,
@@ -95,7 +104,7 @@ fn form_response(
 }
 
 /// Store refusals that belong on the form (the rest are error pages).
-fn form_message(e: ServiceError) -> Result<String, WebError> {
+pub(crate) fn form_message(e: ServiceError) -> Result<String, WebError> {
     match e {
         ServiceError::Invalid { indonesian, .. } | ServiceError::Conflict { indonesian, .. } => {
             Ok(indonesian)
@@ -105,7 +114,7 @@ fn form_message(e: ServiceError) -> Result<String, WebError> {
     }
 }
 
-fn values_of(form: Vec<(String, String)>) -> Values {
+pub(crate) fn values_of(form: Vec<(String, String)>) -> Values {
     form.into_iter().collect()
 }
 
@@ -127,9 +136,60 @@ fn default_village(scope: &Scope) -> RegionCode {
     }
 }
 
-fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
+/// How many member slots a new-household form carries: four, or as many as a draft being
+/// revised already has.
+fn member_slots(values: &Values) -> usize {
+    (0..)
+        .take_while(|i| values.contains_key(&format!("m{i}.id")))
+        .count()
+        .max(NEW_MEMBER_SLOTS)
+}
+
+/// The hidden fields that tie a form to the draft it revises (none for a new proposal).
+pub(crate) fn revision_hidden(values: &Values) -> Vec<(String, String)> {
+    ["usulan", "versi_usulan"]
+        .iter()
+        .filter_map(|k| values.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect()
+}
+
+/// The draft a form revises, with the version loaded: `None` for a new proposal.
+fn revising(values: &Values) -> Option<(uuid::Uuid, i64)> {
+    Some((
+        values.get("usulan")?.parse().ok()?,
+        values.get("versi_usulan")?.parse().ok()?,
+    ))
+}
+
+/// Enters `content` as a new proposal, or revises the draft the form was opened from; the
+/// proposal's id either way.
+pub(crate) async fn propose_or_revise(
+    state: &AppState,
+    actor: &siks_domain::Actor,
+    values: &Values,
+    content: ProposalContent,
+    note: &str,
+) -> Result<uuid::Uuid, ServiceError> {
+    match revising(values) {
+        Some((id, version)) => {
+            state
+                .service
+                .revise_proposal(actor, id, version, &content, note)
+                .await?;
+            Ok(id)
+        }
+        None => state.service.propose(actor, &content, note).await,
+    }
+}
+
+/// Where a saved proposal is shown.
+pub(crate) fn saved(id: uuid::Uuid) -> Response {
+    see(format!("/usulan/{id}?pesan=tersimpan"))
+}
+
+pub(crate) fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
     let mut sections = household_sections(values, errors);
-    for i in 0..NEW_MEMBER_SLOTS {
+    for i in 0..member_slots(values) {
         let title = if i == 0 {
             "Anggota 1 (kepala rumah tangga)".to_string()
         } else {
@@ -141,12 +201,13 @@ fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
         "id".to_string(),
         values.get("id").cloned().unwrap_or_default(),
     )];
-    for i in 0..NEW_MEMBER_SLOTS {
+    for i in 0..member_slots(values) {
         let key = format!("m{i}.id");
         hidden.push((key.clone(), values.get(&key).cloned().unwrap_or_default()));
     }
+    hidden.extend(revision_hidden(values));
     FormSpec {
-        title: "Daftarkan rumah tangga baru".into(),
+        title: "Usulkan rumah tangga baru".into(),
         action: "/rumah-tangga/baru".into(),
         hidden,
         sections,
@@ -196,7 +257,7 @@ pub async fn create_household(
     let mut errors = Vec::new();
     let household = parse_household(&values, &base, &mut errors);
     let mut members = Vec::new();
-    for i in (0..NEW_MEMBER_SLOTS).filter(|i| slot_used(*i, &values)) {
+    for i in (0..member_slots(&values)).filter(|i| slot_used(*i, &values)) {
         let mut blank = blank_person(base.id, Relation::Other);
         blank.id = parse_id(&values, &format!("m{i}.id")).unwrap_or_else(PersonId::new);
         if let Some(p) = parse_person(i, &values, &blank, &mut errors) {
@@ -239,12 +300,9 @@ pub async fn create_household(
             None,
         );
     };
-    match state
-        .service
-        .create_household(actor, &household, &members, &reason)
-        .await
-    {
-        Ok(_) => Ok(see(format!("/rumah-tangga/{}", household.id))),
+    let content = ProposalContent::NewHousehold { household, members };
+    match propose_or_revise(&state, actor, &values, content, &reason).await {
+        Ok(id) => Ok(saved(id)),
         Err(e) => {
             let message = form_message(e)?;
             form_response(
@@ -258,16 +316,82 @@ pub async fn create_household(
     }
 }
 
-fn edit_household_spec(id: &str, values: &Values, errors: &Errors) -> FormSpec {
+pub(crate) fn edit_household_spec(id: &str, values: &Values, errors: &Errors) -> FormSpec {
+    let mut hidden = vec![(
+        "versi".to_string(),
+        values.get("versi").cloned().unwrap_or_default(),
+    )];
+    hidden.extend(revision_hidden(values));
     FormSpec {
-        title: "Ubah data rumah tangga".into(),
+        title: "Usulkan perbaikan data rumah tangga".into(),
         action: format!("/rumah-tangga/{id}/ubah"),
-        hidden: vec![(
-            "versi".to_string(),
-            values.get("versi").cloned().unwrap_or_default(),
-        )],
+        hidden,
         sections: household_sections(values, errors),
-        submit: "Simpan perubahan",
+        submit: "Periksa perubahan",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "preview.html")]
+struct PreviewPage {
+    nav: Option<Nav>,
+    title: String,
+    action: String,
+    hidden: Vec<(String, String)>,
+    changes: Vec<(String, String, String)>,
+}
+
+/// The correction about to be proposed, field by field (old → new), with every entered value
+/// carried along so that "Simpan" proposes exactly what was checked and "Kembali" reopens the
+/// form as it was typed.
+fn preview_response(
+    user: &PageUser,
+    title: String,
+    action: String,
+    values: &Values,
+    changes: Vec<siks_domain::workflow::FieldChange>,
+) -> Result<Response, WebError> {
+    let mut hidden: Vec<(String, String)> = values
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "konfirmasi" | "kembali" | "csrf"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    hidden.push(("csrf".into(), user.session.csrf_token.clone()));
+    let page = render(PreviewPage {
+        nav: Nav::of(user),
+        title,
+        action,
+        hidden,
+        changes: changes
+            .into_iter()
+            .map(|c| (column_label(&c.field).to_string(), c.before, c.after))
+            .collect(),
+    })?;
+    Ok(page.into_response())
+}
+
+/// What a correction form does with a parsed change: back to the form (`kembali`), the
+/// preview (first post), or the proposal (`konfirmasi`).
+enum CorrectionStep {
+    Form(Option<String>),
+    Preview(Vec<siks_domain::workflow::FieldChange>),
+    Propose,
+}
+
+fn correction_step(
+    values: &Values,
+    changes: Vec<siks_domain::workflow::FieldChange>,
+) -> CorrectionStep {
+    if values.contains_key("kembali") {
+        CorrectionStep::Form(None)
+    } else if changes.is_empty() {
+        CorrectionStep::Form(Some(
+            "tidak ada kolom yang berubah; ubah isian yang salah lalu periksa lagi".into(),
+        ))
+    } else if values.get("konfirmasi").map(String::as_str) == Some("ya") {
+        CorrectionStep::Propose
+    } else {
+        CorrectionStep::Preview(changes)
     }
 }
 
@@ -327,12 +451,34 @@ pub async fn update_household(
             None,
         );
     };
-    match state
-        .service
-        .update_household(actor, &changed, version, &reason)
-        .await
-    {
-        Ok(_) => Ok(see(format!("/rumah-tangga/{id}"))),
+    let changes = siks_domain::workflow::household_diff(&view.household.record, &changed);
+    match correction_step(&values, changes) {
+        CorrectionStep::Form(message) => {
+            return form_response(
+                &user,
+                edit_household_spec(&id.to_string(), &values, &errors),
+                &values,
+                &errors,
+                message,
+            );
+        }
+        CorrectionStep::Preview(changes) => {
+            return preview_response(
+                &user,
+                "Periksa perbaikan data rumah tangga".into(),
+                format!("/rumah-tangga/{id}/ubah"),
+                &values,
+                changes,
+            );
+        }
+        CorrectionStep::Propose => {}
+    }
+    let content = ProposalContent::HouseholdCorrection {
+        household: changed,
+        base_version: version,
+    };
+    match propose_or_revise(&state, actor, &values, content, &reason).await {
+        Ok(proposal) => Ok(saved(proposal)),
         Err(e) => {
             let message = form_message(e)?;
             form_response(
@@ -346,22 +492,29 @@ pub async fn update_household(
     }
 }
 
-fn member_spec(title: String, action: String, values: &Values, errors: &Errors) -> FormSpec {
+pub(crate) fn member_spec(
+    title: String,
+    action: String,
+    values: &Values,
+    errors: &Errors,
+) -> FormSpec {
+    let mut hidden = vec![
+        (
+            "versi".to_string(),
+            values.get("versi").cloned().unwrap_or_default(),
+        ),
+        (
+            "m0.id".to_string(),
+            values.get("m0.id").cloned().unwrap_or_default(),
+        ),
+    ];
+    hidden.extend(revision_hidden(values));
     FormSpec {
         title,
         action,
-        hidden: vec![
-            (
-                "versi".to_string(),
-                values.get("versi").cloned().unwrap_or_default(),
-            ),
-            (
-                "m0.id".to_string(),
-                values.get("m0.id").cloned().unwrap_or_default(),
-            ),
-        ],
+        hidden,
         sections: vec![member_section(0, "Anggota", values, errors)],
-        submit: "Simpan",
+        submit: "Simpan sebagai usulan",
     }
 }
 
@@ -378,12 +531,13 @@ pub async fn edit_member_form(
         .ok_or(WebError::NotFound)?;
     let mut values = person_values(0, &person.record);
     values.insert("versi".into(), person.version.to_string());
-    let spec = member_spec(
-        format!("Ubah anggota {}", person.record.full_name),
+    let mut spec = member_spec(
+        format!("Usulkan perbaikan anggota {}", person.record.full_name),
         format!("/anggota/{id}/ubah"),
         &values,
         &Vec::new(),
     );
+    spec.submit = "Periksa perubahan";
     form_response(&user, spec, &values, &Vec::new(), None)
 }
 
@@ -412,31 +566,43 @@ pub async fn update_member(
     if reason.is_empty() {
         errors.push(("alasan".into(), "alasan perubahan wajib diisi".into()));
     }
-    let title = format!("Ubah anggota {}", current.record.full_name);
+    let title = format!("Usulkan perbaikan anggota {}", current.record.full_name);
     let action = format!("/anggota/{id}/ubah");
-    let Some(changed) = changed.filter(|_| errors.is_empty()) else {
-        return form_response(
-            &user,
-            member_spec(title, action, &values, &errors),
-            &values,
-            &errors,
-            None,
-        );
+    let spec = |values: &Values, errors: &Errors| {
+        let mut spec = member_spec(title.clone(), action.clone(), values, errors);
+        spec.submit = "Periksa perubahan";
+        spec
     };
-    match state
-        .service
-        .update_person(actor, &changed, version, &reason)
-        .await
-    {
-        Ok(_) => Ok(see(format!(
-            "/rumah-tangga/{}",
-            current.record.household_id
-        ))),
+    let Some(changed) = changed.filter(|_| errors.is_empty()) else {
+        return form_response(&user, spec(&values, &errors), &values, &errors, None);
+    };
+    let changes = siks_domain::workflow::person_diff(&current.record, &changed);
+    match correction_step(&values, changes) {
+        CorrectionStep::Form(message) => {
+            return form_response(&user, spec(&values, &errors), &values, &errors, message);
+        }
+        CorrectionStep::Preview(changes) => {
+            return preview_response(
+                &user,
+                format!("Periksa perbaikan anggota {}", current.record.full_name),
+                action,
+                &values,
+                changes,
+            );
+        }
+        CorrectionStep::Propose => {}
+    }
+    let content = ProposalContent::PersonCorrection {
+        person: changed,
+        base_version: version,
+    };
+    match propose_or_revise(&state, actor, &values, content, &reason).await {
+        Ok(proposal) => Ok(saved(proposal)),
         Err(e) => {
             let message = form_message(e)?;
             form_response(
                 &user,
-                member_spec(title, action, &values, &errors),
+                spec(&values, &errors),
                 &values,
                 &errors,
                 Some(message),
@@ -459,7 +625,7 @@ pub async fn new_member_form(
     let mut values = blank_person_values(0, Relation::Child);
     values.insert("m0.id".into(), PersonId::new().to_string());
     let spec = member_spec(
-        "Tambah anggota".into(),
+        JOINING_TITLE.into(),
         format!("/rumah-tangga/{id}/anggota-baru"),
         &values,
         &Vec::new(),
@@ -500,19 +666,20 @@ pub async fn add_member(
     let Some(person) = person.filter(|_| errors.is_empty()) else {
         return form_response(
             &user,
-            member_spec("Tambah anggota".into(), action, &values, &errors),
+            member_spec(JOINING_TITLE.into(), action, &values, &errors),
             &values,
             &errors,
             None,
         );
     };
-    match state.service.add_person(actor, &person, &reason).await {
-        Ok(_) => Ok(see(format!("/rumah-tangga/{id}"))),
+    let content = ProposalContent::MemberJoins { person };
+    match propose_or_revise(&state, actor, &values, content, &reason).await {
+        Ok(proposal) => Ok(saved(proposal)),
         Err(e) => {
             let message = form_message(e)?;
             form_response(
                 &user,
-                member_spec("Tambah anggota".into(), action, &values, &errors),
+                member_spec(JOINING_TITLE.into(), action, &values, &errors),
                 &values,
                 &errors,
                 Some(message),

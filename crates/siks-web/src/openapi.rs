@@ -87,7 +87,7 @@ pub fn route_answer(route: &RouteSpec) -> Option<Answer> {
         ("POST", "/api/v1/households")
         | ("PUT", "/api/v1/households/{id}")
         | ("POST", "/api/v1/households/{id}/members")
-        | ("PUT", "/api/v1/persons/{id}") => answer::<Written>(),
+        | ("PUT", "/api/v1/persons/{id}") => answer::<ProposalCreated>(),
         ("GET", "/api/v1/households/{id}") => answer::<HouseholdAnswer>(),
         ("GET", "/api/v1/households/{id}/as-of/{period}") => answer::<AsOfAnswer>(),
         ("GET", "/api/v1/persons/{id}") => answer::<VersionedPerson>(),
@@ -216,9 +216,9 @@ pub fn route_takes(route: &RouteSpec) -> Option<Takes> {
             takes(query::<PublicReportQuery>(), Body::None)
         }
         ("POST", "/api/v1/households") => answering(201, json::<NewHousehold>()),
-        ("PUT", "/api/v1/households/{id}") => takes(none(), json::<ChangedHousehold>()),
+        ("PUT", "/api/v1/households/{id}") => answering(201, json::<ChangedHousehold>()),
         ("POST", "/api/v1/households/{id}/members") => answering(201, json::<NewMember>()),
-        ("PUT", "/api/v1/persons/{id}") => takes(none(), json::<ChangedPerson>()),
+        ("PUT", "/api/v1/persons/{id}") => answering(201, json::<ChangedPerson>()),
         ("POST", "/api/v1/users") => answering(201, json::<NewAccount>()),
         ("POST", "/api/v1/users/{id}/active") => takes(none(), json::<AccountStatus>()),
         ("POST", "/api/v1/proposals") => answering(201, json::<NewProposal>()),

@@ -605,7 +605,7 @@ pub async fn household_list(
     let regions = Regions::embedded();
     let html = render(ListPage {
         nav: Nav::of(&user),
-        can_create: crate::WRITERS.contains(&user.session.actor.role),
+        can_create: crate::PROPOSERS.contains(&user.session.actor.role),
         can_upload: crate::PROPOSERS.contains(&user.session.actor.role),
         q: q.q.clone().unwrap_or_default(),
         address: q.alamat.clone().unwrap_or_default(),
@@ -816,7 +816,7 @@ pub async fn household_page(
         welfare,
         nav: Nav::of(&user),
         id: id.to_string(),
-        can_edit: crate::WRITERS.contains(&actor.role),
+        can_edit: crate::PROPOSERS.contains(&actor.role),
         csrf: user.session.csrf_token.clone(),
         photos: h
             .evidence

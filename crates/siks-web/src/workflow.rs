@@ -92,16 +92,8 @@ struct InboxRow {
 
 /// What a proposal asks beyond its kind, from its content: the programme, the reason for a
 /// removal, the village a move goes to.
-fn asked(content: &siks_domain::workflow::ProposalContent) -> Option<String> {
-    use siks_domain::workflow::ProposalContent;
-    match content {
-        ProposalContent::ProgrammeRequest { programme, .. } => Some(format!("program {programme}")),
-        ProposalContent::Removal { reason, .. } => Some(format!("alasan: {}", reason.label())),
-        ProposalContent::Move { to_village, .. } => {
-            Some(format!("ke {} ({to_village})", region_name(to_village)))
-        }
-        _ => None,
-    }
+fn asked(subject: &siks_service::proposals::ProposalSubject) -> Option<String> {
+    Some(subject.what.clone()).filter(|w| !w.is_empty())
 }
 
 /// Who and what a proposal concerns, as a list row shows it (never a bare id).
@@ -111,6 +103,8 @@ struct Subject {
     address: String,
     member: Option<String>,
     scan_missing: bool,
+    /// NIKs already registered elsewhere (shown above the village only).
+    clashes: Vec<String>,
 }
 
 impl Subject {
@@ -125,6 +119,7 @@ impl Subject {
             address: s.address,
             member: s.member,
             scan_missing: s.scan_missing,
+            clashes: s.clashes,
         }
     }
 }
@@ -189,7 +184,7 @@ pub async fn inbox(
         .map(|(p, subject)| InboxRow {
             id: p.id.to_string(),
             kind: p.content.kind().label().to_string(),
-            asked: asked(&p.content),
+            asked: asked(&subject),
             village: format!("{} ({})", region_name(&p.village), p.village),
             household: p.content.household().to_string(),
             subject: Subject::of(subject),
@@ -262,12 +257,24 @@ struct ProposalPage {
     document: Option<String>,
     details: Vec<(String, String, String)>,
     steps: Vec<(String, String, String, String, String)>,
+    /// "Saved" after a form saved it.
+    saved: bool,
+    /// The village may still revise, submit or withdraw it (a draft or returned proposal).
+    editable: bool,
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalQuery {
+    pesan: Option<String>,
 }
 
 pub async fn proposal_page(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<String>,
+    Query(q): Query<ProposalQuery>,
 ) -> Result<Html<String>, WebError> {
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
@@ -326,13 +333,29 @@ pub async fn proposal_page(
         ProposalContent::ProgrammeRequest { programme, .. } => {
             vec![("Program".into(), String::new(), programme.clone())]
         }
+        ProposalContent::MemberJoins { person } => vec![(
+            "Anggota masuk".into(),
+            String::new(),
+            format!(
+                "{} ({}, lahir {})",
+                person.full_name,
+                person.relation_to_head.label(),
+                person.birth_date.format("%d-%m-%Y")
+            ),
+        )],
     };
     let subject = state
         .service
         .proposal_subject(actor, p.id)
         .await?
         .map(Subject::of);
+    let editable = matches!(p.stage, Stage::Draft | Stage::Returned)
+        && crate::PROPOSERS.contains(&actor.role)
+        && actor.scope.contains(&p.village);
     render(ProposalPage {
+        saved: q.pesan.as_deref() == Some("tersimpan"),
+        editable,
+        csrf: user.session.csrf_token.clone(),
         nav: Nav::of(&user),
         id: p.id.to_string(),
         kind: p.content.kind().label().to_string(),
@@ -400,7 +423,7 @@ async fn paper_form(
                 candidates.push(Candidate {
                     id: p.id.to_string(),
                     kind: p.content.kind().label().to_string(),
-                    asked: asked(&p.content),
+                    asked: asked(&subject),
                     household: p.content.household().to_string(),
                     subject: Subject::of(subject),
                     village: format!("{} ({})", region_name(&p.village), p.village),
@@ -906,7 +929,7 @@ pub async fn ratify_form(
         .map(|(p, subject)| Candidate {
             id: p.id.to_string(),
             kind: p.content.kind().label().to_string(),
-            asked: asked(&p.content),
+            asked: asked(&subject),
             household: p.content.household().to_string(),
             subject: Subject::of(subject),
             village: format!("{} ({})", region_name(&p.village), p.village),

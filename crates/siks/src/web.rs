@@ -296,7 +296,7 @@ async fn seed_demo_pipeline(service: &Service) -> Result<()> {
     let config = WorkflowConfig::default();
     let mut ids = Vec::new();
     for (n, h) in households.iter().cycle().take(12).enumerate() {
-        let programme = ["PKH", "BPNT", "PBI-JK"][n % 3];
+        let programme = ["PKH", "SEMBAKO", "PBI-JK"][n % 3];
         let content = ProposalContent::ProgrammeRequest {
             household: h.id,
             programme: programme.into(),

@@ -173,13 +173,25 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .await
         .unwrap()
         .unwrap();
+    let siks_domain::workflow::ProposalContent::Removal {
+        household,
+        person,
+        reason,
+        evidence,
+    } = &p.content
+    else {
+        panic!("expected a removal, got {:?}", p.content);
+    };
     assert_eq!(
-        p.content,
-        siks_domain::workflow::ProposalContent::Removal {
-            household: twin.id,
-            person: Some(twin_members[0].id),
-            reason: InactiveReason::Duplicate,
-        }
+        (*household, *person, *reason),
+        (twin.id, Some(twin_members[0].id), InactiveReason::Duplicate)
+    );
+    // The finding it follows is its evidence.
+    assert!(
+        evidence
+            .as_deref()
+            .is_some_and(|e| e.starts_with(&format!("temuan {}", dup_b[0].id))),
+        "{evidence:?}"
     );
     let misspelt = in_a
         .iter()

@@ -67,6 +67,19 @@ impl HouseholdBuilder {
         self
     }
 
+    /// A household as a village proposes it: the fields only the system sets left blank
+    /// (status "proposed", no programmes, never verified).
+    pub(crate) fn build_proposed(self) -> (Household, Vec<Person>) {
+        let (mut household, mut members) = self.build();
+        household.status = RegistryStatus::Proposed;
+        household.programmes.clear();
+        household.last_verified = None;
+        for m in &mut members {
+            m.status = RegistryStatus::Proposed;
+        }
+        (household, members)
+    }
+
     pub(crate) fn build(self) -> (Household, Vec<Person>) {
         let household = Household {
             id: HouseholdId::new(),

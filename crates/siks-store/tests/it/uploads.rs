@@ -201,6 +201,7 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
             household: h.id,
             person: Some(members[1].id),
             reason: InactiveReason::Died,
+            evidence: Some("meninggal dunia 2026".into()),
         }
     );
     let again = store

@@ -125,7 +125,7 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
     let pusat = make("pusat", Role::Pusat, "*").await;
     let config = WorkflowConfig::default();
 
-    let (household, members) = fake_household(VILLAGE_A).members(2).build();
+    let (household, members) = fake_household(VILLAGE_A).members(2).build_proposed();
     let content = ProposalContent::NewHousehold {
         household: household.clone(),
         members: members.clone(),
@@ -425,6 +425,7 @@ async fn proposals_go_up_tier_by_tier(db: &TestDb) {
         household: existing.id,
         person: Some(existing_members[0].id),
         reason: InactiveReason::Died,
+        evidence: Some("AKTA-3523-KM-2026-0001".into()),
     };
     let removal_id = store
         .propose(&c.village_a, &removal, "meninggal")
@@ -597,7 +598,7 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
     let (new_household, new_members) = fake_household(VILLAGE_A)
         .members(1)
         .serials_from(500)
-        .build();
+        .build_proposed();
     let new_id = store
         .propose(
             &c.village_a,
@@ -642,6 +643,7 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
                 household: existing.id,
                 person: Some(existing_members[1].id),
                 reason: InactiveReason::Died,
+                evidence: Some("AKTA-3523-KM-2026-0002".into()),
             },
             "meninggal",
         )
@@ -857,6 +859,7 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
                 household: new_household.id,
                 person: None,
                 reason: InactiveReason::Moved,
+                evidence: None,
             },
             "pindah",
         )

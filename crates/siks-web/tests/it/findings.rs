@@ -153,12 +153,7 @@ async fn outside_lists_page_imports_and_the_quality_page_counts() {
 #[tokio::test]
 async fn findings_page_runs_checks_and_dismisses() {
     let w = world().await;
-    let writer = w
-        .service
-        .actor_for_username("desa.a")
-        .await
-        .unwrap()
-        .unwrap();
+    let system = w.service.system_actor().await.unwrap();
     let mut odd = w.household.clone();
     odd.id = siks_domain::HouseholdId::new();
     let mut member = w.members[0].clone();
@@ -170,7 +165,7 @@ async fn findings_page_runs_checks_and_dismisses() {
     member.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
     member.relation_to_head = siks_domain::codes::Relation::Head;
     w.service
-        .create_household(&writer, &odd, &[member], "uji")
+        .load_household(&system, &odd, &[member], "uji")
         .await
         .unwrap();
     let desa = login(&w.app, "desa.a").await;

@@ -155,7 +155,8 @@ async fn forms_register_change_and_refuse_with_messages_by_the_field() {
         .to_string();
     assert_eq!(kept, "Sri Wahyuni", "what was typed is kept");
 
-    // Filled in properly, it is registered as a proposal and shown.
+    // Filled in properly, it is saved as a draft proposal and shown by whom it concerns; the
+    // register does not hold it until a period close applies it.
     let fields = filled_form(&page, &a);
     let saved = send(
         &w.app,
@@ -169,36 +170,97 @@ async fn forms_register_change_and_refuse_with_messages_by_the_field() {
         saved.select("#pesan").join(" | ")
     );
     let location = saved.location.unwrap();
+    assert!(location.starts_with("/usulan/"), "{location}");
     let shown = send(&w.app, get(&location, Some(&a))).await;
+    assert_eq!(shown.select("#judul"), vec!["Rumah tangga baru"]);
+    assert_eq!(shown.select("#tersimpan").len(), 1);
+    assert!(shown.select("#tahap")[0].starts_with("Draf"));
+    assert!(shown.select("#usulan td.subjek")[0].contains("Bambang Sutrisno"));
+    assert_eq!(shown.select("#isi tr").len(), 1 + 2, "two members");
+    let household_id = fields
+        .iter()
+        .find(|(k, _)| k == "id")
+        .map(|(_, v)| v.clone())
+        .unwrap();
     assert_eq!(
-        shown.select("#judul"),
-        vec!["Rumah tangga Bambang Sutrisno"]
+        send(
+            &w.app,
+            get(&format!("/rumah-tangga/{household_id}"), Some(&a))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND,
+        "not in the register before the close"
     );
-    assert_eq!(shown.select("#status"), vec!["Usulan"]);
-    assert_eq!(shown.select("#anggota tr.anggota").len(), 2);
-    // Posting the same form again registers nothing twice.
+    // Posting the same form again enters nothing twice.
     let twice = send(
         &w.app,
         post_form("/rumah-tangga/baru", &cookie, &form_body(&fields)),
     )
     .await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        twice.select("#pesan li")[0].contains("sudah diusulkan"),
+        "{:?}",
+        twice.select("#pesan li")
+    );
 
-    // Change the household; a second change based on the old version is refused.
+    // A correction of a registered household: shown field by field before it is saved, then
+    // a draft proposal; the register keeps its values.
+    let location = format!("/rumah-tangga/{}", w.household.id);
     let edit_path = format!("{location}/ubah");
     let edit = send(&w.app, get(&edit_path, Some(&a))).await;
-    let mut fields = filled_form(&edit, &a);
-    for (k, v) in fields.iter_mut() {
-        if k == "floor_material" {
-            *v = "9".into();
-        }
-        if k == "alasan" {
-            *v = "verifikasi lapangan".into();
-        }
-    }
-    let changed = send(&w.app, post_form(&edit_path, &cookie, &form_body(&fields))).await;
-    assert_eq!(changed.status, StatusCode::SEE_OTHER);
-    let stale = send(&w.app, post_form(&edit_path, &cookie, &form_body(&fields))).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    let mut fields = form_as_shown(&edit, "#form-data", &a);
+    let before_floor = fields
+        .iter()
+        .find(|(k, _)| k == "floor_material")
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    let new_floor = if before_floor == "9" { "1" } else { "9" };
+    set_field(&mut fields, "floor_material", new_floor);
+    set_field(&mut fields, "alasan", "verifikasi lapangan");
+    let unchanged = {
+        let mut same = form_as_shown(&edit, "#form-data", &a);
+        set_field(&mut same, "alasan", "tidak ada");
+        send(&w.app, post_form(&edit_path, &cookie, &form_body(&same))).await
+    };
+    assert_eq!(unchanged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unchanged.select("#pesan li")[0].contains("tidak ada kolom yang berubah"));
+    let preview = send(&w.app, post_form(&edit_path, &cookie, &form_body(&fields))).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let changes = preview.select("#perubahan tr.perubahan");
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(
+        changes[0].starts_with("Lantai") || changes[0].contains("lantai"),
+        "{changes:?}"
+    );
+    // "Kembali" reopens the form as typed.
+    let mut back = form_as_shown(&preview, "#form-konfirmasi", &a);
+    back.push(("kembali".into(), "ya".into()));
+    let reopened = send(&w.app, post_form(&edit_path, &cookie, &form_body(&back))).await;
+    assert_eq!(reopened.status, StatusCode::OK);
+    assert_eq!(
+        form_as_shown(&reopened, "#form-data", &a)
+            .iter()
+            .find(|(k, _)| k == "floor_material")
+            .map(|(_, v)| v.as_str()),
+        Some(new_floor)
+    );
+    let mut confirm = form_as_shown(&preview, "#form-konfirmasi", &a);
+    confirm.push(("konfirmasi".into(), "ya".into()));
+    let changed = send(&w.app, post_form(&edit_path, &cookie, &form_body(&confirm))).await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert!(changed.location.unwrap().starts_with("/usulan/"));
+    // Based on a version that is no longer the register's: refused with the reason.
+    let mut stale_fields = fields.clone();
+    set_field(&mut stale_fields, "versi", "7");
+    set_field(&mut stale_fields, "konfirmasi", "ya");
+    let stale = send(
+        &w.app,
+        post_form(&edit_path, &cookie, &form_body(&stale_fields)),
+    )
+    .await;
     assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         stale.select("#pesan li")[0].contains("sudah diubah"),
@@ -206,15 +268,21 @@ async fn forms_register_change_and_refuse_with_messages_by_the_field() {
         stale.select("#pesan li")
     );
     let shown = send(&w.app, get(&location, Some(&a))).await;
-    assert!(
-        shown
-            .select("#perumahan tr")
-            .iter()
-            .any(|r| r.contains("Lantai") && r.contains("Tanah"))
+    let registered = send(
+        &w.app,
+        get(&format!("/api/v1/households/{}", w.household.id), Some(&a)),
+    )
+    .await
+    .json();
+    assert_eq!(registered["version"], 1);
+    assert_eq!(
+        registered["household"]["housing"]["floor_material"].to_string(),
+        before_floor
     );
     assert_eq!(
         shown.select("#riwayat td:nth-child(3)"),
-        vec!["Dibuat", "Diubah"]
+        vec!["Dibuat"],
+        "the register did not change"
     );
 
     // Another village's operator can neither see nor change it.

@@ -139,9 +139,8 @@ pub(crate) async fn world() -> World {
         .map(|r| siks_domain::interchange::person_from_row(&r.unwrap()).unwrap())
         .filter(|p| p.household_id == household.id)
         .collect();
-    let writer = service.actor_for_username("desa.a").await.unwrap().unwrap();
     service
-        .create_household(&writer, &household, &members, "pendataan uji")
+        .load_household(&admin, &household, &members, "pendataan uji")
         .await
         .unwrap();
     World {
@@ -151,6 +150,35 @@ pub(crate) async fn world() -> World {
         members,
         _dir: dir,
     }
+}
+
+/// A copy of a registered household as a village proposes it: the fields only the system sets
+/// left blank.
+pub(crate) fn proposed_copy(h: &Household) -> Household {
+    let mut copy = h.clone();
+    copy.status = siks_domain::RegistryStatus::Proposed;
+    copy.welfare_score = None;
+    copy.desil = None;
+    copy.programmes.clear();
+    copy.last_verified = None;
+    copy.evidence.clear();
+    copy
+}
+
+/// A household as a client sends it: without the fields only the system sets.
+pub(crate) fn client_household(h: &Household) -> serde_json::Value {
+    let mut value = serde_json::to_value(h).unwrap();
+    for field in siks_domain::entry::HOUSEHOLD_SYSTEM_FIELDS {
+        value.as_object_mut().unwrap().remove(field);
+    }
+    value
+}
+
+/// A member as a client sends it: without its status.
+pub(crate) fn client_person(p: &Person) -> serde_json::Value {
+    let mut value = serde_json::to_value(p).unwrap();
+    value.as_object_mut().unwrap().remove("status");
+    value
 }
 
 pub(crate) fn accounts() -> Vec<(&'static str, Role, &'static str)> {
@@ -344,6 +372,46 @@ pub(crate) fn concrete(path: &str, w: &World) -> String {
 }
 
 /// The new-household form's fields as a browser would post them, with two members filled in.
+/// Every field of the form `form` (a CSS selector) as the page holds it, nothing changed but
+/// the session's CSRF token.
+pub(crate) fn form_as_shown(page: &Reply, form: &str, session: &Session) -> Vec<(String, String)> {
+    let html = page.html();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for input in html.select(&Selector::parse(&format!("{form} input")).unwrap()) {
+        let v = input.value();
+        let name = v.attr("name").unwrap_or("").to_string();
+        if v.attr("type") == Some("checkbox") {
+            if v.attr("checked").is_some() {
+                fields.push((name, "1".into()));
+            }
+        } else if name != "csrf" {
+            fields.push((name, v.attr("value").unwrap_or("").to_string()));
+        }
+    }
+    for select in html.select(&Selector::parse(&format!("{form} select")).unwrap()) {
+        let chosen = select
+            .select(&Selector::parse("option[selected]").unwrap())
+            .next()
+            .or_else(|| select.select(&Selector::parse("option").unwrap()).next())
+            .and_then(|o| o.value().attr("value"))
+            .unwrap_or("");
+        fields.push((
+            select.value().attr("name").unwrap().to_string(),
+            chosen.to_string(),
+        ));
+    }
+    fields.push(("csrf".into(), session.csrf.clone()));
+    fields
+}
+
+/// Sets one field of a form's fields (added when missing).
+pub(crate) fn set_field(fields: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match fields.iter_mut().find(|(n, _)| n == name) {
+        Some(slot) => slot.1 = value.to_string(),
+        None => fields.push((name.to_string(), value.to_string())),
+    }
+}
+
 pub(crate) fn filled_form(page: &Reply, session: &Session) -> Vec<(String, String)> {
     let html = page.html();
     let mut fields: Vec<(String, String)> = Vec::new();

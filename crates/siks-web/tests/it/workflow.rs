@@ -49,9 +49,10 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
 
     // Every kind: a new household, household and person corrections (two of them clashing),
     // a member's removal, a move, and two programme requests.
-    let mut household = w.household.clone();
+    let mut household = proposed_copy(&w.household);
     household.id = siks_domain::HouseholdId::new();
     let mut member = w.members[0].clone();
+    member.status = siks_domain::RegistryStatus::Proposed;
     member.id = siks_domain::PersonId::new();
     member.household_id = household.id;
     member.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850444").unwrap());
@@ -89,7 +90,7 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
     );
     let removal = id_of(
         &propose(
-            serde_json::json!({ "removal": { "household": w.household.id, "person": w.members[1].id, "reason": 1 } }),
+            serde_json::json!({ "removal": { "household": w.household.id, "person": w.members[1].id, "reason": 1, "evidence": "AKTA-3523-KM-2026-0007" } }),
             "meninggal",
         )
         .await,
@@ -108,10 +109,10 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
         )
         .await,
     );
-    let bpnt = id_of(
+    let sembako = id_of(
         &propose(
-            serde_json::json!({ "programme_request": { "household": w.household.id, "programme": "BPNT" } }),
-            "usul BPNT",
+            serde_json::json!({ "programme_request": { "household": w.household.id, "programme": "SEMBAKO" } }),
+            "usul SEMBAKO",
         )
         .await,
     );
@@ -137,8 +138,8 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
         StatusCode::NOT_FOUND
     );
 
-    // Draft → musdes for most; the musdes approves them but BPNT, with its berita acara.
-    let by_musdes = [&new, &rooms, &rooms_again, &moved, &bpnt];
+    // Draft → musdes for most; the musdes approves them but SEMBAKO, with its berita acara.
+    let by_musdes = [&new, &rooms, &rooms_again, &moved, &sembako];
     ok(&step(
         "desa.a",
         &by_musdes,
@@ -160,7 +161,7 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
     let decisions: Vec<serde_json::Value> = by_musdes
         .iter()
         .map(|id| {
-            let no = *id == &bpnt;
+            let no = *id == &sembako;
             serde_json::json!({ "proposal": id, "approved": !no, "reason": if no { "sudah menerima bantuan daerah" } else { "" } })
         })
         .collect();
@@ -476,7 +477,7 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
         ]
     );
     for (id, stage) in [
-        (&bpnt, "ditolak"),
+        (&sembako, "ditolak"),
         (&pkh, "ditolak"),
         (&rooms_again, "ditolak"),
         (&moved, "ditetapkan"),
@@ -644,7 +645,7 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     let desa = login(&w.app, "desa.a").await;
     let cookie = |s: &Session| format!("siks_sesi={}", s.cookie);
     let mut ids = Vec::new();
-    for programme in ["PKH", "BPNT", "PBI-JK"] {
+    for programme in ["PKH", "SEMBAKO", "PBI-JK"] {
         let r = send(
             &w.app,
             post_json(
@@ -687,7 +688,7 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     // and what it asks.
     let mut asked = inbox.select("tr.usulan span.diminta");
     asked.sort();
-    assert_eq!(asked, ["program BPNT", "program PBI-JK", "program PKH"]);
+    assert_eq!(asked, ["program PBI-JK", "program PKH", "program SEMBAKO"]);
     // The proposal's own page names the household the same way, not by its id.
     let page = send(&w.app, get(&format!("/usulan/{}", ids[0]), Some(&desa))).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
