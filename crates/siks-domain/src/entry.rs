@@ -344,6 +344,49 @@ mod tests {
             ("nik", Nik::parse("1").unwrap_err().indonesian())
         );
     }
+
+    #[test]
+    fn the_system_fields_are_named_when_an_entry_sets_them() {
+        let village = RegionCode::parse("35.23.01.2001").unwrap();
+        let base = blank_household(village);
+        let mut granted = base.clone();
+        granted.programmes = vec!["PKH".into()];
+        assert_eq!(
+            household_system_field_changed(&base, &granted),
+            Some(SystemField("programmes"))
+        );
+        let mut active = base.clone();
+        active.status = crate::RegistryStatus::Active;
+        assert_eq!(
+            household_system_field_changed(&base, &active),
+            Some(SystemField("status"))
+        );
+        let mut ranked = base.clone();
+        ranked.desil = Some(1);
+        assert_eq!(
+            household_system_field_changed(&base, &ranked),
+            Some(SystemField("desil"))
+        );
+        // A photo is not one: a correction may carry an uploaded photo.
+        let mut photo = base.clone();
+        photo.evidence.push(crate::record::Evidence {
+            kind: *<crate::record::EvidenceKind as crate::Coded>::ALL
+                .first()
+                .unwrap(),
+            sha256: "ab".into(),
+            content_type: "image/png".into(),
+            taken_on: None,
+        });
+        assert_eq!(household_system_field_changed(&base, &photo), None);
+        let person = blank_person(base.id, Relation::Head);
+        let mut gone = person.clone();
+        gone.status = crate::RegistryStatus::Inactive(InactiveReason::Died);
+        assert_eq!(
+            person_system_field_changed(&person, &gone),
+            Some(SystemField("status"))
+        );
+        assert!(SystemField("status").indonesian().contains("status"));
+    }
 }
 
 /// A field of the record that only the system sets (the period close, the ranking, the
@@ -351,7 +394,8 @@ mod tests {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SystemField(pub &'static str);
 
-/// The fields of a household a client may never set, as a JSON body names them.
+/// The fields of a household a client body may never carry, as a JSON body names them: the
+/// five only the system sets, and the evidence photos, which come by their own upload.
 pub const HOUSEHOLD_SYSTEM_FIELDS: [&str; 6] = [
     "status",
     "welfare_score",
@@ -381,7 +425,9 @@ impl Bilingual for SystemField {
 }
 
 /// The first system field in which `proposed` differs from `base` (the record as registered,
-/// or a blank one for a new household): an entry keeps them all as they are.
+/// or a blank one for a new household): an entry keeps them all as they are. The evidence
+/// photos are not among them: a correction may carry a photo kept by the photo upload (the
+/// store checks that it was).
 pub fn household_system_field_changed(
     base: &Household,
     proposed: &Household,
@@ -392,7 +438,6 @@ pub fn household_system_field_changed(
         base.desil != proposed.desil,
         base.programmes != proposed.programmes,
         base.last_verified != proposed.last_verified,
-        base.evidence != proposed.evidence,
     ];
     HOUSEHOLD_SYSTEM_FIELDS
         .iter()

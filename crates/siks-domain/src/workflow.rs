@@ -630,13 +630,60 @@ fn diff(columns: &[&str], before: Vec<String>, after: Vec<String>) -> Vec<FieldC
         .collect()
 }
 
-/// The fields a household correction changes, as the interchange columns show them.
+/// The fields a household correction changes, as the interchange columns show them, then the
+/// evidence photos it adds or replaces (field `foto:CODE`, one per indicator).
 pub fn household_diff(before: &Household, after: &Household) -> Vec<FieldChange> {
-    diff(
+    let mut changes = diff(
         HOUSEHOLD_COLUMNS,
         household_row(before),
         household_row(after),
-    )
+    );
+    let photo = |h: &Household, kind| {
+        h.evidence
+            .iter()
+            .find(|e| e.kind == kind)
+            .map(|e| e.sha256.clone())
+            .unwrap_or_default()
+    };
+    for kind in <crate::record::EvidenceKind as crate::Coded>::ALL {
+        let (b, a) = (photo(before, *kind), photo(after, *kind));
+        if b != a {
+            changes.push(FieldChange {
+                field: format!("{PHOTO_FIELD}{}", crate::Coded::code(*kind)),
+                before: b,
+                after: a,
+            });
+        }
+    }
+    changes
+}
+
+/// How a change of an evidence photo is named among a correction's fields: `foto:CODE`.
+pub const PHOTO_FIELD: &str = "foto:";
+
+/// A changed field as a page names it: the interchange column's label, or "Foto bukti:
+/// indicator" for a photo.
+pub fn change_label(field: &str) -> String {
+    match field
+        .strip_prefix(PHOTO_FIELD)
+        .and_then(|code| code.parse::<u8>().ok())
+        .and_then(<crate::record::EvidenceKind as crate::Coded>::from_code)
+    {
+        Some(kind) => format!("Foto bukti: {}", crate::Coded::label(kind)),
+        None => crate::interchange::column_label(field).to_string(),
+    }
+}
+
+/// A changed value as a page shows it: a photo by the start of its SHA-256, an empty value as
+/// a dash.
+pub fn change_value(field: &str, value: &str) -> String {
+    if value.is_empty() {
+        "–".into()
+    } else if field.starts_with(PHOTO_FIELD) {
+        format!("foto {}…", &value[..value.len().min(12)])
+    } else {
+        value.to_string()
+    }
 }
 
 /// The fields a person correction changes.
@@ -668,8 +715,16 @@ pub fn rebase_household(
         household_row(latest),
     );
     let mut out = crate::interchange::household_from_row(&row, regions)?;
-    // Photos are not a field of the interchange row, and no correction changes them.
+    // Photos are not a field of the interchange row: the ones the correction adds or replaces,
+    // over the latest record's.
     out.evidence = latest.evidence.clone();
+    for photo in &proposed.evidence {
+        if !base.evidence.contains(photo) {
+            out.evidence.retain(|e| e.kind != photo.kind);
+            out.evidence.push(photo.clone());
+        }
+    }
+    out.evidence.sort_by_key(|e| e.kind);
     Ok(out)
 }
 
@@ -1339,6 +1394,114 @@ mod tests {
         let back: Household =
             serde_json::from_str(&serde_json::to_string(&located).unwrap()).unwrap();
         assert!(household_diff(&located, &back).is_empty());
+    }
+
+    fn photo(kind: crate::record::EvidenceKind, sha: &str) -> crate::record::Evidence {
+        crate::record::Evidence {
+            kind,
+            sha256: sha.into(),
+            content_type: "image/png".into(),
+            taken_on: None,
+        }
+    }
+
+    #[test]
+    fn a_photo_is_a_named_change_and_survives_a_rebase() {
+        use crate::Coded;
+        use crate::record::EvidenceKind;
+        let regions = crate::region::Regions::embedded();
+        let base = crate::interchange::tests::sample_household();
+        let floor = *EvidenceKind::ALL.first().unwrap();
+        let mut with_photo = base.clone();
+        with_photo.evidence = vec![photo(floor, "ab12cd34ef56ab12cd34")];
+        let changes = household_diff(&base, &with_photo);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].field, format!("{PHOTO_FIELD}{}", floor.code()));
+        assert_eq!(
+            change_label(&changes[0].field),
+            format!("Foto bukti: {}", floor.label())
+        );
+        assert_eq!(change_value(&changes[0].field, &changes[0].before), "–");
+        assert_eq!(
+            change_value(&changes[0].field, &changes[0].after),
+            "foto ab12cd34ef56…"
+        );
+        assert_eq!(
+            change_label("rooms"),
+            crate::interchange::column_label("rooms")
+        );
+        // Another correction took effect first: the photo is laid over it, its fields kept.
+        let mut latest = base.clone();
+        latest.housing.rooms = 6;
+        let rebased = rebase_household(&base, &with_photo, &latest, regions).unwrap();
+        assert_eq!(rebased.housing.rooms, 6);
+        assert_eq!(rebased.evidence, with_photo.evidence);
+        // A correction that did not touch the photos keeps the latest ones.
+        let mut latest_photo = base.clone();
+        latest_photo.evidence = vec![photo(floor, "ffff")];
+        let mut rooms = base.clone();
+        rooms.housing.rooms = 3;
+        let rebased = rebase_household(&base, &rooms, &latest_photo, regions).unwrap();
+        assert_eq!(rebased.evidence, latest_photo.evidence);
+    }
+
+    #[test]
+    fn removals_carry_what_their_reason_calls_for() {
+        use crate::codes::InactiveReason;
+        assert_eq!(
+            check_removal(InactiveReason::Died, None),
+            Err(RemovalRefusal::DeathCertificateRequired)
+        );
+        assert_eq!(
+            check_removal(InactiveReason::Died, Some("  ")),
+            Err(RemovalRefusal::DeathCertificateRequired)
+        );
+        assert_eq!(
+            check_removal(InactiveReason::Died, Some("3523-KM-01122026-0001")),
+            Ok(())
+        );
+        assert_eq!(
+            check_removal(InactiveReason::Other, None),
+            Err(RemovalRefusal::NoteRequired)
+        );
+        assert_eq!(check_removal(InactiveReason::Moved, None), Ok(()));
+        assert!(
+            RemovalRefusal::DeathCertificateRequired
+                .indonesian()
+                .contains("akta kematian")
+        );
+    }
+
+    #[test]
+    fn the_village_withdraws_only_what_it_still_holds() {
+        let withdraw = Step::Withdraw {
+            reason: "salah input".into(),
+        };
+        for stage in [Stage::Draft, Stage::Returned] {
+            assert_eq!(
+                next_stage(stage, &withdraw, Role::VillageOperator, ON, false),
+                Ok(Stage::Withdrawn)
+            );
+        }
+        assert!(next_stage(Stage::Musdes, &withdraw, Role::VillageOperator, ON, false).is_err());
+        assert!(next_stage(Stage::Draft, &withdraw, Role::RegencyVerifier, ON, false).is_err());
+        assert_eq!(
+            next_stage(
+                Stage::Draft,
+                &Step::Withdraw { reason: " ".into() },
+                Role::VillageOperator,
+                ON,
+                false
+            ),
+            Err(WorkflowError::ReasonRequired)
+        );
+        assert!(Stage::Withdrawn.is_final());
+        assert_eq!(Stage::parse("dibatalkan"), Some(Stage::Withdrawn));
+        assert!(
+            Step::offered(Stage::Returned, Role::VillageOperator)
+                .iter()
+                .any(|c| c.key == "withdraw" && c.needs_reason)
+        );
     }
 
     #[test]

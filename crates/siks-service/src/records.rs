@@ -135,19 +135,38 @@ impl Service {
         self.store.household_as_of(actor, id, period).await
     }
 
-    /// Adds (or replaces) the photo of one indicator. `expected_version` is the household version
-    /// the operator loaded. Returns the new version.
-    pub async fn add_evidence_photo(
+    /// Keeps the photo of one indicator and proposes it as a correction of the household's
+    /// evidence, based on `expected_version`, the version the operator loaded: the verifier
+    /// sees the photo at once, the household carries it from the close that applies it.
+    pub async fn propose_evidence_photo(
         &self,
         actor: &Actor,
         household: HouseholdId,
         expected_version: i64,
         kind: EvidenceKind,
         bytes: &[u8],
-        reason: &str,
-    ) -> Result<i64> {
-        self.store
-            .add_evidence_photo(actor, household, expected_version, kind, bytes, reason)
+        note: &str,
+    ) -> Result<Uuid> {
+        let current = self
+            .store
+            .household(actor, household)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if current.household.version != expected_version {
+            return Err(ServiceError::Stale {
+                expected: expected_version,
+                current: current.household.version,
+            });
+        }
+        let photo = self
+            .store
+            .keep_evidence_photo(actor, household, kind, bytes)
+            .await?;
+        let mut changed = current.household.record;
+        changed.evidence.retain(|e| e.kind != kind);
+        changed.evidence.push(photo);
+        changed.evidence.sort_by_key(|e| e.kind);
+        self.propose_household_correction(actor, &changed, expected_version, note)
             .await
     }
 

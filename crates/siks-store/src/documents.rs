@@ -739,15 +739,12 @@ impl Store {
             }
             list.iter()
                 .map(|c| {
+                    use siks_domain::workflow::{change_label, change_value};
                     format!(
                         "{}: {} → {}",
-                        siks_domain::interchange::column_label(&c.field),
-                        if c.before.is_empty() {
-                            "–"
-                        } else {
-                            &c.before
-                        },
-                        if c.after.is_empty() { "–" } else { &c.after }
+                        change_label(&c.field),
+                        change_value(&c.field, &c.before),
+                        change_value(&c.field, &c.after)
                     )
                 })
                 .collect::<Vec<_>>()

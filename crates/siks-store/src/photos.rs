@@ -1,6 +1,8 @@
 //! Evidence photos: one photo per indicator (house front, floor, wall, …) for each household.
-//! Adding one is a change of the household (its `evidence` list, its version, its history);
-//! the bytes are kept by household and SHA-256. Viewing one is audited like any view.
+//! The bytes are kept by household and SHA-256. A village keeps a photo and proposes it as a
+//! correction of the household's evidence (ADR 0016): the household's `evidence` list changes
+//! when the close applies it, while the verifier can already look at the photo. Viewing one is
+//! audited like any view.
 
 use sha2::{Digest, Sha256};
 use siks_domain::access::Action;
@@ -25,9 +27,141 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Refuses what is not a photo small enough to keep; its content type when it is one.
+fn check_photo(bytes: &[u8]) -> Result<&'static str> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(StoreError::invalid_text(
+            format!(
+                "foto terlalu besar ({} KiB; paling besar {} KiB)",
+                bytes.len() / 1024,
+                MAX_PHOTO_BYTES / 1024
+            ),
+            format!(
+                "photo too large ({} KiB; at most {} KiB)",
+                bytes.len() / 1024,
+                MAX_PHOTO_BYTES / 1024
+            ),
+        ));
+    }
+    image_type(bytes).ok_or_else(|| {
+        StoreError::invalid_text(
+            "berkas bukan foto JPEG atau PNG",
+            "the file is not a JPEG or PNG photo",
+        )
+    })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl Store {
-    /// Adds (or replaces) the photo of one indicator. `expected_version` is the household version
-    /// the operator loaded. Returns the new version.
+    /// Keeps the photo of one indicator of a household in scope, without changing the
+    /// household: the evidence entry a correction proposal then carries. Kept once per
+    /// household and content; audited.
+    pub async fn keep_evidence_photo(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        kind: EvidenceKind,
+        bytes: &[u8],
+    ) -> Result<Evidence> {
+        if !actor.may(Action::WriteRegister) {
+            return Err(StoreError::Forbidden(Action::WriteRegister));
+        }
+        let content_type = check_photo(bytes)?;
+        let sha256 = sha256_hex(bytes);
+        let mut tx = self.begin().await?;
+        let current = self
+            .fetch_household_for_write(&mut tx, actor, household)
+            .await?;
+        let village = current.record.address.village.clone();
+        self.insert_photo(
+            &mut tx,
+            actor,
+            household,
+            &village,
+            &sha256,
+            content_type,
+            bytes,
+        )
+        .await?;
+        crate::audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "photo.keep",
+                target_kind: "household",
+                target_id: household.to_string(),
+                region_code: village.to_string(),
+                detail: format!("kind={} sha256={sha256}", kind.code()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Evidence {
+            kind,
+            sha256,
+            content_type: content_type.to_string(),
+            taken_on: None,
+        })
+    }
+
+    /// Whether a photo with this SHA-256 is kept for the household (inside the caller's
+    /// transaction): a correction may only carry photos that were uploaded.
+    pub(crate) async fn photo_kept(
+        &self,
+        tx: &mut crate::sql::Tx,
+        household: HouseholdId,
+        sha256: &str,
+    ) -> Result<bool> {
+        let found = with_tx!(tx, c => {
+            sqlx::query("SELECT 1 AS one FROM evidence_photos WHERE household_id = $1 AND sha256 = $2")
+                .bind(household.to_string())
+                .bind(sha256)
+                .fetch_optional(&mut **c)
+                .await?
+                .is_some()
+        });
+        Ok(found)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn insert_photo(
+        &self,
+        tx: &mut crate::sql::Tx,
+        actor: &Actor,
+        household: HouseholdId,
+        village: &siks_domain::RegionCode,
+        sha256: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<()> {
+        with_tx!(tx, c => {
+            sqlx::query(
+                "INSERT INTO evidence_photos (household_id, sha256, village_code, content_type, size_bytes, data, uploaded_at, uploaded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (household_id, sha256) DO NOTHING",
+            )
+            .bind(household.to_string())
+            .bind(sha256)
+            .bind(village.to_string())
+            .bind(content_type)
+            .bind(bytes.len() as i64)
+            .bind(bytes.to_vec())
+            .bind(self.now_text())
+            .bind(actor.user_id.to_string())
+            .execute(&mut **c)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Adds (or replaces) the photo of one indicator at once, outside the workflow: the
+    /// loading of a register as found (tests, imports). `expected_version` is the household
+    /// version loaded. Returns the new version.
     pub async fn add_evidence_photo(
         &self,
         actor: &Actor,
@@ -40,30 +174,8 @@ impl Store {
         if !actor.may(Action::WriteRegister) {
             return Err(StoreError::Forbidden(Action::WriteRegister));
         }
-        if bytes.len() > MAX_PHOTO_BYTES {
-            return Err(StoreError::invalid_text(
-                format!(
-                    "foto terlalu besar ({} KiB; paling besar {} KiB)",
-                    bytes.len() / 1024,
-                    MAX_PHOTO_BYTES / 1024
-                ),
-                format!(
-                    "photo too large ({} KiB; at most {} KiB)",
-                    bytes.len() / 1024,
-                    MAX_PHOTO_BYTES / 1024
-                ),
-            ));
-        }
-        let Some(content_type) = image_type(bytes) else {
-            return Err(StoreError::invalid_text(
-                "berkas bukan foto JPEG atau PNG",
-                "the file is not a JPEG or PNG photo",
-            ));
-        };
-        let sha256: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let content_type = check_photo(bytes)?;
+        let sha256 = sha256_hex(bytes);
         let mut tx = self.begin().await?;
         // Read the current household inside the write transaction: the version check holds.
         let current = self
@@ -76,22 +188,16 @@ impl Store {
             });
         }
         let village = current.record.address.village.clone();
-        with_tx!(&mut tx, c => {
-            sqlx::query(
-                "INSERT INTO evidence_photos (household_id, sha256, village_code, content_type, size_bytes, data, uploaded_at, uploaded_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (household_id, sha256) DO NOTHING",
-            )
-            .bind(household.to_string())
-            .bind(&sha256)
-            .bind(village.to_string())
-            .bind(content_type)
-            .bind(bytes.len() as i64)
-            .bind(bytes.to_vec())
-            .bind(self.now_text())
-            .bind(actor.user_id.to_string())
-            .execute(&mut **c)
-            .await?;
-        });
+        self.insert_photo(
+            &mut tx,
+            actor,
+            household,
+            &village,
+            &sha256,
+            content_type,
+            bytes,
+        )
+        .await?;
         let mut changed = current.record.clone();
         changed.evidence.retain(|e| e.kind != kind);
         changed.evidence.push(Evidence {

@@ -119,6 +119,10 @@ impl Store {
                 refuse_system_field(siks_domain::entry::household_system_field_changed(
                     &blank, household,
                 ))?;
+                // Photos come to a registered household, by their own upload.
+                if !household.evidence.is_empty() {
+                    refuse_system_field(Some(siks_domain::entry::SystemField("evidence")))?;
+                }
                 for m in members {
                     let blank =
                         siks_domain::entry::blank_person_as(m.id, household.id, m.relation_to_head);
@@ -145,6 +149,19 @@ impl Store {
                         "desa/kelurahan tidak diubah dengan perbaikan data; ajukan usulan pindah",
                         "the village is not changed by a correction; propose a move",
                     ));
+                }
+                for photo in &household.evidence {
+                    if !current.record.evidence.contains(photo)
+                        && !self.photo_kept(tx, household.id, &photo.sha256).await?
+                    {
+                        return Err(StoreError::invalid_text(
+                            format!(
+                                "foto bukti {} belum diunggah untuk rumah tangga ini",
+                                siks_domain::Coded::label(photo.kind)
+                            ),
+                            "an evidence photo was not uploaded for this household",
+                        ));
+                    }
                 }
                 if siks_domain::workflow::household_diff(&current.record, household).is_empty() {
                     return Err(nothing_changes());

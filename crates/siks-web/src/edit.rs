@@ -364,7 +364,13 @@ fn preview_response(
         hidden,
         changes: changes
             .into_iter()
-            .map(|c| (column_label(&c.field).to_string(), c.before, c.after))
+            .map(|c| {
+                (
+                    siks_domain::workflow::change_label(&c.field),
+                    siks_domain::workflow::change_value(&c.field, &c.before),
+                    siks_domain::workflow::change_value(&c.field, &c.after),
+                )
+            })
             .collect(),
     })?;
     Ok(page.into_response())
@@ -688,7 +694,8 @@ pub async fn add_member(
     }
 }
 
-/// The evidence photo upload of the household page (multipart: csrf, versi, jenis, foto).
+/// The evidence photo upload of the household page (multipart: csrf, versi, jenis, foto): the
+/// photo is kept and proposed as a correction of the household's evidence.
 pub async fn upload_photo(
     State(state): State<AppState>,
     user: PageUser,
@@ -718,9 +725,9 @@ pub async fn upload_photo(
         .map_err(|_| WebError::field("versi", "versi data tidak sah; muat ulang halaman"))?;
     let photo = photo.ok_or_else(|| WebError::field("foto", "pilih berkas foto"))?;
     let reason = format!("foto bukti: {}", kind.label());
-    state
+    let proposal = state
         .service
-        .add_evidence_photo(&user.session.actor, id, version, kind, &photo, &reason)
+        .propose_evidence_photo(&user.session.actor, id, version, kind, &photo, &reason)
         .await?;
-    Ok(see(format!("/rumah-tangga/{id}#foto")))
+    Ok(saved(proposal))
 }

@@ -257,11 +257,28 @@ struct ProposalPage {
     document: Option<String>,
     details: Vec<(String, String, String)>,
     steps: Vec<(String, String, String, String, String)>,
+    /// The photos a correction adds: (household, SHA-256, indicator), for the verifier to see.
+    photos: Vec<(String, String, String)>,
     /// "Saved" after a form saved it.
     saved: bool,
     /// The village may still revise, submit or withdraw it (a draft or returned proposal).
     editable: bool,
     csrf: String,
+}
+
+/// The photos a household correction carries, to be shown beside its fields.
+fn details_photos(household: &siks_domain::Household) -> Vec<(String, String, String)> {
+    household
+        .evidence
+        .iter()
+        .map(|e| {
+            (
+                household.id.to_string(),
+                e.sha256.clone(),
+                e.kind.label().to_string(),
+            )
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -284,14 +301,21 @@ pub async fn proposal_page(
         .await?
         .ok_or(WebError::NotFound)?;
     // What it asks, field by field against the register as it stands now.
-    let label = |c: &str| siks_domain::interchange::column_label(c).to_string();
+    let change_row = |c: &siks_domain::workflow::FieldChange| {
+        use siks_domain::workflow::{change_label, change_value};
+        (
+            change_label(&c.field),
+            change_value(&c.field, &c.before),
+            change_value(&c.field, &c.after),
+        )
+    };
     let details = match &p.content {
         ProposalContent::HouseholdCorrection { household, .. } => {
             match state.service.household(actor, household.id).await? {
                 Some(now) => {
                     siks_domain::workflow::household_diff(&now.household.record, household)
                         .into_iter()
-                        .map(|c| (label(&c.field), c.before, c.after))
+                        .map(|c| change_row(&c))
                         .collect()
                 }
                 None => Vec::new(),
@@ -301,7 +325,7 @@ pub async fn proposal_page(
             match state.service.person(actor, person.id).await? {
                 Some(now) => siks_domain::workflow::person_diff(&now.record, person)
                     .into_iter()
-                    .map(|c| (label(&c.field), c.before, c.after))
+                    .map(|c| change_row(&c))
                     .collect(),
                 None => Vec::new(),
             }
@@ -349,11 +373,16 @@ pub async fn proposal_page(
         .proposal_subject(actor, p.id)
         .await?
         .map(Subject::of);
+    let photos = match &p.content {
+        ProposalContent::HouseholdCorrection { household, .. } => details_photos(household),
+        _ => Vec::new(),
+    };
     let editable = matches!(p.stage, Stage::Draft | Stage::Returned)
         && crate::PROPOSERS.contains(&actor.role)
         && actor.scope.contains(&p.village);
     render(ProposalPage {
         saved: q.pesan.as_deref() == Some("tersimpan"),
+        photos,
         editable,
         csrf: user.session.csrf_token.clone(),
         nav: Nav::of(&user),

@@ -342,6 +342,24 @@ fn demo_generates_imports_and_counts() {
         ok && out.starts_with("1 usulan perbaikan dibuat"),
         "{out}{err}"
     );
+    // A draft proposal: the register's members are exported exactly as before (ADR 0016).
+    let again_csv = dir.path().join("desa-lagi.csv");
+    let (ok, out, err) = siks(&[
+        "export",
+        "--db",
+        &db,
+        "--list",
+        "anggota",
+        "--region",
+        "35.23",
+        "--out",
+        again_csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}{err}");
+    assert!(
+        std::fs::read_to_string(&again_csv).unwrap() == exported,
+        "the upload changed the register before a close"
+    );
     let (ok, out, _) = siks(&[
         "upload",
         "--db",

@@ -994,6 +994,198 @@ async fn period_close_applies_accepted_proposals_together(db: &TestDb) {
     ));
 }
 
+/// A NIK already held outside the village: the village's draft is taken as any other and it is
+/// told nothing; the tiers above see the clash on the proposal; the close sends it back with
+/// the reason. A member joining is entered and applied like a household's correction.
+async fn a_nik_held_elsewhere_is_found_above_the_village_and_sent_back(db: &TestDb) {
+    use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step, WorkflowConfig};
+    let store = &db.store;
+    let c = cast(store).await;
+    let config = WorkflowConfig::default();
+    let (elsewhere, elsewhere_members) = fake_household(VILLAGE_ELSEWHERE)
+        .members(1)
+        .serials_from(700)
+        .build();
+    store
+        .create_household(&c.admin, &elsewhere, &elsewhere_members, "baru")
+        .await
+        .unwrap();
+    let (home, home_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(730)
+        .build();
+    store
+        .create_household(&c.admin, &home, &home_members, "baru")
+        .await
+        .unwrap();
+
+    let (clash_home, mut clash_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(710)
+        .build_proposed();
+    clash_members[0].nik = elsewhere_members[0].nik.clone();
+    let (fresh_home, fresh_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(720)
+        .build_proposed();
+    let new = |h: &Household, m: &[Person]| ProposalContent::NewHousehold {
+        household: h.clone(),
+        members: m.to_vec(),
+    };
+    let clash = store
+        .propose(&c.village_a, &new(&clash_home, &clash_members), "baru")
+        .await
+        .unwrap();
+    let fresh = store
+        .propose(&c.village_a, &new(&fresh_home, &fresh_members), "baru")
+        .await
+        .unwrap();
+    // A baby joining the registered household, and one whose NIK is held elsewhere.
+    let (_, babies) = fake_household(VILLAGE_A)
+        .members(3)
+        .serials_from(740)
+        .build_proposed();
+    let mut baby = babies[2].clone();
+    baby.household_id = home.id;
+    let joins = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::MemberJoins {
+                person: baby.clone(),
+            },
+            "kelahiran",
+        )
+        .await
+        .unwrap();
+    let mut twin = babies[1].clone();
+    twin.household_id = home.id;
+    twin.nik = elsewhere_members[0].nik.clone();
+    let twin_joins = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::MemberJoins { person: twin },
+            "pindah masuk",
+        )
+        .await
+        .unwrap();
+    let ids = [clash, fresh, joins, twin_joins];
+    for id in ids {
+        let village_sees = store
+            .proposal_subject(&c.village_a, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            village_sees.clashes.is_empty(),
+            "the village is told nothing"
+        );
+    }
+    for (id, clashes) in [(clash, 1), (fresh, 0), (joins, 0), (twin_joins, 1)] {
+        let regency_sees = store
+            .proposal_subject(&c.regency, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(regency_sees.clashes.len(), clashes, "{regency_sees:?}");
+        if let Some(finding) = regency_sees.clashes.first() {
+            assert!(finding.contains("sudah terdaftar aktif"), "{finding}");
+            assert!(
+                !finding.contains(&elsewhere_members[0].nik.raw()),
+                "the NIK is masked: {finding}"
+            );
+        }
+    }
+    let joining = store
+        .proposal_subject(&c.regency, joins)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(joining.member.as_deref(), Some(baby.full_name.as_str()));
+    assert!(
+        joining.what.starts_with("anggota baru: "),
+        "{}",
+        joining.what
+    );
+
+    // The village submits them all (nothing reveals the clash there); the rest goes up.
+    store
+        .sign_sptjm(
+            &c.village_a,
+            paper(Backing::Sptjm, VILLAGE_A),
+            &ids,
+            Some(SCAN),
+            config,
+        )
+        .await
+        .unwrap();
+    store
+        .step_proposals(&c.admin, &ids, &Step::Verify, config)
+        .await
+        .unwrap();
+    store
+        .ratify(
+            &c.admin,
+            &RegionCode::parse("35.23").unwrap(),
+            Some(&ids),
+            config,
+        )
+        .await
+        .unwrap();
+    for step in [Step::Forward, Step::Accept] {
+        store
+            .step_proposals(&c.admin, &ids, &step, config)
+            .await
+            .unwrap();
+    }
+    let report = store
+        .close_period(&c.admin, Period::parse("2026-11").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.applied, 2, "{report:?}");
+    let mut back: Vec<uuid::Uuid> = report.sent_back.iter().map(|(id, _)| *id).collect();
+    back.sort();
+    let mut expected = vec![clash, twin_joins];
+    expected.sort();
+    assert_eq!(back, expected);
+    for (_, why) in &report.sent_back {
+        assert!(
+            why.contains("sudah terdaftar aktif di rumah tangga lain"),
+            "{why}"
+        );
+        assert!(
+            !why.contains(&elsewhere.id.to_string()),
+            "names no household: {why}"
+        );
+    }
+    let (p, _) = store.proposal(&c.village_a, clash).await.unwrap().unwrap();
+    assert_eq!(p.stage, Stage::Rejected);
+    assert!(p.reason.contains("sudah terdaftar aktif"), "{}", p.reason);
+    // The fresh household and the baby are in the register, active.
+    let view = store
+        .household(&c.village_a, home.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let added = view
+        .members
+        .iter()
+        .find(|m| m.record.id == baby.id)
+        .expect("the baby joined");
+    assert_eq!(added.record.status, RegistryStatus::Active);
+    assert_eq!(view.members.len(), 2);
+    let fresh_view = store
+        .household(&c.village_a, fresh_home.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(fresh_view.household.record.status, RegistryStatus::Active);
+}
+
+#[tokio::test]
+async fn a_nik_held_elsewhere_on_both_engines() {
+    on_both_engines!(a_nik_held_elsewhere_is_found_above_the_village_and_sent_back);
+}
+
 #[tokio::test]
 async fn proposals_go_up_tier_by_tier_on_both_engines() {
     on_both_engines!(proposals_go_up_tier_by_tier);

@@ -345,18 +345,35 @@ async fn evidence_photos_upload_show_and_stay_in_scope() {
         "{:?}",
         refused.select("#pesan")
     );
+    // Kept and proposed as a correction of the household's evidence: the verifier sees it on
+    // the proposal's page at once; the household carries it from the close.
     let saved = send(&w.app, upload(&a, "1", &png)).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let stale = send(&w.app, upload(&a, "1", &png)).await;
+    let proposal = saved.location.clone().unwrap();
+    assert!(proposal.starts_with("/usulan/"), "{proposal}");
+    let stale = send(&w.app, upload(&a, "2", &png)).await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     let page = send(
         &w.app,
         get(&format!("/rumah-tangga/{}", w.household.id), Some(&a)),
     )
     .await;
-    let src = page
+    assert!(
+        page.select("#foto-bukti img").is_empty(),
+        "not before the close"
+    );
+    let shown = send(&w.app, get(&proposal, Some(&a))).await;
+    assert!(
+        shown
+            .select("#isi td")
+            .iter()
+            .any(|t| t.starts_with("Foto bukti")),
+        "{:?}",
+        shown.select("#isi td")
+    );
+    let src = shown
         .html()
-        .select(&Selector::parse("#foto-bukti img").unwrap())
+        .select(&Selector::parse("#foto-usulan img").unwrap())
         .next()
         .unwrap()
         .value()
