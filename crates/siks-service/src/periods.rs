@@ -11,8 +11,8 @@ use siks_store::findings::CheckReport;
 use siks_store::periods::check_may_close;
 
 pub use siks_store::periods::{
-    CloseReport, HouseholdAsOf, PeriodComparison, PeriodComparisons, RegionComparison,
-    VillageCounts,
+    ClosePreview, CloseReport, HouseholdAsOf, PeriodComparison, PeriodComparisons, RegencyPreview,
+    RegionComparison, VillageCounts,
 };
 
 use crate::Service;
@@ -45,6 +45,12 @@ impl Service {
         }
         let closed = self.store.close_period(actor, period).await?;
         Ok((checks, closed))
+    }
+
+    /// What closing `period` would apply and send back, per regency, without writing anything:
+    /// the confirmation the close waits for. Refused as the close would be.
+    pub async fn close_preview(&self, actor: &Actor, period: Period) -> Result<ClosePreview> {
+        self.store.close_preview(actor, period).await
     }
 
     /// The closed periods, oldest first.

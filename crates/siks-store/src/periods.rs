@@ -52,6 +52,53 @@ fn rebase_failed(e: siks_domain::interchange::FieldError) -> StoreError {
     )
 }
 
+/// What the close decides before applying anything (see `plan_close`).
+struct ClosePlan {
+    sent_back: Vec<(Uuid, String)>,
+    households: HashMap<Uuid, Versioned<Household>>,
+    persons: HashMap<Uuid, (Versioned<Person>, RegionCode)>,
+}
+
+/// What closing a period would do in one regency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegencyPreview {
+    pub regency: RegionCode,
+    /// Proposals it would apply, by kind code.
+    pub applies: BTreeMap<u8, u64>,
+    pub sent_back: u64,
+}
+
+impl RegencyPreview {
+    /// Every proposal it would apply, whatever the kind.
+    pub fn applies_total(&self) -> u64 {
+        self.applies.values().sum()
+    }
+}
+
+/// What closing a period would do, read before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosePreview {
+    pub period: Period,
+    /// One row per regency with accepted proposals, by code.
+    pub regencies: Vec<RegencyPreview>,
+    /// The proposals it would send back: id, village, kind and reason.
+    pub sent_back: Vec<(
+        Uuid,
+        RegionCode,
+        siks_domain::workflow::ProposalKind,
+        String,
+    )>,
+}
+
+impl ClosePreview {
+    pub fn applies(&self) -> u64 {
+        self.regencies
+            .iter()
+            .map(RegencyPreview::applies_total)
+            .sum()
+    }
+}
+
 /// What a close did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseReport {
@@ -112,79 +159,12 @@ impl Store {
         period
             .may_close(last_closed, self.ministry_today())
             .map_err(|refusal| StoreError::invalid(&refusal))?;
-        let accepted: Vec<Proposal> = with_tx!(&mut tx, c => {
-            let rows = sqlx::query("SELECT * FROM proposals WHERE stage = $1 ORDER BY id")
-                .bind(Stage::Accepted.key())
-                .fetch_all(&mut **c)
-                .await?;
-            rows.iter().map(crate::proposals::proposal_from_row).collect::<Result<Vec<_>>>()?
-        });
-
-        // Outdated corrections first, then conflicts among the rest.
-        let mut sent_back: Vec<(Uuid, String)> = Vec::new();
-        let mut touches = Vec::new();
-        // The version each correction is based on, as read here: `apply` takes it from these
-        // maps (by proposal) instead of reading it again.
-        let mut households: HashMap<Uuid, Versioned<Household>> = HashMap::new();
-        let mut persons: HashMap<Uuid, (Versioned<Person>, RegionCode)> = HashMap::new();
-        for p in &accepted {
-            let fields = match &p.content {
-                ProposalContent::HouseholdCorrection {
-                    household,
-                    base_version,
-                } => {
-                    match self
-                        .fetch_household_for_write(&mut tx, actor, household.id)
-                        .await
-                    {
-                        Ok(current) if current.version == *base_version => {
-                            let fields = household_diff(&current.record, household)
-                                .into_iter()
-                                .map(|c| c.field)
-                                .collect();
-                            households.insert(p.id, current);
-                            fields
-                        }
-                        _ => {
-                            sent_back.push((p.id, "data rumah tangga sudah berubah sejak usulan dibuat; usulkan ulang".into()));
-                            continue;
-                        }
-                    }
-                }
-                ProposalContent::PersonCorrection {
-                    person,
-                    base_version,
-                } => match self.person_for_write(&mut tx, actor, person.id).await {
-                    Ok(current) if current.0.version == *base_version => {
-                        let fields = person_diff(&current.0.record, person)
-                            .into_iter()
-                            .map(|c| c.field)
-                            .collect();
-                        persons.insert(p.id, current);
-                        fields
-                    }
-                    _ => {
-                        sent_back.push((
-                            p.id,
-                            "data anggota sudah berubah sejak usulan dibuat; usulkan ulang".into(),
-                        ));
-                        continue;
-                    }
-                },
-                ProposalContent::Move { .. } => vec!["village_code".to_string()],
-                _ => Vec::new(),
-            };
-            touches.push(Touch {
-                proposal: p.id,
-                kind: p.content.kind(),
-                household: p.content.household(),
-                person: p.content.person(),
-                fields,
-            });
-        }
-        for conflict in find_conflicts(&touches) {
-            sent_back.push((conflict.send_back, conflict.reason));
-        }
+        let accepted = self.accepted_proposals(&mut tx).await?;
+        let ClosePlan {
+            mut sent_back,
+            mut households,
+            mut persons,
+        } = self.plan_close(&mut tx, actor, &accepted).await?;
         let reason = |p: &Proposal| format!("penetapan {period}, usulan {}", p.id);
         let mut applied: Vec<&Proposal> = Vec::with_capacity(accepted.len());
         let mut touched = Touched::default();
@@ -281,6 +261,207 @@ impl Store {
             period,
             already_closed: false,
             applied,
+            sent_back,
+        })
+    }
+
+    /// Every accepted proposal, oldest first.
+    async fn accepted_proposals(&self, tx: &mut Tx) -> Result<Vec<Proposal>> {
+        let accepted = with_tx!(tx, c => {
+            let rows = sqlx::query("SELECT * FROM proposals WHERE stage = $1 ORDER BY id")
+                .bind(Stage::Accepted.key())
+                .fetch_all(&mut **c)
+                .await?;
+            rows.iter().map(crate::proposals::proposal_from_row).collect::<Result<Vec<_>>>()?
+        });
+        Ok(accepted)
+    }
+
+    /// What the close will send back before it applies anything, and the version each
+    /// correction is based on as read here (`apply` takes it from these maps instead of reading
+    /// it again): outdated corrections, a NIK an active person already holds (or that an
+    /// earlier proposal of the same close enters), then the conflicts among the rest. The
+    /// confirmation page shows exactly this.
+    async fn plan_close(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        accepted: &[Proposal],
+    ) -> Result<ClosePlan> {
+        let mut sent_back: Vec<(Uuid, String)> = Vec::new();
+        let mut touches = Vec::new();
+        let mut households: HashMap<Uuid, Versioned<Household>> = HashMap::new();
+        let mut persons: HashMap<Uuid, (Versioned<Person>, RegionCode)> = HashMap::new();
+        let mut entering: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for p in accepted {
+            let fields = match &p.content {
+                ProposalContent::HouseholdCorrection {
+                    household,
+                    base_version,
+                } => {
+                    match self
+                        .fetch_household_for_write(tx, actor, household.id)
+                        .await
+                    {
+                        Ok(current) if current.version == *base_version => {
+                            let fields = household_diff(&current.record, household)
+                                .into_iter()
+                                .map(|c| c.field)
+                                .collect();
+                            households.insert(p.id, current);
+                            fields
+                        }
+                        _ => {
+                            sent_back.push((p.id, "data rumah tangga sudah berubah sejak usulan dibuat; usulkan ulang".into()));
+                            continue;
+                        }
+                    }
+                }
+                ProposalContent::PersonCorrection {
+                    person,
+                    base_version,
+                } => match self.person_for_write(tx, actor, person.id).await {
+                    Ok(current) if current.0.version == *base_version => {
+                        let fields = person_diff(&current.0.record, person)
+                            .into_iter()
+                            .map(|c| c.field)
+                            .collect();
+                        persons.insert(p.id, current);
+                        fields
+                    }
+                    _ => {
+                        sent_back.push((
+                            p.id,
+                            "data anggota sudah berubah sejak usulan dibuat; usulkan ulang".into(),
+                        ));
+                        continue;
+                    }
+                },
+                ProposalContent::NewHousehold { members, .. } => {
+                    if let Some(why) = self.held_nik(tx, members, &mut entering).await? {
+                        sent_back.push((p.id, why));
+                        continue;
+                    }
+                    Vec::new()
+                }
+                ProposalContent::MemberJoins { person } => {
+                    if let Some(why) = self
+                        .held_nik(tx, std::slice::from_ref(person), &mut entering)
+                        .await?
+                    {
+                        sent_back.push((p.id, why));
+                        continue;
+                    }
+                    Vec::new()
+                }
+                ProposalContent::Move { .. } => vec!["village_code".to_string()],
+                _ => Vec::new(),
+            };
+            touches.push(Touch {
+                proposal: p.id,
+                kind: p.content.kind(),
+                household: p.content.household(),
+                person: p.content.person(),
+                fields,
+            });
+        }
+        for conflict in find_conflicts(&touches) {
+            sent_back.push((conflict.send_back, conflict.reason));
+        }
+        Ok(ClosePlan {
+            sent_back,
+            households,
+            persons,
+        })
+    }
+
+    /// Why the close sends back a proposal entering `people`: a NIK an active person already
+    /// holds, or one an earlier proposal of this close enters (which keeps it). Names no
+    /// household: the village reads it.
+    async fn held_nik(
+        &self,
+        tx: &mut Tx,
+        people: &[Person],
+        entering: &mut std::collections::HashSet<String>,
+    ) -> Result<Option<String>> {
+        for person in people {
+            if let Err(StoreError::Conflict { indonesian, .. }) =
+                self.refuse_held_nik(tx, person).await
+            {
+                return Ok(Some(indonesian));
+            }
+            if let Some(nik) = person.nik.valid()
+                && entering.contains(&nik.to_string())
+            {
+                return Ok(Some(format!(
+                    "NIK {} ({}) juga diusulkan oleh usulan lain yang ditetapkan lebih dulu pada penetapan ini",
+                    nik.masked(),
+                    person.full_name
+                )));
+            }
+        }
+        for nik in people.iter().filter_map(|p| p.nik.valid()) {
+            entering.insert(nik.to_string());
+        }
+        Ok(None)
+    }
+
+    /// What closing `period` would apply and send back, per regency, read without writing
+    /// anything (the confirmation page): the same plan the close makes before applying. The
+    /// same rules as the close refuse a period that may not close.
+    pub async fn close_preview(&self, actor: &Actor, period: Period) -> Result<ClosePreview> {
+        check_may_close(actor)?;
+        let mut tx = self.begin_read().await?;
+        let closed: Vec<Period> = with_tx!(&mut tx, c => {
+            let rows = sqlx::query("SELECT period FROM periods ORDER BY period")
+                .fetch_all(&mut **c)
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Period::parse(&r.text("period")?)
+                        .map_err(|_| StoreError::Corrupt("periods.period".into()))
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        if closed.contains(&period) {
+            return Err(StoreError::invalid_text(
+                format!("periode {period} sudah ditutup"),
+                format!("period {period} is already closed"),
+            ));
+        }
+        period
+            .may_close(closed.last().copied(), self.ministry_today())
+            .map_err(|refusal| StoreError::invalid(&refusal))?;
+        let accepted = self.accepted_proposals(&mut tx).await?;
+        let plan = self.plan_close(&mut tx, actor, &accepted).await?;
+        tx.commit().await?;
+        let back: HashMap<Uuid, &String> =
+            plan.sent_back.iter().map(|(id, why)| (*id, why)).collect();
+        let mut regencies: BTreeMap<String, RegencyPreview> = BTreeMap::new();
+        let mut sent_back = Vec::new();
+        for p in &accepted {
+            let regency = p
+                .village
+                .at_level(siks_domain::RegionLevel::Regency)
+                .unwrap_or_else(|| p.village.clone());
+            let row = regencies
+                .entry(regency.to_string())
+                .or_insert_with(|| RegencyPreview {
+                    regency: regency.clone(),
+                    applies: BTreeMap::new(),
+                    sent_back: 0,
+                });
+            match back.get(&p.id) {
+                Some(why) => {
+                    row.sent_back += 1;
+                    sent_back.push((p.id, p.village.clone(), p.content.kind(), (*why).clone()));
+                }
+                None => *row.applies.entry(p.content.kind().code()).or_insert(0) += 1,
+            }
+        }
+        Ok(ClosePreview {
+            period,
+            regencies: regencies.into_values().collect(),
             sent_back,
         })
     }

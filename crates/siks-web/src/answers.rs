@@ -252,6 +252,34 @@ pub struct CloseAnswer {
     pub sent_back: Vec<SentBack>,
 }
 
+/// What closing a period would do in one regency.
+#[derive(Serialize, ToSchema)]
+pub struct RegencyPreviewAnswer {
+    pub regency: String,
+    /// Proposals it would apply, by kind code.
+    pub applies: std::collections::BTreeMap<u8, u64>,
+    pub sent_back: u64,
+}
+
+/// One proposal the close would send back.
+#[derive(Serialize, ToSchema)]
+pub struct PreviewSentBack {
+    pub id: Uuid,
+    pub village: String,
+    /// The kind's code.
+    pub kind: u8,
+    pub reason: String,
+}
+
+/// What closing a period would apply and send back, read without writing.
+#[derive(Serialize, ToSchema)]
+pub struct ClosePreviewAnswer {
+    pub period: String,
+    pub applies: u64,
+    pub regencies: Vec<RegencyPreviewAnswer>,
+    pub sent_back: Vec<PreviewSentBack>,
+}
+
 /// A count before and after.
 #[derive(Serialize, ToSchema)]
 pub struct BeforeAfter {

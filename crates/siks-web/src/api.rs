@@ -847,6 +847,41 @@ fn period_param(field: &str, text: &str) -> Result<siks_domain::workflow::Period
     siks_domain::workflow::Period::parse(text).map_err(|e| WebError::field(field, e.indonesian()))
 }
 
+pub async fn close_preview(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiPath(period): ApiPath<String>,
+) -> ApiResult {
+    let period = period_param("period", &period)?;
+    let preview = state
+        .service
+        .close_preview(&user.session.actor, period)
+        .await?;
+    ok(ClosePreviewAnswer {
+        period: preview.period.to_string(),
+        applies: preview.applies(),
+        regencies: preview
+            .regencies
+            .iter()
+            .map(|r| RegencyPreviewAnswer {
+                regency: r.regency.to_string(),
+                applies: r.applies.clone(),
+                sent_back: r.sent_back,
+            })
+            .collect(),
+        sent_back: preview
+            .sent_back
+            .into_iter()
+            .map(|(id, village, kind, reason)| PreviewSentBack {
+                id,
+                village: village.to_string(),
+                kind: kind.code(),
+                reason,
+            })
+            .collect(),
+    })
+}
+
 pub async fn close_period(
     State(state): State<AppState>,
     user: ApiUser,

@@ -208,7 +208,8 @@ routes! {
     post "/pengesahan" => workflow::ratify, Who::Roles(RATIFIERS), false, BODY_LIMIT, "Ratify the ticked proposals as one numbered list";
     get "/pengesahan/{id}" => workflow::ratification_page, Who::SignedIn, false, BODY_LIMIT, "A ratification list, ready to print";
     get "/periode" => workflow::periods_page, Who::SignedIn, false, BODY_LIMIT, "Closed periods, the close and the comparison of two periods";
-    post "/periode/tutup" => workflow::close_period, Who::Roles(DETERMINERS), false, BODY_LIMIT, "Close a period";
+    get "/periode/tutup" => workflow::close_confirmation, Who::Roles(DETERMINERS), false, BODY_LIMIT, "What closing a period will apply and send back, per regency, before anything is written";
+    post "/periode/tutup" => workflow::close_period, Who::Roles(DETERMINERS), false, BODY_LIMIT, "Close a period once its confirmation page was seen (konfirmasi=ya), as a job";
     get "/tugas" => jobs::jobs_page, Who::SignedIn, false, BODY_LIMIT, "The user's jobs (check runs, period closes) with their state";
     get "/tugas/{id}" => jobs::job_page, Who::SignedIn, false, BODY_LIMIT, "One job: its progress while it runs, what it came to, run again when it stopped";
     post "/tugas/{id}/ulang" => jobs::run_again, Who::SignedIn, false, BODY_LIMIT, "Run a failed or interrupted job again";
@@ -268,6 +269,7 @@ routes! {
     get "/api/v1/documents/{id}/scan" => api::document_scan, Who::SignedIn, true, BODY_LIMIT, "The signed scan";
     post "/api/v1/ratifications" => api::ratify, Who::Roles(RATIFIERS), true, BODY_LIMIT, "Ratify a regency's waiting proposals as one numbered list";
     get "/api/v1/ratifications/{id}" => api::ratification, Who::SignedIn, true, BODY_LIMIT, "A ratification list with its numbered rows";
+    get "/api/v1/periods/{period}/preview" => api::close_preview, Who::Roles(DETERMINERS), true, BODY_LIMIT, "What closing a period would apply and send back, per regency (nothing written)";
     post "/api/v1/periods/{period}/close" => api::close_period, Who::Roles(DETERMINERS), true, BODY_LIMIT, "Close a period: apply every accepted proposal";
     get "/api/v1/periods/{period}/counts" => api::period_counts, Who::SignedIn, true, BODY_LIMIT, "Counts per village fixed at a period's close, checked against a recount from the history";
     get "/api/v1/periods/compare" => api::compare_periods, Who::SignedIn, true, BODY_LIMIT, "Compare two closed periods for a region";

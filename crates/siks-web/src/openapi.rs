@@ -88,6 +88,7 @@ pub fn route_answer(route: &RouteSpec) -> Option<Answer> {
         | ("PUT", "/api/v1/households/{id}")
         | ("POST", "/api/v1/households/{id}/members")
         | ("PUT", "/api/v1/persons/{id}") => answer::<ProposalCreated>(),
+        ("GET", "/api/v1/periods/{period}/preview") => answer::<ClosePreviewAnswer>(),
         ("GET", "/api/v1/households/{id}") => answer::<HouseholdAnswer>(),
         ("GET", "/api/v1/households/{id}/as-of/{period}") => answer::<AsOfAnswer>(),
         ("GET", "/api/v1/persons/{id}") => answer::<VersionedPerson>(),
@@ -194,6 +195,7 @@ pub fn route_takes(route: &RouteSpec) -> Option<Takes> {
         | ("GET", "/api/v1/documents/{id}/scan")
         | ("GET", "/api/v1/ratifications/{id}")
         | ("GET", "/api/v1/periods/{period}/counts")
+        | ("GET", "/api/v1/periods/{period}/preview")
         | ("GET", "/api/v1/programmes")
         | ("GET", "/api/v1/jobs")
         | ("GET", "/api/v1/jobs/{id}")

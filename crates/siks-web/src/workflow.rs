@@ -1147,6 +1147,81 @@ pub async fn periods_page(
     })
 }
 
+#[derive(Template)]
+#[template(path = "close_confirm.html")]
+struct CloseConfirmPage {
+    nav: Option<Nav>,
+    period: String,
+    /// Per regency: name with code, applied by kind (label, count), total applied, sent back.
+    regencies: Vec<(String, Vec<(String, u64)>, u64, u64)>,
+    applies: u64,
+    sent_back_total: usize,
+    /// The first proposals it sends back: id, village, kind, reason.
+    sent_back: Vec<(String, String, String, String)>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseQuery {
+    periode: String,
+}
+
+/// How many sent-back proposals the confirmation lists by name (the counts cover them all).
+const SENT_BACK_LISTED: usize = 200;
+
+/// The close's confirmation: what it will apply and send back, per regency, read without
+/// writing; the close runs only from this page's button.
+pub async fn close_confirmation(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<CloseQuery>,
+) -> Result<Html<String>, WebError> {
+    let period = period_field("periode", &q.periode)?;
+    let preview = state
+        .service
+        .close_preview(&user.session.actor, period)
+        .await?;
+    render(CloseConfirmPage {
+        nav: Nav::of(&user),
+        period: period.to_string(),
+        applies: preview.applies(),
+        sent_back_total: preview.sent_back.len(),
+        regencies: preview
+            .regencies
+            .iter()
+            .map(|r| {
+                (
+                    format!("{} ({})", region_name(&r.regency), r.regency),
+                    r.applies
+                        .iter()
+                        .filter_map(|(code, n)| {
+                            <siks_domain::workflow::ProposalKind as siks_domain::Coded>::from_code(
+                                *code,
+                            )
+                            .map(|k| (k.label().to_string(), *n))
+                        })
+                        .collect(),
+                    r.applies_total(),
+                    r.sent_back,
+                )
+            })
+            .collect(),
+        sent_back: preview
+            .sent_back
+            .iter()
+            .take(SENT_BACK_LISTED)
+            .map(|(id, village, kind, why)| {
+                (
+                    id.to_string(),
+                    format!("{} ({village})", region_name(village)),
+                    kind.label().to_string(),
+                    why.clone(),
+                )
+            })
+            .collect(),
+    })
+}
+
 pub async fn close_period(
     State(state): State<AppState>,
     user: PageUser,
@@ -1154,5 +1229,9 @@ pub async fn close_period(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let period = period_field("periode", form_value(&form, "periode"))?;
+    // Nothing runs before the confirmation page was seen and its button pressed.
+    if form_value(&form, "konfirmasi") != "ya" {
+        return Ok(see(format!("/periode/tutup?periode={period}")));
+    }
     crate::jobs::start_and_wait(&state, &user, JobRequest::PeriodClose { period }).await
 }

@@ -840,12 +840,30 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
             .select("#tutup")
             .is_empty()
     );
-    let closed = send(
+    // The period form leads to the confirmation first; nothing closes without it.
+    let unconfirmed = send(
         &w.app,
         post_form(
             "/periode/tutup",
             &cookie(&pusat),
             &format!("csrf={}&periode=2026-11", encode(&pusat.csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(
+        unconfirmed.location.as_deref(),
+        Some("/periode/tutup?periode=2026-11")
+    );
+    assert!(w.service.closed_periods().await.unwrap().is_empty());
+    let confirm = send(&w.app, get("/periode/tutup?periode=2026-11", Some(&pusat))).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert_eq!(confirm.select("#ditetapkan"), vec!["0"]);
+    let closed = send(
+        &w.app,
+        post_form(
+            "/periode/tutup",
+            &cookie(&pusat),
+            &format!("csrf={}&periode=2026-11&konfirmasi=ya", encode(&pusat.csrf)),
         ),
     )
     .await;
@@ -887,7 +905,10 @@ async fn a_period_closes_in_order_once_its_month_has_begun() {
             post_form(
                 "/periode/tutup",
                 &format!("siks_sesi={}", pusat.cookie),
-                &format!("csrf={}&periode={period}", encode(&pusat.csrf)),
+                &format!(
+                    "csrf={}&periode={period}&konfirmasi=ya",
+                    encode(&pusat.csrf)
+                ),
             ),
         )
         .await
@@ -898,6 +919,14 @@ async fn a_period_closes_in_order_once_its_month_has_begun() {
     assert!(page.body.contains(r#"value="2026-12""#), "{}", page.body);
     let future = close("2027-01").await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Its confirmation page refuses it the same way, before showing anything.
+    let confirm = send(&app, get("/periode/tutup?periode=2027-01", Some(&pusat))).await;
+    assert_eq!(confirm.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        confirm.body.contains("periode 2027-01 belum dimulai"),
+        "{}",
+        confirm.body
+    );
     assert!(
         future.body.contains("periode 2027-01 belum dimulai"),
         "{}",
@@ -975,10 +1004,184 @@ async fn a_period_closes_in_order_once_its_month_has_begun() {
         post_form(
             "/periode/tutup",
             &format!("siks_sesi={}", pusat.cookie),
-            &format!("csrf={}&periode=2027-01", encode(&pusat.csrf)),
+            &format!("csrf={}&periode=2027-01&konfirmasi=ya", encode(&pusat.csrf)),
         ),
     )
     .await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
     assert_eq!(w.service.closed_periods().await.unwrap().len(), 3);
+}
+
+/// The close's confirmation page shows, per regency, what the close will apply and send back,
+/// writing nothing; the close then applies and sends back exactly that.
+#[tokio::test]
+async fn the_close_confirmation_counts_what_the_close_then_does() {
+    use siks_domain::workflow::{Backing, ProposalContent, Step, WorkflowConfig};
+    let w = world().await;
+    let system = w.service.system_actor().await.unwrap();
+    let village = w
+        .service
+        .actor_for_username("desa.a")
+        .await
+        .unwrap()
+        .unwrap();
+    let config = WorkflowConfig::default();
+    // Someone registered in another regency, whose NIK a new household then carries.
+    let elsewhere = Regions::embedded()
+        .iter()
+        .find(|r| {
+            r.level() == siks_domain::RegionLevel::Village && r.code.as_str().starts_with("35.24.")
+        })
+        .unwrap()
+        .code
+        .clone();
+    let mut far = w.household.clone();
+    far.id = siks_domain::HouseholdId::new();
+    far.address.village = elsewhere;
+    let mut far_head = w.members[0].clone();
+    far_head.id = siks_domain::PersonId::new();
+    far_head.household_id = far.id;
+    far_head.nik =
+        siks_domain::Recorded::Valid(siks_domain::Nik::parse("3523011203850321").unwrap());
+    far_head.sex = siks_domain::codes::Sex::Male;
+    far_head.birth_date = chrono::NaiveDate::from_ymd_opt(1985, 3, 12).unwrap();
+    w.service
+        .load_household(&system, &far, &[far_head.clone()], "uji")
+        .await
+        .unwrap();
+    let new_with = |nik: &str| {
+        let mut home = proposed_copy(&w.household);
+        home.id = siks_domain::HouseholdId::new();
+        let mut head = far_head.clone();
+        head.status = siks_domain::RegistryStatus::Proposed;
+        head.id = siks_domain::PersonId::new();
+        head.household_id = home.id;
+        head.nik = siks_domain::Recorded::Valid(siks_domain::Nik::parse(nik).unwrap());
+        ProposalContent::NewHousehold {
+            household: home,
+            members: vec![head],
+        }
+    };
+    let mut fewer = w.household.clone();
+    fewer.housing.rooms = if w.household.housing.rooms == 1 { 2 } else { 1 };
+    let mut more = w.household.clone();
+    more.housing.rooms = 9;
+    let contents = [
+        ProposalContent::ProgrammeRequest {
+            household: w.household.id,
+            programme: "PBI-JK".into(),
+        },
+        ProposalContent::HouseholdCorrection {
+            household: fewer,
+            base_version: 1,
+        },
+        ProposalContent::HouseholdCorrection {
+            household: more,
+            base_version: 1,
+        },
+        new_with("3523011203850321"),
+        new_with("3523011203850322"),
+    ];
+    let mut ids = Vec::new();
+    for content in &contents {
+        ids.push(w.service.propose(&village, content, "uji").await.unwrap());
+    }
+    let paper = siks_domain::documents::BackingDocument {
+        kind: Backing::Sptjm,
+        village: RegionCode::parse(VILLAGE_A).unwrap(),
+        held_on: w.service.today(),
+        place: "Balai Desa".into(),
+        attendees: 0,
+        chair: "Sutrisno".into(),
+        chair_title: "Kepala Desa".into(),
+    };
+    w.service
+        .sign_sptjm(&village, paper, &ids, Some(SCAN), config)
+        .await
+        .unwrap();
+    w.service
+        .step_proposals(&system, &ids, &Step::Verify, config)
+        .await
+        .unwrap();
+    w.service
+        .ratify(
+            &system,
+            &RegionCode::parse("35.23").unwrap(),
+            Some(&ids),
+            config,
+        )
+        .await
+        .unwrap();
+    for step in [Step::Forward, Step::Accept] {
+        w.service
+            .step_proposals(&system, &ids, &step, config)
+            .await
+            .unwrap();
+    }
+
+    let pusat = login(&w.app, "pusat").await;
+    let period = w.service.today().format("%Y-%m").to_string();
+    let confirm = send(
+        &w.app,
+        get(&format!("/periode/tutup?periode={period}"), Some(&pusat)),
+    )
+    .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert_eq!(confirm.select("#ditetapkan"), vec!["3"]);
+    assert_eq!(confirm.select("#dikembalikan"), vec!["2"]);
+    let rows = confirm.select("#per-kabupaten tr.kabupaten td");
+    assert!(rows[0].contains("35.23"), "{rows:?}");
+    assert_eq!((rows[2].as_str(), rows[3].as_str()), ("3", "2"), "{rows:?}");
+    let reasons = confirm.select("#akan-dikembalikan td:nth-child(4)");
+    assert_eq!(reasons.len(), 2);
+    assert!(
+        reasons.iter().any(|r| r.contains("sudah terdaftar aktif")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("rooms") || r.contains("kamar")),
+        "{reasons:?}"
+    );
+    let api = send(
+        &w.app,
+        get(&format!("/api/v1/periods/{period}/preview"), Some(&pusat)),
+    )
+    .await
+    .json();
+    assert_eq!(api["applies"], 3, "{api}");
+    assert_eq!(api["sent_back"].as_array().unwrap().len(), 2);
+    // Nothing was written by looking.
+    assert!(w.service.closed_periods().await.unwrap().is_empty());
+    for id in &ids {
+        let (p, _) = w.service.proposal(&system, *id).await.unwrap().unwrap();
+        assert_eq!(p.stage, siks_domain::workflow::Stage::Accepted);
+    }
+
+    let closed = send(
+        &w.app,
+        post_form(
+            "/periode/tutup",
+            &format!("siks_sesi={}", pusat.cookie),
+            &format!(
+                "csrf={}&periode={period}&konfirmasi=ya",
+                encode(&pusat.csrf)
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let shown = send(
+        &w.app,
+        get(closed.location.as_deref().unwrap(), Some(&pusat)),
+    )
+    .await;
+    assert!(
+        shown.select("#pemberitahuan")[0].starts_with(&format!(
+            "Periode {period} ditutup: 3 usulan ditetapkan, 2 dikembalikan"
+        )),
+        "{:?}",
+        shown.select("#pemberitahuan")
+    );
 }
