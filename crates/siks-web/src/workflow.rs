@@ -1152,12 +1152,21 @@ pub async fn periods_page(
 struct CloseConfirmPage {
     nav: Option<Nav>,
     period: String,
-    /// Per regency: name with code, applied by kind (label, count), total applied, sent back.
-    regencies: Vec<(String, Vec<(String, u64)>, u64, u64)>,
+    regencies: Vec<RegencyRow>,
     applies: u64,
     sent_back_total: usize,
     /// The first proposals it sends back: id, village, kind, reason.
     sent_back: Vec<(String, String, String, String)>,
+}
+
+/// One regency on the close's confirmation.
+struct RegencyRow {
+    /// Name with code.
+    name: String,
+    /// Applied by kind: label, count.
+    kinds: Vec<(String, u64)>,
+    applies: u64,
+    sent_back: u64,
 }
 
 #[derive(Deserialize)]
@@ -1189,21 +1198,20 @@ pub async fn close_confirmation(
         regencies: preview
             .regencies
             .iter()
-            .map(|r| {
-                (
-                    format!("{} ({})", region_name(&r.regency), r.regency),
-                    r.applies
-                        .iter()
-                        .filter_map(|(code, n)| {
-                            <siks_domain::workflow::ProposalKind as siks_domain::Coded>::from_code(
-                                *code,
-                            )
-                            .map(|k| (k.label().to_string(), *n))
-                        })
-                        .collect(),
-                    r.applies_total(),
-                    r.sent_back,
-                )
+            .map(|r| RegencyRow {
+                name: format!("{} ({})", region_name(&r.regency), r.regency),
+                kinds: r
+                    .applies
+                    .iter()
+                    .filter_map(|(code, n)| {
+                        <siks_domain::workflow::ProposalKind as siks_domain::Coded>::from_code(
+                            *code,
+                        )
+                        .map(|k| (k.label().to_string(), *n))
+                    })
+                    .collect(),
+                applies: r.applies_total(),
+                sent_back: r.sent_back,
             })
             .collect(),
         sent_back: preview
