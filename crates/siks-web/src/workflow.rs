@@ -88,6 +88,8 @@ struct InboxRow {
     waited: String,
     reason: String,
     incoming: bool,
+    /// Ticked when a refused batch step comes back to the page.
+    ticked: bool,
 }
 
 /// What a proposal asks beyond its kind, from its content: the programme, the reason for a
@@ -137,6 +139,19 @@ struct InboxPage {
     musdes_link: bool,
     sptjm_link: bool,
     ratify_link: bool,
+    /// Why the batch step was refused (the ticks, the step and the reason kept).
+    refusal: Option<String>,
+    chosen_step: String,
+    typed_reason: String,
+}
+
+/// What a refused batch step brings back to the inbox: what was ticked and typed, and why.
+#[derive(Default)]
+struct Kept {
+    ticked: std::collections::HashSet<String>,
+    step: String,
+    reason: String,
+    refusal: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -151,17 +166,32 @@ const INBOX_LIMIT: u32 = 500;
 /// Most proposals on one ratification list made from the page.
 const RATIFY_LIMIT: u32 = 5000;
 
+fn stage_of(actor: &siks_domain::Actor, key: Option<&str>) -> Result<Stage, WebError> {
+    Ok(match key.filter(|t| !t.is_empty()) {
+        Some(key) => Stage::parse(key)
+            .ok_or_else(|| WebError::field("tahap", format!("tahap '{key}' tidak dikenal")))?,
+        None => own_stage(actor.role).unwrap_or(Stage::RegencyVerification),
+    })
+}
+
 pub async fn inbox(
     State(state): State<AppState>,
     user: PageUser,
     Query(q): Query<InboxQuery>,
 ) -> Result<Html<String>, WebError> {
+    let stage = stage_of(&user.session.actor, q.tahap.as_deref())?;
+    let notice = q.selesai.map(|n| format!("{n} usulan sudah diproses."));
+    inbox_page(&state, &user, stage, notice, Kept::default()).await
+}
+
+async fn inbox_page(
+    state: &AppState,
+    user: &PageUser,
+    stage: Stage,
+    notice: Option<String>,
+    kept: Kept,
+) -> Result<Html<String>, WebError> {
     let actor = &user.session.actor;
-    let stage = match q.tahap.as_deref().filter(|t| !t.is_empty()) {
-        Some(key) => Stage::parse(key)
-            .ok_or_else(|| WebError::field("tahap", format!("tahap '{key}' tidak dikenal")))?,
-        None => own_stage(actor.role).unwrap_or(Stage::RegencyVerification),
-    };
     let pipeline = state.service.pipeline(actor, None).await?;
     let tabs = Stage::ALL
         .iter()
@@ -191,18 +221,22 @@ pub async fn inbox(
             waited: waited(p.updated_at, now),
             reason: p.reason.clone(),
             incoming: !actor.scope.contains(&p.village),
+            ticked: kept.ticked.contains(&p.id.to_string()),
         })
         .collect();
     let role = actor.role;
     let village_role = matches!(role, Role::VillageOperator | Role::Admin);
     render(InboxPage {
-        nav: Nav::of(&user),
+        refusal: kept.refusal,
+        chosen_step: kept.step,
+        typed_reason: kept.reason,
+        nav: Nav::of(user),
         stage_key: stage.key().to_string(),
         stage_label: stage.label().to_string(),
         tabs,
         rows,
         steps: Step::offered(stage, role),
-        notice: q.selesai.map(|n| format!("{n} usulan sudah diproses.")),
+        notice,
         musdes_link: village_role && stage == Stage::Musdes,
         sptjm_link: village_role && matches!(stage, Stage::Draft | Stage::Returned),
         ratify_link: matches!(role, Role::Ratifier | Role::Admin) && stage == Stage::Ratification,
@@ -216,7 +250,48 @@ pub async fn step_batch(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
-    let ids = ids_from_form(&form)?;
+    let stage = stage_of(&user.session.actor, Some(form_value(&form, "tahap")))?;
+    match take_batch_step(&state, &user, &form).await {
+        Ok(n) => Ok(see(format!("/usulan?tahap={}&selesai={n}", stage.key()))),
+        // A refusal comes back on the same page, with what was ticked and typed.
+        Err(WebError::Invalid { message, .. } | WebError::Conflict(message)) => {
+            let kept = Kept {
+                ticked: form
+                    .iter()
+                    .filter(|(k, _)| k == "id")
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                step: form_value(&form, "langkah").to_string(),
+                reason: form_value(&form, "alasan").to_string(),
+                refusal: Some(message),
+            };
+            let page = inbox_page(&state, &user, stage, None, kept).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(WebError::NotFound) => {
+            let kept = Kept {
+                step: form_value(&form, "langkah").to_string(),
+                reason: form_value(&form, "alasan").to_string(),
+                refusal: Some(
+                    "usulan yang dicentang tidak ditemukan lagi di tahap ini; muat ulang lalu ulangi"
+                        .into(),
+                ),
+                ..Kept::default()
+            };
+            let page = inbox_page(&state, &user, stage, None, kept).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The batch step itself: how many proposals it moved, or why it moved none.
+async fn take_batch_step(
+    state: &AppState,
+    user: &PageUser,
+    form: &[(String, String)],
+) -> Result<usize, WebError> {
+    let ids = ids_from_form(form)?;
     if ids.is_empty() {
         return Err(WebError::field("id", "centang paling sedikit satu usulan"));
     }
@@ -227,18 +302,14 @@ pub async fn step_batch(
         ));
     }
     let step = step_from_form(
-        form_value(&form, "langkah"),
-        form_value(&form, "alasan").to_string(),
+        form_value(form, "langkah"),
+        form_value(form, "alasan").to_string(),
     )?;
     state
         .service
         .step_proposals(&user.session.actor, &ids, &step, state.config.workflow)
         .await?;
-    Ok(see(format!(
-        "/usulan?tahap={}&selesai={}",
-        form_value(&form, "tahap"),
-        ids.len()
-    )))
+    Ok(ids.len())
 }
 
 // ------------------------------------------------------------------ one proposal
@@ -263,6 +334,7 @@ struct ProposalPage {
     saved: bool,
     /// The village may still revise, submit or withdraw it (a draft or returned proposal).
     editable: bool,
+    stage_key: String,
     csrf: String,
 }
 
@@ -382,6 +454,7 @@ pub async fn proposal_page(
         && actor.scope.contains(&p.village);
     render(ProposalPage {
         saved: q.pesan.as_deref() == Some("tersimpan"),
+        stage_key: p.stage.key().to_string(),
         photos,
         editable,
         csrf: user.session.csrf_token.clone(),
@@ -428,12 +501,45 @@ struct PaperFormPage {
     musdes: bool,
     candidates: Vec<Candidate>,
     today: String,
+    /// What was typed and ticked, when a refusal brings the form back (empty otherwise).
+    typed: Vec<(String, String)>,
+    refusal: Option<String>,
+}
+
+impl PaperFormPage {
+    /// A typed field as posted, or `default` on a fresh form.
+    fn typed_or(&self, key: &str, default: &str) -> String {
+        if self.refusal.is_none() {
+            return default.to_string();
+        }
+        form_value(&self.typed, key).to_string()
+    }
+
+    /// Whether a proposal's row is ticked: all on a fresh form, as posted after a refusal.
+    fn ticked(&self, id: &str) -> bool {
+        self.refusal.is_none() || self.typed.iter().any(|(k, v)| k == "id" && v == id)
+    }
+
+    /// Whether a musdes row was posted as not approved.
+    fn refused_row(&self, id: &str) -> bool {
+        form_value(&self.typed, &format!("keputusan-{id}")) == "tolak"
+    }
 }
 
 async fn paper_form(
     state: &AppState,
     user: &PageUser,
     musdes: bool,
+) -> Result<Html<String>, WebError> {
+    paper_form_with(state, user, musdes, Vec::new(), None).await
+}
+
+async fn paper_form_with(
+    state: &AppState,
+    user: &PageUser,
+    musdes: bool,
+    typed: Vec<(String, String)>,
+    refusal: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let actor = &user.session.actor;
     let stages: &[Stage] = if musdes {
@@ -465,6 +571,8 @@ async fn paper_form(
         musdes,
         candidates,
         today: state.service.today().to_string(),
+        typed,
+        refusal,
     })
 }
 
@@ -574,19 +682,16 @@ async fn village_of(
     Ok(p.village)
 }
 
-/// A musdes or SPTJM form as posted: the ticked proposals, the paper's details, the scan.
+/// A musdes or SPTJM form as posted: its text fields (the ticked proposals among them) and the
+/// scan.
 struct PaperForm {
     fields: Vec<(String, String)>,
-    ids: Vec<Uuid>,
-    details: BackingDocument,
     scan: Option<Vec<u8>>,
 }
 
 async fn read_paper_form(
-    state: &AppState,
     user: &PageUser,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-    kind: Backing,
 ) -> Result<PaperForm, WebError> {
     let (fields, scan) = read_multipart(
         multipart,
@@ -595,15 +700,31 @@ async fn read_paper_form(
     )
     .await?;
     user.check_csrf(form_value(&fields, "csrf"))?;
-    let ids = ids_from_form(&fields)?;
-    let village = village_of(state, user, &ids).await?;
-    let details = paper_details(&fields, kind, village)?;
-    Ok(PaperForm {
-        fields,
-        ids,
-        details,
-        scan,
-    })
+    Ok(PaperForm { fields, scan })
+}
+
+/// A refused musdes or SPTJM comes back on its form with what was ticked and typed, and why
+/// (the scan must be chosen again: a browser does not send a file back).
+async fn paper_refused(
+    state: &AppState,
+    user: &PageUser,
+    musdes: bool,
+    form: PaperForm,
+    result: Result<Uuid, WebError>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(id) => Ok(see(format!("/dokumen/{id}"))),
+        Err(WebError::Invalid { message, .. } | WebError::Conflict(message)) => {
+            let message = if form.scan.is_some() {
+                format!("{message} (pilih lagi berkas pindaiannya)")
+            } else {
+                message
+            };
+            let page = paper_form_with(state, user, musdes, form.fields, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(other) => Err(other),
+    }
 }
 
 pub async fn record_musdes(
@@ -611,27 +732,34 @@ pub async fn record_musdes(
     user: PageUser,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let form = read_paper_form(&state, &user, multipart, Backing::Musdes).await?;
-    let decisions: Vec<MusdesDecision> = form
-        .ids
-        .iter()
-        .map(|id| MusdesDecision {
-            proposal: *id,
-            approved: form_value(&form.fields, &format!("keputusan-{id}")) != "tolak",
-            reason: form_value(&form.fields, &format!("alasan-{id}")).to_string(),
-        })
-        .collect();
-    let id = state
-        .service
-        .record_musdes(
-            &user.session.actor,
-            form.details,
-            &decisions,
-            form.scan.as_deref(),
-            state.config.workflow,
+    let form = read_paper_form(&user, multipart).await?;
+    let result = async {
+        let ids = ids_from_form(&form.fields)?;
+        let village = village_of(&state, &user, &ids).await?;
+        let details = paper_details(&form.fields, Backing::Musdes, village)?;
+        let decisions: Vec<MusdesDecision> = ids
+            .iter()
+            .map(|id| MusdesDecision {
+                proposal: *id,
+                approved: form_value(&form.fields, &format!("keputusan-{id}")) != "tolak",
+                reason: form_value(&form.fields, &format!("alasan-{id}")).to_string(),
+            })
+            .collect();
+        Ok::<_, WebError>(
+            state
+                .service
+                .record_musdes(
+                    &user.session.actor,
+                    details,
+                    &decisions,
+                    form.scan.as_deref(),
+                    state.config.workflow,
+                )
+                .await?,
         )
-        .await?;
-    Ok(see(format!("/dokumen/{id}")))
+    }
+    .await;
+    paper_refused(&state, &user, true, form, result).await
 }
 
 pub async fn sign_sptjm(
@@ -639,18 +767,26 @@ pub async fn sign_sptjm(
     user: PageUser,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let form = read_paper_form(&state, &user, multipart, Backing::Sptjm).await?;
-    let id = state
-        .service
-        .sign_sptjm(
-            &user.session.actor,
-            form.details,
-            &form.ids,
-            form.scan.as_deref(),
-            state.config.workflow,
+    let form = read_paper_form(&user, multipart).await?;
+    let result = async {
+        let ids = ids_from_form(&form.fields)?;
+        let village = village_of(&state, &user, &ids).await?;
+        let details = paper_details(&form.fields, Backing::Sptjm, village)?;
+        Ok::<_, WebError>(
+            state
+                .service
+                .sign_sptjm(
+                    &user.session.actor,
+                    details,
+                    &ids,
+                    form.scan.as_deref(),
+                    state.config.workflow,
+                )
+                .await?,
         )
-        .await?;
-    Ok(see(format!("/dokumen/{id}")))
+    }
+    .await;
+    paper_refused(&state, &user, false, form, result).await
 }
 
 // ------------------------------------------------------------------ papers

@@ -1185,3 +1185,187 @@ async fn the_close_confirmation_counts_what_the_close_then_does() {
         shown.select("#pemberitahuan")
     );
 }
+
+/// A refused step comes back on its own page with an Indonesian message and what was ticked
+/// and typed: a withdrawal without its reason in the inbox, a musdes form without a number of
+/// attendees, a verification while the berita acara's scan is missing.
+#[tokio::test]
+async fn a_refused_step_keeps_what_was_ticked_and_typed() {
+    let w = world().await;
+    let village = w
+        .service
+        .actor_for_username("desa.a")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ids = Vec::new();
+    for programme in ["PKH", "SEMBAKO", "PBI-JK"] {
+        let content = siks_domain::workflow::ProposalContent::ProgrammeRequest {
+            household: w.household.id,
+            programme: programme.into(),
+        };
+        ids.push(
+            w.service
+                .propose(&village, &content, "usul")
+                .await
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let desa = login(&w.app, "desa.a").await;
+    let cookie = |s: &Session| format!("siks_sesi={}", s.cookie);
+    let batch = |stage: &str, ticked: &[String], step: &str, reason: &str, csrf: &str| {
+        let mut body = format!(
+            "csrf={}&tahap={stage}&langkah={step}&alasan={}",
+            encode(csrf),
+            encode(reason)
+        );
+        for id in ticked {
+            body.push_str(&format!("&id={id}"));
+        }
+        body
+    };
+    let checked = |page: &Reply| {
+        page.html()
+            .select(&Selector::parse("tr.usulan input[name=id][checked]").unwrap())
+            .map(|e| e.value().attr("value").unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+
+    // Withdrawing without a reason.
+    let refused = send(
+        &w.app,
+        post_form(
+            "/usulan/langkah",
+            &cookie(&desa),
+            &batch("draft", &ids[..2], "withdraw", "", &desa.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.select("#kesalahan")[0].contains("alasan wajib diisi"),
+        "{:?}",
+        refused.select("#kesalahan")
+    );
+    let mut ticked = checked(&refused);
+    ticked.sort();
+    let mut expected = ids[..2].to_vec();
+    expected.sort();
+    assert_eq!(ticked, expected);
+    let chosen = refused
+        .html()
+        .select(&Selector::parse("#langkah option[selected]").unwrap())
+        .map(|o| o.value().attr("value").unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(chosen, ["withdraw"]);
+    // With the reason it withdraws them; they are final.
+    let withdrawn = send(
+        &w.app,
+        post_form(
+            "/usulan/langkah",
+            &cookie(&desa),
+            &batch("draft", &ids[2..], "withdraw", "salah input", &desa.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    let page = send(&w.app, get(&format!("/usulan/{}", ids[2]), Some(&desa))).await;
+    assert_eq!(page.select("#tahap"), vec!["Dibatalkan desa/kelurahan"]);
+    assert!(
+        page.select("#tindakan-usulan").is_empty(),
+        "no action on a withdrawn one"
+    );
+
+    // To the musdes; its form refused for the number of attendees keeps the rest.
+    let sent = send(
+        &w.app,
+        post_form(
+            "/usulan/langkah",
+            &cookie(&desa),
+            &batch("draft", &ids[..2], "submit_musdes", "", &desa.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let musdes = |attendees: &[u8], ticked: &[String]| {
+        let mut fields: Vec<(&str, Vec<u8>)> = vec![
+            ("csrf", desa.csrf.as_bytes().to_vec()),
+            ("tanggal", w.service.today().to_string().into_bytes()),
+            ("tempat", b"Balai Desa Jlodro".to_vec()),
+            ("peserta", attendees.to_vec()),
+            ("nama", b"Sutrisno".to_vec()),
+            ("jabatan", b"Kepala Desa".to_vec()),
+        ];
+        // No decision posted: a ticked proposal is approved.
+        for id in ticked {
+            fields.push(("id", id.as_bytes().to_vec()));
+        }
+        let borrowed: Vec<(&str, &[u8])> = fields.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+        let (kind, body) = multipart(&borrowed);
+        Request::post("/musdes")
+            .header(header::CONTENT_TYPE, kind)
+            .header(header::COOKIE, cookie(&desa))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let refused = send(&w.app, musdes(b"banyak", &ids[..1])).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.select("#kesalahan")[0].contains("jumlah peserta"),
+        "{:?}",
+        refused.select("#kesalahan")
+    );
+    let value = |page: &Reply, id: &str| {
+        page.html()
+            .select(&Selector::parse(&format!("#{id}")).unwrap())
+            .next()
+            .and_then(|e| e.value().attr("value").map(str::to_string))
+    };
+    assert_eq!(
+        value(&refused, "tempat").as_deref(),
+        Some("Balai Desa Jlodro")
+    );
+    let ticked: Vec<String> = refused
+        .html()
+        .select(&Selector::parse("#usulan input[name=id][checked]").unwrap())
+        .map(|e| e.value().attr("value").unwrap().to_string())
+        .collect();
+    assert_eq!(ticked, ids[..1].to_vec(), "only what was ticked");
+    // Recorded without its scan (it may follow), the verifier's step is refused for it.
+    let recorded = send(&w.app, musdes(b"41", &ids[..2])).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let verifier = login(&w.app, "verifikator").await;
+    let refused = send(
+        &w.app,
+        post_form(
+            "/usulan/langkah",
+            &cookie(&verifier),
+            &batch(
+                "verifikasi_kabupaten",
+                &ids[..2],
+                "verify",
+                "",
+                &verifier.csrf,
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.select("#kesalahan")[0].contains("pindaian"),
+        "{:?}",
+        refused.select("#kesalahan")
+    );
+    assert_eq!(checked(&refused).len(), 2);
+}
