@@ -61,6 +61,15 @@ impl Service {
             .await
     }
 
+    /// Every proposal about one household and its members the actor may see, oldest first.
+    pub async fn proposals_about(
+        &self,
+        actor: &Actor,
+        household: siks_domain::HouseholdId,
+    ) -> Result<Vec<Proposal>> {
+        self.store.proposals_about(actor, household).await
+    }
+
     /// Takes one step on many proposals at once (all or none), each by the workflow's rules, as
     /// `actor`. A proposal outside the scope is not found; one at another stage, or not this
     /// role's, refuses the whole batch with the reason. The steps that come with a signed paper

@@ -614,6 +614,35 @@ impl Store {
         Ok(list)
     }
 
+    /// Every proposal about one household (and its members) that the actor may see, oldest
+    /// first, whatever its stage: the household's and members' pages list them beside the
+    /// register's own history. Not audited on its own: it belongs to those pages, whose read of
+    /// the household is.
+    pub async fn proposals_about(
+        &self,
+        actor: &Actor,
+        household: siks_domain::HouseholdId,
+    ) -> Result<Vec<Proposal>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let list = crate::sql::with_pool!(self, p => {
+            let rows = sqlx::query("SELECT * FROM proposals WHERE household_id = $1 ORDER BY id")
+                .bind(household.to_string())
+                .fetch_all(p)
+                .await?;
+            rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?
+        });
+        Ok(list
+            .into_iter()
+            .filter(|p| {
+                actor.scope.contains(&p.village)
+                    || matches!(&p.content, ProposalContent::Move { to_village, .. }
+                        if actor.scope.contains(to_village))
+            })
+            .collect())
+    }
+
     /// Takes one step on many proposals at once (all or none), each by the workflow's rules, as
     /// `actor`. A proposal outside the scope is not found; one at another stage, or not this
     /// role's, refuses the whole batch with the reason. The steps that come with a signed paper

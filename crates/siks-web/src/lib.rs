@@ -190,6 +190,7 @@ routes! {
     post "/anggota/{id}/hapus" => requests::propose_member_removal, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Propose removing a member, with its reason and evidence";
     post "/rumah-tangga/{id}/foto" => edit::upload_photo, Who::Roles(PROPOSERS), false, PHOTO_BODY_LIMIT, "Add an evidence photo";
     get "/rumah-tangga/{id}/foto/{sha}" => pages::photo, Who::SignedIn, false, BODY_LIMIT, "One evidence photo";
+    get "/anggota/{id}" => pages::member_page, Who::SignedIn, false, BODY_LIMIT, "One member with every proposal about them and every change";
     get "/anggota/{id}/ubah" => edit::edit_member_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to propose a correction of a member";
     post "/anggota/{id}/ubah" => edit::update_member, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Propose a correction of a member: first shown field by field, then saved as a draft";
     get "/usulan" => workflow::inbox, Who::SignedIn, false, BODY_LIMIT, "Proposals waiting at a stage, with how long they waited and batch steps";

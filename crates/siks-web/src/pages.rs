@@ -667,6 +667,80 @@ pub struct HistoryRow {
     change: &'static str,
     role: String,
     reason: String,
+    /// Whose change: the household, or a member by name.
+    record: String,
+}
+
+/// One proposal about a household or member, as its page lists it.
+pub struct ProposalRow {
+    id: String,
+    entered: String,
+    kind: &'static str,
+    /// The member concerned, by name.
+    member: String,
+    stage: &'static str,
+    /// The last return, rejection or withdrawal reason, or the period that applied it.
+    decision: String,
+}
+
+/// The household and its members as a closed period left them.
+pub struct AsOf {
+    period: String,
+    /// `None`: the household was not registered yet.
+    status: Option<String>,
+    /// (name, relation, status then).
+    members: Vec<(String, &'static str, String)>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdQuery {
+    /// A closed period to see the household as it stood then (`YYYY-MM`).
+    periode: Option<String>,
+}
+
+fn history_rows(
+    entries: &[siks_service::HistoryEntry],
+    zone: TimeZone,
+    record: &str,
+) -> Vec<HistoryRow> {
+    entries
+        .iter()
+        .map(|e| HistoryRow {
+            version: e.version,
+            at: format!("{} {}", zone.at(e.at), zone.label()),
+            change: match e.change_kind {
+                siks_domain::ChangeKind::Created => "Dibuat",
+                siks_domain::ChangeKind::Imported => "Diimpor",
+                siks_domain::ChangeKind::Updated => "Diubah",
+            },
+            role: e.actor_role.label().to_string(),
+            reason: e.reason.clone(),
+            record: record.to_string(),
+        })
+        .collect()
+}
+
+fn proposal_rows(
+    proposals: &[siks_service::proposals::Proposal],
+    zone: TimeZone,
+    name_of: &dyn Fn(siks_domain::PersonId) -> String,
+) -> Vec<ProposalRow> {
+    use siks_domain::workflow::ProposalContent;
+    proposals
+        .iter()
+        .map(|p| ProposalRow {
+            id: p.id.to_string(),
+            entered: format!("{} {}", zone.at(p.created_at), zone.label()),
+            kind: p.content.kind().label(),
+            member: match &p.content {
+                ProposalContent::MemberJoins { person } => person.full_name.clone(),
+                other => other.person().map(name_of).unwrap_or_default(),
+            },
+            stage: p.stage.label(),
+            decision: p.reason.clone(),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -692,6 +766,9 @@ struct HouseholdPage {
     housing: Vec<(&'static str, String)>,
     assets: Vec<(&'static str, String)>,
     history: Vec<HistoryRow>,
+    proposals: Vec<ProposalRow>,
+    as_of: Option<AsOf>,
+    closed_periods: Vec<String>,
     welfare: Option<Welfare>,
 }
 
@@ -736,6 +813,7 @@ pub async fn household_page(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<String>,
+    Query(q): Query<HouseholdQuery>,
 ) -> Result<Html<String>, WebError> {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
@@ -744,8 +822,72 @@ pub async fn household_page(
         .household(actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let history = state.service.history(actor, &id.to_string()).await?;
     let id_zone = view.household.record.address.village.time_zone();
+    // Every change of the household and of each member, newest last.
+    let mut changes: Vec<(siks_domain::clock::Stamp, HistoryRow)> = Vec::new();
+    let household_history = state.service.history(actor, &id.to_string()).await?;
+    for (entry, row) in
+        household_history
+            .iter()
+            .zip(history_rows(&household_history, id_zone, "Rumah tangga"))
+    {
+        changes.push((entry.at, row));
+    }
+    for m in &view.members {
+        let entries = state
+            .service
+            .history(actor, &m.record.id.to_string())
+            .await?;
+        let label = format!("Anggota {}", m.record.full_name);
+        for (entry, row) in entries.iter().zip(history_rows(&entries, id_zone, &label)) {
+            changes.push((entry.at, row));
+        }
+    }
+    changes.sort_by_key(|(at, _)| *at);
+    let history: Vec<HistoryRow> = changes.into_iter().map(|(_, row)| row).collect();
+    let names: std::collections::HashMap<siks_domain::PersonId, String> = view
+        .members
+        .iter()
+        .map(|m| (m.record.id, m.record.full_name.clone()))
+        .collect();
+    let proposals = proposal_rows(
+        &state.service.proposals_about(actor, id).await?,
+        id_zone,
+        &|p| names.get(&p).cloned().unwrap_or_default(),
+    );
+    let closed_periods: Vec<String> = state
+        .service
+        .closed_periods()
+        .await?
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    let as_of = match q.periode.as_deref().filter(|p| !p.is_empty()) {
+        Some(text) => {
+            let period = siks_domain::workflow::Period::parse(text)
+                .map_err(|e| WebError::field("periode", siks_domain::Bilingual::indonesian(&e)))?;
+            let then = state.service.household_as_of(actor, id, period).await?;
+            Some(AsOf {
+                period: period.to_string(),
+                status: then.as_ref().map(|t| t.household.status.label()),
+                members: then
+                    .map(|t| {
+                        t.members
+                            .iter()
+                            .map(|m| {
+                                (
+                                    m.full_name.clone(),
+                                    m.relation_to_head.label(),
+                                    m.status.label(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+        }
+        None => None,
+    };
     let welfare = state
         .service
         .household_welfare(actor, id)
@@ -794,7 +936,6 @@ pub async fn household_page(
     let h = &view.household.record;
     let s = &h.housing;
     let a = &h.assets;
-    let zone = h.address.village.time_zone();
     let regions = Regions::embedded();
     let place = |code: Option<RegionCode>| {
         code.and_then(|c| regions.get(&c).map(|r| r.name.clone()))
@@ -910,20 +1051,83 @@ pub async fn household_page(
             ),
             ("Anggota memiliki usaha", yes_no(a.business)),
         ],
-        history: history
-            .iter()
-            .map(|e| HistoryRow {
-                version: e.version,
-                at: format!("{} {}", zone.at(e.at), zone.label()),
-                change: match e.change_kind {
-                    siks_domain::ChangeKind::Created => "Dibuat",
-                    siks_domain::ChangeKind::Imported => "Diimpor",
-                    siks_domain::ChangeKind::Updated => "Diubah",
-                },
-                role: e.actor_role.label().to_string(),
-                reason: e.reason.clone(),
-            })
-            .collect(),
+        history,
+        proposals,
+        as_of,
+        closed_periods,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberPage {
+    nav: Option<Nav>,
+    id: String,
+    household: String,
+    name: String,
+    /// (label, value) of the member's fields as registered.
+    fields: Vec<(&'static str, String)>,
+    version: i64,
+    can_edit: bool,
+    proposals: Vec<ProposalRow>,
+    history: Vec<HistoryRow>,
+}
+
+/// One member: the fields as registered, every proposal about them and every change.
+pub async fn member_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let id: siks_domain::PersonId = id.parse().map_err(|_| WebError::NotFound)?;
+    let actor = &user.session.actor;
+    let person = state
+        .service
+        .person(actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let p = &person.record;
+    let view = state
+        .service
+        .household(actor, p.household_id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let zone = view.household.record.address.village.time_zone();
+    let entries = state.service.history(actor, &id.to_string()).await?;
+    let about: Vec<siks_service::proposals::Proposal> = state
+        .service
+        .proposals_about(actor, p.household_id)
+        .await?
+        .into_iter()
+        .filter(|proposal| proposal.content.person() == Some(id))
+        .collect();
+    let name = p.full_name.clone();
+    render(MemberPage {
+        nav: Nav::of(&user),
+        id: id.to_string(),
+        household: p.household_id.to_string(),
+        name: name.clone(),
+        fields: vec![
+            ("NIK", p.nik.raw()),
+            ("No KK", p.no_kk.raw()),
+            (
+                "Hubungan dengan kepala rumah tangga",
+                p.relation_to_head.label().into(),
+            ),
+            ("Jenis kelamin", p.sex.label().into()),
+            (
+                "Tempat, tanggal lahir",
+                format!("{}, {}", p.birth_place, p.birth_date.format("%d-%m-%Y")),
+            ),
+            ("Nama ibu kandung", p.mother_name.clone()),
+            ("Status perkawinan", p.marital_status.label().into()),
+            ("Keberadaan", p.presence.label().into()),
+            ("Status di register", p.status.label()),
+        ],
+        version: person.version,
+        can_edit: crate::PROPOSERS.contains(&actor.role),
+        proposals: proposal_rows(&about, zone, &|_| name.clone()),
+        history: history_rows(&entries, zone, &format!("Anggota {name}")),
     })
 }
 

@@ -576,6 +576,56 @@ async fn api_walks_proposals_of_every_kind_through_every_tier_to_the_period_clos
     .await;
     assert_eq!(open.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // The household's page lists every proposal about it with its stage and decision, every
+    // change of the household and of its members, and the members as a closed period left them.
+    let page = send(
+        &w.app,
+        get(
+            &format!("/rumah-tangga/{}?periode=2026-11", w.household.id),
+            Some(&s["dinsos"]),
+        ),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let stages = page.select("#usulan-rumah-tangga tr.usulan td.tahap");
+    assert_eq!(stages.len(), 7, "{stages:?}");
+    assert_eq!(
+        stages.iter().filter(|s| *s == "Ditetapkan").count(),
+        4,
+        "{stages:?}"
+    );
+    assert_eq!(
+        stages.iter().filter(|s| *s == "Ditolak").count(),
+        3,
+        "{stages:?}"
+    );
+    let whose = page.select("#riwayat td.data");
+    assert!(
+        whose.contains(&format!("Anggota {}", w.members[1].full_name)),
+        "the member's removal is in the history: {whose:?}"
+    );
+    assert!(whose.iter().any(|d| d == "Rumah tangga"));
+    let then = page.select("#anggota-per-periode tr.anggota-periode");
+    assert_eq!(then.len(), w.members.len(), "{then:?}");
+    assert!(
+        then.iter()
+            .any(|r| r.contains(&w.members[1].full_name) && r.contains("Nonaktif")),
+        "{then:?}"
+    );
+    let member = send(
+        &w.app,
+        get(&format!("/anggota/{}", w.members[1].id), Some(&s["dinsos"])),
+    )
+    .await;
+    assert_eq!(member.status, StatusCode::OK, "{}", member.body);
+    assert_eq!(
+        member.select("#usulan-anggota tr.usulan td.tahap"),
+        vec!["Ditetapkan"]
+    );
+    // The removal (the member was entered with the household's own first entry).
+    let changes = member.select("#riwayat tr td:nth-child(3)");
+    assert_eq!(changes, vec!["Diubah"], "{changes:?}");
+
     // The papers render, ready to print, with masked NIKs and signature blocks.
     let page = send(
         &w.app,
