@@ -83,7 +83,7 @@ async fn pages_show_the_scope_and_the_household() {
     assert_eq!(page.select("#anggota tr.anggota").len(), w.members.len());
     let housing = page.select("#perumahan tr");
     assert!(housing.iter().any(|r| r.contains("Lantai") && r.contains(w.household.housing.floor_material.label())));
-    assert_eq!(page.select("#riwayat td:nth-child(3)"), vec!["Dibuat"]);
+    assert_eq!(page.select("#riwayat td:nth-child(4)"), vec!["Dibuat"]);
 }
 
 #[tokio::test]
@@ -280,7 +280,7 @@ async fn forms_register_change_and_refuse_with_messages_by_the_field() {
         before_floor
     );
     assert_eq!(
-        shown.select("#riwayat td:nth-child(3)"),
+        shown.select("#riwayat td:nth-child(4)"),
         vec!["Dibuat"],
         "the register did not change"
     );
