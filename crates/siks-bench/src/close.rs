@@ -1,9 +1,11 @@
 //! `siks-bench close`: a monthly period close over a province-sized SQLite register. It imports
 //! about 1,000,000 persons, writes 100,000 accepted proposals of every kind straight into the
 //! store (about 1 % of them deliberately conflicting), closes an empty period for the baseline
-//! counts, times the close that applies them, compares the two periods for every regency, and
-//! prints all of it beside a raw baseline from the same run: one plain UPDATE per touched
-//! household in one transaction.
+//! counts, times the close's confirmation (what it will apply and send back, per regency), then
+//! the close as every edge runs it (every check over the whole register, then the penetapan),
+//! checks that the confirmation counted what the close did, compares the two periods for every
+//! regency, and prints all of it beside a raw baseline from the same run: one plain UPDATE per
+//! touched household in one transaction.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -184,19 +186,69 @@ pub async fn run(households: usize, count: usize) -> Result<()> {
         count / 100
     );
 
+    let service = siks_service::Service::new(store.clone());
+    // The register as a close finds it: checked before by the regencies, whose findings the
+    // close's own check run then reconciles. The first run on a fresh import opens them all.
     let started = Instant::now();
-    let report = store.close_period(&actor, after).await.map_err(err)?;
+    let first = service
+        .run_checks(&actor, None, service.today())
+        .await
+        .map_err(err)?;
+    println!(
+        "  first check run over the whole register (before the close): {} findings opened in {:.1} s",
+        first.opened,
+        started.elapsed().as_secs_f64()
+    );
+    // What the close's own check run costs on its own, on a register checked before.
+    let started = Instant::now();
+    service
+        .run_checks(&actor, None, service.today())
+        .await
+        .map_err(err)?;
+    let checks_alone = started.elapsed().as_secs_f64();
+    // The confirmation page's read: what the close will apply and send back, per regency.
+    let started = Instant::now();
+    let preview = service.close_preview(&actor, after).await.map_err(err)?;
+    let preview_secs = started.elapsed().as_secs_f64();
+    println!(
+        "  confirmation of {after}: {} to apply, {} to send back, {} regencies, in {preview_secs:.1} s (goal: under 5 s)",
+        preview.applies(),
+        preview.sent_back.len(),
+        preview.regencies.len()
+    );
+    // The close as the page, the API and `siks period close` run it: every check over the
+    // whole register, then the penetapan.
+    let started = Instant::now();
+    let (checks, report) = service
+        .check_and_close(&actor, after, service.today(), None)
+        .await
+        .map_err(err)?;
     let close_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
     store.baseline_touch(&touched).await.map_err(err)?;
     let base_secs = started.elapsed().as_secs_f64();
     println!(
-        "  close {after}: applied {} and sent back {} in {close_secs:.1} s ({:.0} proposals/s; goal: 100,000 under 60 s); \
-         empty close (counting only) {counting_secs:.2} s; baseline (one plain UPDATE per touched household, one transaction) {base_secs:.1} s; ratio close/baseline {:.1}",
+        "  close {after} with its checks: {} findings opened and {} fixed, applied {} and sent back {} in {close_secs:.1} s ({:.0} proposals/s; goal: 100,000 under 60 s); \
+         the check run alone {checks_alone:.1} s (the close runs it beside the penetapan); empty close (counting only) {counting_secs:.2} s; baseline (one plain UPDATE per touched household, one transaction) {base_secs:.1} s; ratio close/baseline {:.1}",
+        checks.opened,
+        checks.fixed,
         report.applied,
         report.sent_back.len(),
         items.len() as f64 / close_secs,
         close_secs / base_secs.max(0.001)
+    );
+    println!(
+        "  the confirmation {} what the close did (applied {} / {}, sent back {} / {})",
+        if preview.applies() == report.applied && preview.sent_back.len() == report.sent_back.len()
+        {
+            "counted exactly"
+        } else {
+            "DID NOT COUNT"
+        },
+        preview.applies(),
+        report.applied,
+        preview.sent_back.len(),
+        report.sent_back.len()
     );
 
     let started = Instant::now();

@@ -19,9 +19,15 @@ use crate::Service;
 
 impl Service {
     /// Every check on the whole register as of `today` (so the findings and the quality counts are
-    /// current when the register is fixed), then the close of `period`. Findings do not hold the
-    /// close back: they are settled through proposals. Refused before the nation-wide run for anyone
-    /// who may not close. With `job`, each phase is recorded as that job's progress.
+    /// current when the register is fixed), and the close of `period`. Findings do not hold the
+    /// close back: they are settled through proposals. The two run side by side: the check run
+    /// reads the register as it stood when the close began (one read snapshot, as before) and
+    /// writes its findings once the close has committed, so a close costs the longer of the two,
+    /// not their sum. Refused before either starts for anyone who may not close, or a period that
+    /// may not close. With `job`, each phase is recorded as that job's progress.
+    ///
+    /// Should the check run fail after the close committed, the error is returned and the period
+    /// stays closed: running the job again finds it closed, changes nothing, and checks again.
     pub async fn check_and_close(
         &self,
         actor: &Actor,
@@ -34,17 +40,29 @@ impl Service {
         self.check_period_may_close(period).await?;
         if let Some(id) = job {
             self.store
-                .set_job_progress(actor, id, "memeriksa seluruh register", 0)
+                .set_job_progress(
+                    actor,
+                    id,
+                    "memeriksa seluruh register dan menetapkan usulan",
+                    0,
+                )
                 .await?;
         }
-        let checks = self.run_checks(actor, None, today).await?;
+        let close = {
+            let store = self.store.clone();
+            let actor = actor.clone();
+            tokio::spawn(async move { store.close_period(&actor, period).await })
+        };
+        let checks = self.run_checks(actor, None, today).await;
+        let closed = close
+            .await
+            .map_err(|e| siks_store::StoreError::Corrupt(format!("the close stopped: {e}")))??;
         if let Some(id) = job {
             self.store
-                .set_job_progress(actor, id, "menetapkan usulan", 1)
+                .set_job_progress(actor, id, "periode ditutup", 1)
                 .await?;
         }
-        let closed = self.store.close_period(actor, period).await?;
-        Ok((checks, closed))
+        Ok((checks?, closed))
     }
 
     /// What closing `period` would apply and send back, per regency, without writing anything:

@@ -52,6 +52,55 @@ fn rebase_failed(e: siks_domain::interchange::FieldError) -> StoreError {
     )
 }
 
+/// Ids or NIKs read per query by the close's plan.
+const ROWS_PER_READ: usize = 500;
+
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why the close sends back a proposal entering `people`: a NIK an active person already holds
+/// (`held`), or one an earlier proposal of this close enters (which keeps it). Names no
+/// household: the village reads it.
+fn held_nik(
+    people: &[Person],
+    held: &std::collections::HashSet<String>,
+    entering: &mut std::collections::HashSet<String>,
+) -> Option<String> {
+    for person in people {
+        let Some(nik) = person.nik.valid() else {
+            continue;
+        };
+        let text = nik.to_string();
+        if held.contains(&text) {
+            return Some(nik_held_reason(person));
+        }
+        if entering.contains(&text) {
+            return Some(format!(
+                "NIK {} ({}) juga diusulkan oleh usulan lain yang ditetapkan lebih dulu pada penetapan ini",
+                nik.masked(),
+                person.full_name
+            ));
+        }
+    }
+    for nik in people.iter().filter_map(|p| p.nik.valid()) {
+        entering.insert(nik.to_string());
+    }
+    None
+}
+
+/// The reason a proposal entering a NIK an active person holds goes back.
+fn nik_held_reason(person: &Person) -> String {
+    format!(
+        "NIK {} ({}) sudah terdaftar aktif di rumah tangga lain; selesaikan dengan Dinas Sosial kabupaten/kota",
+        person.nik.valid().map(|n| n.masked()).unwrap_or_default(),
+        person.full_name
+    )
+}
+
 /// What the close decides before applying anything (see `plan_close`).
 struct ClosePlan {
     sent_back: Vec<(Uuid, String)>,
@@ -293,40 +342,79 @@ impl Store {
         let mut households: HashMap<Uuid, Versioned<Household>> = HashMap::new();
         let mut persons: HashMap<Uuid, (Versioned<Person>, RegionCode)> = HashMap::new();
         let mut entering: std::collections::HashSet<String> = std::collections::HashSet::new();
+        // Everything the plan compares against, read in a few batched queries (a close may
+        // hold 100,000 proposals): the records corrections are based on, and which of the
+        // entering NIKs an active person already holds.
+        let registered_households = self
+            .households_by_id(
+                tx,
+                accepted.iter().filter_map(|p| match &p.content {
+                    ProposalContent::HouseholdCorrection { household, .. } => Some(household.id),
+                    _ => None,
+                }),
+            )
+            .await?;
+        let registered_persons = self
+            .persons_by_id(
+                tx,
+                accepted.iter().filter_map(|p| match &p.content {
+                    ProposalContent::PersonCorrection { person, .. } => Some(person.id),
+                    _ => None,
+                }),
+            )
+            .await?;
+        let held = self
+            .held_niks(
+                tx,
+                accepted
+                    .iter()
+                    .flat_map(|p| match &p.content {
+                        ProposalContent::NewHousehold { members, .. } => members.iter().collect(),
+                        ProposalContent::MemberJoins { person } => vec![person],
+                        _ => Vec::new(),
+                    })
+                    .filter_map(|m| m.nik.valid().map(|n| n.to_string())),
+            )
+            .await?;
         for p in accepted {
             let fields = match &p.content {
                 ProposalContent::HouseholdCorrection {
                     household,
                     base_version,
-                } => {
-                    match self
-                        .fetch_household_for_write(tx, actor, household.id)
-                        .await
-                    {
-                        Ok(current) if current.version == *base_version => {
-                            let fields = household_diff(&current.record, household)
-                                .into_iter()
-                                .map(|c| c.field)
-                                .collect();
-                            households.insert(p.id, current);
-                            fields
-                        }
-                        _ => {
-                            sent_back.push((p.id, "data rumah tangga sudah berubah sejak usulan dibuat; usulkan ulang".into()));
-                            continue;
-                        }
+                } => match registered_households
+                    .get(&household.id)
+                    .filter(|c| actor.scope.contains(&c.record.address.village))
+                {
+                    Some(current) if current.version == *base_version => {
+                        let fields = household_diff(&current.record, household)
+                            .into_iter()
+                            .map(|c| c.field)
+                            .collect();
+                        households.insert(p.id, current.clone());
+                        fields
                     }
-                }
+                    _ => {
+                        sent_back.push((
+                            p.id,
+                            "data rumah tangga sudah berubah sejak usulan dibuat; usulkan ulang"
+                                .into(),
+                        ));
+                        continue;
+                    }
+                },
                 ProposalContent::PersonCorrection {
                     person,
                     base_version,
-                } => match self.person_for_write(tx, actor, person.id).await {
-                    Ok(current) if current.0.version == *base_version => {
+                } => match registered_persons
+                    .get(&person.id)
+                    .filter(|(_, village)| actor.scope.contains(village))
+                {
+                    Some(current) if current.0.version == *base_version => {
                         let fields = person_diff(&current.0.record, person)
                             .into_iter()
                             .map(|c| c.field)
                             .collect();
-                        persons.insert(p.id, current);
+                        persons.insert(p.id, current.clone());
                         fields
                     }
                     _ => {
@@ -338,16 +426,14 @@ impl Store {
                     }
                 },
                 ProposalContent::NewHousehold { members, .. } => {
-                    if let Some(why) = self.held_nik(tx, members, &mut entering).await? {
+                    if let Some(why) = held_nik(members, &held, &mut entering) {
                         sent_back.push((p.id, why));
                         continue;
                     }
                     Vec::new()
                 }
                 ProposalContent::MemberJoins { person } => {
-                    if let Some(why) = self
-                        .held_nik(tx, std::slice::from_ref(person), &mut entering)
-                        .await?
+                    if let Some(why) = held_nik(std::slice::from_ref(person), &held, &mut entering)
                     {
                         sent_back.push((p.id, why));
                         continue;
@@ -375,35 +461,93 @@ impl Store {
         })
     }
 
-    /// Why the close sends back a proposal entering `people`: a NIK an active person already
-    /// holds, or one an earlier proposal of this close enters (which keeps it). Names no
-    /// household: the village reads it.
-    async fn held_nik(
+    /// The households with these ids, by id, as stored (the caller checks the scope).
+    async fn households_by_id(
         &self,
         tx: &mut Tx,
-        people: &[Person],
-        entering: &mut std::collections::HashSet<String>,
-    ) -> Result<Option<String>> {
-        for person in people {
-            if let Err(StoreError::Conflict { indonesian, .. }) =
-                self.refuse_held_nik(tx, person).await
-            {
-                return Ok(Some(indonesian));
-            }
-            if let Some(nik) = person.nik.valid()
-                && entering.contains(&nik.to_string())
-            {
-                return Ok(Some(format!(
-                    "NIK {} ({}) juga diusulkan oleh usulan lain yang ditetapkan lebih dulu pada penetapan ini",
-                    nik.masked(),
-                    person.full_name
-                )));
-            }
+        ids: impl Iterator<Item = HouseholdId>,
+    ) -> Result<HashMap<HouseholdId, Versioned<Household>>> {
+        let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(ROWS_PER_READ) {
+            let sql = format!(
+                "SELECT * FROM households WHERE id IN ({})",
+                placeholders(chunk.len())
+            );
+            with_tx!(tx, c => {
+                let rows = bind_values(
+                    sqlx::query(sqlx::AssertSqlSafe(sql)),
+                    chunk.iter().map(|id| Value::Text(id.clone())),
+                )
+                .fetch_all(&mut **c)
+                .await?;
+                for row in &rows {
+                    let (record, version) = crate::records::household_from_row(row)?;
+                    out.insert(record.id, Versioned { record, version });
+                }
+            });
         }
-        for nik in people.iter().filter_map(|p| p.nik.valid()) {
-            entering.insert(nik.to_string());
+        Ok(out)
+    }
+
+    /// The persons with these ids, by id, with their village, as stored (the caller checks the
+    /// scope).
+    async fn persons_by_id(
+        &self,
+        tx: &mut Tx,
+        ids: impl Iterator<Item = PersonId>,
+    ) -> Result<HashMap<PersonId, (Versioned<Person>, RegionCode)>> {
+        let ids: Vec<String> = ids.map(|id| id.to_string()).collect();
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(ROWS_PER_READ) {
+            let sql = format!(
+                "SELECT * FROM persons WHERE id IN ({})",
+                placeholders(chunk.len())
+            );
+            with_tx!(tx, c => {
+                let rows = bind_values(
+                    sqlx::query(sqlx::AssertSqlSafe(sql)),
+                    chunk.iter().map(|id| Value::Text(id.clone())),
+                )
+                .fetch_all(&mut **c)
+                .await?;
+                for row in &rows {
+                    let (record, version) = crate::records::person_from_row(row)?;
+                    let village = RegionCode::parse(&row.text("village_code")?)
+                        .map_err(|_| StoreError::Corrupt("persons.village_code".into()))?;
+                    out.insert(record.id, (Versioned { record, version }, village));
+                }
+            });
         }
-        Ok(None)
+        Ok(out)
+    }
+
+    /// Which of these NIKs an active (not inactive) person of the register holds.
+    async fn held_niks(
+        &self,
+        tx: &mut Tx,
+        niks: impl Iterator<Item = String>,
+    ) -> Result<std::collections::HashSet<String>> {
+        let niks: Vec<String> = niks.collect();
+        let mut held = std::collections::HashSet::new();
+        for chunk in niks.chunks(ROWS_PER_READ) {
+            let sql = format!(
+                "SELECT nik FROM persons WHERE status <> 'inactive' AND nik IN ({})",
+                placeholders(chunk.len())
+            );
+            with_tx!(tx, c => {
+                let rows = bind_values(
+                    sqlx::query(sqlx::AssertSqlSafe(sql)),
+                    chunk.iter().map(|nik| Value::Text(nik.clone())),
+                )
+                .fetch_all(&mut **c)
+                .await?;
+                for row in &rows {
+                    held.insert(row.text("nik")?);
+                }
+            });
+        }
+        Ok(held)
     }
 
     /// What closing `period` would apply and send back, per regency, read without writing
@@ -644,11 +788,7 @@ impl Store {
     async fn refuse_held_nik(&self, tx: &mut Tx, person: &Person) -> Result<()> {
         match self.nik_holder(tx, person).await? {
             Some(_) => Err(StoreError::Conflict {
-                indonesian: format!(
-                    "NIK {} ({}) sudah terdaftar aktif di rumah tangga lain; selesaikan dengan Dinas Sosial kabupaten/kota",
-                    person.nik.valid().map(|n| n.masked()).unwrap_or_default(),
-                    person.full_name
-                ),
+                indonesian: nik_held_reason(person),
                 english: "the NIK is already held by an active person".into(),
             }),
             None => Ok(()),

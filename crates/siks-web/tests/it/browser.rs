@@ -28,6 +28,81 @@ impl Drop for Driver {
     }
 }
 
+/// A server on a free port over the world's router, chromedriver, and a headless Chromium
+/// session; `close` ends them in order.
+struct Browser {
+    client: fantoccini::Client,
+    base: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    async fn open(w: &World, driver_path: &std::path::Path) -> Browser {
+        use fantoccini::ClientBuilder;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(siks_web::serve(listener, w.app.clone(), async {
+            let _ = stopped.await;
+        }));
+
+        let port = free_port();
+        let _driver = Driver(
+            std::process::Command::new(&driver_path)
+                .arg(format!("--port={port}"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+                "goog:chromeOptions".into(),
+                serde_json::json!({
+                        "binary": "/usr/bin/chromium",
+                        "args": [
+                                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                                "--disable-component-update", "--disable-sync",
+                                format!("--user-data-dir={}", profile.path().display()),
+                        ]
+                }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("chromedriver session");
+        Browser {
+            client,
+            base,
+            stop,
+            server,
+            _driver,
+            _profile: profile,
+        }
+    }
+
+    async fn close(self) {
+        self.client.close().await.unwrap();
+        let _ = self.stop.send(());
+        self.server.await.unwrap().unwrap();
+    }
+}
+
 #[tokio::test]
 async fn real_browser_registers_a_household_and_cannot_open_another_village() {
     use fantoccini::{ClientBuilder, Locator};
@@ -60,50 +135,8 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
         .await
         .unwrap();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(siks_web::serve(listener, w.app.clone(), async {
-        let _ = stopped.await;
-    }));
-
-    let port = free_port();
-    let _driver = Driver(
-        std::process::Command::new(&driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let profile = tempfile::tempdir().unwrap();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }),
-    );
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("chromedriver session");
+    let browser = Browser::open(&w, &driver_path).await;
+    let (client, base) = (&browser.client, browser.base.clone());
     let set = async |id: &str, value: &str| {
         client
             .execute(
@@ -326,7 +359,483 @@ async fn real_browser_registers_a_household_and_cannot_open_another_village() {
         3
     );
 
-    client.close().await.unwrap();
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    browser.close().await;
+}
+
+/// Signs `user` in on the sign-in page (after signing out whoever was signed in).
+async fn sign_in(client: &fantoccini::Client, base: &str, user: &str) {
+    use fantoccini::Locator;
+    client.delete_all_cookies().await.unwrap();
+    client.goto(&format!("{base}/masuk")).await.unwrap();
+    client
+        .find(Locator::Id("nama"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("sandi"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("#form-masuk button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("header form[action='/keluar']"))
+        .await
+        .unwrap();
+}
+
+/// Sets form fields by id (selects and inputs alike), as a person would fill them.
+async fn fill(client: &fantoccini::Client, fields: &[(&str, &str)]) {
+    for (id, value) in fields {
+        client
+            .execute(
+                "document.getElementById(arguments[0]).value = arguments[1];",
+                vec![serde_json::json!(id), serde_json::json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn click(client: &fantoccini::Client, css: &str) {
+    client
+        .wait()
+        .for_element(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(client: &fantoccini::Client, css: &str) -> String {
+    client
+        .wait()
+        .for_element(fantoccini::Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The inbox of the signed-in role at its own stage: every row ticked, `step` taken (with
+/// `reason`), or only the rows `only` names.
+async fn batch_step(
+    client: &fantoccini::Client,
+    base: &str,
+    stage: &str,
+    only: Option<&[String]>,
+    step: &str,
+    reason: &str,
+) {
+    use fantoccini::Locator;
+    client
+        .goto(&format!("{base}/usulan?tahap={stage}"))
+        .await
+        .unwrap();
+    match only {
+        None => click(client, "#pilih-semua").await,
+        Some(ids) => {
+            for id in ids {
+                click(client, &format!("tr.usulan input[value='{id}']")).await;
+            }
+        }
+    }
+    client
+        .find(Locator::Id("langkah"))
+        .await
+        .unwrap()
+        .select_by_value(step)
+        .await
+        .unwrap();
+    fill(client, &[("alasan", reason)]).await;
+    click(client, "#langkah-massal button[type=submit]").await;
+    client
+        .wait()
+        .for_element(Locator::Id("pemberitahuan"))
+        .await
+        .unwrap();
+}
+
+/// The village's musdes form for every proposal waiting for it, with its signed scan; the
+/// berita acara it prints. Both must name the people decided on.
+async fn musdes(client: &fantoccini::Client, base: &str, scan: &std::path::Path, names: &[&str]) {
+    use fantoccini::Locator;
+    client.goto(&format!("{base}/musdes")).await.unwrap();
+    let form = text_of(client, "#usulan").await;
+    for name in names {
+        assert!(form.contains(name), "the musdes form names {name}: {form}");
+    }
+    fill(
+        client,
+        &[
+            ("tempat", "Balai Desa"),
+            ("peserta", "41"),
+            ("nama", "Sutrisno"),
+        ],
+    )
+    .await;
+    client
+        .find(Locator::Id("pindaian"))
+        .await
+        .unwrap()
+        .send_keys(scan.to_str().unwrap())
+        .await
+        .unwrap();
+    click(client, "#dokumen button[type=submit]").await;
+    let paper = text_of(client, "#baris").await;
+    for name in names {
+        assert!(
+            paper.contains(name),
+            "the berita acara names {name}: {paper}"
+        );
+    }
+}
+
+/// Every kind of change a village proposes, each from the household's pages, through musdes,
+/// the regency's verification (one returned, revised by the village and resubmitted), the
+/// ratification, the province, the ministry and the close, in a real browser; then the
+/// register holds every change and nothing before.
+#[tokio::test]
+async fn real_browser_takes_every_kind_of_change_from_the_household_page_to_the_close() {
+    use fantoccini::Locator;
+    use siks_domain::workflow::ProposalContent;
+    let Some(driver_path) = chromedriver() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "chromedriver is not installed under CI=true: the browser test may not be skipped"
+            );
+        }
+        eprintln!(
+            "\n*** SKIPPED: real-browser walk (apt-get install chromium chromium-driver) ***\n"
+        );
+        return;
+    };
+    let w = world().await;
+    let system = w.service.system_actor().await.unwrap();
+    let browser = Browser::open(&w, &driver_path).await;
+    let (client, base) = (&browser.client, browser.base.clone());
+    let scan_dir = tempfile::tempdir().unwrap();
+    let scan = scan_dir.path().join("berita-acara.pdf");
+    std::fs::write(&scan, SCAN).unwrap();
+    let head = w
+        .members
+        .iter()
+        .find(|m| m.relation_to_head == siks_domain::codes::Relation::Head)
+        .unwrap_or(&w.members[0])
+        .full_name
+        .clone();
+    let leaving = w
+        .members
+        .iter()
+        .find(|m| m.relation_to_head != siks_domain::codes::Relation::Head)
+        .unwrap()
+        .clone();
+    let far_village = Regions::embedded()
+        .iter()
+        .find(|r| {
+            r.level() == siks_domain::RegionLevel::Village && r.code.as_str().starts_with("35.24.")
+        })
+        .unwrap()
+        .code
+        .clone();
+    let programme = ["PKH", "SEMBAKO", "PBI-JK", "BST"]
+        .into_iter()
+        .find(|p| !w.household.programmes.iter().any(|h| h == p))
+        .unwrap();
+    let household = format!("{base}/rumah-tangga/{}", w.household.id);
+
+    sign_in(client, &base, "desa.a").await;
+    // A new household, from the household list.
+    client.goto(&format!("{base}/rumah-tangga")).await.unwrap();
+    click(client, "#baru").await;
+    let mut fields = vec![
+        ("rt", "007"),
+        ("rw", "003"),
+        ("street", "Jl. Melati 12"),
+        ("sls_name", "Dusun Lor"),
+        ("floor_area_m2", "36"),
+        ("rooms", "2"),
+        ("m0.full_name", "Joko Susilo"),
+        ("m0.nik", "3523011203850888"),
+        ("m0.no_kk", "3523011203150004"),
+        ("m0.birth_date", "1985-03-12"),
+        ("m0.sex", "1"),
+        ("m0.marital_status", "2"),
+        ("alasan", "pendataan baru hasil musdes"),
+    ];
+    let chosen: Vec<(&str, &str)> = siks_web::forms::CHOOSE_ON_NEW
+        .iter()
+        .filter(|c| !["floor_area_m2", "rooms"].contains(c))
+        .map(|c| (*c, "1"))
+        .collect();
+    fields.extend(chosen);
+    fill(client, &fields).await;
+    click(client, "#simpan").await;
+    assert!(
+        text_of(client, "#usulan td.subjek")
+            .await
+            .contains("Joko Susilo")
+    );
+
+    // A correction: shown field by field before it is saved.
+    client.goto(&household).await.unwrap();
+    click(client, "#ubah").await;
+    let rooms = if w.household.housing.rooms == 4 {
+        "5"
+    } else {
+        "4"
+    };
+    fill(client, &[("rooms", rooms), ("alasan", "kamar bertambah")]).await;
+    click(client, "#simpan").await;
+    let changes = text_of(client, "#perubahan").await;
+    assert!(changes.contains("kamar"), "{changes}");
+    click(client, "#simpan").await;
+    client
+        .wait()
+        .for_element(Locator::Id("tersimpan"))
+        .await
+        .unwrap();
+
+    // A member joining: a baby.
+    client.goto(&household).await.unwrap();
+    click(client, "#tambah-anggota").await;
+    let no_kk = w.members[0].no_kk.raw();
+    fill(
+        client,
+        &[
+            ("m0.full_name", "Putri Lestari"),
+            ("m0.nik", "3523015506250321"),
+            ("m0.no_kk", &no_kk),
+            ("m0.sex", "2"),
+            ("m0.birth_place", "Tuban"),
+            ("m0.birth_date", "2025-06-15"),
+            ("m0.mother_name", "Sri"),
+            ("m0.marital_status", "1"),
+            ("m0.relation_to_head", "3"),
+            ("alasan", "kelahiran"),
+        ],
+    )
+    .await;
+    click(client, "#simpan").await;
+    client
+        .wait()
+        .for_element(Locator::Id("tersimpan"))
+        .await
+        .unwrap();
+
+    // A member's removal, with the death certificate's number.
+    client.goto(&household).await.unwrap();
+    click(
+        client,
+        &format!("a.hapus-anggota[href='/anggota/{}/hapus']", leaving.id),
+    )
+    .await;
+    fill(
+        client,
+        &[
+            ("jenis_alasan", "1"),
+            ("bukti", "3523-KM-01112026-0007"),
+            ("alasan", "meninggal dunia"),
+        ],
+    )
+    .await;
+    click(client, "#simpan").await;
+    client
+        .wait()
+        .for_element(Locator::Id("tersimpan"))
+        .await
+        .unwrap();
+
+    // A move to another regency, by the destination's code.
+    client.goto(&household).await.unwrap();
+    click(client, "#pindah").await;
+    fill(
+        client,
+        &[
+            ("tujuan", far_village.as_str()),
+            ("alasan", "pindah domisili sesuai surat pindah"),
+        ],
+    )
+    .await;
+    click(client, "#simpan").await;
+    client
+        .wait()
+        .for_element(Locator::Id("tersimpan"))
+        .await
+        .unwrap();
+
+    // A programme request.
+    client.goto(&household).await.unwrap();
+    click(client, "#program").await;
+    fill(
+        client,
+        &[("program", programme), ("alasan", "ada ibu hamil")],
+    )
+    .await;
+    click(client, "#simpan").await;
+    client
+        .wait()
+        .for_element(Locator::Id("tersimpan"))
+        .await
+        .unwrap();
+
+    // Nothing of it is in the register yet.
+    let registered = w
+        .service
+        .household(&system, w.household.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(registered.household.version, 1);
+    assert_eq!(registered.members.len(), w.members.len());
+
+    // To the musdes, which names whom it decides on.
+    batch_step(client, &base, "draft", None, "submit_musdes", "").await;
+    musdes(
+        client,
+        &base,
+        &scan,
+        &["Joko Susilo", &head, "Putri Lestari", &leaving.full_name],
+    )
+    .await;
+
+    // The regency returns the correction and verifies the rest.
+    let ids = |kind: fn(&ProposalContent) -> bool| {
+        let service = w.service.clone();
+        let system = system.clone();
+        async move {
+            service
+                .list_proposals(&system, None, 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|p| kind(&p.content))
+                .map(|p| p.id.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    let correction = ids(|c| matches!(c, ProposalContent::HouseholdCorrection { .. })).await;
+    assert_eq!(correction.len(), 1);
+    sign_in(client, &base, "verifikator").await;
+    batch_step(
+        client,
+        &base,
+        "verifikasi_kabupaten",
+        Some(&correction),
+        "return",
+        "jumlah kamar tidak sesuai foto; periksa lagi",
+    )
+    .await;
+    batch_step(client, &base, "verifikasi_kabupaten", None, "verify", "").await;
+
+    // The village revises the returned correction and sends it again.
+    sign_in(client, &base, "desa.a").await;
+    client
+        .goto(&format!("{base}/usulan/{}", correction[0]))
+        .await
+        .unwrap();
+    assert!(text_of(client, "#alasan").await.contains("jumlah kamar"));
+    click(client, "#ubah-usulan").await;
+    let rooms = if w.household.housing.rooms == 3 {
+        "6"
+    } else {
+        "3"
+    };
+    fill(client, &[("rooms", rooms)]).await;
+    click(client, "#simpan").await;
+    assert!(text_of(client, "#perubahan").await.contains(rooms));
+    click(client, "#simpan").await;
+    client
+        .wait()
+        .for_element(Locator::Id("tersimpan"))
+        .await
+        .unwrap();
+    click(client, "#ajukan").await;
+    client
+        .wait()
+        .for_element(Locator::Id("pemberitahuan"))
+        .await
+        .unwrap();
+    musdes(client, &base, &scan, &[&head]).await;
+    sign_in(client, &base, "verifikator").await;
+    batch_step(client, &base, "verifikasi_kabupaten", None, "verify", "").await;
+
+    // Ratification, province, ministry.
+    sign_in(client, &base, "pengesah").await;
+    client.goto(&format!("{base}/pengesahan")).await.unwrap();
+    click(client, "#sahkan button[type=submit]").await;
+    client
+        .wait()
+        .for_element(Locator::Id("nomor"))
+        .await
+        .unwrap();
+    sign_in(client, &base, "provinsi").await;
+    batch_step(client, &base, "verifikasi_provinsi", None, "forward", "").await;
+    sign_in(client, &base, "pusat").await;
+    batch_step(client, &base, "pusat", None, "accept", "").await;
+
+    // The close: its confirmation first, then the close itself.
+    client.goto(&format!("{base}/periode")).await.unwrap();
+    click(client, "#tutup button").await;
+    assert_eq!(text_of(client, "#ditetapkan").await, "6");
+    assert_eq!(text_of(client, "#dikembalikan").await, "0");
+    click(client, "#tutup-periode").await;
+    let notice = text_of(client, "#pemberitahuan").await;
+    assert!(notice.contains("6 usulan ditetapkan"), "{notice}");
+
+    // The register holds every change.
+    let now = w
+        .service
+        .household(&system, w.household.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let record = &now.household.record;
+    assert_eq!(
+        record.housing.rooms.to_string(),
+        rooms,
+        "the revised correction"
+    );
+    assert_eq!(record.address.village, far_village, "moved");
+    assert!(record.programmes.iter().any(|p| p == programme));
+    assert_eq!(now.members.len(), w.members.len() + 1, "the baby joined");
+    let gone = now
+        .members
+        .iter()
+        .find(|m| m.record.id == leaving.id)
+        .unwrap();
+    assert!(
+        matches!(gone.record.status, siks_domain::RegistryStatus::Inactive(_)),
+        "{:?}",
+        gone.record.status
+    );
+    let new_one = w
+        .service
+        .list_households(
+            &system,
+            &siks_service::HouseholdFilter {
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.head_name.as_deref() == Some("Joko Susilo"))
+        .expect("the new household is registered");
+    assert_eq!(new_one.status, siks_domain::RegistryStatus::Active);
+    browser.close().await;
 }
