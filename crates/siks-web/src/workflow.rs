@@ -209,7 +209,7 @@ async fn inbox_page(
         .list_proposals_described(actor, Some(stage), INBOX_LIMIT)
         .await?;
     let now = state.service.now();
-    let rows = list
+    let rows: Vec<InboxRow> = list
         .into_iter()
         .map(|(p, subject)| InboxRow {
             id: p.id.to_string(),
@@ -226,8 +226,20 @@ async fn inbox_page(
         .collect();
     let role = actor.role;
     let village_role = matches!(role, Role::VillageOperator | Role::Admin);
+    let refusal = kept.refusal.map(|r| {
+        by_name(
+            r,
+            rows.iter().map(|row| {
+                (
+                    row.id.as_str(),
+                    row.kind.as_str(),
+                    row.subject.head.as_str(),
+                )
+            }),
+        )
+    });
     render(InboxPage {
-        refusal: kept.refusal,
+        refusal,
         chosen_step: kept.step,
         typed_reason: kept.reason,
         nav: Nav::of(user),
@@ -241,6 +253,19 @@ async fn inbox_page(
         sptjm_link: village_role && matches!(stage, Stage::Draft | Stage::Returned),
         ratify_link: matches!(role, Role::Ratifier | Role::Admin) && stage == Stage::Ratification,
     })
+}
+
+/// A refusal that names a proposal by its id, said instead by its kind and whom it concerns
+/// (the operator knows the household, not the number).
+fn by_name<'a>(message: String, rows: impl Iterator<Item = (&'a str, &'a str, &'a str)>) -> String {
+    let mut message = message;
+    for (id, kind, head) in rows {
+        if message.contains(id) {
+            message = message.replace(&format!("usulan {id}"), &format!("usulan {kind} ({head})"));
+            message = message.replace(id, &format!("{kind} ({head})"));
+        }
+    }
+    message
 }
 
 /// A batch step from the inbox: every ticked proposal, one step, all or none.
@@ -566,6 +591,14 @@ async fn paper_form_with(
             }
         }
     }
+    let refusal = refusal.map(|r| {
+        by_name(
+            r,
+            candidates
+                .iter()
+                .map(|c| (c.id.as_str(), c.kind.as_str(), c.subject.head.as_str())),
+        )
+    });
     render(PaperFormPage {
         nav: Nav::of(user),
         musdes,

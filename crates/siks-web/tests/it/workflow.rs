@@ -1293,10 +1293,22 @@ async fn a_refused_step_keeps_what_was_ticked_and_typed() {
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = &refused.select("#kesalahan")[0];
+    assert!(message.contains("alasan wajib diisi"), "{message}");
+    // Named by its kind and household head, never by its id.
+    let head = &w
+        .members
+        .iter()
+        .find(|m| m.relation_to_head == siks_domain::codes::Relation::Head)
+        .unwrap_or(&w.members[0])
+        .full_name;
     assert!(
-        refused.select("#kesalahan")[0].contains("alasan wajib diisi"),
-        "{:?}",
-        refused.select("#kesalahan")
+        message.contains("Permohonan program bantuan") && message.contains(head.as_str()),
+        "{message}"
+    );
+    assert!(
+        !ids.iter().any(|id| message.contains(id.as_str())),
+        "{message}"
     );
     let mut ticked = checked(&refused);
     ticked.sort();
