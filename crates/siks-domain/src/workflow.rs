@@ -680,7 +680,7 @@ pub fn change_value(field: &str, value: &str) -> String {
     if value.is_empty() {
         "–".into()
     } else if field.starts_with(PHOTO_FIELD) {
-        format!("foto {}…", &value[..value.len().min(12)])
+        format!("foto {}…", value.chars().take(12).collect::<String>())
     } else {
         value.to_string()
     }

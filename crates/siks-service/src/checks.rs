@@ -48,6 +48,17 @@ impl Service {
         region: Option<&RegionCode>,
         today: NaiveDate,
     ) -> Result<CheckReport> {
+        let (report, writes) = self.check_without_writing(actor, region, today).await?;
+        self.write_checks(actor, region, report, writes).await
+    }
+
+    /// What a check run finds and what it would write, read on one snapshot; nothing written.
+    pub(crate) async fn check_without_writing(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        today: NaiveDate,
+    ) -> Result<(CheckReport, CheckRunWrites)> {
         let mut snapshot = self.store.open_check_snapshot(actor, region).await?;
         let scope = snapshot.scope().clone();
         let same_person = siks_match::Config::parse(SAME_PERSON)
@@ -172,6 +183,17 @@ impl Service {
             .collect();
         snapshot.finish().await?;
         let writes = reconcile(seen, &kept, &mut report);
+        Ok((report, writes))
+    }
+
+    /// Writes what a check run decided (the store checks the scope again).
+    pub(crate) async fn write_checks(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        report: CheckReport,
+        writes: CheckRunWrites,
+    ) -> Result<CheckReport> {
         self.store
             .write_check_run(actor, region, &report, writes)
             .await?;

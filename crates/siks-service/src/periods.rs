@@ -22,8 +22,8 @@ impl Service {
     /// current when the register is fixed), and the close of `period`. Findings do not hold the
     /// close back: they are settled through proposals. The two run side by side: the check run
     /// reads the register as it stood when the close began (one read snapshot, as before) and
-    /// writes its findings once the close has committed, so a close costs the longer of the two,
-    /// not their sum. Refused before either starts for anyone who may not close, or a period that
+    /// writes its findings once the close has committed (never while the close holds the write lock), so a
+    /// close costs the longer of the two, not their sum. Refused before either starts for anyone who may not close, or a period that
     /// may not close. With `job`, each phase is recorded as that job's progress.
     ///
     /// Should the check run fail after the close committed, the error is returned and the period
@@ -53,16 +53,19 @@ impl Service {
             let actor = actor.clone();
             tokio::spawn(async move { store.close_period(&actor, period).await })
         };
-        let checks = self.run_checks(actor, None, today).await;
+        // The findings are worked out beside the close, and written after it committed.
+        let checked = self.check_without_writing(actor, None, today).await;
         let closed = close
             .await
             .map_err(|e| siks_store::StoreError::Corrupt(format!("the close stopped: {e}")))??;
         if let Some(id) = job {
             self.store
-                .set_job_progress(actor, id, "periode ditutup", 1)
+                .set_job_progress(actor, id, "periode ditutup; menyimpan temuan", 1)
                 .await?;
         }
-        Ok((checks?, closed))
+        let (report, writes) = checked?;
+        let checks = self.write_checks(actor, None, report, writes).await?;
+        Ok((checks, closed))
     }
 
     /// What closing `period` would apply and send back, per regency, without writing anything:

@@ -390,7 +390,7 @@ impl Store {
         let (village, moved_on): (RegionCode, i64) = with_tx!(&mut tx, c => {
             let row = sqlx::query(
                 "SELECT d.village_code, (SELECT COUNT(*) FROM document_rows r JOIN proposals p ON p.id = r.proposal_id \
-                   WHERE r.document_id = d.id AND p.document_id = d.id AND p.stage NOT IN ($2, $3, $4, $5, $6)) AS moved_on \
+                   WHERE r.document_id = d.id AND p.document_id = d.id AND p.stage NOT IN ($2, $3, $4, $5, $6, $7)) AS moved_on \
                  FROM village_documents d WHERE d.id = $1",
             )
             .bind(document.to_string())
@@ -399,6 +399,7 @@ impl Store {
             .bind(Stage::RegencyVerification.key())
             .bind(Stage::Returned.key())
             .bind(Stage::Rejected.key())
+            .bind(Stage::Withdrawn.key())
             .fetch_optional(&mut **c)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -697,7 +698,11 @@ impl Store {
     async fn describe(&self, tx: &mut Tx, actor: &Actor, p: &Proposal) -> Result<ProposalSubject> {
         let who = self.who(tx, p).await?;
         let what = self.what(tx, p).await?;
-        let clashes = if actor.role == Role::VillageOperator {
+        // Never to a village's own account (whatever its role): the clash would tell it who is
+        // registered elsewhere.
+        let clashes = if actor.role == Role::VillageOperator
+            || actor.scope.level() == Some(RegionLevel::Village)
+        {
             Vec::new()
         } else {
             self.nik_clashes(tx, p).await?

@@ -617,7 +617,7 @@ impl Store {
             household,
             person,
             reason,
-            evidence: Some(format!("temuan {id}: {}", kind.label())),
+            evidence: Some(format!("temuan verivali: {}", kind.label())),
         };
         self.propose(
             actor,

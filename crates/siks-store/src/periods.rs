@@ -70,6 +70,7 @@ fn held_nik(
     held: &std::collections::HashSet<String>,
     entering: &mut std::collections::HashSet<String>,
 ) -> Option<String> {
+    let mut own = std::collections::HashSet::new();
     for person in people {
         let Some(nik) = person.nik.valid() else {
             continue;
@@ -78,7 +79,7 @@ fn held_nik(
         if held.contains(&text) {
             return Some(nik_held_reason(person));
         }
-        if entering.contains(&text) {
+        if entering.contains(&text) || !own.insert(text.clone()) {
             return Some(format!(
                 "NIK {} ({}) juga diusulkan oleh usulan lain yang ditetapkan lebih dulu pada penetapan ini",
                 nik.masked(),
@@ -363,19 +364,58 @@ impl Store {
                 }),
             )
             .await?;
+        // A person correction enters a NIK only when it changes it.
+        let changes_nik = |person: &Person| {
+            registered_persons
+                .get(&person.id)
+                .is_some_and(|(current, _)| current.record.nik != person.nik)
+        };
+        fn people_entering<'a>(
+            p: &'a Proposal,
+            changes_nik: &dyn Fn(&Person) -> bool,
+        ) -> Vec<&'a Person> {
+            match &p.content {
+                ProposalContent::NewHousehold { members, .. } => members.iter().collect(),
+                ProposalContent::MemberJoins { person } => vec![person],
+                ProposalContent::PersonCorrection { person, .. } if changes_nik(person) => {
+                    vec![person]
+                }
+                _ => Vec::new(),
+            }
+        }
         let held = self
             .held_niks(
                 tx,
                 accepted
                     .iter()
-                    .flat_map(|p| match &p.content {
-                        ProposalContent::NewHousehold { members, .. } => members.iter().collect(),
-                        ProposalContent::MemberJoins { person } => vec![person],
-                        _ => Vec::new(),
-                    })
+                    .flat_map(|p| people_entering(p, &changes_nik))
                     .filter_map(|m| m.nik.valid().map(|n| n.to_string())),
             )
             .await?;
+        // Records a proposal would create whose id the register already has (an API client
+        // chooses the ids): sent back here, since the insert would fail the whole close.
+        let new_people: Vec<PersonId> = accepted
+            .iter()
+            .flat_map(|p| match &p.content {
+                ProposalContent::NewHousehold { members, .. } => {
+                    members.iter().map(|m| m.id).collect()
+                }
+                ProposalContent::MemberJoins { person } => vec![person.id],
+                _ => Vec::new(),
+            })
+            .collect();
+        let taken_people = self.persons_by_id(tx, new_people.into_iter()).await?;
+        let taken_households = self
+            .households_by_id(
+                tx,
+                accepted.iter().filter_map(|p| match &p.content {
+                    ProposalContent::NewHousehold { household, .. } => Some(household.id),
+                    _ => None,
+                }),
+            )
+            .await?;
+        let mut created: std::collections::HashSet<PersonId> = std::collections::HashSet::new();
+        let id_taken = "data ini sudah terdaftar (id rumah tangga atau anggota sudah dipakai); usulkan ulang dari formulir baru";
         for p in accepted {
             let fields = match &p.content {
                 ProposalContent::HouseholdCorrection {
@@ -410,6 +450,13 @@ impl Store {
                     .filter(|(_, village)| actor.scope.contains(village))
                 {
                     Some(current) if current.0.version == *base_version => {
+                        if current.0.record.nik != person.nik
+                            && let Some(why) =
+                                held_nik(std::slice::from_ref(person), &held, &mut entering)
+                        {
+                            sent_back.push((p.id, why));
+                            continue;
+                        }
                         let fields = person_diff(&current.0.record, person)
                             .into_iter()
                             .map(|c| c.field)
@@ -425,19 +472,33 @@ impl Store {
                         continue;
                     }
                 },
-                ProposalContent::NewHousehold { members, .. } => {
+                ProposalContent::NewHousehold { household, members } => {
+                    if taken_households.contains_key(&household.id)
+                        || members
+                            .iter()
+                            .any(|m| taken_people.contains_key(&m.id) || created.contains(&m.id))
+                    {
+                        sent_back.push((p.id, id_taken.into()));
+                        continue;
+                    }
                     if let Some(why) = held_nik(members, &held, &mut entering) {
                         sent_back.push((p.id, why));
                         continue;
                     }
+                    created.extend(members.iter().map(|m| m.id));
                     Vec::new()
                 }
                 ProposalContent::MemberJoins { person } => {
+                    if taken_people.contains_key(&person.id) || created.contains(&person.id) {
+                        sent_back.push((p.id, id_taken.into()));
+                        continue;
+                    }
                     if let Some(why) = held_nik(std::slice::from_ref(person), &held, &mut entering)
                     {
                         sent_back.push((p.id, why));
                         continue;
                     }
+                    created.insert(person.id);
                     Vec::new()
                 }
                 ProposalContent::Move { .. } => vec!["village_code".to_string()],

@@ -106,9 +106,20 @@ impl Store {
                     ));
                 }
                 // New members need well-formed numbers (legacy defects come only by import).
+                let mut niks = std::collections::HashSet::new();
+                let mut ids = std::collections::HashSet::new();
                 for m in members {
                     if let siks_domain::Recorded::Invalid { error, .. } = &m.nik {
                         return Err(StoreError::invalid(error));
+                    }
+                    if !niks.insert(m.nik.raw()) || !ids.insert(m.id) {
+                        return Err(StoreError::invalid_text(
+                            format!(
+                                "anggota {} tercantum dua kali dalam rumah tangga ini",
+                                m.full_name
+                            ),
+                            "a member is listed twice in this household",
+                        ));
                     }
                     self.check_nik_free_in_scope(tx, actor, m).await?;
                 }
@@ -235,11 +246,20 @@ impl Store {
                     ));
                 }
                 if let ProposalContent::Removal {
-                    reason, evidence, ..
+                    household,
+                    person,
+                    reason,
+                    evidence,
                 } = other
                 {
                     siks_domain::workflow::check_removal(*reason, evidence.as_deref())
                         .map_err(|refusal| StoreError::invalid(&refusal))?;
+                    if let Some(person) = person {
+                        let (member, _) = self.person_for_write(tx, actor, *person).await?;
+                        if member.record.household_id != *household {
+                            return Err(StoreError::NotFound);
+                        }
+                    }
                 }
                 current.record.address.village
             }
@@ -357,26 +377,29 @@ impl Store {
         content: &ProposalContent,
         revising: Option<Uuid>,
     ) -> Result<()> {
+        let registered = || StoreError::Conflict {
+            indonesian: "data ini sudah terdaftar; muat ulang formulir untuk usulan baru".into(),
+            english: "this record is already registered".into(),
+        };
         let (kind, column, id) = match content {
-            ProposalContent::NewHousehold { household, .. } => {
+            ProposalContent::NewHousehold { household, members } => {
                 if self
                     .fetch_household_unscoped(tx, household.id)
                     .await?
                     .is_some()
                 {
-                    return Err(StoreError::Conflict {
-                        indonesian: format!("rumah tangga {} sudah terdaftar", household.id),
-                        english: format!("household {} is already registered", household.id),
-                    });
+                    return Err(registered());
+                }
+                for m in members {
+                    if self.fetch_person_unscoped(tx, m.id).await?.is_some() {
+                        return Err(registered());
+                    }
                 }
                 (content.kind(), "household_id", household.id.to_string())
             }
             ProposalContent::MemberJoins { person } => {
                 if self.fetch_person_unscoped(tx, person.id).await?.is_some() {
-                    return Err(StoreError::Conflict {
-                        indonesian: format!("anggota {} sudah terdaftar", person.id),
-                        english: format!("member {} is already registered", person.id),
-                    });
+                    return Err(registered());
                 }
                 (content.kind(), "person_id", person.id.to_string())
             }
@@ -397,9 +420,9 @@ impl Store {
                 .transpose()?
         });
         match open {
-            Some(other) => Err(StoreError::Conflict {
-                indonesian: format!("data ini sudah diusulkan (usulan {other})"),
-                english: format!("this was already proposed (proposal {other})"),
+            Some(_) => Err(StoreError::Conflict {
+                indonesian: "data ini sudah diusulkan dan usulannya masih berjalan".into(),
+                english: "this was already proposed and the proposal is still open".into(),
             }),
             None => Ok(()),
         }
@@ -447,18 +470,23 @@ impl Store {
                 "a revision must keep the proposal's kind and record",
             ));
         }
-        self.proposal_village(&mut tx, actor, content).await?;
+        let village = self.proposal_village(&mut tx, actor, content).await?;
         self.check_not_entered_twice(&mut tx, content, Some(id))
             .await?;
         let changed = with_tx!(&mut tx, c => {
             sqlx::query(
-                "UPDATE proposals SET content = $1, updated_at = $2, version = version + 1 \
-                 WHERE id = $3 AND version = $4",
+                "UPDATE proposals SET content = $1, updated_at = $2, version = version + 1, \
+                 village_code = $5, to_village_code = $6 WHERE id = $3 AND version = $4",
             )
             .bind(serde_json::to_string(content)?)
             .bind(self.now_text())
             .bind(id.to_string())
             .bind(expected_version)
+            .bind(village.to_string())
+            .bind(match content {
+                ProposalContent::Move { to_village, .. } => Some(to_village.to_string()),
+                _ => None,
+            })
             .execute(&mut **c)
             .await?
             .rows_affected()

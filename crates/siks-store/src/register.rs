@@ -362,18 +362,39 @@ impl Store {
     /// Refuses a NIK that an active person inside the actor's own scope already has, and
     /// says nothing of a holder outside it: a village may be told what it can see in its own
     /// register, never who is registered elsewhere (that clash is the regency's finding and
-    /// the close's business).
+    /// the close's business). Only holders inside the scope are read, so a NIK held both inside
+    /// and outside answers as held inside, and the answer is the same query either way.
     pub(crate) async fn check_nik_free_in_scope(
         &self,
         tx: &mut Tx,
         actor: &Actor,
         person: &Person,
     ) -> Result<()> {
-        match self.nik_holder(tx, person).await? {
-            Some((household, village)) if actor.scope.contains(&village) => {
-                Err(nik_taken(person, &format!("di rumah tangga {household}")))
-            }
-            _ => Ok(()),
+        let Some(nik) = person.nik.valid() else {
+            return Ok(());
+        };
+        let (low, high) = actor.scope.village_range();
+        let holder: Option<(String, String, String)> = with_tx!(tx, c => {
+            sqlx::query(
+                "SELECT p.full_name, h.rt, h.rw FROM persons p JOIN households h ON h.id = p.household_id \
+                 WHERE p.nik = $1 AND p.status <> 'inactive' AND p.id <> $2 \
+                 AND p.village_code >= $3 AND p.village_code < $4 LIMIT 1",
+            )
+            .bind(nik.to_string())
+            .bind(person.id.to_string())
+            .bind(low)
+            .bind(high)
+            .fetch_optional(&mut **c)
+            .await?
+            .map(|r| Ok::<_, StoreError>((r.text("full_name")?, r.text("rt")?, r.text("rw")?)))
+            .transpose()?
+        });
+        match holder {
+            Some((name, rt, rw)) => Err(nik_taken(
+                person,
+                &format!("atas nama {name} (RT {rt}/RW {rw}) di wilayah kerja Anda"),
+            )),
+            None => Ok(()),
         }
     }
 

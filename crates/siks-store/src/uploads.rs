@@ -508,8 +508,8 @@ impl Store {
         let person = content.person().map(|p| p.to_string());
         with_pool!(self, p => {
             let rows = sqlx::query(
-                "SELECT content FROM proposals WHERE household_id = $1 AND stage <> 'ditetapkan' \
-                 AND stage <> 'ditolak' AND ($2 = '' OR person_id = $2)",
+                "SELECT content FROM proposals WHERE household_id = $1 \
+                 AND stage NOT IN ('ditetapkan', 'ditolak', 'dibatalkan') AND ($2 = '' OR person_id = $2)",
             )
             .bind(content.household().to_string())
             .bind(person.unwrap_or_default())

@@ -1068,19 +1068,85 @@ async fn a_nik_held_elsewhere_is_found_above_the_village_and_sent_back(db: &Test
         )
         .await
         .unwrap();
-    let ids = [clash, fresh, joins, twin_joins];
+    // A member's NIK corrected to the one held elsewhere.
+    let mut renumbered = home_members[0].clone();
+    renumbered.nik = elsewhere_members[0].nik.clone();
+    let renumber = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::PersonCorrection {
+                person: renumbered,
+                base_version: 1,
+            },
+            "NIK salah ketik",
+        )
+        .await
+        .unwrap();
+    // Two new households naming the same new member id (an API client chooses ids): both are
+    // taken as drafts; the close keeps the first and sends the second back, and still closes.
+    let (first_home, first_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(750)
+        .build_proposed();
+    let (second_home, mut second_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(760)
+        .build_proposed();
+    second_members[0].id = first_members[0].id;
+    let first_new = store
+        .propose(&c.village_a, &new(&first_home, &first_members), "baru")
+        .await
+        .unwrap();
+    let second_new = store
+        .propose(&c.village_a, &new(&second_home, &second_members), "baru")
+        .await
+        .unwrap();
+    // A member id the register already has is refused at entry.
+    let (third_home, mut third_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(770)
+        .build_proposed();
+    third_members[0].id = home_members[0].id;
+    assert!(matches!(
+        store
+            .propose(&c.village_a, &new(&third_home, &third_members), "baru")
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let ids = [
+        clash, fresh, joins, twin_joins, renumber, first_new, second_new,
+    ];
+    // Nothing of it shows to the village's own accounts, an admin of the village's included.
+    let village_admin = store
+        .create_user(
+            &c.admin,
+            NewUser {
+                username: "admin.desa".into(),
+                display_name: "Admin desa".into(),
+                role: Role::Admin,
+                scope: Scope::parse(VILLAGE_A).unwrap(),
+                password_hash: None,
+            },
+        )
+        .await
+        .unwrap()
+        .actor();
     for id in ids {
-        let village_sees = store
-            .proposal_subject(&c.village_a, id)
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(
-            village_sees.clashes.is_empty(),
-            "the village is told nothing"
-        );
+        for village in [&c.village_a, &village_admin] {
+            let village_sees = store.proposal_subject(village, id).await.unwrap().unwrap();
+            assert!(
+                village_sees.clashes.is_empty(),
+                "the village is told nothing"
+            );
+        }
     }
-    for (id, clashes) in [(clash, 1), (fresh, 0), (joins, 0), (twin_joins, 1)] {
+    for (id, clashes) in [
+        (clash, 1),
+        (fresh, 0),
+        (joins, 0),
+        (twin_joins, 1),
+        (renumber, 1),
+    ] {
         let regency_sees = store
             .proposal_subject(&c.regency, id)
             .await
@@ -1137,21 +1203,35 @@ async fn a_nik_held_elsewhere_is_found_above_the_village_and_sent_back(db: &Test
             .await
             .unwrap();
     }
+    let preview = store
+        .close_preview(&c.admin, Period::parse("2026-11").unwrap())
+        .await
+        .unwrap();
     let report = store
         .close_period(&c.admin, Period::parse("2026-11").unwrap())
         .await
         .unwrap();
-    assert_eq!(report.applied, 2, "{report:?}");
+    assert_eq!(
+        preview.applies(),
+        report.applied,
+        "the preview counted the close"
+    );
+    assert_eq!(preview.sent_back.len(), report.sent_back.len());
+    assert_eq!(report.applied, 3, "{report:?}");
     let mut back: Vec<uuid::Uuid> = report.sent_back.iter().map(|(id, _)| *id).collect();
     back.sort();
-    let mut expected = vec![clash, twin_joins];
+    let mut expected = vec![clash, twin_joins, renumber, second_new];
     expected.sort();
     assert_eq!(back, expected);
-    for (_, why) in &report.sent_back {
-        assert!(
-            why.contains("sudah terdaftar aktif di rumah tangga lain"),
-            "{why}"
-        );
+    for (id, why) in &report.sent_back {
+        if *id == second_new {
+            assert!(why.contains("sudah dipakai"), "{why}");
+        } else {
+            assert!(
+                why.contains("sudah terdaftar aktif di rumah tangga lain"),
+                "{why}"
+            );
+        }
         assert!(
             !why.contains(&elsewhere.id.to_string()),
             "names no household: {why}"

@@ -51,7 +51,7 @@ impl Browser {
 
         let port = free_port();
         let _driver = Driver(
-            std::process::Command::new(&driver_path)
+            std::process::Command::new(driver_path)
                 .arg(format!("--port={port}"))
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
@@ -105,7 +105,7 @@ impl Browser {
 
 #[tokio::test]
 async fn real_browser_registers_a_household_and_cannot_open_another_village() {
-    use fantoccini::{ClientBuilder, Locator};
+    use fantoccini::Locator;
     let Some(driver_path) = chromedriver() else {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!(
