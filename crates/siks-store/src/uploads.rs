@@ -1159,7 +1159,7 @@ fn recognised(people: &[Person], holders: &HashMap<String, NikHolder>) -> Recogn
                 let place = if h.proposal {
                     "ada di usulan rumah tangga baru yang masih berjalan".to_string()
                 } else {
-                    format!("terdaftar di rumah tangga {}", h.household)
+                    "terdaftar di rumah tangga lain di wilayah kerja Anda".to_string()
                 };
                 (i, place)
             })
