@@ -519,16 +519,10 @@ impl Store {
         actor: &Actor,
         id: HouseholdId,
     ) -> Result<Option<Versioned<Household>>> {
-        let found = with_tx!(tx, c => {
-            let row = sqlx::query("SELECT * FROM households WHERE id = $1")
-                .bind(id.to_string())
-                .fetch_optional(&mut **c)
-                .await?;
-            row.as_ref().map(household_from_row).transpose()?
-        });
-        Ok(found
-            .filter(|(h, _)| actor.scope.contains(&h.address.village))
-            .map(|(record, version)| Versioned { record, version }))
+        Ok(self
+            .fetch_household_unscoped(tx, id)
+            .await?
+            .filter(|h| actor.scope.contains(&h.record.address.village)))
     }
 
     async fn fetch_person(

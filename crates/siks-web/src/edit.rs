@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use siks_domain::codes::Relation;
 use siks_domain::interchange::column_label;
 use siks_domain::workflow::ProposalContent;
-use siks_domain::{HouseholdId, PersonId, RegionCode, RegionLevel, Regions, Scope};
+use siks_domain::{HouseholdId, Person, PersonId, RegionCode, RegionLevel, Regions, Scope};
 use siks_service::ServiceError;
 
 use crate::AppState;
@@ -498,6 +498,22 @@ pub async fn update_household(
     }
 }
 
+/// The form proposing a correction of `person` (its first post shows the changes).
+pub(crate) fn member_correction_spec(
+    person: &Person,
+    values: &Values,
+    errors: &Errors,
+) -> FormSpec {
+    let mut spec = member_spec(
+        format!("Usulkan perbaikan anggota {}", person.full_name),
+        format!("/anggota/{}/ubah", person.id),
+        values,
+        errors,
+    );
+    spec.submit = "Periksa perubahan";
+    spec
+}
+
 pub(crate) fn member_spec(
     title: String,
     action: String,
@@ -537,13 +553,7 @@ pub async fn edit_member_form(
         .ok_or(WebError::NotFound)?;
     let mut values = person_values(0, &person.record);
     values.insert("versi".into(), person.version.to_string());
-    let mut spec = member_spec(
-        format!("Usulkan perbaikan anggota {}", person.record.full_name),
-        format!("/anggota/{id}/ubah"),
-        &values,
-        &Vec::new(),
-    );
-    spec.submit = "Periksa perubahan";
+    let spec = member_correction_spec(&person.record, &values, &Vec::new());
     form_response(&user, spec, &values, &Vec::new(), None)
 }
 
@@ -572,13 +582,9 @@ pub async fn update_member(
     if reason.is_empty() {
         errors.push(("alasan".into(), "alasan perubahan wajib diisi".into()));
     }
-    let title = format!("Usulkan perbaikan anggota {}", current.record.full_name);
     let action = format!("/anggota/{id}/ubah");
-    let spec = |values: &Values, errors: &Errors| {
-        let mut spec = member_spec(title.clone(), action.clone(), values, errors);
-        spec.submit = "Periksa perubahan";
-        spec
-    };
+    let spec =
+        |values: &Values, errors: &Errors| member_correction_spec(&current.record, values, errors);
     let Some(changed) = changed.filter(|_| errors.is_empty()) else {
         return form_response(&user, spec(&values, &errors), &values, &errors, None);
     };

@@ -598,14 +598,7 @@ pub async fn revise_form(
             values.extend(person_values(0, person));
             values.insert("m0.id".into(), person.id.to_string());
             values.insert("versi".into(), base_version.to_string());
-            let mut spec = crate::edit::member_spec(
-                format!("Usulkan perbaikan anggota {}", person.full_name),
-                format!("/anggota/{}/ubah", person.id),
-                &values,
-                &none,
-            );
-            spec.submit = "Periksa perubahan";
-            spec
+            crate::edit::member_correction_spec(person, &values, &none)
         }
         ProposalContent::MemberJoins { person } => {
             values.extend(person_values(0, person));
