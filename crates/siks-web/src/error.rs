@@ -133,10 +133,10 @@ impl From<ServiceError> for WebError {
     }
 }
 
-#[derive(Template)]
+#[derive(Template, Clone)]
 #[template(path = "error.html")]
-struct ErrorPage {
-    /// The layout's header without the menu: an error page knows nothing of the session.
+pub(crate) struct ErrorPage {
+    /// The layout's menu, when the request came from a signed-in session (`with_menu`).
     nav: Option<crate::pages::Nav>,
     status: u16,
     message: String,
@@ -144,7 +144,16 @@ struct ErrorPage {
     request_id: Option<String>,
 }
 
-/// The HTML form, for pages.
+impl ErrorPage {
+    fn html(&self) -> String {
+        self.render()
+            .unwrap_or_else(|_| "<h1>Kesalahan</h1>".to_string())
+    }
+}
+
+/// The HTML form, for pages. The page is drawn without the menu (an error knows nothing of
+/// the session) and kept with the response, so that `with_menu` can draw it again with the
+/// signed-in user's menu.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         self.log();
@@ -154,11 +163,34 @@ impl IntoResponse for WebError {
             message: self.message(),
             request_id: crate::observe::request_id(),
         };
-        let html = page
-            .render()
-            .unwrap_or_else(|_| "<h1>Kesalahan</h1>".to_string());
-        (self.status(), Html(html)).into_response()
+        let mut response = (self.status(), Html(page.html())).into_response();
+        response.extensions_mut().insert(page);
+        response
     }
+}
+
+/// Draws a page's error again inside the layout with the signed-in user's menu, so that
+/// whoever lands on it can go on from there; without a session it stays as it was.
+pub(crate) async fn with_menu(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let token = crate::auth::cookie(request.headers(), crate::auth::SESSION_COOKIE);
+    let response = next.run(request).await;
+    let (Some(page), Some(token)) = (response.extensions().get::<ErrorPage>(), token) else {
+        return response;
+    };
+    let Ok(Some(session)) = state.service.session(&token, &state.config.policy).await else {
+        return response;
+    };
+    let page = ErrorPage {
+        nav: crate::pages::Nav::of_session(&session),
+        ..page.clone()
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(page.html()))
 }
 
 /// An API handler's error: the same enum, answered as JSON.

@@ -167,6 +167,7 @@ routes! {
     get "/healthz" => pages::healthz, Who::Anyone, false, BODY_LIMIT, "Server is up";
     get "/metrics" => observe::metrics, Who::Anyone, false, BODY_LIMIT, "Prometheus metrics: requests and latency per route, jobs by kind and state (an admin's session, or a scraper on this machine)";
     get "/static/siks.js" => pages::script, Who::Anyone, false, BODY_LIMIT, "The pages' one small script (select all)";
+    get "/static/favicon.svg" => pages::favicon, Who::Anyone, false, BODY_LIMIT, "The tab's icon";
     get "/masuk" => pages::login_form, Who::Anyone, false, BODY_LIMIT, "Sign-in page";
     post "/masuk" => pages::login, Who::Anyone, false, BODY_LIMIT, "Sign in";
     post "/keluar" => pages::logout, Who::SignedIn, false, BODY_LIMIT, "Sign out";
@@ -353,6 +354,10 @@ pub fn router(service: Service, config: AppConfig) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::with_menu,
         ))
         // Outermost, so that its request id and log line cover every other layer's answer too.
         .layer(axum::middleware::from_fn_with_state(

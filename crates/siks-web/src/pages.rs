@@ -24,6 +24,7 @@ use crate::auth::{
 use crate::error::WebError;
 
 /// What the header bar shows of the signed-in person.
+#[derive(Clone)]
 pub struct Nav {
     // Fields are read by the templates.
     pub name: String,
@@ -38,12 +39,17 @@ pub struct Nav {
 
 impl Nav {
     pub(crate) fn of(user: &PageUser) -> Option<Nav> {
-        let actor = &user.session.actor;
+        Nav::of_session(&user.session)
+    }
+
+    /// The menu of a signed-in session.
+    pub(crate) fn of_session(session: &siks_service::Session) -> Option<Nav> {
+        let actor = &session.actor;
         Some(Nav {
-            name: user.session.display_name.clone(),
+            name: session.display_name.clone(),
             role: actor.role.label().to_string(),
             scope: scope_name(&actor.scope),
-            csrf: user.session.csrf_token.clone(),
+            csrf: session.csrf_token.clone(),
             audit: crate::AUDITORS.contains(&actor.role),
             admin: crate::ADMINS.contains(&actor.role),
             ratify: crate::RATIFIERS.contains(&actor.role),
@@ -85,6 +91,20 @@ const SCRIPT: &str = r#"document.addEventListener("DOMContentLoaded", function (
   });
 });
 "#;
+
+/// The tab's icon: the header bar's green with the brand's "s".
+const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5c4a"/><text x="16" y="23" font-family="sans-serif" font-size="22" font-weight="700" fill="#fff" text-anchor="middle">s</text></svg>"##;
+
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
+}
 
 pub async fn script() -> Response {
     (

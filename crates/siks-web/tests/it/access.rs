@@ -15,7 +15,26 @@ async fn out_of_scope_looks_exactly_like_missing() {
         let reply = send(&w.app, get(&path, Some(&b))).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(reply.select("#pesan"), vec!["Data tidak ditemukan."]);
+        // In the layout with the signed-in user's menu, to go on from there.
+        assert!(
+            reply.select("header nav a[href='/usulan']").len() == 1,
+            "{}",
+            reply.body
+        );
+        assert_eq!(reply.select("#pengguna").len(), 1);
     }
+    // Without a session the error page has no menu; the tab has its icon.
+    let anonymous = send(&w.app, get("/tidak-ada", None)).await;
+    assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
+    assert!(anonymous.select("header nav").is_empty());
+    assert!(
+        anonymous
+            .body
+            .contains(r#"rel="icon" href="/static/favicon.svg""#)
+    );
+    let icon = send(&w.app, get("/static/favicon.svg", None)).await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert!(icon.body.starts_with("<svg"), "{}", icon.body);
     let foreign = send(
         &w.app,
         get(&format!("/api/v1/households/{}", w.household.id), Some(&b)),
