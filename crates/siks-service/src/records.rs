@@ -124,6 +124,19 @@ impl Service {
         self.store.history(actor, record_id).await
     }
 
+    /// Every kept change of a household in scope and of the members named, oldest first, in one
+    /// read: the household page's history. Audited once, for the household.
+    pub async fn household_history(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        members: &[PersonId],
+    ) -> Result<Vec<HistoryEntry>> {
+        self.store
+            .household_history(actor, household, members)
+            .await
+    }
+
     /// A household with its members as the register held them when `period` closed, rebuilt
     /// from their history: `None` when the household did not exist yet. Audited like any view.
     pub async fn household_as_of(

@@ -298,6 +298,33 @@ const LIST_BY_RT_RW: &str = concat!(
      ORDER BY h.village_code, h.id LIMIT $4 OFFSET $5"
 );
 
+/// One kept change as `record_history` holds it.
+fn history_entry(r: &impl Cells) -> Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        record_kind: RecordKind::parse(&r.text("record_kind")?)
+            .ok_or_else(|| corrupt_history("record_kind"))?,
+        record_id: r
+            .text("record_id")?
+            .parse()
+            .map_err(|_| corrupt_history("record_id"))?,
+        village_code: RegionCode::parse(&r.text("village_code")?)
+            .map_err(|_| corrupt_history("village_code"))?,
+        version: r.int("version")?,
+        change_kind: ChangeKind::parse(&r.text("change_kind")?)
+            .ok_or_else(|| corrupt_history("change_kind"))?,
+        actor_id: r
+            .text("actor_id")?
+            .parse()
+            .map_err(|_| corrupt_history("actor_id"))?,
+        actor_role: Role::parse(&r.text("actor_role")?)
+            .map_err(|_| corrupt_history("actor_role"))?,
+        at: crate::sql::stamp(&r.text("at")?, "register.at")?,
+        reason: r.text("reason")?,
+        before_json: r.opt_text("before_json")?,
+        after_json: r.opt_text("after_json")?,
+    })
+}
+
 /// The refusal of a NIK already held `place`, the NIK masked.
 fn nik_taken(person: &Person, place: &str) -> StoreError {
     let masked = person.nik.valid().map(|n| n.masked()).unwrap_or_default();
@@ -904,27 +931,7 @@ impl Store {
             .bind(high)
             .fetch_all(&mut **c)
             .await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(HistoryEntry {
-                        record_kind: RecordKind::parse(&r.text("record_kind")?)
-                            .ok_or_else(|| corrupt_history("record_kind"))?,
-                        record_id: r.text("record_id")?.parse().map_err(|_| StoreError::Corrupt("record_history.record_id".into()))?,
-                        village_code: RegionCode::parse(&r.text("village_code")?)
-                            .map_err(|_| corrupt_history("village_code"))?,
-                        version: r.int("version")?,
-                        change_kind: ChangeKind::parse(&r.text("change_kind")?)
-                            .ok_or_else(|| corrupt_history("change_kind"))?,
-                        actor_id: r.text("actor_id")?.parse().map_err(|_| corrupt_history("actor_id"))?,
-                        actor_role: Role::parse(&r.text("actor_role")?)
-                            .map_err(|_| corrupt_history("actor_role"))?,
-                        at: crate::sql::stamp(&r.text("at")?, "register.at")?,
-                        reason: r.text("reason")?,
-                        before_json: r.opt_text("before_json")?,
-                        after_json: r.opt_text("after_json")?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?
+            rows.iter().map(history_entry).collect::<Result<Vec<_>>>()?
         });
         tx.commit().await?;
         if let Some(last) = entries.last() {
@@ -936,6 +943,55 @@ impl Store {
                     target_id: record_id.to_string(),
                     region_code: last.village_code.to_string(),
                     detail: format!("entries={}", entries.len()),
+                },
+            )
+            .await?;
+        }
+        Ok(entries)
+    }
+
+    /// Every kept change of a household in scope and of the members named, oldest first, in
+    /// one read: the household page's history. Audited once, for the household, since the
+    /// before/after texts hold personal data.
+    pub async fn household_history(
+        &self,
+        actor: &Actor,
+        household: HouseholdId,
+        members: &[PersonId],
+    ) -> Result<Vec<HistoryEntry>> {
+        require(actor, Action::ReadRegister)?;
+        let (low, high) = actor.scope.village_range();
+        let ids: Vec<String> = std::iter::once(household.to_string())
+            .chain(members.iter().map(|m| m.to_string()))
+            .collect();
+        let sql = format!(
+            "SELECT * FROM record_history WHERE village_code >= $1 AND village_code < $2 \
+             AND record_id IN ({}) ORDER BY at, version",
+            (3..3 + ids.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let values = [Value::Text(low), Value::Text(high)]
+            .into_iter()
+            .chain(ids.into_iter().map(Value::Text));
+        let mut tx = self.begin_read().await?;
+        let entries = with_tx!(&mut tx, c => {
+            let rows = bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
+                .fetch_all(&mut **c)
+                .await?;
+            rows.iter().map(history_entry).collect::<Result<Vec<_>>>()?
+        });
+        tx.commit().await?;
+        if let Some(last) = entries.last() {
+            self.audit_view(
+                actor,
+                AuditEvent {
+                    action: "history.view",
+                    target_kind: RecordKind::Household.key(),
+                    target_id: household.to_string(),
+                    region_code: last.village_code.to_string(),
+                    detail: format!("records={} entries={}", members.len() + 1, entries.len()),
                 },
             )
             .await?;

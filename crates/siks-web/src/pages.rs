@@ -843,32 +843,27 @@ pub async fn household_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let id_zone = view.household.record.address.village.time_zone();
-    // Every change of the household and of each member, newest last.
-    let mut changes: Vec<(siks_domain::clock::Stamp, HistoryRow)> = Vec::new();
-    let household_history = state.service.history(actor, &id.to_string()).await?;
-    for (entry, row) in
-        household_history
-            .iter()
-            .zip(history_rows(&household_history, id_zone, "Rumah tangga"))
-    {
-        changes.push((entry.at, row));
-    }
-    for m in &view.members {
-        let entries = state
-            .service
-            .history(actor, &m.record.id.to_string())
-            .await?;
-        let label = format!("Anggota {}", m.record.full_name);
-        for (entry, row) in entries.iter().zip(history_rows(&entries, id_zone, &label)) {
-            changes.push((entry.at, row));
-        }
-    }
-    changes.sort_by_key(|(at, _)| *at);
-    let history: Vec<HistoryRow> = changes.into_iter().map(|(_, row)| row).collect();
     let names: std::collections::HashMap<siks_domain::PersonId, String> = view
         .members
         .iter()
         .map(|m| (m.record.id, m.record.full_name.clone()))
+        .collect();
+    // Every change of the household and of each member, oldest first, in one read.
+    let member_ids: Vec<siks_domain::PersonId> = names.keys().copied().collect();
+    let mut entries = state
+        .service
+        .household_history(actor, id, &member_ids)
+        .await?;
+    entries.sort_by_key(|e| e.at);
+    let history: Vec<HistoryRow> = entries
+        .iter()
+        .flat_map(|e| {
+            let whose = match names.get(&siks_domain::PersonId(e.record_id)) {
+                Some(name) => format!("Anggota {name}"),
+                None => "Rumah tangga".to_string(),
+            };
+            history_rows(std::slice::from_ref(e), id_zone, &whose)
+        })
         .collect();
     let proposals = proposal_rows(
         &state.service.proposals_about(actor, id).await?,

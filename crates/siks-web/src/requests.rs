@@ -77,6 +77,21 @@ fn reason_of(values: &Values, errors: &mut Errors, hint: &str) -> String {
     reason
 }
 
+/// The household a form is about, read in scope: out of scope is not found.
+async fn household_in_scope(
+    state: &AppState,
+    user: &PageUser,
+    id: &str,
+) -> Result<HouseholdId, WebError> {
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    state
+        .service
+        .household(&user.session.actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(id)
+}
+
 /// Which record a removal form removes: a household, or one member of it.
 #[derive(Clone, Copy)]
 enum Removing {
@@ -345,12 +360,7 @@ pub async fn move_form(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
-    state
-        .service
-        .household(&user.session.actor, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let id = household_in_scope(&state, &user, &id).await?;
     let values = Values::new();
     form_response(
         &user,
@@ -485,12 +495,7 @@ pub async fn programme_form(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
-    state
-        .service
-        .household(&user.session.actor, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let id = household_in_scope(&state, &user, &id).await?;
     let values = Values::new();
     let choices = programme_choices(&state).await?;
     form_response(
