@@ -19,6 +19,7 @@ pub mod programmes;
 pub mod record;
 pub mod region;
 pub mod search;
+pub mod show;
 pub mod welfare;
 pub mod workflow;
 

@@ -248,7 +248,8 @@ impl TimeZone {
         }
     }
 
-    /// A stored UTC time (RFC 3339) as local `DD-MM-YYYY HH:MM`; unreadable text is returned as is.
+    /// A stored UTC time (RFC 3339) as a person reads it (`4 Des 2026 17.24 WIB`); unreadable
+    /// text is returned as is.
     pub fn local(self, utc: &str) -> String {
         match crate::clock::Stamp::parse(utc) {
             Some(t) => self.at(t),
@@ -256,15 +257,16 @@ impl TimeZone {
         }
     }
 
-    /// A recorded moment as local `DD-MM-YYYY HH:MM`.
+    /// A recorded moment as a person reads it, with the zone: `4 Des 2026 17.24 WIB`.
     pub fn at(self, stamp: crate::clock::Stamp) -> String {
+        crate::show::moment(stamp, self)
+    }
+
+    /// The wall clock of this zone at a recorded moment.
+    pub fn clock(self, stamp: crate::clock::Stamp) -> chrono::DateTime<chrono::FixedOffset> {
         let offset = chrono::FixedOffset::east_opt(self.offset_hours() * 3600)
             .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("zero offset"));
-        stamp
-            .0
-            .with_timezone(&offset)
-            .format("%d-%m-%Y %H:%M")
-            .to_string()
+        stamp.0.with_timezone(&offset)
     }
 }
 
@@ -494,7 +496,7 @@ mod tests {
         assert_eq!(zone("94.01"), TimeZone::Wit);
         assert_eq!(
             TimeZone::Wita.local("2026-11-23T20:05:00.000000Z"),
-            "24-11-2026 04:05"
+            "24 Nov 2026 04.05 WITA"
         );
         assert_eq!(TimeZone::Wib.local("bukan waktu"), "bukan waktu");
     }

@@ -36,18 +36,7 @@ const PALETTE: [&str; 8] = [
     "#1f5f8b", "#e08a1e", "#3a8f4a", "#b8433a", "#7559a6", "#7d5a3c", "#c0568f", "#5f6b73",
 ];
 
-/// `1234567` as `1.234.567`, the Indonesian grouping.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use siks_domain::show::count as grouped;
 
 /// Text made safe inside SVG elements and attributes.
 fn escape(text: &str) -> String {
@@ -237,14 +226,6 @@ mod tests {
                 },
             ],
         }
-    }
-
-    #[test]
-    fn numbers_are_grouped_the_indonesian_way() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1.000");
-        assert_eq!(grouped(1234567), "1.234.567");
     }
 
     #[test]

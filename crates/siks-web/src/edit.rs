@@ -46,6 +46,7 @@ struct FormPage {
     errors: Vec<(String, String)>,
     reason: String,
     submit: &'static str,
+    guide: &'static str,
 }
 
 /// A field name as the operator knows it: `m1.nik` is "Anggota 2 — NIK".
@@ -68,6 +69,7 @@ pub(crate) struct FormSpec {
     pub(crate) hidden: Vec<(String, String)>,
     pub(crate) sections: Vec<Section>,
     pub(crate) submit: &'static str,
+    pub(crate) guide: &'static str,
 }
 
 pub(crate) fn form_response(
@@ -99,6 +101,7 @@ pub(crate) fn form_response(
         errors: listed,
         reason: values.get("alasan").cloned().unwrap_or_default(),
         submit: spec.submit,
+        guide: spec.guide,
     })?;
     Ok((status, page).into_response())
 }
@@ -208,6 +211,7 @@ pub(crate) fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
     hidden.extend(revision_hidden(values));
     FormSpec {
         title: "Usulkan rumah tangga baru".into(),
+        guide: crate::guide::NEW_HOUSEHOLD,
         action: "/rumah-tangga/baru".into(),
         hidden,
         sections,
@@ -324,6 +328,7 @@ pub(crate) fn edit_household_spec(id: &str, values: &Values, errors: &Errors) ->
     hidden.extend(revision_hidden(values));
     FormSpec {
         title: "Usulkan perbaikan data rumah tangga".into(),
+        guide: crate::guide::HOUSEHOLD_CORRECTION,
         action: format!("/rumah-tangga/{id}/ubah"),
         hidden,
         sections: household_sections(values, errors),
@@ -339,6 +344,7 @@ struct PreviewPage {
     action: String,
     hidden: Vec<(String, String)>,
     changes: Vec<(String, String, String)>,
+    guide: &'static str,
 }
 
 /// The correction about to be proposed, field by field (old → new), with every entered value
@@ -362,6 +368,7 @@ fn preview_response(
         title,
         action,
         hidden,
+        guide: crate::guide::PREVIEW,
         changes: changes
             .into_iter()
             .map(|c| {
@@ -537,6 +544,7 @@ pub(crate) fn member_spec(
         hidden,
         sections: vec![member_section(0, "Anggota", values, errors)],
         submit: "Simpan sebagai usulan",
+        guide: crate::guide::MEMBER,
     }
 }
 

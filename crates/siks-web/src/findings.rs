@@ -292,7 +292,7 @@ async fn lists_view(
         .await?
         .into_iter()
         .map(|l| ListLine {
-            imported_at: format!("{} {}", zone.at(l.imported_at), zone.label()),
+            imported_at: zone.at(l.imported_at),
             kind: l.kind.label().to_string(),
             source: l.source,
             file_name: l.file_name,

@@ -14,6 +14,7 @@ pub mod export;
 pub mod extract;
 pub mod findings;
 pub mod forms;
+pub mod guide;
 pub mod jobs;
 pub mod observe;
 pub mod openapi;

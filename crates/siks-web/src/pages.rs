@@ -83,6 +83,16 @@ pub(crate) fn render(t: impl Template) -> Result<Html<String>, WebError> {
 
 /// The pages work without it; it only ticks every box of a list at once (`#pilih-semua`).
 const SCRIPT: &str = r#"document.addEventListener("DOMContentLoaded", function () {
+  // A guide folded away stays folded on every page until it is opened again.
+  var guide = document.getElementById("panduan");
+  if (guide) {
+    try {
+      if (localStorage.getItem("panduan-dilipat") === "1") guide.open = false;
+      guide.addEventListener("toggle", function () {
+        localStorage.setItem("panduan-dilipat", guide.open ? "0" : "1");
+      });
+    } catch (e) {}
+  }
   var all = document.getElementById("pilih-semua");
   if (!all) return;
   all.addEventListener("change", function () {
@@ -232,7 +242,7 @@ pub async fn login(
     match gate {
         LoginGate::Locked(until) => {
             let message = format!(
-                "Akun dikunci sementara karena terlalu banyak kata sandi salah; coba lagi setelah {} WIB.",
+                "Akun dikunci sementara karena terlalu banyak kata sandi salah; coba lagi setelah {}.",
                 TimeZone::Wib.local(&until)
             );
             login_page(
@@ -728,7 +738,7 @@ fn history_rows(
         .iter()
         .map(|e| HistoryRow {
             version: e.version,
-            at: format!("{} {}", zone.at(e.at), zone.label()),
+            at: zone.at(e.at),
             change: match e.change_kind {
                 siks_domain::ChangeKind::Created => "Dibuat",
                 siks_domain::ChangeKind::Imported => "Diimpor",
@@ -751,7 +761,7 @@ fn proposal_rows(
         .iter()
         .map(|p| ProposalRow {
             id: p.id.to_string(),
-            entered: format!("{} {}", zone.at(p.created_at), zone.label()),
+            entered: zone.at(p.created_at),
             kind: p.content.kind().label(),
             member: match &p.content {
                 ProposalContent::MemberJoins { person } => person.full_name.clone(),
@@ -806,19 +816,7 @@ struct Welfare {
     reasons: Vec<(&'static str, String, &'static str, String)>,
 }
 
-/// Rupiah with Indonesian thousands dots.
-fn rupiah(amount: f64) -> String {
-    let whole = amount.round().max(0.0) as u64;
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("Rp{out}")
-}
+use siks_domain::show::rupiah;
 
 fn yes_no(b: bool) -> String {
     if b { "Ya" } else { "Tidak" }.to_string()
@@ -991,7 +989,7 @@ pub async fn household_page(
         village,
         status: h.status.label(),
         version: view.household.version,
-        last_verified: h.last_verified.map(|d| d.format("%d-%m-%Y").to_string()),
+        last_verified: h.last_verified.map(siks_domain::show::date),
         programmes: h.programmes.join(", "),
         members: view
             .members
@@ -1006,7 +1004,11 @@ pub async fn household_page(
                     no_kk: p.no_kk.raw(),
                     relation: p.relation_to_head.label(),
                     sex: p.sex.label(),
-                    birth: format!("{}, {}", p.birth_place, p.birth_date.format("%d-%m-%Y")),
+                    birth: format!(
+                        "{}, {}",
+                        p.birth_place,
+                        siks_domain::show::date(p.birth_date)
+                    ),
                     presence: p.presence.label(),
                 }
             })
@@ -1132,7 +1134,11 @@ pub async fn member_page(
             ("Jenis kelamin", p.sex.label().into()),
             (
                 "Tempat, tanggal lahir",
-                format!("{}, {}", p.birth_place, p.birth_date.format("%d-%m-%Y")),
+                format!(
+                    "{}, {}",
+                    p.birth_place,
+                    siks_domain::show::date(p.birth_date)
+                ),
             ),
             ("Nama ibu kandung", p.mother_name.clone()),
             ("Status perkawinan", p.marital_status.label().into()),
@@ -1255,7 +1261,6 @@ struct AuditPage {
     nav: Option<Nav>,
     target: String,
     chain: String,
-    zone: &'static str,
     entries: Vec<AuditRow>,
 }
 
@@ -1295,7 +1300,6 @@ pub async fn audit_page(
         nav: Nav::of(&user),
         target,
         chain,
-        zone: zone.label(),
         entries: entries
             .into_iter()
             .map(|e| AuditRow {

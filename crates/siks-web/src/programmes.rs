@@ -304,7 +304,7 @@ async fn rules_page_for(
                 version: v.version,
                 saved_at: v
                     .saved_at
-                    .map(|at| format!("{} {}", zone.at(at), zone.label()))
+                    .map(|at| zone.at(at))
                     .unwrap_or_else(|| "-".into()),
                 saved_by: v.saved_by,
                 note: v.note,

@@ -117,6 +117,7 @@ fn removal_spec(title: String, removing: Removing, values: &Values, errors: &Err
     );
     FormSpec {
         title,
+        guide: crate::guide::REMOVAL,
         action: removing.action(),
         hidden: revision_hidden(values),
         sections: vec![Section {
@@ -344,6 +345,7 @@ fn move_spec(
     };
     FormSpec {
         title: "Usulkan pindah desa/kelurahan".into(),
+        guide: crate::guide::MOVE,
         action: format!("/rumah-tangga/{household}/pindah"),
         hidden: revision_hidden(values),
         sections: vec![Section {
@@ -479,6 +481,7 @@ fn programme_spec(
 ) -> FormSpec {
     FormSpec {
         title: "Usulkan program bantuan".into(),
+        guide: crate::guide::PROGRAMME,
         action: format!("/rumah-tangga/{household}/program"),
         hidden: revision_hidden(values),
         sections: vec![Section {

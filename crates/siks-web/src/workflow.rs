@@ -461,7 +461,7 @@ pub async fn proposal_page(
                 "{} ({}, lahir {})",
                 person.full_name,
                 person.relation_to_head.label(),
-                person.birth_date.format("%d-%m-%Y")
+                siks_domain::show::date(person.birth_date)
             ),
         )],
     };
