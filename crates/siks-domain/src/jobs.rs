@@ -49,6 +49,8 @@ pub enum JobRequest {
     CheckRun { region: Option<RegionCode> },
     /// Quality control over the whole register, then the penetapan of a period.
     PeriodClose { period: Period },
+    /// Every programme's list of beneficiaries for a period, built anew from the register.
+    ListBuild { period: Period },
 }
 
 impl JobRequest {
@@ -57,6 +59,7 @@ impl JobRequest {
         match self {
             JobRequest::CheckRun { .. } => "check-run",
             JobRequest::PeriodClose { .. } => "period-close",
+            JobRequest::ListBuild { .. } => "list-build",
         }
     }
 
@@ -68,6 +71,9 @@ impl JobRequest {
                 "Pemeriksaan verivali seluruh wilayah kerja".to_string()
             }
             JobRequest::PeriodClose { period } => format!("Penutupan periode {period}"),
+            JobRequest::ListBuild { period } => {
+                format!("Pembangunan daftar penerima periode {period}")
+            }
         }
     }
 
@@ -76,6 +82,7 @@ impl JobRequest {
         match self {
             JobRequest::CheckRun { .. } => 1,
             JobRequest::PeriodClose { .. } => 2,
+            JobRequest::ListBuild { .. } => 1,
         }
     }
 
@@ -170,6 +177,9 @@ mod tests {
             },
             JobRequest::PeriodClose {
                 period: Period::parse("2026-11").unwrap(),
+            },
+            JobRequest::ListBuild {
+                period: Period::parse("2026-12").unwrap(),
             },
         ] {
             let text = request.to_json();

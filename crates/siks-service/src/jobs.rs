@@ -33,6 +33,10 @@ impl Service {
                 self.check_period_may_close(*period).await?;
                 request.clone()
             }
+            JobRequest::ListBuild { period } => {
+                self.store.check_lists_may_be_built(actor, *period).await?;
+                request.clone()
+            }
         };
         if let Some(running) = self.store.active_job_of(actor, request.kind_key()).await? {
             return Err(StoreError::Conflict {
@@ -78,6 +82,14 @@ impl Service {
                 .check_and_close(actor, *period, today, Some(id))
                 .await
                 .map(|(_, closed)| close_message(&closed)),
+            JobRequest::ListBuild { period } => {
+                self.store
+                    .set_job_progress(actor, id, "membangun daftar penerima", 0)
+                    .await?;
+                self.build_lists(actor, *period, today)
+                    .await
+                    .map(|built| lists_message(*period, &built))
+            }
         };
         let outcome = outcome.map_err(|e| {
             tracing::warn!(job = %id, cause = %mask_digits(&e.english()), "job failed");
@@ -145,6 +157,31 @@ pub fn check_message(households: u64, opened: u64, fixed: u64) -> String {
 }
 
 /// What a close came to, as the period page says it.
+/// What a list build came to, for its job's page: each programme's households and amount.
+pub fn lists_message(
+    period: siks_domain::workflow::Period,
+    built: &siks_store::programmes::ListsBuilt,
+) -> String {
+    use siks_domain::show::count;
+    let lists: Vec<String> = built
+        .lists
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {} rumah tangga (Rp{} setahun)",
+                l.code,
+                count(l.households),
+                count(l.amount)
+            )
+        })
+        .collect();
+    format!(
+        "Daftar penerima periode {} dibangun: {}.",
+        siks_domain::show::period(&period.to_string()),
+        lists.join("; ")
+    )
+}
+
 pub fn close_message(report: &siks_store::periods::CloseReport) -> String {
     if report.already_closed {
         format!(

@@ -4,13 +4,17 @@
 use siks_domain::workflow::Period;
 use siks_domain::{Actor, RegionCode};
 use siks_store::Result;
-use uuid::Uuid;
 
 pub use siks_store::programmes::{
     Beneficiary, DryRun, DryRunRegion, InForce, ListsBuilt, ProgrammeVersion,
 };
 
 use crate::Service;
+
+/// Whether `actor` may build the programmes' lists (pages offer it only then).
+pub fn may_build_lists(actor: &siks_domain::Actor) -> bool {
+    siks_store::programmes::may_build_lists(actor)
+}
 
 impl Service {
     /// Every programme in force: the newest saved version of each code, and the shipped
@@ -85,7 +89,7 @@ impl Service {
         period: Period,
         code: &str,
         region: Option<&RegionCode>,
-    ) -> Result<Vec<(Uuid, String)>> {
+    ) -> Result<Vec<siks_store::programmes::Departure>> {
         self.store.departures(actor, period, code, region).await
     }
 

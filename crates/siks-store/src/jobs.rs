@@ -65,7 +65,7 @@ fn region_of(actor: &Actor, request: &JobRequest) -> String {
     match request {
         JobRequest::CheckRun { region: Some(r) } => r.to_string(),
         JobRequest::CheckRun { region: None } => actor.scope.key(),
-        JobRequest::PeriodClose { .. } => "*".into(),
+        JobRequest::PeriodClose { .. } | JobRequest::ListBuild { .. } => "*".into(),
     }
 }
 

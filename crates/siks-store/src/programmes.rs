@@ -55,6 +55,15 @@ pub struct ListsBuilt {
     pub phases: Vec<(&'static str, f64)>,
 }
 
+/// A household that left a programme's list, with its head's name (empty when the household
+/// left the register) and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Departure {
+    pub household_id: Uuid,
+    pub head: String,
+    pub reason: String,
+}
+
 /// One unit of a list as shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Beneficiary {
@@ -106,6 +115,11 @@ struct ForRules {
 const VILLAGES_PER_READ: usize = 64;
 /// Reads under way while households are assessed: with two, both cores stay busy.
 const READS_AHEAD: usize = 2;
+
+/// Whether `actor` may build lists (the ministry or the national admin): pages offer it only then.
+pub fn may_build_lists(actor: &Actor) -> bool {
+    pusat_only(actor).is_ok()
+}
 
 fn pusat_only(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::Pusat | Role::Admin) && actor.scope == Scope::Nation {
@@ -509,20 +523,26 @@ impl Store {
 
     /// Builds every programme's list for `period` as of `today` (ministry or admin), replacing
     /// the lists built before for that period. A closed period's lists are fixed.
-    pub async fn build_lists(
-        &self,
-        actor: &Actor,
-        period: Period,
-        today: chrono::NaiveDate,
-    ) -> Result<ListsBuilt> {
+    /// Refuses what [`Store::build_lists`] would refuse before any work: the role, a closed period.
+    pub async fn check_lists_may_be_built(&self, actor: &Actor, period: Period) -> Result<()> {
         pusat_only(actor)?;
-        let started = std::time::Instant::now();
         if self.closed_periods().await?.contains(&period) {
             return Err(StoreError::invalid_text(
                 format!("periode {period} sudah ditutup: daftar penerimanya tetap"),
                 format!("period {period} is closed: its lists are fixed"),
             ));
         }
+        Ok(())
+    }
+
+    pub async fn build_lists(
+        &self,
+        actor: &Actor,
+        period: Period,
+        today: chrono::NaiveDate,
+    ) -> Result<ListsBuilt> {
+        self.check_lists_may_be_built(actor, period).await?;
+        let started = std::time::Instant::now();
         let programmes = self.programmes().await?;
         let quotas: HashMap<(String, String), i64> = with_pool!(self, p => {
             sqlx::query("SELECT code, regency_code, quota FROM programme_quotas")
@@ -892,43 +912,28 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
-        // A household's person units sit side by side in the ranking (same desil, score and
-        // household) and are alike, so they are written as one row: PBI-JK would otherwise
-        // write a row for every member of half the register.
-        let rows = kept
-            .chunk_by(|(_, a), (_, b)| {
-                a.household == b.household
-                    && a.unit.person.is_some()
-                    && b.unit.person.is_some()
-                    && a.unit.amount == b.unit.amount
-                    && a.unit.components == b.unit.components
-            })
-            .map(|group| {
-                let (position, c) = &group[0];
-                let components: Vec<String> = c
-                    .unit
-                    .components
-                    .iter()
-                    .map(|(label, n)| format!("{label} x{n}"))
-                    .collect();
-                let persons: Vec<String> = group
-                    .iter()
-                    .filter_map(|(_, c)| c.unit.person.map(|p| p.to_string()))
-                    .collect();
-                vec![
-                    Value::Text(id.to_string()),
-                    Value::Text(c.household.to_string()),
-                    Value::Text(villages[c.village as usize].clone()),
-                    Value::OptInt(c.unit.family_no.map(i64::from)),
-                    Value::OptText((!persons.is_empty()).then(|| persons.join(" "))),
-                    Value::Int(group.len() as i64),
-                    Value::Int(i64::from(c.desil)),
-                    Value::OptFloat(Some(c.score)),
-                    Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
-                    Value::Text(components.join("; ")),
-                    Value::Int(*position),
-                ]
-            });
+        // Written in slices, walking the groups by index: an iterator with closures over
+        // borrowed slices held across the inserts' awaits would make the build's future not
+        // `Send`, and a job runs it on another thread.
+        let mut rows: Vec<Vec<Value>> = Vec::with_capacity(ROWS_PER_SLICE);
+        let mut first = 0;
+        while first < kept.len() {
+            let mut end = first + 1;
+            while end < kept.len() && one_row(&kept[end - 1].1, &kept[end].1) {
+                end += 1;
+            }
+            rows.push(beneficiary_row(id, villages, &kept[first..end]));
+            first = end;
+            if rows.len() >= ROWS_PER_SLICE {
+                insert_rows(
+                    &mut tx,
+                    "beneficiaries",
+                    BENEFICIARY_COLUMNS,
+                    std::mem::take(&mut rows),
+                )
+                .await?;
+            }
+        }
         insert_rows(&mut tx, "beneficiaries", BENEFICIARY_COLUMNS, rows).await?;
         // Per village: units, distinct households, amount (what reports read).
         let mut per_village: BTreeMap<u32, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
@@ -956,14 +961,18 @@ impl Store {
             counts,
         )
         .await?;
-        let departures = why_not.iter().map(|(household, (village, reason))| {
-            vec![
-                Value::Text(id.to_string()),
-                Value::Text(household.to_string()),
-                Value::Text(village.clone()),
-                Value::Text(reason.clone()),
-            ]
-        });
+        // Collected before the await, for the same reason as the rows above.
+        let departures: Vec<Vec<Value>> = why_not
+            .iter()
+            .map(|(household, (village, reason))| {
+                vec![
+                    Value::Text(id.to_string()),
+                    Value::Text(household.to_string()),
+                    Value::Text(village.clone()),
+                    Value::Text(reason.clone()),
+                ]
+            })
+            .collect();
         insert_rows(
             &mut tx,
             "beneficiary_departures",
@@ -1105,7 +1114,7 @@ impl Store {
         period: Period,
         code: &str,
         region: Option<&RegionCode>,
-    ) -> Result<Vec<(Uuid, String)>> {
+    ) -> Result<Vec<Departure>> {
         let scope = crate::stats::read_scope(actor, region)?;
         self.known_programme(code).await?;
         let (low, high) = scope.village_range();
@@ -1113,7 +1122,10 @@ impl Store {
             // A household that left the register has no village any more (''): shown to the
             // whole-country scope only.
             sqlx::query(
-                "SELECT d.household_id, d.reason FROM beneficiary_departures d \
+                "SELECT d.household_id, d.reason, \
+                 (SELECT MIN(hp.full_name) FROM persons hp WHERE hp.household_id = d.household_id \
+                  AND hp.relation_to_head = 1) AS head \
+                 FROM beneficiary_departures d \
                  JOIN beneficiary_lists l ON l.id = d.list_id WHERE l.period = $1 AND l.code = $2 \
                  AND ((d.village_code >= $3 AND d.village_code < $4) OR ($5 AND d.village_code = '')) \
                  ORDER BY d.village_code, d.household_id",
@@ -1127,16 +1139,59 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
-                Ok((
-                    r.text("household_id")?
+                Ok(Departure {
+                    household_id: r.text("household_id")?
                         .parse()
                         .map_err(|_| StoreError::Corrupt("beneficiary_departures.household_id".into()))?,
-                    r.text("reason")?,
-                ))
+                    head: r.opt_text("head")?.unwrap_or_default(),
+                    reason: r.text("reason")?,
+                })
             })
             .collect::<Result<Vec<_>>>()
         })
     }
+}
+
+/// Beneficiary rows kept in memory before they are written.
+const ROWS_PER_SLICE: usize = 20_000;
+
+/// Whether two neighbouring units of a list are one row: a household's person units sit side by
+/// side in the ranking (same desil, score and household) and are alike, so they are written as
+/// one row; PBI-JK would otherwise write a row for every member of half the register.
+fn one_row(a: &Candidate, b: &Candidate) -> bool {
+    a.household == b.household
+        && a.unit.person.is_some()
+        && b.unit.person.is_some()
+        && a.unit.amount == b.unit.amount
+        && a.unit.components == b.unit.components
+}
+
+/// One row of `beneficiaries` for a group of alike units (see [`one_row`]).
+fn beneficiary_row(list: Uuid, villages: &[String], group: &[(i64, Candidate)]) -> Vec<Value> {
+    let (position, c) = &group[0];
+    let components: Vec<String> = c
+        .unit
+        .components
+        .iter()
+        .map(|(label, n)| format!("{label} x{n}"))
+        .collect();
+    let persons: Vec<String> = group
+        .iter()
+        .filter_map(|(_, c)| c.unit.person.map(|p| p.to_string()))
+        .collect();
+    vec![
+        Value::Text(list.to_string()),
+        Value::Text(c.household.to_string()),
+        Value::Text(villages[c.village as usize].clone()),
+        Value::OptInt(c.unit.family_no.map(i64::from)),
+        Value::OptText((!persons.is_empty()).then(|| persons.join(" "))),
+        Value::Int(group.len() as i64),
+        Value::Int(i64::from(c.desil)),
+        Value::OptFloat(Some(c.score)),
+        Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
+        Value::Text(components.join("; ")),
+        Value::Int(*position),
+    ]
 }
 
 #[cfg(test)]

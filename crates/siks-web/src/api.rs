@@ -1426,9 +1426,9 @@ pub async fn beneficiaries(
             .collect(),
         departures: departures
             .into_iter()
-            .map(|(household_id, reason)| Departure {
-                household_id,
-                reason,
+            .map(|d| Departure {
+                household_id: d.household_id,
+                reason: d.reason,
             })
             .collect(),
     })

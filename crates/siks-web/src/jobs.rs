@@ -88,10 +88,11 @@ async fn keep_and_launch(
 }
 
 /// The page a job's work belongs to, where its outcome is shown when it ends quickly.
-fn home_of(request: &JobRequest) -> &'static str {
+fn home_of(request: &JobRequest) -> String {
     match request {
-        JobRequest::CheckRun { .. } => "/temuan",
-        JobRequest::PeriodClose { .. } => "/periode",
+        JobRequest::CheckRun { .. } => "/temuan".into(),
+        JobRequest::PeriodClose { .. } => "/periode".into(),
+        JobRequest::ListBuild { period } => format!("/program?periode={period}"),
     }
 }
 
@@ -103,7 +104,7 @@ pub(crate) async fn start_and_wait(
     request: JobRequest,
 ) -> Result<Response, WebError> {
     let home = home_of(&request);
-    start_and_wait_from(state, user, request, home, "").await
+    start_and_wait_from(state, user, request, &home, "").await
 }
 
 /// [`start_and_wait`] for a job that follows other work on another page (a list kept, then the
@@ -129,8 +130,9 @@ pub(crate) async fn start_and_wait_from(
             } else {
                 format!("{lead}; {outcome}")
             };
+            let join = if home.contains('?') { '&' } else { '?' };
             return Ok(see(format!(
-                "{home}?pesan={}",
+                "{home}{join}pesan={}",
                 crate::auth::urlencode(&outcome)
             )));
         }
@@ -158,7 +160,7 @@ struct JobLine {
     attempts: u64,
     may_run_again: bool,
     active: bool,
-    home: &'static str,
+    home: String,
 }
 
 impl JobLine {
@@ -278,20 +280,28 @@ pub fn job_answer(job: &JobRecord) -> crate::answers::JobAnswer {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJob {
-    /// `check-run` or `period-close`.
-    #[schema(pattern = "^(check-run|period-close)$")]
+    /// `check-run`, `period-close` or `list-build`.
+    #[schema(pattern = "^(check-run|period-close|list-build)$")]
     pub kind: String,
     /// check-run: a region code inside the scope (default the whole scope).
     #[serde(default)]
     #[schema(pattern = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")]
     pub region: Option<String>,
-    /// period-close: YYYY-MM.
+    /// period-close and list-build: YYYY-MM.
     #[serde(default)]
     #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: Option<String>,
 }
 
 impl NewJob {
+    fn period(&self) -> Result<Period, WebError> {
+        let period = self
+            .period
+            .as_deref()
+            .ok_or_else(|| WebError::field("period", format!("wajib untuk {}", self.kind)))?;
+        Period::parse(period).map_err(|e| WebError::field("period", e.indonesian()))
+    }
+
     fn request(&self) -> Result<JobRequest, WebError> {
         match self.kind.as_str() {
             "check-run" => Ok(JobRequest::CheckRun {
@@ -304,19 +314,17 @@ impl NewJob {
                     })
                     .transpose()?,
             }),
-            "period-close" => {
-                let period = self
-                    .period
-                    .as_deref()
-                    .ok_or_else(|| WebError::field("period", "wajib untuk period-close"))?;
-                Ok(JobRequest::PeriodClose {
-                    period: Period::parse(period)
-                        .map_err(|e| WebError::field("period", e.indonesian()))?,
-                })
-            }
+            "period-close" => Ok(JobRequest::PeriodClose {
+                period: self.period()?,
+            }),
+            "list-build" => Ok(JobRequest::ListBuild {
+                period: self.period()?,
+            }),
             other => Err(WebError::field(
                 "kind",
-                format!("jenis tugas '{other}' tidak dikenal: check-run atau period-close"),
+                format!(
+                    "jenis tugas '{other}' tidak dikenal: check-run, period-close atau list-build"
+                ),
             )),
         }
     }

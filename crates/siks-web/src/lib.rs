@@ -236,6 +236,7 @@ routes! {
     get "/publik/{code}/unduh/{file}" => reports::public_download, Who::Anyone, false, BODY_LIMIT, "Download one table of a province's public summary";
     get "/program/{code}/aturan" => programmes::rules_page, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "A programme's definition to edit, its saved versions and the values a rule may read";
     post "/program/{code}/uji" => programmes::dry_run, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Dry run: households per province a changed definition would add or drop, nothing saved";
+    post "/program/bangun" => programmes::build_lists, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Build every programme's beneficiary list for a period, as a job";
     post "/program/{code}/aturan" => programmes::save_rules, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Save a programme's definition as a new version (refused with line and reason when it does not read)";
     get "/ekspor/penerima/{file}" => programmes::download, Who::SignedIn, false, BODY_LIMIT, "Download a programme's beneficiary list of a period (CODE.xlsx or CODE.csv)";
     get "/daftar" => findings::lists_page, Who::Roles(LISTERS), false, BODY_LIMIT, "Outside lists imported and the form to import one";

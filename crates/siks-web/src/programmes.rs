@@ -7,6 +7,7 @@ use axum::extract::State;
 use crate::extract::{Form, Path, Query};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use siks_domain::show;
 use siks_domain::workflow::Period;
 use siks_domain::{Bilingual, RegionCode};
 use siks_sheets::{Format, SheetWriter};
@@ -20,6 +21,7 @@ use crate::pages::{Nav, form_value, render, see};
 pub struct ProgrammesQuery {
     periode: Option<String>,
     wilayah: Option<String>,
+    pesan: Option<String>,
 }
 
 struct Row {
@@ -28,13 +30,15 @@ struct Row {
     unit: &'static str,
     version: String,
     rule: String,
-    components: Vec<(String, u64, u32)>,
-    amount: u64,
-    /// In the period, over the region: units, households, yearly amount.
-    list: Option<(i64, i64, i64)>,
-    /// Households that left, with the reason (the first fifty).
-    departures: Vec<(String, String)>,
-    departed: usize,
+    /// (label, yearly amount, cap), written for people.
+    components: Vec<(String, String, String)>,
+    /// Yearly amount per unit ("" when the components decide).
+    amount: String,
+    /// In the period, over the region: units, households, yearly amount, written for people.
+    list: Option<(String, String, String)>,
+    /// Households that left, with the head's name and the reason (the first fifty).
+    departures: Vec<(String, String, String)>,
+    departed: String,
 }
 
 #[derive(askama::Template)]
@@ -47,6 +51,11 @@ struct ProgrammesPage {
     rows: Vec<Row>,
     /// Links to each programme's rules page.
     edit_rules: bool,
+    /// The ministry may build the period's lists from here.
+    can_build: bool,
+    /// The period as people read it ("Desember 2026").
+    period_name: String,
+    notice: Option<String>,
 }
 
 pub(crate) fn region_of(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
@@ -67,12 +76,15 @@ pub async fn programmes_page(
 ) -> Result<Html<String>, WebError> {
     let actor = &user.session.actor;
     let region = region_of(q.wilayah.as_deref())?;
-    let period = q
-        .periode
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .map(period_of)
-        .transpose()?;
+    // Without a period asked for, the month we are in: its lists are the ones a person looks for.
+    let period = Some(
+        q.periode
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .map(period_of)
+            .transpose()?
+            .unwrap_or_else(|| Period::of(state.service.today())),
+    );
     let summary = match period {
         Some(p) => {
             state
@@ -95,7 +107,14 @@ pub async fn programmes_page(
                 (
                     all.into_iter()
                         .take(50)
-                        .map(|(h, why)| (h.to_string(), why))
+                        .map(|d| {
+                            let head = if d.head.is_empty() {
+                                "(sudah keluar dari register)".to_string()
+                            } else {
+                                d.head
+                            };
+                            (d.household_id.to_string(), head, d.reason)
+                        })
                         .collect(),
                     n,
                 )
@@ -119,15 +138,33 @@ pub async fn programmes_page(
                 .programme
                 .components
                 .iter()
-                .map(|c| (c.label.clone(), c.amount, c.cap))
+                .map(|c| {
+                    (
+                        c.label.clone(),
+                        show::rupiah(c.amount as f64),
+                        if c.cap > 0 {
+                            show::count(u64::from(c.cap))
+                        } else {
+                            "-".into()
+                        },
+                    )
+                })
                 .collect(),
-            amount: p.programme.amount,
+            amount: if p.programme.amount > 0 {
+                show::rupiah(p.programme.amount as f64)
+            } else {
+                String::new()
+            },
             list: summary
                 .iter()
                 .find(|(c, ..)| *c == code)
-                .map(|(_, u, h, a)| (*u, *h, *a)),
+                .map(|(_, u, h, a)| (show::number(*u), show::number(*h), show::rupiah(*a as f64))),
             departures,
-            departed,
+            departed: if departed > 0 {
+                show::count(departed as u64)
+            } else {
+                String::new()
+            },
             code,
         });
     }
@@ -143,7 +180,29 @@ pub async fn programmes_page(
         rows,
         edit_rules: RULE_EDITORS.contains(&user.session.actor.role)
             && user.session.actor.scope == siks_domain::Scope::Nation,
+        can_build: siks_service::programmes::may_build_lists(&user.session.actor),
+        period_name: period
+            .map(|p| show::period(&p.to_string()))
+            .unwrap_or_default(),
+        notice: q.pesan,
     })
+}
+
+/// `POST /program/bangun`: builds every programme's list for the period, as a job with
+/// progress; a small register's build ends before the page would show progress.
+pub async fn build_lists(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&form, "csrf"))?;
+    let period = period_of(form_value(&form, "periode"))?;
+    crate::jobs::start_and_wait(
+        &state,
+        &user,
+        siks_domain::jobs::JobRequest::ListBuild { period },
+    )
+    .await
 }
 
 /// `GET /ekspor/penerima/{code}.{xlsx|csv}?periode=YYYY-MM&wilayah=CODE`: a programme's list.

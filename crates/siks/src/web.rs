@@ -429,6 +429,13 @@ pub async fn demo(
             "{} rumah tangga diperingkat (model {})",
             ranked.households, ranked.model
         );
+        // This month's lists, so that the programme pages and reports are never empty.
+        let period = siks_domain::workflow::Period::of(service.today());
+        let built = service
+            .build_lists(&system, period, service.today())
+            .await
+            .map_err(store_error)?;
+        println!("{}", siks_service::jobs::lists_message(period, &built));
     }
     let accounts = std::fs::read_to_string(&accounts_path)
         .with_context(|| format!("tidak dapat membaca {}", accounts_path.display()))?;

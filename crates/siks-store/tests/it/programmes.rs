@@ -272,9 +272,24 @@ async fn programme_lists(db: &TestDb) {
         .departures(&c.village_a, january, "SEMBAKO", None)
         .await
         .unwrap();
+    let poorest_head = store
+        .household(&c.admin, poorest.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .members
+        .into_iter()
+        .find(|m| m.record.relation_to_head == siks_domain::codes::Relation::Head)
+        .unwrap()
+        .record
+        .full_name;
     assert_eq!(
         gone,
-        [(poorest.id.0, "di luar kuota kabupaten/kota".to_string())]
+        [siks_store::programmes::Departure {
+            household_id: poorest.id.0,
+            head: poorest_head,
+            reason: "di luar kuota kabupaten/kota".to_string()
+        }]
     );
     // Definitions: a bad one is refused with its line; a good one becomes version 1.
     let bad =

@@ -21,7 +21,7 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
     let listed = send(&w.app, get("/program?periode=2026-12", Some(&desa))).await;
     let sembako = listed.select("#program-SEMBAKO .daftar");
     assert!(
-        sembako[0].starts_with("Periode 2026-12: 1 penerima"),
+        sembako[0].starts_with("Periode Desember 2026: 1 penerima"),
         "{sembako:?}"
     );
     let csv = send(
@@ -77,6 +77,67 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
         get(
             "/api/v1/programmes/pkh/beneficiaries?period=13",
             Some(&desa),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_ministry_builds_a_periods_lists_from_the_page_and_nobody_else_is_offered_it() {
+    let w = world().await;
+    let (_, _) = w.rank().await;
+    let pusat = login(&w.app, "pusat").await;
+    let page = send(&w.app, get("/program?periode=2026-12", Some(&pusat))).await;
+    assert!(
+        page.select("#program-SEMBAKO .daftar")[0].starts_with("Belum ada daftar"),
+        "no list before the build"
+    );
+    let form = form_as_shown(&page, "#bangun", &pusat);
+    assert!(page.select("#bangun button")[0].contains("Desember 2026"));
+    let cookie = format!("siks_sesi={}", pusat.cookie);
+    let built = send(
+        &w.app,
+        post_form("/program/bangun", &cookie, &form_body(&form)),
+    )
+    .await;
+    assert_eq!(built.status, StatusCode::SEE_OTHER, "{}", built.body);
+    let to = built.location.clone().unwrap();
+    assert!(to.starts_with("/program?periode=2026-12&pesan="), "{to}");
+    let after = send(&w.app, get(&to, Some(&pusat))).await;
+    let notice = after.select("#pemberitahuan");
+    assert!(
+        notice[0].contains("Daftar penerima periode Desember 2026 dibangun")
+            && notice[0].contains("SEMBAKO 1 rumah tangga"),
+        "{notice:?}"
+    );
+    assert!(
+        after.select("#program-SEMBAKO .daftar")[0]
+            .starts_with("Periode Desember 2026: 1 penerima"),
+        "{:?}",
+        after.select("#program-SEMBAKO .daftar")
+    );
+    // A village operator is offered no build, and a post of it is refused.
+    let desa = login(&w.app, "desa.a").await;
+    let village = send(&w.app, get("/program?periode=2026-12", Some(&desa))).await;
+    assert!(village.select("#bangun").is_empty());
+    let refused = send(
+        &w.app,
+        post_form(
+            "/program/bangun",
+            &format!("siks_sesi={}", desa.cookie),
+            &format!("csrf={}&periode=2026-12", desa.csrf),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // A period that does not read is refused on the page.
+    let bad = send(
+        &w.app,
+        post_form(
+            "/program/bangun",
+            &cookie,
+            &format!("csrf={}&periode=Desember", pusat.csrf),
         ),
     )
     .await;
