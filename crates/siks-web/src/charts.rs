@@ -31,10 +31,21 @@ pub struct Chart {
     pub series: Vec<Series>,
 }
 
-/// Colours with enough contrast between neighbours and against white.
-const PALETTE: [&str; 8] = [
+/// Colours with enough contrast between neighbours and against white, one per series: the
+/// workflow's stages are the most series a chart has (twelve).
+const PALETTE: [&str; 12] = [
     "#1f5f8b", "#e08a1e", "#3a8f4a", "#b8433a", "#7559a6", "#7d5a3c", "#c0568f", "#5f6b73",
+    "#17a2b8", "#a6a825", "#0b3d91", "#e377c2",
 ];
+
+/// The colour of the `i`th series: the palette's, then hues spread by the golden angle so that
+/// even a chart with more series never shows two alike.
+fn colour(i: usize) -> String {
+    match PALETTE.get(i) {
+        Some(c) => (*c).to_string(),
+        None => format!("hsl({:.0},55%,42%)", (i as f64 * 137.508) % 360.0),
+    }
+}
 
 pub use siks_domain::show::count as grouped;
 
@@ -76,7 +87,26 @@ impl Chart {
             .sum()
     }
 
-    /// The chart as one `<svg>` element with a legend when there is more than one series.
+    /// The chart and, when it has more than one series, its legend as HTML under it: a legend
+    /// inside the drawing would be clipped as soon as the names outgrow its width.
+    pub fn figure(&self) -> String {
+        let mut out = self.svg();
+        if self.series.len() > 1 {
+            out.push_str(r#"<ul class="legenda">"#);
+            for (i, s) in self.series.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    r#"<li><span class="warna" style="background:{}"></span>{}</li>"#,
+                    colour(i),
+                    escape(&s.name)
+                );
+            }
+            out.push_str("</ul>");
+        }
+        out
+    }
+
+    /// The chart as one `<svg>` element.
     pub fn svg(&self) -> String {
         let top = axis_top(
             (0..self.categories.len())
@@ -84,7 +114,7 @@ impl Chart {
                 .max()
                 .unwrap_or(0),
         );
-        let legend_height = if self.series.len() > 1 { 24.0 } else { 0.0 };
+        let legend_height = 0.0;
         let mut body = String::new();
         let (width, height) = match self.shape {
             Shape::Bars => self.bars(&mut body, top, legend_height),
@@ -96,19 +126,6 @@ impl Chart {
             r#"<svg xmlns="http://www.w3.org/2000/svg" class="grafik" role="img" viewBox="0 0 {width:.0} {height:.0}" width="100%" style="max-width:{width:.0}px" font-family="sans-serif" font-size="12"><title>{}</title>"#,
             escape(&self.title)
         );
-        if self.series.len() > 1 {
-            let mut x = 8.0;
-            for (i, s) in self.series.iter().enumerate() {
-                let _ = write!(
-                    svg,
-                    r#"<rect x="{x:.0}" y="6" width="12" height="12" fill="{}"/><text x="{:.0}" y="16">{}</text>"#,
-                    PALETTE[i % PALETTE.len()],
-                    x + 16.0,
-                    escape(&s.name)
-                );
-                x += 28.0 + 7.0 * s.name.chars().count() as f64;
-            }
-        }
         svg.push_str(&body);
         svg.push_str("</svg>");
         svg
@@ -140,7 +157,7 @@ impl Chart {
                         out,
                         r#"<rect x="{x:.1}" y="{y:.0}" width="{w:.1}" height="{:.0}" fill="{}"><title>{}: {}: {}</title></rect>"#,
                         row - 6.0,
-                        PALETTE[i % PALETTE.len()],
+                        colour(i),
                         escape(category),
                         escape(&s.name),
                         grouped(v)
@@ -185,7 +202,7 @@ impl Chart {
                         out,
                         r#"<rect x="{x:.0}" y="{y:.1}" width="{:.0}" height="{h:.1}" fill="{}"><title>{}: {}: {}</title></rect>"#,
                         column - 12.0,
-                        PALETTE[i % PALETTE.len()],
+                        colour(i),
                         escape(category),
                         escape(&s.name),
                         grouped(v)
@@ -250,11 +267,22 @@ mod tests {
                 !svg.contains("Kota C: Aktif"),
                 "a zero draws nothing: {svg}"
             );
-            // Three bars and the two legend swatches.
-            assert_eq!(svg.matches("<rect").count(), 5, "{svg}");
+            // Three bars; the legend is under the drawing, one swatch per series, each its own
+            // colour.
+            assert_eq!(svg.matches("<rect").count(), 3, "{svg}");
+            let figure = chart(shape).figure();
+            assert!(figure.starts_with(&svg), "{figure}");
+            assert_eq!(figure.matches(r#"<span class="warna""#).count(), 2);
+            assert!(figure.contains(">Usulan</li>"), "{figure}");
             // The stack's total is written beside it.
             assert!(svg.contains(">2.000</text>"), "{svg}");
         }
+    }
+
+    #[test]
+    fn no_two_series_share_a_colour() {
+        let colours: std::collections::HashSet<String> = (0..40).map(colour).collect();
+        assert_eq!(colours.len(), 40);
     }
 
     #[test]

@@ -185,12 +185,12 @@ struct QualityRow {
     name: String,
     link: Option<String>,
     total: bool,
-    valid: u64,
-    not_valid: u64,
+    valid: String,
+    not_valid: String,
     share: String,
-    households_valid: u64,
-    households_not_valid: u64,
-    counts: Vec<u64>,
+    households_valid: String,
+    households_not_valid: String,
+    counts: Vec<String>,
 }
 
 #[derive(Template)]
@@ -228,18 +228,14 @@ pub async fn quality_page(
             .then(|| r.code.as_ref().map(|c| format!("/kualitas?wilayah={c}")))
             .flatten(),
         total,
-        valid: r.persons_valid(),
-        not_valid: r.persons_not_valid,
-        share: if r.persons == 0 {
-            "-".into()
-        } else {
-            format!("{:.1}", 100.0 * r.persons_valid() as f64 / r.persons as f64)
-        },
-        households_valid: r.households_valid(),
-        households_not_valid: r.households_not_valid,
+        valid: siks_domain::show::count(r.persons_valid()),
+        not_valid: siks_domain::show::count(r.persons_not_valid),
+        share: siks_domain::show::share(r.persons_valid(), r.persons),
+        households_valid: siks_domain::show::count(r.households_valid()),
+        households_not_valid: siks_domain::show::count(r.households_not_valid),
         counts: kinds
             .iter()
-            .map(|k| r.open.get(&k.code()).copied().unwrap_or(0))
+            .map(|k| siks_domain::show::count(r.open.get(&k.code()).copied().unwrap_or(0)))
             .collect(),
     };
     let mut rows = vec![row(&quality.total, true)];

@@ -24,6 +24,7 @@ pub mod reports;
 pub mod requests;
 pub mod upload;
 pub mod users;
+pub mod words;
 pub mod workflow;
 
 use std::future::Future;

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use siks_domain::codes::Coded;
 use siks_domain::region::TimeZone;
 use siks_domain::search::SearchQuery;
+use siks_domain::show::{self, rupiah};
 use siks_domain::workflow::Stage;
 use siks_domain::{HouseholdId, RegionCode, RegionLevel, Regions, Scope};
 use siks_service::{HouseholdFilter, LoginGate, Stats};
@@ -339,10 +340,10 @@ pub struct ChildRow {
     code: String,
     name: String,
     link: String,
-    active: u64,
-    proposed: u64,
-    inactive: u64,
-    persons: u64,
+    active: String,
+    proposed: String,
+    inactive: String,
+    persons: String,
 }
 
 #[derive(Template)]
@@ -351,14 +352,14 @@ struct DashboardPage {
     nav: Option<Nav>,
     name: String,
     trail: Vec<(String, String)>,
-    households: (u64, u64, u64, u64),
-    persons: (u64, u64, u64, u64),
+    households: (String, String, String, String),
+    persons: (String, String, String, String),
     list_query: String,
     child_level: Option<&'static str>,
     children: Vec<ChildRow>,
     pipeline_stages: Vec<(&'static str, &'static str)>,
-    pipeline_rows: Vec<(String, String, Vec<u64>)>,
-    pipeline_total: Vec<u64>,
+    pipeline_rows: Vec<(String, String, Vec<String>)>,
+    pipeline_total: Vec<String>,
 }
 
 /// The stages the dashboard's pipeline shows: every one where a proposal waits for someone.
@@ -445,15 +446,28 @@ fn dashboard_page(
                 code: code.to_string(),
                 name: c.name.clone(),
                 link,
-                active: c.households.active,
-                proposed: c.households.proposed,
-                inactive: c.households.inactive,
-                persons: c.persons.total(),
+                active: show::count(c.households.active),
+                proposed: show::count(c.households.proposed),
+                inactive: show::count(c.households.inactive),
+                persons: show::count(c.persons.total()),
             })
         })
         .collect();
-    let counts = |s: &siks_service::StatusCounts| (s.active, s.proposed, s.inactive, s.total());
+    let counts = |s: &siks_service::StatusCounts| {
+        (
+            show::count(s.active),
+            show::count(s.proposed),
+            show::count(s.inactive),
+            show::count(s.total()),
+        )
+    };
     let (pipeline_rows, pipeline_total) = pipeline_table(pipeline);
+    let written = |counts: Vec<u64>| counts.into_iter().map(show::count).collect::<Vec<_>>();
+    let pipeline_rows = pipeline_rows
+        .into_iter()
+        .map(|(code, name, counts)| (code, name, written(counts)))
+        .collect();
+    let pipeline_total = written(pipeline_total);
     render(DashboardPage {
         nav: Nav::of(user),
         name: t.name.clone(),
@@ -815,8 +829,6 @@ struct Welfare {
     /// (indicator, value, "menaikkan"/"menurunkan", effect in percent).
     reasons: Vec<(&'static str, String, &'static str, String)>,
 }
-
-use siks_domain::show::rupiah;
 
 fn yes_no(b: bool) -> String {
     if b { "Ya" } else { "Tidak" }.to_string()
@@ -1250,6 +1262,7 @@ pub struct AuditRow {
     action: String,
     target_kind: String,
     target_id: String,
+    target_short: String,
     region_code: String,
     detail: String,
     origin: String,
@@ -1306,12 +1319,13 @@ pub async fn audit_page(
                 seq: e.seq,
                 at: zone.local(&e.at),
                 actor_username: e.actor_username,
-                actor_role: e.actor_role,
-                action: e.action,
-                target_kind: e.target_kind,
+                actor_role: crate::words::role(&e.actor_role),
+                action: crate::words::action(&e.action),
+                target_kind: crate::words::target(&e.target_kind).to_string(),
+                target_short: crate::words::short_id(&e.target_id),
                 target_id: e.target_id,
-                region_code: e.region_code,
-                detail: e.detail,
+                region_code: crate::words::short_id(&e.region_code),
+                detail: crate::words::detail(&e.detail),
                 origin: e.origin,
             })
             .collect(),

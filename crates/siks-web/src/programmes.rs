@@ -58,6 +58,24 @@ struct ProgrammesPage {
     notice: Option<String>,
 }
 
+/// A rule as a person reads it: the operators of the expression as words and signs
+/// (`desil >= 1 && desil <= 3` → `desil ≥ 1 dan desil ≤ 3`).
+fn rule_in_words(rule: &str) -> String {
+    [
+        ("&&", "dan"),
+        ("||", "atau"),
+        (">=", "≥"),
+        ("<=", "≤"),
+        ("!=", "≠"),
+        ("==", "="),
+        ("!", "bukan "),
+    ]
+    .iter()
+    .fold(rule.to_string(), |text, (sign, word)| {
+        text.replace(sign, word)
+    })
+}
+
 pub(crate) fn region_of(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
     text.filter(|w| !w.is_empty())
         .map(|w| RegionCode::parse_known(w).map_err(|e| WebError::field("wilayah", e.indonesian())))
@@ -133,7 +151,7 @@ pub async fn programmes_page(
             } else {
                 format!("versi {}", p.version)
             },
-            rule: p.programme.eligible.source().to_string(),
+            rule: rule_in_words(p.programme.eligible.source()),
             components: p
                 .programme
                 .components
@@ -496,5 +514,22 @@ pub async fn save_rules(
             let page = rules_page_for(&state, &user, &code, Some(text), note).await?;
             refused(page, e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_in_words;
+
+    #[test]
+    fn a_rule_reads_in_words() {
+        assert_eq!(
+            rule_in_words("desil >= 1 && desil <= 3"),
+            "desil ≥ 1 dan desil ≤ 3"
+        );
+        assert_eq!(
+            rule_in_words("!(anak == 0) || lansia != 2"),
+            "bukan (anak = 0) atau lansia ≠ 2"
+        );
     }
 }

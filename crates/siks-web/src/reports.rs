@@ -215,7 +215,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
             ],
             vec![t.active, t.proposed, t.inactive],
         )
-        .svg(),
+        .figure(),
         header: [
             "Kode",
             level.as_str(),
@@ -255,7 +255,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                     .collect(),
             )],
         }
-        .svg(),
+        .figure(),
         header,
         rows,
         total: Some(total),
@@ -323,7 +323,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                             .collect(),
                     )],
                 }
-                .svg(),
+                .figure(),
                 header,
                 rows,
                 total: Some(total),
@@ -335,7 +335,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
             svg: String::new(),
             header: vec!["Keterangan".into()],
             rows: vec![vec![text(
-                "Belum ada daftar penerima untuk periode ini (siks programme build).",
+                "Belum ada daftar penerima untuk periode ini; Kementerian membangunnya di halaman Program.",
             )]],
             total: None,
         }),
@@ -384,7 +384,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                 ],
                 vec![q.total.households_valid(), q.total.households_not_valid],
             )
-            .svg(),
+            .figure(),
             header: [
                 "Kode",
                 level.as_str(),
@@ -444,7 +444,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
         out.push(Section {
             id: "usulan",
             title: format!("Usulan menurut tahap, {name}"),
-            svg: chart.svg(),
+            svg: chart.figure(),
             header,
             rows,
             total: Some(total),
@@ -487,7 +487,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                     report.periods.iter().map(|p| p.households).collect(),
                 )],
             }
-            .svg()
+            .figure()
         },
         header: [
             "Periode",

@@ -467,7 +467,7 @@ async fn programme_choices(state: &AppState) -> Result<Vec<(String, String)>, We
     choices.extend(state.service.programmes().await?.into_iter().map(|p| {
         (
             p.programme.code.clone(),
-            format!("{} ({})", p.programme.name, p.programme.code),
+            format!("{}: {}", p.programme.code, p.programme.name),
         )
     }));
     Ok(choices)

@@ -499,7 +499,12 @@ pub async fn proposal_page(
                 (
                     local(&user, s.at),
                     s.step.label().to_string(),
-                    format!("{} → {}", s.from.label(), s.to.label()),
+                    // A step that stays (the proposal entered, revised) names its stage once.
+                    if s.from == s.to {
+                        s.to.label().to_string()
+                    } else {
+                        format!("{} → {}", s.from.label(), s.to.label())
+                    },
                     s.actor_role.label().to_string(),
                     s.note.clone(),
                 )
@@ -887,22 +892,7 @@ fn region_lines(code: &RegionCode) -> Vec<(String, String)> {
 }
 
 fn long_date(d: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ];
-    use chrono::Datelike;
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    siks_domain::show::date_long(d)
 }
 
 pub async fn paper_page(
@@ -987,7 +977,15 @@ pub async fn paper_page(
         decisions,
         signatures,
         place_date: format!("{village}, {}", long_date(d.held_on)),
-        scan: doc.scan_type.clone(),
+        scan: doc.scan_type.as_deref().map(|t| {
+            match t {
+                "application/pdf" => "PDF",
+                "image/jpeg" => "foto JPEG",
+                "image/png" => "gambar PNG",
+                _ => "berkas",
+            }
+            .to_string()
+        }),
         can_upload: matches!(actor.role, Role::VillageOperator | Role::Admin),
     })
 }
@@ -1064,7 +1062,10 @@ pub async fn papers(
                 _ => "Daftar pengesahan".into(),
             },
             region: format!("{} ({})", region_name(&p.region), p.region),
-            title: p.title,
+            // A meeting or signing day is stored as a date; a ratification's title is its number.
+            title: chrono::NaiveDate::parse_from_str(&p.title, "%Y-%m-%d")
+                .map(siks_domain::show::date)
+                .unwrap_or(p.title),
             at: local(&user, p.created_at),
             rows: p.rows,
             scanned: p.scanned,
@@ -1085,6 +1086,9 @@ struct RatifyPage {
     regency: String,
     regency_name: String,
     candidates: Vec<Candidate>,
+    /// For a scope wider than a regency with none chosen: the regencies with proposals waiting,
+    /// (code, name, how many).
+    choices: Vec<(String, String, usize)>,
 }
 
 /// The ratifier's regency (an admin of a wider scope names it with `?wilayah=`).
@@ -1116,8 +1120,39 @@ pub async fn ratify_form(
     user: PageUser,
     Query(q): Query<RegionQuery>,
 ) -> Result<Html<String>, WebError> {
-    let regency = ratifier_regency(&user, q.wilayah.as_deref())?;
     let actor = &user.session.actor;
+    let chosen = q.wilayah.as_deref().filter(|w| !w.is_empty());
+    let inside_a_regency = actor
+        .scope
+        .region()
+        .is_some_and(|r| r.at_level(RegionLevel::Regency).is_some());
+    if chosen.is_none() && !inside_a_regency {
+        // A wider scope first chooses the regency whose list it ratifies.
+        let mut choices: Vec<(String, String, usize)> = Vec::new();
+        for (p, _) in state
+            .service
+            .list_proposals_described(actor, Some(Stage::Ratification), RATIFY_LIMIT)
+            .await?
+        {
+            let Some(regency) = p.village.at_level(RegionLevel::Regency) else {
+                continue;
+            };
+            let code = regency.to_string();
+            match choices.iter_mut().find(|c| c.0 == code) {
+                Some(c) => c.2 += 1,
+                None => choices.push((code, region_name(&regency), 1)),
+            }
+        }
+        choices.sort();
+        return render(RatifyPage {
+            nav: Nav::of(&user),
+            regency_name: String::new(),
+            regency: String::new(),
+            candidates: Vec::new(),
+            choices,
+        });
+    }
+    let regency = ratifier_regency(&user, chosen)?;
     let candidates = state
         .service
         .list_proposals_described(actor, Some(Stage::Ratification), RATIFY_LIMIT)
@@ -1138,6 +1173,7 @@ pub async fn ratify_form(
         regency_name: region_name(&regency),
         regency: regency.to_string(),
         candidates,
+        choices: Vec::new(),
     })
 }
 
@@ -1195,7 +1231,14 @@ pub async fn ratification_page(
             "Bupati/Walikota atau pejabat yang ditunjuk".into(),
             list.ratified_by.clone(),
         )],
-        place_date: format!("{name}, {}", at.split(' ').next().unwrap_or_default()),
+        place_date: format!(
+            "{name}, {}",
+            long_date(
+                crate::pages::zone_of(&user.session.actor.scope)
+                    .clock(list.ratified_at)
+                    .date_naive()
+            )
+        ),
         scan: None,
         can_upload: false,
     })

@@ -310,17 +310,18 @@ async fn password_change_and_audit_page() {
     .await;
     assert_eq!(page.status, StatusCode::OK);
     let actions: Vec<String> = page.select("tr.entri td:nth-child(5)");
+    // The page names the actions in Indonesian (the log keeps household.view, household.create).
     assert!(
-        actions.contains(&"household.view".to_string()),
+        actions.contains(&"lihat rumah tangga".to_string()),
         "{actions:?}"
     );
-    assert!(actions.contains(&"household.create".to_string()));
+    assert!(actions.contains(&"rumah tangga dicatat".to_string()));
     assert!(page.select("#rantai")[0].contains("utuh"));
     // Entries made through the web say where they came from (router tests have no socket
     // address: "lokal"); the fixture's own store call has none.
     let origins = page.select("tr.entri td:nth-child(9)");
     for (action, origin) in actions.iter().zip(&origins) {
-        if action == "household.view" {
+        if action == "lihat rumah tangga" {
             assert_eq!(origin, "lokal");
         }
     }

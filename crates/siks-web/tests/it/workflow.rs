@@ -833,11 +833,8 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     .await;
     assert_eq!(ba.select("tr.baris").len(), 3);
     assert!(ba.select("#keterangan td").iter().any(|t| t == "52 orang"));
-    assert!(
-        ba.select("#pindaian a")
-            .iter()
-            .any(|t| t.contains("application/pdf"))
-    );
+    // The scan kept is named as a person says it (the file was a PDF).
+    assert!(ba.select("#pindaian a").iter().any(|t| t == "lihat (PDF)"));
 
     // The regency verifies two in one batch from its inbox; the dashboard shows the pipeline.
     let verifier = login(&w.app, "verifikator").await;

@@ -1,0 +1,195 @@
+//! The system's own keys as a person reads them on a page: audit actions, the kinds of data an
+//! entry is about, and the keys of an entry's details. The log keeps its keys (scripts and the
+//! hash chain read them); only the page speaks.
+
+use siks_domain::Role;
+
+/// An audit action in Indonesian; a key this list does not know is shown as it is.
+pub fn action(key: &str) -> String {
+    let known = match key {
+        "login" => "masuk",
+        "logout" => "keluar",
+        "login.failed" => "gagal masuk",
+        "login.locked" => "akun dikunci",
+        "password.change" => "ganti kata sandi",
+        "password.reset" => "atur ulang kata sandi",
+        "user.create" => "buat akun",
+        "user.activate" => "aktifkan akun",
+        "user.deactivate" => "nonaktifkan akun",
+        "household.list" => "lihat daftar rumah tangga",
+        "household.view" => "lihat rumah tangga",
+        "household.create" => "rumah tangga dicatat",
+        "household.import" => "rumah tangga diimpor",
+        "household.update" => "rumah tangga diubah",
+        "person.view" => "lihat anggota",
+        "person.create" => "anggota dicatat",
+        "person.import" => "anggota diimpor",
+        "person.update" => "anggota diubah",
+        "history.view" => "lihat riwayat",
+        "photo.keep" => "simpan foto",
+        "photo.view" => "lihat foto",
+        "proposal.create" => "buat usulan",
+        "proposal.step" => "langkah usulan",
+        "proposal.list" => "lihat daftar usulan",
+        "proposal.view" => "lihat usulan",
+        "document.create" => "buat dokumen",
+        "document.view" => "lihat dokumen",
+        "document.scan" => "unggah pindaian",
+        "document.scan.view" => "lihat pindaian",
+        "ratification.create" => "pengesahan",
+        "ratification.view" => "lihat pengesahan",
+        "period.close" => "tutup periode",
+        "finding.fixed" => "temuan diselesaikan",
+        "finding.dismiss" => "temuan diabaikan",
+        "import" => "impor data",
+        "list.import" => "impor daftar luar",
+        "upload.read_persons" => "unggahan membaca anggota",
+        "upload.read_households" => "unggahan membaca rumah tangga",
+        "export.households" => "unduh rumah tangga",
+        "export.persons" => "unduh anggota",
+        "export.findings" => "unduh temuan",
+        "export.proposals" => "unduh usulan",
+        "job.create" => "proses dibuat",
+        "job.run" => "proses berjalan",
+        "job.finish" => "proses selesai",
+        "job.interrupt" => "proses terputus",
+        "job.requeue" => "proses diulang",
+        "programme.build" => "bangun daftar penerima",
+        "programme.list_view" => "lihat daftar penerima",
+        "programme.quota" => "atur kuota",
+        "programme.save" => "simpan aturan program",
+        "welfare.rank" => "pemeringkatan kesejahteraan",
+        _ => return key.to_string(),
+    };
+    known.to_string()
+}
+
+/// The kind of data an entry is about.
+pub fn target(kind: &str) -> &str {
+    match kind {
+        "household" => "rumah tangga",
+        "person" => "anggota",
+        "proposal" => "usulan",
+        "document" => "dokumen",
+        "ratification" => "pengesahan",
+        "user" => "akun",
+        "region" => "wilayah",
+        "period" => "periode",
+        "job" => "proses",
+        "finding" => "temuan",
+        "programme" => "program",
+        "beneficiary_list" => "daftar penerima",
+        "import_batch" => "impor",
+        "outside_list" => "daftar luar",
+        "rank_run" => "pemeringkatan",
+        other => other,
+    }
+}
+
+/// The entry's id as a short reference: the first eight characters of a long id (the full one
+/// is the filter's value and the cell's title), a region code or `*` as it is.
+pub fn short_id(id: &str) -> String {
+    if id == "*" {
+        return "seluruh wilayah".into();
+    }
+    if id.len() > 12 && id.contains('-') {
+        id.chars().take(8).collect()
+    } else {
+        id.to_string()
+    }
+}
+
+/// A role key (`operator_desa`) as its label; an unknown key as it is.
+pub fn role(key: &str) -> String {
+    Role::parse(key)
+        .map(|r| r.label().to_string())
+        .unwrap_or_else(|_| key.to_string())
+}
+
+/// An entry's details (`rows=51 stage=draft`) with Indonesian keys and stage labels.
+pub fn detail(text: &str) -> String {
+    text.split_whitespace()
+        .map(|part| match part.split_once('=') {
+            Some((key, value)) => {
+                let value = match key {
+                    "stage" => siks_domain::workflow::Stage::parse(value)
+                        .map(|s| s.label().to_string())
+                        .unwrap_or_else(|| value.to_string()),
+                    "role" => role(value),
+                    _ => value.to_string(),
+                };
+                format!("{} {value}", detail_key(key))
+            }
+            None => step(part).unwrap_or_else(|| part.to_string()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A step's detail (`submit:draft->musdes`) as the step and the stages it joined.
+fn step(part: &str) -> Option<String> {
+    use siks_domain::workflow::{Stage, StepKind};
+    let (kind, stages) = part.split_once(':')?;
+    let (from, to) = stages.split_once("->")?;
+    Some(format!(
+        "{}: {} → {}",
+        StepKind::parse(kind)?.label().to_lowercase(),
+        Stage::parse(from)?.label(),
+        Stage::parse(to)?.label()
+    ))
+}
+
+fn detail_key(key: &str) -> &str {
+    match key {
+        "rows" => "baris:",
+        "members" => "anggota:",
+        "entries" => "entri:",
+        "records" => "catatan:",
+        "stage" => "tahap:",
+        "from" => "dari",
+        "applied" => "ditetapkan:",
+        "sent_back" => "dikembalikan:",
+        "attempt" => "percobaan ke-",
+        "code" => "kode:",
+        "period" => "periode:",
+        "units" => "penerima:",
+        "household" => "rumah tangga:",
+        "kind" => "jenis:",
+        "source" => "sumber:",
+        "model" => "model:",
+        "households" => "rumah tangga:",
+        "number" => "nomor:",
+        "proposals" => "usulan:",
+        "quota" => "kuota:",
+        "role" => "peran:",
+        "scan" => "pindaian:",
+        "state" => "keadaan:",
+        "version" => "versi:",
+        "sha256" => "sidik berkas:",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_read_in_indonesian_and_unknown_ones_stay_as_they_are() {
+        assert_eq!(action("household.list"), "lihat daftar rumah tangga");
+        assert_eq!(action("something.new"), "something.new");
+        assert_eq!(target("household"), "rumah tangga");
+        assert_eq!(role("operator_provinsi"), "Operator Dinas Sosial provinsi");
+        assert_eq!(
+            detail("submit:draft->musdes"),
+            "diajukan: Draf desa/kelurahan → Musyawarah desa/kelurahan"
+        );
+        assert_eq!(
+            detail("stage=draft rows=2"),
+            "tahap: Draf desa/kelurahan, baris: 2"
+        );
+        assert_eq!(short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"), "019b76da");
+        assert_eq!(short_id("*"), "seluruh wilayah");
+        assert_eq!(short_id("35.23"), "35.23");
+    }
+}
