@@ -26,6 +26,7 @@ pub mod ranking;
 pub mod records;
 pub mod reports;
 pub mod setup;
+pub mod tasks;
 pub mod uploads;
 
 use siks_store::Store;

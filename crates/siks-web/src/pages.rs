@@ -360,6 +360,54 @@ struct DashboardPage {
     pipeline_stages: Vec<(&'static str, &'static str)>,
     pipeline_rows: Vec<(String, String, Vec<String>)>,
     pipeline_total: Vec<String>,
+    /// "Tugas Anda": (what, how many, where); on the user's own dashboard only.
+    tasks: Option<Vec<(String, String, String)>>,
+}
+
+/// One line of "Tugas Anda" as the dashboard shows it: what, and the page where it is done.
+fn task_line(kind: siks_service::tasks::TaskKind) -> (String, String) {
+    use siks_service::tasks::TaskKind;
+    match kind {
+        TaskKind::AtStage(stage) => {
+            let what = match stage {
+                Stage::Draft => "Draf usulan untuk dibawa ke musdes/muskel".to_string(),
+                Stage::Musdes => "Usulan menunggu hasil musdes dicatat".to_string(),
+                Stage::Returned => "Usulan dikembalikan untuk diperbaiki".to_string(),
+                Stage::RegencyVerification => "Usulan menunggu verifikasi Anda".to_string(),
+                Stage::Ratification => "Usulan menunggu pengesahan".to_string(),
+                Stage::ProvinceVerification => "Usulan menunggu verifikasi provinsi".to_string(),
+                Stage::PusatQc => "Usulan menunggu pemeriksaan Kementerian".to_string(),
+                other => format!("Usulan pada tahap {}", other.label()),
+            };
+            let link = match stage {
+                Stage::Ratification => "/pengesahan".to_string(),
+                _ => format!("/usulan?tahap={}", stage.key()),
+            };
+            (what, link)
+        }
+        TaskKind::PapersWithoutScan => (
+            "Berita acara atau SPTJM yang belum diunggah pindaiannya".into(),
+            "/dokumen".into(),
+        ),
+        TaskKind::OpenFindings => (
+            "Temuan verivali yang belum diselesaikan".into(),
+            "/temuan".into(),
+        ),
+        TaskKind::ListsToBuild(period) => (
+            format!(
+                "Daftar penerima {} belum dibangun",
+                show::period(&period.to_string())
+            ),
+            format!("/program?periode={period}"),
+        ),
+        TaskKind::PeriodToClose(period) => (
+            format!(
+                "Usulan diterima menunggu penetapan; periode {} siap ditutup",
+                show::period(&period.to_string())
+            ),
+            "/periode".into(),
+        ),
+    }
 }
 
 /// The stages the dashboard's pipeline shows: every one where a proposal waits for someone.
@@ -427,6 +475,7 @@ fn dashboard_page(
     user: &PageUser,
     stats: Stats,
     pipeline: &[siks_service::proposals::PipelineCount],
+    tasks: Option<Vec<(String, String, String)>>,
 ) -> Result<Html<String>, WebError> {
     let t = &stats.total;
     let trail = trail(&user.session.actor.scope, t.code.as_ref(), |c| {
@@ -487,6 +536,7 @@ fn dashboard_page(
             .collect(),
         pipeline_rows,
         pipeline_total,
+        tasks,
     })
 }
 
@@ -494,9 +544,28 @@ pub async fn dashboard(
     State(state): State<AppState>,
     user: PageUser,
 ) -> Result<Html<String>, WebError> {
-    let stats = state.service.stats(&user.session.actor, None).await?;
-    let pipeline = state.service.pipeline(&user.session.actor, None).await?;
-    dashboard_page(&user, stats, &pipeline)
+    let actor = &user.session.actor;
+    let stats = state.service.stats(actor, None).await?;
+    let pipeline = state.service.pipeline(actor, None).await?;
+    let mut tasks: Vec<(String, String, String)> = state
+        .service
+        .tasks(actor)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let (what, link) = task_line(t.kind);
+            (what, show::count(t.count), link)
+        })
+        .collect();
+    let troubled = state.uploads.with_problems(actor.user_id);
+    if let Some(newest) = troubled.first() {
+        tasks.push((
+            "Unggahan yang bermasalah".into(),
+            show::count(troubled.len() as u64),
+            format!("/unggah/{newest}"),
+        ));
+    }
+    dashboard_page(&user, stats, &pipeline, Some(tasks))
 }
 
 pub async fn region_dashboard(
@@ -513,7 +582,7 @@ pub async fn region_dashboard(
         .service
         .pipeline(&user.session.actor, Some(&code))
         .await?;
-    dashboard_page(&user, stats, &pipeline)
+    dashboard_page(&user, stats, &pipeline, None)
 }
 
 // ------------------------------------------------------------------ household list

@@ -315,6 +315,20 @@ impl UploadJobs {
         jobs.get(&id).filter(|j| j.owner == owner).cloned()
     }
 
+    /// `owner`'s finished uploads that were refused or found problems, newest first.
+    pub fn with_problems(&self, owner: UserId) -> Vec<Uuid> {
+        self.of(owner)
+            .into_iter()
+            .filter(|j| {
+                j.done
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|r| r.refusal.is_some() || r.problem_count > 0)
+            })
+            .map(|j| j.id)
+            .collect()
+    }
+
     /// `owner`'s jobs, newest first.
     fn of(&self, owner: UserId) -> Vec<Arc<UploadJob>> {
         let Ok(jobs) = self.jobs.lock() else {

@@ -1428,3 +1428,80 @@ async fn a_refused_step_keeps_what_was_ticked_and_typed() {
     );
     assert_eq!(checked(&refused).len(), 2);
 }
+
+/// "Tugas Anda": each dashboard opens on what waits for its user, counted, each line a link to
+/// where it is done; a region's dashboard seen from above has no such panel.
+#[tokio::test]
+async fn each_dashboard_opens_on_the_work_waiting_for_its_user() {
+    use siks_domain::workflow::ProposalContent;
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let before = send(&w.app, get("/", Some(&desa))).await;
+    assert_eq!(before.select("#tugas-anda").len(), 1);
+    assert_eq!(before.select("#tanpa-tugas").len(), 1, "nothing waits yet");
+    let village = w
+        .service
+        .actor_for_username("desa.a")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut more = w.household.clone();
+    more.housing.rooms = 9;
+    for content in [
+        ProposalContent::ProgrammeRequest {
+            household: w.household.id,
+            programme: "PBI-JK".into(),
+        },
+        ProposalContent::HouseholdCorrection {
+            household: more,
+            base_version: 1,
+        },
+    ] {
+        w.service.propose(&village, &content, "uji").await.unwrap();
+    }
+    let after = send(&w.app, get("/", Some(&desa))).await;
+    let lines = after.select("#tugas-anda li.tugas");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "Draf usulan untuk dibawa ke musdes/muskel: 2"),
+        "{lines:?}"
+    );
+    let html = after.html();
+    let link = html
+        .select(&scraper::Selector::parse("#tugas-anda li.tugas a").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(link, "/usulan?tahap=draft");
+    let inbox = send(&w.app, get(&link, Some(&desa))).await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    // The verifier of the regency has nothing of it yet: drafts are the village's.
+    let verifier = login(&w.app, "verifikator").await;
+    let theirs = send(&w.app, get("/", Some(&verifier))).await;
+    assert!(
+        !theirs
+            .select("#tugas-anda li.tugas")
+            .iter()
+            .any(|l| l.starts_with("Draf")),
+        "{:?}",
+        theirs.select("#tugas-anda li.tugas")
+    );
+    // The ministry is told this month's lists are not built.
+    let pusat = login(&w.app, "pusat").await;
+    let ministry = send(&w.app, get("/", Some(&pusat))).await;
+    assert!(
+        ministry
+            .select("#tugas-anda li.tugas")
+            .iter()
+            .any(|l| l.starts_with("Daftar penerima") && l.contains("belum dibangun")),
+        "{:?}",
+        ministry.select("#tugas-anda li.tugas")
+    );
+    // A region's dashboard is about the region, not the user.
+    let region = send(&w.app, get("/wilayah/35.23", Some(&pusat))).await;
+    assert!(region.select("#tugas-anda").is_empty());
+}
