@@ -72,6 +72,15 @@ impl FindingStatus {
     pub fn parse(key: &str) -> Option<FindingStatus> {
         FindingStatus::ALL.into_iter().find(|s| s.key() == key)
     }
+
+    /// What a page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "Terbuka",
+            FindingStatus::Fixed => "Sudah diperbaiki",
+            FindingStatus::Dismissed => "Diabaikan",
+        }
+    }
 }
 
 impl FindingKind {

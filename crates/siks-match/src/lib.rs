@@ -63,6 +63,11 @@ const MAX_BLOCK: usize = 5_000;
 
 /// Levels of agreement: 0 is "missing" (no evidence either way); 1 is disagreement; higher is
 /// closer agreement.
+/// The level of full agreement in a column of `kind` (0 is missing, 1 differs).
+pub fn exact_level(kind: Kind) -> u8 {
+    level_count(kind)
+}
+
 fn level_count(kind: Kind) -> u8 {
     match kind {
         Kind::PersonName | Kind::GivenName | Kind::Surname | Kind::Date => 4,
@@ -123,6 +128,17 @@ impl Model {
         } else {
             raw(level as usize)
         }
+    }
+
+    /// How a pair compared, column by column: (column name, kind, level), where level 0 is
+    /// missing, 1 differs and the highest is exact agreement; the levels between are the kind's
+    /// near agreements (a similar name, a date one digit apart).
+    pub fn agreement(&self, pair: &Scored) -> Vec<(&str, Kind, u8)> {
+        self.levels(pair.pattern)
+            .into_iter()
+            .enumerate()
+            .map(|(c, level)| (self.names[c].as_str(), self.kinds[c], level))
+            .collect()
     }
 
     fn levels(&self, pattern: u32) -> Vec<u8> {

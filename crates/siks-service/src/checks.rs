@@ -23,6 +23,57 @@ pub use siks_store::findings::{CheckReport, StoredFinding};
 /// benchmarks and the Splink comparison read the same file.
 pub const SAME_PERSON: &str = include_str!("same_person.toml");
 
+/// Why two people look like one, as a person reads it: "nama mirip, tanggal lahir sama, nama
+/// ibu sama, …; kemiripan 98,7 %". Columns left empty on either side are not mentioned.
+pub fn duplicate_evidence(model: &siks_match::Model, pair: &siks_match::Scored) -> String {
+    use siks_match::Kind;
+    let mut parts: Vec<String> = Vec::new();
+    for (name, kind, level) in model.agreement(pair) {
+        if level == 0 {
+            continue;
+        }
+        let exact = level == siks_match::exact_level(kind);
+        let how = match (kind, level) {
+            _ if exact => "sama",
+            (_, 1) => "berbeda",
+            (Kind::PersonName | Kind::GivenName | Kind::Surname | Kind::AddressText, _) => "mirip",
+            (Kind::Date, 2) => "tahunnya sama",
+            (Kind::Date, _) => "hampir sama",
+            (Kind::Code, _) => "awalannya sama",
+            _ => "mirip",
+        };
+        parts.push(format!("{} {how}", column_words(name)));
+    }
+    format!(
+        "{}; kemiripan {}",
+        parts.join(", "),
+        siks_domain::show::percent(100.0 * pair.score)
+    )
+}
+
+/// A column of [`SAME_PERSON`] as the register's forms name it.
+fn column_words(name: &str) -> &str {
+    match name {
+        "full_name" => "nama",
+        "birth_date" => "tanggal lahir",
+        "sex" => "jenis kelamin",
+        "birth_place" => "tempat lahir",
+        "mother_name" => "nama ibu",
+        "marital_status" => "status perkawinan",
+        "education" => "pendidikan",
+        "work_status" => "status bekerja",
+        "occupation_sector" => "lapangan usaha",
+        "relation_to_head" => "hubungan dengan kepala",
+        "disability" => "disabilitas",
+        "chronic_illness" => "penyakit kronis",
+        "school_participation" => "partisipasi sekolah",
+        "pregnant" => "kehamilan",
+        "dukcapil" => "status Dukcapil",
+        "pmks" => "kategori PPKS",
+        other => other,
+    }
+}
+
 /// The register's active people in the checked region as the run gathers them, column by
 /// column as the linkage engine reads them.
 pub(crate) struct People {
@@ -123,8 +174,8 @@ impl Service {
         report.padan = listed.padan;
         seen.extend(listed.seen);
         // The same person twice (under another NIK, a name spelt otherwise): the matcher's pairs
-        // at its recommended threshold, each with its explanation (levels and weights, no
-        // values).
+        // at its recommended threshold, each with its evidence in words (no values: the page
+        // shows both people's names as they stand when it is read).
         if people.ids.len() > 1 {
             let ids: Vec<String> = people.ids.iter().map(|p| p.to_string()).collect();
             let table = siks_match::Table::from_columns(ids, people.columns, &same_person);
@@ -143,7 +194,7 @@ impl Service {
                     person: Some(people.ids[l]),
                     other: Some(people.ids[r]),
                     fields: "full_name,birth_date,sex,mother_name".into(),
-                    detail: format!("skor {:.3}; {}", pair.score, outcome.model.explain(pair)),
+                    detail: duplicate_evidence(&outcome.model, pair),
                 });
             }
         }
@@ -211,6 +262,22 @@ impl Service {
     ) -> Result<Vec<StoredFinding>> {
         self.store
             .findings(actor, region, kind, status, limit)
+            .await
+    }
+
+    /// A page of findings in scope with the names of the people found (see
+    /// [`siks_store::Store::findings_from`]).
+    pub async fn findings_from(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        kind: Option<FindingKind>,
+        status: Option<FindingStatus>,
+        limit: u32,
+        skip: u64,
+    ) -> Result<Vec<StoredFinding>> {
+        self.store
+            .findings_from(actor, region, kind, status, limit, skip)
             .await
     }
 

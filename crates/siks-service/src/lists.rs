@@ -245,13 +245,12 @@ pub(crate) async fn match_lists(
             other: None,
             fields: LINK_COLUMNS.join(","),
             detail: format!(
-                "{} {} baris {}: {}; cocok tanpa NIK, skor {:.3}; {}",
+                "{} {} baris {}: {}; cocok tanpa NIK: {}",
                 row.kind.label(),
                 row.source,
                 row.line,
                 row.note,
-                pair.score,
-                outcome.model.explain(pair)
+                crate::checks::duplicate_evidence(&outcome.model, pair)
             ),
         });
     }

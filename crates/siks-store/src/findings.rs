@@ -46,6 +46,11 @@ pub struct StoredFinding {
     pub status: FindingStatus,
     pub status_reason: String,
     pub found_at: Stamp,
+    /// The person found and the other of a pair, as the register names them now (a finding
+    /// keeps no name of its own), and the person's NIK as recorded.
+    pub person_name: Option<String>,
+    pub person_nik: Option<String>,
+    pub other_name: Option<String>,
 }
 
 /// New findings (and, separately, status changes) written per transaction by a check run. A
@@ -431,6 +436,21 @@ impl Store {
         status: Option<FindingStatus>,
         limit: u32,
     ) -> Result<Vec<StoredFinding>> {
+        self.findings_from(actor, region, kind, status, limit, 0)
+            .await
+    }
+
+    /// A page of [`Store::findings`]: `limit` of them after the first `skip`, newest first, with
+    /// the names of the people found. Audited as a view of the region (the rows read).
+    pub async fn findings_from(
+        &self,
+        actor: &Actor,
+        region: Option<&RegionCode>,
+        kind: Option<FindingKind>,
+        status: Option<FindingStatus>,
+        limit: u32,
+        skip: u64,
+    ) -> Result<Vec<StoredFinding>> {
         if !actor.may(Action::ReadRegister) {
             return Err(StoreError::Forbidden(Action::ReadRegister));
         }
@@ -438,16 +458,21 @@ impl Store {
             return Ok(Vec::new());
         };
         let (low, high) = scope.village_range();
-        with_pool!(self, p => {
+        let found: Vec<StoredFinding> = with_pool!(self, p => {
             let rows = sqlx::query(
-                "SELECT * FROM findings WHERE village_code >= $1 AND village_code < $2 \
-                 AND ($3 = 0 OR kind = $3) AND ($4 = '' OR status = $4) ORDER BY found_at DESC, id LIMIT $5",
+                "SELECT f.*, p.full_name AS person_name, p.nik AS person_nik, o.full_name AS other_name \
+                 FROM findings f LEFT JOIN persons p ON p.id = f.person_id \
+                 LEFT JOIN persons o ON o.id = f.other_person_id \
+                 WHERE f.village_code >= $1 AND f.village_code < $2 \
+                 AND ($3 = 0 OR f.kind = $3) AND ($4 = '' OR f.status = $4) \
+                 ORDER BY f.found_at DESC, f.id LIMIT $5 OFFSET $6",
             )
             .bind(&low)
             .bind(&high)
             .bind(kind.map(|k| i64::from(k.code())).unwrap_or(0))
             .bind(status.map(FindingStatus::key).unwrap_or(""))
             .bind(i64::from(limit.clamp(1, 5000)))
+            .bind(i64::try_from(skip).unwrap_or(i64::MAX))
             .fetch_all(p)
             .await?;
             rows.iter()
@@ -467,10 +492,27 @@ impl Store {
                         status: finding_status(&r.text("status")?)?,
                         status_reason: r.text("status_reason")?,
                         found_at: crate::sql::stamp(&r.text("found_at")?, "findings.found_at")?,
+                        person_name: r.opt_text("person_name")?,
+                        person_nik: r.opt_text("person_nik")?,
+                        other_name: r.opt_text("other_name")?,
                     })
                 })
-                .collect()
-        })
+                .collect::<Result<Vec<_>>>()?
+        });
+        if !found.is_empty() {
+            self.audit_view(
+                actor,
+                crate::audit::AuditEvent {
+                    action: "finding.list",
+                    target_kind: "region",
+                    target_id: scope.key(),
+                    region_code: scope.key(),
+                    detail: format!("rows={}", found.len()),
+                },
+            )
+            .await?;
+        }
+        Ok(found)
     }
 
     /// Whether an open finding with this id lies in the actor's scope.

@@ -22,6 +22,9 @@ struct Line {
     error: bool,
     village: String,
     household: String,
+    /// The person found (and the other of a pair), as the register names them now.
+    who: String,
+    nik: String,
     detail: String,
     status: String,
     /// Still open: the operator may act on it.
@@ -34,9 +37,15 @@ struct Line {
 #[template(path = "findings.html")]
 struct FindingsPage {
     nav: Option<Nav>,
-    kinds: Vec<(u8, String, u64, bool)>,
+    kinds: Vec<(u8, String, String, bool)>,
     status: String,
     lines: Vec<Line>,
+    /// "1–50 dari 21.034".
+    shown: String,
+    previous: Option<String>,
+    next: Option<String>,
+    /// The filters as a query, carried by every action so that the page comes back as it was.
+    back: String,
     can_run: bool,
     can_act: bool,
     can_propose: bool,
@@ -48,7 +57,22 @@ pub struct FindingsQuery {
     jenis: Option<u8>,
     status: Option<String>,
     wilayah: Option<String>,
+    halaman: Option<u64>,
     pesan: Option<String>,
+}
+
+/// Findings on one page.
+const FINDINGS_PER_PAGE: u32 = 50;
+
+/// The findings page an action came from (its filters and page), or the first page: only a
+/// path of this page is followed.
+fn back_to(form: &[(String, String)]) -> String {
+    let back = form_value(form, "kembali");
+    if back.starts_with("/temuan?") || back == "/temuan" {
+        back.to_string()
+    } else {
+        "/temuan".into()
+    }
 }
 
 /// Roles that start a check run (regency level and above).
@@ -98,14 +122,33 @@ pub async fn findings_page(
     let kinds = FindingKind::ALL
         .iter()
         .filter_map(|k| {
-            counts
-                .get(&k.code())
-                .map(|n| (k.code(), k.label().to_string(), *n, Some(*k) == kind))
+            counts.get(&k.code()).map(|n| {
+                (
+                    k.code(),
+                    k.label().to_string(),
+                    siks_domain::show::count(*n),
+                    Some(*k) == kind,
+                )
+            })
         })
         .collect();
-    let lines = state
+    let total: u64 = match kind {
+        Some(k) => counts.get(&k.code()).copied().unwrap_or(0),
+        None => counts.values().sum(),
+    };
+    let pages = total.div_ceil(u64::from(FINDINGS_PER_PAGE)).max(1);
+    let page = q.halaman.unwrap_or(1).clamp(1, pages);
+    let skip = (page - 1) * u64::from(FINDINGS_PER_PAGE);
+    let lines: Vec<Line> = state
         .service
-        .findings(actor, region.as_ref(), kind, Some(status), 500)
+        .findings_from(
+            actor,
+            region.as_ref(),
+            kind,
+            Some(status),
+            FINDINGS_PER_PAGE,
+            skip,
+        )
         .await?
         .into_iter()
         .map(|f| Line {
@@ -114,21 +157,59 @@ pub async fn findings_page(
             error: f.severity == Severity::Error,
             village: Regions::embedded()
                 .get(&f.village)
-                .map(|r| format!("{} ({})", r.name, f.village))
+                .map(|r| r.name.clone())
                 .unwrap_or_else(|| f.village.to_string()),
             household: f.household.to_string(),
+            who: match (&f.person_name, &f.other_name) {
+                (Some(a), Some(b)) => format!("{a} / {b}"),
+                (Some(a), None) => a.clone(),
+                _ => "(rumah tangga)".into(),
+            },
+            nik: f
+                .person_nik
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .map(siks_domain::documents::masked_number)
+                .unwrap_or_default(),
             detail: f.detail,
-            status: f.status.key().to_string(),
+            status: f.status.label().to_string(),
             open: f.status == FindingStatus::Open,
             reason: f.status_reason,
             removable: f.kind.removal_reason().is_some(),
         })
         .collect();
+    let query = |page: u64| {
+        let mut q = format!("/temuan?status={}", status.key());
+        if let Some(k) = kind {
+            q.push_str(&format!("&jenis={}", k.code()));
+        }
+        if let Some(r) = &region {
+            q.push_str(&format!("&wilayah={r}"));
+        }
+        if page > 1 {
+            q.push_str(&format!("&halaman={page}"));
+        }
+        q
+    };
+    let shown = if lines.is_empty() {
+        "0".to_string()
+    } else {
+        format!(
+            "{}–{} dari {}",
+            siks_domain::show::count(skip + 1),
+            siks_domain::show::count(skip + lines.len() as u64),
+            siks_domain::show::count(total)
+        )
+    };
     render(FindingsPage {
         nav: Nav::of(&user),
         kinds,
         status: status.key().to_string(),
         lines,
+        shown,
+        previous: (page > 1).then(|| query(page - 1)),
+        next: (page < pages).then(|| query(page + 1)),
+        back: query(page),
         can_run: CHECKERS.contains(&actor.role),
         can_act: crate::WRITERS.contains(&actor.role),
         can_propose: crate::PROPOSERS.contains(&actor.role),
@@ -163,7 +244,9 @@ pub async fn dismiss(
         .service
         .dismiss_finding(&user.session.actor, id, form_value(&form, "alasan"))
         .await?;
-    Ok(see("/temuan?pesan=Temuan%20ditolak".into()))
+    let back = back_to(&form);
+    let join = if back.contains('?') { '&' } else { '?' };
+    Ok(see(format!("{back}{join}pesan=Temuan%20diabaikan")))
 }
 
 pub async fn propose(

@@ -28,6 +28,7 @@ pub fn action(key: &str) -> String {
         "history.view" => "lihat riwayat",
         "photo.keep" => "simpan foto",
         "photo.view" => "lihat foto",
+        "finding.list" => "lihat daftar temuan",
         "proposal.create" => "buat usulan",
         "proposal.step" => "langkah usulan",
         "proposal.list" => "lihat daftar usulan",

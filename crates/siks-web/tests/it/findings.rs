@@ -107,6 +107,15 @@ async fn outside_lists_page_imports_and_the_quality_page_counts() {
         !cells.iter().any(|t| t.contains(&dead.nik.raw())),
         "no NIK shown"
     );
+    // Each row names the person, with the NIK masked, and the page says how many there are.
+    let who = findings.select("tr.temuan td.orang");
+    let raw = dead.nik.raw();
+    assert!(
+        who[0].contains(&dead.full_name)
+            && who[0].contains(&format!("{}**********{}", &raw[..4], &raw[14..])),
+        "{who:?}"
+    );
+    assert_eq!(findings.select("#jumlah-temuan"), vec!["Temuan 1–1 dari 1"]);
     assert_eq!(
         findings.select("tr.temuan form[action$='/usulan'] button"),
         vec!["Buat usulan penghapusan".to_string()]
@@ -243,14 +252,20 @@ async fn findings_page_runs_checks_and_dismisses() {
             &action,
             &cookie(&desa),
             &format!(
-                "csrf={}&alasan={}",
+                "csrf={}&alasan={}&kembali={}",
                 encode(&desa.csrf),
-                encode("nama sudah benar menurut KK")
+                encode("nama sudah benar menurut KK"),
+                encode("/temuan?status=open&jenis=6")
             ),
         ),
     )
     .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    // Back to the page as it was filtered, with the outcome.
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/temuan?status=open&jenis=6&pesan=Temuan%20diabaikan")
+    );
     let dismissed = send(&w.app, get("/temuan?status=dismissed", Some(&desa))).await;
     assert!(
         dismissed
