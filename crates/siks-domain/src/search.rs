@@ -18,9 +18,21 @@ pub enum SearchQuery {
     Address(String),
 }
 
-/// A name folded for comparison: lower case, single spaces, no surrounding space.
+/// A name as search compares it: the linkage crate's Indonesian normalisation (lower case,
+/// titles dropped, Muhamad = Muhammad = Moh., the old spelling oe/dj/tj modernised, doubled
+/// letters single), words in the order written.
 pub fn name_key(name: &str) -> String {
-    name.split_whitespace()
+    siks_match::normalise::name(name)
+}
+
+/// [`name_key`] with its words in alphabetical order: "Aminah Siti" finds "Siti Aminah".
+pub fn name_sorted(name: &str) -> String {
+    siks_match::normalise::sorted_tokens(&name_key(name))
+}
+
+/// Text folded for an address search: lower case, single spaces.
+pub fn fold(text: &str) -> String {
+    text.split_whitespace()
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
@@ -40,7 +52,7 @@ fn pad(n: &str) -> Option<String> {
 impl SearchQuery {
     /// An address search, `None` for an empty text.
     pub fn address(text: &str) -> Option<SearchQuery> {
-        let key = name_key(text);
+        let key = fold(text);
         (!key.is_empty()).then_some(SearchQuery::Address(key))
     }
 
@@ -87,7 +99,24 @@ impl SearchQuery {
         if ok && (rt.is_some() || rw.is_some()) {
             return Some(SearchQuery::RtRw { rt, rw });
         }
-        Some(SearchQuery::Text(name_key(text)))
+        // A text with no letters (a short number) is looked for as written: it matches no name.
+        let key = name_key(text);
+        Some(SearchQuery::Text(if key.is_empty() {
+            fold(text)
+        } else {
+            key
+        }))
+    }
+
+    /// The words of a name search in alphabetical order, when there are two or more: the key of
+    /// the search in any word order.
+    pub fn sorted_words(&self) -> Option<String> {
+        match self {
+            SearchQuery::Text(key) if key.contains(' ') => {
+                Some(siks_match::normalise::sorted_tokens(key))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -131,6 +160,36 @@ mod tests {
             Some(SearchQuery::Text("rt baru".into()))
         );
         assert_eq!(SearchQuery::parse("   "), None);
+        assert_eq!(
+            SearchQuery::parse("12345"),
+            Some(SearchQuery::Text("12345".into()))
+        );
+    }
+
+    #[test]
+    fn spelling_variants_search_alike() {
+        let key = |t: &str| match SearchQuery::parse(t) {
+            Some(SearchQuery::Text(k)) => k,
+            other => panic!("{t}: {other:?}"),
+        };
+        let muhammad = key("Muhammad Rizki");
+        for variant in [
+            "Muhamad Rizki",
+            "Moh. Rizki",
+            "Mohammad  rizki",
+            "M. Rizki",
+            "H. Muhammad Rizki",
+        ] {
+            assert_eq!(key(variant), muhammad, "{variant}");
+        }
+        assert_eq!(key("Soekarno"), key("Sukarno"));
+        assert_eq!(key("Djoko Tjahjono"), key("Joko Cahyono"));
+        // The same name in either word order has one sorted key.
+        assert_eq!(
+            SearchQuery::parse("Aminah Siti").unwrap().sorted_words(),
+            Some(name_sorted("Siti Aminah"))
+        );
+        assert_eq!(SearchQuery::parse("Siti").unwrap().sorted_words(), None);
     }
 
     #[test]

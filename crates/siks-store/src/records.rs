@@ -68,6 +68,7 @@ pub(crate) const PERSON_COLUMNS: &[&str] = &[
     "created_at",
     "updated_at",
     "name_key",
+    "name_sorted",
 ];
 
 fn code<T: Coded>(v: T) -> Value {
@@ -152,6 +153,7 @@ pub(crate) fn person_values(
         Value::Text(now.to_string()),
         Value::Text(now.to_string()),
         Value::Text(siks_domain::search::name_key(&p.full_name)),
+        Value::Text(siks_domain::search::name_sorted(&p.full_name)),
     ]
 }
 

@@ -283,6 +283,28 @@ const LIST_BY_NAME_NARROW: &str = concat!(
      AND h.id = p.household_id AND ($3 = '' OR h.status = $3) \
      ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
 );
+/// By a name of two words or more over a wide scope: the words in the order typed, or in any
+/// order (`$8`/`$9`, the sorted words), those in the order typed first.
+const LIST_BY_NAME_EITHER_ORDER_WIDE: &str = concat!(
+    list_select!(),
+    "FROM persons p CROSS JOIN households h \
+     WHERE ((p.name_key >= $6 AND p.name_key < $7) OR (p.name_sorted >= $8 AND p.name_sorted < $9)) \
+     AND h.id = p.household_id \
+     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
+     LIMIT $4 OFFSET $5"
+);
+/// [`LIST_BY_NAME_EITHER_ORDER_WIDE`] in a village or district.
+const LIST_BY_NAME_EITHER_ORDER_NARROW: &str = concat!(
+    list_select!(),
+    "FROM persons p CROSS JOIN households h \
+     WHERE p.village_code >= $1 AND p.village_code < $2 \
+     AND (substr(p.name_key, 1, length($6)) = $6 OR substr(p.name_sorted, 1, length($8)) = $8) \
+     AND $7 = $7 AND $9 = $9 \
+     AND h.id = p.household_id AND ($3 = '' OR h.status = $3) \
+     ORDER BY CASE WHEN substr(p.name_key, 1, length($6)) = $6 THEN 0 ELSE 1 END, p.name_key, p.id \
+     LIMIT $4 OFFSET $5"
+);
 const LIST_BY_ADDRESS: &str = concat!(
     list_select!(),
     "FROM households h \
@@ -1013,10 +1035,10 @@ impl Store {
             None => actor.scope.village_range(),
         };
         // One text per kind of search, so that each uses its own index on both engines.
-        let (sql, key_low, key_high) = match &filter.search {
-            None => (LIST_ALL, String::new(), String::new()),
-            Some(SearchQuery::IdNumber(n)) => (LIST_BY_ID_NUMBER, n.clone(), n.clone()),
-            Some(SearchQuery::Text(t)) => {
+        let (sql, keys): (&str, Vec<String>) = match &filter.search {
+            None => (LIST_ALL, vec![String::new(), String::new()]),
+            Some(SearchQuery::IdNumber(n)) => (LIST_BY_ID_NUMBER, vec![n.clone(), n.clone()]),
+            Some(search @ SearchQuery::Text(t)) => {
                 let (low, high) = prefix_range(t);
                 let narrow = matches!(
                     filter
@@ -1026,37 +1048,46 @@ impl Store {
                         .or(actor.scope.level()),
                     Some(RegionLevel::Village | RegionLevel::District)
                 );
-                let sql = if narrow {
-                    LIST_BY_NAME_NARROW
-                } else {
-                    LIST_BY_NAME_WIDE
-                };
-                (sql, low, high)
+                match search.sorted_words() {
+                    Some(sorted) => {
+                        let (sorted_low, sorted_high) = prefix_range(&sorted);
+                        let sql = if narrow {
+                            LIST_BY_NAME_EITHER_ORDER_NARROW
+                        } else {
+                            LIST_BY_NAME_EITHER_ORDER_WIDE
+                        };
+                        (sql, vec![low, high, sorted_low, sorted_high])
+                    }
+                    None if narrow => (LIST_BY_NAME_NARROW, vec![low, high]),
+                    None => (LIST_BY_NAME_WIDE, vec![low, high]),
+                }
             }
             Some(SearchQuery::Address(a)) => {
                 // LIKE's own wildcards in the text are taken literally.
                 let literal: String = a.chars().filter(|c| !matches!(c, '%' | '_')).collect();
-                (LIST_BY_ADDRESS, format!("%{literal}%"), String::new())
+                (LIST_BY_ADDRESS, vec![format!("%{literal}%"), String::new()])
             }
             Some(SearchQuery::RtRw { rt, rw }) => (
                 LIST_BY_RT_RW,
-                rt.clone().unwrap_or_default(),
-                rw.clone().unwrap_or_default(),
+                vec![
+                    rt.clone().unwrap_or_default(),
+                    rw.clone().unwrap_or_default(),
+                ],
             ),
         };
         let limit = i64::from(filter.limit.clamp(1, 1000));
         let mut tx = self.begin_read().await?;
         let list = with_tx!(&mut tx, c => {
-            let rows = sqlx::query(sql)
+            let mut query = sqlx::query(sql)
                 .bind(range.0)
                 .bind(range.1)
                 .bind(filter.status.clone().unwrap_or_default())
                 .bind(limit)
-                .bind(i64::from(filter.offset))
-                .bind(key_low)
-                .bind(key_high)
-                .fetch_all(&mut **c)
-                .await?;
+                .bind(i64::from(filter.offset));
+            for key in &keys {
+                query = query.bind(key.clone());
+            }
+            let rows = query.fetch_all(&mut **c).await?;
             rows.iter()
                 .map(|r| {
                     let corrupt = || StoreError::Corrupt("households".into());

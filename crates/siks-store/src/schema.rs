@@ -7,6 +7,10 @@ use sqlx::Row;
 use crate::sql::{Value, bind_values, multi_row_insert, with_pool, with_tx};
 use crate::{Engine, Result, Store, StoreError};
 
+/// The version whose names are searched normalised: a database older than it has its persons'
+/// search keys written again by the program.
+const NAME_KEYS_VERSION: i64 = 15;
+
 /// `(version, name, SQLite text, PostgreSQL text)`; a test checks both trees stay in step.
 pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     (
@@ -93,6 +97,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_jobs.sql"),
         include_str!("../migrations/postgres/0014_jobs.sql"),
     ),
+    (
+        15,
+        "name_keys",
+        include_str!("../migrations/sqlite/0015_name_keys.sql"),
+        include_str!("../migrations/postgres/0015_name_keys.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.
@@ -140,7 +150,50 @@ impl Store {
             });
             tx.commit().await?;
         }
+        if current > 0 && current < NAME_KEYS_VERSION {
+            self.fill_name_keys().await?;
+        }
         Ok(Self::schema_version_needed())
+    }
+
+    /// Writes every person's search keys as this program computes them: once, when a database
+    /// made before the names were normalised is brought up to date. In batches, each its own
+    /// transaction.
+    async fn fill_name_keys(&self) -> Result<u64> {
+        const BATCH: i64 = 5_000;
+        let mut filled = 0u64;
+        loop {
+            let mut tx = self.begin().await?;
+            let done = with_tx!(&mut tx, c => {
+                let rows = sqlx::query(
+                    "SELECT id, full_name FROM persons WHERE name_sorted = '' AND full_name <> '' \
+                     ORDER BY id LIMIT $1",
+                )
+                .bind(BATCH)
+                .fetch_all(&mut **c)
+                .await?;
+                for r in &rows {
+                    let id: String = r.try_get("id")?;
+                    let name: String = r.try_get("full_name")?;
+                    let sorted = siks_domain::search::name_sorted(&name);
+                    // A name with no letters keeps a sorted key that is not empty, so that it
+                    // is not read again.
+                    sqlx::query("UPDATE persons SET name_key = $1, name_sorted = $2 WHERE id = $3")
+                        .bind(siks_domain::search::name_key(&name))
+                        .bind(if sorted.is_empty() { " ".to_string() } else { sorted })
+                        .bind(&id)
+                        .execute(&mut **c)
+                        .await?;
+                }
+                rows.len() as u64
+            });
+            tx.commit().await?;
+            filled += done;
+            if done == 0 {
+                break;
+            }
+        }
+        Ok(filled)
     }
 
     /// Refuses to work on a database whose schema is missing or older than this program.

@@ -417,6 +417,50 @@ async fn household_search(db: &TestDb) {
         "LIKE wildcards are literal"
     );
     assert_eq!(find(None).await.len(), 2);
+    // Names are searched as the linkage crate normalises them: every spelling of a seeded name
+    // finds it, and two words find it in either order, the order typed first.
+    let (third, mut third_members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(800)
+        .build();
+    third_members[0].full_name = "H. Muhammad Rizki".into();
+    third_members[1].full_name = "Soekarno Djojohadikoesoemo".into();
+    store
+        .create_household(&c.village_a, &third, &third_members, "baru")
+        .await
+        .unwrap();
+    for variant in [
+        "Muhammad Rizki",
+        "Muhamad Rizki",
+        "Moh. Rizki",
+        "Mohammad Rizki",
+        "M. Rizki",
+        "muhammad riz",
+        "Rizki Muhammad",
+        "Sukarno",
+        "Soekarno Djojo",
+        "Sukarno Jojohadikusumo",
+    ] {
+        assert_eq!(
+            find(SearchQuery::parse(variant)).await,
+            vec![third.id],
+            "{variant}"
+        );
+    }
+    let (fourth, mut fourth_members) = fake_household(VILLAGE_A)
+        .members(1)
+        .serials_from(900)
+        .build();
+    fourth_members[0].full_name = "Aminah Siti Rahma".into();
+    store
+        .create_household(&c.village_a, &fourth, &fourth_members, "baru")
+        .await
+        .unwrap();
+    assert_eq!(
+        find(SearchQuery::parse("Aminah Siti")).await,
+        vec![fourth.id, household.id],
+        "the words in the order typed come first"
+    );
     // A village operator's name search reads its own village (the narrow plan) with the same result.
     let by_name = HouseholdFilter {
         search: SearchQuery::parse("siti am"),
@@ -431,6 +475,19 @@ async fn household_search(db: &TestDb) {
         .map(|h| h.id)
         .collect();
     assert_eq!(mine, vec![household.id]);
+    let either_order = HouseholdFilter {
+        search: SearchQuery::parse("Aminah Siti"),
+        limit: 10,
+        ..Default::default()
+    };
+    let mine: Vec<_> = store
+        .list_households(&c.village_a, &either_order)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(mine, vec![fourth.id, household.id]);
     assert!(
         store
             .list_households(&c.village_b, &by_name)
