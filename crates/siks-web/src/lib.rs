@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod observe;
 pub mod openapi;
 pub mod pages;
+pub mod pdf;
 pub mod programmes;
 pub mod reports;
 pub mod requests;
@@ -179,6 +180,7 @@ routes! {
     get "/rumah-tangga/baru" => edit::new_household_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to propose a new household";
     post "/rumah-tangga/baru" => edit::create_household, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Propose a new household with its members (a draft; or revise the draft the form was opened from)";
     get "/rumah-tangga/{id}" => pages::household_page, Who::SignedIn, false, BODY_LIMIT, "One household with members and history";
+    get "/rumah-tangga/{id}/pdf" => pages::household_pdf, Who::SignedIn, false, BODY_LIMIT, "A household's data sheet by name and address as a PDF (NIK and No KK masked)";
     get "/rumah-tangga/{id}/ubah" => edit::edit_household_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to propose a correction of a household";
     post "/rumah-tangga/{id}/ubah" => edit::update_household, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Propose a correction of a household: first shown field by field, then saved as a draft";
     get "/rumah-tangga/{id}/anggota-baru" => edit::new_member_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to propose a member joining";
@@ -206,10 +208,12 @@ routes! {
     post "/sptjm" => workflow::sign_sptjm, Who::Roles(PROPOSERS), false, SCAN_BODY_LIMIT, "Submit proposals with an SPTJM";
     get "/dokumen" => workflow::papers, Who::SignedIn, false, BODY_LIMIT, "Berita acara, SPTJM and ratification lists in scope";
     get "/dokumen/{id}" => workflow::paper_page, Who::SignedIn, false, BODY_LIMIT, "A berita acara or SPTJM, ready to print";
+    get "/dokumen/{id}/pdf" => workflow::paper_pdf, Who::SignedIn, false, BODY_LIMIT, "A berita acara or SPTJM as a PDF (A4, fonts embedded, NIK masked)";
     get "/dokumen/{id}/pindaian" => workflow::scan, Who::SignedIn, false, BODY_LIMIT, "The signed scan of a berita acara or SPTJM";
     post "/dokumen/{id}/pindaian" => workflow::upload_scan, Who::Roles(PROPOSERS), false, SCAN_BODY_LIMIT, "Upload the signed scan";
     get "/pengesahan" => workflow::ratify_form, Who::Roles(RATIFIERS), false, BODY_LIMIT, "Proposals waiting for the regency's ratification";
     post "/pengesahan" => workflow::ratify, Who::Roles(RATIFIERS), false, BODY_LIMIT, "Ratify the ticked proposals as one numbered list";
+    get "/pengesahan/{id}/pdf" => workflow::ratification_pdf, Who::SignedIn, false, BODY_LIMIT, "A ratification list as a PDF";
     get "/pengesahan/{id}" => workflow::ratification_page, Who::SignedIn, false, BODY_LIMIT, "A ratification list, ready to print";
     get "/periode" => workflow::periods_page, Who::SignedIn, false, BODY_LIMIT, "Closed periods, the close and the comparison of two periods";
     get "/periode/tutup" => workflow::close_confirmation, Who::Roles(DETERMINERS), false, BODY_LIMIT, "What closing a period will apply and send back, per regency, before anything is written";

@@ -908,6 +908,103 @@ fn opt_label<T: Coded>(v: Option<T>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// `GET /rumah-tangga/{id}/pdf`: the household's data sheet by name and address (BNBA), with
+/// the identity numbers masked, as a PDF.
+pub async fn household_pdf(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
+    let actor = &user.session.actor;
+    let view = state
+        .service
+        .household(actor, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let h = &view.household.record;
+    let masked = |raw: String| {
+        if raw.is_empty() {
+            "-".to_string()
+        } else {
+            siks_domain::documents::masked_number(&raw)
+        }
+    };
+    let head_name = view
+        .members
+        .iter()
+        .find(|m| m.record.relation_to_head == siks_domain::codes::Relation::Head)
+        .map(|m| m.record.full_name.clone())
+        .unwrap_or_default();
+    let mut head = crate::workflow::region_lines(&h.address.village);
+    head.extend([
+        (
+            "Alamat".to_string(),
+            format!(
+                "{}, RT {}/RW {}, {}",
+                h.address.street, h.address.rt, h.address.rw, h.address.sls_name
+            ),
+        ),
+        ("Status".to_string(), h.status.label().to_string()),
+        (
+            "Program".to_string(),
+            if h.programmes.is_empty() {
+                "-".to_string()
+            } else {
+                h.programmes.join(", ")
+            },
+        ),
+        (
+            "Desil".to_string(),
+            h.desil.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+        ),
+    ]);
+    let zone = zone_of(&actor.scope);
+    let paper = crate::pdf::Paper {
+        title: "Data Rumah Tangga Menurut Nama dan Alamat".into(),
+        number: String::new(),
+        head,
+        opening: format!(
+            "Data rumah tangga {head_name} dan anggotanya seperti tercatat di register (versi {}), \
+             dicetak {}. NIK dan No KK ditulis tersamar.",
+            view.household.version,
+            zone.at(siks_domain::clock::Stamp(state.service.now()))
+        ),
+        columns: vec![
+            ("No.".into(), 0.8),
+            ("Nama".into(), 3.0),
+            ("NIK".into(), 3.0),
+            ("No KK".into(), 3.0),
+            ("Hubungan".into(), 1.9),
+            ("Jenis kelamin".into(), 2.0),
+            ("Tempat, tanggal lahir".into(), 2.5),
+        ],
+        rows: view
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let p = &m.record;
+                vec![
+                    (i + 1).to_string(),
+                    p.full_name.clone(),
+                    masked(p.nik.raw()),
+                    masked(p.no_kk.raw()),
+                    p.relation_to_head.label().to_string(),
+                    p.sex.label().to_string(),
+                    format!("{}, {}", p.birth_place, show::date(p.birth_date)),
+                ]
+            })
+            .collect(),
+        place_date: String::new(),
+        signatures: vec![
+            ("Petugas pendata".into(), String::new()),
+            ("Kepala rumah tangga".into(), head_name),
+        ],
+    };
+    crate::workflow::pdf_response(&paper, &format!("rumah-tangga-{}", &id.to_string()[..8])).await
+}
+
 pub async fn household_page(
     State(state): State<AppState>,
     user: PageUser,

@@ -871,10 +871,12 @@ struct PaperPage {
     place_date: String,
     scan: Option<String>,
     can_upload: bool,
+    /// This paper as a PDF.
+    pdf_link: String,
 }
 
 /// The region lines printed at the head of a paper: province down to the region itself.
-fn region_lines(code: &RegionCode) -> Vec<(String, String)> {
+pub(crate) fn region_lines(code: &RegionCode) -> Vec<(String, String)> {
     let mut lines = Vec::new();
     let mut at = Some(code.clone());
     while let Some(c) = at {
@@ -900,6 +902,100 @@ pub async fn paper_page(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
+    render(village_paper(&state, &user, &id).await?)
+}
+
+/// `GET /dokumen/{id}/pdf`: the berita acara or SPTJM as a PDF.
+pub async fn paper_pdf(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let page = village_paper(&state, &user, &id).await?;
+    pdf_response(&page.paper(), &format!("dokumen-{}", &page.id[..8])).await
+}
+
+/// `GET /pengesahan/{id}/pdf`: the ratification list as a PDF.
+pub async fn ratification_pdf(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let page = ratification_paper(&state, &user, &id).await?;
+    pdf_response(&page.paper(), &format!("pengesahan-{}", &page.id[..8])).await
+}
+
+/// A paper as a PDF download, made off the async workers.
+pub(crate) async fn pdf_response(
+    paper: &crate::pdf::Paper,
+    file_stem: &str,
+) -> Result<Response, WebError> {
+    let paper = paper.clone();
+    let bytes = tokio::task::spawn_blocking(move || crate::pdf::render(&paper))
+        .await
+        .map_err(|e| WebError::Internal(format!("PDF task failed: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_stem}.pdf\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+impl PaperPage {
+    /// The print page's content for its PDF.
+    fn paper(&self) -> crate::pdf::Paper {
+        let mut columns: Vec<(String, f32)> = vec![
+            ("No.".into(), 0.8),
+            ("Nama".into(), 3.0),
+            ("NIK".into(), 2.6),
+            ("Alamat".into(), 3.6),
+            ("Jenis usulan".into(), 2.4),
+        ];
+        if self.decisions {
+            columns.push(("Keputusan".into(), 2.2));
+        }
+        crate::pdf::Paper {
+            title: self.title.clone(),
+            number: self.number.clone(),
+            head: self
+                .region_lines
+                .iter()
+                .chain(&self.facts)
+                .cloned()
+                .collect(),
+            opening: self.opening.clone(),
+            columns,
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut cells = vec![
+                        r.row.to_string(),
+                        r.name.clone(),
+                        r.nik.clone(),
+                        r.address.clone(),
+                        r.kind.clone(),
+                    ];
+                    if self.decisions {
+                        cells.push(r.decision.clone());
+                    }
+                    cells
+                })
+                .collect(),
+            place_date: self.place_date.clone(),
+            signatures: self.signatures.clone(),
+        }
+    }
+}
+
+/// A berita acara or SPTJM as its print page shows it.
+async fn village_paper(state: &AppState, user: &PageUser, id: &str) -> Result<PaperPage, WebError> {
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let doc = state
         .service
@@ -965,8 +1061,8 @@ pub async fn paper_page(
         ),
     };
     let actor = &user.session.actor;
-    render(PaperPage {
-        nav: Nav::of(&user),
+    Ok(PaperPage {
+        nav: Nav::of(user),
         id: doc.id.to_string(),
         title,
         number: String::new(),
@@ -987,6 +1083,7 @@ pub async fn paper_page(
             .to_string()
         }),
         can_upload: matches!(actor.role, Role::VillageOperator | Role::Admin),
+        pdf_link: format!("/dokumen/{}/pdf", doc.id),
     })
 }
 
@@ -1202,6 +1299,15 @@ pub async fn ratification_page(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
+    render(ratification_paper(&state, &user, &id).await?)
+}
+
+/// A ratification list as its print page shows it.
+async fn ratification_paper(
+    state: &AppState,
+    user: &PageUser,
+    id: &str,
+) -> Result<PaperPage, WebError> {
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let list = state
         .service
@@ -1209,9 +1315,9 @@ pub async fn ratification_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let name = region_name(&list.regency);
-    let at = local(&user, list.ratified_at);
-    render(PaperPage {
-        nav: Nav::of(&user),
+    let at = local(user, list.ratified_at);
+    Ok(PaperPage {
+        nav: Nav::of(user),
         id: list.id.to_string(),
         title: "Daftar Pengesahan Usulan Perubahan DTSEN".into(),
         number: list.number.clone(),
@@ -1241,6 +1347,7 @@ pub async fn ratification_page(
         ),
         scan: None,
         can_upload: false,
+        pdf_link: format!("/pengesahan/{}/pdf", list.id),
     })
 }
 

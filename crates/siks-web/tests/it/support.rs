@@ -668,3 +668,30 @@ pub(crate) fn on_manual_clock(
         .with_clock(std::sync::Arc::new(clock.clone()));
     (siks_web::router(service, AppConfig::default()), clock)
 }
+
+/// The text of a PDF as `pdftotext` reads it (in reading order, one page after another). `None`
+/// where pdftotext is not installed, which CI refuses: there the papers' text must be read.
+pub(crate) fn pdf_text(bytes: &[u8]) -> Option<String> {
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    match std::process::Command::new("pdftotext")
+        .arg(file.path())
+        .arg("-")
+        .output()
+    {
+        Ok(out) => {
+            assert!(out.status.success(), "pdftotext failed: {out:?}");
+            // A cell's text wraps onto lines of its own: read as words one space apart.
+            let text = String::from_utf8_lossy(&out.stdout);
+            Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+        }
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("pdftotext is not installed under CI=true: the papers' text may not go unread")
+        }
+        Err(_) => {
+            eprintln!("pdftotext is not installed: the PDF's text is not read here");
+            None
+        }
+    }
+}

@@ -835,6 +835,44 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     assert!(ba.select("#keterangan td").iter().any(|t| t == "52 orang"));
     // The scan kept is named as a person says it (the file was a PDF).
     assert!(ba.select("#pindaian a").iter().any(|t| t == "lihat (PDF)"));
+    // The same paper as a PDF: every row's name and masked NIK in its text, pages numbered.
+    let names = ba.select("tr.baris td:nth-child(2)");
+    let niks = ba.select("tr.baris td.nik");
+    let pdf = papers_pdf(&w, &ba, &desa, "#unduh-pdf").await;
+    if let Some(text) = pdf_text(&pdf) {
+        for (name, nik) in names.iter().zip(&niks) {
+            assert!(nik.contains("**********"), "masked on the page: {nik}");
+            assert!(text.contains(name.as_str()), "{name} in {text}");
+            assert!(text.contains(nik.as_str()), "{nik} in {text}");
+        }
+        assert!(
+            text.contains("BERITA ACARA MUSYAWARAH DESA/KELURAHAN"),
+            "{text}"
+        );
+        assert!(text.contains("Halaman 1 dari 1"), "{text}");
+        assert!(text.contains("52 orang"), "{text}");
+    }
+    // And the household's data sheet, its numbers masked.
+    let sheet = send(
+        &w.app,
+        get(
+            &format!("/rumah-tangga/{}/pdf", w.household.id),
+            Some(&desa),
+        ),
+    )
+    .await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    if let Some(text) = pdf_text(&sheet.bytes) {
+        for m in &w.members {
+            let raw = m.nik.raw();
+            assert!(text.contains(&m.full_name), "{} in {text}", m.full_name);
+            assert!(
+                text.contains(&format!("{}**********{}", &raw[..4], &raw[14..])),
+                "masked NIK in {text}"
+            );
+            assert!(!text.contains(&raw), "no full NIK in the sheet");
+        }
+    }
 
     // The regency verifies two in one batch from its inbox; the dashboard shows the pipeline.
     let verifier = login(&w.app, "verifikator").await;
@@ -875,6 +913,18 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     .await;
     assert!(list.select("#nomor")[0].contains("0001/PENGESAHAN-DTSEN/35.23/"));
     assert_eq!(list.select("tr.baris").len(), 2);
+    let names = list.select("tr.baris td:nth-child(2)");
+    let niks = list.select("tr.baris td.nik");
+    let pdf = papers_pdf(&w, &list, &ratifier, "#unduh-pdf").await;
+    if let Some(text) = pdf_text(&pdf) {
+        for (name, nik) in names.iter().zip(&niks) {
+            assert!(
+                text.contains(name.as_str()) && text.contains(nik.as_str()),
+                "{text}"
+            );
+        }
+        assert!(text.contains("0001/PENGESAHAN-DTSEN/35.23/"), "{text}");
+    }
 
     // The period page: only the ministry closes, and the close reports what it did.
     let pusat = login(&w.app, "pusat").await;
@@ -1504,4 +1554,25 @@ async fn each_dashboard_opens_on_the_work_waiting_for_its_user() {
     // A region's dashboard is about the region, not the user.
     let region = send(&w.app, get("/wilayah/35.23", Some(&pusat))).await;
     assert!(region.select("#tugas-anda").is_empty());
+}
+
+/// The PDF a paper page links to (`link` selects the link), fetched as `session`.
+async fn papers_pdf(w: &World, page: &Reply, session: &Session, link: &str) -> Vec<u8> {
+    let html = page.html();
+    let href = html
+        .select(&scraper::Selector::parse(link).unwrap())
+        .next()
+        .expect("a PDF link")
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    let pdf = send(&w.app, get(&href, Some(session))).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{href}");
+    assert_eq!(
+        pdf.bytes.get(..5),
+        Some(&b"%PDF-"[..]),
+        "{href} answers a PDF"
+    );
+    pdf.bytes
 }
