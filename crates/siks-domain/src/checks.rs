@@ -187,7 +187,7 @@ pub fn check_household(
     let stale = match household.last_verified {
         None => Some("belum pernah diverifikasi".to_string()),
         Some(d) if (today - d).num_days() > VERIFY_WITHIN_DAYS => {
-            Some(format!("terakhir diverifikasi {d}"))
+            Some(format!("terakhir diverifikasi {}", crate::show::date(d)))
         }
         Some(_) => None,
     };

@@ -631,13 +631,16 @@ fn diff(columns: &[&str], before: Vec<String>, after: Vec<String>) -> Vec<FieldC
 }
 
 /// The fields a household correction changes, as the interchange columns show them, then the
-/// evidence photos it adds or replaces (field `foto:CODE`, one per indicator).
+/// evidence photos it adds or replaces (field `foto:CODE`, one per indicator). The system's own
+/// fields (status, welfare score, desil, programmes, …) are never a correction's: a ranking or a
+/// close that set them after the proposal was made is no change it asks for.
 pub fn household_diff(before: &Household, after: &Household) -> Vec<FieldChange> {
     let mut changes = diff(
         HOUSEHOLD_COLUMNS,
         household_row(before),
         household_row(after),
     );
+    changes.retain(|c| !crate::entry::HOUSEHOLD_SYSTEM_FIELDS.contains(&c.field.as_str()));
     let photo = |h: &Household, kind| {
         h.evidence
             .iter()
@@ -1394,6 +1397,12 @@ mod tests {
         let back: Household =
             serde_json::from_str(&serde_json::to_string(&located).unwrap()).unwrap();
         assert!(household_diff(&located, &back).is_empty());
+        // A score, desil or programme the system set since is not the correction's change.
+        let mut ranked = h.clone();
+        ranked.welfare_score = Some(379_300.39);
+        ranked.desil = Some(1);
+        ranked.programmes = vec!["PKH".into()];
+        assert!(household_diff(&ranked, &h).is_empty());
     }
 
     fn photo(kind: crate::record::EvidenceKind, sha: &str) -> crate::record::Evidence {

@@ -60,6 +60,7 @@ pub fn action(key: &str) -> String {
         "programme.quota" => "atur kuota",
         "programme.save" => "simpan aturan program",
         "welfare.rank" => "pemeringkatan kesejahteraan",
+        "check.run" => "pemeriksaan verivali",
         _ => return key.to_string(),
     };
     known.to_string()
@@ -112,12 +113,17 @@ pub fn detail(text: &str) -> String {
     text.split_whitespace()
         .map(|part| match part.split_once('=') {
             Some((key, value)) => {
-                let value = match key {
-                    "stage" => siks_domain::workflow::Stage::parse(value)
-                        .map(|s| s.label().to_string())
-                        .unwrap_or_else(|| value.to_string()),
-                    "role" => role(value),
+                let value = match (key, value) {
+                    (_, "true") => "ya".to_string(),
+                    (_, "false") => "tidak".to_string(),
                     _ => value.to_string(),
+                };
+                let value = match key {
+                    "stage" => siks_domain::workflow::Stage::parse(&value)
+                        .map(|s| s.label().to_string())
+                        .unwrap_or(value),
+                    "role" => role(&value),
+                    _ => value,
                 };
                 format!("{} {value}", detail_key(key))
             }
@@ -167,6 +173,8 @@ fn detail_key(key: &str) -> &str {
         "state" => "keadaan:",
         "version" => "versi:",
         "sha256" => "sidik berkas:",
+        "opened" => "dibuka:",
+        "fixed" => "selesai:",
         other => other,
     }
 }

@@ -839,3 +839,287 @@ async fn real_browser_takes_every_kind_of_change_from_the_household_page_to_the_
     assert_eq!(new_one.status, siks_domain::RegistryStatus::Active);
     browser.close().await;
 }
+
+/// What a page holds that no page may show: English words of the system, identifiers, commands,
+/// raw ISO times, numbers and amounts not written the Indonesian way. Returned by the walk's
+/// script as `{word, near}` pairs.
+const LEAK_CHECK: &str = r#"
+const clone = document.body.cloneNode(true);
+clone.querySelectorAll('textarea, script, style').forEach(e => e.remove());
+document.body.appendChild(clone); clone.style.position = 'absolute'; clone.style.left = '-99999px';
+const text = clone.innerText; clone.remove();
+const english = ['propose','submit','verify','ratify','forward','reject','open','dismissed','fixed',
+  'pending','draft','household','member','person','proposal','finding','list','view','none','null',
+  'undefined','true','false','error','page','next','previous','created','updated','region','stage',
+  'rows','batch','import','export','job','running','done','failed','queued','interrupted','build',
+  'programme','period','upload','score','weight','login','logout','user','role','opened','closed'];
+const found = [];
+const near = (i) => text.slice(Math.max(0, i - 30), i + 30).replace(/\s+/g, ' ');
+for (const w of english) {
+  const re = new RegExp('(^|[^A-Za-z])' + w + '(?![A-Za-z])', 'g');
+  let m; while ((m = re.exec(text))) found.push({word: w, near: near(m.index)});
+}
+const patterns = [
+  [/\b[a-z]+_[a-z_]+\b/g, 'snake_case'],
+  [/\b(household|person|proposal|document|ratification|period|finding|programme|job|user|login|check|export|upload|welfare|history|photo|list|password)\.[a-z_]+/g, 'dotted identifier'],
+  [/\bsiks [a-z]+/g, 'command'],
+  [/\b\d{4}-\d{2}-\d{2}(T|\b)/g, 'ISO date'],
+  [/\bUTC\b/g, 'UTC'],
+  [/Rp\s?\d{4,}/g, 'rupiah without dots'],
+  [/(^|[^\w.*])\d{5,15}(?![\w*])/g, 'number without dots'],
+  [/\b\d+\.\d+ ?%/g, 'decimal point'],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, 'UUID'],
+  [/\(-?\+?\d+\.\d\)/g, 'model weight'],
+];
+for (const [re, what] of patterns) {
+  let m; while ((m = re.exec(text))) found.push({word: what + ': ' + m[0].trim(), near: near(m.index)});
+}
+const guide = document.querySelector('details.panduan');
+const header = document.querySelector('header.top');
+return {
+  leaks: found,
+  guide: guide ? guide.innerText.replace('Panduan', '').trim().length : 0,
+  styled: !!header && getComputedStyle(header).backgroundColor !== 'rgba(0, 0, 0, 0)',
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+  links: Array.from(document.querySelectorAll('a[href^="/"]')).map(a => a.getAttribute('href')),
+  title: document.title,
+};
+"#;
+
+/// The walk's screenshots the repository keeps: (taken, kept as).
+const SCREENSHOTS_KEPT: &[(&str, &str)] = &[
+    ("desa.a-1280.png", "dasbor.png"),
+    ("desa.a-rumah-tangga--id-1280.png", "rumah-tangga.png"),
+    ("desa.a-musdes-1280.png", "musdes.png"),
+    ("dinsos-laporan-1280.png", "laporan.png"),
+    ("desa.a-rumah-tangga--id-390.png", "rumah-tangga-ponsel.png"),
+];
+
+/// A URL's shape: ids, codes and numbers in its path replaced, its query's keys kept (with the
+/// value of a tab's key: each stage of the inbox is a page of its own).
+fn shape_of(href: &str) -> String {
+    let (path, query) = href.split_once('?').unwrap_or((href, ""));
+    let path: Vec<String> = path
+        .split('/')
+        .map(|part| {
+            if part.len() >= 8 && part.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+                "{id}".to_string()
+            } else if !part.is_empty() && part.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                "{kode}".to_string()
+            } else {
+                part.to_string()
+            }
+        })
+        .collect();
+    let mut keys: Vec<&str> = query
+        .split('&')
+        .filter_map(|kv| {
+            kv.split_once('=')
+                .map(|(k, _)| if k == "tahap" { kv } else { k })
+        })
+        .filter(|k| !matches!(*k, "pesan" | "halaman"))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    format!("{}?{}", path.join("/"), keys.join("&"))
+}
+
+/// Links the walk does not follow: leaving, files, and the same page with another message.
+fn followed(href: &str) -> bool {
+    let path = href.split('?').next().unwrap_or("");
+    !(path == "/keluar"
+        || path.starts_with("/ekspor")
+        || path.starts_with("/templat")
+        || path.starts_with("/static")
+        || path.starts_with("/api")
+        || path.ends_with("/pdf")
+        || path.ends_with("/pindaian")
+        || path.contains("/unduh")
+        || path.contains("/foto/")
+        || path.ends_with(".xlsx")
+        || path.ends_with(".csv")
+        || href.contains("pesan="))
+}
+
+/// A register lived in: ranked, this period's lists built, proposals at several stages (drafts,
+/// one backed by an SPTJM and verified, one ratified), a check run with its findings.
+async fn lived_in(w: &World) {
+    use siks_domain::documents::BackingDocument;
+    use siks_domain::workflow::{Backing, ProposalContent, Step, WorkflowConfig};
+    let system = w.service.system_actor().await.unwrap();
+    let village = w
+        .service
+        .actor_for_username("desa.a")
+        .await
+        .unwrap()
+        .unwrap();
+    let config = WorkflowConfig::default();
+    let mut ids = Vec::new();
+    for rooms in [7, 8, 9] {
+        let mut changed = w.household.clone();
+        changed.housing.rooms = rooms;
+        ids.push(
+            w.service
+                .propose(
+                    &village,
+                    &ProposalContent::HouseholdCorrection {
+                        household: changed,
+                        base_version: 1,
+                    },
+                    "kamar bertambah",
+                )
+                .await
+                .unwrap(),
+        );
+    }
+    w.service
+        .propose(
+            &village,
+            &ProposalContent::ProgrammeRequest {
+                household: w.household.id,
+                programme: "PBI-JK".into(),
+            },
+            "sakit menahun",
+        )
+        .await
+        .unwrap();
+    let paper = BackingDocument {
+        kind: Backing::Sptjm,
+        village: RegionCode::parse(VILLAGE_A).unwrap(),
+        held_on: w.service.today(),
+        place: "Balai Desa".into(),
+        attendees: 0,
+        chair: "Sutrisno".into(),
+        chair_title: "Kepala Desa".into(),
+    };
+    w.service
+        .sign_sptjm(&village, paper, &ids[..2], Some(SCAN), config)
+        .await
+        .unwrap();
+    w.service
+        .step_proposals(&system, &ids[..2], &Step::Verify, config)
+        .await
+        .unwrap();
+    w.service
+        .ratify(
+            &system,
+            &RegionCode::parse("35.23").unwrap(),
+            Some(&ids[..1]),
+            config,
+        )
+        .await
+        .unwrap();
+    // One waits for its musdes, so that the musdes form has something to decide.
+    w.service
+        .step_proposals(&village, &ids[2..3], &Step::Submit(Backing::Musdes), config)
+        .await
+        .unwrap();
+    // Ranked after the proposals were made (a correction carries the record as it stood).
+    let (_, today) = w.rank().await;
+    w.build_december_lists(&system, today).await;
+    w.service
+        .run_checks(&system, None, w.service.today())
+        .await
+        .unwrap();
+}
+
+/// Every page each role may see, in a real browser at 1280 and at 390 px wide: no English or
+/// technical word, no id as text, a Panduan on each, the layout's menu and style even on an
+/// error page, and nothing wider than a phone. The screenshots it takes are kept (see
+/// `docs/screenshots`).
+#[tokio::test]
+async fn real_browser_walks_every_page_of_every_role_at_desk_and_phone_width() {
+    use std::collections::{BTreeMap, BTreeSet, VecDeque};
+    let Some(driver_path) = chromedriver() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "chromedriver is not installed under CI=true: the browser test may not be skipped"
+            );
+        }
+        eprintln!(
+            "\n*** SKIPPED: real-browser page walk (apt-get install chromium chromium-driver) ***\n"
+        );
+        return;
+    };
+    let w = world().await;
+    lived_in(&w).await;
+    let browser = Browser::open(&w, &driver_path).await;
+    let (client, base) = (&browser.client, browser.base.clone());
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut problems: Vec<String> = Vec::new();
+    let mut visited = 0usize;
+    for (user, _, _) in accounts() {
+        if user == "desa.b" {
+            continue;
+        }
+        client.set_window_size(1280, 900).await.unwrap();
+        sign_in(client, &base, user).await;
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut queue: VecDeque<String> = VecDeque::from(["/".to_string()]);
+        // A page that does not exist, to see the error page in the layout.
+        queue.push_back("/halaman-yang-tidak-ada".into());
+        let mut by_shape: BTreeMap<String, usize> = BTreeMap::new();
+        while let Some(href) = queue.pop_front() {
+            let shape = shape_of(&href);
+            if !seen.insert(shape.clone()) || seen.len() > 90 {
+                continue;
+            }
+            *by_shape.entry(shape.clone()).or_default() += 1;
+            visited += 1;
+            let name = format!(
+                "{user}{}",
+                shape
+                    .replace(['/', '?', '&', '{', '}', '='], "-")
+                    .trim_end_matches('-')
+            );
+            for width in [1280u32, 390] {
+                client.set_window_size(width, 900).await.unwrap();
+                client.goto(&format!("{base}{href}")).await.unwrap();
+                let page = client.execute(LEAK_CHECK, vec![]).await.unwrap();
+                let at = format!("{user} {href} @{width}px");
+                if width == 1280 {
+                    for leak in page["leaks"].as_array().unwrap() {
+                        problems.push(format!("{at}: {} «{}»", leak["word"], leak["near"]));
+                    }
+                    if page["guide"].as_u64().unwrap_or(0) < 40 {
+                        problems.push(format!("{at}: no Panduan"));
+                    }
+                    if !page["styled"].as_bool().unwrap_or(false) {
+                        problems.push(format!("{at}: not in the styled layout"));
+                    }
+                    for link in page["links"].as_array().unwrap() {
+                        let link = link.as_str().unwrap().to_string();
+                        if followed(&link) && !seen.contains(&shape_of(&link)) {
+                            queue.push_back(link);
+                        }
+                    }
+                } else if page["overflow"].as_i64().unwrap_or(0) > 1 {
+                    problems.push(format!(
+                        "{at}: the page is {} px wider than the screen",
+                        page["overflow"]
+                    ));
+                }
+                let png = client.screenshot().await.unwrap();
+                std::fs::write(shots.join(format!("{name}-{width}.png")), png).unwrap();
+            }
+        }
+    }
+    browser.close().await;
+    // The README's pictures and the guide's are these screenshots: `SIKS_UPDATE_SCREENSHOTS=1`
+    // copies them into the repository.
+    if std::env::var("SIKS_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+        std::fs::create_dir_all(&docs).unwrap();
+        for (taken, kept) in SCREENSHOTS_KEPT {
+            std::fs::copy(shots.join(taken), docs.join(kept)).unwrap();
+        }
+    }
+    assert!(visited > 100, "the walk saw {visited} pages");
+    assert!(
+        problems.is_empty(),
+        "{} problems on the pages:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
