@@ -170,6 +170,9 @@ routes! {
     get "/healthz" => pages::healthz, Who::Anyone, false, BODY_LIMIT, "Server is up";
     get "/metrics" => observe::metrics, Who::Anyone, false, BODY_LIMIT, "Prometheus metrics: requests and latency per route, jobs by kind and state (an admin's session, or a scraper on this machine)";
     get "/static/siks.js" => pages::script, Who::Anyone, false, BODY_LIMIT, "The pages' one small script (select all)";
+    get "/panduan" => guide::guide_book, Who::SignedIn, false, BODY_LIMIT, "Each role's guide, its tasks step by step with pictures of the pages";
+    get "/panduan/gambar/{name}" => guide::picture, Who::SignedIn, false, BODY_LIMIT, "A picture of a guide (a screenshot the browser walk took)";
+    get "/istilah" => guide::glossary, Who::SignedIn, false, BODY_LIMIT, "The glossary of the register's words";
     get "/static/favicon.svg" => pages::favicon, Who::Anyone, false, BODY_LIMIT, "The tab's icon";
     get "/masuk" => pages::login_form, Who::Anyone, false, BODY_LIMIT, "Sign-in page";
     post "/masuk" => pages::login, Who::Anyone, false, BODY_LIMIT, "Sign in";

@@ -862,7 +862,7 @@ for (const w of english) {
 const patterns = [
   [/\b[a-z]+_[a-z_]+\b/g, 'snake_case'],
   [/\b(household|person|proposal|document|ratification|period|finding|programme|job|user|login|check|export|upload|welfare|history|photo|list|password)\.[a-z_]+/g, 'dotted identifier'],
-  [/\bsiks [a-z]+/g, 'command'],
+  [/\bsiks (demo|serve|user|period|audit|generate|init|import|stats|rank|programme|check|export|template|upload|list|match)\b/g, 'command'],
   [/\b\d{4}-\d{2}-\d{2}(T|\b)/g, 'ISO date'],
   [/\bUTC\b/g, 'UTC'],
   [/Rp\s?\d{4,}/g, 'rupiah without dots'],
@@ -893,6 +893,22 @@ const SCREENSHOTS_KEPT: &[(&str, &str)] = &[
     ("desa.a-musdes-1280.png", "musdes.png"),
     ("dinsos-laporan-1280.png", "laporan.png"),
     ("desa.a-rumah-tangga--id-390.png", "rumah-tangga-ponsel.png"),
+    ("desa.a-rumah-tangga-baru-1280.png", "rumah-tangga-baru.png"),
+    ("desa.a-usulan-tahap-draft-1280.png", "usulan-draf.png"),
+    (
+        "verifikator-usulan-tahap-verifikasi_kabupaten-1280.png",
+        "verifikasi.png",
+    ),
+    ("pengesah-pengesahan-1280.png", "pengesahan.png"),
+    (
+        "provinsi-usulan-tahap-verifikasi_provinsi-1280.png",
+        "provinsi.png",
+    ),
+    ("pusat-program-1280.png", "program.png"),
+    ("pusat-periode-1280.png", "periode.png"),
+    ("dinsos-temuan-1280.png", "temuan.png"),
+    ("auditor-audit-1280.png", "audit.png"),
+    ("admin-pengguna-1280.png", "pengguna.png"),
 ];
 
 /// A URL's shape: ids, codes and numbers in its path replaced, its query's keys kept (with the

@@ -1576,3 +1576,55 @@ async fn papers_pdf(w: &World, page: &Reply, session: &Session, link: &str) -> V
     );
     pdf.bytes
 }
+
+/// Each role's guide walks its tasks with pictures of the pages; the glossary explains the words.
+#[tokio::test]
+async fn the_guide_walks_each_roles_tasks_with_pictures_and_the_glossary_explains_the_words() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let own = send(&w.app, get("/panduan", Some(&desa))).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(
+        own.select("#judul"),
+        vec!["Panduan: Operator desa/kelurahan"]
+    );
+    let tasks = own.select("section.tugas-panduan h2");
+    assert!(tasks.len() >= 4, "{tasks:?}");
+    assert!(tasks.iter().any(|t| t.contains("musdes")), "{tasks:?}");
+    // Every picture it shows is served.
+    let html = own.html();
+    let pictures: Vec<String> = html
+        .select(&scraper::Selector::parse("figure.gambar img").unwrap())
+        .map(|i| i.value().attr("src").unwrap().to_string())
+        .collect();
+    assert!(pictures.len() >= 4, "{pictures:?}");
+    for src in &pictures {
+        let picture = send(&w.app, get(src, Some(&desa))).await;
+        assert_eq!(picture.status, StatusCode::OK, "{src}");
+        assert!(picture.bytes.starts_with(b"\x89PNG"), "{src}");
+    }
+    // Another role's guide, and one that does not exist.
+    let ministry = send(&w.app, get("/panduan?peran=pusat", Some(&desa))).await;
+    assert_eq!(
+        ministry.select("#judul"),
+        vec!["Panduan: Kementerian Sosial (pusat)"]
+    );
+    let unknown = send(&w.app, get("/panduan?peran=raja", Some(&desa))).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing = send(&w.app, get("/panduan/gambar/tidak-ada.png", Some(&desa))).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    // The glossary, linked from every page's foot.
+    assert!(own.select("#kaki a").contains(&"Istilah".to_string()));
+    let glossary = send(&w.app, get("/istilah", Some(&desa))).await;
+    let terms = glossary.select("#istilah dt");
+    for term in [
+        "SPTJM",
+        "Desil",
+        "Musdes / muskel",
+        "Penetapan",
+        "Padan",
+        "PPKS",
+    ] {
+        assert!(terms.contains(&term.to_string()), "{term} in {terms:?}");
+    }
+}
