@@ -12,6 +12,7 @@ mod check;
 mod close;
 mod export;
 mod matching;
+mod pages;
 mod upload;
 mod web;
 
@@ -149,6 +150,13 @@ enum Which {
         #[arg(long, default_value_t = 20)]
         rate: u32,
     },
+    /// Every page each role opens, over a ranked and checked register of about 1,000,000
+    /// persons with this month's lists, through a server in a second process (goal: every
+    /// page's p95 under 300 ms), beside `/healthz`.
+    Pages {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -210,6 +218,7 @@ async fn run(which: Which) -> Result<()> {
         Which::Report { households } => crate::web::report(households).await,
         Which::Responsive { households, rate } => crate::web::responsive(households, rate).await,
         Which::Check { households } => crate::check::run(households).await,
+        Which::Pages { households } => crate::pages::run(households).await,
         Which::Export { households } => crate::export::run(households).await,
         Which::Upload { households } => crate::upload::run(households).await,
         Which::Programmes { households } => {

@@ -13,12 +13,12 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
 use tokio::net::TcpStream;
 
 /// One keep-alive HTTP/1.1 connection, enough for GET requests with a cookie.
-struct Connection {
+pub(crate) struct Connection {
     stream: BufStream<TcpStream>,
 }
 
 impl Connection {
-    async fn open(addr: &str) -> Result<Connection> {
+    pub(crate) async fn open(addr: &str) -> Result<Connection> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         Ok(Connection {
@@ -27,7 +27,7 @@ impl Connection {
     }
 
     /// Sends a GET and reads the whole answer; returns the status code and body length.
-    async fn get(&mut self, path: &str, cookie: &str) -> Result<(u16, usize)> {
+    pub(crate) async fn get(&mut self, path: &str, cookie: &str) -> Result<(u16, usize)> {
         let (status, body) = self.get_body(path, cookie).await?;
         Ok((status, body.len()))
     }
@@ -88,13 +88,13 @@ impl Connection {
 }
 
 /// Latency percentiles in milliseconds.
-struct Latencies {
-    sorted: Vec<f64>,
-    errors: usize,
+pub(crate) struct Latencies {
+    pub(crate) sorted: Vec<f64>,
+    pub(crate) errors: usize,
 }
 
 impl Latencies {
-    fn percentile(&self, p: f64) -> f64 {
+    pub(crate) fn percentile(&self, p: f64) -> f64 {
         if self.sorted.is_empty() {
             return f64::NAN;
         }
@@ -175,7 +175,7 @@ async fn wait_ready(addr: &str) -> Result<()> {
 }
 
 /// `siks serve` on a free loopback port in a second process, once it answers.
-async fn serve_in_second_process(url: &str) -> Result<(Server, String)> {
+pub(crate) async fn serve_in_second_process(url: &str) -> Result<(Server, String)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -201,7 +201,7 @@ async fn serve_in_second_process(url: &str) -> Result<(Server, String)> {
 }
 
 /// Stops the server process however the benchmark ends.
-struct Server(std::process::Child);
+pub(crate) struct Server(std::process::Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -532,7 +532,7 @@ pub async fn responsive(households: usize, rate: u32) -> Result<()> {
 }
 
 /// A session of a new account, as the cookie to send and its CSRF token.
-async fn session_with_csrf(
+pub(crate) async fn session_with_csrf(
     store: &Store,
     username: &str,
     role: Role,

@@ -66,14 +66,26 @@ impl JobRequest {
     /// What the job does, in Indonesian, for its page.
     pub fn label(&self) -> String {
         match self {
-            JobRequest::CheckRun { region: Some(r) } => format!("Pemeriksaan verivali wilayah {r}"),
+            JobRequest::CheckRun { region: Some(r) } => format!(
+                "Pemeriksaan verivali {}",
+                crate::Regions::embedded()
+                    .get(r)
+                    .map(|region| format!("{} ({r})", region.name))
+                    .unwrap_or_else(|| format!("wilayah {r}"))
+            ),
             JobRequest::CheckRun { region: None } => {
                 "Pemeriksaan verivali seluruh wilayah kerja".to_string()
             }
-            JobRequest::PeriodClose { period } => format!("Penutupan periode {period}"),
-            JobRequest::ListBuild { period } => {
-                format!("Pembangunan daftar penerima periode {period}")
+            JobRequest::PeriodClose { period } => {
+                format!(
+                    "Penutupan periode {}",
+                    crate::show::period(&period.to_string())
+                )
             }
+            JobRequest::ListBuild { period } => format!(
+                "Pembangunan daftar penerima periode {}",
+                crate::show::period(&period.to_string())
+            ),
         }
     }
 

@@ -153,7 +153,13 @@ impl Service {
 
 /// What a check run came to, as the findings page says it.
 pub fn check_message(households: u64, opened: u64, fixed: u64) -> String {
-    format!("{households} rumah tangga diperiksa: {opened} temuan baru, {fixed} sudah diperbaiki")
+    use siks_domain::show::count;
+    format!(
+        "{} rumah tangga diperiksa: {} temuan baru, {} sudah diperbaiki",
+        count(households),
+        count(opened),
+        count(fixed)
+    )
 }
 
 /// What a close came to, as the period page says it.

@@ -69,7 +69,14 @@ impl Service {
                 });
             }
         }
-        if actor.may(Action::WriteRegister) && role != Role::Admin {
+        // Findings are settled where the households are: by the village (a proposal) and the
+        // regency (a dismissal); above that, a national count is a statistic, not a task.
+        if actor.may(Action::WriteRegister)
+            && matches!(
+                role,
+                Role::VillageOperator | Role::DistrictOperator | Role::RegencyOperator
+            )
+        {
             let open: u64 = self
                 .store
                 .finding_counts(actor, None, FindingStatus::Open)

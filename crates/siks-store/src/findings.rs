@@ -51,6 +51,8 @@ pub struct StoredFinding {
     pub person_name: Option<String>,
     pub person_nik: Option<String>,
     pub other_name: Option<String>,
+    /// The household's head, for a finding about the household as a whole.
+    pub head_name: Option<String>,
 }
 
 /// New findings (and, separately, status changes) written per transaction by a check run. A
@@ -460,12 +462,14 @@ impl Store {
         let (low, high) = scope.village_range();
         let found: Vec<StoredFinding> = with_pool!(self, p => {
             let rows = sqlx::query(
-                "SELECT f.*, p.full_name AS person_name, p.nik AS person_nik, o.full_name AS other_name \
+                "SELECT f.*, p.full_name AS person_name, p.nik AS person_nik, o.full_name AS other_name, \
+                 (SELECT MIN(ph.full_name) FROM persons ph WHERE ph.household_id = f.household_id \
+                  AND ph.relation_to_head = 1) AS head_name \
                  FROM findings f LEFT JOIN persons p ON p.id = f.person_id \
                  LEFT JOIN persons o ON o.id = f.other_person_id \
                  WHERE f.village_code >= $1 AND f.village_code < $2 \
                  AND ($3 = 0 OR f.kind = $3) AND ($4 = '' OR f.status = $4) \
-                 ORDER BY f.found_at DESC, f.id LIMIT $5 OFFSET $6",
+                 ORDER BY f.found_at DESC, f.id DESC LIMIT $5 OFFSET $6",
             )
             .bind(&low)
             .bind(&high)
@@ -495,6 +499,7 @@ impl Store {
                         person_name: r.opt_text("person_name")?,
                         person_nik: r.opt_text("person_nik")?,
                         other_name: r.opt_text("other_name")?,
+                        head_name: r.opt_text("head_name")?,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?

@@ -525,7 +525,7 @@ impl Store {
             .bind(actor.user_id.to_string())
             .bind(actor.role.key())
             .bind(now)
-            .bind(format!("impor data (kelompok {})", &report.batch_id.to_string()[..8]))
+            .bind(format!("impor data (kelompok {})", &report.batch_id.simple().to_string()[24..]))
             .bind(report.batch_id.to_string())
             .execute(&mut **c)
             .await?;

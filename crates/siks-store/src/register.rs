@@ -274,14 +274,16 @@ const LIST_BY_NAME_WIDE: &str = concat!(
      ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
 );
 /// By name in a village or district: read the few persons of the area (the name test is written
-/// so that no name index is tempting) and sort them.
+/// so that no name index is tempting) and sort them. Here a later word of the name is found too
+/// ("Gunawan" finds "Paiman Gunawan"), after the names that begin with it.
 const LIST_BY_NAME_NARROW: &str = concat!(
     list_select!(),
     "FROM persons p CROSS JOIN households h \
      WHERE p.village_code >= $1 AND p.village_code < $2 \
-     AND substr(p.name_key, 1, length($6)) = $6 AND $7 = $7 \
+     AND (substr(p.name_key, 1, length($6)) = $6 OR p.name_key LIKE '% ' || $6 || '%') AND $7 = $7 \
      AND h.id = p.household_id AND ($3 = '' OR h.status = $3) \
-     ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
+     ORDER BY CASE WHEN substr(p.name_key, 1, length($6)) = $6 THEN 0 ELSE 1 END, p.name_key, p.id \
+     LIMIT $4 OFFSET $5"
 );
 /// By a name of two words or more over a wide scope: the words in the order typed, or in any
 /// order (`$8`/`$9`, the sorted words), those in the order typed first.

@@ -103,6 +103,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_name_keys.sql"),
         include_str!("../migrations/postgres/0015_name_keys.sql"),
     ),
+    (
+        16,
+        "findings_newest",
+        include_str!("../migrations/sqlite/0016_findings_newest.sql"),
+        include_str!("../migrations/postgres/0016_findings_newest.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

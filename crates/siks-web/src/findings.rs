@@ -163,7 +163,10 @@ pub async fn findings_page(
             who: match (&f.person_name, &f.other_name) {
                 (Some(a), Some(b)) => format!("{a} / {b}"),
                 (Some(a), None) => a.clone(),
-                _ => "(rumah tangga)".into(),
+                _ => match &f.head_name {
+                    Some(head) => format!("Rumah tangga {head}"),
+                    None => "Rumah tangga".into(),
+                },
             },
             nik: f
                 .person_nik

@@ -418,7 +418,7 @@ pub async fn guide_book(
 }
 
 /// `GET /panduan/gambar/{name}`: one of the guides' pictures.
-pub async fn picture(Path(name): Path<String>) -> Result<Response, WebError> {
+pub async fn picture(_user: PageUser, Path(name): Path<String>) -> Result<Response, WebError> {
     let (_, bytes) = PICTURES
         .iter()
         .find(|(n, _)| *n == name)

@@ -975,7 +975,7 @@ pub async fn household_pdf(
             ("Nama".into(), 3.0),
             ("NIK".into(), 3.0),
             ("No KK".into(), 3.0),
-            ("Hubungan".into(), 1.9),
+            ("Hubungan".into(), 2.1),
             ("Jenis kelamin".into(), 2.0),
             ("Tempat, tanggal lahir".into(), 2.5),
         ],
@@ -1002,7 +1002,12 @@ pub async fn household_pdf(
             ("Kepala rumah tangga".into(), head_name),
         ],
     };
-    crate::workflow::pdf_response(&paper, &format!("rumah-tangga-{}", &id.to_string()[..8])).await
+    crate::workflow::pdf_response(
+        &state,
+        &paper,
+        &format!("rumah-tangga-{}", crate::words::short_id(&id.to_string())),
+    )
+    .await
 }
 
 pub async fn household_page(

@@ -52,10 +52,19 @@ const TITLE: f32 = 13.0;
 /// Points per millimetre.
 const PT: f32 = 72.0 / 25.4;
 
-/// The paper as the bytes of a PDF file.
-pub fn render(paper: &Paper) -> Vec<u8> {
+/// The paper as the bytes of a PDF file, made at `made` (seconds since 1970, UTC).
+pub fn render(paper: &Paper, made: i64) -> Vec<u8> {
     let (regular, bold) = &*FONTS;
     let mut doc = PdfDocument::new(&paper.title);
+    if let Ok(at) = printpdf::OffsetDateTime::from_unix_timestamp(made) {
+        let info = &mut doc.metadata.info;
+        (
+            info.creation_date,
+            info.modification_date,
+            info.metadata_date,
+        ) = (at, at, at);
+    }
+    doc.metadata.info.creator = "siks".into();
     let fonts = Fonts {
         regular: doc.add_font(regular),
         bold: doc.add_font(bold),
@@ -437,7 +446,7 @@ mod tests {
         layout.paper(&paper);
         let pages = layout.finish();
         assert!(pages.len() >= 3, "{} pages", pages.len());
-        let bytes = render(&paper);
+        let bytes = render(&paper, 1_796_000_000);
         assert!(bytes.starts_with(b"%PDF-"));
     }
 }

@@ -88,14 +88,15 @@ pub fn target(kind: &str) -> &str {
     }
 }
 
-/// The entry's id as a short reference: the first eight characters of a long id (the full one
-/// is the filter's value and the cell's title), a region code or `*` as it is.
+/// The entry's id as a short reference: the last eight characters of a long id (the full one
+/// is the filter's value and the cell's title), a region code or `*` as it is. The last ones:
+/// an id made by time (UUID v7) begins with the moment, alike for everything made that month.
 pub fn short_id(id: &str) -> String {
     if id == "*" {
         return "seluruh wilayah".into();
     }
     if id.len() > 12 && id.contains('-') {
-        id.chars().take(8).collect()
+        id[id.len().saturating_sub(8)..].to_uppercase()
     } else {
         id.to_string()
     }
@@ -197,7 +198,12 @@ mod tests {
             detail("stage=draft rows=2"),
             "tahap: Draf desa/kelurahan, baris: 2"
         );
-        assert_eq!(short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"), "019b76da");
+        assert_eq!(short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"), "B534ACB8");
+        // Two ids made the same month are told apart.
+        assert_ne!(
+            short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"),
+            short_id("019b76da-b3e9-792f-b531-80105704b02b")
+        );
         assert_eq!(short_id("*"), "seluruh wilayah");
         assert_eq!(short_id("35.23"), "35.23");
     }

@@ -344,6 +344,8 @@ async fn take_batch_step(
 struct ProposalPage {
     nav: Option<Nav>,
     id: String,
+    /// The proposal's short number, as a person reads it out.
+    reference: String,
     kind: String,
     stage: String,
     village: String,
@@ -478,6 +480,7 @@ pub async fn proposal_page(
         && crate::PROPOSERS.contains(&actor.role)
         && actor.scope.contains(&p.village);
     render(ProposalPage {
+        reference: crate::words::short_id(&p.id.to_string()),
         saved: q.pesan.as_deref() == Some("tersimpan"),
         stage_key: p.stage.key().to_string(),
         photos,
@@ -912,7 +915,12 @@ pub async fn paper_pdf(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let page = village_paper(&state, &user, &id).await?;
-    pdf_response(&page.paper(), &format!("dokumen-{}", &page.id[..8])).await
+    pdf_response(
+        &state,
+        &page.paper(),
+        &format!("dokumen-{}", crate::words::short_id(&page.id)),
+    )
+    .await
 }
 
 /// `GET /pengesahan/{id}/pdf`: the ratification list as a PDF.
@@ -922,16 +930,23 @@ pub async fn ratification_pdf(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let page = ratification_paper(&state, &user, &id).await?;
-    pdf_response(&page.paper(), &format!("pengesahan-{}", &page.id[..8])).await
+    pdf_response(
+        &state,
+        &page.paper(),
+        &format!("pengesahan-{}", crate::words::short_id(&page.id)),
+    )
+    .await
 }
 
 /// A paper as a PDF download, made off the async workers.
 pub(crate) async fn pdf_response(
+    state: &AppState,
     paper: &crate::pdf::Paper,
     file_stem: &str,
 ) -> Result<Response, WebError> {
     let paper = paper.clone();
-    let bytes = tokio::task::spawn_blocking(move || crate::pdf::render(&paper))
+    let made = state.service.now().timestamp();
+    let bytes = tokio::task::spawn_blocking(move || crate::pdf::render(&paper, made))
         .await
         .map_err(|e| WebError::Internal(format!("PDF task failed: {e}")))?;
     Ok((
@@ -1004,11 +1019,11 @@ async fn village_paper(state: &AppState, user: &PageUser, id: &str) -> Result<Pa
         .ok_or(WebError::NotFound)?;
     let d = &doc.details;
     let village = region_name(&d.village);
-    let period = format!(
+    let period = siks_domain::show::period(&format!(
         "{:04}-{:02}",
         chrono::Datelike::year(&d.held_on),
         chrono::Datelike::month(&d.held_on)
-    );
+    ));
     let (title, facts, opening, signatures, decisions) = match d.kind {
         Backing::Musdes => (
             "Berita Acara Musyawarah Desa/Kelurahan".to_string(),

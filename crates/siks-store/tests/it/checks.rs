@@ -107,6 +107,11 @@ async fn checks_find_and_reconcile(db: &TestDb) {
             .all(|f| f.person_name.as_deref().is_some_and(|n| !n.is_empty())),
         "{in_a:?}"
     );
+    assert!(
+        in_a.iter()
+            .all(|f| f.head_name.as_deref().is_some_and(|n| !n.is_empty())),
+        "each finding names its household's head: {in_a:?}"
+    );
     let same = store
         .findings(
             &c.regency,

@@ -488,6 +488,20 @@ async fn household_search(db: &TestDb) {
         .map(|h| h.id)
         .collect();
     assert_eq!(mine, vec![fourth.id, household.id]);
+    // In a village a later word of a name is found too, after the names that begin with it.
+    let later_word = HouseholdFilter {
+        search: SearchQuery::parse("Rizki"),
+        limit: 10,
+        ..Default::default()
+    };
+    let found: Vec<_> = store
+        .list_households(&c.village_a, &later_word)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(found, vec![third.id]);
     assert!(
         store
             .list_households(&c.village_b, &by_name)

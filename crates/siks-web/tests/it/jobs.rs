@@ -55,7 +55,7 @@ async fn long_work_runs_as_a_job_with_its_own_page() {
     assert_eq!(state_of(&page), "done", "{}", page.body);
     assert_eq!(
         page.select("#judul"),
-        vec!["Pemeriksaan verivali wilayah 35.23"]
+        vec!["Pemeriksaan verivali Kabupaten Tuban (35.23)"]
     );
     assert!(
         page.select("#pemberitahuan")[0].contains("rumah tangga diperiksa"),
@@ -155,7 +155,7 @@ async fn long_work_runs_as_a_job_with_its_own_page() {
     // whenever it runs.
     assert_eq!(
         accepted.json()["label"],
-        "Pemeriksaan verivali wilayah 35.23"
+        "Pemeriksaan verivali Kabupaten Tuban (35.23)"
     );
     let listed = send(&app, get("/api/v1/jobs", Some(&dinsos))).await;
     assert_eq!(listed.json()["jobs"].as_array().unwrap().len(), 2);
