@@ -206,6 +206,17 @@ impl SheetWriter {
                 out.flush().map_err(|e| fail(e.to_string()))?;
             }
             Inner::Xlsx { mut workbook, .. } => {
+                // Pages write 4 Des 2026 and 1.234.567; a file written for machines says how it
+                // writes instead, on a sheet of its own after the data.
+                let note = workbook
+                    .add_worksheet_with_constant_memory()
+                    .map_err(|e| fail(e.to_string()))?
+                    .set_name(FORMAT_SHEET)
+                    .map_err(|e| fail(e.to_string()))?;
+                for (row, line) in FORMAT_NOTE.iter().enumerate() {
+                    note.write_string(row as u32, 0, *line)
+                        .map_err(|e| fail(e.to_string()))?;
+                }
                 workbook.save(&self.path).map_err(|e| fail(e.to_string()))?;
             }
         }
@@ -234,6 +245,18 @@ pub struct TemplateSheet {
 
 /// Rows of a template sheet that carry the drop-down lists and the text format.
 pub const TEMPLATE_ROWS: u32 = 50_000;
+
+/// The sheet after an export's data that says how its values are written.
+pub const FORMAT_SHEET: &str = "Format";
+
+/// What [`FORMAT_SHEET`] says.
+pub const FORMAT_NOTE: &[&str] = &[
+    "Berkas ini ditulis untuk diolah mesin, tidak seperti halaman siks:",
+    "Tanggal ditulis TTTT-BB-HH (ISO 8601), mis. 2026-12-04; waktu dalam UTC (RFC 3339).",
+    "Angka ditulis tanpa pemisah ribuan dan desimal dengan titik, mis. 1234567 dan 95.8.",
+    "NIK, No KK dan kode wilayah ditulis sebagai teks agar setiap angkanya utuh.",
+    "Kolom berkode berisi kodenya; artinya ada di templat unggahan (lembar Kode).",
+];
 
 /// The name of the explanation sheet and of the sheet holding the lists of codes.
 pub const GUIDE_SHEET: &str = "Petunjuk";
@@ -459,4 +482,30 @@ pub fn write_error_report(path: &Path, sheets: &[ReportSheet<'_>]) -> Result<(),
     }
     workbook.save(path).map_err(|e| fail(&e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_xlsx_export_says_how_it_writes_its_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ekspor.xlsx");
+        let mut writer =
+            SheetWriter::create(Format::Xlsx, &path, "Anggota", &["nik", "tanggal_lahir"]).unwrap();
+        writer.row(&["3523011203850001", "1985-03-12"]).unwrap();
+        assert_eq!(writer.finish().unwrap(), 1);
+        use calamine::Reader;
+        let mut book = calamine::open_workbook_auto(&path).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            vec!["Anggota".to_string(), FORMAT_SHEET.into()]
+        );
+        let note = book.worksheet_range(FORMAT_SHEET).unwrap();
+        let text: Vec<String> = note.rows().map(|r| r[0].to_string()).collect();
+        assert_eq!(text, FORMAT_NOTE);
+        let data = book.worksheet_range("Anggota").unwrap();
+        assert_eq!(data.get((1, 0)).unwrap().to_string(), "3523011203850001");
+    }
 }

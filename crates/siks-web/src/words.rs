@@ -88,15 +88,17 @@ pub fn target(kind: &str) -> &str {
     }
 }
 
-/// The entry's id as a short reference: the last eight characters of a long id (the full one
-/// is the filter's value and the cell's title), a region code or `*` as it is. The last ones:
-/// an id made by time (UUID v7) begins with the moment, alike for everything made that month.
+/// The entry's id as a short reference: the last eight characters of a long id in two fours
+/// (`B534-ACB8`, read out over the phone; never taken for a count), the full one being the
+/// filter's value and the cell's title; a region code or `*` as it is. The last characters: an
+/// id made by time (UUID v7) begins with the moment, alike for everything made that month.
 pub fn short_id(id: &str) -> String {
     if id == "*" {
         return "seluruh wilayah".into();
     }
     if id.len() > 12 && id.contains('-') {
-        id[id.len().saturating_sub(8)..].to_uppercase()
+        let last = id[id.len().saturating_sub(8)..].to_uppercase();
+        format!("{}-{}", &last[..4], &last[4..])
     } else {
         id.to_string()
     }
@@ -198,7 +200,10 @@ mod tests {
             detail("stage=draft rows=2"),
             "tahap: Draf desa/kelurahan, baris: 2"
         );
-        assert_eq!(short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"), "B534ACB8");
+        assert_eq!(
+            short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"),
+            "B534-ACB8"
+        );
         // Two ids made the same month are told apart.
         assert_ne!(
             short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"),

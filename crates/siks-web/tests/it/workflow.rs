@@ -913,6 +913,12 @@ async fn pages_take_proposals_up_in_batches_and_print_the_papers() {
     .await;
     assert!(list.select("#nomor")[0].contains("0001/PENGESAHAN-DTSEN/35.23/"));
     assert_eq!(list.select("tr.baris").len(), 2);
+    // Signed with the ratifier's name, not the account's login.
+    assert!(
+        list.select("#tanda-tangan")[0].contains("( Uji pengesah )"),
+        "{:?}",
+        list.select("#tanda-tangan")
+    );
     let names = list.select("tr.baris td:nth-child(2)");
     let niks = list.select("tr.baris td.nik");
     let pdf = papers_pdf(&w, &list, &ratifier, "#unduh-pdf").await;
