@@ -82,6 +82,19 @@ impl Service {
         self.store.beneficiaries(actor, period, code, region).await
     }
 
+    /// The programmes whose latest lists hold the household (see
+    /// [`siks_store::Store::household_benefits`]).
+    pub async fn household_benefits(
+        &self,
+        actor: &Actor,
+        household: uuid::Uuid,
+        village: &RegionCode,
+    ) -> Result<Vec<(String, Period, i64)>> {
+        self.store
+            .household_benefits(actor, household, village)
+            .await
+    }
+
     /// The households that left a programme's list in `period` (in scope), with the reason.
     pub async fn departures(
         &self,

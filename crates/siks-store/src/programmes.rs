@@ -1076,6 +1076,43 @@ impl Store {
         Ok(rows)
     }
 
+    /// The programmes whose latest built lists hold a household, with the period and the
+    /// household's yearly amount on each: (code, period, amount). Empty outside the actor's scope.
+    /// Read through the lists' village index (the lists keep no index by household).
+    pub async fn household_benefits(
+        &self,
+        actor: &Actor,
+        household: Uuid,
+        village: &RegionCode,
+    ) -> Result<Vec<(String, Period, i64)>> {
+        if !actor.scope.contains(village) {
+            return Ok(Vec::new());
+        }
+        with_pool!(self, p => {
+            sqlx::query(
+                "SELECT l.code, l.period, CAST(SUM(b.amount * b.units) AS BIGINT) AS amount \
+                 FROM beneficiary_lists l CROSS JOIN beneficiaries b \
+                 WHERE l.period = (SELECT MAX(period) FROM beneficiary_lists) \
+                 AND b.list_id = l.id AND b.village_code = $1 AND b.household_id = $2 \
+                 GROUP BY l.code, l.period ORDER BY l.code",
+            )
+            .bind(village.as_str())
+            .bind(household.to_string())
+            .fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.text("code")?,
+                    Period::parse(&r.text("period")?)
+                        .map_err(|_| StoreError::Corrupt("beneficiary_lists.period".into()))?,
+                    r.int("amount")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()
+        })
+    }
+
     /// Each programme's list for a period summed over `region` (default the actor's scope):
     /// (code, units, households, yearly amount). Counts only, so not a view of anyone.
     pub async fn list_summary(

@@ -875,6 +875,8 @@ struct HouseholdPage {
     version: i64,
     last_verified: Option<String>,
     programmes: String,
+    /// "BST (Rp2.160.000 setahun), PBI-JK (…)" from the latest built lists, and their period.
+    benefits: Option<(String, String)>,
     members: Vec<MemberRow>,
     housing: Vec<(&'static str, String)>,
     assets: Vec<(&'static str, String)>,
@@ -906,6 +908,19 @@ fn yes_no(b: bool) -> String {
 fn opt_label<T: Coded>(v: Option<T>) -> String {
     v.map(|c| c.label().to_string())
         .unwrap_or_else(|| "-".into())
+}
+
+/// The programmes of the latest lists that hold a household, as a line, with their period.
+fn benefits_line(
+    benefits: &[(String, siks_domain::workflow::Period, i64)],
+) -> Option<(String, String)> {
+    let period = benefits.first()?.1;
+    let line = benefits
+        .iter()
+        .map(|(code, _, amount)| format!("{code} ({} setahun)", rupiah(*amount as f64)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some((line, show::period(&period.to_string())))
 }
 
 /// `GET /rumah-tangga/{id}/pdf`: the household's data sheet by name and address (BNBA), with
@@ -948,10 +963,15 @@ pub async fn household_pdf(
         ("Status".to_string(), h.status.label().to_string()),
         (
             "Program".to_string(),
-            if h.programmes.is_empty() {
-                "-".to_string()
-            } else {
-                h.programmes.join(", ")
+            match benefits_line(
+                &state
+                    .service
+                    .household_benefits(actor, id.0, &h.address.village)
+                    .await?,
+            ) {
+                Some((line, period)) => format!("{line}; daftar {period}"),
+                None if h.programmes.is_empty() => "-".to_string(),
+                None => h.programmes.join(", "),
             },
         ),
         (
@@ -1174,6 +1194,12 @@ pub async fn household_page(
         version: view.household.version,
         last_verified: h.last_verified.map(siks_domain::show::date),
         programmes: h.programmes.join(", "),
+        benefits: benefits_line(
+            &state
+                .service
+                .household_benefits(actor, id.0, &h.address.village)
+                .await?,
+        ),
         members: view
             .members
             .iter()

@@ -233,6 +233,30 @@ async fn programme_lists(db: &TestDb) {
             .all(|b| b.person_id.is_some() && b.amount == 504_000)
     );
     assert!(list(&c.village_b, december, "PKH").await.is_empty());
+    // The household's own benefits on the latest lists: PKH's amount is the list's, PBI-JK's is
+    // every member's together; another village sees none of it.
+    let village = RegionCode::parse(VILLAGE_A).unwrap();
+    let benefits = store
+        .household_benefits(&c.village_a, poorest.id.0, &village)
+        .await
+        .unwrap();
+    let pkh_amount = benefits
+        .iter()
+        .find(|(code, ..)| code == "PKH")
+        .map(|(_, period, amount)| (*period, *amount));
+    assert_eq!(pkh_amount, Some((december, 6_000_000)), "{benefits:?}");
+    let pbi_amount = benefits
+        .iter()
+        .find(|(code, ..)| code == "PBI-JK")
+        .map(|(.., amount)| *amount);
+    assert_eq!(pbi_amount, Some(4 * 504_000), "{benefits:?}");
+    assert!(
+        store
+            .household_benefits(&c.village_b, poorest.id.0, &village)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     match store
         .beneficiaries(&c.village_a, december, "BLT", None)
         .await

@@ -18,6 +18,18 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
     // The world's one household, ranked desil 1, is on every list of December.
     let (admin, today) = w.rank().await;
     w.build_december_lists(&admin, today).await;
+    // The household's page says which lists hold it.
+    let home = send(
+        &w.app,
+        get(&format!("/rumah-tangga/{}", w.household.id), Some(&desa)),
+    )
+    .await;
+    let line = home.select("#penerima");
+    assert!(
+        line[0].starts_with("Penerima program menurut daftar Desember 2026:")
+            && line[0].contains("SEMBAKO (Rp"),
+        "{line:?}"
+    );
     let listed = send(&w.app, get("/program?periode=2026-12", Some(&desa))).await;
     let sembako = listed.select("#program-SEMBAKO .daftar");
     assert!(
