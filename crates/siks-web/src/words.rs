@@ -96,8 +96,8 @@ pub fn short_id(id: &str) -> String {
     if id == "*" {
         return "seluruh wilayah".into();
     }
-    if id.len() > 12 && id.contains('-') {
-        let last = id[id.len().saturating_sub(8)..].to_uppercase();
+    if id.len() > 12 && id.contains('-') && id.is_ascii() {
+        let last = id[id.len() - 8..].to_uppercase();
         format!("{}-{}", &last[..4], &last[4..])
     } else {
         id.to_string()
@@ -211,5 +211,7 @@ mod tests {
         );
         assert_eq!(short_id("*"), "seluruh wilayah");
         assert_eq!(short_id("35.23"), "35.23");
+        // Whatever the log holds, it is shown, never cut inside a letter.
+        assert_eq!(short_id("nama-pengguna-ñandú-é"), "nama-pengguna-ñandú-é");
     }
 }
