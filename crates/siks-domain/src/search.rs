@@ -58,6 +58,7 @@ impl SearchQuery {
 
     /// `None` for an empty text.
     pub fn parse(text: &str) -> Option<SearchQuery> {
+        let raw = text;
         let text = text.trim();
         if text.is_empty() {
             return None;
@@ -99,10 +100,26 @@ impl SearchQuery {
         if ok && (rt.is_some() || rw.is_some()) {
             return Some(SearchQuery::RtRw { rt, rw });
         }
-        // A text with no letters (a short number) is looked for as written: it matches no name.
-        let key = name_key(text);
+        // The last word may still be being typed ("Siti Am"): it is a start of a word, not an
+        // abbreviation to expand. A word ended by a space or a dot ("Moh. ") is whole.
+        let whole = raw.ends_with(|c: char| c.is_whitespace() || c == '.');
+        let key = match text.rsplit_once(char::is_whitespace) {
+            _ if whole => name_key(text),
+            Some((before, last)) => {
+                let before = name_key(before);
+                let last = siks_match::normalise::word_start(last);
+                [before, last]
+                    .into_iter()
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+            None => siks_match::normalise::word_start(text),
+        };
+        // A text with no letters (a short number) is looked for as written, without LIKE's own
+        // wildcards: it matches no name.
         Some(SearchQuery::Text(if key.is_empty() {
-            fold(text)
+            fold(text).replace(['%', '_'], "")
         } else {
             key
         }))
@@ -172,6 +189,14 @@ mod tests {
             Some(SearchQuery::Text(k)) => k,
             other => panic!("{t}: {other:?}"),
         };
+        // A word still being typed is the start of a word, not an abbreviation: "M" finds
+        // Maryam, "Moh" finds Mohtar; ended by a dot or a space it is the abbreviation.
+        assert_eq!(key("M"), "m");
+        assert_eq!(key("Moh"), "moh");
+        assert_eq!(key("Moh. "), key("Muhammad"));
+        assert_eq!(key("Siti Am"), "siti am");
+        assert_eq!(key("Soe"), "su");
+        assert_eq!(key("Muhammad Riz"), format!("{} riz", key("Muhammad ")));
         let muhammad = key("Muhammad Rizki");
         for variant in [
             "Muhamad Rizki",

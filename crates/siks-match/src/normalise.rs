@@ -179,6 +179,20 @@ fn modern_spelling(word: &str) -> String {
     out
 }
 
+/// The start of a word still being typed, in the form [`name`] gives whole words, as far as its
+/// letters go: lower case, accents dropped, the old spelling modernised and doubled letters single
+/// ("Soe" → "su", "Muhamm" → "muham"), but no abbreviation expanded ("M" stays "m", so that it
+/// still finds Maryam).
+pub fn word_start(partial: &str) -> String {
+    let letters: String = partial
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(fold_letter)
+        .collect();
+    modern_spelling(&letters)
+}
+
 /// The same name with its words in alphabetical order: "Aminah Siti" and "Siti Aminah" agree.
 pub fn sorted_tokens(normalised: &str) -> String {
     let mut words: Vec<&str> = normalised.split(' ').filter(|w| !w.is_empty()).collect();

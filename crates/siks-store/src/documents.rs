@@ -996,7 +996,7 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let found = with_tx!(&mut tx, c => {
             sqlx::query(
-                "SELECT r.regency_code, r.number, r.ratified_at, COALESCE(u.display_name, u.username, r.ratified_by) AS who \
+                "SELECT r.regency_code, r.number, r.ratified_at, COALESCE(NULLIF(u.display_name, ''), u.username, r.ratified_by) AS who \
                  FROM ratifications r LEFT JOIN users u ON u.id = r.ratified_by WHERE r.id = $1",
             )
             .bind(id.to_string())

@@ -462,9 +462,15 @@ impl Store {
         let (low, high) = scope.village_range();
         let found: Vec<StoredFinding> = with_pool!(self, p => {
             let rows = sqlx::query(
-                "SELECT f.*, p.full_name AS person_name, p.nik AS person_nik, o.full_name AS other_name, \
+                // A person is named only inside the scope: the other of a pair, or a person who
+                // has moved since, may live where the reader may not look.
+                "SELECT f.*, \
+                 CASE WHEN p.village_code >= $1 AND p.village_code < $2 THEN p.full_name END AS person_name, \
+                 CASE WHEN p.village_code >= $1 AND p.village_code < $2 THEN p.nik END AS person_nik, \
+                 CASE WHEN o.village_code >= $1 AND o.village_code < $2 THEN o.full_name END AS other_name, \
                  (SELECT MIN(ph.full_name) FROM persons ph WHERE ph.household_id = f.household_id \
-                  AND ph.relation_to_head = 1) AS head_name \
+                  AND ph.relation_to_head = 1 AND ph.status = 'active' \
+                  AND ph.village_code >= $1 AND ph.village_code < $2) AS head_name \
                  FROM findings f LEFT JOIN persons p ON p.id = f.person_id \
                  LEFT JOIN persons o ON o.id = f.other_person_id \
                  WHERE f.village_code >= $1 AND f.village_code < $2 \

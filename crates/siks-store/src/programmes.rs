@@ -1155,13 +1155,14 @@ impl Store {
         let scope = crate::stats::read_scope(actor, region)?;
         self.known_programme(code).await?;
         let (low, high) = scope.village_range();
-        with_pool!(self, p => {
+        let gone: Vec<Departure> = with_pool!(self, p => {
             // A household that left the register has no village any more (''): shown to the
             // whole-country scope only.
             sqlx::query(
                 "SELECT d.household_id, d.reason, \
                  (SELECT MIN(hp.full_name) FROM persons hp WHERE hp.household_id = d.household_id \
-                  AND hp.relation_to_head = 1) AS head \
+                  AND hp.relation_to_head = 1 AND hp.status = 'active' \
+                  AND hp.village_code >= $3 AND hp.village_code < $4) AS head \
                  FROM beneficiary_departures d \
                  JOIN beneficiary_lists l ON l.id = d.list_id WHERE l.period = $1 AND l.code = $2 \
                  AND ((d.village_code >= $3 AND d.village_code < $4) OR ($5 AND d.village_code = '')) \
@@ -1184,8 +1185,23 @@ impl Store {
                     reason: r.text("reason")?,
                 })
             })
-            .collect::<Result<Vec<_>>>()
-        })
+            .collect::<Result<Vec<_>>>()?
+        });
+        // The heads' names make it a view of people.
+        if gone.iter().any(|d| !d.head.is_empty()) {
+            self.audit_view(
+                actor,
+                AuditEvent {
+                    action: "programme.departures_view",
+                    target_kind: "beneficiary_list",
+                    target_id: format!("{code}/{period}"),
+                    region_code: scope.key(),
+                    detail: format!("rows={}", gone.len()),
+                },
+            )
+            .await?;
+        }
+        Ok(gone)
     }
 }
 

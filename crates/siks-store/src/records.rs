@@ -153,7 +153,15 @@ pub(crate) fn person_values(
         Value::Text(now.to_string()),
         Value::Text(now.to_string()),
         Value::Text(siks_domain::search::name_key(&p.full_name)),
-        Value::Text(siks_domain::search::name_sorted(&p.full_name)),
+        // Never empty: an empty sorted key marks a person whose keys are still to be written.
+        Value::Text({
+            let sorted = siks_domain::search::name_sorted(&p.full_name);
+            if sorted.is_empty() {
+                " ".into()
+            } else {
+                sorted
+            }
+        }),
     ]
 }
 

@@ -61,6 +61,8 @@ pub fn action(key: &str) -> String {
         "programme.save" => "simpan aturan program",
         "welfare.rank" => "pemeringkatan kesejahteraan",
         "check.run" => "pemeriksaan verivali",
+        "check.run.part" => "pemeriksaan verivali (sebagian)",
+        "programme.departures_view" => "lihat yang keluar dari daftar",
         _ => return key.to_string(),
     };
     known.to_string()
@@ -177,6 +179,9 @@ fn detail_key(key: &str) -> &str {
         "version" => "versi:",
         "sha256" => "sidik berkas:",
         "opened" => "dibuka:",
+        "part" => "bagian:",
+        "inserted" => "ditulis:",
+        "status_changes" => "perubahan status:",
         "fixed" => "selesai:",
         other => other,
     }

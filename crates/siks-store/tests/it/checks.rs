@@ -148,6 +148,19 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .unwrap();
     assert_eq!(dup_b.len(), 1);
     assert_eq!(dup_b[0].other_person, Some(odd_members[0].id));
+    // The other holder lives in village A: village B's operator is not told who it is.
+    assert_ne!(odd.address.village.as_str(), dup_b[0].village.as_str());
+    assert_eq!(dup_b[0].other_name, None, "{:?}", dup_b[0]);
+    let seen_from_regency = store
+        .findings(&c.regency, None, Some(FindingKind::DuplicateNik), None, 100)
+        .await
+        .unwrap();
+    assert!(
+        seen_from_regency
+            .iter()
+            .any(|f| f.other_name.as_deref() == Some(odd_members[0].full_name.as_str())),
+        "the regency sees both: {seen_from_regency:?}"
+    );
     assert!(
         !dup_b[0].detail.contains(&odd_members[0].nik.raw()),
         "no NIK in a finding"
