@@ -97,6 +97,19 @@ pub fn share(part: u64, whole: u64) -> String {
     }
 }
 
+/// A long id (a UUID) as a short reference a person reads out: its last eight characters in two
+/// fours, `B534-ACB8` (never taken for a count). The last ones: an id made by time (UUID v7)
+/// begins with the moment, alike for everything made that month. Anything else is returned as
+/// it is.
+pub fn reference(id: &str) -> String {
+    if id.len() > 12 && id.contains('-') && id.is_ascii() {
+        let last = id[id.len() - 8..].to_uppercase();
+        format!("{}-{}", &last[..4], &last[4..])
+    } else {
+        id.to_string()
+    }
+}
+
 /// A date: `4 Des 2026`.
 pub fn date(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
@@ -160,6 +173,16 @@ mod tests {
         assert_eq!(share(1, 3), "33,3 %");
         assert_eq!(share(1, 0), "-");
         assert_eq!(rupiah(f64::NAN), "-");
+    }
+
+    #[test]
+    fn references_are_an_ids_last_characters_in_two_fours() {
+        assert_eq!(
+            reference("019b76da-b256-7e8b-b0df-f72ab534acb8"),
+            "B534-ACB8"
+        );
+        assert_eq!(reference("35.23"), "35.23");
+        assert_eq!(reference("nama-pengguna-ñandú-é"), "nama-pengguna-ñandú-é");
     }
 
     #[test]

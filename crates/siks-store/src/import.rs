@@ -525,12 +525,10 @@ impl Store {
             .bind(actor.user_id.to_string())
             .bind(actor.role.key())
             .bind(now)
-            .bind({
-                // The batch's short reference as pages write every id: its last eight
-                // characters in two fours (the first ones of a time-made id are alike).
-                let id = report.batch_id.simple().to_string().to_uppercase();
-                format!("impor data (kelompok {}-{})", &id[24..28], &id[28..])
-            })
+            .bind(format!(
+                "impor data (kelompok {})",
+                siks_domain::show::reference(&report.batch_id.to_string())
+            ))
             .bind(report.batch_id.to_string())
             .execute(&mut **c)
             .await?;

@@ -910,6 +910,14 @@ fn opt_label<T: Coded>(v: Option<T>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// The name of a household's head, if it has one.
+fn head_of(view: &siks_service::HouseholdView) -> Option<String> {
+    view.members
+        .iter()
+        .find(|m| m.record.relation_to_head == siks_domain::codes::Relation::Head)
+        .map(|m| m.record.full_name.clone())
+}
+
 /// The programmes of the latest lists that hold a household, as a line, with their period.
 fn benefits_line(
     benefits: &[(String, siks_domain::workflow::Period, i64)],
@@ -945,12 +953,7 @@ pub async fn household_pdf(
             siks_domain::documents::masked_number(&raw)
         }
     };
-    let head_name = view
-        .members
-        .iter()
-        .find(|m| m.record.relation_to_head == siks_domain::codes::Relation::Head)
-        .map(|m| m.record.full_name.clone())
-        .unwrap_or_default();
+    let head_name = head_of(&view).unwrap_or_default();
     let mut head = crate::workflow::region_lines(&h.address.village);
     head.extend([
         (
@@ -1163,12 +1166,7 @@ pub async fn household_page(
         place(h.address.village.at_level(RegionLevel::District)),
         place(h.address.village.at_level(RegionLevel::Regency)),
     );
-    let head = view
-        .members
-        .iter()
-        .find(|m| m.record.relation_to_head == siks_domain::codes::Relation::Head)
-        .map(|m| m.record.full_name.clone())
-        .unwrap_or_else(|| "(tanpa kepala)".into());
+    let head = head_of(&view).unwrap_or_else(|| "(tanpa kepala)".into());
     render(HouseholdPage {
         welfare,
         nav: Nav::of(&user),

@@ -90,20 +90,13 @@ pub fn target(kind: &str) -> &str {
     }
 }
 
-/// The entry's id as a short reference: the last eight characters of a long id in two fours
-/// (`B534-ACB8`, read out over the phone; never taken for a count), the full one being the
-/// filter's value and the cell's title; a region code or `*` as it is. The last characters: an
-/// id made by time (UUID v7) begins with the moment, alike for everything made that month.
+/// The entry's id as a short reference ([`siks_domain::show::reference`]; the full one is the
+/// filter's value and the cell's title), a region code as it is, `*` as the whole country.
 pub fn short_id(id: &str) -> String {
     if id == "*" {
         return "seluruh wilayah".into();
     }
-    if id.len() > 12 && id.contains('-') && id.is_ascii() {
-        let last = id[id.len() - 8..].to_uppercase();
-        format!("{}-{}", &last[..4], &last[4..])
-    } else {
-        id.to_string()
-    }
+    siks_domain::show::reference(id)
 }
 
 /// A role key (`operator_desa`) as its label; an unknown key as it is.
