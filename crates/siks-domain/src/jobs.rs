@@ -51,6 +51,14 @@ pub enum JobRequest {
     PeriodClose { period: Period },
     /// Every programme's list of beneficiaries for a period, built anew from the register.
     ListBuild { period: Period },
+    /// What a programme's definition as typed would change, per province, if it were saved:
+    /// every household assessed under it and under the one in force. Nothing is saved.
+    RuleDryRun {
+        /// The programme's code, as the page it was typed on names it.
+        programme: String,
+        /// The definition (TOML) as typed.
+        definition: String,
+    },
 }
 
 impl JobRequest {
@@ -60,6 +68,7 @@ impl JobRequest {
             JobRequest::CheckRun { .. } => "check-run",
             JobRequest::PeriodClose { .. } => "period-close",
             JobRequest::ListBuild { .. } => "list-build",
+            JobRequest::RuleDryRun { .. } => "rule-dry-run",
         }
     }
 
@@ -86,6 +95,9 @@ impl JobRequest {
                 "Pembangunan daftar penerima periode {}",
                 crate::show::period(&period.to_string())
             ),
+            JobRequest::RuleDryRun { programme, .. } => {
+                format!("Uji coba aturan program {programme}")
+            }
         }
     }
 
@@ -95,6 +107,7 @@ impl JobRequest {
             JobRequest::CheckRun { .. } => 1,
             JobRequest::PeriodClose { .. } => 2,
             JobRequest::ListBuild { .. } => 1,
+            JobRequest::RuleDryRun { .. } => 1,
         }
     }
 
@@ -192,6 +205,10 @@ mod tests {
             },
             JobRequest::ListBuild {
                 period: Period::parse("2026-12").unwrap(),
+            },
+            JobRequest::RuleDryRun {
+                programme: "PKH".into(),
+                definition: "code = \"PKH\"\n# baris \"kutipan\"\n".into(),
             },
         ] {
             let text = request.to_json();

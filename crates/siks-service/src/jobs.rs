@@ -37,6 +37,28 @@ impl Service {
                 self.store.check_lists_may_be_built(actor, *period).await?;
                 request.clone()
             }
+            JobRequest::RuleDryRun {
+                programme,
+                definition,
+            } => {
+                let read = siks_store::programmes::check_rules_may_be_tried(actor, definition)?;
+                if !read.code.eq_ignore_ascii_case(programme) {
+                    return Err(StoreError::Invalid {
+                        indonesian: format!(
+                            "kode di definisi ({}) tidak sama dengan program yang diuji ({programme})",
+                            read.code
+                        ),
+                        english: format!(
+                            "the definition's code ({}) is not the programme tried ({programme})",
+                            read.code
+                        ),
+                    });
+                }
+                JobRequest::RuleDryRun {
+                    programme: read.code,
+                    definition: definition.clone(),
+                }
+            }
         };
         if let Some(running) = self.store.active_job_of(actor, request.kind_key()).await? {
             return Err(StoreError::Conflict {
@@ -76,19 +98,30 @@ impl Service {
                     .await?;
                 self.run_checks(actor, region.as_ref(), today)
                     .await
-                    .map(|r| check_message(r.households, r.opened, r.fixed))
+                    .map(|r| (check_message(r.households, r.opened, r.fixed), None))
             }
             JobRequest::PeriodClose { period } => self
                 .check_and_close(actor, *period, today, Some(id))
                 .await
-                .map(|(_, closed)| close_message(&closed)),
+                .map(|(_, closed)| (close_message(&closed), None)),
             JobRequest::ListBuild { period } => {
                 self.store
                     .set_job_progress(actor, id, "membangun daftar penerima", 0)
                     .await?;
                 self.build_lists(actor, *period, today)
                     .await
-                    .map(|built| lists_message(*period, &built))
+                    .map(|built| (lists_message(*period, &built), None))
+            }
+            JobRequest::RuleDryRun { definition, .. } => {
+                self.store
+                    .set_job_progress(actor, id, "menilai setiap rumah tangga", 0)
+                    .await?;
+                match self.dry_run_programme(actor, definition, today).await {
+                    Ok(run) => serde_json::to_string(&run)
+                        .map(|table| (dry_run_message(&run), Some(table)))
+                        .map_err(|e| StoreError::Corrupt(format!("dry run result: {e}"))),
+                    Err(e) => Err(e),
+                }
             }
         };
         let outcome = outcome.map_err(|e| {
@@ -98,7 +131,7 @@ impl Service {
         if outcome.is_ok() {
             tracing::info!(job = %id, "job done");
         }
-        self.store.finish_job(actor, id, outcome).await
+        self.store.finish_job_with(actor, id, outcome).await
     }
 
     /// Ends a job that could not run to its end for a reason outside the work itself (its runner
@@ -162,7 +195,20 @@ pub fn check_message(households: u64, opened: u64, fixed: u64) -> String {
     )
 }
 
-/// What a close came to, as the period page says it.
+/// What a rules dry run came to, in one sentence (its page shows the table per province).
+pub fn dry_run_message(run: &siks_store::programmes::DryRun) -> String {
+    use siks_domain::show::count;
+    format!(
+        "Uji coba aturan {}: {} rumah tangga dinilai; {} akan menerima (sekarang {}), {} bertambah dan {} berkurang. Belum ada yang disimpan.",
+        run.code,
+        count(run.households),
+        count(run.total.after),
+        count(run.total.before),
+        count(run.total.added),
+        count(run.total.dropped)
+    )
+}
+
 /// What a list build came to, for its job's page: each programme's households and amount.
 pub fn lists_message(
     period: siks_domain::workflow::Period,
@@ -188,6 +234,7 @@ pub fn lists_message(
     )
 }
 
+/// What a close came to, as the period page says it.
 pub fn close_message(report: &siks_store::periods::CloseReport) -> String {
     if report.already_closed {
         format!(

@@ -35,6 +35,12 @@ impl Service {
         self.store.save_programme(actor, text, note).await
     }
 
+    /// Refuses a dry run of `text` at once, before a job is kept for it: the role, a definition
+    /// that does not read (with its line).
+    pub fn check_rules_may_be_tried(&self, actor: &Actor, text: &str) -> Result<()> {
+        siks_store::programmes::check_rules_may_be_tried(actor, text).map(|_| ())
+    }
+
     /// What saving `text` would change (ministry or admin): for every household not inactive,
     /// eligible under the definition in force and under `text`, counted per province. Nothing is
     /// written. A definition that does not read is refused with its line, as on saving.

@@ -29,6 +29,9 @@ pub struct JobRecord {
     pub total_steps: u64,
     /// What it came to (done) or why it stopped (failed), in Indonesian.
     pub outcome: Option<String>,
+    /// What a done job produced for its page to show, as JSON (a rules dry run's table); `None`
+    /// for kinds whose outcome says it all.
+    pub result: Option<String>,
     /// How many times it was started.
     pub attempts: u64,
 }
@@ -55,6 +58,7 @@ impl JobRecord {
             done_steps: count("done_steps")?,
             total_steps: count("total_steps")?,
             outcome: row.opt_text("outcome")?,
+            result: row.opt_text("result")?,
             attempts: count("attempts")?,
         })
     }
@@ -65,7 +69,9 @@ fn region_of(actor: &Actor, request: &JobRequest) -> String {
     match request {
         JobRequest::CheckRun { region: Some(r) } => r.to_string(),
         JobRequest::CheckRun { region: None } => actor.scope.key(),
-        JobRequest::PeriodClose { .. } | JobRequest::ListBuild { .. } => "*".into(),
+        JobRequest::PeriodClose { .. }
+        | JobRequest::ListBuild { .. }
+        | JobRequest::RuleDryRun { .. } => "*".into(),
     }
 }
 
@@ -172,7 +178,7 @@ impl Store {
         let claimed = with_tx!(&mut tx, c => {
             sqlx::query(
                 "UPDATE jobs SET state = $1, started_at = $2, finished_at = NULL, outcome = NULL, \
-                 done_steps = 0, phase = $3, attempts = attempts + 1, version = version + 1 \
+                 result = NULL, done_steps = 0, phase = $3, attempts = attempts + 1, version = version + 1 \
                  WHERE id = $4 AND state = $5",
             )
             .bind(JobState::Running.key())
@@ -238,10 +244,22 @@ impl Store {
         id: JobId,
         outcome: std::result::Result<String, String>,
     ) -> Result<()> {
+        self.finish_job_with(actor, id, outcome.map(|text| (text, None)))
+            .await
+    }
+
+    /// [`Store::finish_job`] for a job that produced something for its page (JSON), kept with
+    /// its outcome in the same write.
+    pub async fn finish_job_with(
+        &self,
+        actor: &Actor,
+        id: JobId,
+        outcome: std::result::Result<(String, Option<String>), String>,
+    ) -> Result<()> {
         let job = self.own_job(actor, id).await?;
-        let (state, text) = match outcome {
-            Ok(text) => (JobState::Done, text),
-            Err(text) => (JobState::Failed, text),
+        let (state, text, result) = match outcome {
+            Ok((text, result)) => (JobState::Done, text, result),
+            Err(text) => (JobState::Failed, text, None),
         };
         let done_steps = if state == JobState::Done {
             job.total_steps
@@ -252,7 +270,8 @@ impl Store {
         let finished = with_tx!(&mut tx, c => {
             sqlx::query(
                 "UPDATE jobs SET state = $1, finished_at = $2, outcome = $3, phase = $4, \
-                 done_steps = $5, version = version + 1 WHERE id = $6 AND state IN ($7, $8)",
+                 done_steps = $5, result = $9, version = version + 1 \
+                 WHERE id = $6 AND state IN ($7, $8)",
             )
             .bind(state.key())
             .bind(self.now_text())
@@ -262,6 +281,7 @@ impl Store {
             .bind(id.to_string())
             .bind(JobState::Running.key())
             .bind(JobState::Queued.key())
+            .bind(result.as_deref())
             .execute(&mut **c)
             .await?
             .rows_affected()

@@ -121,6 +121,15 @@ pub fn may_build_lists(actor: &Actor) -> bool {
     pusat_only(actor).is_ok()
 }
 
+/// Refuses a dry run before any work, as [`Store::dry_run_programme`] would: the role, a
+/// definition that does not read (with its line). Answers the definition read.
+pub fn check_rules_may_be_tried(actor: &Actor, text: &str) -> Result<Programme> {
+    pusat_only(actor)?;
+    Programme::parse(text).map_err(|e| {
+        StoreError::invalid_text(e.to_string(), format!("line {}: {}", e.line, e.reason))
+    })
+}
+
 fn pusat_only(actor: &Actor) -> Result<()> {
     if matches!(actor.role, Role::Pusat | Role::Admin) && actor.scope == Scope::Nation {
         Ok(())
@@ -143,7 +152,7 @@ pub struct ProgrammeVersion {
 
 /// How many households of one region a definition would put on its programme's list, beside
 /// the definition in force (quotas left aside).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DryRunRegion {
     /// `None`: the whole country.
     pub code: Option<RegionCode>,
@@ -157,7 +166,7 @@ pub struct DryRunRegion {
 }
 
 /// What saving a definition would change, per province and in total.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DryRun {
     pub code: String,
     /// The version in force it was compared with (0: shipped; `None`: a new programme).
@@ -360,10 +369,7 @@ impl Store {
         text: &str,
         today: chrono::NaiveDate,
     ) -> Result<DryRun> {
-        pusat_only(actor)?;
-        let proposed = Programme::parse(text).map_err(|e| {
-            StoreError::invalid_text(e.to_string(), format!("line {}: {}", e.line, e.reason))
-        })?;
+        let proposed = check_rules_may_be_tried(actor, text)?;
         let in_force = self
             .programmes()
             .await?

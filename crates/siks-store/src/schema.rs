@@ -105,6 +105,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0016_findings_newest.sql"),
         include_str!("../migrations/postgres/0016_findings_newest.sql"),
     ),
+    (
+        17,
+        "job results and the register's generation",
+        include_str!("../migrations/sqlite/0017_job_results.sql"),
+        include_str!("../migrations/postgres/0017_job_results.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -458,7 +458,7 @@ pub async fn import_list(
         &state,
         &user,
         siks_domain::jobs::JobRequest::CheckRun { region: None },
-        "/daftar",
+        Some("/daftar"),
         &lead,
     )
     .await

@@ -87,12 +87,16 @@ async fn keep_and_launch(
     .map_err(|e| WebError::Internal(format!("job start task failed: {e}")))?
 }
 
-/// The page a job's work belongs to, where its outcome is shown when it ends quickly.
-fn home_of(request: &JobRequest) -> String {
+/// The page a job's work belongs to, where its outcome is shown when it ends quickly (a rules
+/// dry run's page is the job's own table).
+fn home_of(id: JobId, request: &JobRequest) -> String {
     match request {
         JobRequest::CheckRun { .. } => "/temuan".into(),
         JobRequest::PeriodClose { .. } => "/periode".into(),
         JobRequest::ListBuild { period } => format!("/program?periode={period}"),
+        JobRequest::RuleDryRun { programme, .. } => {
+            format!("/program/{}/uji/{id}", crate::auth::urlencode(programme))
+        }
     }
 }
 
@@ -103,22 +107,25 @@ pub(crate) async fn start_and_wait(
     user: &PageUser,
     request: JobRequest,
 ) -> Result<Response, WebError> {
-    let home = home_of(&request);
-    start_and_wait_from(state, user, request, &home, "").await
+    start_and_wait_from(state, user, request, None, "").await
 }
 
 /// [`start_and_wait`] for a job that follows other work on another page (a list kept, then the
-/// check run that matches it): done in time, the answer goes back to `home` with `lead` (what
-/// that work came to) before the job's outcome; the job's own page otherwise.
+/// check run that matches it): done in time, the answer goes back to `home` (default: the page
+/// the job's work belongs to) with `lead` (what that work came to) before the job's outcome; the
+/// job's own page otherwise.
 pub(crate) async fn start_and_wait_from(
     state: &AppState,
     user: &PageUser,
     request: JobRequest,
-    home: &str,
+    home: Option<&str>,
     lead: &str,
 ) -> Result<Response, WebError> {
     let actor = &user.session.actor;
     let (job, running) = keep_and_launch(state, actor, request).await?;
+    let home = home
+        .map(str::to_string)
+        .unwrap_or_else(|| home_of(job.id, &job.request));
     let wait = state.config.job_wait.unwrap_or(JOB_WAIT);
     // Done or not, the job's page tells; the wait only spares a small run the progress page.
     if tokio::time::timeout(wait, running).await.is_ok() {
@@ -181,7 +188,7 @@ impl JobLine {
             attempts: job.attempts,
             may_run_again: job.state.may_run_again(),
             active: job.state.is_active(),
-            home: home_of(&job.request),
+            home: home_of(job.id, &job.request),
         }
     }
 }
@@ -280,8 +287,8 @@ pub fn job_answer(job: &JobRecord) -> crate::answers::JobAnswer {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewJob {
-    /// `check-run`, `period-close` or `list-build`.
-    #[schema(pattern = "^(check-run|period-close|list-build)$")]
+    /// `check-run`, `period-close`, `list-build` or `rule-dry-run`.
+    #[schema(pattern = "^(check-run|period-close|list-build|rule-dry-run)$")]
     pub kind: String,
     /// check-run: a region code inside the scope (default the whole scope).
     #[serde(default)]
@@ -291,6 +298,12 @@ pub struct NewJob {
     #[serde(default)]
     #[schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub period: Option<String>,
+    /// rule-dry-run: the programme's code (PKH, SEMBAKO, …).
+    #[serde(default)]
+    pub programme: Option<String>,
+    /// rule-dry-run: the definition to try (TOML), as the rules page edits it.
+    #[serde(default)]
+    pub definition: Option<String>,
 }
 
 impl NewJob {
@@ -320,10 +333,22 @@ impl NewJob {
             "list-build" => Ok(JobRequest::ListBuild {
                 period: self.period()?,
             }),
+            "rule-dry-run" => {
+                let wanted = |field: &'static str, value: &Option<String>| {
+                    value
+                        .clone()
+                        .filter(|v| !v.trim().is_empty())
+                        .ok_or_else(|| WebError::field(field, format!("wajib untuk {}", self.kind)))
+                };
+                Ok(JobRequest::RuleDryRun {
+                    programme: wanted("programme", &self.programme)?,
+                    definition: wanted("definition", &self.definition)?,
+                })
+            }
             other => Err(WebError::field(
                 "kind",
                 format!(
-                    "jenis tugas '{other}' tidak dikenal: check-run, period-close atau list-build"
+                    "jenis tugas '{other}' tidak dikenal: check-run, period-close, list-build atau rule-dry-run"
                 ),
             )),
         }

@@ -243,7 +243,8 @@ routes! {
     get "/publik/{code}" => reports::public_page, Who::Anyone, false, BODY_LIMIT, "Public summary of a province: counts by status, desil, programme and period, no personal data";
     get "/publik/{code}/unduh/{file}" => reports::public_download, Who::Anyone, false, BODY_LIMIT, "Download one table of a province's public summary";
     get "/program/{code}/aturan" => programmes::rules_page, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "A programme's definition to edit, its saved versions and the values a rule may read";
-    post "/program/{code}/uji" => programmes::dry_run, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Dry run: households per province a changed definition would add or drop, nothing saved";
+    post "/program/{code}/uji" => programmes::dry_run, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Dry run as a job: households per province a changed definition would add or drop, nothing saved";
+    get "/program/{code}/uji/{job}" => programmes::dry_run_result, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "A dry run's table per province, the definition it tried back in the editor";
     post "/program/bangun" => programmes::build_lists, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Build every programme's beneficiary list for a period, as a job";
     post "/program/{code}/aturan" => programmes::save_rules, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "Save a programme's definition as a new version (refused with line and reason when it does not read)";
     get "/ekspor/penerima/{file}" => programmes::download, Who::SignedIn, false, BODY_LIMIT, "Download a programme's beneficiary list of a period (CODE.xlsx or CODE.csv)";

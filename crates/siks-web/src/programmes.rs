@@ -302,13 +302,14 @@ struct VersionRow {
     definition: String,
 }
 
+/// One province (or the total) of a dry run, its counts written for people.
 struct DryRunRow {
     code: String,
     name: String,
-    before: u64,
-    after: u64,
-    added: u64,
-    dropped: u64,
+    before: String,
+    after: String,
+    added: String,
+    dropped: String,
 }
 
 impl DryRunRow {
@@ -316,13 +317,31 @@ impl DryRunRow {
         DryRunRow {
             code: r.code.as_ref().map(|c| c.to_string()).unwrap_or_default(),
             name: r.name.clone(),
-            before: r.before,
-            after: r.after,
-            added: r.added,
-            dropped: r.dropped,
+            before: show::count(r.before),
+            after: show::count(r.after),
+            added: show::count(r.added),
+            dropped: show::count(r.dropped),
         }
     }
 }
+
+/// A dry run as the rules page shows it: what it was compared with, the households assessed, the
+/// total and each province.
+fn dry_run_table(run: &siks_service::programmes::DryRun) -> DryRunTable {
+    (
+        match run.compared_with {
+            Some(0) => "definisi bawaan siks".into(),
+            Some(v) => format!("versi {v}"),
+            None => "(program baru)".into(),
+        },
+        show::count(run.households),
+        DryRunRow::of(&run.total),
+        run.regions.iter().map(DryRunRow::of).collect(),
+    )
+}
+
+/// (compared with, households assessed, total, per province).
+type DryRunTable = (String, String, DryRunRow, Vec<DryRunRow>);
 
 #[derive(askama::Template)]
 #[template(path = "programme_rules.html")]
@@ -337,8 +356,7 @@ struct RulesPage {
     error: String,
     household_values: &'static [(&'static str, &'static str)],
     member_values: &'static [(&'static str, &'static str)],
-    /// (compared with, households assessed, total, per province).
-    dry_run: Option<(String, u64, DryRunRow, Vec<DryRunRow>)>,
+    dry_run: Option<DryRunTable>,
     versions: Vec<VersionRow>,
 }
 
@@ -447,7 +465,8 @@ fn rules_form(user: &PageUser, form: &[(String, String)]) -> Result<(String, Str
 }
 
 /// `POST /program/{code}/uji`: what the definition typed would change, per province, without
-/// saving it.
+/// saving it: a job (it assesses every household twice), whose table the page below shows. A
+/// definition that does not read is refused here, on the page, with the text kept.
 pub async fn dry_run(
     State(state): State<AppState>,
     user: PageUser,
@@ -455,36 +474,68 @@ pub async fn dry_run(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (text, note) = rules_form(&user, &form)?;
-    let mut page = rules_page_for(&state, &user, &code, Some(text.clone()), note).await?;
-    if let Err(e) = same_code(&code, &text) {
+    let page = rules_page_for(&state, &user, &code, Some(text.clone()), note).await?;
+    if let Err(e) = same_code(&code, &text).and_then(|()| {
+        state
+            .service
+            .check_rules_may_be_tried(&user.session.actor, &text)
+    }) {
         return refused(page, e);
     }
-    let today = state.service.today();
-    let (service, actor, definition) = (
-        state.service.clone(),
-        user.session.actor.clone(),
-        text.clone(),
-    );
-    match crate::observe::off_workers(async move {
-        service.dry_run_programme(&actor, &definition, today).await
-    })
-    .await?
-    {
-        Ok(run) => {
-            page.dry_run = Some((
-                match run.compared_with {
-                    Some(0) => "definisi bawaan siks".into(),
-                    Some(v) => format!("versi {v}"),
-                    None => "(program baru)".into(),
-                },
-                run.households,
-                DryRunRow::of(&run.total),
-                run.regions.iter().map(DryRunRow::of).collect(),
-            ));
-            Ok(render(page)?.into_response())
-        }
-        Err(e) => refused(page, e),
+    let request = siks_domain::jobs::JobRequest::RuleDryRun {
+        programme: page.code.clone(),
+        definition: text,
+    };
+    match crate::jobs::start_and_wait(&state, &user, request).await {
+        // One dry run of the user's at a time: the page again, the text kept, saying so.
+        Err(WebError::Conflict(why)) => refused(
+            page,
+            siks_service::ServiceError::Invalid {
+                indonesian: why.clone(),
+                english: why,
+            },
+        ),
+        other => other,
     }
+}
+
+/// `GET /program/{code}/uji/{job}`: the table of a rules dry run the user started, with the
+/// definition it tried back in the editor (to change further or save). Until the job has ended,
+/// its progress page.
+pub async fn dry_run_result(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path((code, job)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id: siks_domain::jobs::JobId = job.parse().map_err(|_| WebError::NotFound)?;
+    let job = state.service.job(&user.session.actor, id).await?;
+    let siks_domain::jobs::JobRequest::RuleDryRun {
+        programme,
+        definition,
+    } = &job.request
+    else {
+        return Err(WebError::NotFound);
+    };
+    if !programme.eq_ignore_ascii_case(&code) {
+        return Err(WebError::NotFound);
+    }
+    if job.state != siks_domain::jobs::JobState::Done {
+        return Ok(see(format!("/tugas/{id}")));
+    }
+    let run: siks_service::programmes::DryRun =
+        serde_json::from_str(job.result.as_deref().unwrap_or_default())
+            .map_err(|e| WebError::Internal(format!("dry run {id} result unreadable: {e}")))?;
+    let mut page = rules_page_for(
+        &state,
+        &user,
+        &code,
+        Some(definition.clone()),
+        String::new(),
+    )
+    .await?;
+    page.notice = job.outcome.clone().unwrap_or_default();
+    page.dry_run = Some(dry_run_table(&run));
+    Ok(render(page)?.into_response())
 }
 
 /// `POST /program/{code}/aturan`: saves the definition as a new version; refused with the line

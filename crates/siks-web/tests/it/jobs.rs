@@ -174,3 +174,103 @@ async fn long_work_runs_as_a_job_with_its_own_page() {
     }
     assert_eq!(state, "done");
 }
+
+/// A rules dry run that outlasts the post's wait: the post answers with the job's page, which
+/// leads, once done, to the rules page with the table and the definition tried; the API starts
+/// one too, and refuses one whose definition does not read, keeping nothing.
+#[tokio::test]
+async fn a_rules_dry_run_is_a_job_whose_page_leads_to_its_table() {
+    let w = world().await;
+    w.rank().await;
+    let app = siks_web::router(
+        w.service.clone(),
+        AppConfig {
+            job_wait: Some(std::time::Duration::ZERO),
+            ..Default::default()
+        },
+    );
+    let pusat = login(&app, "pusat").await;
+    let definition = "code = \"BST\"\nname = \"Bantuan Sosial Tunai\"\nunit = \"household\"\n\
+                      eligible = \"desil <= 10\"\namount = 1800000\n";
+    let started = send(
+        &app,
+        post_form(
+            "/program/BST/uji",
+            &format!("siks_sesi={}", pusat.cookie),
+            &form_body(&[
+                ("csrf".into(), pusat.csrf.clone()),
+                ("definisi".into(), definition.into()),
+                ("catatan".into(), String::new()),
+            ]),
+        ),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let job_path = started.location.clone().unwrap();
+    assert!(job_path.starts_with("/tugas/"), "{job_path}");
+    let mut page = send(&app, get(&job_path, Some(&pusat))).await;
+    for _ in 0..600 {
+        if !page.select("#lanjut").is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = send(&app, get(&job_path, Some(&pusat))).await;
+    }
+    assert_eq!(page.select("#judul"), ["Uji coba aturan program BST"]);
+    let link = page
+        .html()
+        .select(&Selector::parse("#lanjut").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("a done job links to its table");
+    let id = job_path.trim_start_matches("/tugas/");
+    assert_eq!(link, format!("/program/BST/uji/{id}"));
+    let table = send(&app, get(&link, Some(&pusat))).await;
+    assert_eq!(table.status, StatusCode::OK, "{}", table.body);
+    assert!(table.select("#definisi")[0].contains("desil <= 10"));
+    assert_eq!(
+        table.select("#uji-coba tr").len(),
+        3,
+        "header, the province, the total"
+    );
+
+    let api = |body: serde_json::Value| {
+        send(
+            &app,
+            post_json("/api/v1/jobs", &pusat, true, body.to_string()),
+        )
+    };
+    let accepted = api(serde_json::json!({
+        "kind": "rule-dry-run", "programme": "BST", "definition": definition
+    }))
+    .await;
+    assert_eq!(accepted.status, StatusCode::ACCEPTED, "{}", accepted.body);
+    assert_eq!(accepted.json()["kind"], "rule-dry-run");
+    let unreadable = api(serde_json::json!({
+        "kind": "rule-dry-run", "programme": "BST", "definition": "code = \"BST\"\nunit = 7\n"
+    }))
+    .await;
+    assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing = api(serde_json::json!({ "kind": "rule-dry-run", "programme": "BST" })).await;
+    assert!(missing.json()["error"]["fields"]["definition"].is_string());
+    // Let the accepted one end rather than leave it running.
+    let second = format!("/api/v1/jobs/{}", accepted.json()["id"].as_str().unwrap());
+    let mut state = String::new();
+    for _ in 0..600 {
+        state = send(&app, get(&second, Some(&pusat))).await.json()["state"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if state == "done" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state, "done");
+    let listed = send(&app, get("/api/v1/jobs", Some(&pusat))).await;
+    assert_eq!(
+        listed.json()["jobs"].as_array().unwrap().len(),
+        2,
+        "the refused one kept nothing"
+    );
+}

@@ -201,7 +201,33 @@ async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version()
         post_form("/program/bst/uji", &cookie, &form(narrower, "")),
     )
     .await;
+    // A job (every household is assessed twice); a small one ends within the post's wait and
+    // the answer is its table, the definition tried back in the editor.
+    assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.body);
+    let table_at = run.location.clone().unwrap();
+    assert!(table_at.starts_with("/program/BST/uji/"), "{table_at}");
+    let run = send(&w.app, get(&table_at, Some(&pusat))).await;
     assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+    assert!(
+        run.select("#pesan")[0].contains("Uji coba aturan BST: 1 rumah tangga dinilai"),
+        "{:?}",
+        run.select("#pesan")
+    );
+    let jobs = send(&w.app, get("/tugas", Some(&pusat))).await;
+    assert!(
+        jobs.body.contains("Uji coba aturan program BST"),
+        "the job is listed"
+    );
+    // The table is its starter's: a job id of another programme's page is not found.
+    assert_eq!(
+        send(
+            &w.app,
+            get(&table_at.replace("/BST/", "/PKH/"), Some(&pusat))
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
     let rows = run.select("#uji-coba tr");
     assert_eq!(rows.len(), 3, "header, East Java, total: {rows:?}");
     let cells = run.select("#uji-coba tr:nth-child(2) td");
