@@ -106,6 +106,7 @@ impl Store {
                 }
             }
         }
+        tx.register_changes();
         tx.commit().await?;
         Ok(rows.len() as u64)
     }

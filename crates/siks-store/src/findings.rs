@@ -614,6 +614,7 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
+        tx.register_changes();
         audit::append(
             &mut tx,
             actor,
@@ -682,7 +683,8 @@ impl Store {
 }
 
 impl Store {
-    /// How many findings of each kind (by code) a status has in `region` (default: the scope).
+    /// How many findings of each kind (by code) a status has in `region` (default: the scope);
+    /// kept between register writes for a province or the nation.
     pub async fn finding_counts(
         &self,
         actor: &Actor,
@@ -695,6 +697,22 @@ impl Store {
         let Some(scope) = scope_of(actor, region) else {
             return Ok(BTreeMap::new());
         };
+        let what = match status {
+            FindingStatus::Open => "open findings by kind",
+            FindingStatus::Fixed => "fixed findings by kind",
+            FindingStatus::Dismissed => "dismissed findings by kind",
+        };
+        let counts = self
+            .kept(what, &scope, || self.count_findings_by_kind(&scope, status))
+            .await?;
+        Ok(BTreeMap::clone(&counts))
+    }
+
+    async fn count_findings_by_kind(
+        &self,
+        scope: &Scope,
+        status: FindingStatus,
+    ) -> Result<BTreeMap<u8, u64>> {
         let (low, high) = scope.village_range();
         with_pool!(self, p => {
             let rows = sqlx::query(

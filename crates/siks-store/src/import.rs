@@ -560,6 +560,7 @@ impl Store {
             },
         )
         .await?;
+        tx.register_changes();
         tx.commit().await?;
         Ok(())
     }

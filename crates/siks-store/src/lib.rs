@@ -13,6 +13,7 @@ pub mod export;
 pub mod findings;
 pub mod import;
 pub mod jobs;
+mod kept;
 pub mod lists;
 pub mod periods;
 pub mod photos;
@@ -90,6 +91,8 @@ pub struct Store {
     write_queue: std::sync::Arc<tokio::sync::RwLock<()>>,
     /// What time it is: the system's, or a test's [`ManualClock`](siks_domain::clock::ManualClock).
     clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
+    /// Counts of provinces and the nation, kept until the register's generation moves.
+    kept: std::sync::Arc<std::sync::Mutex<kept::KeptCounts>>,
 }
 
 impl Store {
@@ -126,6 +129,7 @@ impl Store {
                 pool: Pool::Sqlite(pool),
                 write_queue: Default::default(),
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
+                kept: Default::default(),
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -147,6 +151,7 @@ impl Store {
                 pool: Pool::Postgres(pool),
                 write_queue: Default::default(),
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
+                kept: Default::default(),
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))

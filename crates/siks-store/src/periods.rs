@@ -306,6 +306,7 @@ impl Store {
             },
         )
         .await?;
+        tx.register_changes();
         tx.commit().await?;
         Ok(CloseReport {
             period,

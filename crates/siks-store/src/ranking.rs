@@ -307,6 +307,7 @@ impl Store {
             },
         )
         .await?;
+        tx.register_changes();
         tx.commit().await?;
         lap("disimpan (commit)", &mut phases);
         self.settle_after_bulk_write().await?;

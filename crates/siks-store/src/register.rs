@@ -190,6 +190,7 @@ struct Change<'a> {
 
 /// Writes the history row and the audit entry of a change, inside the change's transaction.
 async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<()> {
+    tx.register_changes();
     let values = vec![
         Value::Text(uuid::Uuid::now_v7().to_string()),
         Value::Text(change.kind.to_string()),

@@ -117,7 +117,7 @@ impl Store {
             self.quality_findings(&scope, false),
             self.pipeline_in(&scope),
         )?;
-        report.quality = Some(quality_from(&scope, &villages, findings)?);
+        report.quality = Some(quality_from(&scope, &villages, &findings)?);
         report.pipeline = pipeline;
         Ok(report)
     }
@@ -143,12 +143,12 @@ impl Store {
         &self,
         scope: &Scope,
         period: Option<Period>,
-    ) -> Result<(Report, VillageStatus)> {
+    ) -> Result<(Report, std::sync::Arc<VillageStatus>)> {
         let (code, child_level) = levels(scope);
         let (low, high) = scope.village_range();
         let (villages, desil, programmes, periods) = tokio::try_join!(
             self.village_status(scope),
-            self.desil_counts(&low, &high, child_level),
+            self.desil_counts(scope),
             self.programmes_of(period, &low, &high, child_level),
             self.period_totals(&low, &high),
         )?;
@@ -157,7 +157,7 @@ impl Store {
             stats: stats_from(scope, &villages),
             code,
             child_level,
-            desil,
+            desil: Breakdown::clone(&desil),
             programmes,
             quality: None,
             pipeline: Vec::new(),
@@ -166,11 +166,19 @@ impl Store {
         Ok((report, villages))
     }
 
-    /// Active households by desil per village, rolled up.
-    async fn desil_counts(
+    /// Active households by desil per village, rolled up; kept between register writes for a
+    /// province or the nation.
+    async fn desil_counts(&self, scope: &Scope) -> Result<std::sync::Arc<Breakdown<u8>>> {
+        let (low, high) = scope.village_range();
+        let (_, child_level) = levels(scope);
+        self.kept("desil", scope, || self.count_desil(low, high, child_level))
+            .await
+    }
+
+    async fn count_desil(
         &self,
-        low: &str,
-        high: &str,
+        low: String,
+        high: String,
         child_level: Option<RegionLevel>,
     ) -> Result<Breakdown<u8>> {
         let rows = with_pool!(self, p => {

@@ -15,6 +15,10 @@ pub(crate) struct Tx {
     pub(crate) write_turn: Option<WriteTurn>,
     /// The store's clock, for the times this transaction writes.
     clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
+    /// Whether it changes who is active where (persons, households, desil) or a finding: the
+    /// register's generation moves with its commit, so that the counts a server keeps for a
+    /// province or the nation are read afresh (ADR 0017).
+    register_changed: bool,
 }
 
 /// The engine's own transaction.
@@ -101,7 +105,13 @@ impl Tx {
             audit: Vec::new(),
             write_turn: None,
             clock,
+            register_changed: false,
         }
+    }
+
+    /// Marks the transaction as one that changes the register's counts (see `register_changed`).
+    pub(crate) fn register_changes(&mut self) {
+        self.register_changed = true;
     }
 
     /// The current time as stored, by the store's clock.
@@ -113,6 +123,13 @@ impl Tx {
     pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
         let pending = std::mem::take(&mut self.audit);
         crate::audit::flush(&mut self, pending).await?;
+        if self.register_changed {
+            // Last, so that on PostgreSQL the one row every register write shares is locked
+            // for the shortest time and always after the rows the write itself locked.
+            with_tx!(&mut self, c => {
+                sqlx::query(BUMP_REGISTER_GENERATION).execute(&mut **c).await?;
+            });
+        }
         let committed = match self.conn {
             Conn::Sqlite(t) => t.commit().await,
             Conn::Postgres(t) => t.commit().await,
@@ -121,6 +138,13 @@ impl Tx {
         committed
     }
 }
+
+/// Moves the register's generation on, inside a transaction that changed it.
+const BUMP_REGISTER_GENERATION: &str =
+    "UPDATE data_generations SET value = value + 1 WHERE name = 'register'";
+
+/// Tables whose rows make the register's counts: a write to one moves its generation.
+const REGISTER_TABLES: [&str; 3] = ["persons", "households", "findings"];
 
 /// Rows per multi-row statement of `insert_rows` (under both engines' parameter limits).
 const ROWS_PER_INSERT: usize = 400;
@@ -144,6 +168,9 @@ pub(crate) async fn insert_rows_with(
     clause: &str,
     rows: impl IntoIterator<Item = Vec<Value>>,
 ) -> Result<(), sqlx::Error> {
+    if REGISTER_TABLES.contains(&table) {
+        tx.register_changes();
+    }
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Value>> = rows.by_ref().take(ROWS_PER_INSERT).collect();

@@ -95,17 +95,24 @@ impl Store {
 
     /// Counts for a scope already checked (or public: counts are no view of anyone).
     pub(crate) async fn stats_in(&self, scope: &Scope) -> Result<Stats> {
-        Ok(stats_from(scope, &self.village_status(scope).await?))
+        Ok(stats_from(scope, &*self.village_status(scope).await?))
     }
 
     /// Households and persons by status per village of the scope: what both the counts and the
     /// quality start from, read once when a page shows both.
-    pub(crate) async fn village_status(&self, scope: &Scope) -> Result<VillageStatus> {
+    /// Kept between register writes for a province or the nation.
+    pub(crate) async fn village_status(
+        &self,
+        scope: &Scope,
+    ) -> Result<std::sync::Arc<VillageStatus>> {
         let (low, high) = scope.village_range();
-        Ok(VillageStatus {
-            households: self.count_by_village("households", &low, &high).await?,
-            persons: self.count_by_village("persons", &low, &high).await?,
+        self.kept("village status", scope, || async {
+            Ok(VillageStatus {
+                households: self.count_by_village("households", &low, &high).await?,
+                persons: self.count_by_village("persons", &low, &high).await?,
+            })
         })
+        .await
     }
 
     async fn count_by_village(
@@ -259,15 +266,26 @@ impl Store {
             self.village_status(scope),
             self.quality_findings(scope, true)
         )?;
-        quality_from(scope, &villages, findings)
+        quality_from(scope, &villages, &findings)
     }
 
     /// Per village: people and households not valid, and (with `kinds`) open findings per kind.
+    /// Kept between register writes for a province or the nation.
     pub(crate) async fn quality_findings(
         &self,
         scope: &Scope,
         kinds: bool,
-    ) -> Result<FindingCounts> {
+    ) -> Result<std::sync::Arc<FindingCounts>> {
+        let what = if kinds {
+            "findings with kinds"
+        } else {
+            "findings"
+        };
+        self.kept(what, scope, || self.count_findings(scope, kinds))
+            .await
+    }
+
+    async fn count_findings(&self, scope: &Scope, kinds: bool) -> Result<FindingCounts> {
         let (low, high) = scope.village_range();
         let counts: Vec<(String, Measure, i64)> = with_pool!(self, p => {
             let mut out = Vec::new();
@@ -319,9 +337,14 @@ pub(crate) struct FindingCounts(Vec<(String, Measure, i64)>);
 pub(crate) fn quality_from(
     scope: &Scope,
     villages: &VillageStatus,
-    findings: FindingCounts,
+    findings: &FindingCounts,
 ) -> Result<Quality> {
-    let mut counts = findings.0;
+    let mut counts: Vec<(RegionCode, Measure, i64)> = Vec::with_capacity(findings.0.len());
+    for (village, measure, n) in &findings.0 {
+        let village =
+            RegionCode::parse(village).map_err(|_| StoreError::Corrupt("village_code".into()))?;
+        counts.push((village, *measure, *n));
+    }
     for (measure, rows) in [
         (Measure::Persons, &villages.persons),
         (Measure::Households, &villages.households),
@@ -329,15 +352,13 @@ pub(crate) fn quality_from(
         counts.extend(
             rows.iter()
                 .filter(|(_, c)| c.active > 0)
-                .map(|(village, c)| (village.to_string(), measure, c.active as i64)),
+                .map(|(village, c)| (village.clone(), measure, c.active as i64)),
         );
     }
     let (code, child_level) = levels(scope);
     let mut total = RegionQuality::new(code);
     let mut children: BTreeMap<RegionCode, RegionQuality> = BTreeMap::new();
     for (village, measure, n) in counts {
-        let village =
-            RegionCode::parse(&village).map_err(|_| StoreError::Corrupt("village_code".into()))?;
         let child = child_level.and_then(|level| village.at_level(level));
         let n = n as u64;
         let add = |q: &mut RegionQuality| match measure {

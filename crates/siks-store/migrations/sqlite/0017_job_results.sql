@@ -1,5 +1,6 @@
--- siks schema, version 17 (SQLite): what a job produced for its page, and the register's
--- generation for the wide pages' counts. Keep in step with ../postgres/0017_job_results.sql.
+-- siks schema, version 17 (SQLite): what a job produced for its page, the register's
+-- generation for the wide pages' counts, and migration 16's index dropped. Keep in step with
+-- ../postgres/0017_job_results.sql.
 
 -- A rules dry run's table (JSON), shown on the rules page when the job has ended.
 ALTER TABLE jobs ADD COLUMN result TEXT;
@@ -11,3 +12,8 @@ CREATE TABLE data_generations (
     value BIGINT NOT NULL
 );
 INSERT INTO data_generations (name, value) VALUES ('register', 0);
+
+-- Migration 16's index did not serve the findings page (its status is a parameter that may be
+-- empty, so no plan can fix it) and drew the open-findings counts of a regency onto itself,
+-- twice as slow as through findings_village_status (ADR 0017, measured at a million persons).
+DROP INDEX findings_status_newest;

@@ -9,6 +9,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
     use siks_domain::checks::FindingKind;
     let store = &db.store;
     let c = cast(store).await;
+    wide_counts_follow_the_register(store, &c, "with an empty register").await;
     let (mut odd, mut odd_members) = fake_household(VILLAGE_A)
         .members(2)
         .serials_from(900)
@@ -58,6 +59,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
     .await;
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tuban = RegionCode::parse("35.23").unwrap();
+    wide_counts_follow_the_register(store, &c, "before any check run").await;
     assert!(matches!(
         checker(store)
             .run_checks(&c.auditor, Some(&tuban), today)
@@ -69,6 +71,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(report.households, 3);
+    wide_counts_follow_the_register(store, &c, "after a check run").await;
     let open = |k: FindingKind| report.open.get(&k.code()).copied().unwrap_or(0);
     // "B4mbang", and the fixture's "Anggota 1" (twice) and "Anggota 0" (digits in a name).
     assert_eq!(open(FindingKind::ImplausibleName), 4);
@@ -185,6 +188,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .dismiss_finding(&c.village_a, stale.id, "sudah dicek di lapangan")
         .await
         .unwrap();
+    wide_counts_follow_the_register(store, &c, "after a dismissal").await;
     let mut renamed = store
         .person(&c.village_a, odd_members[0].id)
         .await
@@ -245,6 +249,7 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!((again.opened, again.fixed), (0, 1), "{again:?}");
+    wide_counts_follow_the_register(store, &c, "after a run that fixed one").await;
     assert_eq!(
         again.open.get(&FindingKind::NotVerified.code()),
         None,
@@ -508,6 +513,49 @@ async fn outside_lists_become_findings(db: &TestDb) {
         5
     );
     let _ = nik;
+}
+
+/// The nation's counts, which the store keeps between register writes, agree with the regency's
+/// (read afresh: a regency is not kept) — the whole register lies in the regency. Read twice, so
+/// that the second read is the kept one.
+async fn wide_counts_follow_the_register(store: &Store, c: &Cast, when: &str) {
+    for _ in 0..2 {
+        let nation = store.quality(&c.admin, None).await.unwrap().total;
+        let regency = store.quality(&c.regency, None).await.unwrap().total;
+        assert_eq!(
+            (
+                nation.persons,
+                nation.persons_not_valid,
+                nation.households,
+                nation.households_not_valid,
+                &nation.open
+            ),
+            (
+                regency.persons,
+                regency.persons_not_valid,
+                regency.households,
+                regency.households_not_valid,
+                &regency.open
+            ),
+            "quality {when}"
+        );
+        let nation = store.report(&c.admin, None, None).await.unwrap();
+        let regency = store.report(&c.regency, None, None).await.unwrap();
+        assert_eq!(nation.desil.total, regency.desil.total, "desil {when}");
+        assert_eq!(
+            (&nation.stats.total.households, &nation.stats.total.persons),
+            (
+                &regency.stats.total.households,
+                &regency.stats.total.persons
+            ),
+            "stats {when}"
+        );
+        let (nation, regency) = (nation.quality.unwrap(), regency.quality.unwrap());
+        assert_eq!(
+            nation.total.persons_not_valid, regency.total.persons_not_valid,
+            "the report's quality {when}"
+        );
+    }
 }
 
 /// A run with more findings than one write holds writes them in parts, each audited, the last
