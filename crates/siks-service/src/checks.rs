@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use siks_domain::checks::{Finding, FindingKind, FindingStatus, check_household};
 use siks_domain::interchange::{PERSON_COLUMNS, person_row};
 use siks_domain::{Actor, HouseholdId, PersonId, RegionCode, RegistryStatus};
-use siks_store::findings::{CheckRunWrites, SeenFinding};
+use siks_store::findings::{CheckRunWrites, KeptFinding, SeenFinding};
 use siks_store::{Result, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
@@ -226,11 +226,11 @@ impl Service {
         }
         // Reconcile with the findings kept in scope, read on the same snapshot; the changes are
         // written afterwards in short transactions (see `Store::write_check_run`).
-        let kept: HashMap<String, (Uuid, FindingStatus)> = snapshot
+        let kept: HashMap<String, KeptFinding> = snapshot
             .kept_findings()
             .await?
             .into_iter()
-            .map(|k| (k.key, (k.id, k.status)))
+            .map(|k| (k.key.clone(), k))
             .collect();
         snapshot.finish().await?;
         let writes = reconcile(seen, &kept, &mut report);
@@ -304,11 +304,12 @@ impl Service {
 }
 
 /// What a run's findings change among those kept: the new ones, the open ones no longer seen
-/// (fixed), the fixed ones seen again (reopened); dismissed ones stay dismissed. Counts the open
-/// findings per kind, the opened and the fixed into `report`.
+/// (fixed), the fixed ones seen again (reopened); dismissed ones stay dismissed. A kept one seen
+/// again whose evidence this run words otherwise gets the new words. Counts the open findings per
+/// kind, the opened and the fixed into `report`.
 fn reconcile(
     seen: Vec<SeenFinding>,
-    kept: &HashMap<String, (Uuid, FindingStatus)>,
+    kept: &HashMap<String, KeptFinding>,
     report: &mut CheckReport,
 ) -> CheckRunWrites {
     let mut still: HashSet<String> = HashSet::new();
@@ -322,11 +323,16 @@ fn reconcile(
             continue;
         }
         let kind = s.kind;
-        let status = match kept.get(&key) {
+        if let Some(k) = kept.get(&key)
+            && k.detail != s.detail
+        {
+            writes.reworded.push((k.id, s.detail.clone()));
+        }
+        let status = match kept.get(&key).map(|k| (k.id, k.status)) {
             Some((_, FindingStatus::Dismissed)) => FindingStatus::Dismissed,
             Some((id, status)) => {
-                if *status == FindingStatus::Fixed {
-                    reopened.push(*id);
+                if status == FindingStatus::Fixed {
+                    reopened.push(id);
                 }
                 FindingStatus::Open
             }
@@ -342,8 +348,8 @@ fn reconcile(
     report.opened = writes.new.len() as u64;
     let gone: Vec<Uuid> = kept
         .iter()
-        .filter(|(key, (_, status))| *status == FindingStatus::Open && !still.contains(*key))
-        .map(|(_, (id, _))| *id)
+        .filter(|(key, k)| k.status == FindingStatus::Open && !still.contains(*key))
+        .map(|(_, k)| k.id)
         .collect();
     report.fixed = gone.len() as u64;
     writes.changes = gone

@@ -110,6 +110,8 @@ pub struct KeptFinding {
     pub key: String,
     pub id: Uuid,
     pub status: FindingStatus,
+    /// Its evidence as last written (an older run may have worded it differently).
+    pub detail: String,
 }
 
 /// A valid NIK active on more than one person: one of its holders.
@@ -122,12 +124,14 @@ pub struct SharedNikHolder {
     pub village: Option<RegionCode>,
 }
 
-/// What a check run writes: its new findings and the status changes of kept ones (id, the
-/// status the run read, the new one).
+/// What a check run writes: its new findings, the status changes of kept ones (id, the
+/// status the run read, the new one), and the kept ones seen again whose evidence now reads
+/// otherwise (id, the evidence as this run words it).
 #[derive(Debug, Default)]
 pub struct CheckRunWrites {
     pub new: Vec<SeenFinding>,
     pub changes: Vec<(Uuid, FindingStatus, FindingStatus)>,
+    pub reworded: Vec<(Uuid, String)>,
 }
 
 /// Everything a check run reads, on one read snapshot that never takes the write lock: a
@@ -269,7 +273,7 @@ impl CheckSnapshot {
         let (low, high) = (&self.low, &self.high);
         Ok(with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
-                "SELECT id, finding_key, status FROM findings WHERE village_code >= $1 AND village_code < $2",
+                "SELECT id, finding_key, status, detail FROM findings WHERE village_code >= $1 AND village_code < $2",
             )
             .bind(low)
             .bind(high)
@@ -281,6 +285,7 @@ impl CheckSnapshot {
                         key: r.text("finding_key")?,
                         id: r.text("id")?.parse().map_err(|_| corrupt("id"))?,
                         status: finding_status(&r.text("status")?)?,
+                        detail: r.text("detail")?,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?
@@ -360,18 +365,21 @@ impl Store {
                 ]
             })
             .collect();
-        let changes = writes.changes;
-        let parts = new_rows
-            .len()
-            .div_ceil(FINDINGS_PER_WRITE)
-            .max(changes.len().div_ceil(FINDINGS_PER_WRITE))
+        let (changes, reworded) = (writes.changes, writes.reworded);
+        let parts = [new_rows.len(), changes.len(), reworded.len()]
+            .into_iter()
+            .map(|n| n.div_ceil(FINDINGS_PER_WRITE))
+            .max()
+            .unwrap_or(0)
             .max(1);
         let mut new_rows = new_rows.into_iter();
         let mut changes = changes.into_iter();
+        let mut reworded = reworded.into_iter();
         for part in 1..=parts {
             let rows: Vec<Vec<Value>> = new_rows.by_ref().take(FINDINGS_PER_WRITE).collect();
             let changed: Vec<(Uuid, FindingStatus, FindingStatus)> =
                 changes.by_ref().take(FINDINGS_PER_WRITE).collect();
+            let rewords: Vec<(Uuid, String)> = reworded.by_ref().take(FINDINGS_PER_WRITE).collect();
             let mut tx = self.begin_bulk().await?;
             let (inserted, updated) = (rows.len(), changed.len());
             insert_rows_with(
@@ -398,6 +406,22 @@ impl Store {
                     .await?;
                 });
             }
+            // Evidence in the words of this run (older runs wrote model weights and ISO dates);
+            // a rewording is no change of the finding, so its time stays.
+            for (id, detail) in &rewords {
+                with_tx!(&mut tx, c => {
+                    sqlx::query(
+                        "UPDATE findings SET detail = $1 WHERE id = $2 \
+                         AND village_code >= $3 AND village_code < $4",
+                    )
+                    .bind(detail)
+                    .bind(id.to_string())
+                    .bind(&low)
+                    .bind(&high)
+                    .execute(&mut **c)
+                    .await?;
+                });
+            }
             let (action, detail) = if part == parts {
                 (
                     "check.run",
@@ -409,7 +433,10 @@ impl Store {
             } else {
                 (
                     "check.run.part",
-                    format!("part={part}/{parts} inserted={inserted} status_changes={updated}"),
+                    format!(
+                        "part={part}/{parts} inserted={inserted} status_changes={updated} reworded={}",
+                        rewords.len()
+                    ),
                 )
             };
             audit::append(

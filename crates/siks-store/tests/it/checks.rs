@@ -244,11 +244,36 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         store.propose_from_finding(&c.village_a, dup_b[0].id).await,
         Err(StoreError::NotFound)
     ));
+    // Evidence an older run worded otherwise (model weights) is worded anew when seen again;
+    // the finding keeps its id, status and time.
+    let misspelt_before = store
+        .findings(&c.admin, None, Some(FindingKind::ImplausibleName), None, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    let old_words = "full_name=differ (-3.1)";
+    let reword = format!(
+        "UPDATE findings SET detail = '{old_words}' WHERE id = '{}'",
+        misspelt_before.id
+    );
+    raw_exec(db, &reword, &reword).await;
     let again = checker(store)
         .run_checks(&c.admin, Some(&tuban), today)
         .await
         .unwrap();
     assert_eq!((again.opened, again.fixed), (0, 1), "{again:?}");
+    let misspelt_after = store
+        .findings(&c.admin, None, Some(FindingKind::ImplausibleName), None, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(misspelt_after.id, misspelt_before.id);
+    assert_eq!(misspelt_after.detail, misspelt_before.detail, "worded anew");
+    assert_ne!(misspelt_after.detail, old_words);
+    assert_eq!(
+        (misspelt_after.status, misspelt_after.found_at),
+        (misspelt_before.status, misspelt_before.found_at)
+    );
     wide_counts_follow_the_register(store, &c, "after a run that fixed one").await;
     assert_eq!(
         again.open.get(&FindingKind::NotVerified.code()),
