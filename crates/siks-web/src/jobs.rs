@@ -130,6 +130,10 @@ pub(crate) async fn start_and_wait_from(
     // Done or not, the job's page tells; the wait only spares a small run the progress page.
     if tokio::time::timeout(wait, running).await.is_ok() {
         let ended = state.service.job(actor, job.id).await?;
+        // A dry run's page shows its job's own outcome beside the table.
+        if ended.state == JobState::Done && matches!(ended.request, JobRequest::RuleDryRun { .. }) {
+            return Ok(see(home));
+        }
         if ended.state == JobState::Done {
             let outcome = ended.outcome.unwrap_or_default();
             let outcome = if lead.is_empty() {

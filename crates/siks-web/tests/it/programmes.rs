@@ -206,6 +206,10 @@ async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version()
     assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.body);
     let table_at = run.location.clone().unwrap();
     assert!(table_at.starts_with("/program/BST/uji/"), "{table_at}");
+    assert!(
+        !table_at.contains("pesan="),
+        "the page says it from the job: {table_at}"
+    );
     let run = send(&w.app, get(&table_at, Some(&pusat))).await;
     assert_eq!(run.status, StatusCode::OK, "{}", run.body);
     assert!(
