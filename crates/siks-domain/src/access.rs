@@ -41,6 +41,9 @@ pub enum Action {
     ReadAudit,
     /// Import the outside lists (civil registry, deaths, civil servants, exclusions).
     ImportLists,
+    /// Download lists of records (households, members, findings, proposals, beneficiaries) as
+    /// files: bulk personal data. The auditor reads the audit log and counts, not these.
+    ExportPersonalData,
 }
 
 impl Role {
@@ -124,6 +127,7 @@ impl Role {
             ManageUsers => self == Role::Admin,
             ReadAudit => matches!(self, Role::Auditor | Role::Admin),
             ImportLists => matches!(self, Role::Pusat | Role::Admin),
+            ExportPersonalData => self != Role::Auditor,
         }
     }
 }
@@ -224,6 +228,16 @@ impl Actor {
     pub fn may(&self, action: Action) -> bool {
         self.role.may(action)
     }
+
+    /// Whether this actor may create, activate or deactivate an account of `role` over `scope`:
+    /// an admin manages the accounts inside its scope, and another admin only over a strictly
+    /// narrower scope. A peer (an admin of the same scope) or a wider one is managed from above,
+    /// by an admin of a wider scope or by the command line (the store's system account).
+    pub fn may_manage(&self, role: Role, scope: &Scope) -> bool {
+        self.may(Action::ManageUsers)
+            && self.scope.covers(scope)
+            && (role != Role::Admin || self.scope != *scope)
+    }
 }
 
 /// A role or scope that does not fit.
@@ -303,5 +317,69 @@ mod tests {
         assert!(!Role::RegencyVerifier.may(Action::WriteRegister));
         assert!(Role::Auditor.may(Action::ReadAudit));
         assert!(!Role::VillageOperator.may(Action::ManageUsers));
+        assert!(!Role::Auditor.may(Action::ExportPersonalData));
+        assert!(Role::Pusat.may(Action::ExportPersonalData));
+    }
+
+    /// Who may manage whom: every pair of a manager (role, scope) and an account (role, scope).
+    #[test]
+    fn admins_manage_only_accounts_below_them() {
+        let actor = |role: Role, scope: &str| Actor {
+            user_id: UserId::new(),
+            username: "x".into(),
+            role,
+            scope: Scope::parse(scope).unwrap(),
+            origin: String::new(),
+        };
+        let scope = |s: &str| Scope::parse(s).unwrap();
+        // (manager, its scope, account's role, account's scope, may)
+        let table = [
+            (Role::Admin, "*", Role::Admin, "35", true),
+            (Role::Admin, "*", Role::Admin, "*", false),
+            (Role::Admin, "*", Role::Pusat, "*", true),
+            (Role::Admin, "*", Role::Auditor, "*", true),
+            (Role::Admin, "35", Role::Admin, "35.23", true),
+            (Role::Admin, "35", Role::Admin, "35", false),
+            (Role::Admin, "35", Role::Admin, "*", false),
+            (Role::Admin, "35", Role::ProvinceOperator, "35", true),
+            (Role::Admin, "35.23", Role::Admin, "35.23", false),
+            (Role::Admin, "35.23", Role::RegencyOperator, "35.23", true),
+            (
+                Role::Admin,
+                "35.23",
+                Role::VillageOperator,
+                "35.23.01.2001",
+                true,
+            ),
+            (
+                Role::Admin,
+                "35.23",
+                Role::VillageOperator,
+                "35.24.01.2001",
+                false,
+            ),
+            (Role::Admin, "35.23", Role::Admin, "35.23.01", true),
+            (
+                Role::Pusat,
+                "*",
+                Role::VillageOperator,
+                "35.23.01.2001",
+                false,
+            ),
+            (
+                Role::Auditor,
+                "*",
+                Role::VillageOperator,
+                "35.23.01.2001",
+                false,
+            ),
+        ];
+        for (role, within, account_role, account_scope, may) in table {
+            assert_eq!(
+                actor(role, within).may_manage(account_role, &scope(account_scope)),
+                may,
+                "{role:?} over {within} managing {account_role:?} over {account_scope}"
+            );
+        }
     }
 }

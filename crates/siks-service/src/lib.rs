@@ -40,7 +40,7 @@ pub use siks_store::{
     AuditEntry, AuditVerification, HistoryEntry, HouseholdFilter, HouseholdSummary, HouseholdView,
     LoginGate, NewSession, NewUser, OpenMode, Quality, RegionQuality, RegionStats, Result,
     SYSTEM_USERNAME, Session, SessionPolicy, Stats, StatusCounts, UserRecord, Versioned,
-    random_token, redact_url,
+    may_manage, random_token, redact_url,
 };
 
 /// The registry's use cases over one database; cheap to clone (the store is a pool).

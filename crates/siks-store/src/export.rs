@@ -159,6 +159,9 @@ impl Store {
         region: Option<&RegionCode>,
         mut sink: impl FnMut(&[String]) -> std::result::Result<(), E> + Send,
     ) -> std::result::Result<u64, ExportError<E>> {
+        if !actor.may(siks_domain::Action::ExportPersonalData) {
+            return Err(StoreError::Forbidden(siks_domain::Action::ExportPersonalData).into());
+        }
         let scope = crate::stats::read_scope(actor, region)?;
         let (low, high) = scope.village_range();
         let sql = match list {

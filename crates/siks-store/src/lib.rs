@@ -45,7 +45,7 @@ pub use schema::SYSTEM_USERNAME;
 pub use sessions::{LoginGate, NewSession, Session, SessionPolicy, random_token};
 pub use sql::Value;
 pub use stats::{Quality, RegionQuality, RegionStats, Stats, StatusCounts};
-pub use users::{NewUser, UserRecord};
+pub use users::{NewUser, UserRecord, may_manage};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

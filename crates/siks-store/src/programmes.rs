@@ -1019,6 +1019,11 @@ impl Store {
         code: &str,
         region: Option<&RegionCode>,
     ) -> Result<Vec<Beneficiary>> {
+        if !actor.may(siks_domain::Action::ExportPersonalData) {
+            return Err(StoreError::Forbidden(
+                siks_domain::Action::ExportPersonalData,
+            ));
+        }
         let scope = crate::stats::read_scope(actor, region)?;
         self.known_programme(code).await?;
         let (low, high) = scope.village_range();

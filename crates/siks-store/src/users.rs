@@ -86,6 +86,18 @@ impl Store {
         }
         check_username(&new.username)?;
         check_scope_fits(new.role, &new.scope).map_err(|e| StoreError::invalid(&e))?;
+        if actor.scope.covers(&new.scope) && !may_manage(actor, new.role, &new.scope) {
+            return Err(StoreError::invalid_text(
+                format!(
+                    "akun admin wilayah {} hanya dapat dibuat oleh admin wilayah yang lebih luas",
+                    new.scope
+                ),
+                format!(
+                    "an admin account over {} is created only by an admin of a wider scope",
+                    new.scope
+                ),
+            ));
+        }
         if !actor.scope.covers(&new.scope) {
             return Err(StoreError::invalid_text(
                 format!(
@@ -198,7 +210,8 @@ impl Store {
             .collect())
     }
 
-    /// Activates or deactivates an account inside the admin's scope.
+    /// Activates or deactivates an account inside the admin's scope (another admin only of a
+    /// strictly narrower scope).
     pub async fn set_user_active(&self, actor: &Actor, id: UserId, active: bool) -> Result<()> {
         let user = self
             .user_by_id(actor, id)
@@ -208,6 +221,12 @@ impl Store {
             return Err(StoreError::invalid_text(
                 "Anda tidak dapat menonaktifkan akun Anda sendiri",
                 "you cannot deactivate your own account",
+            ));
+        }
+        if !may_manage(actor, user.role, &user.scope) {
+            return Err(StoreError::invalid_text(
+                "akun admin dengan wilayah kerja yang sama atau lebih luas dikelola oleh admin di atasnya",
+                "an admin of the same or a wider scope is managed from above",
             ));
         }
         let mut tx = self.begin().await?;
@@ -237,4 +256,11 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Whether `actor` may manage an account of `role` over `scope`: the domain's rule, and the
+/// command line's system account above every admin (it holds the database itself).
+pub fn may_manage(actor: &Actor, role: siks_domain::Role, scope: &siks_domain::Scope) -> bool {
+    actor.may_manage(role, scope)
+        || (actor.username == crate::schema::SYSTEM_USERNAME && actor.may(Action::ManageUsers))
 }

@@ -36,6 +36,8 @@ pub struct Nav {
     pub admin: bool,
     pub ratify: bool,
     pub lists: bool,
+    /// Offered the downloads of record lists (bulk personal data): not the auditor.
+    pub export: bool,
 }
 
 impl Nav {
@@ -55,6 +57,7 @@ impl Nav {
             admin: crate::ADMINS.contains(&actor.role),
             ratify: crate::RATIFIERS.contains(&actor.role),
             lists: crate::LISTERS.contains(&actor.role),
+            export: actor.may(siks_domain::Action::ExportPersonalData),
         })
     }
 }

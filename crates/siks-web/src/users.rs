@@ -78,7 +78,8 @@ async fn page(
             .filter(|u| u.username != siks_service::SYSTEM_USERNAME)
             .map(|u| UserRow {
                 id: u.id.to_string(),
-                can_toggle: u.id != actor.user_id,
+                can_toggle: u.id != actor.user_id
+                    && siks_service::may_manage(actor, u.role, &u.scope),
                 toggle_to: if u.active { "0" } else { "1" },
                 toggle_label: if u.active { "Nonaktifkan" } else { "Aktifkan" },
                 status: if u.active { "Aktif" } else { "Nonaktif" },

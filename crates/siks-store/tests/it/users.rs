@@ -58,6 +58,53 @@ async fn users_and_scopes(db: &TestDb) {
         .collect();
     assert!(listed.contains(&"op.a".to_string()) && listed.contains(&"dinsos.tuban".to_string()));
     assert!(!listed.contains(&"auditor".to_string()) && !listed.contains(&"system".to_string()));
+
+    // Another admin only below: not a peer of the same scope, not a wider one. The peer is made
+    // from above, and the regency's admin cannot deactivate it; an admin of a district it can.
+    let peer = store
+        .create_user(&tuban_admin, new("admin.tuban2", Role::Admin, "35.23"))
+        .await;
+    assert!(matches!(peer, Err(StoreError::Invalid { .. })), "{peer:?}");
+    let wider = store
+        .create_user(&tuban_admin, new("admin.jatim", Role::Admin, "35"))
+        .await;
+    assert!(
+        matches!(wider, Err(StoreError::Invalid { .. })),
+        "{wider:?}"
+    );
+    let peer = store
+        .create_user(&c.admin, new("admin.tuban2", Role::Admin, "35.23"))
+        .await
+        .unwrap();
+    let refused = store.set_user_active(&tuban_admin, peer.id, false).await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid { .. })),
+        "{refused:?}"
+    );
+    assert!(
+        store
+            .user_by_username("admin.tuban2")
+            .await
+            .unwrap()
+            .unwrap()
+            .active,
+        "a refused deactivation changes nothing"
+    );
+    let below = store
+        .create_user(&tuban_admin, new("admin.kec", Role::Admin, "35.23.01"))
+        .await
+        .unwrap();
+    store
+        .set_user_active(&tuban_admin, below.id, false)
+        .await
+        .unwrap();
+    store
+        .create_user(
+            &tuban_admin,
+            new("dinsos.tuban2", Role::RegencyOperator, "35.23"),
+        )
+        .await
+        .unwrap();
     assert!(store.list_users(&c.village_a).await.is_err());
     assert_eq!(
         store

@@ -52,6 +52,33 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
         send(&w.app, get("/ekspor/anggota.csv", None)).await.status,
         StatusCode::SEE_OTHER
     );
+    // The auditor reads the audit log and counts, not bulk personal data: no list downloads,
+    // none offered, and the beneficiary list through the API neither.
+    let auditor = login(&w.app, "auditor").await;
+    for path in [
+        "/ekspor/anggota.csv?wilayah=35",
+        "/ekspor/rumah-tangga.xlsx",
+        "/ekspor/temuan.csv",
+        "/ekspor/usulan.xlsx",
+        "/ekspor/penerima/PKH.csv?periode=2026-12",
+        "/api/v1/programmes/PKH/beneficiaries?period=2026-12",
+    ] {
+        let refused = send(&w.app, get(path, Some(&auditor))).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            refused.body
+        );
+    }
+    for path in ["/rumah-tangga", "/temuan", "/usulan"] {
+        let page = send(&w.app, get(path, Some(&auditor))).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            page.select("#unduh").is_empty(),
+            "{path} offers no download"
+        );
+    }
     // Upload templates, linked from the household list.
     assert_eq!(page.select("#templat a").len(), 4);
     let template = send(&w.app, get("/templat/rumah-tangga-baru.xlsx", Some(&desa))).await;
