@@ -337,9 +337,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// The photo upload's limit: the largest photo plus the form around it.
 pub const PHOTO_BODY_LIMIT: usize = siks_service::records::MAX_PHOTO_BYTES + 64 * 1024;
 
-/// The scan upload's limit: the largest scan plus the form around it.
 /// Largest outside list the page takes (the national extract goes through `siks list import`).
 pub const LIST_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// The scan upload's limit: the largest scan plus the form around it.
 pub const SCAN_BODY_LIMIT: usize = siks_service::documents::MAX_SCAN_BYTES + 64 * 1024;
 
 /// The whole application.
@@ -365,6 +365,18 @@ pub fn router(service: Service, config: AppConfig) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'"),
+        ))
+        // Pages, JSON, downloads and photos carry personal data: no cache (a browser's, a
+        // proxy's, a shared computer's in a village office) keeps them. The few static assets
+        // (script, icon, the guide's pictures) say otherwise themselves.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        // A link out of siks tells nobody which page (a household's id) it was followed from.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1546,7 +1546,8 @@ pub async fn photo(
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+            // A photo of a house is personal data: kept by no cache, as every page.
+            (header::CACHE_CONTROL, "no-store".to_string()),
         ],
         bytes,
     )

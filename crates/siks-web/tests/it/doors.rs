@@ -603,3 +603,49 @@ async fn a_nik_registered_elsewhere_answers_the_village_as_a_fresh_one() {
     let clean = send(&w.app, get(&format!("/usulan/{fresh_id}"), Some(&verifier))).await;
     assert!(clean.select(".temuan-nik").is_empty());
 }
+
+/// Every answer with personal data (pages, JSON, downloads, errors) is kept by no cache, and no
+/// answer tells another site the page it was followed from; static assets are cached.
+#[tokio::test]
+async fn no_cache_keeps_an_answer_with_personal_data() {
+    let w = world().await;
+    let desa = login(&w.app, "desa.a").await;
+    let household = format!("/rumah-tangga/{}", w.household.id);
+    for path in [
+        "/",
+        "/rumah-tangga",
+        household.as_str(),
+        "/api/v1/households",
+        "/ekspor/anggota.csv",
+        "/ekspor/rumah-tangga.xlsx",
+        "/tidak-ada",
+        "/masuk",
+    ] {
+        let answer = send(&w.app, get(path, Some(&desa))).await;
+        assert_eq!(
+            answer
+                .headers
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path} ({})",
+            answer.status
+        );
+        assert_eq!(
+            answer
+                .headers
+                .get("referrer-policy")
+                .map(|v| v.to_str().unwrap()),
+            Some("same-origin"),
+            "{path}"
+        );
+    }
+    let script = send(&w.app, get("/static/siks.js", None)).await;
+    assert!(
+        script.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("public"),
+        "static assets are cached"
+    );
+}

@@ -202,6 +202,7 @@ pub(crate) struct Reply {
     pub(crate) cookies: Vec<String>,
     pub(crate) body: String,
     pub(crate) bytes: Vec<u8>,
+    pub(crate) headers: axum::http::HeaderMap,
 }
 
 impl Reply {
@@ -244,8 +245,10 @@ pub(crate) async fn send(app: &Router, request: Request<Body>) -> Reply {
         .iter()
         .map(|v| v.to_str().unwrap().to_string())
         .collect();
+    let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     Reply {
+        headers,
         status,
         location,
         cookies,
