@@ -56,7 +56,7 @@ pub fn check_new_password(password: &str) -> Result<(), WebError> {
     } else {
         Err(WebError::field(
             "sandi_baru",
-            "kata sandi baru minimal 10 karakter dan memuat huruf serta angka",
+            crate::lang::t("kata sandi baru minimal 10 karakter dan memuat huruf serta angka"),
         ))
     }
 }

@@ -49,17 +49,19 @@ struct FormPage {
     guide: &'static str,
 }
 
-/// A field name as the operator knows it: `m1.nik` is "Anggota 2 — NIK".
+/// A field name as the operator knows it, in the request's language: `m1.nik` is
+/// "Anggota 2 — NIK".
 fn field_label(name: &str) -> String {
+    use crate::lang::{t, tf};
     match name.split_once('.') {
         Some((slot, column)) if slot.starts_with('m') => {
             let n: usize = slot[1..].parse().unwrap_or(0);
-            format!("Anggota {} — {}", n + 1, column_label(column))
+            tf("Anggota {} — {}", &[&(n + 1), &t(column_label(column))])
         }
-        _ if name == "alasan" => "Alasan".to_string(),
-        _ => crate::requests::field_label(name)
-            .unwrap_or_else(|| column_label(name))
-            .to_string(),
+        _ if name == "alasan" => t("Alasan").to_string(),
+        _ => {
+            t(crate::requests::field_label(name).unwrap_or_else(|| column_label(name))).to_string()
+        }
     }
 }
 
@@ -84,7 +86,7 @@ pub(crate) fn form_response(
         .map(|(f, m)| (field_label(f), m.clone()))
         .collect();
     if let Some(message) = general {
-        listed.insert(0, ("Data".to_string(), message));
+        listed.insert(0, (crate::lang::t("Data").to_string(), message));
     }
     let status = if listed.is_empty() {
         StatusCode::OK
@@ -101,18 +103,18 @@ pub(crate) fn form_response(
         errors: listed,
         reason: values.get("alasan").cloned().unwrap_or_default(),
         submit: spec.submit,
-        guide: spec.guide,
+        // A guide is handed to the page in the request's language (its text is the key).
+        guide: crate::lang::t(spec.guide),
     })?;
     Ok((status, page).into_response())
 }
 
-/// Store refusals that belong on the form (the rest are error pages).
+/// Store refusals that belong on the form, in the request's language (the rest are error pages).
 pub(crate) fn form_message(e: ServiceError) -> Result<String, WebError> {
     match e {
-        ServiceError::Invalid { indonesian, .. } | ServiceError::Conflict { indonesian, .. } => {
-            Ok(indonesian)
-        }
-        ServiceError::Stale { .. } => Ok(siks_domain::Bilingual::indonesian(&e)),
+        ServiceError::Invalid { .. }
+        | ServiceError::Conflict { .. }
+        | ServiceError::Stale { .. } => Ok(crate::lang::say(&e)),
         other => Err(other.into()),
     }
 }
@@ -194,9 +196,9 @@ pub(crate) fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
     let mut sections = household_sections(values, errors);
     for i in 0..member_slots(values) {
         let title = if i == 0 {
-            "Anggota 1 (kepala rumah tangga)".to_string()
+            crate::lang::t("Anggota 1 (kepala rumah tangga)").to_string()
         } else {
-            format!("Anggota {} (kosongkan bila tidak ada)", i + 1)
+            crate::lang::tf("Anggota {} (kosongkan bila tidak ada)", &[&(i + 1)])
         };
         sections.push(member_section(i, &title, values, errors));
     }
@@ -210,12 +212,12 @@ pub(crate) fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
     }
     hidden.extend(revision_hidden(values));
     FormSpec {
-        title: "Usulkan rumah tangga baru".into(),
+        title: crate::lang::t("Usulkan rumah tangga baru").into(),
         guide: crate::guide::NEW_HOUSEHOLD,
         action: "/rumah-tangga/baru".into(),
         hidden,
         sections,
-        submit: "Simpan sebagai usulan",
+        submit: crate::lang::t("Simpan sebagai usulan"),
     }
 }
 
@@ -271,7 +273,7 @@ pub async fn create_household(
     if !slot_used(0, &values) {
         errors.push((
             "m0.full_name".into(),
-            "anggota pertama (kepala rumah tangga) wajib diisi".into(),
+            crate::lang::t("anggota pertama (kepala rumah tangga) wajib diisi").into(),
         ));
     } else if errors.is_empty()
         && members
@@ -282,7 +284,7 @@ pub async fn create_household(
     {
         errors.push((
             "m0.relation_to_head".into(),
-            "harus ada tepat satu kepala rumah tangga".into(),
+            crate::lang::t("harus ada tepat satu kepala rumah tangga").into(),
         ));
     }
     let reason = values
@@ -292,7 +294,7 @@ pub async fn create_household(
     if reason.is_empty() {
         errors.push((
             "alasan".into(),
-            "alasan wajib diisi (mis. pendataan baru hasil musdes)".into(),
+            crate::lang::t("alasan wajib diisi (mis. pendataan baru hasil musdes)").into(),
         ));
     }
     let Some(household) = household.filter(|_| errors.is_empty()) else {
@@ -327,12 +329,12 @@ pub(crate) fn edit_household_spec(id: &str, values: &Values, errors: &Errors) ->
     )];
     hidden.extend(revision_hidden(values));
     FormSpec {
-        title: "Usulkan perbaikan data rumah tangga".into(),
+        title: crate::lang::t("Usulkan perbaikan data rumah tangga").into(),
         guide: crate::guide::HOUSEHOLD_CORRECTION,
         action: format!("/rumah-tangga/{id}/ubah"),
         hidden,
         sections: household_sections(values, errors),
-        submit: "Periksa perubahan",
+        submit: crate::lang::t("Periksa perubahan"),
     }
 }
 
@@ -368,19 +370,37 @@ fn preview_response(
         title,
         action,
         hidden,
-        guide: crate::guide::PREVIEW,
-        changes: changes
-            .into_iter()
-            .map(|c| {
-                (
-                    siks_domain::workflow::change_label(&c.field),
-                    siks_domain::workflow::change_value(&c.field, &c.before),
-                    siks_domain::workflow::change_value(&c.field, &c.after),
-                )
-            })
-            .collect(),
+        guide: crate::lang::t(crate::guide::PREVIEW),
+        changes: changes.iter().map(change_row).collect(),
     })?;
     Ok(page.into_response())
+}
+
+/// A changed field as the preview and the proposal page show it, in the request's language:
+/// (field, before, after).
+pub(crate) fn change_row(c: &siks_domain::workflow::FieldChange) -> (String, String, String) {
+    use crate::lang::{t, tf};
+    use siks_domain::workflow::{PHOTO_FIELD, change_label, change_value};
+    let photo = c.field.starts_with(PHOTO_FIELD);
+    // A photo's field names its kind by code, as `change_label` reads it.
+    let kind = c
+        .field
+        .strip_prefix(PHOTO_FIELD)
+        .and_then(|code| code.parse::<u8>().ok())
+        .and_then(<siks_domain::record::EvidenceKind as siks_domain::Coded>::from_code);
+    let label = match kind {
+        Some(kind) => tf("Foto bukti: {}", &[&t(siks_domain::Coded::label(kind))]),
+        None => t(&change_label(&c.field)).to_string(),
+    };
+    let value = |v: &str| {
+        if photo && !v.is_empty() {
+            // "foto <start of its SHA-256>…"
+            tf("foto {}…", &[&v.chars().take(12).collect::<String>()])
+        } else {
+            change_value(&c.field, v)
+        }
+    };
+    (label, value(&c.before), value(&c.after))
 }
 
 /// What a correction form does with a parsed change: back to the form (`kembali`), the
@@ -399,7 +419,8 @@ fn correction_step(
         CorrectionStep::Form(None)
     } else if changes.is_empty() {
         CorrectionStep::Form(Some(
-            "tidak ada kolom yang berubah; ubah isian yang salah lalu periksa lagi".into(),
+            crate::lang::t("tidak ada kolom yang berubah; ubah isian yang salah lalu periksa lagi")
+                .into(),
         ))
     } else if values.get("konfirmasi").map(String::as_str) == Some("ya") {
         CorrectionStep::Propose
@@ -453,7 +474,10 @@ pub async fn update_household(
         .map(|r| r.trim().to_string())
         .unwrap_or_default();
     if reason.is_empty() {
-        errors.push(("alasan".into(), "alasan perubahan wajib diisi".into()));
+        errors.push((
+            "alasan".into(),
+            crate::lang::t("alasan perubahan wajib diisi").into(),
+        ));
     }
     let Some(changed) = changed.filter(|_| errors.is_empty()) else {
         return form_response(
@@ -478,7 +502,7 @@ pub async fn update_household(
         CorrectionStep::Preview(changes) => {
             return preview_response(
                 &user,
-                "Periksa perbaikan data rumah tangga".into(),
+                crate::lang::t("Periksa perbaikan data rumah tangga").into(),
                 format!("/rumah-tangga/{id}/ubah"),
                 &values,
                 changes,
@@ -512,12 +536,12 @@ pub(crate) fn member_correction_spec(
     errors: &Errors,
 ) -> FormSpec {
     let mut spec = member_spec(
-        format!("Usulkan perbaikan anggota {}", person.full_name),
+        crate::lang::tf("Usulkan perbaikan anggota {}", &[&person.full_name]),
         format!("/anggota/{}/ubah", person.id),
         values,
         errors,
     );
-    spec.submit = "Periksa perubahan";
+    spec.submit = crate::lang::t("Periksa perubahan");
     spec
 }
 
@@ -542,8 +566,8 @@ pub(crate) fn member_spec(
         title,
         action,
         hidden,
-        sections: vec![member_section(0, "Anggota", values, errors)],
-        submit: "Simpan sebagai usulan",
+        sections: vec![member_section(0, crate::lang::t("Anggota"), values, errors)],
+        submit: crate::lang::t("Simpan sebagai usulan"),
         guide: crate::guide::MEMBER,
     }
 }
@@ -588,7 +612,10 @@ pub async fn update_member(
         .map(|r| r.trim().to_string())
         .unwrap_or_default();
     if reason.is_empty() {
-        errors.push(("alasan".into(), "alasan perubahan wajib diisi".into()));
+        errors.push((
+            "alasan".into(),
+            crate::lang::t("alasan perubahan wajib diisi").into(),
+        ));
     }
     let action = format!("/anggota/{id}/ubah");
     let spec =
@@ -604,7 +631,7 @@ pub async fn update_member(
         CorrectionStep::Preview(changes) => {
             return preview_response(
                 &user,
-                format!("Periksa perbaikan anggota {}", current.record.full_name),
+                crate::lang::tf("Periksa perbaikan anggota {}", &[&current.record.full_name]),
                 action,
                 &values,
                 changes,
@@ -645,7 +672,7 @@ pub async fn new_member_form(
     let mut values = blank_person_values(0, Relation::Child);
     values.insert("m0.id".into(), PersonId::new().to_string());
     let spec = member_spec(
-        JOINING_TITLE.into(),
+        crate::lang::t(JOINING_TITLE).into(),
         format!("/rumah-tangga/{id}/anggota-baru"),
         &values,
         &Vec::new(),
@@ -679,14 +706,19 @@ pub async fn add_member(
     if reason.is_empty() {
         errors.push((
             "alasan".into(),
-            "alasan wajib diisi (mis. kelahiran)".into(),
+            crate::lang::t("alasan wajib diisi (mis. kelahiran)").into(),
         ));
     }
     let action = format!("/rumah-tangga/{id}/anggota-baru");
     let Some(person) = person.filter(|_| errors.is_empty()) else {
         return form_response(
             &user,
-            member_spec(JOINING_TITLE.into(), action, &values, &errors),
+            member_spec(
+                crate::lang::t(JOINING_TITLE).into(),
+                action,
+                &values,
+                &errors,
+            ),
             &values,
             &errors,
             None,
@@ -699,7 +731,12 @@ pub async fn add_member(
             let message = form_message(e)?;
             form_response(
                 &user,
-                member_spec(JOINING_TITLE.into(), action, &values, &errors),
+                member_spec(
+                    crate::lang::t(JOINING_TITLE).into(),
+                    action,
+                    &values,
+                    &errors,
+                ),
                 &values,
                 &errors,
                 Some(message),
@@ -733,11 +770,15 @@ pub async fn upload_photo(
     let (csrf, version, kind) = (field("csrf"), field("versi"), field("jenis"));
     user.check_csrf(&csrf)?;
     let kind = <siks_domain::record::EvidenceKind as siks_domain::Coded>::parse_code(&kind)
-        .map_err(|e| WebError::field("jenis", siks_domain::Bilingual::indonesian(&e)))?;
-    let version: i64 = version
-        .parse()
-        .map_err(|_| WebError::field("versi", "versi data tidak sah; muat ulang halaman"))?;
-    let photo = photo.ok_or_else(|| WebError::field("foto", "pilih berkas foto"))?;
+        .map_err(|e| WebError::field("jenis", crate::lang::say(&e)))?;
+    let version: i64 = version.parse().map_err(|_| {
+        WebError::field(
+            "versi",
+            crate::lang::t("versi data tidak sah; muat ulang halaman"),
+        )
+    })?;
+    let photo =
+        photo.ok_or_else(|| WebError::field("foto", crate::lang::t("pilih berkas foto")))?;
     let reason = format!("foto bukti: {}", kind.label());
     let proposal = state
         .service

@@ -94,6 +94,17 @@ impl WebError {
         }
     }
 
+    /// The message for a page, in the request's language (the API keeps [`WebError::message`]).
+    /// A rule's message was put in the request's language where it was made.
+    pub(crate) fn page_message(&self) -> String {
+        match self {
+            WebError::Invalid { message, .. }
+            | WebError::Conflict(message)
+            | WebError::TooMany(message) => message.clone(),
+            fixed => crate::lang::t(&fixed.message()).to_string(),
+        }
+    }
+
     /// Logs an internal cause once, inside the request's span (so with its id), long digit runs
     /// masked; the person sees only the message and the request id.
     fn log(&self) {
@@ -125,9 +136,10 @@ impl From<ServiceError> for WebError {
         match e {
             ServiceError::NotFound => WebError::NotFound,
             ServiceError::Forbidden(_) => WebError::Forbidden,
-            ServiceError::Stale { .. } => WebError::Conflict(e.indonesian()),
-            ServiceError::Invalid { indonesian, .. } => WebError::invalid(indonesian),
-            ServiceError::Conflict { indonesian, .. } => WebError::Conflict(indonesian),
+            ServiceError::Stale { .. } | ServiceError::Conflict { .. } => {
+                WebError::Conflict(crate::lang::say(&e))
+            }
+            ServiceError::Invalid { .. } => WebError::invalid(crate::lang::say(&e)),
             other => WebError::Internal(other.english()),
         }
     }
@@ -147,7 +159,7 @@ pub(crate) struct ErrorPage {
 impl ErrorPage {
     fn html(&self) -> String {
         self.render()
-            .unwrap_or_else(|_| "<h1>Kesalahan</h1>".to_string())
+            .unwrap_or_else(|_| format!("<h1>{}</h1>", crate::lang::t("Kesalahan")))
     }
 }
 
@@ -160,7 +172,7 @@ impl IntoResponse for WebError {
         let page = ErrorPage {
             nav: None,
             status: self.status().as_u16(),
-            message: self.message(),
+            message: self.page_message(),
             request_id: crate::observe::request_id(),
         };
         let mut response = (self.status(), Html(page.html())).into_response();

@@ -30,13 +30,18 @@ pub struct ApiQuery<T>(pub T);
 /// An API route's JSON body (unknown fields, wrong types, too large, not JSON: the JSON error).
 pub struct ApiJson<T>(pub T);
 
+/// What serde said, without axum's English lead-in.
+fn without_lead_in(text: String) -> String {
+    match text.split_once(": ") {
+        Some((lead, rest)) if lead.starts_with("Failed to") => rest.to_string(),
+        _ => text,
+    }
+}
+
 /// What serde said, without axum's English lead-in, and in Indonesian where it is one of the
 /// usual complaints (the field it names stays as it was).
 fn detail(text: String) -> String {
-    let text = match text.split_once(": ") {
-        Some((lead, rest)) if lead.starts_with("Failed to") => rest.to_string(),
-        _ => text,
-    };
+    let text = without_lead_in(text);
     const USUAL: [(&str, &str); 6] = [
         ("invalid digit found in string", "harus berupa angka"),
         (
@@ -56,38 +61,55 @@ fn detail(text: String) -> String {
     })
 }
 
+/// [`detail`] for a page, in the request's language: in English, serde's own words.
+fn page_detail(text: String) -> String {
+    if crate::lang::current() == crate::lang::Lang::English {
+        without_lead_in(text)
+    } else {
+        detail(text)
+    }
+}
+
 fn too_large() -> WebError {
-    WebError::invalid(format!(
+    WebError::invalid(crate::lang::tf(
         "Isian terlalu besar (paling banyak {} KiB).",
-        crate::BODY_LIMIT / 1024
+        &[&(crate::BODY_LIMIT / 1024)],
     ))
 }
 
 fn form_error(e: FormRejection) -> WebError {
     match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => WebError::invalid(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => WebError::invalid(crate::lang::t(
             "Formulir harus dikirim dari halamannya (application/x-www-form-urlencoded).",
-        ),
-        _ => WebError::invalid(format!(
+        )),
+        _ => WebError::invalid(crate::lang::tf(
             "Isian formulir tidak dapat dibaca: {}.",
-            detail(e.body_text())
+            &[&page_detail(e.body_text())],
         )),
     }
 }
 
 fn query_error(e: QueryRejection) -> WebError {
-    WebError::invalid(format!(
+    WebError::invalid(crate::lang::tf(
         "Parameter alamat tidak dapat dibaca: {}.",
-        detail(e.body_text())
+        &[&page_detail(e.body_text())],
     ))
 }
 
-fn path_error(e: PathRejection) -> WebError {
-    WebError::invalid(format!(
-        "Alamat halaman tidak sah: {}.",
-        detail(e.body_text())
-    ))
+/// A bad path: on a page in the request's language, on the API in Indonesian.
+fn path_error(e: PathRejection, page: bool) -> WebError {
+    if page {
+        WebError::invalid(crate::lang::tf(
+            "Alamat halaman tidak sah: {}.",
+            &[&page_detail(e.body_text())],
+        ))
+    } else {
+        WebError::invalid(format!(
+            "Alamat halaman tidak sah: {}.",
+            detail(e.body_text())
+        ))
+    }
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
@@ -119,7 +141,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Path(p.0))
-            .map_err(path_error)
+            .map_err(|e| path_error(e, true))
     }
 }
 
@@ -130,7 +152,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
-            .map_err(|e| ApiError(path_error(e)))
+            .map_err(|e| ApiError(path_error(e, false)))
     }
 }
 

@@ -8,7 +8,7 @@ use crate::extract::{Form, Path, Query};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use siks_domain::checks::{FindingKind, FindingStatus, Severity};
-use siks_domain::{Bilingual, Coded, RegionCode, Regions};
+use siks_domain::{Coded, RegionCode, Regions};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -83,7 +83,8 @@ pub const CHECKERS: &[siks_domain::Role] = &[
     siks_domain::Role::Admin,
 ];
 
-/// The status asked for (`open` when none), or the complaint naming `field`.
+/// The status asked for (`open` when none), or the complaint naming `field` (in Indonesian: the
+/// API's; the page words its own).
 pub(crate) fn status_param(text: Option<&str>, field: &str) -> Result<FindingStatus, WebError> {
     match text {
         None => Ok(FindingStatus::Open),
@@ -96,7 +97,7 @@ fn region_param(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
     match text.filter(|t| !t.is_empty()) {
         Some(t) => RegionCode::parse_known(t)
             .map(Some)
-            .map_err(|e| WebError::field("wilayah", e.indonesian())),
+            .map_err(|e| WebError::field("wilayah", crate::lang::say(&e))),
         None => Ok(None),
     }
 }
@@ -108,10 +109,15 @@ pub async fn findings_page(
 ) -> Result<Html<String>, WebError> {
     let actor = &user.session.actor;
     let region = region_param(q.wilayah.as_deref())?;
-    let status = status_param(q.status.as_deref(), "status")?;
+    let status = status_param(q.status.as_deref(), "status").map_err(|_| {
+        WebError::field("status", crate::lang::t("pilih open, fixed atau dismissed"))
+    })?;
     let kind = match q.jenis {
         Some(code) => Some(FindingKind::from_code(code).ok_or_else(|| {
-            WebError::field("jenis", format!("jenis temuan {code} tidak dikenal"))
+            WebError::field(
+                "jenis",
+                crate::lang::tf("jenis temuan {} tidak dikenal", &[&code]),
+            )
         })?),
         None => None,
     };
@@ -125,7 +131,7 @@ pub async fn findings_page(
             counts.get(&k.code()).map(|n| {
                 (
                     k.code(),
-                    k.label().to_string(),
+                    crate::lang::t(k.label()).to_string(),
                     siks_domain::show::count(*n),
                     Some(*k) == kind,
                 )
@@ -153,7 +159,7 @@ pub async fn findings_page(
         .into_iter()
         .map(|f| Line {
             id: f.id.to_string(),
-            kind: f.kind.label().to_string(),
+            kind: crate::lang::t(f.kind.label()).to_string(),
             error: f.severity == Severity::Error,
             village: Regions::embedded()
                 .get(&f.village)
@@ -164,8 +170,8 @@ pub async fn findings_page(
                 (Some(a), Some(b)) => format!("{a} / {b}"),
                 (Some(a), None) => a.clone(),
                 _ => match &f.head_name {
-                    Some(head) => format!("Rumah tangga {head}"),
-                    None => "Rumah tangga".into(),
+                    Some(head) => crate::lang::tf("Rumah tangga {}", &[head]),
+                    None => crate::lang::t("Rumah tangga").to_string(),
                 },
             },
             nik: f
@@ -175,7 +181,7 @@ pub async fn findings_page(
                 .map(siks_domain::documents::masked_number)
                 .unwrap_or_default(),
             detail: f.detail,
-            status: f.status.label().to_string(),
+            status: crate::lang::t(f.status.label()).to_string(),
             open: f.status == FindingStatus::Open,
             reason: f.status_reason,
             removable: f.kind.removal_reason().is_some(),
@@ -197,11 +203,13 @@ pub async fn findings_page(
     let shown = if lines.is_empty() {
         "0".to_string()
     } else {
-        format!(
+        crate::lang::tf(
             "{}–{} dari {}",
-            siks_domain::show::count(skip + 1),
-            siks_domain::show::count(skip + lines.len() as u64),
-            siks_domain::show::count(total)
+            &[
+                &siks_domain::show::count(skip + 1),
+                &siks_domain::show::count(skip + lines.len() as u64),
+                &siks_domain::show::count(total),
+            ],
         )
     };
     render(FindingsPage {
@@ -249,7 +257,10 @@ pub async fn dismiss(
         .await?;
     let back = back_to(&form);
     let join = if back.contains('?') { '&' } else { '?' };
-    Ok(see(format!("{back}{join}pesan=Temuan%20diabaikan")))
+    Ok(see(format!(
+        "{back}{join}pesan={}",
+        crate::auth::urlencode(crate::lang::t("Temuan diabaikan"))
+    )))
 }
 
 pub async fn propose(
@@ -331,7 +342,7 @@ pub async fn quality_page(
         name: quality.total.name.clone(),
         kinds: kinds
             .iter()
-            .map(|k| (k.code(), k.label().to_string()))
+            .map(|k| (k.code(), crate::lang::t(k.label()).to_string()))
             .collect(),
         rows,
     })
@@ -375,7 +386,7 @@ async fn lists_view(
         .into_iter()
         .map(|l| ListLine {
             imported_at: zone.at(l.imported_at),
-            kind: l.kind.label().to_string(),
+            kind: crate::lang::t(l.kind.label()).to_string(),
             source: l.source,
             file_name: l.file_name,
             rows: l.rows,
@@ -387,7 +398,7 @@ async fn lists_view(
         nav: Nav::of(user),
         kinds: <ListKind as Coded>::ALL
             .iter()
-            .map(|k| (k.key(), k.label(), k.key() == kind))
+            .map(|k| (k.key(), crate::lang::t(k.label()), k.key() == kind))
             .collect(),
         source,
         lists,
@@ -428,12 +439,12 @@ pub async fn import_list(
     let kind_key = form_value(&form, "jenis").to_string();
     let source = form_value(&form, "sumber").to_string();
     let kind = ListKind::from_key(&kind_key)
-        .ok_or_else(|| WebError::field("jenis", "pilih jenis daftar"))?;
-    let file = file.ok_or_else(|| WebError::field("berkas", "pilih berkas CSV"))?;
+        .ok_or_else(|| WebError::field("jenis", crate::lang::t("pilih jenis daftar")))?;
+    let file = file.ok_or_else(|| WebError::field("berkas", crate::lang::t("pilih berkas CSV")))?;
     let rows = match read_list(kind, file.as_slice()) {
         Ok(rows) => rows,
         Err(errors) => {
-            let errors = errors.iter().map(|e| e.indonesian()).collect();
+            let errors = errors.iter().map(crate::lang::say).collect();
             let page = lists_view(&state, &user, kind_key, source, errors, None).await?;
             return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
@@ -446,11 +457,9 @@ pub async fn import_list(
             .await
     })
     .await??;
-    let lead = format!(
+    let lead = crate::lang::tf(
         "{} dari {} diimpor ({} baris)",
-        kind.label(),
-        list.source,
-        list.rows
+        &[&crate::lang::t(kind.label()), &list.source, &list.rows],
     );
     // The matching is a check run over the whole scope: a national one takes most of a minute,
     // so it is a job like any other run (its page shows it; a short one comes back here).
@@ -467,8 +476,9 @@ pub async fn import_list(
         // register before it, so the user is told to run the checks again once that one ends.
         Err(WebError::Conflict(why)) => Ok(see(format!(
             "/daftar?pesan={}",
-            crate::auth::urlencode(&format!(
-                "{lead}; belum dicocokkan: {why}, lalu jalankan pemeriksaan lagi"
+            crate::auth::urlencode(&crate::lang::tf(
+                "{}; belum dicocokkan: {}, lalu jalankan pemeriksaan lagi",
+                &[&lead, &why]
             ))
         ))),
         other => other,

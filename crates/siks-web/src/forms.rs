@@ -40,10 +40,17 @@ pub struct Section {
 fn field(prefix: &str, column: &'static str, values: &Values, errors: &Errors) -> Field {
     let name = format!("{prefix}{column}");
     let value = values.get(&name).cloned().unwrap_or_default();
-    let mut options = column_choices(column).unwrap_or_default();
+    let mut options: Vec<(String, String)> = column_choices(column)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(code, label)| {
+            let label = crate::lang::t(&label).to_string();
+            (code, label)
+        })
+        .collect();
     if value.is_empty() && options.first().is_some_and(|(v, _)| !v.is_empty()) {
         // Nothing chosen yet: the operator must choose, not accept a default.
-        options.insert(0, (String::new(), "— pilih —".to_string()));
+        options.insert(0, (String::new(), crate::lang::t("— pilih —").to_string()));
     }
     let kind = if FLAG_COLUMNS.contains(&column) {
         "check"
@@ -57,7 +64,7 @@ fn field(prefix: &str, column: &'static str, values: &Values, errors: &Errors) -
         "text"
     };
     Field {
-        label: column_label(column),
+        label: crate::lang::t(column_label(column)),
         kind,
         value,
         options,
@@ -106,7 +113,7 @@ pub fn household_sections(values: &Values, errors: &Errors) -> Vec<Section> {
     vec![
         section(
             "alamat",
-            "Alamat",
+            crate::lang::t("Alamat"),
             "",
             &split("village_code", "longitude"),
             values,
@@ -114,7 +121,7 @@ pub fn household_sections(values: &Values, errors: &Errors) -> Vec<Section> {
         ),
         section(
             "perumahan",
-            "Perumahan",
+            crate::lang::t("Perumahan"),
             "",
             &split("building_tenure", "sewage"),
             values,
@@ -122,7 +129,7 @@ pub fn household_sections(values: &Values, errors: &Errors) -> Vec<Section> {
         ),
         section(
             "aset",
-            "Aset",
+            crate::lang::t("Aset"),
             "",
             &split("gas_cylinder_5kg", "business"),
             values,
@@ -131,7 +138,7 @@ pub fn household_sections(values: &Values, errors: &Errors) -> Vec<Section> {
     ]
 }
 
-/// The section of member slot `i` (field names `m{i}.column`).
+/// The section of member slot `i` (field names `m{i}.column`); `title` in the request's language.
 pub fn member_section(i: usize, title: &str, values: &Values, errors: &Errors) -> Section {
     let visible: Vec<&'static str> = PERSON_COLUMNS
         .iter()
@@ -177,8 +184,8 @@ pub fn person_values(i: usize, p: &Person) -> Values {
         .collect()
 }
 
-/// Parses a row through `parse`, every bad cell reported under `prefix` (see
-/// [`siks_domain::entry::parse_every_cell`]).
+/// Parses a row through `parse`, every bad cell reported under `prefix` in the request's
+/// language (see [`siks_domain::entry::parse_every_cell`]).
 fn parse_all<T>(
     columns: &[&str],
     prefix: &str,
@@ -190,10 +197,11 @@ fn parse_all<T>(
     match siks_domain::entry::parse_every_cell(columns, row, &base, parse) {
         Ok(value) => Some(value),
         Err(bad) => {
-            errors.extend(
-                bad.into_iter()
-                    .map(|e| (format!("{prefix}{}", e.column), e.reason)),
-            );
+            let english = crate::lang::current() == crate::lang::Lang::English;
+            errors.extend(bad.into_iter().map(|e| {
+                let reason = if english { e.reason_en } else { e.reason };
+                (format!("{prefix}{}", e.column), reason)
+            }));
             None
         }
     }
@@ -296,7 +304,7 @@ pub fn parse_person(
     if let Some(p) = person.as_mut() {
         p.relation_to_family_head = p.relation_to_head;
     }
-    for (column, reason) in siks_domain::entry::new_member_problems(
+    for (column, reason) in member_problems(
         &raw("nik"),
         &raw("no_kk"),
         &raw("full_name"),
@@ -306,6 +314,54 @@ pub fn parse_person(
         errors.push((format!("{prefix}{column}"), reason));
     }
     person.filter(|_| errors.len() == before)
+}
+
+/// [`siks_domain::entry::new_member_problems`] in the request's language. The domain says them in
+/// Indonesian only; in English the same checks are said again from their own bilingual messages,
+/// and kept only when they name the same fields in the same order (else the domain's words).
+fn member_problems(
+    nik: &str,
+    no_kk: &str,
+    full_name: &str,
+    person: Option<&Person>,
+    reported: &[&str],
+) -> Vec<(&'static str, String)> {
+    use siks_domain::{Nik, NoKk, Recorded};
+    let problems = siks_domain::entry::new_member_problems(nik, no_kk, full_name, person, reported);
+    if crate::lang::current() != crate::lang::Lang::English {
+        return problems;
+    }
+    let mut english: Vec<(&'static str, String)> = Vec::new();
+    if !reported.contains(&"nik")
+        && let Err(e) = Nik::parse(nik.trim())
+    {
+        english.push(("nik", crate::lang::say(&e)));
+    }
+    if !reported.contains(&"no_kk")
+        && let Err(e) = NoKk::parse(no_kk.trim())
+    {
+        english.push(("no_kk", crate::lang::say(&e)));
+    }
+    if full_name.trim().is_empty() {
+        english.push((
+            "full_name",
+            crate::lang::t("nama lengkap wajib diisi").to_string(),
+        ));
+    }
+    if let Some(p) = person
+        && let Recorded::Valid(n) = &p.nik
+    {
+        english.extend(
+            n.disagreements(p.sex, Some(p.birth_date))
+                .iter()
+                .map(|d| ("nik", crate::lang::say(d))),
+        );
+    }
+    let same = english
+        .iter()
+        .map(|(c, _)| *c)
+        .eq(problems.iter().map(|(c, _)| *c));
+    if same { english } else { problems }
 }
 
 /// Whether member slot `i` was filled in at all.

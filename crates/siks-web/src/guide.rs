@@ -383,9 +383,42 @@ const PICTURES: &[(&str, &[u8])] = &[
 #[template(path = "guide_book.html")]
 struct GuideBookPage {
     nav: Option<Nav>,
-    guide: &'static RoleGuide,
+    guide: ShownGuide,
     /// (key, title, shown).
     roles: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// A role's guide as the page shows it: its texts in the request's language.
+struct ShownGuide {
+    title: &'static str,
+    intro: &'static str,
+    tasks: Vec<ShownTask>,
+}
+
+/// A task of [`ShownGuide`].
+struct ShownTask {
+    title: &'static str,
+    steps: Vec<&'static str>,
+    picture: Option<&'static str>,
+}
+
+impl ShownGuide {
+    fn of(guide: &'static RoleGuide) -> ShownGuide {
+        use crate::lang::t;
+        ShownGuide {
+            title: t(guide.title),
+            intro: t(guide.intro),
+            tasks: guide
+                .tasks
+                .iter()
+                .map(|task| ShownTask {
+                    title: t(task.title),
+                    steps: task.steps.iter().map(|&step| t(step)).collect(),
+                    picture: task.picture,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -403,16 +436,18 @@ pub async fn guide_book(
         .as_deref()
         .filter(|k| !k.is_empty())
         .unwrap_or(user.session.actor.role.key());
-    let guide = ROLE_GUIDES
-        .iter()
-        .find(|g| g.key == key)
-        .ok_or_else(|| WebError::field("peran", format!("peran '{key}' tidak dikenal")))?;
+    let guide = ROLE_GUIDES.iter().find(|g| g.key == key).ok_or_else(|| {
+        WebError::field(
+            "peran",
+            crate::lang::tf("peran '{}' tidak dikenal", &[&key]),
+        )
+    })?;
     render(GuideBookPage {
         nav: Nav::of(&user),
-        guide,
+        guide: ShownGuide::of(guide),
         roles: ROLE_GUIDES
             .iter()
-            .map(|g| (g.key, g.title, g.key == guide.key))
+            .map(|g| (g.key, crate::lang::t(g.title), g.key == guide.key))
             .collect(),
     })
 }
@@ -437,14 +472,37 @@ pub async fn picture(_user: PageUser, Path(name): Path<String>) -> Result<Respon
 #[template(path = "glossary.html")]
 struct GlossaryPage {
     nav: Option<Nav>,
-    terms: &'static [(&'static str, &'static str)],
+    /// (term, meaning), in the request's language.
+    terms: Vec<(&'static str, &'static str)>,
 }
+
+/// The glossary's terms that are Indonesian words, shown in the request's language; the others
+/// (abbreviations and names: BNBA, NIK, PKH, Verivali…) read the same in both.
+const TRANSLATED_TERMS: &[&str] = &[
+    "Desil",
+    "Musdes / muskel",
+    "Padan",
+    "Penetapan",
+    "Pengesahan",
+    "Usulan",
+];
 
 /// `GET /istilah`: the glossary.
 pub async fn glossary(user: PageUser, State(_): State<AppState>) -> Result<Html<String>, WebError> {
+    use crate::lang::t;
     render(GlossaryPage {
         nav: Nav::of(&user),
-        terms: GLOSSARY,
+        terms: GLOSSARY
+            .iter()
+            .map(|&(term, meaning)| {
+                let term = if TRANSLATED_TERMS.contains(&term) {
+                    t(term)
+                } else {
+                    term
+                };
+                (term, t(meaning))
+            })
+            .collect(),
     })
 }
 
@@ -466,6 +524,13 @@ mod tests {
                 ROLE_GUIDES.iter().any(|g| g.key == role.key()),
                 "{role:?} has a guide"
             );
+        }
+    }
+
+    #[test]
+    fn every_translated_term_is_in_the_glossary() {
+        for term in TRANSLATED_TERMS {
+            assert!(GLOSSARY.iter().any(|(g, _)| g == term), "{term}");
         }
     }
 }

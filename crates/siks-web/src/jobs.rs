@@ -70,21 +70,61 @@ async fn run_in_slot(
     }
 }
 
+/// A job kept and launched: its record and the task that runs it.
+type Launched = (JobRecord, tokio::task::JoinHandle<()>);
+
 /// Keeps and launches a job in a task of its own, so that a client that goes away between the
-/// two cannot leave a job kept and never run.
+/// two cannot leave a job kept and never run. The store's refusal comes back as it is: a page
+/// words it in its reader's language (the task has none), the API in Indonesian.
 async fn keep_and_launch(
     state: &AppState,
     actor: &Actor,
     request: JobRequest,
-) -> Result<(JobRecord, tokio::task::JoinHandle<()>), WebError> {
+) -> Result<Result<Launched, siks_service::ServiceError>, WebError> {
     let (task_state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
         let job = task_state.service.start_job(&actor, &request).await?;
         let running = launch(&task_state, actor, job.id);
-        Ok::<_, WebError>((job, running))
+        Ok::<_, siks_service::ServiceError>((job, running))
     })
     .await
-    .map_err(|e| WebError::Internal(format!("job start task failed: {e}")))?
+    .map_err(|e| WebError::Internal(format!("job start task failed: {e}")))
+}
+
+/// A refusal to start a job, as a page shows it: in its reader's language.
+fn refused_on_page(e: siks_service::ServiceError) -> WebError {
+    match e {
+        siks_service::ServiceError::Invalid { .. } => WebError::invalid(crate::lang::say(&e)),
+        siks_service::ServiceError::Conflict { .. } => WebError::Conflict(crate::lang::say(&e)),
+        other => other.into(),
+    }
+}
+
+/// A job's name as a page shows it, in its reader's language (the API keeps the domain's
+/// [`JobRequest::label`], which this follows).
+fn shown_label(request: &JobRequest) -> String {
+    use crate::lang::{t, tf};
+    match request {
+        JobRequest::CheckRun { region: Some(r) } => {
+            let place = siks_domain::Regions::embedded()
+                .get(r)
+                .map(|region| format!("{} ({r})", region.name))
+                .unwrap_or_else(|| tf("wilayah {}", &[r]));
+            tf("Pemeriksaan verivali {}", &[&place])
+        }
+        JobRequest::CheckRun { region: None } => {
+            t("Pemeriksaan verivali seluruh wilayah kerja").to_string()
+        }
+        JobRequest::PeriodClose { period } => tf(
+            "Penutupan periode {}",
+            &[&siks_domain::show::period(&period.to_string())],
+        ),
+        JobRequest::ListBuild { period } => tf(
+            "Pembangunan daftar penerima periode {}",
+            &[&siks_domain::show::period(&period.to_string())],
+        ),
+        JobRequest::RuleDryRun { programme, .. } => tf("Uji coba aturan program {}", &[programme]),
+    }
 }
 
 /// The page a job's work belongs to, where its outcome is shown when it ends quickly (a rules
@@ -122,7 +162,9 @@ pub(crate) async fn start_and_wait_from(
     lead: &str,
 ) -> Result<Response, WebError> {
     let actor = &user.session.actor;
-    let (job, running) = keep_and_launch(state, actor, request).await?;
+    let (job, running) = keep_and_launch(state, actor, request)
+        .await?
+        .map_err(refused_on_page)?;
     let home = home
         .map(str::to_string)
         .unwrap_or_else(|| home_of(job.id, &job.request));
@@ -180,8 +222,8 @@ impl JobLine {
         let zone = crate::pages::zone_of(&user.session.actor.scope);
         JobLine {
             id: job.id.to_string(),
-            label: job.request.label(),
-            state: job.state.label(),
+            label: shown_label(&job.request),
+            state: crate::lang::t(job.state.label()),
             state_key: job.state.key(),
             phase: job.phase.clone(),
             done_steps: job.done_steps,
@@ -368,7 +410,7 @@ pub async fn api_start(
 ) -> Result<Response, ApiError> {
     user.check_csrf(&headers)?;
     let request = body.request()?;
-    let (job, _) = keep_and_launch(&state, &user.session.actor, request).await?;
+    let (job, _) = keep_and_launch(&state, &user.session.actor, request).await??;
     Ok((StatusCode::ACCEPTED, Json(job_answer(&job))).into_response())
 }
 

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod charts;
 pub mod edit;
+pub mod english;
 pub mod error;
 pub mod export;
 pub mod extract;
@@ -16,6 +17,7 @@ pub mod findings;
 pub mod forms;
 pub mod guide;
 pub mod jobs;
+pub mod lang;
 pub mod observe;
 pub mod openapi;
 pub mod pages;
@@ -173,6 +175,7 @@ routes! {
     get "/panduan" => guide::guide_book, Who::SignedIn, false, BODY_LIMIT, "Each role's guide, its tasks step by step with pictures of the pages";
     get "/panduan/gambar/{name}" => guide::picture, Who::SignedIn, false, BODY_LIMIT, "A picture of a guide (a screenshot the browser walk took)";
     get "/istilah" => guide::glossary, Who::SignedIn, false, BODY_LIMIT, "The glossary of the register's words";
+    get "/bahasa/{code}" => lang::switch, Who::Anyone, false, BODY_LIMIT, "Switch the pages' language (id or en), kept in a cookie for a year, back to the page it was asked on";
     get "/static/favicon.svg" => pages::favicon, Who::Anyone, false, BODY_LIMIT, "The tab's icon";
     get "/masuk" => pages::login_form, Who::Anyone, false, BODY_LIMIT, "Sign-in page";
     post "/masuk" => pages::login, Who::Anyone, false, BODY_LIMIT, "Sign in";
@@ -382,6 +385,8 @@ pub fn router(service: Service, config: AppConfig) -> Router {
             state.clone(),
             error::with_menu,
         ))
+        // Outside the error pages' layer, so that they speak the request's language too.
+        .layer(axum::middleware::from_fn(lang::with_lang))
         // Outermost, so that its request id and log line cover every other layer's answer too.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

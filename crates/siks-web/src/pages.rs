@@ -64,7 +64,7 @@ impl Nav {
 
 fn scope_name(scope: &Scope) -> String {
     match scope {
-        Scope::Nation => "Seluruh Indonesia".into(),
+        Scope::Nation => crate::lang::t("Seluruh Indonesia").into(),
         Scope::Region(code) => Regions::embedded()
             .get(code)
             .map(|r| format!("{} ({code})", r.name))
@@ -234,20 +234,20 @@ pub async fn login(
             &state,
             next,
             form.nama,
-            Some(WebError::BadCsrf.message()),
+            Some(WebError::BadCsrf.page_message()),
             StatusCode::FORBIDDEN,
         );
     }
-    let wrong = "Nama pengguna atau kata sandi salah.".to_string();
+    let wrong = crate::lang::t("Nama pengguna atau kata sandi salah.").to_string();
     let gate = match state.service.login_gate(&form.nama).await {
         Ok(g) => g,
         Err(e) => return WebError::from(e).into_response(),
     };
     match gate {
         LoginGate::Locked(until) => {
-            let message = format!(
+            let message = crate::lang::tf(
                 "Akun dikunci sementara karena terlalu banyak kata sandi salah; coba lagi setelah {}.",
-                TimeZone::Wib.local(&until)
+                &[&TimeZone::Wib.local(&until)],
             );
             login_page(
                 &state,
@@ -367,20 +367,22 @@ struct DashboardPage {
     tasks: Option<Vec<(String, String, String)>>,
 }
 
-/// One line of "Tugas Anda" as the dashboard shows it: what, and the page where it is done.
+/// One line of "Tugas Anda" as the dashboard shows it: what (in the request's language), and
+/// the page where it is done.
 fn task_line(kind: siks_service::tasks::TaskKind) -> (String, String) {
+    use crate::lang::{t, tf};
     use siks_service::tasks::TaskKind;
     match kind {
         TaskKind::AtStage(stage) => {
             let what = match stage {
-                Stage::Draft => "Draf usulan untuk dibawa ke musdes/muskel".to_string(),
-                Stage::Musdes => "Usulan menunggu hasil musdes dicatat".to_string(),
-                Stage::Returned => "Usulan dikembalikan untuk diperbaiki".to_string(),
-                Stage::RegencyVerification => "Usulan menunggu verifikasi Anda".to_string(),
-                Stage::Ratification => "Usulan menunggu pengesahan".to_string(),
-                Stage::ProvinceVerification => "Usulan menunggu verifikasi provinsi".to_string(),
-                Stage::PusatQc => "Usulan menunggu pemeriksaan Kementerian".to_string(),
-                other => format!("Usulan pada tahap {}", other.label()),
+                Stage::Draft => t("Draf usulan untuk dibawa ke musdes/muskel").to_string(),
+                Stage::Musdes => t("Usulan menunggu hasil musdes dicatat").to_string(),
+                Stage::Returned => t("Usulan dikembalikan untuk diperbaiki").to_string(),
+                Stage::RegencyVerification => t("Usulan menunggu verifikasi Anda").to_string(),
+                Stage::Ratification => t("Usulan menunggu pengesahan").to_string(),
+                Stage::ProvinceVerification => t("Usulan menunggu verifikasi provinsi").to_string(),
+                Stage::PusatQc => t("Usulan menunggu pemeriksaan Kementerian").to_string(),
+                other => tf("Usulan pada tahap {}", &[&t(other.label())]),
             };
             let link = match stage {
                 Stage::Ratification => "/pengesahan".to_string(),
@@ -389,24 +391,24 @@ fn task_line(kind: siks_service::tasks::TaskKind) -> (String, String) {
             (what, link)
         }
         TaskKind::PapersWithoutScan => (
-            "Berita acara atau SPTJM yang belum diunggah pindaiannya".into(),
+            t("Berita acara atau SPTJM yang belum diunggah pindaiannya").into(),
             "/dokumen".into(),
         ),
         TaskKind::OpenFindings => (
-            "Temuan verivali yang belum diselesaikan".into(),
+            t("Temuan verivali yang belum diselesaikan").into(),
             "/temuan".into(),
         ),
         TaskKind::ListsToBuild(period) => (
-            format!(
+            tf(
                 "Daftar penerima {} belum dibangun",
-                show::period(&period.to_string())
+                &[&show::period(&period.to_string())],
             ),
             format!("/program?periode={period}"),
         ),
         TaskKind::PeriodToClose(period) => (
-            format!(
+            tf(
                 "Usulan diterima menunggu penetapan; periode {} siap ditutup",
-                show::period(&period.to_string())
+                &[&show::period(&period.to_string())],
             ),
             "/periode".into(),
         ),
@@ -563,7 +565,7 @@ pub async fn dashboard(
     let troubled = state.uploads.with_problems(actor.user_id);
     if let Some(newest) = troubled.first() {
         tasks.push((
-            "Unggahan yang bermasalah".into(),
+            crate::lang::t("Unggahan yang bermasalah").into(),
             show::count(troubled.len() as u64),
             format!("/unggah/{newest}"),
         ));
@@ -649,25 +651,37 @@ struct ListPage {
 const PAGE_SIZE: u32 = 50;
 
 fn status_label(key: &str) -> &'static str {
-    match key {
+    crate::lang::t(match key {
         "proposed" => "Usulan",
         "active" => "Aktif",
         _ => "Nonaktif",
-    }
+    })
 }
 
-/// Turns the list's query into a store filter, or says which field is wrong.
+/// Turns the list's query into a store filter, or says which field is wrong (in Indonesian: the
+/// API's words).
 pub fn list_filter(q: &ListQuery, limit: u32) -> Result<HouseholdFilter, WebError> {
+    filter_of(q, limit, false)
+}
+
+/// [`list_filter`], saying what is wrong in the request's language on a `page`.
+fn filter_of(q: &ListQuery, limit: u32, page: bool) -> Result<HouseholdFilter, WebError> {
     let region = match q
         .wilayah
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(text) => Some(
-            RegionCode::parse_known(text)
-                .map_err(|e| WebError::field("wilayah", siks_domain::Bilingual::indonesian(&e)))?,
-        ),
+        Some(text) => Some(RegionCode::parse_known(text).map_err(|e| {
+            WebError::field(
+                "wilayah",
+                if page {
+                    crate::lang::say(&e)
+                } else {
+                    siks_domain::Bilingual::indonesian(&e)
+                },
+            )
+        })?),
         None => None,
     };
     let status = match q.status.as_deref().unwrap_or("") {
@@ -676,7 +690,11 @@ pub fn list_filter(q: &ListQuery, limit: u32) -> Result<HouseholdFilter, WebErro
         other => {
             return Err(WebError::field(
                 "status",
-                format!("status '{other}' tidak dikenal"),
+                if page {
+                    crate::lang::tf("status '{}' tidak dikenal", &[&other])
+                } else {
+                    format!("status '{other}' tidak dikenal")
+                },
             ));
         }
     };
@@ -698,7 +716,7 @@ pub async fn household_list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let page = q.halaman.unwrap_or(1).max(1);
-    let (rows, error) = match list_filter(&q, PAGE_SIZE + 1) {
+    let (rows, error) = match filter_of(&q, PAGE_SIZE + 1, true) {
         Ok(filter) => (
             state
                 .service
@@ -706,7 +724,7 @@ pub async fn household_list(
                 .await?,
             None,
         ),
-        Err(e) => (Vec::new(), Some(e.message())),
+        Err(e) => (Vec::new(), Some(e.page_message())),
     };
     let more = rows.len() > PAGE_SIZE as usize;
     let link = |p: u32| {
@@ -728,17 +746,19 @@ pub async fn household_list(
         region: q.wilayah.clone().unwrap_or_default(),
         status: q.status.clone().unwrap_or_default(),
         statuses: vec![
-            ("", "Semua"),
-            ("active", "Aktif"),
-            ("proposed", "Usulan"),
-            ("inactive", "Nonaktif"),
+            ("", crate::lang::t("Semua")),
+            ("active", crate::lang::t("Aktif")),
+            ("proposed", crate::lang::t("Usulan")),
+            ("inactive", crate::lang::t("Nonaktif")),
         ],
         rows: rows
             .into_iter()
             .take(PAGE_SIZE as usize)
             .map(|r| ListRow {
                 id: r.id.to_string(),
-                head: r.head_name.unwrap_or_else(|| "(tanpa kepala)".into()),
+                head: r
+                    .head_name
+                    .unwrap_or_else(|| crate::lang::t("(tanpa kepala)").into()),
                 street: r.street,
                 rt: r.rt,
                 rw: r.rw,
@@ -825,11 +845,11 @@ fn history_rows(
         .map(|e| HistoryRow {
             version: e.version,
             at: zone.at(e.at),
-            change: match e.change_kind {
+            change: crate::lang::t(match e.change_kind {
                 siks_domain::ChangeKind::Created => "Dibuat",
                 siks_domain::ChangeKind::Imported => "Diimpor",
                 siks_domain::ChangeKind::Updated => "Diubah",
-            },
+            }),
             role: e.actor_role.label().to_string(),
             reason: e.reason.clone(),
             record: record.to_string(),
@@ -905,12 +925,16 @@ struct Welfare {
 }
 
 fn yes_no(b: bool) -> String {
-    if b { "Ya" } else { "Tidak" }.to_string()
+    crate::lang::t(if b { "Ya" } else { "Tidak" }).to_string()
+}
+
+/// A coded value's label in the request's language.
+fn label<T: Coded>(v: T) -> String {
+    crate::lang::t(v.label()).to_string()
 }
 
 fn opt_label<T: Coded>(v: Option<T>) -> String {
-    v.map(|c| c.label().to_string())
-        .unwrap_or_else(|| "-".into())
+    v.map(label).unwrap_or_else(|| "-".into())
 }
 
 /// The name of a household's head, if it has one.
@@ -921,14 +945,23 @@ fn head_of(view: &siks_service::HouseholdView) -> Option<String> {
         .map(|m| m.record.full_name.clone())
 }
 
-/// The programmes of the latest lists that hold a household, as a line, with their period.
+/// The programmes of the latest lists that hold a household, as a line, with their period: on a
+/// `page` in the request's language, else (the PDF) in Indonesian.
 fn benefits_line(
     benefits: &[(String, siks_domain::workflow::Period, i64)],
+    page: bool,
 ) -> Option<(String, String)> {
     let period = benefits.first()?.1;
     let line = benefits
         .iter()
-        .map(|(code, _, amount)| format!("{code} ({} setahun)", rupiah(*amount as f64)))
+        .map(|(code, _, amount)| {
+            let amount = rupiah(*amount as f64);
+            if page {
+                crate::lang::tf("{} ({} setahun)", &[code, &amount])
+            } else {
+                format!("{code} ({amount} setahun)")
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ");
     Some((line, show::period(&period.to_string())))
@@ -974,6 +1007,7 @@ pub async fn household_pdf(
                     .service
                     .household_benefits(actor, id.0, &h.address.village)
                     .await?,
+                false,
             ) {
                 Some((line, period)) => format!("{line}; daftar {period}"),
                 None if h.programmes.is_empty() => "-".to_string(),
@@ -1042,6 +1076,7 @@ pub async fn household_page(
     Path(id): Path<String>,
     Query(q): Query<HouseholdQuery>,
 ) -> Result<Html<String>, WebError> {
+    use crate::lang::t;
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     let view = state
@@ -1066,8 +1101,8 @@ pub async fn household_page(
         .iter()
         .flat_map(|e| {
             let whose = match names.get(&siks_domain::PersonId(e.record_id)) {
-                Some(name) => format!("Anggota {name}"),
-                None => "Rumah tangga".to_string(),
+                Some(name) => crate::lang::tf("Anggota {}", &[name]),
+                None => crate::lang::t("Rumah tangga").to_string(),
             };
             history_rows(std::slice::from_ref(e), id_zone, &whose)
         })
@@ -1087,7 +1122,7 @@ pub async fn household_page(
     let as_of = match q.periode.as_deref().filter(|p| !p.is_empty()) {
         Some(text) => {
             let period = siks_domain::workflow::Period::parse(text)
-                .map_err(|e| WebError::field("periode", siks_domain::Bilingual::indonesian(&e)))?;
+                .map_err(|e| WebError::field("periode", crate::lang::say(&e)))?;
             let then = state.service.household_as_of(actor, id, period).await?;
             Some(AsOf {
                 period: period.to_string(),
@@ -1127,11 +1162,11 @@ pub async fn household_page(
                 .map(|(c, v)| {
                     (
                         *c,
-                        match v {
+                        crate::lang::t(match v {
                             Some(true) => "Ya",
                             Some(false) => "Tidak",
                             None => "tidak tercatat",
-                        },
+                        }),
                     )
                 })
                 .collect(),
@@ -1145,11 +1180,11 @@ pub async fn household_page(
                             .trim_end_matches('0')
                             .trim_end_matches('.')
                             .replace('.', ","),
-                        if *effect < 0.0 {
+                        crate::lang::t(if *effect < 0.0 {
                             "menurunkan"
                         } else {
                             "menaikkan"
-                        },
+                        }),
                         format!("{:.0} %", (effect.exp() - 1.0).abs() * 100.0),
                     )
                 })
@@ -1163,13 +1198,15 @@ pub async fn household_page(
         code.and_then(|c| regions.get(&c).map(|r| r.name.clone()))
             .unwrap_or_default()
     };
-    let village = format!(
+    let village = crate::lang::tf(
         "{}, Kec. {}, {}",
-        place(Some(h.address.village.clone())),
-        place(h.address.village.at_level(RegionLevel::District)),
-        place(h.address.village.at_level(RegionLevel::Regency)),
+        &[
+            &place(Some(h.address.village.clone())),
+            &place(h.address.village.at_level(RegionLevel::District)),
+            &place(h.address.village.at_level(RegionLevel::Regency)),
+        ],
     );
-    let head = head_of(&view).unwrap_or_else(|| "(tanpa kepala)".into());
+    let head = head_of(&view).unwrap_or_else(|| crate::lang::t("(tanpa kepala)").into());
     render(HouseholdPage {
         welfare,
         nav: Nav::of(&user),
@@ -1200,6 +1237,7 @@ pub async fn household_page(
                 .service
                 .household_benefits(actor, id.0, &h.address.village)
                 .await?,
+            true,
         ),
         members: view
             .members
@@ -1224,59 +1262,58 @@ pub async fn household_page(
             })
             .collect(),
         housing: vec![
-            ("Status bangunan", s.building_tenure.label().into()),
-            ("Status lahan", s.land_tenure.label().into()),
-            ("Luas lantai", format!("{} m²", s.floor_area_m2)),
-            ("Lantai", s.floor_material.label().into()),
+            (t("Status bangunan"), label(s.building_tenure)),
+            (t("Status lahan"), label(s.land_tenure)),
+            (t("Luas lantai"), format!("{} m²", s.floor_area_m2)),
+            (t("Lantai"), label(s.floor_material)),
             (
-                "Dinding",
-                format!("{} ({})", s.wall_material.label(), s.wall_condition.label()),
+                t("Dinding"),
+                format!("{} ({})", label(s.wall_material), label(s.wall_condition)),
             ),
             (
-                "Atap",
-                format!("{} ({})", s.roof_material.label(), s.roof_condition.label()),
+                t("Atap"),
+                format!("{} ({})", label(s.roof_material), label(s.roof_condition)),
             ),
-            ("Jumlah kamar", s.rooms.to_string()),
+            (t("Jumlah kamar"), s.rooms.to_string()),
             (
-                "Sumber air minum",
-                format!(
-                    "{} ({})",
-                    s.water_source.label(),
-                    s.water_acquisition.label()
-                ),
+                t("Sumber air minum"),
+                format!("{} ({})", label(s.water_source), label(s.water_acquisition)),
             ),
-            ("Penerangan", s.lighting.label().into()),
-            ("Daya terpasang", opt_label(s.installed_power)),
-            ("Bahan bakar memasak", s.cooking_fuel.label().into()),
-            ("Fasilitas BAB", s.toilet.label().into()),
-            ("Pembuangan tinja", opt_label(s.sewage)),
+            (t("Penerangan"), label(s.lighting)),
+            (t("Daya terpasang"), opt_label(s.installed_power)),
+            (t("Bahan bakar memasak"), label(s.cooking_fuel)),
+            (t("Fasilitas BAB"), label(s.toilet)),
+            (t("Pembuangan tinja"), opt_label(s.sewage)),
         ],
         assets: vec![
-            ("Tabung gas 5,5 kg atau lebih", yes_no(a.gas_cylinder_5kg)),
-            ("Lemari es", yes_no(a.fridge)),
-            ("AC", yes_no(a.air_conditioner)),
-            ("Pemanas air", yes_no(a.water_heater)),
-            ("Telepon/HP", yes_no(a.phone)),
-            ("Televisi", yes_no(a.television)),
-            ("Emas/perhiasan ≥10 gram", yes_no(a.gold_10g)),
-            ("Komputer/laptop", yes_no(a.laptop)),
-            ("Sepeda", yes_no(a.bicycle)),
-            ("Sepeda motor", yes_no(a.motorbike)),
-            ("Mobil", yes_no(a.car)),
-            ("Perahu", yes_no(a.boat)),
-            ("Motor tempel", yes_no(a.outboard_motor)),
-            ("Perahu motor", yes_no(a.motorboat)),
-            ("Kapal", yes_no(a.ship)),
-            ("Lahan", format!("{} m²", a.land_m2)),
-            ("Rumah di tempat lain", yes_no(a.other_house)),
             (
-                "Sapi / kerbau / kuda / babi / kambing",
+                t("Tabung gas 5,5 kg atau lebih"),
+                yes_no(a.gas_cylinder_5kg),
+            ),
+            (t("Lemari es"), yes_no(a.fridge)),
+            (t("AC"), yes_no(a.air_conditioner)),
+            (t("Pemanas air"), yes_no(a.water_heater)),
+            (t("Telepon/HP"), yes_no(a.phone)),
+            (t("Televisi"), yes_no(a.television)),
+            (t("Emas/perhiasan ≥10 gram"), yes_no(a.gold_10g)),
+            (t("Komputer/laptop"), yes_no(a.laptop)),
+            (t("Sepeda"), yes_no(a.bicycle)),
+            (t("Sepeda motor"), yes_no(a.motorbike)),
+            (t("Mobil"), yes_no(a.car)),
+            (t("Perahu"), yes_no(a.boat)),
+            (t("Motor tempel"), yes_no(a.outboard_motor)),
+            (t("Perahu motor"), yes_no(a.motorboat)),
+            (t("Kapal"), yes_no(a.ship)),
+            (t("Lahan"), format!("{} m²", a.land_m2)),
+            (t("Rumah di tempat lain"), yes_no(a.other_house)),
+            (
+                t("Sapi / kerbau / kuda / babi / kambing"),
                 format!(
                     "{} / {} / {} / {} / {}",
                     a.cattle, a.buffalo, a.horses, a.pigs, a.goats
                 ),
             ),
-            ("Anggota memiliki usaha", yes_no(a.business)),
+            (t("Anggota memiliki usaha"), yes_no(a.business)),
         ],
         history,
         proposals,
@@ -1306,6 +1343,7 @@ pub async fn member_page(
     user: PageUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, WebError> {
+    use crate::lang::{t, tf};
     let id: siks_domain::PersonId = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     let person = state
@@ -1335,30 +1373,30 @@ pub async fn member_page(
         household: p.household_id.to_string(),
         name: name.clone(),
         fields: vec![
-            ("NIK", p.nik.raw()),
-            ("No KK", p.no_kk.raw()),
+            (t("NIK"), p.nik.raw()),
+            (t("No KK"), p.no_kk.raw()),
             (
-                "Hubungan dengan kepala rumah tangga",
-                p.relation_to_head.label().into(),
+                t("Hubungan dengan kepala rumah tangga"),
+                label(p.relation_to_head),
             ),
-            ("Jenis kelamin", p.sex.label().into()),
+            (t("Jenis kelamin"), label(p.sex)),
             (
-                "Tempat, tanggal lahir",
+                t("Tempat, tanggal lahir"),
                 format!(
                     "{}, {}",
                     p.birth_place,
                     siks_domain::show::date(p.birth_date)
                 ),
             ),
-            ("Nama ibu kandung", p.mother_name.clone()),
-            ("Status perkawinan", p.marital_status.label().into()),
-            ("Keberadaan", p.presence.label().into()),
-            ("Status di register", p.status.label()),
+            (t("Nama ibu kandung"), p.mother_name.clone()),
+            (t("Status perkawinan"), label(p.marital_status)),
+            (t("Keberadaan"), label(p.presence)),
+            (t("Status di register"), t(&p.status.label()).to_string()),
         ],
         version: person.version,
         can_edit: crate::PROPOSERS.contains(&actor.role),
         proposals: proposal_rows(&about, zone, &|_| name.clone()),
-        history: history_rows(&entries, zone, &format!("Anggota {name}")),
+        history: history_rows(&entries, zone, &tf("Anggota {}", &[&name])),
     })
 }
 
@@ -1413,13 +1451,13 @@ pub async fn change_password(
         .and_then(|u| u.password_hash)
         .unwrap_or_default();
     if !verify_password(form.sandi_lama, stored).await? {
-        return fail("Kata sandi sekarang salah.".into());
+        return fail(crate::lang::t("Kata sandi sekarang salah.").into());
     }
     if form.sandi_baru != form.ulangi {
-        return fail("Ulangan kata sandi baru tidak sama.".into());
+        return fail(crate::lang::t("Ulangan kata sandi baru tidak sama.").into());
     }
     if let Err(e) = check_new_password(&form.sandi_baru) {
-        return fail(e.message());
+        return fail(e.page_message());
     }
     let hash = hash_password(form.sandi_baru).await?;
     state.service.change_own_password(&actor, &hash).await?;
@@ -1496,15 +1534,17 @@ pub async fn audit_page(
         siks_service::AuditVerification {
             entries,
             broken_at: None,
-        } => {
-            format!("Rantai hash log audit utuh ({entries} entri diperiksa).")
-        }
+        } => crate::lang::tf(
+            "Rantai hash log audit utuh ({} entri diperiksa).",
+            &[&entries],
+        ),
         siks_service::AuditVerification {
             broken_at: Some(seq),
             ..
-        } => {
-            format!("PERINGATAN: rantai hash log audit rusak mulai entri {seq}.")
-        }
+        } => crate::lang::tf(
+            "PERINGATAN: rantai hash log audit rusak mulai entri {}.",
+            &[&seq],
+        ),
     };
     let zone = zone_of(&actor.scope);
     render(AuditPage {

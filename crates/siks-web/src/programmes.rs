@@ -7,9 +7,9 @@ use axum::extract::State;
 use crate::extract::{Form, Path, Query};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
+use siks_domain::RegionCode;
 use siks_domain::show;
 use siks_domain::workflow::Period;
-use siks_domain::{Bilingual, RegionCode};
 use siks_sheets::{Format, SheetWriter};
 
 use crate::AppState;
@@ -61,14 +61,15 @@ struct ProgrammesPage {
 /// A rule as a person reads it: the operators of the expression as words and signs
 /// (`desil >= 1 && desil <= 3` → `desil ≥ 1 dan desil ≤ 3`).
 fn rule_in_words(rule: &str) -> String {
+    let not = format!("{} ", crate::lang::t("bukan"));
     [
-        ("&&", "dan"),
-        ("||", "atau"),
+        ("&&", crate::lang::t("dan")),
+        ("||", crate::lang::t("atau")),
         (">=", "≥"),
         ("<=", "≤"),
         ("!=", "≠"),
         ("==", "="),
-        ("!", "bukan "),
+        ("!", not.as_str()),
     ]
     .iter()
     .fold(rule.to_string(), |text, (sign, word)| {
@@ -78,12 +79,14 @@ fn rule_in_words(rule: &str) -> String {
 
 pub(crate) fn region_of(text: Option<&str>) -> Result<Option<RegionCode>, WebError> {
     text.filter(|w| !w.is_empty())
-        .map(|w| RegionCode::parse_known(w).map_err(|e| WebError::field("wilayah", e.indonesian())))
+        .map(|w| {
+            RegionCode::parse_known(w).map_err(|e| WebError::field("wilayah", crate::lang::say(&e)))
+        })
         .transpose()
 }
 
 pub(crate) fn period_of(text: &str) -> Result<Period, WebError> {
-    Period::parse(text).map_err(|e| WebError::field("periode", e.indonesian()))
+    Period::parse(text).map_err(|e| WebError::field("periode", crate::lang::say(&e)))
 }
 
 /// `GET /program?periode=YYYY-MM&wilayah=CODE`.
@@ -127,7 +130,7 @@ pub async fn programmes_page(
                         .take(50)
                         .map(|d| {
                             let head = if d.head.is_empty() {
-                                "(sudah keluar dari register)".to_string()
+                                crate::lang::t("(sudah keluar dari register)").to_string()
                             } else {
                                 d.head
                             };
@@ -142,14 +145,14 @@ pub async fn programmes_page(
         rows.push(Row {
             name: p.programme.name.clone(),
             unit: match p.programme.unit {
-                siks_domain::programmes::UnitKind::Household => "rumah tangga",
-                siks_domain::programmes::UnitKind::Family => "keluarga",
-                siks_domain::programmes::UnitKind::Person => "orang",
+                siks_domain::programmes::UnitKind::Household => crate::lang::t("rumah tangga"),
+                siks_domain::programmes::UnitKind::Family => crate::lang::t("keluarga"),
+                siks_domain::programmes::UnitKind::Person => crate::lang::t("orang"),
             },
             version: if p.version == 0 {
-                "bawaan siks".into()
+                crate::lang::t("bawaan siks").to_string()
             } else {
-                format!("versi {}", p.version)
+                crate::lang::tf("versi {}", &[&p.version])
             },
             rule: rule_in_words(p.programme.eligible.source()),
             components: p
@@ -330,9 +333,9 @@ impl DryRunRow {
 fn dry_run_table(run: &siks_service::programmes::DryRun) -> DryRunTable {
     (
         match run.compared_with {
-            Some(0) => "definisi bawaan siks".into(),
-            Some(v) => format!("versi {v}"),
-            None => "(program baru)".into(),
+            Some(0) => crate::lang::t("definisi bawaan siks").to_string(),
+            Some(v) => crate::lang::tf("versi {}", &[&v]),
+            None => crate::lang::t("(program baru)").to_string(),
         },
         show::count(run.households),
         DryRunRow::of(&run.total),
@@ -423,11 +426,12 @@ pub async fn rules_page(
     render(page)
 }
 
-/// The page again with the text as typed and the store's refusal, answered 422.
+/// The page again with the text as typed and the store's refusal (in the page's language),
+/// answered 422.
 fn refused(mut page: RulesPage, e: siks_service::ServiceError) -> Result<Response, WebError> {
     match e {
-        siks_service::ServiceError::Invalid { indonesian, .. } => {
-            page.error = indonesian;
+        siks_service::ServiceError::Invalid { .. } => {
+            page.error = crate::lang::say(&e);
             let html = render(page)?;
             Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
@@ -558,8 +562,12 @@ pub async fn save_rules(
     };
     match saved {
         Ok(version) => Ok(see(format!(
-            "/program/{}/aturan?pesan=Versi%20{version}%20disimpan%20dan%20berlaku",
-            code.to_uppercase()
+            "/program/{}/aturan?pesan={}",
+            code.to_uppercase(),
+            crate::auth::urlencode(&crate::lang::tf(
+                "Versi {} disimpan dan berlaku",
+                &[&version]
+            ))
         ))),
         Err(e) => {
             let page = rules_page_for(&state, &user, &code, Some(text), note).await?;

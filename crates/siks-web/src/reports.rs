@@ -79,16 +79,51 @@ fn period_of(text: Option<&str>) -> Result<Option<Period>, WebError> {
         .transpose()
 }
 
-fn child_label(level: Option<RegionLevel>) -> String {
+/// The words of a report: the page's in its reader's language, the download's and the API's in
+/// Indonesian (a sheet's headers and the API's titles stay as they were).
+#[derive(Clone, Copy)]
+struct Words {
+    page: bool,
+}
+
+impl Words {
+    fn t(self, text: &str) -> String {
+        if self.page {
+            crate::lang::t(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// [`crate::lang::tc`]: a text that reads otherwise in one context.
+    fn tc(self, context: &str, text: &str) -> String {
+        if self.page {
+            crate::lang::tc(context, text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// `text` with its `{}` places filled in order (as [`crate::lang::tf`]).
+    fn tf(self, text: &str, args: &[&(dyn std::fmt::Display + Sync)]) -> String {
+        if self.page {
+            crate::lang::tf(text, args)
+        } else {
+            crate::lang::fill(text, args)
+        }
+    }
+}
+
+fn child_label(level: Option<RegionLevel>, w: Words) -> String {
     level
         .map(|l| {
-            let mut s = l.label().to_string();
+            let mut s = w.t(l.label());
             if let Some(first) = s.get(..1) {
                 s = first.to_uppercase() + &s[1..];
             }
             s
         })
-        .unwrap_or_else(|| "Wilayah".into())
+        .unwrap_or_else(|| w.t("Wilayah"))
 }
 
 fn count(n: u64) -> Cell {
@@ -100,7 +135,7 @@ fn text(t: impl Into<String>) -> Cell {
 }
 
 /// The child regions' rows of a breakdown with one column per key, and the total row.
-fn breakdown_rows<K: Ord>(b: &Breakdown<K>, keys: &[K]) -> (Vec<Vec<Cell>>, Vec<Cell>) {
+fn breakdown_rows<K: Ord>(b: &Breakdown<K>, keys: &[K], w: Words) -> (Vec<Vec<Cell>>, Vec<Cell>) {
     let rows = b
         .children
         .iter()
@@ -113,7 +148,7 @@ fn breakdown_rows<K: Ord>(b: &Breakdown<K>, keys: &[K]) -> (Vec<Vec<Cell>>, Vec<
             row
         })
         .collect();
-    let mut total = vec![text(""), text("Jumlah")];
+    let mut total = vec![text(""), text(w.t("Jumlah"))];
     total.extend(
         keys.iter()
             .map(|k| count(b.total.get(k).copied().unwrap_or(0))),
@@ -134,7 +169,7 @@ fn region_bars(
     title: String,
     names: Vec<String>,
     region: &str,
-    columns: Vec<(&str, Vec<u64>)>,
+    columns: Vec<(String, Vec<u64>)>,
     totals: Vec<u64>,
 ) -> Chart {
     if names.is_empty() {
@@ -155,15 +190,24 @@ fn region_bars(
         categories: names,
         series: columns
             .into_iter()
-            .map(|(name, values)| series(name, values))
+            .map(|(name, values)| series(&name, values))
             .collect(),
     }
 }
 
-/// The sections of a report; `programmes` are the codes in force, so a programme with nobody
-/// on its list in the region still shows its zero.
+/// The sections of a report, in Indonesian (the downloads and the API); `programmes` are the
+/// codes in force, so a programme with nobody on its list in the region still shows its zero.
 pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
-    let level = child_label(report.child_level);
+    build_sections(report, programmes, Words { page: false })
+}
+
+/// The sections of a report as the page shows them, in its reader's language.
+fn page_sections(report: &Report, programmes: &[String]) -> Vec<Section> {
+    build_sections(report, programmes, Words { page: true })
+}
+
+fn build_sections(report: &Report, programmes: &[String], w: Words) -> Vec<Section> {
+    let level = child_label(report.child_level, w);
     let name = report.name.as_str();
     let mut out = Vec::new();
 
@@ -189,67 +233,68 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
         row.extend(status_row(c));
         rows.push(row);
     }
-    let mut total = vec![text(""), text("Jumlah")];
+    let mut total = vec![text(""), text(w.t("Jumlah"))];
     total.extend(status_row(&stats.total));
     let t = &stats.total.households;
     out.push(Section {
         id: "status",
-        title: format!("Rumah tangga menurut status, {name}"),
+        title: w.tf("Rumah tangga menurut status, {}", &[&name]),
         svg: region_bars(
-            format!("Rumah tangga menurut status per {}", level.to_lowercase()),
+            w.tf(
+                "Rumah tangga menurut status per {}",
+                &[&level.to_lowercase()],
+            ),
             children.iter().map(|c| c.name.clone()).collect(),
             name,
             vec![
                 (
-                    "Aktif",
+                    w.t("Aktif"),
                     children.iter().map(|c| c.households.active).collect(),
                 ),
                 (
-                    "Usulan",
+                    w.tc("status", "Usulan"),
                     children.iter().map(|c| c.households.proposed).collect(),
                 ),
                 (
-                    "Nonaktif",
+                    w.t("Nonaktif"),
                     children.iter().map(|c| c.households.inactive).collect(),
                 ),
             ],
             vec![t.active, t.proposed, t.inactive],
         )
         .figure(),
-        header: [
-            "Kode",
-            level.as_str(),
-            "Rumah tangga aktif",
-            "Rumah tangga usulan",
-            "Rumah tangga nonaktif",
-            "Anggota aktif",
-            "Anggota usulan",
-            "Anggota nonaktif",
-        ]
-        .map(String::from)
-        .to_vec(),
+        header: vec![
+            w.t("Kode"),
+            level.clone(),
+            w.t("Rumah tangga aktif"),
+            w.t("Rumah tangga usulan"),
+            w.t("Rumah tangga nonaktif"),
+            w.t("Anggota aktif"),
+            w.t("Anggota usulan"),
+            w.t("Anggota nonaktif"),
+        ],
         rows,
         total: Some(total),
     });
 
     // Desil.
     let keys: Vec<u8> = (1..=10).chain([0]).collect();
-    let (rows, total) = breakdown_rows(&report.desil, &keys);
-    let mut header = vec!["Kode".to_string(), level.clone()];
-    header.extend((1..=10).map(|d| format!("Desil {d}")));
-    header.push("Belum diperingkat".into());
+    let (rows, total) = breakdown_rows(&report.desil, &keys, w);
+    let mut header = vec![w.t("Kode"), level.clone()];
+    header.extend((1..=10).map(|d| w.tf("Desil {}", &[&d])));
+    header.push(w.t("Belum diperingkat"));
     out.push(Section {
         id: "desil",
-        title: format!("Rumah tangga aktif menurut desil, {name}"),
+        title: w.tf("Rumah tangga aktif menurut desil, {}", &[&name]),
         svg: Chart {
-            title: "Rumah tangga aktif menurut desil (1: termiskin)".into(),
+            title: w.t("Rumah tangga aktif menurut desil (1: termiskin)"),
             shape: Shape::Columns,
             categories: (1..=10)
                 .map(|d| d.to_string())
-                .chain(["belum".to_string()])
+                .chain([w.t("belum")])
                 .collect(),
             series: vec![series(
-                "Rumah tangga aktif",
+                &w.t("Rumah tangga aktif"),
                 keys.iter()
                     .map(|k| report.desil.total.get(k).copied().unwrap_or(0))
                     .collect(),
@@ -264,11 +309,11 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
     // Programmes.
     match &report.programmes {
         Some(p) => {
-            let mut header = vec!["Kode".to_string(), level.clone()];
+            let mut header = vec![w.t("Kode"), level.clone()];
             for code in programmes {
-                header.push(format!("{code}: rumah tangga"));
-                header.push(format!("{code}: penerima"));
-                header.push(format!("{code}: nilai setahun (Rp)"));
+                header.push(w.tf("{}: rumah tangga", &[code]));
+                header.push(w.tf("{}: penerima", &[code]));
+                header.push(w.tf("{}: nilai setahun (Rp)", &[code]));
             }
             let cells =
                 |households: Option<&std::collections::BTreeMap<String, u64>>,
@@ -302,7 +347,7 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                     row
                 })
                 .collect();
-            let mut total = vec![text(""), text("Jumlah")];
+            let mut total = vec![text(""), text(w.t("Jumlah"))];
             total.extend(cells(
                 Some(&p.households.total),
                 Some(&p.units.total),
@@ -310,13 +355,16 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
             ));
             out.push(Section {
                 id: "program",
-                title: format!("Penerima program periode {}, {name}", p.period),
+                title: w.tf("Penerima program periode {}, {}", &[&p.period, &name]),
                 svg: Chart {
-                    title: format!("Rumah tangga penerima per program, periode {}", p.period),
+                    title: w.tf(
+                        "Rumah tangga penerima per program, periode {}",
+                        &[&p.period],
+                    ),
                     shape: Shape::Columns,
                     categories: programmes.to_vec(),
                     series: vec![series(
-                        "Rumah tangga",
+                        &w.t("Rumah tangga"),
                         programmes
                             .iter()
                             .map(|k| p.households.total.get(k).copied().unwrap_or(0))
@@ -331,12 +379,12 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
         }
         None => out.push(Section {
             id: "program",
-            title: format!("Penerima program, {name}"),
+            title: w.tf("Penerima program, {}", &[&name]),
             svg: String::new(),
-            header: vec!["Keterangan".into()],
-            rows: vec![vec![text(
+            header: vec![w.t("Keterangan")],
+            rows: vec![vec![text(w.t(
                 "Belum ada daftar penerima untuk periode ini; Kementerian membangunnya di halaman Program.",
-            )]],
+            ))]],
             total: None,
         }),
     }
@@ -363,38 +411,39 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                 row
             })
             .collect();
-        let mut total = vec![text(""), text("Jumlah")];
+        let mut total = vec![text(""), text(w.t("Jumlah"))];
         total.extend(quality_row(&q.total));
         out.push(Section {
             id: "kualitas",
-            title: format!("Kualitas data: rumah tangga aktif valid dan tidak valid, {name}"),
+            title: w.tf(
+                "Kualitas data: rumah tangga aktif valid dan tidak valid, {}",
+                &[&name],
+            ),
             svg: region_bars(
-                "Rumah tangga aktif valid dan tidak valid (temuan galat terbuka)".into(),
+                w.t("Rumah tangga aktif valid dan tidak valid (temuan galat terbuka)"),
                 children.iter().map(|c| c.name.clone()).collect(),
                 name,
                 vec![
                     (
-                        "Valid",
+                        w.t("Valid"),
                         children.iter().map(|c| c.households_valid()).collect(),
                     ),
                     (
-                        "Tidak valid",
+                        w.t("Tidak valid"),
                         children.iter().map(|c| c.households_not_valid).collect(),
                     ),
                 ],
                 vec![q.total.households_valid(), q.total.households_not_valid],
             )
             .figure(),
-            header: [
-                "Kode",
-                level.as_str(),
-                "Rumah tangga valid",
-                "Rumah tangga tidak valid",
-                "Anggota valid",
-                "Anggota tidak valid",
-            ]
-            .map(String::from)
-            .to_vec(),
+            header: vec![
+                w.t("Kode"),
+                level.clone(),
+                w.t("Rumah tangga valid"),
+                w.t("Rumah tangga tidak valid"),
+                w.t("Anggota valid"),
+                w.t("Anggota tidak valid"),
+            ],
             rows,
             total: Some(total),
         });
@@ -419,18 +468,23 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
         };
         let names: Vec<String> = per_region.keys().map(region_name).collect();
         let chart = region_bars(
-            "Usulan per tahap".into(),
+            w.t("Usulan per tahap"),
             names,
             name,
             stages
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (s.short_label(), per_region.values().map(|v| v[i]).collect()))
+                .map(|(i, s)| {
+                    (
+                        w.t(s.short_label()),
+                        per_region.values().map(|v| v[i]).collect(),
+                    )
+                })
                 .collect(),
             totals.clone(),
         );
-        let mut header = vec!["Kode".to_string(), level.clone()];
-        header.extend(stages.iter().map(|s| s.short_label().to_string()));
+        let mut header = vec![w.t("Kode"), level.clone()];
+        header.extend(stages.iter().map(|s| w.t(s.short_label())));
         let rows = per_region
             .iter()
             .map(|(code, counts)| {
@@ -439,11 +493,11 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                 row
             })
             .collect();
-        let mut total = vec![text(""), text("Jumlah")];
+        let mut total = vec![text(""), text(w.t("Jumlah"))];
         total.extend(totals.iter().map(|n| count(*n)));
         out.push(Section {
             id: "usulan",
-            title: format!("Usulan menurut tahap, {name}"),
+            title: w.tf("Usulan menurut tahap, {}", &[&name]),
             svg: chart.figure(),
             header,
             rows,
@@ -470,12 +524,12 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
     }
     out.push(Section {
         id: "periode",
-        title: format!("Rumah tangga aktif per periode, {name}"),
+        title: w.tf("Rumah tangga aktif per periode, {}", &[&name]),
         svg: if report.periods.is_empty() {
             String::new()
         } else {
             Chart {
-                title: "Rumah tangga aktif saat periode ditutup".into(),
+                title: w.t("Rumah tangga aktif saat periode ditutup"),
                 shape: Shape::Columns,
                 categories: report
                     .periods
@@ -483,20 +537,18 @@ pub fn sections(report: &Report, programmes: &[String]) -> Vec<Section> {
                     .map(|p| p.period.to_string())
                     .collect(),
                 series: vec![series(
-                    "Rumah tangga aktif",
+                    &w.t("Rumah tangga aktif"),
                     report.periods.iter().map(|p| p.households).collect(),
                 )],
             }
             .figure()
         },
-        header: [
-            "Periode",
-            "Rumah tangga aktif",
-            "Anggota aktif",
-            "Perubahan rumah tangga",
-        ]
-        .map(String::from)
-        .to_vec(),
+        header: vec![
+            w.t("Periode"),
+            w.t("Rumah tangga aktif"),
+            w.t("Anggota aktif"),
+            w.t("Perubahan rumah tangga"),
+        ],
         rows,
         total: None,
     });
@@ -584,7 +636,7 @@ pub async fn report_page(
         download_base: "/laporan/unduh".into(),
         trail,
         children: child_links(&report, |c| format!("/laporan?wilayah={c}")),
-        sections: sections(&report, &codes),
+        sections: page_sections(&report, &codes),
     })
 }
 
@@ -685,7 +737,7 @@ pub async fn public_page(
         download_base: format!("/publik/{province}/unduh"),
         trail: vec![("/publik".into(), "Indonesia".into())],
         children: Vec::new(),
-        sections: sections(&report, &codes),
+        sections: page_sections(&report, &codes),
     })
 }
 

@@ -20,7 +20,8 @@ use crate::error::WebError;
 use crate::extract::{Form, Path};
 use crate::forms::{Errors, Field, Section, Values, household_values, person_values};
 
-/// The labels of this module's fields, for the refusal list above a form.
+/// The labels of this module's fields, for the refusal list above a form (Indonesian: the list
+/// puts them in the request's language).
 pub(crate) fn field_label(name: &str) -> Option<&'static str> {
     Some(match name {
         "jenis_alasan" => "Alasan penghapusan",
@@ -66,13 +67,17 @@ fn error_of(name: &str, errors: &Errors) -> Option<String> {
         .map(|(_, m)| m.clone())
 }
 
+/// The reason typed, or a refusal of the empty one (`hint` in the request's language).
 fn reason_of(values: &Values, errors: &mut Errors, hint: &str) -> String {
     let reason = values
         .get("alasan")
         .map(|r| r.trim().to_string())
         .unwrap_or_default();
     if reason.is_empty() {
-        errors.push(("alasan".into(), format!("alasan wajib diisi ({hint})")));
+        errors.push((
+            "alasan".into(),
+            crate::lang::tf("alasan wajib diisi ({})", &[&hint]),
+        ));
     }
     reason
 }
@@ -109,11 +114,12 @@ impl Removing {
 }
 
 fn removal_spec(title: String, removing: Removing, values: &Values, errors: &Errors) -> FormSpec {
-    let mut reasons = vec![(String::new(), "— pilih —".to_string())];
+    use crate::lang::t;
+    let mut reasons = vec![(String::new(), t("— pilih —").to_string())];
     reasons.extend(
         InactiveReason::ALL
             .iter()
-            .map(|r| (r.code().to_string(), r.label().to_string())),
+            .map(|r| (r.code().to_string(), t(r.label()).to_string())),
     );
     FormSpec {
         title,
@@ -122,24 +128,26 @@ fn removal_spec(title: String, removing: Removing, values: &Values, errors: &Err
         hidden: revision_hidden(values),
         sections: vec![Section {
             id: "penghapusan".into(),
-            title: "Penghapusan".into(),
+            title: t("Penghapusan").into(),
             fields: vec![
                 select_field(
                     "jenis_alasan",
-                    "Alasan penghapusan",
+                    t("Alasan penghapusan"),
                     reasons,
                     values,
                     errors,
                 ),
                 text_field(
                     "bukti",
-                    "Bukti: nomor akta kematian (wajib bila meninggal) atau keterangan (wajib bila lainnya)",
+                    t(
+                        "Bukti: nomor akta kematian (wajib bila meninggal) atau keterangan (wajib bila lainnya)",
+                    ),
                     values,
                     errors,
                 ),
             ],
         }],
-        submit: "Simpan sebagai usulan penghapusan",
+        submit: t("Simpan sebagai usulan penghapusan"),
     }
 }
 
@@ -162,7 +170,7 @@ async fn removal_title(
                 .find(|m| m.record.relation_to_head == Relation::Head)
                 .map(|m| m.record.full_name.clone())
                 .unwrap_or_default();
-            format!("Usulkan penghapusan rumah tangga {head}")
+            crate::lang::tf("Usulkan penghapusan rumah tangga {}", &[&head])
         }
         Removing::Member(_, p) => {
             let person = state
@@ -170,7 +178,10 @@ async fn removal_title(
                 .person(actor, p)
                 .await?
                 .ok_or(WebError::NotFound)?;
-            format!("Usulkan penghapusan anggota {}", person.record.full_name)
+            crate::lang::tf(
+                "Usulkan penghapusan anggota {}",
+                &[&person.record.full_name],
+            )
         }
     })
 }
@@ -252,16 +263,16 @@ async fn propose_removal(
     let mut errors = Vec::new();
     let reason = match values.get("jenis_alasan").map(String::as_str) {
         None | Some("") => {
-            errors.push(("jenis_alasan".into(), "pilih alasan penghapusan".into()));
+            errors.push((
+                "jenis_alasan".into(),
+                crate::lang::t("pilih alasan penghapusan").into(),
+            ));
             None
         }
         Some(code) => match InactiveReason::parse_code(code) {
             Ok(r) => Some(r),
             Err(e) => {
-                errors.push((
-                    "jenis_alasan".into(),
-                    siks_domain::Bilingual::indonesian(&e),
-                ));
+                errors.push(("jenis_alasan".into(), crate::lang::say(&e)));
                 None
             }
         },
@@ -273,9 +284,13 @@ async fn propose_removal(
     if let Some(r) = reason
         && let Err(refusal) = siks_domain::workflow::check_removal(r, evidence.as_deref())
     {
-        errors.push(("bukti".into(), siks_domain::Bilingual::indonesian(&refusal)));
+        errors.push(("bukti".into(), crate::lang::say(&refusal)));
     }
-    let note = reason_of(&values, &mut errors, "mis. hasil musdes, kunjungan rumah");
+    let note = reason_of(
+        &values,
+        &mut errors,
+        crate::lang::t("mis. hasil musdes, kunjungan rumah"),
+    );
     let refuse = |errors: &Errors, message: Option<String>| {
         form_response(
             user,
@@ -312,12 +327,15 @@ fn village_label(code: &RegionCode) -> String {
         c.and_then(|c| regions.get(&c).map(|r| r.name.clone()))
             .unwrap_or_default()
     };
-    format!(
-        "{}, Kec. {}, {}, {} ({code})",
-        name(Some(code.clone())),
-        name(code.at_level(RegionLevel::District)),
-        name(code.at_level(RegionLevel::Regency)),
-        name(code.at_level(RegionLevel::Province)),
+    crate::lang::tf(
+        "{}, Kec. {}, {}, {} ({})",
+        &[
+            &name(Some(code.clone())),
+            &name(code.at_level(RegionLevel::District)),
+            &name(code.at_level(RegionLevel::Regency)),
+            &name(code.at_level(RegionLevel::Province)),
+            code,
+        ],
     )
 }
 
@@ -327,33 +345,34 @@ fn move_spec(
     errors: &Errors,
     choices: Vec<(String, String)>,
 ) -> FormSpec {
+    use crate::lang::t;
     let field = if choices.is_empty() {
         text_field(
             "tujuan",
-            "Desa/kelurahan tujuan: nama atau kode (mis. 35.23.02.2001), di seluruh Indonesia",
+            t("Desa/kelurahan tujuan: nama atau kode (mis. 35.23.02.2001), di seluruh Indonesia"),
             values,
             errors,
         )
     } else {
         select_field(
             "tujuan",
-            "Desa/kelurahan tujuan: pilih salah satu",
+            t("Desa/kelurahan tujuan: pilih salah satu"),
             choices,
             values,
             errors,
         )
     };
     FormSpec {
-        title: "Usulkan pindah desa/kelurahan".into(),
+        title: t("Usulkan pindah desa/kelurahan").into(),
         guide: crate::guide::MOVE,
         action: format!("/rumah-tangga/{household}/pindah"),
         hidden: revision_hidden(values),
         sections: vec![Section {
             id: "pindah".into(),
-            title: "Tujuan".into(),
+            title: t("Tujuan").into(),
             fields: vec![field],
         }],
-        submit: "Simpan sebagai usulan pindah",
+        submit: t("Simpan sebagai usulan pindah"),
     }
 }
 
@@ -374,13 +393,15 @@ pub async fn move_form(
 }
 
 /// The village a typed destination names: a code, or a name that only one village has. A
-/// name several villages share comes back as the list to choose from.
+/// name several villages share comes back as the list to choose from (the refusal in the
+/// request's language).
 fn destination(typed: &str) -> Result<RegionCode, (String, Vec<(String, String)>)> {
+    use crate::lang::{t, tf};
     let regions = Regions::embedded();
     let typed = typed.trim();
     if typed.is_empty() {
         return Err((
-            "tulis nama atau kode desa/kelurahan tujuan".into(),
+            t("tulis nama atau kode desa/kelurahan tujuan").into(),
             Vec::new(),
         ));
     }
@@ -388,7 +409,7 @@ fn destination(typed: &str) -> Result<RegionCode, (String, Vec<(String, String)>
         return match regions.get(&code) {
             Some(r) if r.level() == RegionLevel::Village => Ok(code),
             _ => Err((
-                format!("{typed} bukan kode desa/kelurahan yang dikenal"),
+                tf("{} bukan kode desa/kelurahan yang dikenal", &[&typed]),
                 Vec::new(),
             )),
         };
@@ -396,14 +417,14 @@ fn destination(typed: &str) -> Result<RegionCode, (String, Vec<(String, String)>
     let hits = regions.search(typed, Some(RegionLevel::Village), 50);
     match hits.as_slice() {
         [] => Err((
-            format!("tidak ada desa/kelurahan bernama \"{typed}\""),
+            tf("tidak ada desa/kelurahan bernama “{}”", &[&typed]),
             Vec::new(),
         )),
         [one] => Ok(one.code.clone()),
         many => Err((
-            format!(
-                "{} desa/kelurahan cocok dengan \"{typed}\"; pilih salah satu",
-                many.len()
+            tf(
+                "{} desa/kelurahan cocok dengan “{}”; pilih salah satu",
+                &[&many.len(), &typed],
             ),
             many.iter()
                 .map(|r| (r.code.to_string(), village_label(&r.code)))
@@ -425,7 +446,7 @@ pub async fn propose_move(
     let note = reason_of(
         &values,
         &mut errors,
-        "mis. pindah domisili sesuai surat pindah",
+        crate::lang::t("mis. pindah domisili sesuai surat pindah"),
     );
     let target = destination(values.get("tujuan").map(String::as_str).unwrap_or(""));
     let choices = match &target {
@@ -463,7 +484,7 @@ pub async fn propose_move(
 // ------------------------------------------------------------------ programme request
 
 async fn programme_choices(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
-    let mut choices = vec![(String::new(), "— pilih —".to_string())];
+    let mut choices = vec![(String::new(), crate::lang::t("— pilih —").to_string())];
     choices.extend(state.service.programmes().await?.into_iter().map(|p| {
         (
             p.programme.code.clone(),
@@ -479,17 +500,24 @@ fn programme_spec(
     errors: &Errors,
     choices: Vec<(String, String)>,
 ) -> FormSpec {
+    use crate::lang::t;
     FormSpec {
-        title: "Usulkan program bantuan".into(),
+        title: t("Usulkan program bantuan").into(),
         guide: crate::guide::PROGRAMME,
         action: format!("/rumah-tangga/{household}/program"),
         hidden: revision_hidden(values),
         sections: vec![Section {
             id: "permohonan-program".into(),
-            title: "Program".into(),
-            fields: vec![select_field("program", "Program", choices, values, errors)],
+            title: t("Program").into(),
+            fields: vec![select_field(
+                "program",
+                t("Program"),
+                choices,
+                values,
+                errors,
+            )],
         }],
-        submit: "Simpan sebagai usulan program",
+        submit: t("Simpan sebagai usulan program"),
     }
 }
 
@@ -521,10 +549,17 @@ pub async fn propose_programme(
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
     let choices = programme_choices(&state).await?;
     let mut errors = Vec::new();
-    let note = reason_of(&values, &mut errors, "mis. ada ibu hamil atau anak sekolah");
+    let note = reason_of(
+        &values,
+        &mut errors,
+        crate::lang::t("mis. ada ibu hamil atau anak sekolah"),
+    );
     let programme = values.get("program").cloned().unwrap_or_default();
     if programme.is_empty() || !choices.iter().any(|(code, _)| *code == programme) {
-        errors.push(("program".into(), "pilih program yang berlaku".into()));
+        errors.push((
+            "program".into(),
+            crate::lang::t("pilih program yang berlaku").into(),
+        ));
     }
     let refuse = |errors: &Errors, message: Option<String>| {
         form_response(
@@ -567,9 +602,9 @@ pub async fn revise_form(
     if !matches!(p.stage, Stage::Draft | Stage::Returned) || !actor.scope.contains(&p.village) {
         return Err(WebError::field(
             "usulan",
-            format!(
+            crate::lang::tf(
                 "usulan pada tahap {} tidak dapat diubah; hanya draf atau usulan yang dikembalikan",
-                p.stage.label()
+                &[&crate::lang::t(p.stage.label())],
             ),
         ));
     }
@@ -612,7 +647,7 @@ pub async fn revise_form(
             values.extend(person_values(0, person));
             values.insert("m0.id".into(), person.id.to_string());
             crate::edit::member_spec(
-                crate::edit::JOINING_TITLE.into(),
+                crate::lang::t(crate::edit::JOINING_TITLE).into(),
                 format!("/rumah-tangga/{}/anggota-baru", person.household_id),
                 &values,
                 &none,

@@ -208,39 +208,123 @@ pub async fn run_upload(
     })
 }
 
-/// One line on what an upload did, as the page and the command print it.
+/// One line on what an upload did, as the page and the command print it (the page in its
+/// reader's language; the command, outside any request, in Indonesian).
 pub fn summary(kind: &str, report: &UploadReport) -> String {
-    let mut line = match kind {
-        "hasil-verivali" => format!(
-            "{} temuan diselesaikan, {} sudah diselesaikan sebelumnya, {} baris bermasalah",
-            if report.written { report.unchanged } else { 0 },
-            report.already_proposed,
-            report.problems.len()
-        ),
-        "rumah-tangga-baru" => format!(
-            "{} usulan rumah tangga baru dibuat (draf), {} sudah terdaftar di register, {} sudah diusulkan, {} baris bermasalah",
-            report.proposed.len(),
-            report.unchanged,
-            report.already_proposed,
-            report.problems.len()
-        ),
-        _ => format!(
-            "{} usulan {} dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
-            report.proposed.len(),
-            if kind == "penghapusan" {
-                "penghapusan"
-            } else {
-                "perbaikan"
-            },
-            report.unchanged,
-            report.already_proposed,
-            report.problems.len()
-        ),
-    };
-    if report.cancelled {
-        line.push_str("; dibatalkan");
+    Tally::of(report).line(kind)
+}
+
+/// The figures of what an upload did, kept with a finished job so that its page words them
+/// in the language of whoever reads it (the job runs where no request's language is).
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    proposed: usize,
+    unchanged: u64,
+    already_proposed: u64,
+    problems: usize,
+    written: bool,
+    cancelled: bool,
+}
+
+impl Tally {
+    fn of(report: &UploadReport) -> Tally {
+        Tally {
+            proposed: report.proposed.len(),
+            unchanged: report.unchanged,
+            already_proposed: report.already_proposed,
+            problems: report.problems.len(),
+            written: report.written,
+            cancelled: report.cancelled,
+        }
     }
-    line
+
+    /// See [`summary`].
+    fn line(&self, kind: &str) -> String {
+        use crate::lang::tf;
+        let line = match kind {
+            "hasil-verivali" => tf(
+                "{} temuan diselesaikan, {} sudah diselesaikan sebelumnya, {} baris bermasalah",
+                &[
+                    &if self.written { self.unchanged } else { 0 },
+                    &self.already_proposed,
+                    &self.problems,
+                ],
+            ),
+            "rumah-tangga-baru" => tf(
+                "{} usulan rumah tangga baru dibuat (draf), {} sudah terdaftar di register, {} sudah diusulkan, {} baris bermasalah",
+                &[
+                    &self.proposed,
+                    &self.unchanged,
+                    &self.already_proposed,
+                    &self.problems,
+                ],
+            ),
+            "penghapusan" => tf(
+                "{} usulan penghapusan dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
+                &[
+                    &self.proposed,
+                    &self.unchanged,
+                    &self.already_proposed,
+                    &self.problems,
+                ],
+            ),
+            _ => tf(
+                "{} usulan perbaikan dibuat (draf), {} baris sama dengan register, {} sudah diusulkan, {} baris bermasalah",
+                &[
+                    &self.proposed,
+                    &self.unchanged,
+                    &self.already_proposed,
+                    &self.problems,
+                ],
+            ),
+        };
+        if self.cancelled {
+            tf("{}; dibatalkan", &[&line])
+        } else {
+            line
+        }
+    }
+}
+
+/// Why a finished job kept nothing, or not all, kept so that its page words it in the language
+/// of whoever reads it.
+#[derive(Debug, Clone)]
+enum Stop {
+    /// The server failed midway.
+    Failed,
+    /// A refusal already worded (Indonesian only).
+    Said(String),
+    /// The file refused as a whole, for this reason (Indonesian only).
+    File(String),
+    /// Cancelled after this many proposals were kept.
+    CancelledAfter(usize),
+    /// Cancelled before anything was kept.
+    Cancelled,
+    /// Problems, all or nothing: nothing kept.
+    NothingKept,
+}
+
+impl Stop {
+    fn words(&self) -> String {
+        use crate::lang::{t, tf};
+        match self {
+            Stop::Failed => t(
+                "Terjadi galat di server; tidak semua baris tersimpan. Unggah lagi: baris yang sudah tersimpan tidak dibuat dua kali.",
+            )
+            .to_string(),
+            Stop::Said(message) => message.clone(),
+            Stop::File(reason) => tf("{}; tidak ada yang disimpan", &[reason]),
+            Stop::CancelledAfter(n) => tf(
+                "Dibatalkan: {} usulan sudah tersimpan sebelum dibatalkan (masing-masing utuh); unggah lagi untuk melanjutkan, yang sudah ada tidak dibuat dua kali.",
+                &[n],
+            ),
+            Stop::Cancelled => t("Dibatalkan: tidak ada yang disimpan.").to_string(),
+            Stop::NothingKept => t(
+                "Tidak ada yang disimpan: perbaiki baris bermasalah, atau centang \"simpan baris yang sah\".",
+            )
+            .to_string(),
+        }
+    }
 }
 
 /// The page's uploads: running and recently finished, each its uploader's alone.
@@ -264,9 +348,9 @@ pub const PAGE_PROBLEMS: usize = 1_000;
 
 /// What a finished job shows.
 struct JobResult {
-    summary: Option<String>,
+    summary: Option<Tally>,
     warnings: Vec<String>,
-    refusal: Option<String>,
+    refusal: Option<Stop>,
     /// The first [`PAGE_PROBLEMS`] problems, and how many there are in all.
     problems: Vec<ProblemLine>,
     problem_count: usize,
@@ -367,10 +451,13 @@ pub async fn upload_form(
             (
                 format!("/unggah/{}", j.id),
                 j.file_name.clone(),
-                kind_label(j.kind),
+                crate::lang::t(kind_label(j.kind)),
                 match j.done.borrow().as_ref() {
-                    None => "berjalan".to_string(),
-                    Some(r) => r.summary.clone().unwrap_or_else(|| "ditolak".into()),
+                    None => crate::lang::t("berjalan").to_string(),
+                    Some(r) => match &r.summary {
+                        Some(tally) => tally.line(j.kind),
+                        None => crate::lang::t("ditolak").to_string(),
+                    },
                 },
             )
         })
@@ -379,7 +466,7 @@ pub async fn upload_form(
         nav: Nav::of(&user),
         kinds: UPLOAD_KINDS
             .iter()
-            .map(|(k, l)| (*k, *l, *k == "perbaikan"))
+            .map(|(k, l)| (*k, crate::lang::t(l), *k == "perbaikan"))
             .collect(),
         recent,
     })
@@ -402,12 +489,13 @@ pub async fn upload(
     let (form, file) =
         crate::workflow::read_multipart(multipart, "berkas", crate::LIST_BODY_LIMIT / 1024).await?;
     user.check_csrf(form_value(&form, "csrf"))?;
-    let bytes = file.ok_or_else(|| WebError::field("berkas", "pilih berkas .xlsx atau .csv"))?;
+    let bytes = file
+        .ok_or_else(|| WebError::field("berkas", crate::lang::t("pilih berkas .xlsx atau .csv")))?;
     let name = form_value(&form, "berkas:name").to_string();
     let format = name
         .rsplit_once('.')
         .and_then(|(_, e)| Format::parse(e))
-        .ok_or_else(|| WebError::field("berkas", "berkas harus .xlsx atau .csv"))?;
+        .ok_or_else(|| WebError::field("berkas", crate::lang::t("berkas harus .xlsx atau .csv")))?;
     let chosen = form_value(&form, "jenis");
     let kind = UPLOAD_KINDS
         .iter()
@@ -419,7 +507,7 @@ pub async fn upload(
                 chosen
             }
         })
-        .ok_or_else(|| WebError::field("jenis", "jenis unggahan tidak dikenal"))?;
+        .ok_or_else(|| WebError::field("jenis", crate::lang::t("jenis unggahan tidak dikenal")))?;
     let mode = if form_value(&form, "sebagian") == "1" {
         UploadMode::ValidOnly
     } else {
@@ -449,11 +537,8 @@ pub async fn upload(
     // Parsing and checking a sheet of 100,000 rows is CPU work: off the async workers.
     crate::observe::spawn_off_workers(tracing::Instrument::instrument(
         async move {
-            let result = finish(
-                running.kind,
-                run_upload(&service, &actor, kind, &bytes, format, &run).await,
-            )
-            .await;
+            let result =
+                finish(run_upload(&service, &actor, kind, &bytes, format, &run).await).await;
             running.done.send_replace(Some(Arc::new(result)));
         },
         span,
@@ -465,7 +550,7 @@ pub async fn upload(
 }
 
 /// The page's view of an outcome, with its error report written.
-async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResult {
+async fn finish(outcome: Result<UploadOutcome, WebError>) -> JobResult {
     let mut result = JobResult {
         summary: None,
         warnings: Vec::new(),
@@ -481,10 +566,8 @@ async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResu
         Err(e) => {
             tracing::error!(cause = %crate::observe::mask_digits(&e.message()), "upload job failed");
             result.refusal = Some(match e {
-                WebError::Internal(_) => {
-                    "Terjadi galat di server; tidak semua baris tersimpan. Unggah lagi: baris yang sudah tersimpan tidak dibuat dua kali.".into()
-                }
-                other => other.message(),
+                WebError::Internal(_) => Stop::Failed,
+                other => Stop::Said(other.message()),
             });
             return result;
         }
@@ -495,25 +578,19 @@ async fn finish(kind: &str, outcome: Result<UploadOutcome, WebError>) -> JobResu
     result.warnings = outcome.warnings();
     match &outcome {
         UploadOutcome::Refused(refusal) => {
-            result.refusal = Some(format!("{refusal}; tidak ada yang disimpan"));
+            result.refusal = Some(Stop::File(refusal.to_string()));
         }
         UploadOutcome::Checked { report, .. } => {
-            result.summary = Some(summary(kind, report));
+            result.summary = Some(Tally::of(report));
             result.written = report.written;
             if report.cancelled {
                 result.refusal = Some(if report.written {
-                    format!(
-                        "Dibatalkan: {} usulan sudah tersimpan sebelum dibatalkan (masing-masing utuh); unggah lagi untuk melanjutkan, yang sudah ada tidak dibuat dua kali.",
-                        report.proposed.len()
-                    )
+                    Stop::CancelledAfter(report.proposed.len())
                 } else {
-                    "Dibatalkan: tidak ada yang disimpan.".into()
+                    Stop::Cancelled
                 });
             } else if !report.written {
-                result.refusal = Some(
-                    "Tidak ada yang disimpan: perbaiki baris bermasalah, atau centang \"simpan baris yang sah\"."
-                        .into(),
-                );
+                result.refusal = Some(Stop::NothingKept);
             }
         }
     }
@@ -580,7 +657,7 @@ pub async fn job_page(
         nav: Nav::of(&user),
         id,
         file_name: job.file_name.clone(),
-        kind: kind_label(job.kind),
+        kind: crate::lang::t(kind_label(job.kind)),
         running: None,
         cancelling: job.progress.cancelled(),
         summary: None,
@@ -593,19 +670,19 @@ pub async fn job_page(
     let Some(result) = done else {
         let now = job.progress.now();
         page.running = Some((
-            if now.writing {
+            crate::lang::t(if now.writing {
                 "Menyimpan usulan"
             } else {
                 "Memeriksa baris"
-            },
+            }),
             now.done,
             now.total,
         ));
         return Ok(render(page)?.into_response());
     };
-    page.summary = result.summary.clone();
+    page.summary = result.summary.map(|tally| tally.line(job.kind));
     page.warnings = result.warnings.clone();
-    page.refusal = result.refusal.clone();
+    page.refusal = result.refusal.as_ref().map(Stop::words);
     page.problems = result.problems.clone();
     page.unlisted = result.problem_count - result.problems.len();
     page.report = result.report.is_some();

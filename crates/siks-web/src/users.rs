@@ -9,7 +9,7 @@ use crate::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use siks_domain::{Bilingual, Role, Scope, UserId};
+use siks_domain::{Role, Scope, UserId};
 use siks_service::NewUser;
 
 use crate::AppState;
@@ -81,15 +81,18 @@ async fn page(
                 can_toggle: u.id != actor.user_id
                     && siks_service::may_manage(actor, u.role, &u.scope),
                 toggle_to: if u.active { "0" } else { "1" },
-                toggle_label: if u.active { "Nonaktifkan" } else { "Aktifkan" },
-                status: if u.active { "Aktif" } else { "Nonaktif" },
+                toggle_label: crate::lang::t(if u.active { "Nonaktifkan" } else { "Aktifkan" }),
+                status: crate::lang::t(if u.active { "Aktif" } else { "Nonaktif" }),
                 username: u.username,
                 name: u.display_name,
-                role: u.role.label(),
+                role: crate::lang::t(u.role.label()),
                 scope: u.scope.key(),
             })
             .collect(),
-        roles: Role::ALL.iter().map(|r| (r.key(), r.label())).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.key(), crate::lang::t(r.label())))
+            .collect(),
         form_username: form.nama_pengguna.clone(),
         form_name: form.nama.clone(),
         form_role: form.peran.clone(),
@@ -113,7 +116,7 @@ pub async fn create_user(
     user.check_csrf(&form.csrf)?;
     let role = match Role::parse(&form.peran) {
         Ok(r) => r,
-        Err(e) => return page(&state, &user, &form, Some(e.indonesian()), None).await,
+        Err(e) => return page(&state, &user, &form, Some(crate::lang::say(&e)), None).await,
     };
     let scope = match Scope::parse(&form.wilayah) {
         Ok(s) => s,
@@ -122,7 +125,10 @@ pub async fn create_user(
                 &state,
                 &user,
                 &form,
-                Some(format!("wilayah kerja: {}", e.indonesian())),
+                Some(crate::lang::tf(
+                    "wilayah kerja: {}",
+                    &[&crate::lang::say(&e)],
+                )),
                 None,
             )
             .await;
@@ -152,14 +158,14 @@ pub async fn create_user(
                 &user,
                 &NewAccountForm::default(),
                 None,
-                Some(format!("Akun {} dibuat.", u.username)),
+                Some(crate::lang::tf("Akun {} dibuat.", &[&u.username])),
             )
             .await
         }
         Err(
             e @ (siks_service::ServiceError::Invalid { .. }
             | siks_service::ServiceError::Conflict { .. }),
-        ) => page(&state, &user, &form, Some(e.indonesian()), None).await,
+        ) => page(&state, &user, &form, Some(crate::lang::say(&e)), None).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -185,11 +191,11 @@ pub async fn set_status(
         .await
     {
         Ok(()) => {
-            let notice = if active {
+            let notice = crate::lang::t(if active {
                 "Akun diaktifkan."
             } else {
                 "Akun dinonaktifkan; sesi-sesinya berakhir."
-            };
+            });
             page(
                 &state,
                 &user,
@@ -204,7 +210,7 @@ pub async fn set_status(
                 &state,
                 &user,
                 &NewAccountForm::default(),
-                Some(e.indonesian()),
+                Some(crate::lang::say(&e)),
                 None,
             )
             .await

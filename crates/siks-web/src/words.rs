@@ -1,10 +1,12 @@
 //! The system's own keys as a person reads them on a page: audit actions, the kinds of data an
 //! entry is about, and the keys of an entry's details. The log keeps its keys (scripts and the
-//! hash chain read them); only the page speaks.
+//! hash chain read them); only the page speaks, in the request's language (`crate::lang`).
 
 use siks_domain::Role;
 
-/// An audit action in Indonesian; a key this list does not know is shown as it is.
+use crate::lang::t;
+
+/// An audit action in the request's language; a key this list does not know is shown as it is.
 pub fn action(key: &str) -> String {
     let known = match key {
         "login" => "masuk",
@@ -65,12 +67,12 @@ pub fn action(key: &str) -> String {
         "programme.departures_view" => "lihat yang keluar dari daftar",
         _ => return key.to_string(),
     };
-    known.to_string()
+    t(known).to_string()
 }
 
-/// The kind of data an entry is about.
+/// The kind of data an entry is about, in the request's language.
 pub fn target(kind: &str) -> &str {
-    match kind {
+    let known = match kind {
         "household" => "rumah tangga",
         "person" => "anggota",
         "proposal" => "usulan",
@@ -86,15 +88,18 @@ pub fn target(kind: &str) -> &str {
         "import_batch" => "impor",
         "outside_list" => "daftar luar",
         "rank_run" => "pemeringkatan",
-        other => other,
-    }
+        "musdes" => "Berita acara musdes",
+        "sptjm" => "SPTJM",
+        other => return other,
+    };
+    t(known)
 }
 
 /// The entry's id as a short reference ([`siks_domain::show::reference`]; the full one is the
 /// filter's value and the cell's title), a region code as it is, `*` as the whole country.
 pub fn short_id(id: &str) -> String {
     if id == "*" {
-        return "seluruh wilayah".into();
+        return t("seluruh wilayah").into();
     }
     siks_domain::show::reference(id)
 }
@@ -102,23 +107,24 @@ pub fn short_id(id: &str) -> String {
 /// A role key (`operator_desa`) as its label; an unknown key as it is.
 pub fn role(key: &str) -> String {
     Role::parse(key)
-        .map(|r| r.label().to_string())
+        .map(|r| t(r.label()).to_string())
         .unwrap_or_else(|_| key.to_string())
 }
 
-/// An entry's details (`rows=51 stage=draft`) with Indonesian keys and stage labels.
+/// An entry's details (`rows=51 stage=draft`) with their keys and stage labels in the request's
+/// language.
 pub fn detail(text: &str) -> String {
     text.split_whitespace()
         .map(|part| match part.split_once('=') {
             Some((key, value)) => {
                 let value = match (key, value) {
-                    (_, "true") => "ya".to_string(),
-                    (_, "false") => "tidak".to_string(),
+                    (_, "true") => t("ya").to_string(),
+                    (_, "false") => t("tidak").to_string(),
                     _ => value.to_string(),
                 };
                 let value = match key {
                     "stage" => siks_domain::workflow::Stage::parse(&value)
-                        .map(|s| s.label().to_string())
+                        .map(|s| t(s.label()).to_string())
                         .unwrap_or(value),
                     "role" => role(&value),
                     _ => value,
@@ -138,14 +144,14 @@ fn step(part: &str) -> Option<String> {
     let (from, to) = stages.split_once("->")?;
     Some(format!(
         "{}: {} → {}",
-        StepKind::parse(kind)?.label().to_lowercase(),
-        Stage::parse(from)?.label(),
-        Stage::parse(to)?.label()
+        t(StepKind::parse(kind)?.label()).to_lowercase(),
+        t(Stage::parse(from)?.label()),
+        t(Stage::parse(to)?.label())
     ))
 }
 
 fn detail_key(key: &str) -> &str {
-    match key {
+    let known = match key {
         "rows" => "baris:",
         "members" => "anggota:",
         "entries" => "entri:",
@@ -176,8 +182,9 @@ fn detail_key(key: &str) -> &str {
         "inserted" => "ditulis:",
         "status_changes" => "perubahan status:",
         "fixed" => "selesai:",
-        other => other,
-    }
+        other => return other,
+    };
+    t(known)
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use siks_domain::clock::Stamp;
 use siks_domain::documents::BackingDocument;
 use siks_domain::jobs::JobRequest;
 use siks_domain::workflow::{Backing, Period, ProposalContent, Stage, Step};
-use siks_domain::{Bilingual, RegionCode, RegionLevel, Regions, Role};
+use siks_domain::{RegionCode, RegionLevel, Regions, Role};
 use siks_service::documents::{MusdesDecision, PaperRow};
 use uuid::Uuid;
 
@@ -36,15 +36,17 @@ fn local(user: &PageUser, at: Stamp) -> String {
     crate::pages::zone_of(&user.session.actor.scope).at(at)
 }
 
-/// How long from `then` to `now`, in words: "3 hari 4 jam", "5 jam", "12 menit".
+/// How long from `then` to `now`, in words of the request's language: "3 hari 4 jam", "5 jam",
+/// "12 menit".
 fn waited(then: Stamp, now: chrono::DateTime<chrono::Utc>) -> String {
+    use crate::lang::tf;
     let minutes = (now - then.0).num_minutes().max(0);
     let (days, hours) = (minutes / 1440, (minutes % 1440) / 60);
     match (days, hours) {
-        (0, 0) => format!("{minutes} menit"),
-        (0, h) => format!("{h} jam"),
-        (d, 0) => format!("{d} hari"),
-        (d, h) => format!("{d} hari {h} jam"),
+        (0, 0) => tf("{} menit", &[&minutes]),
+        (0, h) => tf("{} jam", &[&h]),
+        (d, 0) => tf("{} hari", &[&d]),
+        (d, h) => tf("{} hari {} jam", &[&d, &h]),
     }
 }
 
@@ -62,16 +64,21 @@ fn own_stage(role: Role) -> Option<Stage> {
 
 /// The step a batch form names, or the form's own complaint.
 fn step_from_form(key: &str, reason: String) -> Result<Step, WebError> {
-    Step::from_batch_key(key, reason)
-        .ok_or_else(|| WebError::field("langkah", "pilih langkah yang akan diambil"))
+    Step::from_batch_key(key, reason).ok_or_else(|| {
+        WebError::field("langkah", crate::lang::t("pilih langkah yang akan diambil"))
+    })
 }
 
 fn ids_from_form(form: &[(String, String)]) -> Result<Vec<Uuid>, WebError> {
     form.iter()
         .filter(|(k, _)| k == "id")
         .map(|(_, v)| {
-            v.parse()
-                .map_err(|_| WebError::field("id", "id usulan tidak sah; muat ulang halaman"))
+            v.parse().map_err(|_| {
+                WebError::field(
+                    "id",
+                    crate::lang::t("id usulan tidak sah; muat ulang halaman"),
+                )
+            })
         })
         .collect()
 }
@@ -113,7 +120,7 @@ impl Subject {
     fn of(s: siks_service::proposals::ProposalSubject) -> Subject {
         Subject {
             head: if s.head_name.is_empty() {
-                "(tanpa nama)".into()
+                crate::lang::t("(tanpa nama)").into()
             } else {
                 s.head_name
             },
@@ -168,8 +175,12 @@ const RATIFY_LIMIT: u32 = 5000;
 
 fn stage_of(actor: &siks_domain::Actor, key: Option<&str>) -> Result<Stage, WebError> {
     Ok(match key.filter(|t| !t.is_empty()) {
-        Some(key) => Stage::parse(key)
-            .ok_or_else(|| WebError::field("tahap", format!("tahap '{key}' tidak dikenal")))?,
+        Some(key) => Stage::parse(key).ok_or_else(|| {
+            WebError::field(
+                "tahap",
+                crate::lang::tf("tahap '{}' tidak dikenal", &[&key]),
+            )
+        })?,
         None => own_stage(actor.role).unwrap_or(Stage::RegencyVerification),
     })
 }
@@ -180,7 +191,9 @@ pub async fn inbox(
     Query(q): Query<InboxQuery>,
 ) -> Result<Html<String>, WebError> {
     let stage = stage_of(&user.session.actor, q.tahap.as_deref())?;
-    let notice = q.selesai.map(|n| format!("{n} usulan sudah diproses."));
+    let notice = q
+        .selesai
+        .map(|n| crate::lang::tf("{} usulan sudah diproses.", &[&n]));
     inbox_page(&state, &user, stage, notice, Kept::default()).await
 }
 
@@ -255,12 +268,13 @@ async fn inbox_page(
     })
 }
 
-/// A refusal that names a proposal by its id, said instead by its kind and whom it concerns
-/// (the operator knows the household, not the number).
+/// A refusal that names a proposal by its id, said instead by its kind (in the request's
+/// language) and whom it concerns (the operator knows the household, not the number).
 fn by_name<'a>(message: String, rows: impl Iterator<Item = (&'a str, &'a str, &'a str)>) -> String {
     let mut message = message;
     for (id, kind, head) in rows {
         if message.contains(id) {
+            let kind = crate::lang::t(kind);
             message = message.replace(&format!("usulan {id}"), &format!("usulan {kind} ({head})"));
             message = message.replace(id, &format!("{kind} ({head})"));
         }
@@ -298,8 +312,10 @@ pub async fn step_batch(
                 step: form_value(&form, "langkah").to_string(),
                 reason: form_value(&form, "alasan").to_string(),
                 refusal: Some(
-                    "usulan yang dicentang tidak ditemukan lagi di tahap ini; muat ulang lalu ulangi"
-                        .into(),
+                    crate::lang::t(
+                        "usulan yang dicentang tidak ditemukan lagi di tahap ini; muat ulang lalu ulangi",
+                    )
+                    .into(),
                 ),
                 ..Kept::default()
             };
@@ -318,12 +334,15 @@ async fn take_batch_step(
 ) -> Result<usize, WebError> {
     let ids = ids_from_form(form)?;
     if ids.is_empty() {
-        return Err(WebError::field("id", "centang paling sedikit satu usulan"));
+        return Err(WebError::field(
+            "id",
+            crate::lang::t("centang paling sedikit satu usulan"),
+        ));
     }
     if ids.len() > INBOX_LIMIT as usize {
         return Err(WebError::field(
             "id",
-            format!("paling banyak {INBOX_LIMIT} usulan sekaligus"),
+            crate::lang::tf("paling banyak {} usulan sekaligus", &[&INBOX_LIMIT]),
         ));
     }
     let step = step_from_form(
@@ -392,6 +411,7 @@ pub async fn proposal_page(
     Path(id): Path<String>,
     Query(q): Query<ProposalQuery>,
 ) -> Result<Html<String>, WebError> {
+    use crate::lang::{t, tf};
     let id: Uuid = id.parse().map_err(|_| WebError::NotFound)?;
     let actor = &user.session.actor;
     let (p, steps) = state
@@ -400,14 +420,7 @@ pub async fn proposal_page(
         .await?
         .ok_or(WebError::NotFound)?;
     // What it asks, field by field against the register as it stands now.
-    let change_row = |c: &siks_domain::workflow::FieldChange| {
-        use siks_domain::workflow::{change_label, change_value};
-        (
-            change_label(&c.field),
-            change_value(&c.field, &c.before),
-            change_value(&c.field, &c.after),
-        )
-    };
+    let change_row = crate::edit::change_row;
     let details = match &p.content {
         ProposalContent::HouseholdCorrection { household, .. } => {
             match state.service.household(actor, household.id).await? {
@@ -433,37 +446,39 @@ pub async fn proposal_page(
             .iter()
             .map(|m| {
                 (
-                    "Anggota".to_string(),
+                    t("Anggota").to_string(),
                     String::new(),
-                    format!("{} ({})", m.full_name, m.relation_to_head.label()),
+                    format!("{} ({})", m.full_name, t(m.relation_to_head.label())),
                 )
             })
             .collect(),
         ProposalContent::Removal { person, reason, .. } => vec![(
             if person.is_some() {
-                "Anggota dihapus".into()
+                t("Anggota dihapus").into()
             } else {
-                "Rumah tangga dihapus".into()
+                t("Rumah tangga dihapus").into()
             },
             String::new(),
-            reason.label().to_string(),
+            t(reason.label()).to_string(),
         )],
         ProposalContent::Move { to_village, .. } => vec![(
-            "Desa/kelurahan".into(),
+            t("Desa/kelurahan").into(),
             region_name(&p.village),
             format!("{} ({to_village})", region_name(to_village)),
         )],
         ProposalContent::ProgrammeRequest { programme, .. } => {
-            vec![("Program".into(), String::new(), programme.clone())]
+            vec![(t("Program").into(), String::new(), programme.clone())]
         }
         ProposalContent::MemberJoins { person } => vec![(
-            "Anggota masuk".into(),
+            t("Anggota masuk").into(),
             String::new(),
-            format!(
+            tf(
                 "{} ({}, lahir {})",
-                person.full_name,
-                person.relation_to_head.label(),
-                siks_domain::show::date(person.birth_date)
+                &[
+                    &person.full_name,
+                    &t(person.relation_to_head.label()),
+                    &siks_domain::show::date(person.birth_date),
+                ],
             ),
         )],
     };
@@ -504,9 +519,9 @@ pub async fn proposal_page(
                     s.step.label().to_string(),
                     // A step that stays (the proposal entered, revised) names its stage once.
                     if s.from == s.to {
-                        s.to.label().to_string()
+                        t(s.to.label()).to_string()
                     } else {
-                        format!("{} → {}", s.from.label(), s.to.label())
+                        format!("{} → {}", t(s.from.label()), t(s.to.label()))
                     },
                     s.actor_role.label().to_string(),
                     s.note.clone(),
@@ -637,12 +652,13 @@ pub(crate) async fn read_multipart(
     file_field: &str,
     limit_kib: usize,
 ) -> Result<(Vec<(String, String)>, Option<Vec<u8>>), WebError> {
+    use crate::lang::tf;
     let mut multipart = multipart
-        .map_err(|e| WebError::invalid(format!("unggahan tidak sah: {}", e.body_text())))?;
+        .map_err(|e| WebError::invalid(tf("unggahan tidak sah: {}", &[&e.body_text()])))?;
     let too_large = || {
         WebError::field(
             file_field,
-            format!("berkas terlalu besar: paling besar {limit_kib} KiB"),
+            tf("berkas terlalu besar: paling besar {} KiB", &[&limit_kib]),
         )
     };
     let (mut fields, mut file) = (Vec::new(), None);
@@ -654,7 +670,7 @@ pub(crate) async fn read_multipart(
             Err(e) => {
                 return Err(WebError::field(
                     file_field,
-                    format!("unggahan tidak sah: {}", e.body_text()),
+                    tf("unggahan tidak sah: {}", &[&e.body_text()]),
                 ));
             }
         };
@@ -669,7 +685,7 @@ pub(crate) async fn read_multipart(
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
             } else {
-                WebError::field(file_field, format!("unggahan tidak sah: {}", e.body_text()))
+                WebError::field(file_field, tf("unggahan tidak sah: {}", &[&e.body_text()]))
             }
         })?;
         if name == file_field {
@@ -687,12 +703,17 @@ fn paper_details(
     kind: Backing,
     village: RegionCode,
 ) -> Result<BackingDocument, WebError> {
-    let held_on = NaiveDate::parse_from_str(form_value(form, "tanggal"), "%Y-%m-%d")
-        .map_err(|_| WebError::field("tanggal", "isi tanggal dengan benar (TTTT-BB-HH)"))?;
+    let held_on =
+        NaiveDate::parse_from_str(form_value(form, "tanggal"), "%Y-%m-%d").map_err(|_| {
+            WebError::field(
+                "tanggal",
+                crate::lang::t("isi tanggal dengan benar (TTTT-BB-HH)"),
+            )
+        })?;
     let attendees = match kind {
-        Backing::Musdes => form_value(form, "peserta")
-            .parse()
-            .map_err(|_| WebError::field("peserta", "isi jumlah peserta dengan angka"))?,
+        Backing::Musdes => form_value(form, "peserta").parse().map_err(|_| {
+            WebError::field("peserta", crate::lang::t("isi jumlah peserta dengan angka"))
+        })?,
         Backing::Sptjm => 0,
     };
     Ok(BackingDocument {
@@ -712,9 +733,9 @@ async fn village_of(
     user: &PageUser,
     ids: &[Uuid],
 ) -> Result<RegionCode, WebError> {
-    let first = ids
-        .first()
-        .ok_or_else(|| WebError::field("id", "centang paling sedikit satu usulan"))?;
+    let first = ids.first().ok_or_else(|| {
+        WebError::field("id", crate::lang::t("centang paling sedikit satu usulan"))
+    })?;
     let (p, _) = state
         .service
         .proposal(&user.session.actor, *first)
@@ -757,7 +778,7 @@ async fn paper_refused(
         Ok(id) => Ok(see(format!("/dokumen/{id}"))),
         Err(WebError::Invalid { message, .. } | WebError::Conflict(message)) => {
             let message = if form.scan.is_some() {
-                format!("{message} (pilih lagi berkas pindaiannya)")
+                crate::lang::tf("{} (pilih lagi berkas pindaiannya)", &[&message])
             } else {
                 message
             };
@@ -1116,7 +1137,8 @@ pub async fn upload_scan(
     )
     .await?;
     user.check_csrf(form_value(&form, "csrf"))?;
-    let scan = scan.ok_or_else(|| WebError::field("pindaian", "pilih berkas pindaian"))?;
+    let scan =
+        scan.ok_or_else(|| WebError::field("pindaian", crate::lang::t("pilih berkas pindaian")))?;
     state
         .service
         .attach_scan(&user.session.actor, id, &scan)
@@ -1168,11 +1190,12 @@ pub async fn papers(
             } else {
                 format!("/dokumen/{}", p.id)
             },
-            kind: match p.kind.as_str() {
-                "musdes" => "Berita acara musdes".into(),
-                "sptjm" => "SPTJM".into(),
-                _ => "Daftar pengesahan".into(),
-            },
+            kind: crate::lang::t(match p.kind.as_str() {
+                "musdes" => "Berita acara musdes",
+                "sptjm" => "SPTJM",
+                _ => "Daftar pengesahan",
+            })
+            .into(),
             region: format!("{} ({})", region_name(&p.region), p.region),
             // A meeting or signing day is stored as a date; a ratification's title is its number.
             title: chrono::NaiveDate::parse_from_str(&p.title, "%Y-%m-%d")
@@ -1207,19 +1230,18 @@ struct RatifyPage {
 fn ratifier_regency(user: &PageUser, asked: Option<&str>) -> Result<RegionCode, WebError> {
     let scope = &user.session.actor.scope;
     let code = match (asked.filter(|a| !a.is_empty()), scope.region()) {
-        (Some(a), _) => {
-            RegionCode::parse_known(a).map_err(|e| WebError::field("wilayah", e.indonesian()))?
-        }
+        (Some(a), _) => RegionCode::parse_known(a)
+            .map_err(|e| WebError::field("wilayah", crate::lang::say(&e)))?,
         (None, Some(r)) => r.clone(),
         (None, None) => {
             return Err(WebError::field(
                 "wilayah",
-                "pilih kabupaten/kota (?wilayah=KODE)",
+                crate::lang::t("pilih kabupaten/kota (?wilayah=KODE)"),
             ));
         }
     };
     code.at_level(RegionLevel::Regency)
-        .ok_or_else(|| WebError::field("wilayah", "pilih kabupaten/kota"))
+        .ok_or_else(|| WebError::field("wilayah", crate::lang::t("pilih kabupaten/kota")))
 }
 
 #[derive(Deserialize, Default)]
@@ -1409,7 +1431,7 @@ pub struct PeriodsQuery {
 }
 
 fn period_field(field: &str, text: &str) -> Result<Period, WebError> {
-    Period::parse(text).map_err(|e| WebError::field(field, e.indonesian()))
+    Period::parse(text).map_err(|e| WebError::field(field, crate::lang::say(&e)))
 }
 
 pub async fn periods_page(
@@ -1434,7 +1456,7 @@ pub async fn periods_page(
             let region = match q.wilayah.as_deref().filter(|r| !r.is_empty()) {
                 Some(r) => Some(
                     RegionCode::parse_known(r)
-                        .map_err(|e| WebError::field("wilayah", e.indonesian()))?,
+                        .map_err(|e| WebError::field("wilayah", crate::lang::say(&e)))?,
                 ),
                 None => None,
             };
@@ -1453,7 +1475,7 @@ pub async fn periods_page(
                 after: after.to_string(),
                 region: region
                     .map(|r| format!("{} ({r})", region_name(&r)))
-                    .unwrap_or_else(|| "seluruh wilayah kerja".into()),
+                    .unwrap_or_else(|| crate::lang::t("seluruh wilayah kerja").into()),
                 households: (c.households_before, c.households_after),
                 persons: (c.persons_before, c.persons_after),
                 entered: c.entered,
@@ -1467,15 +1489,18 @@ pub async fn periods_page(
         nav: Nav::of(&user),
         closed: closed.iter().map(|p| p.to_string()).collect(),
         suggested: next.to_string(),
-        not_yet: not_yet.map(|refusal| refusal.indonesian()),
+        not_yet: not_yet.map(|refusal| crate::lang::say(&refusal)),
         accepted,
         comparison,
         can_close: crate::DETERMINERS.contains(&actor.role),
         notice: q.pesan.or(q.ditutup.map(|p| {
-            format!(
-                "Periode {p} ditutup: {} usulan ditetapkan, {} dikembalikan karena bertentangan atau usang.",
-                q.diterapkan.unwrap_or(0),
-                q.dikembalikan.unwrap_or(0)
+            crate::lang::tf(
+                "Periode {} ditutup: {} usulan ditetapkan, {} dikembalikan karena bertentangan atau usang.",
+                &[
+                    &p,
+                    &q.diterapkan.unwrap_or(0),
+                    &q.dikembalikan.unwrap_or(0),
+                ],
             )
         })),
     })
@@ -1541,7 +1566,7 @@ pub async fn close_confirmation(
                         <siks_domain::workflow::ProposalKind as siks_domain::Coded>::from_code(
                             *code,
                         )
-                        .map(|k| (k.label().to_string(), *n))
+                        .map(|k| (crate::lang::t(k.label()).to_string(), *n))
                     })
                     .collect(),
                 applies: r.applies_total(),
@@ -1556,7 +1581,7 @@ pub async fn close_confirmation(
                 (
                     id.to_string(),
                     format!("{} ({village})", region_name(village)),
-                    kind.label().to_string(),
+                    crate::lang::t(kind.label()).to_string(),
                     why.clone(),
                 )
             })

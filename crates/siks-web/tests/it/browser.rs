@@ -914,7 +914,7 @@ const SCREENSHOTS_KEPT: &[(&str, &str)] = &[
 
 /// A URL's shape: ids, codes and numbers in its path replaced, its query's keys kept (with the
 /// value of a tab's key: each stage of the inbox is a page of its own).
-fn shape_of(href: &str) -> String {
+pub(crate) fn shape_of(href: &str) -> String {
     let (path, query) = href.split_once('?').unwrap_or((href, ""));
     let path: Vec<String> = path
         .split('/')
@@ -941,10 +941,12 @@ fn shape_of(href: &str) -> String {
     format!("{}?{}", path.join("/"), keys.join("&"))
 }
 
-/// Links the walk does not follow: leaving, files, and the same page with another message.
-fn followed(href: &str) -> bool {
+/// Links the walk does not follow: leaving, switching language, files, and the same page with
+/// another message.
+pub(crate) fn followed(href: &str) -> bool {
     let path = href.split('?').next().unwrap_or("");
     !(path == "/keluar"
+        || path.starts_with("/bahasa")
         || path.starts_with("/ekspor")
         || path.starts_with("/templat")
         || path.starts_with("/static")
@@ -960,7 +962,7 @@ fn followed(href: &str) -> bool {
 
 /// A register lived in: ranked, this period's lists built, proposals at several stages (drafts,
 /// one backed by an SPTJM and verified, one ratified), a check run with its findings.
-async fn lived_in(w: &World) {
+pub(crate) async fn lived_in(w: &World) {
     use siks_domain::documents::BackingDocument;
     use siks_domain::workflow::{Backing, ProposalContent, Step, WorkflowConfig};
     let system = w.service.system_actor().await.unwrap();

@@ -11,6 +11,7 @@ mod api;
 mod bad_input;
 mod browser;
 mod doors;
+mod english;
 mod findings;
 mod jobs;
 mod programmes;

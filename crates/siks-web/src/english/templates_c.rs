@@ -1,0 +1,358 @@
+//! The English of the pages' templates, part c (see `crate::lang`).
+
+pub(super) const ENTRIES: &[(&str, &str)] = &[
+    // lists.html
+    (
+        "Daftar dari luar (Dukcapil, kematian, ASN/TNI/Polri, pengecualian) dicocokkan dengan register pada setiap pemeriksaan. Unggah berkas daftar beserta sumber dan tanggalnya; berkas yang bermasalah ditolak seluruhnya dengan alasan per baris.",
+        "Lists from outside (Dukcapil civil registry, deaths, civil servants/army/police, exclusions) are matched against the register at every check. Upload a list file with its source and date; a file with problems is refused as a whole, with the reason for each row.",
+    ),
+    (
+        "Data Dukcapil, daftar kematian, ASN/TNI/Polri dan daftar pengecualian dicocokkan dengan register pada setiap pemeriksaan: tepat pada NIK, dan tanpa NIK pada nama, tanggal lahir, jenis kelamin dan tempat lahir. Daftar yang sangat besar (data Dukcapil nasional) diimpor oleh pengelola server.",
+        "Dukcapil civil registry data, death lists, civil servant/army/police (ASN/TNI/Polri) lists and exclusion lists are matched against the register at every check: exactly on the NIK, and without a NIK on name, date of birth, sex and place of birth. Very large lists (the national Dukcapil data) are imported by the server's administrators.",
+    ),
+    (
+        "Berkas ditolak; tidak ada yang disimpan:",
+        "File refused; nothing was saved:",
+    ),
+    ("Jenis daftar", "Kind of list"),
+    (
+        "Sumber (mis. Dukcapil, BKN, PLN)",
+        "Source (e.g. Dukcapil, BKN, PLN)",
+    ),
+    (
+        "Berkas CSV (UTF-8). Baris pertama memuat judul kolom: NIK, Nama, Tanggal lahir (wajib), Status kependudukan (wajib untuk data Dukcapil), dan bila ada Jenis kelamin, Tempat lahir, No KK, Tanggal meninggal, Jenis aparatur, Instansi, Alasan.",
+        "CSV file (UTF-8). The first row holds the column headings: nik, full_name, birth_date (required), status (the population status; required for Dukcapil data), and where present sex, birth_place, no_kk (family card number), date_of_death, kind (of civil servant), institution, reason. The Indonesian headings of the list are accepted too.",
+    ),
+    ("Impor lalu periksa", "Import and check"),
+    (
+        "Belum ada daftar yang diimpor.",
+        "No list has been imported yet.",
+    ),
+    ("Diimpor", "Imported"),
+    ("Jenis", "Kind"),
+    ("Sumber", "Source"),
+    ("Berkas", "File"),
+    ("Baris", "Rows"),
+    ("Status", "Status"),
+    ("Oleh", "By"),
+    ("berlaku", "in force"),
+    ("diganti", "replaced"),
+    // upload.html
+    ("Unggah lembar kerja", "Upload a spreadsheet"),
+    (
+        "Unggah banyak rumah tangga baru, perbaikan anggota atau hasil verivali sekaligus dari templat XLSX/CSV. Berkas diperiksa baris demi baris; setiap baris yang bermasalah ditunjukkan dengan kolom dan alasannya. Yang sah menjadi usulan, bukan perubahan register.",
+        "Upload many new households, member corrections or verivali (verification and validation) results at once from an XLSX/CSV template. The file is checked row by row; every row with a problem is shown with its column and the reason. What is valid becomes proposals, not changes to the register.",
+    ),
+    ("Rumah tangga baru: isi", "New households: fill in the"),
+    ("templat rumah tangga baru", "new household template"),
+    (
+        "(lembar Rumah tangga dan Anggota, dihubungkan dengan No. ruta). Perbaikan: unduh anggota wilayah Anda",
+        "(a sheet of households and a sheet of members, linked by the household number). Corrections: download the members of your area",
+    ),
+    ("rumah tangga", "household"),
+    ("atau", "or"),
+    ("templat perbaikan", "the correction template"),
+    (
+        "ubah sel yang salah, lalu unggah. Untuk penghapusan dan hasil verivali pakai",
+        "change the wrong cells, then upload. For removals and verivali results use the",
+    ),
+    ("templat penghapusan", "removal template"),
+    ("dan", "and"),
+    ("templat hasil verivali", "the verivali results template"),
+    (
+        "Setiap baris menjadi usulan (draf) yang diperiksa dengan aturan yang sama dengan formulir; baris yang sama dengan register atau yang sudah diusulkan tidak membuat apa-apa, jadi berkas yang sama boleh diunggah lagi. Laporan galat dapat diperbaiki di tempat lalu diunggah lagi. Batas: 30 MiB, 400 MiB bila XLSX dibuka, 200.000 baris, 12.000.000 sel.",
+        "Every row becomes a proposal (a draft) checked by the same rules as the form; a row that equals the register or is already proposed makes nothing, so the same file may be uploaded again. The error report can be corrected in place and uploaded again. Limits: 30 MiB, 400 MiB once an XLSX is unpacked, 200.000 rows, 12.000.000 cells.",
+    ),
+    ("Berkas (.xlsx atau .csv)", "File (.xlsx or .csv)"),
+    (
+        "Simpan baris yang sah walaupun ada baris bermasalah (tanpa ini: tidak ada yang disimpan bila satu baris pun bermasalah)",
+        "Save the valid rows even if some rows have problems (without this, nothing is saved if even one row has a problem)",
+    ),
+    ("Unggah", "Upload"),
+    ("Unggahan terakhir Anda", "Your last uploads"),
+    ("Keadaan", "State"),
+    // close_confirm.html
+    ("Tutup periode {}", "Close period {}"),
+    (
+        "Periksa angka di bawah sebelum menutup periode: yang ditetapkan mengubah register, yang dikembalikan kembali ke desa/kelurahan dengan alasannya. Penutupan tidak bisa dibatalkan; pemeriksaan verivali berjalan sesudahnya.",
+        "Check the figures below before closing the period: what is determined changes the register, what is returned goes back to the village with its reason. A close cannot be undone; the verivali check runs after it.",
+    ),
+    ("Tutup periode {}?", "Close period {}?"),
+    ("Penutupan akan menetapkan", "The close will determine"),
+    ("usulan dan mengembalikan", "proposals and return"),
+    (
+        "usulan ke desa/kelurahannya dengan alasannya. Belum ada yang ditulis: register berubah setelah Anda menekan tombol di bawah. Sebelum menetapkan, seluruh register diperiksa ulang (verivali).",
+        "proposals to their villages with their reasons. Nothing has been written yet: the register changes after you press the button below. Before determining, the whole register is checked again (verivali).",
+    ),
+    (
+        "Tidak ada usulan yang diterima: penutupan hanya mencatat periode dan jumlah per desa/kelurahan.",
+        "No proposal has been accepted: the close only records the period and the counts per village.",
+    ),
+    ("Kabupaten/kota", "Regency/city"),
+    ("Yang ditetapkan, per jenis", "Determined, by kind"),
+    ("Yang akan dikembalikan", "To be returned"),
+    ("Desa/kelurahan", "Village"),
+    ("Alasan", "Reason"),
+    ("buka", "open"),
+    ("{} pertama dari {}.", "The first {} of {}."),
+    ("Ya, tutup periode {}", "Yes, close period {}"),
+    ("Batal", "Cancel"),
+    // upload_job.html
+    ("Unggahan {}", "Upload {}"),
+    (
+        "Kemajuan dan hasil satu unggahan. Baris yang bermasalah ditunjukkan dengan nomor baris, kolom dan alasannya; perbaiki berkasnya lalu unggah lagi.",
+        "The progress and result of one upload. Rows with problems are shown with the row number, column and reason; correct the file, then upload it again.",
+    ),
+    ("unggah berkas lain", "upload another file"),
+    ("{}: {} dari {}", "{}: {} of {}"),
+    (
+        "Halaman ini memperbarui diri setiap detik; boleh ditutup atau dimuat ulang, unggahan tetap berjalan.",
+        "This page refreshes itself every second; it may be closed or reloaded, the upload keeps running.",
+    ),
+    ("Membatalkan…", "Cancelling…"),
+    ("Batalkan", "Cancel"),
+    (
+        "Unduh laporan galat (XLSX)",
+        "Download the error report (XLSX)",
+    ),
+    (
+        "salinan berkas Anda, sel bermasalah ditandai, kolom Masalah berisi alasannya. Perbaiki di tempat lalu unggah lagi.",
+        "a copy of your file with the cells in error marked and a column “Masalah” (problem) giving the reason. Correct it in place, then upload it again.",
+    ),
+    ("Lembar", "Sheet"),
+    ("Kolom", "Column"),
+    ("Isi", "Value"),
+    ("Masalah", "Problem"),
+    (
+        "{} masalah lainnya tidak ditampilkan di sini: semuanya ada di laporan galat.",
+        "{} more problems are not shown here: all of them are in the error report.",
+    ),
+    // users.html
+    (
+        "Akun pengguna di bawah wilayah kerja Anda: buat akun baru dengan peran dan wilayah kerjanya, atau nonaktifkan akun yang tidak dipakai lagi (misalnya karena mutasi).",
+        "The user accounts under your area: create a new account with its role and area, or deactivate an account no longer used (for instance after a transfer).",
+    ),
+    ("Nama pengguna", "Username"),
+    ("Nama", "Name"),
+    ("Peran", "Role"),
+    ("Wilayah kerja", "Area"),
+    ("Buat akun", "Create account"),
+    (
+        "Nama pengguna (huruf kecil, angka, titik)",
+        "Username (lower-case letters, digits, dots)",
+    ),
+    ("Nama lengkap", "Full name"),
+    (
+        "Wilayah kerja (kode wilayah, atau * untuk seluruh Indonesia)",
+        "Area (a region code, or * for the whole of Indonesia)",
+    ),
+    (
+        "Kata sandi awal (minimal 10 karakter, huruf dan angka)",
+        "First password (at least 10 characters, letters and digits)",
+    ),
+    // ratify.html
+    ("Pengesahan {}", "Ratification {}"),
+    (
+        "Usulan yang sudah diverifikasi Dinas Sosial menunggu pengesahan bupati/wali kota. Centang yang disahkan (atau tolak dengan alasan), lalu simpan: semuanya menjadi satu daftar pengesahan bernomor yang bisa dicetak.",
+        "Proposals verified by the Social Affairs Office await ratification by the regent/mayor. Tick those ratified (or reject them with a reason), then save: they all become one numbered ratification list that can be printed.",
+    ),
+    (
+        "Pilih kabupaten/kota yang daftar pengesahannya akan dibuat:",
+        "Choose the regency/city whose ratification list is to be made:",
+    ),
+    (
+        "Tidak ada usulan yang menunggu pengesahan di wilayah kerja Anda.",
+        "No proposal awaits ratification in your area.",
+    ),
+    ("({} usulan)", "({} proposals)"),
+    (
+        "Tidak ada usulan yang menunggu pengesahan.",
+        "No proposal awaits ratification.",
+    ),
+    (
+        "{} usulan sudah diverifikasi Dinas Sosial dan menunggu pengesahan. Semua yang dicentang disahkan bersama sebagai satu daftar bernomor.",
+        "{} proposals have been verified by the Social Affairs Office and await ratification. All those ticked are ratified together as one numbered list.",
+    ),
+    ("Pilih semua", "Select all"),
+    (
+        "Kepala rumah tangga dan alamat",
+        "Head of household and address",
+    ),
+    ("Jenis usulan", "Kind of proposal"),
+    ("Sahkan", "Ratify"),
+    // form.html
+    (
+        "Data belum disimpan. Periksa isian berikut:",
+        "Nothing has been saved yet. Check these entries:",
+    ),
+    ("Alasan (wajib)", "Reason (required)"),
+    // job.html
+    (
+        "Pekerjaan ini berjalan di server. Halaman memperbarui diri sendiri; boleh ditutup dan dibuka lagi dari menu Proses. Hasilnya tampil di sini setelah selesai.",
+        "This job runs on the server. The page refreshes itself; it may be closed and opened again from the Jobs menu. The result shows here once it is done.",
+    ),
+    ("Dimulai {}", "Started {}"),
+    ("dijalankan {} kali", "run {} times"),
+    ("semua tugas Anda", "all your jobs"),
+    ("Keadaan:", "State:"),
+    ("{}: langkah {} dari {}", "{}: step {} of {}"),
+    (
+        "Halaman ini memperbarui diri setiap detik; boleh ditutup atau dimuat ulang, tugas tetap berjalan di server.",
+        "This page refreshes itself every second; it may be closed or reloaded, the job keeps running on the server.",
+    ),
+    ("Buka halamannya", "Open its page"),
+    ("Jalankan lagi", "Run again"),
+    // member.html
+    ("Anggota {}", "Member {}"),
+    (
+        "Data satu anggota rumah tangga dan semua usulan tentang dirinya. Perbaikan dan penghapusan diajukan sebagai usulan dan baru berlaku setelah ditetapkan pada penutupan periode.",
+        "The data of one household member and every proposal about them. Corrections and removals are made as proposals and take effect only once determined at a period close.",
+    ),
+    ("Kembali ke rumah tangga", "Back to the household"),
+    ("Versi", "Version"),
+    ("Usulkan perbaikan", "Propose a correction"),
+    ("Usulkan penghapusan", "Propose removal"),
+    ("Usulan tentang anggota ini", "Proposals about this member"),
+    ("Belum ada usulan.", "No proposals yet."),
+    ("Tahap", "Stage"),
+    ("Keputusan / alasan terakhir", "Decision / last reason"),
+    ("Riwayat perubahan register", "History of register changes"),
+    ("Waktu", "Time"),
+    ("Perubahan", "Change"),
+    // quality.html
+    (
+        "Kualitas data per wilayah menurut pemeriksaan terakhir: seseorang tidak sah selama ada temuan galat terbuka atas dirinya atau rumah tangganya. Klik jumlah temuan untuk membuka daftarnya.",
+        "Data quality per region according to the last check: a person is not valid while an open error finding stands against them or their household. Click a number of findings to open their list.",
+    ),
+    ("Kualitas data: {}", "Data quality: {}"),
+    (
+        "Menurut pemeriksaan terakhir: seseorang tidak sah selama ada temuan galat terbuka atas dirinya atau atas rumah tangganya.",
+        "According to the last check: a person is not valid while an open error finding stands against them or against their household.",
+    ),
+    ("Lihat temuan", "See the findings"),
+    ("Wilayah", "Region"),
+    ("Orang sah", "Valid persons"),
+    ("Tidak sah", "Not valid"),
+    ("Bagian sah", "Share valid"),
+    ("Rumah tangga sah", "Valid households"),
+    // guide_book.html
+    ("Panduan {}", "Guide: {}"),
+    (
+        "Panduan kerja setiap peran: tugas-tugasnya menurut urutan kerja, langkah demi langkah, dengan gambar halaman tempat tugas itu dikerjakan. Gambar diambil dari halaman yang sebenarnya setiap kali aplikasi diuji, jadi selalu sesuai. Pilih peran lain di bawah untuk melihat pekerjaan mereka; arti istilah ada di halaman",
+        "The work guide of every role: its tasks in the order of the work, step by step, with a picture of the page where each task is done. The pictures are taken from the real pages every time the application is tested, so they always match. Choose another role below to see their work; for the meaning of the terms see the",
+    ),
+    ("Panduan: {}", "Guide: {}"),
+    ("Halaman untuk: {}", "The page for: {}"),
+    // audit.html
+    (
+        "Log audit mencatat setiap perubahan dan setiap kali data pribadi dilihat: siapa, kapan, dari mana, atas data apa. Rantai hash menunjukkan apakah log masih utuh. Saring dengan nomor data untuk melihat jejak satu rumah tangga, orang atau pengguna.",
+        "The audit log records every change and every time personal data is viewed: who, when, from where, on what data. The hash chain shows whether the log is still intact. Filter by a record number to see the trail of one household, person or user.",
+    ),
+    (
+        "Nomor data (rumah tangga, anggota, akun)",
+        "Record number (household, member, account)",
+    ),
+    ("Saring", "Filter"),
+    ("No", "No."),
+    ("Tindakan", "Action"),
+    ("Data", "Data"),
+    ("Rincian", "Details"),
+    ("Dari", "From"),
+    // password.html
+    ("Ganti kata sandi", "Change password"),
+    (
+        "Ganti kata sandi Anda: masukkan kata sandi lama, lalu yang baru dua kali. Gunakan kata sandi panjang yang tidak dipakai di tempat lain.",
+        "Change your password: enter the old password, then the new one twice. Use a long password that you use nowhere else.",
+    ),
+    (
+        "Kata sandi sudah diganti.",
+        "The password has been changed.",
+    ),
+    ("Kata sandi sekarang", "Current password"),
+    (
+        "Kata sandi baru (minimal 10 karakter, huruf dan angka)",
+        "New password (at least 10 characters, letters and digits)",
+    ),
+    ("Ulangi kata sandi baru", "Repeat the new password"),
+    ("Simpan", "Save"),
+    // login.html
+    ("Masuk", "Sign in"),
+    (
+        "Masuk dengan nama pengguna dan kata sandi dari admin wilayah Anda. Setelah lima kali salah, akun dikunci sementara.",
+        "Sign in with the username and password from your area's administrator. After five wrong attempts the account is locked for a while.",
+    ),
+    ("Masuk ke siks", "Sign in to siks"),
+    ("Tanpa akun:", "Without an account:"),
+    (
+        "ringkasan register per provinsi",
+        "the register's summary by province",
+    ),
+    (
+        "(hanya jumlah, tanpa data pribadi).",
+        "(counts only, no personal data).",
+    ),
+    // preview.html
+    (
+        "Periksa perubahan yang akan diusulkan. Register baru berubah setelah usulan melewati musdes, verifikasi Dinas Sosial, pengesahan dan penetapan periode.",
+        "Check the changes to be proposed. The register changes only after the proposal has passed the musdes (village meeting), the Social Affairs Office's verification, ratification and the period's determination.",
+    ),
+    ("Isian", "Field"),
+    ("Sekarang", "Now"),
+    (
+        "Simpan sebagai usulan perbaikan",
+        "Save as a correction proposal",
+    ),
+    ("Kembali ke isian", "Back to the form"),
+    // papers.html
+    (
+        "Berita acara musdes, SPTJM dan daftar pengesahan yang dibuat di wilayah kerja Anda. Buka dokumen untuk mencetaknya atau mengunduh PDF-nya; unggah pindaian yang sudah ditandatangani bila masih <strong>belum</strong>.",
+        "Minutes of the musdes (village meeting), SPTJMs (statements of absolute responsibility) and ratification lists made in your area. Open a document to print it or download its PDF; upload the signed scan while it still says <strong>not yet</strong>.",
+    ),
+    (
+        "Berita acara, SPTJM dan daftar pengesahan",
+        "Minutes, SPTJMs and ratification lists",
+    ),
+    (
+        "Belum ada dokumen di wilayah kerja Anda.",
+        "No documents in your area yet.",
+    ),
+    ("Tanggal / nomor", "Date / number"),
+    ("Dibuat", "Created"),
+    ("Pindaian", "Scan"),
+    ("ada", "present"),
+    // The bare "belum" is a ranking's "unranked" (rust_reports): the cell keeps its markup.
+    ("<strong>belum</strong>", "<strong>not yet</strong>"),
+    // Values of fields these templates wrap with t(), filled in Rust with fixed words that
+    // neither `domain` nor the coded labels hold.
+    // papers.html: the kinds of paper (workflow::papers).
+    ("Berita acara musdes", "Musdes minutes"),
+    ("SPTJM", "SPTJM"),
+    ("Daftar pengesahan", "Ratification list"),
+    // member.html: the member's fields (pages::member_page; NIK and No KK are in `domain`, the
+    // sex and presence in templates_a).
+    (
+        "Hubungan dengan kepala rumah tangga",
+        "Relation to the head of household",
+    ),
+    ("Tempat, tanggal lahir", "Place and date of birth"),
+    ("Nama ibu kandung", "Mother's maiden name"),
+    ("Status perkawinan", "Marital status"),
+    ("Status di register", "Status in the register"),
+    // job.html: a running job's phase as the service records it (siks-store/siks-service jobs).
+    ("menunggu giliran", "waiting for its turn"),
+    ("dimulai", "started"),
+    ("memeriksa rumah tangga", "checking households"),
+    (
+        "membangun daftar penerima",
+        "building the beneficiary lists",
+    ),
+    ("menilai setiap rumah tangga", "assessing every household"),
+    (
+        "memeriksa seluruh register dan menetapkan usulan",
+        "checking the whole register and determining proposals",
+    ),
+    (
+        "periode ditutup; menyimpan temuan",
+        "period closed; saving findings",
+    ),
+];
