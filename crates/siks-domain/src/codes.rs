@@ -444,6 +444,53 @@ coded!(CivilRegistryStatus, "status kependudukan" {
     Deactivated = 3, "NIK dinonaktifkan", "NIK deactivated";
 });
 
+/// Every coded value's Indonesian label with its English one, for the pages' English switch.
+pub fn every_label() -> Vec<(&'static str, &'static str)> {
+    fn of<C: Coded>(out: &mut Vec<(&'static str, &'static str)>) {
+        out.extend(C::ALL.iter().map(|v| (v.label(), v.label_en())));
+    }
+    let mut out = Vec::new();
+    macro_rules! all {
+        ($($t:ty),+ $(,)?) => { $( of::<$t>(&mut out); )+ };
+    }
+    all!(
+        Sex,
+        BuildingTenure,
+        LandTenure,
+        FloorMaterial,
+        WallMaterial,
+        Condition,
+        RoofMaterial,
+        WaterSource,
+        WaterAcquisition,
+        LightingSource,
+        InstalledPower,
+        CookingFuel,
+        ToiletFacility,
+        SewageDisposal,
+        Relation,
+        MaritalStatus,
+        DisabilityType,
+        Severity,
+        ChronicIllness,
+        SchoolParticipation,
+        Education,
+        WorkStatus,
+        OccupationSector,
+        Presence,
+        DukcapilStatus,
+        PmksCategory,
+        InactiveReason,
+        CivilServantKind,
+        CivilRegistryStatus,
+        crate::lists::ListKind,
+        crate::checks::FindingKind,
+        crate::record::EvidenceKind,
+        crate::workflow::ProposalKind,
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,51 +560,4 @@ mod tests {
         );
         assert!(serde_json::from_str::<CookingFuel>("99").is_err());
     }
-}
-
-/// Every coded value's Indonesian label with its English one, for the pages' English switch.
-pub fn every_label() -> Vec<(&'static str, &'static str)> {
-    fn of<C: Coded>(out: &mut Vec<(&'static str, &'static str)>) {
-        out.extend(C::ALL.iter().map(|v| (v.label(), v.label_en())));
-    }
-    let mut out = Vec::new();
-    macro_rules! all {
-        ($($t:ty),+ $(,)?) => { $( of::<$t>(&mut out); )+ };
-    }
-    all!(
-        Sex,
-        BuildingTenure,
-        LandTenure,
-        FloorMaterial,
-        WallMaterial,
-        Condition,
-        RoofMaterial,
-        WaterSource,
-        WaterAcquisition,
-        LightingSource,
-        InstalledPower,
-        CookingFuel,
-        ToiletFacility,
-        SewageDisposal,
-        Relation,
-        MaritalStatus,
-        DisabilityType,
-        Severity,
-        ChronicIllness,
-        SchoolParticipation,
-        Education,
-        WorkStatus,
-        OccupationSector,
-        Presence,
-        DukcapilStatus,
-        PmksCategory,
-        InactiveReason,
-        CivilServantKind,
-        CivilRegistryStatus,
-        crate::lists::ListKind,
-        crate::checks::FindingKind,
-        crate::record::EvidenceKind,
-        crate::workflow::ProposalKind,
-    );
-    out
 }

@@ -239,9 +239,20 @@ pub fn urlencode(text: &str) -> String {
 /// Only a local path may be a redirect target after login (no `//host` or scheme).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if is_local_path(n) => n.to_string(),
         _ => "/".to_string(),
     }
+}
+
+/// Whether `path` is a path of this site: it starts with one `/`, and holds no backslash, no
+/// space and no control character (a browser drops a tab or a newline, so `/\t/evil.example`
+/// would become `//evil.example`, another site).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
 }
 
 #[cfg(test)]
@@ -276,6 +287,10 @@ mod tests {
         );
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
+        // A browser drops a tab or a newline: these would become //evil.example.
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
         assert_eq!(urlencode("/a b?c=d"), "/a%20b%3Fc%3Dd");
     }

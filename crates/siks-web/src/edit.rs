@@ -566,7 +566,12 @@ pub(crate) fn member_spec(
         title,
         action,
         hidden,
-        sections: vec![member_section(0, crate::lang::t("Anggota"), values, errors)],
+        sections: vec![member_section(
+            0,
+            crate::lang::tc("satu", "Anggota"),
+            values,
+            errors,
+        )],
         submit: crate::lang::t("Simpan sebagai usulan"),
         guide: crate::guide::MEMBER,
     }

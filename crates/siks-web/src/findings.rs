@@ -171,7 +171,7 @@ pub async fn findings_page(
                 (Some(a), None) => a.clone(),
                 _ => match &f.head_name {
                     Some(head) => crate::lang::tf("Rumah tangga {}", &[head]),
-                    None => crate::lang::t("Rumah tangga").to_string(),
+                    None => crate::lang::tc("satu", "Rumah tangga").to_string(),
                 },
             },
             nik: f

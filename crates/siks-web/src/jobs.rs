@@ -74,8 +74,9 @@ async fn run_in_slot(
 type Launched = (JobRecord, tokio::task::JoinHandle<()>);
 
 /// Keeps and launches a job in a task of its own, so that a client that goes away between the
-/// two cannot leave a job kept and never run. The store's refusal comes back as it is: a page
-/// words it in its reader's language (the task has none), the API in Indonesian.
+/// two cannot leave a job kept and never run. The store's refusal comes back as it is, to be
+/// worded on the request's own task (the spawned one has no language): a page and the API say it
+/// in the request's language.
 async fn keep_and_launch(
     state: &AppState,
     actor: &Actor,

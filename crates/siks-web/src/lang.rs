@@ -77,13 +77,19 @@ pub async fn scoped<F: std::future::Future>(lang: Lang, work: F) -> F::Output {
 
 /// Answers every request in the language its cookie asks for.
 pub async fn with_lang(request: Request, next: Next) -> Response {
-    let asked = Asked {
-        lang: Lang::of(request.headers()),
-        path: request
+    // A page answered to a post cannot be asked for again: the switch goes to the start page.
+    let path = if request.method() == axum::http::Method::GET {
+        request
             .uri()
             .path_and_query()
             .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "/".into()),
+            .unwrap_or_else(|| "/".into())
+    } else {
+        "/".into()
+    };
+    let asked = Asked {
+        lang: Lang::of(request.headers()),
+        path,
     };
     ASKED.scope(asked, next.run(request)).await
 }
@@ -246,7 +252,7 @@ pub async fn switch(
     let lang = Lang::parse(&code).ok_or(crate::error::WebError::NotFound)?;
     let back = q
         .kembali
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .filter(|p| crate::auth::is_local_path(p))
         .unwrap_or_else(|| "/".into());
     let mut response = crate::pages::see(back).into_response();
     let cookie = format!(

@@ -650,12 +650,16 @@ struct ListPage {
 
 const PAGE_SIZE: u32 = 50;
 
+/// A record's status in a list, in the request's language ("Usulan" reads "Proposed" there).
 fn status_label(key: &str) -> &'static str {
-    crate::lang::t(match key {
-        "proposed" => "Usulan",
-        "active" => "Aktif",
-        _ => "Nonaktif",
-    })
+    crate::lang::tc(
+        "status",
+        match key {
+            "proposed" => "Usulan",
+            "active" => "Aktif",
+            _ => "Nonaktif",
+        },
+    )
 }
 
 /// Turns the list's query into a store filter, or says which field is wrong (in Indonesian: the
@@ -748,7 +752,7 @@ pub async fn household_list(
         statuses: vec![
             ("", crate::lang::t("Semua")),
             ("active", crate::lang::t("Aktif")),
-            ("proposed", crate::lang::t("Usulan")),
+            ("proposed", crate::lang::tc("status", "Usulan")),
             ("inactive", crate::lang::t("Nonaktif")),
         ],
         rows: rows
@@ -1102,7 +1106,7 @@ pub async fn household_page(
         .flat_map(|e| {
             let whose = match names.get(&siks_domain::PersonId(e.record_id)) {
                 Some(name) => crate::lang::tf("Anggota {}", &[name]),
-                None => crate::lang::t("Rumah tangga").to_string(),
+                None => crate::lang::tc("satu", "Rumah tangga").to_string(),
             };
             history_rows(std::slice::from_ref(e), id_zone, &whose)
         })
@@ -1391,7 +1395,10 @@ pub async fn member_page(
             (t("Nama ibu kandung"), p.mother_name.clone()),
             (t("Status perkawinan"), label(p.marital_status)),
             (t("Keberadaan"), label(p.presence)),
-            (t("Status di register"), t(&p.status.label()).to_string()),
+            (
+                t("Status di register"),
+                crate::lang::tc("status", &p.status.label()).to_string(),
+            ),
         ],
         version: person.version,
         can_edit: crate::PROPOSERS.contains(&actor.role),

@@ -544,7 +544,7 @@ fn build_sections(report: &Report, programmes: &[String], w: Words) -> Vec<Secti
             .figure()
         },
         header: vec![
-            w.t("Periode"),
+            w.tc("kolom", "Periode"),
             w.t("Rumah tangga aktif"),
             w.t("Anggota aktif"),
             w.t("Perubahan rumah tangga"),

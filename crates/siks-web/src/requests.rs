@@ -508,10 +508,10 @@ fn programme_spec(
         hidden: revision_hidden(values),
         sections: vec![Section {
             id: "permohonan-program".into(),
-            title: t("Program").into(),
+            title: crate::lang::tc("satu", "Program").into(),
             fields: vec![select_field(
                 "program",
-                t("Program"),
+                crate::lang::tc("satu", "Program"),
                 choices,
                 values,
                 errors,

@@ -446,7 +446,7 @@ pub async fn proposal_page(
             .iter()
             .map(|m| {
                 (
-                    t("Anggota").to_string(),
+                    crate::lang::tc("satu", "Anggota").to_string(),
                     String::new(),
                     format!("{} ({})", m.full_name, t(m.relation_to_head.label())),
                 )
@@ -467,7 +467,11 @@ pub async fn proposal_page(
             format!("{} ({to_village})", region_name(to_village)),
         )],
         ProposalContent::ProgrammeRequest { programme, .. } => {
-            vec![(t("Program").into(), String::new(), programme.clone())]
+            vec![(
+                crate::lang::tc("satu", "Program").into(),
+                String::new(),
+                programme.clone(),
+            )]
         }
         ProposalContent::MemberJoins { person } => vec![(
             t("Anggota masuk").into(),

@@ -21,4 +21,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("Istilah", "Glossary"),
     ("Keluar", "Sign out"),
     ("Temuan {}–{} dari {}", "Findings {}–{} of {}"),
+    // One text, another English by place (`lang::tc`).
+    ("satu|Rumah tangga", "Household"),
+    ("satu|Program", "Programme"),
+    ("satu|Anggota", "Member"),
+    ("kolom|Periode", "Period"),
+    ("kolom|Baris", "Row"),
 ];

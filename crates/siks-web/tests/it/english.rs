@@ -213,7 +213,13 @@ async fn the_footer_switches_the_language_and_comes_back() {
         ["English"],
         "the sign-in page too"
     );
-    for elsewhere in ["//evil.example/", "https://evil.example/", "/\\evil"] {
+    for elsewhere in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil",
+        "/\t/evil.example",
+        "/ /evil.example",
+    ] {
         let answer = send(
             &w.app,
             get(
@@ -228,4 +234,32 @@ async fn the_footer_switches_the_language_and_comes_back() {
         send(&w.app, get("/bahasa/fr", Some(&desa))).await.status,
         StatusCode::NOT_FOUND
     );
+    // A page answered to a post cannot be asked for again: its switch leads to the start page.
+    let admin = login(&w.app, "admin").await;
+    let posted = send(
+        &w.app,
+        post_form(
+            "/pengguna",
+            &format!("siks_sesi={}", admin.cookie),
+            &format!(
+                "csrf={}&nama_pengguna=Bukan%20Nama!&nama=X&peran=operator_desa&wilayah={VILLAGE_A}&sandi=x",
+                encode(&admin.csrf)
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(
+        posted.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        posted.body
+    );
+    assert_eq!(posted.select("#bahasa"), ["English"]);
+    let link = posted
+        .html()
+        .select(&Selector::parse("#bahasa").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .unwrap();
+    assert_eq!(link, "/bahasa/en?kembali=/");
 }
