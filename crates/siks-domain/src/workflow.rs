@@ -608,6 +608,86 @@ impl ProposalContent {
     }
 }
 
+/// What a proposal asks beyond its kind, for the lists that show it in a line (the inbox, the
+/// papers' forms): structured, so that each edge words it (a page in its reader's language, the
+/// API in Indonesian).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// A new household of this many members.
+    NewHousehold { members: usize },
+    /// A correction: the fields it changes (none: it changes nothing any more).
+    Changes(Vec<FieldChange>),
+    /// A member joins.
+    MemberJoins {
+        name: String,
+        relation: crate::codes::Relation,
+    },
+    /// A removal of a member or of the whole household, with its evidence.
+    Removal {
+        whole_household: bool,
+        reason: crate::codes::InactiveReason,
+        evidence: Option<String>,
+    },
+    /// A move to another village.
+    Move { to: crate::RegionCode },
+    /// A programme requested (its code).
+    Programme(String),
+    /// Nothing to say (the record it corrects is gone).
+    Nothing,
+}
+
+impl Asked {
+    /// The line in Indonesian, as the API and the papers say it.
+    pub fn indonesian(&self) -> String {
+        match self {
+            Asked::NewHousehold { members } => format!("{members} anggota"),
+            Asked::Changes(list) if list.is_empty() => "tidak ada kolom yang berubah".into(),
+            Asked::Changes(list) => list
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} → {}",
+                        change_label(&c.field),
+                        change_value(&c.field, &c.before),
+                        change_value(&c.field, &c.after)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            Asked::MemberJoins { name, relation } => {
+                format!("anggota baru: {name} ({})", relation.label())
+            }
+            Asked::Removal {
+                whole_household,
+                reason,
+                evidence,
+            } => {
+                let whom = if *whole_household {
+                    "seluruh rumah tangga"
+                } else {
+                    "anggota"
+                };
+                let mut line = format!("hapus {whom}: {}", reason.label());
+                if let Some(e) = evidence.as_deref().filter(|e| !e.trim().is_empty()) {
+                    line.push_str(&format!(" ({})", e.trim()));
+                }
+                line
+            }
+            Asked::Move { to } => format!("pindah ke {}", region_name(to)),
+            Asked::Programme(code) => format!("program {code}"),
+            Asked::Nothing => String::new(),
+        }
+    }
+}
+
+/// A region as a line names it: its name and code (the code alone when it is not known).
+pub fn region_name(code: &crate::RegionCode) -> String {
+    crate::Regions::embedded()
+        .get(code)
+        .map(|r| format!("{} ({code})", r.name))
+        .unwrap_or_else(|| code.to_string())
+}
+
 /// One changed field of a correction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldChange {

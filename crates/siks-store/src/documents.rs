@@ -12,7 +12,9 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use siks_domain::access::Action;
 use siks_domain::documents::{BackingDocument, masked_number, ratification_number};
-use siks_domain::workflow::{Backing, ProposalContent, ProposalKind, Stage, Step, WorkflowConfig};
+use siks_domain::workflow::{
+    Asked, Backing, ProposalContent, ProposalKind, Stage, Step, WorkflowConfig,
+};
 use siks_domain::{Actor, RegionCode, RegionLevel, Regions, Role};
 use uuid::Uuid;
 
@@ -94,9 +96,9 @@ pub struct ProposalSubject {
     pub member: Option<String>,
     /// Whether the paper backing it (berita acara or SPTJM) still lacks its signed scan.
     pub scan_missing: bool,
-    /// What it asks, in a line: the fields a correction changes (old → new), the reason of a
-    /// removal, the destination of a move, the programme requested, the member who joins.
-    pub what: String,
+    /// What it asks: the fields a correction changes (old → new), the reason of a removal, the
+    /// destination of a move, the programme requested, the member who joins.
+    pub what: Asked,
     /// For the tiers above the village only: NIKs it would enter that an active person of the
     /// register already holds, with where (the regency's finding; never shown to a village,
     /// so that a draft does not reveal who is registered elsewhere).
@@ -731,77 +733,46 @@ impl Store {
         })
     }
 
-    /// What a proposal asks, in one line (see [`ProposalSubject::what`]).
-    async fn what(&self, tx: &mut Tx, p: &Proposal) -> Result<String> {
-        let region_name = |code: &RegionCode| {
-            Regions::embedded()
-                .get(code)
-                .map(|r| format!("{} ({code})", r.name))
-                .unwrap_or_else(|| code.to_string())
-        };
-        let changes = |list: Vec<siks_domain::workflow::FieldChange>| {
-            if list.is_empty() {
-                return "tidak ada kolom yang berubah".to_string();
-            }
-            list.iter()
-                .map(|c| {
-                    use siks_domain::workflow::{change_label, change_value};
-                    format!(
-                        "{}: {} → {}",
-                        change_label(&c.field),
-                        change_value(&c.field, &c.before),
-                        change_value(&c.field, &c.after)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
+    /// What a proposal asks (see [`ProposalSubject::what`]).
+    async fn what(&self, tx: &mut Tx, p: &Proposal) -> Result<Asked> {
         Ok(match &p.content {
-            ProposalContent::NewHousehold { members, .. } => {
-                format!("{} anggota", members.len())
-            }
+            ProposalContent::NewHousehold { members, .. } => Asked::NewHousehold {
+                members: members.len(),
+            },
             ProposalContent::HouseholdCorrection { household, .. } => {
                 match self.fetch_household_unscoped(tx, household.id).await? {
-                    Some(now) => changes(siks_domain::workflow::household_diff(
+                    Some(now) => Asked::Changes(siks_domain::workflow::household_diff(
                         &now.record,
                         household,
                     )),
-                    None => String::new(),
+                    None => Asked::Nothing,
                 }
             }
             ProposalContent::PersonCorrection { person, .. } => {
                 match self.fetch_person_unscoped(tx, person.id).await? {
-                    Some(now) => changes(siks_domain::workflow::person_diff(&now, person)),
-                    None => String::new(),
+                    Some(now) => Asked::Changes(siks_domain::workflow::person_diff(&now, person)),
+                    None => Asked::Nothing,
                 }
             }
-            ProposalContent::MemberJoins { person } => format!(
-                "anggota baru: {} ({})",
-                person.full_name,
-                siks_domain::Coded::label(person.relation_to_head)
-            ),
+            ProposalContent::MemberJoins { person } => Asked::MemberJoins {
+                name: person.full_name.clone(),
+                relation: person.relation_to_head,
+            },
             ProposalContent::Removal {
                 person,
                 reason,
                 evidence,
                 ..
-            } => {
-                let whom = if person.is_some() {
-                    "anggota"
-                } else {
-                    "seluruh rumah tangga"
-                };
-                let mut line = format!("hapus {whom}: {}", siks_domain::Coded::label(*reason));
-                if let Some(e) = evidence.as_deref().filter(|e| !e.trim().is_empty()) {
-                    line.push_str(&format!(" ({})", e.trim()));
-                }
-                line
-            }
-            ProposalContent::Move { to_village, .. } => {
-                format!("pindah ke {}", region_name(to_village))
-            }
+            } => Asked::Removal {
+                whole_household: person.is_none(),
+                reason: *reason,
+                evidence: evidence.clone(),
+            },
+            ProposalContent::Move { to_village, .. } => Asked::Move {
+                to: to_village.clone(),
+            },
             ProposalContent::ProgrammeRequest { programme, .. } => {
-                format!("program {programme}")
+                Asked::Programme(programme.clone())
             }
         })
     }

@@ -189,7 +189,7 @@ impl From<siks_service::proposals::ProposalSubject> for SubjectAnswer {
             address: s.address,
             member: s.member,
             scan_missing: s.scan_missing,
-            what: s.what,
+            what: s.what.indonesian(),
             clashes: s.clashes,
         }
     }

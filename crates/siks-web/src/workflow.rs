@@ -99,10 +99,46 @@ struct InboxRow {
     ticked: bool,
 }
 
-/// What a proposal asks beyond its kind, from its content: the programme, the reason for a
-/// removal, the village a move goes to.
+/// What a proposal asks beyond its kind, from its content, in the request's language: the
+/// fields a correction changes, the programme, the reason for a removal, the village a move goes
+/// to, the member who joins.
 fn asked(subject: &siks_service::proposals::ProposalSubject) -> Option<String> {
-    Some(subject.what.clone()).filter(|w| !w.is_empty())
+    use crate::lang::{t, tf};
+    use siks_domain::workflow::Asked;
+    Some(match &subject.what {
+        Asked::NewHousehold { members } => tf("{} anggota", &[members]),
+        Asked::Changes(list) if list.is_empty() => t("tidak ada kolom yang berubah").to_string(),
+        Asked::Changes(list) => list
+            .iter()
+            .map(|c| {
+                let (label, before, after) = crate::edit::change_row(c);
+                tf("{}: {} → {}", &[&label, &before, &after])
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Asked::MemberJoins { name, relation } => {
+            tf("anggota baru: {} ({})", &[name, &t(relation.label())])
+        }
+        Asked::Removal {
+            whole_household,
+            reason,
+            evidence,
+        } => {
+            let whom = t(if *whole_household {
+                "seluruh rumah tangga"
+            } else {
+                "anggota"
+            });
+            let mut line = tf("hapus {}: {}", &[&whom, &t(reason.label())]);
+            if let Some(e) = evidence.as_deref().filter(|e| !e.trim().is_empty()) {
+                line.push_str(&format!(" ({})", e.trim()));
+            }
+            line
+        }
+        Asked::Move { to } => tf("pindah ke {}", &[&siks_domain::workflow::region_name(to)]),
+        Asked::Programme(code) => tf("program {}", &[code]),
+        Asked::Nothing => return None,
+    })
 }
 
 /// Who and what a proposal concerns, as a list row shows it (never a bare id).

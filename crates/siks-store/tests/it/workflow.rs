@@ -1168,9 +1168,17 @@ async fn a_nik_held_elsewhere_is_found_above_the_village_and_sent_back(db: &Test
         .unwrap();
     assert_eq!(joining.member.as_deref(), Some(baby.full_name.as_str()));
     assert!(
-        joining.what.starts_with("anggota baru: "),
-        "{}",
+        matches!(
+            &joining.what,
+            siks_domain::workflow::Asked::MemberJoins { name, .. } if *name == baby.full_name
+        ),
+        "{:?}",
         joining.what
+    );
+    assert!(
+        joining.what.indonesian().starts_with("anggota baru: "),
+        "{}",
+        joining.what.indonesian()
     );
 
     // The village submits them all (nothing reveals the clash there); the rest goes up.

@@ -463,4 +463,13 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Periode {} ditutup: {} usulan ditetapkan, {} dikembalikan karena bertentangan atau usang.",
         "Period {} closed: {} proposals determined, {} returned as conflicting or stale.",
     ),
+    // What a proposal asks, in a line of the inbox and the papers' forms.
+    ("{} anggota", "{} members"),
+    ("tidak ada kolom yang berubah", "no field changes any more"),
+    ("{}: {} → {}", "{}: {} → {}"),
+    ("anggota baru: {} ({})", "new member: {} ({})"),
+    ("seluruh rumah tangga", "the whole household"),
+    ("hapus {}: {}", "remove {}: {}"),
+    ("pindah ke {}", "move to {}"),
+    ("program {}", "programme {}"),
 ];

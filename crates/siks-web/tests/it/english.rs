@@ -168,6 +168,17 @@ async fn every_page_of_every_role_reads_in_english() {
             }
         }
     }
+    // What a proposal asks is worded by the page, in English too.
+    let desa = login(&w.app, "desa.a").await;
+    let inbox = axum::http::Request::get("/usulan?tahap=musdes")
+        .header("cookie", format!("siks_sesi={}; bahasa=en", desa.cookie))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let asked = send(&w.app, inbox).await.select(".diminta");
+    assert!(
+        asked.iter().any(|a| a.contains("Bedrooms: 2 → 9")),
+        "{asked:?}"
+    );
     let missing = siks_web::lang::misses();
     assert!(pages > 100, "the crawl reached {pages} pages only");
     assert!(
