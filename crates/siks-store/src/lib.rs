@@ -72,6 +72,21 @@ pub(crate) enum Pool {
     Postgres(PgPool),
 }
 
+/// Creates a missing database file readable and writable by its owner only (0600): it holds the
+/// register's personal data. SQLite gives its journal and WAL the database file's mode. A file
+/// that exists keeps its mode (the start-up check says so).
+fn create_private(path: &std::path::Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Database(sqlx::Error::Io(e))),
+    }
+}
+
 /// How long a SQLite writer waits for the one write lock before it gives up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -109,6 +124,10 @@ impl Store {
             let exists = std::path::Path::new(path).exists();
             if !exists && mode == OpenMode::MustExist {
                 return Err(StoreError::DatabaseMissing(url.to_string()));
+            }
+            // `:memory:` and the like are no file.
+            if !exists && mode == OpenMode::CreateIfMissing && !path.starts_with(':') {
+                create_private(std::path::Path::new(path))?;
             }
             let options = SqliteConnectOptions::new()
                 .filename(path)

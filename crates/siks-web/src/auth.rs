@@ -15,6 +15,9 @@ use crate::error::{ApiError, WebError};
 
 pub const SESSION_COOKIE: &str = "siks_sesi";
 pub const LOGIN_CSRF_COOKIE: &str = "siks_csrf_masuk";
+/// The names when cookies are Secure ([`crate::AppConfig::session_cookie`]).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-siks_sesi";
+pub const SECURE_LOGIN_CSRF_COOKIE: &str = "__Host-siks_csrf_masuk";
 
 /// argon2id with m = 19 MiB, t = 2, p = 1 (OWASP's minimum).
 fn hasher() -> Result<Argon2<'static>, WebError> {
@@ -46,19 +49,30 @@ pub async fn verify_password(password: String, hash: String) -> Result<bool, Web
     .map_err(|e| WebError::Internal(format!("verifying task: {e}")))?
 }
 
-/// Rules a new password must meet; the message names what is missing.
+/// The shortest password accepted (ASVS 2.1.1: at least 12 characters; no rule of composition,
+/// ASVS 2.1.9).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Passwords leaked lists hold often (and an office's first picks), refused whatever their case.
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Rules a new password must meet: at least [`MIN_PASSWORD_CHARS`] characters, not one character
+/// over and over, and not a common password; the message says which.
 pub fn check_new_password(password: &str) -> Result<(), WebError> {
-    let long = password.chars().count() >= 10;
-    let letters = password.chars().any(|c| c.is_alphabetic());
-    let digits = password.chars().any(|c| c.is_ascii_digit());
-    if long && letters && digits {
-        Ok(())
-    } else {
-        Err(WebError::field(
-            "sandi_baru",
-            crate::lang::t("kata sandi baru minimal 10 karakter dan memuat huruf serta angka"),
-        ))
+    let refuse = |why: &str| Err(WebError::field("sandi_baru", crate::lang::t(why)));
+    let chars: Vec<char> = password.chars().collect();
+    if chars.len() < MIN_PASSWORD_CHARS {
+        return refuse("kata sandi baru minimal 12 karakter");
     }
+    let lower = password.to_lowercase();
+    let common = COMMON_PASSWORDS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .any(|l| l.trim() == lower);
+    if common || chars.iter().all(|c| *c == chars[0]) {
+        return refuse("kata sandi ini terlalu umum dan mudah ditebak; pilih yang lain");
+    }
+    Ok(())
 }
 
 /// A cookie's value from the request headers.
@@ -145,7 +159,7 @@ pub(crate) async fn session_of(
         crate::observe::note_user(session.actor.user_id);
         return Ok(Some((session.clone(), token.clone())));
     }
-    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+    let Some(token) = cookie(&parts.headers, state.config.session_cookie()) else {
         return Ok(None);
     };
     let session = state.service.session(&token, &state.config.policy).await?;
@@ -302,5 +316,17 @@ mod tests {
         assert!(!same_token("abc", "ab"));
         assert!(check_new_password("pendek1").is_err());
         assert!(check_new_password("cukup-panjang-2026").is_ok());
+        // The landed rule accepted ten characters of letters and digits.
+        assert!(check_new_password("password12").is_err());
+        assert!(
+            check_new_password("Password1234").is_err(),
+            "common, whatever its case"
+        );
+        assert!(check_new_password("Bismillah123").is_err());
+        assert!(check_new_password("aaaaaaaaaaaaaaa").is_err());
+        assert!(
+            check_new_password("kuda lumping di pasar").is_ok(),
+            "a phrase of words"
+        );
     }
 }

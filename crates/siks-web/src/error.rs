@@ -188,7 +188,7 @@ pub(crate) async fn with_menu(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let token = crate::auth::cookie(request.headers(), crate::auth::SESSION_COOKIE);
+    let token = crate::auth::cookie(request.headers(), state.config.session_cookie());
     let response = next.run(request).await;
     let (Some(page), Some(token)) = (response.extensions().get::<ErrorPage>(), token) else {
         return response;

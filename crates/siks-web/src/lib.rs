@@ -52,12 +52,37 @@ pub struct AppConfig {
     pub policy: SessionPolicy,
     /// The deployment's way up (province stage on or off).
     pub workflow: siks_domain::workflow::WorkflowConfig,
-    /// Mark cookies `Secure` (behind HTTPS).
+    /// Cookies `Secure` with the `__Host-` prefix (served over HTTPS, or by default anywhere but
+    /// plain HTTP on loopback: see `siks serve`).
     pub secure_cookies: bool,
+    /// Tell browsers to come back over HTTPS only (`Strict-Transport-Security`): the server is
+    /// behind HTTPS.
+    pub hsts: bool,
     /// How long an upload's post waits for its job (default [`upload::UPLOAD_WAIT`]).
     pub upload_wait: Option<std::time::Duration>,
     /// How long a check run's or a close's post waits for its job (default [`jobs::JOB_WAIT`]).
     pub job_wait: Option<std::time::Duration>,
+}
+
+impl AppConfig {
+    /// The session cookie's name: `__Host-siks_sesi` when Secure (a browser then takes it only
+    /// from this host over HTTPS, for the whole site, never set by a sibling domain).
+    pub fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            auth::SECURE_SESSION_COOKIE
+        } else {
+            auth::SESSION_COOKIE
+        }
+    }
+
+    /// The sign-in form's CSRF cookie's name, prefixed as the session's.
+    pub fn login_csrf_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            auth::SECURE_LOGIN_CSRF_COOKIE
+        } else {
+            auth::LOGIN_CSRF_COOKIE
+        }
+    }
 }
 
 /// What every handler gets.
@@ -314,7 +339,7 @@ async fn gate(
     let Who::Roles(roles) = who else {
         return next.run(req).await;
     };
-    let token = auth::cookie(req.headers(), auth::SESSION_COOKIE).unwrap_or_default();
+    let token = auth::cookie(req.headers(), state.config.session_cookie()).unwrap_or_default();
     let session = match state.service.session(&token, &state.config.policy).await {
         Ok(s) => s,
         Err(e) => return reject(api, e.into()),
@@ -344,6 +369,22 @@ pub const PHOTO_BODY_LIMIT: usize = siks_service::records::MAX_PHOTO_BYTES + 64 
 pub const LIST_BODY_LIMIT: usize = 32 * 1024 * 1024;
 /// The scan upload's limit: the largest scan plus the form around it.
 pub const SCAN_BODY_LIMIT: usize = siks_service::documents::MAX_SCAN_BYTES + 64 * 1024;
+
+/// Behind HTTPS: every answer tells the browser to come back over HTTPS only, for a year.
+async fn strict_transport(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if state.config.hsts {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
 
 /// The whole application.
 pub fn router(service: Service, config: AppConfig) -> Router {
@@ -375,6 +416,10 @@ pub fn router(service: Service, config: AppConfig) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            strict_transport,
         ))
         // A link out of siks tells nobody which page (a household's id) it was followed from.
         .layer(SetResponseHeaderLayer::overriding(

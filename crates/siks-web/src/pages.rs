@@ -19,8 +19,8 @@ use siks_service::{HouseholdFilter, LoginGate, Stats};
 
 use crate::AppState;
 use crate::auth::{
-    LOGIN_CSRF_COOKIE, PageUser, RemoteAddr, SESSION_COOKIE, check_new_password, cookie,
-    hash_password, safe_next, same_token, set_cookie, urlencode, verify_password,
+    PageUser, RemoteAddr, check_new_password, cookie, hash_password, safe_next, same_token,
+    set_cookie, urlencode, verify_password,
 };
 use crate::error::WebError;
 
@@ -190,7 +190,7 @@ fn login_page(
             status,
             [(
                 header::SET_COOKIE,
-                set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, 3600),
+                set_cookie(state, state.config.login_csrf_cookie(), &csrf, 3600),
             )],
             html,
         )
@@ -228,7 +228,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.lanjut.as_deref());
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let expected = cookie(&headers, state.config.login_csrf_cookie()).unwrap_or_default();
     if expected.is_empty() || !same_token(&form.csrf, &expected) {
         return login_page(
             &state,
@@ -278,7 +278,12 @@ pub async fn login(
                             [
                                 (
                                     header::SET_COOKIE,
-                                    set_cookie(&state, SESSION_COOKIE, &session.token, max_age),
+                                    set_cookie(
+                                        &state,
+                                        state.config.session_cookie(),
+                                        &session.token,
+                                        max_age,
+                                    ),
                                 ),
                                 (header::LOCATION, next),
                             ],
@@ -329,7 +334,7 @@ pub async fn logout(
         [
             (
                 header::SET_COOKIE,
-                set_cookie(&state, SESSION_COOKIE, "", 0),
+                set_cookie(&state, state.config.session_cookie(), "", 0),
             ),
             (header::LOCATION, "/masuk".to_string()),
         ],
@@ -1488,7 +1493,12 @@ pub async fn change_password(
     Ok((
         [(
             header::SET_COOKIE,
-            set_cookie(&state, SESSION_COOKIE, &session.token, max_age),
+            set_cookie(
+                &state,
+                state.config.session_cookie(),
+                &session.token,
+                max_age,
+            ),
         )],
         page,
     )

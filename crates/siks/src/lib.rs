@@ -111,9 +111,17 @@ enum Command {
         db: String,
         #[arg(long, env = "SIKS_LISTEN", default_value = crate::DEFAULT_LISTEN)]
         listen: String,
-        /// Mark cookies Secure (when served behind HTTPS).
+        /// Served behind HTTPS (a proxy that ends TLS): cookies Secure with the `__Host-` prefix,
+        /// and browsers told to come back over HTTPS only (HSTS).
+        #[arg(long)]
+        behind_https: bool,
+        /// Cookies Secure with the `__Host-` prefix (the default anywhere but on loopback).
         #[arg(long)]
         secure_cookies: bool,
+        /// Plain HTTP on an address that is not loopback (a test network): cookies without
+        /// `Secure`, which browsers would not send back over HTTP. Never for real data.
+        #[arg(long, conflicts_with_all = ["behind_https", "secure_cookies"])]
+        plain_http: bool,
     },
     /// Accounts: add, list, disable.
     User {
@@ -329,11 +337,18 @@ async fn run(command: Command) -> Result<()> {
         Command::Serve {
             db,
             listen,
+            behind_https,
             secure_cookies,
+            plain_http,
         } => {
             siks_web::leave_a_core_for_requests();
             let service = open(&db).await?;
-            web::serve(service, &listen, secure_cookies).await
+            let transport = web::Transport {
+                behind_https,
+                secure_cookies,
+                plain_http,
+            };
+            web::serve(service, &listen, transport).await
         }
         Command::User { action } => web::user(action).await,
         Command::Audit { action } => web::audit(action).await,

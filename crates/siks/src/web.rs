@@ -50,6 +50,16 @@ pub enum AuditAction {
     },
 }
 
+/// Writes a file only its owner may read (0600): the demo's passwords.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
 /// A password for a new account: 14 characters from an alphabet without look-alikes.
 fn new_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY3468";
@@ -175,11 +185,37 @@ pub async fn audit(action: AuditAction) -> Result<()> {
     }
 }
 
-pub async fn serve(service: Service, listen: &str, secure_cookies: bool) -> Result<()> {
+/// How the server is reached, as `siks serve` is told.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Transport {
+    pub behind_https: bool,
+    pub secure_cookies: bool,
+    pub plain_http: bool,
+}
+
+impl Transport {
+    /// (Secure cookies with the `__Host-` prefix, HSTS) for a server listening on `address`:
+    /// Secure by default, unless it serves plain HTTP on loopback (a demo, a developer) or is
+    /// told it serves plain HTTP elsewhere; HSTS only when told it is behind HTTPS.
+    pub fn cookies_and_hsts(self, address: std::net::SocketAddr) -> (bool, bool) {
+        let secure = self.behind_https
+            || self.secure_cookies
+            || (!self.plain_http && !address.ip().is_loopback());
+        (secure, self.behind_https)
+    }
+}
+
+pub async fn serve(service: Service, listen: &str, transport: Transport) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("tidak dapat mendengarkan di {listen}"))?;
     let address = listener.local_addr()?;
+    let (secure_cookies, hsts) = transport.cookies_and_hsts(address);
+    if secure_cookies && !transport.behind_https && !transport.secure_cookies {
+        println!(
+            "kuki Secure (__Host-): buka lewat HTTPS di depan server ini (--behind-https), atau --plain-http untuk jaringan uji"
+        );
+    }
     // Jobs the previous server was running when it stopped are marked interrupted, to be run
     // again from their pages.
     let interrupted = service.recover_after_restart().await.map_err(store_error)?;
@@ -190,6 +226,7 @@ pub async fn serve(service: Service, listen: &str, secure_cookies: bool) -> Resu
         service.clone(),
         siks_web::AppConfig {
             secure_cookies,
+            hsts,
             ..Default::default()
         },
     );
@@ -413,7 +450,7 @@ pub async fn demo(
             .await?;
             text.push_str(&format!("{username} {password} {} {scope}\n", role.key()));
         }
-        std::fs::write(&accounts_path, text)
+        write_private(&accounts_path, &text)
             .with_context(|| format!("tidak dapat menulis {}", accounts_path.display()))?;
         seed_demo_pipeline(&service).await?;
         // A ranking run, so that each household page shows its desil and why.
@@ -451,7 +488,34 @@ pub async fn demo(
         }
     }
     match listen {
-        Some(listen) => serve(service, listen, false).await,
+        Some(listen) => serve(service, listen, Transport::default()).await,
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Transport;
+
+    /// Cookies are Secure unless plain HTTP on loopback or told so; HSTS only behind HTTPS.
+    #[test]
+    fn cookies_are_secure_unless_plain_http_on_loopback() {
+        let loopback = "127.0.0.1:8080".parse().unwrap();
+        let network = "0.0.0.0:8080".parse().unwrap();
+        let lan = "192.168.1.5:8080".parse().unwrap();
+        let plain = Transport::default();
+        assert_eq!(plain.cookies_and_hsts(loopback), (false, false));
+        assert_eq!(plain.cookies_and_hsts(network), (true, false));
+        assert_eq!(plain.cookies_and_hsts(lan), (true, false));
+        let https = Transport {
+            behind_https: true,
+            ..Default::default()
+        };
+        assert_eq!(https.cookies_and_hsts(loopback), (true, true));
+        let test_network = Transport {
+            plain_http: true,
+            ..Default::default()
+        };
+        assert_eq!(test_network.cookies_and_hsts(lan), (false, false));
     }
 }

@@ -50,6 +50,17 @@ fn demo_generates_imports_and_counts() {
             .map(str::to_string)
     };
     assert_eq!(account(&again), account(&out));
+    // The database (and its WAL) and the passwords are for their owner only.
+    #[cfg(unix)]
+    for file in ["siks.db", "siks.db-wal", "akun-demo.txt"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = demo.join(file);
+        if file.ends_with("-wal") && !path.exists() {
+            continue;
+        }
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file} is {mode:o}");
+    }
     let db = format!("sqlite://{}", demo.join("siks.db").display());
     let (ok, listed, _) = siks(&["user", "list", "--db", &db]);
     assert!(

@@ -39,8 +39,12 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("Alamat halaman tidak sah: {}.", "Invalid page address: {}."),
     // auth.rs.
     (
-        "kata sandi baru minimal 10 karakter dan memuat huruf serta angka",
-        "the new password must be at least 10 characters long and contain letters and digits",
+        "kata sandi baru minimal 12 karakter",
+        "the new password must be at least 12 characters long",
+    ),
+    (
+        "kata sandi ini terlalu umum dan mudah ditebak; pilih yang lain",
+        "this password is too common and easy to guess; choose another",
     ),
     // pages.rs: sign-in, header, dashboard tasks.
     ("Seluruh Indonesia", "All of Indonesia"),

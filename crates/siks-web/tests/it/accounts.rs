@@ -39,7 +39,29 @@ async fn admins_manage_accounts_below_them() {
         post_form("/pengguna", &cookie, &form("35.23.01.2003", "pendek")),
     )
     .await;
-    assert!(weak.select("#pesan")[0].contains("minimal 10"));
+    assert!(weak.select("#pesan")[0].contains("minimal 12"));
+    // `password12` was accepted before (ten characters of letters and digits); a common one of
+    // twelve is refused too.
+    for (password, why) in [
+        ("password12", "minimal 12"),
+        ("Password1234", "terlalu umum"),
+    ] {
+        let refused = send(
+            &w.app,
+            post_form("/pengguna", &cookie, &form("35.23.01.2003", password)),
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{password}"
+        );
+        assert!(
+            refused.select("#pesan")[0].contains(why),
+            "{password}: {:?}",
+            refused.select("#pesan")
+        );
+    }
     let made = send(
         &w.app,
         post_form("/pengguna", &cookie, &form("35.23.01.2003", PASSWORD)),

@@ -263,7 +263,7 @@ async fn password_change_and_audit_page() {
         ),
     )
     .await;
-    assert!(weak.select("#pesan")[0].contains("minimal 10 karakter"));
+    assert!(weak.select("#pesan")[0].contains("minimal 12 karakter"));
     let done = send(
         &w.app,
         post_form(
@@ -328,5 +328,90 @@ async fn password_change_and_audit_page() {
     assert!(
         !page.body.contains(&w.members[0].nik.raw()),
         "no NIK in the audit log"
+    );
+}
+
+/// Served over HTTPS (and by default anywhere but loopback): the session and the sign-in form's
+/// cookies are `Secure` with the `__Host-` prefix (only this host, the whole site, never a
+/// sibling domain's), a cookie of the plain name is no session, and every answer asks for HTTPS
+/// only (HSTS).
+#[tokio::test]
+async fn behind_https_the_cookies_are_host_only_and_secure() {
+    let w = world().await;
+    let app = siks_web::router(
+        w.service.clone(),
+        AppConfig {
+            secure_cookies: true,
+            hsts: true,
+            ..Default::default()
+        },
+    );
+    let form = send(&app, get("/masuk", None)).await;
+    assert_eq!(
+        form.headers["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let set = form
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-siks_csrf_masuk="))
+        .expect("the sign-in form's cookie, prefixed");
+    assert!(set.contains("; Secure") && set.contains("Path=/") && !set.contains("Domain"));
+    let csrf_cookie = form.cookie("__Host-siks_csrf_masuk").unwrap();
+    let token = form
+        .html()
+        .select(&Selector::parse("input[name=csrf]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    let signed_in = send(
+        &app,
+        post_form(
+            "/masuk",
+            &format!("__Host-siks_csrf_masuk={csrf_cookie}"),
+            &format!(
+                "nama=desa.a&sandi={}&csrf={token}&lanjut=%2F",
+                encode(PASSWORD)
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    let session = signed_in
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-siks_sesi="))
+        .expect("the session cookie, prefixed");
+    assert!(
+        session.contains("; Secure")
+            && session.contains("Path=/")
+            && session.contains("HttpOnly")
+            && !session.contains("Domain"),
+        "{session}"
+    );
+    let token = signed_in.cookie("__Host-siks_sesi").unwrap();
+    let page = |cookie: String| {
+        let request = axum::http::Request::get("/")
+            .header("cookie", cookie)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        send(&app, request)
+    };
+    let home = page(format!("__Host-siks_sesi={token}")).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert_eq!(home.select("#pengguna").len(), 1);
+    let plain = page(format!("siks_sesi={token}")).await;
+    assert_eq!(
+        plain.status,
+        StatusCode::SEE_OTHER,
+        "a plain cookie is no session"
     );
 }
