@@ -61,6 +61,11 @@ impl Service {
         self.store.login_gate(username).await
     }
 
+    /// Audits a sign-in with a name no active account has.
+    pub async fn record_unknown_login(&self, username: &str, remote_addr: &str) -> Result<()> {
+        self.store.record_unknown_login(username, remote_addr).await
+    }
+
     /// Counts a wrong password; the account locks at the policy's limit. Audited.
     pub async fn record_login_failure(
         &self,

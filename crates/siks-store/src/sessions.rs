@@ -156,6 +156,34 @@ impl Store {
         Ok(())
     }
 
+    /// Audits a sign-in with a name no active account has (as the system, from the address it
+    /// came from): the name as typed, cut to 64 characters without control characters, so that
+    /// a guessing run over names shows in the log as one over passwords does.
+    pub async fn record_unknown_login(&self, username: &str, remote_addr: &str) -> Result<()> {
+        let system = self.system_actor().await?;
+        let typed: String = username
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect();
+        let mut tx = self.begin().await?;
+        audit::append(
+            &mut tx,
+            &system.from_origin(remote_addr),
+            AuditEvent {
+                action: "login.failed",
+                target_kind: "username",
+                target_id: typed,
+                region_code: "*".into(),
+                detail: format!("from={remote_addr} account=unknown"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Opens a session after a right password, clearing the failure count. Audited.
     pub async fn start_session(&self, user: &UserRecord, remote_addr: &str) -> Result<NewSession> {
         let session = NewSession {

@@ -30,6 +30,9 @@ pub enum WebError {
     Conflict(String),
     /// Too many attempts.
     TooMany(String),
+    /// More work than the server takes at once (password hashing): try again in a moment
+    /// (answered 503 with `Retry-After`).
+    Busy,
     /// A failure of ours; the cause is logged, not shown.
     Internal(String),
 }
@@ -58,6 +61,7 @@ impl WebError {
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -71,6 +75,7 @@ impl WebError {
             WebError::Invalid { .. } => "invalid",
             WebError::Conflict(_) => "conflict",
             WebError::TooMany(_) => "too_many_requests",
+            WebError::Busy => "busy",
             WebError::Internal(_) => "internal",
         }
     }
@@ -88,10 +93,16 @@ impl WebError {
             WebError::Invalid { message, .. }
             | WebError::Conflict(message)
             | WebError::TooMany(message) => message.clone(),
+            WebError::Busy => "Server sedang sibuk; coba lagi sebentar lagi.".into(),
             WebError::Internal(_) => {
                 "Terjadi kesalahan pada sistem. Coba lagi; bila berulang, hubungi admin.".into()
             }
         }
+    }
+
+    /// Seconds to wait before trying again, for the `Retry-After` of a busy server.
+    fn retry_after(&self) -> Option<&'static str> {
+        matches!(self, WebError::Busy).then_some("2")
     }
 
     /// The message for a page, in the request's language (the API keeps [`WebError::message`]).
@@ -127,7 +138,13 @@ impl WebError {
             error["request_id"] = json!(id);
         }
         let body = json!({ "error": error });
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.parse().unwrap());
+        }
+        response
     }
 }
 
@@ -176,6 +193,11 @@ impl IntoResponse for WebError {
             request_id: crate::observe::request_id(),
         };
         let mut response = (self.status(), Html(page.html())).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.parse().unwrap());
+        }
         response.extensions_mut().insert(page);
         response
     }

@@ -258,7 +258,17 @@ pub async fn login(
             )
         }
         LoginGate::Unknown => {
-            let _ = verify_password(form.sandi, DUMMY_HASH.to_string()).await;
+            // As long as a wrong password takes, and as busy: an unknown name answers alike.
+            if let Err(e) = verify_password(form.sandi, DUMMY_HASH.to_string()).await {
+                return e.into_response();
+            }
+            if let Err(e) = state
+                .service
+                .record_unknown_login(&form.nama, &remote)
+                .await
+            {
+                return WebError::from(e).into_response();
+            }
             login_page(
                 &state,
                 next,

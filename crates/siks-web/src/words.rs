@@ -90,6 +90,7 @@ pub fn target(kind: &str) -> &str {
         "rank_run" => "pemeringkatan",
         "musdes" => "Berita acara musdes",
         "sptjm" => "SPTJM",
+        "username" => "nama pengguna",
         other => return other,
     };
     t(known)

@@ -112,4 +112,5 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("ditulis:", "written:"),
     ("perubahan status:", "status changes:"),
     ("selesai:", "fixed:"),
+    ("nama pengguna", "username"),
 ];

@@ -476,4 +476,9 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("hapus {}: {}", "remove {}: {}"),
     ("pindah ke {}", "move to {}"),
     ("program {}", "programme {}"),
+    // error.rs: a busy server.
+    (
+        "Server sedang sibuk; coba lagi sebentar lagi.",
+        "The server is busy; try again in a moment.",
+    ),
 ];

@@ -415,3 +415,66 @@ async fn behind_https_the_cookies_are_host_only_and_secure() {
         "a plain cookie is no session"
     );
 }
+
+/// Sign-ins with made-up names at once: password hashing is bounded (one a core, a short queue),
+/// and what does not fit is answered 503 with Retry-After at once instead of held in memory;
+/// nothing fails otherwise.
+#[tokio::test]
+async fn parallel_sign_ins_beyond_the_hashing_queue_are_told_to_retry() {
+    let w = world().await;
+    let form = send(&w.app, get("/masuk", None)).await;
+    let csrf_cookie = form.cookie("siks_csrf_masuk").unwrap();
+    let token = form
+        .html()
+        .select(&Selector::parse("input[name=csrf]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let attempts = cores * siks_web::auth::HASH_QUEUE_PER_CORE * 4;
+    let answers = futures_util::future::join_all((0..attempts).map(|i| {
+        send(
+            &w.app,
+            post_form(
+                "/masuk",
+                &format!("siks_csrf_masuk={csrf_cookie}"),
+                &format!("nama=tidak-ada-{i}&sandi=salah-sekali-{i}&csrf={token}&lanjut=%2F"),
+            ),
+        )
+    }))
+    .await;
+    let busy: Vec<&Reply> = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::SERVICE_UNAVAILABLE)
+        .collect();
+    let wrong = answers
+        .iter()
+        .filter(|a| a.status == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(busy.len() + wrong, attempts, "only busy or wrong");
+    assert!(
+        !busy.is_empty() && wrong > 0,
+        "{} busy, {wrong} wrong",
+        busy.len()
+    );
+    assert!(busy.iter().all(|b| b.headers.get("retry-after").is_some()));
+    // Every sign-in that was checked is audited, the name unknown or not.
+    let system = w.service.system_actor().await.unwrap();
+    let audited = w
+        .service
+        .audit_entries(&system, None, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "login.failed" && e.target_kind == "username")
+        .count();
+    assert_eq!(
+        audited, wrong,
+        "each unknown name's failure is in the audit log"
+    );
+    // Once the queue drains, a sign-in goes through as before.
+    login(&w.app, "desa.a").await;
+}
