@@ -66,16 +66,31 @@ impl Service {
         self.store.record_unknown_login(username, remote_addr).await
     }
 
-    /// Counts a wrong password; the account locks at the policy's limit. Audited.
-    pub async fn record_login_failure(
+    /// Counts a wrong password. Audited.
+    pub async fn record_login_failure(&self, user: &UserRecord, remote_addr: &str) -> Result<()> {
+        self.store.record_login_failure(user, remote_addr).await
+    }
+
+    /// Takes a turn to try a password for `username` from `address`, counted as a failure
+    /// until [`Service::sign_in_succeeded`]; or how long to wait first (the try is audited
+    /// then). A name is throttled whether an account has it or not.
+    pub async fn sign_in_turn(
         &self,
-        user: &UserRecord,
-        policy: &SessionPolicy,
-        remote_addr: &str,
-    ) -> Result<()> {
-        self.store
-            .record_login_failure(user, policy, remote_addr)
-            .await
+        username: &str,
+        address: &str,
+    ) -> Result<std::result::Result<crate::signin::Turn, std::time::Duration>> {
+        match self.throttle.take_turn(username, address, self.now()) {
+            Ok(turn) => Ok(Ok(turn)),
+            Err(wait) => {
+                self.store.record_throttled_login(username, address).await?;
+                Ok(Err(wait))
+            }
+        }
+    }
+
+    /// The right password: the name's tries start again.
+    pub fn sign_in_succeeded(&self, turn: crate::signin::Turn) {
+        self.throttle.succeeded(turn);
     }
 
     /// The newest audit entries inside the actor's scope (auditors and admins only).

@@ -26,6 +26,7 @@ pub mod ranking;
 pub mod records;
 pub mod reports;
 pub mod setup;
+pub mod signin;
 pub mod tasks;
 pub mod uploads;
 
@@ -47,19 +48,25 @@ pub use siks_store::{
 #[derive(Clone)]
 pub struct Service {
     store: Store,
+    /// Sign-in tries per name and address (one server's memory; see [`signin`]).
+    throttle: std::sync::Arc<signin::Throttle>,
 }
 
 impl Service {
     /// The use cases over an opened store. The edges open one with [`Service::open`]; the
     /// benchmarks, which hold the store themselves, come in here.
     pub fn new(store: Store) -> Self {
-        Service { store }
+        Service {
+            store,
+            throttle: Default::default(),
+        }
     }
 
     /// The same service reading the time from `clock` (a test's manual clock).
     pub fn with_clock(self, clock: std::sync::Arc<dyn siks_domain::clock::Clock>) -> Self {
         Service {
             store: self.store.with_clock(clock),
+            throttle: self.throttle,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Signing in and out: failed attempts counted per account (locked for a while after too many),
-//! server-side sessions with idle and absolute timeouts and a CSRF token each, and password
+//! Signing in and out: failed attempts counted and audited per account (a guesser is made to
+//! wait by the service's throttle, never the account locked), server-side sessions with idle and absolute timeouts and a CSRF token each, and password
 //! changes. Password hashing itself happens in the web layer, off the async workers; the store
 //! only keeps the hash.
 
@@ -16,13 +16,11 @@ use crate::sql::{Cells, with_pool, with_tx};
 use crate::users::UserRecord;
 use crate::{Result, Store, StoreError};
 
-/// How long sessions live and how many wrong passwords an account takes.
+/// How long sessions live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionPolicy {
     pub idle: Duration,
     pub absolute: Duration,
-    pub max_failures: i64,
-    pub lockout: Duration,
 }
 
 impl Default for SessionPolicy {
@@ -30,8 +28,6 @@ impl Default for SessionPolicy {
         SessionPolicy {
             idle: Duration::from_secs(15 * 60),
             absolute: Duration::from_secs(8 * 60 * 60),
-            max_failures: 5,
-            lockout: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -57,8 +53,6 @@ pub struct NewSession {
 pub enum LoginGate {
     /// No such account, or it is deactivated (the caller answers as for a wrong password).
     Unknown,
-    /// Too many wrong passwords: locked until the given time (RFC 3339, UTC).
-    Locked(String),
     /// May try: here is the stored account with its hash.
     Open(Box<UserRecord>),
 }
@@ -83,10 +77,6 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn text_after(now: DateTime<Utc>, duration: Duration) -> String {
-    crate::sql::time_text(now + chrono::Duration::from_std(duration).unwrap_or_default())
-}
-
 impl Store {
     /// The account behind a username, if it may try a password now.
     pub async fn login_gate(&self, username: &str) -> Result<LoginGate> {
@@ -96,55 +86,23 @@ impl Store {
         if !user.active || user.password_hash.is_none() {
             return Ok(LoginGate::Unknown);
         }
-        let locked: Option<String> = with_pool!(self, p => {
-            sqlx::query("SELECT locked_until FROM users WHERE id = $1")
-                .bind(user.id.to_string())
-                .fetch_one(p)
-                .await?
-                .opt_text("locked_until")?
-        });
-        if let Some(until) = locked
-            && parse_time(&until).is_some_and(|t| t > self.now())
-        {
-            return Ok(LoginGate::Locked(until));
-        }
         Ok(LoginGate::Open(Box::new(user)))
     }
 
-    /// Counts a wrong password; the account locks at the policy's limit. Audited.
-    pub async fn record_login_failure(
-        &self,
-        user: &UserRecord,
-        policy: &SessionPolicy,
-        remote_addr: &str,
-    ) -> Result<()> {
+    /// Counts a wrong password (the count is cleared by the next sign-in). Audited.
+    pub async fn record_login_failure(&self, user: &UserRecord, remote_addr: &str) -> Result<()> {
         let mut tx = self.begin().await?;
-        let failures: i64 = with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins")
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1")
                 .bind(user.id.to_string())
-                .fetch_one(&mut **c)
-                .await?
-                .int("failed_logins")?
+                .execute(&mut **c)
+                .await?;
         });
-        let locks = failures >= policy.max_failures;
-        if locks {
-            with_tx!(&mut tx, c => {
-                sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 0 WHERE id = $2")
-                    .bind(text_after(self.now(), policy.lockout))
-                    .bind(user.id.to_string())
-                    .execute(&mut **c)
-                    .await?;
-            });
-        }
         audit::append(
             &mut tx,
             &user.actor().from_origin(remote_addr),
             AuditEvent {
-                action: if locks {
-                    "login.locked"
-                } else {
-                    "login.failed"
-                },
+                action: "login.failed",
                 target_kind: "user",
                 target_id: user.id.to_string(),
                 region_code: user.scope.key(),
@@ -160,6 +118,23 @@ impl Store {
     /// came from): the name as typed, cut to 64 characters without control characters, so that
     /// a guessing run over names shows in the log as one over passwords does.
     pub async fn record_unknown_login(&self, username: &str, remote_addr: &str) -> Result<()> {
+        self.audit_sign_in(username, remote_addr, "login.failed", "account=unknown")
+            .await
+    }
+
+    /// Audits a sign-in the throttle made wait (no password was checked), for any name.
+    pub async fn record_throttled_login(&self, username: &str, remote_addr: &str) -> Result<()> {
+        self.audit_sign_in(username, remote_addr, "login.throttled", "")
+            .await
+    }
+
+    async fn audit_sign_in(
+        &self,
+        username: &str,
+        remote_addr: &str,
+        action: &'static str,
+        note: &str,
+    ) -> Result<()> {
         let system = self.system_actor().await?;
         let typed: String = username
             .trim()
@@ -172,11 +147,11 @@ impl Store {
             &mut tx,
             &system.from_origin(remote_addr),
             AuditEvent {
-                action: "login.failed",
+                action,
                 target_kind: "username",
                 target_id: typed,
                 region_code: "*".into(),
-                detail: format!("from={remote_addr} account=unknown"),
+                detail: format!("from={remote_addr} {note}").trim_end().to_string(),
             },
         )
         .await?;

@@ -239,24 +239,34 @@ pub async fn login(
         );
     }
     let wrong = crate::lang::t("Nama pengguna atau kata sandi salah.").to_string();
-    let gate = match state.service.login_gate(&form.nama).await {
-        Ok(g) => g,
-        Err(e) => return WebError::from(e).into_response(),
-    };
-    match gate {
-        LoginGate::Locked(until) => {
+    // The throttle first, for any name: a guesser waits whether the account exists or not.
+    let turn = match state.service.sign_in_turn(&form.nama, &remote).await {
+        Ok(Ok(turn)) => turn,
+        Ok(Err(wait)) => {
+            let seconds = wait.as_secs().max(1);
             let message = crate::lang::tf(
-                "Akun dikunci sementara karena terlalu banyak kata sandi salah; coba lagi setelah {}.",
-                &[&TimeZone::Wib.local(&until)],
+                "Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {} detik.",
+                &[&seconds],
             );
-            login_page(
+            let mut page = login_page(
                 &state,
                 next,
                 form.nama,
                 Some(message),
                 StatusCode::TOO_MANY_REQUESTS,
-            )
+            );
+            if let Ok(value) = seconds.to_string().parse() {
+                page.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return page;
         }
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    let gate = match state.service.login_gate(&form.nama).await {
+        Ok(g) => g,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    match gate {
         LoginGate::Unknown => {
             // As long as a wrong password takes, and as busy: an unknown name answers alike.
             if let Err(e) = verify_password(form.sandi, DUMMY_HASH.to_string()).await {
@@ -282,6 +292,7 @@ pub async fn login(
             match verify_password(form.sandi, hash).await {
                 Ok(true) => match state.service.start_session(&user, &remote).await {
                     Ok(session) => {
+                        state.service.sign_in_succeeded(turn);
                         let max_age = state.config.policy.absolute.as_secs();
                         (
                             StatusCode::SEE_OTHER,
@@ -303,11 +314,7 @@ pub async fn login(
                     Err(e) => WebError::from(e).into_response(),
                 },
                 Ok(false) => {
-                    if let Err(e) = state
-                        .service
-                        .record_login_failure(&user, &state.config.policy, &remote)
-                        .await
-                    {
+                    if let Err(e) = state.service.record_login_failure(&user, &remote).await {
                         return WebError::from(e).into_response();
                     }
                     login_page(

@@ -13,6 +13,7 @@ pub fn action(key: &str) -> String {
         "logout" => "keluar",
         "login.failed" => "gagal masuk",
         "login.locked" => "akun dikunci",
+        "login.throttled" => "masuk ditahan (terlalu banyak gagal)",
         "password.change" => "ganti kata sandi",
         "password.reset" => "atur ulang kata sandi",
         "user.create" => "buat akun",

@@ -113,4 +113,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("perubahan status:", "status changes:"),
     ("selesai:", "fixed:"),
     ("nama pengguna", "username"),
+    (
+        "masuk ditahan (terlalu banyak gagal)",
+        "sign-in held back (too many failures)",
+    ),
 ];

@@ -53,10 +53,6 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Wrong username or password.",
     ),
     (
-        "Akun dikunci sementara karena terlalu banyak kata sandi salah; coba lagi setelah {}.",
-        "The account is locked for a while after too many wrong passwords; try again after {}.",
-    ),
-    (
         "Draf usulan untuk dibawa ke musdes/muskel",
         "Draft proposals to take to the village meeting (musdes/muskel)",
     ),
@@ -480,5 +476,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     (
         "Server sedang sibuk; coba lagi sebentar lagi.",
         "The server is busy; try again in a moment.",
+    ),
+    // pages.rs: a sign-in the throttle holds back.
+    (
+        "Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {} detik.",
+        "Too many failed sign-ins; try again after {} seconds.",
     ),
 ];

@@ -278,8 +278,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     // login.html
     ("Masuk", "Sign in"),
     (
-        "Masuk dengan nama pengguna dan kata sandi dari admin wilayah Anda. Setelah lima kali salah, akun dikunci sementara.",
-        "Sign in with the username and password from your area's administrator. After five wrong attempts the account is locked for a while.",
+        "Masuk dengan nama pengguna dan kata sandi dari admin wilayah Anda. Setelah lima kali salah, percobaan berikutnya harus menunggu sebentar, makin lama setiap kali salah lagi.",
+        "Sign in with the username and password from your area's administrator. After five wrong attempts each next try waits a little, longer after each further failure.",
     ),
     ("Masuk ke siks", "Sign in to siks"),
     ("Tanpa akun:", "Without an account:"),

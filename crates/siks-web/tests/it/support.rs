@@ -329,6 +329,38 @@ pub(crate) async fn try_login(app: &Router, username: &str, password: &str) -> R
     .await
 }
 
+/// [`try_login`] from another address (the throttle counts per name and address).
+pub(crate) async fn try_login_from(
+    app: &Router,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Reply {
+    let form = send(app, get("/masuk", None)).await;
+    let csrf_cookie = form.cookie("siks_csrf_masuk").expect("login CSRF cookie");
+    let token = form
+        .html()
+        .select(&Selector::parse("input[name=csrf]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_string();
+    let body = format!(
+        "nama={}&sandi={}&csrf={token}&lanjut=%2F",
+        encode(username),
+        encode(password)
+    );
+    let mut request = post_form("/masuk", &format!("siks_csrf_masuk={csrf_cookie}"), &body);
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo::<std::net::SocketAddr>(
+            address.parse().unwrap(),
+        ));
+    send(app, request).await
+}
+
 pub(crate) async fn login(app: &Router, username: &str) -> Session {
     let reply = try_login(app, username, PASSWORD).await;
     assert_eq!(
