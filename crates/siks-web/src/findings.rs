@@ -59,6 +59,8 @@ pub struct FindingsQuery {
     wilayah: Option<String>,
     halaman: Option<u64>,
     pesan: Option<String>,
+    /// The notice's signature ([`crate::notice`]).
+    tanda: Option<String>,
 }
 
 /// Findings on one page.
@@ -224,7 +226,7 @@ pub async fn findings_page(
         can_run: CHECKERS.contains(&actor.role),
         can_act: crate::WRITERS.contains(&actor.role),
         can_propose: crate::PROPOSERS.contains(&actor.role),
-        notice: q.pesan,
+        notice: crate::notice::verified(q.pesan, q.tanda.as_deref()),
     })
 }
 
@@ -256,10 +258,9 @@ pub async fn dismiss(
         .dismiss_finding(&user.session.actor, id, form_value(&form, "alasan"))
         .await?;
     let back = back_to(&form);
-    let join = if back.contains('?') { '&' } else { '?' };
-    Ok(see(format!(
-        "{back}{join}pesan={}",
-        crate::auth::urlencode(crate::lang::t("Temuan diabaikan"))
+    Ok(see(crate::notice::to(
+        &back,
+        crate::lang::t("Temuan diabaikan"),
     )))
 }
 
@@ -418,7 +419,7 @@ pub async fn lists_page(
         String::new(),
         String::new(),
         Vec::new(),
-        q.pesan,
+        crate::notice::verified(q.pesan, q.tanda.as_deref()),
     )
     .await
 }
@@ -474,12 +475,12 @@ pub async fn import_list(
     {
         // The list is kept either way; a run of the user's still going may have read the
         // register before it, so the user is told to run the checks again once that one ends.
-        Err(WebError::Conflict(why)) => Ok(see(format!(
-            "/daftar?pesan={}",
-            crate::auth::urlencode(&crate::lang::tf(
+        Err(WebError::Conflict(why)) => Ok(see(crate::notice::to(
+            "/daftar",
+            &crate::lang::tf(
                 "{}; belum dicocokkan: {}, lalu jalankan pemeriksaan lagi",
-                &[&lead, &why]
-            ))
+                &[&lead, &why],
+            ),
         ))),
         other => other,
     }

@@ -184,18 +184,14 @@ pub(crate) async fn start_and_wait_from(
             } else {
                 format!("{lead}; {outcome}")
             };
-            let join = if home.contains('?') { '&' } else { '?' };
-            return Ok(see(format!(
-                "{home}{join}pesan={}",
-                crate::auth::urlencode(&outcome)
-            )));
+            return Ok(see(crate::notice::to(&home, &outcome)));
         }
     }
     // Not done in time: the job's page, which also says what the work before it came to.
     Ok(see(if lead.is_empty() {
         format!("/tugas/{}", job.id)
     } else {
-        format!("/tugas/{}?pesan={}", job.id, crate::auth::urlencode(lead))
+        crate::notice::to(&format!("/tugas/{}", job.id), lead)
     }))
 }
 
@@ -254,6 +250,8 @@ struct JobPage {
 #[derive(Deserialize, Default)]
 pub struct JobPageQuery {
     pesan: Option<String>,
+    /// The notice's signature ([`crate::notice`]).
+    tanda: Option<String>,
 }
 
 #[derive(Template)]
@@ -292,7 +290,7 @@ pub async fn job_page(
     Ok(render(JobPage {
         nav: Nav::of(&user),
         job: JobLine::of(&user, &job),
-        before: q.pesan.filter(|p| !p.is_empty()),
+        before: crate::notice::verified(q.pesan, q.tanda.as_deref()),
     })?
     .into_response())
 }

@@ -18,6 +18,7 @@ pub mod forms;
 pub mod guide;
 pub mod jobs;
 pub mod lang;
+pub mod notice;
 pub mod observe;
 pub mod openapi;
 pub mod pages;

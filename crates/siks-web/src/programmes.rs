@@ -22,6 +22,8 @@ pub struct ProgrammesQuery {
     periode: Option<String>,
     wilayah: Option<String>,
     pesan: Option<String>,
+    /// The notice's signature ([`crate::notice`]).
+    tanda: Option<String>,
 }
 
 struct Row {
@@ -205,7 +207,7 @@ pub async fn programmes_page(
         period_name: period
             .map(|p| show::period(&p.to_string()))
             .unwrap_or_default(),
-        notice: q.pesan,
+        notice: crate::notice::verified(q.pesan, q.tanda.as_deref()),
     })
 }
 
@@ -366,6 +368,8 @@ struct RulesPage {
 #[derive(Deserialize, Default)]
 pub struct RulesQuery {
     pesan: Option<String>,
+    /// The notice's signature ([`crate::notice`]).
+    tanda: Option<String>,
 }
 
 async fn rules_page_for(
@@ -422,7 +426,7 @@ pub async fn rules_page(
     Query(q): Query<RulesQuery>,
 ) -> Result<Html<String>, WebError> {
     let mut page = rules_page_for(&state, &user, &code, None, String::new()).await?;
-    page.notice = q.pesan.unwrap_or_default();
+    page.notice = crate::notice::verified(q.pesan, q.tanda.as_deref()).unwrap_or_default();
     render(page)
 }
 
@@ -561,13 +565,9 @@ pub async fn save_rules(
         Err(e) => Err(e),
     };
     match saved {
-        Ok(version) => Ok(see(format!(
-            "/program/{}/aturan?pesan={}",
-            code.to_uppercase(),
-            crate::auth::urlencode(&crate::lang::tf(
-                "Versi {} disimpan dan berlaku",
-                &[&version]
-            ))
+        Ok(version) => Ok(see(crate::notice::to(
+            &format!("/program/{}/aturan", code.to_uppercase()),
+            &crate::lang::tf("Versi {} disimpan dan berlaku", &[&version]),
         ))),
         Err(e) => {
             let page = rules_page_for(&state, &user, &code, Some(text), note).await?;

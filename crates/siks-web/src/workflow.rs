@@ -1462,6 +1462,8 @@ struct Comparison {
 pub struct PeriodsQuery {
     /// What a close that ran as a job came to.
     pesan: Option<String>,
+    /// The notice's signature ([`crate::notice`]).
+    tanda: Option<String>,
     ditutup: Option<String>,
     diterapkan: Option<u64>,
     dikembalikan: Option<u64>,
@@ -1533,7 +1535,12 @@ pub async fn periods_page(
         accepted,
         comparison,
         can_close: crate::DETERMINERS.contains(&actor.role),
-        notice: q.pesan.or(q.ditutup.map(|p| {
+        // A period that does not read says nothing: the page repeats no text from a link.
+        notice: crate::notice::verified(q.pesan, q.tanda.as_deref()).or(q
+            .ditutup
+            .as_deref()
+            .and_then(|p| siks_domain::workflow::Period::parse(p).ok())
+            .map(|p| {
             crate::lang::tf(
                 "Periode {} ditutup: {} usulan ditetapkan, {} dikembalikan karena bertentangan atau usang.",
                 &[

@@ -261,11 +261,29 @@ async fn findings_page_runs_checks_and_dismisses() {
     )
     .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    // Back to the page as it was filtered, with the outcome.
-    assert_eq!(
-        done.location.as_deref(),
-        Some("/temuan?status=open&jenis=6&pesan=Temuan%20diabaikan")
+    // Back to the page as it was filtered, with the outcome (signed by the server).
+    let back = done.location.clone().unwrap();
+    assert!(
+        back.starts_with("/temuan?status=open&jenis=6&pesan=Temuan%20diabaikan&tanda="),
+        "{back}"
     );
+    let shown = send(&w.app, get(&back, Some(&desa))).await;
+    assert_eq!(shown.select("#pemberitahuan"), ["Temuan diabaikan"]);
+    // A notice nobody signed, or another sentence under the signature, is not shown: a link
+    // cannot put its own words on the register's pages.
+    let signature = back.split("tanda=").nth(1).unwrap();
+    for forged in [
+        "/temuan?pesan=Akun%20Anda%20diblokir%2C%20hubungi%200812".to_string(),
+        format!("/temuan?pesan=Akun%20Anda%20diblokir&tanda={signature}"),
+    ] {
+        let page = send(&w.app, get(&forged, Some(&desa))).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.select("#pemberitahuan").is_empty(), "{forged}");
+        assert!(
+            !page.select("main").concat().contains("diblokir"),
+            "{forged}: no text of the link on the page"
+        );
+    }
     let dismissed = send(&w.app, get("/temuan?status=dismissed", Some(&desa))).await;
     assert!(
         dismissed
