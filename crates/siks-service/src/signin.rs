@@ -1,6 +1,7 @@
 //! Sign-in throttling (ASVS 2.2.1): a progressive delay per name and client address, and a
 //! gentler one per name over every address, in place of a lock that refused the rightful user's
-//! password while anyone kept failing it. A name is throttled whether an account has it or not,
+//! password while anyone kept failing it. The address is the connection's: behind a proxy every
+//! client shares the proxy's until trusted proxies' `X-Forwarded-For` is read (issue 18, item 3). A name is throttled whether an account has it or not,
 //! so the answers never tell who exists. Taking a turn and counting it happen under one lock, so
 //! parallel guesses cannot slip in between (40 threads once had 41 passwords checked instead of
 //! 5). The tallies live in the server's memory: one server answers a database's sign-ins (ADR
@@ -65,8 +66,14 @@ fn wait_after(failures: u32, free: u32, longest: Duration) -> Duration {
     Duration::from_secs(1u64 << doublings).min(longest)
 }
 
+/// The name a tally is kept under: trimmed, lower case, at most 64 characters (a name is never
+/// longer, and a long one would make each tally large).
 fn normal(name: &str) -> String {
-    name.trim().to_lowercase()
+    name.trim()
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 impl Throttle {
@@ -129,9 +136,20 @@ impl Throttle {
     }
 }
 
-/// Drops the stale tallies, or the oldest half when none is stale (a flood of made-up names).
+/// Makes room: the stale tallies go first, then those that hold nobody back yet (a flood of
+/// made-up names, one failure each), and only then the older half of the rest; so a flood cannot
+/// wipe the tally that makes a guesser of one name wait.
 fn forget_some(tallies: &mut HashMap<Key, Tally>, now: DateTime<Utc>) {
     tallies.retain(|_, t| (now - t.last).to_std().unwrap_or_default() <= FORGET_AFTER);
+    if tallies.len() >= MOST_TALLIES {
+        tallies.retain(|key, t| {
+            let free = match key {
+                Key::FromAddress(..) => FREE_PER_ADDRESS,
+                Key::Name(_) => FREE_PER_NAME,
+            };
+            t.failures >= free.saturating_sub(1)
+        });
+    }
     if tallies.len() >= MOST_TALLIES {
         let mut lasts: Vec<DateTime<Utc>> = tallies.values().map(|t| t.last).collect();
         lasts.sort_unstable();
@@ -240,6 +258,33 @@ mod tests {
                 .sum()
         });
         assert_eq!(taken, FREE_PER_ADDRESS as usize);
+    }
+
+    /// A flood of made-up names fills the tallies: room is made from theirs, not from the one
+    /// that holds a guesser of a real name back.
+    #[test]
+    fn a_flood_of_names_does_not_wipe_a_guessers_wait() {
+        let throttle = Throttle::default();
+        for _ in 0..FREE_PER_ADDRESS {
+            throttle.take_turn("admin", "10.0.0.1", at(0)).unwrap();
+        }
+        for i in 0..MOST_TALLIES {
+            let _ = throttle.take_turn(&format!("nama-{i}"), "10.0.0.2", at(1));
+        }
+        assert!(
+            throttle.take_turn("admin", "10.0.0.1", at(0)).is_err(),
+            "still waiting"
+        );
+        let kept = throttle.tallies.lock().unwrap().len();
+        assert!(kept < MOST_TALLIES, "{kept}");
+        let long = "x".repeat(100_000);
+        throttle.take_turn(&long, "10.0.0.3", at(1)).unwrap();
+        assert!(
+            throttle.tallies.lock().unwrap().keys().all(|k| match k {
+                Key::FromAddress(name, _) | Key::Name(name) => name.chars().count() <= 64,
+            }),
+            "names are kept short"
+        );
     }
 
     #[test]

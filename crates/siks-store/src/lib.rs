@@ -74,7 +74,7 @@ pub(crate) enum Pool {
 
 /// Creates a missing database file readable and writable by its owner only (0600): it holds the
 /// register's personal data. SQLite gives its journal and WAL the database file's mode. A file
-/// that exists keeps its mode (the start-up check says so).
+/// that exists keeps its mode (a start-up check that says so is issue 18's item 7).
 fn create_private(path: &std::path::Path) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

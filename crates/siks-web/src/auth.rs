@@ -75,17 +75,30 @@ async fn in_hash_slot<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, WebError> + Send + 'static,
 ) -> Result<T, WebError> {
     use std::sync::atomic::Ordering;
-    let slots = &*HASH_SLOTS;
+    /// One place in the queue, given back however the wait ends: a sign-in whose client goes
+    /// away is dropped while it waits, and a place not given back would fill the queue for good.
+    struct Waiting(&'static std::sync::atomic::AtomicUsize);
+    impl Drop for Waiting {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let slots: &'static HashSlots = &HASH_SLOTS;
+    let place = Waiting(&slots.waiting);
     if slots.waiting.fetch_add(1, Ordering::SeqCst) >= slots.queue {
-        slots.waiting.fetch_sub(1, Ordering::SeqCst);
         return Err(WebError::Busy);
     }
     let permit = slots.running.acquire().await;
-    slots.waiting.fetch_sub(1, Ordering::SeqCst);
-    let _permit = permit.map_err(|e| WebError::Internal(format!("hash slots: {e}")))?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| WebError::Internal(format!("hashing task: {e}")))?
+    drop(place);
+    let permit = permit.map_err(|e| WebError::Internal(format!("hash slots: {e}")))?;
+    // The hash holds its slot until it ends, even when the sign-in is dropped meanwhile (the
+    // blocking thread runs on): so no more hashes run at once than there are slots.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| WebError::Internal(format!("hashing task: {e}")))?
 }
 
 /// The shortest password accepted (ASVS 2.1.1: at least 12 characters; no rule of composition,
@@ -329,6 +342,32 @@ mod tests {
             !verify_password("x".into(), "not a hash".into())
                 .await
                 .unwrap()
+        );
+    }
+
+    /// A sign-in dropped while it waits for a hashing slot (its client went away) gives its
+    /// place in the queue back: otherwise the queue would fill for good and every sign-in
+    /// after would be answered busy.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_sign_in_dropped_while_it_waits_gives_its_place_back() {
+        let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+        let waits =
+            std::thread::available_parallelism().map_or(1, |n| n.get()) * HASH_QUEUE_PER_CORE * 4;
+        let dropped = futures_util::future::join_all((0..waits).map(|_| {
+            tokio::time::timeout(
+                std::time::Duration::ZERO,
+                verify_password("salah".into(), hash.into()),
+            )
+        }))
+        .await;
+        assert!(
+            dropped.iter().any(|d| d.is_err()),
+            "some were dropped waiting"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            verify_password("salah".into(), hash.into()).await.is_ok(),
+            "the queue is free again"
         );
     }
 

@@ -226,7 +226,7 @@ pub async fn findings_page(
         can_run: CHECKERS.contains(&actor.role),
         can_act: crate::WRITERS.contains(&actor.role),
         can_propose: crate::PROPOSERS.contains(&actor.role),
-        notice: crate::notice::verified(q.pesan, q.tanda.as_deref()),
+        notice: crate::notice::verified(&user.session.actor, q.pesan, q.tanda.as_deref()),
     })
 }
 
@@ -259,6 +259,7 @@ pub async fn dismiss(
         .await?;
     let back = back_to(&form);
     Ok(see(crate::notice::to(
+        &user.session.actor,
         &back,
         crate::lang::t("Temuan diabaikan"),
     )))
@@ -419,7 +420,7 @@ pub async fn lists_page(
         String::new(),
         String::new(),
         Vec::new(),
-        crate::notice::verified(q.pesan, q.tanda.as_deref()),
+        crate::notice::verified(&user.session.actor, q.pesan, q.tanda.as_deref()),
     )
     .await
 }
@@ -476,6 +477,7 @@ pub async fn import_list(
         // The list is kept either way; a run of the user's still going may have read the
         // register before it, so the user is told to run the checks again once that one ends.
         Err(WebError::Conflict(why)) => Ok(see(crate::notice::to(
+            &user.session.actor,
             "/daftar",
             &crate::lang::tf(
                 "{}; belum dicocokkan: {}, lalu jalankan pemeriksaan lagi",

@@ -184,14 +184,14 @@ pub(crate) async fn start_and_wait_from(
             } else {
                 format!("{lead}; {outcome}")
             };
-            return Ok(see(crate::notice::to(&home, &outcome)));
+            return Ok(see(crate::notice::to(&user.session.actor, &home, &outcome)));
         }
     }
     // Not done in time: the job's page, which also says what the work before it came to.
     Ok(see(if lead.is_empty() {
         format!("/tugas/{}", job.id)
     } else {
-        crate::notice::to(&format!("/tugas/{}", job.id), lead)
+        crate::notice::to(&user.session.actor, &format!("/tugas/{}", job.id), lead)
     }))
 }
 
@@ -290,7 +290,7 @@ pub async fn job_page(
     Ok(render(JobPage {
         nav: Nav::of(&user),
         job: JobLine::of(&user, &job),
-        before: crate::notice::verified(q.pesan, q.tanda.as_deref()),
+        before: crate::notice::verified(&user.session.actor, q.pesan, q.tanda.as_deref()),
     })?
     .into_response())
 }

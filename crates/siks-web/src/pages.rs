@@ -243,7 +243,8 @@ pub async fn login(
     let turn = match state.service.sign_in_turn(&form.nama, &remote).await {
         Ok(Ok(turn)) => turn,
         Ok(Err(wait)) => {
-            let seconds = wait.as_secs().max(1);
+            // Rounded up: told to wait 1 s for 1.5 s, an honest retry would be refused again.
+            let seconds = wait.as_millis().div_ceil(1000).max(1);
             let message = crate::lang::tf(
                 "Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {} detik.",
                 &[&seconds],

@@ -207,7 +207,7 @@ pub async fn programmes_page(
         period_name: period
             .map(|p| show::period(&p.to_string()))
             .unwrap_or_default(),
-        notice: crate::notice::verified(q.pesan, q.tanda.as_deref()),
+        notice: crate::notice::verified(&user.session.actor, q.pesan, q.tanda.as_deref()),
     })
 }
 
@@ -426,7 +426,8 @@ pub async fn rules_page(
     Query(q): Query<RulesQuery>,
 ) -> Result<Html<String>, WebError> {
     let mut page = rules_page_for(&state, &user, &code, None, String::new()).await?;
-    page.notice = crate::notice::verified(q.pesan, q.tanda.as_deref()).unwrap_or_default();
+    page.notice = crate::notice::verified(&user.session.actor, q.pesan, q.tanda.as_deref())
+        .unwrap_or_default();
     render(page)
 }
 
@@ -566,6 +567,7 @@ pub async fn save_rules(
     };
     match saved {
         Ok(version) => Ok(see(crate::notice::to(
+            &user.session.actor,
             &format!("/program/{}/aturan", code.to_uppercase()),
             &crate::lang::tf("Versi {} disimpan dan berlaku", &[&version]),
         ))),

@@ -1536,7 +1536,7 @@ pub async fn periods_page(
         comparison,
         can_close: crate::DETERMINERS.contains(&actor.role),
         // A period that does not read says nothing: the page repeats no text from a link.
-        notice: crate::notice::verified(q.pesan, q.tanda.as_deref()).or(q
+        notice: crate::notice::verified(&user.session.actor, q.pesan, q.tanda.as_deref()).or(q
             .ditutup
             .as_deref()
             .and_then(|p| siks_domain::workflow::Period::parse(p).ok())
