@@ -61,6 +61,11 @@ impl Service {
         self.store.login_gate(username).await
     }
 
+    /// What the database promises to keep after a crash, for the server's start-up check.
+    pub async fn durability(&self) -> Result<siks_store::durability::Durability> {
+        self.store.durability().await
+    }
+
     /// Audits a sign-in with a name no active account has.
     pub async fn record_unknown_login(&self, username: &str, remote_addr: &str) -> Result<()> {
         self.store.record_unknown_login(username, remote_addr).await

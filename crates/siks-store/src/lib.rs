@@ -8,6 +8,7 @@ pub mod audit;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod documents;
+pub mod durability;
 mod error;
 pub mod export;
 pub mod findings;

@@ -122,6 +122,11 @@ enum Command {
         /// `Secure`, which browsers would not send back over HTTP. Never for real data.
         #[arg(long, conflicts_with_all = ["behind_https", "secure_cookies"])]
         plain_http: bool,
+        /// Start even when the database may lose acknowledged writes after a crash (SQLite not
+        /// in WAL with synchronous=full; PostgreSQL with fsync, synchronous_commit or
+        /// full_page_writes off). Never for real data.
+        #[arg(long)]
+        unsafe_durability: bool,
     },
     /// Accounts: add, list, disable.
     User {
@@ -340,9 +345,11 @@ async fn run(command: Command) -> Result<()> {
             behind_https,
             secure_cookies,
             plain_http,
+            unsafe_durability,
         } => {
             siks_web::leave_a_core_for_requests();
             let service = open(&db).await?;
+            web::start_up_check(&service, &db, unsafe_durability).await?;
             let transport = web::Transport {
                 behind_https,
                 secure_cookies,

@@ -189,6 +189,57 @@ pub async fn audit(action: AuditAction) -> Result<()> {
     }
 }
 
+/// The start-up self-check, in one line: what the database promises to keep after a crash and
+/// the database file's mode. Refuses to start on unsafe durability unless `allow_unsafe`.
+pub async fn start_up_check(service: &Service, db: &str, allow_unsafe: bool) -> Result<()> {
+    let durability = service.durability().await.map_err(store_error)?;
+    let file = db
+        .strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .map(|path| file_mode_line(path.split('?').next().unwrap_or_default()))
+        .unwrap_or_else(|| "berkas: dikelola PostgreSQL".into());
+    println!(
+        "pemeriksaan awal: {}; {file}{}",
+        durability.line(),
+        if durability.is_safe() {
+            ""
+        } else {
+            "; TIDAK AMAN"
+        }
+    );
+    if !durability.is_safe() && !allow_unsafe {
+        anyhow::bail!(
+            "basis data dapat kehilangan tulisan yang sudah dikonfirmasi setelah mati listrik ({}); perbaiki pengaturannya, atau jalankan dengan --unsafe-durability bila memang disengaja",
+            durability.unsafe_settings.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The database file's mode, and whether others than its owner may read it.
+fn file_mode_line(path: &str) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::metadata(path) {
+            Ok(m) => {
+                let mode = m.permissions().mode() & 0o777;
+                if mode & 0o077 == 0 {
+                    format!("berkas {mode:o}")
+                } else {
+                    format!("berkas {mode:o} (dapat dibaca pengguna lain: chmod 600)")
+                }
+            }
+            Err(_) => "berkas: tidak terbaca".into(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        "berkas: mode tidak diperiksa".into()
+    }
+}
+
 /// How the server is reached, as `siks serve` is told.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Transport {

@@ -904,6 +904,14 @@ fn a_job_survives_a_server_restart() {
     let db = format!("sqlite://{}/siks.db", d);
 
     let server = Server::start(&db);
+    // The start-up self-check, in one line: durable settings, the file for its owner only.
+    assert!(
+        server
+            .banner
+            .contains("pemeriksaan awal: journal_mode=wal synchronous=full; berkas 600\n"),
+        "{}",
+        server.banner
+    );
     let (status, cookies, page) = server.send("GET", "/masuk", &[], "");
     assert_eq!(status, 200);
     let login_cookie = cookies[0].clone();

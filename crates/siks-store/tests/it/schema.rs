@@ -4,6 +4,14 @@ use crate::support::*;
 
 async fn schema_and_reference_data(db: &TestDb) {
     let store = &db.store;
+    // What a server's start-up check reads: the test databases keep acknowledged writes.
+    let durability = store.durability().await.unwrap();
+    assert!(durability.is_safe(), "{durability:?}");
+    assert!(
+        durability.line().contains("synchronous") || durability.line().contains("fsync="),
+        "{}",
+        durability.line()
+    );
     assert_eq!(
         store.migrate().await.unwrap(),
         Store::schema_version_needed()
