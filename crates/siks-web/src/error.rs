@@ -100,9 +100,15 @@ impl WebError {
         }
     }
 
-    /// Seconds to wait before trying again, for the `Retry-After` of a busy server.
-    fn retry_after(&self) -> Option<&'static str> {
-        matches!(self, WebError::Busy).then_some("2")
+    /// Adds `Retry-After` to the answer of a busy server: seconds to wait before trying again.
+    fn with_retry_after(&self, mut response: Response) -> Response {
+        if matches!(self, WebError::Busy) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
+        response
     }
 
     /// The message for a page, in the request's language (the API keeps [`WebError::message`]).
@@ -138,13 +144,7 @@ impl WebError {
             error["request_id"] = json!(id);
         }
         let body = json!({ "error": error });
-        let mut response = (self.status(), Json(body)).into_response();
-        if let Some(seconds) = self.retry_after() {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, seconds.parse().unwrap());
-        }
-        response
+        self.with_retry_after((self.status(), Json(body)).into_response())
     }
 }
 
@@ -192,12 +192,8 @@ impl IntoResponse for WebError {
             message: self.page_message(),
             request_id: crate::observe::request_id(),
         };
-        let mut response = (self.status(), Html(page.html())).into_response();
-        if let Some(seconds) = self.retry_after() {
-            response
-                .headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, seconds.parse().unwrap());
-        }
+        let mut response =
+            self.with_retry_after((self.status(), Html(page.html())).into_response());
         response.extensions_mut().insert(page);
         response
     }

@@ -160,19 +160,10 @@ async fn long_work_runs_as_a_job_with_its_own_page() {
     let listed = send(&app, get("/api/v1/jobs", Some(&dinsos))).await;
     assert_eq!(listed.json()["jobs"].as_array().unwrap().len(), 2);
     // It runs to its end (and the test waits for it, rather than leave it running).
-    let second = format!("/api/v1/jobs/{}", accepted.json()["id"].as_str().unwrap());
-    let mut state = String::new();
-    for _ in 0..600 {
-        state = send(&app, get(&second, Some(&dinsos))).await.json()["state"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        if state == "done" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(state, "done");
+    assert_eq!(
+        state_when_ended(&app, &dinsos, accepted.json()["id"].as_str().unwrap()).await,
+        "done"
+    );
 }
 
 /// A rules dry run that outlasts the post's wait: the post answers with the job's page, which
@@ -254,23 +245,32 @@ async fn a_rules_dry_run_is_a_job_whose_page_leads_to_its_table() {
     let missing = api(serde_json::json!({ "kind": "rule-dry-run", "programme": "BST" })).await;
     assert!(missing.json()["error"]["fields"]["definition"].is_string());
     // Let the accepted one end rather than leave it running.
-    let second = format!("/api/v1/jobs/{}", accepted.json()["id"].as_str().unwrap());
-    let mut state = String::new();
-    for _ in 0..600 {
-        state = send(&app, get(&second, Some(&pusat))).await.json()["state"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        if state == "done" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert_eq!(state, "done");
+    assert_eq!(
+        state_when_ended(&app, &pusat, accepted.json()["id"].as_str().unwrap()).await,
+        "done"
+    );
     let listed = send(&app, get("/api/v1/jobs", Some(&pusat))).await;
     assert_eq!(
         listed.json()["jobs"].as_array().unwrap().len(),
         2,
         "the refused one kept nothing"
     );
+}
+
+/// The state of a job read through the API once it is no longer queued or running (a test waits
+/// for its jobs rather than leave them running), polled for at most half a minute.
+async fn state_when_ended(app: &Router, session: &Session, id: &str) -> String {
+    let path = format!("/api/v1/jobs/{id}");
+    let mut state = String::new();
+    for _ in 0..600 {
+        state = send(app, get(&path, Some(session))).await.json()["state"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if !matches!(state.as_str(), "queued" | "running") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    state
 }

@@ -372,16 +372,7 @@ async fn behind_https_the_cookies_are_host_only_and_secure() {
         .find(|c| c.starts_with("__Host-siks_csrf_masuk="))
         .expect("the sign-in form's cookie, prefixed");
     assert!(set.contains("; Secure") && set.contains("Path=/") && !set.contains("Domain"));
-    let csrf_cookie = form.cookie("__Host-siks_csrf_masuk").unwrap();
-    let token = form
-        .html()
-        .select(&Selector::parse("input[name=csrf]").unwrap())
-        .next()
-        .unwrap()
-        .value()
-        .attr("value")
-        .unwrap()
-        .to_string();
+    let (csrf_cookie, token) = sign_in_form(&app, "__Host-siks_csrf_masuk").await;
     let signed_in = send(
         &app,
         post_form(
@@ -437,17 +428,7 @@ async fn behind_https_the_cookies_are_host_only_and_secure() {
 #[tokio::test]
 async fn parallel_sign_ins_beyond_the_hashing_queue_are_told_to_retry() {
     let w = world().await;
-    let form = send(&w.app, get("/masuk", None)).await;
-    let csrf_cookie = form.cookie("siks_csrf_masuk").unwrap();
-    let token = form
-        .html()
-        .select(&Selector::parse("input[name=csrf]").unwrap())
-        .next()
-        .unwrap()
-        .value()
-        .attr("value")
-        .unwrap()
-        .to_string();
+    let (csrf_cookie, token) = sign_in_form(&w.app, "siks_csrf_masuk").await;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let attempts = cores * siks_web::auth::HASH_QUEUE_PER_CORE * 4;
     let answers = futures_util::future::join_all((0..attempts).map(|i| {

@@ -304,10 +304,11 @@ pub(crate) fn encode(text: &str) -> String {
     siks_web::auth::urlencode(text).replace('/', "%2F")
 }
 
-pub(crate) async fn try_login(app: &Router, username: &str, password: &str) -> Reply {
+/// The sign-in form's CSRF pair: the cookie it set (named `cookie`) and the token in the form.
+pub(crate) async fn sign_in_form(app: &Router, cookie: &str) -> (String, String) {
     let form = send(app, get("/masuk", None)).await;
     assert_eq!(form.status, StatusCode::OK);
-    let csrf_cookie = form.cookie("siks_csrf_masuk").expect("login CSRF cookie");
+    let csrf_cookie = form.cookie(cookie).expect("login CSRF cookie");
     let token = form
         .html()
         .select(&Selector::parse("input[name=csrf]").unwrap())
@@ -317,16 +318,11 @@ pub(crate) async fn try_login(app: &Router, username: &str, password: &str) -> R
         .attr("value")
         .unwrap()
         .to_string();
-    let body = format!(
-        "nama={}&sandi={}&csrf={token}&lanjut=%2F",
-        encode(username),
-        encode(password)
-    );
-    send(
-        app,
-        post_form("/masuk", &format!("siks_csrf_masuk={csrf_cookie}"), &body),
-    )
-    .await
+    (csrf_cookie, token)
+}
+
+pub(crate) async fn try_login(app: &Router, username: &str, password: &str) -> Reply {
+    sign_in(app, username, password, None).await
 }
 
 /// [`try_login`] from another address (the throttle counts per name and address).
@@ -336,28 +332,24 @@ pub(crate) async fn try_login_from(
     password: &str,
     address: &str,
 ) -> Reply {
-    let form = send(app, get("/masuk", None)).await;
-    let csrf_cookie = form.cookie("siks_csrf_masuk").expect("login CSRF cookie");
-    let token = form
-        .html()
-        .select(&Selector::parse("input[name=csrf]").unwrap())
-        .next()
-        .unwrap()
-        .value()
-        .attr("value")
-        .unwrap()
-        .to_string();
+    sign_in(app, username, password, Some(address)).await
+}
+
+async fn sign_in(app: &Router, username: &str, password: &str, address: Option<&str>) -> Reply {
+    let (csrf_cookie, token) = sign_in_form(app, "siks_csrf_masuk").await;
     let body = format!(
         "nama={}&sandi={}&csrf={token}&lanjut=%2F",
         encode(username),
         encode(password)
     );
     let mut request = post_form("/masuk", &format!("siks_csrf_masuk={csrf_cookie}"), &body);
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo::<std::net::SocketAddr>(
-            address.parse().unwrap(),
-        ));
+    if let Some(address) = address {
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo::<std::net::SocketAddr>(
+                address.parse().unwrap(),
+            ));
+    }
     send(app, request).await
 }
 
