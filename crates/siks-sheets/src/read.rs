@@ -1,6 +1,10 @@
 //! Reading an uploaded sheet, safely: limits are checked before anything is parsed (the file's
 //! size, and for XLSX the uncompressed size of every part, so that a zip bomb is refused unread),
-//! then the rows are read as text with every problem named by sheet, row, column and value:
+//! and while the sheet streams, before anything is allocated for it: an XLSX's cells are read
+//! one by one (never a declared or implied range: a sheet holding only A1 and ZZ200000 is
+//! refused at its second cell), a CSV's lines are measured before they are split and its rows
+//! and fields counted as they come, and no more than [`MAX_PROBLEMS`] problems are kept. Then
+//! the rows are read as text with every problem named by sheet, row, column and value:
 //! a NIK that Excel turned into a number (its last digits are already lost), merged cells,
 //! dates as Excel serial numbers (converted), formulas' error values. Empty rows are skipped
 //! with a warning. A CSV that is not UTF-8 is read as Windows-1252, with a warning.
@@ -22,6 +26,10 @@ pub struct Limits {
     pub cells: usize,
     /// Sum of the uncompressed sizes of an XLSX's parts.
     pub uncompressed: u64,
+    /// Columns of a row (a template has a few dozen).
+    pub columns: usize,
+    /// Bytes of one line of a CSV.
+    pub line: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +39,8 @@ impl Default for Limits {
             rows: 200_000,
             cells: 12_000_000,
             uncompressed: 400 * 1024 * 1024,
+            columns: 256,
+            line: 64 * 1024,
         }
     }
 }
@@ -75,6 +85,11 @@ pub enum ReadError {
     TooManyRows { rows: usize, max: usize },
     #[error("{cells} sel melebihi batas {max} sel")]
     TooManyCells { cells: usize, max: usize },
+    /// A cell beyond the columns a sheet may have (`row` as the spreadsheet numbers it).
+    #[error("baris {row} berisi kolom ke-{columns}, melebihi batas {max} kolom")]
+    TooManyColumns { row: u32, columns: usize, max: usize },
+    #[error("baris {row} sepanjang {bytes} bita melebihi batas {max} bita per baris")]
+    LineTooLong { row: u32, bytes: usize, max: usize },
     /// Cells at fault, with the sheet as read (a faulty cell as Excel showed it), for the report.
     #[error("{} masalah pada sel; tidak ada yang disimpan", .0.len())]
     Cells(Vec<CellProblem>, Box<Table>),
@@ -98,7 +113,7 @@ pub fn read_table(
         });
     }
     let table = match format {
-        Format::Csv => read_csv(bytes)?,
+        Format::Csv => read_csv(bytes, limits)?,
         Format::Xlsx => read_xlsx(bytes, sheet, text_columns, date_columns, limits)?,
     };
     let cells = table.rows.len() * table.header.len().max(1);
@@ -117,16 +132,97 @@ pub fn read_table(
     Ok(table)
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
+/// Problems kept of one sheet; more are counted in a warning, not kept (a sheet whose every
+/// cell is at fault must not become a list as large as the sheet times its message).
+pub const MAX_PROBLEMS: usize = 100_000;
+
+/// The problems of one sheet, at most [`MAX_PROBLEMS`] of them kept.
+#[derive(Default)]
+struct Problems {
+    kept: Vec<CellProblem>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: CellProblem) {
+        if self.kept.len() < MAX_PROBLEMS {
+            self.kept.push(problem);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The sheet refused by its cells, or kept, once it is read.
+    fn settle(self, mut table: Table) -> Result<Table, ReadError> {
+        if self.more > 0 {
+            table.warnings.push(format!(
+                "{} masalah lain tidak dicantumkan: perbaiki yang tercantum lalu unggah lagi",
+                self.more
+            ));
+        }
+        if self.kept.is_empty() {
+            Ok(table)
+        } else {
+            Err(ReadError::Cells(self.kept, Box::new(table)))
+        }
+    }
+}
+
+/// The empty rows worth a word (between data rows), found while streaming: at most the first 20
+/// are kept, and only once a data row follows them.
+#[derive(Default)]
+struct EmptyRows {
+    waiting: Vec<u32>,
+    inside: Vec<u32>,
+}
+
+impl EmptyRows {
+    const SHOWN: usize = 20;
+
+    fn empty(&mut self, row: u32) {
+        if self.inside.len() + self.waiting.len() < Self::SHOWN {
+            self.waiting.push(row);
+        }
+    }
+
+    fn data(&mut self) {
+        self.inside.append(&mut self.waiting);
+    }
+
+    fn warn(self, warnings: &mut Vec<String>) {
+        if !self.inside.is_empty() {
+            let rows: Vec<String> = self.inside.iter().map(u32::to_string).collect();
+            warnings.push(format!("baris kosong dilewati: {}", rows.join(", ")));
+        }
+    }
+}
+
+/// Refuses a CSV with a line longer than `max` bytes before it is split into fields (one line of
+/// fifteen million commas would be fifteen million fields).
+fn check_lines(bytes: &[u8], max: usize) -> Result<(), ReadError> {
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.len() > max {
+            return Err(ReadError::LineTooLong {
+                row: i as u32 + 1,
+                bytes: line.len(),
+                max,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn read_csv(bytes: &[u8], limits: Limits) -> Result<Table, ReadError> {
+    check_lines(bytes, limits.line)?;
     let mut warnings = Vec::new();
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
+    let text: std::borrow::Cow<str> = match std::str::from_utf8(bytes) {
+        Ok(t) => t.trim_start_matches('\u{feff}').into(),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             warnings.push(
                 "berkas bukan UTF-8: dibaca sebagai Windows-1252 (periksa huruf seperti é); simpan sebagai CSV UTF-8 lain kali".to_string(),
             );
-            text.into_owned()
+            text
         }
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -135,12 +231,15 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut header = Vec::new();
-    let mut empty = Vec::new();
-    let mut problems = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i as u32 + 1;
-        let record = match record {
-            Ok(r) => r,
+    let mut empty = EmptyRows::default();
+    let mut problems = Problems::default();
+    let mut record = csv::StringRecord::new();
+    let mut data_rows = 0usize;
+    let mut cells = 0usize;
+    for row in 1u32.. {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 problems.push(CellProblem {
                     sheet: String::new(),
@@ -152,42 +251,47 @@ fn read_csv(bytes: &[u8]) -> Result<Table, ReadError> {
                 });
                 continue;
             }
-        };
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        }
+        if record.len() > limits.columns {
+            return Err(ReadError::TooManyColumns {
+                row,
+                columns: record.len(),
+                max: limits.columns,
+            });
+        }
         if row == 1 {
-            header = cells;
-        } else if cells.iter().all(String::is_empty) {
-            empty.push(row);
+            header = record.iter().map(|c| c.trim().to_string()).collect();
+        } else if record.iter().all(|c| c.trim().is_empty()) {
+            empty.empty(row);
         } else {
-            rows.push((row, cells));
+            empty.data();
+            data_rows += 1;
+            cells = cells.saturating_add(record.len());
+            // Past a limit the rest is only counted, for a message that says how many.
+            if data_rows <= limits.rows && cells <= limits.cells {
+                rows.push((row, record.iter().map(|c| c.trim().to_string()).collect()));
+            }
         }
     }
-    warn_empty(&mut warnings, &empty, rows.last().map(|r| r.0));
-    let table = Table {
+    if data_rows > limits.rows {
+        return Err(ReadError::TooManyRows {
+            rows: data_rows,
+            max: limits.rows,
+        });
+    }
+    if cells > limits.cells {
+        return Err(ReadError::TooManyCells {
+            cells,
+            max: limits.cells,
+        });
+    }
+    empty.warn(&mut warnings);
+    problems.settle(Table {
         sheet: String::new(),
         header,
         rows,
         warnings,
-    };
-    if !problems.is_empty() {
-        return Err(ReadError::Cells(problems, Box::new(table)));
-    }
-    Ok(table)
-}
-
-/// Empty rows between data rows are worth a word; trailing ones are not.
-fn warn_empty(warnings: &mut Vec<String>, empty: &[u32], last: Option<u32>) {
-    let inside: Vec<String> = empty
-        .iter()
-        .filter(|r| last.is_some_and(|l| **r < l))
-        .map(u32::to_string)
-        .collect();
-    if !inside.is_empty() {
-        warnings.push(format!(
-            "baris kosong dilewati: {}",
-            inside.into_iter().take(20).collect::<Vec<_>>().join(", ")
-        ));
-    }
+    })
 }
 
 /// The sum of the uncompressed sizes of the zip's parts, read from its directory only.
@@ -235,53 +339,55 @@ fn read_xlsx(
             found: String::new(),
         })?,
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| ReadError::NotXlsx(e.to_string()))?;
-    let (height, width) = range.get_size();
-    if height.saturating_sub(1) > limits.rows {
-        return Err(ReadError::TooManyRows {
-            rows: height.saturating_sub(1),
-            max: limits.rows,
-        });
-    }
-    if height * width > limits.cells {
+    let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
+    let cells = sheet_cells(&mut book, &name, limits)?;
+    // The sheet as calamine's range would hold it: from the first used row and column to the
+    // last, now that its size is known to be within the limits.
+    let first_row = cells.first().map_or(0, |c| c.0);
+    let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let width = cells.iter().map(|c| c.1 + 1 - first_col).max().unwrap_or(0) as usize;
+    let mut used_rows: Vec<u32> = cells.iter().map(|c| c.0).collect();
+    used_rows.dedup();
+    let dense = used_rows.len().saturating_mul(width);
+    if dense > limits.cells {
         return Err(ReadError::TooManyCells {
-            cells: height * width,
+            cells: dense,
             max: limits.cells,
         });
     }
-    let start_row = range.start().map(|s| s.0).unwrap_or(0);
-    let mut problems = Vec::new();
-    if let Ok(merged) = book.merge_cells_by_sheet_name(&name) {
-        for m in merged.iter().take(20) {
-            problems.push(CellProblem {
-                sheet: name.clone(),
-                row: m.start.0 + 1,
-                column: column_name(m.start.1),
-                value: String::new(),
-                reason: format!(
-                    "sel digabung ({}{}:{}{}); pisahkan sel (Unmerge) lalu isi setiap sel",
-                    column_name(m.start.1),
-                    m.start.0 + 1,
-                    column_name(m.end.1),
-                    m.end.0 + 1
-                ),
-                reason_en: "merged cells; unmerge them and fill every cell".into(),
-            });
-        }
+    let mut problems = Problems::default();
+    for m in merged.iter().take(20) {
+        problems.push(CellProblem {
+            sheet: name.clone(),
+            row: m.start.0 + 1,
+            column: column_name(m.start.1),
+            value: String::new(),
+            reason: format!(
+                "sel digabung ({}{}:{}{}); pisahkan sel (Unmerge) lalu isi setiap sel",
+                column_name(m.start.1),
+                m.start.0 + 1,
+                column_name(m.end.1),
+                m.end.0 + 1
+            ),
+            reason_en: "merged cells; unmerge them and fill every cell".into(),
+        });
     }
     let mut header: Vec<String> = Vec::new();
     let mut rows = Vec::new();
-    let mut empty = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let row = start_row + i as u32 + 1;
-        if header.is_empty() {
-            header = cells.iter().map(|c| plain(c).trim().to_string()).collect();
+    let mut empty = EmptyRows::default();
+    let mut cells = cells.into_iter().peekable();
+    for at in first_row..=used_rows.last().copied().unwrap_or(0) {
+        let mut line = vec![Data::Empty; width];
+        while let Some((_, col, value)) = cells.next_if(|c| c.0 == at) {
+            line[(col - first_col) as usize] = value;
+        }
+        let row = at + 1;
+        if at == first_row {
+            header = line.iter().map(|c| plain(c).trim().to_string()).collect();
             continue;
         }
-        let mut out = Vec::with_capacity(cells.len());
-        for (col, cell) in cells.iter().enumerate() {
+        let mut out = Vec::with_capacity(line.len());
+        for (col, cell) in line.iter().enumerate() {
             let column = header.get(col).cloned().unwrap_or_default();
             match cell_text(cell, &column, text_columns, date_columns) {
                 Ok(text) => out.push(text),
@@ -303,23 +409,76 @@ fn read_xlsx(
             }
         }
         if out.iter().all(String::is_empty) {
-            empty.push(row);
+            empty.empty(row);
         } else {
+            empty.data();
             rows.push((row, out));
         }
     }
     let mut warnings = Vec::new();
-    warn_empty(&mut warnings, &empty, rows.last().map(|r| r.0));
-    let table = Table {
+    empty.warn(&mut warnings);
+    problems.settle(Table {
         sheet: name,
         header,
         rows,
         warnings,
-    };
-    if !problems.is_empty() {
-        return Err(ReadError::Cells(problems, Box::new(table)));
+    })
+}
+
+/// The used cells of a sheet as (row, column, value), zero-based, in order, read one by one
+/// from its XML: a cell past the rows or columns a sheet may have, or more cells than it may
+/// hold, refuses the sheet when it is met, so what a sheet declares or implies is never
+/// allocated.
+fn sheet_cells(
+    book: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    limits: Limits,
+) -> Result<Vec<(u32, u32, Data)>, ReadError> {
+    let mut reader = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| ReadError::NotXlsx(e.to_string()))?;
+    let mut cells = Vec::new();
+    let mut sorted = true;
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| ReadError::NotXlsx(e.to_string()))?
+    {
+        let (row, col) = cell.get_position();
+        let value = Data::from(cell.get_value().clone());
+        if value == Data::Empty {
+            continue;
+        }
+        if col as usize >= limits.columns {
+            return Err(ReadError::TooManyColumns {
+                row: row + 1,
+                columns: col as usize + 1,
+                max: limits.columns,
+            });
+        }
+        // The header row and the data rows: a cell below them all is past the limit, however
+        // empty the rows above it are.
+        if row as usize > limits.rows {
+            return Err(ReadError::TooManyRows {
+                rows: row as usize,
+                max: limits.rows,
+            });
+        }
+        if cells.len() >= limits.cells {
+            return Err(ReadError::TooManyCells {
+                cells: cells.len() + 1,
+                max: limits.cells,
+            });
+        }
+        if let Some(&(r, c, _)) = cells.last() {
+            sorted &= (r, c) < (row, col);
+        }
+        cells.push((row, col, value));
     }
-    Ok(table)
+    if !sorted {
+        cells.sort_by_key(|c| (c.0, c.1));
+        cells.dedup_by_key(|c| (c.0, c.1));
+    }
+    Ok(cells)
 }
 
 /// A cell as Excel would show it, for messages.

@@ -387,3 +387,143 @@ fn the_error_report_copies_the_rows_and_marks_the_faulty_cells() {
         "original row numbers are kept: {sheet}"
     );
 }
+
+/// Upload bombs (issue 18): each refused while it streams, before the memory it asks for is
+/// allocated. The allocator counts every byte this binary holds, so the bound is measured, not
+/// assumed; the bombs take gigabytes to a reader that materialises what the file declares.
+mod bombs {
+    use std::sync::Mutex;
+
+    use peak_alloc::PeakAlloc;
+    use rust_xlsxwriter::Workbook;
+    use siks_sheets::Format;
+    use siks_sheets::read::{Limits, MAX_PROBLEMS, ReadError, read_table};
+
+    #[global_allocator]
+    static MEMORY: PeakAlloc = PeakAlloc;
+    /// One test of this module at a time, since the count is the whole binary's (the other
+    /// modules' tests allocate little).
+    static ALONE: Mutex<()> = Mutex::new(());
+
+    fn alone() -> std::sync::MutexGuard<'static, ()> {
+        ALONE.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What `read` returns, and the most memory it held above what was held before it.
+    fn peak_during<T>(read: impl FnOnce() -> T) -> (T, usize) {
+        let before = MEMORY.current_usage();
+        MEMORY.reset_peak_usage();
+        let out = read();
+        (out, MEMORY.peak_usage().saturating_sub(before))
+    }
+
+    const MIB: usize = 1024 * 1024;
+
+    fn sparse_book(last_row: u32, last_col: u16) -> Vec<u8> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Anggota").unwrap();
+        sheet.write_string(0, 0, "NIK").unwrap();
+        sheet.write_string(last_row, last_col, "x").unwrap();
+        workbook.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_sheet_declaring_a_vast_range_is_refused_without_allocating_it() {
+        let _alone = alone();
+        // A1 and ZZ200000: 1.5 KB that spans 140 million cells.
+        let bomb = sparse_book(199_999, 701);
+        assert!(bomb.len() < 10_000, "{}", bomb.len());
+        let (read, peak) = peak_during(|| {
+            read_table(&bomb, Format::Xlsx, None, &[], &[], Limits::default())
+        });
+        assert_eq!(
+            read.unwrap_err(),
+            ReadError::TooManyColumns {
+                row: 200_000,
+                columns: 702,
+                max: 256
+            }
+        );
+        assert!(peak < 16 * MIB, "{} MiB", peak / MIB);
+        // Within every limit, the empty rows between are never made either.
+        let wide = sparse_book(199_999, 255);
+        let (read, peak) = peak_during(|| {
+            read_table(&wide, Format::Xlsx, None, &[], &[], Limits::default())
+        });
+        let table = read.unwrap();
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!((table.rows[0].0, table.rows[0].1[255].as_str()), (200_000, "x"));
+        assert_eq!(table.header.len(), 256);
+        assert!(peak < 16 * MIB, "{} MiB", peak / MIB);
+        // A cell below the last row a sheet may have.
+        let deep = sparse_book(300_000, 1);
+        let (read, _) = peak_during(|| {
+            read_table(&deep, Format::Xlsx, None, &[], &[], Limits::default())
+        });
+        assert!(matches!(
+            read,
+            Err(ReadError::TooManyRows { rows: 300_000, max: 200_000 })
+        ));
+    }
+
+    #[test]
+    fn a_csv_of_millions_of_rows_or_fields_is_refused_as_it_streams() {
+        let _alone = alone();
+        // Fifteen million rows in 30 MB.
+        let rows = "NIK\n".to_string() + &"1\n".repeat(15_000_000);
+        assert!(rows.len() < 30 * MIB);
+        let (read, peak) = peak_during(|| {
+            read_table(rows.as_bytes(), Format::Csv, None, &[], &[], Limits::default())
+        });
+        assert_eq!(
+            read.unwrap_err().to_string(),
+            "15000000 baris melebihi batas 200000 baris"
+        );
+        assert!(peak < 64 * MIB, "{} MiB", peak / MIB);
+        // One line of fifteen million commas.
+        let fields = ",".repeat(15_000_000);
+        let (read, peak) = peak_during(|| {
+            read_table(fields.as_bytes(), Format::Csv, None, &[], &[], Limits::default())
+        });
+        assert_eq!(
+            read.unwrap_err().to_string(),
+            "baris 1 sepanjang 15000000 bita melebihi batas 65536 bita per baris"
+        );
+        assert!(peak < MIB, "{} KiB", peak / 1024);
+        // Fields within the line length, beyond the columns a row may have.
+        let wide = format!("NIK\n{}\n", ",".repeat(300));
+        let read = read_table(wide.as_bytes(), Format::Csv, None, &[], &[], Limits::default());
+        assert_eq!(
+            read.unwrap_err(),
+            ReadError::TooManyColumns {
+                row: 2,
+                columns: 301,
+                max: 256
+            }
+        );
+    }
+
+    #[test]
+    fn a_sheet_of_faults_keeps_the_first_problems_and_counts_the_rest() {
+        let _alone = alone();
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.write_string(0, 0, "NIK").unwrap();
+        for row in 1..=(MAX_PROBLEMS as u32 + 50) {
+            sheet.write_number(row, 0, 3523011203850001.0).unwrap();
+        }
+        let bytes = workbook.save_to_buffer().unwrap();
+        let Err(ReadError::Cells(problems, table)) =
+            read_table(&bytes, Format::Xlsx, None, &["NIK"], &[], Limits::default())
+        else {
+            panic!("refused by cell");
+        };
+        assert_eq!(problems.len(), MAX_PROBLEMS);
+        assert_eq!(problems[0].row, 2);
+        assert_eq!(
+            table.warnings,
+            ["50 masalah lain tidak dicantumkan: perbaiki yang tercantum lalu unggah lagi"]
+        );
+    }
+}

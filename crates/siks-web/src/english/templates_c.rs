@@ -60,8 +60,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("dan", "and"),
     ("templat hasil verivali", "the verivali results template"),
     (
-        "Setiap baris menjadi usulan (draf) yang diperiksa dengan aturan yang sama dengan formulir; baris yang sama dengan register atau yang sudah diusulkan tidak membuat apa-apa, jadi berkas yang sama boleh diunggah lagi. Laporan galat dapat diperbaiki di tempat lalu diunggah lagi. Batas: 30 MiB, 400 MiB bila XLSX dibuka, 200.000 baris, 12.000.000 sel.",
-        "Every row becomes a proposal (a draft) checked by the same rules as the form; a row that equals the register or is already proposed makes nothing, so the same file may be uploaded again. The error report can be corrected in place and uploaded again. Limits: 30 MiB, 400 MiB once an XLSX is unpacked, 200.000 rows, 12.000.000 cells.",
+        "Setiap baris menjadi usulan (draf) yang diperiksa dengan aturan yang sama dengan formulir; baris yang sama dengan register atau yang sudah diusulkan tidak membuat apa-apa, jadi berkas yang sama boleh diunggah lagi. Laporan galat dapat diperbaiki di tempat lalu diunggah lagi. Batas: 30 MiB, 400 MiB bila XLSX dibuka, 200.000 baris, 256 kolom, 12.000.000 sel.",
+        "Every row becomes a proposal (a draft) checked by the same rules as the form; a row that equals the register or is already proposed makes nothing, so the same file may be uploaded again. The error report can be corrected in place and uploaded again. Limits: 30 MiB, 400 MiB once an XLSX is unpacked, 200.000 rows, 256 columns, 12.000.000 cells.",
     ),
     ("Berkas (.xlsx atau .csv)", "File (.xlsx or .csv)"),
     (
