@@ -112,4 +112,47 @@ impl Service {
     pub async fn verify_audit_chain(&self, actor: &Actor) -> Result<AuditVerification> {
         self.store.verify_audit_chain(actor).await
     }
+
+    /// The same service chaining its audit entries with the key at `path`, made (0600) when
+    /// missing; `true` when it was made now.
+    pub async fn use_audit_key(self, path: &std::path::Path) -> Result<(Self, bool)> {
+        let (store, made) = self.store.use_audit_key(path).await?;
+        Ok((
+            Service {
+                store,
+                throttle: self.throttle,
+            },
+            made,
+        ))
+    }
+
+    /// Records a request refused to `actor` (403) or answered not found (404).
+    pub async fn audit_refused(
+        &self,
+        actor: &Actor,
+        method: &str,
+        path: &str,
+        status: u16,
+    ) -> Result<()> {
+        self.store.audit_refused(actor, method, path, status).await
+    }
+
+    /// The audit key in use, if any.
+    pub fn audit_key(&self) -> Option<&siks_store::audit_key::AuditKey> {
+        self.store.audit_key()
+    }
+
+    /// The chain's head signed with the audit key, to be kept elsewhere.
+    pub async fn audit_anchor(&self, actor: &Actor) -> Result<siks_store::audit::AuditAnchor> {
+        self.store.audit_anchor(actor).await
+    }
+
+    /// The log against an anchor kept elsewhere (see [`Service::verify_audit_chain`] too).
+    pub async fn check_audit_anchor(
+        &self,
+        actor: &Actor,
+        anchor: &siks_store::audit::AuditAnchor,
+    ) -> Result<siks_store::audit::AnchorCheck> {
+        self.store.check_audit_anchor(actor, anchor).await
+    }
 }

@@ -43,6 +43,7 @@ pub use siks_store::{
     SYSTEM_USERNAME, Session, SessionPolicy, Stats, StatusCounts, UserRecord, Versioned,
     may_manage, random_token, redact_url,
 };
+pub use siks_store::{audit, audit_key};
 
 /// The registry's use cases over one database; cheap to clone (the store is a pool).
 #[derive(Clone)]

@@ -87,7 +87,11 @@ pub enum ReadError {
     TooManyCells { cells: usize, max: usize },
     /// A cell beyond the columns a sheet may have (`row` as the spreadsheet numbers it).
     #[error("baris {row} berisi kolom ke-{columns}, melebihi batas {max} kolom")]
-    TooManyColumns { row: u32, columns: usize, max: usize },
+    TooManyColumns {
+        row: u32,
+        columns: usize,
+        max: usize,
+    },
     #[error("baris {row} sepanjang {bytes} bita melebihi batas {max} bita per baris")]
     LineTooLong { row: u32, bytes: usize, max: usize },
     /// Cells at fault, with the sheet as read (a faulty cell as Excel showed it), for the report.

@@ -434,9 +434,8 @@ mod bombs {
         // A1 and ZZ200000: 1.5 KB that spans 140 million cells.
         let bomb = sparse_book(199_999, 701);
         assert!(bomb.len() < 10_000, "{}", bomb.len());
-        let (read, peak) = peak_during(|| {
-            read_table(&bomb, Format::Xlsx, None, &[], &[], Limits::default())
-        });
+        let (read, peak) =
+            peak_during(|| read_table(&bomb, Format::Xlsx, None, &[], &[], Limits::default()));
         assert_eq!(
             read.unwrap_err(),
             ReadError::TooManyColumns {
@@ -448,22 +447,26 @@ mod bombs {
         assert!(peak < 16 * MIB, "{} MiB", peak / MIB);
         // Within every limit, the empty rows between are never made either.
         let wide = sparse_book(199_999, 255);
-        let (read, peak) = peak_during(|| {
-            read_table(&wide, Format::Xlsx, None, &[], &[], Limits::default())
-        });
+        let (read, peak) =
+            peak_during(|| read_table(&wide, Format::Xlsx, None, &[], &[], Limits::default()));
         let table = read.unwrap();
         assert_eq!(table.rows.len(), 1);
-        assert_eq!((table.rows[0].0, table.rows[0].1[255].as_str()), (200_000, "x"));
+        assert_eq!(
+            (table.rows[0].0, table.rows[0].1[255].as_str()),
+            (200_000, "x")
+        );
         assert_eq!(table.header.len(), 256);
         assert!(peak < 16 * MIB, "{} MiB", peak / MIB);
         // A cell below the last row a sheet may have.
         let deep = sparse_book(300_000, 1);
-        let (read, _) = peak_during(|| {
-            read_table(&deep, Format::Xlsx, None, &[], &[], Limits::default())
-        });
+        let (read, _) =
+            peak_during(|| read_table(&deep, Format::Xlsx, None, &[], &[], Limits::default()));
         assert!(matches!(
             read,
-            Err(ReadError::TooManyRows { rows: 300_000, max: 200_000 })
+            Err(ReadError::TooManyRows {
+                rows: 300_000,
+                max: 200_000
+            })
         ));
     }
 
@@ -474,7 +477,14 @@ mod bombs {
         let rows = "NIK\n".to_string() + &"1\n".repeat(15_000_000);
         assert!(rows.len() < 30 * MIB);
         let (read, peak) = peak_during(|| {
-            read_table(rows.as_bytes(), Format::Csv, None, &[], &[], Limits::default())
+            read_table(
+                rows.as_bytes(),
+                Format::Csv,
+                None,
+                &[],
+                &[],
+                Limits::default(),
+            )
         });
         assert_eq!(
             read.unwrap_err().to_string(),
@@ -484,7 +494,14 @@ mod bombs {
         // One line of fifteen million commas.
         let fields = ",".repeat(15_000_000);
         let (read, peak) = peak_during(|| {
-            read_table(fields.as_bytes(), Format::Csv, None, &[], &[], Limits::default())
+            read_table(
+                fields.as_bytes(),
+                Format::Csv,
+                None,
+                &[],
+                &[],
+                Limits::default(),
+            )
         });
         assert_eq!(
             read.unwrap_err().to_string(),
@@ -493,7 +510,14 @@ mod bombs {
         assert!(peak < MIB, "{} KiB", peak / 1024);
         // Fields within the line length, beyond the columns a row may have.
         let wide = format!("NIK\n{}\n", ",".repeat(300));
-        let read = read_table(wide.as_bytes(), Format::Csv, None, &[], &[], Limits::default());
+        let read = read_table(
+            wide.as_bytes(),
+            Format::Csv,
+            None,
+            &[],
+            &[],
+            Limits::default(),
+        );
         assert_eq!(
             read.unwrap_err(),
             ReadError::TooManyColumns {

@@ -1,11 +1,17 @@
 //! The audit log: append-only (refused by triggers on both engines), one entry per write and per
 //! view of a person's record, each entry's hash covering the previous one so that any edit or
 //! removal breaks the chain. Entries name records by id; no NIK or name is ever written here.
+//!
+//! With the store's [`AuditKey`] the links are HMAC-SHA-256 under a key the database does not
+//! hold, and an [`AuditAnchor`] (the count and last hash, signed with the key, kept elsewhere)
+//! shows a removed tail, which the chain alone cannot: a database writer can delete the newest
+//! entries and move the head back.
 
 use sha2::{Digest, Sha256};
 use siks_domain::{Action, Actor};
 use sqlx::Row;
 
+use crate::audit_key::AuditKey;
 use crate::sql::{Cells, Tx, Value, insert_rows, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -32,8 +38,8 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// The hash this entry must carry, given the previous one.
-    pub fn expected_hash(&self, prev_hash: &str) -> String {
+    /// The hash this entry must carry, given the previous one: keyed when `key` covers it.
+    pub fn expected_hash(&self, prev_hash: &str, key: Option<&AuditKey>) -> String {
         let fields = [
             self.seq.to_string(),
             self.at.clone(),
@@ -49,6 +55,9 @@ impl AuditEntry {
         ];
         // A JSON array is an unambiguous encoding of the fields.
         let canonical = serde_json::to_string(&fields).unwrap_or_default();
+        if let Some(key) = key.filter(|k| k.covers(self.seq)) {
+            return key.sign(&[b"entry\0", prev_hash.as_bytes(), canonical.as_bytes()]);
+        }
         let mut hasher = Sha256::new();
         hasher.update(prev_hash.as_bytes());
         hasher.update(canonical.as_bytes());
@@ -146,7 +155,7 @@ pub(crate) async fn flush(tx: &mut Tx, pending: Vec<PendingEntry>) -> Result<(),
     let mut rows = Vec::with_capacity(pending.len());
     for (n, PendingEntry(mut entry)) in pending.into_iter().enumerate() {
         entry.seq = last_seq - count + 1 + n as i64;
-        entry.hash = entry.expected_hash(&prev_hash);
+        entry.hash = entry.expected_hash(&prev_hash, tx.audit_key.as_deref());
         entry.prev_hash = std::mem::replace(&mut prev_hash, entry.hash.clone());
         rows.push(vec![
             Value::Int(entry.seq),
@@ -230,7 +239,9 @@ impl Store {
             }
             for entry in page {
                 let linked = entry.seq == last_seq + 1 && entry.prev_hash == prev_hash;
-                if !linked || entry.expected_hash(&prev_hash) != entry.hash {
+                if !linked
+                    || entry.expected_hash(&prev_hash, self.audit_key.as_deref()) != entry.hash
+                {
                     return Ok(AuditVerification {
                         entries,
                         broken_at: Some(entry.seq),
@@ -249,4 +260,219 @@ impl Store {
         let broken_at = (head_seq != last_seq || head_hash != prev_hash).then_some(last_seq + 1);
         Ok(AuditVerification { entries, broken_at })
     }
+}
+
+/// The chain's head, signed with the audit key, to be kept where the database's writers cannot
+/// reach (a file of the server's own, a printout): whatever is removed, swapped or rewritten in
+/// the entries it counts shows against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditAnchor {
+    /// Entries in the chain when anchored (the last one's sequence number).
+    pub entries: i64,
+    pub last_hash: String,
+    pub at: String,
+    pub signature: String,
+}
+
+const ANCHOR_HEADER: &str = "siks audit anchor v1";
+
+impl AuditAnchor {
+    fn signature_with(&self, key: &AuditKey) -> String {
+        key.sign(&[
+            b"anchor\0",
+            self.entries.to_string().as_bytes(),
+            b"\0",
+            self.last_hash.as_bytes(),
+            b"\0",
+            self.at.as_bytes(),
+        ])
+    }
+
+    /// The anchor as a file or a printout holds it.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{ANCHOR_HEADER}\nentries: {}\nlast-hash: {}\nat: {}\nsignature: {}\n",
+            self.entries, self.last_hash, self.at, self.signature
+        )
+    }
+
+    /// Reads an anchor written by [`AuditAnchor::to_text`] (a person may have typed it back).
+    pub fn parse(text: &str) -> Result<AuditAnchor> {
+        let bad = |why: &str| {
+            StoreError::invalid_text(
+                format!("jangkar audit tidak terbaca: {why}"),
+                format!("unreadable audit anchor: {why}"),
+            )
+        };
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        if lines.next() != Some(ANCHOR_HEADER) {
+            return Err(bad("baris pertama bukan 'siks audit anchor v1'"));
+        }
+        let (mut entries, mut last_hash, mut at, mut signature) = (None, None, None, None);
+        for line in lines {
+            match line.split_once(':').map(|(k, v)| (k.trim(), v.trim())) {
+                Some(("entries", v)) => entries = v.parse::<i64>().ok(),
+                Some(("last-hash", v)) => last_hash = Some(v.to_string()),
+                Some(("at", v)) => at = Some(v.to_string()),
+                Some(("signature", v)) => signature = Some(v.to_string()),
+                _ => return Err(bad(&format!("baris '{line}' tidak dikenal"))),
+            }
+        }
+        Ok(AuditAnchor {
+            entries: entries.ok_or_else(|| bad("entries"))?,
+            last_hash: last_hash.ok_or_else(|| bad("last-hash"))?,
+            at: at.ok_or_else(|| bad("at"))?,
+            signature: signature.ok_or_else(|| bad("signature"))?,
+        })
+    }
+}
+
+/// What the chain came to against an anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorCheck {
+    /// The entries the anchor counts are all there, exactly as anchored.
+    Holds,
+    /// The anchor's signature is not this key's: it was made up or altered.
+    Forged,
+    /// Entries the anchor counts are gone: the log ends at `present`.
+    Truncated { anchored: i64, present: i64 },
+    /// The anchored entry is there with another hash: the log before it was rewritten.
+    Rewritten { seq: i64 },
+}
+
+impl Store {
+    /// The same store chaining its audit entries with `key`.
+    pub fn with_audit_key(mut self, key: AuditKey) -> Store {
+        self.audit_key = Some(std::sync::Arc::new(key));
+        self
+    }
+
+    /// The audit key at `path`, made (0600) when missing for the entries after the current
+    /// head; `true` when it was made now.
+    pub async fn use_audit_key(self, path: &std::path::Path) -> Result<(Store, bool)> {
+        if path.exists() {
+            return Ok((self.with_audit_key(AuditKey::load(path)?), false));
+        }
+        let head = self.audit_head().await?.map_or(0, |(seq, _)| seq);
+        Ok((self.with_audit_key(AuditKey::create(path, head)?), true))
+    }
+
+    /// The audit key in use, if any.
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit_key.as_deref()
+    }
+
+    /// A search term as an audit entry may hold it: its keyed hash, or `-` without a key (an
+    /// unkeyed hash of a NIK could be found back by trying them all).
+    pub(crate) fn audit_term(&self, kind: &str, term: &str) -> String {
+        self.audit_key
+            .as_deref()
+            .map_or_else(|| "-".into(), |k| k.term_hash(kind, term))
+    }
+
+    /// The head (last sequence number and hash); `None` before the schema exists.
+    async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        let row = with_pool!(self, p => {
+            match sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(p).await {
+                Ok(row) => row.map(|r| Ok::<_, sqlx::Error>((r.try_get("seq")?, r.try_get("hash")?))).transpose()?,
+                // No table yet: a database being made.
+                Err(sqlx::Error::Database(_)) => None,
+                Err(e) => return Err(e.into()),
+            }
+        });
+        Ok(row)
+    }
+
+    /// Signs the chain's head as it stands (auditors and admins; a key is needed).
+    pub async fn audit_anchor(&self, actor: &Actor) -> Result<AuditAnchor> {
+        if !actor.may(Action::ReadAudit) {
+            return Err(StoreError::Forbidden(Action::ReadAudit));
+        }
+        let key = self.audit_key.as_deref().ok_or_else(no_key)?;
+        let (entries, last_hash) = self
+            .audit_head()
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("audit_head".into()))?;
+        let mut anchor = AuditAnchor {
+            entries,
+            last_hash,
+            at: self.now_text(),
+            signature: String::new(),
+        };
+        anchor.signature = anchor.signature_with(key);
+        Ok(anchor)
+    }
+
+    /// Checks the log against `anchor`; the chain itself is checked by
+    /// [`Store::verify_audit_chain`], and both must hold.
+    pub async fn check_audit_anchor(
+        &self,
+        actor: &Actor,
+        anchor: &AuditAnchor,
+    ) -> Result<AnchorCheck> {
+        if !actor.may(Action::ReadAudit) {
+            return Err(StoreError::Forbidden(Action::ReadAudit));
+        }
+        let key = self.audit_key.as_deref().ok_or_else(no_key)?;
+        if anchor.signature_with(key) != anchor.signature {
+            return Ok(AnchorCheck::Forged);
+        }
+        if anchor.entries == 0 {
+            return Ok(AnchorCheck::Holds);
+        }
+        let (present, hash): (i64, Option<String>) = with_pool!(self, p => {
+            let row = sqlx::query(
+                "SELECT (SELECT COALESCE(MAX(seq), 0) FROM audit_log) AS present, \
+                 (SELECT hash FROM audit_log WHERE seq = $1) AS hash",
+            )
+            .bind(anchor.entries)
+            .fetch_one(p)
+            .await?;
+            (row.try_get("present")?, row.try_get("hash")?)
+        });
+        Ok(match hash {
+            None => AnchorCheck::Truncated {
+                anchored: anchor.entries,
+                present,
+            },
+            Some(hash) if hash != anchor.last_hash => AnchorCheck::Rewritten {
+                seq: anchor.entries,
+            },
+            Some(_) => AnchorCheck::Holds,
+        })
+    }
+}
+
+impl Store {
+    /// Records that `actor` was refused a request (403) or answered not found (404: a record
+    /// outside the scope looks exactly like a missing one, so both are kept): `method` and the
+    /// path without its query (a path names records by id, never a NIK), cut to 200 characters.
+    pub async fn audit_refused(
+        &self,
+        actor: &Actor,
+        method: &str,
+        path: &str,
+        status: u16,
+    ) -> Result<()> {
+        let path: String = path.chars().take(200).collect();
+        let method: String = method.chars().take(10).collect();
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "access.refused",
+                target_kind: "path",
+                target_id: path,
+                region_code: actor.scope.key(),
+                detail: format!("{method} {status}"),
+            },
+        )
+        .await
+    }
+}
+
+fn no_key() -> StoreError {
+    StoreError::invalid_text(
+        "log audit ini tidak berkunci: jangkar memerlukan kunci audit",
+        "this audit log has no key: an anchor needs the audit key",
+    )
 }

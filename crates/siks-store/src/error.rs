@@ -37,6 +37,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("data tersimpan rusak: {0}")]
     Corrupt(String),
+    /// The audit chain's key file cannot be read or made.
+    #[error("kunci audit {path}: {reason}")]
+    AuditKey { path: String, reason: String },
 }
 
 impl StoreError {
@@ -75,6 +78,7 @@ impl Bilingual for StoreError {
     fn english(&self) -> String {
         match self {
             StoreError::NotFound => "not found".into(),
+            StoreError::AuditKey { path, reason } => format!("audit key {path}: {reason}"),
             StoreError::Forbidden(a) => format!("your role may not do this ({a:?})"),
             StoreError::Stale { expected, current } => format!(
                 "the record changed meanwhile (version {current}, you loaded {expected}); reload and retry"

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod audit_key;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod documents;
@@ -109,6 +110,9 @@ pub struct Store {
     clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
     /// Counts of provinces and the nation, kept until the register's generation moves.
     kept: std::sync::Arc<std::sync::Mutex<kept::KeptCounts>>,
+    /// The audit chain's key (`None`: plain SHA-256 links, as before the key; the command line
+    /// always gives one, see [`Store::use_audit_key`]).
+    audit_key: Option<std::sync::Arc<audit_key::AuditKey>>,
 }
 
 impl Store {
@@ -150,6 +154,7 @@ impl Store {
                 write_queue: Default::default(),
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
                 kept: Default::default(),
+                audit_key: None,
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -172,6 +177,7 @@ impl Store {
                 write_queue: Default::default(),
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
                 kept: Default::default(),
+                audit_key: None,
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))
@@ -241,13 +247,16 @@ impl Store {
                 let mut tx = sql::Tx::new(
                     sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
                     self.clock.clone(),
+                    self.audit_key.clone(),
                 );
                 tx.write_turn = turn;
                 tx
             }
-            Pool::Postgres(p) => {
-                sql::Tx::new(sql::Conn::Postgres(p.begin().await?), self.clock.clone())
-            }
+            Pool::Postgres(p) => sql::Tx::new(
+                sql::Conn::Postgres(p.begin().await?),
+                self.clock.clone(),
+                self.audit_key.clone(),
+            ),
         })
     }
 }
@@ -257,12 +266,16 @@ impl Store {
     /// that reads run side by side (SQLite WAL) while writers queue.
     pub(crate) async fn begin_read(&self) -> Result<sql::Tx> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => {
-                sql::Tx::new(sql::Conn::Sqlite(p.begin().await?), self.clock.clone())
-            }
-            Pool::Postgres(p) => {
-                sql::Tx::new(sql::Conn::Postgres(p.begin().await?), self.clock.clone())
-            }
+            Pool::Sqlite(p) => sql::Tx::new(
+                sql::Conn::Sqlite(p.begin().await?),
+                self.clock.clone(),
+                self.audit_key.clone(),
+            ),
+            Pool::Postgres(p) => sql::Tx::new(
+                sql::Conn::Postgres(p.begin().await?),
+                self.clock.clone(),
+                self.audit_key.clone(),
+            ),
         })
     }
 

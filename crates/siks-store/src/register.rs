@@ -1078,6 +1078,31 @@ impl Store {
                 ],
             ),
         };
+        // What was searched for, as the audit log may hold it: the kind, and the term's keyed
+        // hash (the same term searched again shows, the term itself never does).
+        let searched = match &filter.search {
+            None => String::new(),
+            Some(SearchQuery::IdNumber(n)) => {
+                format!(" search=id_number term={}", self.audit_term("id_number", n))
+            }
+            Some(SearchQuery::Text(t)) => {
+                format!(" search=name term={}", self.audit_term("name", t))
+            }
+            Some(SearchQuery::Address(a)) => {
+                format!(" search=address term={}", self.audit_term("address", a))
+            }
+            Some(SearchQuery::RtRw { rt, rw }) => format!(
+                " search=rt_rw term={}",
+                self.audit_term(
+                    "rt_rw",
+                    &format!(
+                        "{}/{}",
+                        rt.as_deref().unwrap_or(""),
+                        rw.as_deref().unwrap_or("")
+                    )
+                )
+            ),
+        };
         let limit = i64::from(filter.limit.clamp(1, 1000));
         let mut tx = self.begin_read().await?;
         let list = with_tx!(&mut tx, c => {
@@ -1127,7 +1152,7 @@ impl Store {
                     .as_ref()
                     .map(|r| r.to_string())
                     .unwrap_or_else(|| actor.scope.key()),
-                detail: format!("rows={}", list.len()),
+                detail: format!("rows={}{searched}", list.len()),
             },
         )
         .await?;

@@ -19,6 +19,8 @@ pub(crate) struct Tx {
     /// register's generation moves with its commit, so that the counts a server keeps for a
     /// province or the nation are read afresh (ADR 0017).
     register_changed: bool,
+    /// The audit chain's key, for the entries this transaction appends.
+    pub(crate) audit_key: Option<std::sync::Arc<crate::audit_key::AuditKey>>,
 }
 
 /// The engine's own transaction.
@@ -99,13 +101,18 @@ pub(crate) enum WriteTurn {
 }
 
 impl Tx {
-    pub(crate) fn new(conn: Conn, clock: std::sync::Arc<dyn siks_domain::clock::Clock>) -> Tx {
+    pub(crate) fn new(
+        conn: Conn,
+        clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
+        audit_key: Option<std::sync::Arc<crate::audit_key::AuditKey>>,
+    ) -> Tx {
         Tx {
             conn,
             audit: Vec::new(),
             write_turn: None,
             clock,
             register_changed: false,
+            audit_key,
         }
     }
 

@@ -223,6 +223,41 @@ pub(crate) async fn with_menu(
     Response::from_parts(parts, axum::body::Body::from(page.html()))
 }
 
+/// Audits every request a signed-in user is refused (403) or answered not found (404): trying
+/// other regions' ids shows in the log as it happens (a foreign id answers exactly like a
+/// missing one, so both are kept). A failure to audit is logged, not shown: the answer was a
+/// refusal already.
+pub(crate) async fn audit_refusals(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let token = crate::auth::cookie(request.headers(), state.config.session_cookie());
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let (parts, body) = request.into_parts();
+    let remote = crate::auth::remote_addr(&parts);
+    let response = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    let status = response.status();
+    let refused = status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND;
+    let Some(token) = token.filter(|_| refused) else {
+        return response;
+    };
+    if let Ok(Some(session)) = state.service.session(&token, &state.config.policy).await {
+        let actor = session.actor.from_origin(remote);
+        if let Err(e) = state
+            .service
+            .audit_refused(&actor, &method, &path, status.as_u16())
+            .await
+        {
+            tracing::error!(error = %e, "refusal not audited");
+        }
+    }
+    response
+}
+
 /// An API handler's error: the same enum, answered as JSON.
 pub struct ApiError(pub WebError);
 

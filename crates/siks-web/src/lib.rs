@@ -431,6 +431,10 @@ pub fn router(service: Service, config: AppConfig) -> Router {
             state.clone(),
             error::with_menu,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::audit_refusals,
+        ))
         // Outside the error pages' layer, so that they speak the request's language too.
         .layer(axum::middleware::from_fn(lang::with_lang))
         // Outermost, so that its request id and log line cover every other layer's answer too.

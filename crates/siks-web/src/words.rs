@@ -14,6 +14,7 @@ pub fn action(key: &str) -> String {
         "login.failed" => "gagal masuk",
         "login.locked" => "akun dikunci",
         "login.throttled" => "masuk ditahan (terlalu banyak gagal)",
+        "access.refused" => "ditolak atau tidak ditemukan",
         "password.change" => "ganti kata sandi",
         "password.reset" => "atur ulang kata sandi",
         "user.create" => "buat akun",
@@ -92,6 +93,7 @@ pub fn target(kind: &str) -> &str {
         "musdes" => "Berita acara musdes",
         "sptjm" => "SPTJM",
         "username" => "nama pengguna",
+        "path" => "alamat halaman",
         other => return other,
     };
     t(known)
@@ -129,6 +131,13 @@ pub fn detail(text: &str) -> String {
                         .map(|s| t(s.label()).to_string())
                         .unwrap_or(value),
                     "role" => role(&value),
+                    "search" => match value.as_str() {
+                        "id_number" => t("NIK atau No KK").to_string(),
+                        "name" => t("nama anggota").to_string(),
+                        "address" => t("alamat jalan").to_string(),
+                        "rt_rw" => "RT/RW".to_string(),
+                        _ => value,
+                    },
                     _ => value,
                 };
                 format!("{} {value}", detail_key(key))
@@ -155,6 +164,8 @@ fn step(part: &str) -> Option<String> {
 fn detail_key(key: &str) -> &str {
     let known = match key {
         "rows" => "baris:",
+        "search" => "mencari menurut",
+        "term" => "sidik kata kunci:",
         "members" => "anggota:",
         "entries" => "entri:",
         "records" => "catatan:",

@@ -127,6 +127,10 @@ enum Command {
         /// full_page_writes off). Never for real data.
         #[arg(long)]
         unsafe_durability: bool,
+        /// Where the server anchors the audit log (its signed head) every 15 minutes; by
+        /// default beside a SQLite database (`PATH.anchors`).
+        #[arg(long, env = "SIKS_ANCHOR_DIR")]
+        anchor_dir: Option<PathBuf>,
     },
     /// Accounts: add, list, disable.
     User {
@@ -346,6 +350,7 @@ async fn run(command: Command) -> Result<()> {
             secure_cookies,
             plain_http,
             unsafe_durability,
+            anchor_dir,
         } => {
             siks_web::leave_a_core_for_requests();
             let service = open(&db).await?;
@@ -355,7 +360,8 @@ async fn run(command: Command) -> Result<()> {
                 secure_cookies,
                 plain_http,
             };
-            web::serve(service, &listen, transport).await
+            let anchors = anchor_dir.or_else(|| web::anchor_dir(&db));
+            web::serve(service, &listen, transport, anchors).await
         }
         Command::User { action } => web::user(action).await,
         Command::Audit { action } => web::audit(action).await,
@@ -613,6 +619,40 @@ pub(crate) async fn open(db: &str) -> Result<Service> {
         .await
         .map_err(store_error)?;
     service.ensure_current().await.map_err(store_error)?;
+    with_audit_key(service, db).await
+}
+
+/// Where the audit chain's key of `db` is kept: `SIKS_AUDIT_KEY` when set, else beside a SQLite
+/// database (`PATH.audit-key`). A PostgreSQL database has none unless told: its key must live
+/// on the server that runs siks, not with the database.
+pub(crate) fn audit_key_path(db: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("SIKS_AUDIT_KEY").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    sqlite_path(db).map(|path| PathBuf::from(format!("{path}.audit-key")))
+}
+
+/// The file of a SQLite database URL (`None` for PostgreSQL and in-memory databases).
+pub(crate) fn sqlite_path(db: &str) -> Option<&str> {
+    db.strip_prefix("sqlite://")
+        .or_else(|| db.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or_default())
+        .filter(|path| !path.is_empty() && !path.starts_with(':'))
+}
+
+/// The service chaining its audit entries with the database's key, made now when missing (for
+/// the entries after the current ones) and said so.
+async fn with_audit_key(service: Service, db: &str) -> Result<Service> {
+    let Some(path) = audit_key_path(db) else {
+        return Ok(service);
+    };
+    let (service, made) = service.use_audit_key(&path).await.map_err(store_error)?;
+    if made {
+        eprintln!(
+            "kunci audit dibuat: {} (mode 600); simpan salinannya di tempat lain: tanpa kunci ini rantai log audit tidak dapat diperiksa",
+            path.display()
+        );
+    }
     Ok(service)
 }
 
@@ -646,6 +686,7 @@ async fn init(db: &str) -> Result<()> {
         .await
         .map_err(store_error)?;
     let version = service.migrate().await.map_err(store_error)?;
+    let service = with_audit_key(service, db).await?;
     let regions = service
         .load_regions(Regions::embedded())
         .await

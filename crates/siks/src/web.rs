@@ -43,11 +43,85 @@ pub enum UserAction {
 
 #[derive(Subcommand)]
 pub enum AuditAction {
-    /// Recompute the audit log's hash chain.
+    /// Recompute the audit log's hash chain; with --anchor, also check it against an anchor.
     Verify {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
+        /// An anchor file (`siks audit anchor`), or a folder of them (the server's): the
+        /// entries it counts must all be there as they were.
+        #[arg(long)]
+        anchor: Option<std::path::PathBuf>,
     },
+    /// Sign the audit log's head (count, last hash, time) with the audit key, to keep
+    /// elsewhere: printed, or written to --out.
+    Anchor {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+}
+
+/// How often a server anchors its audit log.
+pub const ANCHOR_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Where a server anchors the audit log of `db` unless told: beside a SQLite database.
+pub fn anchor_dir(db: &str) -> Option<std::path::PathBuf> {
+    crate::sqlite_path(db).map(|path| std::path::PathBuf::from(format!("{path}.anchors")))
+}
+
+/// Writes an anchor of the audit log into `dir` (made 0700 when missing) when the log grew
+/// since the newest anchor there; the file written, if any.
+pub async fn write_anchor(service: &Service, dir: &Path) -> Result<Option<std::path::PathBuf>> {
+    let system = service.system_actor().await.map_err(store_error)?;
+    let anchor = service.audit_anchor(&system).await.map_err(store_error)?;
+    if let Some((newest, _)) = newest_anchor(dir)?
+        && newest.entries >= anchor.entries
+    {
+        return Ok(None);
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("tidak dapat membuat {}", dir.display()))?;
+    let path = dir.join(format!("audit-{:012}.anchor", anchor.entries));
+    write_private(&path, &anchor.to_text())
+        .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
+    Ok(Some(path))
+}
+
+/// The anchor counting the most entries in `dir` (a server's folder), with its file.
+fn newest_anchor(
+    dir: &Path,
+) -> Result<Option<(siks_service::audit::AuditAnchor, std::path::PathBuf)>> {
+    let Ok(files) = std::fs::read_dir(dir) else {
+        return Ok(None);
+    };
+    let mut newest: Option<(siks_service::audit::AuditAnchor, std::path::PathBuf)> = None;
+    for file in files.flatten() {
+        let path = file.path();
+        if path.extension().is_none_or(|e| e != "anchor") {
+            continue;
+        }
+        let anchor = read_anchor(&path)?;
+        if newest
+            .as_ref()
+            .is_none_or(|(n, _)| anchor.entries > n.entries)
+        {
+            newest = Some((anchor, path));
+        }
+    }
+    Ok(newest)
+}
+
+fn read_anchor(path: &Path) -> Result<siks_service::audit::AuditAnchor> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("tidak dapat membaca jangkar {}", path.display()))?;
+    siks_service::audit::AuditAnchor::parse(&text)
+        .map_err(|e| anyhow!("{}: {}", path.display(), e.indonesian()))
 }
 
 /// Writes a file only its owner may read (0600): the demo's passwords.
@@ -168,23 +242,82 @@ pub async fn user(action: UserAction) -> Result<()> {
 
 pub async fn audit(action: AuditAction) -> Result<()> {
     match action {
-        AuditAction::Verify { db } => {
+        AuditAction::Verify { db, anchor } => {
             let service = open(&db).await?;
             let admin = service.system_actor().await.map_err(store_error)?;
             let result = service
                 .verify_audit_chain(&admin)
                 .await
                 .map_err(store_error)?;
-            match result.broken_at {
-                None => {
-                    println!("rantai log audit utuh: {} entri diperiksa", result.entries);
-                    Ok(())
-                }
-                Some(seq) => bail!(
+            if let Some(seq) = result.broken_at {
+                bail!(
                     "rantai log audit RUSAK mulai entri {seq} ({} entri sebelumnya utuh)",
                     result.entries
+                );
+            }
+            let keyed = match service.audit_key() {
+                Some(key) => format!("berkunci setelah entri {}", key.keyed_after()),
+                None => "tanpa kunci".into(),
+            };
+            println!(
+                "rantai log audit utuh: {} entri diperiksa ({keyed})",
+                result.entries
+            );
+            let Some(path) = anchor else {
+                return Ok(());
+            };
+            let (anchor, file) = if path.is_dir() {
+                newest_anchor(&path)?
+                    .ok_or_else(|| anyhow!("tidak ada jangkar (*.anchor) di {}", path.display()))?
+            } else {
+                (read_anchor(&path)?, path)
+            };
+            use siks_service::audit::AnchorCheck;
+            match service
+                .check_audit_anchor(&admin, &anchor)
+                .await
+                .map_err(store_error)?
+            {
+                AnchorCheck::Holds => {
+                    println!(
+                        "sesuai jangkar {} ({} entri pada {})",
+                        file.display(),
+                        anchor.entries,
+                        anchor.at
+                    );
+                    Ok(())
+                }
+                AnchorCheck::Forged => bail!(
+                    "jangkar {} PALSU: tanda tangannya bukan dari kunci audit ini",
+                    file.display()
+                ),
+                AnchorCheck::Truncated { anchored, present } => bail!(
+                    "log audit TERPOTONG: jangkar {} mencatat {anchored} entri, log hanya sampai entri {present}",
+                    file.display()
+                ),
+                AnchorCheck::Rewritten { seq } => bail!(
+                    "log audit DIUBAH: entri {seq} tidak sama dengan jangkar {}",
+                    file.display()
                 ),
             }
+        }
+        AuditAction::Anchor { db, out } => {
+            let service = open(&db).await?;
+            let admin = service.system_actor().await.map_err(store_error)?;
+            let anchor = service.audit_anchor(&admin).await.map_err(store_error)?;
+            match out {
+                None => print!("{}", anchor.to_text()),
+                Some(path) => {
+                    write_private(&path, &anchor.to_text())
+                        .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
+                    println!(
+                        "jangkar ditulis ke {} ({} entri); simpan di luar server basis data",
+                        path.display(),
+                        anchor.entries
+                    );
+                }
+            }
+            Ok(())
         }
     }
 }
@@ -198,8 +331,15 @@ pub async fn start_up_check(service: &Service, db: &str, allow_unsafe: bool) -> 
         .or_else(|| db.strip_prefix("sqlite:"))
         .map(|path| file_mode_line(path.split('?').next().unwrap_or_default()))
         .unwrap_or_else(|| "berkas: dikelola PostgreSQL".into());
+    let key = match service.audit_key() {
+        Some(key) => format!(
+            "kunci audit {}",
+            file_mode_line(&key.path().to_string_lossy()).trim_start_matches("berkas ")
+        ),
+        None => "kunci audit TIDAK ADA (SIKS_AUDIT_KEY)".into(),
+    };
     println!(
-        "pemeriksaan awal: {}; {file}{}",
+        "pemeriksaan awal: {}; {file}; {key}{}",
         durability.line(),
         if durability.is_safe() {
             ""
@@ -211,6 +351,11 @@ pub async fn start_up_check(service: &Service, db: &str, allow_unsafe: bool) -> 
         anyhow::bail!(
             "basis data dapat kehilangan tulisan yang sudah dikonfirmasi setelah mati listrik ({}); perbaiki pengaturannya, atau jalankan dengan --unsafe-durability bila memang disengaja",
             durability.unsafe_settings.join(", ")
+        );
+    }
+    if service.audit_key().is_none() {
+        anyhow::bail!(
+            "log audit tanpa kunci: sebutkan berkas kuncinya di SIKS_AUDIT_KEY (dibuat bila belum ada, mode 600, di server siks, bukan di server basis data)"
         );
     }
     Ok(())
@@ -260,7 +405,12 @@ impl Transport {
     }
 }
 
-pub async fn serve(service: Service, listen: &str, transport: Transport) -> Result<()> {
+pub async fn serve(
+    service: Service,
+    listen: &str,
+    transport: Transport,
+    anchors: Option<std::path::PathBuf>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("tidak dapat mendengarkan di {listen}"))?;
@@ -285,6 +435,23 @@ pub async fn serve(service: Service, listen: &str, transport: Transport) -> Resu
             ..Default::default()
         },
     );
+    if let Some(dir) = anchors.filter(|_| service.audit_key().is_some()) {
+        println!(
+            "jangkar log audit setiap {} menit di {}",
+            ANCHOR_EVERY.as_secs() / 60,
+            dir.display()
+        );
+        let service = service.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(ANCHOR_EVERY);
+            loop {
+                every.tick().await;
+                if let Err(e) = write_anchor(&service, &dir).await {
+                    tracing::error!(error = %e, "audit anchor not written");
+                }
+            }
+        });
+    }
     println!("siks siap di http://{address} (hentikan dengan Ctrl-C)");
     siks_web::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;
@@ -543,7 +710,10 @@ pub async fn demo(
         }
     }
     match listen {
-        Some(listen) => serve(service, listen, Transport::default()).await,
+        Some(listen) => {
+            let anchors = anchor_dir(&url);
+            serve(service, listen, Transport::default(), anchors).await
+        }
         None => Ok(()),
     }
 }
@@ -572,5 +742,47 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(test_network.cookies_and_hsts(lan), (false, false));
+    }
+}
+
+#[cfg(test)]
+mod anchoring {
+    use super::write_anchor;
+
+    /// The server's anchoring: a file when the log grew, nothing when it did not, the owner's
+    /// only, and it holds against the log.
+    #[tokio::test]
+    async fn a_server_anchors_only_when_the_log_grew() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("siks.db").display());
+        crate::init(&url).await.unwrap();
+        let service = crate::open(&url).await.unwrap();
+        let anchors = dir.path().join("siks.db.anchors");
+        let first = write_anchor(&service, &anchors).await.unwrap().unwrap();
+        assert_eq!(write_anchor(&service, &anchors).await.unwrap(), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!((mode(&first), mode(&anchors)), (0o600, 0o700));
+        }
+        let system = service.system_actor().await.unwrap();
+        let anchor = super::read_anchor(&first).unwrap();
+        assert_eq!(
+            service.check_audit_anchor(&system, &anchor).await.unwrap(),
+            siks_service::audit::AnchorCheck::Holds
+        );
+        service.verify_audit_chain(&system).await.unwrap();
+        // A list is audited: the log grew, so the next turn anchors again.
+        let filter = siks_service::HouseholdFilter {
+            limit: 1,
+            ..Default::default()
+        };
+        service.list_households(&system, &filter).await.unwrap();
+        let second = write_anchor(&service, &anchors).await.unwrap().unwrap();
+        assert_ne!(first, second);
+        let (newest, _) = super::newest_anchor(&anchors).unwrap().unwrap();
+        assert_eq!(newest.entries, anchor.entries + 1);
     }
 }

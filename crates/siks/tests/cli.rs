@@ -122,6 +122,44 @@ fn demo_generates_imports_and_counts() {
     assert!(!ok && err.contains("belum ditutup"), "{err}");
     let (ok, verified, _) = siks(&["audit", "verify", "--db", &db]);
     assert!(ok && verified.contains("utuh"), "{verified}");
+    // The chain's key was made beside the database at init, its owner's only; an anchor signed
+    // with it is checked, and an anchor altered by hand is called forged.
+    let key = demo.join("siks.db.audit-key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    assert!(verified.contains("berkunci setelah entri 0"), "{verified}");
+    let anchor = dir.path().join("jangkar.txt");
+    let a = anchor.to_str().unwrap();
+    let (ok, written, err) = siks(&["audit", "anchor", "--db", &db, "--out", a]);
+    assert!(ok && written.contains("jangkar ditulis"), "{written}{err}");
+    let (ok, printed, _) = siks(&["audit", "anchor", "--db", &db]);
+    assert!(
+        ok && printed.starts_with("siks audit anchor v1\nentries: "),
+        "{printed}"
+    );
+    let (ok, checked, err) = siks(&["audit", "verify", "--db", &db, "--anchor", a]);
+    assert!(ok && checked.contains("sesuai jangkar"), "{checked}{err}");
+    let text = std::fs::read_to_string(&anchor).unwrap();
+    let entries: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("entries: "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    std::fs::write(
+        &anchor,
+        text.replace(
+            &format!("entries: {entries}"),
+            &format!("entries: {}", entries - 5),
+        ),
+    )
+    .unwrap();
+    let (ok, _, err) = siks(&["audit", "verify", "--db", &db, "--anchor", a]);
+    assert!(!ok && err.contains("PALSU"), "{err}");
 
     // Welfare ranking with the default model, and a model that names an unknown indicator.
     let (ok, ranked, err) = siks(&["rank", "--db", &db]);
@@ -904,11 +942,19 @@ fn a_job_survives_a_server_restart() {
     let db = format!("sqlite://{}/siks.db", d);
 
     let server = Server::start(&db);
-    // The start-up self-check, in one line: durable settings, the file for its owner only.
+    // The start-up self-check, in one line: durable settings, the file and the audit key for
+    // their owner only; then where the audit log is anchored.
+    assert!(
+        server.banner.contains(
+            "pemeriksaan awal: journal_mode=wal synchronous=full; berkas 600; kunci audit 600\n"
+        ),
+        "{}",
+        server.banner
+    );
     assert!(
         server
             .banner
-            .contains("pemeriksaan awal: journal_mode=wal synchronous=full; berkas 600\n"),
+            .contains("jangkar log audit setiap 15 menit di "),
         "{}",
         server.banner
     );

@@ -126,3 +126,206 @@ async fn audit_log(db: &TestDb) {
 async fn audit_log_on_both_engines() {
     on_both_engines!(audit_log);
 }
+
+/// Runs `statements` on the database as someone who can write it directly (the triggers that
+/// keep the log append-only dropped first): what the anchor and the key are for.
+async fn as_database_writer(db: &TestDb, statements: &[String]) {
+    match db.store.engine() {
+        Engine::Sqlite => {
+            let raw = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete")
+                .execute(&raw)
+                .await
+                .unwrap();
+            for s in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(s.clone()))
+                    .execute(&raw)
+                    .await
+                    .unwrap();
+            }
+            raw.close().await;
+        }
+        Engine::Postgres => {
+            let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::raw_sql("DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log")
+                .execute(&raw)
+                .await
+                .unwrap();
+            for s in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(s.clone()))
+                    .execute(&raw)
+                    .await
+                    .unwrap();
+            }
+            raw.close().await;
+        }
+    }
+}
+
+/// A keyed chain and its anchor (issue 18): a removed tail, which the chain alone cannot show,
+/// shows against an anchor; a chain recomputed by a database writer does not hold under the
+/// key; an altered anchor is called forged; a search leaves its kind and a keyed hash of the
+/// term, never the term.
+async fn audit_anchor(db: &TestDb) {
+    use siks_store::audit::AnchorCheck;
+    use siks_store::audit_key::AuditKey;
+    let dir = tempfile::tempdir().unwrap();
+    let key_path = dir.path().join("siks.audit-key");
+    let (store, made) = db.store.clone().use_audit_key(&key_path).await.unwrap();
+    assert!(made);
+    let keyed_after = store.audit_key().unwrap().keyed_after();
+    let c = cast(&store).await;
+    let (household, members) = fake_household(VILLAGE_A).members(2).build();
+    store
+        .create_household(&c.village_a, &household, &members, "baru")
+        .await
+        .unwrap();
+    let nik = members[0].nik.raw();
+    let search = HouseholdFilter {
+        search: siks_domain::search::SearchQuery::parse(&nik),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_households(&c.village_a, &search)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let searched = store.audit_entries(&c.auditor, None, 1).await.unwrap();
+    assert_eq!(searched[0].action, "household.list");
+    let term = store.audit_key().unwrap().term_hash("id_number", &nik);
+    assert_eq!(
+        searched[0].detail,
+        format!("rows=1 search=id_number term={term}")
+    );
+    assert!(!searched[0].detail.contains(&nik));
+
+    for _ in 0..12 {
+        store.household(&c.village_a, household.id).await.unwrap();
+    }
+    let anchor = store.audit_anchor(&c.auditor).await.unwrap();
+    assert!(anchor.entries > keyed_after + 12, "{anchor:?}");
+    assert!(store.audit_anchor(&c.village_a).await.is_err());
+    let anchor = siks_store::audit::AuditAnchor::parse(&anchor.to_text()).unwrap();
+    assert_eq!(
+        store.check_audit_anchor(&c.auditor, &anchor).await.unwrap(),
+        AnchorCheck::Holds
+    );
+    // Entries after the anchor change nothing; the same key read back from its file agrees.
+    store.household(&c.village_a, household.id).await.unwrap();
+    let (reopened, made) = db.store.clone().use_audit_key(&key_path).await.unwrap();
+    assert!(!made);
+    assert_eq!(
+        reopened
+            .check_audit_anchor(&c.auditor, &anchor)
+            .await
+            .unwrap(),
+        AnchorCheck::Holds
+    );
+    assert_eq!(
+        reopened
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
+    // Another key: neither the anchor nor the keyed links hold.
+    let stranger = db.store.clone().with_audit_key(AuditKey::ephemeral());
+    assert_eq!(
+        stranger
+            .check_audit_anchor(&c.auditor, &anchor)
+            .await
+            .unwrap(),
+        AnchorCheck::Forged
+    );
+    assert_eq!(
+        stranger
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        Some(keyed_after + 1)
+    );
+    let mut altered = anchor.clone();
+    altered.entries -= 3;
+    assert_eq!(
+        store
+            .check_audit_anchor(&c.auditor, &altered)
+            .await
+            .unwrap(),
+        AnchorCheck::Forged
+    );
+
+    // A database writer removes the last ten entries and moves the head back to what is left:
+    // the chain alone still reads whole; the anchor does not.
+    let total = store.verify_audit_chain(&c.auditor).await.unwrap().entries as i64;
+    let keep = anchor.entries - 10;
+    let kept_hash: String = store
+        .audit_entries(&c.auditor, None, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.seq == keep)
+        .unwrap()
+        .hash;
+    as_database_writer(
+        db,
+        &[
+            format!("DELETE FROM audit_log WHERE seq > {keep}"),
+            format!("UPDATE audit_head SET seq = {keep}, hash = '{kept_hash}' WHERE id = 1"),
+        ],
+    )
+    .await;
+    assert!(total > keep);
+    let chain = store.verify_audit_chain(&c.auditor).await.unwrap();
+    assert_eq!((chain.entries as i64, chain.broken_at), (keep, None));
+    assert_eq!(
+        store.check_audit_anchor(&c.auditor, &anchor).await.unwrap(),
+        AnchorCheck::Truncated {
+            anchored: anchor.entries,
+            present: keep
+        }
+    );
+
+    // The writer edits an entry and recomputes every link after it the only way it can, as
+    // plain SHA-256: under the key the first link it recomputed breaks.
+    let edited = keep - 2;
+    assert!(edited > keyed_after);
+    let entries = store.audit_entries(&c.auditor, None, 1000).await.unwrap();
+    let mut chain: Vec<_> = entries.into_iter().filter(|e| e.seq >= edited).collect();
+    chain.sort_by_key(|e| e.seq);
+    let mut prev = chain[0].prev_hash.clone();
+    let mut rewrite = Vec::new();
+    for mut e in chain {
+        if e.seq == edited {
+            e.detail = "rows=0".into();
+        }
+        e.hash = e.expected_hash(&prev, None);
+        rewrite.push(format!(
+            "UPDATE audit_log SET detail = '{}', prev_hash = '{prev}', hash = '{}' WHERE seq = {}",
+            e.detail, e.hash, e.seq
+        ));
+        prev = e.hash.clone();
+    }
+    rewrite.push(format!(
+        "UPDATE audit_head SET hash = '{prev}' WHERE id = 1"
+    ));
+    as_database_writer(db, &rewrite).await;
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        Some(edited)
+    );
+}
+
+#[tokio::test]
+async fn audit_anchor_on_both_engines() {
+    on_both_engines!(audit_anchor);
+}

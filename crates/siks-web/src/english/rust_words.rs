@@ -117,4 +117,11 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "masuk ditahan (terlalu banyak gagal)",
         "sign-in held back (too many failures)",
     ),
+    ("ditolak atau tidak ditemukan", "refused or not found"),
+    ("alamat halaman", "page address"),
+    ("mencari menurut", "searched by"),
+    ("sidik kata kunci:", "search term fingerprint:"),
+    ("NIK atau No KK", "NIK or No KK"),
+    ("nama anggota", "member's name"),
+    ("alamat jalan", "street address"),
 ];

@@ -80,6 +80,51 @@ async fn out_of_scope_looks_exactly_like_missing() {
     assert_eq!(search.json(), serde_json::json!([]));
     let list = send(&w.app, get("/rumah-tangga", Some(&b))).await;
     assert!(list.select("tr.rumah-tangga").is_empty());
+
+    // Every refusal is in the audit log as it happened (issue 18): the foreign id and the
+    // missing one alike, page and API, with the user and the path; the NIK searched for only as
+    // a kind and a keyed hash, never itself.
+    let system = w.service.system_actor().await.unwrap();
+    let entries = w.service.audit_entries(&system, None, 1000).await.unwrap();
+    let refused: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e.action == "access.refused" && e.actor_username == "desa.b")
+        .map(|e| (e.target_id.as_str(), e.detail.as_str()))
+        .collect();
+    for (path, detail) in [
+        (format!("/rumah-tangga/{}", w.household.id), "GET 404"),
+        (format!("/rumah-tangga/{missing}"), "GET 404"),
+        (format!("/api/v1/households/{}", w.household.id), "GET 404"),
+        (format!("/api/v1/persons/{}", w.members[0].id), "GET 404"),
+    ] {
+        assert!(
+            refused.contains(&(path.as_str(), detail)),
+            "{path} not in {refused:?}"
+        );
+    }
+    let nik = w.members[0].nik.raw();
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.detail.contains(&nik) && !e.target_id.contains(&nik))
+    );
+    let term = entries
+        .iter()
+        .filter(|e| e.action == "household.list" && e.actor_username == "desa.b")
+        .find_map(|e| e.detail.strip_prefix("rows=0 search=id_number term="))
+        .unwrap_or_else(|| panic!("{entries:?}"));
+    assert!(
+        term.len() == 16 && term.chars().all(|c| c.is_ascii_hexdigit()),
+        "{term}"
+    );
+    assert_eq!(
+        w.service
+            .verify_audit_chain(&system)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
 }
 
 #[tokio::test]

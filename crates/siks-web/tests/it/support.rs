@@ -105,6 +105,11 @@ pub(crate) async fn world() -> World {
         .await
         .unwrap();
     service.migrate().await.unwrap();
+    // Keyed like every database the command line opens.
+    let (service, _) = service
+        .use_audit_key(&dir.path().join("web.db.audit-key"))
+        .await
+        .unwrap();
     service.load_regions(Regions::embedded()).await.unwrap();
     let admin = service.system_actor().await.unwrap();
     let hash = password_hash();
