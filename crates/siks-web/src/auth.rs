@@ -149,12 +149,20 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: u64) 
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}")
 }
 
-/// The address a request came from, for the audit log.
+/// The address a request came from (its client behind a trusted proxy, [`crate::rate`]), for
+/// the audit log.
 pub fn remote_addr(parts: &Parts) -> String {
     parts
         .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .get::<crate::rate::ClientAddr>()
+        .map(|c| c.0)
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip())
+        })
+        .map(|ip| ip.to_string())
         .unwrap_or_else(|| "lokal".to_string())
 }
 

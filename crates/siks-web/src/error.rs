@@ -30,6 +30,8 @@ pub enum WebError {
     Conflict(String),
     /// Too many attempts.
     TooMany(String),
+    /// Past a rate limit ([`crate::rate`]): of this client, or of every client together.
+    RateLimited { wait_secs: u64, overall: bool },
     /// More work than the server takes at once (password hashing): try again in a moment
     /// (answered 503 with `Retry-After`).
     Busy,
@@ -60,7 +62,7 @@ impl WebError {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
-            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooMany(_) | WebError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -74,7 +76,7 @@ impl WebError {
             WebError::BadCsrf => "bad_csrf",
             WebError::Invalid { .. } => "invalid",
             WebError::Conflict(_) => "conflict",
-            WebError::TooMany(_) => "too_many_requests",
+            WebError::TooMany(_) | WebError::RateLimited { .. } => "too_many_requests",
             WebError::Busy => "busy",
             WebError::Internal(_) => "internal",
         }
@@ -94,20 +96,26 @@ impl WebError {
             | WebError::Conflict(message)
             | WebError::TooMany(message) => message.clone(),
             WebError::Busy => "Server sedang sibuk; coba lagi sebentar lagi.".into(),
+            WebError::RateLimited { wait_secs, overall } => {
+                rate_message(*overall).replace("{}", &wait_secs.to_string())
+            }
             WebError::Internal(_) => {
                 "Terjadi kesalahan pada sistem. Coba lagi; bila berulang, hubungi admin.".into()
             }
         }
     }
 
-    /// Adds `Retry-After` to the answer of a busy server: seconds to wait before trying again.
+    /// Adds `Retry-After` to the answer of a busy server or a rate limit: seconds to wait
+    /// before trying again.
     fn with_retry_after(&self, mut response: Response) -> Response {
-        if matches!(self, WebError::Busy) {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("2"),
-            );
-        }
+        let wait = match self {
+            WebError::Busy => axum::http::HeaderValue::from_static("2"),
+            WebError::RateLimited { wait_secs, .. } => axum::http::HeaderValue::from(*wait_secs),
+            _ => return response,
+        };
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, wait);
         response
     }
 
@@ -118,6 +126,9 @@ impl WebError {
             WebError::Invalid { message, .. }
             | WebError::Conflict(message)
             | WebError::TooMany(message) => message.clone(),
+            WebError::RateLimited { wait_secs, overall } => {
+                crate::lang::tf1(rate_message(*overall), wait_secs)
+            }
             fixed => crate::lang::t(&fixed.message()).to_string(),
         }
     }
@@ -145,6 +156,15 @@ impl WebError {
         }
         let body = json!({ "error": error });
         self.with_retry_after((self.status(), Json(body)).into_response())
+    }
+}
+
+/// A rate limit's message (one place `{}` for the seconds).
+fn rate_message(overall: bool) -> &'static str {
+    if overall {
+        "Server sedang menerima terlalu banyak permintaan; coba lagi dalam {} detik."
+    } else {
+        "Terlalu banyak permintaan dari alamat Anda; coba lagi dalam {} detik."
     }
 }
 

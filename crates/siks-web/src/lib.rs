@@ -24,6 +24,7 @@ pub mod openapi;
 pub mod pages;
 pub mod pdf;
 pub mod programmes;
+pub mod rate;
 pub mod reports;
 pub mod requests;
 pub mod upload;
@@ -63,6 +64,10 @@ pub struct AppConfig {
     pub upload_wait: Option<std::time::Duration>,
     /// How long a check run's or a close's post waits for its job (default [`jobs::JOB_WAIT`]).
     pub job_wait: Option<std::time::Duration>,
+    /// The rate limits of the public pages and the API ([`rate`]).
+    pub rates: rate::Rates,
+    /// Proxies whose `X-Forwarded-For` names the client ([`rate::client_of`]).
+    pub trusted_proxies: Vec<rate::Network>,
 }
 
 impl AppConfig {
@@ -97,6 +102,8 @@ pub struct AppState {
     pub metrics: Arc<observe::Metrics>,
     /// Slots for jobs running at once ([`jobs::JOB_SLOTS`]).
     pub job_slots: Arc<tokio::sync::Semaphore>,
+    /// The rate limits' tallies.
+    pub limiter: Arc<rate::Limiter>,
 }
 
 /// Who may call a route (the region is the store's business: out of scope answers 404).
@@ -337,6 +344,15 @@ async fn gate(
     mut req: Request,
     next: Next,
 ) -> Response {
+    if let Some(door) = rate::door(who == Who::Anyone, api, req.uri().path()) {
+        let client = req
+            .extensions()
+            .get::<rate::ClientAddr>()
+            .map_or(rate::NO_CLIENT, |c| c.0);
+        if let Err(e) = state.limiter.check(door, client) {
+            return reject(api, e);
+        }
+    }
     let Who::Roles(roles) = who else {
         return next.run(req).await;
     };
@@ -391,6 +407,7 @@ async fn strict_transport(
 pub fn router(service: Service, config: AppConfig) -> Router {
     let state = AppState {
         service,
+        limiter: Arc::new(rate::Limiter::new(config.rates)),
         config: Arc::new(config),
         uploads: Arc::default(),
         metrics: Arc::default(),
@@ -441,6 +458,11 @@ pub fn router(service: Service, config: AppConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             observe::track,
+        ))
+        // Before everything: who the client is, behind a trusted proxy too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate::find_client,
         ))
         .with_state(state)
 }

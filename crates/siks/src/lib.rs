@@ -131,6 +131,15 @@ enum Command {
         /// default beside a SQLite database (`PATH.anchors`).
         #[arg(long, env = "SIKS_ANCHOR_DIR")]
         anchor_dir: Option<PathBuf>,
+        /// A proxy (address or CIDR block) whose X-Forwarded-For names the client, for the
+        /// rate limits, the sign-in throttle and the audit log; repeat, or separate by commas.
+        /// Anyone else's X-Forwarded-For is ignored.
+        #[arg(
+            long = "trusted-proxy",
+            env = "SIKS_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<siks_web::rate::Network>,
     },
     /// Accounts: add, list, disable.
     User {
@@ -351,6 +360,7 @@ async fn run(command: Command) -> Result<()> {
             plain_http,
             unsafe_durability,
             anchor_dir,
+            trusted_proxies,
         } => {
             siks_web::leave_a_core_for_requests();
             let service = open(&db).await?;
@@ -361,7 +371,7 @@ async fn run(command: Command) -> Result<()> {
                 plain_http,
             };
             let anchors = anchor_dir.or_else(|| web::anchor_dir(&db));
-            web::serve(service, &listen, transport, anchors).await
+            web::serve(service, &listen, transport, anchors, trusted_proxies).await
         }
         Command::User { action } => web::user(action).await,
         Command::Audit { action } => web::audit(action).await,

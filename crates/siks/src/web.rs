@@ -410,6 +410,7 @@ pub async fn serve(
     listen: &str,
     transport: Transport,
     anchors: Option<std::path::PathBuf>,
+    trusted_proxies: Vec<siks_web::rate::Network>,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -432,6 +433,7 @@ pub async fn serve(
         siks_web::AppConfig {
             secure_cookies,
             hsts,
+            trusted_proxies,
             ..Default::default()
         },
     );
@@ -712,7 +714,7 @@ pub async fn demo(
     match listen {
         Some(listen) => {
             let anchors = anchor_dir(&url);
-            serve(service, listen, Transport::default(), anchors).await
+            serve(service, listen, Transport::default(), anchors, Vec::new()).await
         }
         None => Ok(()),
     }

@@ -474,6 +474,14 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("program {}", "programme {}"),
     // error.rs: a busy server.
     (
+        "Server sedang menerima terlalu banyak permintaan; coba lagi dalam {} detik.",
+        "The server is receiving too many requests; try again in {} seconds.",
+    ),
+    (
+        "Terlalu banyak permintaan dari alamat Anda; coba lagi dalam {} detik.",
+        "Too many requests from your address; try again in {} seconds.",
+    ),
+    (
         "Server sedang sibuk; coba lagi sebentar lagi.",
         "The server is busy; try again in a moment.",
     ),

@@ -499,3 +499,193 @@ async fn parallel_wrong_passwords_cannot_slip_past_the_throttle() {
         .count();
     assert_eq!((checked, held), (5, 35));
 }
+
+/// A request from `peer`, with `X-Forwarded-For` when given.
+fn from(mut request: Request<Body>, peer: &str, forwarded: Option<&str>) -> Request<Body> {
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo::<std::net::SocketAddr>(
+            peer.parse().unwrap(),
+        ));
+    if let Some(f) = forwarded {
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", f.parse().unwrap());
+    }
+    request
+}
+
+/// Rate limits (issue 18): the public pages and the API, per client and over all clients,
+/// answered 429 with `Retry-After` and a message; `X-Forwarded-For` believed only from a
+/// trusted proxy (400 public requests with rotating addresses all got 200 before).
+#[tokio::test]
+async fn public_pages_and_the_api_are_rate_limited_per_client_and_overall() {
+    use siks_web::rate::{Rate, Rates};
+    let w = world().await;
+    // The default burst, refilled at one a minute so that a slow machine's loop cannot earn
+    // another (the steady rates are the limiter's unit tests).
+    let burst = Rates::default().public_per_client.unwrap().burst;
+    let slow = |burst| {
+        Some(Rate {
+            per_minute: 1,
+            burst,
+        })
+    };
+    let rates = Rates {
+        public_per_client: slow(burst),
+        api_per_client: slow(Rates::default().api_per_client.unwrap().burst),
+        ..Rates::default()
+    };
+    let burst = burst as usize;
+    let app = siks_web::router(
+        w.service.clone(),
+        AppConfig {
+            rates,
+            ..AppConfig::default()
+        },
+    );
+    // One client, its X-Forwarded-For rotating: the server is not behind a proxy it trusts, so
+    // the address is the connection's, and the burst is all it gets.
+    let mut statuses = Vec::new();
+    let started = std::time::Instant::now();
+    for n in 0..400 {
+        let forwarded = format!("198.51.100.{}", n % 250);
+        let reply = send(
+            &app,
+            from(get("/publik", None), "203.0.113.7:4000", Some(&forwarded)),
+        )
+        .await;
+        statuses.push(reply.status);
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            let wait: u64 = reply.headers["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=60).contains(&wait), "{wait}");
+            assert_eq!(
+                reply.select("#pesan"),
+                vec![format!(
+                    "Terlalu banyak permintaan dari alamat Anda; coba lagi dalam {wait} detik."
+                )]
+            );
+        }
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert!(statuses[..burst].iter().all(|s| *s == StatusCode::OK));
+    assert!(
+        statuses[burst..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // Sign-in is a public door too; another client is not held back by the first.
+    let held = send(&app, from(get("/masuk", None), "203.0.113.7:4001", None)).await;
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS);
+    let other = send(&app, from(get("/masuk", None), "203.0.113.8:4000", None)).await;
+    assert_eq!(other.status, StatusCode::OK);
+    // The public API answers the limit in JSON.
+    let api = send(
+        &app,
+        from(
+            get("/api/v1/public/provinces/35", None),
+            "203.0.113.7:4002",
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(api.json()["error"]["code"], "too_many_requests");
+    assert!(api.headers.get("retry-after").is_some());
+    // The signed-in API has its own, larger burst per client.
+    let desa = login(&app, "desa.a").await;
+    let api_burst = Rates::default().api_per_client.unwrap().burst as usize;
+    for n in 0..=api_burst {
+        let reply = send(
+            &app,
+            from(
+                get("/api/v1/households", Some(&desa)),
+                "203.0.113.9:4000",
+                None,
+            ),
+        )
+        .await;
+        let expected = if n < api_burst {
+            StatusCode::OK
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(reply.status, expected, "call {n}");
+    }
+    // Static files and the health answer are not counted.
+    let health = send(&app, from(get("/healthz", None), "203.0.113.7:4003", None)).await;
+    assert_eq!(health.status, StatusCode::OK);
+
+    // Many clients together meet the limit over all of them: behind a trusted proxy each
+    // forwarded address is its own client, until their sum passes the overall burst.
+    let proxied = siks_web::router(
+        w.service.clone(),
+        AppConfig {
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+            rates: Rates {
+                public_overall: slow(100),
+                ..Rates::default()
+            },
+            ..AppConfig::default()
+        },
+    );
+    let mut clients_passed = 0;
+    let mut overall = None;
+    for n in 0..150u32 {
+        let client = format!("198.51.{}.{}", n / 200, n % 200 + 1);
+        let reply = send(
+            &proxied,
+            from(
+                get("/publik", None),
+                "10.0.0.2:5000",
+                Some(&format!("6.6.6.6, {client}")),
+            ),
+        )
+        .await;
+        match reply.status {
+            StatusCode::OK => clients_passed += 1,
+            StatusCode::TOO_MANY_REQUESTS => overall = Some(reply),
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(clients_passed, 100);
+    let overall = overall.unwrap();
+    assert!(
+        overall.select("#pesan")[0].starts_with("Server sedang menerima terlalu banyak permintaan"),
+        "{:?}",
+        overall.select("#pesan")
+    );
+    // The forwarded client, not the proxy, is who the sign-in throttle counts and the audit
+    // log names.
+    let behind = siks_web::router(
+        w.service.clone(),
+        AppConfig {
+            trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+            ..AppConfig::default()
+        },
+    );
+    let (cookie, token) = sign_in_form(&behind, "siks_csrf_masuk").await;
+    let wrong = post_form(
+        "/masuk",
+        &format!("siks_csrf_masuk={cookie}"),
+        &format!("nama=desa.a&sandi=salah-sekali-123&csrf={token}&lanjut=%2F"),
+    );
+    let failed = send(&behind, from(wrong, "10.0.0.2:5001", Some("192.0.2.44"))).await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED, "{}", failed.body);
+    let system = w.service.system_actor().await.unwrap();
+    let entry = w
+        .service
+        .audit_entries(&system, None, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(
+        (entry.action.as_str(), entry.origin.as_str()),
+        ("login.failed", "192.0.2.44")
+    );
+}

@@ -149,7 +149,16 @@ pub(crate) async fn world() -> World {
         .await
         .unwrap();
     World {
-        app: siks_web::router(service.clone(), AppConfig::default()),
+        // The harness is one client asking every role's pages at machine speed: the rate
+        // limits would hold it back. The tests of the limits build their own app
+        // (`sessions::public_pages_and_the_api_are_rate_limited_per_client_and_overall`).
+        app: siks_web::router(
+            service.clone(),
+            AppConfig {
+                rates: siks_web::rate::Rates::unlimited(),
+                ..AppConfig::default()
+            },
+        ),
         service,
         household,
         members,
