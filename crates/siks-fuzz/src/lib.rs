@@ -12,8 +12,11 @@ use siks_sheets::Format;
 use siks_sheets::read::{Limits, read_table};
 use siks_sheets::upload::{DATE_HEADERS, TEXT_HEADERS};
 
+/// A fuzz target: any bytes in, a panic the only failure.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, as `SIKS_FUZZ_TARGET` and the corpus folders name them.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("nik", nik),
     ("region", region),
     ("csv", csv),
@@ -24,7 +27,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 ];
 
 /// The target named `name`.
-pub fn target(name: &str) -> Option<fn(&[u8])> {
+pub fn target(name: &str) -> Option<Target> {
     TARGETS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
