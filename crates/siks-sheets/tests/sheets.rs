@@ -49,6 +49,57 @@ fn xlsx_is_a_zip_with_the_rows_as_text() {
     let bytes = std::fs::read(&path).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
     assert!(Format::parse("XLSX") == Some(Format::Xlsx) && Format::parse("ods").is_none());
+    // Read back (SECURITY.md item 9): no formula anywhere; every risky name a text cell in
+    // the quote-prefix style (Excel shows it as typed and keeps it text when it is edited),
+    // the others without it.
+    assert!(!part(&path, "xl/worksheets/sheet1.xml").contains("<f>"));
+    let mut risky = SheetWriter::create(Format::Xlsx, &path, "Anggota", &["Nama"]).unwrap();
+    for name in [
+        "=1+1", "+62 812", "-1+1", "@SUM(A1)", "\tx", "-6.89", "Budi",
+    ] {
+        risky.row(&[name.to_string()]).unwrap();
+    }
+    risky.finish().unwrap();
+    assert!(!part(&path, "xl/worksheets/sheet1.xml").contains("<f>"));
+    let table = siks_sheets::read::read_table(
+        &std::fs::read(&path).unwrap(),
+        Format::Xlsx,
+        None,
+        &["Nama"],
+        &[],
+        siks_sheets::read::Limits::default(),
+    )
+    .unwrap();
+    let names: Vec<&str> = table.rows.iter().map(|(_, r)| r[0].as_str()).collect();
+    // (The reader trims the tab.)
+    assert_eq!(
+        names,
+        ["=1+1", "+62 812", "-1+1", "@SUM(A1)", "x", "-6.89", "Budi"]
+    );
+    let sheet = part(&path, "xl/worksheets/sheet1.xml");
+    let styles = part(&path, "xl/styles.xml");
+    let style_of = |cell: &str| {
+        let at = sheet.find(&format!("<c r=\"{cell}\"")).unwrap();
+        let tag = &sheet[at..at + sheet[at..].find('>').unwrap()];
+        tag.split(" s=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    let quoted = |cell: &str| {
+        style_of(cell).is_some_and(|n| {
+            let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+            xfs.split("<xf ")
+                .nth(n + 1)
+                .is_some_and(|xf| xf.split('>').next().unwrap().contains("quotePrefix=\"1\""))
+        })
+    };
+    for cell in ["A2", "A3", "A4", "A5", "A6"] {
+        assert!(quoted(cell), "{cell} is quoted");
+    }
+    for cell in ["A7", "A8"] {
+        assert!(!quoted(cell), "{cell} is plain");
+    }
 }
 
 fn part(path: &std::path::Path, name: &str) -> String {

@@ -329,3 +329,228 @@ async fn audit_anchor(db: &TestDb) {
 async fn audit_anchor_on_both_engines() {
     on_both_engines!(audit_anchor);
 }
+
+/// Every kind of tampering with a keyed log (SECURITY.md item 21), each undone before the next:
+/// a middle entry deleted, two entries swapped, a forged entry appended, the whole log emptied.
+/// The guard triggers refuse the app's own DELETE and TRUNCATE; past them, the chain or the
+/// anchor shows each.
+async fn audit_tampering(db: &TestDb) {
+    use siks_store::audit::AnchorCheck;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = db
+        .store
+        .clone()
+        .use_audit_key(&dir.path().join("key"))
+        .await
+        .unwrap();
+    let c = cast(&store).await;
+    let (household, members) = fake_household(VILLAGE_A).members(2).build();
+    store
+        .create_household(&c.village_a, &household, &members, "baru")
+        .await
+        .unwrap();
+    for member in &members {
+        store.person(&c.village_a, member.id).await.unwrap();
+    }
+    store.household(&c.village_a, household.id).await.unwrap();
+    let anchor = store.audit_anchor(&c.auditor).await.unwrap();
+    let mut entries = store.audit_entries(&c.auditor, None, 1000).await.unwrap();
+    entries.sort_by_key(|e| e.seq);
+    let last = entries.last().unwrap().clone();
+    let middle = entries[entries.len() - 3].clone();
+    let next = entries[entries.len() - 2].clone();
+    assert!(middle.seq > store.audit_key().unwrap().keyed_after());
+    let quote = |t: &str| t.replace('\'', "''");
+    let insert = |e: &siks_store::AuditEntry| {
+        format!(
+            "INSERT INTO audit_log (seq, at, actor_id, actor_username, actor_role, action, \
+             target_kind, target_id, region_code, detail, prev_hash, hash, origin) VALUES \
+             ({}, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}')",
+            e.seq,
+            quote(&e.at),
+            quote(&e.actor_id),
+            quote(&e.actor_username),
+            quote(&e.actor_role),
+            quote(&e.action),
+            quote(&e.target_kind),
+            quote(&e.target_id),
+            quote(&e.region_code),
+            quote(&e.detail),
+            quote(&e.prev_hash),
+            quote(&e.hash),
+            quote(&e.origin)
+        )
+    };
+    let whole = || async {
+        assert_eq!(
+            store
+                .verify_audit_chain(&c.auditor)
+                .await
+                .unwrap()
+                .broken_at,
+            None
+        );
+        assert_eq!(
+            store.check_audit_anchor(&c.auditor, &anchor).await.unwrap(),
+            AnchorCheck::Holds
+        );
+    };
+    whole().await;
+
+    // The app's own statements meet the guards.
+    let guarded = match store.engine() {
+        Engine::Sqlite => {
+            let raw = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            let refused = sqlx::raw_sql("DELETE FROM audit_log")
+                .execute(&raw)
+                .await
+                .is_err();
+            raw.close().await;
+            vec![refused]
+        }
+        Engine::Postgres => {
+            let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
+            let delete = sqlx::raw_sql("DELETE FROM audit_log")
+                .execute(&raw)
+                .await
+                .is_err();
+            let truncate = sqlx::raw_sql("TRUNCATE audit_log")
+                .execute(&raw)
+                .await
+                .is_err();
+            raw.close().await;
+            vec![delete, truncate]
+        }
+    };
+    assert!(guarded.iter().all(|refused| *refused), "{guarded:?}");
+
+    // A middle entry deleted: the chain breaks where the gap is.
+    as_database_writer(
+        db,
+        &[format!("DELETE FROM audit_log WHERE seq = {}", middle.seq)],
+    )
+    .await;
+    let broken = store
+        .verify_audit_chain(&c.auditor)
+        .await
+        .unwrap()
+        .broken_at;
+    assert_eq!(broken, Some(next.seq), "a gap");
+    as_database_writer(db, &[insert(&middle)]).await;
+    whole().await;
+
+    // Two entries swapped (their contents, each keeping its place): the first breaks.
+    let swapped = |a: &siks_store::AuditEntry, b: &siks_store::AuditEntry| {
+        let mut moved = b.clone();
+        moved.seq = a.seq;
+        moved
+    };
+    as_database_writer(
+        db,
+        &[
+            format!(
+                "DELETE FROM audit_log WHERE seq IN ({}, {})",
+                middle.seq, next.seq
+            ),
+            insert(&swapped(&middle, &next)),
+            insert(&swapped(&next, &middle)),
+        ],
+    )
+    .await;
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        Some(middle.seq),
+        "a swap"
+    );
+    as_database_writer(
+        db,
+        &[
+            format!(
+                "DELETE FROM audit_log WHERE seq IN ({}, {})",
+                middle.seq, next.seq
+            ),
+            insert(&middle),
+            insert(&next),
+        ],
+    )
+    .await;
+    whole().await;
+
+    // A forged entry appended by someone without the key (its hash plain SHA-256), the head
+    // moved to it: the chain breaks at it.
+    let mut forged = last.clone();
+    forged.seq = last.seq + 1;
+    forged.action = "household.view".into();
+    forged.prev_hash = last.hash.clone();
+    forged.hash = forged.expected_hash(&last.hash, None);
+    as_database_writer(
+        db,
+        &[
+            insert(&forged),
+            format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+                forged.seq, forged.hash
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        Some(forged.seq),
+        "an insertion"
+    );
+    as_database_writer(
+        db,
+        &[
+            format!("DELETE FROM audit_log WHERE seq = {}", forged.seq),
+            format!(
+                "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+                last.seq, last.hash
+            ),
+        ],
+    )
+    .await;
+    whole().await;
+
+    // Everything emptied and the head set back to the start: an empty chain is whole, the
+    // anchor is not.
+    as_database_writer(
+        db,
+        &[
+            "DELETE FROM audit_log".to_string(),
+            format!(
+                "UPDATE audit_head SET seq = 0, hash = '{}' WHERE id = 1",
+                siks_store::audit::GENESIS_HASH
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
+    assert_eq!(
+        store.check_audit_anchor(&c.auditor, &anchor).await.unwrap(),
+        AnchorCheck::Truncated {
+            anchored: anchor.entries,
+            present: 0
+        }
+    );
+}
+
+#[tokio::test]
+async fn audit_tampering_on_both_engines() {
+    on_both_engines!(audit_tampering);
+}

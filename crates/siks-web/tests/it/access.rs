@@ -80,6 +80,13 @@ async fn out_of_scope_looks_exactly_like_missing() {
     assert_eq!(search.json(), serde_json::json!([]));
     let list = send(&w.app, get("/rumah-tangga", Some(&b))).await;
     assert!(list.select("tr.rumah-tangga").is_empty());
+    // A page of a million is refused by the field, not served (SECURITY.md item 2).
+    let huge = send(&w.app, get("/api/v1/households?limit=1000000", Some(&b))).await;
+    assert_eq!(huge.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        huge.json()["error"]["fields"]["limit"],
+        "harus 1 sampai 500"
+    );
 
     // Every refusal is in the audit log as it happened (issue 18): the foreign id and the
     // missing one alike, page and API, with the user and the path; the NIK searched for only as

@@ -639,6 +639,22 @@ async fn no_cache_keeps_an_answer_with_personal_data() {
             Some("same-origin"),
             "{path}"
         );
+        // The browser's own defences on every answer (SECURITY.md item 16): only this site's
+        // scripts, never sniffed into another type, never framed by another site.
+        for (name, value) in [
+            (
+                "content-security-policy",
+                "default-src 'self'; style-src 'self' 'unsafe-inline'",
+            ),
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+        ] {
+            assert_eq!(
+                answer.headers.get(name).map(|v| v.to_str().unwrap()),
+                Some(value),
+                "{path}: {name}"
+            );
+        }
     }
     let script = send(&w.app, get("/static/siks.js", None)).await;
     assert!(

@@ -218,6 +218,42 @@ async fn idle_sessions_expire() {
     );
 }
 
+/// The absolute limit (SECURITY.md item 15): however busy, a session ends eight hours after its
+/// sign-in, and the next sign-in is a new session (a new token, the old one dead).
+#[tokio::test]
+async fn sessions_end_eight_hours_after_sign_in_however_busy() {
+    let w = world().await;
+    let (app, clock) = on_manual_clock(&w, w.service.now());
+    let session = login(&app, "dinsos").await;
+    // Used every 14 minutes: the idle limit never ends it.
+    for step in 1..=34 {
+        clock.advance(chrono::Duration::minutes(14));
+        assert_eq!(
+            send(&app, get("/", Some(&session))).await.status,
+            StatusCode::OK,
+            "{} minutes in",
+            step * 14
+        );
+    }
+    // 476 minutes in; past 480 it is over.
+    clock.advance(chrono::Duration::minutes(5));
+    assert_eq!(
+        send(&app, get("/", Some(&session))).await.status,
+        StatusCode::SEE_OTHER,
+        "past eight hours"
+    );
+    let again = login(&app, "dinsos").await;
+    assert_ne!(again.cookie, session.cookie);
+    assert_eq!(
+        send(&app, get("/", Some(&again))).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&app, get("/", Some(&session))).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
 #[tokio::test]
 async fn a_wait_ends_when_its_time_is_up() {
     let w = world().await;
