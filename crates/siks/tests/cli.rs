@@ -809,9 +809,14 @@ struct Server {
 
 impl Server {
     fn start(db: &str) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    fn start_with(db: &str, extra: &[&str]) -> Server {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_siks"))
             .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
+            .args(extra)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -1058,5 +1063,96 @@ fn a_job_survives_a_server_restart() {
     assert!(
         json_text(&body, "outcome").contains("rumah tangga diperiksa"),
         "{body}"
+    );
+}
+
+/// The server's resident memory and its peak so far, in MiB (Linux).
+fn memory_mib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .unwrap()
+            / 1024
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// 150 sign-ins at once with made-up names, each from its own address (SECURITY.md item 13):
+/// argon2 holds ~19 MiB a run, and 150 at once took the server from 202 MB to 1,464 MB. Now at
+/// most one runs a core, a few wait, the rest are told to come back (503 with Retry-After),
+/// and the server's peak memory grows by little. Behind a trusted proxy, so that the per-client
+/// rate limit (which would hold most of them back first) is not what is measured.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_flood_of_sign_ins_holds_the_servers_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("siks.db").display());
+    let (ok, _, err) = siks(&["init", "--db", &db]);
+    assert!(ok, "{err}");
+    let server = Server::start_with(&db, &["--trusted-proxy", "127.0.0.1"]);
+    let form = |client: &str| {
+        let (status, cookies, page) =
+            server.send("GET", "/masuk", &[("X-Forwarded-For", client)], "");
+        assert_eq!(status, 200, "{page}");
+        let token = page
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_string();
+        (cookies.join("; "), token)
+    };
+    let sign_in = |client: &str, cookie: &str, token: &str, name: &str| {
+        let body = format!("nama={name}&sandi=salah-sekali-123&csrf={token}&lanjut=%2F");
+        server
+            .send(
+                "POST",
+                "/masuk",
+                &[
+                    ("X-Forwarded-For", client),
+                    ("Cookie", cookie),
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                ],
+                &body,
+            )
+            .0
+    };
+    // One sign-in first: the server as it runs, one hash made.
+    let (cookie, token) = form("10.8.0.1");
+    assert_eq!(sign_in("10.8.0.1", &cookie, &token, "pemanasan"), 401);
+    let (before, _) = memory_mib(server.child.id());
+    let forms: Vec<(String, String, String)> = (0..150)
+        .map(|n| {
+            let client = format!("10.9.{}.{}", n / 200, n % 200 + 1);
+            let (cookie, token) = form(&client);
+            (client, cookie, token)
+        })
+        .collect();
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let sign_in = &sign_in;
+        let handles: Vec<_> = forms
+            .iter()
+            .enumerate()
+            .map(|(n, (client, cookie, token))| {
+                scope.spawn(move || sign_in(client, cookie, token, &format!("tamu{n}")))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let (_, peak) = memory_mib(server.child.id());
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let busy = statuses.iter().filter(|s| **s == 503).count();
+    assert_eq!(checked + busy, 150, "{statuses:?}");
+    assert!(checked >= 2, "{statuses:?}");
+    eprintln!(
+        "150 sign-ins at once: {checked} checked, {busy} told to retry; memory {before} MiB before, peak {peak} MiB"
+    );
+    assert!(
+        peak.saturating_sub(before) < 200,
+        "peak {peak} MiB after {before} MiB"
     );
 }
