@@ -137,6 +137,22 @@ impl Service {
         self.store.audit_refused(actor, method, path, status).await
     }
 
+    /// The same service recording views and searches in a journal in `dir` first, folded
+    /// into the audit log a moment later (SQLite; see `siks_store::view_journal`), so that no
+    /// view waits for a bulk writer.
+    pub async fn with_view_journal(self, dir: &std::path::Path) -> Result<Self> {
+        let store = self.store.with_view_journal(dir).await?;
+        Ok(Service {
+            store,
+            throttle: self.throttle,
+        })
+    }
+
+    /// Folds every view recorded so far into the audit log (a server stopping).
+    pub async fn fold_views_now(&self) -> Result<()> {
+        self.store.fold_views_now().await
+    }
+
     /// The audit key in use, if any.
     pub fn audit_key(&self) -> Option<&siks_store::audit_key::AuditKey> {
         self.store.audit_key()

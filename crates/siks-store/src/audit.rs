@@ -116,12 +116,26 @@ const COLUMNS: &[&str] = &[
 /// the chain.
 pub(crate) struct PendingEntry(AuditEntry);
 
+impl PendingEntry {
+    /// An entry made elsewhere (the view journal's), to be chained at the commit.
+    pub(crate) fn new(entry: AuditEntry) -> PendingEntry {
+        PendingEntry(entry)
+    }
+}
+
 /// Appends an entry inside the caller's transaction, so that it lands exactly when the change
 /// does: the transaction chains and writes its entries together when it commits (`flush`).
 pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) -> Result<()> {
-    tx.audit.push(PendingEntry(AuditEntry {
+    let at = tx.now_text();
+    tx.audit.push(PendingEntry(entry_of(actor, event, at)));
+    Ok(())
+}
+
+/// The entry of `event` by `actor` at `at`, before its place in the chain.
+pub(crate) fn entry_of(actor: &Actor, event: AuditEvent<'_>, at: String) -> AuditEntry {
+    AuditEntry {
         seq: 0,
-        at: tx.now_text(),
+        at,
         actor_id: actor.user_id.to_string(),
         actor_username: actor.username.clone(),
         actor_role: actor.role.key().to_string(),
@@ -133,8 +147,7 @@ pub(crate) async fn append(tx: &mut Tx, actor: &Actor, event: AuditEvent<'_>) ->
         origin: actor.origin.clone(),
         prev_hash: String::new(),
         hash: String::new(),
-    }));
-    Ok(())
+    }
 }
 
 /// Chains and writes a transaction's pending entries, just before it commits. Bumping the head

@@ -31,6 +31,7 @@ mod sql;
 pub mod stats;
 pub mod uploads;
 mod users;
+pub mod view_journal;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -113,6 +114,13 @@ pub struct Store {
     /// The audit chain's key (`None`: plain SHA-256 links, as before the key; the command line
     /// always gives one, see [`Store::use_audit_key`]).
     audit_key: Option<std::sync::Arc<audit_key::AuditKey>>,
+    /// SQLite's writers' own connections: a writer waiting for the one write lock (behind a
+    /// bulk write) holds one of these, never one of the readers' (`pool`), so reads go on.
+    /// `None` on PostgreSQL and for a database in memory (each connection its own database).
+    sqlite_writers: Option<SqlitePool>,
+    /// Where the server records views first (see [`view_journal`]); `None`: straight into the
+    /// audit log.
+    view_journal: Option<std::sync::Arc<view_journal::ViewJournal>>,
 }
 
 impl Store {
@@ -147,14 +155,28 @@ impl Store {
                 .pragma("mmap_size", "17179869184");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await?;
+            // Two: one writing, one waiting its turn; more would only wait longer.
+            let sqlite_writers = if path.starts_with(':') {
+                None
+            } else {
+                Some(
+                    SqlitePoolOptions::new()
+                        .max_connections(2)
+                        .acquire_timeout(SQLITE_BUSY_TIMEOUT)
+                        .connect_with(options)
+                        .await?,
+                )
+            };
             return Ok(Store {
                 pool: Pool::Sqlite(pool),
                 write_queue: Default::default(),
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
                 kept: Default::default(),
                 audit_key: None,
+                sqlite_writers,
+                view_journal: None,
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -178,6 +200,8 @@ impl Store {
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
                 kept: Default::default(),
                 audit_key: None,
+                sqlite_writers: None,
+                view_journal: None,
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))
@@ -213,6 +237,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(writers) = &self.sqlite_writers {
+            writers.close().await;
+        }
         with_pool!(self, p => p.close().await)
     }
 
@@ -244,8 +271,9 @@ impl Store {
                         .ok()
                         .map(sql::WriteTurn::Shared)
                 };
+                let writers = self.sqlite_writers.as_ref().unwrap_or(p);
                 let mut tx = sql::Tx::new(
-                    sql::Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    sql::Conn::Sqlite(writers.begin_with("BEGIN IMMEDIATE").await?),
                     self.clock.clone(),
                     self.audit_key.clone(),
                 );
@@ -300,6 +328,11 @@ impl Store {
         actor: &siks_domain::Actor,
         event: audit::AuditEvent<'_>,
     ) -> Result<()> {
+        if let Some(journal) = &self.view_journal {
+            return journal
+                .record(&audit::entry_of(actor, event, self.now_text()))
+                .await;
+        }
         let mut tx = self.begin().await?;
         audit::append(&mut tx, actor, event).await?;
         tx.commit().await?;

@@ -111,6 +111,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0017_job_results.sql"),
         include_str!("../migrations/postgres/0017_job_results.sql"),
     ),
+    (
+        18,
+        "the view journal's folded files",
+        include_str!("../migrations/sqlite/0018_view_journal.sql"),
+        include_str!("../migrations/postgres/0018_view_journal.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

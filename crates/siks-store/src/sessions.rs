@@ -238,15 +238,30 @@ impl Store {
             self.delete_session_hash(&hash).await?;
             return Ok(None);
         }
-        // Refresh the idle clock at most once a minute: most requests then only read.
+        // Refresh the idle clock at most once a minute: most requests then only read. The
+        // request waits for it only a moment (behind a bulk write it may wait for the write
+        // lock; it goes on by itself): a refresh that comes late can only end a session
+        // sooner, never later.
         if !within(&last_seen_at, Duration::from_secs(60)) {
-            with_pool!(self, p => {
-                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                    .bind(self.now_text())
-                    .bind(&hash)
-                    .execute(p)
-                    .await?;
+            let store = self.clone();
+            let now = self.now_text();
+            let refresh = tokio::spawn(async move {
+                let touched: Result<()> = async {
+                    crate::sql::with_writers!(store, p => {
+                        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                            .bind(now)
+                            .bind(&hash)
+                            .execute(p)
+                            .await?;
+                    });
+                    Ok(())
+                }
+                .await;
+                if let Err(e) = touched {
+                    tracing::warn!(error = %e, "session not refreshed");
+                }
             });
+            let _ = tokio::time::timeout(Duration::from_millis(250), refresh).await;
         }
         Ok(Some(Session {
             actor: user.actor(),
@@ -257,7 +272,7 @@ impl Store {
     }
 
     async fn delete_session_hash(&self, hash: &str) -> Result<()> {
-        with_pool!(self, p => {
+        crate::sql::with_writers!(self, p => {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(hash)
                 .execute(p)

@@ -39,6 +39,19 @@ macro_rules! with_pool {
     };
 }
 
+/// Runs `$body` with `$p` bound to the pool a statement that writes outside a transaction
+/// takes: SQLite's writers' connections (so that its wait for the write lock holds no reader's
+/// connection), or PostgreSQL's one pool.
+macro_rules! with_writers {
+    ($store:expr, $p:ident => $body:expr) => {
+        match (&$store.pool, &$store.sqlite_writers) {
+            (_, Some($p)) => $body,
+            ($crate::Pool::Sqlite($p), None) => $body,
+            ($crate::Pool::Postgres($p), None) => $body,
+        }
+    };
+}
+
 /// Runs `$body` with `$c` bound to the connection of the open transaction (`&mut **$c`).
 macro_rules! with_tx {
     ($tx:expr, $c:ident => $body:expr) => {
@@ -49,7 +62,7 @@ macro_rules! with_tx {
     };
 }
 
-pub(crate) use {with_pool, with_tx};
+pub(crate) use {with_pool, with_tx, with_writers};
 
 /// An index dropped for a bulk update by [`drop_index_for_bulk_update`]: the statement that
 /// builds it again.

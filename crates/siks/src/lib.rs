@@ -371,7 +371,8 @@ async fn run(command: Command) -> Result<()> {
                 plain_http,
             };
             let anchors = anchor_dir.or_else(|| web::anchor_dir(&db));
-            web::serve(service, &listen, transport, anchors, trusted_proxies).await
+            let views = web::view_journal_dir(&db);
+            web::serve(service, &listen, transport, anchors, trusted_proxies, views).await
         }
         Command::User { action } => web::user(action).await,
         Command::Audit { action } => web::audit(action).await,

@@ -405,13 +405,24 @@ impl Transport {
     }
 }
 
+/// Where a server keeps the journal of views of `db` (beside a SQLite database; PostgreSQL
+/// needs none).
+pub fn view_journal_dir(db: &str) -> Option<std::path::PathBuf> {
+    crate::sqlite_path(db).map(|path| std::path::PathBuf::from(format!("{path}.views")))
+}
+
 pub async fn serve(
     service: Service,
     listen: &str,
     transport: Transport,
     anchors: Option<std::path::PathBuf>,
     trusted_proxies: Vec<siks_web::rate::Network>,
+    views: Option<std::path::PathBuf>,
 ) -> Result<()> {
+    let service = match views {
+        Some(dir) => service.with_view_journal(&dir).await.map_err(store_error)?,
+        None => service,
+    };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("tidak dapat mendengarkan di {listen}"))?;
@@ -459,6 +470,10 @@ pub async fn serve(
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    // The views recorded while serving, into the audit log now rather than at the next start.
+    if let Err(e) = service.fold_views_now().await {
+        eprintln!("{}", e.indonesian());
+    }
     // Stopped on purpose: the jobs still running are cut off now, and said so at once rather
     // than at the next start.
     let system = service.system_actor().await.map_err(store_error)?;
@@ -714,7 +729,16 @@ pub async fn demo(
     match listen {
         Some(listen) => {
             let anchors = anchor_dir(&url);
-            serve(service, listen, Transport::default(), anchors, Vec::new()).await
+            let views = view_journal_dir(&url);
+            serve(
+                service,
+                listen,
+                Transport::default(),
+                anchors,
+                Vec::new(),
+                views,
+            )
+            .await
         }
         None => Ok(()),
     }

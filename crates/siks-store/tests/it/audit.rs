@@ -554,3 +554,147 @@ async fn audit_tampering(db: &TestDb) {
 async fn audit_tampering_on_both_engines() {
     on_both_engines!(audit_tampering);
 }
+
+/// The server's view journal (SQLite, issue 18 item 9): while a bulk writer holds the one write
+/// lock, views and searches are answered at once (their entries on disk in the journal), and
+/// are in the audit log, chained, once the lock is free.
+#[tokio::test]
+async fn views_wait_for_no_bulk_writer() {
+    let db = sqlite_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = db
+        .store
+        .clone()
+        .use_audit_key(&dir.path().join("key"))
+        .await
+        .unwrap();
+    let store = store
+        .with_view_journal(&dir.path().join("views"))
+        .await
+        .unwrap();
+    let c = cast(&store).await;
+    let (household, members) = fake_household(VILLAGE_A).members(2).build();
+    store
+        .create_household(&c.village_a, &household, &members, "baru")
+        .await
+        .unwrap();
+    let raw = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    let mut bulk = raw.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    sqlx::query("UPDATE households SET street = street")
+        .execute(&mut *bulk)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    for _ in 0..20 {
+        assert!(
+            store
+                .household(&c.village_a, household.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    let search = HouseholdFilter {
+        search: siks_domain::search::SearchQuery::parse(&members[0].nik.raw()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        store
+            .list_households(&c.village_a, &search)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let waited = started.elapsed();
+    // Straight into the log, each would have waited for the lock (ten seconds, then failed).
+    assert!(waited < std::time::Duration::from_secs(2), "{waited:?}");
+    bulk.rollback().await.unwrap();
+    raw.close().await;
+    store.fold_views_now().await.unwrap();
+    let entries = store.audit_entries(&c.auditor, None, 1000).await.unwrap();
+    let viewed = entries
+        .iter()
+        .filter(|e| e.action == "household.view" && e.actor_username == "op.a")
+        .count();
+    assert_eq!(viewed, 20);
+    assert!(entries.iter().any(|e| e.action == "household.list"));
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
+}
+
+/// A crash between a view's answer and its fold loses nothing and enters nothing twice: the
+/// next start folds the files left, and files already folded are only removed.
+#[tokio::test]
+async fn acknowledged_views_survive_a_crash_once() {
+    let db = sqlite_db().await;
+    let dir = tempfile::tempdir().unwrap();
+    let views = dir.path().join("views");
+    let never = std::time::Duration::from_secs(3600);
+    let store = db
+        .store
+        .clone()
+        .with_view_journal_folded_every(&views, never)
+        .await
+        .unwrap();
+    let c = cast(&store).await;
+    let (household, members) = fake_household(VILLAGE_A).members(2).build();
+    store
+        .create_household(&c.village_a, &household, &members, "baru")
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        store.person(&c.village_a, members[0].id).await.unwrap();
+    }
+    async fn views_of(store: &Store, auditor: &Actor) -> usize {
+        store
+            .audit_entries(auditor, None, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.action == "person.view")
+            .count()
+    }
+    let person_views = |store: Store| {
+        let auditor = c.auditor.clone();
+        async move { views_of(&store, &auditor).await }
+    };
+    assert_eq!(person_views(store.clone()).await, 0, "not folded yet");
+    // The crash: the server is gone, its journal files stay (copied twice, as a disk keeps them).
+    let copy = |to: &std::path::Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for file in std::fs::read_dir(&views).unwrap() {
+            let file = file.unwrap().path();
+            std::fs::copy(&file, to.join(file.file_name().unwrap())).unwrap();
+        }
+    };
+    let left = dir.path().join("left");
+    let again = dir.path().join("again");
+    copy(&left);
+    copy(&again);
+    drop(store);
+    let restarted = db
+        .store
+        .clone()
+        .with_view_journal_folded_every(&left, never)
+        .await
+        .unwrap();
+    assert_eq!(person_views(restarted.clone()).await, 5);
+    assert_eq!(std::fs::read_dir(&left).unwrap().count(), 0);
+    // The same files once more (a crash after the fold, before they were removed): removed.
+    let twice = db
+        .store
+        .clone()
+        .with_view_journal_folded_every(&again, never)
+        .await
+        .unwrap();
+    assert_eq!(person_views(twice).await, 5);
+    assert_eq!(std::fs::read_dir(&again).unwrap().count(), 0);
+}
