@@ -8,6 +8,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod abuse;
 mod check;
 mod close;
 mod export;
@@ -157,6 +158,24 @@ enum Which {
         #[arg(long, default_value_t = 270_000)]
         households: usize,
     },
+    /// The server under abuse: a regency operator's mix of pages at a fixed rate, alone, while
+    /// the public pages are flooded at ten times their limit, and while a 100,000-row upload
+    /// and a 100,000-household `siks import` run into the same database (goals: at least 500
+    /// requests/s, p95 under 300 ms, none over 2 s, no error; p95 up less than 20 % with the
+    /// flood; the server under 1 GB, and under 300 MB above idle during the upload).
+    Abuse {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+        /// The operators' requests per second.
+        #[arg(long, default_value_t = 500)]
+        rate: u32,
+        /// The public flood's requests per second (ten times the overall public limit).
+        #[arg(long, default_value_t = 1_000)]
+        flood: u32,
+        /// Households `siks import` writes meanwhile.
+        #[arg(long, default_value_t = 100_000)]
+        import: usize,
+    },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
         #[arg(long, default_value_t = 270_000)]
@@ -219,6 +238,12 @@ async fn run(which: Which) -> Result<()> {
         Which::Responsive { households, rate } => crate::web::responsive(households, rate).await,
         Which::Check { households } => crate::check::run(households).await,
         Which::Pages { households } => crate::pages::run(households).await,
+        Which::Abuse {
+            households,
+            rate,
+            flood,
+            import,
+        } => crate::abuse::run(households, rate, flood, import).await,
         Which::Export { households } => crate::export::run(households).await,
         Which::Upload { households } => crate::upload::run(households).await,
         Which::Programmes { households } => {

@@ -33,7 +33,7 @@ impl Connection {
     }
 
     /// Sends a GET and returns the status code and the body.
-    async fn get_body(&mut self, path: &str, cookie: &str) -> Result<(u16, Vec<u8>)> {
+    pub(crate) async fn get_body(&mut self, path: &str, cookie: &str) -> Result<(u16, Vec<u8>)> {
         let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nCookie: {cookie}\r\n\r\n");
         self.exchange(request.as_bytes()).await
     }
@@ -202,6 +202,13 @@ pub(crate) async fn serve_in_second_process(url: &str) -> Result<(Server, String
 
 /// Stops the server process however the benchmark ends.
 pub(crate) struct Server(std::process::Child);
+
+impl Server {
+    /// The server process's id (for its memory in `/proc`).
+    pub(crate) fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
