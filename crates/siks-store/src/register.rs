@@ -297,6 +297,49 @@ const LIST_BY_NAME_EITHER_ORDER_WIDE: &str = concat!(
      ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
      LIMIT $4 OFFSET $5"
 );
+/// [`LIST_BY_NAME_WIDE`] in a regency (`$8` its code): its own persons by name through the
+/// region-first index (`persons_regency_name`), never the nation's persons of that name read and
+/// sorted out by region afterwards.
+const LIST_BY_NAME_REGENCY: &str = concat!(
+    list_select!(),
+    "FROM persons p CROSS JOIN households h \
+     WHERE substr(p.village_code, 1, 5) = $8 AND p.name_key >= $6 AND p.name_key < $7 \
+     AND h.id = p.household_id \
+     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
+);
+/// [`LIST_BY_NAME_REGENCY`] in a province (`persons_province_name`).
+const LIST_BY_NAME_PROVINCE: &str = concat!(
+    list_select!(),
+    "FROM persons p CROSS JOIN households h \
+     WHERE substr(p.village_code, 1, 2) = $8 AND p.name_key >= $6 AND p.name_key < $7 \
+     AND h.id = p.household_id \
+     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
+);
+/// [`LIST_BY_NAME_EITHER_ORDER_WIDE`] in a regency (`$10` its code), through the region-first
+/// indexes of both orders.
+const LIST_BY_NAME_EITHER_ORDER_REGENCY: &str = concat!(
+    list_select!(),
+    "FROM persons p CROSS JOIN households h \
+     WHERE substr(p.village_code, 1, 5) = $10 \
+     AND ((p.name_key >= $6 AND p.name_key < $7) OR (p.name_sorted >= $8 AND p.name_sorted < $9)) \
+     AND h.id = p.household_id \
+     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
+     LIMIT $4 OFFSET $5"
+);
+/// [`LIST_BY_NAME_EITHER_ORDER_REGENCY`] in a province.
+const LIST_BY_NAME_EITHER_ORDER_PROVINCE: &str = concat!(
+    list_select!(),
+    "FROM persons p CROSS JOIN households h \
+     WHERE substr(p.village_code, 1, 2) = $10 \
+     AND ((p.name_key >= $6 AND p.name_key < $7) OR (p.name_sorted >= $8 AND p.name_sorted < $9)) \
+     AND h.id = p.household_id \
+     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+     ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
+     LIMIT $4 OFFSET $5"
+);
 /// [`LIST_BY_NAME_EITHER_ORDER_WIDE`] in a village or district.
 const LIST_BY_NAME_EITHER_ORDER_NARROW: &str = concat!(
     list_select!(),
@@ -1043,26 +1086,38 @@ impl Store {
             Some(SearchQuery::IdNumber(n)) => (LIST_BY_ID_NUMBER, vec![n.clone(), n.clone()]),
             Some(search @ SearchQuery::Text(t)) => {
                 let (low, high) = prefix_range(t);
-                let narrow = matches!(
-                    filter
-                        .region
-                        .as_ref()
-                        .map(|r| r.level())
-                        .or(actor.scope.level()),
-                    Some(RegionLevel::Village | RegionLevel::District)
-                );
-                match search.sorted_words() {
-                    Some(sorted) => {
+                let area = filter.region.clone().or_else(|| match &actor.scope {
+                    siks_domain::Scope::Region(code) => Some(code.clone()),
+                    siks_domain::Scope::Nation => None,
+                });
+                let level = area.as_ref().map(|r| r.level());
+                let narrow = matches!(level, Some(RegionLevel::Village | RegionLevel::District));
+                let code = area.map(|a| a.to_string()).unwrap_or_default();
+                match (search.sorted_words(), level) {
+                    (Some(sorted), _) => {
                         let (sorted_low, sorted_high) = prefix_range(&sorted);
-                        let sql = if narrow {
-                            LIST_BY_NAME_EITHER_ORDER_NARROW
-                        } else {
-                            LIST_BY_NAME_EITHER_ORDER_WIDE
+                        let (sql, code) = match level {
+                            _ if narrow => (LIST_BY_NAME_EITHER_ORDER_NARROW, None),
+                            Some(RegionLevel::Regency) => {
+                                (LIST_BY_NAME_EITHER_ORDER_REGENCY, Some(code))
+                            }
+                            Some(RegionLevel::Province) => {
+                                (LIST_BY_NAME_EITHER_ORDER_PROVINCE, Some(code))
+                            }
+                            _ => (LIST_BY_NAME_EITHER_ORDER_WIDE, None),
                         };
-                        (sql, vec![low, high, sorted_low, sorted_high])
+                        let mut keys = vec![low, high, sorted_low, sorted_high];
+                        keys.extend(code);
+                        (sql, keys)
                     }
-                    None if narrow => (LIST_BY_NAME_NARROW, vec![low, high]),
-                    None => (LIST_BY_NAME_WIDE, vec![low, high]),
+                    _ if narrow => (LIST_BY_NAME_NARROW, vec![low, high]),
+                    (None, Some(RegionLevel::Regency)) => {
+                        (LIST_BY_NAME_REGENCY, vec![low, high, code])
+                    }
+                    (None, Some(RegionLevel::Province)) => {
+                        (LIST_BY_NAME_PROVINCE, vec![low, high, code])
+                    }
+                    (None, _) => (LIST_BY_NAME_WIDE, vec![low, high]),
                 }
             }
             Some(SearchQuery::Address(a)) => {

@@ -117,6 +117,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0018_view_journal.sql"),
         include_str!("../migrations/postgres/0018_view_journal.sql"),
     ),
+    (
+        19,
+        "region-first name indexes",
+        include_str!("../migrations/sqlite/0019_region_name_index.sql"),
+        include_str!("../migrations/postgres/0019_region_name_index.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -461,6 +461,35 @@ async fn household_search(db: &TestDb) {
         vec![fourth.id, household.id],
         "the words in the order typed come first"
     );
+    // The province's plan and the nation's (the region-first indexes of a province, the
+    // national name index) find what the regency's finds, in the same order; a province
+    // beside it, nothing.
+    for typed in ["Aminah Siti", "siti", "aminah"] {
+        let in_regency = find(SearchQuery::parse(typed)).await;
+        for (scope, expected) in [
+            ("35", in_regency.clone()),
+            ("*", in_regency),
+            ("36", vec![]),
+        ] {
+            let wide = Actor {
+                scope: Scope::parse(scope).unwrap(),
+                ..c.auditor.clone()
+            };
+            let filter = HouseholdFilter {
+                search: SearchQuery::parse(typed),
+                limit: 10,
+                ..Default::default()
+            };
+            let found: Vec<_> = store
+                .list_households(&wide, &filter)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id)
+                .collect();
+            assert_eq!(found, expected, "{scope}: {typed}");
+        }
+    }
     // A village operator's name search reads its own village (the narrow plan) with the same result.
     let by_name = HouseholdFilter {
         search: SearchQuery::parse("siti am"),

@@ -225,12 +225,27 @@ async fn read_sqlite_schema(url: &str) -> ReadSchema {
         for index in indexes {
             let (name, unique, origin, partial): (String, i64, String, i64) =
                 (index.get(0), index.get(1), index.get(2), index.get(3));
-            let columns: Vec<String> =
+            let named: Vec<Option<String>> =
                 sqlx::query_scalar("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
                     .bind(&name)
                     .fetch_all(&pool)
                     .await
                     .unwrap();
+            // An expression has no column name: it is read from the index's own statement.
+            let written: Option<String> = sqlx::query_scalar(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
+            )
+            .bind(&name)
+            .fetch_optional(&pool)
+            .await
+            .unwrap()
+            .flatten();
+            let terms = written.as_deref().map(index_terms).unwrap_or_default();
+            let columns: Vec<String> = named
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| n.unwrap_or_else(|| terms.get(i).cloned().unwrap_or_default()))
+                .collect();
             match origin.as_str() {
                 "pk" => {}
                 "u" => {
@@ -427,4 +442,32 @@ async fn migrated_schemas_agree_on_both_engines() {
         postgres.drop_database().await;
     }
     sqlite.drop_database().await;
+}
+
+/// The terms of a `CREATE INDEX … ON table (a, substr(b, 1, 5), c)` statement, split at its
+/// top-level commas.
+fn index_terms(statement: &str) -> Vec<String> {
+    let Some(open) = statement.find('(') else {
+        return Vec::new();
+    };
+    let mut terms = Vec::new();
+    let mut depth = 0;
+    let mut current = String::new();
+    for ch in statement[open + 1..].chars() {
+        match ch {
+            '(' => {
+                depth += 1;
+                current.push(ch);
+            }
+            ')' if depth == 0 => break,
+            ')' => {
+                depth -= 1;
+                current.push(ch);
+            }
+            ',' if depth == 0 => terms.push(std::mem::take(&mut current).trim().to_string()),
+            _ => current.push(ch),
+        }
+    }
+    terms.push(current.trim().to_string());
+    terms
 }
