@@ -1595,7 +1595,12 @@ pub async fn audit_page(
                 actor_role: crate::words::role(&e.actor_role),
                 action: crate::words::action(&e.action),
                 target_kind: crate::words::target(&e.target_kind).to_string(),
-                target_short: crate::words::short_id(&e.target_id),
+                // A refused request's path is shown whole: it is what was tried.
+                target_short: if e.target_kind == "path" {
+                    e.target_id.clone()
+                } else {
+                    crate::words::short_id(&e.target_id)
+                },
                 target_id: e.target_id,
                 region_code: crate::words::short_id(&e.region_code),
                 detail: crate::words::detail(&e.detail),
