@@ -343,3 +343,118 @@ async fn openapi_lists_every_api_route() {
     );
     assert_eq!(send(&w.app, get("/healthz", None)).await.body, "ok");
 }
+
+/// Every id-taking page and API answer of a village's records (household, member, proposal,
+/// paper), tried by another village's operator and by another regency's (SECURITY.md item 1):
+/// each answers exactly as a missing id does, while the village itself opens each one (so the
+/// ids are real).
+#[tokio::test]
+async fn every_id_of_another_village_answers_as_a_missing_one() {
+    let w = world().await;
+    let system = w.service.system_actor().await.unwrap();
+    w.service
+        .create_user(
+            &system,
+            NewUser {
+                username: "kab.lain".into(),
+                display_name: "Uji kab.lain".into(),
+                role: Role::RegencyOperator,
+                scope: Scope::parse("35.24").unwrap(),
+                password_hash: Some(password_hash()),
+            },
+        )
+        .await
+        .unwrap();
+    let owner = login(&w.app, "desa.a").await;
+    let proposal = id_of(
+        &send(
+            &w.app,
+            post_json(
+                "/api/v1/proposals",
+                &owner,
+                true,
+                // (Not to village B: the village a household moves to sees the proposal.)
+                serde_json::json!({ "content": { "move": { "household": w.household.id, "to_village": "35.23.01.2003" } }, "note": "pindah" }).to_string(),
+            ),
+        )
+        .await,
+    );
+    let paper = id_of(
+        &send(
+            &w.app,
+            post_json(
+                "/api/v1/sptjm",
+                &owner,
+                true,
+                serde_json::json!({ "document": paper_json("sptjm", VILLAGE_A), "proposals": [&proposal] })
+                    .to_string(),
+            ),
+        )
+        .await,
+    );
+    let household = w.household.id.to_string();
+    let person = w.members[0].id.to_string();
+    let routes: Vec<(&str, &str)> = vec![
+        ("/rumah-tangga/{}", household.as_str()),
+        ("/rumah-tangga/{}/pdf", &household),
+        ("/rumah-tangga/{}/ubah", &household),
+        ("/rumah-tangga/{}/anggota-baru", &household),
+        ("/rumah-tangga/{}/hapus", &household),
+        ("/rumah-tangga/{}/pindah", &household),
+        ("/rumah-tangga/{}/program", &household),
+        ("/api/v1/households/{}", &household),
+        ("/anggota/{}", &person),
+        ("/anggota/{}/ubah", &person),
+        ("/anggota/{}/hapus", &person),
+        ("/api/v1/persons/{}", &person),
+        ("/usulan/{}", &proposal),
+        ("/api/v1/proposals/{}", &proposal),
+        ("/dokumen/{}", &paper),
+        ("/dokumen/{}/pdf", &paper),
+        ("/api/v1/documents/{}", &paper),
+    ];
+    let strangers = [
+        login(&w.app, "desa.b").await,
+        login(&w.app, "kab.lain").await,
+    ];
+    // An answer without what names its request.
+    let answer = |reply: &Reply| -> (StatusCode, String) {
+        let text = if reply.body.trim_start().starts_with('{') {
+            let mut body = reply.json();
+            if let Some(error) = body["error"].as_object_mut() {
+                error.remove("request_id");
+            }
+            body.to_string()
+        } else {
+            reply.select("#pesan").join("|")
+        };
+        (reply.status, text)
+    };
+    let mut tried = 0;
+    for (route, id) in &routes {
+        let path = route.replace("{}", id);
+        let mine = send(&w.app, get(&path, Some(&owner))).await;
+        assert_eq!(mine.status, StatusCode::OK, "{path} for its own village");
+        let missing = route.replace("{}", &uuid::Uuid::now_v7().to_string());
+        for stranger in &strangers {
+            let foreign = send(&w.app, get(&path, Some(stranger))).await;
+            let absent = send(&w.app, get(&missing, Some(stranger))).await;
+            // Not found; or refused to a role that may not use the route at all (a regency
+            // operator does not edit a household), for any id alike.
+            assert!(
+                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&foreign.status),
+                "{path}: {}",
+                foreign.status
+            );
+            assert_eq!(answer(&foreign), answer(&absent), "{path}");
+            // (The page's own address is echoed, by its language switch; nothing of the record.)
+            assert!(
+                !foreign.body.contains(&w.members[0].full_name)
+                    && !foreign.body.contains(&w.members[0].nik.raw()),
+                "{path} tells nothing of the record"
+            );
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, routes.len() * 2);
+}
