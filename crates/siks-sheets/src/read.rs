@@ -326,6 +326,27 @@ fn read_xlsx(
             max: limits.uncompressed,
         });
     }
+    // calamine's cell references overflow on absurd ones (`A99999999999`, a range that ends
+    // before it starts): with overflow checks (debug builds, the fuzzer) that is a panic, without
+    // them a wrapped number. Found by fuzzing (fuzz/regressions/xlsx); a sheet it cannot read
+    // is refused as not a valid XLSX, never a panic of the upload.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_xlsx_sheet(bytes, sheet, text_columns, date_columns, limits)
+    }))
+    .unwrap_or_else(|_| {
+        Err(ReadError::NotXlsx(
+            "referensi sel atau rentang yang mustahil".into(),
+        ))
+    })
+}
+
+fn read_xlsx_sheet(
+    bytes: &[u8],
+    sheet: Option<&str>,
+    text_columns: &[&str],
+    date_columns: &[&str],
+    limits: Limits,
+) -> Result<Table, ReadError> {
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::NotXlsx(e.to_string()))?;
     let names = book.sheet_names();
