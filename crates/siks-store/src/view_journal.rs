@@ -93,7 +93,7 @@ enum Request {
         done: oneshot::Sender<std::io::Result<()>>,
     },
     Seal {
-        done: oneshot::Sender<std::io::Result<Option<Sealed>>>,
+        done: oneshot::Sender<Vec<Sealed>>,
     },
 }
 
@@ -101,8 +101,11 @@ enum Request {
 pub struct ViewJournal {
     dir: PathBuf,
     sender: mpsc::Sender<Request>,
-    /// Sealed files not folded yet, oldest first (a fold that failed is tried again).
+    /// Sealed files not folded yet, oldest first (a fold that failed is tried again). Files are
+    /// sealed under this lock, so that they queue in the order they were written.
     sealed: tokio::sync::Mutex<VecDeque<Sealed>>,
+    /// An exclusive lock on the folder, held while the journal lives: one server a folder.
+    _lock: std::fs::File,
 }
 
 impl std::fmt::Debug for ViewJournal {
@@ -145,6 +148,9 @@ struct Writer {
     dir: PathBuf,
     number: i64,
     file: Option<std::fs::File>,
+    /// Files left by a failed write: they hold acknowledged lines, and go to the next seal
+    /// before the file that followed them.
+    abandoned: Vec<Sealed>,
 }
 
 impl Writer {
@@ -154,7 +160,14 @@ impl Writer {
             options.append(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            self.file = Some(options.open(file_of(&self.dir, self.number))?);
+            // A number already taken (a file left behind) is passed over, never written into.
+            let file = loop {
+                match options.open(file_of(&self.dir, self.number)) {
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => self.number += 1,
+                    opened => break opened?,
+                }
+            };
+            self.file = Some(file);
             sync_dir(&self.dir)?;
         }
         let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
@@ -170,21 +183,28 @@ impl Writer {
             .and_then(|()| file.sync_data());
         if written.is_err() {
             // A line cut off by the failure is the file's last: later lines go to the next
-            // file, so that it stays the last and is known as never acknowledged.
+            // file, and this one is folded before it (its earlier lines were acknowledged).
             self.file = None;
+            self.abandoned.push(Sealed {
+                number: self.number,
+                path: file_of(&self.dir, self.number),
+            });
             self.number += 1;
         }
         written
     }
 
-    fn seal(&mut self) -> Option<Sealed> {
-        self.file.take()?;
-        let sealed = Sealed {
-            number: self.number,
-            path: file_of(&self.dir, self.number),
-        };
-        self.number += 1;
-        Some(sealed)
+    /// The files to fold now, oldest first: any a failed write left, then the current one.
+    fn seal(&mut self) -> Vec<Sealed> {
+        let mut sealed = std::mem::take(&mut self.abandoned);
+        if self.file.take().is_some() {
+            sealed.push(Sealed {
+                number: self.number,
+                path: file_of(&self.dir, self.number),
+            });
+            self.number += 1;
+        }
+        sealed
     }
 
     fn run(mut self, mut requests: mpsc::Receiver<Request>) {
@@ -215,7 +235,7 @@ impl Writer {
                 }
             }
             for done in seals {
-                let _ = done.send(Ok(self.seal()));
+                let _ = done.send(self.seal());
             }
         }
     }
@@ -241,8 +261,9 @@ impl ViewJournal {
             .map_err(|e| journal_error(&self.dir, e))
     }
 
-    /// Seals the current file (if it holds anything) and queues it for folding.
-    async fn seal(&self) -> Result<()> {
+    /// Seals the current file (if it holds anything) and queues what is to be folded, under
+    /// the queue's lock (`queue`), so that files queue in the order they were written.
+    async fn seal(&self, queue: &mut VecDeque<Sealed>) -> Result<()> {
         let (done, sealed) = oneshot::channel();
         self.sender
             .send(Request::Seal { done })
@@ -250,32 +271,41 @@ impl ViewJournal {
             .map_err(|_| journal_error(&self.dir, "the writer stopped"))?;
         let sealed = sealed
             .await
-            .map_err(|_| journal_error(&self.dir, "the writer stopped"))?
-            .map_err(|e| journal_error(&self.dir, e))?;
-        if let Some(sealed) = sealed {
-            self.sealed.lock().await.push_back(sealed);
-        }
+            .map_err(|_| journal_error(&self.dir, "the writer stopped"))?;
+        queue.extend(sealed);
         Ok(())
     }
 }
 
-/// The entries of a journal file: every complete line (a last line without its newline was
-/// never acknowledged: the write that cut it failed).
+/// The entries of a journal file: every complete line up to the first that does not read. A
+/// write is one batch ending in a newline, acknowledged only once it is on disk; a crash in the
+/// middle of one can leave a torn tail (a last line without its newline, or a damaged block
+/// before later bytes of the same batch), and everything from there on was never acknowledged.
 fn read_entries(path: &Path) -> Result<Vec<AuditEntry>> {
-    let text = std::fs::read_to_string(path).map_err(|e| journal_error(path, e))?;
-    let complete = match text.rfind('\n') {
+    let text = std::fs::read(path).map_err(|e| journal_error(path, e))?;
+    let complete = match text.iter().rposition(|b| *b == b'\n') {
         Some(end) => &text[..end],
-        None => "",
+        None => &[][..],
     };
-    complete
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            serde_json::from_str::<Line>(l)
-                .map(Line::entry)
-                .map_err(|e| journal_error(path, e))
-        })
-        .collect()
+    let mut entries = Vec::new();
+    for (n, line) in complete.split(|b| *b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_slice::<Line>(line) {
+            Ok(read) => entries.push(read.entry()),
+            Err(e) => {
+                tracing::warn!(
+                    file = %path.display(),
+                    line = n + 1,
+                    error = %e,
+                    "view journal torn; the rest of it was never acknowledged"
+                );
+                break;
+            }
+        }
+    }
+    Ok(entries)
 }
 
 impl Store {
@@ -301,6 +331,25 @@ impl Store {
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(dir).map_err(|e| journal_error(dir, e))?;
+        // One server a folder: a second would fold and remove the first one's open file.
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join("lock"))
+            .map_err(|e| journal_error(dir, e))?;
+        lock.try_lock().map_err(|_| {
+            StoreError::invalid_text(
+                format!(
+                    "jurnal lihat {} dipakai server lain: satu basis data, satu server",
+                    dir.display()
+                ),
+                format!(
+                    "the view journal {} is in use by another server: one server a database",
+                    dir.display()
+                ),
+            )
+        })?;
         let mut last = self.views_folded().await?;
         for file in files_in(dir).map_err(|e| journal_error(dir, e))? {
             self.fold_file(&file).await?;
@@ -311,6 +360,7 @@ impl Store {
             dir: dir.to_path_buf(),
             number: last + 1,
             file: None,
+            abandoned: Vec::new(),
         };
         std::thread::Builder::new()
             .name("siks-view-journal".into())
@@ -320,6 +370,7 @@ impl Store {
             dir: dir.to_path_buf(),
             sender,
             sealed: Default::default(),
+            _lock: lock,
         });
         self.view_journal = Some(journal.clone());
         // The folding runs as long as the journal is held (a weak handle: it ends with it).
@@ -349,8 +400,8 @@ impl Store {
     }
 
     async fn fold_journal(&self, journal: &ViewJournal) -> Result<()> {
-        journal.seal().await?;
         let mut sealed = journal.sealed.lock().await;
+        journal.seal(&mut sealed).await?;
         while let Some(file) = sealed.front() {
             self.fold_file(file).await?;
             sealed.pop_front();
@@ -370,6 +421,9 @@ impl Store {
     /// Enters one sealed file into the audit log with its number, then removes it; a file the
     /// log already holds (a crash between the two) is only removed.
     async fn fold_file(&self, file: &Sealed) -> Result<()> {
+        if self.views_folded().await? >= file.number {
+            return remove_folded(file);
+        }
         let entries = read_entries(&file.path)?;
         let mut tx = self.begin().await?;
         let folded: i64 = with_tx!(&mut tx, c => {
@@ -388,12 +442,22 @@ impl Store {
             });
             tx.commit().await?;
         }
-        std::fs::remove_file(&file.path).map_err(|e| journal_error(&file.path, e))?;
-        if let Some(dir) = file.path.parent() {
-            sync_dir(dir).map_err(|e| journal_error(dir, e))?;
-        }
-        Ok(())
+        remove_folded(file)
     }
+}
+
+/// Removes a file the log holds (gone already: a removal that was not made durable before).
+fn remove_folded(file: &Sealed) -> Result<()> {
+    match std::fs::remove_file(&file.path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(journal_error(&file.path, e));
+        }
+        _ => {}
+    }
+    if let Some(dir) = file.path.parent() {
+        sync_dir(dir).map_err(|e| journal_error(dir, e))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -421,11 +485,9 @@ mod tests {
         let entries = read_entries(&path).unwrap();
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[1].action, "household.view");
-        std::fs::write(&path, format!("{line}\nnot json\n{line}\n")).unwrap();
-        assert!(
-            read_entries(&path).is_err(),
-            "a damaged line inside is not skipped"
-        );
+        // A block torn inside the last batch: what precedes it is read, nothing after it.
+        std::fs::write(&path, format!("{line}\n\0\0\0\0\n{line}\n")).unwrap();
+        assert_eq!(read_entries(&path).unwrap().len(), 1);
         assert_eq!(
             files_in(dir.path()).unwrap(),
             vec![Sealed {

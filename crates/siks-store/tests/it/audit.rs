@@ -572,6 +572,19 @@ async fn views_wait_for_no_bulk_writer() {
         .with_view_journal(&dir.path().join("views"))
         .await
         .unwrap();
+    // One server a journal: a second one on the same folder is refused.
+    let second = db
+        .store
+        .clone()
+        .with_view_journal(&dir.path().join("views"))
+        .await;
+    assert!(
+        second
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("dipakai server lain")),
+        "{:?}",
+        second.err()
+    );
     let c = cast(&store).await;
     let (household, members) = fake_household(VILLAGE_A).members(2).build();
     store
@@ -687,7 +700,7 @@ async fn acknowledged_views_survive_a_crash_once() {
         .await
         .unwrap();
     assert_eq!(person_views(restarted.clone()).await, 5);
-    assert_eq!(std::fs::read_dir(&left).unwrap().count(), 0);
+    assert_eq!(journal_files(&left), 0);
     // The same files once more (a crash after the fold, before they were removed): removed.
     let twice = db
         .store
@@ -696,5 +709,16 @@ async fn acknowledged_views_survive_a_crash_once() {
         .await
         .unwrap();
     assert_eq!(person_views(twice).await, 5);
-    assert_eq!(std::fs::read_dir(&again).unwrap().count(), 0);
+    assert_eq!(journal_files(&again), 0);
+}
+
+/// The journal files left in a folder (its lock file aside).
+fn journal_files(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|f| {
+            f.as_ref()
+                .is_ok_and(|f| f.path().extension().is_some_and(|e| e == "journal"))
+        })
+        .count()
 }
