@@ -290,6 +290,18 @@ pub struct AuditAnchor {
 const ANCHOR_HEADER: &str = "siks audit anchor v1";
 
 impl AuditAnchor {
+    /// An anchor of `entries` whose last hash is `last_hash`, signed with `key`.
+    pub fn signed(entries: i64, last_hash: String, at: String, key: &AuditKey) -> AuditAnchor {
+        let mut anchor = AuditAnchor {
+            entries,
+            last_hash,
+            at,
+            signature: String::new(),
+        };
+        anchor.signature = anchor.signature_with(key);
+        anchor
+    }
+
     fn signature_with(&self, key: &AuditKey) -> String {
         key.sign(&[
             b"anchor\0",

@@ -121,6 +121,9 @@ pub struct Store {
     /// Where the server records views first (see [`view_journal`]); `None`: straight into the
     /// audit log.
     view_journal: Option<std::sync::Arc<view_journal::ViewJournal>>,
+    /// Sessions whose idle clock is being refreshed now: one refresh a session at a time, so
+    /// that a bulk write holding the lock does not pile them up.
+    refreshing: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Store {
@@ -177,6 +180,7 @@ impl Store {
                 audit_key: None,
                 sqlite_writers,
                 view_journal: None,
+                refreshing: Default::default(),
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -202,6 +206,7 @@ impl Store {
                 audit_key: None,
                 sqlite_writers: None,
                 view_journal: None,
+                refreshing: Default::default(),
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))

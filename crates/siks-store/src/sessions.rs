@@ -242,17 +242,27 @@ impl Store {
         // request waits for it only a moment (behind a bulk write it may wait for the write
         // lock; it goes on by itself): a refresh that comes late can only end a session
         // sooner, never later.
-        if !within(&last_seen_at, Duration::from_secs(60)) {
+        let first = || {
+            self.refreshing
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(hash.clone())
+        };
+        if !within(&last_seen_at, Duration::from_secs(60)) && first() {
             let store = self.clone();
             let now = self.now_text();
             let refresh = tokio::spawn(async move {
                 let touched: Result<()> = async {
                     crate::sql::with_writers!(store, p => {
-                        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                            .bind(now)
-                            .bind(&hash)
-                            .execute(p)
-                            .await?;
+                        // Never back over a newer refresh.
+                        sqlx::query(
+                            "UPDATE sessions SET last_seen_at = $1 \
+                             WHERE token_hash = $2 AND last_seen_at < $1",
+                        )
+                        .bind(now)
+                        .bind(&hash)
+                        .execute(p)
+                        .await?;
                     });
                     Ok(())
                 }
@@ -260,6 +270,11 @@ impl Store {
                 if let Err(e) = touched {
                     tracing::warn!(error = %e, "session not refreshed");
                 }
+                store
+                    .refreshing
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&hash);
             });
             let _ = tokio::time::timeout(Duration::from_millis(250), refresh).await;
         }

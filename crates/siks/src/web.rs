@@ -71,13 +71,39 @@ pub fn anchor_dir(db: &str) -> Option<std::path::PathBuf> {
 }
 
 /// Writes an anchor of the audit log into `dir` (made 0700 when missing) when the log grew
-/// since the newest anchor there; the file written, if any.
+/// since the newest anchor there; the file written, if any. Every anchor already there is
+/// checked against the log first: a log that no longer holds what an earlier anchor counted
+/// (a removed tail that has grown back past it) is an error, and no new anchor is written over
+/// it. A file that does not read, or is not signed with this key, is passed over and said.
 pub async fn write_anchor(service: &Service, dir: &Path) -> Result<Option<std::path::PathBuf>> {
     let system = service.system_actor().await.map_err(store_error)?;
     let anchor = service.audit_anchor(&system).await.map_err(store_error)?;
-    if let Some((newest, _)) = newest_anchor(dir)?
-        && newest.entries >= anchor.entries
-    {
+    let mut newest: Option<i64> = None;
+    for (path, read) in anchors_in(dir) {
+        use siks_service::audit::AnchorCheck;
+        let earlier = match read {
+            Ok(earlier) => earlier,
+            Err(e) => {
+                tracing::warn!(error = %e, "anchor passed over");
+                continue;
+            }
+        };
+        match service
+            .check_audit_anchor(&system, &earlier)
+            .await
+            .map_err(store_error)?
+        {
+            AnchorCheck::Holds => newest = newest.max(Some(earlier.entries)),
+            AnchorCheck::Forged => {
+                tracing::warn!(file = %path.display(), "anchor not signed with this key, passed over");
+            }
+            broken => bail!(
+                "log audit tidak sesuai jangkar {} ({broken:?}): tidak ada jangkar baru yang ditulis; periksa dengan `siks audit verify --anchor`",
+                path.display()
+            ),
+        }
+    }
+    if newest.is_some_and(|n| n >= anchor.entries) {
         return Ok(None);
     }
     let mut builder = std::fs::DirBuilder::new();
@@ -88,33 +114,32 @@ pub async fn write_anchor(service: &Service, dir: &Path) -> Result<Option<std::p
         .create(dir)
         .with_context(|| format!("tidak dapat membuat {}", dir.display()))?;
     let path = dir.join(format!("audit-{:012}.anchor", anchor.entries));
-    write_private(&path, &anchor.to_text())
+    // Whole or not at all: written beside, made durable, then renamed into place.
+    let part = dir.join(format!("audit-{:012}.anchor.part", anchor.entries));
+    write_private(&part, &anchor.to_text())
+        .and_then(|()| std::fs::File::open(&part)?.sync_all())
+        .and_then(|()| std::fs::rename(&part, &path))
+        .and_then(|()| std::fs::File::open(dir)?.sync_all())
         .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
     Ok(Some(path))
 }
 
-/// The anchor counting the most entries in `dir` (a server's folder), with its file.
-fn newest_anchor(
-    dir: &Path,
-) -> Result<Option<(siks_service::audit::AuditAnchor, std::path::PathBuf)>> {
+/// Every `*.anchor` file in `dir` (a server's folder), each read or with why it does not read.
+fn anchors_in(dir: &Path) -> Vec<(std::path::PathBuf, Result<siks_service::audit::AuditAnchor>)> {
     let Ok(files) = std::fs::read_dir(dir) else {
-        return Ok(None);
+        return Vec::new();
     };
-    let mut newest: Option<(siks_service::audit::AuditAnchor, std::path::PathBuf)> = None;
-    for file in files.flatten() {
-        let path = file.path();
-        if path.extension().is_none_or(|e| e != "anchor") {
-            continue;
-        }
-        let anchor = read_anchor(&path)?;
-        if newest
-            .as_ref()
-            .is_none_or(|(n, _)| anchor.entries > n.entries)
-        {
-            newest = Some((anchor, path));
-        }
-    }
-    Ok(newest)
+    let mut found: Vec<_> = files
+        .flatten()
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "anchor"))
+        .map(|p| {
+            let read = read_anchor(&p);
+            (p, read)
+        })
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
 }
 
 fn read_anchor(path: &Path) -> Result<siks_service::audit::AuditAnchor> {
@@ -266,39 +291,56 @@ pub async fn audit(action: AuditAction) -> Result<()> {
             let Some(path) = anchor else {
                 return Ok(());
             };
-            let (anchor, file) = if path.is_dir() {
-                newest_anchor(&path)?
-                    .ok_or_else(|| anyhow!("tidak ada jangkar (*.anchor) di {}", path.display()))?
+            // A file, or every anchor of a server's folder: each must hold.
+            let anchors = if path.is_dir() {
+                let all = anchors_in(&path);
+                if all.is_empty() {
+                    bail!("tidak ada jangkar (*.anchor) di {}", path.display());
+                }
+                all
             } else {
-                (read_anchor(&path)?, path)
+                let read = read_anchor(&path);
+                vec![(path, read)]
             };
             use siks_service::audit::AnchorCheck;
-            match service
-                .check_audit_anchor(&admin, &anchor)
-                .await
-                .map_err(store_error)?
-            {
-                AnchorCheck::Holds => {
-                    println!(
+            let mut failures = Vec::new();
+            for (file, read) in anchors {
+                let anchor = match read {
+                    Ok(anchor) => anchor,
+                    Err(e) => {
+                        failures.push(format!("{e}"));
+                        continue;
+                    }
+                };
+                match service
+                    .check_audit_anchor(&admin, &anchor)
+                    .await
+                    .map_err(store_error)?
+                {
+                    AnchorCheck::Holds => println!(
                         "sesuai jangkar {} ({} entri pada {})",
                         file.display(),
                         anchor.entries,
                         anchor.at
-                    );
-                    Ok(())
+                    ),
+                    AnchorCheck::Forged => failures.push(format!(
+                        "jangkar {} PALSU: tanda tangannya bukan dari kunci audit ini",
+                        file.display()
+                    )),
+                    AnchorCheck::Truncated { anchored, present } => failures.push(format!(
+                        "log audit TERPOTONG: jangkar {} mencatat {anchored} entri, entri {anchored} tidak ada lagi (log sampai entri {present})",
+                        file.display()
+                    )),
+                    AnchorCheck::Rewritten { seq } => failures.push(format!(
+                        "log audit DIUBAH: entri {seq} tidak sama dengan jangkar {}",
+                        file.display()
+                    )),
                 }
-                AnchorCheck::Forged => bail!(
-                    "jangkar {} PALSU: tanda tangannya bukan dari kunci audit ini",
-                    file.display()
-                ),
-                AnchorCheck::Truncated { anchored, present } => bail!(
-                    "log audit TERPOTONG: jangkar {} mencatat {anchored} entri, log hanya sampai entri {present}",
-                    file.display()
-                ),
-                AnchorCheck::Rewritten { seq } => bail!(
-                    "log audit DIUBAH: entri {seq} tidak sama dengan jangkar {}",
-                    file.display()
-                ),
+            }
+            if failures.is_empty() {
+                Ok(())
+            } else {
+                bail!("{}", failures.join("\n"))
             }
         }
         AuditAction::Anchor { db, out } => {
@@ -808,7 +850,35 @@ mod anchoring {
         service.list_households(&system, &filter).await.unwrap();
         let second = write_anchor(&service, &anchors).await.unwrap().unwrap();
         assert_ne!(first, second);
-        let (newest, _) = super::newest_anchor(&anchors).unwrap().unwrap();
-        assert_eq!(newest.entries, anchor.entries + 1);
+        let read: Vec<i64> = super::anchors_in(&anchors)
+            .into_iter()
+            .map(|(_, a)| a.unwrap().entries)
+            .collect();
+        assert_eq!(read, vec![anchor.entries, anchor.entries + 1]);
+        // An anchor the log no longer holds (as after a removed tail that grew back past it):
+        // no new anchor is written over it, and the folder does not verify.
+        let key = service.audit_key().unwrap();
+        let stale = siks_service::audit::AuditAnchor::signed(
+            anchor.entries + 1,
+            "0".repeat(64),
+            anchor.at.clone(),
+            key,
+        );
+        std::fs::write(anchors.join("copied-back.anchor"), stale.to_text()).unwrap();
+        service.list_households(&system, &filter).await.unwrap();
+        let refused = write_anchor(&service, &anchors)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("tidak sesuai jangkar"), "{refused}");
+        assert_eq!(
+            super::anchors_in(&anchors).len(),
+            3,
+            "no anchor written over it"
+        );
+        // A file that does not read is passed over by the server (and said).
+        std::fs::remove_file(anchors.join("copied-back.anchor")).unwrap();
+        std::fs::write(anchors.join("audit-000000000002.anchor"), "rusak").unwrap();
+        assert!(write_anchor(&service, &anchors).await.unwrap().is_some());
     }
 }
