@@ -202,6 +202,15 @@ pub(crate) async fn fresh(url: &str, postgres: bool) -> Result<Store> {
     }
     store.migrate().await.map_err(err)?;
     store.load_regions(Regions::embedded()).await.map_err(err)?;
+    // The audit key where `siks` looks for it, made while the log is empty, as `siks init`
+    // does: the commands the benchmarks run in child processes refuse a log without its key.
+    let store = match url.strip_prefix("sqlite://") {
+        Some(path) => {
+            let key = std::path::PathBuf::from(format!("{path}.audit-key"));
+            store.use_audit_key(&key).await.map_err(err)?.0
+        }
+        None => store,
+    };
     Ok(store)
 }
 

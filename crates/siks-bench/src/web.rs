@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
-use siks_domain::{RegionCode, Regions, Role, Scope};
-use siks_store::{NewUser, OpenMode, Store};
+use siks_domain::{RegionCode, Role, Scope};
+use siks_store::{NewUser, Store};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufStream};
 use tokio::net::TcpStream;
 
@@ -252,14 +252,7 @@ pub async fn run(households: usize, rate: u32, seconds: u32) -> Result<()> {
     )
     .map_err(|e| anyhow!("{e}"))?;
     let url = format!("sqlite://{}", dir.path().join("web.db").display());
-    let store = Store::open(&url, OpenMode::CreateIfMissing)
-        .await
-        .map_err(siks::store_error)?;
-    store.migrate().await.map_err(siks::store_error)?;
-    store
-        .load_regions(Regions::embedded())
-        .await
-        .map_err(siks::store_error)?;
+    let store = crate::fresh(&url, false).await?;
     siks::import(&siks_service::Service::new(store.clone()), &data).await?;
     let province_cookie =
         session_for(&store, "bench.provinsi", Role::ProvinceOperator, "35").await?;

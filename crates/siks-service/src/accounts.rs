@@ -153,6 +153,16 @@ impl Service {
         self.store.fold_views_now().await
     }
 
+    /// Records that the audit key in use was made now for a log that had entries.
+    pub async fn record_new_audit_key(&self, actor: &Actor) -> Result<()> {
+        self.store.record_new_audit_key(actor).await
+    }
+
+    /// Entries in the audit log so far.
+    pub async fn audit_entries_count(&self) -> Result<i64> {
+        self.store.audit_entries_count().await
+    }
+
     /// The audit key in use, if any.
     pub fn audit_key(&self) -> Option<&siks_store::audit_key::AuditKey> {
         self.store.audit_key()

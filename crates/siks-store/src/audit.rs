@@ -395,17 +395,28 @@ impl Store {
             .map_or_else(|| "-".into(), |k| k.term_hash(kind, term))
     }
 
-    /// The head (last sequence number and hash); `None` before the schema exists.
+    /// The head (last sequence number and hash); `None` before the schema exists (any other
+    /// failure, a busy database included, is an error: a key made then would start wrong).
     async fn audit_head(&self) -> Result<Option<(i64, String)>> {
         let row = with_pool!(self, p => {
             match sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_optional(p).await {
                 Ok(row) => row.map(|r| Ok::<_, sqlx::Error>((r.try_get("seq")?, r.try_get("hash")?))).transpose()?,
-                // No table yet: a database being made.
-                Err(sqlx::Error::Database(_)) => None,
+                // No table yet (SQLite's message, PostgreSQL's undefined_table): a database
+                // being made.
+                Err(sqlx::Error::Database(d))
+                    if d.message().contains("no such table") || d.code().as_deref() == Some("42P01") =>
+                {
+                    None
+                }
                 Err(e) => return Err(e.into()),
             }
         });
         Ok(row)
+    }
+
+    /// Entries in the audit log so far (its head's sequence number; 0 before the schema).
+    pub async fn audit_entries_count(&self) -> Result<i64> {
+        Ok(self.audit_head().await?.map_or(0, |(seq, _)| seq))
     }
 
     /// Signs the chain's head as it stands (auditors and admins; a key is needed).
@@ -492,6 +503,29 @@ impl Store {
             },
         )
         .await
+    }
+}
+
+impl Store {
+    /// Records that the audit key in use was made now for a log that had entries (`siks audit
+    /// new-key`): the first entry under it.
+    pub async fn record_new_audit_key(&self, actor: &Actor) -> Result<()> {
+        let keyed_after = self.audit_key.as_deref().ok_or_else(no_key)?.keyed_after();
+        let mut tx = self.begin().await?;
+        append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "audit.key_created",
+                target_kind: "audit",
+                target_id: keyed_after.to_string(),
+                region_code: actor.scope.key(),
+                detail: format!("keyed_after={keyed_after}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

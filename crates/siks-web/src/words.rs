@@ -15,6 +15,7 @@ pub fn action(key: &str) -> String {
         "login.locked" => "akun dikunci",
         "login.throttled" => "masuk ditahan (terlalu banyak gagal)",
         "access.refused" => "ditolak atau tidak ditemukan",
+        "audit.key_created" => "kunci audit baru",
         "password.change" => "ganti kata sandi",
         "password.reset" => "atur ulang kata sandi",
         "user.create" => "buat akun",
@@ -94,6 +95,7 @@ pub fn target(kind: &str) -> &str {
         "sptjm" => "SPTJM",
         "username" => "nama pengguna",
         "path" => "alamat halaman",
+        "audit" => "log audit",
         other => return other,
     };
     t(known)

@@ -651,12 +651,24 @@ pub(crate) fn sqlite_path(db: &str) -> Option<&str> {
         .filter(|path| !path.is_empty() && !path.starts_with(':'))
 }
 
-/// The service chaining its audit entries with the database's key, made now when missing (for
-/// the entries after the current ones) and said so.
+/// The service chaining its audit entries with the database's key. A key is made here only
+/// for a log still empty (a new database): for a log with entries a missing key is an error,
+/// since a key made silently would split the chain (a command run without `SIKS_AUDIT_KEY`)
+/// or let someone who deleted the key file pass off a log rewritten without it. An older
+/// database gets its first key by `siks audit new-key`, on purpose.
 async fn with_audit_key(service: Service, db: &str) -> Result<Service> {
     let Some(path) = audit_key_path(db) else {
         return Ok(service);
     };
+    if !path.exists() {
+        let entries = service.audit_entries_count().await.map_err(store_error)?;
+        if entries > 0 {
+            bail!(
+                "kunci audit {} tidak ada, padahal log audit berisi {entries} entri: pulihkan salinan kuncinya (atau sebutkan tempatnya di SIKS_AUDIT_KEY); untuk basis data yang belum pernah berkunci jalankan `siks audit new-key`",
+                path.display()
+            );
+        }
+    }
     let (service, made) = service.use_audit_key(&path).await.map_err(store_error)?;
     if made {
         eprintln!(
@@ -665,6 +677,36 @@ async fn with_audit_key(service: Service, db: &str) -> Result<Service> {
         );
     }
     Ok(service)
+}
+
+/// `siks audit new-key`: a first key for a database whose log has none (made before keys, or
+/// its key lost), keyed from the entry after the current head; its first entry says so.
+pub(crate) async fn new_audit_key(db: &str) -> Result<()> {
+    let path = audit_key_path(db).ok_or_else(|| {
+        anyhow::anyhow!("PostgreSQL: sebutkan berkas kunci audit di SIKS_AUDIT_KEY")
+    })?;
+    if path.exists() {
+        bail!(
+            "kunci audit {} sudah ada: kunci yang ada tidak pernah ditimpa",
+            path.display()
+        );
+    }
+    let service = Service::open(db, OpenMode::MustExist)
+        .await
+        .map_err(store_error)?;
+    service.ensure_current().await.map_err(store_error)?;
+    let entries = service.audit_entries_count().await.map_err(store_error)?;
+    let (service, _) = service.use_audit_key(&path).await.map_err(store_error)?;
+    let system = service.system_actor().await.map_err(store_error)?;
+    service
+        .record_new_audit_key(&system)
+        .await
+        .map_err(store_error)?;
+    println!(
+        "kunci audit baru {} (mode 600): entri 1–{entries} tetap dengan rantai lamanya, entri berikutnya berkunci; simpan salinan kunci ini di tempat lain",
+        path.display()
+    );
+    Ok(())
 }
 
 pub(crate) fn generate(config: &siks_synth::Config, out: &Path) -> Result<()> {

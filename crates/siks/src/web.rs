@@ -52,6 +52,12 @@ pub enum AuditAction {
         #[arg(long)]
         anchor: Option<std::path::PathBuf>,
     },
+    /// Make a first audit key for a database whose log has entries but no key (made before
+    /// keys, or its key lost): the entries after the current ones are keyed with it.
+    NewKey {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+    },
     /// Sign the audit log's head (count, last hash, time) with the audit key, to keep
     /// elsewhere: printed, or written to --out.
     Anchor {
@@ -343,6 +349,7 @@ pub async fn audit(action: AuditAction) -> Result<()> {
                 bail!("{}", failures.join("\n"))
             }
         }
+        AuditAction::NewKey { db } => crate::new_audit_key(&db).await,
         AuditAction::Anchor { db, out } => {
             let service = open(&db).await?;
             let admin = service.system_actor().await.map_err(store_error)?;

@@ -1155,4 +1155,26 @@ fn a_flood_of_sign_ins_holds_the_servers_memory() {
         peak.saturating_sub(before) < 200,
         "peak {peak} MiB after {before} MiB"
     );
+    drop(server);
+
+    // The failed sign-ins are in the log, chained with the key made at init. A lost key is not
+    // made again behind anyone's back: every command refuses the log until one is restored or
+    // made on purpose, and the entries chained with the lost one no longer verify.
+    let (ok, verified, err) = siks(&["audit", "verify", "--db", &db]);
+    assert!(
+        ok && verified.contains("berkunci setelah entri 0"),
+        "{verified}{err}"
+    );
+    std::fs::remove_file(dir.path().join("siks.db.audit-key")).unwrap();
+    let (ok, _, err) = siks(&["audit", "verify", "--db", &db]);
+    assert!(
+        !ok && err.contains("kunci audit") && err.contains("tidak ada"),
+        "{err}"
+    );
+    let (ok, made, err) = siks(&["audit", "new-key", "--db", &db]);
+    assert!(ok && made.contains("kunci audit baru"), "{made}{err}");
+    let (ok, _, err) = siks(&["audit", "new-key", "--db", &db]);
+    assert!(!ok && err.contains("sudah ada"), "{err}");
+    let (ok, _, err) = siks(&["audit", "verify", "--db", &db]);
+    assert!(!ok && err.contains("RUSAK mulai entri 1"), "{err}");
 }

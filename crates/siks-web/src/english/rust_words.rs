@@ -118,6 +118,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "sign-in held back (too many failures)",
     ),
     ("ditolak atau tidak ditemukan", "refused or not found"),
+    ("kunci audit baru", "new audit key"),
     ("alamat halaman", "page address"),
     ("mencari menurut", "searched by"),
     ("sidik kata kunci:", "search term fingerprint:"),
