@@ -68,6 +68,7 @@ fn small() -> Limits {
         uncompressed: 8 << 20,
         columns: 256,
         line: 64 * 1024,
+        text: 4 << 20,
     }
 }
 

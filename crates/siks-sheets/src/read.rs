@@ -11,7 +11,7 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataRef, Reader, Xlsx};
 
 use crate::Format;
 
@@ -30,6 +30,9 @@ pub struct Limits {
     pub columns: usize,
     /// Bytes of one line of a CSV.
     pub line: usize,
+    /// Bytes of text in all of an XLSX's cells (one shared string may be referenced by every
+    /// cell: a few kilobytes of file would otherwise become gigabytes of text).
+    pub text: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +44,7 @@ impl Default for Limits {
             uncompressed: 400 * 1024 * 1024,
             columns: 256,
             line: 64 * 1024,
+            text: 64 * 1024 * 1024,
         }
     }
 }
@@ -94,6 +98,14 @@ pub enum ReadError {
     },
     #[error("baris {row} sepanjang {bytes} bita melebihi batas {max} bita per baris")]
     LineTooLong { row: u32, bytes: usize, max: usize },
+    #[error("teks di sel-sel lembar melebihi batas {max} bita (sampai baris {row})")]
+    TooMuchText { row: u32, max: usize },
+    #[error("sel {cell} berisi {chars} karakter, melebihi batas Excel {max} karakter")]
+    CellTooLong {
+        cell: String,
+        chars: usize,
+        max: usize,
+    },
     /// Cells at fault, with the sheet as read (a faulty cell as Excel showed it), for the report.
     #[error("{} masalah pada sel; tidak ada yang disimpan", .0.len())]
     Cells(Vec<CellProblem>, Box<Table>),
@@ -205,10 +217,11 @@ impl EmptyRows {
 /// fifteen million commas would be fifteen million fields).
 fn check_lines(bytes: &[u8], max: usize) -> Result<(), ReadError> {
     for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
-        if line.len() > max {
+        // A lone carriage return ends a line too (old Mac exports), as the CSV reader reads it.
+        if let Some(long) = line.split(|b| *b == b'\r').find(|part| part.len() > max) {
             return Err(ReadError::LineTooLong {
                 row: i as u32 + 1,
-                bytes: line.len(),
+                bytes: long.len(),
                 max,
             });
         }
@@ -464,11 +477,34 @@ fn sheet_cells(
         .map_err(|e| ReadError::NotXlsx(e.to_string()))?;
     let mut cells = Vec::new();
     let mut sorted = true;
+    let mut text = 0usize;
     while let Some(cell) = reader
         .next_cell()
         .map_err(|e| ReadError::NotXlsx(e.to_string()))?
     {
         let (row, col) = cell.get_position();
+        // The text a cell would hold, measured before it is copied out of the shared strings.
+        let length = match cell.get_value() {
+            DataRef::String(t) | DataRef::DateTimeIso(t) | DataRef::DurationIso(t) => t.len(),
+            DataRef::SharedString(t) => t.len(),
+            _ => 0,
+        };
+        if length > EXCEL_CELL_CHARS * 4
+            || (length > EXCEL_CELL_CHARS && chars_of(&cell) > EXCEL_CELL_CHARS)
+        {
+            return Err(ReadError::CellTooLong {
+                cell: format!("{}{}", column_name(col), row + 1),
+                chars: chars_of(&cell),
+                max: EXCEL_CELL_CHARS,
+            });
+        }
+        text = text.saturating_add(length);
+        if text > limits.text {
+            return Err(ReadError::TooMuchText {
+                row: row + 1,
+                max: limits.text,
+            });
+        }
         let value = Data::from(cell.get_value().clone());
         if value == Data::Empty {
             continue;
@@ -504,6 +540,18 @@ fn sheet_cells(
         cells.dedup_by_key(|c| (c.0, c.1));
     }
     Ok(cells)
+}
+
+/// The most characters Excel keeps in one cell.
+pub const EXCEL_CELL_CHARS: usize = 32_767;
+
+/// The characters of a cell's text.
+fn chars_of(cell: &calamine::Cell<DataRef<'_>>) -> usize {
+    match cell.get_value() {
+        DataRef::String(t) | DataRef::DateTimeIso(t) | DataRef::DurationIso(t) => t.chars().count(),
+        DataRef::SharedString(t) => t.chars().count(),
+        _ => 0,
+    }
 }
 
 /// A cell as Excel would show it, for messages.

@@ -521,6 +521,76 @@ mod bombs {
         ));
     }
 
+    /// An XLSX made by hand: one shared string, and a sheet whose cells all point at it.
+    fn shared_string_book(string: &str, cells: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut zipped = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut zipped);
+        let options = zip::write::SimpleFileOptions::default();
+        let mut part = |name: &str, text: &str| {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        };
+        part(
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
+        );
+        part(
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        );
+        part(
+            "xl/workbook.xml",
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Anggota" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        );
+        part(
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+        );
+        part(
+            "xl/sharedStrings.xml",
+            &format!(
+                r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>NIK</t></si><si><t>{string}</t></si></sst>"#
+            ),
+        );
+        let mut sheet = String::from(
+            r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+        );
+        for n in 0..cells {
+            let row = n / 100 + 2;
+            let col = siks_sheets::read::column_name((n % 100) as u32);
+            sheet.push_str(&format!(r#"<c r="{col}{row}" t="s"><v>1</v></c>"#));
+        }
+        sheet.push_str("</sheetData></worksheet>");
+        part("xl/worksheets/sheet1.xml", &sheet);
+        zip.finish().unwrap();
+        zipped.into_inner()
+    }
+
+    #[test]
+    fn one_shared_string_in_every_cell_is_refused_by_its_text() {
+        let _alone = alone();
+        // One string of a megabyte, pointed at by 12,000 cells: 12 GB of text from a few KB.
+        let bomb = shared_string_book(&"x".repeat(1 << 20), 12_000);
+        assert!(bomb.len() < 200_000, "{}", bomb.len());
+        let (read, peak) =
+            peak_during(|| read_table(&bomb, Format::Xlsx, None, &[], &[], Limits::default()));
+        assert!(
+            matches!(read, Err(ReadError::CellTooLong { ref cell, max: 32_767, .. }) if cell == "A2"),
+            "{read:?}"
+        );
+        assert!(peak < 32 * MIB, "{} MiB", peak / MIB);
+        // Strings Excel could hold, still too much text together.
+        let many = shared_string_book(&"y".repeat(30_000), 12_000);
+        let (read, peak) =
+            peak_during(|| read_table(&many, Format::Xlsx, None, &[], &[], Limits::default()));
+        assert!(
+            matches!(read, Err(ReadError::TooMuchText { .. })),
+            "{read:?}"
+        );
+        assert!(peak < 160 * MIB, "{} MiB", peak / MIB);
+    }
+
     #[test]
     fn a_csv_of_millions_of_rows_or_fields_is_refused_as_it_streams() {
         let _alone = alone();
