@@ -344,25 +344,41 @@ async fn gate(
     mut req: Request,
     next: Next,
 ) -> Response {
-    if let Some(door) = rate::door(who == Who::Anyone, api, req.uri().path()) {
-        let client = req
-            .extensions()
-            .get::<rate::ClientAddr>()
-            .map_or(rate::NO_CLIENT, |c| c.0);
-        if let Err(e) = state.limiter.check(door, client) {
-            return reject(api, e);
-        }
+    let client = req
+        .extensions()
+        .get::<rate::ClientAddr>()
+        .map_or(rate::NO_CLIENT, |c| c.0);
+    let door = rate::door(who == Who::Anyone, api, req.uri().path());
+    // The public doors count before anything else; the signed-in API only once its session is
+    // known to be one (a request without one counts as public), so that made-up requests
+    // cannot use up the signed-in callers' share.
+    if let Some(door @ (rate::Door::Public | rate::Door::SignIn)) = door
+        && let Err(e) = state.limiter.check(door, client)
+    {
+        return reject(api, e);
     }
-    let Who::Roles(roles) = who else {
-        return next.run(req).await;
+    let roles = match who {
+        Who::Roles(roles) => Some(roles),
+        Who::SignedIn if door == Some(rate::Door::Api) => None,
+        _ => return next.run(req).await,
     };
     let token = auth::cookie(req.headers(), state.config.session_cookie()).unwrap_or_default();
     let session = match state.service.session(&token, &state.config.policy).await {
         Ok(s) => s,
         Err(e) => return reject(api, e.into()),
     };
+    if door == Some(rate::Door::Api) {
+        let counted = if session.is_some() {
+            state.limiter.check(rate::Door::Api, client)
+        } else {
+            state.limiter.check(rate::Door::Public, client)
+        };
+        if let Err(e) = counted {
+            return reject(api, e);
+        }
+    }
     match session {
-        Some(s) if roles.contains(&s.actor.role) => {
+        Some(s) if roles.is_none_or(|roles| roles.contains(&s.actor.role)) => {
             req.extensions_mut().insert(auth::CheckedSession(s, token));
             next.run(req).await
         }

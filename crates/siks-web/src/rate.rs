@@ -77,8 +77,12 @@ impl Rates {
 /// The door a request comes through, as the limits count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Door {
-    /// A page or answer anyone may ask for (signing in included).
+    /// A page or answer anyone may ask for.
     Public,
+    /// The sign-in page: per client only, so that a flood of the public pages over many
+    /// addresses cannot keep the operators from signing in (the sign-in throttle and the
+    /// bound on password hashing hold it besides).
+    SignIn,
     /// The JSON API of signed-in callers.
     Api,
 }
@@ -90,6 +94,7 @@ pub fn door(anyone: bool, api: bool, path: &str) -> Option<Door> {
     let unlimited = path.starts_with("/static/") || path == "/healthz" || path == "/metrics";
     match (anyone, api) {
         _ if unlimited => None,
+        _ if path == "/masuk" => Some(Door::SignIn),
         (true, _) => Some(Door::Public),
         (false, true) => Some(Door::Api),
         (false, false) => None,
@@ -209,6 +214,7 @@ fn seconds(wait: Duration) -> u64 {
 /// The limits of a server, per door.
 pub struct Limiter {
     public: DoorLimits,
+    sign_in: DoorLimits,
     api: DoorLimits,
 }
 
@@ -216,6 +222,7 @@ impl Limiter {
     pub fn new(rates: Rates) -> Limiter {
         Limiter {
             public: DoorLimits::new(rates.public_per_client, rates.public_overall),
+            sign_in: DoorLimits::new(rates.public_per_client, None),
             api: DoorLimits::new(rates.api_per_client, rates.api_overall),
         }
     }
@@ -226,10 +233,24 @@ impl Limiter {
     }
 
     fn check_at(&self, door: Door, client: IpAddr, now: Instant) -> Result<(), WebError> {
+        let client = counted_as(client);
         match door {
             Door::Public => self.public.check(client, now),
+            Door::SignIn => self.sign_in.check(client, now),
             Door::Api => self.api.check(client, now),
         }
+    }
+}
+
+/// The client as the limits count it: an IPv6 host has a whole /64 to itself (counting each of
+/// its addresses would give it 2^64 allowances); an IPv4 address seen as IPv6 is itself.
+fn counted_as(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        },
+        v4 => v4,
     }
 }
 
@@ -383,6 +404,46 @@ mod tests {
         );
         // The API is another door.
         limiter.check_at(Door::Api, a, start).unwrap();
+    }
+
+    #[test]
+    fn an_ipv6_host_is_one_client_and_sign_in_has_no_shared_budget() {
+        let limiter = Limiter::new(Rates {
+            public_per_client: Some(Rate {
+                per_minute: 60,
+                burst: 2,
+            }),
+            public_overall: Some(Rate {
+                per_minute: 60,
+                burst: 3,
+            }),
+            ..Rates::unlimited()
+        });
+        let now = Instant::now();
+        limiter
+            .check_at(Door::Public, ip("2001:db8::1"), now)
+            .unwrap();
+        limiter
+            .check_at(Door::Public, ip("2001:db8::2"), now)
+            .unwrap();
+        assert!(
+            limiter
+                .check_at(Door::Public, ip("2001:db8::ffff:3"), now)
+                .is_err(),
+            "another address of the same /64 is the same client"
+        );
+        limiter
+            .check_at(Door::Public, ip("2001:db8:0:1::1"), now)
+            .unwrap();
+        // The public pages' shared budget is spent; signing in still goes, per client.
+        assert!(limiter.check_at(Door::Public, ip("10.0.0.1"), now).is_err());
+        limiter.check_at(Door::SignIn, ip("10.0.0.1"), now).unwrap();
+        limiter.check_at(Door::SignIn, ip("10.0.0.1"), now).unwrap();
+        assert!(limiter.check_at(Door::SignIn, ip("10.0.0.1"), now).is_err());
+        assert_eq!(door(true, false, "/masuk"), Some(Door::SignIn));
+        assert_eq!(door(true, false, "/publik"), Some(Door::Public));
+        assert_eq!(door(false, true, "/api/v1/households"), Some(Door::Api));
+        assert_eq!(door(true, false, "/static/siks.js"), None);
     }
 
     #[test]
