@@ -482,7 +482,8 @@ impl Store {
 impl Store {
     /// Records that `actor` was refused a request (403) or answered not found (404: a record
     /// outside the scope looks exactly like a missing one, so both are kept): `method` and the
-    /// path without its query (a path names records by id, never a NIK), cut to 200 characters.
+    /// path without its query, its long digit runs masked (a NIK typed into it), cut to 200
+    /// characters.
     pub async fn audit_refused(
         &self,
         actor: &Actor,
@@ -490,7 +491,11 @@ impl Store {
         path: &str,
         status: u16,
     ) -> Result<()> {
-        let path: String = path.chars().take(200).collect();
+        // A path is what someone typed: a NIK typed into one is masked like in the log.
+        let path: String = siks_domain::message::mask_digits(path)
+            .chars()
+            .take(200)
+            .collect();
         let method: String = method.chars().take(10).collect();
         self.audit_view(
             actor,

@@ -109,7 +109,16 @@ async fn out_of_scope_looks_exactly_like_missing() {
             "{path} not in {refused:?}"
         );
     }
+    // A NIK typed into an address is masked in the entry of its refusal.
     let nik = w.members[0].nik.raw();
+    let typed = send(&w.app, get(&format!("/rumah-tangga/{nik}"), Some(&b))).await;
+    assert_eq!(typed.status, StatusCode::NOT_FOUND);
+    let entries = w.service.audit_entries(&system, None, 1000).await.unwrap();
+    assert!(
+        entries.iter().any(
+            |e| e.action == "access.refused" && e.target_id == "/rumah-tangga/################"
+        )
+    );
     assert!(
         entries
             .iter()
