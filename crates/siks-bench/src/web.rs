@@ -176,6 +176,14 @@ async fn wait_ready(addr: &str) -> Result<()> {
 
 /// `siks serve` on a free loopback port in a second process, once it answers.
 pub(crate) async fn serve_in_second_process(url: &str) -> Result<(Server, String)> {
+    serve_in_second_process_with(url, &[]).await
+}
+
+/// [`serve_in_second_process`] with more of `siks serve`'s options.
+pub(crate) async fn serve_in_second_process_with(
+    url: &str,
+    options: &[&str],
+) -> Result<(Server, String)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -188,6 +196,7 @@ pub(crate) async fn serve_in_second_process(url: &str) -> Result<(Server, String
     let server = Server(
         crate::siks_command()?
             .args(["serve", "--db", url, "--listen", &addr])
+            .args(options)
             .stdout(std::process::Stdio::null())
             .stderr(log)
             .spawn()
