@@ -37,10 +37,10 @@ for target in "${targets[@]}"; do
     rm -rf "$out"
     mkdir -p fuzz/out
     SIKS_FUZZ_TARGET="$target" cargo afl fuzz -V "$seconds" -i "fuzz/corpus/$target" -o "$out" \
-        -- "$harness" >"fuzz/out-$target.log" 2>&1
+        -- "$harness" >"fuzz/out/$target.log" 2>&1
     stats="$out/default/fuzzer_stats"
     if [ ! -r "$stats" ]; then
-        echo "$target: afl-fuzz did not run (fuzz/out-$target.log)" >&2
+        echo "$target: afl-fuzz did not run (fuzz/out/$target.log)" >&2
         status=1
         continue
     fi
@@ -54,7 +54,10 @@ for target in "${targets[@]}"; do
         SIKS_FUZZ_TARGET="$target" cargo afl cmin -i "$out/default/queue" -o "fuzz/corpus-$target.min" \
             -- "$harness" >/dev/null 2>&1 && rm -rf "fuzz/corpus/$target" &&
             mv "fuzz/corpus-$target.min" "fuzz/corpus/$target"
+        # AFL's names hold ':' (no checkout on Windows): each kept under its content's hash.
+        for file in "fuzz/corpus/$target"/*; do
+            case "$file" in *:*|*,*) mv -n "$file" "fuzz/corpus/$target/$(sha1sum "$file" | cut -c1-16)" ;; esac
+        done
     fi
-    rm -f "fuzz/out-$target.log"
 done
 exit $status
