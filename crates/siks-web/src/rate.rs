@@ -318,7 +318,12 @@ pub fn client_of(peer: IpAddr, forwarded: &[&str], trusted: &[Network]) -> IpAdd
     }
     let mut client = peer;
     for hop in forwarded.iter().rev().flat_map(|h| h.rsplit(',')) {
-        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+        // An address, or one with its port as some balancers write it (`[v6]:port` too).
+        let hop = hop.trim();
+        let read = hop
+            .parse::<IpAddr>()
+            .or_else(|_| hop.parse::<SocketAddr>().map(|s| s.ip()));
+        let Ok(ip) = read else {
             // What a trusted proxy passed on unreadable: stop at the last address known.
             return client;
         };
@@ -346,12 +351,15 @@ pub(crate) async fn find_client(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
     {
-        let forwarded: Vec<&str> = request
+        // Read whatever bytes a hop holds (a client may have written anything at the left):
+        // a header that is not all ASCII is not thereby dropped whole.
+        let forwarded: Vec<String> = request
             .headers()
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|v| v.to_str().ok())
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect();
+        let forwarded: Vec<&str> = forwarded.iter().map(String::as_str).collect();
         let client = client_of(peer, &forwarded, &state.config.trusted_proxies);
         request.extensions_mut().insert(ClientAddr(client));
     }
@@ -492,6 +500,19 @@ mod tests {
         );
         assert_eq!(
             client_of(proxy, &["6.6.6.6", "203.0.113.9, 10.0.0.7"], &trusted),
+            ip("203.0.113.9")
+        );
+        // A hop with its port; a client's own bytes at the left do not hide the right hop.
+        assert_eq!(
+            client_of(proxy, &["203.0.113.9:4431"], &trusted),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_of(proxy, &["[2001:db8::7]:80"], &trusted),
+            ip("2001:db8::7")
+        );
+        assert_eq!(
+            client_of(proxy, &["\u{fffd}\u{fffd}, 203.0.113.9"], &trusted),
             ip("203.0.113.9")
         );
         // Nothing forwarded, or only proxies: the last address known.
