@@ -110,11 +110,62 @@ impl std::fmt::Debug for CelCondition {
     }
 }
 
+/// The longest rule, and its deepest nesting of brackets, that a definition may hold: a rule
+/// reads a household's values, it is never a program (found by fuzzing: the CEL parser
+/// recurses deeply, and a rule nested or long enough overflows a thread's stack).
+pub const RULE_MAX_CHARS: usize = 2_000;
+pub const RULE_MAX_NESTING: usize = 16;
+
+/// The stack the CEL parser runs on (it recurses through many frames per bracket).
+const PARSE_STACK: usize = 64 * 1024 * 1024;
+
 impl CelCondition {
     pub fn compile(source: &str) -> Result<CelCondition, RuleError> {
-        let program = cel::Program::compile(source).map_err(|e| RuleError {
-            reason: format!("ungkapan tidak dapat dibaca: {e}"),
-        })?;
+        if source.chars().count() > RULE_MAX_CHARS {
+            return Err(RuleError {
+                reason: format!("aturan lebih dari {RULE_MAX_CHARS} karakter"),
+            });
+        }
+        let mut depth = 0usize;
+        let mut deepest = 0usize;
+        for c in source.chars() {
+            match c {
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if deepest > RULE_MAX_NESTING {
+            return Err(RuleError {
+                reason: format!("aturan bersarang lebih dari {RULE_MAX_NESTING} tingkat kurung"),
+            });
+        }
+        // On a thread of its own with a stack to spare, whatever thread asks.
+        let parsed = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("siks-cel-parse".into())
+                .stack_size(PARSE_STACK)
+                .spawn_scoped(scope, || {
+                    cel::Program::compile(source).map_err(|e| e.to_string())
+                })
+                .map(|parsing| parsing.join())
+        });
+        let program = match parsed {
+            Ok(Ok(Ok(program))) => program,
+            Ok(Ok(Err(e))) => {
+                return Err(RuleError {
+                    reason: format!("ungkapan tidak dapat dibaca: {e}"),
+                });
+            }
+            _ => {
+                return Err(RuleError {
+                    reason: "ungkapan tidak dapat dibaca".into(),
+                });
+            }
+        };
         let names = program
             .references()
             .variables()
@@ -699,6 +750,28 @@ impl Programme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing: the CEL parser recursed past a thread's stack on a rule nested a few
+    /// brackets deep in a debug build. A rule is parsed on a stack of its own, and one too long
+    /// or too deeply nested is refused with its reason.
+    #[test]
+    fn rules_too_long_or_too_deeply_nested_are_refused_and_parsing_has_a_stack_of_its_own() {
+        let nested = format!("{}desil <= 4{}", "(".repeat(17), ")".repeat(17));
+        let refused = CelCondition::compile(&nested).unwrap_err().reason;
+        assert!(refused.contains("16 tingkat"), "{refused}");
+        let long = format!("desil <= 4{}", " && desil <= 4".repeat(200));
+        assert!(
+            CelCondition::compile(&long)
+                .unwrap_err()
+                .reason
+                .contains("2000 karakter")
+        );
+        let fuzzed =
+            "desi&)(&&&&{{{{}}}}{{{{ill >= 1 &&&&&@&&&&&&&&'%&&&)%$&&&&&&&{{{{}}{{{{il <= 5";
+        assert!(CelCondition::compile(fuzzed).is_err());
+        let deep_enough = format!("{}desil <= 4{}", "(".repeat(16), ")".repeat(16));
+        assert!(CelCondition::compile(&deep_enough).is_ok());
+    }
     use crate::entry::{blank_household, blank_person};
     use crate::{HouseholdId, RegionCode};
 
