@@ -805,6 +805,8 @@ struct Server {
     addr: String,
     /// What the server printed before it was ready.
     banner: String,
+    /// Its log (standard error), kept to be searched.
+    log: tempfile::NamedTempFile,
 }
 
 impl Server {
@@ -814,11 +816,12 @@ impl Server {
 
     fn start_with(db: &str, extra: &[&str]) -> Server {
         use std::io::BufRead;
+        let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_siks"))
             .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
             .args(extra)
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(log.reopen().unwrap())
             .spawn()
             .unwrap();
         let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
@@ -838,7 +841,13 @@ impl Server {
             child,
             addr,
             banner,
+            log,
         }
+    }
+
+    /// What the server has logged so far.
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap()
     }
 
     /// One HTTP/1.1 request: the status, the `Set-Cookie` values and the body.
@@ -1021,6 +1030,7 @@ fn a_job_survives_a_server_restart() {
         state, "running",
         "the job should still be running when the server is killed"
     );
+    let first_log = server.log_text();
     drop(server);
 
     let server = Server::start(&db);
@@ -1063,6 +1073,24 @@ fn a_job_survives_a_server_restart() {
     assert!(
         json_text(&body, "outcome").contains("rumah tangga diperiksa"),
         "{body}"
+    );
+    // The server's own log (SECURITY.md item 19): a line per request, and in it no NIK (no
+    // run of sixteen digits), no password and no session token.
+    let log = first_log + &server.log_text();
+    assert!(
+        log.contains("/masuk") && log.contains("/api/v1/jobs"),
+        "{log}"
+    );
+    let token = session.trim_start_matches("siks_sesi=");
+    assert!(!log.contains(&password) && !log.contains(token) && !log.contains(&csrf));
+    let longest_digits = log
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        longest_digits < 16,
+        "a run of {longest_digits} digits in the log"
     );
 }
 
