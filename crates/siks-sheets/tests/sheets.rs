@@ -1,9 +1,18 @@
 //! The sheets as a spreadsheet program receives them.
 
+/// One test of this binary at a time: the bombs' memory is counted by an allocator that sees
+/// every test's allocations, so none may run beside a measurement (the rest are quick).
+static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    ALONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 use siks_sheets::{Format, SheetWriter, is_risky, neutralise};
 
 #[test]
 fn formulas_are_neutralised_and_numbers_are_not() {
+    let _alone = crate::alone();
     for risky in [
         "=1+1",
         "+62 812",
@@ -23,6 +32,7 @@ fn formulas_are_neutralised_and_numbers_are_not() {
 
 #[test]
 fn csv_keeps_every_digit_and_neutralises() {
+    let _alone = crate::alone();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.csv");
     let mut w = SheetWriter::create(Format::Csv, &path, "x", &["NIK", "Nama"]).unwrap();
@@ -38,6 +48,7 @@ fn csv_keeps_every_digit_and_neutralises() {
 
 #[test]
 fn xlsx_is_a_zip_with_the_rows_as_text() {
+    let _alone = crate::alone();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.xlsx");
     let mut w = SheetWriter::create(Format::Xlsx, &path, "Anggota", &["NIK", "Nama"]).unwrap();
@@ -115,6 +126,7 @@ fn part(path: &std::path::Path, name: &str) -> String {
 
 #[test]
 fn a_template_has_text_columns_drop_downs_and_an_explanation() {
+    let _alone = crate::alone();
     use siks_sheets::{TemplateColumn, TemplateSheet, write_template};
     let column = |label: &str, choices: &[&str]| TemplateColumn {
         label: label.into(),
@@ -163,6 +175,7 @@ fn a_template_has_text_columns_drop_downs_and_an_explanation() {
 
 #[test]
 fn every_template_matches_the_register_columns() {
+    let _alone = crate::alone();
     use siks_sheets::templates::TemplateKind;
     let dir = tempfile::tempdir().unwrap();
     for kind in TemplateKind::ALL {
@@ -232,6 +245,7 @@ mod reading {
 
     #[test]
     fn text_dates_and_empty_rows_are_read_as_the_register_wants() {
+        let _alone = crate::alone();
         let bytes = book(|s| {
             for (c, h) in ["NIK", "Nama", "Tanggal lahir", "Anak"].iter().enumerate() {
                 s.write_string(0, c as u16, *h).unwrap();
@@ -276,6 +290,7 @@ mod reading {
 
     #[test]
     fn a_nik_as_a_number_and_merged_cells_are_refused_by_cell() {
+        let _alone = crate::alone();
         let bytes = book(|s| {
             s.write_string(0, 0, "NIK").unwrap();
             s.write_string(0, 1, "Nama").unwrap();
@@ -304,6 +319,7 @@ mod reading {
 
     #[test]
     fn wrong_sheets_big_files_and_zip_bombs_are_refused_before_reading() {
+        let _alone = crate::alone();
         let bytes = book(|s| {
             s.write_string(0, 0, "NIK").unwrap();
         });
@@ -374,6 +390,7 @@ mod reading {
 
     #[test]
     fn a_windows_1252_csv_is_read_with_a_warning() {
+        let _alone = crate::alone();
         let bytes = b"Nama,Alamat\nJos\xe9,Jl. Caf\xe9 3\n";
         let table = read_table(bytes, Format::Csv, None, TEXT, DATES, Limits::default()).unwrap();
         assert_eq!(table.rows[0].1, ["José", "Jl. Café 3"]);
@@ -383,6 +400,7 @@ mod reading {
 
 #[test]
 fn the_error_report_copies_the_rows_and_marks_the_faulty_cells() {
+    let _alone = crate::alone();
     use siks_sheets::{ReportProblem, ReportSheet, write_error_report};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("laporan.xlsx");
@@ -443,8 +461,6 @@ fn the_error_report_copies_the_rows_and_marks_the_faulty_cells() {
 /// allocated. The allocator counts every byte this binary holds, so the bound is measured, not
 /// assumed; the bombs take gigabytes to a reader that materialises what the file declares.
 mod bombs {
-    use std::sync::Mutex;
-
     use peak_alloc::PeakAlloc;
     use rust_xlsxwriter::Workbook;
     use siks_sheets::Format;
@@ -452,13 +468,6 @@ mod bombs {
 
     #[global_allocator]
     static MEMORY: PeakAlloc = PeakAlloc;
-    /// One test of this module at a time, since the count is the whole binary's (the other
-    /// modules' tests allocate little).
-    static ALONE: Mutex<()> = Mutex::new(());
-
-    fn alone() -> std::sync::MutexGuard<'static, ()> {
-        ALONE.lock().unwrap_or_else(|e| e.into_inner())
-    }
 
     /// What `read` returns, and the most memory it held above what was held before it.
     fn peak_during<T>(read: impl FnOnce() -> T) -> (T, usize) {
@@ -481,7 +490,7 @@ mod bombs {
 
     #[test]
     fn a_sheet_declaring_a_vast_range_is_refused_without_allocating_it() {
-        let _alone = alone();
+        let _alone = crate::alone();
         // A1 and ZZ200000: 1.5 KB that spans 140 million cells.
         let bomb = sparse_book(199_999, 701);
         assert!(bomb.len() < 10_000, "{}", bomb.len());
@@ -569,7 +578,7 @@ mod bombs {
 
     #[test]
     fn one_shared_string_in_every_cell_is_refused_by_its_text() {
-        let _alone = alone();
+        let _alone = crate::alone();
         // One string of a megabyte, pointed at by 12,000 cells: 12 GB of text from a few KB.
         let bomb = shared_string_book(&"x".repeat(1 << 20), 12_000);
         assert!(bomb.len() < 200_000, "{}", bomb.len());
@@ -593,7 +602,7 @@ mod bombs {
 
     #[test]
     fn a_csv_of_millions_of_rows_or_fields_is_refused_as_it_streams() {
-        let _alone = alone();
+        let _alone = crate::alone();
         // Fifteen million rows in 30 MB.
         let rows = "NIK\n".to_string() + &"1\n".repeat(15_000_000);
         assert!(rows.len() < 30 * MIB);
@@ -651,7 +660,7 @@ mod bombs {
 
     #[test]
     fn a_sheet_of_faults_keeps_the_first_problems_and_counts_the_rest() {
-        let _alone = alone();
+        let _alone = crate::alone();
         let mut workbook = Workbook::new();
         let sheet = workbook.add_worksheet();
         sheet.write_string(0, 0, "NIK").unwrap();
