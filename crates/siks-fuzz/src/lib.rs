@@ -153,6 +153,9 @@ mod tests {
                 assert!(ran.is_ok(), "{name}: {} panics", path.display());
             }
         }
+        // The crashes found are kept (a folder moved would make this replay pass on nothing).
+        assert!(inputs("regressions", "xlsx").len() >= 38);
+        assert!(!inputs("regressions", "programme").is_empty());
         assert_eq!(TARGETS.len(), 7);
         assert!(TARGETS.iter().all(|(n, _)| target(n).is_some()));
         assert!(target("nothing").is_none());
