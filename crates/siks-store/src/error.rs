@@ -40,6 +40,10 @@ pub enum StoreError {
     /// The audit chain's key file cannot be read or made.
     #[error("kunci audit {path}: {reason}")]
     AuditKey { path: String, reason: String },
+    /// The server's view journal cannot be written or read (a full or failing disk): the
+    /// view is refused, since its audit entry could not be kept.
+    #[error("jurnal lihat {0} tidak dapat ditulis atau dibaca; tampilan ditolak")]
+    ViewJournal(String),
 }
 
 impl StoreError {
@@ -79,6 +83,9 @@ impl Bilingual for StoreError {
         match self {
             StoreError::NotFound => "not found".into(),
             StoreError::AuditKey { path, reason } => format!("audit key {path}: {reason}"),
+            StoreError::ViewJournal(what) => {
+                format!("the view journal {what} cannot be written or read; the view is refused")
+            }
             StoreError::Forbidden(a) => format!("your role may not do this ({a:?})"),
             StoreError::Stale { expected, current } => format!(
                 "the record changed meanwhile (version {current}, you loaded {expected}); reload and retry"

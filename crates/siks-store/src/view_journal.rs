@@ -242,7 +242,7 @@ impl Writer {
 }
 
 fn journal_error(dir: &Path, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("view journal {}: {e}", dir.display()))
+    StoreError::ViewJournal(format!("{} ({e})", dir.display()))
 }
 
 impl ViewJournal {
