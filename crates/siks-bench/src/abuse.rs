@@ -15,12 +15,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use siks_domain::Role;
 use siks_domain::interchange::{HOUSEHOLDS_FILE, PERSONS_FILE};
-use siks_sheets::{Format, SheetWriter};
-use siks_store::export::ExportList;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::web::{Connection, Latencies, serve_in_second_process_with, session_with_csrf};
-use crate::{err, fresh, population};
+use crate::{fresh, population};
 
 /// The operator's pages, cycled: searches and household pages most, the dashboard and the
 /// inbox now and then.
@@ -271,37 +269,8 @@ pub async fn run(households: usize, rate: u32, flood_rate: u32, imported: usize)
 
     // The upload: 100,000 members of the export, every hundredth renamed.
     let sheet_path = dir.path().join("perbaikan.xlsx");
-    let list = ExportList::Persons;
-    let name_at = list
-        .columns()
-        .iter()
-        .position(|c| *c == "full_name")
-        .ok_or_else(|| anyhow!("no full_name column"))?;
-    let mut sheet = SheetWriter::create(Format::Xlsx, &sheet_path, "Anggota", &list.labels())
-        .map_err(|e| anyhow!("{e}"))?;
-    let system = store.system_actor().await.map_err(err)?;
-    let mut n = 0u64;
-    store
-        .export(&system, list, None, |cells| {
-            n += 1;
-            match n {
-                n if n > 100_000 => Ok(()),
-                n if n.is_multiple_of(100) => {
-                    let mut cells = cells.to_vec();
-                    cells[name_at].push_str(" Perbaikan");
-                    sheet.row(&cells)
-                }
-                _ => sheet.row(cells),
-            }
-        })
-        .await
-        .map_err(|e| match e {
-            siks_store::export::ExportError::Store(e) => err(e),
-            siks_store::export::ExportError::Sink(e) => anyhow!("{e}"),
-        })?;
-    sheet.finish().map_err(|e| anyhow!("{e}"))?;
+    let upload_rows = crate::upload::corrections_sheet(&store, &sheet_path, 100_000).await?;
     let upload_mib = std::fs::metadata(&sheet_path)?.len() as f64 / 1048576.0;
-    let upload_rows = n.min(100_000);
     // The import: 100,000 households of another province, from another seed.
     let more = dir.path().join("more");
     let region = siks_domain::RegionCode::parse("36").map_err(|e| anyhow!("{e}"))?;

@@ -12,6 +12,45 @@ use siks_store::export::ExportList;
 
 use crate::{err, fresh, population};
 
+/// The register's members exported to `path` as an XLSX (at most `rows` of them), every
+/// hundredth renamed as an operator would correct it: a `perbaikan` upload. The rows written.
+pub(crate) async fn corrections_sheet(
+    store: &siks_store::Store,
+    path: &std::path::Path,
+    rows: u64,
+) -> Result<u64> {
+    let actor = store.system_actor().await.map_err(err)?;
+    let list = ExportList::Persons;
+    let name_at = list
+        .columns()
+        .iter()
+        .position(|c| *c == "full_name")
+        .ok_or_else(|| anyhow!("no full_name column"))?;
+    let mut sheet = SheetWriter::create(Format::Xlsx, path, "Anggota", &list.labels())
+        .map_err(|e| anyhow!("{e}"))?;
+    let mut n = 0u64;
+    store
+        .export(&actor, list, None, |cells| {
+            n += 1;
+            match n {
+                n if n > rows => Ok(()),
+                n if n.is_multiple_of(100) => {
+                    let mut cells = cells.to_vec();
+                    cells[name_at].push_str(" Perbaikan");
+                    sheet.row(&cells)
+                }
+                _ => sheet.row(cells),
+            }
+        })
+        .await
+        .map_err(|e| match e {
+            siks_store::export::ExportError::Store(e) => err(e),
+            siks_store::export::ExportError::Sink(e) => anyhow!("{e}"),
+        })?;
+    sheet.finish().map_err(|e| anyhow!("{e}"))?;
+    Ok(n.min(rows))
+}
+
 pub async fn run(households: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let summary = population(households, &dir.path().join("data"))?;
@@ -22,35 +61,9 @@ pub async fn run(households: usize) -> Result<()> {
         &dir.path().join("data"),
     )
     .await?;
-    let actor = store.system_actor().await.map_err(err)?;
     // The export, with every hundredth member renamed, as an operator would edit it.
     let path = dir.path().join("perbaikan.xlsx");
-    let list = ExportList::Persons;
-    let name_at = list
-        .columns()
-        .iter()
-        .position(|c| *c == "full_name")
-        .ok_or_else(|| anyhow!("no full_name column"))?;
-    let mut sheet = SheetWriter::create(Format::Xlsx, &path, "Anggota", &list.labels())
-        .map_err(|e| anyhow!("{e}"))?;
-    let mut n = 0u64;
-    store
-        .export(&actor, list, None, |cells| {
-            n += 1;
-            if n.is_multiple_of(100) {
-                let mut cells = cells.to_vec();
-                cells[name_at].push_str(" Perbaikan");
-                sheet.row(&cells)
-            } else {
-                sheet.row(cells)
-            }
-        })
-        .await
-        .map_err(|e| match e {
-            siks_store::export::ExportError::Store(e) => err(e),
-            siks_store::export::ExportError::Sink(e) => anyhow!("{e}"),
-        })?;
-    sheet.finish().map_err(|e| anyhow!("{e}"))?;
+    corrections_sheet(&store, &path, u64::MAX).await?;
     store.close().await;
 
     let bytes = std::fs::read(&path)?;

@@ -297,49 +297,48 @@ const LIST_BY_NAME_EITHER_ORDER_WIDE: &str = concat!(
      ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
      LIMIT $4 OFFSET $5"
 );
-/// [`LIST_BY_NAME_WIDE`] in a regency (`$8` its code): its own persons by name through the
-/// region-first index (`persons_regency_name`), never the nation's persons of that name read and
-/// sorted out by region afterwards.
-const LIST_BY_NAME_REGENCY: &str = concat!(
-    list_select!(),
-    "FROM persons p CROSS JOIN households h \
-     WHERE substr(p.village_code, 1, 5) = $8 AND p.name_key >= $6 AND p.name_key < $7 \
-     AND h.id = p.household_id \
-     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
-     ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
-);
+/// By name within one region (`$8`, or `$10` for either order: its code), its code being the
+/// first `$len` characters of a village code: the region-first indexes of migration 19 say
+/// exactly `substr(village_code, 1, $len)`, so the length is written into the text, never bound.
+macro_rules! by_name_in_region {
+    ($len:literal) => {
+        concat!(
+            list_select!(),
+            "FROM persons p CROSS JOIN households h \
+             WHERE substr(p.village_code, 1, ",
+            $len,
+            ") = $8 AND p.name_key >= $6 AND p.name_key < $7 \
+             AND h.id = p.household_id \
+             AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+             ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
+        )
+    };
+    (either order, $len:literal) => {
+        concat!(
+            list_select!(),
+            "FROM persons p CROSS JOIN households h \
+             WHERE substr(p.village_code, 1, ",
+            $len,
+            ") = $10 \
+             AND ((p.name_key >= $6 AND p.name_key < $7) OR (p.name_sorted >= $8 AND p.name_sorted < $9)) \
+             AND h.id = p.household_id \
+             AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
+             ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
+             LIMIT $4 OFFSET $5"
+        )
+    };
+}
+/// [`LIST_BY_NAME_WIDE`] in a regency: its own persons by name through the region-first index
+/// (`persons_regency_name`), never the nation's persons of that name read and sorted out by
+/// region afterwards.
+const LIST_BY_NAME_REGENCY: &str = by_name_in_region!("5");
 /// [`LIST_BY_NAME_REGENCY`] in a province (`persons_province_name`).
-const LIST_BY_NAME_PROVINCE: &str = concat!(
-    list_select!(),
-    "FROM persons p CROSS JOIN households h \
-     WHERE substr(p.village_code, 1, 2) = $8 AND p.name_key >= $6 AND p.name_key < $7 \
-     AND h.id = p.household_id \
-     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
-     ORDER BY p.name_key, p.id LIMIT $4 OFFSET $5"
-);
-/// [`LIST_BY_NAME_EITHER_ORDER_WIDE`] in a regency (`$10` its code), through the region-first
-/// indexes of both orders.
-const LIST_BY_NAME_EITHER_ORDER_REGENCY: &str = concat!(
-    list_select!(),
-    "FROM persons p CROSS JOIN households h \
-     WHERE substr(p.village_code, 1, 5) = $10 \
-     AND ((p.name_key >= $6 AND p.name_key < $7) OR (p.name_sorted >= $8 AND p.name_sorted < $9)) \
-     AND h.id = p.household_id \
-     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
-     ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
-     LIMIT $4 OFFSET $5"
-);
+const LIST_BY_NAME_PROVINCE: &str = by_name_in_region!("2");
+/// [`LIST_BY_NAME_EITHER_ORDER_WIDE`] in a regency, through the region-first indexes of both
+/// orders.
+const LIST_BY_NAME_EITHER_ORDER_REGENCY: &str = by_name_in_region!(either order, "5");
 /// [`LIST_BY_NAME_EITHER_ORDER_REGENCY`] in a province.
-const LIST_BY_NAME_EITHER_ORDER_PROVINCE: &str = concat!(
-    list_select!(),
-    "FROM persons p CROSS JOIN households h \
-     WHERE substr(p.village_code, 1, 2) = $10 \
-     AND ((p.name_key >= $6 AND p.name_key < $7) OR (p.name_sorted >= $8 AND p.name_sorted < $9)) \
-     AND h.id = p.household_id \
-     AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
-     ORDER BY CASE WHEN p.name_key >= $6 AND p.name_key < $7 THEN 0 ELSE 1 END, p.name_key, p.id \
-     LIMIT $4 OFFSET $5"
-);
+const LIST_BY_NAME_EITHER_ORDER_PROVINCE: &str = by_name_in_region!(either order, "2");
 /// [`LIST_BY_NAME_EITHER_ORDER_WIDE`] in a village or district.
 const LIST_BY_NAME_EITHER_ORDER_NARROW: &str = concat!(
     list_select!(),

@@ -163,7 +163,16 @@ impl DoorLimits {
             return Ok(());
         }
         let mut tally = self.tally.lock().unwrap_or_else(|e| e.into_inner());
-        // The client first: one client's flood is its own, and does not use up everyone's share.
+        let held = |overall: bool| {
+            move |wait| WebError::RateLimited {
+                wait_secs: seconds(wait),
+                overall,
+            }
+        };
+        // The client first: one client's flood is its own, and does not use up everyone's
+        // share. Both limits are taken before either is moved: a request held back by one
+        // counts against neither.
+        let mut arrival = None;
         if let Some(cell) = &self.per_client {
             if tally.clients.len() >= MAX_CLIENTS && !tally.clients.contains_key(&client) {
                 tally.clients.retain(|_, arrival| *arrival > now);
@@ -171,36 +180,17 @@ impl DoorLimits {
                     tally.clients.clear();
                 }
             }
-            let mut arrival = tally.clients.get(&client).copied().unwrap_or(now);
-            let mut moved = arrival;
-            cell.take(&mut moved, now)
-                .map_err(|wait| WebError::RateLimited {
-                    wait_secs: seconds(wait),
-                    overall: false,
-                })?;
-            if let Some(overall) = &self.overall {
-                let mut shared = tally.overall;
-                overall
-                    .take(&mut shared, now)
-                    .map_err(|wait| WebError::RateLimited {
-                        wait_secs: seconds(wait),
-                        overall: true,
-                    })?;
-                tally.overall = shared;
-            }
-            arrival = moved;
-            tally.clients.insert(client, arrival);
-            return Ok(());
+            let mut moved = tally.clients.get(&client).copied().unwrap_or(now);
+            cell.take(&mut moved, now).map_err(held(false))?;
+            arrival = Some(moved);
         }
         if let Some(overall) = &self.overall {
             let mut shared = tally.overall;
-            overall
-                .take(&mut shared, now)
-                .map_err(|wait| WebError::RateLimited {
-                    wait_secs: seconds(wait),
-                    overall: true,
-                })?;
+            overall.take(&mut shared, now).map_err(held(true))?;
             tally.overall = shared;
+        }
+        if let Some(moved) = arrival {
+            tally.clients.insert(client, moved);
         }
         Ok(())
     }
