@@ -1,4 +1,5 @@
-//! Importing a generated or exported dataset (households and persons files) as one batch.
+//! Importing a generated or exported dataset (households and persons files) as one batch,
+//! written in short transactions and undone whole if it fails (see `siks_store::import`).
 
 use siks_domain::Actor;
 use std::io::Read;
@@ -23,5 +24,11 @@ impl Service {
         self.store
             .import(actor, households, persons, progress)
             .await
+    }
+
+    /// Undoes the batches of imports that died with their process (see
+    /// [`siks_store::import::ABANDONED_AFTER`]); the number undone.
+    pub async fn undo_abandoned_imports(&self) -> Result<u64, ImportError> {
+        Ok(self.store.undo_abandoned_imports().await?)
     }
 }

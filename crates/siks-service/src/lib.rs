@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod background;
 pub mod checks;
 pub mod documents;
 pub mod export;

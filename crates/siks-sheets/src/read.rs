@@ -378,24 +378,8 @@ fn read_xlsx_sheet(
         })?,
     };
     let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
-    let cells = sheet_cells(&mut book, &name, limits)?;
-    // The sheet as calamine's range would hold it: from the first used row and column to the
-    // last, now that its size is known to be within the limits.
-    let first_row = cells.first().map_or(0, |c| c.0);
-    let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
-    let width = cells.iter().map(|c| c.1 + 1 - first_col).max().unwrap_or(0) as usize;
-    let mut used_rows: Vec<u32> = cells.iter().map(|c| c.0).collect();
-    used_rows.dedup();
-    let dense = used_rows.len().saturating_mul(width);
-    if dense > limits.cells {
-        return Err(ReadError::TooManyCells {
-            cells: dense,
-            max: limits.cells,
-        });
-    }
-    let mut problems = Problems::default();
-    for m in merged.iter().take(20) {
-        problems.push(CellProblem {
+    let merged_problems = || {
+        merged.iter().take(20).map(|m| CellProblem {
             sheet: name.clone(),
             row: m.start.0 + 1,
             column: column_name(m.start.1),
@@ -408,75 +392,198 @@ fn read_xlsx_sheet(
                 m.end.0 + 1
             ),
             reason_en: "merged cells; unmerge them and fill every cell".into(),
-        });
+        })
+    };
+    let mut rows = RowBuilder::new(&name, text_columns, date_columns);
+    merged_problems().for_each(|p| rows.problems.push(p));
+    if sheet_cells(&mut book, &name, limits, |row, col, value| {
+        rows.cell(row, col, value)
+    })? {
+        return rows.finish(limits);
     }
-    let mut header: Vec<String> = Vec::new();
-    let mut rows = Vec::new();
-    let mut empty = EmptyRows::default();
-    let mut cells = cells.into_iter().peekable();
-    for at in first_row..=used_rows.last().copied().unwrap_or(0) {
-        let mut line = vec![Data::Empty; width];
-        while let Some((_, col, value)) = cells.next_if(|c| c.0 == at) {
-            line[(col - first_col) as usize] = value;
-        }
-        let row = at + 1;
-        if at == first_row {
-            header = line.iter().map(|c| plain(c).trim().to_string()).collect();
-            continue;
-        }
-        let mut out = Vec::with_capacity(line.len());
-        for (col, cell) in line.iter().enumerate() {
-            let column = header.get(col).cloned().unwrap_or_default();
-            match cell_text(cell, &column, text_columns, date_columns) {
-                Ok(text) => out.push(text),
-                Err((reason, reason_en)) => {
-                    problems.push(CellProblem {
-                        sheet: name.clone(),
-                        row,
-                        column: if column.is_empty() {
-                            column_name(col as u32)
-                        } else {
-                            column
-                        },
-                        value: plain(cell),
-                        reason,
-                        reason_en,
-                    });
-                    out.push(plain(cell));
-                }
-            }
-        }
-        if out.iter().all(String::is_empty) {
-            empty.empty(row);
-        } else {
-            empty.data();
-            rows.push((row, out));
-        }
+    // Cells out of order (no common writer does this): gathered, sorted, then assembled.
+    let mut cells = Vec::new();
+    sheet_cells(&mut book, &name, limits, |row, col, value| {
+        cells.push((row, col, value));
+        true
+    })?;
+    cells.sort_by_key(|c| (c.0, c.1));
+    cells.dedup_by_key(|c| (c.0, c.1));
+    let mut rows = RowBuilder::new(&name, text_columns, date_columns);
+    merged_problems().for_each(|p| rows.problems.push(p));
+    for (row, col, value) in cells {
+        rows.cell(row, col, value);
     }
-    let mut warnings = Vec::new();
-    empty.warn(&mut warnings);
-    problems.settle(Table {
-        sheet: name,
-        header,
-        rows,
-        warnings,
-    })
+    rows.finish(limits)
 }
 
-/// The used cells of a sheet as (row, column, value), zero-based, in order, read one by one
-/// from its XML: a cell past the rows or columns a sheet may have, or more cells than it may
-/// hold, refuses the sheet when it is met, so what a sheet declares or implies is never
-/// allocated.
+/// A sheet's rows assembled as its cells arrive in order (row by row, left to right, as every
+/// writer of XLSX puts them): each cell made text as it comes, so that the sheet is held once,
+/// as text, never also as calamine's values. Columns are counted from A while reading and cut
+/// to the columns in use at the end.
+struct RowBuilder<'a> {
+    sheet: &'a str,
+    text_columns: &'a [&'a str],
+    date_columns: &'a [&'a str],
+    /// The header row (zero-based) and its texts, by column from A.
+    header_row: Option<u32>,
+    header: Vec<String>,
+    /// The data row being filled (zero-based) and its cells, by column from A.
+    current: Option<(u32, Vec<String>)>,
+    /// The last cell taken, to see that they come in order.
+    last: Option<(u32, u32)>,
+    first_col: u32,
+    last_col: u32,
+    rows: Vec<(u32, Vec<String>)>,
+    problems: Problems,
+    empty: EmptyRows,
+}
+
+impl<'a> RowBuilder<'a> {
+    fn new(sheet: &'a str, text_columns: &'a [&'a str], date_columns: &'a [&'a str]) -> Self {
+        RowBuilder {
+            sheet,
+            text_columns,
+            date_columns,
+            header_row: None,
+            header: Vec::new(),
+            current: None,
+            last: None,
+            first_col: u32::MAX,
+            last_col: 0,
+            rows: Vec::new(),
+            problems: Problems::default(),
+            empty: EmptyRows::default(),
+        }
+    }
+
+    /// Takes one used cell; `false` if it comes before one already taken (the sheet must then
+    /// be read sorted).
+    fn cell(&mut self, row: u32, col: u32, value: Data) -> bool {
+        if self.last.is_some_and(|last| last >= (row, col)) {
+            return false;
+        }
+        self.last = Some((row, col));
+        self.first_col = self.first_col.min(col);
+        self.last_col = self.last_col.max(col);
+        let col = col as usize;
+        if *self.header_row.get_or_insert(row) == row {
+            set(&mut self.header, col, plain(&value).trim().to_string());
+            return true;
+        }
+        if self.current.as_ref().is_none_or(|(at, _)| *at != row) {
+            let previous = match self.current.take() {
+                Some((at, cells)) => {
+                    self.finish_row(at, cells);
+                    at
+                }
+                None => self.header_row.unwrap_or(row),
+            };
+            // Rows without a used cell between two data rows are empty rows too.
+            for skipped in previous + 1..row {
+                self.empty.empty(skipped + 1);
+            }
+            self.current = Some((row, Vec::new()));
+        }
+        let column = self.header.get(col).cloned().unwrap_or_default();
+        let text = match cell_text(&value, &column, self.text_columns, self.date_columns) {
+            Ok(text) => text,
+            Err((reason, reason_en)) => {
+                self.problems.push(CellProblem {
+                    sheet: self.sheet.to_string(),
+                    row: row + 1,
+                    column: if column.is_empty() {
+                        column_name(col as u32)
+                    } else {
+                        column
+                    },
+                    value: plain(&value),
+                    reason,
+                    reason_en,
+                });
+                plain(&value)
+            }
+        };
+        if let Some((_, cells)) = self.current.as_mut() {
+            set(cells, col, text);
+        }
+        true
+    }
+
+    fn finish_row(&mut self, at: u32, cells: Vec<String>) {
+        if cells.iter().all(String::is_empty) {
+            self.empty.empty(at + 1);
+        } else {
+            self.empty.data();
+            self.rows.push((at + 1, cells));
+        }
+    }
+
+    /// The sheet as read: the columns in use (from the first used one to the last) in every
+    /// row; refused if rows times columns would pass `limits.cells` or a cell was at fault.
+    fn finish(mut self, limits: Limits) -> Result<Table, ReadError> {
+        if let Some((at, cells)) = self.current.take() {
+            self.finish_row(at, cells);
+        }
+        let (first, width) = if self.first_col == u32::MAX {
+            (0, 0)
+        } else {
+            (
+                self.first_col as usize,
+                (self.last_col - self.first_col) as usize + 1,
+            )
+        };
+        let dense =
+            (self.rows.len() + usize::from(self.header_row.is_some())).saturating_mul(width);
+        if dense > limits.cells {
+            return Err(ReadError::TooManyCells {
+                cells: dense,
+                max: limits.cells,
+            });
+        }
+        let to_width = |cells: &mut Vec<String>| {
+            cells.drain(..first.min(cells.len()));
+            cells.resize(width, String::new());
+        };
+        if self.header_row.is_some() {
+            to_width(&mut self.header);
+        }
+        for (_, cells) in &mut self.rows {
+            to_width(cells);
+        }
+        let mut warnings = Vec::new();
+        self.empty.warn(&mut warnings);
+        self.problems.settle(Table {
+            sheet: self.sheet.to_string(),
+            header: self.header,
+            rows: self.rows,
+            warnings,
+        })
+    }
+}
+
+/// Puts `text` at `col`, the cells before it empty where not yet filled.
+fn set(cells: &mut Vec<String>, col: usize, text: String) {
+    if cells.len() <= col {
+        cells.resize(col + 1, String::new());
+    }
+    cells[col] = text;
+}
+
+/// Hands each used cell of a sheet to `take` as (row, column, value), zero-based, in the order
+/// of its XML, read one by one: a cell past the rows or columns a sheet may have, or more cells
+/// than it may hold, refuses the sheet when it is met, so what a sheet declares or implies is
+/// never allocated. `Ok(false)`: `take` stopped (the cells are out of order).
 fn sheet_cells(
     book: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
     limits: Limits,
-) -> Result<Vec<(u32, u32, Data)>, ReadError> {
+    mut take: impl FnMut(u32, u32, Data) -> bool,
+) -> Result<bool, ReadError> {
     let mut reader = book
         .worksheet_cells_reader(name)
         .map_err(|e| ReadError::NotXlsx(e.to_string()))?;
-    let mut cells = Vec::new();
-    let mut sorted = true;
+    let mut taken = 0usize;
     let mut text = 0usize;
     while let Some(cell) = reader
         .next_cell()
@@ -524,22 +631,18 @@ fn sheet_cells(
                 max: limits.rows,
             });
         }
-        if cells.len() >= limits.cells {
+        if taken >= limits.cells {
             return Err(ReadError::TooManyCells {
-                cells: cells.len() + 1,
+                cells: taken + 1,
                 max: limits.cells,
             });
         }
-        if let Some(&(r, c, _)) = cells.last() {
-            sorted &= (r, c) < (row, col);
+        taken += 1;
+        if !take(row, col, value) {
+            return Ok(false);
         }
-        cells.push((row, col, value));
     }
-    if !sorted {
-        cells.sort_by_key(|c| (c.0, c.1));
-        cells.dedup_by_key(|c| (c.0, c.1));
-    }
-    Ok(cells)
+    Ok(true)
 }
 
 /// The most characters Excel keeps in one cell.

@@ -24,21 +24,37 @@ pub struct MemberRows {
 }
 
 impl MemberRows {
-    /// (row as the spreadsheet numbers it, cells by interchange column).
-    pub fn rows(&self) -> Vec<(u32, Vec<(&'static str, String)>)> {
+    /// (row as the spreadsheet numbers it, cells by interchange column), the cells moved out
+    /// of the sheet (a sheet of 100,000 rows is held once, not twice, while it is checked):
+    /// [`MemberRows::put_back`] returns them for the error report.
+    pub fn take_rows(&mut self) -> Vec<(u32, Vec<(&'static str, String)>)> {
+        let columns = &self.columns;
         self.table
             .rows
-            .iter()
+            .iter_mut()
             .map(|(row, cells)| {
-                let cells = self
-                    .columns
+                let cells = columns
                     .iter()
-                    .zip(cells)
-                    .filter_map(|(c, v)| c.map(|c| (c, v.clone())))
+                    .zip(cells.iter_mut())
+                    .filter_map(|(c, v)| c.map(|c| (c, std::mem::take(v))))
                     .collect();
                 (*row, cells)
             })
             .collect()
+    }
+
+    /// Puts back the cells [`MemberRows::take_rows`] took, row by row in the same order.
+    pub fn put_back(&mut self, rows: impl IntoIterator<Item = Vec<(&'static str, String)>>) {
+        let columns = &self.columns;
+        for ((_, cells), taken) in self.table.rows.iter_mut().zip(rows) {
+            let places = columns
+                .iter()
+                .zip(cells.iter_mut())
+                .filter_map(|(c, v)| c.map(|_| v));
+            for (place, (_, value)) in places.zip(taken) {
+                *place = value;
+            }
+        }
     }
 }
 

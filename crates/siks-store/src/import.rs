@@ -1,12 +1,22 @@
 //! Bulk import of the interchange files (`households.csv`, `persons.csv`) with full validation,
 //! all or nothing: a bad row is reported with file, line, column and reason, and the database is
-//! left exactly as it was. Parsing runs on its own thread while the database writes (2 cores:
-//! one parses, one writes); SQLite gets multi-row inserts, PostgreSQL gets COPY.
+//! left as it was. Parsing runs on its own thread while the database writes (2 cores: one
+//! parses, one writes); SQLite gets multi-row inserts, PostgreSQL gets COPY.
+//!
+//! The rows go in in short transactions (a tenth of a second of writing each, then on SQLite a
+//! pause), never one that holds the write lock for the whole import: a server's writers (a
+//! sign-in, a proposal, an upload) get their turn between two of them (issue 18). All or nothing
+//! is kept by the batch: it is recorded as running before its first row, every row carries its
+//! id (`households.import_batch`), and a batch that fails is undone, row by row in short
+//! transactions too; one that died with its process (nobody kept it alive for
+//! [`ABANDONED_AFTER`]) is undone by the next import or the next server start. While a batch
+//! runs its households are visible as they arrive.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 use std::sync::Arc;
+use std::time::Duration;
 
 use siks_domain::access::Action;
 use siks_domain::interchange::{
@@ -19,7 +29,8 @@ use tokio::sync::mpsc;
 use crate::audit::{self, AuditEvent};
 use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
 use crate::sql::{
-    Conn, Tx, Value, bind_values, copy_csv_row, sqlite_bulk_insert, with_pool, with_tx,
+    Conn, Tx, Value, bind_values, copy_csv_row, insert_rows_with, sqlite_bulk_insert, with_pool,
+    with_tx,
 };
 use crate::{Store, StoreError};
 
@@ -27,6 +38,16 @@ use crate::{Store, StoreError};
 const BATCH_ROWS: usize = 400;
 /// Problems collected before the import stops reading.
 pub const MAX_PROBLEMS: usize = 100;
+/// How long one of an import's transactions writes before it commits.
+const WRITE_FOR: Duration = Duration::from_millis(100);
+/// The pause after each commit on SQLite, where writers of other processes wait in SQLite's
+/// busy handler, which looks for a free lock every 25–100 ms once it has waited a while: a
+/// pause shorter than that lets the next transaction in before them, time after time.
+const SQLITE_PAUSE: Duration = Duration::from_millis(50);
+/// Households undone per transaction (with their members, photos and history).
+const UNDO_HOUSEHOLDS: usize = 500;
+/// A running batch not kept alive for this long belongs to an import that died.
+pub const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
 /// One input file: a name for messages and its bytes.
 pub struct ImportFile<R> {
@@ -368,31 +389,33 @@ impl Store {
             (parser.rows, parser.out)
         });
 
-        let mut tx = Some(self.begin().await?);
+        self.undo_abandoned_imports().await?;
+        self.start_batch(actor, &batch_id, &now).await?;
+        let mut writer = Writer::new(self, actor, &batch_id, &now);
         let mut problems = Vec::new();
-        let write_result = match tx.as_mut() {
-            Some(t) => self.write_rows(t, &mut receiver, &mut problems).await,
-            None => Ok(()),
-        };
+        let write_result = writer.write_all(&mut receiver, &mut problems).await;
         let (rows, outcome) = parsing
             .await
             .map_err(|e| StoreError::Corrupt(format!("import parser stopped: {e}")))?;
         progress(rows);
-        match write_result {
-            Ok(()) => {}
-            Err(e) if matches!(&e, StoreError::Database(d) if StoreError::is_unique_violation(d)) =>
-            {
-                // Roll back first: the aborted transaction may hold locks the look-up needs.
-                tx = None;
-                problems.extend(self.already_stored(&outcome).await?);
-                if problems.is_empty() {
-                    return Err(e.into());
-                }
+        if let Err(e) = write_result {
+            writer.abandon();
+            let taken = matches!(&e, StoreError::Database(d) if StoreError::is_unique_violation(d));
+            // What this batch wrote goes first: a look-up of ids already stored must not find
+            // the batch's own.
+            let why = if taken { "rejected" } else { "failed" };
+            self.undo_batch(actor, &batch_id, why).await?;
+            if !taken {
+                return Err(e.into());
             }
-            Err(e) => return Err(e.into()),
+            problems.extend(self.already_stored(&outcome).await?);
+            if problems.is_empty() {
+                return Err(e.into());
+            }
         }
         if !problems.is_empty() {
-            // Dropping the transaction rolls it back: nothing of the batch stays.
+            writer.abandon();
+            self.undo_batch(actor, &batch_id, "rejected").await?;
             problems.truncate(MAX_PROBLEMS);
             return Err(ImportError::Rejected(problems));
         }
@@ -403,51 +426,158 @@ impl Store {
             invalid_niks: outcome.invalid_niks,
             invalid_no_kks: outcome.invalid_no_kks,
         };
-        let Some(tx) = tx else {
-            // Only a unique-key failure drops the transaction, and it always yields problems.
-            return Err(
-                StoreError::Corrupt("import transaction closed without problems".into()).into(),
-            );
-        };
-        self.finish_import(tx, actor, &report, &households_source(&outcome), &now)
-            .await?;
+        if let Err(e) = writer.finish(&report, &households_source(&outcome)).await {
+            self.undo_batch(actor, &batch_id, "failed").await?;
+            return Err(e.into());
+        }
         self.settle_after_bulk_write().await?;
         Ok(report)
     }
 
-    /// Writes the parser's rows as they come; after the first problem or failure it only
-    /// collects problems, so that the report is complete and nothing more is sent.
-    async fn write_rows(
+    /// Records the batch as running (its first sign of life now), in a transaction of its own,
+    /// before any of its rows.
+    async fn start_batch(
         &self,
-        tx: &mut Tx,
-        receiver: &mut mpsc::Receiver<Msg>,
-        problems: &mut Vec<RowProblem>,
+        actor: &Actor,
+        batch_id: &str,
+        now: &str,
     ) -> Result<(), StoreError> {
-        let mut sink = Sink::default();
-        let mut failed: Option<StoreError> = None;
-        while let Some(msg) = receiver.recv().await {
-            let (persons, rows) = match msg {
-                Msg::Problem(p) => {
-                    problems.push(p);
-                    continue;
+        let mut tx = self.begin().await?;
+        with_tx!(&mut tx, c => {
+            sqlx::query(
+                "INSERT INTO import_batches (id, actor_id, at, source, households, persons, state, alive_at) \
+                 VALUES ($1, $2, $3, 'csv', 0, 0, 'running', $3)",
+            )
+            .bind(batch_id)
+            .bind(actor.user_id.to_string())
+            .bind(now)
+            .execute(&mut **c)
+            .await?;
+        });
+        audit::append(
+            &mut tx,
+            actor,
+            AuditEvent {
+                action: "import.begin",
+                target_kind: "import_batch",
+                target_id: batch_id.to_string(),
+                region_code: actor.scope.key(),
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Undoes a batch that did not finish: its households with their members, their photos and
+    /// their history, [`UNDO_HOUSEHOLDS`] per transaction (pausing between them on SQLite like
+    /// the writing did); then the batch is marked undone and the undoing audited with `why`.
+    /// Undoing a batch already undone changes nothing. Returns the households removed.
+    async fn undo_batch(
+        &self,
+        actor: &Actor,
+        batch_id: &str,
+        why: &str,
+    ) -> Result<u64, StoreError> {
+        let mut undone = 0u64;
+        loop {
+            let mut tx = self.begin_bulk().await?;
+            let ids: Vec<String> = with_tx!(&mut tx, c => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                    "SELECT id FROM households WHERE import_batch = $1 LIMIT {UNDO_HOUSEHOLDS}"
+                )))
+                .bind(batch_id)
+                .fetch_all(&mut **c)
+                .await?
+            });
+            if ids.is_empty() {
+                let marked = with_tx!(&mut tx, c => {
+                    sqlx::query(
+                        "UPDATE import_batches SET state = 'undone', alive_at = $1 \
+                         WHERE id = $2 AND state = 'running'",
+                    )
+                    .bind(self.now_text())
+                    .bind(batch_id)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected()
+                });
+                if marked == 1 {
+                    audit::append(
+                        &mut tx,
+                        actor,
+                        AuditEvent {
+                            action: "import.undone",
+                            target_kind: "import_batch",
+                            target_id: batch_id.to_string(),
+                            region_code: actor.scope.key(),
+                            detail: format!("households={undone} reason={why}"),
+                        },
+                    )
+                    .await?;
                 }
-                Msg::Households(rows) => (false, rows),
-                Msg::Persons(rows) => (true, rows),
-            };
-            if failed.is_none()
-                && problems.is_empty()
-                && let Err(e) = sink.write(tx, persons, rows).await
-            {
-                failed = Some(e);
+                tx.commit().await?;
+                return Ok(undone);
             }
+            let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+            let list = list.join(", ");
+            // Members' history first, while the members still say whose they are.
+            for sql in [
+                format!(
+                    "DELETE FROM record_history WHERE record_id IN \
+                     (SELECT id FROM persons WHERE household_id IN ({list}))"
+                ),
+                format!("DELETE FROM record_history WHERE record_id IN ({list})"),
+                format!("DELETE FROM evidence_photos WHERE household_id IN ({list})"),
+                format!("DELETE FROM persons WHERE household_id IN ({list})"),
+                format!("DELETE FROM households WHERE id IN ({list})"),
+            ] {
+                with_tx!(&mut tx, c => {
+                    bind_values(
+                        sqlx::query(sqlx::AssertSqlSafe(sql)),
+                        ids.iter().cloned().map(Value::Text),
+                    )
+                    .execute(&mut **c)
+                    .await?;
+                });
+            }
+            tx.register_changes();
+            tx.commit().await?;
+            undone += ids.len() as u64;
+            self.pause_after_bulk_commit().await;
         }
-        if failed.is_none()
-            && problems.is_empty()
-            && let Err(e) = sink.finish(tx).await
-        {
-            failed = Some(e);
+    }
+
+    /// Undoes every batch whose import died with its process: running, and not kept alive for
+    /// [`ABANDONED_AFTER`]. Every import does this first, and so does a server as it starts.
+    /// Returns the batches undone.
+    pub async fn undo_abandoned_imports(&self) -> Result<u64, StoreError> {
+        let before = crate::sql::time_text(self.now() - ABANDONED_AFTER);
+        let ids: Vec<String> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT id FROM import_batches WHERE state = 'running' AND alive_at < $1",
+            )
+            .bind(&before)
+            .fetch_all(p)
+            .await?
+        });
+        if ids.is_empty() {
+            return Ok(0);
         }
-        failed.map_or(Ok(()), Err)
+        let system = self.system_actor().await?;
+        for id in &ids {
+            self.undo_batch(&system, id, "abandoned").await?;
+        }
+        Ok(ids.len() as u64)
+    }
+
+    /// On SQLite, a pause after one of a bulk writer's commits, so that the writers of other
+    /// processes get the lock (see [`SQLITE_PAUSE`]).
+    async fn pause_after_bulk_commit(&self) {
+        if matches!(self.pool, crate::Pool::Sqlite(_)) {
+            tokio::time::sleep(SQLITE_PAUSE).await;
+        }
     }
 
     /// After a unique-key violation: which of the batch's ids the database already holds.
@@ -506,52 +636,243 @@ impl Store {
         problems.sort_by(|a, b| (a.file.as_str(), a.line).cmp(&(b.file.as_str(), b.line)));
         Ok(problems)
     }
+}
 
-    async fn finish_import(
-        &self,
-        mut tx: Tx,
-        actor: &Actor,
-        report: &ImportReport,
-        region: &str,
-        now: &str,
-    ) -> Result<(), StoreError> {
-        with_tx!(&mut tx, c => {
-            sqlx::query(
-                "INSERT INTO record_history (id, record_kind, record_id, village_code, version, \
-                 change_kind, actor_id, actor_role, at, reason, before_json, after_json) \
-                 SELECT 'import:' || id, 'household', id, village_code, 1, 'imported', $1, $2, $3, $4, NULL, NULL \
-                 FROM households WHERE import_batch = $5",
-            )
-            .bind(actor.user_id.to_string())
-            .bind(actor.role.key())
-            .bind(now)
-            .bind(format!(
+/// The writing side of an import: the parser's rows into the transaction open now, committed
+/// once it has written for [`WRITE_FOR`] (or waited that long for the parser), with the history
+/// of its households and the batch kept alive.
+struct Writer<'a> {
+    store: &'a Store,
+    actor: &'a Actor,
+    batch_id: &'a str,
+    now: &'a str,
+    /// The history entry's reason, the same for every household of the batch.
+    reason: String,
+    /// Where `id` and `village_code` stand in a household's values.
+    id_at: usize,
+    village_at: usize,
+    sink: Sink,
+    open: Option<Chunk>,
+}
+
+/// One transaction of an import's and what it wrote.
+struct Chunk {
+    tx: Tx,
+    began: tokio::time::Instant,
+    /// The history rows of the households written in it.
+    history: Vec<Vec<Value>>,
+}
+
+const HISTORY_COLUMNS: &[&str] = &[
+    "id",
+    "record_kind",
+    "record_id",
+    "village_code",
+    "version",
+    "change_kind",
+    "actor_id",
+    "actor_role",
+    "at",
+    "reason",
+    "before_json",
+    "after_json",
+];
+
+impl<'a> Writer<'a> {
+    fn new(store: &'a Store, actor: &'a Actor, batch_id: &'a str, now: &'a str) -> Writer<'a> {
+        let at = |column: &str| {
+            HOUSEHOLD_COLUMNS
+                .iter()
+                .position(|c| *c == column)
+                .expect("a household column")
+        };
+        Writer {
+            store,
+            actor,
+            batch_id,
+            now,
+            reason: format!(
                 "impor data (kelompok {})",
-                siks_domain::show::reference(&report.batch_id.to_string())
-            ))
-            .bind(report.batch_id.to_string())
-            .execute(&mut **c)
-            .await?;
+                siks_domain::show::reference(batch_id)
+            ),
+            id_at: at("id"),
+            village_at: at("village_code"),
+            sink: Sink::default(),
+            open: None,
+        }
+    }
+
+    /// Writes the parser's rows as they come; after the first problem or failure it only
+    /// collects problems, so that the report is complete and nothing more is sent.
+    async fn write_all(
+        &mut self,
+        receiver: &mut mpsc::Receiver<Msg>,
+        problems: &mut Vec<RowProblem>,
+    ) -> Result<(), StoreError> {
+        let mut failed: Option<StoreError> = None;
+        loop {
+            let next = match self.open.as_ref().map(|c| c.began + WRITE_FOR) {
+                Some(due) => match tokio::time::timeout_at(due, receiver.recv()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        // The parser is slower than the writing: what is written is committed
+                        // rather than held while it reads on.
+                        if let Err(e) = self.commit().await {
+                            failed = Some(e);
+                        }
+                        continue;
+                    }
+                },
+                None => receiver.recv().await,
+            };
+            let Some(msg) = next else { break };
+            let (persons, rows) = match msg {
+                Msg::Problem(p) => {
+                    problems.push(p);
+                    self.abandon();
+                    continue;
+                }
+                Msg::Households(rows) => (false, rows),
+                Msg::Persons(rows) => (true, rows),
+            };
+            if failed.is_none()
+                && problems.is_empty()
+                && let Err(e) = self.write(persons, rows).await
+            {
+                self.abandon();
+                failed = Some(e);
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    }
+
+    async fn write(&mut self, persons: bool, rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
+        if self.open.is_none() {
+            self.open = Some(Chunk {
+                tx: self.store.begin_bulk().await?,
+                began: tokio::time::Instant::now(),
+                history: Vec::new(),
+            });
+        }
+        let history: Vec<Vec<Value>> = if persons {
+            Vec::new()
+        } else {
+            rows.iter().map(|h| self.history_row(h)).collect()
+        };
+        let Some(chunk) = self.open.as_mut() else {
+            return Err(StoreError::Corrupt("import transaction not open".into()));
+        };
+        chunk.history.extend(history);
+        self.sink.write(&mut chunk.tx, persons, rows).await?;
+        if chunk.began.elapsed() >= WRITE_FOR {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// The `imported` entry of a household's history.
+    fn history_row(&self, household: &[Value]) -> Vec<Value> {
+        let text = |at: usize| match household.get(at) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let id = text(self.id_at);
+        vec![
+            Value::Text(format!("import:{id}")),
+            Value::Text("household".into()),
+            Value::Text(id),
+            Value::Text(text(self.village_at)),
+            Value::Int(1),
+            Value::Text("imported".into()),
+            Value::Text(self.actor.user_id.to_string()),
+            Value::Text(self.actor.role.key().into()),
+            Value::Text(self.now.into()),
+            Value::Text(self.reason.clone()),
+            Value::OptText(None),
+            Value::OptText(None),
+        ]
+    }
+
+    /// Drops the open transaction: what it wrote is rolled back.
+    fn abandon(&mut self) {
+        self.open = None;
+    }
+
+    /// Completes the open transaction (see [`Writer::close`]) and commits it; on SQLite pauses.
+    async fn commit(&mut self) -> Result<(), StoreError> {
+        let Some(mut chunk) = self.open.take() else {
+            return Ok(());
+        };
+        self.close(&mut chunk).await?;
+        chunk.tx.commit().await?;
+        self.store.pause_after_bulk_commit().await;
+        Ok(())
+    }
+
+    /// What every transaction of the batch ends with: the rows still gathered sent, the history
+    /// of its households, and the batch kept alive, which fails if the batch was undone as
+    /// abandoned meanwhile (the import then stops and undoes what it wrote since).
+    async fn close(&mut self, chunk: &mut Chunk) -> Result<(), StoreError> {
+        self.sink.finish(&mut chunk.tx).await?;
+        insert_rows_with(
+            &mut chunk.tx,
+            "record_history",
+            HISTORY_COLUMNS,
+            "",
+            std::mem::take(&mut chunk.history),
+        )
+        .await?;
+        let alive = with_tx!(&mut chunk.tx, c => {
             sqlx::query(
-                "INSERT INTO import_batches (id, actor_id, at, source, households, persons) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "UPDATE import_batches SET alive_at = $1 WHERE id = $2 AND state = 'running'",
             )
-            .bind(report.batch_id.to_string())
-            .bind(actor.user_id.to_string())
-            .bind(now)
-            .bind("csv")
+            .bind(self.store.now_text())
+            .bind(self.batch_id)
+            .execute(&mut **c)
+            .await?
+            .rows_affected()
+        });
+        if alive != 1 {
+            return Err(StoreError::Corrupt(format!(
+                "import batch {} was undone while it ran (no sign of life for {} minutes)",
+                self.batch_id,
+                ABANDONED_AFTER.num_minutes()
+            )));
+        }
+        chunk.tx.register_changes();
+        Ok(())
+    }
+
+    /// The batch's last transaction: the rest of its rows, the batch marked done with its
+    /// counts, and the import audited.
+    async fn finish(mut self, report: &ImportReport, region: &str) -> Result<(), StoreError> {
+        let mut chunk = match self.open.take() {
+            Some(chunk) => chunk,
+            None => Chunk {
+                tx: self.store.begin_bulk().await?,
+                began: tokio::time::Instant::now(),
+                history: Vec::new(),
+            },
+        };
+        self.close(&mut chunk).await?;
+        with_tx!(&mut chunk.tx, c => {
+            sqlx::query(
+                "UPDATE import_batches SET state = 'done', households = $1, persons = $2 \
+                 WHERE id = $3",
+            )
             .bind(report.households as i64)
             .bind(report.persons as i64)
+            .bind(self.batch_id)
             .execute(&mut **c)
             .await?;
         });
         audit::append(
-            &mut tx,
-            actor,
+            &mut chunk.tx,
+            self.actor,
             AuditEvent {
                 action: "import",
                 target_kind: "import_batch",
-                target_id: report.batch_id.to_string(),
+                target_id: self.batch_id.to_string(),
                 region_code: region.to_string(),
                 detail: format!(
                     "households={} persons={}",
@@ -560,8 +881,7 @@ impl Store {
             },
         )
         .await?;
-        tx.register_changes();
-        tx.commit().await?;
+        chunk.tx.commit().await?;
         Ok(())
     }
 }

@@ -123,6 +123,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0019_region_name_index.sql"),
         include_str!("../migrations/postgres/0019_region_name_index.sql"),
     ),
+    (
+        20,
+        "an import's batch: running, done or undone",
+        include_str!("../migrations/sqlite/0020_import_batch_state.sql"),
+        include_str!("../migrations/postgres/0020_import_batch_state.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

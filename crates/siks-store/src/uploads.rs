@@ -33,6 +33,8 @@ use crate::{Result, Store, StoreError};
 
 /// Ids read per query when an upload looks up its rows.
 const IDS_PER_QUERY: usize = 500;
+/// Rows of a sheet whose records are read from the register at a time.
+const ROWS_PER_LOOKUP: usize = 5_000;
 /// Drafts written per transaction: a commit per draft would cost a disk sync each, and a
 /// cancel stops between two batches (each batch whole).
 const PROPOSALS_PER_TRANSACTION: usize = 200;
@@ -195,92 +197,87 @@ impl Store {
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
         let mut candidates = Vec::new();
-        let ids: Vec<Uuid> = rows
-            .iter()
-            .filter_map(|r| cell(r, "id").parse().ok())
-            .collect();
         let mut seen: HashMap<Uuid, u32> = HashMap::new();
-        let known: HashMap<Uuid, Versioned<Person>> = self
-            .records_in_scope(actor, Records::Persons, &ids)
-            .await?
-            .into_iter()
-            .filter_map(|(id, r)| match r {
-                Record::Person(p) => Some((id, p)),
-                Record::Household(_) => None,
-            })
-            .collect();
         run.progress.start(rows.len());
-        for row in rows {
-            if run.progress.next_row() {
-                return Ok(cancelled(report));
-            }
-            let id_text = cell(row, "id");
-            let Ok(id) = id_text.parse::<Uuid>() else {
-                report.problems.push(row_problem(
-                    row,
-                    "Id",
-                    id_text,
-                    "id anggota wajib diisi dari ekspor siks (jangan diubah)",
-                ));
-                continue;
-            };
-            if let Some(first) = seen.insert(id, row.row) {
-                report.problems.push(row_problem(
-                    row,
-                    "Id",
-                    id_text,
-                    format!("id yang sama sudah ada di baris {first}; satu baris per anggota"),
-                ));
-                continue;
-            }
-            let Some(current) = known.get(&id) else {
-                report.problems.push(row_problem(
-                    row,
-                    "Id",
-                    id_text,
-                    "anggota tidak ditemukan di wilayah kerja Anda",
-                ));
-                continue;
-            };
-            let cells = overlay(
-                person_row(&current.record),
-                PERSON_COLUMNS,
-                PERSON_SERVER_COLUMNS,
-                row,
-            );
-            let nik = person_row_nik(&cells);
-            if nik != current.record.nik.raw()
-                && let Err(e) = Nik::parse(nik)
-            {
-                report
-                    .problems
-                    .push(row_problem(row, column_label("nik"), nik, e.indonesian()));
-                continue;
-            }
-            let person = match parse_every_cell(
-                PERSON_COLUMNS,
-                cells.clone(),
-                &person_row(&current.record),
-                person_from_row,
-            ) {
-                Ok(p) => p,
-                Err(bad) => {
-                    report.problems.extend(
-                        bad.iter()
-                            .map(|e| field_problem(row, PERSON_COLUMNS, &cells, e)),
-                    );
+        // A few thousand rows at a time: the register's records for all of a big sheet at
+        // once would hold as much again as the sheet.
+        for chunk in rows.chunks(ROWS_PER_LOOKUP) {
+            let known = self.persons_of_rows(actor, chunk).await?;
+            for row in chunk {
+                if run.progress.next_row() {
+                    return Ok(cancelled(report));
+                }
+                let id_text = cell(row, "id");
+                let Ok(id) = id_text.parse::<Uuid>() else {
+                    report.problems.push(row_problem(
+                        row,
+                        "Id",
+                        id_text,
+                        "id anggota wajib diisi dari ekspor siks (jangan diubah)",
+                    ));
+                    continue;
+                };
+                if let Some(first) = seen.insert(id, row.row) {
+                    report.problems.push(row_problem(
+                        row,
+                        "Id",
+                        id_text,
+                        format!("id yang sama sudah ada di baris {first}; satu baris per anggota"),
+                    ));
                     continue;
                 }
-            };
-            if person == current.record {
-                report.unchanged += 1;
-                continue;
+                let Some(current) = known.get(&id) else {
+                    report.problems.push(row_problem(
+                        row,
+                        "Id",
+                        id_text,
+                        "anggota tidak ditemukan di wilayah kerja Anda",
+                    ));
+                    continue;
+                };
+                let cells = overlay(
+                    person_row(&current.record),
+                    PERSON_COLUMNS,
+                    PERSON_SERVER_COLUMNS,
+                    row,
+                );
+                let nik = person_row_nik(&cells);
+                if nik != current.record.nik.raw()
+                    && let Err(e) = Nik::parse(nik)
+                {
+                    report.problems.push(row_problem(
+                        row,
+                        column_label("nik"),
+                        nik,
+                        e.indonesian(),
+                    ));
+                    continue;
+                }
+                let person = match parse_every_cell(
+                    PERSON_COLUMNS,
+                    cells.clone(),
+                    &person_row(&current.record),
+                    person_from_row,
+                ) {
+                    Ok(p) => p,
+                    Err(bad) => {
+                        report.problems.extend(
+                            bad.iter()
+                                .map(|e| field_problem(row, PERSON_COLUMNS, &cells, e)),
+                        );
+                        continue;
+                    }
+                };
+                if person == current.record {
+                    report.unchanged += 1;
+                    continue;
+                }
+                let content = ProposalContent::PersonCorrection {
+                    person,
+                    base_version: current.version,
+                };
+                candidates.push((content, run.note.clone()));
             }
-            let content = ProposalContent::PersonCorrection {
-                person,
-                base_version: current.version,
-            };
-            candidates.push((content, run.note.clone()));
         }
         self.write_drafts(actor, report, candidates, run).await
     }
@@ -325,6 +322,48 @@ impl Store {
             report.written = true;
         }
         Ok(report)
+    }
+
+    /// The members named by `rows` (their `id` cells) that lie in the actor's scope.
+    async fn persons_of_rows(
+        &self,
+        actor: &Actor,
+        rows: &[UploadRow],
+    ) -> Result<HashMap<Uuid, Versioned<Person>>> {
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .filter_map(|r| cell(r, "id").parse().ok())
+            .collect();
+        Ok(self
+            .records_in_scope(actor, Records::Persons, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|(id, r)| match r {
+                Record::Person(p) => Some((id, p)),
+                Record::Household(_) => None,
+            })
+            .collect())
+    }
+
+    /// The households named by `rows` (their `id` cells) that lie in the actor's scope.
+    async fn households_of_rows(
+        &self,
+        actor: &Actor,
+        rows: &[UploadRow],
+    ) -> Result<HashMap<Uuid, Versioned<Household>>> {
+        let ids: Vec<Uuid> = rows
+            .iter()
+            .filter_map(|r| cell(r, "id").parse().ok())
+            .collect();
+        Ok(self
+            .records_in_scope(actor, Records::Households, &ids)
+            .await?
+            .into_iter()
+            .filter_map(|(id, r)| match r {
+                Record::Household(h) => Some((id, h)),
+                Record::Person(_) => None,
+            })
+            .collect())
     }
 
     /// The records with these ids that lie in the actor's scope, read in a few queries and
@@ -413,91 +452,83 @@ impl Store {
     ) -> Result<UploadReport> {
         let mut report = UploadReport::default();
         let mut candidates = Vec::new();
-        let ids: Vec<Uuid> = rows
-            .iter()
-            .filter_map(|r| cell(r, "id").parse().ok())
-            .collect();
         let mut seen: HashMap<Uuid, u32> = HashMap::new();
-        let known: HashMap<Uuid, Versioned<Household>> = self
-            .records_in_scope(actor, Records::Households, &ids)
-            .await?
-            .into_iter()
-            .filter_map(|(id, r)| match r {
-                Record::Household(h) => Some((id, h)),
-                Record::Person(_) => None,
-            })
-            .collect();
         run.progress.start(rows.len());
-        for row in rows {
-            if run.progress.next_row() {
-                return Ok(cancelled(report));
-            }
-            let id_text = cell(row, "id");
-            let id = id_text.parse::<Uuid>().ok();
-            if let Some(first) = id.and_then(|id| seen.insert(id, row.row)) {
-                report.problems.push(row_problem(
-                    row,
-                    "Id",
-                    id_text,
-                    format!("id yang sama sudah ada di baris {first}; satu baris per rumah tangga"),
-                ));
-                continue;
-            }
-            let Some(current) = id.and_then(|id| known.get(&id)) else {
-                report.problems.push(row_problem(
+        for chunk in rows.chunks(ROWS_PER_LOOKUP) {
+            let known = self.households_of_rows(actor, chunk).await?;
+            for row in chunk {
+                if run.progress.next_row() {
+                    return Ok(cancelled(report));
+                }
+                let id_text = cell(row, "id");
+                let id = id_text.parse::<Uuid>().ok();
+                if let Some(first) = id.and_then(|id| seen.insert(id, row.row)) {
+                    report.problems.push(row_problem(
+                        row,
+                        "Id",
+                        id_text,
+                        format!(
+                            "id yang sama sudah ada di baris {first}; satu baris per rumah tangga"
+                        ),
+                    ));
+                    continue;
+                }
+                let Some(current) = id.and_then(|id| known.get(&id)) else {
+                    report.problems.push(row_problem(
                     row,
                     "Id",
                     id_text,
                     "rumah tangga tidak ditemukan di wilayah kerja Anda (isi Id dari ekspor siks)",
                 ));
-                continue;
-            };
-            let moved = row
-                .cells
-                .iter()
-                .find(|(c, _)| *c == "village_code")
-                .is_some_and(|(_, v)| {
-                    code_of_choice(v.trim()) != current.record.address.village.as_str()
-                });
-            if moved {
-                report.problems.push(row_problem(
-                    row,
-                    column_label("village_code"),
-                    "",
-                    "pindah desa/kelurahan diajukan sebagai usulan pindah, bukan perbaikan",
-                ));
-                continue;
-            }
-            let cells = overlay(
-                household_row(&current.record),
-                HOUSEHOLD_COLUMNS,
-                HOUSEHOLD_SERVER_COLUMNS,
-                row,
-            );
-            let household = match parse_every_cell(
-                HOUSEHOLD_COLUMNS,
-                cells.clone(),
-                &household_row(&current.record),
-                |r| household_from_row(r, Regions::embedded()),
-            ) {
-                Ok(h) => h,
-                Err(bad) => {
-                    report.problems.extend(
-                        bad.iter()
-                            .map(|e| field_problem(row, HOUSEHOLD_COLUMNS, &cells, e)),
-                    );
+                    continue;
+                };
+                let moved = row
+                    .cells
+                    .iter()
+                    .find(|(c, _)| *c == "village_code")
+                    .is_some_and(|(_, v)| {
+                        code_of_choice(v.trim()) != current.record.address.village.as_str()
+                    });
+                if moved {
+                    report.problems.push(row_problem(
+                        row,
+                        column_label("village_code"),
+                        "",
+                        "pindah desa/kelurahan diajukan sebagai usulan pindah, bukan perbaikan",
+                    ));
                     continue;
                 }
-            };
-            if household == current.record {
-                report.unchanged += 1;
-                continue;
+                let cells = overlay(
+                    household_row(&current.record),
+                    HOUSEHOLD_COLUMNS,
+                    HOUSEHOLD_SERVER_COLUMNS,
+                    row,
+                );
+                let household = match parse_every_cell(
+                    HOUSEHOLD_COLUMNS,
+                    cells.clone(),
+                    &household_row(&current.record),
+                    |r| household_from_row(r, Regions::embedded()),
+                ) {
+                    Ok(h) => h,
+                    Err(bad) => {
+                        report.problems.extend(
+                            bad.iter()
+                                .map(|e| field_problem(row, HOUSEHOLD_COLUMNS, &cells, e)),
+                        );
+                        continue;
+                    }
+                };
+                if household == current.record {
+                    report.unchanged += 1;
+                    continue;
+                }
+                let content = ProposalContent::HouseholdCorrection {
+                    household,
+                    base_version: current.version,
+                };
+                candidates.push((content, run.note.clone()));
             }
-            let content = ProposalContent::HouseholdCorrection {
-                household,
-                base_version: current.version,
-            };
-            candidates.push((content, run.note.clone()));
         }
         self.write_drafts(actor, report, candidates, run).await
     }

@@ -29,8 +29,8 @@ pub const JOB_WAIT: Duration = Duration::from_secs(3);
 /// database connection and much of a core, and this machine has two.
 pub const JOB_SLOTS: usize = 2;
 
-/// Runs the job as `actor` once a slot is free, on a blocking thread (a job waiting for its slot
-/// holds none). A run that fails to record itself or panics ends the job as failed (best effort),
+/// Runs the job as `actor` once a slot is free, on a thread of its own at bulk work's lower CPU
+/// priority (a job waiting for its slot holds none). A run that fails to record itself or panics ends the job as failed (best effort),
 /// so that no job stays "running" while nothing runs it. Its log lines carry the span, and so the
 /// id, of the request that started it.
 fn launch(state: &AppState, actor: Actor, id: JobId) -> tokio::task::JoinHandle<()> {
@@ -40,7 +40,9 @@ fn launch(state: &AppState, actor: Actor, id: JobId) -> tokio::task::JoinHandle<
         let Ok(slot) = slots.acquire_owned().await else {
             return;
         };
-        let _ = crate::observe::spawn_off_workers(run_in_slot(service, actor, id, slot)).await;
+        let _ = crate::observe::spawn_background_job(run_in_slot(service, actor, id, slot))
+            .end()
+            .await;
     };
     tokio::spawn(waiting.instrument(tracing::Span::current()))
 }

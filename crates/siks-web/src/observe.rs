@@ -119,9 +119,10 @@ where
         .map_err(|e| WebError::Internal(format!("blocking task failed: {e}")))
 }
 
-/// Starts `work` on a blocking thread (under the request's id and span, if any) without waiting:
-/// a background job that must not occupy an async worker either.
-pub fn spawn_off_workers<F>(work: F) -> tokio::task::JoinHandle<F::Output>
+/// Starts `work` on a blocking thread (under the request's id and span, if any), at the
+/// priority of requests: what a person waits for (see [`spawn_background_job`] for what they
+/// do not).
+fn spawn_off_workers<F>(work: F) -> tokio::task::JoinHandle<F::Output>
 where
     F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
@@ -136,6 +137,52 @@ where
             None => runtime.block_on(work),
         }
     })
+}
+
+/// Starts `work` as a background job (an upload's checking, a job of the job page) on a thread
+/// of its own at bulk work's lower CPU priority (`siks_service::background`), under the
+/// request's id and span: on two cores the pages of the people waiting go first. A thread of
+/// its own because a thread's priority cannot be raised back: a pooled one would serve requests
+/// at the lower priority afterwards. The job runs whether or not its end is waited for.
+pub fn spawn_background_job<F>(work: F) -> BackgroundJob<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let runtime = tokio::runtime::Handle::current();
+    let context = CONTEXT.try_with(Arc::clone).ok();
+    let span = tracing::Span::current();
+    let (done, output) = tokio::sync::oneshot::channel();
+    let started = std::thread::Builder::new()
+        .name("siks-job".into())
+        .spawn(move || {
+            siks_service::background::lower_this_thread();
+            let work = work.instrument(span);
+            let result = match context {
+                Some(context) => runtime.block_on(CONTEXT.scope(context, work)),
+                None => runtime.block_on(work),
+            };
+            let _ = done.send(result);
+        })
+        .map(drop);
+    BackgroundJob { started, output }
+}
+
+/// A job started by [`spawn_background_job`].
+pub struct BackgroundJob<T> {
+    started: std::io::Result<()>,
+    output: tokio::sync::oneshot::Receiver<T>,
+}
+
+impl<T> BackgroundJob<T> {
+    /// The job's output once it ends; an error if its thread could not start or it panicked.
+    pub async fn end(self) -> Result<T, WebError> {
+        self.started
+            .map_err(|e| WebError::Internal(format!("job thread not started: {e}")))?;
+        self.output
+            .await
+            .map_err(|_| WebError::Internal("background job stopped before its end".into()))
+    }
 }
 
 /// Latency buckets of the request histogram, in seconds.

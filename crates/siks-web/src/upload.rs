@@ -147,9 +147,10 @@ pub async fn run_upload(
 ) -> Result<UploadOutcome, WebError> {
     use siks_service::uploads::{REMOVAL_COLUMNS, RESULT_COLUMNS};
     use siks_sheets::upload::{households_rows, member_rows, new_households_rows, template_rows};
-    let rows_of = |rows: &siks_sheets::upload::MemberRows| -> Vec<UploadRow> {
+    // The cells go to the check and come back for the error report: the sheet is held once.
+    let rows_of = |rows: &mut siks_sheets::upload::MemberRows| -> Vec<UploadRow> {
         let sheet: Arc<str> = Arc::from(rows.table.sheet.as_str());
-        rows.rows()
+        rows.take_rows()
             .into_iter()
             .map(|(row, cells)| UploadRow {
                 sheet: sheet.clone(),
@@ -158,14 +159,21 @@ pub async fn run_upload(
             })
             .collect()
     };
+    let put_back = |rows: &mut siks_sheets::upload::MemberRows, upload: Vec<UploadRow>| {
+        rows.put_back(upload.into_iter().map(|row| row.cells));
+    };
     if kind == "rumah-tangga-baru" {
-        let (households, members) = match new_households_rows(bytes, format) {
+        let (mut households, mut members) = match new_households_rows(bytes, format) {
             Ok(read) => read,
             Err(refusal) => return Ok(UploadOutcome::Refused(refusal)),
         };
+        let (household_rows, member_rows) = (rows_of(&mut households), rows_of(&mut members));
         let report = service
-            .upload_new_households(actor, &rows_of(&households), &rows_of(&members), run)
-            .await?;
+            .upload_new_households(actor, &household_rows, &member_rows, run)
+            .await;
+        put_back(&mut households, household_rows);
+        put_back(&mut members, member_rows);
+        let report = report?;
         return Ok(UploadOutcome::Checked {
             report,
             tables: vec![households.table, members.table],
@@ -183,25 +191,23 @@ pub async fn run_upload(
             ));
         }
     };
-    let rows = match read {
+    let mut rows = match read {
         Ok(rows) => rows,
         Err(refusal) => return Ok(UploadOutcome::Refused(refusal)),
     };
-    let upload = rows_of(&rows);
+    let upload = rows_of(&mut rows);
     let report = match kind {
-        "perbaikan" => {
-            service
-                .upload_person_corrections(actor, &upload, run)
-                .await?
-        }
+        "perbaikan" => service.upload_person_corrections(actor, &upload, run).await,
         "perbaikan-ruta" => {
             service
                 .upload_household_corrections(actor, &upload, run)
-                .await?
+                .await
         }
-        "penghapusan" => service.upload_removals(actor, &upload, run).await?,
-        _ => service.upload_results(actor, &upload, run).await?,
+        "penghapusan" => service.upload_removals(actor, &upload, run).await,
+        _ => service.upload_results(actor, &upload, run).await,
     };
+    put_back(&mut rows, upload);
+    let report = report?;
     Ok(UploadOutcome::Checked {
         report,
         tables: vec![rows.table],
@@ -534,8 +540,9 @@ pub async fn upload(
         kind = job.kind,
         started_by = crate::observe::request_id().as_deref().unwrap_or("-")
     );
-    // Parsing and checking a sheet of 100,000 rows is CPU work: off the async workers.
-    crate::observe::spawn_off_workers(tracing::Instrument::instrument(
+    // Parsing and checking a sheet of 100,000 rows is CPU work: off the async workers, and
+    // behind the pages of the people waiting.
+    let _ = crate::observe::spawn_background_job(tracing::Instrument::instrument(
         async move {
             let result =
                 finish(run_upload(&service, &actor, kind, &bytes, format, &run).await).await;

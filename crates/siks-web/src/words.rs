@@ -48,6 +48,8 @@ pub fn action(key: &str) -> String {
         "finding.fixed" => "temuan diselesaikan",
         "finding.dismiss" => "temuan diabaikan",
         "import" => "impor data",
+        "import.begin" => "impor data dimulai",
+        "import.undone" => "impor data dibatalkan",
         "list.import" => "impor daftar luar",
         "upload.read_persons" => "unggahan membaca anggota",
         "upload.read_households" => "unggahan membaca rumah tangga",

@@ -176,7 +176,8 @@ enum Command {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
     },
-    /// Import households.csv and persons.csv from a folder, all or nothing.
+    /// Import households.csv and persons.csv from a folder, all or nothing (at a lower CPU
+    /// priority than a server's requests, in short transactions).
     Import {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
@@ -396,6 +397,8 @@ async fn run(command: Command) -> Result<()> {
         }
         Command::Init { db } => init(&db).await,
         Command::Import { db, dir } => {
+            // Bulk work as a whole: a server on the same machine answers its pages first.
+            siks_service::background::lower_this_process();
             let service = open(&db).await?;
             import(&service, &dir).await
         }

@@ -488,6 +488,15 @@ pub async fn serve(
     if interrupted > 0 {
         println!("{interrupted} tugas terputus ketika server berhenti; jalankan lagi dari /tugas");
     }
+    // An import that died with its process left part of its batch: undone before anyone works
+    // on it.
+    let undone = service
+        .undo_abandoned_imports()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if undone > 0 {
+        println!("{undone} impor yang terhenti di tengah jalan dibatalkan seluruhnya");
+    }
     let app = siks_web::router(
         service.clone(),
         siks_web::AppConfig {

@@ -38,6 +38,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("temuan diselesaikan", "finding resolved"),
     ("temuan diabaikan", "finding dismissed"),
     ("impor data", "import data"),
+    ("impor data dimulai", "import started"),
+    ("impor data dibatalkan", "import undone"),
     ("impor daftar luar", "import outside list"),
     ("unggahan membaca anggota", "upload read members"),
     ("unggahan membaca rumah tangga", "upload read households"),

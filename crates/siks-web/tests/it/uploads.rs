@@ -275,6 +275,20 @@ async fn new_households_come_in_as_an_xlsx_through_the_page_with_a_report_to_dow
         "the original row number comes first"
     );
     assert!(stray.1[masalah].contains("No. ruta"), "{:?}", stray.1);
+    // Every row as it was uploaded, every cell: the cells went to the check and came back.
+    let uploaded = siks_sheets::read::read_table(
+        &file,
+        siks_sheets::Format::Xlsx,
+        Some("Anggota"),
+        &[],
+        &[],
+        siks_sheets::read::Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(members.rows.len(), uploaded.rows.len());
+    for (reported, sent) in members.rows.iter().zip(&uploaded.rows) {
+        assert_eq!(reported.1[1..=sent.1.len()], sent.1[..], "row {}", sent.0);
+    }
     // Someone else's upload job is not there for another operator.
     let desa_b = login(&w.app, "desa.b").await;
     assert_eq!(
