@@ -66,6 +66,20 @@ impl StoreError {
     pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
         matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
     }
+
+    /// SQLite's "database is locked": a writer waited the whole busy timeout behind another
+    /// that holds the one write lock (a period close, a list build). Nothing was written; the
+    /// same write a moment later goes through, so the edges say "busy, try again", not "error".
+    pub fn is_busy(&self) -> bool {
+        let StoreError::Database(sqlx::Error::Database(d)) = self else {
+            return false;
+        };
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+        d.code()
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| matches!(c & 0xff, 5 | 6))
+            && d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+    }
 }
 
 impl From<serde_json::Error> for StoreError {

@@ -177,6 +177,7 @@ impl From<ServiceError> for WebError {
                 WebError::Conflict(crate::lang::say(&e))
             }
             ServiceError::Invalid { .. } => WebError::invalid(crate::lang::say(&e)),
+            busy if busy.is_busy() => WebError::Busy,
             other => WebError::Internal(other.english()),
         }
     }

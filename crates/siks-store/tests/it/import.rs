@@ -317,9 +317,9 @@ fn held_import(
     (import, release)
 }
 
-/// Issue 18: an import holds the write lock a tenth of a second at a time, never for its whole
-/// run, and stays all or nothing: a failure undoes what it had committed, and an import that
-/// died is undone by the next.
+/// Issue 18: an import holds the write lock a fifth of a second at a time beside other writers
+/// (a second alone), never for its whole run, and stays all or nothing: a failure undoes what
+/// it had committed, and an import that died is undone by the next.
 async fn bounded_transactions(store: &Store, c: &Cast, before: (u64, u64)) {
     let counts = || async {
         let s = store.stats(&c.regency, None).await.unwrap();
