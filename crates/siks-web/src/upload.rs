@@ -542,7 +542,7 @@ pub async fn upload(
     );
     // Parsing and checking a sheet of 100,000 rows is CPU work: off the async workers, and
     // behind the pages of the people waiting.
-    let _ = crate::observe::spawn_background_job(tracing::Instrument::instrument(
+    let checking = crate::observe::spawn_background_job(tracing::Instrument::instrument(
         async move {
             let result =
                 finish(run_upload(&service, &actor, kind, &bytes, format, &run).await).await;
@@ -550,6 +550,15 @@ pub async fn upload(
         },
         span,
     ));
+    // A job whose thread did not start or that panicked ends as failed, never "running" on.
+    let watched = job.clone();
+    tokio::spawn(async move {
+        if let Err(e) = checking.end().await {
+            watched
+                .done
+                .send_replace(Some(Arc::new(finish(Err(e)).await)));
+        }
+    });
     let wait = state.config.upload_wait.unwrap_or(UPLOAD_WAIT);
     // Done or not, the job's page tells; the wait only spares a small file the progress page.
     let _ = tokio::time::timeout(wait, finished.wait_for(Option::is_some)).await;
