@@ -135,6 +135,13 @@ pub fn detail(text: &str) -> String {
                         .map(|s| t(s.label()).to_string())
                         .unwrap_or(value),
                     "role" => role(&value),
+                    // Why an import was undone.
+                    "reason" => match value.as_str() {
+                        "rejected" => t("ditolak karena baris bermasalah").to_string(),
+                        "failed" => t("gagal ditulis").to_string(),
+                        "abandoned" => t("terhenti di tengah jalan").to_string(),
+                        _ => value,
+                    },
                     "search" => match value.as_str() {
                         "id_number" => t("NIK atau No KK").to_string(),
                         "name" => t("nama anggota").to_string(),
@@ -186,6 +193,8 @@ fn detail_key(key: &str) -> &str {
         "source" => "sumber:",
         "model" => "model:",
         "households" => "rumah tangga:",
+        "persons" => "orang:",
+        "reason" => "alasan:",
         "number" => "nomor:",
         "proposals" => "usulan:",
         "quota" => "kuota:",
@@ -221,6 +230,14 @@ mod tests {
         assert_eq!(
             detail("stage=draft rows=2"),
             "tahap: Draf desa/kelurahan, baris: 2"
+        );
+        assert_eq!(
+            detail("households=40 reason=rejected"),
+            "rumah tangga: 40, alasan: ditolak karena baris bermasalah"
+        );
+        assert_eq!(
+            detail("households=4000 persons=14849"),
+            "rumah tangga: 4000, orang: 14849"
         );
         assert_eq!(
             short_id("019b76da-b256-7e8b-b0df-f72ab534acb8"),
