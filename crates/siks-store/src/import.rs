@@ -585,7 +585,7 @@ impl Store {
 
     /// On SQLite, a pause after one of a bulk writer's commits, so that the writers of other
     /// processes get the lock (see [`SQLITE_PAUSE`]).
-    async fn pause_after_bulk_commit(&self) {
+    pub(crate) async fn pause_after_bulk_commit(&self) {
         if matches!(self.pool, crate::Pool::Sqlite(_)) {
             tokio::time::sleep(SQLITE_PAUSE).await;
         }

@@ -548,6 +548,7 @@ impl Store {
         today: chrono::NaiveDate,
     ) -> Result<ListsBuilt> {
         self.check_lists_may_be_built(actor, period).await?;
+        self.remove_abandoned_lists().await?;
         let started = std::time::Instant::now();
         let programmes = self.programmes().await?;
         let quotas: HashMap<(String, String), i64> = with_pool!(self, p => {
@@ -785,7 +786,8 @@ impl Store {
         with_pool!(self, p => {
             let rows = sqlx::query(
                 "SELECT DISTINCT b.household_id FROM beneficiaries b WHERE b.list_id = \
-                 (SELECT id FROM beneficiary_lists WHERE code = $1 AND period < $2 ORDER BY period DESC LIMIT 1)",
+                 (SELECT id FROM beneficiary_lists WHERE code = $1 AND period < $2 \
+                 AND period NOT LIKE '-%' ORDER BY period DESC LIMIT 1)",
             )
             .bind(code)
             .bind(period.to_string())
@@ -872,7 +874,12 @@ impl Store {
         Ok(households)
     }
 
-    /// Replaces the period's list of one programme with `kept`, and its departures.
+    /// Replaces the period's list of one programme with `kept`, and its departures, without
+    /// holding the write lock for the whole list (issue 18): the new list is written aside (its
+    /// `period` is [`ASIDE`] and its id, which no reader asks for) in slices of
+    /// [`ROWS_PER_SLICE`], each its own transaction; then one short transaction puts the old
+    /// list aside and the new one in its place, so a reader sees the old list whole or the new
+    /// one whole; then the old one is removed a province at a time.
     #[allow(clippy::too_many_arguments)]
     async fn write_list(
         &self,
@@ -889,26 +896,14 @@ impl Store {
         let id = Uuid::now_v7();
         let amount: u64 = kept.iter().map(|(_, c)| c.unit.amount).sum();
         let households: HashSet<Uuid> = kept.iter().map(|(_, c)| c.household).collect();
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_bulk().await?;
         with_tx!(&mut tx, c => {
-            for sql in [
-                "DELETE FROM beneficiary_counts WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
-                "DELETE FROM beneficiaries WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
-                "DELETE FROM beneficiary_departures WHERE list_id IN (SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2)",
-                "DELETE FROM beneficiary_lists WHERE period = $1 AND code = $2",
-            ] {
-                sqlx::query(sql)
-                    .bind(period.to_string())
-                    .bind(code)
-                    .execute(&mut **c)
-                    .await?;
-            }
             sqlx::query(
                 "INSERT INTO beneficiary_lists (id, period, code, definition, units, amount, built_by, built_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id.to_string())
-            .bind(period.to_string())
+            .bind(format!("{ASIDE}{id}"))
             .bind(code)
             .bind(&p.programme.text)
             .bind(kept.len() as i64)
@@ -918,6 +913,7 @@ impl Store {
             .execute(&mut **c)
             .await?;
         });
+        tx.commit().await?;
         // Written in slices, walking the groups by index: an iterator with closures over
         // borrowed slices held across the inserts' awaits would make the build's future not
         // `Send`, and a job runs it on another thread.
@@ -931,8 +927,7 @@ impl Store {
             rows.push(beneficiary_row(id, villages, &kept[first..end]));
             first = end;
             if rows.len() >= ROWS_PER_SLICE {
-                insert_rows(
-                    &mut tx,
+                self.write_slice(
                     "beneficiaries",
                     BENEFICIARY_COLUMNS,
                     std::mem::take(&mut rows),
@@ -940,7 +935,8 @@ impl Store {
                 .await?;
             }
         }
-        insert_rows(&mut tx, "beneficiaries", BENEFICIARY_COLUMNS, rows).await?;
+        self.write_slice("beneficiaries", BENEFICIARY_COLUMNS, rows)
+            .await?;
         // Per village: units, distinct households, amount (what reports read).
         let mut per_village: BTreeMap<u32, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
         for (_, c) in kept {
@@ -949,7 +945,7 @@ impl Store {
             slot.1.insert(c.household);
             slot.2 += c.unit.amount;
         }
-        let counts = per_village
+        let counts: Vec<Vec<Value>> = per_village
             .into_iter()
             .map(|(village, (units, households, amount))| {
                 vec![
@@ -959,9 +955,9 @@ impl Store {
                     Value::Int(households.len() as i64),
                     Value::Int(i64::try_from(amount).unwrap_or(i64::MAX)),
                 ]
-            });
-        insert_rows(
-            &mut tx,
+            })
+            .collect();
+        self.write_slice(
             "beneficiary_counts",
             &["list_id", "village_code", "units", "households", "amount"],
             counts,
@@ -979,13 +975,36 @@ impl Store {
                 ]
             })
             .collect();
-        insert_rows(
-            &mut tx,
+        self.write_slice(
             "beneficiary_departures",
             &["list_id", "household_id", "village_code", "reason"],
             departures,
         )
         .await?;
+        // The switch: the old list aside under its own id, the new one in its place.
+        let mut tx = self.begin_bulk().await?;
+        let replaced: Option<String> = with_tx!(&mut tx, c => {
+            let old: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM beneficiary_lists WHERE period = $1 AND code = $2",
+            )
+            .bind(period.to_string())
+            .bind(code)
+            .fetch_optional(&mut **c)
+            .await?;
+            if let Some(old) = &old {
+                sqlx::query("UPDATE beneficiary_lists SET period = $1 WHERE id = $2")
+                    .bind(format!("{ASIDE}{old}"))
+                    .bind(old)
+                    .execute(&mut **c)
+                    .await?;
+            }
+            sqlx::query("UPDATE beneficiary_lists SET period = $1 WHERE id = $2")
+                .bind(period.to_string())
+                .bind(id.to_string())
+                .execute(&mut **c)
+                .await?;
+            old
+        });
         crate::audit::append(
             &mut tx,
             actor,
@@ -999,6 +1018,9 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        if let Some(old) = replaced {
+            self.remove_list_aside(&old).await?;
+        }
         Ok(ListReport {
             code: code.clone(),
             units: kept.len() as u64,
@@ -1008,6 +1030,86 @@ impl Store {
             departed: why_not.len() as u64,
             entered: households.difference(previous).count() as u64,
         })
+    }
+
+    /// Rows of a list being built aside, in a transaction of their own.
+    async fn write_slice(
+        &self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Value>>,
+    ) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_bulk().await?;
+        insert_rows(&mut tx, table, columns, rows).await?;
+        tx.commit().await?;
+        self.pause_after_bulk_commit().await;
+        Ok(())
+    }
+
+    /// Removes a list put aside (replaced, or left half built by a build that died): its rows
+    /// a province at a time, each in a transaction of its own, then the list itself.
+    async fn remove_list_aside(&self, id: &str) -> Result<()> {
+        let provinces: Vec<String> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT DISTINCT substr(village_code, 1, 2) FROM beneficiary_counts WHERE list_id = $1",
+            )
+            .bind(id)
+            .fetch_all(p)
+            .await?
+        });
+        for province in provinces {
+            let mut tx = self.begin_bulk().await?;
+            with_tx!(&mut tx, c => {
+                for table in ["beneficiaries", "beneficiary_departures", "beneficiary_counts"] {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DELETE FROM {table} WHERE list_id = $1 AND village_code >= $2 AND village_code < $3"
+                    )))
+                    .bind(id)
+                    .bind(format!("{province}."))
+                    .bind(format!("{province}/"))
+                    .execute(&mut **c)
+                    .await?;
+                }
+            });
+            tx.commit().await?;
+            self.pause_after_bulk_commit().await;
+        }
+        // What is left: rows outside every counted province (a build that died before its
+        // counts), and the list itself.
+        let mut tx = self.begin_bulk().await?;
+        with_tx!(&mut tx, c => {
+            for sql in [
+                "DELETE FROM beneficiaries WHERE list_id = $1",
+                "DELETE FROM beneficiary_departures WHERE list_id = $1",
+                "DELETE FROM beneficiary_counts WHERE list_id = $1",
+                "DELETE FROM beneficiary_lists WHERE id = $1",
+            ] {
+                sqlx::query(sql).bind(id).execute(&mut **c).await?;
+            }
+        });
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes the lists a build that died left aside (begun more than an hour ago: a build
+    /// running now is left alone). Every build does this first.
+    async fn remove_abandoned_lists(&self) -> Result<()> {
+        let before = crate::sql::time_text(self.now() - chrono::TimeDelta::hours(1));
+        let ids: Vec<String> = with_pool!(self, p => {
+            sqlx::query_scalar(
+                "SELECT id FROM beneficiary_lists WHERE period LIKE '-%' AND built_at < $1",
+            )
+            .bind(&before)
+            .fetch_all(p)
+            .await?
+        });
+        for id in ids {
+            self.remove_list_aside(&id).await?;
+        }
+        Ok(())
     }
 
     /// A programme's list for a period in `region` (default the actor's scope), by regency
@@ -1103,7 +1205,7 @@ impl Store {
             sqlx::query(
                 "SELECT l.code, l.period, CAST(SUM(b.amount * b.units) AS BIGINT) AS amount \
                  FROM beneficiary_lists l CROSS JOIN beneficiaries b \
-                 WHERE l.period = (SELECT MAX(period) FROM beneficiary_lists) \
+                 WHERE l.period = (SELECT MAX(period) FROM beneficiary_lists WHERE period NOT LIKE '-%') \
                  AND b.list_id = l.id AND b.village_code = $1 AND b.household_id = $2 \
                  GROUP BY l.code, l.period ORDER BY l.code",
             )
@@ -1218,6 +1320,10 @@ impl Store {
 
 /// Beneficiary rows kept in memory before they are written.
 const ROWS_PER_SLICE: usize = 20_000;
+/// What a list's `period` starts with while it is built or once it is replaced: no period does,
+/// so a reader of a period's lists never meets it, and those reading the newest period or an
+/// earlier one leave such lists out (`NOT LIKE '-%'`, whatever the database's collation).
+const ASIDE: &str = "-";
 
 /// Whether two neighbouring units of a list are one row: a household's person units sit side by
 /// side in the ranking (same desil, score and household) and are alike, so they are written as

@@ -246,7 +246,7 @@ impl Store {
 
     async fn newest_list_period(&self) -> Result<Option<Period>> {
         let newest: Option<String> = with_pool!(self, p => {
-            sqlx::query("SELECT MAX(period) AS period FROM beneficiary_lists")
+            sqlx::query("SELECT MAX(period) AS period FROM beneficiary_lists WHERE period NOT LIKE '-%'")
                 .fetch_one(p)
                 .await?
                 .opt_text("period")?

@@ -439,6 +439,60 @@ async fn programme_lists(db: &TestDb) {
         store.public_report(&district, None).await,
         Err(StoreError::NotFound)
     ));
+
+    lists_built_aside(db, &c, january, today).await;
+}
+
+/// Issue 18: a list is written aside in slices, each its own transaction, and switched in at
+/// once; the list it replaced is removed; one a dead build left aside is seen by no reader and
+/// removed by the next build.
+async fn lists_built_aside(
+    db: &TestDb,
+    c: &Cast,
+    january: siks_domain::workflow::Period,
+    today: NaiveDate,
+) {
+    let store = &db.store;
+    let count = async |sql: &str| raw_count(db, sql, sql).await;
+    const ASIDE: &str = "SELECT COUNT(*) FROM beneficiary_lists WHERE period LIKE '-%'";
+    const ORPHANS: &str = "SELECT COUNT(*) FROM beneficiaries WHERE list_id NOT IN \
+         (SELECT id FROM beneficiary_lists WHERE period NOT LIKE '-%')";
+    assert_eq!(count(ASIDE).await, 0, "every replaced list removed");
+    assert_eq!(count(ORPHANS).await, 0);
+    let pkh = |lists: Vec<siks_store::programmes::Beneficiary>| lists.len();
+    let before = pkh(store
+        .beneficiaries(&c.admin, january, "PKH", None)
+        .await
+        .unwrap());
+    // What a build that died after its first slice leaves: a list aside, begun long ago.
+    let dead = "INSERT INTO beneficiary_lists \
+         (id, period, code, definition, units, amount, built_by, built_at) \
+         VALUES ('mati', '-mati', 'PKH', '', 1, 1, 'x', '2000-01-01T00:00:00Z'); \
+         INSERT INTO beneficiaries \
+         (list_id, household_id, village_code, desil, score, amount, components, position) \
+         VALUES ('mati', 'rumah-tangga', '35.23.01.2001', 1, 0.1, 1, '', 1); \
+         INSERT INTO beneficiary_counts (list_id, village_code, units, households, amount) \
+         VALUES ('mati', '35.23.01.2001', 1, 1, 1);";
+    raw_exec(db, dead, dead).await;
+    assert_eq!(
+        pkh(store
+            .beneficiaries(&c.admin, january, "PKH", None)
+            .await
+            .unwrap()),
+        before
+    );
+    let newest = store.report(&c.admin, None, None).await.unwrap();
+    assert_eq!(newest.programmes.unwrap().period, january);
+    store.build_lists(&c.admin, january, today).await.unwrap();
+    assert_eq!(count(ASIDE).await, 0, "the dead build's list removed");
+    assert_eq!(count(ORPHANS).await, 0);
+    assert_eq!(
+        pkh(store
+            .beneficiaries(&c.admin, january, "PKH", None)
+            .await
+            .unwrap()),
+        before
+    );
 }
 
 #[tokio::test]
