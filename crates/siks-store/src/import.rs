@@ -28,6 +28,7 @@ use siks_domain::{Actor, Bilingual, HouseholdId, PersonId, RegionCode, Regions};
 use tokio::sync::mpsc;
 
 use crate::audit::{self, AuditEvent};
+use crate::bulk::Pace;
 use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
 use crate::sql::{
     Conn, Tx, Value, bind_values, copy_csv_row, insert_rows_with, sqlite_bulk_insert, with_pool,
@@ -39,22 +40,6 @@ use crate::{Store, StoreError};
 const BATCH_ROWS: usize = 400;
 /// Problems collected before the import stops reading.
 pub const MAX_PROBLEMS: usize = 100;
-/// How long one of an import's transactions writes before it commits while others write too.
-/// Each commit costs (at a million persons, 100,000 households took 47 s in transactions of
-/// 0.1 s, 43 s of 0.25 s, 34 s of 0.5 s, 30 s of 1 s, against 32 s in one transaction), but the
-/// longer they are the longer a writer beside it waits, and the bigger the bursts of disk writes
-/// the pages' reads and the view journal's syncs queue behind (beside a server under load and
-/// an upload, the operators' p95 was 431 ms with transactions of 0.5 s, 141 ms with 0.1 s).
-const WRITE_FOR_BESIDE_OTHERS: Duration = Duration::from_millis(200);
-/// How long while nobody else has written for [`BESIDE_OTHERS_FOR`]: a writer arriving then
-/// waits at most this (and the pause) once, and from its write on the import is short again.
-const WRITE_FOR_ALONE: Duration = Duration::from_secs(1);
-/// How long the import stays short after it last saw another writer.
-const BESIDE_OTHERS_FOR: Duration = Duration::from_secs(10);
-/// The pause after each commit on SQLite, where writers of other processes wait in SQLite's
-/// busy handler, which looks for a free lock every 100 ms once it has waited a third of a
-/// second: a shorter pause can fall between two of its looks, time after time.
-const SQLITE_PAUSE: Duration = Duration::from_millis(100);
 /// Households undone per transaction (with their members, photos and history).
 const UNDO_HOUSEHOLDS: usize = 500;
 /// A running batch not kept alive for this long belongs to an import that died.
@@ -583,14 +568,6 @@ impl Store {
         Ok(ids.len() as u64)
     }
 
-    /// On SQLite, a pause after one of a bulk writer's commits, so that the writers of other
-    /// processes get the lock (see [`SQLITE_PAUSE`]).
-    pub(crate) async fn pause_after_bulk_commit(&self) {
-        if matches!(self.pool, crate::Pool::Sqlite(_)) {
-            tokio::time::sleep(SQLITE_PAUSE).await;
-        }
-    }
-
     /// After a unique-key violation: which of the batch's ids the database already holds.
     async fn already_stored(&self, outcome: &ParseOutcome) -> Result<Vec<RowProblem>, StoreError> {
         let mut problems = Vec::new();
@@ -650,9 +627,8 @@ impl Store {
 }
 
 /// The writing side of an import: the parser's rows into the transaction open now, committed
-/// once it has written for [`WRITE_FOR_BESIDE_OTHERS`] while others write too, for
-/// [`WRITE_FOR_ALONE`] when nobody else has for a while (or once it waited that long for the
-/// parser), with the history of its households and the batch kept alive.
+/// once it has written as long as its [`Pace`] says (or waited that long for the parser), with
+/// the history of its households and the batch kept alive.
 struct Writer<'a> {
     store: &'a Store,
     actor: &'a Actor,
@@ -665,8 +641,8 @@ struct Writer<'a> {
     village_at: usize,
     sink: Sink,
     open: Option<Chunk>,
-    /// Until when its transactions are short: others wrote lately.
-    beside_others_until: tokio::time::Instant,
+    /// How long its transactions write, and the pause after each.
+    pace: Pace,
 }
 
 /// One transaction of an import's and what it wrote.
@@ -713,20 +689,12 @@ impl<'a> Writer<'a> {
             village_at: at("village_code"),
             sink: Sink::default(),
             open: None,
-            // Short from the start: a server may be running.
-            beside_others_until: tokio::time::Instant::now() + BESIDE_OTHERS_FOR,
+            pace: Pace::new(store),
         }
     }
 
-    /// How long the open transaction may write: short while others write too, on SQLite.
     fn write_for(&self) -> Duration {
-        if matches!(self.store.pool, crate::Pool::Sqlite(_))
-            && tokio::time::Instant::now() < self.beside_others_until
-        {
-            WRITE_FOR_BESIDE_OTHERS
-        } else {
-            WRITE_FOR_ALONE
-        }
+        self.pace.write_for()
     }
 
     /// Writes the parser's rows as they come; after the first problem or failure it only
@@ -833,17 +801,7 @@ impl<'a> Writer<'a> {
         };
         self.close(&mut chunk).await?;
         chunk.tx.commit().await?;
-        // Whether anyone else wrote while it paused: nearly every write is audited (and the
-        // views a server folds in every quarter of a second), so the audit log's last entry
-        // tells, in either process.
-        if matches!(self.store.pool, crate::Pool::Sqlite(_)) {
-            let before = self.store.audit_entries_count().await?;
-            self.store.pause_after_bulk_commit().await;
-            if self.store.audit_entries_count().await? != before {
-                self.beside_others_until = tokio::time::Instant::now() + BESIDE_OTHERS_FOR;
-            }
-        }
-        Ok(())
+        self.pace.after_commit(self.store).await
     }
 
     /// What every transaction of the batch ends with: the rows still gathered sent, the history

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod audit_key;
 #[cfg(feature = "bench")]
 pub mod bench;
+mod bulk;
 pub mod documents;
 pub mod durability;
 mod error;

@@ -15,6 +15,7 @@ use siks_domain::{Actor, Coded, Household, Person, PersonId, RegionCode, Role, S
 use uuid::Uuid;
 
 use crate::audit::AuditEvent;
+use crate::bulk::Pace;
 use crate::records::{
     LEAN_HOUSEHOLD_COLUMNS, LEAN_MEMBERS, lean_household_from_row, lean_members_from_text,
 };
@@ -877,7 +878,8 @@ impl Store {
     /// Replaces the period's list of one programme with `kept`, and its departures, without
     /// holding the write lock for the whole list (issue 18): the new list is written aside (its
     /// `period` is [`ASIDE`] and its id, which no reader asks for) in slices of
-    /// [`ROWS_PER_SLICE`], each its own transaction; then one short transaction puts the old
+    /// [`ROWS_PER_SLICE`], in transactions as long as a bulk writer's [`Pace`] says (a fifth of
+    /// a second beside other writers); then one short transaction puts the old
     /// list aside and the new one in its place, so a reader sees the old list whole or the new
     /// one whole; then the old one is removed a province at a time.
     #[allow(clippy::too_many_arguments)]
@@ -917,6 +919,7 @@ impl Store {
         // Written in slices, walking the groups by index: an iterator with closures over
         // borrowed slices held across the inserts' awaits would make the build's future not
         // `Send`, and a job runs it on another thread.
+        let mut aside = AsideWriter::new(self);
         let mut rows: Vec<Vec<Value>> = Vec::with_capacity(ROWS_PER_SLICE);
         let mut first = 0;
         while first < kept.len() {
@@ -927,15 +930,17 @@ impl Store {
             rows.push(beneficiary_row(id, villages, &kept[first..end]));
             first = end;
             if rows.len() >= ROWS_PER_SLICE {
-                self.write_slice(
-                    "beneficiaries",
-                    BENEFICIARY_COLUMNS,
-                    std::mem::take(&mut rows),
-                )
-                .await?;
+                aside
+                    .write(
+                        "beneficiaries",
+                        BENEFICIARY_COLUMNS,
+                        std::mem::take(&mut rows),
+                    )
+                    .await?;
             }
         }
-        self.write_slice("beneficiaries", BENEFICIARY_COLUMNS, rows)
+        aside
+            .write("beneficiaries", BENEFICIARY_COLUMNS, rows)
             .await?;
         // Per village: units, distinct households, amount (what reports read).
         let mut per_village: BTreeMap<u32, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
@@ -957,12 +962,13 @@ impl Store {
                 ]
             })
             .collect();
-        self.write_slice(
-            "beneficiary_counts",
-            &["list_id", "village_code", "units", "households", "amount"],
-            counts,
-        )
-        .await?;
+        aside
+            .write(
+                "beneficiary_counts",
+                &["list_id", "village_code", "units", "households", "amount"],
+                counts,
+            )
+            .await?;
         // Collected before the await, for the same reason as the rows above.
         let departures: Vec<Vec<Value>> = why_not
             .iter()
@@ -975,12 +981,14 @@ impl Store {
                 ]
             })
             .collect();
-        self.write_slice(
-            "beneficiary_departures",
-            &["list_id", "household_id", "village_code", "reason"],
-            departures,
-        )
-        .await?;
+        aside
+            .write(
+                "beneficiary_departures",
+                &["list_id", "household_id", "village_code", "reason"],
+                departures,
+            )
+            .await?;
+        aside.finish().await?;
         // The switch: the old list aside under its own id, the new one in its place.
         let mut tx = self.begin_bulk().await?;
         let replaced: Option<String> = with_tx!(&mut tx, c => {
@@ -1030,23 +1038,6 @@ impl Store {
             departed: why_not.len() as u64,
             entered: households.difference(previous).count() as u64,
         })
-    }
-
-    /// Rows of a list being built aside, in a transaction of their own.
-    async fn write_slice(
-        &self,
-        table: &str,
-        columns: &[&str],
-        rows: Vec<Vec<Value>>,
-    ) -> Result<()> {
-        if rows.is_empty() {
-            return Ok(());
-        }
-        let mut tx = self.begin_bulk().await?;
-        insert_rows(&mut tx, table, columns, rows).await?;
-        tx.commit().await?;
-        self.pause_after_bulk_commit().await;
-        Ok(())
     }
 
     /// Removes a list put aside (replaced, or left half built by a build that died): its rows
@@ -1320,6 +1311,51 @@ impl Store {
 
 /// Beneficiary rows kept in memory before they are written.
 const ROWS_PER_SLICE: usize = 20_000;
+/// Writes the rows of a list being built aside in transactions as long as a bulk writer's
+/// [`Pace`] says, each followed by its pause.
+struct AsideWriter<'a> {
+    store: &'a Store,
+    pace: Pace,
+    open: Option<(crate::sql::Tx, tokio::time::Instant)>,
+}
+
+impl<'a> AsideWriter<'a> {
+    fn new(store: &'a Store) -> AsideWriter<'a> {
+        AsideWriter {
+            store,
+            pace: Pace::new(store),
+            open: None,
+        }
+    }
+
+    async fn write(&mut self, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if self.open.is_none() {
+            self.open = Some((self.store.begin_bulk().await?, tokio::time::Instant::now()));
+        }
+        let write_for = self.pace.write_for();
+        let Some((tx, began)) = self.open.as_mut() else {
+            return Ok(());
+        };
+        insert_rows(tx, table, columns, rows).await?;
+        if began.elapsed() >= write_for {
+            self.finish().await?;
+        }
+        Ok(())
+    }
+
+    /// Commits what is written, then pauses.
+    async fn finish(&mut self) -> Result<()> {
+        if let Some((tx, _)) = self.open.take() {
+            tx.commit().await?;
+            self.pace.after_commit(self.store).await?;
+        }
+        Ok(())
+    }
+}
+
 /// What a list's `period` starts with while it is built or once it is replaced: no period does,
 /// so a reader of a period's lists never meets it, and those reading the newest period or an
 /// earlier one leave such lists out (`NOT LIKE '-%'`, whatever the database's collation).
