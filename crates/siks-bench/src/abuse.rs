@@ -168,12 +168,12 @@ fn flood(
 /// through a memory map, and those pages are the kernel's file cache, shared and given back
 /// under pressure, not memory the server holds).
 #[derive(Debug, Clone, Copy, Default)]
-struct Resident {
-    own: u64,
-    mapped: u64,
+pub(crate) struct Resident {
+    pub(crate) own: u64,
+    pub(crate) mapped: u64,
 }
 
-fn resident_mib(pid: u32) -> Resident {
+pub(crate) fn resident_mib(pid: u32) -> Resident {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let field = |name: &str| {
         status

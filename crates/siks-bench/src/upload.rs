@@ -79,17 +79,22 @@ pub async fn run(households: usize) -> Result<()> {
     .map_err(|e| anyhow!("{e}"))?;
     let read_secs = started.elapsed().as_secs_f64();
 
-    let (secs, stdout, _) = siks_upload(&url, &["--kind", "perbaikan"], &path)?;
+    let corrections = siks_upload(&url, &["--kind", "perbaikan"], &path)?;
+    let (secs, stdout) = (corrections.secs, &corrections.stdout);
     let expected = summary.persons / 100;
     if !stdout.starts_with(&format!("{expected} usulan perbaikan dibuat")) {
         bail!("expected {expected} drafts: {stdout}");
     }
     println!(
-        "bench upload (SQLite): {} rows of member corrections in XLSX ({:.0} MiB), {expected} changed: checked and proposed in {secs:.1} s \
+        "bench upload (SQLite): {} rows of member corrections in XLSX ({:.1} MiB), {expected} changed: checked and proposed in {secs:.1} s \
          (goal: 100,000 rows under 30 s); baseline reading the same sheet alone {read_secs:.1} s; ratio {:.1}",
         table.rows.len(),
         bytes.len() as f64 / 1048576.0,
         secs / read_secs.max(0.001)
+    );
+    println!(
+        "  memory of `siks upload` (RssAnon, its own): peak {} MiB (goal: under 300 MiB above idle for an upload of up to 30 MiB)",
+        corrections.peak_mib
     );
     new_households(dir.path(), read_secs, table.rows.len()).await
 }
@@ -152,17 +157,23 @@ async fn new_households(dir: &std::path::Path, read_secs: f64, read_rows: usize)
     }
     book.save(&path).map_err(|e| anyhow!("{e}"))?;
     let size = std::fs::metadata(&path)?.len();
-    let (secs, stdout, stderr) = siks_upload(
+    let Uploaded {
+        secs,
+        stdout,
+        stderr,
+        peak_mib,
+    } = siks_upload(
         &url,
         &["--kind", "rumah-tangga-baru", "--valid-only"],
         &path,
     )?;
     println!(
-        "bench upload (SQLite): {rows} rows of new households with their members in XLSX ({:.0} MiB), \
+        "bench upload (SQLite): {rows} rows of new households with their members in XLSX ({:.1} MiB), \
          checked and proposed in {secs:.1} s (goal: 100,000 rows under 30 s): {}",
         size as f64 / 1048576.0,
         stdout.trim()
     );
+    println!("  memory of `siks upload` (RssAnon, its own): peak {peak_mib} MiB");
     // The generator's injected defects, as the report names them.
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
     for line in stderr.lines() {
@@ -185,19 +196,66 @@ async fn new_households(dir: &std::path::Path, read_secs: f64, read_rows: usize)
     Ok(())
 }
 
-/// Runs `siks upload` in a child process: its time in seconds, its output and its messages.
-fn siks_upload(url: &str, args: &[&str], file: &std::path::Path) -> Result<(f64, String, String)> {
+/// What a `siks upload` child did: its time in seconds, its output and its messages, and the
+/// peak of its own memory (RssAnon, sampled every 10 ms) in MiB.
+struct Uploaded {
+    secs: f64,
+    stdout: String,
+    stderr: String,
+    peak_mib: u64,
+}
+
+/// Runs `siks upload` in a child process, watching its memory.
+fn siks_upload(url: &str, args: &[&str], file: &std::path::Path) -> Result<Uploaded> {
+    use std::io::Read;
     let started = Instant::now();
-    let out = crate::siks_command()?
+    let mut child = crate::siks_command()?
         .args(["upload", "--db", url])
         .args(args)
         .arg(file)
-        .output()?;
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    // The pipes are drained beside the sampling, so that a long report never blocks the child.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let mut peak_mib = 0;
+    let status = loop {
+        peak_mib = peak_mib.max(crate::abuse::resident_mib(child.id()).own);
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
     let secs = started.elapsed().as_secs_f64();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    if !out.status.success() {
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
         bail!("siks upload failed: {stdout}{stderr}");
     }
-    Ok((secs, stdout, stderr))
+    Ok(Uploaded {
+        secs,
+        stdout,
+        stderr,
+        peak_mib,
+    })
 }

@@ -408,7 +408,7 @@ pub struct ReportSheet<'a> {
     /// The uploaded sheet's name (empty for a CSV: the report's sheet is `Laporan galat`).
     pub name: &'a str,
     pub header: &'a [String],
-    pub rows: &'a [(u32, Vec<String>)],
+    pub rows: &'a [(u32, read::TextRow)],
     pub problems: Vec<ReportProblem>,
 }
 
@@ -431,7 +431,11 @@ pub fn write_error_report(path: &Path, sheets: &[ReportSheet<'_>]) -> Result<(),
     let row_problem = CellFormat::new().set_font_color(Color::RGB(0x9C0006));
     for sheet in sheets {
         let (header, rows, problems) = (sheet.header, sheet.rows, &sheet.problems);
-        let ws = workbook.add_worksheet();
+        // Written row by row to a temporary file, not held: a report copies every row of a
+        // sheet of up to 200,000.
+        let ws = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(|e| fail(&e))?;
         ws.set_name(if sheet.name.is_empty() {
             "Laporan galat"
         } else {
@@ -449,9 +453,14 @@ pub fn write_error_report(path: &Path, sheets: &[ReportSheet<'_>]) -> Result<(),
             .map_err(|e| fail(&e))?;
         ws.set_column_width(last, 80).map_err(|e| fail(&e))?;
         ws.set_freeze_panes(1, 1).map_err(|e| fail(&e))?;
+        let mut by_row: std::collections::HashMap<u32, Vec<&ReportProblem>> =
+            std::collections::HashMap::new();
+        for p in problems {
+            by_row.entry(p.row).or_default().push(p);
+        }
         for (n, (row, cells)) in rows.iter().enumerate() {
             let at = n as u32 + 1;
-            let here: Vec<&ReportProblem> = problems.iter().filter(|p| p.row == *row).collect();
+            let here: &[&ReportProblem] = by_row.get(row).map_or(&[], Vec::as_slice);
             ws.write_number(at, 0, f64::from(*row))
                 .map_err(|e| fail(&e))?;
             for (i, cell) in cells.iter().enumerate() {

@@ -14,6 +14,7 @@ use std::io::{Cursor, Read};
 use calamine::{Data, DataRef, Reader, Xlsx};
 
 use crate::Format;
+pub use siks_domain::interchange::TextRow;
 
 /// What an upload may be at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +67,9 @@ pub struct CellProblem {
 pub struct Table {
     pub sheet: String,
     pub header: Vec<String>,
-    /// (row number as the spreadsheet shows it, cells), empty rows left out.
-    pub rows: Vec<(u32, Vec<String>)>,
+    /// (row number as the spreadsheet shows it, cells), empty rows left out; each row held
+    /// compactly ([`TextRow`]), as a sheet of 200,000 rows is held while it is checked.
+    pub rows: Vec<(u32, TextRow)>,
     /// What was read but should be known (skipped empty rows, an encoding guessed).
     pub warnings: Vec<String>,
 }
@@ -286,7 +288,7 @@ fn read_csv(bytes: &[u8], limits: Limits) -> Result<Table, ReadError> {
             cells = cells.saturating_add(record.len());
             // Past a limit the rest is only counted, for a message that says how many.
             if data_rows <= limits.rows && cells <= limits.cells {
-                rows.push((row, record.iter().map(|c| c.trim().to_string()).collect()));
+                rows.push((row, record.iter().map(str::trim).collect()));
             }
         }
     }
@@ -434,7 +436,7 @@ struct RowBuilder<'a> {
     last: Option<(u32, u32)>,
     first_col: u32,
     last_col: u32,
-    rows: Vec<(u32, Vec<String>)>,
+    rows: Vec<(u32, TextRow)>,
     problems: Problems,
     empty: EmptyRows,
 }
@@ -515,7 +517,7 @@ impl<'a> RowBuilder<'a> {
             self.empty.empty(at + 1);
         } else {
             self.empty.data();
-            self.rows.push((at + 1, cells));
+            self.rows.push((at + 1, TextRow::new(cells)));
         }
     }
 
@@ -541,15 +543,14 @@ impl<'a> RowBuilder<'a> {
                 max: limits.cells,
             });
         }
-        let to_width = |cells: &mut Vec<String>| {
-            cells.drain(..first.min(cells.len()));
-            cells.resize(width, String::new());
-        };
         if self.header_row.is_some() {
-            to_width(&mut self.header);
+            self.header.drain(..first.min(self.header.len()));
+            self.header.resize(width, String::new());
         }
         for (_, cells) in &mut self.rows {
-            to_width(cells);
+            if first != 0 || cells.len() != width {
+                *cells = cells.window(first, width);
+            }
         }
         let mut warnings = Vec::new();
         self.empty.warn(&mut warnings);

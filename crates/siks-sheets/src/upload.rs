@@ -24,36 +24,26 @@ pub struct MemberRows {
 }
 
 impl MemberRows {
-    /// (row as the spreadsheet numbers it, cells by interchange column), the cells moved out
-    /// of the sheet (a sheet of 100,000 rows is held once, not twice, while it is checked):
-    /// [`MemberRows::put_back`] returns them for the error report.
-    pub fn take_rows(&mut self) -> Vec<(u32, Vec<(&'static str, String)>)> {
-        let columns = &self.columns;
+    /// The interchange column of each of the sheet's columns (`None`: one passed over).
+    pub fn columns(&self) -> &[Option<&'static str>] {
+        &self.columns
+    }
+
+    /// (row as the spreadsheet numbers it, cells), the cells moved out of the sheet (a sheet
+    /// of 200,000 rows is held once, not twice, while it is checked): [`MemberRows::put_back`]
+    /// returns them for the error report.
+    pub fn take_rows(&mut self) -> Vec<(u32, crate::read::TextRow)> {
         self.table
             .rows
             .iter_mut()
-            .map(|(row, cells)| {
-                let cells = columns
-                    .iter()
-                    .zip(cells.iter_mut())
-                    .filter_map(|(c, v)| c.map(|c| (c, std::mem::take(v))))
-                    .collect();
-                (*row, cells)
-            })
+            .map(|(row, cells)| (*row, std::mem::take(cells)))
             .collect()
     }
 
     /// Puts back the cells [`MemberRows::take_rows`] took, row by row in the same order.
-    pub fn put_back(&mut self, rows: impl IntoIterator<Item = Vec<(&'static str, String)>>) {
-        let columns = &self.columns;
+    pub fn put_back(&mut self, rows: impl IntoIterator<Item = crate::read::TextRow>) {
         for ((_, cells), taken) in self.table.rows.iter_mut().zip(rows) {
-            let places = columns
-                .iter()
-                .zip(cells.iter_mut())
-                .filter_map(|(c, v)| c.map(|_| v));
-            for (place, (_, value)) in places.zip(taken) {
-                *place = value;
-            }
+            *cells = taken;
         }
     }
 }

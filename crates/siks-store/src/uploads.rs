@@ -8,7 +8,7 @@
 //! proposal or one finding, never half-written.
 
 use siks_domain::interchange::{
-    HOUSEHOLD_COLUMNS, HOUSEHOLD_SERVER_COLUMNS, PERSON_COLUMNS, PERSON_SERVER_COLUMNS,
+    HOUSEHOLD_COLUMNS, HOUSEHOLD_SERVER_COLUMNS, PERSON_COLUMNS, PERSON_SERVER_COLUMNS, TextRow,
     code_of_choice, column_label, household_from_row, household_row, person_from_row, person_row,
 };
 use std::collections::{HashMap, HashSet};
@@ -52,13 +52,42 @@ enum Record {
     Household(Versioned<Household>),
 }
 
-/// One uploaded row: where it stands in the file (its sheet and row), and its cells by
-/// interchange column.
+/// One uploaded row: where it stands in the file (its sheet and row), and its cells, each
+/// under its interchange column. A row is its text held compactly ([`TextRow`]) with the
+/// sheet's columns shared by every row: a sheet of 200,000 rows is held as about its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadRow {
     pub sheet: Arc<str>,
     pub row: u32,
-    pub cells: Vec<(&'static str, String)>,
+    /// The interchange column of each cell of the sheet (`None`: one the upload passes over).
+    pub columns: Arc<[Option<&'static str>]>,
+    pub cells: TextRow,
+}
+
+impl UploadRow {
+    /// A row of these cells by interchange column.
+    pub fn new(
+        sheet: impl Into<Arc<str>>,
+        row: u32,
+        cells: impl IntoIterator<Item = (&'static str, String)>,
+    ) -> UploadRow {
+        let (columns, cells): (Vec<_>, Vec<_>) =
+            cells.into_iter().map(|(c, v)| (Some(c), v)).unzip();
+        UploadRow {
+            sheet: sheet.into(),
+            row,
+            columns: columns.into(),
+            cells: TextRow::new(cells),
+        }
+    }
+
+    /// Each cell with its interchange column, the columns passed over left out.
+    pub fn cells(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| (c, self.cells.get(i))))
+    }
 }
 
 /// How an upload runs: what to do with problems, the note its proposals carry, and the shared
@@ -482,13 +511,12 @@ impl Store {
                 ));
                     continue;
                 };
-                let moved = row
-                    .cells
-                    .iter()
-                    .find(|(c, _)| *c == "village_code")
-                    .is_some_and(|(_, v)| {
-                        code_of_choice(v.trim()) != current.record.address.village.as_str()
-                    });
+                let moved =
+                    row.cells()
+                        .find(|(c, _)| *c == "village_code")
+                        .is_some_and(|(_, v)| {
+                            code_of_choice(v.trim()) != current.record.address.village.as_str()
+                        });
                 if moved {
                     report.problems.push(row_problem(
                         row,
@@ -565,11 +593,11 @@ fn overlay(
     server: &[&str],
     row: &UploadRow,
 ) -> Vec<String> {
-    for (column, value) in &row.cells {
-        if server.contains(column) {
+    for (column, value) in row.cells() {
+        if server.contains(&column) {
             continue;
         }
-        if let Some(i) = columns.iter().position(|c| c == column) {
+        if let Some(i) = columns.iter().position(|c| *c == column) {
             cells[i] = code_of_choice(value.trim()).to_string();
         }
     }
@@ -610,8 +638,7 @@ fn cancelled(mut report: UploadReport) -> UploadReport {
 }
 
 fn cell<'a>(row: &'a UploadRow, key: &str) -> &'a str {
-    row.cells
-        .iter()
+    row.cells()
         .find(|(c, _)| *c == key)
         .map(|(_, v)| v.trim())
         .unwrap_or("")

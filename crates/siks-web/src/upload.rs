@@ -150,11 +150,13 @@ pub async fn run_upload(
     // The cells go to the check and come back for the error report: the sheet is held once.
     let rows_of = |rows: &mut siks_sheets::upload::MemberRows| -> Vec<UploadRow> {
         let sheet: Arc<str> = Arc::from(rows.table.sheet.as_str());
+        let columns: Arc<[Option<&'static str>]> = rows.columns().into();
         rows.take_rows()
             .into_iter()
             .map(|(row, cells)| UploadRow {
                 sheet: sheet.clone(),
                 row,
+                columns: columns.clone(),
                 cells,
             })
             .collect()

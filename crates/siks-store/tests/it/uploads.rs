@@ -18,20 +18,22 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .create_household(&c.village_a, &h, &members, "baru")
         .await
         .unwrap();
-    let row_of = |row: u32, p: &Person, change: &[(&'static str, &str)]| UploadRow {
-        sheet: "Anggota".into(),
-        row,
-        cells: PERSON_COLUMNS
-            .iter()
-            .zip(person_row(p))
-            .map(|(c, v)| {
-                let changed = change
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.to_string());
-                (*c, changed.unwrap_or(v))
-            })
-            .collect(),
+    let row_of = |row: u32, p: &Person, change: &[(&'static str, &str)]| {
+        UploadRow::new(
+            "Anggota",
+            row,
+            PERSON_COLUMNS
+                .iter()
+                .zip(person_row(p))
+                .map(|(c, v)| {
+                    let changed = change
+                        .iter()
+                        .find(|(k, _)| k == c)
+                        .map(|(_, v)| v.to_string());
+                    (*c, changed.unwrap_or(v))
+                })
+                .collect::<Vec<_>>(),
+        )
     };
     let renamed = row_of(2, &members[0], &[("full_name", "Anggota Nol Baru")]);
     let same = row_of(3, &members[1], &[]);
@@ -130,17 +132,18 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
 
     // Removals: each valid row a removal draft with its note; bad reasons, short notes and
     // households elsewhere are reported by cell.
-    let removal =
-        |row: u32, household: String, person: String, reason: &str, note: &str| UploadRow {
-            sheet: "Anggota".into(),
+    let removal = |row: u32, household: String, person: String, reason: &str, note: &str| {
+        UploadRow::new(
+            "Anggota",
             row,
-            cells: vec![
+            vec![
                 ("household_id", household),
                 ("person_id", person),
                 ("reason", reason.to_string()),
                 ("note", note.to_string()),
             ],
-        };
+        )
+    };
     let good = removal(
         2,
         h.id.to_string(),
@@ -226,14 +229,16 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
         .await
         .unwrap();
     assert!(open.len() >= 2, "{open:?}");
-    let result = |row: u32, id: String, result: &str, reason: &str| UploadRow {
-        sheet: "Hasil verivali".into(),
-        row,
-        cells: vec![
-            ("finding_id", id),
-            ("result", result.to_string()),
-            ("reason", reason.to_string()),
-        ],
+    let result = |row: u32, id: String, result: &str, reason: &str| {
+        UploadRow::new(
+            "Hasil verivali",
+            row,
+            vec![
+                ("finding_id", id),
+                ("result", result.to_string()),
+                ("reason", reason.to_string()),
+            ],
+        )
     };
     let rows = [
         result(
@@ -324,20 +329,22 @@ async fn uploads_become_correction_drafts(db: &TestDb) {
 
     // Household corrections: the changed cell becomes a draft; the village stays.
     use siks_domain::interchange::{HOUSEHOLD_COLUMNS, household_row};
-    let household_upload = |row: u32, change: &[(&'static str, &str)]| UploadRow {
-        sheet: "Anggota".into(),
-        row,
-        cells: HOUSEHOLD_COLUMNS
-            .iter()
-            .zip(household_row(&h))
-            .map(|(c, v)| {
-                let changed = change
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| v.to_string());
-                (*c, changed.unwrap_or(v))
-            })
-            .collect(),
+    let household_upload = |row: u32, change: &[(&'static str, &str)]| {
+        UploadRow::new(
+            "Anggota",
+            row,
+            HOUSEHOLD_COLUMNS
+                .iter()
+                .zip(household_row(&h))
+                .map(|(c, v)| {
+                    let changed = change
+                        .iter()
+                        .find(|(k, _)| k == c)
+                        .map(|(_, v)| v.to_string());
+                    (*c, changed.unwrap_or(v))
+                })
+                .collect::<Vec<_>>(),
+        )
     };
     let rows = [
         household_upload(2, &[("floor_area_m2", "42")]),
@@ -418,29 +425,33 @@ async fn uploads_bring_new_households(db: &TestDb) {
         .members(1)
         .serials_from(720)
         .build();
-    let household_row_of = |row: u32, no: &str, h: &Household, drop: &str| UploadRow {
-        sheet: "Rumah tangga".into(),
-        row,
-        cells: std::iter::once(("household_no", no.to_string()))
-            .chain(
-                HOUSEHOLD_COLUMNS
-                    .iter()
-                    .copied()
-                    .zip(household_row(h))
-                    .filter(|(c, _)| *c != drop),
-            )
-            .collect(),
+    let household_row_of = |row: u32, no: &str, h: &Household, drop: &str| {
+        UploadRow::new(
+            "Rumah tangga",
+            row,
+            std::iter::once(("household_no", no.to_string()))
+                .chain(
+                    HOUSEHOLD_COLUMNS
+                        .iter()
+                        .copied()
+                        .zip(household_row(h))
+                        .filter(|(c, _)| *c != drop),
+                )
+                .collect::<Vec<_>>(),
+        )
     };
     let member_rows_of = |first: u32, no: &str, members: &[Person]| -> Vec<UploadRow> {
         members
             .iter()
             .enumerate()
-            .map(|(i, p)| UploadRow {
-                sheet: "Anggota".into(),
-                row: first + i as u32,
-                cells: std::iter::once(("household_no", no.to_string()))
-                    .chain(PERSON_COLUMNS.iter().copied().zip(person_row(p)))
-                    .collect(),
+            .map(|(i, p)| {
+                UploadRow::new(
+                    "Anggota",
+                    first + i as u32,
+                    std::iter::once(("household_no", no.to_string()))
+                        .chain(PERSON_COLUMNS.iter().copied().zip(person_row(p)))
+                        .collect::<Vec<_>>(),
+                )
             })
             .collect()
     };

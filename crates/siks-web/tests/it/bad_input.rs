@@ -101,7 +101,7 @@ async fn every_kind_of_bad_input_gets_a_clear_message_and_writes_nothing_it_shou
         .rows
         .iter()
         .filter(|(_, cells)| !cells[masalah].is_empty())
-        .map(|(_, cells)| cells[0].as_str())
+        .map(|(_, cells)| &cells[0])
         .collect();
     assert_eq!(marked, ["2", "3"], "rows 2 and 3 carry their problems");
     // A date as text the register cannot read: a problem of its cell, found by the checks.
