@@ -9,6 +9,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod abuse;
+mod backup;
 mod check;
 mod close;
 mod export;
@@ -114,6 +115,12 @@ enum Which {
     /// `siks export` of every member of a province-sized register to XLSX, beside CSV (goal:
     /// 1,000,000 persons under 60 s and 500 MiB).
     Export {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+    },
+    /// `siks backup` and `siks restore` of a province-sized SQLite register, beside a plain copy
+    /// of its file (goal: 1,000,000 persons backed up under 60 s).
+    Backup {
         #[arg(long, default_value_t = 270_000)]
         households: usize,
     },
@@ -255,6 +262,7 @@ async fn run(which: Which) -> Result<()> {
         } => crate::abuse::run(households, rate, flood, import).await,
         Which::Export { households } => crate::export::run(households).await,
         Which::Upload { households } => crate::upload::run(households).await,
+        Which::Backup { households } => crate::backup::run(households).await,
         Which::Programmes { households } => {
             let dir = tempfile::tempdir()?;
             let summary = population(households, &dir.path().join("data"))?;

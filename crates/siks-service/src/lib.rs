@@ -14,6 +14,7 @@
 
 pub mod accounts;
 pub mod background;
+pub mod backup;
 pub mod checks;
 pub mod documents;
 pub mod export;

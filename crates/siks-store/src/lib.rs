@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod audit_key;
+pub mod backup;
 #[cfg(feature = "bench")]
 pub mod bench;
 mod bulk;

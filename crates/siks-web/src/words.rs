@@ -16,6 +16,7 @@ pub fn action(key: &str) -> String {
         "login.throttled" => "masuk ditahan (terlalu banyak gagal)",
         "access.refused" => "ditolak atau tidak ditemukan",
         "audit.key_created" => "kunci audit baru",
+        "backup.made" => "cadangan dibuat",
         "password.change" => "ganti kata sandi",
         "password.reset" => "atur ulang kata sandi",
         "user.create" => "buat akun",

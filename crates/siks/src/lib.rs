@@ -3,6 +3,7 @@
 //! picks the allocator and calls [`main_with_args`].
 #![forbid(unsafe_code)]
 
+mod backup;
 mod export;
 mod lists;
 mod matching;
@@ -182,6 +183,33 @@ enum Command {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         dir: PathBuf,
+    },
+    /// An encrypted backup of the whole database while the server runs (SQLite), with the data
+    /// key beside the database (`PATH.data-key`, or `SIKS_DATA_KEY`); its manifest printed.
+    Backup {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into a new SQLite database (never over one), checked against its
+    /// manifest; a wrong key or a damaged file writes nothing.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The new database (sqlite://PATH; must not exist).
+        #[arg(long)]
+        db: String,
+        /// The data key the backup was made with (default: `SIKS_DATA_KEY`, or the one beside
+        /// the new database).
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
+    /// Check a database: schema version, integrity, counts and the audit chain.
+    Doctor {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
     },
     /// Households and persons per region level.
     Stats {
@@ -396,6 +424,9 @@ async fn run(command: Command) -> Result<()> {
             generate(&config, &out)
         }
         Command::Init { db } => init(&db).await,
+        Command::Backup { db, out } => backup::backup(&db, &out).await,
+        Command::Restore { file, db, key } => backup::restore(&file, &db, key.as_deref()).await,
+        Command::Doctor { db } => backup::doctor(&db).await,
         Command::Import { db, dir } => {
             // Bulk work as a whole: a server on the same machine answers its pages first.
             siks_service::background::lower_this_process();
@@ -743,6 +774,9 @@ async fn init(db: &str) -> Result<()> {
         .map_err(store_error)?;
     let version = service.migrate().await.map_err(store_error)?;
     let service = with_audit_key(service, db).await?;
+    if backup::data_key_path(db).is_some() {
+        backup::data_key(db)?;
+    }
     let regions = service
         .load_regions(Regions::embedded())
         .await

@@ -1206,3 +1206,246 @@ fn a_flood_of_sign_ins_holds_the_servers_memory() {
     let (ok, _, err) = siks(&["audit", "verify", "--db", &db]);
     assert!(!ok && err.contains("RUSAK mulai entri 1"), "{err}");
 }
+
+/// Checklist item 12 (issue 19): an encrypted backup taken while the server writes, restored
+/// elsewhere and checked; a wrong key, a damaged file and a cut-off file write nothing, and no
+/// NIK stands in the backup as bytes.
+#[test]
+fn a_backup_taken_while_the_server_writes_restores_elsewhere_whole() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let (ok, _, err) = siks(&["demo", "--dir", d, "--households", "2000", "--no-serve"]);
+    assert!(ok, "{err}");
+    let db = format!("sqlite://{d}/siks.db");
+    assert!(
+        dir.path().join("siks.db.data-key").exists(),
+        "init makes the data key beside the database"
+    );
+
+    // The server writes all along: failed sign-ins, each one an audit entry.
+    let server = Arc::new(Server::start(&db));
+    let stop = Arc::new(AtomicBool::new(false));
+    let written = Arc::new(AtomicU64::new(0));
+    let writer = {
+        let (server, stop, written) = (server.clone(), stop.clone(), written.clone());
+        std::thread::spawn(move || {
+            let mut i = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                i += 1;
+                // Gently: the public pages' rate limit holds back a client in a hurry.
+                std::thread::sleep(std::time::Duration::from_millis(250));
+                let (status, cookies, page) = server.send("GET", "/masuk", &[], "");
+                if status != 200 {
+                    continue;
+                }
+                let body = format!(
+                    "nama=tamu{i}&sandi=bukan-sandinya&csrf={}&lanjut=%2F",
+                    csrf_in(&page, "<form")
+                );
+                let (status, _, _) = server.send(
+                    "POST",
+                    "/masuk",
+                    &[
+                        ("Cookie", &cookies[0]),
+                        ("Content-Type", "application/x-www-form-urlencoded"),
+                    ],
+                    &body,
+                );
+                // Refused (401), or held back by the sign-in throttle (429): audited alike.
+                if status == 401 || status == 429 {
+                    written.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    let wait_for = |n: u64| {
+        let started = std::time::Instant::now();
+        while written.load(Ordering::Relaxed) < n {
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "the server stopped writing"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    wait_for(3);
+    let backup = dir.path().join("siks.cadangan");
+    let b = backup.to_str().unwrap();
+    let (ok, out, err) = siks(&["backup", "--db", &db, "--out", b]);
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("cadangan ") && out.contains(" dibuat dalam "),
+        "{out}"
+    );
+    wait_for(written.load(Ordering::Relaxed) + 3);
+    stop.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+    let manifest_entries = |text: &str| -> u64 {
+        let at = text
+            .find(" entri audit")
+            .expect("the manifest's audit entries");
+        text[..at].rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    assert!(
+        out.contains("2000 rumah tangga"),
+        "the manifest counts the snapshot: {out}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the backup is its owner's only");
+    }
+    // Nothing but the backup is left beside it (its snapshot in clear is gone).
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("siks.cadangan"))
+        .collect();
+    assert_eq!(beside, ["siks.cadangan"]);
+
+    // No NIK of the register stands in the backup; the restored database holds them.
+    let persons = walk(dir.path())
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "persons.csv"))
+        .expect("the demo's generated persons");
+    let niks: Vec<String> = std::fs::read_to_string(&persons)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            l.split(',')
+                .find(|c| c.len() == 16 && c.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .take(200)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(niks.len(), 200);
+    let sealed = std::fs::read(&backup).unwrap();
+    let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    for nik in &niks {
+        assert!(!holds(&sealed, nik), "a NIK in clear in the backup");
+    }
+
+    // A wrong key writes nothing.
+    let other = format!("sqlite://{d}/lain.db");
+    assert!(siks(&["init", "--db", &other]).0);
+    let restored = dir.path().join("pulih.db");
+    let restored_db = format!("sqlite://{}", restored.display());
+    let (ok, _, err) = siks(&[
+        "restore",
+        b,
+        "--db",
+        &restored_db,
+        "--key",
+        &format!("{d}/lain.db.data-key"),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("kunci salah"), "{err}");
+    assert!(!restored.exists());
+
+    // A damaged byte, and a file cut at a chunk's end, write nothing either.
+    let key = format!("{d}/siks.db.data-key");
+    let header = sealed
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    assert!(
+        sealed.len() > header + 2 * (1024 * 1024 + 16),
+        "a backup of several chunks"
+    );
+    let mut damaged = sealed.clone();
+    damaged[header + 1024 * 1024 + 100] ^= 0x40;
+    let cut = sealed[..header + 1024 * 1024 + 16].to_vec();
+    for (name, bytes, why) in [
+        ("rusak.cadangan", damaged, "rusak atau diubah (bagian ke-2"),
+        ("potong.cadangan", cut, "terpotong"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let (ok, _, err) = siks(&[
+            "restore",
+            file.to_str().unwrap(),
+            "--db",
+            &restored_db,
+            "--key",
+            &key,
+        ]);
+        assert!(!ok, "{name}");
+        assert!(err.contains(why), "{name}: {err}");
+        assert!(!restored.exists(), "{name}");
+        assert!(
+            !dir.path().join("pulih.db.restoring").exists(),
+            "{name}: no half-restored file is left"
+        );
+    }
+
+    // The backup restores whole elsewhere: what its manifest says, its chain intact with the
+    // original's audit key, and the NIKs there.
+    let (ok, restored_out, err) = siks(&["restore", b, "--db", &restored_db, "--key", &key]);
+    assert!(ok, "{restored_out}\n{err}");
+    assert!(
+        restored_out.contains("isi sama dengan manifes"),
+        "{restored_out}"
+    );
+    let plain = std::fs::read(&restored).unwrap();
+    assert!(
+        niks.iter().any(|nik| holds(&plain, nik)),
+        "the restored copy holds the register"
+    );
+    let doctor = Command::new(env!("CARGO_BIN_EXE_siks"))
+        .args(["doctor", "--db", &restored_db])
+        .env("SIKS_AUDIT_KEY", format!("{d}/siks.db.audit-key"))
+        .output()
+        .unwrap();
+    let doctor_out = String::from_utf8_lossy(&doctor.stdout);
+    assert!(
+        doctor.status.success(),
+        "{doctor_out}{}",
+        String::from_utf8_lossy(&doctor.stderr)
+    );
+    assert!(
+        doctor_out.contains("integritas: ok") && doctor_out.contains("rantai utuh"),
+        "{doctor_out}"
+    );
+    assert!(doctor_out.contains("2000 rumah tangga"), "{doctor_out}");
+    // The live log went on past the snapshot: the backup holds what was there when it began.
+    let entries = manifest_entries(&out);
+    let (ok, live, _) = siks(&["doctor", "--db", &db]);
+    assert!(ok, "{live}");
+    let live_entries: u64 = live
+        .split(" entri, ujung")
+        .next()
+        .and_then(|t| t.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(live_entries > entries, "{live_entries} > {entries}");
+    assert!(
+        doctor_out.contains(&format!("log audit {entries} entri")),
+        "{doctor_out}"
+    );
+    // A restore never overwrites a database.
+    let (ok, _, err) = siks(&["restore", b, "--db", &restored_db, "--key", &key]);
+    assert!(!ok);
+    assert!(err.contains("sudah ada"), "{err}");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

@@ -129,6 +129,7 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("ditolak atau tidak ditemukan", "refused or not found"),
     ("kunci audit baru", "new audit key"),
+    ("cadangan dibuat", "backup made"),
     ("alamat halaman", "page address"),
     ("mencari menurut", "searched by"),
     ("sidik kata kunci:", "search term fingerprint:"),
