@@ -7,6 +7,7 @@ pub mod message;
 #[macro_use]
 pub mod codes;
 pub mod access;
+pub mod breach;
 pub mod checks;
 pub mod clock;
 pub mod documents;

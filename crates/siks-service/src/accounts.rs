@@ -9,6 +9,8 @@ use siks_store::{
 
 use crate::Service;
 
+pub use siks_store::audit::{BreachActor, BreachScope};
+
 impl Service {
     /// The actor of an active account.
     pub async fn actor_for_username(&self, username: &str) -> Result<Option<Actor>> {
@@ -106,6 +108,18 @@ impl Service {
         limit: u32,
     ) -> Result<Vec<AuditEntry>> {
         self.store.audit_entries(actor, target_id, limit).await
+    }
+
+    /// What the actions of one account or one address between two moments exposed (breach
+    /// scoping, Pasal 46): auditors and admins, within their scope.
+    pub async fn breach_scope(
+        &self,
+        actor: &Actor,
+        who: BreachActor<'_>,
+        from: &str,
+        to: &str,
+    ) -> Result<BreachScope> {
+        self.store.breach_scope(actor, who, from, to).await
     }
 
     /// Recomputes the whole chain (auditors and admins only), streaming it in pages.

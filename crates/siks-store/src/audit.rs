@@ -18,6 +18,15 @@ use crate::{Result, Store, StoreError};
 /// The hash before the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Whose actions a breach scope reads: an account's (by username) or an address's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreachActor<'a> {
+    Account(&'a str),
+    Origin(&'a str),
+}
+
+pub use siks_domain::breach::BreachScope;
+
 /// One audit entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -231,6 +240,71 @@ impl Store {
                 .await?;
             rows.iter().map(|r| AuditEntry::from_row(r).map_err(StoreError::from)).collect()
         })
+    }
+
+    /// What the actions of one account or one address between `from` (inclusive) and `to`
+    /// (exclusive; both stored time text) exposed, read in pages through the account's or the
+    /// address's index in time (auditors and admins, within their scope).
+    pub async fn breach_scope(
+        &self,
+        actor: &Actor,
+        who: BreachActor<'_>,
+        from: &str,
+        to: &str,
+    ) -> Result<BreachScope> {
+        if !actor.may(Action::ReadAudit) {
+            return Err(StoreError::Forbidden(Action::ReadAudit));
+        }
+        const BY_ACCOUNT: &str = "SELECT * FROM audit_log WHERE actor_username = $1 \
+             AND at >= $2 AND at < $3 AND (at > $4 OR (at = $4 AND seq > $5)) \
+             AND ((region_code >= $6 AND region_code < $7) OR $8) ORDER BY at, seq LIMIT 5000";
+        const BY_ORIGIN: &str = "SELECT * FROM audit_log WHERE origin = $1 \
+             AND at >= $2 AND at < $3 AND (at > $4 OR (at = $4 AND seq > $5)) \
+             AND ((region_code >= $6 AND region_code < $7) OR $8) ORDER BY at, seq LIMIT 5000";
+        let (sql, name) = match who {
+            BreachActor::Account(name) => (BY_ACCOUNT, name),
+            BreachActor::Origin(address) => (BY_ORIGIN, address),
+        };
+        let (low, high) = actor.scope.village_range();
+        let nation = actor.scope == siks_domain::Scope::Nation;
+        let mut scope = BreachScope::default();
+        let (mut after_at, mut after_seq) = (String::new(), 0i64);
+        loop {
+            let page: Vec<AuditEntry> = with_pool!(self, p => {
+                let rows = sqlx::query(sql)
+                    .bind(name)
+                    .bind(from)
+                    .bind(to)
+                    .bind(&after_at)
+                    .bind(after_seq)
+                    .bind(&low)
+                    .bind(&high)
+                    .bind(nation)
+                    .fetch_all(p)
+                    .await?;
+                rows.iter()
+                    .map(|r| AuditEntry::from_row(r).map_err(StoreError::from))
+                    .collect::<Result<Vec<_>>>()?
+            });
+            for e in &page {
+                scope.add(&siks_domain::breach::Entry {
+                    at: &e.at,
+                    action: &e.action,
+                    target_kind: &e.target_kind,
+                    target_id: &e.target_id,
+                    region_code: &e.region_code,
+                    detail: &e.detail,
+                    origin: &e.origin,
+                });
+            }
+            match page.last() {
+                Some(last) if page.len() == 5000 => {
+                    (after_at, after_seq) = (last.at.clone(), last.seq);
+                }
+                _ => break,
+            }
+        }
+        Ok(scope)
     }
 
     /// Recomputes the whole chain (auditors and admins only), streaming it in pages.

@@ -129,6 +129,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0020_import_batch_state.sql"),
         include_str!("../migrations/postgres/0020_import_batch_state.sql"),
     ),
+    (
+        21,
+        "the audit log by account and by address in time",
+        include_str!("../migrations/sqlite/0021_audit_scope_index.sql"),
+        include_str!("../migrations/postgres/0021_audit_scope_index.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -58,6 +58,28 @@ pub enum AuditAction {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
     },
+    /// Breach scoping (UU 27/2022 Pasal 46): what one account's or one address's actions
+    /// between two moments exposed (the kinds of data, the channels, the subjects by region),
+    /// and with --letter the notice with the law's three contents.
+    Scope {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        /// The account (username) whose credential is in question.
+        #[arg(long, conflicts_with = "origin", required_unless_present = "origin")]
+        actor: Option<String>,
+        /// Or the address the actions came from.
+        #[arg(long)]
+        origin: Option<String>,
+        /// From (inclusive): YYYY-MM-DD (00:00 UTC) or an RFC 3339 moment.
+        #[arg(long)]
+        from: String,
+        /// To (exclusive), as --from.
+        #[arg(long)]
+        to: String,
+        /// Write the notice to this file.
+        #[arg(long)]
+        letter: Option<std::path::PathBuf>,
+    },
     /// Sign the audit log's head (count, last hash, time) with the audit key, to keep
     /// elsewhere: printed, or written to --out.
     Anchor {
@@ -350,6 +372,24 @@ pub async fn audit(action: AuditAction) -> Result<()> {
             }
         }
         AuditAction::NewKey { db } => crate::new_audit_key(&db).await,
+        AuditAction::Scope {
+            db,
+            actor,
+            origin,
+            from,
+            to,
+            letter,
+        } => {
+            breach_scope(
+                &db,
+                actor.as_deref(),
+                origin.as_deref(),
+                &from,
+                &to,
+                letter.as_deref(),
+            )
+            .await
+        }
         AuditAction::Anchor { db, out } => {
             let service = open(&db).await?;
             let admin = service.system_actor().await.map_err(store_error)?;
@@ -369,6 +409,85 @@ pub async fn audit(action: AuditAction) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// A moment given on the command line as stored time text: a date is its 00:00 UTC.
+fn moment(text: &str, what: &str) -> Result<String> {
+    use siks_domain::clock::Stamp;
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc();
+        return Ok(Stamp(midnight).text());
+    }
+    match Stamp::parse(text) {
+        Some(stamp) => Ok(stamp.text()),
+        None => bail!(
+            "{what} '{text}' bukan tanggal (YYYY-MM-DD) atau waktu RFC 3339 (2026-11-02T08:00:00Z)"
+        ),
+    }
+}
+
+/// `siks audit scope`: see [`AuditAction::Scope`].
+async fn breach_scope(
+    db: &str,
+    account: Option<&str>,
+    origin: Option<&str>,
+    from: &str,
+    to: &str,
+    letter: Option<&Path>,
+) -> Result<()> {
+    use siks_service::accounts::BreachActor;
+    let (from, to) = (moment(from, "--from")?, moment(to, "--to")?);
+    if from >= to {
+        bail!("--from {from} harus sebelum --to {to}");
+    }
+    let (who, named) = match (account, origin) {
+        (Some(name), _) => (BreachActor::Account(name), format!("akun {name}")),
+        (None, Some(address)) => (BreachActor::Origin(address), format!("alamat {address}")),
+        (None, None) => bail!("sebutkan --actor AKUN atau --origin ALAMAT"),
+    };
+    let service = open(db).await?;
+    let system = service.system_actor().await.map_err(store_error)?;
+    let started = std::time::Instant::now();
+    let scope = service
+        .breach_scope(&system, who, &from, &to)
+        .await
+        .map_err(store_error)?;
+    let (persons, households, rows) = scope.totals();
+    println!(
+        "{named} {from} – {to}: {} entri audit dibaca dalam {:.1} s, {} menampilkan data pribadi: {persons} orang, {households} rumah tangga, {rows} baris daftar/ekspor/unggahan",
+        scope.entries,
+        started.elapsed().as_secs_f64(),
+        scope.exposing
+    );
+    for (channel, n) in &scope.channels {
+        println!("  melalui {}: {n}", channel.indonesian());
+    }
+    for kind in &scope.kinds {
+        println!("  data: {}", kind.indonesian());
+    }
+    let regions = siks_domain::Regions::embedded();
+    let name_of = |code: &str| {
+        siks_domain::RegionCode::parse(code)
+            .ok()
+            .and_then(|c| regions.get(&c).map(|r| r.name.clone()))
+            .unwrap_or_else(|| code.to_string())
+    };
+    for (code, tally) in &scope.regions {
+        println!(
+            "  {} ({code}): {} tindakan, {} orang, {} rumah tangga, {} baris",
+            name_of(code),
+            tally.actions,
+            tally.persons.len(),
+            tally.households.len(),
+            tally.rows
+        );
+    }
+    if let Some(path) = letter {
+        write_private(path, &scope.notice(&named, &from, &to, &name_of))
+            .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
+        println!("surat pemberitahuan ditulis ke {}", path.display());
+    }
+    Ok(())
 }
 
 /// The start-up self-check, in one line: what the database promises to keep after a crash and

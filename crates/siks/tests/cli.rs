@@ -1211,7 +1211,7 @@ fn a_flood_of_sign_ins_holds_the_servers_memory() {
 /// elsewhere and checked; a wrong key, a damaged file and a cut-off file write nothing, and no
 /// NIK stands in the backup as bytes.
 #[test]
-fn a_backup_taken_while_the_server_writes_restores_elsewhere_whole() {
+fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let dir = tempfile::tempdir().unwrap();
@@ -1434,6 +1434,92 @@ fn a_backup_taken_while_the_server_writes_restores_elsewhere_whole() {
     let (ok, _, err) = siks(&["restore", b, "--db", &restored_db, "--key", &key]);
     assert!(!ok);
     assert!(err.contains("sudah ada"), "{err}");
+
+    // Breach scoping (checklist item 23): the regency operator's credential opens the
+    // household list; `siks audit scope` names what it showed, through which channel, and
+    // writes the notice.
+    let accounts = std::fs::read_to_string(dir.path().join("akun-demo.txt")).unwrap();
+    let password = accounts
+        .lines()
+        .find_map(|l| l.strip_prefix("dinsos "))
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let (_, cookies, page) = server.send("GET", "/masuk", &[], "");
+    let body = format!(
+        "nama=dinsos&sandi={password}&csrf={}&lanjut=%2F",
+        csrf_in(&page, "<form")
+    );
+    let (status, signed_in, _) = server.send(
+        "POST",
+        "/masuk",
+        &[
+            ("Cookie", &cookies[0]),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ],
+        &body,
+    );
+    assert_eq!(status, 303);
+    let session = signed_in
+        .iter()
+        .find(|c| c.starts_with("siks_sesi="))
+        .unwrap()
+        .clone();
+    let (status, _, _) = server.send("GET", "/rumah-tangga", &[("Cookie", &session)], "");
+    assert_eq!(status, 200);
+    let letter = dir.path().join("pemberitahuan.txt");
+    let scope = || {
+        siks(&[
+            "audit",
+            "scope",
+            "--db",
+            &db,
+            "--actor",
+            "dinsos",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2999-01-01",
+            "--letter",
+            letter.to_str().unwrap(),
+        ])
+    };
+    // A view reaches the audit log from the server's journal within a fold (250 ms).
+    let started = std::time::Instant::now();
+    let (ok, scoped, err) = loop {
+        let (ok, scoped, err) = scope();
+        if !ok || !scoped.contains(" 0 menampilkan") || started.elapsed().as_secs() > 10 {
+            break (ok, scoped, err);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    assert!(ok, "{scoped}\n{err}");
+    assert!(scoped.contains("melalui halaman atau API: 1"), "{scoped}");
+    assert!(scoped.contains("Kabupaten Tuban"), "{scoped}");
+    let notice = std::fs::read_to_string(&letter).unwrap();
+    for part in [
+        "Pasal 46",
+        "a. Data pribadi yang terungkap",
+        "b. Kapan dan bagaimana data pribadi terungkap",
+        "c. Upaya penanganan dan pemulihan",
+        "akun dinsos",
+    ] {
+        assert!(notice.contains(part), "{part}: {notice}");
+    }
+    let (ok, _, err) = siks(&[
+        "audit",
+        "scope",
+        "--db",
+        &db,
+        "--actor",
+        "dinsos",
+        "--from",
+        "2026-13-01",
+        "--to",
+        "2027-01-01",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("--from '2026-13-01' bukan tanggal"), "{err}");
 }
 
 /// Every file under `dir`.

@@ -127,6 +127,137 @@ async fn audit_log_on_both_engines() {
     on_both_engines!(audit_log);
 }
 
+/// Breach scoping (issue 19, checklist item 23): a planted credential's views, export and
+/// writes between two moments, by account and by address, counted by region with the kinds of
+/// data and the channels, and the notice with the law's three contents.
+async fn breach_scope(db: &TestDb) {
+    use siks_domain::breach::{Channel, DataKind};
+    use siks_store::audit::BreachActor;
+    use siks_store::export::ExportList;
+    let store = &db.store;
+    let c = cast(store).await;
+    let (h1, m1) = fake_household(VILLAGE_A)
+        .members(3)
+        .serials_from(900)
+        .build();
+    let (h2, m2) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(910)
+        .build();
+    for (h, m) in [(&h1, &m1), (&h2, &m2)] {
+        store
+            .create_household(&c.village_a, h, m, "baru")
+            .await
+            .unwrap();
+    }
+    let from = store.audit_entries(&c.auditor, None, 1).await.unwrap()[0]
+        .at
+        .clone();
+    // The stolen credential, used from an address of its own.
+    let thief = c.village_a.clone().from_origin("203.0.113.9");
+    store.household(&thief, h1.id).await.unwrap();
+    store.household(&thief, h1.id).await.unwrap();
+    store.person(&thief, m2[0].id).await.unwrap();
+    let exported = store
+        .export(&thief, ExportList::Persons, None, |_| {
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(exported, 5);
+    // Someone else, elsewhere, in the same time.
+    let other = c.regency.clone().from_origin("10.0.0.1");
+    store.household(&other, h2.id).await.unwrap();
+    let to = "2999-01-01T00:00:00.000000Z";
+
+    assert!(matches!(
+        store
+            .breach_scope(&c.village_a, BreachActor::Account("op.a"), &from, to)
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let scope = store
+        .breach_scope(&c.auditor, BreachActor::Account("op.a"), &from, to)
+        .await
+        .unwrap();
+    assert_eq!(scope.exposing, 4, "{scope:?}");
+    assert_eq!(
+        scope.totals(),
+        (1, 1, 5),
+        "one person, one household, five rows"
+    );
+    assert_eq!(scope.channels[&Channel::Export], 1);
+    assert_eq!(scope.channels[&Channel::PageOrApi], 3);
+    assert!(!scope.channels.contains_key(&Channel::Upload));
+    assert!(
+        [
+            DataKind::Identity,
+            DataKind::MothersName,
+            DataKind::Health,
+            DataKind::Housing
+        ]
+        .iter()
+        .all(|k| scope.kinds.contains(k)),
+        "{:?}",
+        scope.kinds
+    );
+    assert!(scope.origins.contains("203.0.113.9"));
+    assert!(!scope.origins.contains("10.0.0.1"));
+    assert_eq!(scope.regions[VILLAGE_A].households.len(), 1);
+    // By address: the same four, not the regency's view.
+    let by_address = store
+        .breach_scope(&c.auditor, BreachActor::Origin("203.0.113.9"), &from, to)
+        .await
+        .unwrap();
+    assert_eq!((by_address.exposing, by_address.totals()), (4, (1, 1, 5)));
+    // Before the credential was used: nothing.
+    let before = store
+        .breach_scope(
+            &c.auditor,
+            BreachActor::Account("op.a"),
+            "2000-01-01T00:00:00Z",
+            &from,
+        )
+        .await
+        .unwrap();
+    assert_eq!(before.exposing, 0);
+    // An auditor of another regency sees none of it.
+    let elsewhere = store
+        .create_user(
+            &c.admin,
+            NewUser {
+                username: "auditor.bojonegoro".into(),
+                display_name: "A".into(),
+                role: Role::Auditor,
+                scope: Scope::parse("35.22").unwrap(),
+                password_hash: None,
+            },
+        )
+        .await
+        .unwrap()
+        .actor();
+    let hidden = store
+        .breach_scope(&elsewhere, BreachActor::Account("op.a"), &from, to)
+        .await
+        .unwrap();
+    assert_eq!(hidden.exposing, 0);
+    let notice = scope.notice("akun op.a", &from, to, &|code| code.to_string());
+    for part in [
+        "a. Data pribadi yang terungkap",
+        "b. Kapan dan bagaimana data pribadi terungkap",
+        "c. Upaya penanganan dan pemulihan",
+        "nama ibu kandung",
+        "203.0.113.9",
+    ] {
+        assert!(notice.contains(part), "{part}: {notice}");
+    }
+}
+
+#[tokio::test]
+async fn breach_scope_on_both_engines() {
+    on_both_engines!(breach_scope);
+}
+
 /// Runs `statements` on the database as someone who can write it directly (the triggers that
 /// keep the log append-only dropped first): what the anchor and the key are for.
 async fn as_database_writer(db: &TestDb, statements: &[String]) {
