@@ -123,7 +123,7 @@ pub fn exposure(
             &[Identity, MothersName, Health, Housing, Proposals][..],
             one(),
         ),
-        "document.view" | "ratification.view" => {
+        "document.view" | "document.scan.view" | "ratification.view" => {
             (Channel::PageOrApi, &[Identity, Document][..], one())
         }
         "programme.list_view" | "programme.departures_view" => {

@@ -21,6 +21,7 @@ pub mod record;
 pub mod region;
 pub mod search;
 pub mod show;
+pub mod subject;
 pub mod welfare;
 pub mod workflow;
 

@@ -116,8 +116,8 @@ impl Service {
         &self,
         actor: &Actor,
         who: BreachActor<'_>,
-        from: &str,
-        to: &str,
+        from: &siks_domain::clock::Stamp,
+        to: &siks_domain::clock::Stamp,
     ) -> Result<BreachScope> {
         self.store.breach_scope(actor, who, from, to).await
     }

@@ -7,7 +7,7 @@ use siks_domain::Actor;
 use siks_store::Result;
 
 pub use siks_store::backup::{
-    BackupError, Checkup, Counts, DataKey, Manifest, read_manifest, restore,
+    BackupError, Checkup, Counts, DataKey, Manifest, read_manifest, remove_leftovers, restore,
 };
 
 use crate::Service;
@@ -15,8 +15,14 @@ use crate::Service;
 impl Service {
     /// Writes an encrypted backup to `out` (a new file); audited. The manifest. (`siks backup`
     /// runs it at a lower CPU priority than a server's requests.)
-    pub async fn backup(&self, actor: &Actor, key: &DataKey, out: &Path) -> Result<Manifest> {
-        self.store.backup(actor, key, out).await
+    pub async fn backup(
+        &self,
+        actor: &Actor,
+        key: &DataKey,
+        out: &Path,
+        scratch: &Path,
+    ) -> Result<Manifest> {
+        self.store.backup(actor, key, out, scratch).await
     }
 
     /// The database's schema version, integrity, counts and audit head.

@@ -29,6 +29,7 @@ pub mod records;
 pub mod reports;
 pub mod setup;
 pub mod signin;
+pub mod subjects;
 pub mod tasks;
 pub mod uploads;
 

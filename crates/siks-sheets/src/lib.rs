@@ -493,6 +493,41 @@ pub fn write_error_report(path: &Path, sheets: &[ReportSheet<'_>]) -> Result<(),
     Ok(())
 }
 
+/// One sheet of a small workbook: its name, header and rows of text.
+pub struct PlainSheet<'a> {
+    pub name: &'a str,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A small workbook of text sheets (a report of one person, not a register: held whole), every
+/// cell text with the quote prefix so that nothing in it is taken as a formula; its bytes.
+pub fn workbook_bytes(sheets: &[PlainSheet<'_>]) -> Result<Vec<u8>, SheetError> {
+    let fail = |e: &dyn std::fmt::Display| SheetError::Write {
+        path: std::path::PathBuf::from("-"),
+        reason: e.to_string(),
+    };
+    let mut workbook = Workbook::new();
+    let bold = CellFormat::new().set_bold();
+    let text = CellFormat::new().set_quote_prefix();
+    for sheet in sheets {
+        let ws = workbook.add_worksheet();
+        ws.set_name(sheet.name).map_err(|e| fail(&e))?;
+        for (c, h) in sheet.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(|e| fail(&e))?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string_with_format(r as u32 + 1, c as u16, cell, &text)
+                    .map_err(|e| fail(&e))?;
+            }
+        }
+        ws.autofit();
+    }
+    workbook.save_to_buffer().map_err(|e| fail(&e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

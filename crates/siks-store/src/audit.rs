@@ -243,23 +243,23 @@ impl Store {
     }
 
     /// What the actions of one account or one address between `from` (inclusive) and `to`
-    /// (exclusive; both stored time text) exposed, read in pages through the account's or the
+    /// (exclusive) exposed, read in pages through the account's or the
     /// address's index in time (auditors and admins, within their scope).
     pub async fn breach_scope(
         &self,
         actor: &Actor,
         who: BreachActor<'_>,
-        from: &str,
-        to: &str,
+        from: &siks_domain::clock::Stamp,
+        to: &siks_domain::clock::Stamp,
     ) -> Result<BreachScope> {
         if !actor.may(Action::ReadAudit) {
             return Err(StoreError::Forbidden(Action::ReadAudit));
         }
         const BY_ACCOUNT: &str = "SELECT * FROM audit_log WHERE actor_username = $1 \
-             AND at >= $2 AND at < $3 AND (at > $4 OR (at = $4 AND seq > $5)) \
+             AND at >= $2 AND at < $3 AND (at, seq) > ($4, $5) \
              AND ((region_code >= $6 AND region_code < $7) OR $8) ORDER BY at, seq LIMIT 5000";
         const BY_ORIGIN: &str = "SELECT * FROM audit_log WHERE origin = $1 \
-             AND at >= $2 AND at < $3 AND (at > $4 OR (at = $4 AND seq > $5)) \
+             AND at >= $2 AND at < $3 AND (at, seq) > ($4, $5) \
              AND ((region_code >= $6 AND region_code < $7) OR $8) ORDER BY at, seq LIMIT 5000";
         let (sql, name) = match who {
             BreachActor::Account(name) => (BY_ACCOUNT, name),
@@ -267,14 +267,16 @@ impl Store {
         };
         let (low, high) = actor.scope.village_range();
         let nation = actor.scope == siks_domain::Scope::Nation;
+        // As stored: the same moment written otherwise would compare wrongly as text.
+        let (from, to) = (from.text(), to.text());
         let mut scope = BreachScope::default();
         let (mut after_at, mut after_seq) = (String::new(), 0i64);
         loop {
             let page: Vec<AuditEntry> = with_pool!(self, p => {
                 let rows = sqlx::query(sql)
                     .bind(name)
-                    .bind(from)
-                    .bind(to)
+                    .bind(&from)
+                    .bind(&to)
                     .bind(&after_at)
                     .bind(after_seq)
                     .bind(&low)

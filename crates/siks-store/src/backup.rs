@@ -294,7 +294,44 @@ fn create_private(path: &Path) -> Result<std::fs::File> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map_err(io)
+    options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            BackupError::TargetExists(path.display().to_string()).into()
+        }
+        _ => io(e),
+    })
+}
+
+/// Moves the finished `partial` to `to`, never over a file that appeared there meanwhile (a
+/// link fails if `to` exists; the partial is then left to its guard).
+fn place(partial: &Path, to: &Path) -> Result<()> {
+    std::fs::hard_link(partial, to).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            StoreError::from(BackupError::TargetExists(to.display().to_string()))
+        }
+        _ => io(e),
+    })?;
+    std::fs::remove_file(partial).map_err(io)
+}
+
+/// The clear snapshot's name in the scratch folder.
+const SNAPSHOT_PREFIX: &str = ".siks-backup-snapshot-";
+
+/// Removes the clear snapshots a backup that was killed left in `scratch` (a snapshot's guard
+/// removes it on every way out a process survives).
+pub fn remove_leftovers(scratch: &Path) {
+    let Ok(entries) = std::fs::read_dir(scratch) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(SNAPSHOT_PREFIX)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// `path` with `suffix` added to its file name.
@@ -306,16 +343,25 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 
 impl Store {
     /// Writes an encrypted backup of the database to `out` (see the module comment), while
-    /// other connections go on writing; `out` must not exist. The snapshot stands in clear
-    /// beside `out` (0600) only while it is encrypted, then is removed whatever happens.
+    /// other connections go on writing; `out` must not exist. The snapshot stands in clear in
+    /// `scratch` (the database's own folder, which holds the database in clear already: never
+    /// beside `out`, which may be a removable or shared disk), 0600, only while it is hashed
+    /// and encrypted; its guard removes it on every way out, and a snapshot a killed backup
+    /// left there is removed by the next one.
     /// Audited (`backup.made`, with its counts and checksum); the system's act, as the
     /// register's own writes are.
-    pub async fn backup(&self, actor: &Actor, key: &DataKey, out: &Path) -> Result<Manifest> {
+    pub async fn backup(
+        &self,
+        actor: &Actor,
+        key: &DataKey,
+        out: &Path,
+        scratch: &Path,
+    ) -> Result<Manifest> {
         // The whole database: the nation's admin (the system's actor) only.
         if actor.role != Role::Admin || actor.scope != Scope::Nation {
             return Err(StoreError::Forbidden(Action::ReadRegister));
         }
-        let manifest = self.write_backup(key, out).await?;
+        let manifest = self.write_backup(key, out, scratch).await?;
         let mut tx = self.begin().await?;
         crate::audit::append(
             &mut tx,
@@ -341,14 +387,15 @@ impl Store {
         Ok(manifest)
     }
 
-    async fn write_backup(&self, key: &DataKey, out: &Path) -> Result<Manifest> {
+    async fn write_backup(&self, key: &DataKey, out: &Path, scratch: &Path) -> Result<Manifest> {
         let Pool::Sqlite(pool) = &self.pool else {
             return Err(BackupError::NotSqlite.into());
         };
         if out.exists() {
             return Err(BackupError::TargetExists(out.display().to_string()).into());
         }
-        let snapshot = beside(out, &format!(".snapshot-{}", uuid::Uuid::now_v7()));
+        remove_leftovers(scratch);
+        let snapshot = scratch.join(format!("{SNAPSHOT_PREFIX}{}", uuid::Uuid::now_v7()));
         drop(create_private(&snapshot)?);
         let snapshot_guard = Removed(snapshot.clone(), false);
         sqlx::query("VACUUM INTO $1")
@@ -388,10 +435,11 @@ impl Store {
                 nonce: encode_hex(&nonce),
             };
             let partial = beside(&out, ".partial");
+            let output = create_private(&partial)?;
             let mut partial_guard = Removed(partial.clone(), false);
-            encrypt(&key, &manifest, &nonce, &snapshot, &partial)?;
+            encrypt(&key, &manifest, &nonce, &snapshot, output)?;
             drop(snapshot_guard);
-            std::fs::rename(&partial, &out).map_err(io)?;
+            place(&partial, &out)?;
             partial_guard.1 = true;
             Ok(manifest)
         })
@@ -434,11 +482,11 @@ fn encrypt(
     manifest: &Manifest,
     nonce: &[u8; NONCE_PREFIX],
     snapshot: &Path,
-    out: &Path,
+    out: std::fs::File,
 ) -> Result<()> {
     let header = serde_json::to_string(manifest)?;
     let mut input = std::fs::File::open(snapshot).map_err(io)?;
-    let mut output = std::io::BufWriter::new(create_private(out)?);
+    let mut output = std::io::BufWriter::new(out);
     writeln!(output, "{MAGIC}").map_err(io)?;
     writeln!(output, "{header}").map_err(io)?;
     let mut stream = EncryptorBE32::from_aead(key.cipher(), GenericArray::from_slice(nonce));
@@ -459,13 +507,13 @@ fn encrypt(
         if ahead == 0 {
             let sealed = stream
                 .encrypt_last(payload)
-                .map_err(|_| BackupError::Io("enkripsi gagal".into()))?;
+                .map_err(|_| BackupError::Io("encryption failed".into()))?;
             output.write_all(&sealed).map_err(io)?;
             break;
         }
         let sealed = stream
             .encrypt_next(payload)
-            .map_err(|_| BackupError::Io("enkripsi gagal".into()))?;
+            .map_err(|_| BackupError::Io("encryption failed".into()))?;
         output.write_all(&sealed).map_err(io)?;
         std::mem::swap(&mut current, &mut next);
         filled = ahead;
@@ -481,10 +529,12 @@ fn encrypt(
 /// restore authenticates it with every chunk).
 pub fn read_manifest(file: &Path) -> Result<Manifest> {
     let mut reader = BufReader::new(std::fs::File::open(file).map_err(io)?);
-    manifest_of(&mut reader)
+    Ok(manifest_of(&mut reader)?.0)
 }
 
-fn manifest_of(reader: &mut BufReader<std::fs::File>) -> Result<Manifest> {
+/// The manifest, and its line as written (what every chunk authenticates: a later version's
+/// added fields are authenticated as they stand).
+fn manifest_of(reader: &mut BufReader<std::fs::File>) -> Result<(Manifest, String)> {
     // Lines read with a bound: a file that is not a backup may hold no newline at all.
     let mut line = |limit: u64| -> Result<String> {
         let mut text = String::new();
@@ -498,7 +548,8 @@ fn manifest_of(reader: &mut BufReader<std::fs::File>) -> Result<Manifest> {
         return Err(BackupError::NotABackup.into());
     }
     let header = line(64 * 1024)?;
-    serde_json::from_str(&header).map_err(|_| BackupError::NotABackup.into())
+    let manifest = serde_json::from_str(&header).map_err(|_| BackupError::NotABackup)?;
+    Ok((manifest, header))
 }
 
 /// Restores the backup at `file` into a new SQLite database at `to` with `key`: every chunk
@@ -506,11 +557,20 @@ fn manifest_of(reader: &mut BufReader<std::fs::File>) -> Result<Manifest> {
 /// file beside `to` and moved there only when whole. A wrong key, a damaged or cut-off file
 /// writes nothing. The manifest.
 pub fn restore(key: &DataKey, file: &Path, to: &Path) -> Result<Manifest> {
-    if to.exists() {
-        return Err(BackupError::TargetExists(to.display().to_string()).into());
+    // A database there, or the journal of one that was there (which opening the restored
+    // file would replay into it), refuses the restore.
+    for taken in [
+        to.to_path_buf(),
+        beside(to, "-wal"),
+        beside(to, "-shm"),
+        beside(to, "-journal"),
+    ] {
+        if taken.exists() {
+            return Err(BackupError::TargetExists(taken.display().to_string()).into());
+        }
     }
     let mut reader = BufReader::new(std::fs::File::open(file).map_err(io)?);
-    let manifest = manifest_of(&mut reader)?;
+    let (manifest, header) = manifest_of(&mut reader)?;
     if manifest.key_id != key.id() {
         return Err(BackupError::WrongKey {
             expected: manifest.key_id.clone(),
@@ -521,10 +581,9 @@ pub fn restore(key: &DataKey, file: &Path, to: &Path) -> Result<Manifest> {
     let nonce: [u8; NONCE_PREFIX] = decode_hex(&manifest.nonce)
         .and_then(|n| n.try_into().ok())
         .ok_or(BackupError::NotABackup)?;
-    let header = serde_json::to_string(&manifest)?;
     let partial = beside(to, ".restoring");
-    let mut partial_guard = Removed(partial.clone(), false);
     let mut output = std::io::BufWriter::new(create_private(&partial)?);
+    let mut partial_guard = Removed(partial.clone(), false);
     // Taken by the last chunk (STREAM's last decryption consumes it).
     let mut stream = Some(DecryptorBE32::from_aead(
         key.cipher(),
@@ -582,7 +641,7 @@ pub fn restore(key: &DataKey, file: &Path, to: &Path) -> Result<Manifest> {
         .map_err(|e| BackupError::Io(e.to_string()))?;
     file.sync_all().map_err(io)?;
     drop(file);
-    std::fs::rename(&partial, to).map_err(io)?;
+    place(&partial, to)?;
     partial_guard.1 = true;
     Ok(manifest)
 }

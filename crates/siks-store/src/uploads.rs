@@ -81,10 +81,13 @@ impl UploadRow {
         }
     }
 
-    /// Each cell with its interchange column, the columns passed over left out.
+    /// Each cell with its interchange column, the columns passed over left out. A row shorter
+    /// than the header (a CSV may have one) gives its own cells only: a column it does not
+    /// reach is not a cell emptied.
     pub fn cells(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
         self.columns
             .iter()
+            .take(self.cells.len())
             .enumerate()
             .filter_map(|(i, c)| c.map(|c| (c, self.cells.get(i))))
     }
@@ -1283,4 +1286,22 @@ fn new_member_of(
         ));
     }
     person.filter(|_| report.problems.len() == before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_row_gives_its_own_cells_only() {
+        let row = UploadRow {
+            sheet: "Anggota".into(),
+            row: 2,
+            columns: vec![Some("id"), None, Some("full_name"), Some("mother_name")].into(),
+            cells: TextRow::new(["a1", "lewat", "Siti"]),
+        };
+        let cells: Vec<(&str, &str)> = row.cells().collect();
+        assert_eq!(cells, [("id", "a1"), ("full_name", "Siti")]);
+        assert_eq!(cell(&row, "mother_name"), "");
+    }
 }

@@ -27,6 +27,7 @@ pub mod programmes;
 pub mod rate;
 pub mod reports;
 pub mod requests;
+pub mod subjects;
 pub mod upload;
 pub mod users;
 pub mod words;
@@ -289,6 +290,8 @@ routes! {
     get "/akun/sandi" => pages::password_form, Who::SignedIn, false, BODY_LIMIT, "Password change page";
     post "/akun/sandi" => pages::change_password, Who::SignedIn, false, BODY_LIMIT, "Change own password";
     get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, BODY_LIMIT, "Audit log";
+    get "/subjek" => subjects::subject_page, Who::Roles(ADMINS), false, BODY_LIMIT, "The data subject's report for a NIK (UU 27/2022 Pasal 32): the person's data, the household without the others' specific data, changes, proposals and every processing";
+    get "/subjek/unduh" => subjects::subject_download, Who::Roles(ADMINS), false, BODY_LIMIT, "The data subject's report as an XLSX";
     get "/pengguna" => users::users_page, Who::Roles(ADMINS), false, BODY_LIMIT, "Accounts of the admin's scope";
     post "/pengguna" => users::create_user, Who::Roles(ADMINS), false, BODY_LIMIT, "Create an account";
     post "/pengguna/{id}/status" => users::set_status, Who::Roles(ADMINS), false, BODY_LIMIT, "Deactivate or reactivate an account";

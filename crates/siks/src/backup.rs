@@ -44,16 +44,36 @@ fn key_from(file: Option<&Path>, db: &str) -> Result<DataKey> {
 }
 
 pub(crate) async fn backup(db: &str, out: &Path) -> Result<()> {
+    // Refusals first, before a key is made.
+    let Some(file) = sqlite_path(db) else {
+        bail!("cadangan PostgreSQL belum tersedia: gunakan pg_dump dengan enkripsi di luar siks");
+    };
+    if out.exists() {
+        bail!(
+            "{} sudah ada: cadangan tidak pernah menimpa berkas; pilih nama lain",
+            out.display()
+        );
+    }
+    // The clear snapshot is made beside the database (already in clear there), never beside
+    // the output, which may be a removable or shared disk.
+    let scratch = Path::new(file)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
     // A backup reads the whole database: a server on the same machine answers first.
     siks_service::background::lower_this_process();
     let service = open(db).await?;
     let key = data_key(db)?;
     let system = service.system_actor().await.map_err(store_error)?;
     let started = std::time::Instant::now();
-    let manifest = service
-        .backup(&system, &key, out)
-        .await
-        .map_err(store_error)?;
+    let manifest = tokio::select! {
+        made = service.backup(&system, &key, out, &scratch) => made.map_err(store_error)?,
+        _ = tokio::signal::ctrl_c() => {
+            siks_service::backup::remove_leftovers(&scratch);
+            bail!("cadangan dihentikan; tidak ada yang ditulis");
+        }
+    };
     println!(
         "cadangan {} dibuat dalam {:.1} s: {} bita terenkripsi dengan kunci {}",
         out.display(),
@@ -130,7 +150,11 @@ pub(crate) async fn restore(file: &Path, db: &str, key: Option<&Path>) -> Result
 
 /// `siks doctor`: schema, integrity, counts and the audit chain; an error when any fails.
 pub(crate) async fn doctor(db: &str) -> Result<()> {
-    let service = open(db).await?;
+    // Not `open`: a database of an older schema is reported, not refused.
+    let service = siks_service::Service::open(db, OpenMode::MustExist)
+        .await
+        .map_err(store_error)?;
+    let service = crate::with_audit_key(service, db).await?;
     let Checkup {
         schema_version,
         schema_needed,

@@ -690,7 +690,7 @@ pub(crate) fn sqlite_path(db: &str) -> Option<&str> {
 /// since a key made silently would split the chain (a command run without `SIKS_AUDIT_KEY`)
 /// or let someone who deleted the key file pass off a log rewritten without it. An older
 /// database gets its first key by `siks audit new-key`, on purpose.
-async fn with_audit_key(service: Service, db: &str) -> Result<Service> {
+pub(crate) async fn with_audit_key(service: Service, db: &str) -> Result<Service> {
     let Some(path) = audit_key_path(db) else {
         return Ok(service);
     };

@@ -411,15 +411,15 @@ pub async fn audit(action: AuditAction) -> Result<()> {
     }
 }
 
-/// A moment given on the command line as stored time text: a date is its 00:00 UTC.
-fn moment(text: &str, what: &str) -> Result<String> {
+/// A moment given on the command line: a date is its 00:00 UTC.
+fn moment(text: &str, what: &str) -> Result<siks_domain::clock::Stamp> {
     use siks_domain::clock::Stamp;
     if let Ok(date) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc();
-        return Ok(Stamp(midnight).text());
+        return Ok(Stamp(midnight));
     }
     match Stamp::parse(text) {
-        Some(stamp) => Ok(stamp.text()),
+        Some(stamp) => Ok(stamp),
         None => bail!(
             "{what} '{text}' bukan tanggal (YYYY-MM-DD) atau waktu RFC 3339 (2026-11-02T08:00:00Z)"
         ),
@@ -437,15 +437,40 @@ async fn breach_scope(
 ) -> Result<()> {
     use siks_service::accounts::BreachActor;
     let (from, to) = (moment(from, "--from")?, moment(to, "--to")?);
-    if from >= to {
+    if from.0 >= to.0 {
         bail!("--from {from} harus sebelum --to {to}");
     }
-    let (who, named) = match (account, origin) {
-        (Some(name), _) => (BreachActor::Account(name), format!("akun {name}")),
-        (None, Some(address)) => (BreachActor::Origin(address), format!("alamat {address}")),
+    let service = open(db).await?;
+    // An account that does not exist, or an address that is not one, would scope nothing and
+    // write a notice that nothing was exposed: refused instead. The log keeps usernames as
+    // they are (lower case) and addresses in their standard form.
+    let (account, origin) = (
+        account.map(|a| a.trim().to_lowercase()),
+        origin.map(|o| o.trim().to_string()),
+    );
+    let (who, named) = match (&account, &origin) {
+        (Some(name), _) => {
+            if service
+                .user_by_username(name)
+                .await
+                .map_err(store_error)?
+                .is_none()
+            {
+                bail!("akun '{name}' tidak ada");
+            }
+            (BreachActor::Account(name), format!("akun {name}"))
+        }
+        (None, Some(address)) => {
+            let Ok(ip) = address.parse::<std::net::IpAddr>() else {
+                bail!("--origin '{address}' bukan alamat IP");
+            };
+            if ip.to_string() != *address {
+                bail!("--origin: tulis alamatnya sebagai {ip}");
+            }
+            (BreachActor::Origin(address), format!("alamat {address}"))
+        }
         (None, None) => bail!("sebutkan --actor AKUN atau --origin ALAMAT"),
     };
-    let service = open(db).await?;
     let system = service.system_actor().await.map_err(store_error)?;
     let started = std::time::Instant::now();
     let scope = service
@@ -483,8 +508,11 @@ async fn breach_scope(
         );
     }
     if let Some(path) = letter {
-        write_private(path, &scope.notice(&named, &from, &to, &name_of))
-            .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
+        write_private(
+            path,
+            &scope.notice(&named, &from.text(), &to.text(), &name_of),
+        )
+        .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
         println!("surat pemberitahuan ditulis ke {}", path.display());
     }
     Ok(())

@@ -1520,6 +1520,28 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
     ]);
     assert!(!ok);
     assert!(err.contains("--from '2026-13-01' bukan tanggal"), "{err}");
+    // A mistyped account would scope nothing and write that nothing was exposed: refused.
+    let (ok, _, err) = siks(&[
+        "audit",
+        "scope",
+        "--db",
+        &db,
+        "--actor",
+        "dinsoss",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2027-01-01",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("akun 'dinsoss' tidak ada"), "{err}");
+    // No clear snapshot is left beside the database either.
+    assert!(
+        walk(dir.path())
+            .iter()
+            .all(|p| !p.to_string_lossy().contains("snapshot")),
+        "a clear snapshot left behind"
+    );
 }
 
 /// Every file under `dir`.

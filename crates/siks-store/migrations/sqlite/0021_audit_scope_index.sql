@@ -3,5 +3,5 @@
 -- entries of a period without reading a year of everyone's. Keep in step with
 -- ../postgres/0021_audit_scope_index.sql.
 
-CREATE INDEX audit_log_actor_at ON audit_log (actor_username, at);
-CREATE INDEX audit_log_origin_at ON audit_log (origin, at);
+CREATE INDEX audit_log_actor_at ON audit_log (actor_username, at, seq);
+CREATE INDEX audit_log_origin_at ON audit_log (origin, at, seq);

@@ -150,9 +150,9 @@ async fn breach_scope(db: &TestDb) {
             .await
             .unwrap();
     }
-    let from = store.audit_entries(&c.auditor, None, 1).await.unwrap()[0]
-        .at
-        .clone();
+    use siks_domain::clock::Stamp;
+    let from =
+        Stamp::parse(&store.audit_entries(&c.auditor, None, 1).await.unwrap()[0].at).unwrap();
     // The stolen credential, used from an address of its own.
     let thief = c.village_a.clone().from_origin("203.0.113.9");
     store.household(&thief, h1.id).await.unwrap();
@@ -168,7 +168,7 @@ async fn breach_scope(db: &TestDb) {
     // Someone else, elsewhere, in the same time.
     let other = c.regency.clone().from_origin("10.0.0.1");
     store.household(&other, h2.id).await.unwrap();
-    let to = "2999-01-01T00:00:00.000000Z";
+    let to = &Stamp::parse("2999-01-01T00:00:00Z").unwrap();
 
     assert!(matches!(
         store
@@ -215,7 +215,7 @@ async fn breach_scope(db: &TestDb) {
         .breach_scope(
             &c.auditor,
             BreachActor::Account("op.a"),
-            "2000-01-01T00:00:00Z",
+            &Stamp::parse("2000-01-01T00:00:00Z").unwrap(),
             &from,
         )
         .await
@@ -241,7 +241,9 @@ async fn breach_scope(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(hidden.exposing, 0);
-    let notice = scope.notice("akun op.a", &from, to, &|code| code.to_string());
+    let notice = scope.notice("akun op.a", &from.text(), &to.text(), &|code| {
+        code.to_string()
+    });
     for part in [
         "a. Data pribadi yang terungkap",
         "b. Kapan dan bagaimana data pribadi terungkap",

@@ -355,4 +355,49 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "periode ditutup; menyimpan temuan",
         "period closed; saving findings",
     ),
+    // subject_report.html and subjects.rs
+    ("Laporan subjek data", "Data subject's report"),
+    (
+        "Bila seseorang meminta datanya (UU 27/2022 Pasal 32), masukkan NIK-nya: laporan ini memuat datanya, anggota rumah tangganya tanpa data spesifik mereka, riwayat perubahan, usulan, dan siapa saja yang memproses datanya. Serahkan dalam 3×24 jam; permintaan perbaikan diajukan dari halaman anggotanya.",
+        "When a person asks for their data (Law 27/2022, article 32), enter their NIK: this report holds their data, their household's members without those members' specific data, the changes, the proposals, and everyone who processed their data. Hand it over within 3×24 hours; a correction they ask for is proposed from their member page.",
+    ),
+    ("NIK orang yang meminta", "NIK of the person asking"),
+    ("Tampilkan laporan", "Show the report"),
+    ("Unduh laporan (XLSX)", "Download the report (XLSX)"),
+    (
+        "Halaman anggota: ajukan perbaikan yang diminta",
+        "Member page: propose the correction asked for",
+    ),
+    ("Data pribadi", "Personal data"),
+    (
+        "Anggota rumah tangga lainnya (data spesifik disamarkan)",
+        "Other members of the household (specific data withheld)",
+    ),
+    (
+        "Hubungan dengan kepala rumah tangga",
+        "Relation to the head of the household",
+    ),
+    ("Tidak ada anggota lain.", "No other members."),
+    ("Riwayat perubahan data", "History of changes to the data"),
+    ("Belum ada perubahan.", "No changes yet."),
+    (
+        "Usulan tentang rumah tangga ini",
+        "Proposals about this household",
+    ),
+    ("Belum ada usulan.", "No proposals yet."),
+    (
+        "Rekam jejak pemrosesan (siapa melihat, mengubah atau mengusulkan)",
+        "Processing trail (who viewed, changed or proposed)",
+    ),
+    ("Akun", "Account"),
+    ("Dari alamat", "From address"),
+    (
+        "Belum ada pemrosesan tercatat.",
+        "No processing recorded yet.",
+    ),
+    (
+        "Tidak ada orang dengan NIK itu di wilayah kerja Anda.",
+        "No person with that NIK in your area of work.",
+    ),
+    ("NIK: {}", "NIK: {}"),
 ];

@@ -17,5 +17,6 @@ mod jobs;
 mod programmes;
 mod records;
 mod sessions;
+mod subjects;
 mod uploads;
 mod workflow;

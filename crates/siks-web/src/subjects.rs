@@ -1,0 +1,239 @@
+//! The data subject's report (UU 27/2022 Pasal 32) as an admin produces it: for a NIK, the
+//! person's data, their household as they may see it, every change and proposal, and every
+//! audited processing of their record, on a page and as an XLSX to hand over; a correction the
+//! person asks for is proposed from their member page.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use siks_domain::subject::person_fields;
+use siks_domain::{Bilingual, Nik};
+use siks_service::subjects::SubjectReport;
+
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::extract::Query;
+use crate::lang::{t, tf1};
+use crate::pages::{Nav, render};
+
+#[derive(Deserialize, Default)]
+pub struct SubjectQuery {
+    #[serde(default)]
+    nik: String,
+}
+
+/// One line of a section of the report.
+struct Line {
+    cells: Vec<String>,
+}
+
+struct Section {
+    id: &'static str,
+    title: &'static str,
+    header: Vec<&'static str>,
+    lines: Vec<Line>,
+    empty: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "subject_report.html")]
+struct SubjectPage {
+    nav: Option<Nav>,
+    nik: String,
+    error: Option<String>,
+    /// The person's name, their member page, and the sections.
+    found: Option<(String, String, Vec<Section>)>,
+}
+
+/// The report's sections, as the page and the XLSX show them, in the reader's language.
+fn sections(report: &SubjectReport) -> Vec<Section> {
+    let person = &report.person.record;
+    // Times in the household's own zone (WIB, WITA or WIT), as its pages show them.
+    let zone = report.household.record.address.village.time_zone();
+    vec![
+        Section {
+            id: "data-pribadi",
+            title: "Data pribadi",
+            header: vec!["Kolom", "Isi"],
+            lines: person_fields(person)
+                .into_iter()
+                .map(|(label, value)| Line {
+                    cells: vec![t(label).to_string(), t(&value).to_string()],
+                })
+                .collect(),
+            empty: "",
+        },
+        Section {
+            id: "anggota-lain",
+            title: "Anggota rumah tangga lainnya (data spesifik disamarkan)",
+            header: vec!["Nama", "Hubungan dengan kepala rumah tangga"],
+            lines: report
+                .co_members
+                .iter()
+                .map(|m| Line {
+                    cells: vec![m.name.clone(), t(m.relation).to_string()],
+                })
+                .collect(),
+            empty: "Tidak ada anggota lain.",
+        },
+        Section {
+            id: "riwayat",
+            title: "Riwayat perubahan data",
+            header: vec!["Waktu", "Perubahan", "Peran", "Alasan"],
+            lines: report
+                .history
+                .iter()
+                .map(|h| Line {
+                    cells: vec![
+                        zone.at(h.at),
+                        t(match h.change_kind {
+                            siks_domain::ChangeKind::Created => "Dibuat",
+                            siks_domain::ChangeKind::Imported => "Diimpor",
+                            siks_domain::ChangeKind::Updated => "Diubah",
+                        })
+                        .to_string(),
+                        t(h.actor_role.label()).to_string(),
+                        h.reason.clone(),
+                    ],
+                })
+                .collect(),
+            empty: "Belum ada perubahan.",
+        },
+        Section {
+            id: "usulan",
+            title: "Usulan tentang rumah tangga ini",
+            header: vec!["Usulan", "Jenis", "Tahap"],
+            lines: report
+                .proposals
+                .iter()
+                .map(|p| Line {
+                    cells: vec![
+                        p.id.to_string(),
+                        t(p.content.kind().label()).to_string(),
+                        t(p.stage.label()).to_string(),
+                    ],
+                })
+                .collect(),
+            empty: "Belum ada usulan.",
+        },
+        Section {
+            id: "pemrosesan",
+            title: "Rekam jejak pemrosesan (siapa melihat, mengubah atau mengusulkan)",
+            header: vec!["Waktu", "Akun", "Peran", "Tindakan", "Dari alamat"],
+            lines: report
+                .processing
+                .iter()
+                .map(|e| Line {
+                    cells: vec![
+                        siks_domain::clock::Stamp::parse(&e.at)
+                            .map_or_else(|| e.at.clone(), |at| zone.at(at)),
+                        e.actor_username.clone(),
+                        siks_domain::Role::parse(&e.actor_role)
+                            .map_or_else(|_| e.actor_role.clone(), |r| t(r.label()).to_string()),
+                        crate::words::action(&e.action),
+                        e.origin.clone(),
+                    ],
+                })
+                .collect(),
+            empty: "Belum ada pemrosesan tercatat.",
+        },
+    ]
+}
+
+/// Reads the report for `nik`; the page's message when there is none to show.
+async fn report_of(
+    state: &AppState,
+    user: &PageUser,
+    nik: &str,
+) -> Result<Result<SubjectReport, String>, WebError> {
+    let nik = match Nik::parse(nik.trim()) {
+        Ok(nik) => nik,
+        Err(e) => return Ok(Err(tf1("NIK: {}", e.indonesian()))),
+    };
+    match state
+        .service
+        .subject_report(&user.session.actor, &nik)
+        .await?
+    {
+        Some(report) => Ok(Ok(report)),
+        None => Ok(Err(t(
+            "Tidak ada orang dengan NIK itu di wilayah kerja Anda.",
+        )
+        .to_string())),
+    }
+}
+
+/// `GET /subjek?nik=`: the form, and the report of the NIK given.
+pub async fn subject_page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<SubjectQuery>,
+) -> Result<Response, WebError> {
+    let (error, found) = if q.nik.trim().is_empty() {
+        (None, None)
+    } else {
+        match report_of(&state, &user, &q.nik).await? {
+            Ok(report) => (
+                None,
+                Some((
+                    report.person.record.full_name.clone(),
+                    format!("/anggota/{}", report.person.record.id),
+                    sections(&report),
+                )),
+            ),
+            Err(message) => (Some(message), None),
+        }
+    };
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let html = render(SubjectPage {
+        nav: Nav::of(&user),
+        nik: q.nik.trim().to_string(),
+        error,
+        found,
+    })?;
+    Ok((status, html).into_response())
+}
+
+/// `GET /subjek/unduh?nik=`: the same report as an XLSX, a sheet per section.
+pub async fn subject_download(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<SubjectQuery>,
+) -> Result<Response, WebError> {
+    let report = match report_of(&state, &user, &q.nik).await? {
+        Ok(report) => report,
+        Err(message) => return Err(WebError::field("nik", &message)),
+    };
+    let sections = sections(&report);
+    let sheets: Vec<siks_sheets::PlainSheet<'_>> = sections
+        .iter()
+        .map(|s| siks_sheets::PlainSheet {
+            name: s.id,
+            header: s.header.iter().map(|h| t(h).to_string()).collect(),
+            rows: s.lines.iter().map(|l| l.cells.clone()).collect(),
+        })
+        .collect();
+    let bytes =
+        siks_sheets::workbook_bytes(&sheets).map_err(|e| WebError::Internal(e.english()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                siks_sheets::Format::Xlsx.content_type().to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"laporan-subjek-data.xlsx\"".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
