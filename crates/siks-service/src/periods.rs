@@ -68,6 +68,12 @@ impl Service {
         Ok((checks, closed))
     }
 
+    /// Takes back the period closes whose process died while they wrote (see
+    /// `Store::close_period`); the periods taken back.
+    pub async fn undo_abandoned_closes(&self) -> Result<Vec<Period>> {
+        self.store.undo_abandoned_closes().await
+    }
+
     /// What closing `period` would apply and send back, per regency, without writing anything:
     /// the confirmation the close waits for. Refused as the close would be.
     pub async fn close_preview(&self, actor: &Actor, period: Period) -> Result<ClosePreview> {

@@ -126,6 +126,9 @@ pub struct Store {
     /// Sessions whose idle clock is being refreshed now: one refresh a session at a time, so
     /// that a bulk write holding the lock does not pile them up.
     refreshing: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// At most how long one of a period close's transactions writes, below its pace (`None`:
+    /// the pace alone; see [`Store::with_close_slice`]).
+    close_slice: Option<Duration>,
 }
 
 impl Store {
@@ -183,6 +186,7 @@ impl Store {
                 sqlite_writers,
                 view_journal: None,
                 refreshing: Default::default(),
+                close_slice: None,
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -209,9 +213,18 @@ impl Store {
                 sqlite_writers: None,
                 view_journal: None,
                 refreshing: Default::default(),
+                close_slice: None,
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))
+    }
+
+    /// The same store cutting a period close's transactions after `time` at most (a story's
+    /// zero cuts after every proposal, so that a failure after committed transactions shows
+    /// that they are taken back).
+    pub fn with_close_slice(mut self, time: Duration) -> Store {
+        self.close_slice = Some(time);
+        self
     }
 
     /// The same store reading the time from `clock` (a test's manual clock).

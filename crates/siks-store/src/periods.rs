@@ -9,12 +9,14 @@ use siks_domain::workflow::{
     Period, ProposalContent, Stage, Step, Touch, WorkflowConfig, find_conflicts, household_diff,
     next_stage, person_diff, rebase_household, rebase_person,
 };
-use siks_domain::{Actor, RegionCode, RegistryStatus, Role, Scope};
+use siks_domain::{Actor, ChangeKind, RegionCode, RegistryStatus, Role, Scope};
+use sqlx::Row;
 use uuid::Uuid;
 
 use crate::Versioned;
 use crate::audit::{self, AuditEvent};
 use crate::proposals::{Proposal, audit_step};
+use crate::register::KeptChange;
 use crate::sql::{Cells, Tx, Value, bind_values, insert_rows, with_pool, with_tx};
 use siks_domain::{Household, HouseholdId, Person, PersonId};
 
@@ -30,6 +32,9 @@ const STEP_COLUMNS: &[&str] = &[
     "note",
 ];
 use crate::{Result, Store, StoreError};
+
+/// A running close that has not written for this long is one whose process died.
+pub const CLOSE_ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// The version a correction is based on, as the close read it before applying anything.
 struct Known {
@@ -185,8 +190,18 @@ pub fn check_may_close(actor: &Actor) -> Result<()> {
 
 impl Store {
     /// Closes `period`: applies every accepted proposal (ministry or admin of the whole country).
+    ///
+    /// All or nothing, in short transactions (issue 18): the plan is read, the run recorded
+    /// (`close_runs`: a second close of the period is refused meanwhile), then the proposals
+    /// are applied and marked in transactions of a fraction of a second, each a pause for the
+    /// writers beside it ([`crate::bulk::Pace`]), their audit entries held back; the last
+    /// transaction sends back what does not fit, records the period and its counts, writes
+    /// every held audit entry and ends the run. A close that fails takes back what its earlier
+    /// transactions wrote (from the kept changes, newest first) and leaves no audit entry of
+    /// its changes; one whose process died is taken back by the next close or server start.
     pub async fn close_period(&self, actor: &Actor, period: Period) -> Result<CloseReport> {
         check_may_close(actor)?;
+        self.undo_abandoned_closes().await?;
         let mut tx = self.begin().await?;
         let closed: Vec<String> = with_tx!(&mut tx, c => {
             let rows = sqlx::query("SELECT period FROM periods ORDER BY period")
@@ -210,17 +225,64 @@ impl Store {
             .may_close(last_closed, self.ministry_today())
             .map_err(|refusal| StoreError::invalid(&refusal))?;
         let accepted = self.accepted_proposals(&mut tx).await?;
+        let plan = self.plan_close(&mut tx, actor, &accepted).await?;
+        let now = self.now_text();
+        let started = with_tx!(&mut tx, c => {
+            sqlx::query("INSERT INTO close_runs (period, started_at, alive_at) VALUES ($1, $2, $2)")
+                .bind(period.to_string())
+                .bind(&now)
+                .execute(&mut **c)
+                .await
+                .map(|_| ())
+        });
+        match started {
+            Err(e) if StoreError::is_unique_violation(&e) => {
+                return Err(StoreError::Conflict {
+                    indonesian: format!("penutupan periode {period} sedang berjalan"),
+                    english: format!("the close of {period} is running"),
+                });
+            }
+            other => other?,
+        };
+        tx.commit().await?;
+        match self.apply_plan(actor, period, &accepted, plan).await {
+            Ok(report) => Ok(report),
+            Err(e) => {
+                // What the earlier transactions wrote is taken back; the failure is what the
+                // caller hears (a failed take-back leaves the run for the next start).
+                if let Err(undo) = self.take_back_close(period).await {
+                    tracing::error!(error = %undo, %period, "a failed close could not be taken back yet");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The close's writing, in short transactions (see [`Store::close_period`]).
+    async fn apply_plan(
+        &self,
+        actor: &Actor,
+        period: Period,
+        accepted: &[Proposal],
+        plan: ClosePlan,
+    ) -> Result<CloseReport> {
         let ClosePlan {
             mut sent_back,
             mut households,
             mut persons,
-        } = self.plan_close(&mut tx, actor, &accepted).await?;
+        } = plan;
         let reason = |p: &Proposal| format!("penetapan {period}, usulan {}", p.id);
-        let mut applied: Vec<&Proposal> = Vec::with_capacity(accepted.len());
+        let mut applied_count = 0u64;
+        let mut slice: Vec<&Proposal> = Vec::new();
         let mut touched = Touched::default();
         let mut held_back: std::collections::HashSet<Uuid> =
             sent_back.iter().map(|(id, _)| *id).collect();
-        for p in &accepted {
+        let mut pace = crate::bulk::Pace::new(self);
+        // The audit entries of the transactions already committed, written by the last one.
+        let mut held_audit = Vec::new();
+        let mut tx = self.begin_bulk().await?;
+        let mut began = std::time::Instant::now();
+        for p in accepted {
             if held_back.contains(&p.id) {
                 continue;
             }
@@ -252,10 +314,22 @@ impl Store {
                 }
                 Err(e) => return Err(e),
             }
-            applied.push(p);
+            slice.push(p);
+            if began.elapsed() >= pace.write_for().min(self.close_slice_time()) {
+                self.mark_applied(&mut tx, actor, &slice, period).await?;
+                applied_count += slice.len() as u64;
+                slice.clear();
+                held_audit.append(&mut tx.audit);
+                self.close_alive(&mut tx, period).await?;
+                tx.commit().await?;
+                pace.after_commit(self).await?;
+                tx = self.begin_bulk().await?;
+                began = std::time::Instant::now();
+            }
         }
-        self.mark_applied(&mut tx, actor, &applied, period).await?;
-        let applied = applied.len() as u64;
+        self.mark_applied(&mut tx, actor, &slice, period).await?;
+        applied_count += slice.len() as u64;
+        let applied = applied_count;
         let by_id: std::collections::HashMap<Uuid, &Proposal> =
             accepted.iter().map(|p| (p.id, p)).collect();
         for (id, why) in &sent_back {
@@ -293,6 +367,10 @@ impl Store {
             .bind(period.to_string())
             .execute(&mut **c)
             .await?;
+            sqlx::query("DELETE FROM close_runs WHERE period = $1")
+                .bind(period.to_string())
+                .execute(&mut **c)
+                .await?;
         });
         audit::append(
             &mut tx,
@@ -306,6 +384,9 @@ impl Store {
             },
         )
         .await?;
+        // The held entries first, in the order they were made.
+        held_audit.append(&mut tx.audit);
+        tx.audit = held_audit;
         tx.register_changes();
         tx.commit().await?;
         Ok(CloseReport {
@@ -314,6 +395,133 @@ impl Store {
             applied,
             sent_back,
         })
+    }
+
+    /// The running close of `period` wrote a moment ago.
+    async fn close_alive(&self, tx: &mut Tx, period: Period) -> Result<()> {
+        let now = self.now_text();
+        with_tx!(tx, c => {
+            sqlx::query("UPDATE close_runs SET alive_at = $1 WHERE period = $2")
+                .bind(&now)
+                .bind(period.to_string())
+                .execute(&mut **c)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Takes back what a close of `period` that did not finish wrote, a few hundred changes
+    /// per transaction: its kept changes newest first (a created record removed, a changed one
+    /// put back), its proposals back to accepted without their apply step, and its run. Audited
+    /// (`period.close_undone`). Only for a period not closed.
+    async fn take_back_close(&self, period: Period) -> Result<u64> {
+        let reason = format!("penetapan {period}, usulan %");
+        let mut taken = 0u64;
+        loop {
+            let mut tx = self.begin_bulk().await?;
+            let rows: Vec<KeptChange> = with_tx!(&mut tx, c => {
+                sqlx::query(
+                    "SELECT id, record_kind, record_id, version, change_kind, before_json \
+                     FROM record_history WHERE reason LIKE $1 ORDER BY version DESC, id DESC LIMIT 500",
+                )
+                .bind(&reason)
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(|r| -> Result<KeptChange> {
+                    Ok(KeptChange {
+                        id: r.text("id")?,
+                        kind: r.text("record_kind")?,
+                        record_id: r.text("record_id")?,
+                        version: r.try_get::<i64, _>("version")?,
+                        change: ChangeKind::parse(&r.text("change_kind")?).ok_or_else(|| {
+                            StoreError::Corrupt("record_history.change_kind".into())
+                        })?,
+                        before: r.try_get::<Option<String>, _>("before_json")?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+            });
+            if rows.is_empty() {
+                let period_text = period.to_string();
+                with_tx!(&mut tx, c => {
+                    sqlx::query(
+                        "DELETE FROM proposal_steps WHERE step = $1 AND proposal_id IN \
+                         (SELECT id FROM proposals WHERE stage = $2 AND period = $3)",
+                    )
+                    .bind(Step::Apply.key())
+                    .bind(Stage::Applied.key())
+                    .bind(&period_text)
+                    .execute(&mut **c)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE proposals SET stage = $1, period = NULL, version = version - 1 \
+                         WHERE stage = $2 AND period = $3",
+                    )
+                    .bind(Stage::Accepted.key())
+                    .bind(Stage::Applied.key())
+                    .bind(&period_text)
+                    .execute(&mut **c)
+                    .await?;
+                    sqlx::query("DELETE FROM close_runs WHERE period = $1")
+                        .bind(&period_text)
+                        .execute(&mut **c)
+                        .await?;
+                });
+                let system = self.system_actor().await?;
+                audit::append(
+                    &mut tx,
+                    &system,
+                    AuditEvent {
+                        action: "period.close_undone",
+                        target_kind: "period",
+                        target_id: period_text,
+                        region_code: Scope::Nation.key(),
+                        detail: format!("changes={taken}"),
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(taken);
+            }
+            for r in &rows {
+                self.take_back_change(&mut tx, r).await?;
+            }
+            taken += rows.len() as u64;
+            tx.commit().await?;
+            self.pause_after_bulk_commit().await;
+        }
+    }
+
+    /// Takes back the closes whose process died while they ran (no write for
+    /// [`CLOSE_ABANDONED_AFTER`]); the periods taken back.
+    pub async fn undo_abandoned_closes(&self) -> Result<Vec<Period>> {
+        let cutoff = crate::sql::time_text(
+            self.clock.now()
+                - chrono::Duration::from_std(CLOSE_ABANDONED_AFTER).unwrap_or_default(),
+        );
+        let stale: Vec<String> = with_pool!(self, p => {
+            sqlx::query("SELECT period FROM close_runs WHERE alive_at < $1")
+                .bind(&cutoff)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| r.text("period"))
+                .collect::<Result<Vec<_>, _>>()?
+        });
+        let mut undone = Vec::new();
+        for text in stale {
+            let period = Period::parse(&text)
+                .map_err(|_| StoreError::Corrupt("close_runs.period".into()))?;
+            self.take_back_close(period).await?;
+            undone.push(period);
+        }
+        Ok(undone)
+    }
+
+    /// How long one of the close's transactions writes at most (see `close_in_slices_of`).
+    fn close_slice_time(&self) -> std::time::Duration {
+        self.close_slice.unwrap_or(std::time::Duration::MAX)
     }
 
     /// Every accepted proposal, oldest first.

@@ -71,6 +71,16 @@ fn corrupt_history(column: &str) -> StoreError {
     StoreError::Corrupt(format!("record_history.{column}"))
 }
 
+/// One kept change as the take-back of a close reads it.
+pub(crate) struct KeptChange {
+    pub(crate) id: String,
+    pub(crate) kind: String,
+    pub(crate) record_id: String,
+    pub(crate) version: i64,
+    pub(crate) change: ChangeKind,
+    pub(crate) before: Option<String>,
+}
+
 /// One kept change of a record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryEntry {
@@ -968,6 +978,96 @@ impl Store {
         )
         .await?;
         Ok(version)
+    }
+
+    /// Takes back one kept change inside the caller's transaction (a period close that did not
+    /// finish): a record it created is removed (a household with the members created with it),
+    /// a record it changed is put back as `before` at the version before, and the kept change
+    /// itself is removed. Changes of one record are taken back newest first.
+    pub(crate) async fn take_back_change(&self, tx: &mut Tx, kept: &KeptChange) -> Result<()> {
+        let (history_id, kind, record_id, version, change, before) = (
+            kept.id.as_str(),
+            kept.kind.as_str(),
+            kept.record_id.as_str(),
+            kept.version,
+            kept.change,
+            kept.before.as_deref(),
+        );
+        let id = || Value::Text(record_id.to_string());
+        let now = self.now_text();
+        let corrupt = || StoreError::Corrupt(format!("record_history {history_id}"));
+        match (kind, change, before) {
+            ("household", ChangeKind::Created, _) => {
+                execute(
+                    tx,
+                    "DELETE FROM persons WHERE household_id = $1",
+                    vec![id()],
+                )
+                .await?;
+                execute(
+                    tx,
+                    "DELETE FROM evidence_photos WHERE household_id = $1",
+                    vec![id()],
+                )
+                .await?;
+                execute(tx, "DELETE FROM households WHERE id = $1", vec![id()]).await?;
+            }
+            ("person", ChangeKind::Created, _) => {
+                execute(tx, "DELETE FROM persons WHERE id = $1", vec![id()]).await?;
+            }
+            ("household", ChangeKind::Updated, Some(before)) => {
+                let before: Household = serde_json::from_str(before).map_err(|_| corrupt())?;
+                let values = update_values(
+                    HOUSEHOLD_COLUMNS,
+                    household_values(&before, version - 1, &now, None)?,
+                    record_id.to_string(),
+                    version,
+                );
+                if execute(tx, &UPDATE_HOUSEHOLD, values).await? != 1 {
+                    return Err(corrupt());
+                }
+                execute(
+                    tx,
+                    "UPDATE persons SET village_code = $1 WHERE household_id = $2",
+                    vec![Value::Text(before.address.village.to_string()), id()],
+                )
+                .await?;
+            }
+            ("person", ChangeKind::Updated, Some(before)) => {
+                let before: Person = serde_json::from_str(before).map_err(|_| corrupt())?;
+                // The member lives where its household is now (a move taken back after it
+                // moves the members back too).
+                let village = with_tx!(tx, c => {
+                    sqlx::query("SELECT village_code FROM persons WHERE id = $1")
+                        .bind(record_id)
+                        .fetch_optional(&mut **c)
+                        .await?
+                        .map(|r| r.text("village_code"))
+                        .transpose()?
+                });
+                let village = village
+                    .and_then(|v| RegionCode::parse(&v).ok())
+                    .ok_or_else(corrupt)?;
+                let values = update_values(
+                    PERSON_COLUMNS,
+                    person_values(&before, &village, version - 1, &now),
+                    record_id.to_string(),
+                    version,
+                );
+                if execute(tx, &UPDATE_PERSON, values).await? != 1 {
+                    return Err(corrupt());
+                }
+            }
+            _ => return Err(corrupt()),
+        }
+        tx.register_changes();
+        execute(
+            tx,
+            "DELETE FROM record_history WHERE id = $1",
+            vec![Value::Text(history_id.to_string())],
+        )
+        .await?;
+        Ok(())
     }
 
     /// The current version of a person in scope, inside the caller's transaction.

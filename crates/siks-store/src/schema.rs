@@ -135,6 +135,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0021_audit_scope_index.sql"),
         include_str!("../migrations/postgres/0021_audit_scope_index.sql"),
     ),
+    (
+        22,
+        "a period close that is running",
+        include_str!("../migrations/sqlite/0022_close_runs.sql"),
+        include_str!("../migrations/postgres/0022_close_runs.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

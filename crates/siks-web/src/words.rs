@@ -46,6 +46,7 @@ pub fn action(key: &str) -> String {
         "ratification.create" => "pengesahan",
         "ratification.view" => "lihat pengesahan",
         "period.close" => "tutup periode",
+        "period.close_undone" => "penutupan periode dibatalkan seluruhnya",
         "finding.fixed" => "temuan diselesaikan",
         "finding.dismiss" => "temuan diabaikan",
         "import" => "impor data",

@@ -644,6 +644,10 @@ pub async fn serve(
     if undone > 0 {
         println!("{undone} impor yang terhenti di tengah jalan dibatalkan seluruhnya");
     }
+    // So is a period close that died while it wrote.
+    for period in service.undo_abandoned_closes().await.map_err(store_error)? {
+        println!("penutupan periode {period} yang terhenti di tengah jalan dibatalkan seluruhnya");
+    }
     let app = siks_web::router(
         service.clone(),
         siks_web::AppConfig {

@@ -45,42 +45,76 @@ async fn a_failed_close_changes_nothing(db: &TestDb) {
     )
     .await;
     let november = Period::parse("2026-11").unwrap();
-    assert!(matches!(
-        store.close_period(&c.admin, november).await,
-        Err(StoreError::Database(_))
-    ));
-    for h in &households {
-        let view = store.household(&c.regency, h.id).await.unwrap().unwrap();
-        assert_eq!(
-            (
-                view.household.version,
-                view.household.record.address.rt.as_str()
-            ),
-            (1, h.address.rt.as_str()),
-            "the first correction was undone with the rest"
-        );
-    }
-    assert!(store.closed_periods().await.unwrap().is_empty());
-    for id in &ids {
-        let (p, steps) = store.proposal(&c.regency, *id).await.unwrap().unwrap();
-        assert_eq!(p.stage, Stage::Accepted);
+    // Once as it comes (the two in one transaction), once cut after every proposal: the first
+    // correction is committed before the second fails, and is taken back.
+    let sliced = store.clone().with_close_slice(std::time::Duration::ZERO);
+    for (attempt, store) in [store, &sliced].into_iter().enumerate() {
         assert!(
-            steps
+            matches!(
+                store.close_period(&c.admin, november).await,
+                Err(StoreError::Database(_))
+            ),
+            "attempt {attempt}"
+        );
+        for h in &households {
+            let view = store.household(&c.regency, h.id).await.unwrap().unwrap();
+            assert_eq!(
+                (
+                    view.household.version,
+                    view.household.record.address.rt.as_str()
+                ),
+                (1, h.address.rt.as_str()),
+                "the first correction was undone with the rest (attempt {attempt})"
+            );
+            let history = store.history(&c.regency, &h.id.to_string()).await.unwrap();
+            assert_eq!(
+                history.len(),
+                1,
+                "only its creation is kept (attempt {attempt})"
+            );
+        }
+        assert!(store.closed_periods().await.unwrap().is_empty());
+        for id in &ids {
+            let (p, steps) = store.proposal(&c.regency, *id).await.unwrap().unwrap();
+            assert_eq!(p.stage, Stage::Accepted);
+            assert!(
+                steps
+                    .iter()
+                    .all(|s| s.step != siks_domain::workflow::StepKind::Apply)
+            );
+        }
+        let audit_after = store.audit_entries(&c.auditor, None, 10_000).await.unwrap();
+        assert!(
+            audit_after
                 .iter()
-                .all(|s| s.step != siks_domain::workflow::StepKind::Apply)
+                .all(|e| e.action != "period.close" && e.action != "household.update"),
+            "no audit entry of the failed close"
+        );
+        assert!(
+            audit_after.len() > audit_before.len(),
+            "only the views above were added"
+        );
+        assert_eq!(
+            store
+                .verify_audit_chain(&c.auditor)
+                .await
+                .unwrap()
+                .broken_at,
+            None
         );
     }
-    let audit_after = store.audit_entries(&c.auditor, None, 10_000).await.unwrap();
-    assert!(
-        audit_after
-            .iter()
-            .all(|e| e.action != "period.close" && e.action != "household.update"),
-        "no audit entry of the failed close"
-    );
-    assert!(
-        audit_after.len() > audit_before.len(),
-        "only the views above were added"
-    );
+    raw_exec(
+        db,
+        "DROP TRIGGER fail_close;",
+        "DROP TRIGGER fail_close ON households; DROP FUNCTION fail_close();",
+    )
+    .await;
+    // Cut after every proposal, the close applies both; their entries are written at its end.
+    let report = sliced.close_period(&c.admin, november).await.unwrap();
+    assert_eq!((report.applied, report.sent_back.len()), (2, 0));
+    let audit = store.audit_entries(&c.auditor, None, 10_000).await.unwrap();
+    let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
+    assert_eq!((count("household.update"), count("period.close")), (2, 1));
     assert_eq!(
         store
             .verify_audit_chain(&c.auditor)
@@ -89,14 +123,40 @@ async fn a_failed_close_changes_nothing(db: &TestDb) {
             .broken_at,
         None
     );
-    raw_exec(
-        db,
-        "DROP TRIGGER fail_close;",
-        "DROP TRIGGER fail_close ON households; DROP FUNCTION fail_close();",
-    )
-    .await;
+}
+
+/// A close that is running refuses a second one of its period; one whose process died (no
+/// write for five minutes) is taken back by the next close, which then runs.
+async fn a_close_runs_once_and_a_dead_one_is_taken_back(db: &TestDb) {
+    use siks_domain::workflow::Period;
+    let store = &db.store;
+    let c = cast(store).await;
+    let november = Period::parse("2026-11").unwrap();
+    let now = store.now();
+    let at =
+        |minutes: i64| siks_domain::clock::Stamp(now - chrono::Duration::minutes(minutes)).text();
+    let running = format!(
+        "INSERT INTO close_runs (period, started_at, alive_at) VALUES ('2026-11', '{}', '{}');",
+        at(2),
+        at(1)
+    );
+    raw_exec(db, &running, &running).await;
+    match store.close_period(&c.admin, november).await {
+        Err(StoreError::Conflict { indonesian, .. }) => {
+            assert!(indonesian.contains("sedang berjalan"), "{indonesian}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let dead = format!(
+        "UPDATE close_runs SET alive_at = '{}' WHERE period = '2026-11';",
+        at(6)
+    );
+    raw_exec(db, &dead, &dead).await;
     let report = store.close_period(&c.admin, november).await.unwrap();
-    assert_eq!((report.applied, report.sent_back.len()), (2, 0));
+    assert!(!report.already_closed);
+    let audit = store.audit_entries(&c.auditor, None, 1_000).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "period.close_undone"));
+    assert_eq!(store.closed_periods().await.unwrap(), [november]);
 }
 
 async fn proposals_go_up_tier_by_tier(db: &TestDb) {
@@ -1282,6 +1342,11 @@ async fn proposals_go_up_tier_by_tier_on_both_engines() {
 #[tokio::test]
 async fn a_failed_close_changes_nothing_on_both_engines() {
     on_both_engines!(a_failed_close_changes_nothing);
+}
+
+#[tokio::test]
+async fn a_close_runs_once_on_both_engines() {
+    on_both_engines!(a_close_runs_once_and_a_dead_one_is_taken_back);
 }
 
 #[tokio::test]

@@ -130,6 +130,10 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ("ditolak atau tidak ditemukan", "refused or not found"),
     ("kunci audit baru", "new audit key"),
     ("cadangan dibuat", "backup made"),
+    (
+        "penutupan periode dibatalkan seluruhnya",
+        "period close undone entirely",
+    ),
     ("alamat halaman", "page address"),
     ("mencari menurut", "searched by"),
     ("sidik kata kunci:", "search term fingerprint:"),

@@ -373,10 +373,6 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Anggota rumah tangga lainnya (data spesifik disamarkan)",
         "Other members of the household (specific data withheld)",
     ),
-    (
-        "Hubungan dengan kepala rumah tangga",
-        "Relation to the head of the household",
-    ),
     ("Tidak ada anggota lain.", "No other members."),
     ("Riwayat perubahan data", "History of changes to the data"),
     ("Belum ada perubahan.", "No changes yet."),
