@@ -244,7 +244,13 @@ async fn upload(
     Ok(location)
 }
 
-pub async fn run(households: usize, rate: u32, flood_rate: u32, imported: usize) -> Result<()> {
+pub async fn run(
+    households: usize,
+    rate: u32,
+    flood_rate: u32,
+    imported: usize,
+    upload_rows: u64,
+) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
     let summary = population(households, &data)?;
@@ -283,7 +289,7 @@ pub async fn run(households: usize, rate: u32, flood_rate: u32, imported: usize)
 
     // The upload: 100,000 members of the export, every hundredth renamed.
     let sheet_path = dir.path().join("perbaikan.xlsx");
-    let upload_rows = crate::upload::corrections_sheet(&store, &sheet_path, 100_000).await?;
+    let upload_rows = crate::upload::corrections_sheet(&store, &sheet_path, upload_rows).await?;
     let upload_mib = std::fs::metadata(&sheet_path)?.len() as f64 / 1048576.0;
     // The import: 100,000 households of another province, from another seed.
     let more = dir.path().join("more");

@@ -217,13 +217,51 @@ pub async fn run(households: usize, count: usize) -> Result<()> {
         preview.regencies.len()
     );
     // The close as the page, the API and `siks period close` run it: every check over the
-    // whole register, then the penetapan.
-    let started = Instant::now();
-    let (checks, report) = service
-        .check_and_close(&actor, after, service.today(), None)
+    // whole register, then the penetapan. Beside it, an admin's small write every 100 ms (an
+    // account switched on, audited), timed: how long a person's write waits for the close.
+    let probe_user = store
+        .create_user(
+            &actor,
+            siks_store::NewUser {
+                username: "penguji.tulis".into(),
+                display_name: "Penguji tulis".into(),
+                role: siks_domain::Role::VillageOperator,
+                scope: siks_domain::Scope::parse("35.23.01.2001").map_err(|e| anyhow!("{e}"))?,
+                password_hash: None,
+            },
+        )
         .await
         .map_err(err)?;
+    let closing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let probe = {
+        let (store, actor, closing) = (store.clone(), actor.clone(), closing.clone());
+        tokio::spawn(async move {
+            let (mut writes, mut failed, mut slowest) = (0u64, 0u64, 0f64);
+            while closing.load(std::sync::atomic::Ordering::Relaxed) {
+                let started = Instant::now();
+                match store.set_user_active(&actor, probe_user.id, true).await {
+                    Ok(()) => writes += 1,
+                    Err(_) => failed += 1,
+                }
+                slowest = slowest.max(started.elapsed().as_secs_f64());
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            (writes, failed, slowest)
+        })
+    };
+    let started = Instant::now();
+    let closed = service
+        .check_and_close(&actor, after, service.today(), None)
+        .await
+        .map_err(err);
     let close_secs = started.elapsed().as_secs_f64();
+    closing.store(false, std::sync::atomic::Ordering::Relaxed);
+    let (writes, failed, slowest) = probe.await?;
+    let (checks, report) = closed?;
+    println!(
+        "  a write beside the close (every 100 ms): {writes} written, {failed} failed, the slowest took {:.0} ms (before the short transactions the penetapan held the lock for all of its writing)",
+        slowest * 1000.0
+    );
     let started = Instant::now();
     store.baseline_touch(&touched).await.map_err(err)?;
     let base_secs = started.elapsed().as_secs_f64();

@@ -182,6 +182,10 @@ enum Which {
         /// Households `siks import` writes meanwhile.
         #[arg(long, default_value_t = 100_000)]
         import: usize,
+        /// Rows of the member corrections uploaded meanwhile (200,000 is the most a sheet may
+        /// hold, some 23 MiB).
+        #[arg(long, default_value_t = 100_000)]
+        upload_rows: u64,
     },
     /// `siks stats` over a province-sized SQLite database (goal: under 1 s).
     Stats {
@@ -259,7 +263,8 @@ async fn run(which: Which) -> Result<()> {
             rate,
             flood,
             import,
-        } => crate::abuse::run(households, rate, flood, import).await,
+            upload_rows,
+        } => crate::abuse::run(households, rate, flood, import, upload_rows).await,
         Which::Export { households } => crate::export::run(households).await,
         Which::Upload { households } => crate::upload::run(households).await,
         Which::Backup { households } => crate::backup::run(households).await,

@@ -28,6 +28,7 @@ use sqlx::{ConnectOptions, Row};
 use siks_domain::access::Action;
 use siks_domain::{Actor, Bilingual, Role, Scope};
 
+use crate::audit_key::{decode_hex, encode_hex};
 use crate::{Pool, Result, Store, StoreError};
 
 const MAGIC: &str = "SIKS-BACKUP-1";
@@ -707,20 +708,6 @@ impl Store {
             audit_head,
         })
     }
-}
-
-fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

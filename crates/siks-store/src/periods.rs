@@ -202,7 +202,9 @@ impl Store {
     pub async fn close_period(&self, actor: &Actor, period: Period) -> Result<CloseReport> {
         check_may_close(actor)?;
         self.undo_abandoned_closes().await?;
-        let mut tx = self.begin().await?;
+        // The checks and the plan read in a read transaction: the write lock is not held while
+        // a hundred thousand proposals are planned.
+        let mut tx = self.begin_read().await?;
         let closed: Vec<String> = with_tx!(&mut tx, c => {
             let rows = sqlx::query("SELECT period FROM periods ORDER BY period")
                 .fetch_all(&mut **c)
@@ -226,6 +228,11 @@ impl Store {
             .map_err(|refusal| StoreError::invalid(&refusal))?;
         let accepted = self.accepted_proposals(&mut tx).await?;
         let plan = self.plan_close(&mut tx, actor, &accepted).await?;
+        tx.commit().await?;
+        // The run recorded, then the period checked again: a close of it that finished since
+        // the plan was read is seen here (on PostgreSQL the insert waits for one that is
+        // ending), and this one changes nothing.
+        let mut tx = self.begin().await?;
         let now = self.now_text();
         let started = with_tx!(&mut tx, c => {
             sqlx::query("INSERT INTO close_runs (period, started_at, alive_at) VALUES ($1, $2, $2)")
@@ -244,6 +251,22 @@ impl Store {
             }
             other => other?,
         };
+        let closed_since = with_tx!(&mut tx, c => {
+            sqlx::query("SELECT period FROM periods WHERE period = $1")
+                .bind(period.to_string())
+                .fetch_optional(&mut **c)
+                .await?
+                .is_some()
+        });
+        if closed_since {
+            // Dropped: the run's row goes with the transaction.
+            return Ok(CloseReport {
+                period,
+                already_closed: true,
+                applied: 0,
+                sent_back: Vec::new(),
+            });
+        }
         tx.commit().await?;
         match self.apply_plan(actor, period, &accepted, plan).await {
             Ok(report) => Ok(report),

@@ -845,6 +845,29 @@ impl Server {
         }
     }
 
+    /// Signs in through the page as a browser does: the form, then the post. The post's status
+    /// and cookies; `None` when the form itself was not served (a rate limit).
+    fn sign_in(&self, name: &str, password: &str) -> Option<(u16, Vec<String>)> {
+        let (status, cookies, page) = self.send("GET", "/masuk", &[], "");
+        if status != 200 {
+            return None;
+        }
+        let body = format!(
+            "nama={name}&sandi={password}&csrf={}&lanjut=%2F",
+            csrf_in(&page, "<form")
+        );
+        let (status, cookies, _) = self.send(
+            "POST",
+            "/masuk",
+            &[
+                ("Cookie", &cookies[0]),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            &body,
+        );
+        Some((status, cookies))
+    }
+
     /// What the server has logged so far.
     fn log_text(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap()
@@ -1236,23 +1259,10 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
                 i += 1;
                 // Gently: the public pages' rate limit holds back a client in a hurry.
                 std::thread::sleep(std::time::Duration::from_millis(250));
-                let (status, cookies, page) = server.send("GET", "/masuk", &[], "");
-                if status != 200 {
+                let Some((status, _)) = server.sign_in(&format!("tamu{i}"), "bukan-sandinya")
+                else {
                     continue;
-                }
-                let body = format!(
-                    "nama=tamu{i}&sandi=bukan-sandinya&csrf={}&lanjut=%2F",
-                    csrf_in(&page, "<form")
-                );
-                let (status, _, _) = server.send(
-                    "POST",
-                    "/masuk",
-                    &[
-                        ("Cookie", &cookies[0]),
-                        ("Content-Type", "application/x-www-form-urlencoded"),
-                    ],
-                    &body,
-                );
+                };
                 // Refused (401), or held back by the sign-in throttle (429): audited alike.
                 if status == 401 || status == 429 {
                     written.fetch_add(1, Ordering::Relaxed);
@@ -1445,20 +1455,7 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
         .and_then(|l| l.split_whitespace().next())
         .unwrap()
         .to_string();
-    let (_, cookies, page) = server.send("GET", "/masuk", &[], "");
-    let body = format!(
-        "nama=dinsos&sandi={password}&csrf={}&lanjut=%2F",
-        csrf_in(&page, "<form")
-    );
-    let (status, signed_in, _) = server.send(
-        "POST",
-        "/masuk",
-        &[
-            ("Cookie", &cookies[0]),
-            ("Content-Type", "application/x-www-form-urlencoded"),
-        ],
-        &body,
-    );
+    let (status, signed_in) = server.sign_in("dinsos", &password).unwrap();
     assert_eq!(status, 303);
     let session = signed_in
         .iter()
