@@ -215,10 +215,13 @@ pub(crate) async fn fresh(url: &str, postgres: bool) -> Result<Store> {
     store.load_regions(Regions::embedded()).await.map_err(err)?;
     // The audit key where `siks` looks for it, made while the log is empty, as `siks init`
     // does: the commands the benchmarks run in child processes refuse a log without its key.
+    // The field keys likewise, as `siks init` makes them.
     let store = match url.strip_prefix("sqlite://") {
         Some(path) => {
             let key = std::path::PathBuf::from(format!("{path}.audit-key"));
-            store.use_audit_key(&key).await.map_err(err)?.0
+            let store = store.use_audit_key(&key).await.map_err(err)?.0;
+            let keys = std::path::PathBuf::from(format!("{path}.field-keys"));
+            store.use_field_keys(&keys).await.map_err(err)?.0
         }
         None => store,
     };
@@ -403,6 +406,9 @@ async fn run(which: Which) -> Result<()> {
             let raw = RawRows::from_files(
                 std::io::BufReader::new(std::fs::File::open(data.join(HOUSEHOLDS_FILE))?),
                 std::io::BufReader::new(std::fs::File::open(data.join(PERSONS_FILE))?),
+                // Sealed ahead, untimed, as a raw insert takes its rows ready (the baseline's
+                // database is only written, never read, so whose keys does not matter).
+                &siks_store::sealing::FieldKeys::of_this_process(),
             )
             .map_err(err)?;
             let mut engines = vec![("SQLite", None)];
@@ -435,7 +441,7 @@ async fn run(which: Which) -> Result<()> {
                 let import_rate = rows as f64 / import_secs;
                 let base_rate = rows as f64 / base_secs;
                 println!(
-                    "  {engine}: import with full validation {import_rate:.0} rows/s ({import_secs:.1} s); baseline ({baseline_kind}) {base_rate:.0} rows/s ({base_secs:.1} s); ratio {:.0} % (goal: at least 50 %)",
+                    "  {engine}: import with full validation {import_rate:.0} rows/s ({import_secs:.1} s); baseline ({baseline_kind}) {base_rate:.0} rows/s ({base_secs:.1} s); ratio {:.0} % (goal: at least 50 %; with the specific fields sealed, issue 19: at least 35 %)",
                     100.0 * import_rate / base_rate
                 );
             }

@@ -11,6 +11,11 @@ use crate::Service;
 
 pub use siks_store::audit::{BreachActor, BreachScope};
 
+/// How often a server reads the field keys' file again, and so how long a rotation waits
+/// for it after changing the file.
+pub const FIELD_KEYS_RELOAD: std::time::Duration = std::time::Duration::from_secs(2);
+const FIELD_KEYS_SETTLE: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Service {
     /// The actor of an active account.
     pub async fn actor_for_username(&self, username: &str) -> Result<Option<Actor>> {
@@ -125,6 +130,45 @@ impl Service {
     /// Recomputes the whole chain (auditors and admins only), streaming it in pages.
     pub async fn verify_audit_chain(&self, actor: &Actor) -> Result<AuditVerification> {
         self.store.verify_audit_chain(actor).await
+    }
+
+    /// The same service sealing with the field keys at `path` (see
+    /// [`Store::use_field_keys`](siks_store::Store::use_field_keys)); `true` when made now.
+    pub async fn use_field_keys(self, path: &std::path::Path) -> Result<(Self, bool)> {
+        let (store, made) = self.store.use_field_keys(path).await?;
+        Ok((
+            Service {
+                store,
+                throttle: self.throttle,
+            },
+            made,
+        ))
+    }
+
+    /// The field keys in use.
+    pub fn field_keys(&self) -> std::sync::Arc<siks_store::sealing::FieldKeys> {
+        self.store.field_keys()
+    }
+
+    /// Every sealed value sealed anew with a new key (`siks key rotate`); a server reads the
+    /// key file again every few seconds ([`Service::reload_field_keys`]).
+    pub async fn rotate_field_keys(
+        &self,
+        progress: &(dyn Fn(&str, u64) + Sync),
+    ) -> Result<siks_store::sealing::Resealed> {
+        self.store
+            .rotate_field_keys(FIELD_KEYS_SETTLE, progress)
+            .await
+    }
+
+    /// How much of the database is sealed (`siks doctor`).
+    pub async fn sealing_status(&self) -> Result<siks_store::sealing::SealingStatus> {
+        self.store.sealing_status().await
+    }
+
+    /// Reads the field keys' file again if a rotation changed it.
+    pub fn reload_field_keys(&self) -> Result<bool> {
+        self.store.reload_field_keys()
     }
 
     /// The same service chaining its audit entries with the key at `path`, made (0600) when

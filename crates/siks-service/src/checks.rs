@@ -202,7 +202,10 @@ impl Service {
         let shared = snapshot.shared_active_niks().await?;
         let mut by_nik: BTreeMap<&str, Vec<_>> = BTreeMap::new();
         for holder in &shared {
-            by_nik.entry(holder.nik.as_str()).or_default().push(holder);
+            by_nik
+                .entry(holder.nik_key.as_str())
+                .or_default()
+                .push(holder);
         }
         for holders in by_nik.values() {
             for holder in holders.iter() {

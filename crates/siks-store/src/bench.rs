@@ -30,7 +30,11 @@ impl RawRows {
     }
 
     /// Parses the interchange files into rows (untimed preparation of the baseline).
-    pub fn from_files(households: impl Read, persons: impl Read) -> Result<RawRows> {
+    pub fn from_files(
+        households: impl Read,
+        persons: impl Read,
+        keys: &crate::sealing::FieldKeys,
+    ) -> Result<RawRows> {
         let now = crate::sql::time_text(siks_domain::clock::Clock::now(
             &siks_domain::clock::SystemClock,
         ));
@@ -52,7 +56,7 @@ impl RawRows {
             let village = villages
                 .get(&p.household_id)
                 .ok_or_else(|| bad(format!("unknown household {}", p.household_id)))?;
-            rows.persons.push(person_values(&p, village, 1, &now));
+            rows.persons.push(person_values(&p, village, 1, &now, keys));
         }
         Ok(rows)
     }
@@ -169,12 +173,35 @@ impl Store {
 }
 
 impl Store {
+    /// Gives `person` the number `nik` as legacy data might (no check, no history, no audit):
+    /// what a story needs to plant a NIK held twice, which the store itself refuses.
+    pub async fn seed_nik(&self, person: siks_domain::PersonId, nik: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let keys = tx.keys.clone();
+        with_tx!(&mut tx, c => {
+            use sqlx::Row;
+            let row = sqlx::query("SELECT identity FROM persons WHERE id = $1")
+                .bind(person.to_string())
+                .fetch_one(&mut **c)
+                .await?;
+            let (_, no_kk, mother) =
+                crate::records::open_identity(&keys, &row.try_get::<String, _>("identity")?)?;
+            sqlx::query("UPDATE persons SET identity = $1, nik_key = $2 WHERE id = $3")
+                .bind(crate::records::seal_identity(&keys, nik, &no_kk, &mother))
+                .bind(keys.blind(crate::sealing::Blind::Nik, nik))
+                .bind(person.to_string())
+                .execute(&mut **c)
+                .await?;
+        });
+        Ok(tx.commit().await?)
+    }
+
     /// The raw baseline of a search by NIK: the indexed lookup alone, no scope, no audit.
     pub async fn baseline_nik_lookup(&self, nik: &str) -> Result<Vec<String>> {
         crate::sql::with_pool!(self, p => {
             use sqlx::Row;
-            let rows = sqlx::query("SELECT household_id FROM persons WHERE nik = $1")
-                .bind(nik)
+            let rows = sqlx::query("SELECT household_id FROM persons WHERE nik_key = $1")
+                .bind(self.keys().blind(crate::sealing::Blind::Nik, nik))
                 .fetch_all(p)
                 .await?;
             rows.iter()
@@ -215,7 +242,7 @@ impl Store {
                 .bind(content.household().to_string())
                 .bind(content.person().map(|p| p.to_string()))
                 .bind(stage.key())
-                .bind(serde_json::to_string(content)?)
+                .bind(crate::proposals::seal_content(&self.keys(), content)?)
                 .bind(created_by)
                 .bind(&now)
                 .bind(to_village)

@@ -528,7 +528,7 @@ impl Store {
                 .bind(&high)
                 .fetch_all(&mut **c)
                 .await?;
-                rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?
+                rows.iter().map(|r| proposal_from_row(r, &self.keys())).collect::<Result<Vec<_>>>()?
             }),
         };
         if waiting.is_empty() {
@@ -597,7 +597,7 @@ impl Store {
             .fetch_all(&mut **c)
             .await?;
             rows.iter()
-                .map(|r| Ok((r.int("row_no")?, r.flag("approved")?, r.text("row_note")?, proposal_from_row(r)?)))
+                .map(|r| Ok((r.int("row_no")?, r.flag("approved")?, r.text("row_note")?, proposal_from_row(r, &self.keys())?)))
                 .collect::<Result<Vec<_>>>()?
         });
         let mut out = Vec::with_capacity(listed.len());
@@ -653,7 +653,7 @@ impl Store {
             _ => with_tx!(tx, c => {
                 // The head first: relation code 1 sorts before every other.
                 let head = sqlx::query(
-                    "SELECT full_name, nik FROM persons WHERE household_id = $1 \
+                    "SELECT full_name, identity FROM persons WHERE household_id = $1 \
                      ORDER BY relation_to_head, family_no, id LIMIT 1",
                 )
                 .bind(&household)
@@ -664,7 +664,7 @@ impl Store {
                     .fetch_optional(&mut **c)
                     .await?;
                 let (name, nik) = match head {
-                    Some(r) => (r.text("full_name")?, r.text("nik")?),
+                    Some(r) => (r.text("full_name")?, self.sealed_nik(&r.text("identity")?)?),
                     None => (String::new(), String::new()),
                 };
                 let place = match home {
@@ -679,11 +679,11 @@ impl Store {
                 Some((person.full_name.clone(), person.nik.raw()))
             }
             (_, Some(person)) => with_tx!(tx, c => {
-                sqlx::query("SELECT full_name, nik FROM persons WHERE id = $1")
+                sqlx::query("SELECT full_name, identity FROM persons WHERE id = $1")
                     .bind(person.to_string())
                     .fetch_optional(&mut **c)
                     .await?
-                    .map(|r| Ok::<_, sqlx::Error>((r.text("full_name")?, r.text("nik")?)))
+                    .map(|r| Ok::<_, StoreError>((r.text("full_name")?, self.sealed_nik(&r.text("identity")?)?)))
                     .transpose()?
             }),
             (_, None) => None,

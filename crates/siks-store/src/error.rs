@@ -40,6 +40,18 @@ pub enum StoreError {
     /// The audit chain's key file cannot be read or made.
     #[error("kunci audit {path}: {reason}")]
     AuditKey { path: String, reason: String },
+    /// The field keys' file cannot be read or made.
+    #[error("kunci medan {path}: {reason}")]
+    FieldKeys { path: String, reason: String },
+    /// A sealed value names a key the field keys' file does not hold.
+    #[error(
+        "data terenkripsi dengan kunci {0} yang tidak ada di berkas kunci medan: pakai berkas kunci basis data ini"
+    )]
+    FieldKeyMissing(String),
+    /// A sealed value does not open with its key: altered, moved, or another deployment's key
+    /// of the same name.
+    #[error("data terenkripsi (kunci {0}) tidak dapat dibuka: rusak atau kunci salah")]
+    FieldKeyWrong(String),
     /// The server's view journal cannot be written or read (a full or failing disk): the
     /// view is refused, since its audit entry could not be kept.
     #[error("jurnal lihat {0} tidak dapat ditulis atau dibaca; tampilan ditolak")]
@@ -97,6 +109,13 @@ impl Bilingual for StoreError {
         match self {
             StoreError::NotFound => "not found".into(),
             StoreError::AuditKey { path, reason } => format!("audit key {path}: {reason}"),
+            StoreError::FieldKeys { path, reason } => format!("field keys {path}: {reason}"),
+            StoreError::FieldKeyMissing(id) => format!(
+                "data sealed with key {id}, which the field keys' file does not hold: use this database's key file"
+            ),
+            StoreError::FieldKeyWrong(id) => {
+                format!("sealed data (key {id}) does not open: damaged, or the wrong key")
+            }
             StoreError::ViewJournal(what) => {
                 format!("the view journal {what} cannot be written or read; the view is refused")
             }

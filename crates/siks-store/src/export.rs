@@ -193,7 +193,7 @@ impl Store {
                     ExportList::Households => household_row(&household_from_row(&r)?.0),
                     ExportList::Persons => {
                         let mut cells = vec![r.text("village_code")?];
-                        cells.extend(person_row(&person_from_row(&r)?.0));
+                        cells.extend(person_row(&person_from_row(&r, &self.keys())?.0));
                         cells
                     }
                     ExportList::Findings => finding_cells(&r)?,

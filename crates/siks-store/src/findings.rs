@@ -117,7 +117,8 @@ pub struct KeptFinding {
 /// A valid NIK active on more than one person: one of its holders.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedNikHolder {
-    pub nik: String,
+    /// The NIK's blind index: the same for every holder of one NIK, the NIK itself never.
+    pub nik_key: String,
     pub person: PersonId,
     pub household: HouseholdId,
     /// `None` for a stored village code that does not read (counted, never reported).
@@ -217,6 +218,7 @@ impl CheckSnapshot {
             return Ok((Vec::new(), Vec::new()));
         }
         let village = village.to_string();
+        let keys = self.tx.keys.clone();
         Ok(with_tx!(&mut self.tx, c => {
             let h = sqlx::query(
                 "SELECT * FROM households WHERE village_code = $1 AND status <> 'inactive' ORDER BY id",
@@ -230,7 +232,7 @@ impl CheckSnapshot {
                 .await?;
             (
                 h.iter().map(|r| household_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
-                p.iter().map(|r| person_from_row(r).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
+                p.iter().map(|r| person_from_row(r, &keys).map(|x| x.0)).collect::<Result<Vec<_>>>()?,
             )
         }))
     }
@@ -241,15 +243,15 @@ impl CheckSnapshot {
     pub async fn shared_active_niks(&mut self) -> Result<Vec<SharedNikHolder>> {
         let rows: Vec<(String, String, String, String)> = with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
-                "SELECT p.nik, p.id, p.household_id, p.village_code FROM persons p \
-                 JOIN (SELECT nik FROM persons WHERE status = 'active' AND nik_valid \
-                       GROUP BY nik HAVING COUNT(*) > 1) d ON d.nik = p.nik \
-                 WHERE p.status = 'active' ORDER BY p.nik, p.id",
+                "SELECT p.nik_key, p.id, p.household_id, p.village_code FROM persons p \
+                 JOIN (SELECT nik_key FROM persons WHERE status = 'active' AND nik_valid \
+                       GROUP BY nik_key HAVING COUNT(*) > 1) d ON d.nik_key = p.nik_key \
+                 WHERE p.status = 'active' ORDER BY p.nik_key, p.id",
             )
             .fetch_all(&mut **c)
             .await?;
             rows.iter()
-                .map(|r| Ok((r.text("nik")?, r.text("id")?, r.text("household_id")?, r.text("village_code")?)))
+                .map(|r| Ok((r.text("nik_key")?, r.text("id")?, r.text("household_id")?, r.text("village_code")?)))
                 .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         // The whole register is read: a malformed row outside the run's region must not stop
@@ -257,9 +259,9 @@ impl CheckSnapshot {
         // but is never reported; one whose ids do not read cannot be named and is left out.
         Ok(rows
             .into_iter()
-            .filter_map(|(nik, person, household, village)| {
+            .filter_map(|(nik_key, person, household, village)| {
                 Some(SharedNikHolder {
-                    nik,
+                    nik_key,
                     person: person.parse().ok()?,
                     household: household.parse().ok()?,
                     village: RegionCode::parse(&village).ok(),
@@ -493,7 +495,7 @@ impl Store {
                 // has moved since, may live where the reader may not look.
                 "SELECT f.*, \
                  CASE WHEN p.village_code >= $1 AND p.village_code < $2 THEN p.full_name END AS person_name, \
-                 CASE WHEN p.village_code >= $1 AND p.village_code < $2 THEN p.nik END AS person_nik, \
+                 CASE WHEN p.village_code >= $1 AND p.village_code < $2 THEN p.identity END AS person_identity, \
                  CASE WHEN o.village_code >= $1 AND o.village_code < $2 THEN o.full_name END AS other_name, \
                  (SELECT MIN(ph.full_name) FROM persons ph WHERE ph.household_id = f.household_id \
                   AND ph.relation_to_head = 1 AND ph.status = 'active' \
@@ -530,7 +532,7 @@ impl Store {
                         status_reason: r.text("status_reason")?,
                         found_at: crate::sql::stamp(&r.text("found_at")?, "findings.found_at")?,
                         person_name: r.opt_text("person_name")?,
-                        person_nik: r.opt_text("person_nik")?,
+                        person_nik: r.opt_text("person_identity")?.map(|i| self.sealed_nik(&i)).transpose()?,
                         other_name: r.opt_text("other_name")?,
                         head_name: r.opt_text("head_name")?,
                     })

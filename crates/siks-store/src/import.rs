@@ -121,6 +121,7 @@ struct Parser {
     actor: Actor,
     batch_id: String,
     now: String,
+    keys: std::sync::Arc<crate::sealing::FieldKeys>,
     progress: ProgressFn,
     rows: u64,
     out: ParseOutcome,
@@ -318,7 +319,7 @@ impl Parser {
         self.out.persons.insert(person.id, line);
         self.out.invalid_niks += u64::from(person.nik.valid().is_none());
         self.out.invalid_no_kks += u64::from(person.no_kk.valid().is_none());
-        Some(person_values(&person, &village, 1, &self.now))
+        Some(person_values(&person, &village, 1, &self.now, &self.keys))
     }
 }
 
@@ -361,6 +362,7 @@ impl Store {
             actor: actor.clone(),
             batch_id: batch_id.clone(),
             now: now.clone(),
+            keys: self.keys(),
             progress: progress.clone(),
             rows: 0,
             out: ParseOutcome::default(),

@@ -28,6 +28,7 @@ mod records;
 mod register;
 pub mod reports;
 mod schema;
+pub mod sealing;
 mod sessions;
 mod sql;
 pub mod stats;
@@ -116,6 +117,9 @@ pub struct Store {
     /// The audit chain's key (`None`: plain SHA-256 links, as before the key; the command line
     /// always gives one, see [`Store::use_audit_key`]).
     audit_key: Option<std::sync::Arc<audit_key::AuditKey>>,
+    /// The keys that seal a person's specific data and index their numbers (this process's own
+    /// until told the deployment's file, see [`Store::use_field_keys`]).
+    field_keys: std::sync::Arc<std::sync::RwLock<std::sync::Arc<sealing::FieldKeys>>>,
     /// SQLite's writers' own connections: a writer waiting for the one write lock (behind a
     /// bulk write) holds one of these, never one of the readers' (`pool`), so reads go on.
     /// `None` on PostgreSQL and for a database in memory (each connection its own database).
@@ -183,6 +187,9 @@ impl Store {
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
                 kept: Default::default(),
                 audit_key: None,
+                field_keys: std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(
+                    sealing::FieldKeys::of_this_process(),
+                ))),
                 sqlite_writers,
                 view_journal: None,
                 refreshing: Default::default(),
@@ -210,6 +217,9 @@ impl Store {
                 clock: std::sync::Arc::new(siks_domain::clock::SystemClock),
                 kept: Default::default(),
                 audit_key: None,
+                field_keys: std::sync::Arc::new(std::sync::RwLock::new(std::sync::Arc::new(
+                    sealing::FieldKeys::of_this_process(),
+                ))),
                 sqlite_writers: None,
                 view_journal: None,
                 refreshing: Default::default(),
@@ -225,6 +235,25 @@ impl Store {
     pub fn with_close_slice(mut self, time: Duration) -> Store {
         self.close_slice = Some(time);
         self
+    }
+
+    /// The keys sealing the specific data this store writes.
+    pub fn field_keys(&self) -> std::sync::Arc<sealing::FieldKeys> {
+        self.keys()
+    }
+
+    /// The field keys in use now (a rotation may replace them while the store is open).
+    pub(crate) fn keys(&self) -> std::sync::Arc<sealing::FieldKeys> {
+        // A writer never panics while holding the lock (it only swaps an Arc).
+        self.field_keys
+            .read()
+            .map(|k| k.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// The NIK in a person's sealed `identity`.
+    pub(crate) fn sealed_nik(&self, identity: &str) -> Result<String> {
+        Ok(records::open_identity(&self.keys(), identity)?.0)
     }
 
     /// The same store reading the time from `clock` (a test's manual clock).
@@ -296,6 +325,7 @@ impl Store {
                     sql::Conn::Sqlite(writers.begin_with("BEGIN IMMEDIATE").await?),
                     self.clock.clone(),
                     self.audit_key.clone(),
+                    self.keys(),
                 );
                 tx.write_turn = turn;
                 tx
@@ -304,6 +334,7 @@ impl Store {
                 sql::Conn::Postgres(p.begin().await?),
                 self.clock.clone(),
                 self.audit_key.clone(),
+                self.keys(),
             ),
         })
     }
@@ -318,11 +349,13 @@ impl Store {
                 sql::Conn::Sqlite(p.begin().await?),
                 self.clock.clone(),
                 self.audit_key.clone(),
+                self.keys(),
             ),
             Pool::Postgres(p) => sql::Tx::new(
                 sql::Conn::Postgres(p.begin().await?),
                 self.clock.clone(),
                 self.audit_key.clone(),
+                self.keys(),
             ),
         })
     }

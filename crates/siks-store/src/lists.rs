@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::findings::CheckSnapshot;
+use crate::sealing::{Blind, Sealed};
 use crate::sql::{Cells, Value, insert_rows, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -42,6 +43,7 @@ const ROW_COLUMNS: &[&str] = &[
     "no_kk",
     "status",
     "note",
+    "nik_key",
 ];
 
 impl Store {
@@ -97,18 +99,26 @@ impl Store {
             .await?;
         });
         let list_id = id.to_string();
+        // The NIK and No KK sealed, the NIK matched by its blind index ('' without a NIK).
+        let keys = self.keys();
         let values = rows.into_iter().map(|r| {
+            let nik_key = if r.nik.is_empty() {
+                String::new()
+            } else {
+                keys.blind(Blind::Nik, &r.nik)
+            };
             vec![
                 Value::Text(list_id.clone()),
                 Value::Int(r.line as i64),
-                Value::Text(r.nik),
+                Value::Text(keys.seal_text(Sealed::OutsideNik, &r.nik)),
                 Value::Text(r.full_name),
                 Value::Text(r.sex.map(|s| s.code().to_string()).unwrap_or_default()),
                 Value::Text(r.birth_date.map(|d| d.to_string()).unwrap_or_default()),
                 Value::Text(r.birth_place),
-                Value::Text(r.no_kk),
+                Value::Text(keys.seal_text(Sealed::OutsideNoKk, &r.no_kk)),
                 Value::Text(r.status.map(|s| s.code().to_string()).unwrap_or_default()),
                 Value::Text(r.note),
+                Value::Text(nik_key),
             ]
         });
         // In slices, so that a national extract never sits twice in memory as bind values.
@@ -227,8 +237,8 @@ impl CheckSnapshot {
                         (p.birth_date = r.birth_date) AS birth_agrees, \
                         l.kind, l.source, r.line, r.full_name, r.status, r.note \
                  FROM outside_list_rows r JOIN outside_lists l ON l.id = r.list_id \
-                 JOIN persons p ON p.nik = r.nik \
-                 WHERE l.in_force AND r.nik <> '' AND p.status = 'active' \
+                 JOIN persons p ON p.nik_key = r.nik_key \
+                 WHERE l.in_force AND r.nik_key <> '' AND p.status = 'active' \
                    AND p.village_code >= $1 AND p.village_code < $2",
             )
             .bind(low)
@@ -261,7 +271,7 @@ impl CheckSnapshot {
         Ok(with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
                 "SELECT l.kind, l.source, r.line, r.full_name, r.birth_date, r.sex, r.birth_place, r.note, \
-                        (r.nik <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.nik = r.nik)) AS nik_known \
+                        (r.nik_key <> '' AND EXISTS (SELECT 1 FROM persons p WHERE p.nik_key = r.nik_key)) AS nik_known \
                  FROM outside_list_rows r JOIN outside_lists l ON l.id = r.list_id \
                  WHERE l.in_force AND l.kind <> $1 \
                  ORDER BY l.id, r.line",

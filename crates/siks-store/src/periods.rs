@@ -17,6 +17,7 @@ use crate::Versioned;
 use crate::audit::{self, AuditEvent};
 use crate::proposals::{Proposal, audit_step};
 use crate::register::KeptChange;
+use crate::sealing::{Blind, Sealed};
 use crate::sql::{Cells, Tx, Value, bind_values, insert_rows, with_pool, with_tx};
 use siks_domain::{Household, HouseholdId, Person, PersonId};
 
@@ -460,7 +461,10 @@ impl Store {
                         change: ChangeKind::parse(&r.text("change_kind")?).ok_or_else(|| {
                             StoreError::Corrupt("record_history.change_kind".into())
                         })?,
-                        before: r.try_get::<Option<String>, _>("before_json")?,
+                        before: r
+                            .try_get::<Option<String>, _>("before_json")?
+                            .map(|b| self.keys().open_text(Sealed::History, &b))
+                            .transpose()?,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?
@@ -554,7 +558,7 @@ impl Store {
                 .bind(Stage::Accepted.key())
                 .fetch_all(&mut **c)
                 .await?;
-            rows.iter().map(crate::proposals::proposal_from_row).collect::<Result<Vec<_>>>()?
+            rows.iter().map(|r| crate::proposals::proposal_from_row(r, &self.keys())).collect::<Result<Vec<_>>>()?
         });
         Ok(accepted)
     }
@@ -805,7 +809,7 @@ impl Store {
                 .fetch_all(&mut **c)
                 .await?;
                 for row in &rows {
-                    let (record, version) = crate::records::person_from_row(row)?;
+                    let (record, version) = crate::records::person_from_row(row, &self.keys())?;
                     let village = RegionCode::parse(&row.text("village_code")?)
                         .map_err(|_| StoreError::Corrupt("persons.village_code".into()))?;
                     out.insert(record.id, (Versioned { record, version }, village));
@@ -821,22 +825,28 @@ impl Store {
         tx: &mut Tx,
         niks: impl Iterator<Item = String>,
     ) -> Result<std::collections::HashSet<String>> {
-        let niks: Vec<String> = niks.collect();
+        // Asked by their blind indexes, answered by the NIKs they were made from.
+        let by_key: std::collections::HashMap<String, String> = niks
+            .map(|nik| (self.keys().blind(Blind::Nik, &nik), nik))
+            .collect();
+        let keys: Vec<&String> = by_key.keys().collect();
         let mut held = std::collections::HashSet::new();
-        for chunk in niks.chunks(ROWS_PER_READ) {
+        for chunk in keys.chunks(ROWS_PER_READ) {
             let sql = format!(
-                "SELECT nik FROM persons WHERE status <> 'inactive' AND nik IN ({})",
+                "SELECT nik_key FROM persons WHERE status <> 'inactive' AND nik_key IN ({})",
                 placeholders(chunk.len())
             );
             with_tx!(tx, c => {
                 let rows = bind_values(
                     sqlx::query(sqlx::AssertSqlSafe(sql)),
-                    chunk.iter().map(|nik| Value::Text(nik.clone())),
+                    chunk.iter().map(|key| Value::Text((*key).clone())),
                 )
                 .fetch_all(&mut **c)
                 .await?;
                 for row in &rows {
-                    held.insert(row.text("nik")?);
+                    if let Some(nik) = by_key.get(&row.text("nik_key")?) {
+                        held.insert(nik.clone());
+                    }
                 }
             });
         }
@@ -1482,6 +1492,9 @@ impl Store {
                 .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         for (kind, id, change, before) in later {
+            let before = before
+                .map(|b| self.keys().open_text(Sealed::History, &b))
+                .transpose()?;
             let undone = match (change.as_str(), before) {
                 ("created" | "imported", _) => None,
                 (_, Some(before)) => Some(before),

@@ -841,7 +841,7 @@ impl Store {
                 };
                 at.insert(household.id.0, households.len());
                 households.push(ForRules {
-                    members: lean_members_from_text(household.id, &text)?,
+                    members: lean_members_from_text(household.id, &text, &self.keys())?,
                     household,
                     findings: Vec::new(),
                     rank,
@@ -1558,7 +1558,7 @@ mod tests {
                     .await
                     .unwrap()
                     .iter()
-                    .map(|r| crate::records::person_from_row(r).unwrap().0)
+                    .map(|r| crate::records::person_from_row(r, &self.keys()).unwrap().0)
                     .collect();
                 Ok::<_, StoreError>((household, members))
             })

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::documents::backing_key;
+use crate::sealing::{FieldKeys, Sealed};
 use crate::sql::{Cells, Tx, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -51,13 +52,26 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("proposals.{what}"))
 }
 
-pub(crate) fn proposal_from_row(row: &impl Cells) -> Result<Proposal> {
+/// What a proposal asks as stored: sealed, since it may hold a new member's NIK, mother's name
+/// and health.
+pub(crate) fn seal_content(keys: &FieldKeys, content: &ProposalContent) -> Result<String> {
+    Ok(keys.seal_text(Sealed::ProposalContent, &serde_json::to_string(content)?))
+}
+
+/// What a proposal asks, from its stored (sealed) text.
+pub(crate) fn open_content(keys: &FieldKeys, stored: &str) -> Result<ProposalContent> {
+    Ok(serde_json::from_str(
+        &keys.open_text(Sealed::ProposalContent, stored)?,
+    )?)
+}
+
+pub(crate) fn proposal_from_row(row: &impl Cells, keys: &FieldKeys) -> Result<Proposal> {
     Ok(Proposal {
         id: row.text("id")?.parse().map_err(|_| corrupt("id"))?,
         village: RegionCode::parse(&row.text("village_code")?)
             .map_err(|_| corrupt("village_code"))?,
         stage: Stage::parse(&row.text("stage")?).ok_or_else(|| corrupt("stage"))?,
-        content: serde_json::from_str(&row.text("content")?)?,
+        content: open_content(keys, &row.text("content")?)?,
         backing: match row.opt_text("backing")?.as_deref() {
             Some("musdes") => Some(Backing::Musdes),
             Some("sptjm") => Some(Backing::Sptjm),
@@ -332,7 +346,7 @@ impl Store {
             .bind(content.household().to_string())
             .bind(content.person().map(|p| p.to_string()))
             .bind(Stage::Draft.key())
-            .bind(serde_json::to_string(content)?)
+            .bind(seal_content(&self.keys(), content)?)
             .bind(actor.user_id.to_string())
             .bind(&now)
             .bind(&now)
@@ -478,7 +492,7 @@ impl Store {
                 "UPDATE proposals SET content = $1, updated_at = $2, version = version + 1, \
                  village_code = $5, to_village_code = $6 WHERE id = $3 AND version = $4",
             )
-            .bind(serde_json::to_string(content)?)
+            .bind(seal_content(&self.keys(), content)?)
             .bind(self.now_text())
             .bind(id.to_string())
             .bind(expected_version)
@@ -556,7 +570,7 @@ impl Store {
                 .bind(id.to_string())
                 .fetch_optional(&mut **c)
                 .await?;
-            row.as_ref().map(proposal_from_row).transpose()?
+            row.as_ref().map(|r| proposal_from_row(r, &self.keys())).transpose()?
         });
         Ok(found.filter(|p| {
             actor.scope.contains(&p.village)
@@ -637,7 +651,7 @@ impl Store {
             .bind(i64::from(limit.clamp(1, 5000)))
             .fetch_all(p)
             .await?;
-            rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?
+            rows.iter().map(|r| proposal_from_row(r, &self.keys())).collect::<Result<Vec<_>>>()?
         });
         Ok(list)
     }
@@ -659,7 +673,7 @@ impl Store {
                 .bind(household.to_string())
                 .fetch_all(p)
                 .await?;
-            rows.iter().map(proposal_from_row).collect::<Result<Vec<_>>>()?
+            rows.iter().map(|r| proposal_from_row(r, &self.keys())).collect::<Result<Vec<_>>>()?
         });
         Ok(list
             .into_iter()

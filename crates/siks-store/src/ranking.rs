@@ -28,7 +28,8 @@ const RANK_COLUMNS: &[&str] = &[
 ];
 
 /// The members of households summarised in SQL as `MemberSummary::of` does in Rust; `$1` and
-/// `$2` are the birth dates 15 and 60 years before the reference date.
+/// `$2` are the birth dates 15 and 60 years before the reference date. Disability is sealed, so
+/// the members' sealed health comes along and is counted once opened.
 macro_rules! member_summary {
     ($filter:literal) => {
         concat!(
@@ -36,7 +37,7 @@ macro_rules! member_summary {
      CAST(SUM(CASE WHEN birth_date > $1 THEN 1 ELSE 0 END) AS BIGINT) AS children, \
      CAST(SUM(CASE WHEN birth_date <= $2 THEN 1 ELSE 0 END) AS BIGINT) AS elderly, \
      CAST(SUM(CASE WHEN work_status = 1 THEN 1 ELSE 0 END) AS BIGINT) AS working, \
-     CAST(SUM(CASE WHEN disability IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS disabled, \
+     string_agg(health, ';') AS healths, \
      CAST(MAX(CASE WHEN relation_to_head = 1 AND sex = 2 THEN 1 ELSE 0 END) AS BIGINT) AS head_female, \
      CAST(MAX(CASE WHEN relation_to_head = 1 THEN education END) AS BIGINT) AS head_education, \
      CAST(MAX(CASE WHEN relation_to_head = 1 THEN occupation_sector END) AS BIGINT) AS head_sector \
@@ -81,8 +82,18 @@ pub struct HouseholdWelfare {
     pub reasons: Vec<(&'static str, f64, f64)>,
 }
 
-fn summary_from(r: &impl Cells) -> Result<MemberSummary> {
+fn summary_from(r: &impl Cells, keys: &crate::sealing::FieldKeys) -> Result<MemberSummary> {
     let count = |c: &str| -> Result<u32> { Ok(u32::try_from(r.int(c)?).unwrap_or(u32::MAX)) };
+    let mut disabled = 0u32;
+    for health in r.opt_text("healths")?.unwrap_or_default().split(';') {
+        if !health.is_empty()
+            && crate::records::open_health(keys, health)?
+                .disability
+                .is_some()
+        {
+            disabled += 1;
+        }
+    }
     let code =
         |c: &str| -> Result<Option<u8>> { Ok(r.opt_int(c)?.and_then(|v| u8::try_from(v).ok())) };
     Ok(MemberSummary {
@@ -90,7 +101,7 @@ fn summary_from(r: &impl Cells) -> Result<MemberSummary> {
         children: count("children")?,
         elderly: count("elderly")?,
         working: count("working")?,
-        disabled: count("disabled")?,
+        disabled,
         head_female: r.int("head_female")? == 1,
         head_education: code("head_education")?.and_then(siks_domain::codes::Education::from_code),
         head_sector: code("head_sector")?.and_then(siks_domain::codes::OccupationSector::from_code),
@@ -126,7 +137,7 @@ impl Store {
                     .text("household_id")?
                     .parse()
                     .map_err(|_| StoreError::Corrupt("persons.household_id".into()))?;
-                members.insert(id, summary_from(&r)?);
+                members.insert(id, summary_from(&r, &self.keys())?);
             }
         });
         tx.commit().await?;
@@ -370,7 +381,7 @@ impl Store {
                     .fetch_optional(&mut **c)
                     .await?
                     .as_ref()
-                    .map(summary_from)
+                    .map(|r| summary_from(r, &self.keys()))
                     .transpose()?
                     .unwrap_or_default()
             });

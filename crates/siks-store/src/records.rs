@@ -7,6 +7,7 @@ use siks_domain::codes::Coded;
 use siks_domain::record::{Address, GeoPoint};
 use siks_domain::{Household, Person, Recorded, RegionCode, RegistryStatus};
 
+use crate::sealing::{Blind, FieldKeys, Sealed};
 use crate::sql::{Cells, Value};
 use crate::{Result, StoreError};
 
@@ -69,7 +70,81 @@ pub(crate) const PERSON_COLUMNS: &[&str] = &[
     "updated_at",
     "name_key",
     "name_sorted",
+    "identity",
+    "health",
+    "nik_key",
+    "no_kk_key",
 ];
+
+/// A person's NIK, No KK and mother's name as sealed together in `persons.identity`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Identity {
+    #[serde(rename = "n")]
+    nik: String,
+    #[serde(rename = "k")]
+    no_kk: String,
+    #[serde(rename = "m")]
+    mother_name: String,
+}
+
+/// A person's health as sealed together in `persons.health` (codes).
+#[derive(serde::Serialize, serde::Deserialize)]
+pub(crate) struct Health {
+    #[serde(rename = "p")]
+    pregnant: bool,
+    #[serde(rename = "d")]
+    pub(crate) disability: Option<u8>,
+    #[serde(rename = "s")]
+    severity: Option<u8>,
+    #[serde(rename = "c")]
+    illness: Option<u8>,
+}
+
+/// `persons.identity` of a person.
+pub(crate) fn seal_identity(keys: &FieldKeys, nik: &str, no_kk: &str, mother_name: &str) -> String {
+    let identity = Identity {
+        nik: nik.to_string(),
+        no_kk: no_kk.to_string(),
+        mother_name: mother_name.to_string(),
+    };
+    // A struct of three strings always serialises.
+    keys.seal(
+        Sealed::PersonIdentity,
+        &serde_json::to_vec(&identity).unwrap_or_default(),
+    )
+}
+
+/// `persons.health` of a person.
+pub(crate) fn seal_health(keys: &FieldKeys, p: &Person) -> String {
+    let health = Health {
+        pregnant: p.pregnant,
+        disability: p.disability.map(|c| c.code()),
+        severity: p.disability_severity.map(|c| c.code()),
+        illness: p.chronic_illness.map(|c| c.code()),
+    };
+    keys.seal(
+        Sealed::PersonHealth,
+        &serde_json::to_vec(&health).unwrap_or_default(),
+    )
+}
+
+/// The NIK, No KK and mother's name in `persons.identity`.
+pub(crate) fn open_identity(keys: &FieldKeys, sealed: &str) -> Result<(String, String, String)> {
+    let identity: Identity = serde_json::from_slice(&keys.open(Sealed::PersonIdentity, sealed)?)
+        .map_err(|_| corrupt("persons", "identity"))?;
+    Ok((identity.nik, identity.no_kk, identity.mother_name))
+}
+
+/// The pregnancy, disability, its severity and chronic illness in `persons.health`.
+pub(crate) fn open_health(keys: &FieldKeys, sealed: &str) -> Result<Health> {
+    serde_json::from_slice(&keys.open(Sealed::PersonHealth, sealed)?)
+        .map_err(|_| corrupt("persons", "health"))
+}
+
+fn coded_opt<T: Coded>(code: Option<u8>, col: &str) -> Result<Option<T>> {
+    code.map(|n| T::from_code(n).ok_or_else(|| corrupt("persons", col)))
+        .transpose()
+}
 
 fn code<T: Coded>(v: T) -> Value {
     Value::Int(i64::from(v.code()))
@@ -112,20 +187,23 @@ pub(crate) fn household_values(
     ])
 }
 
-/// The row of a person, in [`PERSON_COLUMNS`] order; `village` is the household's.
+/// The row of a person, in [`PERSON_COLUMNS`] order; `village` is the household's. The
+/// specific data go sealed into `identity` and `health`; their plain columns are written blank.
 pub(crate) fn person_values(
     p: &Person,
     village: &RegionCode,
     version: i64,
     now: &str,
+    keys: &FieldKeys,
 ) -> Vec<Value> {
+    let (nik, no_kk) = (p.nik.raw(), p.no_kk.raw());
     vec![
         Value::Text(p.id.to_string()),
         Value::Text(p.household_id.to_string()),
         Value::Text(village.to_string()),
-        Value::Text(p.nik.raw()),
+        Value::Text(String::new()),
         Value::Bool(p.nik.valid().is_some()),
-        Value::Text(p.no_kk.raw()),
+        Value::Text(String::new()),
         Value::Bool(p.no_kk.valid().is_some()),
         Value::Int(i64::from(p.family_no)),
         Value::Text(p.full_name.clone()),
@@ -135,11 +213,11 @@ pub(crate) fn person_values(
         code(p.relation_to_head),
         code(p.relation_to_family_head),
         code(p.marital_status),
-        Value::Text(p.mother_name.clone()),
-        Value::Bool(p.pregnant),
-        opt_code(p.disability),
-        opt_code(p.disability_severity),
-        opt_code(p.chronic_illness),
+        Value::Text(String::new()),
+        Value::Bool(false),
+        Value::OptInt(None),
+        Value::OptInt(None),
+        Value::OptInt(None),
         code(p.school_participation),
         opt_code(p.education),
         opt_code(p.work_status),
@@ -162,6 +240,10 @@ pub(crate) fn person_values(
                 sorted
             }
         }),
+        Value::Text(seal_identity(keys, &nik, &no_kk, &p.mother_name)),
+        Value::Text(seal_health(keys, p)),
+        Value::Text(keys.blind(Blind::Nik, &nik)),
+        Value::Text(keys.blind(Blind::NoKk, &no_kk)),
     ]
 }
 
@@ -226,8 +308,7 @@ pub(crate) fn lean_household_from_row(row: &impl Cells) -> Result<Household> {
 pub(crate) const LEAN_MEMBERS: &str = "string_agg(\
      p.id || '|' || CAST(p.family_no AS TEXT) || '|' || CAST(p.sex AS TEXT) || '|' || \
      p.birth_date || '|' || CAST(p.relation_to_head AS TEXT) || '|' || \
-     CASE WHEN p.pregnant THEN '1' ELSE '0' END || '|' || \
-     COALESCE(CAST(p.disability_severity AS TEXT), '') || '|' || \
+     p.health || '|' || \
      CAST(p.school_participation AS TEXT) || '|' || COALESCE(CAST(p.education AS TEXT), '') || '|' || \
      COALESCE(CAST(p.work_status AS TEXT), '') || '|' || CAST(p.presence AS TEXT) || '|' || \
      p.status || '|' || COALESCE(CAST(p.inactive_reason AS TEXT), ''), \
@@ -238,6 +319,7 @@ pub(crate) const LEAN_MEMBERS: &str = "string_agg(\
 pub(crate) fn lean_members_from_text(
     household: siks_domain::HouseholdId,
     text: &str,
+    keys: &FieldKeys,
 ) -> Result<Vec<Person>> {
     let t = "persons";
     let code = |s: &str, col: &str| s.parse::<u8>().map_err(|_| corrupt(t, col));
@@ -260,8 +342,7 @@ pub(crate) fn lean_members_from_text(
             sex,
             birth_date,
             relation,
-            pregnant,
-            severity,
+            health,
             school,
             education,
             work,
@@ -280,10 +361,9 @@ pub(crate) fn lean_members_from_text(
         p.family_no = code(family_no, "family_no")?;
         p.sex = coded(code(sex, "sex")?, "sex")?;
         p.birth_date = stored_date(birth_date, t, "birth_date")?;
-        p.pregnant = pregnant == "1";
-        p.disability_severity = opt(severity, "disability_severity")?
-            .map(|n| coded(n, "disability_severity"))
-            .transpose()?;
+        let health = open_health(keys, health)?;
+        p.pregnant = health.pregnant;
+        p.disability_severity = coded_opt(health.severity, "disability_severity")?;
         p.school_participation = coded(
             code(school, "school_participation")?,
             "school_participation",
@@ -347,11 +427,20 @@ pub(crate) fn household_from_row(row: &impl Cells) -> Result<(Household, i64)> {
 }
 
 /// A person and its version from a `SELECT *` row.
-pub(crate) fn person_from_row(row: &impl Cells) -> Result<(Person, i64)> {
+pub(crate) fn person_from_row(row: &impl Cells, keys: &FieldKeys) -> Result<(Person, i64)> {
     let t = "persons";
+    let sealed = row
+        .opt_text("identity")?
+        .ok_or_else(|| corrupt(t, "identity"))?;
+    let (nik, no_kk, mother_name) = open_identity(keys, &sealed)?;
+    let health = open_health(
+        keys,
+        &row.opt_text("health")?
+            .ok_or_else(|| corrupt(t, "health"))?,
+    )?;
     // Stored numbers were parsed once on the way in; re-reading only re-classifies them.
-    let nik = Recorded::nik(&row.text("nik")?).map_err(|_| corrupt(t, "nik"))?;
-    let no_kk = Recorded::no_kk(&row.text("no_kk")?).map_err(|_| corrupt(t, "no_kk"))?;
+    let nik = Recorded::nik(&nik).map_err(|_| corrupt(t, "nik"))?;
+    let no_kk = Recorded::no_kk(&no_kk).map_err(|_| corrupt(t, "no_kk"))?;
     let person = Person {
         id: row.text("id")?.parse().map_err(|_| corrupt(t, "id"))?,
         household_id: row
@@ -368,11 +457,11 @@ pub(crate) fn person_from_row(row: &impl Cells) -> Result<(Person, i64)> {
         relation_to_head: stored_code(row, t, "relation_to_head")?,
         relation_to_family_head: stored_code(row, t, "relation_to_family_head")?,
         marital_status: stored_code(row, t, "marital_status")?,
-        mother_name: row.text("mother_name")?,
-        pregnant: row.flag("pregnant")?,
-        disability: stored_opt_code(row, t, "disability")?,
-        disability_severity: stored_opt_code(row, t, "disability_severity")?,
-        chronic_illness: stored_opt_code(row, t, "chronic_illness")?,
+        mother_name,
+        pregnant: health.pregnant,
+        disability: coded_opt(health.disability, "disability")?,
+        disability_severity: coded_opt(health.severity, "disability_severity")?,
+        chronic_illness: coded_opt(health.illness, "chronic_illness")?,
         school_participation: stored_code(row, t, "school_participation")?,
         education: stored_opt_code(row, t, "education")?,
         work_status: stored_opt_code(row, t, "work_status")?,

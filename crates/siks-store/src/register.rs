@@ -22,6 +22,7 @@ use crate::records::{
     HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_from_row, household_values, person_from_row,
     person_values,
 };
+use crate::sealing::{Blind, FieldKeys, Sealed};
 use crate::sql::{Cells, Tx, Value, bind_values, multi_row_insert, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -212,8 +213,13 @@ async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<(
         Value::Text(actor.role.key().to_string()),
         Value::Text(tx.now_text()),
         Value::Text(change.reason.trim().to_string()),
-        Value::OptText(change.before),
-        Value::OptText(change.after),
+        // The record's states hold its specific data: sealed whole.
+        Value::OptText(
+            change
+                .before
+                .map(|b| tx.keys.seal_text(Sealed::History, &b)),
+        ),
+        Value::OptText(change.after.map(|a| tx.keys.seal_text(Sealed::History, &a))),
     ];
     execute(tx, INSERT_HISTORY, values).await?;
     let verb = if change.change == ChangeKind::Created {
@@ -269,8 +275,8 @@ const LIST_ALL: &str = concat!(
 );
 const LIST_BY_ID_NUMBER: &str = concat!(
     list_select!(),
-    "FROM (SELECT household_id FROM persons WHERE nik = $6 \
-           UNION SELECT household_id FROM persons WHERE no_kk = $7) m \
+    "FROM (SELECT household_id FROM persons WHERE nik_key = $6 \
+           UNION SELECT household_id FROM persons WHERE no_kk_key = $7) m \
      CROSS JOIN households h \
      WHERE h.id = m.household_id \
      AND h.village_code >= $1 AND h.village_code < $2 AND ($3 = '' OR h.status = $3) \
@@ -376,7 +382,12 @@ const LIST_BY_RT_RW: &str = concat!(
 );
 
 /// One kept change as `record_history` holds it.
-fn history_entry(r: &impl Cells) -> Result<HistoryEntry> {
+fn history_entry(r: &impl Cells, keys: &FieldKeys) -> Result<HistoryEntry> {
+    let open = |col: &str| -> Result<Option<String>> {
+        r.opt_text(col)?
+            .map(|sealed| keys.open_text(Sealed::History, &sealed))
+            .transpose()
+    };
     Ok(HistoryEntry {
         record_kind: RecordKind::parse(&r.text("record_kind")?)
             .ok_or_else(|| corrupt_history("record_kind"))?,
@@ -397,8 +408,8 @@ fn history_entry(r: &impl Cells) -> Result<HistoryEntry> {
             .map_err(|_| corrupt_history("actor_role"))?,
         at: crate::sql::stamp(&r.text("at")?, "register.at")?,
         reason: r.text("reason")?,
-        before_json: r.opt_text("before_json")?,
-        after_json: r.opt_text("after_json")?,
+        before_json: open("before_json")?,
+        after_json: open("after_json")?,
     })
 }
 
@@ -425,9 +436,9 @@ impl Store {
         let holder: Option<(String, String)> = with_tx!(tx, c => {
             sqlx::query(
                 "SELECT household_id, village_code FROM persons \
-                 WHERE nik = $1 AND status <> 'inactive' AND id <> $2 LIMIT 1",
+                 WHERE nik_key = $1 AND status <> 'inactive' AND id <> $2 LIMIT 1",
             )
-            .bind(nik.to_string())
+            .bind(self.keys().blind(Blind::Nik, &nik.to_string()))
             .bind(person.id.to_string())
             .fetch_optional(&mut **c)
             .await?
@@ -481,10 +492,10 @@ impl Store {
         let holder: Option<(String, String, String)> = with_tx!(tx, c => {
             sqlx::query(
                 "SELECT p.full_name, h.rt, h.rw FROM persons p JOIN households h ON h.id = p.household_id \
-                 WHERE p.nik = $1 AND p.status <> 'inactive' AND p.id <> $2 \
+                 WHERE p.nik_key = $1 AND p.status <> 'inactive' AND p.id <> $2 \
                  AND p.village_code >= $3 AND p.village_code < $4 LIMIT 1",
             )
-            .bind(nik.to_string())
+            .bind(self.keys().blind(Blind::Nik, &nik.to_string()))
             .bind(person.id.to_string())
             .bind(low)
             .bind(high)
@@ -529,7 +540,7 @@ impl Store {
                 .bind(id.to_string())
                 .fetch_optional(&mut **c)
                 .await?;
-            row.as_ref().map(person_from_row).transpose()?
+            row.as_ref().map(|r| person_from_row(r, &self.keys())).transpose()?
         });
         Ok(found.map(|(record, _)| record))
     }
@@ -595,7 +606,12 @@ impl Store {
             other => other?,
         };
         for p in members {
-            execute(tx, &INSERT_PERSON, person_values(p, village, 1, &now)).await?;
+            execute(
+                tx,
+                &INSERT_PERSON,
+                person_values(p, village, 1, &now, &self.keys()),
+            )
+            .await?;
         }
         let after = serde_json::json!({ "household": household, "members": members });
         keep_change(
@@ -641,7 +657,7 @@ impl Store {
                 .fetch_optional(&mut **c)
                 .await?;
             match row {
-                Some(r) => Some((person_from_row(&r)?, r.text("village_code")?)),
+                Some(r) => Some((person_from_row(&r, &self.keys())?, r.text("village_code")?)),
                 None => None,
             }
         });
@@ -674,7 +690,7 @@ impl Store {
             .fetch_all(&mut **c)
             .await?;
             rows.iter()
-                .map(|r| person_from_row(r).map(|(record, version)| Versioned { record, version }))
+                .map(|r| person_from_row(r, &self.keys()).map(|(record, version)| Versioned { record, version }))
                 .collect::<Result<Vec<_>>>()?
         });
         tx.commit().await?;
@@ -845,7 +861,13 @@ impl Store {
         self.check_nik_free(tx, actor, person).await?;
         let village = &household.record.address.village;
         let now = self.now_text();
-        match execute(tx, &INSERT_PERSON, person_values(person, village, 1, &now)).await {
+        match execute(
+            tx,
+            &INSERT_PERSON,
+            person_values(person, village, 1, &now, &self.keys()),
+        )
+        .await
+        {
             Err(StoreError::Database(e)) if StoreError::is_unique_violation(&e) => {
                 return Err(StoreError::Conflict {
                     indonesian: format!("id anggota {} sudah ada", person.id),
@@ -951,7 +973,7 @@ impl Store {
         let now = self.now_text();
         let values = update_values(
             PERSON_COLUMNS,
-            person_values(changed, village, version, &now),
+            person_values(changed, village, version, &now, &self.keys()),
             changed.id.to_string(),
             expected_version,
         );
@@ -1050,7 +1072,7 @@ impl Store {
                     .ok_or_else(corrupt)?;
                 let values = update_values(
                     PERSON_COLUMNS,
-                    person_values(&before, &village, version - 1, &now),
+                    person_values(&before, &village, version - 1, &now, &self.keys()),
                     record_id.to_string(),
                     version,
                 );
@@ -1098,7 +1120,7 @@ impl Store {
             .bind(high)
             .fetch_all(&mut **c)
             .await?;
-            rows.iter().map(history_entry).collect::<Result<Vec<_>>>()?
+            rows.iter().map(|r| history_entry(r, &self.keys())).collect::<Result<Vec<_>>>()?
         });
         tx.commit().await?;
         if let Some(last) = entries.last() {
@@ -1147,7 +1169,7 @@ impl Store {
             let rows = bind_values(sqlx::query(sqlx::AssertSqlSafe(sql)), values)
                 .fetch_all(&mut **c)
                 .await?;
-            rows.iter().map(history_entry).collect::<Result<Vec<_>>>()?
+            rows.iter().map(|r| history_entry(r, &self.keys())).collect::<Result<Vec<_>>>()?
         });
         tx.commit().await?;
         if let Some(last) = entries.last() {
@@ -1182,7 +1204,14 @@ impl Store {
         // One text per kind of search, so that each uses its own index on both engines.
         let (sql, keys): (&str, Vec<String>) = match &filter.search {
             None => (LIST_ALL, vec![String::new(), String::new()]),
-            Some(SearchQuery::IdNumber(n)) => (LIST_BY_ID_NUMBER, vec![n.clone(), n.clone()]),
+            // Through the blind indexes: the numbers themselves are sealed.
+            Some(SearchQuery::IdNumber(n)) => (
+                LIST_BY_ID_NUMBER,
+                vec![
+                    self.keys().blind(Blind::Nik, n),
+                    self.keys().blind(Blind::NoKk, n),
+                ],
+            ),
             Some(search @ SearchQuery::Text(t)) => {
                 let (low, high) = prefix_range(t);
                 let area = filter.region.clone().or_else(|| match &actor.scope {

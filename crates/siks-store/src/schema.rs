@@ -141,6 +141,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0022_close_runs.sql"),
         include_str!("../migrations/postgres/0022_close_runs.sql"),
     ),
+    (
+        23,
+        "sealed fields",
+        include_str!("../migrations/sqlite/0023_sealed_fields.sql"),
+        include_str!("../migrations/postgres/0023_sealed_fields.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -21,6 +21,8 @@ pub(crate) struct Tx {
     register_changed: bool,
     /// The audit chain's key, for the entries this transaction appends.
     pub(crate) audit_key: Option<std::sync::Arc<crate::audit_key::AuditKey>>,
+    /// The keys that seal the specific data this transaction writes or reads.
+    pub(crate) keys: std::sync::Arc<crate::sealing::FieldKeys>,
 }
 
 /// The engine's own transaction.
@@ -118,6 +120,7 @@ impl Tx {
         conn: Conn,
         clock: std::sync::Arc<dyn siks_domain::clock::Clock>,
         audit_key: Option<std::sync::Arc<crate::audit_key::AuditKey>>,
+        keys: std::sync::Arc<crate::sealing::FieldKeys>,
     ) -> Tx {
         Tx {
             conn,
@@ -126,6 +129,7 @@ impl Tx {
             clock,
             register_changed: false,
             audit_key,
+            keys,
         }
     }
 

@@ -28,6 +28,7 @@ use uuid::Uuid;
 use crate::Versioned;
 use crate::audit::AuditEvent;
 use crate::records::{household_from_row as stored_household, person_from_row as stored_person};
+use crate::sealing::Blind;
 use crate::sql::{Cells, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -431,7 +432,7 @@ impl Store {
                     .map(|r| {
                         let record = match table {
                             Records::Persons => {
-                                let (record, version) = stored_person(r)?;
+                                let (record, version) = stored_person(r, &self.keys())?;
                                 Record::Person(Versioned { record, version })
                             }
                             Records::Households => {
@@ -566,7 +567,6 @@ impl Store {
 
     /// Whether a proposal still open (not applied, not rejected) asks exactly for `content`.
     async fn open_proposal_asks(&self, content: &ProposalContent) -> Result<bool> {
-        let json = serde_json::to_string(content)?;
         let person = content.person().map(|p| p.to_string());
         with_pool!(self, p => {
             let rows = sqlx::query(
@@ -578,7 +578,7 @@ impl Store {
             .fetch_all(p)
             .await?;
             for r in &rows {
-                if r.text("content")? == json {
+                if crate::proposals::open_content(&self.keys(), &r.text("content")?)? == *content {
                     return Ok(true);
                 }
             }
@@ -1109,25 +1109,34 @@ impl Store {
     ) -> Result<HashMap<String, NikHolder>> {
         let mut holders = HashMap::new();
         let mut tx = self.begin_read().await?;
-        for chunk in niks.chunks(IDS_PER_QUERY) {
+        // Asked by their blind indexes, answered by the NIKs they were made from.
+        let by_key: HashMap<String, &String> = niks
+            .iter()
+            .map(|nik| (self.keys().blind(Blind::Nik, nik), nik))
+            .collect();
+        let keys: Vec<&String> = by_key.keys().collect();
+        for chunk in keys.chunks(IDS_PER_QUERY) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "SELECT nik, household_id, village_code FROM persons \
-                 WHERE status <> 'inactive' AND nik IN ({})",
+                "SELECT nik_key, household_id, village_code FROM persons \
+                 WHERE status <> 'inactive' AND nik_key IN ({})",
                 placeholders.join(", ")
             );
             let rows: Vec<(String, String, String)> = with_tx!(&mut tx, c => {
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-                for nik in chunk {
-                    q = q.bind(nik.clone());
+                for key in chunk {
+                    q = q.bind((*key).clone());
                 }
                 q.fetch_all(&mut **c)
                     .await?
                     .iter()
-                    .map(|r| Ok((r.text("nik")?, r.text("household_id")?, r.text("village_code")?)))
+                    .map(|r| Ok((r.text("nik_key")?, r.text("household_id")?, r.text("village_code")?)))
                     .collect::<Result<Vec<_>>>()?
             });
-            for (nik, household, village) in rows {
+            for (key, household, village) in rows {
+                let Some(nik) = by_key.get(&key).map(|n| (*n).clone()) else {
+                    continue;
+                };
                 if !RegionCode::parse(&village).is_ok_and(|v| actor.scope.contains(&v)) {
                     continue;
                 }
@@ -1162,7 +1171,7 @@ impl Store {
                 continue;
             }
             if let ProposalContent::NewHousehold { household, members } =
-                serde_json::from_str(&content)?
+                crate::proposals::open_content(&self.keys(), &content)?
             {
                 for m in members {
                     let nik = m.nik.raw();

@@ -143,7 +143,7 @@ pub(crate) async fn restore(file: &Path, db: &str, key: Option<&Path>) -> Result
         );
     }
     println!(
-        "  isi sama dengan manifes; periksa dengan `siks doctor --db {db}` (dengan kunci audit di SIKS_AUDIT_KEY)"
+        "  isi sama dengan manifes; salin kunci medan basis data asalnya ke {to}.field-keys (atau sebutkan di SIKS_FIELD_KEYS), lalu periksa dengan `siks doctor --db {db}` (dengan kunci audit di SIKS_AUDIT_KEY)"
     );
     Ok(())
 }
@@ -155,6 +155,8 @@ pub(crate) async fn doctor(db: &str) -> Result<()> {
         .await
         .map_err(store_error)?;
     let service = crate::with_audit_key(service, db).await?;
+    // The field keys open what the database holds (a restored copy needs its original's).
+    let service = crate::with_field_keys(service, db).await?;
     let Checkup {
         schema_version,
         schema_needed,
@@ -179,7 +181,21 @@ pub(crate) async fn doctor(db: &str) -> Result<()> {
             Some(at) => format!("rantai putus di entri {at}"),
         }
     );
+    let sealing = service.sealing_status().await.map_err(store_error)?;
+    println!(
+        "enkripsi medan: {} nilai terenkripsi dengan kunci {} (terbuka dengan berkas kunci ini), {} belum terenkripsi, {} dengan kunci lama",
+        sealing.sealed,
+        service.field_keys().current_id(),
+        sealing.plain,
+        sealing.old_keys
+    );
     let mut problems = Vec::new();
+    if sealing.plain > 0 || sealing.plain_health > 0 {
+        problems.push(format!(
+            "{} nilai NIK, No KK, nama ibu atau kesehatan belum terenkripsi",
+            sealing.plain + sealing.plain_health
+        ));
+    }
     if schema_version != schema_needed {
         problems.push(format!(
             "skema versi {schema_version}, perlu {schema_needed}"

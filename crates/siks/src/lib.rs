@@ -206,6 +206,12 @@ enum Command {
         #[arg(long)]
         key: Option<PathBuf>,
     },
+    /// The keys that seal NIK, No KK, mother's name and health (`PATH.field-keys`, or
+    /// `SIKS_FIELD_KEYS`).
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
     /// Check a database: schema version, integrity, counts and the audit chain.
     Doctor {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
@@ -427,6 +433,9 @@ async fn run(command: Command) -> Result<()> {
         Command::Backup { db, out } => backup::backup(&db, &out).await,
         Command::Restore { file, db, key } => backup::restore(&file, &db, key.as_deref()).await,
         Command::Doctor { db } => backup::doctor(&db).await,
+        Command::Key {
+            action: KeyAction::Rotate { db },
+        } => rotate_field_keys(&db).await,
         Command::Import { db, dir } => {
             // Bulk work as a whole: a server on the same machine answers its pages first.
             siks_service::background::lower_this_process();
@@ -664,7 +673,72 @@ pub(crate) async fn open(db: &str) -> Result<Service> {
         .await
         .map_err(store_error)?;
     service.ensure_current().await.map_err(store_error)?;
-    with_audit_key(service, db).await
+    let service = with_audit_key(service, db).await?;
+    with_field_keys(service, db).await
+}
+
+/// `siks key …`.
+#[derive(Debug, clap::Subcommand)]
+pub enum KeyAction {
+    /// A new sealing key, and every sealed value sealed anew with it in short transactions
+    /// while the server runs (it reads the key file again within seconds); the old key is
+    /// dropped from the file at the end. Cut off, it is finished by running it again.
+    Rotate {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+    },
+}
+
+/// Where the field keys of `db` are kept: `SIKS_FIELD_KEYS` when set, else beside a SQLite
+/// database (`PATH.field-keys`). PostgreSQL must be told: its keys live on the server that runs
+/// siks, never with the database.
+pub(crate) fn field_keys_path(db: &str) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("SIKS_FIELD_KEYS").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    sqlite_path(db).map(|path| PathBuf::from(format!("{path}.field-keys")))
+}
+
+/// The service sealing with the database's field keys: made for a database without persons
+/// (a new one), refused when missing for one with persons, checked against what the database
+/// holds, and sealing what an older database still holds in plain. A database in memory keeps
+/// this process's own keys.
+pub(crate) async fn with_field_keys(service: Service, db: &str) -> Result<Service> {
+    let Some(path) = field_keys_path(db) else {
+        if db.starts_with("postgres") {
+            bail!(
+                "PostgreSQL: sebutkan berkas kunci medan (NIK, No KK, nama ibu, kesehatan) di SIKS_FIELD_KEYS"
+            );
+        }
+        return Ok(service);
+    };
+    let (service, made) = service.use_field_keys(&path).await.map_err(store_error)?;
+    if made {
+        eprintln!(
+            "kunci medan dibuat: {} (mode 600); simpan salinannya di tempat lain: tanpa kunci ini NIK, No KK, nama ibu dan data kesehatan tidak dapat dibaca",
+            path.display()
+        );
+    }
+    Ok(service)
+}
+
+/// `siks key rotate`.
+async fn rotate_field_keys(db: &str) -> Result<()> {
+    let service = open(db).await?;
+    let started = Instant::now();
+    let from = service.field_keys().ids();
+    let done = service
+        .rotate_field_keys(&|column, n| println!("  {column}: {n} nilai dienkripsi ulang"))
+        .await
+        .map_err(store_error)?;
+    println!(
+        "kunci medan diganti: {} → {} ({} nilai dienkripsi ulang dalam {:.1} s); simpan salinan berkas kunci yang baru di tempat lain",
+        from.join(", "),
+        service.field_keys().current_id(),
+        done.total(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Where the audit chain's key of `db` is kept: `SIKS_AUDIT_KEY` when set, else beside a SQLite
@@ -774,6 +848,7 @@ async fn init(db: &str) -> Result<()> {
         .map_err(store_error)?;
     let version = service.migrate().await.map_err(store_error)?;
     let service = with_audit_key(service, db).await?;
+    let service = with_field_keys(service, db).await?;
     if backup::data_key_path(db).is_some() {
         backup::data_key(db)?;
     }

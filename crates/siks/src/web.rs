@@ -674,6 +674,23 @@ pub async fn serve(
             }
         });
     }
+    // A key rotation (`siks key rotate`, another process) changes the field keys' file: read
+    // again every few seconds, so that this server opens what the rotation seals anew and
+    // seals with the new key itself.
+    {
+        let service = service.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(siks_service::accounts::FIELD_KEYS_RELOAD);
+            loop {
+                every.tick().await;
+                match service.reload_field_keys() {
+                    Ok(true) => tracing::info!("field keys read again after a rotation"),
+                    Ok(false) => {}
+                    Err(e) => tracing::error!(error = %e.english(), "field keys not read again"),
+                }
+            }
+        });
+    }
     println!("siks siap di http://{address} (hentikan dengan Ctrl-C)");
     siks_web::serve(listener, app, async {
         let _ = tokio::signal::ctrl_c().await;

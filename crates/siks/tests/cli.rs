@@ -1404,14 +1404,29 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
         restored_out.contains("isi sama dengan manifes"),
         "{restored_out}"
     );
+    // Its NIKs are sealed there as in the original (issue 19): without the original's field
+    // keys the copy is refused, with them it opens.
     let plain = std::fs::read(&restored).unwrap();
     assert!(
-        niks.iter().any(|nik| holds(&plain, nik)),
-        "the restored copy holds the register"
+        !niks.iter().any(|nik| holds(&plain, nik)),
+        "a NIK in clear in the restored copy"
+    );
+    let field_keys = format!("{d}/siks.db.field-keys");
+    let without = Command::new(env!("CARGO_BIN_EXE_siks"))
+        .args(["doctor", "--db", &restored_db])
+        .env("SIKS_AUDIT_KEY", format!("{d}/siks.db.audit-key"))
+        .output()
+        .unwrap();
+    assert!(!without.status.success());
+    assert!(
+        String::from_utf8_lossy(&without.stderr).contains("kunci medan"),
+        "{}",
+        String::from_utf8_lossy(&without.stderr)
     );
     let doctor = Command::new(env!("CARGO_BIN_EXE_siks"))
         .args(["doctor", "--db", &restored_db])
         .env("SIKS_AUDIT_KEY", format!("{d}/siks.db.audit-key"))
+        .env("SIKS_FIELD_KEYS", &field_keys)
         .output()
         .unwrap();
     let doctor_out = String::from_utf8_lossy(&doctor.stdout);
@@ -1439,6 +1454,25 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
     assert!(
         doctor_out.contains(&format!("log audit {entries} entri")),
         "{doctor_out}"
+    );
+    // (After the doctor: an export is audited, and the copy's log grows.)
+    let listed = dir.path().join("anggota-pulih.csv");
+    let export = Command::new(env!("CARGO_BIN_EXE_siks"))
+        .args(["export", "--db", &restored_db, "--list", "anggota", "--out"])
+        .arg(&listed)
+        .env("SIKS_AUDIT_KEY", format!("{d}/siks.db.audit-key"))
+        .env("SIKS_FIELD_KEYS", &field_keys)
+        .output()
+        .unwrap();
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let listed = std::fs::read(&listed).unwrap();
+    assert!(
+        niks.iter().all(|nik| holds(&listed, nik)),
+        "the restored copy holds the register, opened with the original's field keys"
     );
     // A restore never overwrites a database.
     let (ok, _, err) = siks(&["restore", b, "--db", &restored_db, "--key", &key]);

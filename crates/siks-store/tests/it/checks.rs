@@ -43,20 +43,10 @@ async fn checks_find_and_reconcile(db: &TestDb) {
         .await
         .unwrap();
     // A NIK shared by two active people (the store refuses it at entry; legacy data has it).
-    raw_exec(
-        db,
-        &format!(
-            "UPDATE persons SET nik = '{}' WHERE id = '{}'",
-            odd_members[0].nik.raw(),
-            twin_members[0].id
-        ),
-        &format!(
-            "UPDATE persons SET nik = '{}' WHERE id = '{}'",
-            odd_members[0].nik.raw(),
-            twin_members[0].id
-        ),
-    )
-    .await;
+    store
+        .seed_nik(twin_members[0].id, &odd_members[0].nik.raw())
+        .await
+        .unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let tuban = RegionCode::parse("35.23").unwrap();
     wide_counts_follow_the_register(store, &c, "before any check run").await;

@@ -434,6 +434,7 @@ async fn benchmark_baselines(db: &TestDb) {
     let rows = RawRows::from_files(
         std::fs::File::open(data.path().join(HOUSEHOLDS_FILE)).unwrap(),
         std::fs::File::open(data.path().join(PERSONS_FILE)).unwrap(),
+        &store.field_keys(),
     )
     .unwrap();
     assert_eq!(rows.households.len(), 20);

@@ -14,6 +14,7 @@ mod jobs;
 mod programmes;
 mod records;
 mod schema;
+mod sealing;
 mod uploads;
 mod users;
 mod workflow;
