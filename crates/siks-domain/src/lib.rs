@@ -10,6 +10,7 @@ pub mod access;
 pub mod breach;
 pub mod checks;
 pub mod clock;
+pub mod disclosure;
 pub mod documents;
 pub mod entry;
 pub mod identity;

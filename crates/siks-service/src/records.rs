@@ -108,6 +108,18 @@ impl Service {
         self.store.person(actor, id).await
     }
 
+    /// Records that `fields` of a person were revealed to `actor` for `purpose` (audited as
+    /// `person.reveal`); a page shows them only after this succeeded.
+    pub async fn reveal(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        fields: &[siks_domain::disclosure::SpecificField],
+        purpose: siks_domain::disclosure::RevealPurpose,
+    ) -> Result<()> {
+        self.store.record_reveal(actor, id, fields, purpose).await
+    }
+
     /// A page of households inside the scope (and the filter's region), by village and id.
     /// Audited, since the list names each household's head.
     pub async fn list_households(

@@ -731,6 +731,36 @@ impl Store {
         Ok(Some(person))
     }
 
+    /// Records that `field` of `person` was revealed to `actor` for `purpose` (a page shows it
+    /// only after this succeeded); not found when the person is outside the scope.
+    pub async fn record_reveal(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        fields: &[siks_domain::disclosure::SpecificField],
+        purpose: siks_domain::disclosure::RevealPurpose,
+    ) -> Result<()> {
+        require(actor, Action::ReadRegister)?;
+        let mut tx = self.begin_read().await?;
+        let found = self.fetch_person(&mut tx, actor, id).await?;
+        tx.commit().await?;
+        let Some((_, village)) = found else {
+            return Err(StoreError::NotFound);
+        };
+        let fields: Vec<&str> = fields.iter().map(|f| f.key()).collect();
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "person.reveal",
+                target_kind: "person",
+                target_id: id.to_string(),
+                region_code: village.to_string(),
+                detail: format!("fields={} purpose={}", fields.join(","), purpose.key()),
+            },
+        )
+        .await
+    }
+
     /// Changes a household's fields. `expected_version` is the version the actor loaded.
     pub async fn update_household(
         &self,

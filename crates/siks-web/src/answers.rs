@@ -36,11 +36,16 @@ pub struct HouseholdRow {
     pub head_name: Option<String>,
 }
 
-/// A member with the version a change must name.
+/// A member with the version a change must name. The specific fields the caller's role does
+/// not see are kept back (`withheld`): a NIK and No KK masked (`3523**********77`), a mother's
+/// name empty, health cleared. `GET /api/v1/persons/{id}?tampilkan=…&tujuan=…` reveals them,
+/// audited; a correction sent back with a masked number is refused.
 #[derive(Serialize, ToSchema)]
 pub struct VersionedPerson {
     pub person: Person,
     pub version: i64,
+    /// The fields kept back: `nik`, `no_kk`, `nama_ibu`, `kesehatan`.
+    pub withheld: Vec<&'static str>,
 }
 
 /// A household with its members, each with the version a change must name.
@@ -304,7 +309,10 @@ pub struct ComparisonAnswer {
 pub struct AsOfAnswer {
     pub period: String,
     pub household: Option<Household>,
+    /// The members then, their specific fields kept back as in [`VersionedPerson`].
     pub members: Option<Vec<Person>>,
+    /// The fields kept back of every member: `nik`, `no_kk`, `nama_ibu`, `kesehatan`.
+    pub withheld: Vec<&'static str>,
 }
 
 /// A paper kept (berita acara, SPTJM).

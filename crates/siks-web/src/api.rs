@@ -20,6 +20,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, WebError};
 pub use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::pages::{ListQuery, list_filter};
+use siks_domain::disclosure::{RevealPurpose, SpecificField, withhold};
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -144,11 +145,33 @@ pub async fn households(
         .collect::<Vec<_>>())
 }
 
-fn versioned(v: Versioned<Person>) -> VersionedPerson {
+/// A member as `actor` may see it: the specific fields its role does not see, and `revealed`
+/// does not name, kept back.
+fn versioned(
+    v: Versioned<Person>,
+    actor: &siks_domain::Actor,
+    revealed: &[SpecificField],
+) -> VersionedPerson {
+    let (person, withheld) = withhold(&v.record, |f| {
+        f.shown_by_default(actor.role) || revealed.contains(&f)
+    });
     VersionedPerson {
-        person: v.record,
+        person,
         version: v.version,
+        withheld: withheld.into_iter().map(SpecificField::key).collect(),
     }
+}
+
+/// What `GET /api/v1/persons/{id}` may reveal of the person, and why.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RevealQuery {
+    /// Fields to reveal, comma-separated: `nik`, `no_kk`, `nama_ibu`, `kesehatan`.
+    tampilkan: Option<String>,
+    /// Why (required with `tampilkan`): `cocok_kk`, `perbaikan`, `pengaduan`,
+    /// `permintaan_subjek`, `data_ganda`. Audited as `person.reveal`.
+    tujuan: Option<String>,
 }
 
 pub async fn household(
@@ -165,7 +188,11 @@ pub async fn household(
     ok(HouseholdAnswer {
         household: view.household.record,
         version: view.household.version,
-        members: view.members.into_iter().map(versioned).collect(),
+        members: view
+            .members
+            .into_iter()
+            .map(|m| versioned(m, &user.session.actor, &[]))
+            .collect(),
     })
 }
 
@@ -173,14 +200,29 @@ pub async fn person(
     State(state): State<AppState>,
     user: ApiUser,
     ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<RevealQuery>,
 ) -> ApiResult {
     let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
+    let invalid = |e: siks_domain::disclosure::RevealError| WebError::Invalid {
+        message: crate::lang::say(&e),
+        fields: vec![],
+    };
+    let fields = siks_domain::disclosure::parse_fields(q.tampilkan.as_deref().unwrap_or(""))
+        .map_err(invalid)?;
     let person = state
         .service
         .person(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    ok(versioned(person))
+    if !fields.is_empty() {
+        let purpose = RevealPurpose::from_key(q.tujuan.as_deref().unwrap_or("").trim())
+            .ok_or_else(|| invalid(siks_domain::disclosure::RevealError::NoPurpose))?;
+        state
+            .service
+            .reveal(&user.session.actor, id, &fields, purpose)
+            .await?;
+    }
+    ok(versioned(person, &user.session.actor, &fields))
 }
 
 /// A new household proposed with its members. The household and members are the records'
@@ -965,14 +1007,24 @@ pub async fn household_as_of(
         .service
         .household_as_of(&user.session.actor, id, period)
         .await?;
+    let role = user.session.actor.role;
+    let shown = |f: SpecificField| f.shown_by_default(role);
     let (household, members) = match then {
-        Some(t) => (Some(t.household), Some(t.members)),
+        Some(t) => (
+            Some(t.household),
+            Some(t.members.iter().map(|m| withhold(m, shown).0).collect()),
+        ),
         None => (None, None),
     };
     ok(AsOfAnswer {
         period: period.to_string(),
         household,
         members,
+        withheld: SpecificField::ALL
+            .into_iter()
+            .filter(|f| !shown(*f))
+            .map(SpecificField::key)
+            .collect(),
     })
 }
 

@@ -588,6 +588,8 @@ pub async fn edit_member_form(
         .person(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    // The form holds every field whole, to be changed: opening it reveals them, on the record.
+    crate::reveal::reveal_for_correction(&state, &user, id).await?;
     let mut values = person_values(0, &person.record);
     values.insert("versi".into(), person.version.to_string());
     let spec = member_correction_spec(&person.record, &values, &Vec::new());

@@ -27,6 +27,7 @@ pub mod programmes;
 pub mod rate;
 pub mod reports;
 pub mod requests;
+pub mod reveal;
 pub mod subjects;
 pub mod upload;
 pub mod users;
@@ -105,6 +106,8 @@ pub struct AppState {
     pub job_slots: Arc<tokio::sync::Semaphore>,
     /// The rate limits' tallies.
     pub limiter: Arc<rate::Limiter>,
+    /// Which specific fields each session has had revealed.
+    pub reveals: Arc<reveal::Reveals>,
 }
 
 /// Who may call a route (the region is the store's business: out of scope answers 404).
@@ -236,6 +239,7 @@ routes! {
     post "/rumah-tangga/{id}/foto" => edit::upload_photo, Who::Roles(PROPOSERS), false, PHOTO_BODY_LIMIT, "Add an evidence photo";
     get "/rumah-tangga/{id}/foto/{sha}" => pages::photo, Who::SignedIn, false, BODY_LIMIT, "One evidence photo";
     get "/anggota/{id}" => pages::member_page, Who::SignedIn, false, BODY_LIMIT, "One member with every proposal about them and every change";
+    post "/anggota/{id}/tampilkan" => reveal::reveal_field, Who::SignedIn, false, BODY_LIMIT, "Reveal one masked field of a member to this session, for a purpose chosen from a list; audited";
     get "/anggota/{id}/ubah" => edit::edit_member_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to propose a correction of a member";
     post "/anggota/{id}/ubah" => edit::update_member, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Propose a correction of a member: first shown field by field, then saved as a draft";
     get "/usulan" => workflow::inbox, Who::SignedIn, false, BODY_LIMIT, "Proposals waiting at a stage, with how long they waited and batch steps";
@@ -429,6 +433,7 @@ pub fn router(service: Service, config: AppConfig) -> Router {
         limiter: Arc::new(rate::Limiter::new(config.rates)),
         config: Arc::new(config),
         uploads: Arc::default(),
+        reveals: Arc::default(),
         metrics: Arc::default(),
         job_slots: Arc::new(tokio::sync::Semaphore::new(jobs::JOB_SLOTS)),
     };

@@ -16,7 +16,7 @@ use crate::api::{
     AccountStatus, AuditQuery, BeneficiariesQuery, ChangedHousehold, ChangedPerson, CompareQuery,
     FindingsApiQuery, HouseholdsQuery, MusdesBody, NewAccount, NewHousehold, NewMember,
     NewProposal, ProposalsQuery, PublicReportQuery, RatifyBody, RegionsQuery, ReportQuery,
-    SptjmBody, StatsQuery, StepsRequest,
+    RevealQuery, SptjmBody, StatsQuery, StepsRequest,
 };
 use crate::jobs::NewJob;
 use crate::{ROUTES, RouteSpec, Who};
@@ -187,7 +187,6 @@ pub fn route_takes(route: &RouteSpec) -> Option<Takes> {
         ("GET", "/api/v1/openapi.json")
         | ("GET", "/api/v1/households/{id}")
         | ("GET", "/api/v1/households/{id}/as-of/{period}")
-        | ("GET", "/api/v1/persons/{id}")
         | ("GET", "/api/v1/users")
         | ("GET", "/api/v1/proposals/{id}")
         | ("GET", "/api/v1/documents")
@@ -203,6 +202,7 @@ pub fn route_takes(route: &RouteSpec) -> Option<Takes> {
         ("POST", "/api/v1/jobs/{id}/retry") => answering(202, Body::None),
         ("GET", "/api/v1/regions") => takes(query::<RegionsQuery>(), Body::None),
         ("GET", "/api/v1/households") => takes(query::<HouseholdsQuery>(), Body::None),
+        ("GET", "/api/v1/persons/{id}") => takes(query::<RevealQuery>(), Body::None),
         ("GET", "/api/v1/stats") | ("GET", "/api/v1/quality") => {
             takes(query::<StatsQuery>(), Body::None)
         }

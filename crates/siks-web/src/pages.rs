@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use siks_domain::codes::Coded;
+use siks_domain::disclosure::SpecificField;
 use siks_domain::region::TimeZone;
 use siks_domain::search::SearchQuery;
 use siks_domain::show::{self, rupiah};
@@ -347,6 +348,7 @@ pub async fn logout(
         .service
         .end_session(&user.session.actor, &user.token)
         .await?;
+    state.reveals.forget(&user.token);
     Ok((
         StatusCode::SEE_OTHER,
         [
@@ -1271,12 +1273,16 @@ pub async fn household_page(
             .iter()
             .map(|m| {
                 let p = &m.record;
+                // Masked unless this session revealed them on the member's page.
+                let shown = |field, value| {
+                    crate::reveal::Shown::of(&state, &user, p.id, field, value).value
+                };
                 MemberRow {
                     id: p.id.to_string(),
                     name: p.full_name.clone(),
-                    nik: p.nik.raw(),
+                    nik: shown(SpecificField::Nik, p.nik.raw()),
                     nik_valid: p.nik.valid().is_some(),
-                    no_kk: p.no_kk.raw(),
+                    no_kk: shown(SpecificField::NoKk, p.no_kk.raw()),
                     relation: p.relation_to_head.label(),
                     sex: p.sex.label(),
                     birth: format!(
@@ -1356,12 +1362,48 @@ struct MemberPage {
     id: String,
     household: String,
     name: String,
-    /// (label, value) of the member's fields as registered.
-    fields: Vec<(&'static str, String)>,
+    /// The member's fields as registered, the specific ones masked or kept back until revealed.
+    fields: Vec<FieldRow>,
+    /// The purposes a reveal may be asked for: (key, label).
+    purposes: Vec<(&'static str, &'static str)>,
+    csrf: String,
     version: i64,
     can_edit: bool,
     proposals: Vec<ProposalRow>,
     history: Vec<HistoryRow>,
+}
+
+/// One field of a member's page; a specific one comes with the field to reveal while it is
+/// kept back.
+pub struct FieldRow {
+    key: &'static str,
+    label: &'static str,
+    value: String,
+    reveal: Option<&'static str>,
+}
+
+/// A member's pregnancy, disability and chronic illness in one line.
+fn health_line(p: &siks_domain::Person) -> String {
+    use crate::lang::t;
+    let mut parts = Vec::new();
+    if p.pregnant {
+        parts.push(t("hamil").to_string());
+    }
+    if let Some(d) = p.disability {
+        let mut text = label(d);
+        if let Some(s) = p.disability_severity {
+            text = format!("{text} ({})", label(s));
+        }
+        parts.push(text);
+    }
+    if let Some(c) = p.chronic_illness {
+        parts.push(label(c));
+    }
+    if parts.is_empty() {
+        t("tidak ada catatan").to_string()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// One member: the fields as registered, every proposal about them and every change.
@@ -1394,20 +1436,35 @@ pub async fn member_page(
         .filter(|proposal| proposal.content.person() == Some(id))
         .collect();
     let name = p.full_name.clone();
+    let plain = |label: &'static str, value: String| FieldRow {
+        key: "",
+        label,
+        value,
+        reveal: None,
+    };
+    let specific = |field: SpecificField, value: String| {
+        let shown = crate::reveal::Shown::of(&state, &user, id, field, value);
+        FieldRow {
+            key: field.key(),
+            label: t(field.label()),
+            value: shown.value,
+            reveal: shown.reveal,
+        }
+    };
     render(MemberPage {
         nav: Nav::of(&user),
         id: id.to_string(),
         household: p.household_id.to_string(),
         name: name.clone(),
         fields: vec![
-            (t("NIK"), p.nik.raw()),
-            (t("No KK"), p.no_kk.raw()),
-            (
+            specific(SpecificField::Nik, p.nik.raw()),
+            specific(SpecificField::NoKk, p.no_kk.raw()),
+            plain(
                 t("Hubungan dengan kepala rumah tangga"),
                 label(p.relation_to_head),
             ),
-            (t("Jenis kelamin"), label(p.sex)),
-            (
+            plain(t("Jenis kelamin"), label(p.sex)),
+            plain(
                 t("Tempat, tanggal lahir"),
                 format!(
                     "{}, {}",
@@ -1415,14 +1472,17 @@ pub async fn member_page(
                     siks_domain::show::date(p.birth_date)
                 ),
             ),
-            (t("Nama ibu kandung"), p.mother_name.clone()),
-            (t("Status perkawinan"), label(p.marital_status)),
-            (t("Keberadaan"), label(p.presence)),
-            (
+            specific(SpecificField::MotherName, p.mother_name.clone()),
+            specific(SpecificField::Health, health_line(p)),
+            plain(t("Status perkawinan"), label(p.marital_status)),
+            plain(t("Keberadaan"), label(p.presence)),
+            plain(
                 t("Status di register"),
                 crate::lang::tc("status", &p.status.label()).to_string(),
             ),
         ],
+        purposes: crate::reveal::purposes(),
+        csrf: user.session.csrf_token.clone(),
         version: person.version,
         can_edit: crate::PROPOSERS.contains(&actor.role),
         proposals: proposal_rows(&about, zone, &|_| name.clone()),

@@ -28,6 +28,7 @@ pub fn action(key: &str) -> String {
         "household.import" => "rumah tangga diimpor",
         "household.update" => "rumah tangga diubah",
         "person.view" => "lihat anggota",
+        "person.reveal" => "buka data pribadi anggota",
         "person.create" => "anggota dicatat",
         "person.import" => "anggota diimpor",
         "person.update" => "anggota diubah",
@@ -144,6 +145,19 @@ pub fn detail(text: &str) -> String {
                         "abandoned" => t("terhenti di tengah jalan").to_string(),
                         _ => value,
                     },
+                    // A reveal's fields and purpose (issue 19).
+                    "fields" => value
+                        .split(',')
+                        .map(|f| {
+                            siks_domain::disclosure::SpecificField::from_key(f)
+                                .map(|f| t(f.label()).to_string())
+                                .unwrap_or_else(|| f.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    "purpose" => siks_domain::disclosure::RevealPurpose::from_key(&value)
+                        .map(|p| t(p.label()).to_string())
+                        .unwrap_or(value),
                     "search" => match value.as_str() {
                         "id_number" => t("NIK atau No KK").to_string(),
                         "name" => t("nama anggota").to_string(),
@@ -210,6 +224,8 @@ fn detail_key(key: &str) -> &str {
         "inserted" => "ditulis:",
         "status_changes" => "perubahan status:",
         "fixed" => "selesai:",
+        "fields" => "kolom:",
+        "purpose" => "tujuan:",
         other => return other,
     };
     t(known)

@@ -534,8 +534,16 @@ pub async fn start_up_check(service: &Service, db: &str, allow_unsafe: bool) -> 
         ),
         None => "kunci audit TIDAK ADA (SIKS_AUDIT_KEY)".into(),
     };
+    let keys = service.field_keys();
+    let field_keys = match keys.path() {
+        Some(path) => format!(
+            "; kunci medan {}",
+            file_mode_line(&path.to_string_lossy()).trim_start_matches("berkas ")
+        ),
+        None => "; kunci medan milik proses ini".into(),
+    };
     println!(
-        "pemeriksaan awal: {}; {file}; {key}{}",
+        "pemeriksaan awal: {}; {file}; {key}{field_keys}{}",
         durability.line(),
         if durability.is_safe() {
             ""

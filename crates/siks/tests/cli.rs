@@ -979,11 +979,11 @@ fn a_job_survives_a_server_restart() {
     let db = format!("sqlite://{}/siks.db", d);
 
     let server = Server::start(&db);
-    // The start-up self-check, in one line: durable settings, the file and the audit key for
-    // their owner only; then where the audit log is anchored.
+    // The start-up self-check, in one line: durable settings, the file, the audit key and the
+    // field keys for their owner only; then where the audit log is anchored.
     assert!(
         server.banner.contains(
-            "pemeriksaan awal: journal_mode=wal synchronous=full; berkas 600; kunci audit 600\n"
+            "pemeriksaan awal: journal_mode=wal synchronous=full; berkas 600; kunci audit 600; kunci medan 600\n"
         ),
         "{}",
         server.banner
@@ -1587,4 +1587,120 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
+}
+
+/// The ids of the sealing keys in a field keys' file, and the current one.
+fn field_key_ids(path: &std::path::Path) -> (Vec<String>, String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let ids = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("key "))
+        .map(|l| l.split(':').next().unwrap().to_string())
+        .collect();
+    let current = text
+        .lines()
+        .find_map(|l| l.strip_prefix("current: "))
+        .unwrap()
+        .to_string();
+    (ids, current)
+}
+
+/// `siks key rotate` killed (`kill -9`) once it has written its new key, and again part-way:
+/// every value still opens in between, and running it once more finishes, leaving
+/// one new key and every value under it (issue 19).
+#[test]
+fn a_key_rotation_killed_part_way_finishes_when_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let d = demo.to_str().unwrap();
+    let (ok, out, err) = siks(&["demo", "--dir", d, "--households", "300", "--no-serve"]);
+    assert!(ok, "{out}\n{err}");
+    let db = format!("sqlite://{d}/siks.db");
+    let keys = demo.join("siks.db.field-keys");
+    let (first_ids, first) = field_key_ids(&keys);
+    assert_eq!(first_ids, vec![first.clone()]);
+    let niks: Vec<String> = std::fs::read_to_string(demo.join("data").join("persons.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            l.split(',')
+                .find(|c| c.len() == 16 && c.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .take(50)
+        .map(str::to_string)
+        .collect();
+    assert_eq!(niks.len(), 50);
+    // Every member listed (each identity opened), with the NIKs as generated.
+    let every_member_opens = |when: &str| {
+        let out = dir.path().join(format!("anggota-{when}.csv"));
+        let (ok, stdout, err) = siks(&[
+            "export",
+            "--db",
+            &db,
+            "--list",
+            "anggota",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(ok, "{when}: {stdout}\n{err}");
+        let listed = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            niks.iter().all(|nik| listed.contains(nik.as_str())),
+            "{when}: the NIKs read back"
+        );
+    };
+    let rotate = || {
+        Command::new(env!("CARGO_BIN_EXE_siks"))
+            .args(["key", "rotate", "--db", &db])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+
+    // Killed once the new key is in the file (it then waits for servers to read it).
+    let mut child = rotate();
+    let started = std::time::Instant::now();
+    while field_key_ids(&keys).0.len() < 2 {
+        assert!(started.elapsed().as_secs() < 60, "no new key written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (ids, second) = field_key_ids(&keys);
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&first) && second != first);
+    every_member_opens("after the first kill");
+
+    // Run again: it goes on with the same new key (no third one); killed again part-way (it
+    // re-seals, then waits for servers before its last look and the dropping of the old key).
+    let mut child = rotate();
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (ids, current) = field_key_ids(&keys);
+    assert_eq!(
+        current, second,
+        "a cut-off rotation is finished, not begun again"
+    );
+    if ids.len() == 2 {
+        every_member_opens("after the second kill");
+    }
+
+    // And once more, to the end.
+    let (ok, out, err) = siks(&["key", "rotate", "--db", &db]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("kunci medan diganti"), "{out}");
+    let (ids, last) = field_key_ids(&keys);
+    assert_eq!(ids, vec![last.clone()], "only the new key is left");
+    assert_ne!(last, first);
+    every_member_opens("after the rotation");
+    let (ok, doctor, err) = siks(&["doctor", "--db", &db]);
+    assert!(ok, "{doctor}\n{err}");
+    assert!(
+        doctor.contains(&format!("dengan kunci {last}"))
+            && doctor.contains("0 belum terenkripsi, 0 dengan kunci lama"),
+        "{doctor}"
+    );
 }

@@ -396,4 +396,28 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "No person with that NIK in your area of work.",
     ),
     ("NIK: {}", "NIK: {}"),
+    // The member page's masked fields and their reveal (issue 19).
+    ("Kesehatan", "Health"),
+    ("(disembunyikan)", "(withheld)"),
+    ("tidak ada catatan", "nothing recorded"),
+    ("Tujuan membuka data", "Purpose of revealing the data"),
+    ("Pilih tujuan…", "Choose a purpose…"),
+    (
+        "NIK dan No KK disamarkan; nama ibu kandung dan data kesehatan hanya untuk petugas pendataan dan verifikasi. Tampilkan satu kolom bila perlu, dengan tujuannya: setiap pembukaan dicatat di log audit.",
+        "NIK and No KK are masked; the mother's maiden name and health data are for the staff who collect and verify them. Show one field when you need it, with its purpose: every reveal is recorded in the audit log.",
+    ),
+    (
+        "Mencocokkan dengan KK/KTP",
+        "Checking against the family card or ID card",
+    ),
+    ("Menyiapkan perbaikan data", "Preparing a correction"),
+    (
+        "Menindaklanjuti pengaduan atau sanggahan",
+        "Following up a complaint or an objection",
+    ),
+    ("Permintaan pemilik data", "The data subject's own request"),
+    (
+        "Memeriksa data ganda atau temuan",
+        "Checking a duplicate or a finding",
+    ),
 ];

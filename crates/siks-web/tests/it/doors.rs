@@ -13,7 +13,8 @@ enum Door {
     /// Moves proposals on or records their papers: the workflow itself, which changes the
     /// register only through the close.
     Workflow,
-    /// Touches no record of the register (sign-in, password, findings' status, jobs).
+    /// Touches no record of the register (sign-in, password, findings' status, jobs, a
+    /// masked field revealed to the session).
     Elsewhere,
 }
 
@@ -51,7 +52,8 @@ fn door(method: &str, path: &str) -> Option<Door> {
         | ("POST", "/unggah/{id}/batal")
         | ("POST", "/tugas/{id}/ulang")
         | ("POST", "/api/v1/jobs")
-        | ("POST", "/api/v1/jobs/{id}/retry") => Elsewhere,
+        | ("POST", "/api/v1/jobs/{id}/retry")
+        | ("POST", "/anggota/{id}/tampilkan") => Elsewhere,
         _ => return None,
     })
 }

@@ -14,6 +14,7 @@ mod doors;
 mod english;
 mod findings;
 mod jobs;
+mod privacy;
 mod programmes;
 mod records;
 mod sessions;
