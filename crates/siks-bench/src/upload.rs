@@ -30,18 +30,27 @@ pub(crate) async fn corrections_sheet(
         .map_err(|e| anyhow!("{e}"))?;
     let mut n = 0u64;
     store
-        .export(&actor, list, None, |cells| {
-            n += 1;
-            match n {
-                n if n > rows => Ok(()),
-                n if n.is_multiple_of(100) => {
-                    let mut cells = cells.to_vec();
-                    cells[name_at].push_str(" Perbaikan");
-                    sheet.row(&cells)
+        // Whole numbers, as a village downloads its members to correct them.
+        .export(
+            &actor,
+            list,
+            None,
+            siks_domain::disclosure::ExportNumbers::Full(
+                siks_domain::disclosure::RevealPurpose::Correction,
+            ),
+            |cells| {
+                n += 1;
+                match n {
+                    n if n > rows => Ok(()),
+                    n if n.is_multiple_of(100) => {
+                        let mut cells = cells.to_vec();
+                        cells[name_at].push_str(" Perbaikan");
+                        sheet.row(&cells)
+                    }
+                    _ => sheet.row(cells),
                 }
-                _ => sheet.row(cells),
-            }
-        })
+            },
+        )
         .await
         .map_err(|e| match e {
             siks_store::export::ExportError::Store(e) => err(e),

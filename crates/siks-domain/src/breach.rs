@@ -95,6 +95,11 @@ pub fn exposure(
             PERSON,
             Subjects::Person(target_id.into()),
         ),
+        "person.reveal" => (
+            Channel::PageOrApi,
+            PERSON,
+            Subjects::Person(target_id.into()),
+        ),
         "household.view" => (
             Channel::PageOrApi,
             HOUSEHOLD,

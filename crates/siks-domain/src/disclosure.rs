@@ -123,6 +123,44 @@ impl RevealPurpose {
     }
 }
 
+/// How a members' list gives NIK and No KK: masked (anyone who may export), or whole for a
+/// purpose (only the roles whose work needs them, [`Role::may_export_full_numbers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportNumbers {
+    Masked,
+    Full(RevealPurpose),
+}
+
+impl ExportNumbers {
+    /// Whether a list of this kind, exported by `role`, shows `field` of every person.
+    pub fn shows(self, role: Role, field: SpecificField) -> bool {
+        match (field, self) {
+            (SpecificField::Nik | SpecificField::NoKk, ExportNumbers::Full(_)) => true,
+            (SpecificField::Nik | SpecificField::NoKk, ExportNumbers::Masked) => false,
+            (SpecificField::MotherName | SpecificField::Health, numbers) => {
+                field.shown_by_default(role)
+                    || (matches!(numbers, ExportNumbers::Full(_)) && role.may_export_full_numbers())
+            }
+        }
+    }
+
+    /// The audit entry's words: `numbers=masked` or `numbers=full purpose=perbaikan`.
+    pub fn audit_detail(self) -> String {
+        match self {
+            ExportNumbers::Masked => "numbers=masked".into(),
+            ExportNumbers::Full(p) => format!("numbers=full purpose={}", p.key()),
+        }
+    }
+}
+
+impl Role {
+    /// Who may download NIK and No KK whole: the roles that correct records by spreadsheet
+    /// (download, change a cell, upload) and the admin who runs the deployment.
+    pub fn may_export_full_numbers(self) -> bool {
+        self.works_with_specific_data() || self == Role::Admin
+    }
+}
+
 /// A reveal asked without its field or purpose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RevealError {
@@ -295,6 +333,33 @@ mod tests {
             Ok(vec![SpecificField::Nik, SpecificField::Health])
         );
         assert!(parse_fields("nik,sandi").is_err());
+    }
+
+    #[test]
+    fn full_numbers_are_exported_only_by_the_roles_that_correct_records() {
+        let full = ExportNumbers::Full(RevealPurpose::Correction);
+        for role in Role::ALL {
+            assert!(
+                !ExportNumbers::Masked.shows(role, SpecificField::Nik),
+                "{role:?}"
+            );
+            assert_eq!(
+                role.may_export_full_numbers(),
+                matches!(
+                    role,
+                    Role::VillageOperator
+                        | Role::DistrictOperator
+                        | Role::RegencyOperator
+                        | Role::RegencyVerifier
+                        | Role::Admin
+                ),
+                "{role:?}"
+            );
+        }
+        assert!(full.shows(Role::Admin, SpecificField::MotherName));
+        assert!(!ExportNumbers::Masked.shows(Role::Pusat, SpecificField::Health));
+        assert!(ExportNumbers::Masked.shows(Role::VillageOperator, SpecificField::Health));
+        assert_eq!(full.audit_detail(), "numbers=full purpose=perbaikan");
     }
 
     #[test]

@@ -14,8 +14,9 @@ impl Service {
         actor: &Actor,
         list: ExportList,
         region: Option<&RegionCode>,
+        numbers: siks_domain::disclosure::ExportNumbers,
         sink: impl FnMut(&[String]) -> std::result::Result<(), E> + Send,
     ) -> std::result::Result<u64, ExportError<E>> {
-        self.store.export(actor, list, region, sink).await
+        self.store.export(actor, list, region, numbers, sink).await
     }
 }

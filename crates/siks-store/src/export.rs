@@ -11,6 +11,7 @@ use crate::audit::AuditEvent;
 use crate::records::{household_from_row, person_from_row};
 use crate::sql::{Cells, with_tx};
 use crate::{Result, Store, StoreError};
+use siks_domain::disclosure::{ExportNumbers, withhold};
 
 /// Which list to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,11 +158,20 @@ impl Store {
         actor: &Actor,
         list: ExportList,
         region: Option<&RegionCode>,
+        numbers: ExportNumbers,
         mut sink: impl FnMut(&[String]) -> std::result::Result<(), E> + Send,
     ) -> std::result::Result<u64, ExportError<E>> {
         if !actor.may(siks_domain::Action::ExportPersonalData) {
             return Err(StoreError::Forbidden(siks_domain::Action::ExportPersonalData).into());
         }
+        if matches!(numbers, ExportNumbers::Full(_)) && !actor.role.may_export_full_numbers() {
+            return Err(StoreError::invalid_text(
+                "peran Anda hanya dapat mengunduh NIK dan No KK yang disamarkan",
+                "your role may download NIK and No KK only masked",
+            )
+            .into());
+        }
+        let role = actor.role;
         let scope = crate::stats::read_scope(actor, region)?;
         let (low, high) = scope.village_range();
         let sql = match list {
@@ -193,7 +203,9 @@ impl Store {
                     ExportList::Households => household_row(&household_from_row(&r)?.0),
                     ExportList::Persons => {
                         let mut cells = vec![r.text("village_code")?];
-                        cells.extend(person_row(&person_from_row(&r, &self.keys())?.0));
+                        let person = person_from_row(&r, &self.keys())?.0;
+                        let (person, _) = withhold(&person, |f| numbers.shows(role, f));
+                        cells.extend(person_row(&person));
                         cells
                     }
                     ExportList::Findings => finding_cells(&r)?,
@@ -222,7 +234,10 @@ impl Store {
                 target_kind: "region",
                 target_id: scope.key(),
                 region_code: scope.key(),
-                detail: format!("rows={count}"),
+                detail: match list {
+                    ExportList::Persons => format!("rows={count} {}", numbers.audit_detail()),
+                    _ => format!("rows={count}"),
+                },
             },
         )
         .await?;

@@ -268,11 +268,14 @@ impl Store {
                     ));
                     continue;
                 };
-                let cells = overlay(
-                    person_row(&current.record),
-                    PERSON_COLUMNS,
-                    PERSON_SERVER_COLUMNS,
-                    row,
+                let cells = unmask(
+                    overlay(
+                        person_row(&current.record),
+                        PERSON_COLUMNS,
+                        PERSON_SERVER_COLUMNS,
+                        row,
+                    ),
+                    &current.record,
                 );
                 let nik = person_row_nik(&cells);
                 if nik != current.record.nik.raw()
@@ -602,6 +605,22 @@ fn overlay(
         }
         if let Some(i) = columns.iter().position(|c| *c == column) {
             cells[i] = code_of_choice(value.trim()).to_string();
+        }
+    }
+    cells
+}
+
+/// A row from a masked export (issue 19): a NIK or No KK cell that is exactly the mask of the
+/// member's own number stands for that number, unchanged. A mask is never a number (it holds
+/// `*`), so nothing else is read as one.
+fn unmask(mut cells: Vec<String>, current: &Person) -> Vec<String> {
+    for (column, raw) in [("nik", current.nik.raw()), ("no_kk", current.no_kk.raw())] {
+        if let Some(i) = PERSON_COLUMNS.iter().position(|c| *c == column)
+            && let Some(cell) = cells.get_mut(i)
+            && *cell != raw
+            && *cell == siks_domain::disclosure::masked(&raw)
+        {
+            *cell = raw;
         }
     }
     cells

@@ -10,6 +10,7 @@ use crate::extract::{Path, Query};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use siks_domain::disclosure::{ExportNumbers, RevealPurpose};
 use siks_service::export::{ExportError, ExportList};
 use siks_sheets::{Format, SheetWriter};
 use tokio::io::AsyncReadExt;
@@ -24,6 +25,56 @@ pub struct ExportQuery {
     /// The periods of `perbandingan`.
     sebelum: Option<String>,
     sesudah: Option<String>,
+    /// `anggota`: NIK and No KK whole (`1`), for `tujuan` (a purpose's key); masked otherwise.
+    lengkap: Option<String>,
+    tujuan: Option<String>,
+}
+
+/// How the members' list gives its numbers, as the download page asked.
+fn numbers_asked(q: &ExportQuery) -> Result<ExportNumbers, WebError> {
+    if q.lengkap
+        .as_deref()
+        .is_none_or(|l| l.is_empty() || l == "0")
+    {
+        return Ok(ExportNumbers::Masked);
+    }
+    RevealPurpose::from_key(q.tujuan.as_deref().unwrap_or("").trim())
+        .map(ExportNumbers::Full)
+        .ok_or_else(|| {
+            WebError::field(
+                "tujuan",
+                crate::lang::say(&siks_domain::disclosure::RevealError::NoPurpose),
+            )
+        })
+}
+
+#[derive(askama::Template)]
+#[template(path = "export_members.html")]
+struct MembersDownloadPage {
+    nav: Option<crate::pages::Nav>,
+    region: String,
+    /// Whether the role may have NIK and No KK whole.
+    full_allowed: bool,
+    purposes: Vec<(&'static str, &'static str)>,
+}
+
+/// `GET /ekspor/anggota`: the members' download page, with the law's warning, the choice of
+/// masked or whole numbers and, for whole numbers, the purpose.
+async fn members_page(user: &PageUser, q: &ExportQuery) -> Result<Response, WebError> {
+    if !user
+        .session
+        .actor
+        .may(siks_domain::Action::ExportPersonalData)
+    {
+        return Err(WebError::Forbidden);
+    }
+    crate::pages::render(MembersDownloadPage {
+        nav: crate::pages::Nav::of(user),
+        region: q.wilayah.clone().unwrap_or_default(),
+        full_allowed: user.session.actor.role.may_export_full_numbers(),
+        purposes: crate::reveal::purposes(),
+    })
+    .map(IntoResponse::into_response)
 }
 
 /// `GET /ekspor/{list}.{xlsx|csv}?wilayah=CODE`.
@@ -40,6 +91,9 @@ pub async fn download(
         ),
         None => None,
     };
+    if file == "anggota" {
+        return members_page(&user, &q).await;
+    }
     if let Some(("perbandingan", extension)) = file.rsplit_once('.') {
         let format = Format::parse(extension).ok_or(WebError::NotFound)?;
         return comparison(&state, &user, &q, region, format).await;
@@ -57,9 +111,13 @@ pub async fn download(
         .map_err(|e| WebError::Internal(e.english()))?;
     let written = state
         .service
-        .export(&user.session.actor, list, region.as_ref(), |cells| {
-            sheet.row(cells)
-        })
+        .export(
+            &user.session.actor,
+            list,
+            region.as_ref(),
+            numbers_asked(&q)?,
+            |cells| sheet.row(cells),
+        )
         .await;
     match written {
         Ok(_) => {}

@@ -155,6 +155,11 @@ pub fn detail(text: &str) -> String {
                         })
                         .collect::<Vec<_>>()
                         .join(", "),
+                    "numbers" => match value.as_str() {
+                        "masked" => t("disamarkan").to_string(),
+                        "full" => t("utuh").to_string(),
+                        _ => value,
+                    },
                     "purpose" => siks_domain::disclosure::RevealPurpose::from_key(&value)
                         .map(|p| t(p.label()).to_string())
                         .unwrap_or(value),
@@ -226,6 +231,7 @@ fn detail_key(key: &str) -> &str {
         "fixed" => "selesai:",
         "fields" => "kolom:",
         "purpose" => "tujuan:",
+        "numbers" => "NIK dan No KK:",
         other => return other,
     };
     t(known)

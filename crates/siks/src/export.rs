@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
+use siks_domain::disclosure::{ExportNumbers, RevealPurpose};
 use siks_service::export::{ExportError, ExportList};
 use siks_sheets::{Format, SheetWriter};
 
@@ -12,11 +13,25 @@ use crate::progress::Progress;
 use crate::{open, parse_region, store_error};
 
 /// Writes `list` of `region` to `out` (the format from its extension); the rows written.
-pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Result<u64> {
+pub async fn run(
+    db: &str,
+    list: &str,
+    region: Option<&str>,
+    out: &Path,
+    full_numbers: Option<&str>,
+) -> Result<u64> {
     let Some(list) = ExportList::from_key(list) else {
         bail!(
             "daftar '{list}' tidak dikenal; pilih rumah-tangga, anggota, temuan, usulan atau perbandingan (unknown list)"
         );
+    };
+    let numbers = match full_numbers {
+        None => ExportNumbers::Masked,
+        Some(purpose) => ExportNumbers::Full(RevealPurpose::from_key(purpose).ok_or_else(|| {
+            anyhow!(
+                "--full-numbers: tujuan '{purpose}' tidak dikenal; pilih cocok_kk, perbaikan, pengaduan, permintaan_subjek atau data_ganda"
+            )
+        })?),
     };
     let format = format_of(out)?;
     let region = region.map(parse_region).transpose()?;
@@ -28,7 +43,7 @@ pub async fn run(db: &str, list: &str, region: Option<&str>, out: &Path) -> Resu
     let progress = Progress::new("menulis baris", 0);
     let mut n = 0u64;
     let written = service
-        .export(&actor, list, region.as_ref(), |cells| {
+        .export(&actor, list, region.as_ref(), numbers, |cells| {
             n += 1;
             if n.is_multiple_of(10_000) {
                 progress.set(n);

@@ -276,6 +276,10 @@ enum Command {
         /// The file to write: NAME.xlsx or NAME.csv.
         #[arg(long)]
         out: PathBuf,
+        /// anggota: NIK and No KK whole rather than masked, for this purpose (audited):
+        /// cocok_kk, perbaikan, pengaduan, permintaan_subjek or data_ganda.
+        #[arg(long, value_name = "PURPOSE")]
+        full_numbers: Option<String>,
     },
     /// Write an upload template: rumah-tangga-baru, perbaikan, penghapusan or hasil-verivali
     /// (XLSX: drop-downs for coded columns, NIK columns as text, an explanation sheet).
@@ -484,6 +488,7 @@ async fn run(command: Command) -> Result<()> {
             before,
             after,
             out,
+            ..
         } if list == "perbandingan" => {
             export::comparison(
                 &db,
@@ -499,8 +504,9 @@ async fn run(command: Command) -> Result<()> {
             list,
             region,
             out,
+            full_numbers,
             ..
-        } => export::run(&db, &list, region.as_deref(), &out)
+        } => export::run(&db, &list, region.as_deref(), &out, full_numbers.as_deref())
             .await
             .map(|_| ()),
         Command::Check { db, region } => check(&db, region.as_deref()).await,

@@ -366,6 +366,9 @@ fn demo_generates_imports_and_counts() {
         "35.23",
         "--out",
         village_csv.to_str().unwrap(),
+        // Whole numbers: the file comes back as corrections (issue 19: masked otherwise).
+        "--full-numbers",
+        "perbaikan",
     ]);
     assert!(ok, "{out}{err}");
     let exported = std::fs::read_to_string(&village_csv).unwrap();
@@ -403,6 +406,9 @@ fn demo_generates_imports_and_counts() {
         "35.23",
         "--out",
         again_csv.to_str().unwrap(),
+        // Whole numbers: the file comes back as corrections (issue 19: masked otherwise).
+        "--full-numbers",
+        "perbaikan",
     ]);
     assert!(ok, "{out}{err}");
     assert!(
@@ -1460,6 +1466,7 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
     let export = Command::new(env!("CARGO_BIN_EXE_siks"))
         .args(["export", "--db", &restored_db, "--list", "anggota", "--out"])
         .arg(&listed)
+        .args(["--full-numbers", "data_ganda"])
         .env("SIKS_AUDIT_KEY", format!("{d}/siks.db.audit-key"))
         .env("SIKS_FIELD_KEYS", &field_keys)
         .output()
@@ -1642,6 +1649,8 @@ fn a_key_rotation_killed_part_way_finishes_when_run_again() {
             "anggota",
             "--out",
             out.to_str().unwrap(),
+            "--full-numbers",
+            "data_ganda",
         ]);
         assert!(ok, "{when}: {stdout}\n{err}");
         let listed = std::fs::read_to_string(&out).unwrap();

@@ -159,9 +159,15 @@ async fn breach_scope(db: &TestDb) {
     store.household(&thief, h1.id).await.unwrap();
     store.person(&thief, m2[0].id).await.unwrap();
     let exported = store
-        .export(&thief, ExportList::Persons, None, |_| {
-            Ok::<(), std::convert::Infallible>(())
-        })
+        .export(
+            &thief,
+            ExportList::Persons,
+            None,
+            siks_domain::disclosure::ExportNumbers::Full(
+                siks_domain::disclosure::RevealPurpose::Correction,
+            ),
+            |_| Ok::<(), std::convert::Infallible>(()),
+        )
         .await
         .unwrap();
     assert_eq!(exported, 5);

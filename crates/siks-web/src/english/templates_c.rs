@@ -420,4 +420,41 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Memeriksa data ganda atau temuan",
         "Checking a duplicate or a finding",
     ),
+    // The members' download page and its warning (issue 19).
+    ("Unduh anggota (BNBA)", "Download members (BNBA)"),
+    (
+        "Daftar anggota menurut nama dan alamat wilayah Anda, sebagai XLSX atau CSV. NIK dan No KK disamarkan kecuali Anda memerlukannya utuh (misalnya untuk memperbaiki data lewat unggahan) dan menyebut tujuannya; setiap unduhan dicatat di log audit.",
+        "The members of your area by name by address, as XLSX or CSV. NIK and No KK are masked unless you need them whole (for instance to correct records by upload) and state the purpose; every download is recorded in the audit log.",
+    ),
+    (
+        "Data pribadi dilindungi undang-undang.",
+        "Personal data is protected by law.",
+    ),
+    (
+        "Berkas ini memuat data pribadi warga yang dilindungi UU 27/2022 tentang Pelindungan Data Pribadi. Memperoleh, mengungkapkan atau menggunakan data pribadi yang bukan miliknya secara melawan hukum dilarang (Pasal 65) dan diancam pidana penjara paling lama 4 sampai 5 tahun dan/atau denda paling banyak Rp4 sampai 5 miliar (Pasal 67).",
+        "This file holds citizens' personal data protected by Law 27/2022 on Personal Data Protection. Unlawfully obtaining, disclosing or using personal data that is not one's own is prohibited (Article 65) and punishable by up to 4 to 5 years in prison and/or a fine of up to Rp4 to 5 billion (Article 67).",
+    ),
+    (
+        "Unduh hanya untuk tugas Anda, simpan di perangkat dinas, jangan dibagikan, dan hapus bila tidak lagi diperlukan.",
+        "Download only for your duties, keep it on an official device, do not share it, and delete it when no longer needed.",
+    ),
+    ("NIK dan No KK disamarkan", "NIK and No KK masked"),
+    (
+        "NIK dan No KK utuh, untuk tujuan:",
+        "NIK and No KK whole, for the purpose:",
+    ),
+    (
+        "Peran Anda mengunduh NIK dan No KK yang disamarkan saja.",
+        "Your role downloads NIK and No KK masked only.",
+    ),
+    ("Unduh XLSX", "Download XLSX"),
+    ("Unduh CSV", "Download CSV"),
+    (
+        "NIK disamarkan cukup, kecuali untuk memperbaiki NIK",
+        "masked NIKs will do, unless you correct a NIK",
+    ),
+    (
+        "siks memuat data pribadi warga yang dilindungi UU 27/2022. Gunakan hanya untuk tugas Anda: memperoleh, mengungkapkan atau menggunakan data pribadi orang lain secara melawan hukum diancam pidana (Pasal 65 dan 67). Setiap tampilan, pencarian dan unduhan dicatat.",
+        "siks holds citizens' personal data protected by Law 27/2022. Use it only for your duties: unlawfully obtaining, disclosing or using other people's personal data is a crime (Articles 65 and 67). Every view, search and download is recorded.",
+    ),
 ];

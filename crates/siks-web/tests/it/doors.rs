@@ -274,7 +274,7 @@ async fn every_door_of_a_village_proposes_and_the_register_waits_for_the_close()
     let exported = send(
         &w.app,
         get(
-            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}"),
+            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}&lengkap=1&tujuan=perbaikan"),
             Some(&a),
         ),
     )

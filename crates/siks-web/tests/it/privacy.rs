@@ -279,3 +279,113 @@ async fn the_api_keeps_back_what_the_role_does_not_see_and_reveals_on_purpose() 
         vec!["pusat fields=nik,nama_ibu purpose=permintaan_subjek".to_string()]
     );
 }
+
+/// The members' download: a page with the law's warning; masked unless a role that corrects
+/// records asks for whole numbers with a purpose; the choice audited.
+#[tokio::test]
+async fn members_download_masked_unless_whole_numbers_are_asked_with_a_purpose() {
+    let w = world().await;
+    let nik = w.members[0].nik.raw();
+    let desa = login(&w.app, "desa.a").await;
+    let list = send(&w.app, get("/rumah-tangga", Some(&desa))).await;
+    assert_eq!(
+        list.select("#unduh-anggota").len(),
+        1,
+        "the list leads to the page"
+    );
+    let page = send(&w.app, get("/ekspor/anggota", Some(&desa))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let warning = page.select("#peringatan-pdp").join(" ");
+    assert!(
+        warning.contains("UU 27/2022")
+            && warning.contains("Pasal 65")
+            && warning.contains("Pasal 67"),
+        "{warning}"
+    );
+    assert_eq!(page.select("#lengkap").len(), 1);
+    assert_eq!(page.select("#tujuan option").len(), 6);
+
+    let masked = send(&w.app, get("/ekspor/anggota.csv", Some(&desa))).await;
+    assert_eq!(masked.status, StatusCode::OK);
+    assert!(!masked.body.contains(&nik), "masked by default");
+    assert!(masked.body.contains(&siks_domain::disclosure::masked(&nik)));
+    let no_purpose = send(&w.app, get("/ekspor/anggota.csv?lengkap=1", Some(&desa))).await;
+    assert_eq!(no_purpose.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_purpose.body.contains("tujuan"), "{}", no_purpose.body);
+    let whole = send(
+        &w.app,
+        get(
+            "/ekspor/anggota.csv?lengkap=1&tujuan=perbaikan",
+            Some(&desa),
+        ),
+    )
+    .await;
+    assert_eq!(whole.status, StatusCode::OK);
+    assert!(whole.body.contains(&nik));
+
+    // The ministry downloads masked only, and is told so; the auditor not at all.
+    let pusat = login(&w.app, "pusat").await;
+    let page = send(&w.app, get("/ekspor/anggota", Some(&pusat))).await;
+    assert_eq!(page.select("#hanya-disamarkan").len(), 1);
+    assert_eq!(page.select("#lengkap").len(), 0);
+    let refused = send(
+        &w.app,
+        get(
+            "/ekspor/anggota.csv?lengkap=1&tujuan=perbaikan",
+            Some(&pusat),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("hanya dapat mengunduh NIK dan No KK yang disamarkan")
+    );
+    let masked = send(&w.app, get("/ekspor/anggota.csv", Some(&pusat))).await;
+    assert!(!masked.body.contains(&nik) && !masked.body.contains(&w.members[0].mother_name));
+    let auditor = login(&w.app, "auditor").await;
+    assert_eq!(
+        send(&w.app, get("/ekspor/anggota", Some(&auditor)))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Each download's choice in the audit log.
+    w.service.fold_views_now().await.unwrap();
+    let admin = w.service.system_actor().await.unwrap();
+    let details: Vec<String> = w
+        .service
+        .audit_entries(&admin, None, 200)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "export.persons")
+        .map(|e| format!("{} {}", e.actor_username, e.detail))
+        .collect();
+    let rows = w.members.len();
+    for expected in [
+        format!("desa.a rows={rows} numbers=masked"),
+        format!("desa.a rows={rows} numbers=full purpose=perbaikan"),
+    ] {
+        assert!(details.contains(&expected), "{expected} in {details:?}");
+    }
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("pusat rows=") && d.ends_with(" numbers=masked")),
+        "{details:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_sign_in_page_warns_of_the_law() {
+    let w = world().await;
+    let page = send(&w.app, get("/masuk", None)).await;
+    let warning = page.select("#peringatan-pdp").join(" ");
+    assert!(
+        warning.contains("UU 27/2022") && warning.contains("Pasal 65 dan 67"),
+        "{warning}"
+    );
+}

@@ -13,11 +13,15 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
         get(&format!("/rumah-tangga?wilayah={VILLAGE_A}"), Some(&desa)),
     )
     .await;
-    assert_eq!(page.select("#unduh a").len(), 4);
+    assert_eq!(
+        page.select("#unduh a").len(),
+        3,
+        "households as XLSX and CSV, and the members' download page"
+    );
     let csv = send(
         &w.app,
         get(
-            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}"),
+            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}&lengkap=1&tujuan=perbaikan"),
             Some(&desa),
         ),
     )
@@ -95,11 +99,14 @@ async fn exports_stream_the_scope_as_csv_and_xlsx() {
             .status,
         StatusCode::NOT_FOUND
     );
-    // An export of people is audited once, with its size.
+    // An export of people is audited once, with its size (and its whole numbers' purpose).
     let admin = w.service.system_actor().await.unwrap();
     let audit = w.service.audit_entries(&admin, None, 50).await.unwrap();
     let exported = audit.iter().find(|e| e.action == "export.persons").unwrap();
-    assert_eq!(exported.detail, format!("rows={}", w.members.len()));
+    assert_eq!(
+        exported.detail,
+        format!("rows={} numbers=full purpose=perbaikan", w.members.len())
+    );
 }
 
 #[tokio::test]
@@ -116,7 +123,7 @@ async fn an_uploaded_sheet_becomes_correction_drafts_or_a_report_by_cell() {
     let exported = send(
         &w.app,
         get(
-            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}"),
+            &format!("/ekspor/anggota.csv?wilayah={VILLAGE_A}&lengkap=1&tujuan=perbaikan"),
             Some(&desa),
         ),
     )
