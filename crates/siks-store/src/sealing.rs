@@ -475,6 +475,8 @@ const SEAL_BATCH: i64 = 2_000;
 pub struct Resealed {
     /// Values sealed anew, per table and column.
     pub columns: Vec<(String, u64)>,
+    /// After a rotation: values still under an old key, which is then kept in the file.
+    pub left_under_old_keys: i64,
 }
 
 impl Resealed {
@@ -538,7 +540,9 @@ impl crate::Store {
             true
         };
         self.check_field_keys().await?;
-        self.seal_plain_rows().await?;
+        if !self.plain_rows_sealed().await? {
+            self.seal_plain_rows().await?;
+        }
         Ok((self, made))
     }
 
@@ -609,7 +613,28 @@ impl crate::Store {
         if done.total() > 0 {
             self.vacuum_after_sealing().await?;
         }
+        // Once done, opening the database does not walk every sealed column again.
+        crate::sql::with_writers!(self, p => {
+            sqlx::query(
+                "INSERT INTO data_generations (name, value) VALUES ('plain_sealed', 1) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .execute(p)
+            .await?;
+        });
         Ok(done)
+    }
+
+    /// Whether what an older program left in plain has been sealed (once, see
+    /// [`Store::seal_plain_rows`]).
+    async fn plain_rows_sealed(&self) -> Result<bool> {
+        Ok(crate::sql::with_pool!(self, p => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM data_generations WHERE name = 'plain_sealed'",
+            )
+            .fetch_one(p)
+            .await?
+        }) > 0)
     }
 
     /// Persons whose `identity` is still empty: their plain columns sealed, then blanked.
@@ -721,9 +746,13 @@ impl crate::Store {
             .enumerate()
             .map(|(i, n)| format!("{n} = ${}", i + 2))
             .collect();
+        // Only while the value is still the one read: a change committed meanwhile (PostgreSQL
+        // reads committed data) is not overwritten with the old value sealed anew; the next
+        // pass finds the row again.
         let update = format!(
-            "UPDATE {table} SET {column} = $1 WHERE {}",
-            update_where.join(" AND ")
+            "UPDATE {table} SET {column} = $1 WHERE {} AND {column} = ${}",
+            update_where.join(" AND "),
+            names.len() + 2
         );
         // Below every name: ids are never empty, lines never negative.
         let mut last: RowName = names
@@ -771,13 +800,16 @@ impl crate::Store {
                         _ => None,
                     };
                     if let Some(fresh) = fresh {
-                        crate::sql::bind_values(
+                        let changed = crate::sql::bind_values(
                             sqlx::query(sqlx::AssertSqlSafe(update.clone())),
-                            std::iter::once(crate::sql::Value::Text(fresh)).chain(name.iter().cloned()),
+                            std::iter::once(crate::sql::Value::Text(fresh))
+                                .chain(name.iter().cloned())
+                                .chain(std::iter::once(crate::sql::Value::Text(value))),
                         )
                         .execute(&mut **c)
-                        .await?;
-                        n += 1;
+                        .await?
+                        .rows_affected();
+                        n += changed;
                     }
                     last = name;
                 }
@@ -825,13 +857,15 @@ impl crate::Store {
         settle: std::time::Duration,
         progress: &(dyn Fn(&str, u64) + Sync),
     ) -> Result<Resealed> {
-        let keys = self.keys();
-        if keys.path().is_none() {
+        let Some(path) = self.keys().path().map(Path::to_path_buf) else {
             return Err(FieldKeys::bad(
                 Path::new("-"),
                 "kunci proses ini tidak berberkas",
             ));
-        }
+        };
+        // As the file stands now (another rotation may have changed it since this opened).
+        let keys = FieldKeys::load(&path)?;
+        self.replace_field_keys(keys.clone());
         if keys.ids().len() == 1 {
             self.replace_field_keys(keys.with_new_key()?);
             tokio::time::sleep(settle).await;
@@ -857,7 +891,12 @@ impl crate::Store {
                 tokio::time::sleep(settle).await;
             }
         }
-        self.replace_field_keys(self.keys().without_old_keys()?);
+        // The old keys go only when no value needs them any more; a writer that went on with
+        // an old key (a server that could not read the file) leaves them in, said so.
+        done.left_under_old_keys = self.sealing_status().await?.old_keys;
+        if done.left_under_old_keys == 0 {
+            self.replace_field_keys(self.keys().without_old_keys()?);
+        }
         Ok(done)
     }
 

@@ -268,15 +268,21 @@ impl Store {
                     ));
                     continue;
                 };
+                let base = person_row(&current.record);
                 let cells = unmask(
-                    overlay(
-                        person_row(&current.record),
-                        PERSON_COLUMNS,
-                        PERSON_SERVER_COLUMNS,
-                        row,
-                    ),
-                    &current.record,
+                    overlay(base.clone(), PERSON_COLUMNS, PERSON_SERVER_COLUMNS, row),
+                    &base,
+                    actor.role,
                 );
+                if let Some((column, masked)) = still_masked(&cells) {
+                    report.problems.push(row_problem(
+                        row,
+                        column_label(column),
+                        masked,
+                        "nomor yang disamarkan tidak dapat diunggah sebagai nomor: unduh anggota dengan NIK dan No KK utuh untuk memperbaikinya",
+                    ));
+                    continue;
+                }
                 let nik = person_row_nik(&cells);
                 if nik != current.record.nik.raw()
                     && let Err(e) = Nik::parse(nik)
@@ -610,20 +616,57 @@ fn overlay(
     cells
 }
 
-/// A row from a masked export (issue 19): a NIK or No KK cell that is exactly the mask of the
-/// member's own number stands for that number, unchanged. A mask is never a number (it holds
-/// `*`), so nothing else is read as one.
-fn unmask(mut cells: Vec<String>, current: &Person) -> Vec<String> {
-    for (column, raw) in [("nik", current.nik.raw()), ("no_kk", current.no_kk.raw())] {
-        if let Some(i) = PERSON_COLUMNS.iter().position(|c| *c == column)
-            && let Some(cell) = cells.get_mut(i)
-            && *cell != raw
-            && *cell == siks_domain::disclosure::masked(&raw)
+/// A row from a masked export (issue 19), against the member's row as stored (`current`): a
+/// NIK or No KK cell that is exactly the mask of the member's own number stands for that number,
+/// unchanged (a mask is never a number: it holds `*`); and the fields `role` does not see (an
+/// export left them empty) stay as they are, since nobody corrects what they cannot see.
+fn unmask(mut cells: Vec<String>, current: &[String], role: siks_domain::Role) -> Vec<String> {
+    use siks_domain::disclosure::SpecificField;
+    let at = |column: &str| PERSON_COLUMNS.iter().position(|c| *c == column);
+    for column in ["nik", "no_kk"] {
+        if let Some(i) = at(column)
+            && let (Some(cell), Some(raw)) = (cells.get(i), current.get(i))
+            && cell != raw
+            && *cell == siks_domain::disclosure::masked(raw)
         {
-            *cell = raw;
+            cells[i] = raw.clone();
+        }
+    }
+    let kept: &[(SpecificField, &[&str])] = &[
+        (SpecificField::MotherName, &["mother_name"]),
+        (
+            SpecificField::Health,
+            &[
+                "pregnant",
+                "disability",
+                "disability_severity",
+                "chronic_illness",
+            ],
+        ),
+    ];
+    for (field, columns) in kept {
+        if field.shown_by_default(role) {
+            continue;
+        }
+        for column in *columns {
+            if let Some(i) = at(column)
+                && let Some(raw) = current.get(i)
+            {
+                cells[i] = raw.clone();
+            }
         }
     }
     cells
+}
+
+/// A NIK or No KK cell still masked after [`unmask`] (the mask of another number, or of one
+/// since corrected): never taken for a number.
+fn still_masked(cells: &[String]) -> Option<(&'static str, &str)> {
+    ["nik", "no_kk"].into_iter().find_map(|column| {
+        let i = PERSON_COLUMNS.iter().position(|c| *c == column)?;
+        let cell = cells.get(i)?;
+        cell.contains('*').then_some((column, cell.as_str()))
+    })
 }
 
 /// The NIK cell of a row of [`PERSON_COLUMNS`].
@@ -1319,6 +1362,45 @@ fn new_member_of(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_export_reads_back_as_the_members_own_numbers_and_nothing_else() {
+        let mut person = siks_domain::entry::blank_person_as(
+            siks_domain::PersonId::new(),
+            siks_domain::HouseholdId::new(),
+            siks_domain::codes::Relation::Head,
+        );
+        person.nik = siks_domain::Recorded::nik("3523011203850001").unwrap();
+        person.no_kk = siks_domain::Recorded::no_kk("3523011203150004").unwrap();
+        person.mother_name = "Siti Aminah".into();
+        let current = person_row(&person);
+        let at = |c: &str| PERSON_COLUMNS.iter().position(|x| *x == c).unwrap();
+        let (shown, _) = siks_domain::disclosure::withhold(&person, |_| false);
+        let exported = person_row(&shown);
+        assert_eq!(exported[at("nik")], "3523**********01");
+        // As a village sends it back: the numbers read as the member's own, the rest as sent.
+        let back = unmask(
+            exported.clone(),
+            &current,
+            siks_domain::Role::VillageOperator,
+        );
+        assert_eq!(back[at("nik")], "3523011203850001");
+        assert_eq!(back[at("no_kk")], "3523011203150004");
+        assert_eq!(
+            back[at("mother_name")],
+            "",
+            "a village sees it: what it sent stands"
+        );
+        assert_eq!(still_masked(&back), None);
+        // An admin, who does not see the mother's name, does not blank it by sending it back.
+        let back = unmask(exported.clone(), &current, siks_domain::Role::Admin);
+        assert_eq!(back[at("mother_name")], "Siti Aminah");
+        // The mask of another number is no number.
+        let mut other = exported;
+        other[at("no_kk")] = "3523**********99".into();
+        let back = unmask(other, &current, siks_domain::Role::VillageOperator);
+        assert_eq!(still_masked(&back), Some(("no_kk", "3523**********99")));
+    }
 
     #[test]
     fn a_short_row_gives_its_own_cells_only() {

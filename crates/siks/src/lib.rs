@@ -744,6 +744,12 @@ async fn rotate_field_keys(db: &str) -> Result<()> {
         done.total(),
         started.elapsed().as_secs_f64()
     );
+    if done.left_under_old_keys > 0 {
+        bail!(
+            "{} nilai masih terenkripsi dengan kunci lama (ditulis proses yang belum membaca berkas kunci baru), jadi kunci lama tetap di berkas: jalankan `siks key rotate` lagi setelah server membaca berkasnya",
+            done.left_under_old_keys
+        );
+    }
     Ok(())
 }
 

@@ -14,16 +14,27 @@ fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        // Other stories drop their databases meanwhile: what vanishes held nothing of ours.
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("cannot read {}: {e}", dir.display()),
+        };
         for entry in entries {
-            let path = entry.unwrap().path();
+            let Ok(entry) = entry else { continue };
+            let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path)
-                && memchr::memmem::find(&bytes, needle).is_some()
-            {
-                found.push(path.display().to_string());
+            } else {
+                let bytes = match std::fs::read(&path) {
+                    Ok(bytes) => bytes,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    // Unreadable is a failure, never a pass.
+                    Err(e) => panic!("cannot read {}: {e}", path.display()),
+                };
+                if memchr::memmem::find(&bytes, needle).is_some() {
+                    found.push(path.display().to_string());
+                }
             }
         }
     }
