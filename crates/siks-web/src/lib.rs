@@ -281,6 +281,7 @@ routes! {
     get "/laporan" => reports::report_page, Who::SignedIn, false, BODY_LIMIT, "Report of a region: status, desil, programmes, data quality, proposals by stage and periods, each as a chart with its table";
     get "/laporan/unduh/{file}" => reports::download, Who::SignedIn, false, BODY_LIMIT, "Download one table of a region's report (SECTION.xlsx or SECTION.csv)";
     get "/publik" => reports::public_index, Who::Anyone, false, BODY_LIMIT, "The provinces, each with its public summary";
+    get "/privasi" => pages::privacy_notice, Who::Anyone, false, BODY_LIMIT, "The privacy notice: the lawful basis, what is kept, who sees it, how to ask for one's data or a correction";
     get "/publik/{code}" => reports::public_page, Who::Anyone, false, BODY_LIMIT, "Public summary of a province: counts by status, desil, programme and period, no personal data";
     get "/publik/{code}/unduh/{file}" => reports::public_download, Who::Anyone, false, BODY_LIMIT, "Download one table of a province's public summary";
     get "/program/{code}/aturan" => programmes::rules_page, Who::Roles(programmes::RULE_EDITORS), false, BODY_LIMIT, "A programme's definition to edit, its saved versions and the values a rule may read";

@@ -1373,6 +1373,18 @@ struct MemberPage {
     history: Vec<HistoryRow>,
 }
 
+#[derive(Template)]
+#[template(path = "privacy.html")]
+struct PrivacyNotice {
+    nav: Option<Nav>,
+}
+
+/// `GET /privasi`: the privacy notice, for anyone (UU 27/2022: the lawful basis, what is kept,
+/// who sees it, how to ask for one's data or a correction).
+pub async fn privacy_notice() -> Result<Html<String>, WebError> {
+    render(PrivacyNotice { nav: None })
+}
+
 /// One field of a member's page; a specific one comes with the field to reveal while it is
 /// kept back.
 pub struct FieldRow {

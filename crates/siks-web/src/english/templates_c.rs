@@ -457,4 +457,48 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "siks memuat data pribadi warga yang dilindungi UU 27/2022. Gunakan hanya untuk tugas Anda: memperoleh, mengungkapkan atau menggunakan data pribadi orang lain secara melawan hukum diancam pidana (Pasal 65 dan 67). Setiap tampilan, pencarian dan unduhan dicatat.",
         "siks holds citizens' personal data protected by Law 27/2022. Use it only for your duties: unlawfully obtaining, disclosing or using other people's personal data is a crime (Articles 65 and 67). Every view, search and download is recorded.",
     ),
+    // The privacy notice (issue 19 item 9).
+    ("Privasi", "Privacy"),
+    ("Pemberitahuan privasi", "Privacy notice"),
+    ("Dasar pemrosesan", "Lawful basis"),
+    (
+        "siks memproses data pribadi untuk melaksanakan tugas pemerintah di bidang kesejahteraan sosial: mendata keluarga miskin dan tidak mampu serta menentukan penerima bantuan sosial dan jaminan kesehatan (UU 27/2022 Pasal 20 ayat (2) huruf e: pelaksanaan tugas dalam rangka kepentingan umum atau pelayanan publik; UU 13/2011 tentang Penanganan Fakir Miskin).",
+        "siks processes personal data to carry out the government's task in social welfare: registering poor and vulnerable families and deciding who receives social assistance and health insurance (Law 27/2022 Article 20(2)(e): a task in the public interest or a public service; Law 13/2011 on the Handling of the Poor).",
+    ),
+    ("Data yang disimpan", "What is kept"),
+    (
+        "Identitas anggota rumah tangga: nama, NIK, No KK, tempat dan tanggal lahir, jenis kelamin, hubungan keluarga, nama ibu kandung.",
+        "The identity of household members: name, NIK, No KK, place and date of birth, sex, family relation, mother's maiden name.",
+    ),
+    (
+        "Data spesifik: disabilitas, penyakit kronis, kehamilan, serta data anak. NIK, No KK, nama ibu kandung dan data kesehatan disimpan terenkripsi.",
+        "Specific data: disability, chronic illness, pregnancy, and children's data. NIK, No KK, mother's maiden name and health data are stored encrypted.",
+    ),
+    (
+        "Keadaan rumah dan aset, pendidikan dan pekerjaan, foto rumah, serta program bantuan yang diterima.",
+        "The state of the house and assets, schooling and work, photos of the house, and the assistance programmes received.",
+    ),
+    (
+        "Riwayat setiap perubahan dan setiap pemrosesan: siapa melihat, mencari, mengunduh atau mengubah data, kapan dan dari mana.",
+        "The history of every change and every processing: who viewed, searched, downloaded or changed the data, when and from where.",
+    ),
+    ("Siapa yang dapat melihat", "Who can see it"),
+    (
+        "Hanya petugas berakun, sebatas wilayah kerjanya: operator desa dan kecamatan, Dinas Sosial kabupaten/kota dan provinsi, Kementerian Sosial, serta auditor. NIK dan No KK disamarkan di layar; membukanya memerlukan tujuan yang dicatat. Nama ibu kandung dan data kesehatan hanya untuk petugas pendataan dan verifikasi. Masyarakat umum hanya melihat jumlah, tanpa data pribadi.",
+        "Only staff with an account, within their area of work: village and district operators, the regency/city and province social affairs offices, the Ministry of Social Affairs, and auditors. NIK and No KK are masked on screen; revealing them needs a recorded purpose. The mother's maiden name and health data are for the staff who collect and verify them. The public sees counts only, without personal data.",
+    ),
+    ("Hak Anda", "Your rights"),
+    (
+        "Anda berhak meminta salinan data Anda beserta rekam jejak pemrosesannya (Pasal 32), dan meminta perbaikan data yang salah (Pasal 6). Datanglah ke kantor desa/kelurahan atau Dinas Sosial kabupaten/kota dengan KTP: petugas menyerahkan laporan data Anda dalam 3×24 jam, dan perbaikan diajukan sebagai usulan yang dibahas di musyawarah desa, diverifikasi dan disahkan.",
+        "You may ask for a copy of your data with the record of its processing (Article 32), and for wrong data to be corrected (Article 6). Come to the village office or the regency/city social affairs office with your ID card: the staff hand you the report of your data within 3×24 hours, and a correction is proposed, discussed at the village meeting, verified and ratified.",
+    ),
+    ("Lama penyimpanan", "How long it is kept"),
+    (
+        "Data disimpan selama keluarga terdaftar dalam register dan sesudahnya selama diperlukan untuk pertanggungjawaban penyaluran bantuan; cadangan data terenkripsi.",
+        "Data is kept while the family is in the register and afterwards as long as needed to account for the assistance paid; backups are encrypted.",
+    ),
+    (
+        "Halaman ini untuk siapa saja, juga tanpa akun: apa yang disimpan siks tentang warga, untuk apa, siapa yang melihatnya, dan bagaimana meminta salinan atau perbaikan data.",
+        "This page is for anyone, also without an account: what siks keeps about citizens, what for, who sees it, and how to ask for a copy or a correction of one's data.",
+    ),
 ];

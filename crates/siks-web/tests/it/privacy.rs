@@ -389,3 +389,27 @@ async fn the_sign_in_page_warns_of_the_law() {
         "{warning}"
     );
 }
+
+/// The privacy notice (issue 19 item 9): for anyone, linked from every page's footer, with the
+/// lawful basis, what is kept, who sees it and how to ask for one's data or a correction.
+#[tokio::test]
+async fn anyone_reads_the_privacy_notice_from_every_footer() {
+    let w = world().await;
+    let page = send(&w.app, get("/privasi", None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (section, words) in [
+        ("#dasar-hukum", "Pasal 20"),
+        ("#data-disimpan", "terenkripsi"),
+        ("#siapa-melihat", "disamarkan"),
+        ("#hak-anda", "Pasal 32"),
+        ("#penyimpanan", "cadangan"),
+    ] {
+        let text = page.select(section).join(" ");
+        assert!(text.contains(words), "{section}: {text}");
+    }
+    let sign_in = send(&w.app, get("/masuk", None)).await;
+    assert_eq!(sign_in.select("#kaki a#privasi").len(), 1);
+    let desa = login(&w.app, "desa.a").await;
+    let home = send(&w.app, get("/", Some(&desa))).await;
+    assert_eq!(home.select("#kaki a#privasi").len(), 1);
+}
