@@ -333,8 +333,14 @@ pub fn is_local_path(path: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The hashing slots are the process's own: the test that fills their queue on purpose and
+    /// the tests that hash take turns (run side by side, a hash was answered busy: a CI run
+    /// failed so).
+    static HASH_SLOTS_IN_USE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
     #[tokio::test]
     async fn passwords_hash_as_argon2id_and_verify() {
+        let _turn = HASH_SLOTS_IN_USE.lock().await;
         let hash = hash_password("rahasia-12345".into()).await.unwrap();
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
@@ -358,6 +364,7 @@ mod tests {
     /// after would be answered busy.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_sign_in_dropped_while_it_waits_gives_its_place_back() {
+        let _turn = HASH_SLOTS_IN_USE.lock().await;
         let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
         let waits =
             std::thread::available_parallelism().map_or(1, |n| n.get()) * HASH_QUEUE_PER_CORE * 4;
