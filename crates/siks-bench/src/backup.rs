@@ -6,19 +6,11 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::{fresh, population};
+use crate::imported_register;
 
 pub async fn run(households: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let summary = population(households, &dir.path().join("data"))?;
-    let path = dir.path().join("cadangan.db");
-    let url = format!("sqlite://{}", path.display());
-    let store = fresh(&url, false).await?;
-    siks::import(
-        &siks_service::Service::new(store.clone()),
-        &dir.path().join("data"),
-    )
-    .await?;
+    let (summary, path, url, store) = imported_register(households, dir.path(), "cadangan").await?;
     store.close().await;
     let run = |args: &[&str]| -> Result<(f64, String)> {
         let started = Instant::now();

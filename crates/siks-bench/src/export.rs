@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::{fresh, population};
+use crate::imported_register;
 
 /// Runs `siks export` as a child: wall time and peak memory (MiB).
 fn export(db: &str, out: &std::path::Path) -> Result<(f64, f64, String)> {
@@ -34,14 +34,7 @@ fn export(db: &str, out: &std::path::Path) -> Result<(f64, f64, String)> {
 
 pub async fn run(households: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let summary = population(households, &dir.path().join("data"))?;
-    let url = format!("sqlite://{}", dir.path().join("export.db").display());
-    let store = fresh(&url, false).await?;
-    siks::import(
-        &siks_service::Service::new(store.clone()),
-        &dir.path().join("data"),
-    )
-    .await?;
+    let (summary, _, url, store) = imported_register(households, dir.path(), "export").await?;
     store.close().await;
     let xlsx = dir.path().join("anggota.xlsx");
     let csv = dir.path().join("anggota.csv");

@@ -213,6 +213,23 @@ pub(crate) fn population(households: usize, dir: &Path) -> Result<siks_synth::Su
     siks_synth::generate(&config, dir, &|_| {}).map_err(|e| anyhow!("{e}"))
 }
 
+/// A province-sized register of `households` generated into `dir/data` and imported by
+/// `siks import`'s own code into the SQLite database `dir/NAME.db` (made by [`fresh`], its keys
+/// beside it): the population's summary, the database's path and URL, and the store still open.
+pub(crate) async fn imported_register(
+    households: usize,
+    dir: &Path,
+    name: &str,
+) -> Result<(siks_synth::Summary, std::path::PathBuf, String, Store)> {
+    let data = dir.join("data");
+    let summary = population(households, &data)?;
+    let path = dir.join(format!("{name}.db"));
+    let url = format!("sqlite://{}", path.display());
+    let store = fresh(&url, false).await?;
+    siks::import(&siks_service::Service::new(store.clone()), &data).await?;
+    Ok((summary, path, url, store))
+}
+
 pub(crate) async fn fresh(url: &str, postgres: bool) -> Result<Store> {
     let store = Store::open(url, OpenMode::CreateIfMissing)
         .await

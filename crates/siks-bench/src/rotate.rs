@@ -7,19 +7,11 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
-use crate::{err, fresh, population};
+use crate::{err, imported_register};
 
 pub async fn run(households: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let summary = population(households, &dir.path().join("data"))?;
-    let path = dir.path().join("kunci.db");
-    let url = format!("sqlite://{}", path.display());
-    let store = fresh(&url, false).await?;
-    siks::import(
-        &siks_service::Service::new(store.clone()),
-        &dir.path().join("data"),
-    )
-    .await?;
+    let (summary, path, url, store) = imported_register(households, dir.path(), "kunci").await?;
     // The baseline: every sealed column read once (counted by key), in this process.
     let started = Instant::now();
     let before = store.sealing_status().await.map_err(err)?;

@@ -10,7 +10,7 @@ use anyhow::{Result, anyhow, bail};
 use siks_sheets::{Format, SheetWriter};
 use siks_store::export::ExportList;
 
-use crate::{err, fresh, population};
+use crate::{err, fresh, imported_register};
 
 /// The register's members exported to `path` as an XLSX (at most `rows` of them), every
 /// hundredth renamed as an operator would correct it: a `perbaikan` upload. The rows written.
@@ -62,14 +62,7 @@ pub(crate) async fn corrections_sheet(
 
 pub async fn run(households: usize) -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let summary = population(households, &dir.path().join("data"))?;
-    let url = format!("sqlite://{}", dir.path().join("upload.db").display());
-    let store = fresh(&url, false).await?;
-    siks::import(
-        &siks_service::Service::new(store.clone()),
-        &dir.path().join("data"),
-    )
-    .await?;
+    let (summary, _, url, store) = imported_register(households, dir.path(), "upload").await?;
     // The export, with every hundredth member renamed, as an operator would edit it.
     let path = dir.path().join("perbaikan.xlsx");
     corrections_sheet(&store, &path, u64::MAX).await?;

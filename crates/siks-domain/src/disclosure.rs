@@ -112,6 +112,12 @@ impl RevealPurpose {
         RevealPurpose::ALL.into_iter().find(|p| p.key() == key)
     }
 
+    /// The purpose a form, a query or the command line names; none or an unknown one is
+    /// refused, since data is shown only for a recorded purpose.
+    pub fn parse(text: &str) -> Result<RevealPurpose, RevealError> {
+        RevealPurpose::from_key(text.trim()).ok_or(RevealError::NoPurpose)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             RevealPurpose::CheckAgainstCard => "Mencocokkan dengan KK/KTP",
@@ -205,8 +211,7 @@ pub fn parse_reveal(
 ) -> Result<(SpecificField, RevealPurpose), RevealError> {
     let field = SpecificField::from_key(field.trim())
         .ok_or_else(|| RevealError::UnknownField(field.trim().chars().take(40).collect()))?;
-    let purpose = RevealPurpose::from_key(purpose.trim()).ok_or(RevealError::NoPurpose)?;
-    Ok((field, purpose))
+    Ok((field, RevealPurpose::parse(purpose)?))
 }
 
 /// A NIK or No KK as a page shows it before it is revealed: the first four and the last two

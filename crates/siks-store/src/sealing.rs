@@ -563,7 +563,9 @@ impl crate::Store {
         })
     }
 
-    /// Opens one sealed value of each column (the newest rows'): the keys are this database's.
+    /// Opens one sealed value (of the first column that holds any, persons first): the keys
+    /// are this database's. One is enough to tell another deployment's file, and this runs at
+    /// every open: a look into each column could walk a million histories without a value.
     pub async fn check_field_keys(&self) -> Result<()> {
         if self.schema_version().await? < 23 {
             return Ok(());
@@ -582,6 +584,7 @@ impl crate::Store {
             });
             if let Some(value) = value {
                 keys.open(*what, &value)?;
+                return Ok(());
             }
         }
         Ok(())

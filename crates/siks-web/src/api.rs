@@ -215,8 +215,7 @@ pub async fn person(
         .await?
         .ok_or(WebError::NotFound)?;
     if !fields.is_empty() {
-        let purpose = RevealPurpose::from_key(q.tujuan.as_deref().unwrap_or("").trim())
-            .ok_or_else(|| invalid(siks_domain::disclosure::RevealError::NoPurpose))?;
+        let purpose = RevealPurpose::parse(q.tujuan.as_deref().unwrap_or("")).map_err(invalid)?;
         state
             .service
             .reveal(&user.session.actor, id, &fields, purpose)

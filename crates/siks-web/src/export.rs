@@ -38,14 +38,9 @@ fn numbers_asked(q: &ExportQuery) -> Result<ExportNumbers, WebError> {
     {
         return Ok(ExportNumbers::Masked);
     }
-    RevealPurpose::from_key(q.tujuan.as_deref().unwrap_or("").trim())
+    RevealPurpose::parse(q.tujuan.as_deref().unwrap_or(""))
         .map(ExportNumbers::Full)
-        .ok_or_else(|| {
-            WebError::field(
-                "tujuan",
-                crate::lang::say(&siks_domain::disclosure::RevealError::NoPurpose),
-            )
-        })
+        .map_err(|e| WebError::field("tujuan", crate::lang::say(&e)))
 }
 
 #[derive(askama::Template)]

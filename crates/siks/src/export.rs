@@ -27,9 +27,9 @@ pub async fn run(
     };
     let numbers = match full_numbers {
         None => ExportNumbers::Masked,
-        Some(purpose) => ExportNumbers::Full(RevealPurpose::from_key(purpose).ok_or_else(|| {
+        Some(purpose) => ExportNumbers::Full(RevealPurpose::parse(purpose).map_err(|e| {
             anyhow!(
-                "--full-numbers: tujuan '{purpose}' tidak dikenal; pilih cocok_kk, perbaikan, pengaduan, permintaan_subjek atau data_ganda"
+                "--full-numbers '{purpose}': {e}; pilih cocok_kk, perbaikan, pengaduan, permintaan_subjek atau data_ganda"
             )
         })?),
     };

@@ -1327,17 +1327,7 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
         .into_iter()
         .find(|p| p.file_name().is_some_and(|n| n == "persons.csv"))
         .expect("the demo's generated persons");
-    let niks: Vec<String> = std::fs::read_to_string(&persons)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            l.split(',')
-                .find(|c| c.len() == 16 && c.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .take(200)
-        .map(str::to_string)
-        .collect();
+    let niks = generated_niks(&persons, 200);
     assert_eq!(niks.len(), 200);
     let sealed = std::fs::read(&backup).unwrap();
     let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
@@ -1596,6 +1586,21 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files
 }
 
+/// The first `n` well-formed NIKs of a generated `persons.csv`.
+fn generated_niks(persons: &std::path::Path, n: usize) -> Vec<String> {
+    std::fs::read_to_string(persons)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            l.split(',')
+                .find(|c| c.len() == 16 && c.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .take(n)
+        .map(str::to_string)
+        .collect()
+}
+
 /// The ids of the sealing keys in a field keys' file, and the current one.
 fn field_key_ids(path: &std::path::Path) -> (Vec<String>, String) {
     let text = std::fs::read_to_string(path).unwrap();
@@ -1626,17 +1631,7 @@ fn a_key_rotation_killed_part_way_finishes_when_run_again() {
     let keys = demo.join("siks.db.field-keys");
     let (first_ids, first) = field_key_ids(&keys);
     assert_eq!(first_ids, vec![first.clone()]);
-    let niks: Vec<String> = std::fs::read_to_string(demo.join("data").join("persons.csv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            l.split(',')
-                .find(|c| c.len() == 16 && c.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .take(50)
-        .map(str::to_string)
-        .collect();
+    let niks = generated_niks(&demo.join("data").join("persons.csv"), 50);
     assert_eq!(niks.len(), 50);
     // Every member listed (each identity opened), with the NIKs as generated.
     let every_member_opens = |when: &str| {

@@ -41,6 +41,26 @@ fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
     found
 }
 
+/// The households a search by `number` (a NIK or No KK) finds for `actor`.
+async fn found_by(store: &Store, actor: &Actor, number: &str) -> Vec<HouseholdId> {
+    store
+        .list_households(
+            actor,
+            &HouseholdFilter {
+                region: None,
+                status: None,
+                search: SearchQuery::parse(number),
+                limit: 10,
+                offset: 0,
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
 /// A text nobody else writes: a mother's name with a random tail.
 fn unique_name(first: &str) -> String {
     let tail: String = uuid::Uuid::now_v7()
@@ -186,25 +206,12 @@ async fn sealed_at_rest(db: &TestDb) {
         "the sealed fields read back as written"
     );
     for number in [&nik, &no_kk] {
-        let found = store
-            .list_households(
-                &c.village_a,
-                &HouseholdFilter {
-                    region: None,
-                    status: None,
-                    search: SearchQuery::parse(number),
-                    limit: 10,
-                    offset: 0,
-                },
-            )
-            .await
-            .unwrap();
+        let found = found_by(store, &c.village_a, number).await;
         assert_eq!(
-            found.len(),
-            1,
+            found,
+            vec![home.id],
             "a search by {number:.4}… finds the household"
         );
-        assert_eq!(found[0].id, home.id);
     }
     let history = store
         .history(&c.village_a, &changed.id.to_string())
@@ -389,20 +396,7 @@ async fn older_plain_data_sealed_and_keys_rotated(db: &TestDb) {
         members[0]
     );
     // The blind index did not change: the NIK still finds its household.
-    let found = store
-        .list_households(
-            &c.village_a,
-            &HouseholdFilter {
-                region: None,
-                status: None,
-                search: SearchQuery::parse(&nik),
-                limit: 10,
-                offset: 0,
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(found.len(), 1);
+    assert_eq!(found_by(&store, &c.village_a, &nik).await, vec![home.id]);
 }
 
 #[tokio::test]
