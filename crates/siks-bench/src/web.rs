@@ -589,5 +589,19 @@ pub(crate) async fn session_with_csrf(
         .start_session(&user, "bench")
         .await
         .map_err(siks::store_error)?;
+    // Regency level and up signs in with a second factor: enrolled here, given for this
+    // session, as the first sign-in through the pages would.
+    if siks_domain::totp::required(user.role, &user.scope) {
+        let secret = store
+            .begin_enrolment(&user)
+            .await
+            .map_err(siks::store_error)?;
+        let code = secret.code_at(store.now().timestamp());
+        store
+            .confirm_enrolment(&user, &session.token, &code, "bench")
+            .await
+            .map_err(siks::store_error)?
+            .ok_or_else(|| anyhow!("{username}: the second factor was not taken"))?;
+    }
     Ok((format!("siks_sesi={}", session.token), session.csrf_token))
 }

@@ -23,6 +23,7 @@ pub mod region;
 pub mod search;
 pub mod show;
 pub mod subject;
+pub mod totp;
 pub mod welfare;
 pub mod workflow;
 

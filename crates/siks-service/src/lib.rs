@@ -27,6 +27,7 @@ pub mod proposals;
 pub mod ranking;
 pub mod records;
 pub mod reports;
+pub mod security;
 pub mod setup;
 pub mod signin;
 pub mod subjects;

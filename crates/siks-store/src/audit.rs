@@ -23,6 +23,10 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 pub enum BreachActor<'a> {
     Account(&'a str),
     Origin(&'a str),
+    /// An API token by its id: its account's entries while it lived, from the addresses it was
+    /// used from (a request's entries carry its account and address, not the token: a person
+    /// of the same account at the same address then is counted too: overstated, never missed).
+    Token(&'a str),
 }
 
 pub use siks_domain::breach::BreachScope;
@@ -261,14 +265,41 @@ impl Store {
         const BY_ORIGIN: &str = "SELECT * FROM audit_log WHERE origin = $1 \
              AND at >= $2 AND at < $3 AND (at, seq) > ($4, $5) \
              AND ((region_code >= $6 AND region_code < $7) OR $8) ORDER BY at, seq LIMIT 5000";
+        // As stored: the same moment written otherwise would compare wrongly as text.
+        let (mut from, mut to) = (from.text(), to.text());
+        let token_owner;
+        let mut token_origins: Option<std::collections::BTreeSet<String>> = None;
         let (sql, name) = match who {
             BreachActor::Account(name) => (BY_ACCOUNT, name),
             BreachActor::Origin(address) => (BY_ORIGIN, address),
+            BreachActor::Token(id) => {
+                let token = self
+                    .api_token_by_id(actor, id)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                from = from.max(token.created_at.text());
+                if let Some(revoked) = token.revoked_at {
+                    to = to.min(revoked.text());
+                }
+                to = to.min(token.expires_at.text());
+                let origins: Vec<String> = with_pool!(self, p => {
+                    sqlx::query_scalar(
+                        "SELECT DISTINCT origin FROM audit_log WHERE target_kind = 'token' \
+                         AND target_id = $1 AND action = 'token.use' AND at >= $2 AND at < $3",
+                    )
+                    .bind(id)
+                    .bind(&from)
+                    .bind(&to)
+                    .fetch_all(p)
+                    .await?
+                });
+                token_origins = Some(origins.into_iter().collect());
+                token_owner = token.username;
+                (BY_ACCOUNT, token_owner.as_str())
+            }
         };
         let (low, high) = actor.scope.village_range();
         let nation = actor.scope == siks_domain::Scope::Nation;
-        // As stored: the same moment written otherwise would compare wrongly as text.
-        let (from, to) = (from.text(), to.text());
         let mut scope = BreachScope::default();
         let (mut after_at, mut after_seq) = (String::new(), 0i64);
         loop {
@@ -289,6 +320,12 @@ impl Store {
                     .collect::<Result<Vec<_>>>()?
             });
             for e in &page {
+                if token_origins
+                    .as_ref()
+                    .is_some_and(|origins| !origins.contains(&e.origin))
+                {
+                    continue;
+                }
                 scope.add(&siks_domain::breach::Entry {
                     at: &e.at,
                     action: &e.action,

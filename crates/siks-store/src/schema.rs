@@ -147,6 +147,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_sealed_fields.sql"),
         include_str!("../migrations/postgres/0023_sealed_fields.sql"),
     ),
+    (
+        24,
+        "second factor and API tokens",
+        include_str!("../migrations/sqlite/0024_second_factor_tokens.sql"),
+        include_str!("../migrations/postgres/0024_second_factor_tokens.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -51,6 +51,8 @@ pub(crate) enum Sealed {
     OutsideNik,
     /// A row of an outside list: its No KK.
     OutsideNoKk,
+    /// An account's second-factor secret (in use or waiting for its first code).
+    TotpSecret,
 }
 
 impl Sealed {
@@ -62,6 +64,7 @@ impl Sealed {
             Sealed::ProposalContent => b"proposals.content",
             Sealed::OutsideNik => b"outside_list_rows.nik",
             Sealed::OutsideNoKk => b"outside_list_rows.no_kk",
+            Sealed::TotpSecret => b"users.totp_secret",
         }
     }
 }
@@ -465,6 +468,8 @@ const SEALED_COLUMNS: &[(&str, &[&str], &str, Sealed)] = &[
         "no_kk",
         Sealed::OutsideNoKk,
     ),
+    ("users", &["id"], "totp_secret", Sealed::TotpSecret),
+    ("users", &["id"], "totp_pending", Sealed::TotpSecret),
 ];
 
 /// Rows read and re-sealed per transaction by a rotation or the sealing of an older database.

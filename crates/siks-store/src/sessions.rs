@@ -39,6 +39,35 @@ pub struct Session {
     pub display_name: String,
     pub csrf_token: String,
     pub created_at: Stamp,
+    /// Where the session stands with its second factor.
+    pub factor: Factor,
+}
+
+/// A session's second factor: whether its account must give one (its level) or has one (it
+/// enrolled), and when it was last given in this session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Factor {
+    pub required: bool,
+    pub enrolled: bool,
+    pub given_at: Option<Stamp>,
+}
+
+impl Factor {
+    /// Whether the session is open: no second factor is asked of it, or it was given.
+    pub fn open(&self) -> bool {
+        self.given_at.is_some() || !(self.required || self.enrolled)
+    }
+
+    /// Whether an act that asks a fresh second factor (a bulk export, a close, a rule change)
+    /// may go on at `now`: an account without one goes on (its level asks none), one with one
+    /// gave it within [`siks_domain::totp::FRESH_SECONDS`].
+    pub fn fresh_at(&self, now: chrono::DateTime<Utc>) -> bool {
+        if !self.enrolled {
+            return !self.required;
+        }
+        self.given_at
+            .is_some_and(|at| (now - at.0).num_seconds() < siks_domain::totp::FRESH_SECONDS)
+    }
 }
 
 /// A new session: the token goes into the cookie, the CSRF token into forms.
@@ -64,7 +93,7 @@ pub fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -201,13 +230,28 @@ impl Store {
         Ok(session)
     }
 
-    /// The live session of a cookie token; an expired one is removed and answers `None`.
+    /// The live, open session of a cookie token; an expired one is removed and answers
+    /// `None`, and so does one whose second factor is not given yet.
     pub async fn session(&self, token: &str, policy: &SessionPolicy) -> Result<Option<Session>> {
+        Ok(self
+            .any_session(token, policy)
+            .await?
+            .filter(|s| s.factor.open()))
+    }
+
+    /// The live session of a cookie token, open or still waiting for its second factor (for
+    /// the second factor's own pages only).
+    pub async fn any_session(
+        &self,
+        token: &str,
+        policy: &SessionPolicy,
+    ) -> Result<Option<Session>> {
         let hash = token_hash(token);
         // One query gives the session and its account (every request comes through here).
         let row = with_pool!(self, p => {
             let row = sqlx::query(
-                "SELECT s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, u.* \
+                "SELECT s.csrf_token, s.created_at AS session_created_at, s.last_seen_at, \
+                 s.second_factor_at, u.* \
                  FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
             )
             .bind(&hash)
@@ -219,11 +263,12 @@ impl Store {
                     r.text("session_created_at")?,
                     r.text("last_seen_at")?,
                     UserRecord::from_row(&r)?,
+                    r.opt_text("second_factor_at")?,
                 )),
                 None => None,
             }
         });
-        let Some((csrf_token, created_at, last_seen_at, user)) = row else {
+        let Some((csrf_token, created_at, last_seen_at, user, second_factor_at)) = row else {
             return Ok(None);
         };
         let now = self.now();
@@ -278,11 +323,20 @@ impl Store {
             });
             let _ = tokio::time::timeout(Duration::from_millis(250), refresh).await;
         }
+        let factor = Factor {
+            required: siks_domain::totp::required(user.role, &user.scope),
+            enrolled: user.second_factor,
+            given_at: second_factor_at
+                .as_deref()
+                .map(|t| crate::sql::stamp(t, "sessions.second_factor_at"))
+                .transpose()?,
+        };
         Ok(Some(Session {
             actor: user.actor(),
             display_name: user.display_name,
             csrf_token,
             created_at: crate::sql::stamp(&created_at, "sessions.created_at")?,
+            factor,
         }))
     }
 

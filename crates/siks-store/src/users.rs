@@ -32,6 +32,8 @@ pub struct UserRecord {
     pub active: bool,
     pub password_hash: Option<String>,
     pub created_at: Stamp,
+    /// Whether the account has enrolled a second factor.
+    pub second_factor: bool,
 }
 
 impl UserRecord {
@@ -56,6 +58,7 @@ impl UserRecord {
             active: row.flag("active")?,
             password_hash: row.opt_text("password_hash")?,
             created_at: crate::sql::stamp(&row.text("created_at")?, "users.created_at")?,
+            second_factor: row.opt_text("totp_secret")?.is_some(),
         })
     }
 }

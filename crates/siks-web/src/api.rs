@@ -930,6 +930,7 @@ pub async fn close_period(
     ApiPath(period): ApiPath<String>,
 ) -> ApiResult {
     user.check_csrf(&headers)?;
+    user.require_fresh_factor(&state)?;
     let period = period_param("period", &period)?;
     let (service, actor) = (state.service.clone(), user.session.actor.clone());
     let (checks, report) = crate::observe::off_workers(async move {

@@ -152,13 +152,16 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: u64) 
 /// The address a request came from (its client behind a trusted proxy, [`crate::rate`]), for
 /// the audit log.
 pub fn remote_addr(parts: &Parts) -> String {
-    parts
-        .extensions
+    remote_addr_of(&parts.extensions)
+}
+
+/// [`remote_addr`] from a request's extensions.
+pub fn remote_addr_of(extensions: &axum::http::Extensions) -> String {
+    extensions
         .get::<crate::rate::ClientAddr>()
         .map(|c| c.0)
         .or_else(|| {
-            parts
-                .extensions
+            extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip())
         })
@@ -194,6 +197,17 @@ pub struct PageUser {
 }
 
 impl PageUser {
+    /// Before a bulk export, a period's close or a programme rule change: a second factor given
+    /// in the last five minutes, or a step-up to give one and come back to `back`. An account
+    /// without a second factor (one its level asks none of) goes on.
+    pub fn require_fresh_factor(&self, state: &AppState, back: &str) -> Result<(), WebError> {
+        if self.session.factor.fresh_at(state.service.now()) {
+            Ok(())
+        } else {
+            Err(WebError::StepUp(back.to_string()))
+        }
+    }
+
     /// Refuses a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, token: &str) -> Result<(), WebError> {
         if same_token(token, &self.session.csrf_token) {
@@ -252,7 +266,23 @@ impl FromRequestParts<AppState> for PageUser {
                     .path_and_query()
                     .map(|p| p.as_str())
                     .unwrap_or("/");
-                let target = format!("/masuk?lanjut={}", urlencode(next));
+                // A session that waits for its second factor goes to give it; none signs in.
+                let token = cookie(&parts.headers, state.config.session_cookie());
+                let waiting = match token {
+                    Some(token) => state
+                        .service
+                        .any_session(&token, &state.config.policy)
+                        .await
+                        .ok()
+                        .flatten()
+                        .is_some(),
+                    None => false,
+                };
+                let target = if waiting {
+                    crate::second_factor::code_page(next)
+                } else {
+                    format!("/masuk?lanjut={}", urlencode(next))
+                };
                 Err(Redirect::to(&target).into_response())
             }
             Err(e) => Err(e.into_response()),
@@ -260,14 +290,48 @@ impl FromRequestParts<AppState> for PageUser {
     }
 }
 
+/// Marks a request whose caller is a bearer token rather than a session.
+#[derive(Clone, Copy)]
+pub(crate) struct ViaToken;
+
+/// The token of `Authorization: Bearer TOKEN`, if the request carries one.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
 /// A signed-in caller of `/api/v1`; without a session the answer is 401 JSON.
 pub struct ApiUser {
     pub session: Session,
+    /// Called with a bearer token, not a browser's session: no CSRF applies (no cookie is sent
+    /// by a browser on its own), and no second factor can be asked.
+    pub via_token: bool,
 }
 
 impl ApiUser {
-    /// State-changing API calls carry the session's CSRF token in `X-CSRF-Token`.
+    /// A close or another act that asks a fresh second factor: a session's given in the last
+    /// five minutes (else 403 `second_factor_needed`); never a token's.
+    pub fn require_fresh_factor(&self, state: &AppState) -> Result<(), WebError> {
+        if self.via_token {
+            return Err(WebError::Forbidden);
+        }
+        if self.session.factor.fresh_at(state.service.now()) {
+            Ok(())
+        } else {
+            Err(WebError::StepUp("/".into()))
+        }
+    }
+
+    /// State-changing API calls carry the session's CSRF token in `X-CSRF-Token` (a bearer
+    /// token's calls need none).
     pub fn check_csrf(&self, headers: &HeaderMap) -> Result<(), WebError> {
+        if self.via_token {
+            return Ok(());
+        }
         let sent = headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
@@ -290,7 +354,10 @@ impl FromRequestParts<AppState> for ApiUser {
         match session_of(parts, state).await? {
             Some((mut session, _)) => {
                 session.actor = session.actor.from_origin(remote_addr(parts));
-                Ok(ApiUser { session })
+                Ok(ApiUser {
+                    session,
+                    via_token: parts.extensions.get::<ViaToken>().is_some(),
+                })
             }
             None => Err(ApiError(WebError::Unauthenticated)),
         }

@@ -35,6 +35,11 @@ pub enum WebError {
     /// More work than the server takes at once (password hashing): try again in a moment
     /// (answered 503 with `Retry-After`).
     Busy,
+    /// An act that asks a fresh second factor (a bulk export, a close, a rule change): a page
+    /// is sent to give it and come back to this path; the API answers 403.
+    StepUp(String),
+    /// A bearer token that opens nothing (unknown, expired, revoked), with why (401).
+    TokenRefused(String),
     /// A failure of ours; the cause is logged, not shown.
     Internal(String),
 }
@@ -58,8 +63,8 @@ impl WebError {
     fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Forbidden | WebError::BadCsrf => StatusCode::FORBIDDEN,
-            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::BadCsrf | WebError::StepUp(_) => StatusCode::FORBIDDEN,
+            WebError::Unauthenticated | WebError::TokenRefused(_) => StatusCode::UNAUTHORIZED,
             WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooMany(_) | WebError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -73,7 +78,9 @@ impl WebError {
             WebError::NotFound => "not_found",
             WebError::Forbidden => "forbidden",
             WebError::Unauthenticated => "unauthenticated",
+            WebError::TokenRefused(_) => "token_refused",
             WebError::BadCsrf => "bad_csrf",
+            WebError::StepUp(_) => "second_factor_needed",
             WebError::Invalid { .. } => "invalid",
             WebError::Conflict(_) => "conflict",
             WebError::TooMany(_) | WebError::RateLimited { .. } => "too_many_requests",
@@ -94,8 +101,10 @@ impl WebError {
             }
             WebError::Invalid { message, .. }
             | WebError::Conflict(message)
-            | WebError::TooMany(message) => message.clone(),
+            | WebError::TooMany(message)
+            | WebError::TokenRefused(message) => message.clone(),
             WebError::Busy => "Server sedang sibuk; coba lagi sebentar lagi.".into(),
+            WebError::StepUp(_) => "Tindakan ini meminta faktor kedua yang diberikan dalam lima menit terakhir; berikan kodenya di halaman /masuk/kode lalu ulangi.".into(),
             WebError::RateLimited { wait_secs, overall } => {
                 rate_message(*overall).replace("{}", &wait_secs.to_string())
             }
@@ -206,6 +215,10 @@ impl ErrorPage {
 /// signed-in user's menu.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        if let WebError::StepUp(back) = &self {
+            return axum::response::Redirect::to(&crate::second_factor::code_page(back))
+                .into_response();
+        }
         self.log();
         let page = ErrorPage {
             nav: None,

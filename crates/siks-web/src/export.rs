@@ -76,6 +76,7 @@ async fn members_page(user: &PageUser, q: &ExportQuery) -> Result<Response, WebE
 pub async fn download(
     State(state): State<AppState>,
     user: PageUser,
+    uri: axum::http::Uri,
     Path(file): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, WebError> {
@@ -89,6 +90,8 @@ pub async fn download(
     if file == "anggota" {
         return members_page(&user, &q).await;
     }
+    // A list of persons is a bulk export: a fresh second factor first (a step-up and back).
+    user.require_fresh_factor(&state, &original_uri(&uri))?;
     if let Some(("perbandingan", extension)) = file.rsplit_once('.') {
         let format = Format::parse(extension).ok_or(WebError::NotFound)?;
         return comparison(&state, &user, &q, region, format).await;
@@ -252,4 +255,11 @@ pub async fn template(_user: PageUser, Path(file): Path<String>) -> Result<Respo
         bytes,
     )
         .into_response())
+}
+
+/// The path and query a request asked for, to come back to after a step-up.
+pub(crate) fn original_uri(uri: &axum::http::Uri) -> String {
+    uri.path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into())
 }

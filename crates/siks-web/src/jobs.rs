@@ -411,6 +411,9 @@ pub async fn api_start(
 ) -> Result<Response, ApiError> {
     user.check_csrf(&headers)?;
     let request = body.request()?;
+    if matches!(request, JobRequest::PeriodClose { .. }) {
+        user.require_fresh_factor(&state)?;
+    }
     let (job, _) = keep_and_launch(&state, &user.session.actor, request).await??;
     Ok((StatusCode::ACCEPTED, Json(job_answer(&job))).into_response())
 }

@@ -28,7 +28,9 @@ pub mod rate;
 pub mod reports;
 pub mod requests;
 pub mod reveal;
+pub mod second_factor;
 pub mod subjects;
+pub mod tokens;
 pub mod upload;
 pub mod users;
 pub mod words;
@@ -216,6 +218,8 @@ routes! {
     get "/static/favicon.svg" => pages::favicon, Who::Anyone, false, BODY_LIMIT, "The tab's icon";
     get "/masuk" => pages::login_form, Who::Anyone, false, BODY_LIMIT, "Sign-in page";
     post "/masuk" => pages::login, Who::Anyone, false, BODY_LIMIT, "Sign in";
+    get "/masuk/kode" => second_factor::factor_form, Who::Anyone, false, BODY_LIMIT, "The second factor: enrol an authenticator app (QR code, recovery codes shown once), or type its code at sign-in and again before a bulk export, a close or a rule change";
+    post "/masuk/kode" => second_factor::give_factor, Who::Anyone, false, BODY_LIMIT, "Give the second factor (a code or a recovery code; enrolment's first code); throttled and audited";
     post "/keluar" => pages::logout, Who::SignedIn, false, BODY_LIMIT, "Sign out";
     get "/" => pages::dashboard, Who::SignedIn, false, BODY_LIMIT, "Dashboard of the user's scope";
     get "/wilayah/{code}" => pages::region_dashboard, Who::SignedIn, false, BODY_LIMIT, "Dashboard of a region inside the scope";
@@ -300,6 +304,10 @@ routes! {
     get "/pengguna" => users::users_page, Who::Roles(ADMINS), false, BODY_LIMIT, "Accounts of the admin's scope";
     post "/pengguna" => users::create_user, Who::Roles(ADMINS), false, BODY_LIMIT, "Create an account";
     post "/pengguna/{id}/status" => users::set_status, Who::Roles(ADMINS), false, BODY_LIMIT, "Deactivate or reactivate an account";
+    post "/pengguna/{id}/faktor-kedua" => users::reset_second_factor, Who::Roles(ADMINS), false, BODY_LIMIT, "Reset an account's second factor (a lost phone): it enrols again at its next sign-in; audited";
+    get "/akun/token" => tokens::tokens_page, Who::SignedIn, false, BODY_LIMIT, "The account's API tokens: name, scope, access, expiry, last use; make one (shown once) or revoke one";
+    post "/akun/token" => tokens::create_token, Who::SignedIn, false, BODY_LIMIT, "Make an API token for this account (scope never wider than the account's)";
+    post "/akun/token/{id}/cabut" => tokens::revoke_token, Who::SignedIn, false, BODY_LIMIT, "Revoke an API token";
     get "/api/v1/openapi.json" => openapi::document, Who::Anyone, true, BODY_LIMIT, "This API's OpenAPI 3 document";
     get "/api/v1/regions" => api::regions, Who::SignedIn, true, BODY_LIMIT, "Search regions by name, or list children of a region";
     get "/api/v1/households" => api::households, Who::SignedIn, true, BODY_LIMIT, "Search households in scope";
@@ -370,6 +378,23 @@ async fn gate(
         Who::SignedIn if door == Some(rate::Door::Api) => None,
         _ => return next.run(req).await,
     };
+    // A machine client's bearer token, on the API only (ADR 0022).
+    if api && let Some(secret) = auth::bearer(req.headers()) {
+        let request = format!("{} {}", req.method(), req.uri().path());
+        let origin = auth::remote_addr_of(req.extensions());
+        let method = req.method().clone();
+        let session = match tokens_gate(&state, who, &method, &secret, &request, &origin).await {
+            Ok(s) => s,
+            Err(e) => return reject(api, e),
+        };
+        if let Err(e) = state.limiter.check(rate::Door::Api, client) {
+            return reject(api, e);
+        }
+        req.extensions_mut()
+            .insert(auth::CheckedSession(session, String::new()));
+        req.extensions_mut().insert(auth::ViaToken);
+        return next.run(req).await;
+    }
     let token = auth::cookie(req.headers(), state.config.session_cookie()).unwrap_or_default();
     let session = match state.service.session(&token, &state.config.policy).await {
         Ok(s) => s,
@@ -395,6 +420,63 @@ async fn gate(
         // Pages let the extractor send the visitor to the sign-in page.
         None => next.run(req).await,
     }
+}
+
+/// The session a bearer token stands for, or why it is refused: unknown, expired, revoked or
+/// of an inactive account (401); read-only on a write, or on a route no token may call (the
+/// accounts', a period's close: a person with a fresh second factor does those) (403).
+async fn tokens_gate(
+    state: &AppState,
+    who: Who,
+    method: &axum::http::Method,
+    secret: &str,
+    request: &str,
+    origin: &str,
+) -> Result<siks_service::Session, WebError> {
+    use siks_service::security::tokens::TokenRefusal;
+    let (actor, token) = match state.service.token_actor(secret, request, origin).await? {
+        Ok(found) => found,
+        Err(refusal) => {
+            return Err(WebError::TokenRefused(
+                match refusal {
+                    TokenRefusal::Unknown => "token tidak dikenal",
+                    TokenRefusal::Expired => {
+                        "token sudah kedaluwarsa; buat token baru di halaman Token API"
+                    }
+                    TokenRefusal::Revoked => "token sudah dicabut",
+                    TokenRefusal::AccountInactive => "akun pemilik token tidak aktif",
+                }
+                .to_string(),
+            ));
+        }
+    };
+    let barred = matches!(who, Who::Roles(roles) if roles == ADMINS || roles == DETERMINERS);
+    if barred {
+        return Err(WebError::Forbidden);
+    }
+    if token.access == siks_service::security::TokenAccess::Read
+        && *method != axum::http::Method::GET
+    {
+        return Err(WebError::invalid(
+            "token ini hanya untuk membaca (akses baca); buat token dengan akses tulis untuk mengubah",
+        ));
+    }
+    if let Who::Roles(roles) = who
+        && !roles.contains(&actor.role)
+    {
+        return Err(WebError::Forbidden);
+    }
+    Ok(siks_service::Session {
+        display_name: actor.username.clone(),
+        actor,
+        csrf_token: String::new(),
+        created_at: token.created_at,
+        factor: siks_service::security::Factor {
+            required: false,
+            enrolled: false,
+            given_at: None,
+        },
+    })
 }
 
 fn reject(api: bool, e: WebError) -> Response {

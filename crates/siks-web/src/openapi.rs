@@ -350,7 +350,15 @@ pub fn spec() -> Value {
             }
         }
         if route.who != Who::Anyone {
-            operation["security"] = json!([{ "session": [] }]);
+            // A session (the pages' cookie, with X-CSRF-Token on writes), or a machine client's
+            // token, except where no token may call (accounts, a period's close).
+            let token_barred =
+                matches!(route.who, Who::Roles(r) if r == crate::ADMINS || r == crate::DETERMINERS);
+            operation["security"] = if token_barred {
+                json!([{ "session": [] }])
+            } else {
+                json!([{ "session": [] }, { "token": [] }])
+            };
         }
         let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
         entry[route.method.to_lowercase()] = operation;
@@ -366,7 +374,14 @@ pub fn spec() -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "securitySchemes": { "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE } },
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE },
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token made on /akun/token (shown once; `siks token list`/`revoke`): the account's role within the token's scope, read (GET only) or read-write; no CSRF header; every use audited under the account. Expired, revoked or unknown: 401 token_refused."
+                }
+            },
             "responses": {
                 "Error": {
                     "description": "A refusal or failure, in Indonesian, with the request id",

@@ -295,6 +295,14 @@ pub async fn login(
                 Ok(true) => match state.service.start_session(&user, &remote).await {
                     Ok(session) => {
                         state.service.sign_in_succeeded(turn);
+                        // A second factor next, where the account has or needs one.
+                        let next = if user.second_factor
+                            || siks_domain::totp::required(user.role, &user.scope)
+                        {
+                            crate::second_factor::code_page(&next)
+                        } else {
+                            next
+                        };
                         let max_age = state.config.policy.absolute.as_secs();
                         (
                             StatusCode::SEE_OTHER,

@@ -232,9 +232,12 @@ pub async fn build_lists(
 pub async fn download(
     State(state): State<AppState>,
     user: PageUser,
+    uri: axum::http::Uri,
     Path(file): Path<String>,
     Query(q): Query<ProgrammesQuery>,
 ) -> Result<Response, WebError> {
+    // A beneficiary list is a bulk export: a fresh second factor first.
+    user.require_fresh_factor(&state, &crate::export::original_uri(&uri))?;
     let (code, format) = file
         .rsplit_once('.')
         .and_then(|(c, e)| Some((c.to_uppercase(), Format::parse(e)?)))
@@ -352,6 +355,8 @@ type DryRunTable = (String, String, DryRunRow, Vec<DryRunRow>);
 #[template(path = "programme_rules.html")]
 struct RulesPage {
     nav: Option<Nav>,
+    /// A second factor's code is asked with the save (the step-up).
+    asks_code: bool,
     code: String,
     name: String,
     in_force: i64,
@@ -391,6 +396,7 @@ async fn rules_page_for(
         .ok_or(WebError::NotFound)?;
     Ok(RulesPage {
         nav: Nav::of(user),
+        asks_code: crate::second_factor::asks_code(state, user),
         name: in_force.programme.name.clone(),
         in_force: in_force.version,
         text: text.unwrap_or_else(|| in_force.programme.text.clone()),
@@ -556,6 +562,18 @@ pub async fn save_rules(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let (text, note) = rules_form(&user, &form)?;
+    // A rule change asks a fresh second factor; a wrong or missing code keeps the text.
+    if let Err(e) =
+        crate::second_factor::step_up(&state, &user, form_value(&form, "kode"), "rules").await
+    {
+        let mut page = rules_page_for(&state, &user, &code, Some(text), note).await?;
+        page.error = e.page_message();
+        let status = match e {
+            WebError::TooMany(_) => axum::http::StatusCode::TOO_MANY_REQUESTS,
+            _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        return Ok((status, render(page)?).into_response());
+    }
     let saved = match same_code(&code, &text) {
         Ok(()) => {
             state

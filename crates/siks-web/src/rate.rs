@@ -94,7 +94,7 @@ pub fn door(anyone: bool, api: bool, path: &str) -> Option<Door> {
     let unlimited = path.starts_with("/static/") || path == "/healthz" || path == "/metrics";
     match (anyone, api) {
         _ if unlimited => None,
-        _ if path == "/masuk" => Some(Door::SignIn),
+        _ if path == "/masuk" || path == "/masuk/kode" => Some(Door::SignIn),
         (true, _) => Some(Door::Public),
         (false, true) => Some(Door::Api),
         (false, false) => None,

@@ -27,6 +27,10 @@ pub struct UserRow {
     can_toggle: bool,
     toggle_to: &'static str,
     toggle_label: &'static str,
+    /// "Aktif" or "Belum" (or "Tidak wajib" where its level asks none).
+    second_factor: &'static str,
+    /// Whether this admin may reset the account's second factor (it has one, and is below).
+    can_reset: bool,
 }
 
 #[derive(Template)]
@@ -79,6 +83,16 @@ async fn page(
             .map(|u| UserRow {
                 id: u.id.to_string(),
                 can_toggle: u.id != actor.user_id
+                    && siks_service::may_manage(actor, u.role, &u.scope),
+                second_factor: crate::lang::t(if u.second_factor {
+                    "Aktif"
+                } else if siks_domain::totp::required(u.role, &u.scope) {
+                    "Belum didaftarkan"
+                } else {
+                    "Tidak wajib"
+                }),
+                can_reset: u.second_factor
+                    && u.id != actor.user_id
                     && siks_service::may_manage(actor, u.role, &u.scope),
                 toggle_to: if u.active { "0" } else { "1" },
                 toggle_label: crate::lang::t(if u.active { "Nonaktifkan" } else { "Aktifkan" }),
@@ -196,6 +210,53 @@ pub async fn set_status(
             } else {
                 "Akun dinonaktifkan; sesi-sesinya berakhir."
             });
+            page(
+                &state,
+                &user,
+                &NewAccountForm::default(),
+                None,
+                Some(notice.into()),
+            )
+            .await
+        }
+        Err(e @ siks_service::ServiceError::Invalid { .. }) => {
+            page(
+                &state,
+                &user,
+                &NewAccountForm::default(),
+                Some(crate::lang::say(&e)),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    csrf: String,
+}
+
+/// A higher admin takes an account's second factor away (a lost phone): the account enrols
+/// again at its next sign-in. Audited.
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, WebError> {
+    user.check_csrf(&form.csrf)?;
+    let id: UserId = id.parse().map_err(|_| WebError::NotFound)?;
+    match state
+        .service
+        .reset_second_factor(&user.session.actor, id)
+        .await
+    {
+        Ok(()) => {
+            let notice = crate::lang::t(
+                "Faktor kedua akun diatur ulang; sesi-sesinya berakhir dan akun mendaftar lagi saat masuk berikutnya.",
+            );
             page(
                 &state,
                 &user,

@@ -18,6 +18,14 @@ pub fn action(key: &str) -> String {
         "audit.key_created" => "kunci audit baru",
         "backup.made" => "cadangan dibuat",
         "password.change" => "ganti kata sandi",
+        "second_factor.enrol" => "faktor kedua didaftarkan",
+        "second_factor.ok" => "faktor kedua diberikan",
+        "second_factor.failed" => "kode faktor kedua salah",
+        "second_factor.reset" => "faktor kedua diatur ulang",
+        "token.create" => "token API dibuat",
+        "token.revoke" => "token API dicabut",
+        "token.use" => "token API dipakai",
+        "token.refused" => "token API ditolak",
         "password.reset" => "atur ulang kata sandi",
         "user.create" => "buat akun",
         "user.activate" => "aktifkan akun",
@@ -101,6 +109,7 @@ pub fn target(kind: &str) -> &str {
         "username" => "nama pengguna",
         "path" => "alamat halaman",
         "audit" => "log audit",
+        "token" => "token API",
         other => return other,
     };
     t(known)
@@ -163,6 +172,31 @@ pub fn detail(text: &str) -> String {
                     "purpose" => siks_domain::disclosure::RevealPurpose::from_key(&value)
                         .map(|p| t(p.label()).to_string())
                         .unwrap_or(value),
+                    "for" => match value.as_str() {
+                        "sign_in" => t("masuk").to_string(),
+                        "step_up" => t("konfirmasi ulang").to_string(),
+                        "close" => t("tutup periode").to_string(),
+                        "rules" => t("ubah aturan program").to_string(),
+                        "enrol" => t("pendaftaran").to_string(),
+                        _ => value,
+                    },
+                    "by" => match value.as_str() {
+                        "totp" => t("kode aplikasi").to_string(),
+                        "recovery" => t("kode pemulihan").to_string(),
+                        _ => value,
+                    },
+                    "access" => match value.as_str() {
+                        "baca" => t("Baca").to_string(),
+                        "tulis" => t("Baca dan tulis").to_string(),
+                        _ => value,
+                    },
+                    "why" => match value.as_str() {
+                        "unknown" => t("tidak dikenal").to_string(),
+                        "expired" => t("kedaluwarsa").to_string(),
+                        "revoked" => t("dicabut").to_string(),
+                        "inactive" => t("akun nonaktif").to_string(),
+                        _ => value,
+                    },
                     "search" => match value.as_str() {
                         "id_number" => t("NIK atau No KK").to_string(),
                         "name" => t("nama anggota").to_string(),
@@ -232,6 +266,14 @@ fn detail_key(key: &str) -> &str {
         "fields" => "kolom:",
         "purpose" => "tujuan:",
         "numbers" => "NIK dan No KK:",
+        "for" => "untuk:",
+        "by" => "dengan:",
+        "left" => "kode pemulihan tersisa:",
+        "recovery_codes" => "kode pemulihan:",
+        "access" => "akses:",
+        "days" => "hari:",
+        "owner" => "pemilik:",
+        "why" => "sebab:",
         other => return other,
     };
     t(known)

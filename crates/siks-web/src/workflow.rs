@@ -1557,6 +1557,8 @@ pub async fn periods_page(
 #[template(path = "close_confirm.html")]
 struct CloseConfirmPage {
     nav: Option<Nav>,
+    /// A second factor's code is asked with the confirmation (the step-up).
+    asks_code: bool,
     period: String,
     regencies: Vec<RegencyRow>,
     applies: u64,
@@ -1598,6 +1600,7 @@ pub async fn close_confirmation(
         .await?;
     render(CloseConfirmPage {
         nav: Nav::of(&user),
+        asks_code: crate::second_factor::asks_code(&state, &user),
         period: period.to_string(),
         applies: preview.applies(),
         sent_back_total: preview.sent_back.len(),
@@ -1647,5 +1650,6 @@ pub async fn close_period(
     if form_value(&form, "konfirmasi") != "ya" {
         return Ok(see(format!("/periode/tutup?periode={period}")));
     }
+    crate::second_factor::step_up(&state, &user, form_value(&form, "kode"), "close").await?;
     crate::jobs::start_and_wait(&state, &user, JobRequest::PeriodClose { period }).await
 }

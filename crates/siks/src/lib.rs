@@ -147,6 +147,11 @@ enum Command {
         #[command(subcommand)]
         action: web::UserAction,
     },
+    /// API tokens of machine clients: list them, revoke one.
+    Token {
+        #[command(subcommand)]
+        action: web::TokenAction,
+    },
     /// Monthly periods: close one (penetapan), applying every accepted proposal together.
     Period {
         #[command(subcommand)]
@@ -414,6 +419,7 @@ async fn run(command: Command) -> Result<()> {
             web::serve(service, &listen, transport, anchors, trusted_proxies, views).await
         }
         Command::User { action } => web::user(action).await,
+        Command::Token { action } => web::token(action).await,
         Command::Audit { action } => web::audit(action).await,
         Command::Period {
             action: PeriodAction::Close { db, period },

@@ -39,6 +39,74 @@ pub enum UserAction {
         #[arg(long)]
         username: String,
     },
+    /// Take an account's second factor away (a lost phone; for the nation's admins, who have
+    /// nobody above them on the pages): it enrols again at its next sign-in.
+    ResetSecondFactor {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenAction {
+    /// Every API token: id, account, name, scope, access, expiry, last use, state.
+    List {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+    },
+    /// Revoke an API token by its id: requests with it are refused from now on.
+    Revoke {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        #[arg(long)]
+        id: String,
+    },
+}
+
+pub async fn token(action: TokenAction) -> Result<()> {
+    match action {
+        TokenAction::List { db } => {
+            let service = open(&db).await?;
+            let system = service.system_actor().await.map_err(store_error)?;
+            let now = service.now();
+            for t in service.api_tokens(&system).await.map_err(store_error)? {
+                let state = if t.revoked_at.is_some() {
+                    "dicabut"
+                } else if t.live_at(now) {
+                    "berlaku"
+                } else {
+                    "kedaluwarsa"
+                };
+                println!(
+                    "{} {:<16} {:<24} {:<12} {:<5} s.d. {} terakhir {} {state}",
+                    t.id,
+                    t.username,
+                    t.name,
+                    t.scope.key(),
+                    t.access.key(),
+                    t.expires_at,
+                    t.last_used_at
+                        .map(|at| at.text())
+                        .unwrap_or_else(|| "belum pernah".into()),
+                );
+            }
+            Ok(())
+        }
+        TokenAction::Revoke { db, id } => {
+            let service = open(&db).await?;
+            let system = service.system_actor().await.map_err(store_error)?;
+            match service.revoke_api_token(&system, id.trim()).await {
+                Ok(()) => {
+                    println!("token {id} dicabut");
+                    Ok(())
+                }
+                Err(siks_service::ServiceError::NotFound) => bail!("token '{id}' tidak ada"),
+                Err(e) => Err(store_error(e)),
+            }
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -65,11 +133,14 @@ pub enum AuditAction {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         /// The account (username) whose credential is in question.
-        #[arg(long, conflicts_with = "origin", required_unless_present = "origin")]
+        #[arg(long, conflicts_with_all = ["origin", "token"], required_unless_present_any = ["origin", "token"])]
         actor: Option<String>,
         /// Or the address the actions came from.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "token")]
         origin: Option<String>,
+        /// Or an API token, by its id (`siks token list`).
+        #[arg(long)]
+        token: Option<String>,
         /// From (inclusive): YYYY-MM-DD (00:00 UTC) or an RFC 3339 moment.
         #[arg(long)]
         from: String,
@@ -290,6 +361,23 @@ pub async fn user(action: UserAction) -> Result<()> {
             println!("akun {username} dinonaktifkan");
             Ok(())
         }
+        UserAction::ResetSecondFactor { db, username } => {
+            let service = open(&db).await?;
+            let admin = service.system_actor().await.map_err(store_error)?;
+            let user = service
+                .user_by_username(&username)
+                .await
+                .map_err(store_error)?
+                .ok_or_else(|| anyhow!("akun {username} tidak ada"))?;
+            service
+                .reset_second_factor(&admin, user.id)
+                .await
+                .map_err(store_error)?;
+            println!(
+                "faktor kedua akun {username} diatur ulang; akun mendaftar lagi saat masuk berikutnya"
+            );
+            Ok(())
+        }
     }
 }
 
@@ -376,6 +464,7 @@ pub async fn audit(action: AuditAction) -> Result<()> {
             db,
             actor,
             origin,
+            token,
             from,
             to,
             letter,
@@ -384,6 +473,7 @@ pub async fn audit(action: AuditAction) -> Result<()> {
                 &db,
                 actor.as_deref(),
                 origin.as_deref(),
+                token.as_deref(),
                 &from,
                 &to,
                 letter.as_deref(),
@@ -431,6 +521,7 @@ async fn breach_scope(
     db: &str,
     account: Option<&str>,
     origin: Option<&str>,
+    token: Option<&str>,
     from: &str,
     to: &str,
     letter: Option<&Path>,
@@ -469,7 +560,26 @@ async fn breach_scope(
             }
             (BreachActor::Origin(address), format!("alamat {address}"))
         }
-        (None, None) => bail!("sebutkan --actor AKUN atau --origin ALAMAT"),
+        (None, None) => match token {
+            Some(id) => {
+                let system = service.system_actor().await.map_err(store_error)?;
+                let Some(found) = service
+                    .api_token_by_id(&system, id.trim())
+                    .await
+                    .map_err(store_error)?
+                else {
+                    bail!("token '{id}' tidak ada (lihat siks token list)");
+                };
+                (
+                    BreachActor::Token(id.trim()),
+                    format!(
+                        "token {} ({}) milik akun {}",
+                        found.id, found.name, found.username
+                    ),
+                )
+            }
+            None => bail!("sebutkan --actor AKUN, --origin ALAMAT atau --token ID"),
+        },
     };
     let system = service.system_actor().await.map_err(store_error)?;
     let started = std::time::Instant::now();
@@ -723,6 +833,26 @@ pub async fn serve(
 
 const ACCOUNTS_FILE: &str = "akun-demo.txt";
 
+/// Enrols a demo account's second factor, as its first sign-in would: the secret (base32),
+/// which goes into the demo's accounts file for an authenticator app.
+async fn enrol_demo_account(service: &Service, username: &str) -> Result<String> {
+    let user = service
+        .user_by_username(username)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| anyhow!("akun demo {username} tidak ada"))?;
+    let secret = service.begin_enrolment(&user).await.map_err(store_error)?;
+    let code = secret.code_at(service.now().timestamp());
+    match service
+        .confirm_enrolment(&user, "", &code, "cli")
+        .await
+        .map_err(store_error)?
+    {
+        Ok(Some(_)) => Ok(secret.base32()),
+        _ => bail!("faktor kedua akun demo {username} tidak dapat didaftarkan"),
+    }
+}
+
 /// The demo's accounts: one per role, inside the demo region.
 /// One account per role, each over the part of `region` its role covers; `home` (a village with
 /// households) is where the village and district accounts work.
@@ -896,7 +1026,11 @@ pub async fn demo(
     let accounts_path = dir.join(ACCOUNTS_FILE);
     if created {
         let mut text = String::from(
-            "# Akun demo siks (HANYA untuk demo; jangan dipakai di data sungguhan)\n# nama_pengguna kata_sandi peran wilayah\n",
+            "# Akun demo siks (HANYA untuk demo; jangan dipakai di data sungguhan)\n\
+             # Akun kabupaten ke atas dan admin memakai faktor kedua: ketik kuncinya di aplikasi\n\
+             # autentikator (Google Authenticator, FreeOTP, ...), atau buat kodenya dengan\n\
+             # oathtool --totp -b KUNCI\n\
+             # nama_pengguna kata_sandi peran wilayah [kunci_faktor_kedua]\n",
         );
         // The village and district accounts work where the generator put households.
         let system = service.system_actor().await.map_err(store_error)?;
@@ -921,7 +1055,15 @@ pub async fn demo(
                 scope.clone(),
             )
             .await?;
-            text.push_str(&format!("{username} {password} {} {scope}\n", role.key()));
+            let key = if siks_domain::totp::required(role, &scope) {
+                format!(" {}", enrol_demo_account(&service, username).await?)
+            } else {
+                String::new()
+            };
+            text.push_str(&format!(
+                "{username} {password} {} {scope}{key}\n",
+                role.key()
+            ));
         }
         write_private(&accounts_path, &text)
             .with_context(|| format!("tidak dapat menulis {}", accounts_path.display()))?;
@@ -956,8 +1098,14 @@ pub async fn demo(
     );
     for line in accounts.lines().filter(|l| !l.starts_with('#')) {
         let parts: Vec<&str> = line.split_whitespace().collect();
-        if let [user, password, role, scope] = parts[..] {
-            println!("  {user:<12} {password:<16} {role:<22} {scope}");
+        match parts[..] {
+            [user, password, role, scope] => {
+                println!("  {user:<12} {password:<16} {role:<22} {scope}")
+            }
+            [user, password, role, scope, key] => {
+                println!("  {user:<12} {password:<16} {role:<22} {scope:<10} faktor kedua: {key}")
+            }
+            _ => {}
         }
     }
     match listen {

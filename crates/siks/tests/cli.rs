@@ -874,6 +874,29 @@ impl Server {
         Some((status, cookies))
     }
 
+    /// Gives a signed-in session its second factor on `/masuk/kode` with the code of the
+    /// account's key (base32, as the demo's accounts file has it): the next step's, since the
+    /// demo's enrolment took this step's (a code is taken once).
+    fn give_second_factor(&self, session: &str, key: &str) {
+        let (_, _, page) = self.send("GET", "/masuk/kode", &[("Cookie", session)], "");
+        let secret = siks_domain::totp::Secret::from_base32(key).unwrap();
+        let now = siks_domain::clock::Clock::now(&siks_domain::clock::SystemClock).timestamp();
+        let (status, _, body) = self.send(
+            "POST",
+            "/masuk/kode",
+            &[
+                ("Cookie", session),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            &format!(
+                "csrf={}&kode={}&lanjut=%2F",
+                csrf_in(&page, "id=\"form-kode\""),
+                secret.code_at(now + 30)
+            ),
+        );
+        assert_eq!(status, 303, "{body}");
+    }
+
     /// What the server has logged so far.
     fn log_text(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap()
@@ -976,12 +999,14 @@ fn a_job_survives_a_server_restart() {
     let (ok, _, err) = siks(&["demo", "--dir", d, "--households", "2000", "--no-serve"]);
     assert!(ok, "{err}");
     let accounts = std::fs::read_to_string(dir.path().join("akun-demo.txt")).unwrap();
-    let password = accounts
+    let line: Vec<String> = accounts
         .lines()
         .find_map(|l| l.strip_prefix("dinsos "))
-        .and_then(|l| l.split_whitespace().next())
         .unwrap()
-        .to_string();
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let (password, key) = (line[0].clone(), line[3].clone());
     let db = format!("sqlite://{}/siks.db", d);
 
     let server = Server::start(&db);
@@ -1023,6 +1048,7 @@ fn a_job_survives_a_server_restart() {
         .find(|c| c.starts_with("siks_sesi="))
         .unwrap()
         .clone();
+    server.give_second_factor(&session, &key);
     let (_, _, dashboard) = server.send("GET", "/", &[("Cookie", &session)], "");
     let csrf = csrf_in(&dashboard, "action=\"/keluar\"");
     let api = |server: &Server, method: &str, path: &str, body: &str| {
@@ -1480,19 +1506,24 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
     // household list; `siks audit scope` names what it showed, through which channel, and
     // writes the notice.
     let accounts = std::fs::read_to_string(dir.path().join("akun-demo.txt")).unwrap();
-    let password = accounts
+    let line: Vec<&str> = accounts
         .lines()
         .find_map(|l| l.strip_prefix("dinsos "))
-        .and_then(|l| l.split_whitespace().next())
         .unwrap()
-        .to_string();
-    let (status, signed_in) = server.sign_in("dinsos", &password).unwrap();
+        .split_whitespace()
+        .collect();
+    let (password, key) = (line[0], line[3]);
+    let (status, signed_in) = server.sign_in("dinsos", password).unwrap();
     assert_eq!(status, 303);
     let session = signed_in
         .iter()
         .find(|c| c.starts_with("siks_sesi="))
         .unwrap()
         .clone();
+    // A regency account gives its second factor: the demo enrolled it, its key is in the file.
+    let (status, _, _) = server.send("GET", "/rumah-tangga", &[("Cookie", &session)], "");
+    assert_eq!(status, 303, "no page before the second factor");
+    server.give_second_factor(&session, key);
     let (status, _, _) = server.send("GET", "/rumah-tangga", &[("Cookie", &session)], "");
     assert_eq!(status, 200);
     let letter = dir.path().join("pemberitahuan.txt");

@@ -501,4 +501,59 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Halaman ini untuk siapa saja, juga tanpa akun: apa yang disimpan siks tentang warga, untuk apa, siapa yang melihatnya, dan bagaimana meminta salinan atau perbaikan data.",
         "This page is for anyone, also without an account: what siks keeps about citizens, what for, who sees it, and how to ask for a copy or a correction of one's data.",
     ),
+    ("Faktor kedua", "Second factor"),
+    (
+        "Akun tingkat kabupaten ke atas dan setiap admin masuk dengan dua hal: kata sandi dan kode enam angka dari aplikasi autentikator di ponsel (misalnya Google Authenticator, Microsoft Authenticator, FreeOTP). Kode yang sama diminta lagi sebelum unduhan data massal, penutupan periode dan perubahan aturan program.",
+        "Accounts at regency level and above, and every admin, sign in with two things: the password and a six-digit code from an authenticator app on the phone (for example Google Authenticator, Microsoft Authenticator, FreeOTP). A code is asked again before a bulk download, a period close and a programme rule change.",
+    ),
+    ("Kode pemulihan", "Recovery codes"),
+    (
+        "Faktor kedua sudah aktif. Simpan sepuluh kode pemulihan ini di tempat aman (cetak atau tulis): masing-masing dapat dipakai sekali bila ponsel hilang. Kode ini hanya ditampilkan sekarang.",
+        "The second factor is on. Keep these ten recovery codes somewhere safe (print or write them down): each can be used once if the phone is lost. They are shown only now.",
+    ),
+    ("Sudah saya simpan, lanjutkan", "I have kept them, go on"),
+    ("Lanjutkan", "Go on"),
+    (
+        "Akun Anda wajib memakai faktor kedua. Pindai kode QR ini dengan aplikasi autentikator di ponsel Anda, lalu ketik enam angka yang tampil.",
+        "Your account must use a second factor. Scan this QR code with the authenticator app on your phone, then type the six digits it shows.",
+    ),
+    (
+        "Tidak dapat memindai? Ketik kunci ini di aplikasi:",
+        "Cannot scan? Type this key into the app:",
+    ),
+    (
+        "Tindakan ini meminta kode faktor kedua yang baru. Ketik enam angka yang sedang tampil di aplikasi autentikator Anda.",
+        "This act asks a fresh second-factor code. Type the six digits your authenticator app shows now.",
+    ),
+    (
+        "Ketik enam angka yang sedang tampil di aplikasi autentikator Anda, atau satu kode pemulihan.",
+        "Type the six digits your authenticator app shows now, or one recovery code.",
+    ),
+    ("Kode", "Code"),
+    ("Kirim kode", "Send code"),
+    ("Atur ulang faktor kedua", "Reset second factor"),
+    (
+        "Kode faktor kedua (enam angka dari aplikasi autentikator, atau satu kode pemulihan)",
+        "Second-factor code (six digits from the authenticator app, or one recovery code)",
+    ),
+    ("Token API", "API tokens"),
+    (
+        "Token API dipakai aplikasi lain (bukan orang) untuk memanggil API siks atas nama akun Anda, dengan kepala Authorization: Bearer. Beri nama yang jelas, wilayah sesempit mungkin, akses baca bila cukup, dan masa berlaku sependek mungkin. Token hanya ditampilkan sekali; cabut segera bila bocor. Setiap pemakaian dicatat.",
+        "An API token lets another application (not a person) call the siks API as your account, with the header Authorization: Bearer. Give it a clear name, the narrowest scope, read access where enough, and the shortest validity. A token is shown once; revoke it at once if it leaks. Every use is recorded.",
+    ),
+    ("Akun", "Account"),
+    ("Akses", "Access"),
+    ("Berlaku sampai", "Valid until"),
+    ("Terakhir dipakai", "Last used"),
+    ("Cabut", "Revoke"),
+    ("Buat token", "Make a token"),
+    ("Nama (untuk apa token ini)", "Name (what the token is for)"),
+    (
+        "Wilayah (kode wilayah di dalam wilayah kerja Anda, atau *)",
+        "Scope (a region code inside your area of work, or *)",
+    ),
+    (
+        "Masa berlaku (hari, paling lama 365)",
+        "Validity (days, at most 365)",
+    ),
 ];

@@ -45,7 +45,7 @@ impl Browser {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(siks_web::serve(listener, w.app.clone(), async {
+        let server = tokio::spawn(siks_web::serve(listener, w.app.router.clone(), async {
             let _ = stopped.await;
         }));
 
@@ -388,11 +388,87 @@ async fn sign_in(client: &fantoccini::Client, base: &str, user: &str) {
         .click()
         .await
         .unwrap();
-    client
+    // The second factor's page (regency level and up, admins), or the page asked for.
+    let landed = client
+        .wait()
+        .for_element(Locator::Css("#form-kode, header form[action='/keluar']"))
+        .await
+        .unwrap();
+    if landed.attr("id").await.unwrap().as_deref() == Some("form-kode") {
+        give_second_factor(client, base, user).await;
+    }
+    if client
         .wait()
         .for_element(Locator::Css("header form[action='/keluar']"))
         .await
+        .is_err()
+    {
+        panic!(
+            "{user} not signed in at {}: {}",
+            client.current_url().await.unwrap(),
+            client.source().await.unwrap()
+        );
+    }
+}
+
+/// What each account's authenticator app holds, by server and account: the secret read off the
+/// enrolment page, and the last step whose code was typed (a code is taken once).
+static APPS: std::sync::Mutex<Vec<(String, siks_domain::totp::Secret, i64)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// The second factor on `/masuk/kode`, as a person with an authenticator app gives it: enrols
+/// from the secret the page shows the first time (and goes on past the recovery codes), or
+/// types the app's next code.
+async fn give_second_factor(client: &fantoccini::Client, base: &str, user: &str) {
+    use fantoccini::Locator;
+    use siks_domain::totp::{Secret, WINDOW, step_of};
+    let key = format!("{base} {user}");
+    let shown = match client.find(Locator::Id("rahasia")).await {
+        Ok(element) => Some(element.text().await.unwrap()),
+        Err(_) => None,
+    };
+    let (secret, last) = match shown {
+        Some(text) => (Secret::from_base32(&text).expect("base32 secret"), None),
+        None => {
+            let apps = APPS.lock().unwrap();
+            let (_, secret, last) = apps
+                .iter()
+                .find(|(k, _, _)| *k == key)
+                .unwrap_or_else(|| panic!("{user} enrolled elsewhere"));
+            (secret.clone(), Some(*last))
+        }
+    };
+    let step = loop {
+        use siks_domain::clock::Clock;
+        let now = step_of(siks_domain::clock::SystemClock.now().timestamp());
+        let step = last.map_or(now, |l: i64| (l + 1).max(now));
+        if step <= now + WINDOW {
+            break step;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
+    client
+        .find(Locator::Id("kode"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{:06}", secret.code_at_step(step)))
+        .await
         .unwrap();
+    click(client, "#form-kode button").await;
+    {
+        let mut apps = APPS.lock().unwrap();
+        apps.retain(|(k, _, _)| *k != key);
+        apps.push((key, secret, step));
+    }
+    // The recovery codes after enrolment, or the page asked for.
+    let landed = client
+        .wait()
+        .for_element(Locator::Css("#lanjut, header form[action='/keluar']"))
+        .await
+        .unwrap();
+    if landed.attr("id").await.unwrap().as_deref() == Some("lanjut") {
+        landed.click().await.unwrap();
+    }
 }
 
 /// Sets form fields by id (selects and inputs alike), as a person would fill them.

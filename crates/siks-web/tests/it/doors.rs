@@ -46,6 +46,9 @@ fn door(method: &str, path: &str) -> Option<Door> {
         | ("POST", "/api/v1/sptjm")
         | ("PUT", "/api/v1/documents/{id}/scan") => Workflow,
         ("POST", "/masuk")
+        | ("POST", "/masuk/kode")
+        | ("POST", "/akun/token")
+        | ("POST", "/akun/token/{id}/cabut")
         | ("POST", "/keluar")
         | ("POST", "/akun/sandi")
         | ("POST", "/temuan/{id}/tolak")

@@ -298,13 +298,13 @@ async fn findings_page_runs_checks_and_dismisses() {
 #[tokio::test]
 async fn a_list_whose_matching_takes_long_shows_the_job_and_the_list_kept() {
     let w = world().await;
-    let app = siks_web::router(
+    let app = w.app.with_router(siks_web::router(
         w.service.clone(),
         AppConfig {
             job_wait: Some(std::time::Duration::ZERO),
             ..Default::default()
         },
-    );
+    ));
     let pusat = login(&app, "pusat").await;
     let (content_type, body) = multipart(&[
         ("csrf", pusat.csrf.as_bytes()),

@@ -8,13 +8,13 @@ use crate::support::*;
 #[tokio::test]
 async fn long_work_runs_as_a_job_with_its_own_page() {
     let w = world().await;
-    let app = siks_web::router(
+    let app = w.app.with_router(siks_web::router(
         w.service.clone(),
         AppConfig {
             job_wait: Some(std::time::Duration::ZERO),
             ..Default::default()
         },
-    );
+    ));
     let dinsos = login(&app, "dinsos").await;
     let started = send(
         &app,
@@ -173,13 +173,13 @@ async fn long_work_runs_as_a_job_with_its_own_page() {
 async fn a_rules_dry_run_is_a_job_whose_page_leads_to_its_table() {
     let w = world().await;
     w.rank().await;
-    let app = siks_web::router(
+    let app = w.app.with_router(siks_web::router(
         w.service.clone(),
         AppConfig {
             job_wait: Some(std::time::Duration::ZERO),
             ..Default::default()
         },
-    );
+    ));
     let pusat = login(&app, "pusat").await;
     let definition = "code = \"BST\"\nname = \"Bantuan Sosial Tunai\"\nunit = \"household\"\n\
                       eligible = \"desil <= 10\"\namount = 1800000\n";

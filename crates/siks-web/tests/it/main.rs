@@ -12,6 +12,7 @@ mod bad_input;
 mod browser;
 mod doors;
 mod english;
+mod factors;
 mod findings;
 mod jobs;
 mod privacy;

@@ -401,14 +401,14 @@ async fn password_change_and_audit_page() {
 #[tokio::test]
 async fn behind_https_the_cookies_are_host_only_and_secure() {
     let w = world().await;
-    let app = siks_web::router(
+    let app = w.app.with_router(siks_web::router(
         w.service.clone(),
         AppConfig {
             secure_cookies: true,
             hsts: true,
             ..Default::default()
         },
-    );
+    ));
     let form = send(&app, get("/masuk", None)).await;
     assert_eq!(
         form.headers["strict-transport-security"],
@@ -585,13 +585,13 @@ async fn public_pages_and_the_api_are_rate_limited_per_client_and_overall() {
         ..Rates::default()
     };
     let burst = burst as usize;
-    let app = siks_web::router(
+    let app = w.app.with_router(siks_web::router(
         w.service.clone(),
         AppConfig {
             rates,
             ..AppConfig::default()
         },
-    );
+    ));
     // One client, its X-Forwarded-For rotating: the server is not behind a proxy it trusts, so
     // the address is the connection's, and the burst is all it gets.
     let mut statuses = Vec::new();

@@ -33,8 +33,76 @@ pub(crate) fn password_hash() -> String {
     .clone()
 }
 
+/// A router over a world's database, with what its accounts' authenticator apps hold: the
+/// secret each account enrolled through the page (read off it, as a person's app would) and
+/// the last step whose code was given (a code is taken once). Every router of one database
+/// shares them. Derefs to the router, so `send(&w.app, …)` reads as before.
+#[derive(Clone)]
+pub(crate) struct TestApp {
+    pub(crate) router: Router,
+    factors: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<String, (siks_domain::totp::Secret, i64)>>,
+    >,
+    /// The service's clock when the test moves it (codes are made at its time).
+    clock: Option<siks_domain::clock::ManualClock>,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Router;
+    fn deref(&self) -> &Router {
+        &self.router
+    }
+}
+
+impl TestApp {
+    /// Another router over the same database (another configuration), sharing the apps.
+    pub(crate) fn with_router(&self, router: Router) -> TestApp {
+        TestApp {
+            router,
+            factors: self.factors.clone(),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// The secret an account's app holds (enrolled through the page by this test).
+    pub(crate) fn secret_of(&self, username: &str) -> siks_domain::totp::Secret {
+        self.factors.lock().unwrap()[username].0.clone()
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        use siks_domain::clock::Clock;
+        match &self.clock {
+            Some(clock) => clock.now(),
+            None => siks_domain::clock::SystemClock.now(),
+        }
+    }
+
+    /// The code an account's app shows for a step not used yet (waiting, or moving a test's
+    /// clock, when the two usable steps were used), and that step.
+    async fn next_code(&self, username: &str, secret: &siks_domain::totp::Secret) -> (String, i64) {
+        use siks_domain::totp::{STEP_SECONDS, WINDOW, step_of};
+        let last = self
+            .factors
+            .lock()
+            .unwrap()
+            .get(username)
+            .map(|(_, step)| *step);
+        loop {
+            let now = step_of(self.now().timestamp());
+            let step = last.map_or(now, |l| (l + 1).max(now));
+            if step <= now + WINDOW {
+                return (format!("{:06}", secret.code_at_step(step)), step);
+            }
+            match &self.clock {
+                Some(clock) => clock.advance(chrono::Duration::seconds(STEP_SECONDS)),
+                None => tokio::time::sleep(std::time::Duration::from_millis(500)).await,
+            }
+        }
+    }
+}
+
 pub(crate) struct World {
-    pub(crate) app: Router,
+    pub(crate) app: TestApp,
     pub(crate) service: Service,
     pub(crate) household: Household,
     pub(crate) members: Vec<Person>,
@@ -152,13 +220,17 @@ pub(crate) async fn world() -> World {
         // The harness is one client asking every role's pages at machine speed: the rate
         // limits would hold it back. The tests of the limits build their own app
         // (`sessions::public_pages_and_the_api_are_rate_limited_per_client_and_overall`).
-        app: siks_web::router(
-            service.clone(),
-            AppConfig {
-                rates: siks_web::rate::Rates::unlimited(),
-                ..AppConfig::default()
-            },
-        ),
+        app: TestApp {
+            router: siks_web::router(
+                service.clone(),
+                AppConfig {
+                    rates: siks_web::rate::Rates::unlimited(),
+                    ..AppConfig::default()
+                },
+            ),
+            factors: Default::default(),
+            clock: None,
+        },
         service,
         household,
         members,
@@ -230,6 +302,15 @@ impl Reply {
             .select(&sel)
             .map(|e| e.text().collect::<String>().trim().to_string())
             .collect()
+    }
+
+    /// An attribute of the first element `selector` finds.
+    pub(crate) fn attr(&self, selector: &str, name: &str) -> String {
+        self.html()
+            .select(&Selector::parse(selector).unwrap())
+            .next()
+            .and_then(|e| e.value().attr(name).map(str::to_string))
+            .unwrap_or_else(|| panic!("no {selector} with {name}: {}", self.body))
     }
 
     pub(crate) fn json(&self) -> serde_json::Value {
@@ -367,7 +448,9 @@ async fn sign_in(app: &Router, username: &str, password: &str, address: Option<&
     send(app, request).await
 }
 
-pub(crate) async fn login(app: &Router, username: &str) -> Session {
+/// Signs in through the pages: the password, then (regency level and up, admins) the second
+/// factor, enrolled at the first sign-in as a person would.
+pub(crate) async fn login(app: &TestApp, username: &str) -> Session {
     let reply = try_login(app, username, PASSWORD).await;
     assert_eq!(
         reply.status,
@@ -376,6 +459,13 @@ pub(crate) async fn login(app: &Router, username: &str) -> Session {
         reply.body
     );
     let cookie = reply.cookie("siks_sesi").expect("session cookie");
+    if reply
+        .location
+        .as_deref()
+        .is_some_and(|l| l.starts_with("/masuk/kode"))
+    {
+        give_second_factor(app, username, &cookie).await;
+    }
     let page = send(
         app,
         get(
@@ -397,6 +487,50 @@ pub(crate) async fn login(app: &Router, username: &str) -> Session {
         .unwrap()
         .to_string();
     Session { cookie, csrf }
+}
+
+/// Gives a half-open session its second factor through `/masuk/kode`: enrols the account's
+/// app from the secret the page shows (the first time), or types the app's next code.
+pub(crate) async fn give_second_factor(app: &TestApp, username: &str, cookie: &str) {
+    let session = Session {
+        cookie: cookie.to_string(),
+        csrf: String::new(),
+    };
+    let page = send(app, get("/masuk/kode?lanjut=/", Some(&session))).await;
+    assert_eq!(page.status, StatusCode::OK, "{username}: {}", page.body);
+    let shown = page.select("#rahasia");
+    let secret = match shown.first() {
+        Some(text) => siks_domain::totp::Secret::from_base32(text).expect("a base32 secret"),
+        None => app
+            .factors
+            .lock()
+            .unwrap()
+            .get(username)
+            .map(|(secret, _)| secret.clone())
+            .unwrap_or_else(|| panic!("{username} enrolled, but not by this test")),
+    };
+    let csrf = page.attr("#form-kode input[name=csrf]", "value");
+    let (code, step) = app.next_code(username, &secret).await;
+    let given = send(
+        app,
+        post_form(
+            "/masuk/kode",
+            &format!("siks_sesi={cookie}"),
+            &format!("csrf={}&kode={code}&lanjut=%2F", encode(&csrf)),
+        ),
+    )
+    .await;
+    assert!(
+        given.status == StatusCode::SEE_OTHER
+            || (given.status == StatusCode::OK && !given.select("#kode-pemulihan li").is_empty()),
+        "{username}: {} {}",
+        given.status,
+        given.body
+    );
+    app.factors
+        .lock()
+        .unwrap()
+        .insert(username.to_string(), (secret, step));
 }
 
 /// Fills a route's path parameters with records that exist in village A.
@@ -701,13 +835,18 @@ pub(crate) fn unregistered_households(count: usize) -> Vec<(Household, Vec<Perso
 pub(crate) fn on_manual_clock(
     w: &World,
     at: chrono::DateTime<chrono::Utc>,
-) -> (Router, siks_domain::clock::ManualClock) {
+) -> (TestApp, siks_domain::clock::ManualClock) {
     let clock = siks_domain::clock::ManualClock::starting_at(at);
     let service = w
         .service
         .clone()
         .with_clock(std::sync::Arc::new(clock.clone()));
-    (siks_web::router(service, AppConfig::default()), clock)
+    let app = TestApp {
+        router: siks_web::router(service, AppConfig::default()),
+        factors: w.app.factors.clone(),
+        clock: Some(clock.clone()),
+    };
+    (app, clock)
 }
 
 /// The text of a PDF as `pdftotext` reads it (in reading order, one page after another). `None`

@@ -351,13 +351,13 @@ async fn new_households_come_in_as_an_xlsx_through_the_page_with_a_report_to_dow
 async fn a_long_upload_shows_its_progress_and_can_be_cancelled() {
     let w = world().await;
     // Posts return at once, so the job's page shows it running.
-    let app = siks_web::router(
+    let app = w.app.with_router(siks_web::router(
         w.service.clone(),
         AppConfig {
             upload_wait: Some(std::time::Duration::ZERO),
             ..AppConfig::default()
         },
-    );
+    ));
     let desa = login(&app, "desa.a").await;
     let mut file = String::from("Id temuan,Hasil,Alasan\n");
     for _ in 0..20_000 {
