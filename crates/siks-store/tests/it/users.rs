@@ -324,3 +324,192 @@ async fn users_and_scopes_on_both_engines() {
 async fn sessions_and_sign_in_on_both_engines() {
     on_both_engines!(sessions_and_sign_in);
 }
+
+/// The second factor and API tokens in the store (ADR 0022): the TOTP secret sealed while it
+/// waits and once enrolled, recovery codes kept as hashes, each code taken once, a session half
+/// open until its code; a key rotation re-seals the secret and it still opens; a token kept as
+/// its hash only, acting within its scope, refused once revoked or expired.
+async fn second_factor_and_tokens(db: &TestDb) {
+    use siks_store::second_factor::FactorCheck;
+    use siks_store::tokens::{NewToken, TokenAccess, TokenRefusal};
+    let keys_dir = tempfile::tempdir().unwrap();
+    let (store, _) = db
+        .store
+        .clone()
+        .use_field_keys(&keys_dir.path().join("siks.field-keys"))
+        .await
+        .unwrap();
+    let start = chrono::DateTime::parse_from_rfc3339("2026-12-05T02:00:00Z")
+        .unwrap()
+        .to_utc();
+    let clock = siks_domain::clock::ManualClock::starting_at(start);
+    let store = store.with_clock(Arc::new(clock.clone()));
+    let c = cast(&store).await;
+    let user = store
+        .user_by_username("dinsos.tuban")
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed = |column: &str| {
+        format!("SELECT COUNT(*) FROM users WHERE {column} LIKE 'f1%' AND username = 'dinsos.tuban'")
+    };
+
+    let secret = store.begin_enrolment(&user).await.unwrap();
+    assert_eq!(
+        store.begin_enrolment(&user).await.unwrap(),
+        secret,
+        "the waiting secret again"
+    );
+    assert_eq!(raw_count(db, &sealed("totp_pending"), &sealed("totp_pending")).await, 1);
+    let session = store.start_session(&user, "10.0.0.7").await.unwrap();
+    let policy = siks_store::SessionPolicy::default();
+    assert_eq!(store.session(&session.token, &policy).await.unwrap(), None);
+    let half = store
+        .any_session(&session.token, &policy)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(half.factor.required && !half.factor.enrolled && half.factor.given_at.is_none());
+
+    let now = || siks_domain::clock::Clock::now(&clock).timestamp();
+    assert_eq!(
+        store
+            .confirm_enrolment(&user, &session.token, "000000", "10.0.0.7")
+            .await
+            .unwrap()
+            .filter(|_| secret.code_at(now()) != "000000"),
+        None
+    );
+    let enrolled = store
+        .confirm_enrolment(&user, &session.token, &secret.code_at(now()), "10.0.0.7")
+        .await
+        .unwrap()
+        .expect("the right code");
+    assert_eq!(enrolled.recovery_codes.len(), 10);
+    assert_eq!(raw_count(db, &sealed("totp_secret"), &sealed("totp_secret")).await, 1);
+    let kept = "SELECT COUNT(*) FROM recovery_codes";
+    assert_eq!(raw_count(db, kept, kept).await, 10);
+    let plain = format!(
+        "SELECT COUNT(*) FROM recovery_codes WHERE code_hash = '{}'",
+        enrolled.recovery_codes[0]
+    );
+    assert_eq!(raw_count(db, &plain, &plain).await, 0, "hashes only");
+    let open = store.session(&session.token, &policy).await.unwrap().unwrap();
+    assert!(open.factor.enrolled && open.factor.given_at.is_some());
+
+    let user = store
+        .user_by_username("dinsos.tuban")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.second_factor);
+    let second = store.start_session(&user, "10.0.0.7").await.unwrap();
+    let check = |typed: String| {
+        let store = store.clone();
+        let user = user.clone();
+        let token = second.token.clone();
+        async move {
+            store
+                .check_second_factor(&user, &token, &typed, "sign_in", "10.0.0.7")
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(check(secret.code_at(now())).await, FactorCheck::Refused, "a code once");
+    assert_eq!(
+        check(secret.code_at(now() + 30)).await,
+        FactorCheck::Accepted {
+            recovery_left: None
+        }
+    );
+
+    // A rotation re-seals the secret; a later code still opens it.
+    store
+        .rotate_field_keys(std::time::Duration::ZERO, &|_, _| {})
+        .await
+        .unwrap();
+    let status = store.sealing_status().await.unwrap();
+    assert_eq!(status.old_keys, 0, "{status:?}");
+    clock.advance(chrono::Duration::seconds(90));
+    assert_eq!(
+        check(secret.code_at(now())).await,
+        FactorCheck::Accepted {
+            recovery_left: None
+        }
+    );
+    assert_eq!(
+        check(enrolled.recovery_codes[3].clone()).await,
+        FactorCheck::Accepted {
+            recovery_left: Some(9)
+        }
+    );
+    assert_eq!(
+        check(enrolled.recovery_codes[3].clone()).await,
+        FactorCheck::Refused
+    );
+
+    // A token: its hash only, its scope, refused once revoked or expired.
+    let (token, secret) = store
+        .create_api_token(
+            &c.regency,
+            NewToken {
+                name: "sinkron".into(),
+                scope: Scope::parse(VILLAGE_A).unwrap(),
+                access: TokenAccess::Read,
+                days: 2,
+            },
+        )
+        .await
+        .unwrap();
+    let stored = format!("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{secret}'");
+    assert_eq!(raw_count(db, &stored, &stored).await, 0, "never the token itself");
+    let (actor, _) = store
+        .token_actor(&secret, "GET /api/v1/households", "10.0.0.8")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(actor.username, "dinsos.tuban");
+    assert_eq!(actor.scope, Scope::parse(VILLAGE_A).unwrap());
+    let wider = store
+        .create_api_token(
+            &c.regency,
+            NewToken {
+                name: "lebar".into(),
+                scope: Scope::Nation,
+                access: TokenAccess::Read,
+                days: 2,
+            },
+        )
+        .await;
+    assert!(matches!(wider, Err(StoreError::Invalid { .. })));
+    clock.advance(chrono::Duration::days(3));
+    assert_eq!(
+        store
+            .token_actor(&secret, "GET /api/v1/stats", "10.0.0.8")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        TokenRefusal::Expired
+    );
+    store.revoke_api_token(&c.regency, &token.id).await.unwrap();
+    assert_eq!(
+        store
+            .token_actor(&secret, "GET /api/v1/stats", "10.0.0.8")
+            .await
+            .unwrap()
+            .unwrap_err(),
+        TokenRefusal::Revoked
+    );
+    assert!(
+        store
+            .revoke_api_token(&c.village_a, &token.id)
+            .await
+            .is_err(),
+        "another's token is not found"
+    );
+}
+
+#[tokio::test]
+async fn second_factor_and_tokens_on_both_engines() {
+    on_both_engines!(second_factor_and_tokens);
+}

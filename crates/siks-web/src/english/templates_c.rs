@@ -147,8 +147,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Area (a region code, or * for the whole of Indonesia)",
     ),
     (
-        "Kata sandi awal (minimal 10 karakter, huruf dan angka)",
-        "First password (at least 10 characters, letters and digits)",
+        "Kata sandi awal (minimal 12 karakter; kalimat beberapa kata lebih mudah diingat)",
+        "First password (at least 12 characters; a phrase of a few words is easier to remember)",
     ),
     // ratify.html
     ("Pengesahan {}", "Ratification {}"),
@@ -270,8 +270,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("Kata sandi sekarang", "Current password"),
     (
-        "Kata sandi baru (minimal 10 karakter, huruf dan angka)",
-        "New password (at least 10 characters, letters and digits)",
+        "Kata sandi baru (minimal 12 karakter; kalimat beberapa kata lebih mudah diingat)",
+        "New password (at least 12 characters; a phrase of a few words is easier to remember)",
     ),
     ("Ulangi kata sandi baru", "Repeat the new password"),
     ("Simpan", "Save"),
