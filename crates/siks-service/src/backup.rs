@@ -8,6 +8,7 @@ use siks_store::Result;
 
 pub use siks_store::backup::{
     BackupError, Checkup, Counts, DataKey, Manifest, read_manifest, remove_leftovers, restore,
+    restore_to,
 };
 
 use crate::Service;

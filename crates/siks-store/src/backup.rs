@@ -1,8 +1,10 @@
-//! Backups of a SQLite database, encrypted with the deployment's data key, taken while the
-//! server runs, and their restore elsewhere.
+//! Backups of the database, encrypted with the deployment's data key, taken while the server
+//! runs, and their restore elsewhere.
 //!
-//! A backup is the database as one consistent snapshot (`VACUUM INTO`, which reads in one
-//! transaction while writers go on in the WAL), its manifest read from that very snapshot
+//! A backup is the database as one consistent snapshot (SQLite: `VACUUM INTO`, which reads in
+//! one transaction while writers go on in the WAL; PostgreSQL: `pg_dump --snapshot` of a
+//! repeatable-read transaction's exported snapshot, in its custom format), its manifest read
+//! from that very snapshot
 //! (schema version, counts, the audit log's head, the snapshot's size and SHA-256), and the
 //! snapshot encrypted in chunks of 1 MiB with XChaCha20-Poly1305 in the STREAM construction
 //! (each chunk authenticated with its place and whether it is the last, so chunks can be
@@ -12,7 +14,8 @@
 //! The data key lives outside the database (`PATH.data-key` beside a SQLite database, or the
 //! file `SIKS_DATA_KEY` names), created 0600 and never overwritten; a backup names its key by
 //! an id (a hash of the key, not the key), so a restore with another key says so instead of
-//! "damaged". PostgreSQL backups (`pg_dump` under the same envelope) are not built yet.
+//! "damaged". A PostgreSQL backup is restored into an empty database with `pg_restore` in one
+//! transaction.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -65,8 +68,16 @@ pub enum BackupError {
     Mismatch,
     /// The restore's target already exists.
     TargetExists(String),
-    /// Only SQLite for now.
-    NotSqlite,
+    /// A backup of one engine restored into the other.
+    OtherEngine {
+        backup: String,
+        target: String,
+    },
+    /// `pg_dump` or `pg_restore` could not be run, or failed.
+    Tool {
+        tool: String,
+        reason: String,
+    },
     Io(String),
 }
 
@@ -93,10 +104,13 @@ impl Bilingual for BackupError {
             BackupError::TargetExists(path) => format!(
                 "{path} sudah ada: pemulihan tidak pernah menimpa basis data; pilih tempat lain"
             ),
-            BackupError::NotSqlite => {
-                "cadangan PostgreSQL belum tersedia: gunakan pg_dump dengan enkripsi di luar siks"
-                    .into()
-            }
+            BackupError::OtherEngine { backup, target } => format!(
+                "cadangan ini dari basis data {backup}; pulihkan ke basis data {backup}, bukan {target}"
+            ),
+            BackupError::Tool { tool, reason } => format!(
+                "{tool} gagal: {reason} (pasang klien PostgreSQL versi server, atau sebutkan programnya di SIKS_{})",
+                tool.to_uppercase().replace('-', "_")
+            ),
             BackupError::Io(e) => format!("berkas: {e}"),
         }
     }
@@ -122,7 +136,13 @@ impl Bilingual for BackupError {
             BackupError::TargetExists(path) => {
                 format!("{path} exists: a restore never overwrites a database")
             }
-            BackupError::NotSqlite => "PostgreSQL backups are not built yet".into(),
+            BackupError::OtherEngine { backup, target } => format!(
+                "this backup is of a {backup} database; restore it into {backup}, not {target}"
+            ),
+            BackupError::Tool { tool, reason } => format!(
+                "{tool} failed: {reason} (install the server's PostgreSQL client, or name the program in SIKS_{})",
+                tool.to_uppercase().replace('-', "_")
+            ),
             BackupError::Io(e) => format!("file: {e}"),
         }
     }
@@ -278,6 +298,213 @@ async fn counts_and_head(conn: &mut sqlx::SqliteConnection) -> Result<(Counts, S
     Ok((counts, head))
 }
 
+/// [`counts_and_head`] on PostgreSQL.
+async fn pg_counts_and_head(conn: &mut sqlx::PgConnection) -> Result<(Counts, String)> {
+    let count = async |conn: &mut sqlx::PgConnection, table: &str| -> Result<i64> {
+        Ok(
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&mut *conn)
+                .await?,
+        )
+    };
+    let counts = Counts {
+        households: count(conn, "households").await?,
+        persons: count(conn, "persons").await?,
+        proposals: count(conn, "proposals").await?,
+        audit_entries: count(conn, "audit_log").await?,
+    };
+    let head: Option<String> =
+        sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok((counts, head.unwrap_or_default()))
+}
+
+/// A PostgreSQL client program: `SIKS_PG_DUMP` / `SIKS_PG_RESTORE` when set, else on the path.
+fn pg_program(tool: &str) -> String {
+    std::env::var(format!("SIKS_{}", tool.to_uppercase().replace('-', "_")))
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| tool.to_string())
+}
+
+/// Runs a PostgreSQL client on `url`: the password goes in its environment, never on its
+/// command line (where `ps` would show it).
+fn pg_tool(tool: &str, url: &str, args: &[&str]) -> Result<()> {
+    let options: sqlx::postgres::PgConnectOptions = url
+        .parse()
+        .map_err(|_| StoreError::BadUrl(crate::redact_url(url)))?;
+    let mut command = std::process::Command::new(pg_program(tool));
+    command
+        .args(args)
+        .env("PGHOST", options.get_host())
+        .env("PGPORT", options.get_port().to_string())
+        .env("PGUSER", options.get_username())
+        .env("PGDATABASE", options.get_database().unwrap_or_default())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    if let Some(password) = password_of(url) {
+        command.env("PGPASSWORD", password);
+    }
+    let output = command.output().map_err(|e| BackupError::Tool {
+        tool: tool.into(),
+        reason: e.to_string(),
+    })?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stderr);
+        return Err(BackupError::Tool {
+            tool: tool.into(),
+            reason: said.lines().next().unwrap_or("").trim().to_string(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The password of a `postgres://user:password@host/db` URL, percent-decoded.
+fn password_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let userinfo = rest.split_once('@')?.0;
+    let raw = userinfo.split_once(':')?.1;
+    let mut out = Vec::new();
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = raw
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// `pg_dump` of an exported snapshot into `file` (custom format, without owners or grants, so
+/// that it restores under another role).
+fn pg_dump(url: &str, snapshot: &str, file: &Path) -> Result<()> {
+    let file = file.display().to_string();
+    pg_tool(
+        "pg_dump",
+        url,
+        &[
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            "--snapshot",
+            snapshot,
+            "--file",
+            &file,
+        ],
+    )
+}
+
+/// Restores a PostgreSQL backup into the empty database at `url`: decrypted and checked into a
+/// file of `scratch` (0600, removed however it ends), then `pg_restore` in one transaction, so
+/// that a failure leaves the database empty. A database that has tables is refused.
+pub async fn restore_postgres(
+    key: &DataKey,
+    file: &Path,
+    url: &str,
+    scratch: &Path,
+) -> Result<Manifest> {
+    let manifest = read_manifest(file)?;
+    if manifest.engine != "postgres" {
+        return Err(BackupError::OtherEngine {
+            backup: manifest.engine,
+            target: "postgres".into(),
+        }
+        .into());
+    }
+    let target = Store::open(url, crate::OpenMode::MustExist).await?;
+    let tables: i64 = match &target.pool {
+        Pool::Postgres(pool) => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .fetch_one(pool)
+            .await?
+        }
+        Pool::Sqlite(_) => return Err(StoreError::BadUrl(crate::redact_url(url))),
+    };
+    target.close().await;
+    if tables > 0 {
+        return Err(BackupError::TargetExists(crate::redact_url(url)).into());
+    }
+    remove_leftovers(scratch);
+    let dump = scratch.join(format!("{SNAPSHOT_PREFIX}{}", uuid::Uuid::now_v7()));
+    let guard = Removed(dump.clone(), false);
+    let (key, file, url) = (key.clone(), file.to_path_buf(), url.to_string());
+    let manifest = tokio::task::spawn_blocking(move || -> Result<Manifest> {
+        let manifest = restore(&key, &file, &dump)?;
+        let path = dump.display().to_string();
+        pg_tool(
+            "pg_restore",
+            &url,
+            &[
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                "--dbname",
+                &url_without_password(&url),
+                &path,
+            ],
+        )?;
+        Ok(manifest)
+    })
+    .await
+    .map_err(|e| BackupError::Io(e.to_string()))??;
+    drop(guard);
+    Ok(manifest)
+}
+
+/// Restores a backup into the database at `url`: a new SQLite file, or an empty PostgreSQL
+/// database; a backup of the other engine is refused. The manifest.
+pub async fn restore_to(key: &DataKey, file: &Path, url: &str, scratch: &Path) -> Result<Manifest> {
+    let manifest = read_manifest(file)?;
+    let sqlite = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or_default().to_string());
+    match sqlite {
+        Some(path) => {
+            if manifest.engine != "sqlite" {
+                return Err(BackupError::OtherEngine {
+                    backup: manifest.engine,
+                    target: "sqlite".into(),
+                }
+                .into());
+            }
+            let (key, file) = (key.clone(), file.to_path_buf());
+            tokio::task::spawn_blocking(move || restore(&key, &file, Path::new(&path)))
+                .await
+                .map_err(|e| BackupError::Io(e.to_string()))?
+        }
+        None => restore_postgres(key, file, url, scratch).await,
+    }
+}
+
+/// A URL with its password left out (the password goes in the environment).
+fn url_without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// A file removed when dropped unless kept: the snapshot in clear, and a half-written output.
 struct Removed(PathBuf, bool);
 
@@ -389,9 +616,6 @@ impl Store {
     }
 
     async fn write_backup(&self, key: &DataKey, out: &Path, scratch: &Path) -> Result<Manifest> {
-        let Pool::Sqlite(pool) = &self.pool else {
-            return Err(BackupError::NotSqlite.into());
-        };
         if out.exists() {
             return Err(BackupError::TargetExists(out.display().to_string()).into());
         }
@@ -399,22 +623,54 @@ impl Store {
         let snapshot = scratch.join(format!("{SNAPSHOT_PREFIX}{}", uuid::Uuid::now_v7()));
         drop(create_private(&snapshot)?);
         let snapshot_guard = Removed(snapshot.clone(), false);
-        sqlx::query("VACUUM INTO $1")
-            .bind(snapshot.display().to_string())
-            .execute(pool)
-            .await?;
-        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&snapshot)
-            .read_only(true)
-            .connect()
-            .await?;
-        let schema_version =
-            sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
-                .fetch_one(&mut conn)
-                .await?
-                .try_get::<i64, _>("v")?;
-        let (counts, audit_head) = counts_and_head(&mut conn).await?;
-        sqlx::Connection::close(conn).await?;
+        let (engine, schema_version, counts, audit_head) = match &self.pool {
+            Pool::Sqlite(pool) => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(snapshot.display().to_string())
+                    .execute(pool)
+                    .await?;
+                let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&snapshot)
+                    .read_only(true)
+                    .connect()
+                    .await?;
+                let schema_version =
+                    sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+                        .fetch_one(&mut conn)
+                        .await?
+                        .try_get::<i64, _>("v")?;
+                let (counts, audit_head) = counts_and_head(&mut conn).await?;
+                sqlx::Connection::close(conn).await?;
+                ("sqlite", schema_version, counts, audit_head)
+            }
+            Pool::Postgres(pool) => {
+                let url = self
+                    .postgres_url
+                    .as_deref()
+                    .ok_or_else(|| StoreError::BadUrl("postgres".into()))?
+                    .clone();
+                // One repeatable-read transaction: its snapshot is what pg_dump reads and what
+                // the manifest counts, while the server goes on writing.
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(&mut *tx)
+                    .await?;
+                let exported: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let schema_version: i64 =
+                    sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let (counts, audit_head) = pg_counts_and_head(&mut tx).await?;
+                let file = snapshot.clone();
+                tokio::task::spawn_blocking(move || pg_dump(&url, &exported, &file))
+                    .await
+                    .map_err(|e| BackupError::Io(e.to_string()))??;
+                tx.rollback().await?;
+                ("postgres", schema_version, counts, audit_head)
+            }
+        };
         let key = key.clone();
         let out = out.to_path_buf();
         let made_at = self.now_text();
@@ -423,7 +679,7 @@ impl Store {
             let nonce: [u8; NONCE_PREFIX] = rand::random();
             let manifest = Manifest {
                 made_at,
-                engine: "sqlite".into(),
+                engine: engine.into(),
                 schema_version,
                 households: counts.households,
                 persons: counts.persons,
@@ -677,26 +933,8 @@ impl Store {
                 (integrity, counts, head)
             }
             Pool::Postgres(pool) => {
-                let count = async |table: &str| -> Result<i64> {
-                    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "SELECT COUNT(*) AS n FROM {table}"
-                    )))
-                    .fetch_one(pool)
-                    .await?;
-                    Ok(row.try_get::<i64, _>("n")?)
-                };
-                let counts = Counts {
-                    households: count("households").await?,
-                    persons: count("persons").await?,
-                    proposals: count("proposals").await?,
-                    audit_entries: count("audit_log").await?,
-                };
-                let head = sqlx::query("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                    .fetch_optional(pool)
-                    .await?
-                    .map(|r| r.try_get::<String, _>("hash"))
-                    .transpose()?
-                    .unwrap_or_default();
+                let mut conn = pool.acquire().await?;
+                let (counts, head) = pg_counts_and_head(&mut conn).await?;
                 ("-".to_string(), counts, head)
             }
         };

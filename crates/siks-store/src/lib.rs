@@ -135,6 +135,8 @@ pub struct Store {
     /// At most how long one of a period close's transactions writes, below its pace (`None`:
     /// the pace alone; see [`Store::with_close_slice`]).
     close_slice: Option<Duration>,
+    /// The PostgreSQL database's URL, for `pg_dump` (a backup); `None` on SQLite.
+    postgres_url: Option<std::sync::Arc<String>>,
 }
 
 impl Store {
@@ -196,6 +198,7 @@ impl Store {
                 view_journal: None,
                 refreshing: Default::default(),
                 close_slice: None,
+                postgres_url: None,
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -226,6 +229,7 @@ impl Store {
                 view_journal: None,
                 refreshing: Default::default(),
                 close_slice: None,
+                postgres_url: Some(std::sync::Arc::new(url.to_string())),
             });
         }
         Err(StoreError::BadUrl(redact_url(url)))

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use siks_service::OpenMode;
 use siks_service::backup::{Checkup, DataKey, Manifest};
 
@@ -43,24 +43,33 @@ fn key_from(file: Option<&Path>, db: &str) -> Result<DataKey> {
     }
 }
 
+/// Where a backup's snapshot (and a restore's decrypted dump) stands in clear for the moment it
+/// is hashed and encrypted: beside a SQLite database (which is in clear there already), else
+/// `SIKS_BACKUP_SCRATCH` or the system's temporary folder on this machine; never beside the
+/// output, which may be a removable or shared disk.
+fn scratch_for(db: &str) -> PathBuf {
+    if let Some(file) = sqlite_path(db) {
+        return Path::new(file)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+    }
+    std::env::var_os("SIKS_BACKUP_SCRATCH")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
 pub(crate) async fn backup(db: &str, out: &Path) -> Result<()> {
     // Refusals first, before a key is made.
-    let Some(file) = sqlite_path(db) else {
-        bail!("cadangan PostgreSQL belum tersedia: gunakan pg_dump dengan enkripsi di luar siks");
-    };
     if out.exists() {
         bail!(
             "{} sudah ada: cadangan tidak pernah menimpa berkas; pilih nama lain",
             out.display()
         );
     }
-    // The clear snapshot is made beside the database (already in clear there), never beside
-    // the output, which may be a removable or shared disk.
-    let scratch = Path::new(file)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
+    let scratch = scratch_for(db);
     // A backup reads the whole database: a server on the same machine answers first.
     siks_service::background::lower_this_process();
     let service = open(db).await?;
@@ -85,6 +94,124 @@ pub(crate) async fn backup(db: &str, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The dated backups' names: `siks-` and the moment, so that they sort by time.
+const DATED_PREFIX: &str = "siks-";
+const DATED_SUFFIX: &str = ".siks";
+
+/// One dated backup into `dir` (made 0700 when missing), then the older ones beyond the newest
+/// `keep` removed (only files of this naming: nothing else in the folder is touched). The file
+/// written and the ones removed.
+pub(crate) async fn backup_into(
+    service: &siks_service::Service,
+    key: &DataKey,
+    dir: &Path,
+    keep: usize,
+    scratch: &Path,
+) -> Result<(PathBuf, Manifest, Vec<PathBuf>)> {
+    if keep == 0 {
+        bail!("--keep harus sedikitnya 1");
+    }
+    if !dir.exists() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(dir)
+            .with_context(|| format!("tidak dapat membuat {}", dir.display()))?;
+    }
+    let name = format!(
+        "{DATED_PREFIX}{}{DATED_SUFFIX}",
+        service.now().format("%Y%m%dT%H%M%S%3fZ")
+    );
+    let out = dir.join(name);
+    let system = service.system_actor().await.map_err(store_error)?;
+    let manifest = service
+        .backup(&system, key, &out, scratch)
+        .await
+        .map_err(store_error)?;
+    let removed = prune(dir, keep)?;
+    Ok((out, manifest, removed))
+}
+
+/// Removes the oldest dated backups of `dir` beyond the newest `keep`.
+fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
+    let mut dated: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("tidak dapat membaca {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(DATED_PREFIX) && n.ends_with(DATED_SUFFIX))
+        })
+        .collect();
+    dated.sort();
+    let cut = dated.len().saturating_sub(keep);
+    let old: Vec<PathBuf> = dated.drain(..cut).collect();
+    for path in &old {
+        std::fs::remove_file(path)
+            .with_context(|| format!("tidak dapat menghapus {}", path.display()))?;
+    }
+    Ok(old)
+}
+
+/// `siks backup --dir DIR --keep N`: one dated backup, the older beyond N removed.
+pub(crate) async fn dated_backup(db: &str, dir: &Path, keep: usize) -> Result<()> {
+    siks_service::background::lower_this_process();
+    let service = open(db).await?;
+    let key = data_key(db)?;
+    let started = std::time::Instant::now();
+    let (out, manifest, removed) = backup_into(&service, &key, dir, keep, &scratch_for(db)).await?;
+    println!(
+        "cadangan {} dibuat dalam {:.1} s dengan kunci {}; {} cadangan lama dihapus (disimpan {keep} terbaru)",
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        manifest.key_id,
+        removed.len()
+    );
+    print_manifest(&manifest);
+    Ok(())
+}
+
+/// A server's scheduled backups: at start, then every `every`, into `dir`, keeping `keep`. A
+/// failed one is logged and tried again at the next turn.
+pub(crate) fn schedule(
+    service: &siks_service::Service,
+    db: &str,
+    dir: PathBuf,
+    every: std::time::Duration,
+    keep: usize,
+) -> Result<()> {
+    if keep == 0 {
+        bail!("--backup-keep harus sedikitnya 1");
+    }
+    let key = data_key(db)?;
+    let scratch = scratch_for(db);
+    println!(
+        "cadangan terjadwal setiap {} jam di {} ({keep} terbaru disimpan)",
+        every.as_secs() / 3600,
+        dir.display()
+    );
+    let service = service.clone();
+    tokio::spawn(async move {
+        let mut turns = tokio::time::interval(every);
+        loop {
+            turns.tick().await;
+            match backup_into(&service, &key, &dir, keep, &scratch).await {
+                Ok((out, manifest, removed)) => tracing::info!(
+                    file = %out.display(),
+                    persons = manifest.persons,
+                    removed = removed.len(),
+                    "scheduled backup made"
+                ),
+                Err(e) => tracing::error!(error = %e, "scheduled backup failed"),
+            }
+        }
+    });
+    Ok(())
+}
+
 fn print_manifest(m: &Manifest) {
     println!(
         "  manifes: dibuat {}, skema versi {}, {} rumah tangga, {} orang, {} usulan, {} entri audit (ujung {}), {} bita, sha256 {}",
@@ -104,12 +231,10 @@ fn short(hash: &str) -> &str {
     hash.get(..16).unwrap_or(hash)
 }
 
-/// `siks restore FILE --db URL`: a new SQLite database from the backup, then its checkup
-/// against the manifest.
+/// `siks restore FILE --db URL`: a new SQLite database, or an empty PostgreSQL one, from the
+/// backup, then its checkup against the manifest.
 pub(crate) async fn restore(file: &Path, db: &str, key: Option<&Path>) -> Result<()> {
-    let Some(to) = sqlite_path(db) else {
-        bail!("pemulihan ke PostgreSQL belum tersedia: pulihkan ke berkas SQLite (sqlite://PATH)");
-    };
+    let to = siks_service::redact_url(db);
     let key = match key {
         Some(_) => key_from(key, db)?,
         None => {
@@ -119,12 +244,10 @@ pub(crate) async fn restore(file: &Path, db: &str, key: Option<&Path>) -> Result
             DataKey::load(&path).map_err(store_error)?
         }
     };
-    let (file, to_path) = (file.to_path_buf(), PathBuf::from(to));
     let started = std::time::Instant::now();
-    let manifest =
-        tokio::task::spawn_blocking(move || siks_service::backup::restore(&key, &file, &to_path))
-            .await?
-            .map_err(store_error)?;
+    let manifest = siks_service::backup::restore_to(&key, file, db, &scratch_for(db))
+        .await
+        .map_err(store_error)?;
     println!(
         "dipulihkan ke {to} dalam {:.1} s (ukuran dan sha256 sesuai manifes)",
         started.elapsed().as_secs_f64()
@@ -143,7 +266,7 @@ pub(crate) async fn restore(file: &Path, db: &str, key: Option<&Path>) -> Result
         );
     }
     println!(
-        "  isi sama dengan manifes; salin kunci medan basis data asalnya ke {to}.field-keys (atau sebutkan di SIKS_FIELD_KEYS), lalu periksa dengan `siks doctor --db {db}` (dengan kunci audit di SIKS_AUDIT_KEY)"
+        "  isi sama dengan manifes; salin kunci medan basis data asalnya ke {to}.field-keys (atau sebutkan di SIKS_FIELD_KEYS), lalu periksa dengan `siks doctor --db {to}` (dengan kunci audit di SIKS_AUDIT_KEY)"
     );
     Ok(())
 }
@@ -211,4 +334,44 @@ pub(crate) async fn doctor(db: &str) -> Result<()> {
         bail!("basis data bermasalah: {}", problems.join("; "));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The oldest dated backups beyond the count go; other files in the folder stay.
+    #[test]
+    fn pruning_keeps_the_newest_and_touches_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "siks-20261201T000000000Z.siks",
+            "siks-20261203T000000000Z.siks",
+            "siks-20261202T000000000Z.siks",
+            "catatan.txt",
+            "siks-lain.txt",
+        ] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        let removed = prune(dir.path(), 2).unwrap();
+        assert_eq!(
+            removed,
+            vec![dir.path().join("siks-20261201T000000000Z.siks")]
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            vec![
+                "catatan.txt",
+                "siks-20261202T000000000Z.siks",
+                "siks-20261203T000000000Z.siks",
+                "siks-lain.txt"
+            ]
+        );
+        assert!(prune(dir.path(), 5).unwrap().is_empty());
+    }
 }

@@ -141,6 +141,14 @@ enum Command {
             value_delimiter = ','
         )]
         trusted_proxies: Vec<siks_web::rate::Network>,
+        /// Back the database up into this folder on a schedule (as `siks backup --dir`): at
+        /// start, then every --backup-every-hours, keeping the newest --backup-keep.
+        #[arg(long, env = "SIKS_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 24, requires = "backup_dir")]
+        backup_every_hours: u64,
+        #[arg(long, default_value_t = 7, requires = "backup_dir")]
+        backup_keep: usize,
     },
     /// Accounts: add, list, disable.
     User {
@@ -195,8 +203,15 @@ enum Command {
         #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
         db: String,
         /// The backup file to write (must not exist).
+        #[arg(long, required_unless_present = "dir", conflicts_with = "dir")]
+        out: Option<PathBuf>,
+        /// Or a folder of dated backups (`siks-YYYYMMDDTHHMMSSmmmZ.siks`), for a timer: the
+        /// newest --keep are kept, the older ones removed.
         #[arg(long)]
-        out: PathBuf,
+        dir: Option<PathBuf>,
+        /// How many dated backups --dir keeps.
+        #[arg(long, default_value_t = 7, requires = "dir")]
+        keep: usize,
     },
     /// Restore a backup into a new SQLite database (never over one), checked against its
     /// manifest; a wrong key or a damaged file writes nothing.
@@ -405,10 +420,22 @@ async fn run(command: Command) -> Result<()> {
             unsafe_durability,
             anchor_dir,
             trusted_proxies,
+            backup_dir,
+            backup_every_hours,
+            backup_keep,
         } => {
             siks_web::leave_a_core_for_requests();
             let service = open(&db).await?;
             web::start_up_check(&service, &db, unsafe_durability).await?;
+            if let Some(dir) = backup_dir {
+                backup::schedule(
+                    &service,
+                    &db,
+                    dir,
+                    std::time::Duration::from_secs(backup_every_hours.max(1) * 3600),
+                    backup_keep,
+                )?;
+            }
             let transport = web::Transport {
                 behind_https,
                 secure_cookies,
@@ -440,7 +467,11 @@ async fn run(command: Command) -> Result<()> {
             generate(&config, &out)
         }
         Command::Init { db } => init(&db).await,
-        Command::Backup { db, out } => backup::backup(&db, &out).await,
+        Command::Backup { db, out, dir, keep } => match (out, dir) {
+            (Some(out), _) => backup::backup(&db, &out).await,
+            (None, Some(dir)) => backup::dated_backup(&db, &dir, keep).await,
+            (None, None) => anyhow::bail!("sebutkan --out BERKAS atau --dir FOLDER"),
+        },
         Command::Restore { file, db, key } => backup::restore(&file, &db, key.as_deref()).await,
         Command::Doctor { db } => backup::doctor(&db).await,
         Command::Key {

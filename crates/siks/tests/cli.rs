@@ -1279,8 +1279,25 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
         "init makes the data key beside the database"
     );
 
-    // The server writes all along: failed sign-ins, each one an audit entry.
-    let server = Arc::new(Server::start(&db));
+    // The server writes all along: failed sign-ins, each one an audit entry. It also backs the
+    // database up on a schedule, the first at start.
+    let scheduled = dir.path().join("terjadwal");
+    let server = Arc::new(Server::start_with(
+        &db,
+        &[
+            "--backup-dir",
+            scheduled.to_str().unwrap(),
+            "--backup-keep",
+            "3",
+        ],
+    ));
+    assert!(
+        server
+            .banner
+            .contains("cadangan terjadwal setiap 24 jam di"),
+        "{}",
+        server.banner
+    );
     let stop = Arc::new(AtomicBool::new(false));
     let written = Arc::new(AtomicU64::new(0));
     let writer = {
@@ -1501,6 +1518,51 @@ fn a_backup_while_the_server_writes_restores_whole_and_a_breach_is_scoped() {
     let (ok, _, err) = siks(&["restore", b, "--db", &restored_db, "--key", &key]);
     assert!(!ok);
     assert!(err.contains("sudah ada"), "{err}");
+
+    // The scheduled backup the server made at its start, and dated backups for a timer: the
+    // newest --keep stay.
+    let dated = |dir: &std::path::Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("siks-") && n.ends_with(".siks"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let started = std::time::Instant::now();
+    while dated(&scheduled).is_empty() && started.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(dated(&scheduled).len(), 1, "the first scheduled backup");
+    let timer = dir.path().join("harian");
+    for _ in 0..3 {
+        let (ok, out, err) = siks(&[
+            "backup",
+            "--db",
+            &db,
+            "--dir",
+            timer.to_str().unwrap(),
+            "--keep",
+            "2",
+        ]);
+        assert!(ok, "{out}\n{err}");
+    }
+    let kept = dated(&timer);
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let (ok, _, err) = siks(&[
+        "restore",
+        timer.join(&kept[1]).to_str().unwrap(),
+        "--db",
+        &format!("sqlite://{d}/dari-jadwal.db"),
+        "--key",
+        &key,
+    ]);
+    assert!(ok, "{err}");
 
     // Breach scoping (checklist item 23): the regency operator's credential opens the
     // household list; `siks audit scope` names what it showed, through which channel, and

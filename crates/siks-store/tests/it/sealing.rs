@@ -1,8 +1,9 @@
 //! The specific data sealed at rest (issue 19): a known NIK, No KK, mother's name and
 //! disability written through the store's own paths (a household, a correction kept in its
 //! history, a proposal, an outside list) read back whole and found by NIK, yet none of them is
-//! in any file of the database, its write-ahead log or a backup; an older database's plain
-//! values sealed; a key rotation; a wrong key refused.
+//! in any file of the database, its write-ahead log or a backup (both engines; PostgreSQL's
+//! through pg_dump, restored whole into an empty database); an older database's plain values
+//! sealed; a key rotation; a wrong key refused.
 use crate::support::*;
 use siks_domain::lists::{ListKind, ListRow};
 use siks_domain::search::SearchQuery;
@@ -269,18 +270,33 @@ async fn sealed_at_rest(db: &TestDb) {
     if db.store.engine() == Engine::Sqlite {
         raw_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", "").await;
         look("after a checkpoint");
-        let key_path = keys_dir.path().join("data-key");
-        let (key, _) = siks_store::backup::DataKey::load_or_create(&key_path).unwrap();
-        let out = keys_dir.path().join("cadangan.siks");
-        store.backup(&c.admin, &key, &out, &dir).await.unwrap();
-        for (what, needle) in &needles {
-            assert!(
-                files_holding(keys_dir.path(), needle).is_empty(),
-                "the {what} in the backup"
-            );
-        }
-        look("after a backup");
     }
+    // A backup (SQLite's snapshot beside the database, PostgreSQL's pg_dump in a scratch
+    // folder): in neither the backup nor what the scratch keeps.
+    let key_path = keys_dir.path().join("data-key");
+    let (key, _) = siks_store::backup::DataKey::load_or_create(&key_path).unwrap();
+    let out = keys_dir.path().join("cadangan.siks");
+    let scratch = tempfile::tempdir().unwrap();
+    let scratch_dir = if db.store.engine() == Engine::Sqlite {
+        dir.clone()
+    } else {
+        scratch.path().to_path_buf()
+    };
+    store
+        .backup(&c.admin, &key, &out, &scratch_dir)
+        .await
+        .unwrap();
+    for (what, needle) in &needles {
+        assert!(
+            files_holding(keys_dir.path(), needle).is_empty(),
+            "the {what} in the backup"
+        );
+        assert!(
+            files_holding(scratch.path(), needle).is_empty(),
+            "the {what} in the backup's scratch"
+        );
+    }
+    look("after a backup");
     // Disability, its severity and pregnancy are not in their plain columns either.
     let status = store.sealing_status().await.unwrap();
     assert_eq!(status.plain, 0, "values still plain: {status:?}");
@@ -402,4 +418,132 @@ async fn older_plain_data_sealed_and_keys_rotated(db: &TestDb) {
 #[tokio::test]
 async fn older_plain_data_sealed_and_keys_rotated_on_both_engines() {
     on_both_engines!(older_plain_data_sealed_and_keys_rotated);
+}
+
+/// A PostgreSQL backup while the database is being written (issue 19 item 7): `pg_dump` of one
+/// exported snapshot under the data key, whose manifest counts exactly that snapshot; no NIK in
+/// the backup or left in the scratch folder; restored into an empty database with its counts,
+/// audit head and unbroken chain; a database that has tables, the other engine's target, a
+/// wrong key and a changed byte refused with nothing written.
+#[tokio::test]
+async fn a_postgres_backup_while_writing_restores_whole() {
+    let Some(db) = postgres_db().await else {
+        return;
+    };
+    let keys_dir = tempfile::tempdir().unwrap();
+    let (store, _) = db
+        .store
+        .clone()
+        .use_field_keys(&keys_dir.path().join("siks.field-keys"))
+        .await
+        .unwrap();
+    let c = cast(&store).await;
+    let (home, members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(771)
+        .build();
+    store
+        .create_household(&c.village_a, &home, &members, "pendataan")
+        .await
+        .unwrap();
+    let nik = members[0].nik.raw();
+    // A writer all along: a failed sign-in is an audit entry each.
+    let writing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writer = {
+        let (store, writing) = (store.clone(), writing.clone());
+        tokio::spawn(async move {
+            let mut n = 0u64;
+            while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                store
+                    .record_unknown_login(&format!("tamu{n}"), "10.9.0.1")
+                    .await
+                    .unwrap();
+                n += 1;
+            }
+            n
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let key_path = keys_dir.path().join("data-key");
+    let (key, _) = siks_store::backup::DataKey::load_or_create(&key_path).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("cadangan.siks");
+    let manifest = store
+        .backup(&c.admin, &key, &out, scratch.path())
+        .await
+        .unwrap();
+    writing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let written = writer.await.unwrap();
+    assert!(written > 0, "the writer wrote during the backup");
+    assert_eq!(manifest.engine, "postgres");
+    assert_eq!((manifest.households, manifest.persons), (1, 2));
+    let after = store.checkup().await.unwrap();
+    assert!(
+        after.counts.audit_entries > manifest.audit_entries,
+        "the manifest counts the snapshot, not what came after"
+    );
+    assert!(files_holding(out_dir.path(), nik.as_bytes()).is_empty());
+    assert_eq!(
+        std::fs::read_dir(scratch.path()).unwrap().count(),
+        0,
+        "nothing left in clear"
+    );
+
+    // Into an empty database: the same counts and head as the manifest, the chain whole.
+    let admin_url = postgres_admin_url().unwrap();
+    let name = format!("siks_restored_{}", uuid::Uuid::now_v7().simple());
+    admin_exec(&store, &format!("CREATE DATABASE {name}")).await;
+    let target = with_database(&admin_url, &name);
+    let wrong = keys_dir.path().join("other-key");
+    let (other, _) = siks_store::backup::DataKey::load_or_create(&wrong).unwrap();
+    let refused = siks_store::backup::restore_to(&other, &out, &target, scratch.path()).await;
+    assert!(
+        format!("{refused:?}").contains("kunci salah"),
+        "{refused:?}"
+    );
+    let sqlite_target = format!("sqlite://{}", out_dir.path().join("x.db").display());
+    let refused = siks_store::backup::restore_to(&key, &out, &sqlite_target, scratch.path()).await;
+    assert!(format!("{refused:?}").contains("postgres"), "{refused:?}");
+    let mut damaged = std::fs::read(&out).unwrap();
+    let at = damaged.len() - 100;
+    damaged[at] ^= 1;
+    let damaged_file = out_dir.path().join("rusak.siks");
+    std::fs::write(&damaged_file, damaged).unwrap();
+    let refused =
+        siks_store::backup::restore_to(&key, &damaged_file, &target, scratch.path()).await;
+    assert!(format!("{refused:?}").contains("rusak"), "{refused:?}");
+    let restored_manifest = siks_store::backup::restore_to(&key, &out, &target, scratch.path())
+        .await
+        .unwrap();
+    assert_eq!(restored_manifest, manifest);
+    let restored = Store::open(&target, OpenMode::MustExist).await.unwrap();
+    let (restored, _) = restored
+        .use_field_keys(&keys_dir.path().join("siks.field-keys"))
+        .await
+        .unwrap();
+    let checkup = restored.checkup().await.unwrap();
+    assert_eq!(checkup.counts, manifest.counts());
+    assert_eq!(checkup.audit_head, manifest.audit_head);
+    assert_eq!(checkup.schema_version, Store::schema_version_needed());
+    let system = restored.system_actor().await.unwrap();
+    assert_eq!(
+        restored
+            .verify_audit_chain(&system)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
+    assert_eq!(
+        found_by(&restored, &system, &nik).await,
+        vec![home.id],
+        "opened with the original's field keys"
+    );
+    // Never over a database that has tables.
+    let again = siks_store::backup::restore_to(&key, &out, &target, scratch.path()).await;
+    assert!(format!("{again:?}").contains("sudah ada"), "{again:?}");
+    restored.close().await;
+    admin_exec(&store, &format!("DROP DATABASE {name} WITH (FORCE)")).await;
+    db.drop_database().await;
 }

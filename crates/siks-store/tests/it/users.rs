@@ -351,7 +351,9 @@ async fn second_factor_and_tokens(db: &TestDb) {
         .unwrap()
         .unwrap();
     let sealed = |column: &str| {
-        format!("SELECT COUNT(*) FROM users WHERE {column} LIKE 'f1%' AND username = 'dinsos.tuban'")
+        format!(
+            "SELECT COUNT(*) FROM users WHERE {column} LIKE 'f1%' AND username = 'dinsos.tuban'"
+        )
     };
 
     let secret = store.begin_enrolment(&user).await.unwrap();
@@ -360,7 +362,10 @@ async fn second_factor_and_tokens(db: &TestDb) {
         secret,
         "the waiting secret again"
     );
-    assert_eq!(raw_count(db, &sealed("totp_pending"), &sealed("totp_pending")).await, 1);
+    assert_eq!(
+        raw_count(db, &sealed("totp_pending"), &sealed("totp_pending")).await,
+        1
+    );
     let session = store.start_session(&user, "10.0.0.7").await.unwrap();
     let policy = siks_store::SessionPolicy::default();
     assert_eq!(store.session(&session.token, &policy).await.unwrap(), None);
@@ -386,7 +391,10 @@ async fn second_factor_and_tokens(db: &TestDb) {
         .unwrap()
         .expect("the right code");
     assert_eq!(enrolled.recovery_codes.len(), 10);
-    assert_eq!(raw_count(db, &sealed("totp_secret"), &sealed("totp_secret")).await, 1);
+    assert_eq!(
+        raw_count(db, &sealed("totp_secret"), &sealed("totp_secret")).await,
+        1
+    );
     let kept = "SELECT COUNT(*) FROM recovery_codes";
     assert_eq!(raw_count(db, kept, kept).await, 10);
     let plain = format!(
@@ -394,7 +402,11 @@ async fn second_factor_and_tokens(db: &TestDb) {
         enrolled.recovery_codes[0]
     );
     assert_eq!(raw_count(db, &plain, &plain).await, 0, "hashes only");
-    let open = store.session(&session.token, &policy).await.unwrap().unwrap();
+    let open = store
+        .session(&session.token, &policy)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(open.factor.enrolled && open.factor.given_at.is_some());
 
     let user = store
@@ -415,7 +427,11 @@ async fn second_factor_and_tokens(db: &TestDb) {
                 .unwrap()
         }
     };
-    assert_eq!(check(secret.code_at(now())).await, FactorCheck::Refused, "a code once");
+    assert_eq!(
+        check(secret.code_at(now())).await,
+        FactorCheck::Refused,
+        "a code once"
+    );
     assert_eq!(
         check(secret.code_at(now() + 30)).await,
         FactorCheck::Accepted {
@@ -462,7 +478,11 @@ async fn second_factor_and_tokens(db: &TestDb) {
         .await
         .unwrap();
     let stored = format!("SELECT COUNT(*) FROM api_tokens WHERE token_hash = '{secret}'");
-    assert_eq!(raw_count(db, &stored, &stored).await, 0, "never the token itself");
+    assert_eq!(
+        raw_count(db, &stored, &stored).await,
+        0,
+        "never the token itself"
+    );
     let (actor, _) = store
         .token_actor(&secret, "GET /api/v1/households", "10.0.0.8")
         .await
