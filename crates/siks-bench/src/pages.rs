@@ -141,6 +141,12 @@ pub async fn run(households: usize) -> Result<()> {
             vec!["/audit".into(), household.clone()],
         ),
         (
+            "dpo",
+            Role::Dpo,
+            "*".into(),
+            vec!["/subjek".into(), "/audit".into()],
+        ),
+        (
             "admin",
             Role::Admin,
             "*".into(),

@@ -28,6 +28,10 @@ pub enum Role {
     Pusat,
     /// Read-only, with the audit log.
     Auditor,
+    /// The data protection officer (pejabat pelindungan data pribadi, UU 27/2022 Pasal 53):
+    /// reads the register and the audit log, answers the data subjects' requests (their
+    /// report, Pasal 32) and scopes a breach (Pasal 46); writes and exports nothing.
+    Dpo,
     /// Manages accounts below its level; also the role of the command line's system account.
     Admin,
 }
@@ -47,7 +51,7 @@ pub enum Action {
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::VillageOperator,
         Role::DistrictOperator,
         Role::RegencyOperator,
@@ -56,6 +60,7 @@ impl Role {
         Role::ProvinceOperator,
         Role::Pusat,
         Role::Auditor,
+        Role::Dpo,
         Role::Admin,
     ];
 
@@ -70,6 +75,7 @@ impl Role {
             Role::ProvinceOperator => "operator_provinsi",
             Role::Pusat => "pusat",
             Role::Auditor => "auditor",
+            Role::Dpo => "pejabat_pdp",
             Role::Admin => "admin",
         }
     }
@@ -84,6 +90,7 @@ impl Role {
             Role::ProvinceOperator => "Operator Dinas Sosial provinsi",
             Role::Pusat => "Pusat (Kementerian Sosial)",
             Role::Auditor => "Auditor",
+            Role::Dpo => "Pejabat Pelindungan Data Pribadi",
             Role::Admin => "Administrator",
         }
     }
@@ -106,7 +113,7 @@ impl Role {
             Role::ProvinceOperator => Some(Some(RegionLevel::Province)),
             Role::Pusat => Some(None),
             // Auditors and admins work at any level.
-            Role::Auditor | Role::Admin => None,
+            Role::Auditor | Role::Dpo | Role::Admin => None,
         }
     }
 
@@ -125,10 +132,18 @@ impl Role {
                     | Role::Admin
             ),
             ManageUsers => self == Role::Admin,
-            ReadAudit => matches!(self, Role::Auditor | Role::Admin),
+            ReadAudit => matches!(self, Role::Auditor | Role::Dpo | Role::Admin),
             ImportLists => matches!(self, Role::Pusat | Role::Admin),
-            ExportPersonalData => self != Role::Auditor,
+            ExportPersonalData => !matches!(self, Role::Auditor | Role::Dpo),
         }
+    }
+}
+
+impl Role {
+    /// Who answers a data subject's request for their report (UU 27/2022 Pasal 32): the data
+    /// protection officer and the admins.
+    pub fn answers_data_subjects(self) -> bool {
+        matches!(self, Role::Dpo | Role::Admin)
     }
 }
 

@@ -19,9 +19,10 @@ pub const RECOVERY_CODES: usize = 10;
 /// or a programme rule change (a step-up), in seconds.
 pub const FRESH_SECONDS: i64 = 5 * 60;
 
-/// Whether an account of `role` over `scope` must give a second factor to sign in.
+/// Whether an account of `role` over `scope` must give a second factor to sign in (the data
+/// protection officer too, at any level: it reads every processing of the people it serves).
 pub fn required(role: Role, scope: &Scope) -> bool {
-    role == Role::Admin
+    matches!(role, Role::Admin | Role::Dpo)
         || match scope {
             Scope::Nation => true,
             Scope::Region(code) => {

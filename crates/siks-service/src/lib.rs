@@ -27,6 +27,7 @@ pub mod proposals;
 pub mod ranking;
 pub mod records;
 pub mod reports;
+pub mod retention;
 pub mod security;
 pub mod setup;
 pub mod signin;

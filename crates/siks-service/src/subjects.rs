@@ -7,7 +7,7 @@
 
 use siks_domain::access::Action;
 use siks_domain::subject::{CoMember, co_member};
-use siks_domain::{Actor, Household, Nik, Person, Role};
+use siks_domain::{Actor, Household, Nik, Person};
 use siks_store::{
     AuditEntry, HistoryEntry, HouseholdFilter, Result, StoreError, Versioned, proposals::Proposal,
 };
@@ -35,7 +35,7 @@ impl Service {
     /// The report for the person holding `nik` in the actor's scope (`None`: no such person
     /// there, which is what a person elsewhere looks like too).
     pub async fn subject_report(&self, actor: &Actor, nik: &Nik) -> Result<Option<SubjectReport>> {
-        if actor.role != Role::Admin {
+        if !actor.role.answers_data_subjects() {
             return Err(StoreError::Forbidden(Action::ReadAudit));
         }
         let filter = HouseholdFilter {

@@ -27,6 +27,7 @@ pub mod ranking;
 mod records;
 mod register;
 pub mod reports;
+pub mod retention;
 mod schema;
 pub mod sealing;
 pub mod second_factor;

@@ -91,7 +91,7 @@ struct Identity {
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Health {
     #[serde(rename = "p")]
-    pregnant: bool,
+    pub(crate) pregnant: bool,
     #[serde(rename = "d")]
     pub(crate) disability: Option<u8>,
     #[serde(rename = "s")]

@@ -153,6 +153,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0024_second_factor_tokens.sql"),
         include_str!("../migrations/postgres/0024_second_factor_tokens.sql"),
     ),
+    (
+        25,
+        "retention of removed persons",
+        include_str!("../migrations/sqlite/0025_retention.sql"),
+        include_str!("../migrations/postgres/0025_retention.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -224,17 +224,51 @@ pub const ROLE_GUIDES: &[RoleGuide] = &[
         }],
     },
     RoleGuide {
+        key: "pejabat_pdp",
+        title: "Pejabat Pelindungan Data Pribadi",
+        intro: "Anda menjawab permintaan warga atas datanya dan memeriksa siapa memproses data pribadi; Anda tidak mengubah atau mengunduh daftar data.",
+        tasks: &[
+            Task {
+                title: "Menyerahkan laporan data kepada warga (Pasal 32)",
+                steps: &[
+                    "Buka Laporan subjek data, ketik NIK dari KTP warga yang meminta.",
+                    "Periksa isinya: data warga itu, anggota rumah tangga lain hanya nama dan hubungannya, setiap perubahan, usulan dan pemrosesan.",
+                    "Unduh PDF, tanda tangani bersama warga, dan serahkan dalam 3×24 jam; perbaikan yang diminta diajukan dari halaman anggotanya oleh operator desa.",
+                ],
+                picture: None,
+            },
+            Task {
+                title: "Memeriksa pemrosesan dan kebocoran (Pasal 46)",
+                steps: &[
+                    "Buka Log audit untuk melihat siapa melihat, mencari, mengunduh atau mengubah data, kapan dan dari mana.",
+                    "Bila sebuah akun, alamat atau token API diduga bocor, minta admin sistem menyusun cakupan kebocoran: data yang terungkap per wilayah dan surat pemberitahuannya.",
+                ],
+                picture: Some("audit.png"),
+            },
+        ],
+    },
+    RoleGuide {
         key: "admin",
         title: "Administrator",
         intro: "Anda mengelola akun di wilayah kerja Anda.",
-        tasks: &[Task {
-            title: "Membuat dan menonaktifkan akun",
-            steps: &[
-                "Buka Pengguna, isi nama pengguna, nama, peran dan wilayah kerja; kata sandi pertama tampil sekali.",
-                "Nonaktifkan akun yang tidak dipakai lagi (misalnya karena mutasi); semua yang pernah dilakukannya tetap tercatat.",
-            ],
-            picture: Some("pengguna.png"),
-        }],
+        tasks: &[
+            Task {
+                title: "Membuat dan menonaktifkan akun",
+                steps: &[
+                    "Buka Pengguna, isi nama pengguna, nama, peran dan wilayah kerja; kata sandi pertama tampil sekali.",
+                    "Nonaktifkan akun yang tidak dipakai lagi (misalnya karena mutasi); semua yang pernah dilakukannya tetap tercatat.",
+                ],
+                picture: Some("pengguna.png"),
+            },
+            Task {
+                title: "Mengatur ulang faktor kedua dan mencabut token",
+                steps: &[
+                    "Ponsel pegawai hilang: di Pengguna tekan Atur ulang faktor kedua pada akunnya; sesinya berakhir dan ia mendaftarkan aplikasi lagi saat masuk.",
+                    "Token API yang bocor dicabut di halaman Token API (milik Anda dan akun di bawah Anda).",
+                ],
+                picture: None,
+            },
+        ],
     },
 ];
 

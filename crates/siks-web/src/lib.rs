@@ -148,7 +148,9 @@ pub const RATIFIERS: &[Role] = &[Role::Ratifier, Role::Admin];
 /// Roles that close periods.
 pub const DETERMINERS: &[Role] = &[Role::Pusat, Role::Admin];
 /// Roles that read the audit log.
-pub const AUDITORS: &[Role] = &[Role::Auditor, Role::Admin];
+pub const AUDITORS: &[Role] = &[Role::Auditor, Role::Dpo, Role::Admin];
+/// Roles that answer a data subject's request for their report (UU 27/2022 Pasal 32).
+pub const SUBJECT_OFFICERS: &[Role] = &[Role::Dpo, Role::Admin];
 /// Who imports the outside lists (civil registry, deaths, civil servants, exclusions).
 pub const LISTERS: &[Role] = &[Role::Pusat, Role::Admin];
 /// Roles that manage accounts.
@@ -299,8 +301,9 @@ routes! {
     get "/akun/sandi" => pages::password_form, Who::SignedIn, false, BODY_LIMIT, "Password change page";
     post "/akun/sandi" => pages::change_password, Who::SignedIn, false, BODY_LIMIT, "Change own password";
     get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, BODY_LIMIT, "Audit log";
-    get "/subjek" => subjects::subject_page, Who::Roles(ADMINS), false, BODY_LIMIT, "The data subject's report for a NIK (UU 27/2022 Pasal 32): the person's data, the household without the others' specific data, changes, proposals and every processing";
-    get "/subjek/unduh" => subjects::subject_download, Who::Roles(ADMINS), false, BODY_LIMIT, "The data subject's report as an XLSX";
+    get "/subjek" => subjects::subject_page, Who::Roles(SUBJECT_OFFICERS), false, BODY_LIMIT, "The data subject's report for a NIK (UU 27/2022 Pasal 32): the person's data, the household without the others' specific data, changes, proposals and every processing";
+    get "/subjek/unduh" => subjects::subject_download, Who::Roles(SUBJECT_OFFICERS), false, BODY_LIMIT, "The data subject's report as an XLSX";
+    get "/subjek/pdf" => subjects::subject_pdf, Who::Roles(SUBJECT_OFFICERS), false, BODY_LIMIT, "The data subject's report as a PDF to hand over (A4, fonts embedded), with a line to sign";
     get "/pengguna" => users::users_page, Who::Roles(ADMINS), false, BODY_LIMIT, "Accounts of the admin's scope";
     post "/pengguna" => users::create_user, Who::Roles(ADMINS), false, BODY_LIMIT, "Create an account";
     post "/pengguna/{id}/status" => users::set_status, Who::Roles(ADMINS), false, BODY_LIMIT, "Deactivate or reactivate an account";

@@ -39,6 +39,8 @@ pub struct Nav {
     pub lists: bool,
     /// Offered the downloads of record lists (bulk personal data): not the auditor.
     pub export: bool,
+    /// Offered the data subject's report (the data protection officer and admins).
+    pub subjects: bool,
 }
 
 impl Nav {
@@ -56,6 +58,7 @@ impl Nav {
             csrf: session.csrf_token.clone(),
             audit: crate::AUDITORS.contains(&actor.role),
             admin: crate::ADMINS.contains(&actor.role),
+            subjects: crate::SUBJECT_OFFICERS.contains(&actor.role),
             ratify: crate::RATIFIERS.contains(&actor.role),
             lists: crate::LISTERS.contains(&actor.role),
             export: actor.may(siks_domain::Action::ExportPersonalData),

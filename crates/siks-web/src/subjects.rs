@@ -237,3 +237,101 @@ pub async fn subject_download(
     )
         .into_response())
 }
+
+/// `GET /subjek/pdf?nik=`: the same report as a PDF to hand to the person: their data at the
+/// head, the other members by name and relation only, then every change, proposal and
+/// processing in one table, and a line for the officer to sign.
+pub async fn subject_pdf(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<SubjectQuery>,
+) -> Result<Response, WebError> {
+    let report = match report_of(&state, &user, &q.nik).await? {
+        Ok(report) => report,
+        Err(message) => return Err(WebError::field("nik", &message)),
+    };
+    let zone = report.household.record.address.village.time_zone();
+    let made = zone.at(siks_domain::clock::Stamp(state.service.now()));
+    let sections = sections(&report);
+    let others = sections
+        .iter()
+        .find(|s| s.id == "anggota-lain")
+        .map(|s| {
+            s.lines
+                .iter()
+                .map(|l| format!("{} ({})", l.cells[0], l.cells[1]))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    for section in sections
+        .iter()
+        .filter(|s| s.id != "data-pribadi" && s.id != "anggota-lain")
+    {
+        for line in &section.lines {
+            let cells = &line.cells;
+            rows.push(match section.id {
+                "riwayat" => vec![
+                    t("Perubahan").to_string(),
+                    cells[0].clone(),
+                    format!("{}: {}", cells[1], cells[3]),
+                    cells[2].clone(),
+                ],
+                "usulan" => vec![
+                    t("Usulan").to_string(),
+                    cells[0].chars().take(8).collect(),
+                    cells[1].clone(),
+                    cells[2].clone(),
+                ],
+                _ => vec![
+                    t("Pemrosesan").to_string(),
+                    cells[0].clone(),
+                    cells[3].clone(),
+                    format!("{} ({}), {}", cells[1], cells[2], cells[4]),
+                ],
+            });
+        }
+    }
+    let paper = crate::pdf::Paper {
+        title: t("Laporan Data Pribadi dan Rekam Jejak Pemrosesannya").to_string(),
+        number: tf1("UU 27/2022 Pasal 32 · dibuat {}", &made),
+        head: sections
+            .iter()
+            .find(|s| s.id == "data-pribadi")
+            .map(|s| {
+                s.lines
+                    .iter()
+                    .map(|l| (l.cells[0].clone(), l.cells[1].clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        opening: if others.is_empty() {
+            t("Tidak ada anggota rumah tangga lainnya.").to_string()
+        } else {
+            tf1(
+                "Anggota rumah tangga lainnya, hanya nama dan hubungan (data pribadi mereka tidak dimuat, Pasal 33): {}.",
+                &others,
+            )
+        },
+        columns: vec![
+            (t("Jenis").to_string(), 1.4),
+            (t("Waktu").to_string(), 2.2),
+            (t("Uraian").to_string(), 3.2),
+            (t("Oleh").to_string(), 3.0),
+        ],
+        rows,
+        place_date: made,
+        signatures: vec![
+            (
+                t("Petugas yang menyerahkan").to_string(),
+                user.session.display_name.clone(),
+            ),
+            (
+                t("Yang menerima").to_string(),
+                report.person.record.full_name.clone(),
+            ),
+        ],
+    };
+    crate::workflow::pdf_response(&state, &paper, "laporan-subjek-data").await
+}

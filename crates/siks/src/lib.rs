@@ -149,6 +149,23 @@ enum Command {
         backup_every_hours: u64,
         #[arg(long, default_value_t = 7, requires = "backup_dir")]
         backup_keep: usize,
+        /// Anonymise, once a day, the persons removed from the register more than this many
+        /// years ago (as `siks retention`).
+        #[arg(long, env = "SIKS_REMOVED_RETENTION_YEARS")]
+        removed_retention_years: Option<u32>,
+    },
+    /// Retention (UU 27/2022): anonymise the persons removed from the register more than
+    /// --removed-after-years ago (their rows and counts stay, what identifies them goes, in
+    /// their kept versions too); audited per village. For a timer, or see `serve
+    /// --removed-retention-years`.
+    Retention {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        #[arg(long)]
+        removed_after_years: u32,
+        /// Only count who would be anonymised.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Accounts: add, list, disable.
     User {
@@ -423,10 +440,14 @@ async fn run(command: Command) -> Result<()> {
             backup_dir,
             backup_every_hours,
             backup_keep,
+            removed_retention_years,
         } => {
             siks_web::leave_a_core_for_requests();
             let service = open(&db).await?;
             web::start_up_check(&service, &db, unsafe_durability).await?;
+            if let Some(years) = removed_retention_years {
+                schedule_retention(&service, years)?;
+            }
             if let Some(dir) = backup_dir {
                 backup::schedule(
                     &service,
@@ -445,6 +466,11 @@ async fn run(command: Command) -> Result<()> {
             let views = web::view_journal_dir(&db);
             web::serve(service, &listen, transport, anchors, trusted_proxies, views).await
         }
+        Command::Retention {
+            db,
+            removed_after_years,
+            dry_run,
+        } => retention(&db, removed_after_years, dry_run).await,
         Command::User { action } => web::user(action).await,
         Command::Token { action } => web::token(action).await,
         Command::Audit { action } => web::audit(action).await,
@@ -1053,4 +1079,64 @@ pub(crate) async fn prepare_demo(
     print_stats(&stats);
     service.close().await;
     Ok((url, true))
+}
+
+/// `siks retention`: see [`Command::Retention`].
+async fn retention(db: &str, years: u32, dry_run: bool) -> Result<()> {
+    if years == 0 {
+        bail!("--removed-after-years harus sedikitnya 1");
+    }
+    let service = open(db).await?;
+    let system = service.system_actor().await.map_err(store_error)?;
+    let cutoff = service.retention_cutoff(years);
+    let progress = progress::Progress::new("anonimisasi", 0);
+    let done = service
+        .anonymise_removed(&system, cutoff, dry_run, &|n| progress.set(n))
+        .await
+        .map_err(store_error)?;
+    progress.finish();
+    println!(
+        "{} {} orang yang keluar dari register sebelum {cutoff} ({years} tahun), di {} desa/kelurahan{}",
+        if dry_run {
+            "akan dianonimkan:"
+        } else {
+            "dianonimkan:"
+        },
+        done.persons,
+        done.villages.len(),
+        if dry_run {
+            " (uji, tidak ada yang diubah)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// A server's daily retention turn (the first at start); a failed one is logged and tried at
+/// the next.
+fn schedule_retention(service: &Service, years: u32) -> Result<()> {
+    if years == 0 {
+        bail!("--removed-retention-years harus sedikitnya 1");
+    }
+    println!("anonimisasi orang yang keluar lebih dari {years} tahun lalu: setiap hari");
+    let service = service.clone();
+    tokio::spawn(async move {
+        let mut turns = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+        loop {
+            turns.tick().await;
+            let run = async {
+                let system = service.system_actor().await?;
+                let cutoff = service.retention_cutoff(years);
+                service
+                    .anonymise_removed(&system, cutoff, false, &|_| {})
+                    .await
+            };
+            match run.await {
+                Ok(done) => tracing::info!(persons = done.persons, "retention run"),
+                Err(e) => tracing::error!(error = %e.english(), "retention run failed"),
+            }
+        }
+    });
+    Ok(())
 }

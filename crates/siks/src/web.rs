@@ -894,6 +894,7 @@ fn demo_accounts(
         ),
         ("pusat", Role::Pusat, Scope::Nation),
         ("auditor", Role::Auditor, Scope::Nation),
+        ("dpo", Role::Dpo, Scope::Nation),
         ("admin", Role::Admin, Scope::Nation),
     ]
 }

@@ -36,6 +36,7 @@ fn demo_generates_imports_and_counts() {
         "pengesah",
         "pusat",
         "auditor",
+        "pejabat_pdp",
         "admin",
     ] {
         assert!(out.contains(role), "no demo account for {role}: {out}");

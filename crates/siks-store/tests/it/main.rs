@@ -13,6 +13,7 @@ mod import;
 mod jobs;
 mod programmes;
 mod records;
+mod retention;
 mod schema;
 mod sealing;
 mod uploads;

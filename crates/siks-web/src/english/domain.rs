@@ -85,4 +85,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     // Identity numbers keep their names.
     ("NIK", "NIK"),
     ("No KK", "No KK"),
+    (
+        "Pejabat Pelindungan Data Pribadi",
+        "Data protection officer",
+    ),
 ];

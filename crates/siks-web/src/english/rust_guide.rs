@@ -360,4 +360,48 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     // guide.rs: guide_book's refusal of an unknown role.
     ("peran '{}' tidak dikenal", "role '{}' is not known"),
+    (
+        "Anda menjawab permintaan warga atas datanya dan memeriksa siapa memproses data pribadi; Anda tidak mengubah atau mengunduh daftar data.",
+        "You answer citizens' requests about their data and check who processes personal data; you neither change nor download lists of data.",
+    ),
+    (
+        "Bila sebuah akun, alamat atau token API diduga bocor, minta admin sistem menyusun cakupan kebocoran: data yang terungkap per wilayah dan surat pemberitahuannya.",
+        "When an account, an address or an API token may have leaked, ask the system's admin for the breach scope: what was exposed, by region, and the notification letter.",
+    ),
+    (
+        "Buka Laporan subjek data, ketik NIK dari KTP warga yang meminta.",
+        "Open the data subject's report and type the NIK from the ID card of the citizen asking.",
+    ),
+    (
+        "Buka Log audit untuk melihat siapa melihat, mencari, mengunduh atau mengubah data, kapan dan dari mana.",
+        "Open the audit log to see who viewed, searched, downloaded or changed data, when and from where.",
+    ),
+    (
+        "Memeriksa pemrosesan dan kebocoran (Pasal 46)",
+        "Checking processing and breaches (Article 46)",
+    ),
+    (
+        "Mengatur ulang faktor kedua dan mencabut token",
+        "Resetting a second factor and revoking tokens",
+    ),
+    (
+        "Menyerahkan laporan data kepada warga (Pasal 32)",
+        "Handing citizens the report of their data (Article 32)",
+    ),
+    (
+        "Periksa isinya: data warga itu, anggota rumah tangga lain hanya nama dan hubungannya, setiap perubahan, usulan dan pemrosesan.",
+        "Check what it holds: that citizen's data, the other household members by name and relation only, every change, proposal and processing.",
+    ),
+    (
+        "Ponsel pegawai hilang: di Pengguna tekan Atur ulang faktor kedua pada akunnya; sesinya berakhir dan ia mendaftarkan aplikasi lagi saat masuk.",
+        "A staff member's phone is lost: on Accounts press Reset second factor on their account; their sessions end and they enrol an app again at sign-in.",
+    ),
+    (
+        "Token API yang bocor dicabut di halaman Token API (milik Anda dan akun di bawah Anda).",
+        "A leaked API token is revoked on the API tokens page (yours and those of the accounts below you).",
+    ),
+    (
+        "Unduh PDF, tanda tangani bersama warga, dan serahkan dalam 3×24 jam; perbaikan yang diminta diajukan dari halaman anggotanya oleh operator desa.",
+        "Download the PDF, sign it with the citizen and hand it over within 3×24 hours; a correction asked for is proposed from the member's page by the village operator.",
+    ),
 ];

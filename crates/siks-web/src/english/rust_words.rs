@@ -224,4 +224,24 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Tindakan ini meminta faktor kedua yang diberikan dalam lima menit terakhir; berikan kodenya di halaman /masuk/kode lalu ulangi.",
         "This act asks a second factor given in the last five minutes; give its code on /masuk/kode and try again.",
     ),
+    ("Pemrosesan", "Processing"),
+    ("Uraian", "Description"),
+    ("Petugas yang menyerahkan", "Officer handing over"),
+    ("Yang menerima", "Received by"),
+    (
+        "Laporan Data Pribadi dan Rekam Jejak Pemrosesannya",
+        "Report of Personal Data and the Record of its Processing",
+    ),
+    (
+        "UU 27/2022 Pasal 32 · dibuat {}",
+        "Law 27/2022 Article 32 · made {}",
+    ),
+    (
+        "Tidak ada anggota rumah tangga lainnya.",
+        "No other household members.",
+    ),
+    (
+        "Anggota rumah tangga lainnya, hanya nama dan hubungan (data pribadi mereka tidak dimuat, Pasal 33): {}.",
+        "Other household members, by name and relation only (their personal data is not included, Article 33): {}.",
+    ),
 ];

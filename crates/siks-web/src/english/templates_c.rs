@@ -556,4 +556,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Masa berlaku (hari, paling lama 365)",
         "Validity (days, at most 365)",
     ),
+    (
+        "Unduh laporan (PDF, untuk diserahkan)",
+        "Download the report (PDF, to hand over)",
+    ),
 ];

@@ -106,7 +106,36 @@ async fn an_admin_hands_a_person_their_data_with_the_others_withheld() {
     let unknown = send(&w.app, get("/subjek?nik=3523014107990099", Some(&admin))).await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unknown.select("#pesan")[0].contains("Tidak ada orang"));
-    // Nobody but an admin.
+    // The data protection officer hands over the same report as a PDF, with the others by
+    // name and relation only, and a line for each to sign; it manages no account.
+    let dpo = login(&w.app, "dpo").await;
+    let officer_page = send(&w.app, get(&path, Some(&dpo))).await;
+    assert_eq!(officer_page.status, StatusCode::OK);
+    assert_eq!(officer_page.select("#unduh-pdf").len(), 1);
+    let pdf = send(
+        &w.app,
+        get(
+            &format!("/subjek/pdf?nik={}", subject.nik.raw()),
+            Some(&dpo),
+        ),
+    )
+    .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers[header::CONTENT_TYPE], "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&pdf.bytes) {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Pasal 32"), "{text}");
+        assert!(text.contains(&subject.nik.raw()), "their own NIK whole");
+        assert!(text.contains(&other.full_name), "{text}");
+        assert!(!text.contains(&other.nik.raw()), "not another's NIK");
+        assert!(text.contains("desa.a"), "the processing trail");
+    }
+    assert_eq!(
+        send(&w.app, get("/pengguna", Some(&dpo))).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Nobody but an admin and the data protection officer.
     for role in ["desa.a", "auditor", "pusat"] {
         let session = login(&w.app, role).await;
         let refused = send(&w.app, get(&path, Some(&session))).await;

@@ -278,6 +278,7 @@ pub(crate) fn accounts() -> Vec<(&'static str, Role, &'static str)> {
         ("provinsi", Role::ProvinceOperator, "35"),
         ("pusat", Role::Pusat, "*"),
         ("auditor", Role::Auditor, "*"),
+        ("dpo", Role::Dpo, "*"),
         ("admin", Role::Admin, "*"),
     ]
 }

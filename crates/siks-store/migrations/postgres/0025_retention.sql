@@ -1,0 +1,5 @@
+-- siks schema, version 25 (PostgreSQL): retention (docs/adr/0023). Keep in step with
+-- ../sqlite/0025_retention.sql.
+
+-- When a removed person's identity was dropped after the retention period (NULL: not yet).
+ALTER TABLE persons ADD COLUMN anonymised_at TEXT;
