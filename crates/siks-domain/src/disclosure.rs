@@ -220,6 +220,73 @@ pub fn masked(raw: &str) -> String {
     crate::documents::masked_number(raw)
 }
 
+/// The specific field an interchange column of a person holds, if any (`nik`, `no_kk`,
+/// `mother_name`, and the health columns).
+pub fn column_field(column: &str) -> Option<SpecificField> {
+    match column {
+        "nik" => Some(SpecificField::Nik),
+        "no_kk" => Some(SpecificField::NoKk),
+        "mother_name" => Some(SpecificField::MotherName),
+        "pregnant" | "disability" | "disability_severity" | "chronic_illness" => {
+            Some(SpecificField::Health)
+        }
+        _ => None,
+    }
+}
+
+/// A change of a person's field as `role` sees it on a proposal: a NIK or No KK masked on both
+/// sides (the change still shows, whatever digits it touched), a mother's name or health field
+/// the role does not see without asking kept back (`None`); any other field as it is.
+pub fn guarded_change(
+    role: Role,
+    change: &crate::workflow::FieldChange,
+) -> Option<crate::workflow::FieldChange> {
+    match column_field(&change.field) {
+        Some(SpecificField::Nik | SpecificField::NoKk) => Some(crate::workflow::FieldChange {
+            field: change.field.clone(),
+            before: masked(&change.before),
+            after: masked(&change.after),
+        }),
+        Some(field) if !field.shown_by_default(role) => None,
+        _ => Some(change.clone()),
+    }
+}
+
+/// A proposal's content as `role` sees it by default: every person in it withheld as on the
+/// member's page (numbers masked; mother's name and health for the roles that collect them),
+/// with the fields kept back.
+pub fn guarded_content(
+    role: Role,
+    content: &crate::workflow::ProposalContent,
+) -> (crate::workflow::ProposalContent, Vec<SpecificField>) {
+    use crate::workflow::ProposalContent;
+    let shown = |f: SpecificField| f.shown_by_default(role);
+    let mut kept = std::collections::BTreeSet::new();
+    let mut guard = |p: &crate::Person| {
+        let (p, withheld) = withhold(p, shown);
+        kept.extend(withheld);
+        p
+    };
+    let content = match content {
+        ProposalContent::PersonCorrection {
+            person,
+            base_version,
+        } => ProposalContent::PersonCorrection {
+            person: guard(person),
+            base_version: *base_version,
+        },
+        ProposalContent::MemberJoins { person } => ProposalContent::MemberJoins {
+            person: guard(person),
+        },
+        ProposalContent::NewHousehold { household, members } => ProposalContent::NewHousehold {
+            household: household.clone(),
+            members: members.iter().map(&mut guard).collect(),
+        },
+        other => other.clone(),
+    };
+    (content, kept.into_iter().collect())
+}
+
 /// `person` as someone sees it who was shown only the fields `shown` says: a NIK and No KK
 /// kept back are masked, a mother's name emptied, health cleared (not pregnant, no disability,
 /// no illness: which is why the fields kept back are returned too, for the answer to say so).
@@ -272,6 +339,43 @@ pub fn parse_fields(text: &str) -> Result<Vec<SpecificField>, RevealError> {
                 .ok_or_else(|| RevealError::UnknownField(f.chars().take(40).collect()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod guarded_tests {
+    use super::*;
+    use crate::workflow::FieldChange;
+
+    fn change(field: &str, before: &str, after: &str) -> FieldChange {
+        FieldChange {
+            field: field.into(),
+            before: before.into(),
+            after: after.into(),
+        }
+    }
+
+    /// A proposal's changes: numbers masked for everyone, yet a change in their middle shows;
+    /// a mother's name and health kept back from the roles that do not collect them.
+    #[test]
+    fn a_proposals_changes_show_what_the_role_sees() {
+        let nik = change("nik", "3523014107990001", "3523014107890001");
+        let shown = guarded_change(Role::Pusat, &nik).unwrap();
+        assert!(!shown.before.contains("41079"), "{shown:?}");
+        assert!(shown.before.starts_with("3523") && shown.after.starts_with("3523"));
+        let mother = change("mother_name", "Siti", "Sitti");
+        assert_eq!(guarded_change(Role::Pusat, &mother), None);
+        assert_eq!(guarded_change(Role::Ratifier, &mother), None);
+        assert_eq!(
+            guarded_change(Role::VillageOperator, &mother),
+            Some(mother.clone())
+        );
+        assert_eq!(
+            guarded_change(Role::Pusat, &change("disability", "", "1")),
+            None
+        );
+        let name = change("full_name", "Siti", "Sitti");
+        assert_eq!(guarded_change(Role::Pusat, &name), Some(name.clone()));
+    }
 }
 
 #[cfg(test)]

@@ -156,7 +156,11 @@ pub struct ProposalAnswer {
     pub stage: String,
     /// The kind's code.
     pub kind: u8,
+    /// What it asks, its persons as the caller's role sees them by default: NIK and No KK
+    /// masked; mother's name and health only for the roles that collect them.
     pub content: ProposalContent,
+    /// The specific fields kept back in `content` (`nik`, `no_kk`, `nama_ibu`, `kesehatan`).
+    pub withheld: Vec<String>,
     pub reason: String,
     pub created_by: String,
     pub created_at: Stamp,

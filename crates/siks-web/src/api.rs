@@ -691,15 +691,18 @@ fn stage_param(text: Option<&str>) -> Result<Option<siks_domain::workflow::Stage
 }
 
 fn proposal_answer(
+    role: siks_domain::Role,
     p: siks_service::proposals::Proposal,
     subject: Option<siks_service::proposals::ProposalSubject>,
 ) -> ProposalAnswer {
+    let (content, withheld) = siks_domain::disclosure::guarded_content(role, &p.content);
     ProposalAnswer {
         id: p.id,
         village_code: p.village.as_str().to_string(),
         stage: p.stage.key().to_string(),
         kind: p.content.kind().code(),
-        content: p.content,
+        content,
+        withheld: withheld.iter().map(|f| f.key().to_string()).collect(),
         reason: p.reason,
         created_by: p.created_by,
         created_at: p.created_at,
@@ -720,7 +723,7 @@ pub async fn proposals(
         .await?;
     ok(list
         .into_iter()
-        .map(|(p, subject)| proposal_answer(p, Some(subject)))
+        .map(|(p, subject)| proposal_answer(user.session.actor.role, p, Some(subject)))
         .collect::<Vec<_>>())
 }
 
@@ -740,7 +743,7 @@ pub async fn proposal(
         .proposal_subject(&user.session.actor, id)
         .await?;
     ok(ProposalWithSteps {
-        proposal: proposal_answer(p, subject),
+        proposal: proposal_answer(user.session.actor.role, p, subject),
         steps: steps
             .into_iter()
             .map(|s| StepAnswer {

@@ -388,7 +388,12 @@ async fn gate(
         let method = req.method().clone();
         let session = match tokens_gate(&state, who, &method, &secret, &request, &origin).await {
             Ok(s) => s,
-            Err(e) => return reject(api, e),
+            // A refused token counts as a public request, so that made-up tokens use up the
+            // public share, not the signed-in callers'; past it the answer is 429.
+            Err(e) => {
+                let counted = state.limiter.check(rate::Door::Public, client);
+                return reject(api, counted.err().unwrap_or(e));
+            }
         };
         if let Err(e) = state.limiter.check(rate::Door::Api, client) {
             return reject(api, e);

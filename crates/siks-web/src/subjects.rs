@@ -295,7 +295,7 @@ pub async fn subject_pdf(
     }
     let paper = crate::pdf::Paper {
         title: t("Laporan Data Pribadi dan Rekam Jejak Pemrosesannya").to_string(),
-        number: tf1("UU 27/2022 Pasal 32 · dibuat {}", &made),
+        number: String::new(),
         head: sections
             .iter()
             .find(|s| s.id == "data-pribadi")
@@ -306,14 +306,21 @@ pub async fn subject_pdf(
                     .collect()
             })
             .unwrap_or_default(),
-        opening: if others.is_empty() {
-            t("Tidak ada anggota rumah tangga lainnya.").to_string()
-        } else {
+        opening: format!(
+            "{} {}",
             tf1(
-                "Anggota rumah tangga lainnya, hanya nama dan hubungan (data pribadi mereka tidak dimuat, Pasal 33): {}.",
-                &others,
-            )
-        },
+                "Laporan ini diserahkan kepada subjek data menurut UU 27/2022 Pasal 32, dibuat {}.",
+                &made
+            ),
+            if others.is_empty() {
+                t("Tidak ada anggota rumah tangga lainnya.").to_string()
+            } else {
+                tf1(
+                    "Anggota rumah tangga lainnya, hanya nama dan hubungan (data pribadi mereka tidak dimuat, Pasal 33): {}.",
+                    &others,
+                )
+            }
+        ),
         columns: vec![
             (t("Jenis").to_string(), 1.4),
             (t("Waktu").to_string(), 2.2),

@@ -471,9 +471,20 @@ pub async fn proposal_page(
         }
         ProposalContent::PersonCorrection { person, .. } => {
             match state.service.person(actor, person.id).await? {
+                // Masked and kept back as on the member's page (ADR 0021): the numbers masked,
+                // a mother's name and health only for the roles that collect them.
                 Some(now) => siks_domain::workflow::person_diff(&now.record, person)
                     .into_iter()
-                    .map(|c| change_row(&c))
+                    .map(
+                        |c| match siks_domain::disclosure::guarded_change(actor.role, &c) {
+                            Some(shown) => change_row(&shown),
+                            None => {
+                                let (label, _, _) = change_row(&c);
+                                let kept = t("(disembunyikan)").to_string();
+                                (label, kept.clone(), kept)
+                            }
+                        },
+                    )
                     .collect(),
                 None => Vec::new(),
             }

@@ -233,8 +233,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Report of Personal Data and the Record of its Processing",
     ),
     (
-        "UU 27/2022 Pasal 32 · dibuat {}",
-        "Law 27/2022 Article 32 · made {}",
+        "Laporan ini diserahkan kepada subjek data menurut UU 27/2022 Pasal 32, dibuat {}.",
+        "This report is handed to the data subject under Law 27/2022 Article 32, made {}.",
     ),
     (
         "Tidak ada anggota rumah tangga lainnya.",

@@ -455,6 +455,31 @@ async fn api_tokens_are_made_used_expired_and_revoked() {
     );
     let unknown = send(&w.app, bearer("GET", "/api/v1/households", "siks_00")).await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    // Made-up tokens count as public requests: past the public share, 429.
+    let limited = w
+        .app
+        .with_router(siks_web::router(w.service.clone(), AppConfig::default()));
+    let burst = siks_web::rate::Rates::default()
+        .public_per_client
+        .unwrap()
+        .burst as usize;
+    let mut statuses = Vec::new();
+    for n in 0..=burst {
+        statuses.push(
+            send(
+                &limited,
+                bearer("GET", "/api/v1/stats", &format!("siks_bogus{n}")),
+            )
+            .await
+            .status,
+        );
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
 
     // A day and a bit later the admin's one-day token has expired.
     let (later, _clock) = on_manual_clock(

@@ -413,3 +413,102 @@ async fn anyone_reads_the_privacy_notice_from_every_footer() {
     let home = send(&w.app, get("/", Some(&desa))).await;
     assert_eq!(home.select("#kaki a#privasi").len(), 1);
 }
+
+/// A proposed correction of a mother's name and a NIK, on the proposal's page: the numbers
+/// masked for every role (the change still shows), the mother's name kept back from the roles
+/// that do not collect it, shown to the village that proposed it.
+#[tokio::test]
+async fn a_proposal_shows_specific_data_as_the_role_sees_it() {
+    let w = world().await;
+    let desa = w
+        .service
+        .actor_for_username("desa.a")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut person = w.members[0].clone();
+    let old_nik = person.nik.raw();
+    let new_nik = format!(
+        "{}{}",
+        &old_nik[..12],
+        if &old_nik[12..] == "0099" {
+            "0098"
+        } else {
+            "0099"
+        }
+    );
+    person.nik = siks_domain::identity::Recorded::nik(&new_nik).unwrap();
+    person.mother_name = "Kusumawardhani Usulan".into();
+    let id = w
+        .service
+        .propose(
+            &desa,
+            &siks_domain::workflow::ProposalContent::PersonCorrection {
+                person,
+                base_version: 1,
+            },
+            "perbaikan",
+        )
+        .await
+        .unwrap();
+    let path = format!("/usulan/{id}");
+    let village = login(&w.app, "desa.a").await;
+    let own = send(&w.app, get(&path, Some(&village))).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert!(
+        own.body.contains("Kusumawardhani Usulan"),
+        "the village collects it"
+    );
+    assert!(!own.body.contains(&new_nik) && !own.body.contains(&old_nik));
+    for role in ["pusat", "verifikator"] {
+        let session = login(&w.app, role).await;
+        let page = send(&w.app, get(&path, Some(&session))).await;
+        assert_eq!(page.status, StatusCode::OK, "{role}");
+        assert!(!page.body.contains(&new_nik), "{role}: the NIK masked");
+        let withheld_mother = !page.body.contains("Kusumawardhani Usulan");
+        assert_eq!(
+            withheld_mother,
+            !Role::parse(if role == "pusat" {
+                "pusat"
+            } else {
+                "verifikator_kabupaten"
+            })
+            .unwrap()
+            .works_with_specific_data(),
+            "{role}"
+        );
+        if withheld_mother {
+            assert!(page.body.contains("(disembunyikan)"), "{role}");
+        }
+    }
+    // The API's answer alike, with what it kept back.
+    let pusat = login(&w.app, "pusat").await;
+    let answer = send(
+        &w.app,
+        get(&format!("/api/v1/proposals/{id}"), Some(&pusat)),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let json = answer.json();
+    let person = &json["proposal"]["content"]["person_correction"]["person"];
+    assert_ne!(person["nik"], new_nik.as_str(), "{json}");
+    assert_eq!(person["mother_name"], "");
+    assert_eq!(
+        json["proposal"]["withheld"],
+        serde_json::json!(["nik", "no_kk", "nama_ibu", "kesehatan"])
+    );
+    let answer = send(
+        &w.app,
+        get(&format!("/api/v1/proposals/{id}"), Some(&village)),
+    )
+    .await;
+    let json = answer.json();
+    assert_eq!(
+        json["proposal"]["content"]["person_correction"]["person"]["mother_name"],
+        "Kusumawardhani Usulan"
+    );
+    assert_eq!(
+        json["proposal"]["withheld"],
+        serde_json::json!(["nik", "no_kk"])
+    );
+}
