@@ -362,8 +362,8 @@ struct JobResult {
     /// The first [`PAGE_PROBLEMS`] problems, and how many there are in all.
     problems: Vec<ProblemLine>,
     problem_count: usize,
-    /// The error report, while the job is kept.
-    report: Option<tempfile::NamedTempFile>,
+    /// The error report (its rows hold NIKs), sealed on disk, while the job is kept.
+    report: Option<SealedFile>,
     written: bool,
     finished: Instant,
 }
@@ -621,7 +621,13 @@ async fn finish(outcome: Result<UploadOutcome, WebError>) -> JobResult {
         let wrote = outcome
             .write_error_report(file.path())
             .map_err(|e| e.english())?;
-        Ok::<_, String>(wrote.then_some(file))
+        if !wrote {
+            return Ok(None);
+        }
+        // The clear report lives only while it is sealed; `file` is removed on return.
+        SealedFile::seal(file.path())
+            .map(Some)
+            .map_err(|e| e.to_string())
     })
     .await;
     match written {
@@ -733,13 +739,13 @@ pub async fn report(
 ) -> Result<Response, WebError> {
     let job = job_of(&state, &user, id)?;
     let done = job.done.borrow().clone();
-    let path = done
+    let sealed = done
         .as_ref()
-        .and_then(|r| r.report.as_ref())
-        .map(|f| f.path().to_path_buf())
+        .and_then(|r| r.report.clone())
         .ok_or(WebError::NotFound)?;
-    let file = tokio::fs::File::open(&path)
+    let bytes = tokio::task::spawn_blocking(move || sealed.open())
         .await
+        .map_err(|e| WebError::Internal(format!("error report task: {e}")))?
         .map_err(|e| WebError::Internal(format!("open error report: {e}")))?;
     let stem = job
         .file_name
@@ -755,9 +761,87 @@ pub async fn report(
             }
         })
         .collect::<String>();
-    Ok(crate::export::attachment(
-        file,
-        &format!("laporan-galat-{stem}.xlsx"),
-        Format::Xlsx.content_type(),
-    ))
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                Format::Xlsx.content_type().to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"laporan-galat-{stem}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A job's file sealed on disk (issue 19 item 1: no NIK in clear in any job file): encrypted
+/// with XChaCha20-Poly1305 under a key of its own that lives only in this server's memory, so
+/// that the file a copy of the disk holds, or one a crash leaves in the temporary folder, opens
+/// for nobody. Cheap to clone (the file is shared).
+#[derive(Clone)]
+pub(crate) struct SealedFile {
+    file: Arc<tempfile::NamedTempFile>,
+    key: [u8; 32],
+    nonce: [u8; 24],
+}
+
+impl SealedFile {
+    /// Seals the file at `plain` into a new temporary file.
+    pub(crate) fn seal(plain: &std::path::Path) -> std::io::Result<SealedFile> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let key: [u8; 32] = rand::random();
+        let nonce: [u8; 24] = rand::random();
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new((&key).into());
+        let sealed = cipher
+            .encrypt((&nonce).into(), std::fs::read(plain)?.as_slice())
+            .map_err(|_| std::io::Error::other("sealing failed"))?;
+        let file = tempfile::Builder::new()
+            .prefix("siks-laporan-")
+            .suffix(".sealed")
+            .tempfile()?;
+        std::fs::write(file.path(), sealed)?;
+        Ok(SealedFile {
+            file: Arc::new(file),
+            key,
+            nonce,
+        })
+    }
+
+    /// The file's content, opened.
+    pub(crate) fn open(&self) -> std::io::Result<Vec<u8>> {
+        use chacha20poly1305::aead::{Aead, KeyInit};
+        let cipher = chacha20poly1305::XChaCha20Poly1305::new((&self.key).into());
+        cipher
+            .decrypt(
+                (&self.nonce).into(),
+                std::fs::read(self.file.path())?.as_slice(),
+            )
+            .map_err(|_| std::io::Error::other("the sealed file does not open"))
+    }
+}
+
+#[cfg(test)]
+mod sealed_tests {
+    use super::SealedFile;
+
+    /// An error report's NIKs are not on disk in clear; it opens whole from memory's key.
+    #[test]
+    fn a_job_file_is_sealed_on_disk_and_opens_whole() {
+        let plain = tempfile::NamedTempFile::new().unwrap();
+        let content = b"NIK,Nama\n3523014107990001,Siti Aminah\n".repeat(100);
+        std::fs::write(plain.path(), &content).unwrap();
+        let sealed = SealedFile::seal(plain.path()).unwrap();
+        let on_disk = std::fs::read(sealed.file.path()).unwrap();
+        assert!(
+            !on_disk.windows(16).any(|w| w == b"3523014107990001"),
+            "no NIK in clear"
+        );
+        assert_eq!(sealed.open().unwrap(), content);
+        let copy = sealed.clone();
+        drop(sealed);
+        assert_eq!(copy.open().unwrap(), content, "clones share the file");
+    }
 }
