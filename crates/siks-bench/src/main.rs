@@ -126,6 +126,13 @@ enum Which {
     Backup {
         #[arg(long, default_value_t = 270_000)]
         households: usize,
+        /// Also back up the same register imported into this PostgreSQL database (wiped
+        /// first: a scratch database only), and restore it into `--postgres-restore` (wiped
+        /// too).
+        #[arg(long, requires = "postgres_restore")]
+        postgres_scratch: Option<String>,
+        #[arg(long)]
+        postgres_restore: Option<String>,
     },
     /// `siks key rotate` of a province-sized SQLite register, beside one read of every sealed
     /// value (goal: 1,000,000 persons under 10 minutes).
@@ -296,7 +303,17 @@ async fn run(which: Which) -> Result<()> {
         } => crate::abuse::run(households, rate, flood, import, upload_rows).await,
         Which::Export { households } => crate::export::run(households).await,
         Which::Upload { households } => crate::upload::run(households).await,
-        Which::Backup { households } => crate::backup::run(households).await,
+        Which::Backup {
+            households,
+            postgres_scratch,
+            postgres_restore,
+        } => {
+            crate::backup::run(households).await?;
+            match (postgres_scratch, postgres_restore) {
+                (Some(from), Some(to)) => crate::backup::run_postgres(households, &from, &to).await,
+                _ => Ok(()),
+            }
+        }
         Which::Rotate { households } => crate::rotate::run(households).await,
         Which::Programmes { households } => {
             let dir = tempfile::tempdir()?;
