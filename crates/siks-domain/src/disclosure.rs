@@ -235,8 +235,9 @@ pub fn column_field(column: &str) -> Option<SpecificField> {
 }
 
 /// A change of a person's field as `role` sees it on a proposal: a NIK or No KK masked on both
-/// sides (the change still shows, whatever digits it touched), a mother's name or health field
-/// the role does not see without asking kept back (`None`); any other field as it is.
+/// sides (the row still says the number changed, computed on the whole numbers, even where the
+/// two masked forms look alike), a mother's name or health field the role does not see
+/// without asking kept back (`None`); any other field as it is.
 pub fn guarded_change(
     role: Role,
     change: &crate::workflow::FieldChange,
@@ -354,13 +355,15 @@ mod guarded_tests {
         }
     }
 
-    /// A proposal's changes: numbers masked for everyone, yet a change in their middle shows;
-    /// a mother's name and health kept back from the roles that do not collect them.
+    /// A proposal's changes: numbers masked for everyone, yet a change in their middle still
+    /// has its row (the masked forms may look alike); a mother's name and health kept back
+    /// from the roles that do not collect them.
     #[test]
     fn a_proposals_changes_show_what_the_role_sees() {
         let nik = change("nik", "3523014107990001", "3523014107890001");
-        let shown = guarded_change(Role::Pusat, &nik).unwrap();
+        let shown = guarded_change(Role::Pusat, &nik).expect("the row stays");
         assert!(!shown.before.contains("41079"), "{shown:?}");
+        assert_eq!(shown.field, "nik");
         assert!(shown.before.starts_with("3523") && shown.after.starts_with("3523"));
         let mother = change("mother_name", "Siti", "Sitti");
         assert_eq!(guarded_change(Role::Pusat, &mother), None);

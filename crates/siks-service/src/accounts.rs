@@ -53,6 +53,19 @@ impl Service {
         self.store.start_session(user, remote_addr).await
     }
 
+    /// The session after a password change, keeping the second factor the changing session
+    /// gave. Audited as a sign-in.
+    pub async fn start_session_after_password_change(
+        &self,
+        user: &UserRecord,
+        remote_addr: &str,
+        second_factor_at: Option<siks_domain::clock::Stamp>,
+    ) -> Result<NewSession> {
+        self.store
+            .start_session_after_password_change(user, remote_addr, second_factor_at)
+            .await
+    }
+
     /// The live session of a cookie token; an expired one is removed and answers `None`.
     pub async fn session(&self, token: &str, policy: &SessionPolicy) -> Result<Option<Session>> {
         self.store.session(token, policy).await

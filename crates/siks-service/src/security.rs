@@ -1,7 +1,8 @@
 //! The second factor and API tokens (ADR 0022): enrolment, the code asked at sign-in and again
 //! before a bulk export, a close or a rule change, the reset by a higher admin, and the tokens
 //! machine clients call the API with. A typed code takes a turn of the sign-in throttle, as a
-//! password does, so that six digits cannot be guessed at speed.
+//! password does, under a name of its own (`kode:NAME`), so that six digits cannot be guessed
+//! at speed and a right password, which clears the name's tallies, does not clear the code's.
 
 use siks_domain::totp::Secret;
 use siks_domain::{Actor, UserId};
@@ -39,7 +40,10 @@ impl Service {
         typed: &str,
         remote_addr: &str,
     ) -> Result<std::result::Result<Option<Enrolled>, std::time::Duration>> {
-        let turn = match self.sign_in_turn(&user.username, remote_addr).await? {
+        let turn = match self
+            .sign_in_turn(&code_tally(&user.username), remote_addr)
+            .await?
+        {
             Ok(turn) => turn,
             Err(wait) => return Ok(Err(wait)),
         };
@@ -63,7 +67,10 @@ impl Service {
         purpose: &str,
         remote_addr: &str,
     ) -> Result<std::result::Result<FactorCheck, std::time::Duration>> {
-        let turn = match self.sign_in_turn(&user.username, remote_addr).await? {
+        let turn = match self
+            .sign_in_turn(&code_tally(&user.username), remote_addr)
+            .await?
+        {
             Ok(turn) => turn,
             Err(wait) => return Ok(Err(wait)),
         };
@@ -115,4 +122,10 @@ impl Service {
     ) -> Result<std::result::Result<(Actor, ApiToken), TokenRefusal>> {
         self.store.token_actor(secret, request, remote_addr).await
     }
+}
+
+/// The name a code's tries are tallied under: apart from the password's, so that a right
+/// password (which clears its name's tallies) never clears the code's.
+fn code_tally(username: &str) -> String {
+    format!("kode:{username}")
 }

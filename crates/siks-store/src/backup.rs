@@ -331,16 +331,16 @@ fn pg_program(tool: &str) -> String {
 /// Runs a PostgreSQL client on `url`: the password goes in its environment, never on its
 /// command line (where `ps` would show it).
 fn pg_tool(tool: &str, url: &str, args: &[&str]) -> Result<()> {
-    let options: sqlx::postgres::PgConnectOptions = url
-        .parse()
+    // A URL that does not parse is refused before any tool sees it.
+    url.parse::<sqlx::postgres::PgConnectOptions>()
         .map_err(|_| StoreError::BadUrl(crate::redact_url(url)))?;
+    // The whole URL but its password, so that its TLS settings (`sslmode`, `sslrootcert`) hold
+    // for the tool as for the server.
     let mut command = std::process::Command::new(pg_program(tool));
     command
         .args(args)
-        .env("PGHOST", options.get_host())
-        .env("PGPORT", options.get_port().to_string())
-        .env("PGUSER", options.get_username())
-        .env("PGDATABASE", options.get_database().unwrap_or_default())
+        .arg("--dbname")
+        .arg(url_without_password(url))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
@@ -362,11 +362,20 @@ fn pg_tool(tool: &str, url: &str, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// The password of a `postgres://user:password@host/db` URL, percent-decoded.
+/// The password of a `postgres://user:password@host/db` URL (or its `password=` query
+/// parameter), percent-decoded.
 fn password_of(url: &str) -> Option<String> {
+    let in_query = url
+        .split_once('?')
+        .map(|(_, q)| q)
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|p| p.strip_prefix("password="));
     let rest = url.split_once("://")?.1;
-    let userinfo = rest.split_once('@')?.0;
-    let raw = userinfo.split_once(':')?.1;
+    let raw = match rest.split('?').next().and_then(|r| r.rsplit_once('@')) {
+        Some((userinfo, _)) => userinfo.split_once(':').map(|(_, p)| p).or(in_query)?,
+        None => in_query?,
+    };
     let mut out = Vec::new();
     let bytes = raw.as_bytes();
     let mut i = 0;
@@ -457,8 +466,6 @@ pub async fn restore_postgres(
                 "--no-privileges",
                 "--exit-on-error",
                 "--single-transaction",
-                "--dbname",
-                &url_without_password(&url),
                 &path,
             ],
         )?;
@@ -496,17 +503,32 @@ pub async fn restore_to(key: &DataKey, file: &Path, url: &str, scratch: &Path) -
     }
 }
 
-/// A URL with its password left out (the password goes in the environment).
+/// A URL with its password left out, in its user part and in its query (the password goes in
+/// the environment).
 fn url_without_password(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
+            let userinfo = &base[scheme + 3..at];
             match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
+                Some((user, _)) => format!("{}{user}{}", &base[..scheme + 3], &base[at..]),
+                None => base.to_string(),
             }
         }
-        _ => url.to_string(),
+        _ => base.to_string(),
+    };
+    let kept: Vec<&str> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.to_ascii_lowercase().starts_with("password="))
+        .collect();
+    if kept.is_empty() {
+        base
+    } else {
+        format!("{base}?{}", kept.join("&"))
     }
 }
 
@@ -956,6 +978,25 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tools get the URL without its password, whichever way it was written, and the
+    /// password apart.
+    #[test]
+    fn the_password_is_kept_off_the_command_line() {
+        let url = "postgres://siks:rah%40sia@db.example:5432/siks?sslmode=verify-full";
+        assert_eq!(
+            url_without_password(url),
+            "postgres://siks@db.example:5432/siks?sslmode=verify-full"
+        );
+        assert_eq!(password_of(url).as_deref(), Some("rah@sia"));
+        let query = "postgres://siks@db/siks?password=abc&sslmode=require";
+        assert_eq!(
+            url_without_password(query),
+            "postgres://siks@db/siks?sslmode=require"
+        );
+        assert_eq!(password_of(query).as_deref(), Some("abc"));
+        assert_eq!(password_of("postgres://siks@db/siks"), None);
+    }
 
     #[test]
     fn a_key_is_made_private_read_back_and_never_overwritten() {

@@ -1,5 +1,5 @@
-//! Retention (UU 27/2022 Pasal 43(1)b, ADR 0023): a person removed from the register longer ago
-//! than the configured years keeps their row, so that every count by region, status, reason,
+//! Retention (UU 27/2022 Pasal 43(1)b, ADR 0023): a person removed from the register (alone, or
+//! with their whole household) longer ago than the configured years keeps their row, so that every count by region, status, reason,
 //! sex and year of birth stays as it was, but loses what identifies them: name, NIK, No KK,
 //! mother's name, birthplace, day and month of birth, health; and so do the kept versions of
 //! their record. Run in short transactions, resumable (a person is done once), and audited per
@@ -51,9 +51,14 @@ impl Store {
         let mut after = String::new();
         loop {
             let rows = with_pool!(self, p => {
+                // Removed on their own, or with their whole household (whose members stay
+                // active in their rows: the household's status speaks for them).
                 let rows = sqlx::query(
-                    "SELECT * FROM persons WHERE status = 'inactive' AND anonymised_at IS NULL \
-                     AND updated_at < $1 AND id > $2 ORDER BY id LIMIT $3",
+                    "SELECT p.* FROM persons p JOIN households h ON h.id = p.household_id \
+                     WHERE p.anonymised_at IS NULL AND p.id > $2 \
+                     AND ((p.status = 'inactive' AND p.updated_at < $1) \
+                       OR (h.status = 'inactive' AND h.updated_at < $1)) \
+                     ORDER BY p.id LIMIT $3",
                 )
                 .bind(&before)
                 .bind(&after)
@@ -62,8 +67,9 @@ impl Store {
                 .await?;
                 let keys = self.keys();
                 rows.iter()
-                    .map(|r| -> Result<(siks_domain::Person, String)> {
-                        Ok((person_from_row(r, &keys)?.0, r.text("village_code")?))
+                    .map(|r| -> Result<(siks_domain::Person, i64, String)> {
+                        let (person, version) = person_from_row(r, &keys)?;
+                        Ok((person, version, r.text("village_code")?))
                     })
                     .collect::<Result<Vec<_>>>()?
             });
@@ -76,7 +82,7 @@ impl Store {
                 let mut tx = self.begin().await?;
                 let keys = tx.keys.clone();
                 let now = self.now_text();
-                for (person, village) in &rows {
+                for (person, version, village) in &rows {
                     let anonymous = anonymised(person);
                     let record_json = keys.seal(
                         Sealed::History,
@@ -86,9 +92,10 @@ impl Store {
                         let changed = sqlx::query(
                             "UPDATE persons SET full_name = $1, name_key = '', name_sorted = '', \
                              birth_place = '', birth_date = $2, identity = $3, health = $4, \
+                             nik = '', no_kk = '', mother_name = '', pmks = NULL, \
                              nik_key = '', no_kk_key = '', nik_valid = $5, no_kk_valid = $5, \
                              anonymised_at = $6, version = version + 1 \
-                             WHERE id = $7 AND anonymised_at IS NULL",
+                             WHERE id = $7 AND anonymised_at IS NULL AND version = $8",
                         )
                         .bind(ANONYMISED_NAME)
                         .bind(anonymous.birth_date.to_string())
@@ -102,6 +109,8 @@ impl Store {
                         .bind(false)
                         .bind(&now)
                         .bind(person.id.to_string())
+                        // Not one changed since it was read (a close beside it, a correction).
+                        .bind(version)
                         .execute(&mut **c)
                         .await?
                         .rows_affected();
@@ -141,7 +150,7 @@ impl Store {
                 }
                 tx.commit().await?;
             } else {
-                for (_, village) in &rows {
+                for (_, _, village) in &rows {
                     *batch.entry(village.clone()).or_default() += 1;
                 }
             }

@@ -74,6 +74,9 @@ impl Sealed {
 pub(crate) enum Blind {
     Nik,
     NoKk,
+    /// A recovery code of a second factor (its normal form's hash): keyed, so that a copy of
+    /// the database does not let its 50 bits be tried offline.
+    RecoveryCode,
 }
 
 /// The deployment's field keys: the blind index's key and the sealing keys by id.
@@ -336,6 +339,7 @@ impl FieldKeys {
         mac.update(match kind {
             Blind::Nik => b"nik\n",
             Blind::NoKk => b"kk\n\n",
+            Blind::RecoveryCode => b"rec\n",
         });
         mac.update(value.as_bytes());
         encode_hex(&mac.finalize().into_bytes()[..16])

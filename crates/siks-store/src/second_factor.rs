@@ -27,7 +27,7 @@ pub enum FactorCheck {
     Refused,
 }
 
-/// What enrolment shows once: the recovery codes.
+/// What enrolment shows once: the recovery codes (kept as keyed hashes, see `recovery_key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Enrolled {
     pub recovery_codes: Vec<String>,
@@ -108,7 +108,7 @@ impl Store {
             for code in &codes {
                 sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
                     .bind(user.id.to_string())
-                    .bind(totp::recovery_hash(code))
+                    .bind(recovery_key(&self.keys(), code))
                     .execute(&mut **c)
                     .await?;
             }
@@ -166,6 +166,7 @@ impl Store {
         let now = self.now_text();
         let mut tx = self.begin().await?;
         let (taken, recovery_left) = if totp::looks_like_recovery(typed) {
+            let kept_as = recovery_key(&tx.keys, typed);
             let used = with_tx!(&mut tx, c => {
                 let used = sqlx::query(
                     "UPDATE recovery_codes SET used_at = $1 \
@@ -173,7 +174,7 @@ impl Store {
                 )
                 .bind(&now)
                 .bind(user.id.to_string())
-                .bind(totp::recovery_hash(typed))
+                .bind(&kept_as)
                 .execute(&mut **c)
                 .await?
                 .rows_affected();
@@ -247,8 +248,8 @@ impl Store {
     }
 
     /// Takes an account's second factor away (a lost phone): only an admin who may manage the
-    /// account, never its own; its recovery codes and sessions go with it, and it enrols again
-    /// at its next sign-in. Audited.
+    /// account, never its own; its recovery codes, sessions and API tokens go with it, and it
+    /// enrols again at its next sign-in. Audited.
     pub async fn reset_second_factor(&self, admin: &Actor, user: UserId) -> Result<()> {
         let record = self
             .user_by_id(admin, user)
@@ -276,6 +277,12 @@ impl Store {
                 .execute(&mut **c)
                 .await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.to_string())
+                .execute(&mut **c)
+                .await?;
+            // A lost phone may be a stolen one: the tokens its sessions made go with it.
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(self.now_text())
                 .bind(user.to_string())
                 .execute(&mut **c)
                 .await?;
@@ -339,6 +346,15 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// What a recovery code is kept and looked up as: its normal form's hash, keyed with the
+/// deployment's blind-index key.
+fn recovery_key(keys: &crate::sealing::FieldKeys, code: &str) -> String {
+    keys.blind(
+        crate::sealing::Blind::RecoveryCode,
+        &totp::recovery_hash(code),
+    )
 }
 
 fn secret_of(plain: &[u8]) -> Result<Secret> {

@@ -190,6 +190,27 @@ impl Store {
 
     /// Opens a session after a right password, clearing the failure count. Audited.
     pub async fn start_session(&self, user: &UserRecord, remote_addr: &str) -> Result<NewSession> {
+        self.open_session(user, remote_addr, None).await
+    }
+
+    /// The session that follows a password change (which ended every session of the account):
+    /// it keeps the moment the changing session gave its second factor, so that the account is
+    /// not sent to give it again for having typed its password. Only for that.
+    pub async fn start_session_after_password_change(
+        &self,
+        user: &UserRecord,
+        remote_addr: &str,
+        second_factor_at: Option<Stamp>,
+    ) -> Result<NewSession> {
+        self.open_session(user, remote_addr, second_factor_at).await
+    }
+
+    async fn open_session(
+        &self,
+        user: &UserRecord,
+        remote_addr: &str,
+        second_factor_at: Option<Stamp>,
+    ) -> Result<NewSession> {
         let session = NewSession {
             token: random_token(),
             csrf_token: random_token(),
@@ -202,8 +223,8 @@ impl Store {
                 .execute(&mut **c)
                 .await?;
             sqlx::query(
-                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, remote_addr, second_factor_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(token_hash(&session.token))
             .bind(user.id.to_string())
@@ -211,6 +232,7 @@ impl Store {
             .bind(&now)
             .bind(&now)
             .bind(remote_addr)
+            .bind(second_factor_at.map(|at| at.text()))
             .execute(&mut **c)
             .await?;
         });
@@ -420,6 +442,17 @@ impl Store {
                 .bind(user.to_string())
                 .execute(&mut **c)
                 .await?;
+            // An admin's reset answers a lost or stolen password: the account's API tokens go
+            // too (its own change keeps them: the machine clients go on).
+            if action == "password.reset" {
+                sqlx::query(
+                    "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+                )
+                .bind(self.now_text())
+                .bind(user.to_string())
+                .execute(&mut **c)
+                .await?;
+            }
         });
         audit::append(
             &mut tx,

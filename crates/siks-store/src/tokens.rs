@@ -113,6 +113,8 @@ pub enum TokenRefusal {
     Expired,
     Revoked,
     AccountInactive,
+    /// The account's scope no longer covers any of the token's.
+    OutOfScope,
 }
 
 const SELECT: &str = "SELECT t.*, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id";
@@ -125,6 +127,7 @@ impl TokenRefusal {
             TokenRefusal::Expired => "expired",
             TokenRefusal::Revoked => "revoked",
             TokenRefusal::AccountInactive => "inactive",
+            TokenRefusal::OutOfScope => "out_of_scope",
         }
     }
 }
@@ -299,12 +302,17 @@ impl Store {
         let Some(owner) = owner else {
             return Ok(Err(TokenRefusal::AccountInactive));
         };
-        // The account's scope may have narrowed since: the narrower of the two.
+        // The account's scope may have changed since: the narrower of the two, and nothing
+        // when they no longer overlap (the account moved elsewhere).
         let scope = if owner.scope.covers(&token.scope) {
-            token.scope.clone()
+            Some(token.scope.clone())
+        } else if token.scope.covers(&owner.scope) {
+            Some(owner.scope.clone())
         } else {
-            owner.scope.clone()
+            None
         };
+        let refusal = refusal.or(scope.is_none().then_some(TokenRefusal::OutOfScope));
+        let scope = scope.unwrap_or_else(|| owner.scope.clone());
         let actor = Actor {
             scope,
             ..owner.actor()

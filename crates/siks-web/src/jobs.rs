@@ -306,7 +306,15 @@ pub async fn run_again(
 ) -> Result<Response, WebError> {
     user.check_csrf(form_value(&form, "csrf"))?;
     let actor = &user.session.actor;
-    let job = state.service.run_again(actor, job_id(&id)?).await?;
+    let id = job_id(&id)?;
+    // A close run again is a close: a fresh second factor first, then back to its page.
+    if matches!(
+        state.service.job(actor, id).await?.request,
+        JobRequest::PeriodClose { .. }
+    ) {
+        user.require_fresh_factor(&state, &format!("/tugas/{id}"))?;
+    }
+    let job = state.service.run_again(actor, id).await?;
     launch(&state, actor.clone(), job.id);
     Ok(see(format!("/tugas/{}", job.id)))
 }
@@ -446,7 +454,15 @@ pub async fn api_run_again(
 ) -> Result<Response, ApiError> {
     user.check_csrf(&headers)?;
     let actor = &user.session.actor;
-    let job = state.service.run_again(actor, job_id(&id)?).await?;
+    let id = job_id(&id)?;
+    // A close run again is a close: a person's fresh second factor, never a token.
+    if matches!(
+        state.service.job(actor, id).await?.request,
+        JobRequest::PeriodClose { .. }
+    ) {
+        user.require_fresh_factor(&state)?;
+    }
+    let job = state.service.run_again(actor, id).await?;
     launch(&state, actor.clone(), job.id);
     Ok((StatusCode::ACCEPTED, Json(job_answer(&job))).into_response())
 }

@@ -453,6 +453,9 @@ async fn tokens_gate(
                     }
                     TokenRefusal::Revoked => "token sudah dicabut",
                     TokenRefusal::AccountInactive => "akun pemilik token tidak aktif",
+                    TokenRefusal::OutOfScope => {
+                        "wilayah token di luar wilayah kerja akunnya sekarang; buat token baru"
+                    }
                 }
                 .to_string(),
             ));

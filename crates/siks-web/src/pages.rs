@@ -349,16 +349,18 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+/// Signs out, also a session still waiting for its second factor (a shared office computer
+/// must not keep one open until it expires).
 pub async fn logout(
     State(state): State<AppState>,
-    user: PageUser,
+    user: crate::second_factor::AnySessionUser,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    user.check_csrf(&form.csrf)?;
-    state
-        .service
-        .end_session(&user.session.actor, &user.token)
-        .await?;
+    if !same_token(&form.csrf, &user.session.csrf_token) {
+        return Err(WebError::BadCsrf);
+    }
+    let actor = user.session.actor.clone().from_origin(user.remote.clone());
+    state.service.end_session(&actor, &user.token).await?;
     state.reveals.forget(&user.token);
     Ok((
         StatusCode::SEE_OTHER,
@@ -1580,7 +1582,11 @@ pub async fn change_password(
         .user_by_username(&actor.username)
         .await?
         .ok_or(WebError::NotFound)?;
-    let session = state.service.start_session(&record, &user.remote).await?;
+    // The new session keeps the second factor this one gave (the password was just typed).
+    let session = state
+        .service
+        .start_session_after_password_change(&record, &user.remote, user.session.factor.given_at)
+        .await?;
     let page = render(PasswordPage {
         nav: Nav::of(&user).map(|mut n| {
             n.csrf = session.csrf_token.clone();

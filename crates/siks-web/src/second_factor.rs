@@ -21,9 +21,9 @@ use crate::pages::{Nav, render};
 
 /// A session, open or waiting for its second factor: only this page takes one that waits.
 pub struct AnySessionUser {
-    session: Session,
-    token: String,
-    remote: String,
+    pub(crate) session: Session,
+    pub(crate) token: String,
+    pub(crate) remote: String,
 }
 
 impl FromRequestParts<AppState> for AnySessionUser {

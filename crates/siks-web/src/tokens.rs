@@ -130,6 +130,8 @@ pub async fn create_token(
     Form(form): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
+    // A token outlives the session: a stolen session must not mint one without the code.
+    user.require_fresh_factor(&state, "/akun/token")?;
     let fail = |message: String| page(&state, &user, Some(&form), Some(message), None, None);
     let scope = match Scope::parse(&form.wilayah) {
         Ok(s) => s,

@@ -777,10 +777,12 @@ pub async fn report(
         .into_response())
 }
 
-/// A job's file sealed on disk (issue 19 item 1: no NIK in clear in any job file): encrypted
-/// with XChaCha20-Poly1305 under a key of its own that lives only in this server's memory, so
-/// that the file a copy of the disk holds, or one a crash leaves in the temporary folder, opens
-/// for nobody. Cheap to clone (the file is shared).
+/// A job's file sealed on disk (issue 19 item 1: no NIK in clear in a kept job file):
+/// encrypted with XChaCha20-Poly1305 under a key of its own that lives only in this server's
+/// memory, so that the file a copy of the disk holds opens for nobody. The report is written in
+/// clear first (the sheet writer writes a file), 0600, and removed as soon as it is sealed: a
+/// crash in those moments can leave it in the temporary folder. Cheap to clone (the file is
+/// shared).
 #[derive(Clone)]
 pub(crate) struct SealedFile {
     file: Arc<tempfile::NamedTempFile>,

@@ -195,6 +195,7 @@ pub fn detail(text: &str) -> String {
                         "expired" => t("kedaluwarsa").to_string(),
                         "revoked" => t("dicabut").to_string(),
                         "inactive" => t("akun nonaktif").to_string(),
+                        "out_of_scope" => t("di luar wilayah akun").to_string(),
                         _ => value,
                     },
                     "search" => match value.as_str() {

@@ -140,11 +140,7 @@ fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
         .with_context(|| format!("tidak dapat membaca {}", dir.display()))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(DATED_PREFIX) && n.ends_with(DATED_SUFFIX))
-        })
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(is_dated))
         .collect();
     dated.sort();
     let cut = dated.len().saturating_sub(keep);
@@ -154,6 +150,16 @@ fn prune(dir: &Path, keep: usize) -> Result<Vec<PathBuf>> {
             .with_context(|| format!("tidak dapat menghapus {}", path.display()))?;
     }
     Ok(old)
+}
+
+/// Whether a file name is a dated backup's: `siks-` and a moment as `backup_into` writes it
+/// (a `siks-before-upgrade.siks` kept by hand is not, and is never pruned).
+fn is_dated(name: &str) -> bool {
+    name.strip_prefix(DATED_PREFIX)
+        .and_then(|n| n.strip_suffix(DATED_SUFFIX))
+        .is_some_and(|moment| {
+            chrono::NaiveDateTime::parse_from_str(moment, "%Y%m%dT%H%M%S%3fZ").is_ok()
+        })
 }
 
 /// `siks backup --dir DIR --keep N`: one dated backup, the older beyond N removed.
@@ -340,7 +346,8 @@ pub(crate) async fn doctor(db: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    /// The oldest dated backups beyond the count go; other files in the folder stay.
+    /// The oldest dated backups beyond the count go; other files in the folder stay, a backup
+    /// named by hand too (it would sort after every date and push the new one out).
     #[test]
     fn pruning_keeps_the_newest_and_touches_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
@@ -350,6 +357,7 @@ mod tests {
             "siks-20261202T000000000Z.siks",
             "catatan.txt",
             "siks-lain.txt",
+            "siks-sebelum-peningkatan.siks",
         ] {
             std::fs::write(dir.path().join(name), b"x").unwrap();
         }
@@ -369,7 +377,8 @@ mod tests {
                 "catatan.txt",
                 "siks-20261202T000000000Z.siks",
                 "siks-20261203T000000000Z.siks",
-                "siks-lain.txt"
+                "siks-lain.txt",
+                "siks-sebelum-peningkatan.siks"
             ]
         );
         assert!(prune(dir.path(), 5).unwrap().is_empty());

@@ -37,6 +37,23 @@ async fn removed_persons_are_anonymised_after_their_retention(db: &TestDb) {
         );
         raw_exec(db, &sql, &sql).await;
     }
+    // A household removed as a whole in 2019: its members' rows stay active.
+    let (gone_home, gone_members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(951)
+        .build();
+    store
+        .create_household(&c.village_a, &gone_home, &gone_members, "pendataan")
+        .await
+        .unwrap();
+    let sql = format!(
+        "UPDATE households SET status = 'inactive', inactive_reason = 1, \
+         updated_at = '2019-01-01T00:00:00.000000Z' WHERE id = '{}'",
+        gone_home.id
+    );
+    raw_exec(db, &sql, &sql).await;
+    let pmks = format!("UPDATE persons SET pmks = 1 WHERE id = '{}'", members[1].id);
+    raw_exec(db, &pmks, &pmks).await;
     let count_all = "SELECT COUNT(*) FROM persons";
     let before = raw_count(db, count_all, count_all).await;
     let cutoff = siks_domain::clock::Stamp::parse("2021-12-05T00:00:00Z").unwrap();
@@ -45,7 +62,10 @@ async fn removed_persons_are_anonymised_after_their_retention(db: &TestDb) {
         .anonymise_removed(&c.admin, cutoff, true, &|_| {})
         .await
         .unwrap();
-    assert_eq!(dry.persons, 1, "{dry:?}");
+    assert_eq!(
+        dry.persons, 3,
+        "one alone, two with their household: {dry:?}"
+    );
     assert!(
         store
             .anonymise_removed(&c.regency, cutoff, true, &|_| {})
@@ -58,9 +78,30 @@ async fn removed_persons_are_anonymised_after_their_retention(db: &TestDb) {
         .anonymise_removed(&c.admin, cutoff, false, &|n| seen.lock().unwrap().push(n))
         .await
         .unwrap();
-    assert_eq!(done.persons, 1);
-    assert_eq!(done.villages.get(VILLAGE_A), Some(&1));
-    assert_eq!(*seen.lock().unwrap(), vec![1]);
+    assert_eq!(done.persons, 3);
+    assert_eq!(done.villages.get(VILLAGE_A), Some(&3));
+    assert_eq!(*seen.lock().unwrap(), vec![3]);
+    let plain_left = format!(
+        "SELECT COUNT(*) FROM persons WHERE pmks IS NOT NULL AND id = '{}'",
+        members[1].id
+    );
+    assert_eq!(
+        raw_count(db, &plain_left, &plain_left).await,
+        0,
+        "PMKS dropped"
+    );
+    let whole = store
+        .household(&c.admin, gone_home.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        whole
+            .members
+            .iter()
+            .all(|m| m.record.full_name == ANONYMISED_NAME),
+        "a household removed as a whole"
+    );
     assert_eq!(
         raw_count(db, count_all, count_all).await,
         before,
@@ -137,7 +178,7 @@ async fn removed_persons_are_anonymised_after_their_retention(db: &TestDb) {
     let entries = store.audit_entries(&c.admin, None, 50).await.unwrap();
     assert!(entries.iter().any(|e| e.action == "retention.anonymise"
         && e.region_code == VILLAGE_A
-        && e.detail.starts_with("persons=1 ")));
+        && e.detail.starts_with("persons=3 ")));
 }
 
 #[tokio::test]

@@ -244,4 +244,5 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Anggota rumah tangga lainnya, hanya nama dan hubungan (data pribadi mereka tidak dimuat, Pasal 33): {}.",
         "Other household members, by name and relation only (their personal data is not included, Article 33): {}.",
     ),
+    ("di luar wilayah akun", "outside the account's scope"),
 ];

@@ -143,11 +143,54 @@ async fn a_regency_account_enrols_a_second_factor_and_signs_in_with_it() {
     let reused = give_code(&w.app, &fourth, &recovery[0]).await;
     assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Codes are throttled apart from the password: a right password does not clear them.
+    let guesser = half_signed_in(&w.app, "dinsos").await;
+    let mut refused_codes = 0;
+    loop {
+        let wrong = give_code(&w.app, &guesser, "000000").await;
+        if wrong.status == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        refused_codes += 1;
+        assert!(refused_codes <= 5, "held back after five failures");
+    }
+    let again = half_signed_in(&w.app, "dinsos").await;
+    let held = give_code(&w.app, &again, "000000").await;
+    assert_eq!(
+        held.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the password's success did not clear the code's tries"
+    );
+    // A session waiting for its code can sign out.
+    let waiting = Session {
+        cookie: again.clone(),
+        csrf: String::new(),
+    };
+    let page = send(&w.app, get("/masuk/kode", Some(&waiting))).await;
+    let csrf = page.attr("#keluar-kode input[name=csrf]", "value");
+    let out = send(
+        &w.app,
+        post_form(
+            "/keluar",
+            &format!("siks_sesi={again}"),
+            &format!("csrf={}", encode(&csrf)),
+        ),
+    )
+    .await;
+    assert_eq!(out.location.as_deref(), Some("/masuk"));
+    let gone = send(&w.app, get("/masuk/kode", Some(&waiting))).await;
+    assert_eq!(gone.location.as_deref(), Some("/masuk"), "signed out");
+
     let log = actions(&w).await;
     let count = |action: &str| log.iter().filter(|(a, _)| a == action).count();
     assert_eq!(count("second_factor.enrol"), 1);
     assert_eq!(count("second_factor.ok"), 2, "{log:?}");
-    assert_eq!(count("second_factor.failed"), 3, "{log:?}");
+    assert_eq!(
+        count("second_factor.failed"),
+        3 + refused_codes,
+        "each checked failure, not the held-back ones: {log:?}"
+    );
     assert!(
         log.iter()
             .any(|(a, d)| a == "second_factor.ok" && d.contains("by=recovery left=9"))
@@ -192,6 +235,46 @@ async fn an_admin_resets_a_lost_second_factor() {
                 .contains(&format!("/pengguna/{}/faktor-kedua", me.id)),
         "a reset for others, never one's own"
     );
+    // A password change keeps the second factor this session gave.
+    let changed = send(
+        &w.app,
+        post_form(
+            "/akun/sandi",
+            &cookie_of(&dinsos),
+            &format!(
+                "csrf={}&sandi_lama={}&sandi_baru=kuda+lumping+di+pasar&ulangi=kuda+lumping+di+pasar",
+                encode(&dinsos.csrf),
+                encode(PASSWORD)
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let dinsos = Session {
+        cookie: changed.cookie("siks_sesi").unwrap(),
+        csrf: changed.attr("#form-sandi input[name=csrf]", "value"),
+    };
+    assert_eq!(
+        send(&w.app, get("/rumah-tangga", Some(&dinsos)))
+            .await
+            .status,
+        StatusCode::OK,
+        "not sent to give the code again"
+    );
+    let token = send(
+        &w.app,
+        post_form(
+            "/akun/token",
+            &cookie_of(&dinsos),
+            &format!(
+                "csrf={}&nama=ponsel&wilayah=35.23&akses=baca&hari=30",
+                encode(&dinsos.csrf)
+            ),
+        ),
+    )
+    .await
+    .select("#token-baru code")[0]
+        .clone();
     let reset = send(
         &w.app,
         post_form(
@@ -206,7 +289,28 @@ async fn an_admin_resets_a_lost_second_factor() {
     let gone = send(&w.app, get("/", Some(&dinsos))).await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     assert!(gone.location.unwrap().starts_with("/masuk?"), "signed out");
-    let half = half_signed_in(&w.app, "dinsos").await;
+    let revoked = send(
+        &w.app,
+        Request::builder()
+            .uri("/api/v1/stats")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        revoked.status,
+        StatusCode::UNAUTHORIZED,
+        "its tokens went too"
+    );
+    let renewed = try_login(&w.app, "dinsos", "kuda lumping di pasar").await;
+    assert_eq!(
+        renewed.location.as_deref(),
+        Some("/masuk/kode?lanjut=/"),
+        "{}",
+        renewed.body
+    );
+    let half = renewed.cookie("siks_sesi").unwrap();
     let enrol = send(
         &w.app,
         get(
@@ -256,6 +360,23 @@ async fn a_bulk_export_a_close_and_a_rule_change_ask_a_fresh_second_factor() {
     assert_eq!(again.status, StatusCode::OK);
 
     clock.advance(chrono::Duration::minutes(6));
+    // A token outlives the session: making one asks the code too.
+    let token = send(
+        &app,
+        post_form(
+            "/akun/token",
+            &cookie_of(&pusat),
+            &format!(
+                "csrf={}&nama=x&wilayah=*&akses=baca&hari=1",
+                encode(&pusat.csrf)
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(
+        token.location.as_deref(),
+        Some("/masuk/kode?lanjut=/akun/token")
+    );
     let rules = send(&app, get("/program/bst/aturan", Some(&pusat))).await;
     assert_eq!(
         rules.select("#kode").len(),
@@ -415,6 +536,25 @@ async fn api_tokens_are_made_used_expired_and_revoked() {
         StatusCode::FORBIDDEN,
         "accounts need a person"
     );
+    let close = send(
+        &w.app,
+        bearer("POST", "/api/v1/periods/2026-11/close", &admin_token),
+    )
+    .await;
+    assert_eq!(
+        close.status,
+        StatusCode::FORBIDDEN,
+        "a close needs a person"
+    );
+    let close_job = Request::builder()
+        .method("POST")
+        .uri("/api/v1/jobs")
+        .header(header::AUTHORIZATION, format!("Bearer {admin_token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"kind":"period-close","period":"2026-11"}"#))
+        .unwrap();
+    assert_eq!(send(&w.app, close_job).await.status, StatusCode::FORBIDDEN);
+    assert!(w.service.closed_periods().await.unwrap().is_empty());
 
     let listed = send(&w.app, get("/akun/token", Some(&dinsos))).await;
     assert!(
