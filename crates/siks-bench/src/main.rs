@@ -16,6 +16,7 @@ mod export;
 mod matching;
 mod pages;
 mod rotate;
+mod scope;
 mod upload;
 mod web;
 
@@ -133,6 +134,18 @@ enum Which {
         postgres_scratch: Option<String>,
         #[arg(long)]
         postgres_restore: Option<String>,
+    },
+    /// The breach scope of one credential over a year of audit at a province-sized register
+    /// (goal: 1,000,000 persons and a year under 10 minutes), beside a count of the whole log.
+    Scope {
+        #[arg(long, default_value_t = 270_000)]
+        households: usize,
+        /// Accounts viewing every day of the year.
+        #[arg(long, default_value_t = 200)]
+        accounts: usize,
+        /// Views per account a day.
+        #[arg(long, default_value_t = 100)]
+        per_day: usize,
     },
     /// `siks key rotate` of a province-sized SQLite register, beside one read of every sealed
     /// value (goal: 1,000,000 persons under 10 minutes).
@@ -315,6 +328,11 @@ async fn run(which: Which) -> Result<()> {
             }
         }
         Which::Rotate { households } => crate::rotate::run(households).await,
+        Which::Scope {
+            households,
+            accounts,
+            per_day,
+        } => crate::scope::run(households, accounts, per_day).await,
         Which::Programmes { households } => {
             let dir = tempfile::tempdir()?;
             let summary = population(households, &dir.path().join("data"))?;

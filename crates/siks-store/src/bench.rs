@@ -10,7 +10,7 @@ use siks_domain::interchange::{household_from_row, person_from_row};
 use siks_domain::{HouseholdId, RegionCode, Regions};
 
 use crate::records::{HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_values, person_values};
-use crate::sql::{Conn, Value, bind_values, copy_csv_row, multi_row_insert, with_tx};
+use crate::sql::{Conn, Value, bind_values, copy_csv_row, multi_row_insert, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
 /// Rows ready to bind, in table column order.
@@ -285,5 +285,165 @@ impl Store {
             }
             Ok(n)
         })
+    }
+}
+
+/// What [`Store::seed_audit_year`] writes: a year of views by many accounts, and the planted
+/// credential's among them.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditYear {
+    pub accounts: usize,
+    pub days: usize,
+    pub per_account_day: usize,
+}
+
+impl Store {
+    /// Benchmark setup: a year of audit entries straight into the log (not chained: the breach
+    /// scope reads entries, it does not verify them), `accounts` operators each viewing
+    /// `per_account_day` households and persons of the register every day for `days` days,
+    /// ending now, from addresses of their own; `planted` (a username) is one of them, from
+    /// `planted_origin`. Returns the entries written.
+    pub async fn seed_audit_year(
+        &self,
+        year: AuditYear,
+        planted: &str,
+        planted_origin: &str,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<u64> {
+        use crate::sql::insert_rows;
+        const COLUMNS: &[&str] = &[
+            "seq",
+            "at",
+            "actor_id",
+            "actor_username",
+            "actor_role",
+            "action",
+            "target_kind",
+            "target_id",
+            "region_code",
+            "detail",
+            "prev_hash",
+            "hash",
+            "origin",
+        ];
+        // What there is to view: households with their villages, and persons.
+        let (households, persons): (Vec<(String, String)>, Vec<(String, String)>) = with_pool!(self, p => {
+            let h = sqlx::query("SELECT id, village_code FROM households ORDER BY id LIMIT 200000")
+                .fetch_all(p)
+                .await?;
+            let ps = sqlx::query("SELECT id, village_code FROM persons ORDER BY id LIMIT 200000")
+                .fetch_all(p)
+                .await?;
+            use crate::sql::Cells;
+            (
+                h.iter()
+                    .map(|r| Ok((r.text("id")?, r.text("village_code")?)))
+                    .collect::<Result<Vec<_>>>()?,
+                ps.iter()
+                    .map(|r| Ok((r.text("id")?, r.text("village_code")?)))
+                    .collect::<Result<Vec<_>>>()?,
+            )
+        });
+        if households.is_empty() || persons.is_empty() {
+            return Ok(0);
+        }
+        let start_seq: i64 = with_pool!(self, p => {
+            sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM audit_log")
+                .fetch_one(p)
+                .await?
+        });
+        let now = self.now();
+        let mut written = 0u64;
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for day in 0..year.days {
+            let mut rows = Vec::with_capacity(year.accounts * year.per_account_day);
+            let date = now - chrono::Duration::days((year.days - day) as i64);
+            for account in 0..year.accounts {
+                let username = if account == 0 {
+                    planted.to_string()
+                } else {
+                    format!("operator{account:05}")
+                };
+                let origin = if account == 0 {
+                    planted_origin.to_string()
+                } else {
+                    format!(
+                        "10.{}.{}.{}",
+                        account / 65536,
+                        (account / 256) % 256,
+                        account % 256
+                    )
+                };
+                for n in 0..year.per_account_day {
+                    let at =
+                        date + chrono::Duration::seconds((8 * 3600 + n * 60 + account % 60) as i64);
+                    let (action, kind, (target, village)) = if next() % 3 == 0 {
+                        (
+                            "person.view",
+                            "person",
+                            persons[(next() % persons.len() as u64) as usize].clone(),
+                        )
+                    } else {
+                        (
+                            "household.view",
+                            "household",
+                            households[(next() % households.len() as u64) as usize].clone(),
+                        )
+                    };
+                    rows.push(vec![
+                        // Numbered below, once the day's rows are in time order.
+                        Value::Int(0),
+                        Value::Text(crate::sql::time_text(at)),
+                        Value::Text(format!("00000000-0000-7000-8000-{account:012}")),
+                        Value::Text(username.clone()),
+                        Value::Text("operator_kabupaten".into()),
+                        Value::Text(action.into()),
+                        Value::Text(kind.into()),
+                        Value::Text(target),
+                        Value::Text(village),
+                        Value::Text(String::new()),
+                        Value::Text("bench".into()),
+                        Value::Text("bench".into()),
+                        Value::Text(origin.clone()),
+                    ]);
+                }
+            }
+            // The log's order is its time's: rows of a day by their moment.
+            rows.sort_by(|a, b| match (&a[1], &b[1]) {
+                (Value::Text(x), Value::Text(y)) => x.cmp(y),
+                _ => std::cmp::Ordering::Equal,
+            });
+            let mut next_seq = start_seq + written as i64;
+            for row in &mut rows {
+                next_seq += 1;
+                row[0] = Value::Int(next_seq);
+            }
+            written += rows.len() as u64;
+            let mut tx = self.begin_bulk().await?;
+            insert_rows(&mut tx, "audit_log", COLUMNS, rows).await?;
+            tx.commit().await?;
+            progress(written);
+        }
+        Ok(written)
+    }
+}
+
+impl Store {
+    /// The raw baseline of a breach scope: every audit entry read once (a scan that cannot use
+    /// an index), counted.
+    pub async fn baseline_audit_scan(&self) -> Result<i64> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM audit_log WHERE detail <> 'x' OR origin <> 'x'",
+            )
+            .fetch_one(p)
+            .await?
+        }))
     }
 }
