@@ -288,6 +288,9 @@ impl Store {
     }
 }
 
+/// A record's id and its village's code.
+type IdInVillage = (String, String);
+
 /// What [`Store::seed_audit_year`] writes: a year of views by many accounts, and the planted
 /// credential's among them.
 #[derive(Debug, Clone, Copy)]
@@ -327,7 +330,7 @@ impl Store {
             "origin",
         ];
         // What there is to view: households with their villages, and persons.
-        let (households, persons): (Vec<(String, String)>, Vec<(String, String)>) = with_pool!(self, p => {
+        let (households, persons): (Vec<IdInVillage>, Vec<IdInVillage>) = with_pool!(self, p => {
             let h = sqlx::query("SELECT id, village_code FROM households ORDER BY id LIMIT 200000")
                 .fetch_all(p)
                 .await?;
