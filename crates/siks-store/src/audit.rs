@@ -109,7 +109,7 @@ pub(crate) struct AuditEvent<'a> {
     pub detail: String,
 }
 
-const COLUMNS: &[&str] = &[
+pub(crate) const COLUMNS: &[&str] = &[
     "seq",
     "at",
     "actor_id",

@@ -314,21 +314,6 @@ impl Store {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<u64> {
         use crate::sql::insert_rows;
-        const COLUMNS: &[&str] = &[
-            "seq",
-            "at",
-            "actor_id",
-            "actor_username",
-            "actor_role",
-            "action",
-            "target_kind",
-            "target_id",
-            "region_code",
-            "detail",
-            "prev_hash",
-            "hash",
-            "origin",
-        ];
         // What there is to view: households with their villages, and persons.
         let (households, persons): (Vec<IdInVillage>, Vec<IdInVillage>) = with_pool!(self, p => {
             let h = sqlx::query("SELECT id, village_code FROM households ORDER BY id LIMIT 200000")
@@ -429,7 +414,7 @@ impl Store {
             }
             written += rows.len() as u64;
             let mut tx = self.begin_bulk().await?;
-            insert_rows(&mut tx, "audit_log", COLUMNS, rows).await?;
+            insert_rows(&mut tx, "audit_log", crate::audit::COLUMNS, rows).await?;
             tx.commit().await?;
             progress(written);
         }

@@ -11,7 +11,6 @@ use siks_domain::{Actor, Scope, UserId};
 use crate::audit::{self, AuditEvent};
 use crate::sessions::{random_token, token_hash};
 use crate::sql::{Cells, with_pool, with_tx};
-use crate::users::UserRecord;
 use crate::{Result, Store, StoreError};
 
 /// What a token lets its client do.
@@ -115,6 +114,25 @@ pub enum TokenRefusal {
     AccountInactive,
     /// The account's scope no longer covers any of the token's.
     OutOfScope,
+}
+
+/// What a token request needs of the token's account.
+struct Owner {
+    role: siks_domain::Role,
+    scope: Scope,
+    active: bool,
+}
+
+impl Owner {
+    fn from_row(row: &impl Cells) -> Result<Owner> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("users.{what}"));
+        Ok(Owner {
+            role: siks_domain::Role::parse(&row.text("owner_role")?)
+                .map_err(|_| corrupt("role"))?,
+            scope: Scope::parse(&row.text("owner_scope")?).map_err(|_| corrupt("scope"))?,
+            active: row.flag("owner_active")?,
+        })
+    }
 }
 
 const SELECT: &str = "SELECT t.*, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id";
@@ -280,27 +298,33 @@ impl Store {
         request: &str,
         remote_addr: &str,
     ) -> Result<std::result::Result<(Actor, ApiToken), TokenRefusal>> {
+        // The token and its account in one read: this is every token request's path.
         let row = with_pool!(self, p => {
-            let row = sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.token_hash = $1")))
-                .bind(token_hash(secret.trim()))
-                .fetch_optional(p)
-                .await?;
-            row.as_ref().map(ApiToken::from_row).transpose()?
+            let row = sqlx::query(
+                "SELECT t.*, u.username, u.role AS owner_role, u.scope AS owner_scope, \
+                 u.active AS owner_active FROM api_tokens t JOIN users u ON u.id = t.user_id \
+                 WHERE t.token_hash = $1",
+            )
+            .bind(token_hash(secret.trim()))
+            .fetch_optional(p)
+            .await?;
+            match row {
+                Some(r) => Some((ApiToken::from_row(&r)?, Owner::from_row(&r)?)),
+                None => None,
+            }
         });
-        let Some(token) = row else {
+        let Some((token, owner)) = row else {
             return Ok(Err(TokenRefusal::Unknown));
         };
-        let owner: Option<UserRecord> = self.user_by_username(&token.username).await?;
         let now = self.now();
-        let refusal = match &owner {
-            _ if token.revoked_at.is_some() => Some(TokenRefusal::Revoked),
-            _ if now >= token.expires_at.0 => Some(TokenRefusal::Expired),
-            Some(u) if !u.active => Some(TokenRefusal::AccountInactive),
-            None => Some(TokenRefusal::AccountInactive),
-            Some(_) => None,
-        };
-        let Some(owner) = owner else {
-            return Ok(Err(TokenRefusal::AccountInactive));
+        let refusal = if token.revoked_at.is_some() {
+            Some(TokenRefusal::Revoked)
+        } else if now >= token.expires_at.0 {
+            Some(TokenRefusal::Expired)
+        } else if !owner.active {
+            Some(TokenRefusal::AccountInactive)
+        } else {
+            None
         };
         // The account's scope may have changed since: the narrower of the two, and nothing
         // when they no longer overlap (the account moved elsewhere).
@@ -314,10 +338,12 @@ impl Store {
         let refusal = refusal.or(scope.is_none().then_some(TokenRefusal::OutOfScope));
         let scope = scope.unwrap_or_else(|| owner.scope.clone());
         let actor = Actor {
+            user_id: token.user_id,
+            username: token.username.clone(),
+            role: owner.role,
             scope,
-            ..owner.actor()
-        }
-        .from_origin(remote_addr);
+            origin: remote_addr.to_string(),
+        };
         let request: String = request
             .chars()
             .filter(|c| !c.is_control())

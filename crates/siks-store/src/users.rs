@@ -37,6 +37,11 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
+    /// Whether signing in asks a second factor: the account's level asks one, or it enrolled.
+    pub fn needs_second_factor(&self) -> bool {
+        self.second_factor || siks_domain::totp::required(self.role, &self.scope)
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             user_id: self.id,

@@ -127,6 +127,20 @@ pub fn check_new_password(password: &str) -> Result<(), WebError> {
     Ok(())
 }
 
+/// Seconds a throttled sign-in or code is told to wait: rounded up (told to wait 1 s for 1.5 s,
+/// an honest retry would be refused again), at least one.
+pub(crate) fn wait_seconds(wait: std::time::Duration) -> u128 {
+    wait.as_millis().div_ceil(1000).max(1)
+}
+
+/// What a throttled sign-in or code is told, in the request's language.
+pub(crate) fn wait_message(wait: std::time::Duration) -> String {
+    crate::lang::tf(
+        "Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {} detik.",
+        &[&wait_seconds(wait)],
+    )
+}
+
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers

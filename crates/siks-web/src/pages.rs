@@ -247,17 +247,12 @@ pub async fn login(
     let turn = match state.service.sign_in_turn(&form.nama, &remote).await {
         Ok(Ok(turn)) => turn,
         Ok(Err(wait)) => {
-            // Rounded up: told to wait 1 s for 1.5 s, an honest retry would be refused again.
-            let seconds = wait.as_millis().div_ceil(1000).max(1);
-            let message = crate::lang::tf(
-                "Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {} detik.",
-                &[&seconds],
-            );
+            let seconds = crate::auth::wait_seconds(wait);
             let mut page = login_page(
                 &state,
                 next,
                 form.nama,
-                Some(message),
+                Some(crate::auth::wait_message(wait)),
                 StatusCode::TOO_MANY_REQUESTS,
             );
             if let Ok(value) = seconds.to_string().parse() {
@@ -299,9 +294,7 @@ pub async fn login(
                     Ok(session) => {
                         state.service.sign_in_succeeded(turn);
                         // A second factor next, where the account has or needs one.
-                        let next = if user.second_factor
-                            || siks_domain::totp::required(user.role, &user.scope)
-                        {
+                        let next = if user.needs_second_factor() {
                             crate::second_factor::code_page(&next)
                         } else {
                             next

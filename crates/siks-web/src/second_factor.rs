@@ -100,10 +100,7 @@ pub async fn step_up(
             "kode",
             crate::lang::t("kode faktor kedua salah, sudah dipakai, atau sudah lewat"),
         )),
-        Err(wait) => Err(WebError::TooMany(crate::lang::tf(
-            "Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {} detik.",
-            &[&wait.as_millis().div_ceil(1000).max(1)],
-        ))),
+        Err(wait) => Err(WebError::TooMany(crate::auth::wait_message(wait))),
     }
 }
 
@@ -228,12 +225,6 @@ pub async fn give_factor(
         .user_by_username(&user.session.actor.username)
         .await?
         .ok_or(WebError::NotFound)?;
-    let wait_message = |wait: std::time::Duration| {
-        crate::lang::tf(
-            "Terlalu banyak percobaan masuk yang gagal; coba lagi setelah {} detik.",
-            &[&wait.as_millis().div_ceil(1000).max(1)],
-        )
-    };
     if !record.second_factor {
         return match state
             .service
@@ -255,27 +246,9 @@ pub async fn give_factor(
                 let message = crate::lang::t(
                     "Kode salah. Ketik enam angka yang sedang tampil di aplikasi autentikator setelah memindai kode QR ini.",
                 );
-                draw(
-                    &state,
-                    &user,
-                    next,
-                    Vec::new(),
-                    Some(message.into()),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
+                refuse(&state, &user, next, message.into(), false).await
             }
-            Err(wait) => {
-                draw(
-                    &state,
-                    &user,
-                    next,
-                    Vec::new(),
-                    Some(wait_message(wait)),
-                    StatusCode::TOO_MANY_REQUESTS,
-                )
-                .await
-            }
+            Err(wait) => refuse(&state, &user, next, crate::auth::wait_message(wait), true).await,
         };
     }
     let purpose = if user.session.factor.open() {
@@ -314,28 +287,26 @@ pub async fn give_factor(
             let message = crate::lang::t(
                 "Kode salah, sudah dipakai, atau sudah lewat. Ketik kode yang sedang tampil di aplikasi, atau satu kode pemulihan.",
             );
-            draw(
-                &state,
-                &user,
-                next,
-                Vec::new(),
-                Some(message.into()),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            refuse(&state, &user, next, message.into(), false).await
         }
-        Err(wait) => {
-            draw(
-                &state,
-                &user,
-                next,
-                Vec::new(),
-                Some(wait_message(wait)),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await
-        }
+        Err(wait) => refuse(&state, &user, next, crate::auth::wait_message(wait), true).await,
     }
+}
+
+/// The code page again with why the code was refused: wrong (422) or held back (429).
+async fn refuse(
+    state: &AppState,
+    user: &AnySessionUser,
+    next: String,
+    message: String,
+    held_back: bool,
+) -> Result<Response, WebError> {
+    let status = if held_back {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    draw(state, user, next, Vec::new(), Some(message), status).await
 }
 
 #[cfg(test)]

@@ -199,38 +199,31 @@ pub async fn set_status(
     user.check_csrf(&form.csrf)?;
     let id: UserId = id.parse().map_err(|_| WebError::NotFound)?;
     let active = form.aktif == "1";
-    match state
+    let done = state
         .service
         .set_user_active(&user.session.actor, id, active)
-        .await
-    {
-        Ok(()) => {
-            let notice = crate::lang::t(if active {
-                "Akun diaktifkan."
-            } else {
-                "Akun dinonaktifkan; sesi-sesinya berakhir."
-            });
-            page(
-                &state,
-                &user,
-                &NewAccountForm::default(),
-                None,
-                Some(notice.into()),
-            )
-            .await
-        }
-        Err(e @ siks_service::ServiceError::Invalid { .. }) => {
-            page(
-                &state,
-                &user,
-                &NewAccountForm::default(),
-                Some(crate::lang::say(&e)),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    let notice = if active {
+        "Akun diaktifkan."
+    } else {
+        "Akun dinonaktifkan; sesi-sesinya berakhir."
+    };
+    answer_act(&state, &user, done, notice).await
+}
+
+/// The accounts page after an act on an account: its notice, or the rule it broke.
+async fn answer_act(
+    state: &AppState,
+    user: &PageUser,
+    done: siks_service::Result<()>,
+    notice: &str,
+) -> Result<Response, WebError> {
+    let (error, notice) = match done {
+        Ok(()) => (None, Some(crate::lang::t(notice).to_string())),
+        Err(e @ siks_service::ServiceError::Invalid { .. }) => (Some(crate::lang::say(&e)), None),
+        Err(e) => return Err(e.into()),
+    };
+    page(state, user, &NewAccountForm::default(), error, notice).await
 }
 
 #[derive(Deserialize)]
@@ -248,34 +241,15 @@ pub async fn reset_second_factor(
 ) -> Result<Response, WebError> {
     user.check_csrf(&form.csrf)?;
     let id: UserId = id.parse().map_err(|_| WebError::NotFound)?;
-    match state
+    let done = state
         .service
         .reset_second_factor(&user.session.actor, id)
-        .await
-    {
-        Ok(()) => {
-            let notice = crate::lang::t(
-                "Faktor kedua akun diatur ulang; sesi-sesinya berakhir dan akun mendaftar lagi saat masuk berikutnya.",
-            );
-            page(
-                &state,
-                &user,
-                &NewAccountForm::default(),
-                None,
-                Some(notice.into()),
-            )
-            .await
-        }
-        Err(e @ siks_service::ServiceError::Invalid { .. }) => {
-            page(
-                &state,
-                &user,
-                &NewAccountForm::default(),
-                Some(crate::lang::say(&e)),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    answer_act(
+        &state,
+        &user,
+        done,
+        "Faktor kedua akun diatur ulang; sesi-sesinya berakhir dan akun mendaftar lagi saat masuk berikutnya.",
+    )
+    .await
 }

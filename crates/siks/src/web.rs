@@ -349,11 +349,7 @@ pub async fn user(action: UserAction) -> Result<()> {
         UserAction::Disable { db, username } => {
             let service = open(&db).await?;
             let admin = service.system_actor().await.map_err(store_error)?;
-            let user = service
-                .user_by_username(&username)
-                .await
-                .map_err(store_error)?
-                .ok_or_else(|| anyhow!("akun {username} tidak ada"))?;
+            let user = account_named(&service, &username).await?;
             service
                 .set_user_active(&admin, user.id, false)
                 .await
@@ -364,11 +360,7 @@ pub async fn user(action: UserAction) -> Result<()> {
         UserAction::ResetSecondFactor { db, username } => {
             let service = open(&db).await?;
             let admin = service.system_actor().await.map_err(store_error)?;
-            let user = service
-                .user_by_username(&username)
-                .await
-                .map_err(store_error)?
-                .ok_or_else(|| anyhow!("akun {username} tidak ada"))?;
+            let user = account_named(&service, &username).await?;
             service
                 .reset_second_factor(&admin, user.id)
                 .await
@@ -379,6 +371,15 @@ pub async fn user(action: UserAction) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The account a command names, or a message that there is none.
+async fn account_named(service: &Service, username: &str) -> Result<siks_service::UserRecord> {
+    service
+        .user_by_username(username)
+        .await
+        .map_err(store_error)?
+        .ok_or_else(|| anyhow!("akun {username} tidak ada"))
 }
 
 pub async fn audit(action: AuditAction) -> Result<()> {
