@@ -20,6 +20,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::proposals::{Proposal, proposal_from_row};
+use crate::sealing::NoteColumn;
 use crate::sql::{Cells, Tx, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -284,7 +285,7 @@ impl Store {
             .bind(row as i64 + 1)
             .bind(proposal.to_string())
             .bind(approved)
-            .bind(note.trim())
+            .bind(self.keys().seal_note(NoteColumn::PaperRowNote, note))
             .execute(&mut **c)
             .await?;
         });
@@ -597,7 +598,7 @@ impl Store {
             .fetch_all(&mut **c)
             .await?;
             rows.iter()
-                .map(|r| Ok((r.int("row_no")?, r.flag("approved")?, r.text("row_note")?, proposal_from_row(r, &self.keys())?)))
+                .map(|r| Ok((r.int("row_no")?, r.flag("approved")?, self.keys().open_note(NoteColumn::PaperRowNote, &r.text("row_note")?)?, proposal_from_row(r, &self.keys())?)))
                 .collect::<Result<Vec<_>>>()?
         });
         let mut out = Vec::with_capacity(listed.len());

@@ -9,6 +9,7 @@ use siks_domain::{Actor, RegionCode};
 
 use crate::audit::AuditEvent;
 use crate::records::{household_from_row, person_from_row};
+use crate::sealing::{FieldKeys, NoteColumn};
 use crate::sql::{Cells, with_tx};
 use crate::{Result, Store, StoreError};
 use siks_domain::disclosure::{ExportNumbers, withhold};
@@ -208,8 +209,8 @@ impl Store {
                         cells.extend(person_row(&person));
                         cells
                     }
-                    ExportList::Findings => finding_cells(&r)?,
-                    ExportList::Proposals => proposal_cells(&r)?,
+                    ExportList::Findings => finding_cells(&r, &self.keys())?,
+                    ExportList::Proposals => proposal_cells(&r, &self.keys())?,
                 };
                 if let Err(e) = sink(&cells) {
                     failed = Some(e);
@@ -245,7 +246,7 @@ impl Store {
     }
 }
 
-fn finding_cells(r: &impl Cells) -> Result<Vec<String>> {
+fn finding_cells(r: &impl Cells, keys: &FieldKeys) -> Result<Vec<String>> {
     use siks_domain::Coded;
     use siks_domain::checks::{FindingKind, Severity};
     let code = r.int("kind")?;
@@ -269,12 +270,12 @@ fn finding_cells(r: &impl Cells) -> Result<Vec<String>> {
         r.text("fields")?,
         r.text("detail")?,
         r.text("status")?,
-        r.text("status_reason")?,
+        keys.open_note(NoteColumn::FindingReason, &r.text("status_reason")?)?,
         r.text("found_at")?,
     ])
 }
 
-fn proposal_cells(r: &impl Cells) -> Result<Vec<String>> {
+fn proposal_cells(r: &impl Cells, keys: &FieldKeys) -> Result<Vec<String>> {
     use siks_domain::Coded;
     use siks_domain::workflow::{ProposalKind, Stage};
     let code = r.int("kind")?;
@@ -294,7 +295,7 @@ fn proposal_cells(r: &impl Cells) -> Result<Vec<String>> {
         r.opt_text("person_id")?.unwrap_or_default(),
         stage_key,
         stage.label().to_string(),
-        r.text("reason")?,
+        keys.open_note(NoteColumn::ProposalReason, &r.text("reason")?)?,
         r.opt_text("period")?.unwrap_or_default(),
         r.text("created_at")?,
         r.text("updated_at")?,

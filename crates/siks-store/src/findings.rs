@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::records::{household_from_row, person_from_row};
+use crate::sealing::NoteColumn;
 use crate::sql::{Cells, Tx, Value, insert_rows_with, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -529,7 +530,7 @@ impl Store {
                         fields: r.text("fields")?,
                         detail: r.text("detail")?,
                         status: finding_status(&r.text("status")?)?,
-                        status_reason: r.text("status_reason")?,
+                        status_reason: self.keys().open_note(NoteColumn::FindingReason, &r.text("status_reason")?)?,
                         found_at: crate::sql::stamp(&r.text("found_at")?, "findings.found_at")?,
                         person_name: r.opt_text("person_name")?,
                         person_nik: r.opt_text("person_identity")?.map(|i| self.sealed_nik(&i)).transpose()?,
@@ -636,7 +637,7 @@ impl Store {
                 "UPDATE findings SET status = $1, status_reason = $2, status_by = $3, updated_at = $4 WHERE id = $5",
             )
             .bind(status.key())
-            .bind(reason.trim())
+            .bind(self.keys().seal_note(NoteColumn::FindingReason, reason))
             .bind(actor.user_id.to_string())
             .bind(self.now_text())
             .bind(id.to_string())

@@ -636,7 +636,7 @@ struct Writer<'a> {
     actor: &'a Actor,
     batch_id: &'a str,
     now: &'a str,
-    /// The history entry's reason, the same for every household of the batch.
+    /// The history entry's reason (sealed), the same for every household of the batch.
     reason: String,
     /// Where `id` and `village_code` stand in a household's values.
     id_at: usize,
@@ -683,9 +683,13 @@ impl<'a> Writer<'a> {
             actor,
             batch_id,
             now,
-            reason: format!(
-                "impor data (kelompok {})",
-                siks_domain::show::reference(batch_id)
+            // Sealed once for the whole batch (the same text on every household's entry).
+            reason: store.keys().seal_note(
+                crate::sealing::NoteColumn::HistoryReason,
+                &format!(
+                    "impor data (kelompok {})",
+                    siks_domain::show::reference(batch_id)
+                ),
             ),
             id_at: at("id"),
             village_at: at("village_code"),

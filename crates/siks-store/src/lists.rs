@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::findings::CheckSnapshot;
-use crate::sealing::{Blind, Sealed};
+use crate::sealing::{Blind, NoteColumn, Sealed};
 use crate::sql::{Cells, Value, insert_rows, with_pool, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -117,7 +117,8 @@ impl Store {
                 Value::Text(r.birth_place),
                 Value::Text(keys.seal_text(Sealed::OutsideNoKk, &r.no_kk)),
                 Value::Text(r.status.map(|s| s.code().to_string()).unwrap_or_default()),
-                Value::Text(r.note),
+                // The list's own remark (a death list's may give the cause): sealed.
+                Value::Text(keys.seal_note(NoteColumn::OutsideRowNote, &r.note)),
                 Value::Text(nik_key),
             ]
         });
@@ -231,6 +232,7 @@ impl CheckSnapshot {
     /// The rows of the lists in force whose NIK is an active person's of the scope.
     pub async fn list_nik_hits(&mut self) -> Result<Vec<ListNikHit>> {
         let (low, high) = (&self.low, &self.high);
+        let keys = self.tx.keys.clone();
         Ok(with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
                 "SELECT p.id AS person_id, p.full_name AS person_name, \
@@ -257,7 +259,7 @@ impl CheckSnapshot {
                     listed_name: r.text("full_name")?,
                     birth_agrees: r.flag("birth_agrees")?,
                     status: CivilRegistryStatus::parse_code(&r.text("status")?).ok(),
-                    note: r.text("note")?,
+                    note: keys.open_note(NoteColumn::OutsideRowNote, &r.text("note")?)?,
                 });
             }
             hits
@@ -268,6 +270,7 @@ impl CheckSnapshot {
     /// line, for the linkage: the model learns from all of them and decides those whose NIK
     /// the register does not know.
     pub async fn list_rows_to_link(&mut self) -> Result<Vec<ListRowToLink>> {
+        let keys = self.tx.keys.clone();
         Ok(with_tx!(&mut self.tx, c => {
             let rows = sqlx::query(
                 "SELECT l.kind, l.source, r.line, r.full_name, r.birth_date, r.sex, r.birth_place, r.note, \
@@ -286,7 +289,7 @@ impl CheckSnapshot {
                     kind,
                     source: r.text("source")?,
                     line: u64::try_from(r.int("line")?).map_err(|_| corrupt("outside_list_rows.line"))?,
-                    note: r.text("note")?,
+                    note: keys.open_note(NoteColumn::OutsideRowNote, &r.text("note")?)?,
                     nik_known: r.flag("nik_known")?,
                     full_name: r.text("full_name")?,
                     birth_date: r.text("birth_date")?,

@@ -17,7 +17,7 @@ use crate::Versioned;
 use crate::audit::{self, AuditEvent};
 use crate::proposals::{Proposal, audit_step};
 use crate::register::KeptChange;
-use crate::sealing::{Blind, Sealed};
+use crate::sealing::{Blind, NoteColumn, Sealed};
 use crate::sql::{Cells, Tx, Value, bind_values, insert_rows, with_pool, with_tx};
 use siks_domain::{Household, HouseholdId, Person, PersonId};
 
@@ -189,6 +189,22 @@ pub fn check_may_close(actor: &Actor) -> Result<()> {
     Ok(())
 }
 
+/// The reason a close writes on each change it applies: the period and the proposal.
+fn close_reason(period: Period, proposal: Uuid) -> String {
+    format!("{CLOSE_REASON_PREFIX}{period}, usulan {proposal}")
+}
+
+const CLOSE_REASON_PREFIX: &str = "penetapan ";
+
+/// The period of a reason a close wrote ([`close_reason`]), kept beside the change so that a
+/// close that did not finish can be taken back (the reason itself is sealed). Any other reason
+/// has none.
+pub(crate) fn close_period_of(reason: &str) -> Option<String> {
+    let rest = reason.strip_prefix(CLOSE_REASON_PREFIX)?;
+    let (period, proposal) = rest.split_once(", usulan ")?;
+    (Period::parse(period).is_ok() && proposal.parse::<Uuid>().is_ok()).then(|| period.to_string())
+}
+
 impl Store {
     /// Closes `period`: applies every accepted proposal (ministry or admin of the whole country).
     ///
@@ -295,7 +311,7 @@ impl Store {
             mut households,
             mut persons,
         } = plan;
-        let reason = |p: &Proposal| format!("penetapan {period}, usulan {}", p.id);
+        let reason = |p: &Proposal| close_reason(period, p.id);
         let mut applied_count = 0u64;
         let mut slice: Vec<&Proposal> = Vec::new();
         let mut touched = Touched::default();
@@ -439,16 +455,15 @@ impl Store {
     /// put back), its proposals back to accepted without their apply step, and its run. Audited
     /// (`period.close_undone`). Only for a period not closed.
     async fn take_back_close(&self, period: Period) -> Result<u64> {
-        let reason = format!("penetapan {period}, usulan %");
         let mut taken = 0u64;
         loop {
             let mut tx = self.begin_bulk().await?;
             let rows: Vec<KeptChange> = with_tx!(&mut tx, c => {
                 sqlx::query(
                     "SELECT id, record_kind, record_id, version, change_kind, before_json \
-                     FROM record_history WHERE reason LIKE $1 ORDER BY version DESC, id DESC LIMIT 500",
+                     FROM record_history WHERE close_period = $1 ORDER BY version DESC, id DESC LIMIT 500",
                 )
-                .bind(&reason)
+                .bind(period.to_string())
                 .fetch_all(&mut **c)
                 .await?
                 .iter()
@@ -1164,7 +1179,10 @@ impl Store {
             )
             .bind(next.key())
             .bind(period.map(|p| p.to_string()))
-            .bind(if note.is_empty() { p.reason.clone() } else { note.to_string() })
+            .bind(self.keys().seal_note(
+                NoteColumn::ProposalReason,
+                if note.is_empty() { &p.reason } else { note },
+            ))
             .bind(self.now_text())
             .bind(p.id.to_string())
             .execute(&mut **c)

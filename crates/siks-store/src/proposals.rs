@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEvent};
 use crate::documents::backing_key;
-use crate::sealing::{FieldKeys, Sealed};
+use crate::sealing::{FieldKeys, NoteColumn, Sealed};
 use crate::sql::{Cells, Tx, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -77,7 +77,7 @@ pub(crate) fn proposal_from_row(row: &impl Cells, keys: &FieldKeys) -> Result<Pr
             Some("sptjm") => Some(Backing::Sptjm),
             _ => None,
         },
-        reason: row.text("reason")?,
+        reason: keys.open_note(NoteColumn::ProposalReason, &row.text("reason")?)?,
         created_by: row.text("created_by")?,
         created_at: crate::sql::stamp(&row.text("created_at")?, "proposals.created_at")?,
         updated_at: crate::sql::stamp(&row.text("updated_at")?, "proposals.updated_at")?,
@@ -338,7 +338,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO proposals (id, kind, village_code, household_id, person_id, stage, content, \
                  backing, reason, period, created_by, created_at, updated_at, version, to_village_code) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, '', NULL, $8, $9, $10, 1, $11)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $12, NULL, $8, $9, $10, 1, $11)",
             )
             .bind(id.to_string())
             .bind(i64::from(content.kind().code()))
@@ -354,6 +354,7 @@ impl Store {
                 ProposalContent::Move { to_village, .. } => Some(to_village.to_string()),
                 _ => None,
             })
+            .bind(self.keys().seal_note(NoteColumn::ProposalReason, ""))
             .execute(&mut **c)
             .await?;
         });
@@ -550,7 +551,7 @@ impl Store {
             .bind(actor.user_id.to_string())
             .bind(actor.role.key())
             .bind(self.now_text())
-            .bind(note.trim())
+            .bind(self.keys().seal_note(NoteColumn::StepNote, note))
             .execute(&mut **c)
             .await?;
         });
@@ -607,7 +608,7 @@ impl Store {
                         actor_id: r.text("actor_id")?.parse().map_err(|_| corrupt("actor_id"))?,
                         actor_role: Role::parse(&r.text("actor_role")?).map_err(|_| corrupt("actor_role"))?,
                         at: crate::sql::stamp(&r.text("at")?, "proposals.at")?,
-                        note: r.text("note")?,
+                        note: self.keys().open_note(NoteColumn::StepNote, &r.text("note")?)?,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?
@@ -899,7 +900,7 @@ impl Store {
             )
             .bind(next.key())
             .bind(backing)
-            .bind(&reason)
+            .bind(self.keys().seal_note(NoteColumn::ProposalReason, &reason))
             .bind(self.now_text())
             .bind(document.map(|d| d.to_string()))
             .bind(id.to_string())

@@ -22,7 +22,7 @@ use crate::records::{
     HOUSEHOLD_COLUMNS, PERSON_COLUMNS, household_from_row, household_values, person_from_row,
     person_values,
 };
-use crate::sealing::{Blind, FieldKeys, Sealed};
+use crate::sealing::{Blind, FieldKeys, NoteColumn, Sealed};
 use crate::sql::{Cells, Tx, Value, bind_values, multi_row_insert, with_tx};
 use crate::{Result, Store, StoreError};
 
@@ -99,8 +99,8 @@ pub struct HistoryEntry {
 }
 
 const INSERT_HISTORY: &str = "INSERT INTO record_history (id, record_kind, record_id, village_code, \
-     version, change_kind, actor_id, actor_role, at, reason, before_json, after_json) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+     version, change_kind, actor_id, actor_role, at, reason, before_json, after_json, close_period) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 static INSERT_HOUSEHOLD: LazyLock<String> =
     LazyLock::new(|| multi_row_insert("households", HOUSEHOLD_COLUMNS, 1));
@@ -212,7 +212,8 @@ async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<(
         Value::Text(actor.user_id.to_string()),
         Value::Text(actor.role.key().to_string()),
         Value::Text(tx.now_text()),
-        Value::Text(change.reason.trim().to_string()),
+        // The reason is free text (it may name an illness): sealed like the states.
+        Value::Text(tx.keys.seal_note(NoteColumn::HistoryReason, change.reason)),
         // The record's states hold its specific data: sealed whole.
         Value::OptText(
             change
@@ -220,6 +221,8 @@ async fn keep_change(tx: &mut Tx, actor: &Actor, change: Change<'_>) -> Result<(
                 .map(|b| tx.keys.seal_text(Sealed::History, &b)),
         ),
         Value::OptText(change.after.map(|a| tx.keys.seal_text(Sealed::History, &a))),
+        // What a close that did not finish is taken back by (the reason is sealed).
+        Value::OptText(crate::periods::close_period_of(change.reason)),
     ];
     execute(tx, INSERT_HISTORY, values).await?;
     let verb = if change.change == ChangeKind::Created {
@@ -407,7 +410,7 @@ fn history_entry(r: &impl Cells, keys: &FieldKeys) -> Result<HistoryEntry> {
         actor_role: Role::parse(&r.text("actor_role")?)
             .map_err(|_| corrupt_history("actor_role"))?,
         at: crate::sql::stamp(&r.text("at")?, "register.at")?,
-        reason: r.text("reason")?,
+        reason: keys.open_note(NoteColumn::HistoryReason, &r.text("reason")?)?,
         before_json: open("before_json")?,
         after_json: open("after_json")?,
     })

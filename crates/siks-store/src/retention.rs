@@ -114,11 +114,13 @@ impl Store {
                         .execute(&mut **c)
                         .await?
                         .rows_affected();
-                        // Every kept version of the record becomes the anonymous one.
+                        // Every kept version of the record becomes the anonymous one, without
+                        // the reason typed for it (which may name the person).
                         sqlx::query(
                             "UPDATE record_history SET \
                              before_json = CASE WHEN before_json IS NULL THEN NULL ELSE $1 END, \
-                             after_json = CASE WHEN after_json IS NULL THEN NULL ELSE $1 END \
+                             after_json = CASE WHEN after_json IS NULL THEN NULL ELSE $1 END, \
+                             reason = '' \
                              WHERE record_kind = 'person' AND record_id = $2",
                         )
                         .bind(&record_json)

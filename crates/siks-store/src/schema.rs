@@ -159,6 +159,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0025_retention.sql"),
         include_str!("../migrations/postgres/0025_retention.sql"),
     ),
+    (
+        26,
+        "free-text notes sealed",
+        include_str!("../migrations/sqlite/0026_sealed_notes.sql"),
+        include_str!("../migrations/postgres/0026_sealed_notes.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -36,6 +36,25 @@ const HEADER: &str = "siks field keys v1";
 pub(crate) const SEALED_PREFIX: &str = "f1";
 const NONCE_LEN: usize = 24;
 
+/// Whether a stored text has the shape of a sealed value: the prefix, a key id of 8 lowercase
+/// hex digits, and base64url long enough for a nonce and a tag. A note someone typed that
+/// starts with "f1" does not (it would need some 70 random-looking letters after it), so a
+/// plain note is never taken for a sealed one.
+pub(crate) fn looks_sealed(stored: &str) -> bool {
+    let Some(rest) = stored.strip_prefix(SEALED_PREFIX) else {
+        return false;
+    };
+    let (Some(id), Some(body)) = (rest.get(..8), rest.get(8..)) else {
+        return false;
+    };
+    id.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && body.len() >= (NONCE_LEN + 16) * 4 / 3
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Which column a sealed value belongs to (its associated data).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sealed {
@@ -53,6 +72,22 @@ pub(crate) enum Sealed {
     OutsideNoKk,
     /// An account's second-factor secret (in use or waiting for its first code).
     TotpSecret,
+    /// The free text a person types about a change, which may name an illness, a disability
+    /// or a NIK: a proposal's reason, a step's note, a kept change's reason, a paper row's
+    /// note, a finding's settlement.
+    Note(NoteColumn),
+}
+
+/// Which free-text column a sealed note belongs to (each its own associated data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoteColumn {
+    ProposalReason,
+    StepNote,
+    HistoryReason,
+    PaperRowNote,
+    FindingReason,
+    /// An outside list row's remark (a death list's may give the cause).
+    OutsideRowNote,
 }
 
 impl Sealed {
@@ -65,6 +100,12 @@ impl Sealed {
             Sealed::OutsideNik => b"outside_list_rows.nik",
             Sealed::OutsideNoKk => b"outside_list_rows.no_kk",
             Sealed::TotpSecret => b"users.totp_secret",
+            Sealed::Note(NoteColumn::ProposalReason) => b"proposals.reason",
+            Sealed::Note(NoteColumn::StepNote) => b"proposal_steps.note",
+            Sealed::Note(NoteColumn::HistoryReason) => b"record_history.reason",
+            Sealed::Note(NoteColumn::PaperRowNote) => b"document_rows.note",
+            Sealed::Note(NoteColumn::FindingReason) => b"findings.status_reason",
+            Sealed::Note(NoteColumn::OutsideRowNote) => b"outside_list_rows.note",
         }
     }
 }
@@ -330,6 +371,25 @@ impl FieldKeys {
             .map_err(|_| StoreError::Corrupt(String::from_utf8_lossy(what.label()).into_owned()))
     }
 
+    /// A note sealed for its column (trimmed first, as every note is kept). An empty note
+    /// stays empty: it holds nothing, and most steps and findings have none.
+    pub(crate) fn seal_note(&self, column: NoteColumn, note: &str) -> String {
+        match note.trim() {
+            "" => String::new(),
+            note => self.seal(Sealed::Note(column), note.as_bytes()),
+        }
+    }
+
+    /// A note's text: opened when sealed; a note an older program wrote in plain (kept until
+    /// the first open with the deployment's keys seals it) is read as it is.
+    pub(crate) fn open_note(&self, column: NoteColumn, stored: &str) -> Result<String> {
+        if looks_sealed(stored) {
+            self.open_text(Sealed::Note(column), stored)
+        } else {
+            Ok(stored.to_string())
+        }
+    }
+
     /// The blind index of a number as written (valid or not): 16 bytes of an HMAC, in hex.
     /// Equal numbers give equal indexes; without the key nobody can compute one, so the index
     /// cannot be reversed by trying every NIK.
@@ -349,6 +409,36 @@ impl FieldKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_is_sealed_for_its_column_and_a_plain_one_reads_as_it_is() {
+        let keys = FieldKeys::fresh(None);
+        let sealed = keys.seal_note(NoteColumn::StepNote, "  ibu hamil, TBC  ");
+        assert!(looks_sealed(&sealed), "{sealed}");
+        assert_eq!(
+            keys.open_note(NoteColumn::StepNote, &sealed).unwrap(),
+            "ibu hamil, TBC"
+        );
+        // Not for another note column.
+        assert!(keys.open_note(NoteColumn::ProposalReason, &sealed).is_err());
+        // Nothing to seal in an empty note.
+        assert_eq!(keys.seal_note(NoteColumn::StepNote, "   "), "");
+        // What an older program wrote, even a note that starts like a sealed value, is text.
+        for plain in [
+            "",
+            "kelahiran",
+            "f1 catatan",
+            "f1abcdef01",
+            "f1ABCDEF01aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            assert!(!looks_sealed(plain), "{plain}");
+            assert_eq!(keys.open_note(NoteColumn::StepNote, plain).unwrap(), plain);
+        }
+        // A sealed value altered is refused, never read as text.
+        let mut altered = sealed.clone();
+        altered.replace_range(20..21, if &sealed[20..21] == "A" { "B" } else { "A" });
+        assert!(keys.open_note(NoteColumn::StepNote, &altered).is_err());
+    }
 
     #[test]
     fn a_sealed_value_opens_only_with_its_key_and_for_its_column() {
@@ -474,7 +564,52 @@ const SEALED_COLUMNS: &[(&str, &[&str], &str, Sealed)] = &[
     ),
     ("users", &["id"], "totp_secret", Sealed::TotpSecret),
     ("users", &["id"], "totp_pending", Sealed::TotpSecret),
+    (
+        "proposals",
+        &["id"],
+        "reason",
+        Sealed::Note(NoteColumn::ProposalReason),
+    ),
+    (
+        "proposal_steps",
+        &["id"],
+        "note",
+        Sealed::Note(NoteColumn::StepNote),
+    ),
+    (
+        "record_history",
+        &["id"],
+        "reason",
+        Sealed::Note(NoteColumn::HistoryReason),
+    ),
+    (
+        "document_rows",
+        &["document_id", "row_no"],
+        "note",
+        Sealed::Note(NoteColumn::PaperRowNote),
+    ),
+    (
+        "findings",
+        &["id"],
+        "status_reason",
+        Sealed::Note(NoteColumn::FindingReason),
+    ),
+    (
+        "outside_list_rows",
+        &["list_id", "line"],
+        "note",
+        Sealed::Note(NoteColumn::OutsideRowNote),
+    ),
 ];
+
+/// Whether a sealed column holds notes (sealed since schema 26; an older database's notes are
+/// sealed at their own first open, see [`Store::seal_plain_notes`]).
+fn is_note(what: Sealed) -> bool {
+    matches!(what, Sealed::Note(_))
+}
+
+/// The row-naming columns that are numbers (the others are texts).
+const INT_NAMES: &[&str] = &["line", "row_no"];
 
 /// Rows read and re-sealed per transaction by a rotation or the sealing of an older database.
 const SEAL_BATCH: i64 = 2_000;
@@ -549,8 +684,10 @@ impl crate::Store {
             true
         };
         self.check_field_keys().await?;
-        if !self.plain_rows_sealed().await? {
+        if !self.generation_done("plain_sealed").await? {
             self.seal_plain_rows().await?;
+        } else if !self.generation_done("notes_sealed").await? {
+            self.seal_plain_notes().await?;
         }
         Ok((self, made))
     }
@@ -614,7 +751,10 @@ impl crate::Store {
         }
         // An older outside list's NIKs indexed before they are sealed.
         self.index_plain_outside_niks().await?;
-        for (table, names, column, what) in SEALED_COLUMNS.iter().filter(|c| c.0 != "persons") {
+        for (table, names, column, what) in SEALED_COLUMNS
+            .iter()
+            .filter(|c| c.0 != "persons" && !is_note(c.3))
+        {
             let n = self
                 .reseal_column(table, names, column, *what, Reseal::Plain)
                 .await?;
@@ -622,28 +762,66 @@ impl crate::Store {
                 done.columns.push((format!("{table}.{column}"), n));
             }
         }
+        done.columns
+            .extend(self.seal_notes_in_plain().await?.columns);
         if done.total() > 0 {
             self.vacuum_after_sealing().await?;
         }
         // Once done, opening the database does not walk every sealed column again.
-        crate::sql::with_writers!(self, p => {
-            sqlx::query(
-                "INSERT INTO data_generations (name, value) VALUES ('plain_sealed', 1) \
-                 ON CONFLICT (name) DO NOTHING",
-            )
-            .execute(p)
-            .await?;
-        });
+        self.mark_generation("plain_sealed").await?;
+        self.mark_generation("notes_sealed").await?;
         Ok(done)
     }
 
-    /// Whether what an older program left in plain has been sealed (once, see
-    /// [`Store::seal_plain_rows`]).
-    async fn plain_rows_sealed(&self) -> Result<bool> {
+    /// Seals the free-text notes a database written before schema 26 holds in plain (its
+    /// other specific data already sealed), then rewrites the file as
+    /// [`Store::seal_plain_rows`] does. Once.
+    pub async fn seal_plain_notes(&self) -> Result<Resealed> {
+        if self.schema_version().await? < 26 {
+            return Ok(Resealed::default());
+        }
+        let done = self.seal_notes_in_plain().await?;
+        if done.total() > 0 {
+            self.vacuum_after_sealing().await?;
+        }
+        self.mark_generation("notes_sealed").await?;
+        Ok(done)
+    }
+
+    async fn seal_notes_in_plain(&self) -> Result<Resealed> {
+        let mut done = Resealed::default();
+        for (table, names, column, what) in SEALED_COLUMNS.iter().filter(|c| is_note(c.3)) {
+            let n = self
+                .reseal_column(table, names, column, *what, Reseal::Plain)
+                .await?;
+            if n > 0 {
+                done.columns.push((format!("{table}.{column}"), n));
+            }
+        }
+        Ok(done)
+    }
+
+    async fn mark_generation(&self, name: &str) -> Result<()> {
+        crate::sql::with_writers!(self, p => {
+            sqlx::query(
+                "INSERT INTO data_generations (name, value) VALUES ($1, 1) \
+                 ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Whether a one-time sealing of what an older program left in plain has run (see
+    /// [`Store::seal_plain_rows`], [`Store::seal_plain_notes`]).
+    async fn generation_done(&self, name: &str) -> Result<bool> {
         Ok(crate::sql::with_pool!(self, p => {
             sqlx::query_scalar::<_, i64>(
-                "SELECT COUNT(*) FROM data_generations WHERE name = 'plain_sealed'",
+                "SELECT COUNT(*) FROM data_generations WHERE name = $1",
             )
+            .bind(name)
             .fetch_one(p)
             .await?
         }) > 0)
@@ -770,7 +948,7 @@ impl crate::Store {
         let mut last: RowName = names
             .iter()
             .map(|n| {
-                if *n == "line" {
+                if INT_NAMES.contains(n) {
                     crate::sql::Value::Int(i64::MIN)
                 } else {
                     crate::sql::Value::Text(String::new())
@@ -795,7 +973,7 @@ impl crate::Store {
                     let name: RowName = names
                         .iter()
                         .map(|col| -> Result<crate::sql::Value> {
-                            Ok(if *col == "line" {
+                            Ok(if INT_NAMES.contains(col) {
                                 crate::sql::Value::Int(r.int(col)?)
                             } else {
                                 crate::sql::Value::Text(r.text(col)?)
@@ -803,9 +981,12 @@ impl crate::Store {
                         })
                         .collect::<Result<_>>()?;
                     let value = r.text("v")?;
-                    let plain = !value.starts_with(SEALED_PREFIX);
+                    let plain = !looks_sealed(&value);
                     let fresh = match which {
-                        Reseal::Plain if plain => Some(keys.seal(what, value.as_bytes())),
+                        // An empty note stays empty (see FieldKeys::seal_note).
+                        Reseal::Plain if plain && !(is_note(what) && value.is_empty()) => {
+                            Some(keys.seal(what, value.as_bytes()))
+                        }
                         Reseal::OldKeys if !plain && !value.starts_with(&current) => {
                             Some(keys.seal(what, &keys.open(what, &value)?))
                         }
@@ -848,7 +1029,8 @@ impl crate::Store {
                     .await?;
             }
             crate::Pool::Postgres(p) => {
-                sqlx::query("VACUUM FULL persons, record_history, proposals, outside_list_rows")
+                sqlx::query("VACUUM FULL persons, record_history, proposals, proposal_steps, outside_list_rows, \
+                     document_rows, findings")
                     .execute(p)
                     .await?;
                 sqlx::query("CHECKPOINT").execute(p).await?;
@@ -916,11 +1098,17 @@ impl crate::Store {
     pub async fn sealing_status(&self) -> Result<SealingStatus> {
         let current = format!("{SEALED_PREFIX}{}%", self.keys().current_id());
         let mut status = SealingStatus::default();
-        for (table, _, column, _) in SEALED_COLUMNS {
+        for (table, _, column, what) in SEALED_COLUMNS {
+            // An empty note is not a plain one.
+            let empty_note = if is_note(*what) {
+                format!(" AND {column} <> ''")
+            } else {
+                String::new()
+            };
             let sql = format!(
                 "SELECT \
                  CAST(SUM(CASE WHEN {column} LIKE 'f1%' THEN 1 ELSE 0 END) AS BIGINT) AS sealed, \
-                 CAST(SUM(CASE WHEN {column} NOT LIKE 'f1%' THEN 1 ELSE 0 END) AS BIGINT) AS plain, \
+                 CAST(SUM(CASE WHEN {column} NOT LIKE 'f1%'{empty_note} THEN 1 ELSE 0 END) AS BIGINT) AS plain, \
                  CAST(SUM(CASE WHEN {column} LIKE 'f1%' AND {column} NOT LIKE $1 THEN 1 ELSE 0 END) AS BIGINT) AS old \
                  FROM {table}"
             );

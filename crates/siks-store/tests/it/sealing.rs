@@ -141,12 +141,14 @@ async fn sealed_at_rest(db: &TestDb) {
         .unwrap();
     let mut changed = view.members[1].record.clone();
     changed.mother_name = unique_name("Maimunah");
+    // Free text may name an illness or repeat a NIK: the reason typed for a change is sealed.
+    let history_reason = unique_name("salah ketik, pasien");
     store
         .update_person(
             &c.village_a,
             &changed,
             view.members[1].version,
-            "salah ketik",
+            &history_reason,
         )
         .await
         .unwrap();
@@ -159,17 +161,42 @@ async fn sealed_at_rest(db: &TestDb) {
     baby.household_id = home.id;
     baby.mother_name = mother.clone();
     let baby_nik = baby.nik.raw();
-    store
+    let step_note = unique_name("kelahiran, ibu penderita");
+    let proposal = store
         .propose(
             &c.village_a,
             &ProposalContent::MemberJoins {
                 person: baby.clone(),
             },
-            "kelahiran",
+            &step_note,
         )
         .await
         .unwrap();
-    // An outside list naming the head.
+    // A second proposal withdrawn with a reason (kept on the proposal and on its step).
+    let mut twin = babies[1].clone();
+    twin.household_id = home.id;
+    let withdrawn = store
+        .propose(
+            &c.village_a,
+            &ProposalContent::MemberJoins { person: twin },
+            "",
+        )
+        .await
+        .unwrap();
+    let withdraw_reason = unique_name("ditarik, sakit jiwa");
+    store
+        .step_proposals(
+            &c.village_a,
+            &[withdrawn],
+            &siks_domain::workflow::Step::Withdraw {
+                reason: withdraw_reason.clone(),
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    // An outside list naming the head, its remark giving the cause.
+    let list_note = unique_name("meninggal 2026-10-01, sebab");
     store
         .import_list(
             &c.admin,
@@ -185,7 +212,7 @@ async fn sealed_at_rest(db: &TestDb) {
                 birth_place: String::new(),
                 no_kk: no_kk.clone(),
                 status: None,
-                note: "meninggal 2026-10-01".into(),
+                note: list_note.clone(),
             }],
         )
         .await
@@ -225,6 +252,26 @@ async fn sealed_at_rest(db: &TestDb) {
             .is_some_and(|a| a.contains(&changed.mother_name))),
         "the history opens"
     );
+    assert!(
+        history.iter().any(|e| e.reason == history_reason),
+        "the reason opens"
+    );
+    let (_, steps) = store
+        .proposal(&c.village_a, proposal)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(steps[0].note, step_note, "the step's note opens");
+    let (taken_back, steps) = store
+        .proposal(&c.village_a, withdrawn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        taken_back.reason, withdraw_reason,
+        "the proposal's reason opens"
+    );
+    assert_eq!(steps.last().unwrap().note, withdraw_reason);
     let inbox = store.proposals_about(&c.village_a, home.id).await.unwrap();
     assert!(
         inbox.iter().any(
@@ -255,6 +302,12 @@ async fn sealed_at_rest(db: &TestDb) {
             changed.mother_name.clone().into_bytes(),
         ),
         ("proposed NIK", baby_nik.into_bytes()),
+        ("reason of a change", history_reason.clone().into_bytes()),
+        ("note of a step", step_note.clone().into_bytes()),
+        (
+            "reason of a withdrawal",
+            withdraw_reason.clone().into_bytes(),
+        ),
     ];
     let dir = data_files(db).await;
     let look = |when: &str| {
@@ -360,6 +413,70 @@ async fn older_plain_data_sealed_and_keys_rotated(db: &TestDb) {
     raw_exec(db, &sql, &sql).await;
     let sealed = store.seal_plain_rows().await.unwrap();
     assert_eq!(sealed.columns, vec![("persons".to_string(), 1)]);
+    // A note an older program wrote in plain (before schema 26): read as it is, then sealed
+    // at the next open with keys; one that only starts like a sealed value is still a note.
+    let note = unique_name("catatan lama, TBC");
+    let f1_note = unique_name("f1 catatan lama");
+    let view = store
+        .household(&c.village_a, home.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let second = &view
+        .members
+        .iter()
+        .find(|m| m.record.id == members[1].id)
+        .unwrap();
+    store
+        .update_person(&c.village_a, &second.record, second.version, "dibaca ulang")
+        .await
+        .unwrap();
+    for (record, text) in [
+        (home.id.to_string(), &note),
+        (members[1].id.to_string(), &f1_note),
+    ] {
+        let sql =
+            format!("UPDATE record_history SET reason = '{text}' WHERE record_id = '{record}'");
+        raw_exec(db, &sql, &sql).await;
+    }
+    let reason_of = |record: String| {
+        let store = store.clone();
+        let actor = c.village_a.clone();
+        async move {
+            store.history(&actor, &record).await.unwrap()[0]
+                .reason
+                .clone()
+        }
+    };
+    assert_eq!(
+        reason_of(home.id.to_string()).await,
+        note,
+        "a plain note reads as it is"
+    );
+    assert_eq!(reason_of(members[1].id.to_string()).await, f1_note);
+    // The count reads the prefix only: the note that starts like a sealed value is not in it.
+    assert_eq!(store.sealing_status().await.unwrap().plain, 1);
+    let sealed = store.seal_plain_notes().await.unwrap();
+    assert_eq!(
+        sealed.columns,
+        vec![("record_history.reason".to_string(), 2)]
+    );
+    assert_eq!(
+        reason_of(home.id.to_string()).await,
+        note,
+        "the sealed note opens"
+    );
+    assert_eq!(reason_of(members[1].id.to_string()).await, f1_note);
+    assert_eq!(store.sealing_status().await.unwrap().plain, 0);
+    if db.store.engine() == Engine::Sqlite {
+        let dir = data_files(db).await;
+        for text in [&note, &f1_note] {
+            assert!(
+                files_holding(&dir, text.as_bytes()).is_empty(),
+                "the sealing of notes leaves no plain page behind"
+            );
+        }
+    }
     let view = store
         .household(&c.village_a, home.id)
         .await
