@@ -81,7 +81,7 @@ impl AuditEntry {
             .collect()
     }
 
-    fn from_row(row: &impl Cells) -> Result<AuditEntry, sqlx::Error> {
+    pub(crate) fn from_row(row: &impl Cells) -> Result<AuditEntry, sqlx::Error> {
         Ok(AuditEntry {
             seq: row.int("seq")?,
             at: row.text("at")?,
@@ -352,8 +352,17 @@ impl Store {
             return Err(StoreError::Forbidden(Action::ReadAudit));
         }
         const PAGE: &str = "SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000";
-        let mut prev_hash = GENESIS_HASH.to_string();
-        let mut last_seq = 0i64;
+        // From the genesis, or from where the entries archived by the retention end (its
+        // start signed with the key: one written by hand does not check).
+        let start = self.audit_start().await?;
+        if !start.signed_by(self.audit_key.as_deref()) {
+            return Ok(AuditVerification {
+                entries: 0,
+                broken_at: Some(start.seq + 1),
+            });
+        }
+        let mut prev_hash = start.hash;
+        let mut last_seq = start.seq;
         let mut entries = 0u64;
         loop {
             let page: Vec<AuditEntry> = with_pool!(self, p => {
@@ -476,6 +485,9 @@ pub enum AnchorCheck {
     Truncated { anchored: i64, present: i64 },
     /// The anchored entry is there with another hash: the log before it was rewritten.
     Rewritten { seq: i64 },
+    /// The anchored entries were archived by the retention (up to `archived_to`): the log in
+    /// the database no longer holds them, and the archive is checked on its own.
+    Archived { archived_to: i64 },
 }
 
 impl Store {
@@ -568,6 +580,23 @@ impl Store {
         }
         if anchor.entries == 0 {
             return Ok(AnchorCheck::Holds);
+        }
+        // Anchored entries the retention archived: the archive holds them (`siks audit
+        // archive-check`); the start it left must be signed, and the anchored entry, if it is
+        // the last archived, must be the start's.
+        let start = self.audit_start().await?;
+        if anchor.entries <= start.seq {
+            return Ok(if !start.signed_by(Some(key)) {
+                AnchorCheck::Forged
+            } else if anchor.entries == start.seq && anchor.last_hash != start.hash {
+                AnchorCheck::Rewritten {
+                    seq: anchor.entries,
+                }
+            } else {
+                AnchorCheck::Archived {
+                    archived_to: start.seq,
+                }
+            });
         }
         let (present, hash): (i64, Option<String>) = with_pool!(self, p => {
             let row = sqlx::query(

@@ -234,7 +234,7 @@ impl DataKey {
 }
 
 /// What a backup holds, read from the snapshot itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub made_at: String,
     pub engine: String,
@@ -533,7 +533,7 @@ fn url_without_password(url: &str) -> String {
 }
 
 /// A file removed when dropped unless kept: the snapshot in clear, and a half-written output.
-struct Removed(PathBuf, bool);
+pub(crate) struct Removed(pub(crate) PathBuf, pub(crate) bool);
 
 impl Drop for Removed {
     fn drop(&mut self) {
@@ -544,7 +544,7 @@ impl Drop for Removed {
 }
 
 /// A new file of its owner's only, or an error if it exists.
-fn create_private(path: &Path) -> Result<std::fs::File> {
+pub(crate) fn create_private(path: &Path) -> Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -570,7 +570,7 @@ fn place(partial: &Path, to: &Path) -> Result<()> {
 }
 
 /// The clear snapshot's name in the scratch folder.
-const SNAPSHOT_PREFIX: &str = ".siks-backup-snapshot-";
+pub(crate) const SNAPSHOT_PREFIX: &str = ".siks-backup-snapshot-";
 
 /// Removes the clear snapshots a backup that was killed left in `scratch` (a snapshot's guard
 /// removes it on every way out a process survives).
@@ -702,34 +702,55 @@ impl Store {
         let out = out.to_path_buf();
         let made_at = self.now_text();
         tokio::task::spawn_blocking(move || {
-            let (bytes, sha256) = hash_file(&snapshot)?;
-            let nonce: [u8; NONCE_PREFIX] = rand::random();
-            let manifest = Manifest {
-                made_at,
-                engine: engine.into(),
-                schema_version,
-                households: counts.households,
-                persons: counts.persons,
-                proposals: counts.proposals,
-                audit_entries: counts.audit_entries,
-                audit_head,
-                bytes,
-                sha256,
-                key_id: key.id(),
-                nonce: encode_hex(&nonce),
-            };
-            let partial = beside(&out, ".partial");
-            let output = create_private(&partial)?;
-            let mut partial_guard = Removed(partial.clone(), false);
-            encrypt(&key, &manifest, &nonce, &snapshot, output)?;
+            let manifest = seal_snapshot(
+                &key,
+                Manifest {
+                    made_at,
+                    engine: engine.into(),
+                    schema_version,
+                    households: counts.households,
+                    persons: counts.persons,
+                    proposals: counts.proposals,
+                    audit_entries: counts.audit_entries,
+                    audit_head,
+                    ..Manifest::default()
+                },
+                &snapshot,
+                &out,
+            )?;
             drop(snapshot_guard);
-            place(&partial, &out)?;
-            partial_guard.1 = true;
             Ok(manifest)
         })
         .await
         .map_err(|e| BackupError::Io(e.to_string()))?
     }
+}
+
+/// Seals the clear file `snapshot` into `out` (which must not exist) under `key`, with
+/// `manifest` completed by the file's size, hash, the key's id and a fresh nonce: written
+/// beside `out` and moved there only when whole. Blocking. The manifest as written.
+pub(crate) fn seal_snapshot(
+    key: &DataKey,
+    manifest: Manifest,
+    snapshot: &Path,
+    out: &Path,
+) -> Result<Manifest> {
+    let (bytes, sha256) = hash_file(snapshot)?;
+    let nonce: [u8; NONCE_PREFIX] = rand::random();
+    let manifest = Manifest {
+        bytes,
+        sha256,
+        key_id: key.id(),
+        nonce: encode_hex(&nonce),
+        ..manifest
+    };
+    let partial = beside(out, ".partial");
+    let output = create_private(&partial)?;
+    let mut partial_guard = Removed(partial.clone(), false);
+    encrypt(key, &manifest, &nonce, snapshot, output)?;
+    place(&partial, out)?;
+    partial_guard.1 = true;
+    Ok(manifest)
 }
 
 /// The size and SHA-256 (hex) of a file.

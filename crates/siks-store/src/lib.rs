@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod audit_archive;
 pub mod audit_key;
 pub mod backup;
 #[cfg(feature = "bench")]

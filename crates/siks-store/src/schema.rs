@@ -165,6 +165,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0026_sealed_notes.sql"),
         include_str!("../migrations/postgres/0026_sealed_notes.sql"),
     ),
+    (
+        27,
+        "the audit log's retention",
+        include_str!("../migrations/sqlite/0027_audit_archive.sql"),
+        include_str!("../migrations/postgres/0027_audit_archive.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

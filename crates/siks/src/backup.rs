@@ -342,6 +342,84 @@ pub(crate) async fn doctor(db: &str) -> Result<()> {
     Ok(())
 }
 
+/// `siks audit archive`: see `AuditAction::Archive`.
+pub(crate) async fn archive_audit(db: &str, years: u32, dir: &Path, dry_run: bool) -> Result<()> {
+    if years == 0 {
+        bail!("--older-than-years harus sedikitnya 1");
+    }
+    let service = open(db).await?;
+    let system = service.system_actor().await.map_err(store_error)?;
+    let cutoff = service.retention_cutoff(years);
+    let key = data_key(db)?;
+    if !dry_run {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("tidak dapat membuat folder {}", dir.display()))?;
+    }
+    let out = dir.join(format!(
+        "siks-audit-{}.siks",
+        cutoff.text().replace([':', '.'], "")
+    ));
+    let done = service
+        .archive_audit(&system, cutoff, &key, &out, &scratch_for(db), dry_run)
+        .await
+        .map_err(store_error)?;
+    match (&done.manifest, dry_run) {
+        (_, true) => println!(
+            "akan diarsipkan: {} entri log audit sebelum {cutoff} ({years} tahun), entri {} sampai {} (uji, tidak ada yang diubah)",
+            done.entries,
+            done.from_seq + 1,
+            done.to_seq
+        ),
+        (None, false) => println!("tidak ada entri log audit sebelum {cutoff} ({years} tahun)"),
+        (Some(manifest), false) => println!(
+            "diarsipkan: {} entri log audit (entri {} sampai {}) ke {} (kunci {}, sha256 {}); rantai di basis data kini mulai setelah entri {}. Simpan arsip ini selama yang diwajibkan.",
+            done.entries,
+            done.from_seq + 1,
+            done.to_seq,
+            out.display(),
+            manifest.key_id,
+            manifest.sha256,
+            done.to_seq
+        ),
+    }
+    service.close().await;
+    Ok(())
+}
+
+/// `siks audit archive-check`: see `AuditAction::ArchiveCheck`.
+pub(crate) async fn check_audit_archive(db: &str, file: &Path) -> Result<()> {
+    let service = open(db).await?;
+    let key = data_key(db)?;
+    let check = service
+        .check_audit_archive(&key, file, &scratch_for(db))
+        .await
+        .map_err(store_error)?;
+    let start = service.audit_start().await.map_err(store_error)?;
+    service.close().await;
+    if let Some(seq) = check.broken_at {
+        bail!(
+            "arsip {} RUSAK mulai entri {seq} ({} entri, {} sampai {})",
+            file.display(),
+            check.entries,
+            check.from_seq + 1,
+            check.to_seq
+        );
+    }
+    println!(
+        "arsip {} utuh: {} entri, {} sampai {}{}",
+        file.display(),
+        check.entries,
+        check.from_seq + 1,
+        check.to_seq,
+        if start.seq == check.to_seq && start.hash == check.last_hash {
+            "; rantai di basis data bersambung dari arsip ini"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -151,6 +151,27 @@ pub enum AuditAction {
         #[arg(long)]
         letter: Option<std::path::PathBuf>,
     },
+    /// The audit log's retention (UU 27/2022 Pasal 43): the entries older than
+    /// --older-than-years go into an archive in --dir sealed with the data key (as a backup),
+    /// checked as a chain, and only then leave the database, whose chain then begins at a
+    /// signed start. For a timer. Keep the archive as long as the law asks.
+    Archive {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        #[arg(long)]
+        older_than_years: u32,
+        #[arg(long)]
+        dir: std::path::PathBuf,
+        /// Only count the entries that would go.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Open an audit archive with the data key and check its chain.
+    ArchiveCheck {
+        #[arg(long, env = "SIKS_DB", default_value = crate::DEFAULT_DB)]
+        db: String,
+        file: std::path::PathBuf,
+    },
     /// Sign the audit log's head (count, last hash, time) with the audit key, to keep
     /// elsewhere: printed, or written to --out.
     Anchor {
@@ -192,7 +213,9 @@ pub async fn write_anchor(service: &Service, dir: &Path) -> Result<Option<std::p
             .await
             .map_err(store_error)?
         {
-            AnchorCheck::Holds => newest = newest.max(Some(earlier.entries)),
+            AnchorCheck::Holds | AnchorCheck::Archived { .. } => {
+                newest = newest.max(Some(earlier.entries))
+            }
             AnchorCheck::Forged => {
                 tracing::warn!(file = %path.display(), "anchor not signed with this key, passed over");
             }
@@ -401,8 +424,17 @@ pub async fn audit(action: AuditAction) -> Result<()> {
                 Some(key) => format!("berkunci setelah entri {}", key.keyed_after()),
                 None => "tanpa kunci".into(),
             };
+            let start = service.audit_start().await.map_err(store_error)?;
+            let archived = if start.seq > 0 {
+                format!(
+                    "; entri 1 sampai {} diarsipkan pada {} (sha256 {})",
+                    start.seq, start.at, start.archive
+                )
+            } else {
+                String::new()
+            };
             println!(
-                "rantai log audit utuh: {} entri diperiksa ({keyed})",
+                "rantai log audit utuh: {} entri diperiksa ({keyed}){archived}",
                 result.entries
             );
             let Some(path) = anchor else {
@@ -452,6 +484,11 @@ pub async fn audit(action: AuditAction) -> Result<()> {
                         "log audit DIUBAH: entri {seq} tidak sama dengan jangkar {}",
                         file.display()
                     )),
+                    AnchorCheck::Archived { archived_to } => println!(
+                        "jangkar {} ({} entri): entri sampai {archived_to} sudah diarsipkan (periksa arsipnya dengan `siks audit archive-check`)",
+                        file.display(),
+                        anchor.entries
+                    ),
                 }
             }
             if failures.is_empty() {
@@ -461,6 +498,15 @@ pub async fn audit(action: AuditAction) -> Result<()> {
             }
         }
         AuditAction::NewKey { db } => crate::new_audit_key(&db).await,
+        AuditAction::Archive {
+            db,
+            older_than_years,
+            dir,
+            dry_run,
+        } => crate::backup::archive_audit(&db, older_than_years, &dir, dry_run).await,
+        AuditAction::ArchiveCheck { db, file } => {
+            crate::backup::check_audit_archive(&db, &file).await
+        }
         AuditAction::Scope {
             db,
             actor,

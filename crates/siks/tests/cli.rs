@@ -161,6 +161,51 @@ fn demo_generates_imports_and_counts() {
     .unwrap();
     let (ok, _, err) = siks(&["audit", "verify", "--db", &db, "--anchor", a]);
     assert!(!ok && err.contains("PALSU"), "{err}");
+    // The audit log's retention: nothing in a new register is a year old (the store's story
+    // archives and checks a chain: retention.rs).
+    let archives = dir.path().join("arsip-audit");
+    let ar = archives.to_str().unwrap();
+    let (ok, counted, err) = siks(&[
+        "audit",
+        "archive",
+        "--db",
+        &db,
+        "--older-than-years",
+        "1",
+        "--dir",
+        ar,
+        "--dry-run",
+    ]);
+    assert!(
+        ok && counted.contains("akan diarsipkan: 0 entri"),
+        "{counted}{err}"
+    );
+    let (ok, none, err) = siks(&[
+        "audit",
+        "archive",
+        "--db",
+        &db,
+        "--older-than-years",
+        "1",
+        "--dir",
+        ar,
+    ]);
+    assert!(
+        ok && none.contains("tidak ada entri log audit"),
+        "{none}{err}"
+    );
+    assert_eq!(std::fs::read_dir(&archives).unwrap().count(), 0);
+    let (ok, _, err) = siks(&[
+        "audit",
+        "archive",
+        "--db",
+        &db,
+        "--older-than-years",
+        "0",
+        "--dir",
+        ar,
+    ]);
+    assert!(!ok && err.contains("sedikitnya 1"), "{err}");
 
     // Welfare ranking with the default model, and a model that names an unknown indicator.
     let (ok, ranked, err) = siks(&["rank", "--db", &db]);

@@ -1,6 +1,7 @@
 //! Retention (issue 19 item 8, ADR 0023): a person removed longer ago than the retention keeps
 //! their row and counts but loses what identifies them, in the record and its kept versions;
-//! one removed since, and the active, are untouched; a second run finds nothing; audited.
+//! one removed since, and the active, are untouched; a second run finds nothing; audited. The
+//! audit log's own retention: archived, sealed, dropped, still verified.
 use crate::support::*;
 use siks_domain::search::SearchQuery;
 use siks_store::retention::ANONYMISED_NAME;
@@ -184,4 +185,158 @@ async fn removed_persons_are_anonymised_after_their_retention(db: &TestDb) {
 #[tokio::test]
 async fn removed_persons_are_anonymised_after_their_retention_on_both_engines() {
     on_both_engines!(removed_persons_are_anonymised_after_their_retention);
+}
+
+/// The audit log's retention (ADR 0023): the entries before the cutoff go into an archive
+/// sealed with the data key, checked as a chain, and only then leave the database; the chain
+/// there begins at a signed start and still verifies; an anchor over archived entries says
+/// so; the archive checks on its own and ends where the database's chain begins; the entries
+/// after the start stay append-only.
+async fn the_audit_log_is_archived_after_its_retention(db: &TestDb) {
+    let keys = tempfile::tempdir().unwrap();
+    let (store, _) = db
+        .store
+        .clone()
+        .use_audit_key(&keys.path().join("siks.audit-key"))
+        .await
+        .unwrap();
+    let store = &store;
+    let c = cast(store).await;
+    let (home, members) = fake_household(VILLAGE_A)
+        .members(2)
+        .serials_from(971)
+        .build();
+    store
+        .create_household(&c.village_a, &home, &members, "pendataan")
+        .await
+        .unwrap();
+    store.household(&c.village_a, home.id).await.unwrap();
+    let early_anchor = store.audit_anchor(&c.auditor).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let cutoff = siks_domain::clock::Stamp(store.now()).text();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    store.household(&c.village_a, home.id).await.unwrap();
+    let count_all = "SELECT COUNT(*) FROM audit_log";
+    let before = raw_count(db, count_all, count_all).await;
+    let (data_key, _) =
+        siks_store::backup::DataKey::load_or_create(&keys.path().join("data-key")).unwrap();
+    let out = keys.path().join("arsip-audit.siks");
+    let scratch = tempfile::tempdir().unwrap();
+
+    let trial = store
+        .archive_audit(&c.admin, &cutoff, &data_key, &out, scratch.path(), true)
+        .await
+        .unwrap();
+    assert_eq!(trial.from_seq, 0);
+    assert!(
+        trial.entries >= early_anchor.entries,
+        "{trial:?} {early_anchor:?}"
+    );
+    assert!(!out.exists(), "a trial writes nothing");
+    assert!(
+        store
+            .archive_audit(&c.regency, &cutoff, &data_key, &out, scratch.path(), false)
+            .await
+            .is_err(),
+        "the nation's admin only"
+    );
+    let done = store
+        .archive_audit(&c.admin, &cutoff, &data_key, &out, scratch.path(), false)
+        .await
+        .unwrap();
+    assert_eq!(done.entries, trial.entries);
+    let manifest = done.manifest.clone().unwrap();
+    assert_eq!(manifest.audit_entries, done.entries);
+    assert_eq!(
+        std::fs::read_dir(scratch.path()).unwrap().count(),
+        0,
+        "no clear copy left in the scratch folder"
+    );
+    // Gone from the database; the rest (and the run's own entry) still chains from the start.
+    let older = format!(
+        "SELECT COUNT(*) FROM audit_log WHERE seq <= {}",
+        done.to_seq
+    );
+    assert_eq!(raw_count(db, &older, &older).await, 0);
+    assert_eq!(
+        raw_count(db, count_all, count_all).await,
+        before - done.entries + 1
+    );
+    let verified = store.verify_audit_chain(&c.auditor).await.unwrap();
+    assert_eq!(verified.broken_at, None, "{verified:?}");
+    let start = store.audit_start().await.unwrap();
+    assert_eq!(
+        (start.seq, start.archive.as_str()),
+        (done.to_seq, manifest.sha256.as_str())
+    );
+    let latest = store.audit_entries(&c.auditor, None, 1).await.unwrap();
+    assert_eq!(latest[0].action, "audit.archived");
+    // An anchor made before: its entries are archived, said so, not taken for a truncation.
+    assert_eq!(
+        store
+            .check_audit_anchor(&c.auditor, &early_anchor)
+            .await
+            .unwrap(),
+        siks_store::audit::AnchorCheck::Archived {
+            archived_to: done.to_seq
+        }
+    );
+    // The archive opens with the data key and chains from the genesis to the start.
+    let check = store
+        .check_audit_archive(&data_key, &out, scratch.path())
+        .await
+        .unwrap();
+    assert_eq!(
+        (check.entries, check.from_seq, check.to_seq, check.broken_at),
+        (done.entries, 0, done.to_seq, None)
+    );
+    assert_eq!(check.last_hash, start.hash);
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
+    // Another data key does not open it.
+    let (other_key, _) =
+        siks_store::backup::DataKey::load_or_create(&keys.path().join("other-key")).unwrap();
+    assert!(
+        store
+            .check_audit_archive(&other_key, &out, scratch.path())
+            .await
+            .is_err()
+    );
+    // A start written by hand does not verify.
+    let forged = format!(
+        "UPDATE audit_start SET seq = {} WHERE id = 1",
+        done.to_seq + 1
+    );
+    raw_exec(db, &forged, &forged).await;
+    assert_eq!(
+        store
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        Some(done.to_seq + 2)
+    );
+    let honest = format!("UPDATE audit_start SET seq = {} WHERE id = 1", done.to_seq);
+    raw_exec(db, &honest, &honest).await;
+    // Nothing older is left: a second run archives nothing and writes no file.
+    let again = store
+        .archive_audit(
+            &c.admin,
+            &cutoff,
+            &data_key,
+            &keys.path().join("kedua.siks"),
+            scratch.path(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(again.entries, 0);
+    assert!(!keys.path().join("kedua.siks").exists());
+    // The entries after the start are still append-only.
+    let remove = format!("DELETE FROM audit_log WHERE seq = {}", done.to_seq + 1);
+    assert!(raw_try(db, &remove, &remove).await.is_err());
+}
+
+#[tokio::test]
+async fn the_audit_log_is_archived_after_its_retention_on_both_engines() {
+    on_both_engines!(the_audit_log_is_archived_after_its_retention);
 }

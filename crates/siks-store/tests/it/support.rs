@@ -419,22 +419,27 @@ pub(crate) async fn accept_as_admin(store: &Store, admin: &Actor, ids: &[uuid::U
 
 /// Runs engine-specific SQL on the story's own database (to make a failure happen).
 pub(crate) async fn raw_exec(db: &TestDb, sqlite: &str, postgres: &str) {
+    raw_try(db, sqlite, postgres).await.unwrap();
+}
+
+/// Engine-specific SQL on the story's own database, its refusal returned (a trigger's).
+pub(crate) async fn raw_try(db: &TestDb, sqlite: &str, postgres: &str) -> Result<(), sqlx::Error> {
     match db.store.engine() {
         Engine::Sqlite => {
             let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sqlite.to_string()))
+            let done = sqlx::raw_sql(sqlx::AssertSqlSafe(sqlite.to_string()))
                 .execute(&pool)
-                .await
-                .unwrap();
+                .await;
             pool.close().await;
+            done.map(drop)
         }
         Engine::Postgres => {
             let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(postgres.to_string()))
+            let done = sqlx::raw_sql(sqlx::AssertSqlSafe(postgres.to_string()))
                 .execute(&pool)
-                .await
-                .unwrap();
+                .await;
             pool.close().await;
+            done.map(drop)
         }
     }
 }
