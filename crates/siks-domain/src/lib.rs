@@ -9,6 +9,7 @@ pub mod codes;
 pub mod access;
 pub mod breach;
 pub mod checks;
+pub mod citizen;
 pub mod clock;
 pub mod disclosure;
 pub mod documents;

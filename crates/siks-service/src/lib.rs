@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod background;
 pub mod backup;
 pub mod checks;
+pub mod citizens;
 pub mod documents;
 pub mod export;
 pub mod import;

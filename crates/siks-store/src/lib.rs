@@ -11,6 +11,7 @@ pub mod backup;
 #[cfg(feature = "bench")]
 pub mod bench;
 mod bulk;
+pub mod citizen_requests;
 pub mod documents;
 pub mod durability;
 mod error;

@@ -171,6 +171,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0027_audit_archive.sql"),
         include_str!("../migrations/postgres/0027_audit_archive.sql"),
     ),
+    (
+        28,
+        "citizens' requests",
+        include_str!("../migrations/sqlite/0028_citizen_requests.sql"),
+        include_str!("../migrations/postgres/0028_citizen_requests.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -76,6 +76,8 @@ pub(crate) enum Sealed {
     /// or a NIK: a proposal's reason, a step's note, a kept change's reason, a paper row's
     /// note, a finding's settlement.
     Note(NoteColumn),
+    /// What a citizen wrote in a request (names, a NIK, a phone number).
+    CitizenRequest,
 }
 
 /// Which free-text column a sealed note belongs to (each its own associated data).
@@ -88,6 +90,8 @@ pub(crate) enum NoteColumn {
     FindingReason,
     /// An outside list row's remark (a death list's may give the cause).
     OutsideRowNote,
+    /// The village operator's answer to a citizen's request.
+    RequestAnswer,
 }
 
 impl Sealed {
@@ -106,6 +110,8 @@ impl Sealed {
             Sealed::Note(NoteColumn::PaperRowNote) => b"document_rows.note",
             Sealed::Note(NoteColumn::FindingReason) => b"findings.status_reason",
             Sealed::Note(NoteColumn::OutsideRowNote) => b"outside_list_rows.note",
+            Sealed::Note(NoteColumn::RequestAnswer) => b"citizen_requests.answer",
+            Sealed::CitizenRequest => b"citizen_requests.content",
         }
     }
 }
@@ -599,6 +605,18 @@ const SEALED_COLUMNS: &[(&str, &[&str], &str, Sealed)] = &[
         &["list_id", "line"],
         "note",
         Sealed::Note(NoteColumn::OutsideRowNote),
+    ),
+    (
+        "citizen_requests",
+        &["id"],
+        "content",
+        Sealed::CitizenRequest,
+    ),
+    (
+        "citizen_requests",
+        &["id"],
+        "answer",
+        Sealed::Note(NoteColumn::RequestAnswer),
     ),
 ];
 

@@ -152,7 +152,8 @@ fn member_slots(values: &Values) -> usize {
 
 /// The hidden fields that tie a form to the draft it revises (none for a new proposal).
 pub(crate) fn revision_hidden(values: &Values) -> Vec<(String, String)> {
-    ["usulan", "versi_usulan"]
+    // `permintaan`: the citizen's request the proposal is made from (marked when it is saved).
+    ["usulan", "versi_usulan", "permintaan"]
         .iter()
         .filter_map(|k| values.get(*k).map(|v| (k.to_string(), v.clone())))
         .collect()
@@ -183,7 +184,22 @@ pub(crate) async fn propose_or_revise(
                 .await?;
             Ok(id)
         }
-        None => state.service.propose(actor, &content, note).await,
+        None => {
+            let id = state.service.propose(actor, &content, note).await?;
+            // Made from a citizen's request: the request is marked (one handled meanwhile is
+            // left as it is; the proposal stands either way).
+            if let Some(request) = values.get("permintaan").and_then(|v| v.parse().ok()) {
+                match state
+                    .service
+                    .mark_request_proposed(actor, request, id)
+                    .await
+                {
+                    Ok(()) | Err(ServiceError::Invalid { .. } | ServiceError::NotFound) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(id)
+        }
     }
 }
 
@@ -221,8 +237,30 @@ pub(crate) fn new_household_spec(values: &Values, errors: &Errors) -> FormSpec {
     }
 }
 
-pub async fn new_household_form(user: PageUser) -> Result<Response, WebError> {
-    let base = blank_household(default_village(&user.session.actor.scope));
+/// A form opened from a citizen's request (`?permintaan=ID`).
+#[derive(serde::Deserialize, Default)]
+pub struct FromRequest {
+    #[serde(default)]
+    permintaan: String,
+}
+
+impl FromRequest {
+    pub(crate) fn permintaan(&self) -> &str {
+        &self.permintaan
+    }
+}
+
+pub async fn new_household_form(
+    State(state): State<AppState>,
+    user: PageUser,
+    crate::extract::Query(from): crate::extract::Query<FromRequest>,
+) -> Result<Response, WebError> {
+    let request = crate::citizens::waiting_request(&state, &user, Some(from.permintaan())).await?;
+    let village = request
+        .as_ref()
+        .map(|r| r.village.clone())
+        .unwrap_or_else(|| default_village(&user.session.actor.scope));
+    let base = blank_household(village);
     let mut values = household_values(&base);
     for column in crate::forms::CHOOSE_ON_NEW {
         values.insert(column.to_string(), String::new());
@@ -236,6 +274,15 @@ pub async fn new_household_form(user: PageUser) -> Result<Response, WebError> {
         values.extend(blank_person_values(i, relation));
         // Ids are minted with the form, so that a double submit cannot register twice.
         values.insert(format!("m{i}.id"), PersonId::new().to_string());
+    }
+    // An usul fills in its head, numbers, address and reason, to be checked and completed.
+    if let Some(r) = request.filter(|r| r.kind == siks_domain::citizen::RequestKind::Usul) {
+        values.insert("m0.full_name".into(), r.content.subject_name.clone());
+        values.insert("m0.nik".into(), r.content.nik.clone());
+        values.insert("m0.no_kk".into(), r.content.no_kk.clone());
+        values.insert("street".into(), r.content.address.clone());
+        values.insert("alasan".into(), crate::citizens::proposal_reason(&r));
+        values.insert("permintaan".into(), r.id.to_string());
     }
     form_response(
         &user,
@@ -581,6 +628,7 @@ pub async fn edit_member_form(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<String>,
+    crate::extract::Query(from): crate::extract::Query<FromRequest>,
 ) -> Result<Response, WebError> {
     let id: PersonId = id.parse().map_err(|_| WebError::NotFound)?;
     let person = state
@@ -592,6 +640,14 @@ pub async fn edit_member_form(
     crate::reveal::reveal_for_correction(&state, &user, id).await?;
     let mut values = person_values(0, &person.record);
     values.insert("versi".into(), person.version.to_string());
+    // A data subject's correction request: its reason carried into the proposal's.
+    if let Some(r) = crate::citizens::waiting_request(&state, &user, Some(from.permintaan()))
+        .await?
+        .filter(|r| r.person == Some(id))
+    {
+        values.insert("alasan".into(), crate::citizens::proposal_reason(&r));
+        values.insert("permintaan".into(), r.id.to_string());
+    }
     let spec = member_correction_spec(&person.record, &values, &Vec::new());
     form_response(&user, spec, &values, &Vec::new(), None)
 }

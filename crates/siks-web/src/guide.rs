@@ -98,6 +98,15 @@ pub const ROLE_GUIDES: &[RoleGuide] = &[
                 picture: Some("musdes.png"),
             },
             Task {
+                title: "Menangani usulan warga, sanggahan dan permintaan koreksi",
+                steps: &[
+                    "Buka Permintaan warga: usulan dan sanggahan yang dikirim warga lewat Cek Bansos, dan permintaan koreksi dari pejabat pelindungan data, menunggu di sini.",
+                    "Buka satu dan periksa di lapangan bila perlu. Bila benar, klik tombol buat usulan: formulirnya terbuka terisi dari permintaan itu; lengkapi lalu simpan.",
+                    "Bila tidak perlu diusulkan, tulis jawaban dengan alasannya. Warga membaca jawaban dan tahap usulannya dengan kode tanda terima.",
+                ],
+                picture: None,
+            },
+            Task {
                 title: "Memperbaiki usulan yang dikembalikan",
                 steps: &[
                     "Di Usulan, tab Dikembalikan, baca alasan dari kabupaten/kota atau provinsi.",
@@ -233,7 +242,8 @@ pub const ROLE_GUIDES: &[RoleGuide] = &[
                 steps: &[
                     "Buka Laporan subjek data, ketik NIK dari KTP warga yang meminta.",
                     "Periksa isinya: data warga itu, anggota rumah tangga lain hanya nama dan hubungannya, setiap perubahan, usulan dan pemrosesan.",
-                    "Unduh PDF, tanda tangani bersama warga, dan serahkan dalam 3×24 jam; perbaikan yang diminta diajukan dari halaman anggotanya oleh operator desa.",
+                    "Unduh PDF, tanda tangani bersama warga, dan serahkan dalam 3×24 jam.",
+                    "Bila warga meminta datanya diperbaiki, catat di bawah laporan apa yang salah dan yang benar: permintaan masuk ke antrean desanya, dan kode tanda terimanya diserahkan kepada warga untuk diikuti di Cek Bansos.",
                 ],
                 picture: None,
             },

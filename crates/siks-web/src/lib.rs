@@ -8,6 +8,7 @@ pub mod answers;
 pub mod api;
 pub mod auth;
 pub mod charts;
+pub mod citizens;
 pub mod edit;
 pub mod english;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod openapi;
 pub mod pages;
 pub mod pdf;
 pub mod programmes;
+pub mod public;
 pub mod rate;
 pub mod reports;
 pub mod requests;
@@ -248,6 +250,9 @@ routes! {
     post "/anggota/{id}/tampilkan" => reveal::reveal_field, Who::SignedIn, false, BODY_LIMIT, "Reveal one masked field of a member to this session, for a purpose chosen from a list; audited";
     get "/anggota/{id}/ubah" => edit::edit_member_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Form to propose a correction of a member";
     post "/anggota/{id}/ubah" => edit::update_member, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Propose a correction of a member: first shown field by field, then saved as a draft";
+    get "/permintaan" => citizens::queue, Who::SignedIn, false, BODY_LIMIT, "The queue of citizens' usul, sanggah and data subjects' correction requests of the user's villages";
+    get "/permintaan/{id}" => citizens::request, Who::SignedIn, false, BODY_LIMIT, "One citizen's request: what it asks, the proposal to make from it, the answer";
+    post "/permintaan/{id}/jawab" => citizens::answer, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Answer a citizen's request without a proposal, with the reason the citizen reads";
     get "/usulan" => workflow::inbox, Who::SignedIn, false, BODY_LIMIT, "Proposals waiting at a stage, with how long they waited and batch steps";
     post "/usulan/langkah" => workflow::step_batch, Who::Roles(STEPPERS), false, BODY_LIMIT, "Take one step on the ticked proposals";
     get "/usulan/{id}/ubah" => requests::revise_form, Who::Roles(PROPOSERS), false, BODY_LIMIT, "A draft or returned proposal reopened in its form, to revise";
@@ -287,6 +292,13 @@ routes! {
     get "/laporan" => reports::report_page, Who::SignedIn, false, BODY_LIMIT, "Report of a region: status, desil, programmes, data quality, proposals by stage and periods, each as a chart with its table";
     get "/laporan/unduh/{file}" => reports::download, Who::SignedIn, false, BODY_LIMIT, "Download one table of a region's report (SECTION.xlsx or SECTION.csv)";
     get "/publik" => reports::public_index, Who::Anyone, false, BODY_LIMIT, "The provinces, each with its public summary";
+    get "/cek" => public::check, Who::Anyone, false, BODY_LIMIT, "Cek Bansos: choose the village, write a name as on the KTP; the masked name, the desil and each programme's YA/TIDAK with its period";
+    get "/cek/usul" => public::usul_form, Who::Anyone, false, BODY_LIMIT, "A citizen's usul form of a village (a small sum to solve, rate-limited)";
+    post "/cek/usul" => public::file_usul, Who::Anyone, false, BODY_LIMIT, "File an usul into the village's queue; answers with a receipt code";
+    get "/cek/sanggah" => public::sanggah_form, Who::Anyone, false, BODY_LIMIT, "A citizen's sanggah form against a recipient the check found";
+    post "/cek/sanggah" => public::file_sanggah, Who::Anyone, false, BODY_LIMIT, "File a sanggah into the village's queue; answers with a receipt code";
+    get "/cek/tanda-terima" => public::receipt_lookup, Who::Anyone, false, BODY_LIMIT, "Type a receipt code to see where an usul or sanggah stands";
+    get "/cek/tanda-terima/{code}" => public::receipt, Who::Anyone, false, BODY_LIMIT, "Where an usul or sanggah stands: its status, the operator's answer, the proposal's stage";
     get "/privasi" => pages::privacy_notice, Who::Anyone, false, BODY_LIMIT, "The privacy notice: the lawful basis, what is kept, who sees it, how to ask for one's data or a correction";
     get "/publik/{code}" => reports::public_page, Who::Anyone, false, BODY_LIMIT, "Public summary of a province: counts by status, desil, programme and period, no personal data";
     get "/publik/{code}/unduh/{file}" => reports::public_download, Who::Anyone, false, BODY_LIMIT, "Download one table of a province's public summary";
@@ -302,6 +314,7 @@ routes! {
     post "/akun/sandi" => pages::change_password, Who::SignedIn, false, BODY_LIMIT, "Change own password";
     get "/audit" => pages::audit_page, Who::Roles(AUDITORS), false, BODY_LIMIT, "Audit log";
     get "/subjek" => subjects::subject_page, Who::Roles(SUBJECT_OFFICERS), false, BODY_LIMIT, "The data subject's report for a NIK (UU 27/2022 Pasal 32): the person's data, the household without the others' specific data, changes, proposals and every processing";
+    post "/subjek/koreksi" => citizens::file_correction, Who::Roles(SUBJECT_OFFICERS), false, BODY_LIMIT, "File the correction a data subject asks for into the village's queue; the report shows the receipt code";
     get "/subjek/unduh" => subjects::subject_download, Who::Roles(SUBJECT_OFFICERS), false, BODY_LIMIT, "The data subject's report as an XLSX";
     get "/subjek/pdf" => subjects::subject_pdf, Who::Roles(SUBJECT_OFFICERS), false, BODY_LIMIT, "The data subject's report as a PDF to hand over (A4, fonts embedded), with a line to sign";
     get "/pengguna" => users::users_page, Who::Roles(ADMINS), false, BODY_LIMIT, "Accounts of the admin's scope";
@@ -312,6 +325,7 @@ routes! {
     post "/akun/token" => tokens::create_token, Who::SignedIn, false, BODY_LIMIT, "Make an API token for this account (scope never wider than the account's)";
     post "/akun/token/{id}/cabut" => tokens::revoke_token, Who::SignedIn, false, BODY_LIMIT, "Revoke an API token";
     get "/api/v1/openapi.json" => openapi::document, Who::Anyone, true, BODY_LIMIT, "This API's OpenAPI 3 document";
+    get "/api/v1/public/check" => public::check_json, Who::Anyone, true, BODY_LIMIT, "Cek Bansos without a page: the masked names, desil and programmes of a name in a village (desa, nama)";
     get "/api/v1/regions" => api::regions, Who::SignedIn, true, BODY_LIMIT, "Search regions by name, or list children of a region";
     get "/api/v1/households" => api::households, Who::SignedIn, true, BODY_LIMIT, "Search households in scope";
     post "/api/v1/households" => api::create_household, Who::Roles(PROPOSERS), true, BODY_LIMIT, "Propose a new household with its members (a draft proposal; the system's fields are refused)";
@@ -371,7 +385,7 @@ async fn gate(
     // The public doors count before anything else; the signed-in API only once its session is
     // known to be one (a request without one counts as public), so that made-up requests
     // cannot use up the signed-in callers' share.
-    if let Some(door @ (rate::Door::Public | rate::Door::SignIn)) = door
+    if let Some(door @ (rate::Door::Public | rate::Door::SignIn | rate::Door::CitizenForm)) = door
         && let Err(e) = state.limiter.check(door, client)
     {
         return reject(api, e);

@@ -83,6 +83,7 @@ pub fn route_answer(route: &RouteSpec) -> Option<Answer> {
     match (route.method, route.path) {
         ("GET", "/api/v1/openapi.json") => Some(Answer::Document),
         ("GET", "/api/v1/regions") => answers::<RegionAnswer>(),
+        ("GET", "/api/v1/public/check") => answer::<crate::public::CheckAnswer>(),
         ("GET", "/api/v1/households") => answers::<HouseholdRow>(),
         ("POST", "/api/v1/households")
         | ("PUT", "/api/v1/households/{id}")
@@ -201,6 +202,9 @@ pub fn route_takes(route: &RouteSpec) -> Option<Takes> {
         | ("POST", "/api/v1/periods/{period}/close") => takes(none(), Body::None),
         ("POST", "/api/v1/jobs/{id}/retry") => answering(202, Body::None),
         ("GET", "/api/v1/regions") => takes(query::<RegionsQuery>(), Body::None),
+        ("GET", "/api/v1/public/check") => {
+            takes(query::<crate::public::PublicCheckQuery>(), Body::None)
+        }
         ("GET", "/api/v1/households") => takes(query::<HouseholdsQuery>(), Body::None),
         ("GET", "/api/v1/persons/{id}") => takes(query::<RevealQuery>(), Body::None),
         ("GET", "/api/v1/stats") | ("GET", "/api/v1/quality") => {

@@ -85,6 +85,9 @@ pub enum Door {
     SignIn,
     /// The JSON API of signed-in callers.
     Api,
+    /// The citizens' usul and sanggah forms: a tenth of the public pages' rates, per client
+    /// and over all, since each one filed lands in an operator's queue.
+    CitizenForm,
 }
 
 /// The door of a route (`anyone`: no sign-in needed; `api`: under `/api/v1`); `None` for what
@@ -95,6 +98,7 @@ pub fn door(anyone: bool, api: bool, path: &str) -> Option<Door> {
     match (anyone, api) {
         _ if unlimited => None,
         _ if path == "/masuk" || path == "/masuk/kode" => Some(Door::SignIn),
+        _ if path == "/cek/usul" || path == "/cek/sanggah" => Some(Door::CitizenForm),
         (true, _) => Some(Door::Public),
         (false, true) => Some(Door::Api),
         (false, false) => None,
@@ -206,6 +210,7 @@ pub struct Limiter {
     public: DoorLimits,
     sign_in: DoorLimits,
     api: DoorLimits,
+    citizen_form: DoorLimits,
 }
 
 impl Limiter {
@@ -214,6 +219,10 @@ impl Limiter {
             public: DoorLimits::new(rates.public_per_client, rates.public_overall),
             sign_in: DoorLimits::new(rates.public_per_client, None),
             api: DoorLimits::new(rates.api_per_client, rates.api_overall),
+            citizen_form: DoorLimits::new(
+                rates.public_per_client.map(tenth),
+                rates.public_overall.map(tenth),
+            ),
         }
     }
 
@@ -228,7 +237,16 @@ impl Limiter {
             Door::Public => self.public.check(client, now),
             Door::SignIn => self.sign_in.check(client, now),
             Door::Api => self.api.check(client, now),
+            Door::CitizenForm => self.citizen_form.check(client, now),
         }
+    }
+}
+
+/// A tenth of a rate (never below one a minute and a burst of one).
+fn tenth(rate: Rate) -> Rate {
+    Rate {
+        per_minute: (rate.per_minute / 10).max(1),
+        burst: (rate.burst / 10).max(1),
     }
 }
 

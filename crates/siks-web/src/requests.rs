@@ -190,9 +190,19 @@ pub async fn household_removal_form(
     State(state): State<AppState>,
     user: PageUser,
     Path(id): Path<String>,
+    crate::extract::Query(from): crate::extract::Query<crate::edit::FromRequest>,
 ) -> Result<Response, WebError> {
     let id: HouseholdId = id.parse().map_err(|_| WebError::NotFound)?;
-    removal_form(&state, &user, Removing::Household(id), Values::new()).await
+    let mut values = Values::new();
+    // A sanggah against this household: its reason carried into the proposal's.
+    if let Some(r) = crate::citizens::waiting_request(&state, &user, Some(from.permintaan()))
+        .await?
+        .filter(|r| r.household == Some(id))
+    {
+        values.insert("alasan".into(), crate::citizens::proposal_reason(&r));
+        values.insert("permintaan".into(), r.id.to_string());
+    }
+    removal_form(&state, &user, Removing::Household(id), values).await
 }
 
 pub async fn member_removal_form(

@@ -1,7 +1,7 @@
 //! The data subject's report (UU 27/2022 Pasal 32) as an admin produces it: for a NIK, the
 //! person's data, their household as they may see it, every change and proposal, and every
 //! audited processing of their record, on a page and as an XLSX to hand over; a correction the
-//! person asks for is proposed from their member page.
+//! person asks for is recorded below the report into the village's queue (`citizens.rs`).
 
 use askama::Template;
 use axum::extract::State;
@@ -23,6 +23,11 @@ use crate::pages::{Nav, render};
 pub struct SubjectQuery {
     #[serde(default)]
     nik: String,
+    /// After a correction request was filed: its receipt code, or why it was refused.
+    #[serde(default)]
+    tanda_terima: String,
+    #[serde(default)]
+    koreksi_salah: String,
 }
 
 /// One line of a section of the report.
@@ -46,6 +51,11 @@ struct SubjectPage {
     error: Option<String>,
     /// The person's name, their member page, and the sections.
     found: Option<(String, String, Vec<Section>)>,
+    csrf: String,
+    /// The person's id, for the correction request.
+    person: String,
+    receipt: Option<String>,
+    correction_error: Option<String>,
 }
 
 /// The report's sections, as the page and the XLSX show them, in the reader's language.
@@ -172,8 +182,8 @@ pub async fn subject_page(
     user: PageUser,
     Query(q): Query<SubjectQuery>,
 ) -> Result<Response, WebError> {
-    let (error, found) = if q.nik.trim().is_empty() {
-        (None, None)
+    let (error, found, person) = if q.nik.trim().is_empty() {
+        (None, None, String::new())
     } else {
         match report_of(&state, &user, &q.nik).await? {
             Ok(report) => (
@@ -183,8 +193,9 @@ pub async fn subject_page(
                     format!("/anggota/{}", report.person.record.id),
                     sections(&report),
                 )),
+                report.person.record.id.to_string(),
             ),
-            Err(message) => (Some(message), None),
+            Err(message) => (Some(message), None, String::new()),
         }
     };
     let status = if error.is_some() {
@@ -197,6 +208,11 @@ pub async fn subject_page(
         nik: q.nik.trim().to_string(),
         error,
         found,
+        csrf: user.session.csrf_token.clone(),
+        person,
+        receipt: siks_domain::citizen::parse_receipt(&q.tanda_terima),
+        correction_error: Some(q.koreksi_salah.trim().chars().take(300).collect::<String>())
+            .filter(|m| !m.is_empty()),
     })?;
     Ok((status, html).into_response())
 }

@@ -9,6 +9,7 @@ mod support;
 
 mod audit;
 mod checks;
+mod citizens;
 mod import;
 mod jobs;
 mod programmes;

@@ -401,7 +401,27 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "A leaked API token is revoked on the API tokens page (yours and those of the accounts below you).",
     ),
     (
-        "Unduh PDF, tanda tangani bersama warga, dan serahkan dalam 3×24 jam; perbaikan yang diminta diajukan dari halaman anggotanya oleh operator desa.",
-        "Download the PDF, sign it with the citizen and hand it over within 3×24 hours; a correction asked for is proposed from the member's page by the village operator.",
+        "Unduh PDF, tanda tangani bersama warga, dan serahkan dalam 3×24 jam.",
+        "Download the PDF, sign it with the citizen and hand it over within 3×24 hours.",
+    ),
+    (
+        "Bila warga meminta datanya diperbaiki, catat di bawah laporan apa yang salah dan yang benar: permintaan masuk ke antrean desanya, dan kode tanda terimanya diserahkan kepada warga untuk diikuti di Cek Bansos.",
+        "When the citizen asks for a correction, record below the report what is wrong and what is right: the request goes to their village's queue, and its receipt code is handed to the citizen to follow on the aid check.",
+    ),
+    (
+        "Menangani usulan warga, sanggahan dan permintaan koreksi",
+        "Handling citizens' proposals, objections and correction requests",
+    ),
+    (
+        "Buka Permintaan warga: usulan dan sanggahan yang dikirim warga lewat Cek Bansos, dan permintaan koreksi dari pejabat pelindungan data, menunggu di sini.",
+        "Open Citizens' requests: the proposals and objections citizens sent through the aid check, and the correction requests of the data protection officer, wait here.",
+    ),
+    (
+        "Buka satu dan periksa di lapangan bila perlu. Bila benar, klik tombol buat usulan: formulirnya terbuka terisi dari permintaan itu; lengkapi lalu simpan.",
+        "Open one and check it in the field if needed. If it holds, click the make-a-proposal button: its form opens filled in from the request; complete it and save.",
+    ),
+    (
+        "Bila tidak perlu diusulkan, tulis jawaban dengan alasannya. Warga membaca jawaban dan tahap usulannya dengan kode tanda terima.",
+        "If no proposal is needed, write the answer with its reason. The citizen reads the answer and the proposal's stage with the receipt code.",
     ),
 ];

@@ -358,16 +358,13 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     // subject_report.html and subjects.rs
     ("Laporan subjek data", "Data subject's report"),
     (
-        "Bila seseorang meminta datanya (UU 27/2022 Pasal 32), masukkan NIK-nya: laporan ini memuat datanya, anggota rumah tangganya tanpa data spesifik mereka, riwayat perubahan, usulan, dan siapa saja yang memproses datanya. Serahkan dalam 3×24 jam; permintaan perbaikan diajukan dari halaman anggotanya.",
-        "When a person asks for their data (Law 27/2022, article 32), enter their NIK: this report holds their data, their household's members without those members' specific data, the changes, the proposals, and everyone who processed their data. Hand it over within 3×24 hours; a correction they ask for is proposed from their member page.",
+        "Bila seseorang meminta datanya (UU 27/2022 Pasal 32), masukkan NIK-nya: laporan ini memuat datanya, anggota rumah tangganya tanpa data spesifik mereka, riwayat perubahan, usulan, dan siapa saja yang memproses datanya. Serahkan dalam 3×24 jam; perbaikan yang ia minta dicatat di bawah laporan dan masuk ke antrean desanya.",
+        "When a person asks for their data (Law 27/2022, article 32), enter their NIK: this report holds their data, their household's members without those members' specific data, the changes, the proposals, and everyone who processed their data. Hand it over within 3×24 hours; a correction they ask for is recorded below the report and goes to their village's queue.",
     ),
     ("NIK orang yang meminta", "NIK of the person asking"),
     ("Tampilkan laporan", "Show the report"),
     ("Unduh laporan (XLSX)", "Download the report (XLSX)"),
-    (
-        "Halaman anggota: ajukan perbaikan yang diminta",
-        "Member page: propose the correction asked for",
-    ),
+    ("Halaman anggota", "Member page"),
     ("Data pribadi", "Personal data"),
     (
         "Anggota rumah tangga lainnya (data spesifik disamarkan)",
@@ -560,4 +557,176 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Unduh laporan (PDF, untuk diserahkan)",
         "Download the report (PDF, to hand over)",
     ),
+    // citizens.rs, public.rs and their templates (issue 20)
+    (
+        "Alamat (jalan/dusun, RT/RW)",
+        "Address (street/hamlet, RT/RW)",
+    ),
+    ("Alasan sanggahan", "Reason for the objection"),
+    ("Bantuan yang diminta", "Aid asked for"),
+    (
+        "Bantuan yang diminta (boleh kosong)",
+        "Aid asked for (may be left empty)",
+    ),
+    (
+        "Baru, menunggu operator desa",
+        "New, waiting for the village operator",
+    ),
+    ("Berapa {} tambah {}?", "What is {} plus {}?"),
+    (
+        "Buat usulan penghapusan rumah tangga ini",
+        "Propose removing this household",
+    ),
+    (
+        "Buat usulan perbaikan data orang ini",
+        "Propose a correction of this person's data",
+    ),
+    (
+        "Buat usulan rumah tangga baru dari permintaan ini",
+        "Propose a new household from this request",
+    ),
+    (
+        "Catat permintaan perbaikan",
+        "Record the correction request",
+    ),
+    ("Cek Bansos", "Aid check (Cek Bansos)"),
+    (
+        "Data yang salah dan yang benar menurut subjek data",
+        "What is wrong and what is right, as the data subject says",
+    ),
+    ("Dikirim", "Sent"),
+    (
+        "Jawab tanpa usulan (alasan untuk warga)",
+        "Answer without a proposal (the reason the citizen reads)",
+    ),
+    ("Jawaban", "Answer"),
+    (
+        "Jawaban hitungan salah atau formulir sudah terlalu lama dibuka: jawab hitungan yang baru.",
+        "The sum was answered wrong or the form was open too long: answer the new sum.",
+    ),
+    (
+        "Keadaan dan alasan diusulkan",
+        "Circumstances and why they should be registered",
+    ),
+    ("Kecamatan", "District"),
+    ("Kembali ke Cek Bansos", "Back to the aid check"),
+    ("Kirim", "Send"),
+    ("Kirim jawaban", "Send the answer"),
+    ("Kode tanda terima", "Receipt code"),
+    (
+        "Kode tanda terima itu tidak dikenal. Periksa kembali huruf dan angkanya.",
+        "That receipt code is not known. Check its letters and digits again.",
+    ),
+    ("Lanjut", "Next"),
+    (
+        "Lihat tanda terima usulan atau sanggahan",
+        "See the receipt of a proposal or an objection",
+    ),
+    (
+        "NIK yang diusulkan (16 angka)",
+        "NIK of the person proposed (16 digits)",
+    ),
+    ("Nama Anda", "Your name"),
+    (
+        "Nama lengkap sesuai KTP",
+        "Full name as on the identity card",
+    ),
+    (
+        "Nama terlalu panjang atau berisi karakter yang tidak dapat dibaca.",
+        "The name is too long or holds unreadable characters.",
+    ),
+    (
+        "Nama tersebut tidak ditemukan sebagai penerima atau calon penerima di desa/kelurahan ini. Periksa ejaan sesuai KTP.",
+        "That name was not found as a recipient or a candidate in this village. Check the spelling on the identity card.",
+    ),
+    ("Nama yang dimaksud", "Name concerned"),
+    ("Nama yang diusulkan", "Name proposed"),
+    (
+        "Nama yang diusulkan (sesuai KTP)",
+        "Name proposed (as on the identity card)",
+    ),
+    ("Nomor KK (16 angka)", "Family card number (16 digits)"),
+    (
+        "Nomor telepon (boleh kosong)",
+        "Phone number (may be left empty)",
+    ),
+    ("Penerima yang disanggah", "Recipient objected to"),
+    ("Pengirim", "Sender"),
+    (
+        "Periksa permintaan ini di lapangan bila perlu. Bila benar, buat usulan darinya: formulir usulan terbuka terisi, dan begitu usulan disimpan permintaan ini tercatat sudah diusulkan. Bila tidak perlu diusulkan (tidak benar, sudah terdaftar, bukan desa ini), jawab dengan alasan yang akan dibaca warga.",
+        "Check this request in the field if needed. If it holds, make a proposal from it: the proposal form opens filled in, and once the proposal is saved this request is recorded as proposed. If no proposal is needed (not true, already registered, not this village), answer with the reason the citizen will read.",
+    ),
+    (
+        "Permintaan koreksi subjek data",
+        "Data subject's correction request",
+    ),
+    (
+        "Permintaan perbaikan dari subjek data",
+        "Correction requested by the data subject",
+    ),
+    (
+        "Permintaan perbaikan tercatat di antrean desa. Kode tanda terima untuk subjek data:",
+        "The correction request is in the village's queue. Receipt code for the data subject:",
+    ),
+    ("Permintaan warga", "Citizens' requests"),
+    (
+        "Pilih provinsi, kabupaten/kota, kecamatan dan desa/kelurahan satu per satu (tekan Lanjut setiap kali), lalu tulis nama lengkap sesuai KTP. Yang tampil hanya nama yang disamarkan, desil dan status setiap program; NIK, alamat dan data lain tidak pernah ditampilkan.",
+        "Choose the province, regency/city, district and village one at a time (press Next each time), then write the full name as on the identity card. Only the masked name, the desil and each programme's status are shown; the NIK, the address and other data never are.",
+    ),
+    (
+        "Sampaikan keberatan atas penerima bantuan di desa/kelurahan Anda, dengan alasannya. Sanggahan masuk ke antrean operator desa; simpan kode tanda terima untuk melihat hasilnya.",
+        "Object to an aid recipient of your village, with your reason. The objection goes to the village operator's queue; keep the receipt code to see the outcome.",
+    ),
+    ("Sanggah", "Object"),
+    ("Sanggahan", "Objection"),
+    ("Sudah dijawab", "Answered"),
+    ("Sudah diusulkan", "Proposed"),
+    ("TIDAK", "NO"),
+    ("Tahap usulan", "Proposal's stage"),
+    ("Tanda terima", "Receipt"),
+    ("Telepon", "Phone"),
+    ("Terakhir berubah", "Last changed"),
+    (
+        "Terkirim. Simpan kode tanda terima ini untuk melihat hasilnya nanti:",
+        "Sent. Keep this receipt code to see the outcome later:",
+    ),
+    (
+        "Tidak ada permintaan dengan status ini.",
+        "No request with this status.",
+    ),
+    (
+        "Tulis kode tanda terima yang Anda terima saat mengirim usulan atau sanggahan untuk melihat statusnya dan jawaban operator desa.",
+        "Write the receipt code you got when you sent a proposal or an objection to see its status and the village operator's answer.",
+    ),
+    (
+        "Tulis nama lengkap sesuai KTP (sedikitnya 3 huruf).",
+        "Write the full name as on the identity card (at least 3 letters).",
+    ),
+    ("Usul warga", "A citizen's proposal"),
+    ("Usulan warga", "Citizens' proposal"),
+    (
+        "Usulan warga dan sanggahan yang dikirim lewat Cek Bansos, serta permintaan koreksi dari pejabat pelindungan data, masuk ke antrean desanya di sini. Buka satu, lalu buat usulan darinya (formulir usulan terisi dari permintaan itu) atau jawab dengan alasannya. Warga melihat jawaban dan nasib usulannya dengan kode tanda terimanya.",
+        "Citizens' proposals and objections sent through the aid check, and correction requests from the data protection officer, land in their village's queue here. Open one, then make a proposal from it (the proposal form is filled in from the request) or answer it with the reason. The citizen sees the answer and the proposal's fate with the receipt code.",
+    ),
+    (
+        "Usulkan diri Anda, keluarga Anda atau orang lain yang layak menerima bantuan tetapi belum terdaftar. Tulis nama, NIK dan nomor KK persis seperti di KTP dan KK. Usulan masuk ke antrean operator desa; simpan kode tanda terima untuk melihat hasilnya.",
+        "Propose yourself, your family or someone else who should receive aid but is not registered. Write the name, NIK and family card number exactly as on the cards. The proposal goes to the village operator's queue; keep the receipt code to see the outcome.",
+    ),
+    (
+        "Usulkan warga {} yang layak tetapi belum terdaftar",
+        "Propose a resident of {} who qualifies but is not registered",
+    ),
+    ("YA", "YES"),
+    (
+        "Yang meminta (nama subjek data atau kuasanya)",
+        "Who asks (the data subject or their representative)",
+    ),
+    ("belum diperingkat", "not ranked yet"),
+    (
+        "desa: kode desa/kelurahan tidak dikenal",
+        "desa: unknown village code",
+    ),
+    ("status permintaan tidak dikenal", "unknown request status"),
+    ("Lihat data orang ini", "See this person's data"),
+    ("Lihat rumah tangga yang dimaksud", "See the household concerned"),
 ];

@@ -14,7 +14,7 @@ enum Door {
     /// register only through the close.
     Workflow,
     /// Touches no record of the register (sign-in, password, findings' status, jobs, a
-    /// masked field revealed to the session).
+    /// masked field revealed to the session, citizens' requests).
     Elsewhere,
 }
 
@@ -56,7 +56,13 @@ fn door(method: &str, path: &str) -> Option<Door> {
         | ("POST", "/tugas/{id}/ulang")
         | ("POST", "/api/v1/jobs")
         | ("POST", "/api/v1/jobs/{id}/retry")
-        | ("POST", "/anggota/{id}/tampilkan") => Elsewhere,
+        | ("POST", "/anggota/{id}/tampilkan")
+        // A citizen's request answered, and the public forms (which anyone may post): the
+        // queue, not the register (a proposal made from a request goes through the forms
+        // above).
+        | ("POST", "/permintaan/{id}/jawab")
+        | ("POST", "/cek/usul")
+        | ("POST", "/cek/sanggah") => Elsewhere,
         _ => return None,
     })
 }

@@ -9,7 +9,9 @@ mod access;
 mod accounts;
 mod api;
 mod bad_input;
+
 mod browser;
+mod citizens;
 mod doors;
 mod english;
 mod factors;
