@@ -23,7 +23,7 @@ use crate::{fresh, population};
 
 /// The operator's pages, cycled: searches and household pages most, the dashboard and the
 /// inbox now and then.
-fn operator_mix(names: &[String], households: &[String]) -> Vec<String> {
+pub(crate) fn operator_mix(names: &[String], households: &[String]) -> Vec<String> {
     let mut paths = Vec::new();
     for i in 0..names.len().min(households.len()) {
         paths.push(format!("/rumah-tangga?q={}", names[i]));
@@ -38,14 +38,14 @@ fn operator_mix(names: &[String], households: &[String]) -> Vec<String> {
 }
 
 /// What one phase of the mix measured.
-struct Phase {
-    name: &'static str,
-    seconds: f64,
-    latencies: Latencies,
+pub(crate) struct Phase {
+    pub(crate) name: &'static str,
+    pub(crate) seconds: f64,
+    pub(crate) latencies: Latencies,
 }
 
 impl Phase {
-    fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let slow = self
             .latencies
             .sorted
@@ -68,7 +68,7 @@ impl Phase {
 /// Sends `paths` at `rate` a second for `seconds`, open loop (each latency counted from when the
 /// request was due), on `connections` keep-alive connections; a failed connection counts as
 /// errors, not as a stop.
-async fn mix(
+pub(crate) async fn mix(
     addr: &str,
     cookie: &str,
     paths: &[String],

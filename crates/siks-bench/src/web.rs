@@ -40,6 +40,15 @@ impl Connection {
         self.exchange(request.as_bytes()).await
     }
 
+    /// Sends a GET as a proxy would forward it from `client` (no session); the status code and
+    /// body length.
+    pub(crate) async fn get_from(&mut self, path: &str, client: &str) -> Result<(u16, usize)> {
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: bench\r\nX-Forwarded-For: {client}\r\n\r\n");
+        let (status, body) = self.exchange(request.as_bytes()).await?;
+        Ok((status, body.len()))
+    }
+
     /// Sends a JSON POST with the session's CSRF token; returns the status code and the body.
     async fn post_json(
         &mut self,

@@ -300,7 +300,7 @@ mod tests {
         assert_eq!(masked_name("Siti Aminah"), "SITI A*****");
         assert_eq!(
             masked_name("  budi  santoso wibowo "),
-            "BUDI S****** W******"
+            "BUDI S****** W*****"
         );
         assert_eq!(masked_name("Ponirah"), "PON****");
         assert_eq!(masked_name("Al"), "AL");

@@ -385,7 +385,12 @@ async fn gate(
     // The public doors count before anything else; the signed-in API only once its session is
     // known to be one (a request without one counts as public), so that made-up requests
     // cannot use up the signed-in callers' share.
-    if let Some(door @ (rate::Door::Public | rate::Door::SignIn | rate::Door::CitizenForm)) = door
+    if let Some(
+        door @ (rate::Door::Public
+        | rate::Door::SignIn
+        | rate::Door::CitizenForm
+        | rate::Door::Check),
+    ) = door
         && let Err(e) = state.limiter.check(door, client)
     {
         return reject(api, e);

@@ -88,7 +88,15 @@ pub enum Door {
     /// The citizens' usul and sanggah forms: a tenth of the public pages' rates, per client
     /// and over all, since each one filed lands in an operator's queue.
     CitizenForm,
+    /// Cek Bansos (the page and its JSON): a person's pace per client like the public pages,
+    /// but over all clients [`CHECK_OVERALL_TIMES`] the public pages' rate: the whole country
+    /// asks it when a payment is announced, and each answer is a few indexed reads.
+    Check,
 }
+
+/// How many times the public pages' overall rate Cek Bansos takes over all clients (at the
+/// default, 2,500 a second).
+pub const CHECK_OVERALL_TIMES: u32 = 25;
 
 /// The door of a route (`anyone`: no sign-in needed; `api`: under `/api/v1`); `None` for what
 /// is not limited here: the signed-in pages (sessions and their own throttles hold those), the
@@ -99,6 +107,7 @@ pub fn door(anyone: bool, api: bool, path: &str) -> Option<Door> {
         _ if unlimited => None,
         _ if path == "/masuk" || path == "/masuk/kode" => Some(Door::SignIn),
         _ if path == "/cek/usul" || path == "/cek/sanggah" => Some(Door::CitizenForm),
+        _ if path == "/cek" || path == "/api/v1/public/check" => Some(Door::Check),
         (true, _) => Some(Door::Public),
         (false, true) => Some(Door::Api),
         (false, false) => None,
@@ -211,6 +220,7 @@ pub struct Limiter {
     sign_in: DoorLimits,
     api: DoorLimits,
     citizen_form: DoorLimits,
+    check: DoorLimits,
 }
 
 impl Limiter {
@@ -222,6 +232,13 @@ impl Limiter {
             citizen_form: DoorLimits::new(
                 rates.public_per_client.map(tenth),
                 rates.public_overall.map(tenth),
+            ),
+            check: DoorLimits::new(
+                rates.public_per_client,
+                rates.public_overall.map(|r| Rate {
+                    per_minute: r.per_minute.saturating_mul(CHECK_OVERALL_TIMES),
+                    burst: r.burst.saturating_mul(CHECK_OVERALL_TIMES),
+                }),
             ),
         }
     }
@@ -238,6 +255,7 @@ impl Limiter {
             Door::SignIn => self.sign_in.check(client, now),
             Door::Api => self.api.check(client, now),
             Door::CitizenForm => self.citizen_form.check(client, now),
+            Door::Check => self.check.check(client, now),
         }
     }
 }

@@ -728,5 +728,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("status permintaan tidak dikenal", "unknown request status"),
     ("Lihat data orang ini", "See this person's data"),
-    ("Lihat rumah tangga yang dimaksud", "See the household concerned"),
+    (
+        "Lihat rumah tangga yang dimaksud",
+        "See the household concerned",
+    ),
 ];

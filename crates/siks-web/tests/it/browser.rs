@@ -916,6 +916,226 @@ async fn real_browser_takes_every_kind_of_change_from_the_household_page_to_the_
     browser.close().await;
 }
 
+/// The public side in a real browser (issue 20): a citizen checks a registered name and one
+/// that is nobody's, files an usul and a sanggah; the village operator finds both, turns the
+/// usul into a new household from the form filled in from it and answers the sanggah; the
+/// proposal goes through the musdes, the regency, the ratification, the province and the
+/// ministry to the close; the citizen's receipts show the outcome.
+#[tokio::test]
+async fn real_browser_a_citizens_usul_goes_to_the_close_and_the_receipt_shows_it() {
+    use fantoccini::Locator;
+    let Some(driver_path) = chromedriver() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!(
+                "chromedriver is not installed under CI=true: the browser test may not be skipped"
+            );
+        }
+        eprintln!(
+            "\n*** SKIPPED: real-browser walk (apt-get install chromium chromium-driver) ***\n"
+        );
+        return;
+    };
+    let w = world().await;
+    let browser = Browser::open(&w, &driver_path).await;
+    let (client, base) = (&browser.client, browser.base.clone());
+    let scan_dir = tempfile::tempdir().unwrap();
+    let scan = scan_dir.path().join("berita-acara.pdf");
+    std::fs::write(&scan, SCAN).unwrap();
+    let registered = &w.members[0];
+
+    // The check, level by level, as a visitor with no account.
+    client.goto(&format!("{base}/cek")).await.unwrap();
+    for (id, code) in [
+        ("prov", "35"),
+        ("kab", "35.23"),
+        ("kec", "35.23.01"),
+        ("desa", VILLAGE_A),
+    ] {
+        fill(client, &[(id, code)]).await;
+        click(client, "#cari").await;
+        client.wait().for_element(Locator::Id(id)).await.unwrap();
+    }
+    fill(client, &[("nama", &registered.full_name)]).await;
+    click(client, "#cari").await;
+    let found = text_of(client, "#hasil-cek .nama").await;
+    assert_eq!(
+        found,
+        siks_domain::citizen::masked_name(&registered.full_name)
+    );
+    let page = client.source().await.unwrap();
+    assert!(!page.contains(&registered.nik.raw()), "no NIK on the check");
+    let sanggah = client
+        .find(Locator::Css("#hasil-cek a.sanggah"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    fill(client, &[("nama", "Nama Yang Tidak Ada")]).await;
+    click(client, "#cari").await;
+    client
+        .wait()
+        .for_element(Locator::Id("tidak-ditemukan"))
+        .await
+        .unwrap();
+
+    // The usul, its sum solved as a person reads it.
+    click(client, "#usul-warga a").await;
+    let sum = |question: String| -> String {
+        let n: Vec<u32> = question
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap())
+            .collect();
+        (n[0] + n[1]).to_string()
+    };
+    let answer = sum(text_of(client, "label[for=jawaban]").await);
+    fill(
+        client,
+        &[
+            ("pengirim", "Warsini"),
+            ("nama", "Bambang Sutrisno"),
+            ("nik", "3523011203850777"),
+            ("no_kk", "3523011203150004"),
+            ("alamat", "Jl. Kenanga 9"),
+            ("bantuan", "Sembako"),
+            ("alasan", "Buruh tani, istri sakit, belum pernah didata"),
+            ("jawaban", &answer),
+        ],
+    )
+    .await;
+    click(client, "#form-warga button").await;
+    let usul_code = text_of(client, "#kode").await;
+    assert!(text_of(client, "#status").await.contains("Baru"));
+
+    // The sanggah, from the check's link.
+    client.goto(&format!("{base}{sanggah}")).await.unwrap();
+    let answer = sum(text_of(client, "label[for=jawaban]").await);
+    fill(
+        client,
+        &[
+            ("pengirim", "Tetangga"),
+            ("alasan", "Punya toko besar dan dua mobil"),
+            ("jawaban", &answer),
+        ],
+    )
+    .await;
+    click(client, "#form-warga button").await;
+    let sanggah_code = text_of(client, "#kode").await;
+
+    // The village's operator: the usul becomes a new household, the sanggah is answered.
+    sign_in(client, &base, "desa.a").await;
+    click(client, "#nav-permintaan").await;
+    let queue = text_of(client, "#daftar-permintaan").await;
+    assert!(
+        queue.contains(&usul_code) && queue.contains(&sanggah_code),
+        "{queue}"
+    );
+    click(client, "#daftar-permintaan a[href^='/permintaan/']").await;
+    let first = text_of(client, "#tanda-terima").await;
+    if first != usul_code {
+        client.goto(&format!("{base}/permintaan")).await.unwrap();
+        let links = client
+            .find_all(Locator::Css("#daftar-permintaan tr.permintaan a"))
+            .await
+            .unwrap();
+        for link in links {
+            if link.text().await.unwrap() == usul_code {
+                link.click().await.unwrap();
+                break;
+            }
+        }
+    }
+    assert_eq!(text_of(client, "#tanda-terima").await, usul_code);
+    click(client, "#buat-usulan").await;
+    let prefilled = client
+        .find(Locator::Id("m0.nik"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(prefilled.as_deref(), Some("3523011203850777"));
+    let mut fields = vec![
+        ("rt", "004"),
+        ("rw", "001"),
+        ("sls_name", "Dusun Krajan"),
+        ("floor_area_m2", "36"),
+        ("rooms", "2"),
+        ("m0.birth_date", "1985-03-12"),
+        ("m0.sex", "1"),
+        ("m0.marital_status", "2"),
+    ];
+    fields.extend(
+        siks_web::forms::CHOOSE_ON_NEW
+            .iter()
+            .filter(|c| !["floor_area_m2", "rooms"].contains(c))
+            .map(|c| (*c, "1")),
+    );
+    fill(client, &fields).await;
+    click(client, "#simpan").await;
+    assert!(
+        text_of(client, "#usulan td.subjek")
+            .await
+            .contains("Bambang Sutrisno")
+    );
+    client.goto(&format!("{base}/permintaan")).await.unwrap();
+    click(client, "#daftar-permintaan a[href^='/permintaan/']").await;
+    assert_eq!(text_of(client, "#tanda-terima").await, sanggah_code);
+    let reply = "Sudah diperiksa di lapangan: toko milik saudaranya.";
+    fill(client, &[("jawaban-baru", reply)]).await;
+    click(client, "#form-jawab button").await;
+    assert!(
+        text_of(client, "#jawaban")
+            .await
+            .contains("toko milik saudaranya")
+    );
+
+    // Through the workflow to the close.
+    batch_step(client, &base, "draft", None, "submit_musdes", "").await;
+    musdes(client, &base, &scan, &["Bambang Sutrisno"]).await;
+    sign_in(client, &base, "verifikator").await;
+    batch_step(client, &base, "verifikasi_kabupaten", None, "verify", "").await;
+    sign_in(client, &base, "pengesah").await;
+    client.goto(&format!("{base}/pengesahan")).await.unwrap();
+    click(client, "#sahkan button[type=submit]").await;
+    client
+        .wait()
+        .for_element(Locator::Id("nomor"))
+        .await
+        .unwrap();
+    sign_in(client, &base, "provinsi").await;
+    batch_step(client, &base, "verifikasi_provinsi", None, "forward", "").await;
+    sign_in(client, &base, "pusat").await;
+    batch_step(client, &base, "pusat", None, "accept", "").await;
+    client.goto(&format!("{base}/periode")).await.unwrap();
+    click(client, "#tutup button").await;
+    click(client, "#tutup-periode").await;
+    let notice = text_of(client, "#pemberitahuan").await;
+    assert!(notice.contains("1 usulan ditetapkan"), "{notice}");
+
+    // The citizen's receipts, signed out.
+    client.delete_all_cookies().await.unwrap();
+    client
+        .goto(&format!("{base}/cek/tanda-terima"))
+        .await
+        .unwrap();
+    fill(client, &[("kode-tanda-terima", &usul_code)]).await;
+    click(client, "#form-tanda-terima button").await;
+    assert!(text_of(client, "#status").await.contains("diusulkan"));
+    assert_eq!(
+        text_of(client, "#tahap").await,
+        siks_domain::workflow::Stage::Applied.label()
+    );
+    client
+        .goto(&format!("{base}/cek/tanda-terima/{sanggah_code}"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(client, "#jawaban").await, reply);
+    browser.close().await;
+}
+
 /// What a page holds that no page may show: English words of the system, identifiers, commands,
 /// raw ISO times, numbers and amounts not written the Indonesian way. Returned by the walk's
 /// script as `{word, near}` pairs.
