@@ -99,6 +99,7 @@ pub async fn run(households: usize, rate: u32, operators: u32) -> Result<()> {
         .list_households(
             &system,
             &siks_store::HouseholdFilter {
+                region: Some(siks_domain::RegionCode::parse("35.23").map_err(|e| anyhow!("{e}"))?),
                 limit: 4000,
                 ..Default::default()
             },
@@ -109,12 +110,7 @@ pub async fn run(households: usize, rate: u32, operators: u32) -> Result<()> {
         .iter()
         .filter_map(|h| Some((h.village.to_string(), h.head_name.clone()?)))
         .collect();
-    let ids: Vec<String> = listed
-        .iter()
-        .filter(|h| h.village.as_str().starts_with("35.23"))
-        .map(|h| h.id.to_string())
-        .take(2000)
-        .collect();
+    let ids: Vec<String> = listed.iter().map(|h| h.id.to_string()).take(2000).collect();
     let words: Vec<String> = names
         .iter()
         .map(|(_, n)| {
@@ -128,7 +124,10 @@ pub async fn run(households: usize, rate: u32, operators: u32) -> Result<()> {
         .collect();
     let paths = operator_mix(&words, &ids);
     if names.is_empty() || paths.is_empty() {
-        return Err(anyhow!("nothing to ask for"));
+        return Err(anyhow!(
+            "nothing to ask for: {} households listed in 35.23",
+            listed.len()
+        ));
     }
     store.close().await;
     let prepared = started.elapsed().as_secs_f64();

@@ -487,6 +487,9 @@ pub fn every_label() -> Vec<(&'static str, &'static str)> {
         crate::checks::FindingKind,
         crate::record::EvidenceKind,
         crate::workflow::ProposalKind,
+        crate::social::PpksUnit,
+        crate::social::PpksService,
+        crate::social::PsksKind,
     );
     out
 }

@@ -23,6 +23,7 @@ pub mod record;
 pub mod region;
 pub mod search;
 pub mod show;
+pub mod social;
 pub mod subject;
 pub mod totp;
 pub mod welfare;

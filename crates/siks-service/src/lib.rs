@@ -32,6 +32,7 @@ pub mod retention;
 pub mod security;
 pub mod setup;
 pub mod signin;
+pub mod social;
 pub mod subjects;
 pub mod tasks;
 pub mod uploads;

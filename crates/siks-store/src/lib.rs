@@ -34,6 +34,7 @@ mod schema;
 pub mod sealing;
 pub mod second_factor;
 mod sessions;
+pub mod social;
 mod sql;
 pub mod stats;
 pub mod tokens;

@@ -177,6 +177,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0028_citizen_requests.sql"),
         include_str!("../migrations/postgres/0028_citizen_requests.sql"),
     ),
+    (
+        29,
+        "the PPKS and PSKS registries",
+        include_str!("../migrations/sqlite/0029_social_registries.sql"),
+        include_str!("../migrations/postgres/0029_social_registries.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

@@ -84,6 +84,14 @@ pub fn route_answer(route: &RouteSpec) -> Option<Answer> {
         ("GET", "/api/v1/openapi.json") => Some(Answer::Document),
         ("GET", "/api/v1/regions") => answers::<RegionAnswer>(),
         ("GET", "/api/v1/public/check") => answer::<crate::public::CheckAnswer>(),
+        ("GET", "/api/v1/ppks") => answers::<crate::social::api::PpksAnswer>(),
+        ("GET", "/api/v1/ppks/{id}") | ("POST", "/api/v1/ppks") => {
+            answer::<crate::social::api::PpksAnswer>()
+        }
+        ("GET", "/api/v1/psks") => answers::<crate::social::api::PsksAnswer>(),
+        ("GET", "/api/v1/psks/{id}") | ("POST", "/api/v1/psks") => {
+            answer::<crate::social::api::PsksAnswer>()
+        }
         ("GET", "/api/v1/households") => answers::<HouseholdRow>(),
         ("POST", "/api/v1/households")
         | ("PUT", "/api/v1/households/{id}")
@@ -205,6 +213,12 @@ pub fn route_takes(route: &RouteSpec) -> Option<Takes> {
         ("GET", "/api/v1/public/check") => {
             takes(query::<crate::public::PublicCheckQuery>(), Body::None)
         }
+        ("GET", "/api/v1/ppks") | ("GET", "/api/v1/psks") => {
+            takes(query::<crate::social::api::SocialQuery>(), Body::None)
+        }
+        ("GET", "/api/v1/ppks/{id}") | ("GET", "/api/v1/psks/{id}") => takes(none(), Body::None),
+        ("POST", "/api/v1/ppks") => answering(201, json::<crate::social::api::PpksBody>()),
+        ("POST", "/api/v1/psks") => answering(201, json::<crate::social::api::PsksBody>()),
         ("GET", "/api/v1/households") => takes(query::<HouseholdsQuery>(), Body::None),
         ("GET", "/api/v1/persons/{id}") => takes(query::<RevealQuery>(), Body::None),
         ("GET", "/api/v1/stats") | ("GET", "/api/v1/quality") => {

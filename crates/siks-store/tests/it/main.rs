@@ -17,6 +17,7 @@ mod records;
 mod retention;
 mod schema;
 mod sealing;
+mod social;
 mod uploads;
 mod users;
 mod workflow;

@@ -424,4 +424,20 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Bila tidak perlu diusulkan, tulis jawaban dengan alasannya. Warga membaca jawaban dan tahap usulannya dengan kode tanda terima.",
         "If no proposal is needed, write the answer with its reason. The citizen reads the answer and the proposal's stage with the receipt code.",
     ),
+    (
+        "Mendata PPKS dan PSKS",
+        "Keeping the PPKS and PSKS registries",
+    ),
+    (
+        "Buka PPKS: catat orang atau keluarga dalam 26 kategori PPKS, termasuk yang tidak punya KK (gelandangan, penghuni panti), kebutuhan hasil asesmen dan layanan yang diberikan (ATENSI, rehabilitasi, panti). Banyak sekaligus dengan templat XLSX.",
+        "Open PPKS: record people or families in the 26 PPKS categories, including those without a family card (homeless people, residents of a home), the need the assessment found and the service given (ATENSI, rehabilitation, a home). Many at once with the XLSX template.",
+    ),
+    (
+        "Buka PSKS: daftarkan TKSK, PSM, pendamping PKH, Tagana, pekerja sosial, dan lembaga (LKS, Karang Taruna, LK3, panti) dengan nomor SK dan masa berlakunya; hubungkan pendamping PKH dengan rumah tangga dampingannya.",
+        "Open PSKS: register TKSK, PSM, PKH companions, Tagana, social workers and organisations (LKS, Karang Taruna, LK3, homes) with their decree number and validity; link a PKH companion to the households she accompanies.",
+    ),
+    (
+        "Jumlah per wilayah dan kategori tampil di atas setiap daftar; unduh daftarnya sebagai XLSX atau CSV.",
+        "The counts per region and category show above each list; download the list as XLSX or CSV.",
+    ),
 ];

@@ -732,4 +732,140 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Lihat rumah tangga yang dimaksud",
         "See the household concerned",
     ),
+    // social.rs and the PPKS and PSKS templates (issue 20)
+    ("Alamat atau tempat ditemukan", "Address or where found"),
+    ("Belum ada data PPKS aktif.", "No active PPKS record yet."),
+    (
+        "Belum ada data PSKS aktif di dalam wilayah ini.",
+        "No active PSKS record inside this region yet.",
+    ),
+    (
+        "Belum ada rumah tangga dampingan di wilayah Anda.",
+        "No accompanied household in your region yet.",
+    ),
+    ("Berkas (XLSX atau CSV)", "File (XLSX or CSV)"),
+    ("Berlaku mulai", "Valid from"),
+    (
+        "Berlaku sampai (boleh kosong)",
+        "Valid until (may be left empty)",
+    ),
+    ("Data PPKS", "PPKS registry"),
+    ("Data PPKS baru", "New PPKS record"),
+    ("Data PSKS", "PSKS registry"),
+    ("Data PSKS baru", "New PSKS record"),
+    ("Hubungkan", "Link"),
+    (
+        "Isi satu baris per orang atau keluarga; kategori, satuan, layanan dan jenis kelamin dengan kodenya. Semua baris diperiksa dulu: bila satu salah, tidak ada yang disimpan.",
+        "Fill one row per person or family; category, unit, service and sex by their codes. Every row is checked first: if one is wrong, nothing is saved.",
+    ),
+    (
+        "Isi siapa dia, di mana ditemukan atau tinggal, kategorinya, kebutuhan hasil asesmen dan layanan yang diberikan. NIK dan No KK boleh kosong bila tidak punya (gelandangan, anak telantar). Setiap perubahan tercatat.",
+        "Fill in who they are, where they were found or live, their category, the need the assessment found and the service given. The NIK and family card number may be left empty when they have none (a homeless person, a neglected child). Every change is recorded.",
+    ),
+    ("Jumlah per wilayah dan jenis", "Counts per region and kind"),
+    (
+        "Jumlah per wilayah dan kategori",
+        "Counts per region and category",
+    ),
+    ("Kategori", "Category"),
+    ("Kebutuhan hasil asesmen", "Need found by the assessment"),
+    (
+        "Kode wilayah kerja (kabupaten/kota, kecamatan atau desa/kelurahan)",
+        "Area of work code (regency, district or village)",
+    ),
+    ("Layanan", "Service"),
+    ("Layanan yang diberikan", "Service given"),
+    ("Masa berlaku", "Validity"),
+    ("NIK (boleh kosong)", "NIK (may be left empty)"),
+    (
+        "NIK (tenaga; kosongkan untuk lembaga)",
+        "NIK (a worker; empty for an organisation)",
+    ),
+    (
+        "Nama (perorangan, atau kepala keluarga)",
+        "Name (the person, or the head of the family)",
+    ),
+    ("Nama pimpinan (lembaga)", "Leader's name (an organisation)"),
+    (
+        "No KK (boleh kosong)",
+        "Family card number (may be left empty)",
+    ),
+    ("Nomor tanda daftar/SK", "Registration or decree number"),
+    ("PPKS", "PPKS"),
+    ("PSKS", "PSKS"),
+    (
+        "Panti/lembaga yang merawat (boleh kosong)",
+        "Home or institution caring for them (may be left empty)",
+    ),
+    (
+        "Pemerlu Pelayanan Kesejahteraan Sosial (PPKS): orang atau keluarga dalam 26 kategori Permensos 8/2012, termasuk yang tidak tercatat di rumah tangga mana pun (penghuni panti, gelandangan tanpa KK). Catat kebutuhannya dan layanan yang diberikan; nama dan NIK disimpan terenkripsi dan hanya tampil di wilayah kerja Anda.",
+        "People needing social welfare services (PPKS): persons or families in the 26 categories of Ministerial Regulation 8/2012, including those in no registered household (residents of a home, homeless people without a family card). Record their need and the service given; names and NIKs are stored encrypted and shown only within your region.",
+    ),
+    (
+        "Potensi dan Sumber Kesejahteraan Sosial (PSKS): tenaga (TKSK, PSM, pendamping PKH, Tagana, pekerja sosial) dan lembaga (LKS, Karang Taruna, LK3, panti) di wilayah Anda, dengan nomor tanda daftar, masa berlaku dan wilayah kerjanya. Pendamping PKH dihubungkan dengan rumah tangga dampingannya di halamannya.",
+        "Social welfare resources (PSKS): workers (TKSK, PSM, PKH companions, Tagana, social workers) and organisations (LKS, Karang Taruna, LK3, homes) of your region, with their registration number, validity and area of work. A PKH companion is linked to the households she accompanies on her page.",
+    ),
+    ("Rumah tangga dampingan", "Accompanied households"),
+    ("Satuan", "Unit"),
+    ("Tambah data PPKS", "Add a PPKS record"),
+    ("Tambah data PSKS", "Add a PSKS record"),
+    (
+        "Tanggal lahir (boleh kosong)",
+        "Birth date (may be left empty)",
+    ),
+    (
+        "Tautan atau kode rumah tangga (salin dari halaman rumah tangganya)",
+        "The household's link or code (copy it from its page)",
+    ),
+    (
+        "Tenaga kesejahteraan sosial diisi NIK-nya; lembaga diisi nama pimpinannya. TKSK bertugas di satu kecamatan. Masa berlaku mengikuti SK atau tanda daftarnya.",
+        "A social welfare worker is entered with her NIK; an organisation with its leader's name. A TKSK works in one district. The validity follows the decree or registration.",
+    ),
+    ("Tersimpan.", "Saved."),
+    (
+        "Tidak ada data PPKS di wilayah ini.",
+        "No PPKS record in this region.",
+    ),
+    (
+        "Tidak ada data PSKS di wilayah ini.",
+        "No PSKS record in this region.",
+    ),
+    ("Tidak berlaku", "Not valid"),
+    ("Unduh (CSV)", "Download (CSV)"),
+    ("Unduh (XLSX)", "Download (XLSX)"),
+    (
+        "Unduh templat PPKS (XLSX)",
+        "Download the PPKS template (XLSX)",
+    ),
+    ("Unggah banyak sekaligus", "Upload many at once"),
+    ("baris {}, kolom {}: {}", "row {}, column {}: {}"),
+    (
+        "berlaku mulai wajib diisi",
+        "the start of validity is required",
+    ),
+    (
+        "desa/kelurahan di luar wilayah kerja Anda",
+        "the village is outside your region",
+    ),
+    (
+        "pilih berkas XLSX atau CSV hasil templat PPKS",
+        "choose an XLSX or CSV file filled in from the PPKS template",
+    ),
+    (
+        "rumah tangga: tempel tautan atau kode rumah tangga dari halamannya",
+        "household: paste the household's link or code from its page",
+    ),
+    (
+        "tanggal lahir: tulis TTTT-BB-HH, mis. 1985-03-12",
+        "birth date: write YYYY-MM-DD, e.g. 1985-03-12",
+    ),
+    (
+        "tanggal: tulis TTTT-BB-HH, mis. 2026-01-01",
+        "date: write YYYY-MM-DD, e.g. 2026-01-01",
+    ),
+    (
+        "wilayah kerja di luar wilayah kerja Anda",
+        "the area of work is outside your region",
+    ),
+    ("— tidak diketahui —", "— unknown —"),
 ];

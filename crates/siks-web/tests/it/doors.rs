@@ -62,7 +62,16 @@ fn door(method: &str, path: &str) -> Option<Door> {
         // above).
         | ("POST", "/permintaan/{id}/jawab")
         | ("POST", "/cek/usul")
-        | ("POST", "/cek/sanggah") => Elsewhere,
+        | ("POST", "/cek/sanggah")
+        // The PPKS and PSKS registries: kept beside the register, not in it (ADR 0025).
+        | ("POST", "/ppks/baru")
+        | ("POST", "/ppks/unggah")
+        | ("POST", "/ppks/{id}")
+        | ("POST", "/psks/baru")
+        | ("POST", "/psks/{id}")
+        | ("POST", "/psks/{id}/dampingan")
+        | ("POST", "/api/v1/ppks")
+        | ("POST", "/api/v1/psks") => Elsewhere,
         _ => return None,
     })
 }

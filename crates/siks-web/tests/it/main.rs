@@ -21,6 +21,7 @@ mod privacy;
 mod programmes;
 mod records;
 mod sessions;
+mod social;
 mod subjects;
 mod uploads;
 mod workflow;
