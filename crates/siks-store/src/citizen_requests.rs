@@ -459,6 +459,17 @@ pub struct PublicMatch {
 pub const PUBLIC_MATCHES: i64 = 20;
 
 impl Store {
+    /// The system's account acting from `origin` for the public side: read once (it never
+    /// changes; the public check asks for it at every query).
+    pub async fn public_actor(&self, origin: &str) -> Result<Actor> {
+        if let Some(actor) = self.public_actor.get() {
+            return Ok(actor.clone().from_origin(origin));
+        }
+        let actor = self.system_actor().await?;
+        let _ = self.public_actor.set(actor.clone());
+        Ok(actor.from_origin(origin))
+    }
+
     /// Audits one public check as the system's read from `origin`: the village, a keyed hash
     /// of the normalised name (the same name asked again shows, never the name), the count.
     pub async fn audit_public_check(
@@ -468,7 +479,7 @@ impl Store {
         name: &str,
         found: usize,
     ) -> Result<()> {
-        let system = self.system_actor().await?.from_origin(origin);
+        let system = self.public_actor(origin).await?;
         let term = self.audit_term("name", &siks_domain::search::name_key(name));
         self.audit_view(
             &system,
@@ -511,45 +522,31 @@ impl Store {
             if persons.is_empty() {
                 return Ok(Vec::new());
             }
-            // Each programme's newest list.
-            let lists = sqlx::query(
-                "SELECT l.id, l.code, l.period FROM beneficiary_lists l WHERE l.period = \
-                 (SELECT MAX(n.period) FROM beneficiary_lists n WHERE n.code = l.code) ORDER BY l.code",
-            )
-            .fetch_all(p)
-            .await?;
-            // Looked up by list and village (the lists' own index: a household is never
-            // looked up alone, see migration 12), the household and, for a programme of
-            // persons, the person among the row's ids.
-            let ids: Vec<String> =
-                lists.iter().map(|l| l.text("id")).collect::<Result<_, _>>()?;
-            let on_list = format!(
-                "SELECT DISTINCT b.list_id FROM beneficiaries b WHERE b.list_id IN ({}) \
-                 AND b.village_code = $1 AND b.household_id = $2 AND (b.person_ids IS NULL \
-                 OR b.person_ids = '' OR (' ' || b.person_ids || ' ') LIKE ('% ' || $3 || ' %'))",
-                (4..4 + ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-            );
+            // Per match, each programme's newest list and whether the person (or, for a
+            // programme of households and families, the household) is on it, in one query:
+            // looked up by list and village (the lists' own index: a household is never looked
+            // up alone, see migration 12).
+            let on_lists = "SELECT l.code, l.period, EXISTS (SELECT 1 FROM beneficiaries b \
+                 WHERE b.list_id = l.id AND b.village_code = $1 AND b.household_id = $2 \
+                 AND (b.person_ids IS NULL OR b.person_ids = '' \
+                 OR (' ' || b.person_ids || ' ') LIKE ('% ' || $3 || ' %'))) AS on_list \
+                 FROM beneficiary_lists l WHERE l.period = \
+                 (SELECT MAX(n.period) FROM beneficiary_lists n WHERE n.code = l.code) ORDER BY l.code";
             let mut found = Vec::with_capacity(persons.len());
             for person in &persons {
                 let household: HouseholdId =
                     person.text("household_id")?.parse().map_err(|_| corrupt("household_id"))?;
                 let person_id = person.text("id")?;
-                let on: Vec<String> = if ids.is_empty() {
-                    Vec::new()
-                } else {
-                    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(on_list.clone()))
-                        .bind(village.to_string())
-                        .bind(household.to_string())
-                        .bind(person_id.clone());
-                    for id in &ids {
-                        query = query.bind(id.clone());
-                    }
-                    query.fetch_all(p).await?
-                };
-                let programmes = lists
+                let rows = sqlx::query(on_lists)
+                    .bind(village.to_string())
+                    .bind(household.to_string())
+                    .bind(person_id.clone())
+                    .fetch_all(p)
+                    .await?;
+                let programmes = rows
                     .iter()
                     .map(|l| -> Result<(String, String, bool)> {
-                        Ok((l.text("code")?, l.text("period")?, on.contains(&l.text("id")?)))
+                        Ok((l.text("code")?, l.text("period")?, l.flag("on_list")?))
                     })
                     .collect::<Result<Vec<_>>>()?;
                 found.push(PublicMatch {

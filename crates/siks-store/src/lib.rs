@@ -133,6 +133,9 @@ pub struct Store {
     /// Where the server records views first (see [`view_journal`]); `None`: straight into the
     /// audit log.
     view_journal: Option<std::sync::Arc<view_journal::ViewJournal>>,
+    /// The account the public side acts as (the system's), once read: the public check asks
+    /// for it at every query.
+    public_actor: std::sync::Arc<std::sync::OnceLock<siks_domain::Actor>>,
     /// Sessions whose idle clock is being refreshed now: one refresh a session at a time, so
     /// that a bulk write holding the lock does not pile them up.
     refreshing: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
@@ -200,6 +203,7 @@ impl Store {
                 ))),
                 sqlite_writers,
                 view_journal: None,
+                public_actor: Default::default(),
                 refreshing: Default::default(),
                 close_slice: None,
                 postgres_url: None,
@@ -231,6 +235,7 @@ impl Store {
                 ))),
                 sqlite_writers: None,
                 view_journal: None,
+                public_actor: Default::default(),
                 refreshing: Default::default(),
                 close_slice: None,
                 postgres_url: Some(std::sync::Arc::new(url.to_string())),

@@ -151,15 +151,17 @@ async fn programme_lists(db: &TestDb) {
         .members(4)
         .serials_from(900)
         .build();
+    poorest_members[0].full_name = "Kartini Poerwanti".into();
     poorest_members[1].pregnant = true;
     poorest_members[2].birth_date = NaiveDate::from_ymd_opt(2023, 6, 1).unwrap();
     for m in &mut poorest_members {
         m.school_participation = SchoolParticipation::Left;
     }
-    let (servant, servant_members) = fake_household(VILLAGE_A)
+    let (servant, mut servant_members) = fake_household(VILLAGE_A)
         .members(3)
         .serials_from(910)
         .build();
+    servant_members[0].full_name = "Slamet Abdi Negara".into();
     let mut better = Vec::new();
     for i in 0..2u32 {
         let (mut h, members) = fake_household(VILLAGE_A)
@@ -233,6 +235,35 @@ async fn programme_lists(db: &TestDb) {
             .all(|b| b.person_id.is_some() && b.amount == 504_000)
     );
     assert!(list(&c.village_b, december, "PKH").await.is_empty());
+    // The public check reads the newest lists: the poorest's head is on PKH (her household's)
+    // and PBI-JK (her own), found by her name in today's spelling; the civil servant on none.
+    let here = RegionCode::parse(VILLAGE_A).unwrap();
+    let checked = store.public_check(&here, "kartini purwanti").await.unwrap();
+    assert_eq!(checked.len(), 1, "{checked:?}");
+    let on: Vec<(&str, bool)> = checked[0]
+        .programmes
+        .iter()
+        .map(|(code, _, yes)| (code.as_str(), *yes))
+        .collect();
+    assert!(
+        on.contains(&("PKH", true)) && on.contains(&("PBI-JK", true)),
+        "{on:?}"
+    );
+    assert!(
+        checked[0]
+            .programmes
+            .iter()
+            .all(|(_, period, _)| period == "2026-12")
+    );
+    let servant_checked = store
+        .public_check(&here, "Slamet Abdi Negara")
+        .await
+        .unwrap();
+    assert_eq!(servant_checked.len(), 1);
+    assert!(
+        servant_checked[0].programmes.iter().all(|(_, _, yes)| !yes),
+        "{servant_checked:?}"
+    );
     // The household's own benefits on the latest lists: PKH's amount is the list's, PBI-JK's is
     // every member's together; another village sees none of it.
     let village = RegionCode::parse(VILLAGE_A).unwrap();
