@@ -202,10 +202,28 @@ impl RequestContent {
                 true,
                 FIELD_MAX,
             )?,
-            nik: self.nik.trim().to_string(),
-            no_kk: self.no_kk.trim().to_string(),
-            address: text("address", "Alamat", &self.address, usul, FIELD_MAX)?,
-            aid: text("aid", "Bantuan yang diminta", &self.aid, false, FIELD_MAX)?,
+            // Numbers, an address and the aid asked belong to an usul only; kept for nothing
+            // else (a sanggah or a correction does not carry them).
+            nik: if usul {
+                self.nik.trim().to_string()
+            } else {
+                String::new()
+            },
+            no_kk: if usul {
+                self.no_kk.trim().to_string()
+            } else {
+                String::new()
+            },
+            address: if usul {
+                text("address", "Alamat", &self.address, true, FIELD_MAX)?
+            } else {
+                String::new()
+            },
+            aid: if usul {
+                text("aid", "Bantuan yang diminta", &self.aid, false, FIELD_MAX)?
+            } else {
+                String::new()
+            },
             reason: text("reason", "Alasan", &self.reason, true, REASON_MAX)?,
         };
         if !content.phone.is_empty()

@@ -58,7 +58,14 @@ impl AuditStart {
     /// Whether the start is the one a retention run wrote: signed with the store's audit key
     /// (a start without a key is taken as it stands, as the chain's links are then).
     pub(crate) fn signed_by(&self, key: Option<&crate::audit_key::AuditKey>) -> bool {
-        self.seq == 0 || key.is_none_or(|key| self.signature_with(key) == self.signature)
+        self.seq == 0
+            || key.is_none_or(|key| {
+                self.signature_with(key) == self.signature
+                    // Archived before the key existed (`siks audit new-key` after a run): the
+                    // start is as unkeyed as the links it ends, and the key's own start says
+                    // from where it covers.
+                    || (self.signature.is_empty() && self.seq <= key.keyed_after())
+            })
     }
 }
 
@@ -194,20 +201,30 @@ impl Store {
             new_start.signature = new_start.signature_with(audit_key);
         }
         let mut tx = self.begin().await?;
-        with_tx!(&mut tx, c => {
+        // Only over the start this run read: two runs at once (a timer's and a person's) must
+        // not write an older start back over a newer one.
+        let moved = with_tx!(&mut tx, c => {
             sqlx::query(
                 "INSERT INTO audit_start (id, seq, hash, at, archive, signature) \
                  VALUES (1, $1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET seq = $1, hash = $2, \
-                 at = $3, archive = $4, signature = $5",
+                 at = $3, archive = $4, signature = $5 WHERE audit_start.seq = $6",
             )
             .bind(new_start.seq)
             .bind(&new_start.hash)
             .bind(&new_start.at)
             .bind(&new_start.archive)
             .bind(&new_start.signature)
+            .bind(start.seq)
             .execute(&mut **c)
-            .await?;
+            .await?
+            .rows_affected()
         });
+        if moved != 1 {
+            return Err(StoreError::invalid_text(
+                "arsip log audit lain sedang atau baru saja berjalan; jalankan lagi nanti (arsip ini tidak dipakai)",
+                "another audit archive run is going on or just ended; run again later (this archive is not used)",
+            ));
+        }
         crate::audit::append(
             &mut tx,
             actor,

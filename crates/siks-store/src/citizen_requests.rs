@@ -219,7 +219,8 @@ impl Store {
         Err(StoreError::Corrupt("citizen_requests.receipt".into()))
     }
 
-    /// The queue of the actor's villages, newest first: `status` (all when none), a page.
+    /// The queue of the actor's villages: `status` (all when none), a page; the waiting ones
+    /// oldest first.
     pub async fn requests_in(
         &self,
         actor: &Actor,
@@ -229,9 +230,16 @@ impl Store {
             return Err(StoreError::Forbidden(Action::ReadRegister));
         }
         let (low, high) = actor.scope.village_range();
+        // Those waiting, oldest first (none is pushed off the page by newer ones); the
+        // handled ones newest first.
+        let order = if status == Some(RequestStatus::New) {
+            "r.created_at, r.id"
+        } else {
+            "r.created_at DESC, r.id"
+        };
         let sql = format!(
             "{SELECT} WHERE r.village_code >= $1 AND r.village_code < $2 AND ($3 = '' OR r.status = $3) \
-             ORDER BY r.created_at DESC, r.id LIMIT {QUEUE_PAGE}"
+             ORDER BY {order} LIMIT {QUEUE_PAGE}"
         );
         let keys = self.keys();
         let listed = with_pool!(self, p => {

@@ -185,6 +185,20 @@ pub(crate) async fn propose_or_revise(
             Ok(id)
         }
         None => {
+            // From a citizen's request: one another operator handled meanwhile makes no second
+            // proposal.
+            if let Some(request) = values.get("permintaan").and_then(|v| v.parse().ok())
+                && state
+                    .service
+                    .request(actor, request)
+                    .await?
+                    .is_some_and(|r| r.status != siks_domain::citizen::RequestStatus::New)
+            {
+                return Err(ServiceError::Invalid {
+                    indonesian: "permintaan warga ini sudah ditangani operator lain; buka antreannya lagi".into(),
+                    english: "this citizen's request was handled by another operator; open the queue again".into(),
+                });
+            }
             let id = state.service.propose(actor, &content, note).await?;
             // Made from a citizen's request: the request is marked (one handled meanwhile is
             // left as it is; the proposal stands either way).

@@ -300,10 +300,10 @@ fn challenge_key() -> &'static [u8; 32] {
     KEY.get_or_init(rand::random)
 }
 
-fn challenge_mac(answer: u32, expires: i64) -> String {
+fn challenge_mac(answer: u32, expires: i64, nonce: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(challenge_key())
         .expect("HMAC takes a key of any length");
-    mac.update(format!("{answer}:{expires}").as_bytes());
+    mac.update(format!("{answer}:{expires}:{nonce}").as_bytes());
     mac.finalize()
         .into_bytes()
         .iter()
@@ -314,25 +314,64 @@ fn challenge_mac(answer: u32, expires: i64) -> String {
 /// How long a citizen has to fill a form in.
 const CHALLENGE_SECONDS: i64 = 60 * 60;
 
+/// Solved sums remembered until they expire, so that one solved sum files one request: (when
+/// it expires, its nonce). At most this many; past it the oldest are forgotten first (they
+/// expire first too).
+const SOLVED_KEPT: usize = 200_000;
+
+fn solved_sums() -> &'static std::sync::Mutex<std::collections::BTreeSet<(i64, String)>> {
+    static SOLVED: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::BTreeSet<(i64, String)>>,
+    > = std::sync::OnceLock::new();
+    SOLVED.get_or_init(Default::default)
+}
+
 fn new_challenge(state: &AppState) -> Challenge {
     let (a, b) = (rand::random::<u32>() % 9 + 1, rand::random::<u32>() % 9 + 1);
     let expires = state.service.now().timestamp() + CHALLENGE_SECONDS;
+    let nonce: String = rand::random::<[u8; 8]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Challenge {
         question: tf("Berapa {} tambah {}?", &[&a, &b]),
-        token: format!("{expires}:{}", challenge_mac(a + b, expires)),
+        token: format!(
+            "{expires}:{nonce}:{}",
+            challenge_mac(a + b, expires, &nonce)
+        ),
     }
 }
 
+/// Whether the sum is solved, with a token this process signed, not expired and not used
+/// before (it is used now).
 fn challenge_solved(state: &AppState, token: &str, answer: &str) -> bool {
-    let Some((expires, mac)) = token.split_once(':') else {
+    let mut parts = token.splitn(3, ':');
+    let (Some(expires), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     let (Ok(expires), Ok(answer)) = (expires.parse::<i64>(), answer.trim().parse::<u32>()) else {
         return false;
     };
-    expires >= state.service.now().timestamp()
-        && answer <= 18
-        && challenge_mac(answer, expires).as_bytes() == mac.as_bytes()
+    let now = state.service.now().timestamp();
+    if expires < now
+        || answer > 18
+        || challenge_mac(answer, expires, nonce).as_bytes() != mac.as_bytes()
+    {
+        return false;
+    }
+    let mut solved = match solved_sums().lock() {
+        Ok(s) => s,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    // Forget what expired (and the oldest past the bound).
+    while let Some(first) = solved.first().cloned() {
+        if first.0 < now || solved.len() >= SOLVED_KEPT {
+            solved.remove(&first);
+        } else {
+            break;
+        }
+    }
+    solved.insert((expires, nonce.to_string()))
 }
 
 #[derive(Deserialize, Default)]

@@ -240,8 +240,9 @@ fn may_export(user: &PageUser) -> bool {
         .may(siks_domain::access::Action::ExportPersonalData)
 }
 
+/// The page asked (from 0), bounded so that its offset cannot overflow.
 fn page_of(q: &ListQuery) -> i64 {
-    q.halaman.parse::<i64>().unwrap_or(1).max(1) - 1
+    q.halaman.parse::<i64>().unwrap_or(1).clamp(1, 100_000) - 1
 }
 
 async fn ppks_list_page(
@@ -453,14 +454,29 @@ pub async fn ppks_page(
         .ppks(&user.session.actor, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    let mut form = PpksForm::of(&found);
+    // Whole only to whom may change them (the view is audited); masked to every other role.
+    if !may_write(&user) {
+        form.nik = masked_or_empty(&form.nik);
+        form.no_kk = masked_or_empty(&form.no_kk);
+    }
     ppks_form_page(
         &user,
         format!("/ppks/{id}"),
         found.record.details.name.clone(),
-        PpksForm::of(&found),
+        form,
         true,
         None,
     )
+}
+
+/// A number masked as the register masks it (empty stays empty).
+fn masked_or_empty(raw: &str) -> String {
+    if raw.is_empty() {
+        String::new()
+    } else {
+        siks_domain::disclosure::masked(raw)
+    }
 }
 
 /// `POST /ppks/{id}`: changes a PPKS record (its service after an assessment; ends it).
@@ -827,11 +843,16 @@ pub async fn psks_page(
         .await?
         .ok_or(WebError::NotFound)?;
     let households = psks_households(&state, &user, &found).await?;
+    let mut form = PsksForm::of(&found);
+    // Whole only to whom may change the record (inside its area); masked otherwise.
+    if !(may_write(&user) && user.session.actor.scope.contains(&found.record.area)) {
+        form.nik = masked_or_empty(&form.nik);
+    }
     psks_form_page(
         &user,
         format!("/psks/{id}"),
         found.record.details.name.clone(),
-        PsksForm::of(&found),
+        form,
         true,
         None,
         households,

@@ -340,3 +340,78 @@ async fn the_audit_log_is_archived_after_its_retention(db: &TestDb) {
 async fn the_audit_log_is_archived_after_its_retention_on_both_engines() {
     on_both_engines!(the_audit_log_is_archived_after_its_retention);
 }
+
+/// Archived before the deployment had an audit key, then a key made (`siks audit new-key`):
+/// the unsigned start is as unkeyed as the links it ends, so the chain still verifies and the
+/// next run goes on (the review of the first version found it refused for good).
+async fn an_archive_made_before_the_audit_key_still_verifies_after_it(db: &TestDb) {
+    let store = &db.store;
+    let c = cast(store).await;
+    store
+        .household(&c.village_a, siks_domain::HouseholdId::new())
+        .await
+        .unwrap();
+    let keys = tempfile::tempdir().unwrap();
+    let (data_key, _) =
+        siks_store::backup::DataKey::load_or_create(&keys.path().join("data-key")).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let cutoff = siks_domain::clock::Stamp(store.now()).text();
+    let scratch = tempfile::tempdir().unwrap();
+    let done = store
+        .archive_audit(
+            &c.admin,
+            &cutoff,
+            &data_key,
+            &keys.path().join("a.siks"),
+            scratch.path(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(done.entries > 0);
+    assert_eq!(
+        store.audit_start().await.unwrap().signature,
+        "",
+        "no key, no signature"
+    );
+    let (keyed, made) = db
+        .store
+        .clone()
+        .use_audit_key(&keys.path().join("siks.audit-key"))
+        .await
+        .unwrap();
+    assert!(made);
+    assert_eq!(
+        keyed
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
+    let again = keyed
+        .archive_audit(
+            &c.admin,
+            &siks_domain::clock::Stamp(keyed.now()).text(),
+            &data_key,
+            &keys.path().join("b.siks"),
+            scratch.path(),
+            false,
+        )
+        .await
+        .unwrap();
+    assert!(again.entries > 0, "the next run goes on");
+    assert_eq!(
+        keyed
+            .verify_audit_chain(&c.auditor)
+            .await
+            .unwrap()
+            .broken_at,
+        None
+    );
+}
+
+#[tokio::test]
+async fn an_archive_made_before_the_audit_key_still_verifies_after_it_on_both_engines() {
+    on_both_engines!(an_archive_made_before_the_audit_key_still_verifies_after_it);
+}

@@ -868,4 +868,12 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "the area of work is outside your region",
     ),
     ("— tidak diketahui —", "— unknown —"),
+    (
+        "permintaan warga ini sudah ditangani operator lain; buka antreannya lagi",
+        "this citizen's request was handled by another operator; open the queue again",
+    ),
+    (
+        "arsip log audit lain sedang atau baru saja berjalan; jalankan lagi nanti (arsip ini tidak dipakai)",
+        "another audit archive run is going on or just ended; run again later (this archive is not used)",
+    ),
 ];

@@ -170,6 +170,16 @@ async fn a_citizen_checks_files_an_usul_and_a_sanggah_and_the_village_handles_th
         post_form("/cek/usul", "", &usul("12345", token.clone(), sum.clone())),
     )
     .await;
+    // A solved sum files at most once: the same one again is refused even with a good NIK.
+    let replayed = send(
+        &w.app,
+        post_form("/cek/usul", "", &usul(USUL_NIK, token.clone(), sum.clone())),
+    )
+    .await;
+    assert_eq!(replayed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(replayed.select("#pesan").join("").contains("hitungan"));
+    // Each refused form asks a new sum.
+    let (token, sum) = solved(&replayed);
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad.select("#pesan").join("").contains("NIK"),
@@ -202,6 +212,7 @@ async fn a_citizen_checks_files_an_usul_and_a_sanggah_and_the_village_handles_th
     )
     .await;
     assert_eq!(forged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (token, sum) = solved(&forged);
     let filed = send(
         &w.app,
         post_form("/cek/usul", "", &usul(USUL_NIK, token, sum)),
@@ -280,6 +291,7 @@ async fn a_citizen_checks_files_an_usul_and_a_sanggah_and_the_village_handles_th
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     let sanggah_receipt = filed.location.clone().unwrap();
     // Against a household of another village, or none: not found.
+    let (token, sum) = solved(&send(&w.app, get(&link, None)).await);
     let elsewhere = send(
         &w.app,
         post_form(

@@ -254,6 +254,17 @@ async fn the_ppks_and_psks_registries_go_through_the_pages() {
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("category"), "{}", refused.body);
+    // Whole on the form of whom may change it; masked to the auditor, who may not.
+    let record = format!("/ppks/{}", answer["id"].as_str().unwrap());
+    let own = send(&w.app, get(&record, Some(&desa))).await;
+    assert!(own.body.contains("3523014501850002"));
+    let audited = send(&w.app, get(&record, Some(&auditor))).await;
+    assert_eq!(audited.status, StatusCode::OK);
+    assert!(
+        !audited.body.contains("3523014501850002"),
+        "masked to the auditor"
+    );
+    assert!(audited.select("#simpan").is_empty(), "nothing to save");
     let listed = send(&w.app, get("/api/v1/ppks?code=9", Some(&desa))).await;
     let listed: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
