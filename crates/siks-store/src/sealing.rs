@@ -78,8 +78,10 @@ pub(crate) enum Sealed {
     Note(NoteColumn),
     /// What a citizen wrote in a request (names, a NIK, a phone number).
     CitizenRequest,
-    /// A PPKS or PSKS record's details (a name, a NIK, a need).
-    SocialDetails,
+    /// A PPKS record's details (a name, a NIK, a need).
+    PpksDetails,
+    /// A PSKS record's details (a name, a NIK, a registration).
+    PsksDetails,
 }
 
 /// Which free-text column a sealed note belongs to (each its own associated data).
@@ -114,7 +116,8 @@ impl Sealed {
             Sealed::Note(NoteColumn::OutsideRowNote) => b"outside_list_rows.note",
             Sealed::Note(NoteColumn::RequestAnswer) => b"citizen_requests.answer",
             Sealed::CitizenRequest => b"citizen_requests.content",
-            Sealed::SocialDetails => b"social.details",
+            Sealed::PpksDetails => b"ppks_records.details",
+            Sealed::PsksDetails => b"psks_records.details",
         }
     }
 }
@@ -621,8 +624,8 @@ const SEALED_COLUMNS: &[(&str, &[&str], &str, Sealed)] = &[
         "answer",
         Sealed::Note(NoteColumn::RequestAnswer),
     ),
-    ("ppks_records", &["id"], "details", Sealed::SocialDetails),
-    ("psks_records", &["id"], "details", Sealed::SocialDetails),
+    ("ppks_records", &["id"], "details", Sealed::PpksDetails),
+    ("psks_records", &["id"], "details", Sealed::PsksDetails),
 ];
 
 /// Whether a sealed column holds notes (sealed since schema 26; an older database's notes are

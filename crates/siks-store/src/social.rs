@@ -80,7 +80,7 @@ fn code_of<T: Coded>(r: &impl Cells, column: &str) -> Result<T> {
 
 fn ppks_from_row(r: &impl Cells, keys: &FieldKeys) -> Result<StoredPpks> {
     let details: PpksDetails =
-        serde_json::from_str(&keys.open_text(Sealed::SocialDetails, &r.text("details")?)?)?;
+        serde_json::from_str(&keys.open_text(Sealed::PpksDetails, &r.text("details")?)?)?;
     Ok(StoredPpks {
         id: r
             .text("id")?
@@ -110,7 +110,7 @@ fn date_of(text: &str, what: &str) -> Result<NaiveDate> {
 
 fn psks_from_row(r: &impl Cells, keys: &FieldKeys) -> Result<StoredPsks> {
     let details: PsksDetails =
-        serde_json::from_str(&keys.open_text(Sealed::SocialDetails, &r.text("details")?)?)?;
+        serde_json::from_str(&keys.open_text(Sealed::PsksDetails, &r.text("details")?)?)?;
     Ok(StoredPsks {
         id: r
             .text("id")?
@@ -182,7 +182,7 @@ impl Store {
             .bind(i64::from(record.unit.code()))
             .bind(i64::from(record.service.code()))
             .bind(record.person.map(|p| p.to_string()))
-            .bind(self.keys().seal_text(Sealed::SocialDetails, &serde_json::to_string(&record.details)?))
+            .bind(self.keys().seal_text(Sealed::PpksDetails, &serde_json::to_string(&record.details)?))
             .bind(actor.user_id.to_string())
             .bind(&now)
             .execute(&mut **c)
@@ -249,7 +249,7 @@ impl Store {
                 .bind(i64::from(record.unit.code()))
                 .bind(i64::from(record.service.code()))
                 .bind(record.person.map(|p| p.to_string()))
-                .bind(keys.seal_text(Sealed::SocialDetails, &serde_json::to_string(&record.details)?))
+                .bind(keys.seal_text(Sealed::PpksDetails, &serde_json::to_string(&record.details)?))
                 .bind(actor.user_id.to_string())
                 .bind(&now)
                 .execute(&mut **c)
@@ -330,7 +330,7 @@ impl Store {
             .bind(i64::from(record.unit.code()))
             .bind(i64::from(record.service.code()))
             .bind(record.person.map(|p| p.to_string()))
-            .bind(self.keys().seal_text(Sealed::SocialDetails, &serde_json::to_string(&record.details)?))
+            .bind(self.keys().seal_text(Sealed::PpksDetails, &serde_json::to_string(&record.details)?))
             .bind(if active { "active" } else { "ended" })
             .bind(self.now_text())
             .bind(id.to_string())
@@ -496,7 +496,7 @@ impl Store {
             .bind(i64::from(record.kind.code()))
             .bind(record.valid_from.to_string())
             .bind(record.valid_until.map(|d| d.to_string()))
-            .bind(self.keys().seal_text(Sealed::SocialDetails, &serde_json::to_string(&record.details)?))
+            .bind(self.keys().seal_text(Sealed::PsksDetails, &serde_json::to_string(&record.details)?))
             .bind(actor.user_id.to_string())
             .bind(&now)
             .execute(&mut **c)
@@ -542,7 +542,7 @@ impl Store {
             .bind(i64::from(record.kind.code()))
             .bind(record.valid_from.to_string())
             .bind(record.valid_until.map(|d| d.to_string()))
-            .bind(self.keys().seal_text(Sealed::SocialDetails, &serde_json::to_string(&record.details)?))
+            .bind(self.keys().seal_text(Sealed::PsksDetails, &serde_json::to_string(&record.details)?))
             .bind(if active { "active" } else { "ended" })
             .bind(self.now_text())
             .bind(id.to_string())
