@@ -70,13 +70,9 @@ async fn checks(
 
 pub async fn run(households: usize, rate: u32, operators: u32) -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let data = dir.path().join("data");
     let started = Instant::now();
-    let summary = crate::population(households, &data)?;
-    let url = format!("sqlite://{}", dir.path().join("cek.db").display());
-    let store = crate::fresh(&url, false).await?;
+    let (summary, _, url, store) = crate::imported_register(households, dir.path(), "cek").await?;
     let service = siks_service::Service::new(store.clone());
-    siks::import(&service, &data).await?;
     let system = store.system_actor().await.map_err(crate::err)?;
     let today = service.today();
     store
