@@ -265,6 +265,30 @@ impl RequestContent {
     }
 }
 
+/// The longest name the public check takes.
+pub const CHECK_NAME_MAX: usize = 100;
+
+/// A name as the public check takes it: a whole name as on the KTP (at least three letters),
+/// bounded, readable. Never a prefix: the check compares it whole.
+pub fn checked_check_name(name: &str) -> Result<String, RequestError> {
+    let name = name.trim();
+    if name.chars().count() > CHECK_NAME_MAX || name.chars().any(char::is_control) {
+        return Err(refuse(
+            "name",
+            "Nama terlalu panjang atau berisi karakter yang tidak dapat dibaca.",
+            "The name is too long or holds unreadable characters.",
+        ));
+    }
+    if name.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+        return Err(refuse(
+            "name",
+            "Tulis nama lengkap sesuai KTP (sedikitnya 3 huruf).",
+            "Write the full name as on the identity card (at least 3 letters).",
+        ));
+    }
+    Ok(name.to_string())
+}
+
 /// The letters of a receipt code: no 0/O, 1/I/L, to be read over the phone.
 const RECEIPT_LETTERS: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Letters in a receipt code: 31^10 ≈ 8·10^14, too many to guess one among a few million.
@@ -323,6 +347,19 @@ mod tests {
         assert_eq!(masked_name("Ponirah"), "PON****");
         assert_eq!(masked_name("Al"), "AL");
         assert_eq!(masked_name(""), "");
+    }
+
+    #[test]
+    fn the_check_takes_a_whole_readable_name() {
+        assert_eq!(checked_check_name("  Siti Aminah ").unwrap(), "Siti Aminah");
+        assert!(
+            checked_check_name("ab")
+                .unwrap_err()
+                .indonesian
+                .contains("3 huruf")
+        );
+        assert!(checked_check_name(&"a".repeat(101)).is_err());
+        assert!(checked_check_name("Siti\u{0}").is_err());
     }
 
     #[test]

@@ -156,7 +156,8 @@ impl Service {
 pub use siks_store::citizen_requests::PublicMatch;
 
 impl Service {
-    /// The public check of `name` in `village` (Cek Bansos), audited as the system's read
+    /// The public check of `name` (a whole name, see `checked_check_name`) in `village` (Cek
+    /// Bansos), audited as the system's read
     /// from `origin` with the village and a keyed hash of the name (never the name).
     pub async fn public_check(
         &self,
@@ -165,9 +166,14 @@ impl Service {
         name: &str,
     ) -> Result<Vec<PublicMatch>> {
         let village = known_village(village)?;
-        let found = self.store.public_check(&village, name).await?;
+        let name =
+            siks_domain::citizen::checked_check_name(name).map_err(|e| StoreError::Invalid {
+                indonesian: siks_domain::Bilingual::indonesian(&e),
+                english: siks_domain::Bilingual::english(&e),
+            })?;
+        let found = self.store.public_check(&village, &name).await?;
         self.store
-            .audit_public_check(origin, &village, name, found.len())
+            .audit_public_check(origin, &village, &name, found.len())
             .await?;
         Ok(found)
     }

@@ -131,20 +131,6 @@ fn origin(client: &Option<axum::Extension<ClientAddr>>) -> String {
         .unwrap_or_default()
 }
 
-/// The longest name the check takes.
-const NAME_MAX: usize = 100;
-
-fn checked_name(name: &str) -> Result<String, String> {
-    let name = name.trim();
-    if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(t("Nama terlalu panjang atau berisi karakter yang tidak dapat dibaca.").into());
-    }
-    if name.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-        return Err(t("Tulis nama lengkap sesuai KTP (sedikitnya 3 huruf).").into());
-    }
-    Ok(name.to_string())
-}
-
 fn found_rows(village: &RegionCode, found: Vec<PublicMatch>) -> Vec<Found> {
     found
         .into_iter()
@@ -176,18 +162,16 @@ pub async fn check(
     let (levels, village) = levels_of(&q);
     let asked = village.is_some() && !q.nama.trim().is_empty();
     let (found, error) = match (&village, asked) {
-        (Some(v), true) => match checked_name(&q.nama) {
-            Ok(name) => (
-                found_rows(
-                    v,
-                    state
-                        .service
-                        .public_check(&origin(&client), v.as_str(), &name)
-                        .await?,
-                ),
-                None,
-            ),
-            Err(message) => (Vec::new(), Some(message)),
+        (Some(v), true) => match state
+            .service
+            .public_check(&origin(&client), v.as_str(), &q.nama)
+            .await
+        {
+            Ok(found) => (found_rows(v, found), None),
+            Err(e @ siks_service::ServiceError::Invalid { .. }) => {
+                (Vec::new(), Some(crate::lang::say(&e)))
+            }
+            Err(e) => return Err(e.into()),
         },
         _ => (Vec::new(), None),
     };
@@ -208,7 +192,12 @@ pub async fn check(
                     .unwrap_or_default(),
             )
         }),
-        name: q.nama.trim().chars().take(NAME_MAX).collect(),
+        name: q
+            .nama
+            .trim()
+            .chars()
+            .take(siks_domain::citizen::CHECK_NAME_MAX)
+            .collect(),
         asked: asked && error.is_none(),
         found,
         error,
@@ -262,11 +251,14 @@ pub async fn check_json(
         .ok()
         .filter(|c| c.level() == RegionLevel::Village && Regions::embedded().get(c).is_some())
         .ok_or_else(|| invalid(t("desa: kode desa/kelurahan tidak dikenal").into(), "desa"))?;
-    let name = checked_name(&q.nama).map_err(|m| invalid(m, "nama"))?;
     let found = state
         .service
-        .public_check(&origin(&client), village.as_str(), &name)
-        .await?;
+        .public_check(&origin(&client), village.as_str(), &q.nama)
+        .await
+        .map_err(|e| match e {
+            e @ siks_service::ServiceError::Invalid { .. } => invalid(crate::lang::say(&e), "nama"),
+            e => e.into(),
+        })?;
     Ok(Json(CheckAnswer {
         village: village.to_string(),
         found: found

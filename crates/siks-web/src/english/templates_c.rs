@@ -632,10 +632,6 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Full name as on the identity card",
     ),
     (
-        "Nama terlalu panjang atau berisi karakter yang tidak dapat dibaca.",
-        "The name is too long or holds unreadable characters.",
-    ),
-    (
         "Nama tersebut tidak ditemukan sebagai penerima atau calon penerima di desa/kelurahan ini. Periksa ejaan sesuai KTP.",
         "That name was not found as a recipient or a candidate in this village. Check the spelling on the identity card.",
     ),
@@ -697,10 +693,6 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     (
         "Tulis kode tanda terima yang Anda terima saat mengirim usulan atau sanggahan untuk melihat statusnya dan jawaban operator desa.",
         "Write the receipt code you got when you sent a proposal or an objection to see its status and the village operator's answer.",
-    ),
-    (
-        "Tulis nama lengkap sesuai KTP (sedikitnya 3 huruf).",
-        "Write the full name as on the identity card (at least 3 letters).",
     ),
     ("Usul warga", "A citizen's proposal"),
     ("Usulan warga", "Citizens' proposal"),
