@@ -1,6 +1,7 @@
-//! Programmes as data: who receives PKH, Sembako, PBI-JK or BST is decided by a definition file
-//! (TOML) with eligibility rules written as expressions, not by code. A definition names its
-//! unit (the household, each family in it, or each person), the household rule, the member
+//! Programmes as data: who receives PKH, Sembako, PBI-JK, BST, KUBE, PKSA, KAT or ATENSI is
+//! decided by a definition file (TOML) with eligibility rules written as expressions, not by
+//! code. A definition names its unit (the household, each family in it, each person, each
+//! child, a group of families of one village, or a village's community), the household rule, the member
 //! rules of its components with their yearly amounts and caps, the findings that exclude a
 //! household, and the yearly amount per unit. Expressions are CEL, behind our own [`Condition`]
 //! trait so that the engine can be swapped; a definition is refused on reading, with the line,
@@ -60,6 +61,12 @@ pub const HOUSEHOLD_VALUES: &[(&str, &str)] = &[
         "status",
         "\"active\" (ditetapkan) atau \"proposed\" (diusulkan)",
     ),
+    ("village", "kode desa/kelurahan, mis. \"35.23.01.2001\""),
+    ("ppks_members", "anggota dengan kategori PPKS"),
+    (
+        "kat",
+        "anggota dengan kategori PPKS komunitas adat terpencil (KAT)",
+    ),
 ];
 
 /// What a component's member rule may read.
@@ -78,6 +85,14 @@ pub const MEMBER_VALUES: &[(&str, &str)] = &[
         "hubungan dengan kepala rumah tangga (1 kepala, 2 istri/suami, 3 anak, ...)",
     ),
     ("working", "bekerja"),
+    (
+        "disability",
+        "penyandang disabilitas (ringan, sedang atau berat)",
+    ),
+    (
+        "ppks",
+        "kode kategori PPKS (1-26, Permensos 8/2012; 0: bukan PPKS)",
+    ),
 ];
 
 /// Why a rule could not be read or evaluated.
@@ -238,6 +253,81 @@ pub enum UnitKind {
     Household,
     Family,
     Person,
+    /// A person under [`CHILD_AGE`] (PKSA): a person unit that no member rule can widen.
+    Child,
+    /// Families of one village formed into groups of `group_size` (KUBE): each family is
+    /// assessed as a family unit, and the list forms the groups (see [`form_groups`]).
+    Group,
+    /// The households of one village that meet the rule, as one community (KAT): each
+    /// household is assessed as a household unit, and the list counts one unit per village.
+    Community,
+}
+
+impl UnitKind {
+    /// The key written in a definition and answered by the API.
+    pub fn key(self) -> &'static str {
+        match self {
+            UnitKind::Household => "household",
+            UnitKind::Family => "family",
+            UnitKind::Person => "person",
+            UnitKind::Child => "child",
+            UnitKind::Group => "group",
+            UnitKind::Community => "community",
+        }
+    }
+
+    /// What a unit is called on pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Household => "rumah tangga",
+            UnitKind::Family => "keluarga",
+            UnitKind::Person => "orang",
+            UnitKind::Child => "anak",
+            UnitKind::Group => "kelompok keluarga",
+            UnitKind::Community => "komunitas (desa)",
+        }
+    }
+
+    /// Whom the yearly amount is written per: a group's family, a community's household, else
+    /// the unit itself.
+    pub fn amount_per(self) -> &'static str {
+        match self {
+            UnitKind::Group => "keluarga",
+            UnitKind::Community => "rumah tangga",
+            other => other.label(),
+        }
+    }
+
+    /// Whether the list gathers its assessed units into units of a village (groups or the
+    /// community), so that a list's unit is not one row.
+    pub fn gathered(self) -> bool {
+        matches!(self, UnitKind::Group | UnitKind::Community)
+    }
+}
+
+/// Below this age a member counts for a `child` unit (UU 35/2014: a child is under 18).
+pub const CHILD_AGE: i64 = 18;
+
+/// The largest group a definition may ask for.
+pub const GROUP_MAX: u32 = 100;
+
+/// How the units of one village, in their ranking order, form groups of `size`: whole groups
+/// in order, then the rest as a smaller group when it has at least `min` units. Answers each
+/// unit's group number (from 1) in the same order, `None` for a unit left waiting for a group.
+pub fn form_groups(units: usize, size: u32, min: u32) -> Vec<Option<u32>> {
+    let size = size.max(1) as usize;
+    let whole = units / size;
+    let rest = units % size;
+    (0..units)
+        .map(|i| {
+            let group = i / size;
+            if group < whole || (rest > 0 && rest >= min as usize) {
+                Some(group as u32 + 1)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// One component (PKH): a member rule, a yearly amount per member it counts, and a cap per unit.
@@ -257,7 +347,8 @@ pub struct Programme {
     pub unit: UnitKind,
     /// The household rule.
     pub eligible: Box<dyn Condition>,
-    /// For `person` units: who among the members (default everyone counted).
+    /// For `person` and `child` units: who among the members (default everyone counted); for
+    /// `group` units: a family joins when one of its members holds it.
     pub member: Option<Box<dyn Condition>>,
     pub components: Vec<Component>,
     /// At most this many component members per unit (0: no limit).
@@ -266,6 +357,10 @@ pub struct Programme {
     pub amount: u64,
     /// A household with an open finding of one of these kinds receives nothing.
     pub exclude_findings: Vec<FindingKind>,
+    /// `group` units: the families a group holds, and the fewest a village's last group may
+    /// hold (fewer wait for the next list); 0 for other units.
+    pub group_size: u32,
+    pub group_min: u32,
     /// The file as given.
     pub text: String,
 }
@@ -294,6 +389,8 @@ struct ProgrammeFile {
     amount: u64,
     #[serde(default)]
     exclude_findings: Vec<toml::Spanned<u8>>,
+    group_size: Option<toml::Spanned<u32>>,
+    group_min: Option<toml::Spanned<u32>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -307,12 +404,18 @@ struct ComponentFile {
 }
 
 /// The definitions siks ships: PKH, Sembako, PBI-JK and BST with the shape the ministry
-/// publishes. Amounts and rules change yearly: a deployment saves its own versions.
+/// publishes, and KUBE, PKSA, KAT and ATENSI, the other programmes the ministry's menus name,
+/// whose figures are illustrative (each file says which). Amounts and rules change yearly: a
+/// deployment saves its own versions.
 pub const DEFAULT_PROGRAMMES: &[&str] = &[
     include_str!("programmes/pkh.toml"),
     include_str!("programmes/sembako.toml"),
     include_str!("programmes/pbi-jk.toml"),
     include_str!("programmes/bst.toml"),
+    include_str!("programmes/kube.toml"),
+    include_str!("programmes/pksa.toml"),
+    include_str!("programmes/kat.toml"),
+    include_str!("programmes/atensi.toml"),
 ];
 
 /// Sample values every rule is tried on before a definition is accepted: a rule that fails
@@ -336,6 +439,9 @@ fn sample_households() -> Vec<Facts> {
             ("province", Fact::Text("35".into())),
             ("regency", Fact::Text("35.23".into())),
             ("status", Fact::Text("active".into())),
+            ("village", Fact::Text("35.23.01.2001".into())),
+            ("ppks_members", Fact::Int(n)),
+            ("kat", Fact::Int(n)),
         ])
     };
     vec![with(0, 0, true), with(1, 4, false), with(10, 1, true)]
@@ -352,6 +458,8 @@ fn sample_members() -> Vec<Facts> {
             ("schooling_years", Fact::Int(if yes { 6 } else { 0 })),
             ("relation", Fact::Int(1)),
             ("working", Fact::Bool(!yes)),
+            ("disability", Fact::Bool(yes)),
+            ("ppks", Fact::Int(if yes { 1 } else { 0 })),
         ])
     };
     vec![with(0, false), with(8, true), with(75, false)]
@@ -424,6 +532,43 @@ impl Programme {
                 })
             })
             .collect::<Result<Vec<_>, DefinitionError>>()?;
+        let (group_size, group_min) = match (file.unit, &file.group_size, &file.group_min) {
+            (UnitKind::Group, Some(size), min) => {
+                let at = |span: std::ops::Range<usize>, reason: String| DefinitionError {
+                    line: line_of(span.start),
+                    reason,
+                };
+                let n = *size.get_ref();
+                if !(2..=GROUP_MAX).contains(&n) {
+                    return Err(at(
+                        size.span(),
+                        format!("group_size harus 2 sampai {GROUP_MAX} keluarga"),
+                    ));
+                }
+                let least = min.as_ref().map(|m| *m.get_ref()).unwrap_or(n);
+                if least == 0 || least > n {
+                    let span = min.as_ref().map(|m| m.span()).unwrap_or(size.span());
+                    return Err(at(
+                        span,
+                        format!("group_min harus 1 sampai {n} (group_size)"),
+                    ));
+                }
+                (n, least)
+            }
+            (UnitKind::Group, None, _) => {
+                return Err(DefinitionError {
+                    line: 1,
+                    reason: "unit \"group\" memerlukan group_size (keluarga per kelompok)".into(),
+                });
+            }
+            (_, Some(v), _) | (_, None, Some(v)) => {
+                return Err(DefinitionError {
+                    line: line_of(v.span().start),
+                    reason: "group_size dan group_min hanya untuk unit \"group\"".into(),
+                });
+            }
+            (_, None, None) => (0, 0),
+        };
         if file.amount == 0 && components.is_empty() {
             return Err(DefinitionError {
                 line: 1,
@@ -444,6 +589,8 @@ impl Programme {
             max_components: file.max_components,
             amount: file.amount,
             exclude_findings,
+            group_size,
+            group_min,
             text: text.to_string(),
         })
     }
@@ -541,6 +688,11 @@ pub fn member_facts(p: &Person, today: chrono::NaiveDate) -> Facts {
             "working",
             Fact::Bool(p.work_status == Some(WorkStatus::Working)),
         ),
+        ("disability", Fact::Bool(p.disability.is_some())),
+        (
+            "ppks",
+            Fact::Int(p.pmks.map(|c| i64::from(c.code())).unwrap_or(0)),
+        ),
     ])
 }
 
@@ -631,6 +783,14 @@ fn household_facts_of(a: &Assessed<'_>, members: &[(&Person, Facts)]) -> Facts {
             "regency",
             Fact::Text(village.get(..5).unwrap_or("").to_string()),
         ),
+        ("village", Fact::Text(village.to_string())),
+        ("ppks_members", Fact::Int(count(&|f| int(f, "ppks") > 0))),
+        (
+            "kat",
+            Fact::Int(count(&|f| {
+                int(f, "ppks") == i64::from(PmksCategory::RemoteIndigenous.code())
+            })),
+        ),
         (
             "status",
             Fact::Text(
@@ -678,20 +838,45 @@ impl Programme {
         }
         let members: Vec<&(&Person, Facts)> = prepared.members.iter().collect();
         let groups: Vec<Group<'_, '_>> = match self.unit {
-            UnitKind::Household => vec![(None, None, members.clone())],
-            UnitKind::Family => {
+            UnitKind::Household | UnitKind::Community => vec![(None, None, members.clone())],
+            UnitKind::Family | UnitKind::Group => {
                 let mut by_family: BTreeMap<u8, Vec<&(&Person, Facts)>> = BTreeMap::new();
                 for m in &members {
                     by_family.entry(m.0.family_no).or_default().push(m);
                 }
-                by_family
-                    .into_iter()
-                    .map(|(no, ps)| (Some(no), None, ps))
-                    .collect()
+                let mut families = Vec::new();
+                for (no, ps) in by_family {
+                    // A group's family joins through one member the rule names (KUBE: one of
+                    // working age to run the business).
+                    let joins = match (&self.member, self.unit) {
+                        (Some(rule), UnitKind::Group) => {
+                            let mut any = false;
+                            for m in &ps {
+                                if rule.holds(&m.1)? {
+                                    any = true;
+                                    break;
+                                }
+                            }
+                            any
+                        }
+                        _ => true,
+                    };
+                    if joins {
+                        families.push((Some(no), None, ps));
+                    }
+                }
+                families
             }
-            UnitKind::Person => {
+            UnitKind::Person | UnitKind::Child => {
                 let mut chosen = Vec::new();
                 for m in &members {
+                    let age = match m.1.get("age") {
+                        Some(Fact::Int(age)) => *age,
+                        _ => 0,
+                    };
+                    if self.unit == UnitKind::Child && age >= CHILD_AGE {
+                        continue;
+                    }
                     let take = match &self.member {
                         Some(rule) => rule.holds(&m.1)?,
                         None => true,
@@ -918,6 +1103,130 @@ mod tests {
             pbi.assess(&assessed(&h, &members, 6, &[])).unwrap(),
             Verdict::NotEligible(_)
         ));
+    }
+
+    #[test]
+    fn groups_fill_in_order_and_a_short_last_group_waits_below_its_least() {
+        assert_eq!(form_groups(0, 10, 5), Vec::<Option<u32>>::new());
+        let g = form_groups(23, 10, 5);
+        assert_eq!(g[..10], [Some(1); 10]);
+        assert_eq!(g[10..20], [Some(2); 10]);
+        assert_eq!(
+            g[20..],
+            [None; 3],
+            "three families are too few for a group of their own"
+        );
+        let g = form_groups(16, 10, 5);
+        assert_eq!(g[10..], [Some(2); 6], "six form a smaller group");
+        assert_eq!(form_groups(4, 10, 5), vec![None; 4]);
+        assert_eq!(form_groups(10, 10, 10), vec![Some(1); 10]);
+    }
+
+    #[test]
+    fn pksa_counts_children_only_and_kube_families_with_a_working_age_member() {
+        let (h, mut members) = family();
+        // The pupil (10) has a disability; the grandmother (72) has one too but is no child;
+        // the child of 3 is a neglected toddler.
+        members[5].disability = Some(DisabilityType::Physical);
+        members[6].disability = Some(DisabilityType::Physical);
+        members[2].pmks = Some(PmksCategory::NeglectedToddler);
+        let pksa = programme("PKSA");
+        assert_eq!(pksa.unit, UnitKind::Child);
+        let Verdict::Receives(units) = pksa.assess(&assessed(&h, &members, 2, &[])).unwrap() else {
+            panic!("two children qualify");
+        };
+        let persons: Vec<_> = units.iter().filter_map(|u| u.person).collect();
+        assert_eq!(persons, [members[2].id, members[5].id]);
+        // A child unit never takes an adult, whatever its member rule says.
+        let everyone = "code = \"C\"\nname = \"Anak\"\nunit = \"child\"\n\
+                        eligible = \"true\"\nmember = \"age >= 0\"\namount = 1\n";
+        let Verdict::Receives(units) = Programme::parse(everyone)
+            .unwrap()
+            .assess(&assessed(&h, &members, 2, &[]))
+            .unwrap()
+        else {
+            panic!("children");
+        };
+        assert_eq!(units.len(), 4, "the four children of seven members");
+
+        let kube = programme("KUBE");
+        assert_eq!((kube.group_size, kube.group_min), (10, 5));
+        let Verdict::Receives(units) = kube.assess(&assessed(&h, &members, 1, &[])).unwrap() else {
+            panic!("a family with working-age parents joins");
+        };
+        assert_eq!(units.len(), 1);
+        assert_eq!(units[0].family_no, Some(1));
+        // A family of the grandmother alone (72) has nobody to run the business.
+        members[6].family_no = 2;
+        let Verdict::Receives(units) = kube.assess(&assessed(&h, &members, 1, &[])).unwrap() else {
+            panic!("family 1 still joins");
+        };
+        assert_eq!(units.len(), 1, "family 2 does not join");
+        assert!(matches!(
+            kube.assess(&assessed(&h, &members, 4, &[])).unwrap(),
+            Verdict::NotEligible(Ineligible::Rule)
+        ));
+    }
+
+    #[test]
+    fn kat_reads_the_remote_indigenous_category_and_atensi_every_ppks() {
+        let (h, mut members) = family();
+        let kat = programme("KAT");
+        let atensi = programme("ATENSI");
+        assert_eq!(kat.unit, UnitKind::Community);
+        assert!(matches!(
+            kat.assess(&assessed(&h, &members, 7, &[])).unwrap(),
+            Verdict::NotEligible(Ineligible::Rule)
+        ));
+        assert!(matches!(
+            atensi.assess(&assessed(&h, &members, 7, &[])).unwrap(),
+            Verdict::NotEligible(Ineligible::NoComponent) | Verdict::Receives(_)
+        ));
+        members[0].pmks = Some(PmksCategory::RemoteIndigenous);
+        members[6].pmks = Some(PmksCategory::NeglectedElderly);
+        let Verdict::Receives(units) = kat.assess(&assessed(&h, &members, 7, &[])).unwrap() else {
+            panic!("a KAT household at any desil");
+        };
+        assert_eq!(units.len(), 1, "one household unit");
+        assert_eq!(units[0].amount, 3_600_000);
+        let Verdict::Receives(units) = atensi.assess(&assessed(&h, &members, 7, &[])).unwrap()
+        else {
+            panic!("two PPKS members");
+        };
+        let persons: Vec<_> = units.iter().filter_map(|u| u.person).collect();
+        assert_eq!(persons, [members[0].id, members[6].id]);
+        let facts = Prepared::new(&assessed(&h, &members, 7, &[]))
+            .household_facts()
+            .clone();
+        assert_eq!(facts.get("ppks_members"), Some(&Fact::Int(2)));
+        assert_eq!(facts.get("kat"), Some(&Fact::Int(1)));
+        assert_eq!(
+            facts.get("village"),
+            Some(&Fact::Text("35.23.01.2001".into()))
+        );
+    }
+
+    #[test]
+    fn group_sizes_are_asked_of_groups_only() {
+        let base = "code = \"G\"\nname = \"Uji\"\neligible = \"true\"\namount = 1\n";
+        let e = Programme::parse(&format!("{base}unit = \"group\"\n")).unwrap_err();
+        assert!(e.reason.contains("group_size"), "{e}");
+        let e = Programme::parse(&format!("{base}unit = \"group\"\ngroup_size = 1\n")).unwrap_err();
+        assert_eq!(e.line, 6, "{e}");
+        let e = Programme::parse(&format!(
+            "{base}unit = \"group\"\ngroup_size = 10\ngroup_min = 11\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.line, 7, "{e}");
+        let e =
+            Programme::parse(&format!("{base}unit = \"family\"\ngroup_size = 10\n")).unwrap_err();
+        assert!(e.reason.contains("hanya untuk unit"), "{e}");
+        let ok = Programme::parse(&format!("{base}unit = \"group\"\ngroup_size = 8\n")).unwrap();
+        assert_eq!(
+            (ok.group_size, ok.group_min),
+            (8, 8),
+            "the least defaults to the size"
+        );
     }
 
     #[test]

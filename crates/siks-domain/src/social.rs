@@ -167,6 +167,25 @@ pub struct PpksRecord {
     pub details: PpksDetails,
 }
 
+/// Who a record is, to tell the same one entered twice: the place, the category or kind, the
+/// name without case or extra spaces, and the NIK when given.
+fn sameness(place: &crate::RegionCode, code: u8, name: &str, nik: &str) -> String {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{place}|{code}|{}|{}", name.to_lowercase(), nik.trim())
+}
+
+impl PpksRecord {
+    /// Equal for the same person or family entered twice (an upload refuses the second).
+    pub fn sameness(&self) -> String {
+        sameness(
+            &self.village,
+            self.category.code(),
+            &self.details.name,
+            &self.details.nik,
+        )
+    }
+}
+
 impl PpksDetails {
     /// The details checked: a name, an address and a need; numbers valid when given; a birth
     /// date not in the future.
@@ -301,6 +320,16 @@ pub struct PsksRecord {
 }
 
 impl PsksRecord {
+    /// Equal for the same worker or organisation entered twice (an upload refuses the second).
+    pub fn sameness(&self) -> String {
+        sameness(
+            &self.area,
+            self.kind.code(),
+            &self.details.name,
+            &self.details.nik,
+        )
+    }
+
     /// The record checked whole: its details, an area at district level or below for a
     /// district worker, a validity that does not end before it starts.
     pub fn checked(self) -> Result<PsksRecord, SocialError> {

@@ -26,7 +26,8 @@ fn known_village(village: &str) -> Result<RegionCode> {
 
 impl Service {
     /// Files an usul or a sanggah from the public side, from `origin` (the citizen's address,
-    /// for the audit): its receipt code. A sanggah names a registered household of the village.
+    /// for the audit): its receipt code. A sanggah names a household of the village on the
+    /// newest lists; an usul may carry a photo of the house.
     pub async fn file_public_request(
         &self,
         origin: &str,
@@ -34,6 +35,7 @@ impl Service {
         village: &str,
         household: Option<HouseholdId>,
         content: RequestContent,
+        photo: Option<Vec<u8>>,
     ) -> Result<String> {
         if kind == RequestKind::Correction {
             return Err(StoreError::NotFound);
@@ -55,10 +57,20 @@ impl Service {
                     },
                     person: None,
                     content,
+                    photo,
                 },
             )
             .await?;
         Ok(receipt)
+    }
+
+    /// The photo of the house an usul carries, for the village's operator. Audited.
+    pub async fn request_photo(
+        &self,
+        actor: &Actor,
+        id: uuid::Uuid,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        self.store.request_photo(actor, id).await
     }
 
     /// Files the correction a data subject asks for, in their village's queue: who asked
@@ -104,6 +116,7 @@ impl Service {
                         reason: reason.to_string(),
                         ..RequestContent::default()
                     },
+                    photo: None,
                 },
             )
             .await?;

@@ -219,8 +219,18 @@ pub fn lists_message(
         .lists
         .iter()
         .map(|l| {
+            let groups = if l.unit.gathered() {
+                format!("{} {}, ", count(l.units), l.unit.label())
+            } else {
+                String::new()
+            };
+            let waiting = if l.waiting > 0 {
+                format!(", {} keluarga menunggu kelompok", count(l.waiting))
+            } else {
+                String::new()
+            };
             format!(
-                "{} {} rumah tangga (Rp{} setahun)",
+                "{} {groups}{} rumah tangga (Rp{} setahun{waiting})",
                 l.code,
                 count(l.households),
                 count(l.amount)

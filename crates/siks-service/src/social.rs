@@ -24,6 +24,11 @@ impl Service {
         self.store.add_ppks_all(actor, records).await
     }
 
+    /// Many PSKS records at once (an upload), all or none: each checked before any is written.
+    pub async fn add_psks_all(&self, actor: &Actor, records: Vec<PsksRecord>) -> Result<usize> {
+        self.store.add_psks_all(actor, records).await
+    }
+
     pub async fn update_ppks(
         &self,
         actor: &Actor,

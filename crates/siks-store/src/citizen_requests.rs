@@ -25,6 +25,8 @@ pub struct NewRequest {
     pub household: Option<HouseholdId>,
     pub person: Option<PersonId>,
     pub content: RequestContent,
+    /// An usul's photo of the house (JPEG or PNG bytes), when the citizen added one.
+    pub photo: Option<Vec<u8>>,
 }
 
 /// A request as the village operator sees it.
@@ -44,6 +46,8 @@ pub struct CitizenRequest {
     pub proposal_stage: Option<Stage>,
     /// Filed by an officer (a correction) rather than on the public side.
     pub from_officer: bool,
+    /// The citizen added a photo of the house ([`Store::request_photo`]).
+    pub has_photo: bool,
     pub created_at: Stamp,
     pub updated_at: Stamp,
 }
@@ -67,8 +71,9 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("citizen_requests.{what}"))
 }
 
-const SELECT: &str = "SELECT r.*, p.stage AS proposal_stage FROM citizen_requests r \
-     LEFT JOIN proposals p ON p.id = r.proposal_id";
+const SELECT: &str = "SELECT r.*, p.stage AS proposal_stage, \
+     EXISTS (SELECT 1 FROM citizen_request_photos ph WHERE ph.request_id = r.id) AS has_photo \
+     FROM citizen_requests r LEFT JOIN proposals p ON p.id = r.proposal_id";
 
 fn request_from_row(r: &impl Cells, keys: &FieldKeys) -> Result<CitizenRequest> {
     let content: RequestContent =
@@ -99,6 +104,7 @@ fn request_from_row(r: &impl Cells, keys: &FieldKeys) -> Result<CitizenRequest> 
             .map(|s| Stage::parse(&s).ok_or_else(|| corrupt("proposal_stage")))
             .transpose()?,
         from_officer: r.opt_text("filed_by")?.is_some(),
+        has_photo: r.flag("has_photo")?,
         created_at: crate::sql::stamp(&r.text("created_at")?, "citizen_requests.created_at")?,
         updated_at: crate::sql::stamp(&r.text("updated_at")?, "citizen_requests.updated_at")?,
     })
@@ -118,7 +124,8 @@ impl Store {
     /// Files a request in its village's queue; its id and receipt code. On the public side
     /// `actor` is the system's, acting from the citizen's address (`filed_by` stays empty); a
     /// correction is filed by a data protection officer or an admin for a person in their
-    /// scope. A sanggah names a household of the village, registered and active. Audited
+    /// scope. A sanggah names a household of the village, active and on one of the newest
+    /// lists (a recipient); an usul may carry a photo of the house. Audited
     /// (`request.file`, without what it says).
     pub async fn file_request(
         &self,
@@ -144,9 +151,14 @@ impl Store {
             }
             RequestKind::Sanggah => {
                 let household = new.household.ok_or(StoreError::NotFound)?;
+                // A sanggah objects to a recipient: the household must be on one of the
+                // newest lists. Any other looks the same as no household at all.
                 let active: Option<String> = with_pool!(self, p => {
                     sqlx::query_scalar(
-                        "SELECT village_code FROM households WHERE id = $1 AND status = 'active'",
+                        "SELECT h.village_code FROM households h WHERE h.id = $1 AND h.status = 'active' \
+                         AND EXISTS (SELECT 1 FROM beneficiary_lists l CROSS JOIN beneficiaries b \
+                         WHERE l.period = (SELECT MAX(period) FROM beneficiary_lists WHERE period NOT LIKE '-%') \
+                         AND b.list_id = l.id AND b.village_code = h.village_code AND b.household_id = h.id)",
                     )
                     .bind(household.to_string())
                     .fetch_optional(p)
@@ -158,6 +170,18 @@ impl Store {
             }
             RequestKind::Usul => {}
         }
+        let photo = match (&new.photo, new.kind) {
+            (None, _) => None,
+            (Some(bytes), RequestKind::Usul) => {
+                Some((crate::photos::check_photo(bytes)?, bytes.as_slice()))
+            }
+            (Some(_), _) => {
+                return Err(StoreError::invalid_text(
+                    "foto rumah hanya untuk usulan warga",
+                    "a house photo goes with a citizen's usul only",
+                ));
+            }
+        };
         let content = new.content.checked(new.kind).map_err(|e| {
             StoreError::invalid_text(
                 siks_domain::Bilingual::indonesian(&e),
@@ -196,6 +220,20 @@ impl Store {
             });
             if inserted == 0 {
                 continue;
+            }
+            if let Some((content_type, bytes)) = photo {
+                with_tx!(&mut tx, c => {
+                    sqlx::query(
+                        "INSERT INTO citizen_request_photos (request_id, content_type, size_bytes, data) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id.to_string())
+                    .bind(content_type)
+                    .bind(bytes.len() as i64)
+                    .bind(bytes.to_vec())
+                    .execute(&mut **c)
+                    .await?;
+                });
             }
             audit::append(
                 &mut tx,
@@ -313,6 +351,55 @@ impl Store {
             .await?;
         }
         Ok(found)
+    }
+
+    /// The photo of the house an usul carries (content type, bytes), for whom may see the
+    /// request: the village's scope. Audited as a view.
+    pub async fn request_photo(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Option<(String, Vec<u8>)>> {
+        if !actor.may(Action::ReadRegister) {
+            return Err(StoreError::Forbidden(Action::ReadRegister));
+        }
+        let found = with_pool!(self, p => {
+            let row = sqlx::query(
+                "SELECT r.village_code, ph.content_type, ph.data FROM citizen_request_photos ph \
+                 JOIN citizen_requests r ON r.id = ph.request_id WHERE ph.request_id = $1",
+            )
+            .bind(id.to_string())
+            .fetch_optional(p)
+            .await?;
+            match row {
+                Some(r) => {
+                    use sqlx::Row;
+                    Some((r.text("village_code")?, r.text("content_type")?, r.try_get::<Vec<u8>, _>("data")?))
+                }
+                None => None,
+            }
+        });
+        let Some((village, content_type, data)) = found else {
+            return Ok(None);
+        };
+        let in_scope = RegionCode::parse(&village)
+            .map(|v| actor.scope.contains(&v))
+            .unwrap_or(false);
+        if !in_scope {
+            return Ok(None);
+        }
+        self.audit_view(
+            actor,
+            AuditEvent {
+                action: "request.photo_view",
+                target_kind: "request",
+                target_id: id.to_string(),
+                region_code: village,
+                detail: String::new(),
+            },
+        )
+        .await?;
+        Ok(Some((content_type, data)))
     }
 
     /// Answers a waiting request without a proposal, with the reason the citizen will read.

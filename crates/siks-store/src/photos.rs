@@ -28,7 +28,7 @@ pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Refuses what is not a photo small enough to keep; its content type when it is one.
-fn check_photo(bytes: &[u8]) -> Result<&'static str> {
+pub(crate) fn check_photo(bytes: &[u8]) -> Result<&'static str> {
     if bytes.len() > MAX_PHOTO_BYTES {
         return Err(StoreError::invalid_text(
             format!(

@@ -9,7 +9,9 @@ use siks_domain::clock::Stamp;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use siks_domain::checks::FindingKind;
-use siks_domain::programmes::{Assessed, DEFAULT_PROGRAMMES, Prepared, Programme, Verdict};
+use siks_domain::programmes::{
+    Assessed, DEFAULT_PROGRAMMES, Prepared, Programme, UnitKind, Verdict, form_groups,
+};
 use siks_domain::workflow::Period;
 use siks_domain::{Actor, Coded, Household, Person, PersonId, RegionCode, Role, Scope};
 use uuid::Uuid;
@@ -35,12 +37,16 @@ pub struct InForce {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListReport {
     pub code: String,
+    /// Whom the programme counts: a grouped programme's units are its groups.
+    pub unit: UnitKind,
     pub units: u64,
     pub households: u64,
     /// Yearly total, rupiah.
     pub amount: u64,
     /// Eligible units left out by a regency's quota.
     pub over_quota: u64,
+    /// Eligible families left waiting because their village had too few for a group.
+    pub waiting: u64,
     /// Households on the previous period's list and not on this one.
     pub departed: u64,
     /// Households on this list and not on the previous one.
@@ -77,6 +83,8 @@ pub struct Beneficiary {
     pub amount: i64,
     pub components: String,
     pub position: i64,
+    /// The group within the village, for programmes whose unit is a group or a community.
+    pub group: Option<i64>,
 }
 
 const BENEFICIARY_COLUMNS: &[&str] = &[
@@ -91,6 +99,7 @@ const BENEFICIARY_COLUMNS: &[&str] = &[
     "amount",
     "components",
     "position",
+    "unit_group",
 ];
 
 /// A programme's verdict on a prepared household; a rule that fails on it stops the build.
@@ -187,6 +196,8 @@ struct Candidate {
     score: f64,
     household: Uuid,
     unit: siks_domain::programmes::Unit,
+    /// The group within the village, once formed (grouped programmes only).
+    group: Option<u32>,
 }
 
 /// The villages seen while the households are visited, each once, with its regency's place.
@@ -590,6 +601,7 @@ impl Store {
                                 score: household.welfare_score.unwrap_or(0.0),
                                 household: household.id.0,
                                 unit,
+                                group: None,
                             });
                         }
                     }
@@ -667,6 +679,20 @@ impl Store {
             // Written village by village: the list's index is by village, and rows that come in
             // its order are appended to it instead of being slotted in all over it.
             kept.sort_by_key(|(position, c)| (c.village, *position));
+            let waiting = gather(&p.programme, &mut kept, |c| {
+                if previous[i].contains(&c.household) {
+                    why_not[i].insert(
+                        c.household,
+                        (
+                            places.villages[c.village as usize].clone(),
+                            format!(
+                                "menunggu kelompok: kurang dari {} keluarga di desa",
+                                p.programme.group_min
+                            ),
+                        ),
+                    );
+                }
+            });
             let on_list: HashSet<Uuid> = kept.iter().map(|(_, c)| c.household).collect();
             for gone in previous[i].difference(&on_list) {
                 why_not[i]
@@ -686,6 +712,7 @@ impl Store {
                     &places.villages,
                     &why_not[i],
                     over_quota,
+                    waiting,
                     &previous[i],
                 )
                 .await?;
@@ -892,12 +919,14 @@ impl Store {
         villages: &[String],
         why_not: &HashMap<Uuid, (String, String)>,
         over_quota: u64,
+        waiting: u64,
         previous: &HashSet<Uuid>,
     ) -> Result<ListReport> {
         let code = &p.programme.code;
         let id = Uuid::now_v7();
         let amount: u64 = kept.iter().map(|(_, c)| c.unit.amount).sum();
         let households: HashSet<Uuid> = kept.iter().map(|(_, c)| c.household).collect();
+        let units = list_units(kept);
         let mut tx = self.begin_bulk().await?;
         with_tx!(&mut tx, c => {
             sqlx::query(
@@ -908,7 +937,7 @@ impl Store {
             .bind(format!("{ASIDE}{id}"))
             .bind(code)
             .bind(&p.programme.text)
-            .bind(kept.len() as i64)
+            .bind(units as i64)
             .bind(i64::try_from(amount).unwrap_or(i64::MAX))
             .bind(actor.user_id.to_string())
             .bind(self.now_text())
@@ -942,21 +971,28 @@ impl Store {
         aside
             .write("beneficiaries", BENEFICIARY_COLUMNS, rows)
             .await?;
-        // Per village: units, distinct households, amount (what reports read).
-        let mut per_village: BTreeMap<u32, (i64, HashSet<Uuid>, u64)> = BTreeMap::new();
+        // Per village: units (a grouped list's groups), distinct households, amount (what
+        // reports read).
+        let mut per_village: BTreeMap<u32, (i64, HashSet<Uuid>, u64, HashSet<u32>)> =
+            BTreeMap::new();
         for (_, c) in kept {
             let slot = per_village.entry(c.village).or_default();
             slot.0 += 1;
             slot.1.insert(c.household);
             slot.2 += c.unit.amount;
+            slot.3.extend(c.group);
         }
         let counts: Vec<Vec<Value>> = per_village
             .into_iter()
-            .map(|(village, (units, households, amount))| {
+            .map(|(village, (units, households, amount, groups))| {
                 vec![
                     Value::Text(id.to_string()),
                     Value::Text(villages[village as usize].clone()),
-                    Value::Int(units),
+                    Value::Int(if p.programme.unit.gathered() {
+                        groups.len() as i64
+                    } else {
+                        units
+                    }),
                     Value::Int(households.len() as i64),
                     Value::Int(i64::try_from(amount).unwrap_or(i64::MAX)),
                 ]
@@ -1021,7 +1057,7 @@ impl Store {
                 target_kind: "beneficiary_list",
                 target_id: id.to_string(),
                 region_code: "*".into(),
-                detail: format!("code={code} period={period} units={}", kept.len()),
+                detail: format!("code={code} period={period} units={units}"),
             },
         )
         .await?;
@@ -1031,10 +1067,12 @@ impl Store {
         }
         Ok(ListReport {
             code: code.clone(),
-            units: kept.len() as u64,
+            unit: p.programme.unit,
+            units,
             households: households.len() as u64,
             amount,
             over_quota,
+            waiting,
             departed: why_not.len() as u64,
             entered: households.difference(previous).count() as u64,
         })
@@ -1144,6 +1182,7 @@ impl Store {
                     amount: r.int("amount")?,
                     components: r.text("components")?,
                     position: r.int("position")?,
+                    group: r.opt_int("unit_group")?,
                 };
                 // A row of person units: one unit per person, in their ranking places.
                 match r.opt_text("person_ids")? {
@@ -1397,7 +1436,61 @@ fn beneficiary_row(list: Uuid, villages: &[String], group: &[(i64, Candidate)]) 
         Value::Int(i64::try_from(c.unit.amount).unwrap_or(i64::MAX)),
         Value::Text(components.join("; ")),
         Value::Int(*position),
+        Value::OptInt(c.group.map(i64::from)),
     ]
+}
+
+/// Forms the groups of a grouped programme's list, `kept` being in village then ranking order:
+/// a group programme's families into groups of its size ([`form_groups`]), a community
+/// programme's households into one community per village. Families too few for a group leave
+/// the list (each handed to `left_waiting`); answers how many.
+fn gather(
+    programme: &Programme,
+    kept: &mut Vec<(i64, Candidate)>,
+    mut left_waiting: impl FnMut(&Candidate),
+) -> u64 {
+    match programme.unit {
+        UnitKind::Community => {
+            for (_, c) in kept.iter_mut() {
+                c.group = Some(1);
+            }
+            0
+        }
+        UnitKind::Group => {
+            let mut first = 0;
+            while first < kept.len() {
+                let village = kept[first].1.village;
+                let end = first + kept[first..].partition_point(|(_, c)| c.village == village);
+                let groups = form_groups(end - first, programme.group_size, programme.group_min);
+                for ((_, c), group) in kept[first..end].iter_mut().zip(groups) {
+                    c.group = group;
+                }
+                first = end;
+            }
+            let before = kept.len();
+            kept.retain(|(_, c)| {
+                if c.group.is_none() {
+                    left_waiting(c);
+                }
+                c.group.is_some()
+            });
+            (before - kept.len()) as u64
+        }
+        _ => 0,
+    }
+}
+
+/// How many units a list holds: its rows' units, or a grouped list's groups.
+fn list_units(kept: &[(i64, Candidate)]) -> u64 {
+    let grouped: HashSet<(u32, u32)> = kept
+        .iter()
+        .filter_map(|(_, c)| c.group.map(|g| (c.village, g)))
+        .collect();
+    if grouped.is_empty() {
+        kept.len() as u64
+    } else {
+        grouped.len() as u64
+    }
 }
 
 #[cfg(test)]
@@ -1483,6 +1576,11 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(households.len(), 60);
+        // The comparison below reaches the values only some members have.
+        let members = || households.iter().flat_map(|h| h.members.iter());
+        assert!(members().any(|p| p.disability.is_some()));
+        assert!(members().any(|p| p.pmks.is_some()));
+        assert!(members().any(|p| p.pregnant));
         // The regency desil and BPS count are the run's.
         for h in &households {
             let (desil, bps): (i64, i64) = with_pool!(store, p => {

@@ -311,7 +311,8 @@ pub(crate) const LEAN_MEMBERS: &str = "string_agg(\
      p.health || '|' || \
      CAST(p.school_participation AS TEXT) || '|' || COALESCE(CAST(p.education AS TEXT), '') || '|' || \
      COALESCE(CAST(p.work_status AS TEXT), '') || '|' || CAST(p.presence AS TEXT) || '|' || \
-     p.status || '|' || COALESCE(CAST(p.inactive_reason AS TEXT), ''), \
+     p.status || '|' || COALESCE(CAST(p.inactive_reason AS TEXT), '') || '|' || \
+     COALESCE(CAST(p.pmks AS TEXT), ''), \
      ';' ORDER BY p.id)";
 
 /// The members of one household from [`LEAN_MEMBERS`], as blank persons with the fields rules
@@ -349,6 +350,7 @@ pub(crate) fn lean_members_from_text(
             presence,
             status,
             reason,
+            pmks,
         ] = f[..]
         else {
             return Err(corrupt(t, "members"));
@@ -363,7 +365,9 @@ pub(crate) fn lean_members_from_text(
         p.birth_date = stored_date(birth_date, t, "birth_date")?;
         let health = open_health(keys, health)?;
         p.pregnant = health.pregnant;
+        p.disability = coded_opt(health.disability, "disability")?;
         p.disability_severity = coded_opt(health.severity, "disability_severity")?;
+        p.pmks = opt(pmks, "pmks")?.map(|n| coded(n, "pmks")).transpose()?;
         p.school_participation = coded(
             code(school, "school_participation")?,
             "school_participation",

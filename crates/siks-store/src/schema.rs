@@ -183,6 +183,18 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0029_social_registries.sql"),
         include_str!("../migrations/postgres/0029_social_registries.sql"),
     ),
+    (
+        30,
+        "groups of families and communities on the programmes' lists",
+        include_str!("../migrations/sqlite/0030_grouped_units.sql"),
+        include_str!("../migrations/postgres/0030_grouped_units.sql"),
+    ),
+    (
+        31,
+        "the house photo of a citizen's usul",
+        include_str!("../migrations/sqlite/0031_citizen_photos.sql"),
+        include_str!("../migrations/postgres/0031_citizen_photos.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.

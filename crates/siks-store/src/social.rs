@@ -104,6 +104,59 @@ fn ppks_from_row(r: &impl Cells, keys: &FieldKeys) -> Result<StoredPpks> {
     })
 }
 
+fn ppks_sameness(r: &impl Cells, keys: &FieldKeys) -> Result<String> {
+    let details: PpksDetails =
+        serde_json::from_str(&keys.open_text(Sealed::PpksDetails, &r.text("details")?)?)?;
+    let place =
+        RegionCode::parse(&r.text("place")?).map_err(|_| corrupt("ppks_records.village_code"))?;
+    Ok(PpksRecord {
+        village: place,
+        category: code_of::<PmksCategory>(r, "code")?,
+        unit: PpksUnit::Person,
+        service: PpksService::NotYet,
+        person: None,
+        details,
+    }
+    .sameness())
+}
+
+fn psks_sameness(r: &impl Cells, keys: &FieldKeys) -> Result<String> {
+    let details: PsksDetails =
+        serde_json::from_str(&keys.open_text(Sealed::PsksDetails, &r.text("details")?)?)?;
+    let place =
+        RegionCode::parse(&r.text("place")?).map_err(|_| corrupt("psks_records.area_code"))?;
+    Ok(PsksRecord {
+        area: place,
+        kind: code_of::<PsksKind>(r, "code")?,
+        valid_from: NaiveDate::MIN,
+        valid_until: None,
+        details,
+    }
+    .sameness())
+}
+
+/// Refuses an upload with a row already in the registry, naming the first such data row.
+fn refuse_registered(
+    rows: impl Iterator<Item = String>,
+    kept: &std::collections::HashSet<String>,
+) -> Result<()> {
+    for (i, same) in rows.enumerate() {
+        if kept.contains(&same) {
+            return Err(StoreError::invalid_text(
+                format!(
+                    "baris data ke-{}: sudah terdaftar (nama, NIK dan jenis yang sama di wilayah yang sama); ubah catatan itu dari halamannya",
+                    i + 1
+                ),
+                format!(
+                    "data row {}: already registered (the same name, NIK and kind in the same place); change that record on its page",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn date_of(text: &str, what: &str) -> Result<NaiveDate> {
     text.parse().map_err(|_| corrupt(what))
 }
@@ -232,6 +285,15 @@ impl Store {
                     })?,
             );
         }
+        let kept = self
+            .active_sameness(
+                "SELECT village_code AS place, category AS code, details FROM ppks_records \
+                 WHERE status = 'active' AND village_code = $1",
+                checked.iter().map(|r| r.village.to_string()),
+                true,
+            )
+            .await?;
+        refuse_registered(checked.iter().map(PpksRecord::sameness), &kept)?;
         let now = self.now_text();
         let keys = self.keys();
         let mut per_village: std::collections::BTreeMap<String, usize> = Default::default();
@@ -273,6 +335,31 @@ impl Store {
         }
         tx.commit().await?;
         Ok(checked.len())
+    }
+
+    /// The sameness of every active record of the places an upload names (each place read
+    /// once by `sql`, its records those of the PPKS registry or else the PSKS one).
+    async fn active_sameness(
+        &self,
+        sql: &'static str,
+        places: impl Iterator<Item = String>,
+        ppks: bool,
+    ) -> Result<std::collections::HashSet<String>> {
+        let places: std::collections::BTreeSet<String> = places.collect();
+        let keys = self.keys();
+        let mut kept = std::collections::HashSet::new();
+        for place in places {
+            with_pool!(self, p => {
+                for r in &sqlx::query(sql).bind(place).fetch_all(p).await? {
+                    kept.insert(if ppks {
+                        ppks_sameness(r, &keys)?
+                    } else {
+                        psks_sameness(r, &keys)?
+                    });
+                }
+            });
+        }
+        Ok(kept)
     }
 
     async fn checked_ppks(&self, actor: &Actor, record: PpksRecord) -> Result<PpksRecord> {
@@ -516,6 +603,82 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Adds many PSKS records at once (an upload): every record checked first, then all written
+    /// in one transaction, or none with the first refusal named by its data row.
+    pub async fn add_psks_all(&self, actor: &Actor, records: Vec<PsksRecord>) -> Result<usize> {
+        let mut checked = Vec::with_capacity(records.len());
+        for (i, record) in records.into_iter().enumerate() {
+            let row = |e: StoreError| match e {
+                StoreError::Invalid {
+                    indonesian,
+                    english,
+                } => StoreError::invalid_text(
+                    format!("baris data ke-{}: {indonesian}", i + 1),
+                    format!("data row {}: {english}", i + 1),
+                ),
+                StoreError::NotFound => StoreError::invalid_text(
+                    format!(
+                        "baris data ke-{}: wilayah di luar wilayah kerja Anda",
+                        i + 1
+                    ),
+                    format!("data row {}: the area is outside your scope", i + 1),
+                ),
+                other => other,
+            };
+            may_write(actor, &record.area).map_err(row)?;
+            checked.push(record.checked().map_err(invalid).map_err(row)?);
+        }
+        let kept = self
+            .active_sameness(
+                "SELECT area_code AS place, kind AS code, details FROM psks_records \
+                 WHERE status = 'active' AND area_code = $1",
+                checked.iter().map(|r| r.area.to_string()),
+                false,
+            )
+            .await?;
+        refuse_registered(checked.iter().map(PsksRecord::sameness), &kept)?;
+        let now = self.now_text();
+        let keys = self.keys();
+        let mut per_area: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut tx = self.begin().await?;
+        for record in &checked {
+            with_tx!(&mut tx, c => {
+                sqlx::query(
+                    "INSERT INTO psks_records (id, area_code, kind, valid_from, valid_until, details, status, \
+                     created_by, created_at, updated_at, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $8, 1)",
+                )
+                .bind(Uuid::now_v7().to_string())
+                .bind(record.area.to_string())
+                .bind(i64::from(record.kind.code()))
+                .bind(record.valid_from.to_string())
+                .bind(record.valid_until.map(|d| d.to_string()))
+                .bind(keys.seal_text(Sealed::PsksDetails, &serde_json::to_string(&record.details)?))
+                .bind(actor.user_id.to_string())
+                .bind(&now)
+                .execute(&mut **c)
+                .await?;
+            });
+            *per_area.entry(record.area.to_string()).or_default() += 1;
+        }
+        for (area, n) in &per_area {
+            audit::append(
+                &mut tx,
+                actor,
+                AuditEvent {
+                    action: "psks.upload",
+                    target_kind: "psks",
+                    target_id: String::new(),
+                    region_code: area.clone(),
+                    detail: format!("rows={n}"),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(checked.len())
     }
 
     /// Changes a PSKS record if it is still the version read; `active: false` ends it.

@@ -703,7 +703,25 @@ fn household(world: &mut World, villages: &[&Region]) -> (Household, Vec<Person>
         persons.push(p);
         truths.push(t);
     }
+    // A remote customary community (KAT) lives in a few villages: their heads carry the PPKS
+    // category, chosen by the village's code so that no random draw (and no other generated
+    // value) changes.
+    if remote_indigenous_village(household.address.village.as_str())
+        && let Some(head) = persons.first_mut()
+        && head.pmks.is_none()
+    {
+        head.pmks = Some(PmksCategory::RemoteIndigenous);
+    }
     (household, persons, truths)
+}
+
+/// Whether the generator puts a remote customary community in `village` (one village in 25,
+/// by an FNV-1a hash of its code).
+fn remote_indigenous_village(village: &str) -> bool {
+    let hash = village.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash % 25 == 0
 }
 
 fn create(dir: &Path, name: &str) -> Result<csv::Writer<BufWriter<File>>, GenerateError> {

@@ -476,12 +476,18 @@ pub struct ComponentAnswer {
 pub struct ProgrammeAnswer {
     pub code: String,
     pub name: String,
-    /// household, family or person.
+    /// household, family, person, child, group or community.
     pub unit: String,
     pub version: i64,
     pub saved_at: Option<Stamp>,
     /// The household rule as written.
     pub eligible: String,
+    /// The member rule as written (person and child units: who counts; group units: a family
+    /// joins through a member who meets it).
+    pub member: Option<String>,
+    /// Group units: the families a group holds, and the fewest a village's last group may hold.
+    pub group_size: Option<u32>,
+    pub group_min: Option<u32>,
     pub amount: u64,
     pub max_components: u32,
     pub components: Vec<ComponentAnswer>,
@@ -508,6 +514,8 @@ pub struct BeneficiaryAnswer {
     pub amount: i64,
     pub components: String,
     pub position: i64,
+    /// The group within the village (group and community units).
+    pub group: Option<i64>,
 }
 
 /// A household that left a programme's list, with the reason.

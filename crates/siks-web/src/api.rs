@@ -1388,7 +1388,6 @@ pub async fn quality(
 
 /// `GET /api/v1/programmes`: the programmes in force with their rules.
 pub async fn programmes(State(state): State<AppState>, _user: ApiUser) -> ApiResult {
-    use siks_domain::programmes::UnitKind;
     let programmes = state
         .service
         .programmes()
@@ -1397,15 +1396,13 @@ pub async fn programmes(State(state): State<AppState>, _user: ApiUser) -> ApiRes
         .map(|p| ProgrammeAnswer {
             code: p.programme.code.clone(),
             name: p.programme.name.clone(),
-            unit: match p.programme.unit {
-                UnitKind::Household => "household",
-                UnitKind::Family => "family",
-                UnitKind::Person => "person",
-            }
-            .to_string(),
+            unit: p.programme.unit.key().to_string(),
             version: p.version,
             saved_at: p.saved_at,
             eligible: p.programme.eligible.source().to_string(),
+            member: p.programme.member.as_ref().map(|m| m.source().to_string()),
+            group_size: (p.programme.group_size > 0).then_some(p.programme.group_size),
+            group_min: (p.programme.group_size > 0).then_some(p.programme.group_min),
             amount: p.programme.amount,
             max_components: p.programme.max_components,
             components: p
@@ -1477,6 +1474,7 @@ pub async fn beneficiaries(
                 amount: b.amount,
                 components: b.components,
                 position: b.position,
+                group: b.group,
             })
             .collect(),
         departures: departures

@@ -123,6 +123,8 @@ struct RequestPage {
     error: Option<String>,
     form_answer: String,
     may_handle: bool,
+    /// The usul carries a photo of the house.
+    photo: bool,
 }
 
 fn request_page(
@@ -183,6 +185,7 @@ fn request_page(
         StatusCode::OK
     };
     let html = render(RequestPage {
+        photo: r.has_photo,
         nav: Nav::of(user),
         csrf: user.session.csrf_token.clone(),
         id: r.id.to_string(),
@@ -231,6 +234,28 @@ pub async fn request(
         .await?
         .ok_or(WebError::NotFound)?;
     request_page(&user, &found, None, String::new())
+}
+
+/// `GET /permintaan/{id}/foto`: the photo of the house an usul carries. Audited.
+pub async fn request_photo(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (content_type, bytes) = state
+        .service
+        .request_photo(&user.session.actor, request_id(&id)?)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            // A photo of a house is personal data: kept by no cache, as every page.
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

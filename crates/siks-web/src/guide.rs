@@ -138,7 +138,7 @@ pub const ROLE_GUIDES: &[RoleGuide] = &[
                 title: "Mendata PPKS dan PSKS",
                 steps: &[
                     "Buka PPKS: catat orang atau keluarga dalam 26 kategori PPKS, termasuk yang tidak punya KK (gelandangan, penghuni panti), kebutuhan hasil asesmen dan layanan yang diberikan (ATENSI, rehabilitasi, panti). Banyak sekaligus dengan templat XLSX.",
-                    "Buka PSKS: daftarkan TKSK, PSM, pendamping PKH, Tagana, pekerja sosial, dan lembaga (LKS, Karang Taruna, LK3, panti) dengan nomor SK dan masa berlakunya; hubungkan pendamping PKH dengan rumah tangga dampingannya.",
+                    "Buka PSKS: daftarkan TKSK, PSM, pendamping PKH, Tagana, pekerja sosial, dan lembaga (LKS, Karang Taruna, LK3, panti) dengan nomor SK dan masa berlakunya, satu per satu atau banyak sekaligus dengan templat XLSX; hubungkan pendamping PKH dengan rumah tangga dampingannya.",
                     "Jumlah per wilayah dan kategori tampil di atas setiap daftar; unduh daftarnya sebagai XLSX atau CSV.",
                 ],
                 picture: None,

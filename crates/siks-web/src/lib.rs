@@ -262,11 +262,14 @@ routes! {
     get "/psks" => social::psks_list, Who::SignedIn, false, BODY_LIMIT, "The PSKS registry: social-welfare workers and organisations working in or over the scope, counts per region and kind";
     get "/psks/baru" => social::new_psks_form, Who::Roles(WRITERS), false, BODY_LIMIT, "Form of a new PSKS record";
     post "/psks/baru" => social::create_psks, Who::Roles(WRITERS), false, BODY_LIMIT, "Register a PSKS record";
+    get "/psks/templat.xlsx" => social::psks_template, Who::Roles(WRITERS), false, BODY_LIMIT, "The PSKS upload template";
+    post "/psks/unggah" => social::psks_upload, Who::Roles(WRITERS), false, LIST_BODY_LIMIT, "Upload a filled-in PSKS template: every row checked, all or none";
     get "/psks/unduh/{file}" => social::psks_download, Who::SignedIn, false, BODY_LIMIT, "Download the PSKS registry of the scope (psks.xlsx or psks.csv)";
     get "/psks/{id}" => social::psks_page, Who::SignedIn, false, BODY_LIMIT, "One PSKS record in its form, with the households she accompanies";
     post "/psks/{id}" => social::update_psks, Who::Roles(WRITERS), false, BODY_LIMIT, "Change a PSKS record, or end it";
     post "/psks/{id}/dampingan" => social::link_household, Who::Roles(WRITERS), false, BODY_LIMIT, "Link a household a PSKS worker (a PKH companion) accompanies";
     get "/permintaan" => citizens::queue, Who::SignedIn, false, BODY_LIMIT, "The queue of citizens' usul, sanggah and data subjects' correction requests of the user's villages";
+    get "/permintaan/{id}/foto" => citizens::request_photo, Who::SignedIn, false, BODY_LIMIT, "The photo of the house a citizen's usul carries (audited)";
     get "/permintaan/{id}" => citizens::request, Who::SignedIn, false, BODY_LIMIT, "One citizen's request: what it asks, the proposal to make from it, the answer";
     post "/permintaan/{id}/jawab" => citizens::answer, Who::Roles(PROPOSERS), false, BODY_LIMIT, "Answer a citizen's request without a proposal, with the reason the citizen reads";
     get "/usulan" => workflow::inbox, Who::SignedIn, false, BODY_LIMIT, "Proposals waiting at a stage, with how long they waited and batch steps";
@@ -310,7 +313,7 @@ routes! {
     get "/publik" => reports::public_index, Who::Anyone, false, BODY_LIMIT, "The provinces, each with its public summary";
     get "/cek" => public::check, Who::Anyone, false, BODY_LIMIT, "Cek Bansos: choose the village, write a name as on the KTP; the masked name, the desil and each programme's YA/TIDAK with its period";
     get "/cek/usul" => public::usul_form, Who::Anyone, false, BODY_LIMIT, "A citizen's usul form of a village (a small sum to solve, rate-limited)";
-    post "/cek/usul" => public::file_usul, Who::Anyone, false, BODY_LIMIT, "File an usul into the village's queue; answers with a receipt code";
+    post "/cek/usul" => public::file_usul, Who::Anyone, false, PHOTO_BODY_LIMIT, "File an usul into the village's queue; answers with a receipt code";
     get "/cek/sanggah" => public::sanggah_form, Who::Anyone, false, BODY_LIMIT, "A citizen's sanggah form against a recipient the check found";
     post "/cek/sanggah" => public::file_sanggah, Who::Anyone, false, BODY_LIMIT, "File a sanggah into the village's queue; answers with a receipt code";
     get "/cek/tanda-terima" => public::receipt_lookup, Who::Anyone, false, BODY_LIMIT, "Type a receipt code to see where an usul or sanggah stands";

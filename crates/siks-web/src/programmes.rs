@@ -30,8 +30,14 @@ struct Row {
     code: String,
     name: String,
     unit: &'static str,
+    /// Whom the amount is per (a group's family, a community's household).
+    amount_per: &'static str,
     version: String,
     rule: String,
+    /// The member rule, written for people ("" when none).
+    member: String,
+    /// How a group programme forms its groups ("" for others).
+    groups: String,
     /// (label, yearly amount, cap), written for people.
     components: Vec<(String, String, String)>,
     /// Yearly amount per unit ("" when the components decide).
@@ -146,10 +152,21 @@ pub async fn programmes_page(
         };
         rows.push(Row {
             name: p.programme.name.clone(),
-            unit: match p.programme.unit {
-                siks_domain::programmes::UnitKind::Household => crate::lang::t("rumah tangga"),
-                siks_domain::programmes::UnitKind::Family => crate::lang::t("keluarga"),
-                siks_domain::programmes::UnitKind::Person => crate::lang::t("orang"),
+            unit: crate::lang::t(p.programme.unit.label()),
+            amount_per: crate::lang::t(p.programme.unit.amount_per()),
+            member: p
+                .programme
+                .member
+                .as_ref()
+                .map(|m| rule_in_words(m.source()))
+                .unwrap_or_default(),
+            groups: if p.programme.group_size > 0 {
+                crate::lang::tf(
+                    "{} keluarga satu desa per kelompok; kelompok terakhir paling sedikit {}",
+                    &[&p.programme.group_size, &p.programme.group_min],
+                )
+            } else {
+                String::new()
             },
             version: if p.version == 0 {
                 crate::lang::t("bawaan siks").to_string()
@@ -281,6 +298,7 @@ pub const BENEFICIARY_HEADERS: &[&str] = &[
     "Nilai setahun",
     "Komponen",
     "Urutan di kabupaten/kota",
+    "Kelompok di desa",
 ];
 
 /// One unit of a list as the cells under [`BENEFICIARY_HEADERS`].
@@ -295,6 +313,7 @@ pub fn beneficiary_cells(b: &siks_service::programmes::Beneficiary) -> Vec<Strin
         b.amount.to_string(),
         b.components.clone(),
         b.position.to_string(),
+        b.group.map(|g| g.to_string()).unwrap_or_default(),
     ]
 }
 

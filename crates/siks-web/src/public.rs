@@ -53,6 +53,8 @@ pub struct Found {
     name: String,
     desil: String,
     programmes: Vec<(String, String, bool)>,
+    /// Where to object to this recipient; empty when no list holds the match (a sanggah is
+    /// against a recipient only).
     sanggah: String,
 }
 
@@ -135,11 +137,15 @@ fn found_rows(village: &RegionCode, found: Vec<PublicMatch>) -> Vec<Found> {
     found
         .into_iter()
         .map(|m| Found {
-            sanggah: format!(
-                "/cek/sanggah?desa={village}&rt={}&nama={}",
-                m.household,
-                crate::auth::urlencode(&masked_name(&m.full_name))
-            ),
+            sanggah: if m.programmes.iter().any(|(_, _, on)| *on) {
+                format!(
+                    "/cek/sanggah?desa={village}&rt={}&nama={}",
+                    m.household,
+                    crate::auth::urlencode(&masked_name(&m.full_name))
+                )
+            } else {
+                String::new()
+            },
             name: masked_name(&m.full_name),
             desil: m
                 .desil
@@ -489,6 +495,7 @@ async fn file(
     client: Option<axum::Extension<ClientAddr>>,
     kind: RequestKind,
     form: RequestForm,
+    photo: Option<Vec<u8>>,
 ) -> Result<Response, WebError> {
     if !challenge_solved(&state, &form.tantangan, &form.jawaban) {
         let message = t("Jawaban hitungan salah atau formulir sudah terlalu lama dibuka: jawab hitungan yang baru.").into();
@@ -515,7 +522,14 @@ async fn file(
     }
     match state
         .service
-        .file_public_request(&origin(&client), kind, &form.desa, household, content)
+        .file_public_request(
+            &origin(&client),
+            kind,
+            &form.desa,
+            household,
+            content,
+            photo,
+        )
         .await
     {
         Ok(receipt) => Ok(see(format!("/cek/tanda-terima/{receipt}?baru=1"))),
@@ -527,13 +541,61 @@ async fn file(
     }
 }
 
-/// `POST /cek/usul`: files an usul; the receipt page follows.
+/// `POST /cek/usul`: files an usul, with a photo of the house when one is chosen (the form is
+/// then multipart; without a photo, a plain form is taken as well); the receipt page follows.
 pub async fn file_usul(
     State(state): State<AppState>,
     client: Option<axum::Extension<ClientAddr>>,
-    Form(form): Form<RequestForm>,
+    request: axum::extract::Request,
 ) -> Result<Response, WebError> {
-    file(state, client, RequestKind::Usul, form).await
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(form) = Form::<RequestForm>::from_request(request, &state).await?;
+        return file(state, client, RequestKind::Usul, form, None).await;
+    }
+    let mut fields = axum::extract::Multipart::from_request(request, &state)
+        .await
+        .map_err(|e| WebError::field("foto", e.body_text()))?;
+    let mut values = std::collections::BTreeMap::new();
+    let mut photo = None;
+    while let Some(field) = fields
+        .next_field()
+        .await
+        .map_err(|e| WebError::field("foto", e.body_text()))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "foto" {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| WebError::field("foto", e.body_text()))?;
+            // No file chosen: the browser sends an empty part.
+            photo = (!bytes.is_empty()).then(|| bytes.to_vec());
+        } else {
+            values.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    let mut value = |name: &str| values.remove(name).unwrap_or_default();
+    let form = RequestForm {
+        desa: value("desa"),
+        rt: value("rt"),
+        pengirim: value("pengirim"),
+        telepon: value("telepon"),
+        nama: value("nama"),
+        nik: value("nik"),
+        no_kk: value("no_kk"),
+        alamat: value("alamat"),
+        bantuan: value("bantuan"),
+        alasan: value("alasan"),
+        tantangan: value("tantangan"),
+        jawaban: value("jawaban"),
+    };
+    file(state, client, RequestKind::Usul, form, photo).await
 }
 
 /// `POST /cek/sanggah`: files a sanggah; the receipt page follows.
@@ -542,7 +604,7 @@ pub async fn file_sanggah(
     client: Option<axum::Extension<ClientAddr>>,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, WebError> {
-    file(state, client, RequestKind::Sanggah, form).await
+    file(state, client, RequestKind::Sanggah, form, None).await
 }
 
 #[derive(Template)]

@@ -627,6 +627,9 @@ fn psks_field(field: &str) -> &'static str {
 #[template(path = "psks_list.html")]
 struct PsksListPage {
     nav: Option<Nav>,
+    csrf: String,
+    notice: Option<String>,
+    error: Option<String>,
     rows: Vec<Listed>,
     counts: CountTable,
     kinds: Vec<(String, &'static str)>,
@@ -641,6 +644,15 @@ pub async fn psks_list(
     user: PageUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
+    psks_list_page(&state, &user, &q, None).await
+}
+
+async fn psks_list_page(
+    state: &AppState,
+    user: &PageUser,
+    q: &ListQuery,
+    error: Option<String>,
+) -> Result<Response, WebError> {
     let actor = &user.session.actor;
     let kind = match q.jenis.trim() {
         "" => None,
@@ -652,11 +664,19 @@ pub async fn psks_list(
     let today = state.service.today();
     let listed = state
         .service
-        .psks_list(actor, kind, SOCIAL_PAGE, page_of(&q) * SOCIAL_PAGE)
+        .psks_list(actor, kind, SOCIAL_PAGE, page_of(q) * SOCIAL_PAGE)
         .await?;
     let counts = state.service.psks_counts(actor).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let html = render(PsksListPage {
-        nav: Nav::of(&user),
+        nav: Nav::of(user),
+        csrf: user.session.csrf_token.clone(),
+        notice: (q.pesan == "tersimpan").then(|| t("Tersimpan.").to_string()),
+        error,
         rows: listed
             .iter()
             .map(|r| Listed {
@@ -675,10 +695,10 @@ pub async fn psks_list(
         counts: count_table::<PsksKind>(&counts),
         kinds: choices::<PsksKind>(),
         kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
-        may_write: may_write(&user),
-        may_export: may_export(&user),
+        may_write: may_write(user),
+        may_export: may_export(user),
     })?;
-    Ok(html.into_response())
+    Ok((status, html).into_response())
 }
 
 #[derive(Template)]
@@ -1142,13 +1162,10 @@ pub async fn ppks_template(_user: PageUser) -> Result<Response, WebError> {
 /// The most rows an upload of the registry takes at once.
 const UPLOAD_ROWS: usize = 5_000;
 
-/// `POST /ppks/unggah`: a filled-in template (XLSX or CSV), every row checked, all written or
-/// none, the first refusal named by its row and column.
-pub async fn ppks_upload(
-    State(state): State<AppState>,
-    user: PageUser,
-    mut multipart: axum::extract::Multipart,
-) -> Result<Response, WebError> {
+/// An upload form's CSRF token and file (its name and bytes; `None` when none was chosen).
+async fn upload_form(
+    multipart: &mut axum::extract::Multipart,
+) -> Result<(String, Option<(String, Vec<u8>)>), WebError> {
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = multipart
@@ -1169,36 +1186,32 @@ pub async fn ppks_upload(
             _ => {}
         }
     }
-    user.check_csrf(&csrf)?;
-    let fail = |message: String| async {
-        ppks_list_page(&state, &user, &ListQuery::default(), Some(message)).await
-    };
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return fail(t("pilih berkas XLSX atau CSV hasil templat PPKS").into()).await;
-    };
-    let format = match name.rsplit('.').next().and_then(siks_sheets::Format::parse) {
-        Some(f) => f,
-        None => {
-            return fail(t("berkas harus .xlsx atau .csv").into()).await;
-        }
+    Ok((csrf, file.filter(|(_, b)| !b.is_empty())))
+}
+
+/// A registry template's rows read into records by `record`, which is handed each row's cell
+/// reader; the first refusal (a file that does not read, a bad cell, a row ending a record, a
+/// row twice in the file) comes back as the message to show, naming the row and column.
+fn upload_records<R>(
+    (name, bytes): (String, Vec<u8>),
+    text_columns: &[&str],
+    date_columns: &[&str],
+    same: impl Fn(&R) -> String,
+    record: impl Fn(&dyn Fn(&str) -> String) -> Result<R, (String, String)>,
+) -> Result<Vec<R>, String> {
+    let Some(format) = name.rsplit('.').next().and_then(siks_sheets::Format::parse) else {
+        return Err(t("berkas harus .xlsx atau .csv").into());
     };
     let limits = siks_sheets::read::Limits {
         rows: UPLOAD_ROWS,
         ..Default::default()
     };
-    let table = match siks_sheets::read::read_table(
-        &bytes,
-        format,
-        None,
-        &["nik", "no_kk"],
-        &["tanggal_lahir"],
-        limits,
-    ) {
-        Ok(table) => table,
-        // The reader's own message (Indonesian), naming the row or cell.
-        Err(e) => return fail(e.to_string()).await,
-    };
+    // The reader's own message (Indonesian), naming the row or cell.
+    let table =
+        siks_sheets::read::read_table(&bytes, format, None, text_columns, date_columns, limits)
+            .map_err(|e| e.to_string())?;
     let mut records = Vec::with_capacity(table.rows.len());
+    let mut seen: std::collections::HashMap<String, u32> = Default::default();
     for (line, row) in &table.rows {
         let cell = |column: &str| -> String {
             table
@@ -1208,38 +1221,158 @@ pub async fn ppks_upload(
                 .map(|c| row.get(c).to_string())
                 .unwrap_or_default()
         };
-        let form = PpksForm {
-            desa: cell("desa"),
-            kategori: cell("kategori"),
-            satuan: cell("satuan"),
-            layanan: cell("layanan"),
-            nama: cell("nama"),
-            nik: cell("nik"),
-            no_kk: cell("no_kk"),
-            tanggal_lahir: cell("tanggal_lahir"),
-            jenis_kelamin: cell("jenis_kelamin"),
-            alamat: cell("alamat"),
-            lembaga: cell("lembaga"),
-            kebutuhan: cell("kebutuhan"),
-            ..PpksForm::default()
+        let at = |column: &str, why: &str| {
+            crate::lang::tf("baris {}, kolom {}: {}", &[line, &column, &why])
         };
-        match form.record() {
-            Ok(r) => records.push(r),
-            Err((column, why)) => {
-                return fail(crate::lang::tf(
-                    "baris {}, kolom {}: {}",
-                    &[line, &column, &why],
-                ))
-                .await;
-            }
+        // An upload adds records; one is ended on its own page, where its history stays.
+        if !matches!(cell("status").trim().to_lowercase().as_str(), "" | "aktif") {
+            return Err(at(
+                "status",
+                t("unggahan hanya menambah catatan aktif; akhiri catatan dari halamannya"),
+            ));
         }
+        let r = record(&cell).map_err(|(column, why)| at(&column, &why))?;
+        if let Some(first) = seen.insert(same(&r), *line) {
+            return Err(at(
+                "nama",
+                &crate::lang::tf("sama dengan baris {}", &[&first]),
+            ));
+        }
+        records.push(r);
     }
+    Ok(records)
+}
+
+/// `POST /ppks/unggah`: a filled-in template (XLSX or CSV), every row checked, all written or
+/// none, the first refusal named by its row and column.
+pub async fn ppks_upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let (csrf, file) = upload_form(&mut multipart).await?;
+    user.check_csrf(&csrf)?;
+    let fail = |message: String| async {
+        ppks_list_page(&state, &user, &ListQuery::default(), Some(message)).await
+    };
+    let Some(file) = file else {
+        return fail(t("pilih berkas XLSX atau CSV hasil templat PPKS").into()).await;
+    };
+    let read = upload_records(
+        file,
+        &["nik", "no_kk"],
+        &["tanggal_lahir"],
+        PpksRecord::sameness,
+        |cell| {
+            PpksForm {
+                desa: cell("desa"),
+                kategori: cell("kategori"),
+                satuan: cell("satuan"),
+                layanan: cell("layanan"),
+                nama: cell("nama"),
+                nik: cell("nik"),
+                no_kk: cell("no_kk"),
+                tanggal_lahir: cell("tanggal_lahir"),
+                jenis_kelamin: cell("jenis_kelamin"),
+                alamat: cell("alamat"),
+                lembaga: cell("lembaga"),
+                kebutuhan: cell("kebutuhan"),
+                ..PpksForm::default()
+            }
+            .record()
+        },
+    );
+    let records = match read {
+        Ok(records) => records,
+        Err(message) => return fail(message).await,
+    };
     match state
         .service
         .add_ppks_all(&user.session.actor, records)
         .await
     {
         Ok(n) => Ok(see(format!("/ppks?pesan=tersimpan&jumlah={n}"))),
+        Err(e @ siks_service::ServiceError::Invalid { .. }) => fail(crate::lang::say(&e)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /psks/templat.xlsx`: the PSKS upload template (the download's columns, one example).
+pub async fn psks_template(_user: PageUser) -> Result<Response, WebError> {
+    let example = vec![
+        "35.23.01.2001",
+        "7",
+        "Karang Taruna Tunas Muda",
+        "",
+        "KT/12/2025",
+        "",
+        "Balai desa",
+        "Andi Saputra",
+        "2025-06-01",
+        "",
+        "aktif",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    Ok(file_response(
+        "templat-psks",
+        siks_sheets::Format::Xlsx,
+        sheet_bytes(
+            "PSKS",
+            siks_sheets::Format::Xlsx,
+            PSKS_COLUMNS,
+            vec![example],
+        )?,
+    ))
+}
+
+/// `POST /psks/unggah`: a filled-in PSKS template, every row checked, all written or none.
+pub async fn psks_upload(
+    State(state): State<AppState>,
+    user: PageUser,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let (csrf, file) = upload_form(&mut multipart).await?;
+    user.check_csrf(&csrf)?;
+    let fail = |message: String| async {
+        psks_list_page(&state, &user, &ListQuery::default(), Some(message)).await
+    };
+    let Some(file) = file else {
+        return fail(t("pilih berkas XLSX atau CSV hasil templat PSKS").into()).await;
+    };
+    let read = upload_records(
+        file,
+        &["nik", "nomor", "telepon"],
+        &["mulai", "sampai"],
+        PsksRecord::sameness,
+        |cell| {
+            PsksForm {
+                wilayah: cell("wilayah"),
+                jenis: cell("jenis"),
+                nama: cell("nama"),
+                nik: cell("nik"),
+                nomor: cell("nomor"),
+                telepon: cell("telepon"),
+                alamat: cell("alamat"),
+                pimpinan: cell("pimpinan"),
+                mulai: cell("mulai"),
+                sampai: cell("sampai"),
+                ..PsksForm::default()
+            }
+            .record()
+        },
+    );
+    let records = match read {
+        Ok(records) => records,
+        Err(message) => return fail(message).await,
+    };
+    match state
+        .service
+        .add_psks_all(&user.session.actor, records)
+        .await
+    {
+        Ok(n) => Ok(see(format!("/psks?pesan=tersimpan&jumlah={n}"))),
         Err(e @ siks_service::ServiceError::Invalid { .. }) => fail(crate::lang::say(&e)).await,
         Err(e) => Err(e.into()),
     }

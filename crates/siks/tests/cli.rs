@@ -227,7 +227,9 @@ fn demo_generates_imports_and_counts() {
     // Programmes: the lists of an open period, one written out; bad quotas and definitions.
     let (ok, built, err) = siks(&["programme", "build", "--db", &db, "--period", "2026-12"]);
     assert!(ok, "{built}{err}");
-    for code in ["PKH", "SEMBAKO", "PBI-JK", "BST"] {
+    for code in [
+        "PKH", "SEMBAKO", "PBI-JK", "BST", "KUBE", "PKSA", "KAT", "ATENSI",
+    ] {
         assert!(built.contains(code), "{built}");
     }
     let pkh = dir.path().join("pkh.csv");

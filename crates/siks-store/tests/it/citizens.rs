@@ -46,6 +46,7 @@ async fn citizens_requests(db: &TestDb) {
                 household: None,
                 person: None,
                 content: usul.clone(),
+                photo: None,
             },
         )
         .await
@@ -65,6 +66,7 @@ async fn citizens_requests(db: &TestDb) {
                 household: None,
                 person: None,
                 content: bad,
+                photo: None,
             },
         )
         .await;
@@ -88,6 +90,7 @@ async fn citizens_requests(db: &TestDb) {
                 household: Some(home.id),
                 person: None,
                 content: objection.clone(),
+                photo: None,
             },
         )
         .await;
@@ -95,17 +98,104 @@ async fn citizens_requests(db: &TestDb) {
         matches!(elsewhere, Err(StoreError::NotFound)),
         "{elsewhere:?}"
     );
+    // A sanggah objects to a recipient: before any list holds the household, it is refused as
+    // if the household were not there.
+    let sanggah = |content: RequestContent| NewRequest {
+        kind: RequestKind::Sanggah,
+        village: village.clone(),
+        household: Some(home.id),
+        person: None,
+        content,
+        photo: None,
+    };
+    let not_listed = store
+        .file_request(&public, true, sanggah(objection.clone()))
+        .await;
+    assert!(
+        matches!(not_listed, Err(StoreError::NotFound)),
+        "{not_listed:?}"
+    );
+    let poorest = format!(
+        "UPDATE households SET desil = 1, desil_regency = 1, welfare_score = 300000 WHERE id = '{}'",
+        home.id
+    );
+    raw_exec(db, &poorest, &poorest).await;
+    store
+        .build_lists(
+            &c.admin,
+            siks_domain::workflow::Period::parse("2026-12").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        )
+        .await
+        .unwrap();
     let (sanggah_id, sanggah_receipt) = store
-        .file_request(
-            &public,
-            true,
-            NewRequest {
-                kind: RequestKind::Sanggah,
-                village: village.clone(),
-                household: Some(home.id),
-                person: None,
-                content: objection,
-            },
+        .file_request(&public, true, sanggah(objection))
+        .await
+        .unwrap();
+    // An usul may carry a photo of the house (JPEG or PNG, at most 2 MiB); a sanggah may not.
+    let mut house = usul.clone();
+    house.subject_name = "Rumah Berfoto".into();
+    let with_photo = |content: RequestContent, photo: Vec<u8>| NewRequest {
+        kind: RequestKind::Usul,
+        village: village.clone(),
+        household: None,
+        person: None,
+        content,
+        photo: Some(photo),
+    };
+    let jpeg = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 500][..]].concat();
+    let not_a_photo = store
+        .file_request(&public, true, with_photo(house.clone(), b"<svg/>".to_vec()))
+        .await;
+    assert!(
+        matches!(&not_a_photo, Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("bukan foto")),
+        "{not_a_photo:?}"
+    );
+    let too_big = [&jpeg[..], &vec![0u8; 2 * 1024 * 1024][..]].concat();
+    assert!(matches!(
+        store.file_request(&public, true, with_photo(house.clone(), too_big)).await,
+        Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("terlalu besar")
+    ));
+    let mut objected_with_photo = sanggah(usul.clone());
+    objected_with_photo.photo = Some(jpeg.clone());
+    assert!(matches!(
+        store.file_request(&public, true, objected_with_photo).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let (photo_id, _) = store
+        .file_request(&public, true, with_photo(house, jpeg.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.request_photo(&c.village_a, photo_id).await.unwrap(),
+        Some(("image/jpeg".to_string(), jpeg))
+    );
+    assert!(
+        store
+            .request(&c.village_a, photo_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .has_photo
+    );
+    assert!(
+        !store
+            .request(&c.village_a, usul_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .has_photo
+    );
+    assert_eq!(
+        store.request_photo(&c.village_b, photo_id).await.unwrap(),
+        None,
+        "another village sees no photo"
+    );
+    store
+        .answer_request(
+            &c.village_a,
+            photo_id,
+            "Sudah didata pada pemutakhiran bulan lalu, rumah tangganya terdaftar.",
         )
         .await
         .unwrap();
@@ -119,6 +209,7 @@ async fn citizens_requests(db: &TestDb) {
                 household: Some(home.id),
                 person: Some(members[0].id),
                 content: usul.clone(),
+                photo: None,
             },
         )
         .await;

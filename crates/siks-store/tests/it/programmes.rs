@@ -209,7 +209,12 @@ async fn programme_lists(db: &TestDb) {
         .unwrap()
         .lists;
     let codes: Vec<&str> = reports.iter().map(|r| r.code.as_str()).collect();
-    assert_eq!(codes, ["BST", "PBI-JK", "PKH", "SEMBAKO"]);
+    assert_eq!(
+        codes,
+        [
+            "ATENSI", "BST", "KAT", "KUBE", "PBI-JK", "PKH", "PKSA", "SEMBAKO"
+        ]
+    );
     let list = |actor: &Actor, period: Period, code: &'static str| {
         let actor = actor.clone();
         async move {
@@ -526,9 +531,157 @@ async fn lists_built_aside(
     );
 }
 
+/// Grouped units: KUBE's families of one village formed into groups of ten, a short last group
+/// kept from five families and fewer left waiting; KAT's households one community per village.
+/// A grouped list counts groups, its rows keep each family's amount, and a village sees only its
+/// own groups.
+async fn grouped_lists(db: &TestDb) {
+    use siks_domain::workflow::Period;
+    let store = &db.store;
+    let c = cast(store).await;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let mut made = Vec::new();
+    // Sixteen poor families in village A, three in village B.
+    for i in 0..19u32 {
+        let village = if i < 16 { VILLAGE_A } else { VILLAGE_B };
+        let (h, members) = fake_household(village)
+            .members(2)
+            .serials_from(1_000 + i * 10)
+            .build();
+        store
+            .create_household(&c.admin, &h, &members, "baru")
+            .await
+            .unwrap();
+        made.push((h, members));
+    }
+    // All desil 1, poorer in the order they were made: the ranking is that order.
+    for (i, (h, _)) in made.iter().enumerate() {
+        let sql = format!(
+            "UPDATE households SET desil = 1, desil_regency = 1, welfare_score = {} WHERE id = '{}'",
+            400_000 + i * 1_000,
+            h.id
+        );
+        raw_exec(db, &sql, &sql).await;
+    }
+    // One household of each village belongs to a remote customary community.
+    for (h, members) in [&made[3], &made[17]] {
+        let sql = format!(
+            "UPDATE persons SET pmks = 26 WHERE id = '{}' AND household_id = '{}'",
+            members[0].id, h.id
+        );
+        raw_exec(db, &sql, &sql).await;
+    }
+    let december = Period::parse("2026-12").unwrap();
+    let built = store
+        .build_lists(&c.admin, december, today)
+        .await
+        .unwrap()
+        .lists;
+    let kube = built.iter().find(|r| r.code == "KUBE").unwrap();
+    assert_eq!(
+        (kube.units, kube.households, kube.waiting),
+        (2, 16, 3),
+        "a group of ten and one of six in A; B's three wait: {kube:?}"
+    );
+    assert_eq!(kube.amount, 16 * 2_000_000);
+    let kat = built.iter().find(|r| r.code == "KAT").unwrap();
+    assert_eq!(
+        (kat.units, kat.households, kat.waiting),
+        (2, 2, 0),
+        "{kat:?}"
+    );
+    let atensi = built.iter().find(|r| r.code == "ATENSI").unwrap();
+    assert_eq!(atensi.units, 2, "the two heads carry a PPKS category");
+    let rows = store
+        .beneficiaries(&c.admin, december, "KUBE", None)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 16);
+    let sizes: BTreeMap<Option<i64>, usize> = rows.iter().fold(BTreeMap::new(), |mut m, b| {
+        *m.entry(b.group).or_default() += 1;
+        m
+    });
+    assert_eq!(sizes, BTreeMap::from([(Some(1), 10), (Some(2), 6)]));
+    assert!(
+        rows.iter()
+            .all(|b| b.village_code.as_str() == VILLAGE_A && b.amount == 2_000_000)
+    );
+    assert!(
+        store
+            .beneficiaries(&c.village_b, december, "KUBE", None)
+            .await
+            .unwrap()
+            .is_empty(),
+        "village B has no group yet"
+    );
+    let communities = store
+        .beneficiaries(&c.village_a, december, "KAT", None)
+        .await
+        .unwrap();
+    assert_eq!(communities.len(), 1);
+    assert_eq!(communities[0].household_id, made[3].0.id.0);
+    assert_eq!(communities[0].group, Some(1));
+    // Reports count groups: the region's summary says two KUBE groups of sixteen households.
+    let summary = store.list_summary(&c.admin, december, None).await.unwrap();
+    let kube_summary = summary.iter().find(|(code, ..)| code == "KUBE").unwrap();
+    assert_eq!(
+        (kube_summary.1, kube_summary.2, kube_summary.3),
+        (2, 16, 32_000_000)
+    );
+    let january = Period::parse("2027-01").unwrap();
+    let again = store
+        .build_lists(&c.admin, january, today)
+        .await
+        .unwrap()
+        .lists;
+    assert_eq!(again.iter().find(|r| r.code == "KUBE").unwrap().units, 2);
+    // A regency quota of twelve families (the poorest are A's) cuts A's second group to two: too
+    // few, they wait; the families that left December's list say why.
+    store
+        .set_quota(&c.admin, "KUBE", &RegionCode::parse("35.23").unwrap(), 12)
+        .await
+        .unwrap();
+    let cut = store
+        .build_lists(&c.admin, january, today)
+        .await
+        .unwrap()
+        .lists;
+    let kube = cut.iter().find(|r| r.code == "KUBE").unwrap();
+    assert_eq!(
+        (kube.units, kube.households, kube.over_quota, kube.waiting),
+        (1, 10, 7, 2),
+        "{kube:?}"
+    );
+    let gone = store
+        .departures(&c.admin, january, "KUBE", None)
+        .await
+        .unwrap();
+    assert_eq!(gone.len(), 6, "{gone:?}");
+    assert_eq!(
+        gone.iter()
+            .filter(|d| d
+                .reason
+                .contains("menunggu kelompok: kurang dari 5 keluarga"))
+            .count(),
+        2,
+        "{gone:?}"
+    );
+    assert_eq!(
+        gone.iter()
+            .filter(|d| d.reason == "di luar kuota kabupaten/kota")
+            .count(),
+        4
+    );
+}
+
 #[tokio::test]
 async fn programme_lists_on_both_engines() {
     on_both_engines!(programme_lists);
+}
+
+#[tokio::test]
+async fn grouped_lists_on_both_engines() {
+    on_both_engines!(grouped_lists);
 }
 
 #[tokio::test]

@@ -117,7 +117,21 @@ async fn social_registries(db: &TestDb) {
         1
     );
     rows.pop();
-    assert_eq!(store.add_ppks_all(&c.village_a, rows).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .add_ppks_all(&c.village_a, rows.clone())
+            .await
+            .unwrap(),
+        2
+    );
+    // The same file again: its first row is registered already (its details are sealed, so
+    // the registry's records of the village are opened to compare).
+    let again = store.add_ppks_all(&c.village_a, rows).await;
+    assert!(
+        matches!(&again, Err(StoreError::Invalid { indonesian, .. })
+            if indonesian.contains("ke-1") && indonesian.contains("sudah terdaftar")),
+        "{again:?}"
+    );
     assert_eq!(
         store
             .ppks_list(&c.village_a, None, Some(PmksCategory::Homeless), 10, 0)
@@ -166,6 +180,37 @@ async fn social_registries(db: &TestDb) {
     );
     let plain = "SELECT COUNT(*) FROM psks_records WHERE details LIKE '%Rahayu%'";
     assert_eq!(raw_count(db, plain, plain).await, 0);
+    // An upload of PSKS: all or none, out of scope named by its row, the same one refused.
+    let mut tagana = companion("35.23.01.2001");
+    tagana.kind = PsksKind::Tagana;
+    tagana.details.name = "Joko Tagana".into();
+    let mut outside = tagana.clone();
+    outside.area = RegionCode::parse("35.24.01").unwrap();
+    let refused = store
+        .add_psks_all(&c.village_a, vec![tagana.clone(), outside])
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { indonesian, .. })
+            if indonesian.contains("ke-2") && indonesian.contains("di luar wilayah kerja")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store
+            .add_psks_all(&c.village_a, vec![tagana.clone()])
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(matches!(
+        store.add_psks_all(&c.village_a, vec![tagana]).await,
+        Err(StoreError::Invalid { indonesian, .. }) if indonesian.contains("sudah terdaftar")
+    ));
+    assert!(matches!(
+        store
+            .add_psks_all(&c.auditor, vec![companion("35.23.01.2001")])
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
     // She accompanies a household of her district; one elsewhere is refused.
     let (home, members) = fake_household(VILLAGE_A)
         .members(2)
@@ -192,7 +237,11 @@ async fn social_registries(db: &TestDb) {
         Err(StoreError::Invalid { .. })
     ));
     let counts = store.psks_counts(&c.regency).await.unwrap();
-    assert_eq!(counts.iter().map(|c| c.count).sum::<i64>(), 2);
+    assert_eq!(
+        counts.iter().map(|c| c.count).sum::<i64>(),
+        3,
+        "two companions and the uploaded Tagana"
+    );
 }
 
 #[tokio::test]

@@ -433,8 +433,8 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Open PPKS: record people or families in the 26 PPKS categories, including those without a family card (homeless people, residents of a home), the need the assessment found and the service given (ATENSI, rehabilitation, a home). Many at once with the XLSX template.",
     ),
     (
-        "Buka PSKS: daftarkan TKSK, PSM, pendamping PKH, Tagana, pekerja sosial, dan lembaga (LKS, Karang Taruna, LK3, panti) dengan nomor SK dan masa berlakunya; hubungkan pendamping PKH dengan rumah tangga dampingannya.",
-        "Open PSKS: register TKSK, PSM, PKH companions, Tagana, social workers and organisations (LKS, Karang Taruna, LK3, homes) with their decree number and validity; link a PKH companion to the households she accompanies.",
+        "Buka PSKS: daftarkan TKSK, PSM, pendamping PKH, Tagana, pekerja sosial, dan lembaga (LKS, Karang Taruna, LK3, panti) dengan nomor SK dan masa berlakunya, satu per satu atau banyak sekaligus dengan templat XLSX; hubungkan pendamping PKH dengan rumah tangga dampingannya.",
+        "Open PSKS: register TKSK, PSM, PKH companions, Tagana, social workers and organisations (LKS, Karang Taruna, LK3, homes) with their decree number and validity, one at a time or many at once with the XLSX template; link a PKH companion to the households she accompanies.",
     ),
     (
         "Jumlah per wilayah dan kategori tampil di atas setiap daftar; unduh daftarnya sebagai XLSX atau CSV.",

@@ -444,6 +444,26 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
     ),
     ("anggota 60 tahun ke atas", "members aged 60 or over"),
     ("anggota 70 tahun ke atas", "members aged 70 or over"),
+    (
+        "anggota dengan kategori PPKS",
+        "members with a PPKS category",
+    ),
+    (
+        "anggota dengan kategori PPKS komunitas adat terpencil (KAT)",
+        "members in the PPKS category remote customary community (KAT)",
+    ),
+    (
+        "kode desa/kelurahan, mis. \"35.23.01.2001\"",
+        "village code, e.g. \"35.23.01.2001\"",
+    ),
+    (
+        "kode kategori PPKS (1-26, Permensos 8/2012; 0: bukan PPKS)",
+        "PPKS category code (1-26, Permensos 8/2012; 0: not PPKS)",
+    ),
+    (
+        "penyandang disabilitas (ringan, sedang atau berat)",
+        "has a disability (mild, moderate or severe)",
+    ),
     ("kode provinsi, mis. \"35\"", "province code, e.g. \"35\""),
     (
         "kode kabupaten/kota, mis. \"35.23\"",

@@ -868,4 +868,30 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "arsip log audit lain sedang atau baru saja berjalan; jalankan lagi nanti (arsip ini tidak dipakai)",
         "another audit archive run is going on or just ended; run again later (this archive is not used)",
     ),
+    (
+        "Unduh templat PSKS (XLSX)",
+        "Download the PSKS template (XLSX)",
+    ),
+    (
+        "Isi satu baris per tenaga atau lembaga; jenis dengan kodenya, wilayah kerja dengan kode wilayahnya, tanggal sebagai TTTT-BB-HH. Semua baris diperiksa dulu: bila satu salah, tidak ada yang disimpan.",
+        "Fill in one row per worker or organisation; the kind by its code, the area of work by its region code, dates as YYYY-MM-DD. Every row is checked first: if one is wrong, nothing is saved.",
+    ),
+    (
+        "pilih berkas XLSX atau CSV hasil templat PSKS",
+        "choose an XLSX or CSV file filled in from the PSKS template",
+    ),
+    (
+        "unggahan hanya menambah catatan aktif; akhiri catatan dari halamannya",
+        "an upload only adds active records; end a record on its own page",
+    ),
+    ("sama dengan baris {}", "the same as row {}"),
+    (
+        "{} keluarga satu desa per kelompok; kelompok terakhir paling sedikit {}",
+        "{} families of one village per group; the last group at least {}",
+    ),
+    (
+        "Foto rumah (boleh kosong; JPEG atau PNG, paling besar 2 MB)",
+        "Photo of the house (optional; JPEG or PNG, at most 2 MB)",
+    ),
+    ("Foto rumah", "Photo of the house"),
 ];

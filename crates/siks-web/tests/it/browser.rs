@@ -936,6 +936,9 @@ async fn real_browser_a_citizens_usul_goes_to_the_close_and_the_receipt_shows_it
         return;
     };
     let w = world().await;
+    // The month's lists hold the world's household: its head is a recipient.
+    let (admin, today) = w.rank().await;
+    w.build_december_lists(&admin, today).await;
     let browser = Browser::open(&w, &driver_path).await;
     let (client, base) = (&browser.client, browser.base.clone());
     let scan_dir = tempfile::tempdir().unwrap();
@@ -964,6 +967,10 @@ async fn real_browser_a_citizens_usul_goes_to_the_close_and_the_receipt_shows_it
     );
     let page = client.source().await.unwrap();
     assert!(!page.contains(&registered.nik.raw()), "no NIK on the check");
+    assert!(
+        !text_of(client, "#hasil-cek .ya").await.is_empty(),
+        "a recipient: YA on the month's lists"
+    );
     let sanggah = client
         .find(Locator::Css("#hasil-cek a.sanggah"))
         .await

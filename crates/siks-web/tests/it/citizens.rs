@@ -95,6 +95,10 @@ async fn a_citizen_checks_files_an_usul_and_a_sanggah_and_the_village_handles_th
     assert_eq!(found.select("#hasil-cek .desil"), vec!["belum diperingkat"]);
     assert!(!found.body.contains(&head.full_name), "the name is masked");
     holds_none(&w, "the check", &found.body);
+    assert!(
+        found.select("#hasil-cek a.sanggah").is_empty(),
+        "on no list yet: no recipient to object to"
+    );
     // A name that is nobody's, and one too short to be a name.
     let nobody = send(
         &w.app,
@@ -255,7 +259,13 @@ async fn a_citizen_checks_files_an_usul_and_a_sanggah_and_the_village_handles_th
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert!(!unknown.body.contains("<b>ZZZZ"), "typed markup is escaped");
 
-    // A sanggah, from the check's own link.
+    // Once the month's lists hold the household, the check says which, and offers a sanggah
+    // from its own link.
+    let (admin, today) = w.rank().await;
+    w.build_december_lists(&admin, today).await;
+    let found = send(&w.app, get(&path, None)).await;
+    assert!(!found.select("#hasil-cek .ya").is_empty(), "{}", found.body);
+    holds_none(&w, "the check of a recipient", &found.body);
     let link = found
         .html()
         .select(&Selector::parse("#hasil-cek a.sanggah").unwrap())
@@ -458,6 +468,94 @@ async fn a_citizen_checks_files_an_usul_and_a_sanggah_and_the_village_handles_th
     )
     .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
+
+    // An usul with a photo of the house: the form is multipart; a photo too large is refused in
+    // plain words, and one that is not a photo too; the operator sees the photo, another
+    // village does not.
+    let photo_usul = |page: &Reply, photo: Vec<u8>| {
+        let (token, sum) = solved(page);
+        let (content_type, body) = multipart(&[
+            ("desa", VILLAGE_A.as_bytes()),
+            ("tantangan", token.as_bytes()),
+            ("jawaban", sum.as_bytes()),
+            ("pengirim", b"Warsini"),
+            ("nama", b"Sumiati Rahayu"),
+            ("nik", b"3523014512800003"),
+            ("no_kk", USUL_KK.as_bytes()),
+            ("alamat", b"Dusun Kidul RT 02"),
+            ("alasan", b"Janda, rumah berdinding bambu, belum terdata"),
+            ("foto", &photo),
+        ]);
+        Request::post("/cek/usul")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let form = send(&w.app, get(&format!("/cek/usul?desa={VILLAGE_A}"), None)).await;
+    assert_eq!(
+        form.html()
+            .select(&Selector::parse("#form-warga").unwrap())
+            .next()
+            .unwrap()
+            .value()
+            .attr("enctype"),
+        Some("multipart/form-data")
+    );
+    assert_eq!(form.select("#foto").len(), 1);
+    let png = [&b"\x89PNG\r\n\x1a\n"[..], &[1u8; 300][..]].concat();
+    let big = [&png[..], &vec![0u8; 2 * 1024 * 1024 - 100][..]].concat();
+    let refused = send(&w.app, photo_usul(&form, big)).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.select("#pesan").join("").contains("terlalu besar"),
+        "{}",
+        refused.body
+    );
+    let refused = send(
+        &w.app,
+        photo_usul(&refused, b"<svg onload=alert(1)>".to_vec()),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.select("#pesan").join("").contains("bukan foto"));
+    let filed = send(&w.app, photo_usul(&refused, png.clone())).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let queue = send(&w.app, get("/permintaan", Some(&operator))).await;
+    let links: Vec<String> = queue
+        .html()
+        .select(&Selector::parse("#daftar-permintaan tr.permintaan a").unwrap())
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    let mut with_photo = Vec::new();
+    for link in &links {
+        let page = send(&w.app, get(link, Some(&operator))).await;
+        if !page.select("#foto-rumah").is_empty() {
+            with_photo.push(link.clone());
+        }
+    }
+    assert_eq!(
+        with_photo.len(),
+        1,
+        "only the last usul has a photo: {links:?}"
+    );
+    let shown = send(
+        &w.app,
+        get(&format!("{}/foto", with_photo[0]), Some(&operator)),
+    )
+    .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert_eq!(shown.bytes, png);
+    let hidden = send(
+        &w.app,
+        get(&format!("{}/foto", with_photo[0]), Some(&other)),
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -68,6 +68,7 @@ fn door(method: &str, path: &str) -> Option<Door> {
         | ("POST", "/ppks/unggah")
         | ("POST", "/ppks/{id}")
         | ("POST", "/psks/baru")
+        | ("POST", "/psks/unggah")
         | ("POST", "/psks/{id}")
         | ("POST", "/psks/{id}/dampingan")
         | ("POST", "/api/v1/ppks")

@@ -10,11 +10,34 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(
         page.select(".program").len(),
-        4,
-        "PKH, Sembako, PBI-JK, BST"
+        8,
+        "PKH, Sembako, PBI-JK, BST, KUBE, PKSA, KAT, ATENSI"
     );
     assert!(page.select("#program-PKH .aturan")[0].contains("desil"));
     assert_eq!(page.select("#program-PKH .komponen tr").len(), 8);
+    // The grouped and per-child programmes say whom they count and how groups form.
+    let kube = page.select("#program-KUBE p").join(" ");
+    assert!(
+        kube.contains("Per kelompok keluarga")
+            && kube.contains("setahun per keluarga")
+            && kube.contains("age ≥ 18"),
+        "{kube}"
+    );
+    assert_eq!(
+        page.select("#program-KUBE .kelompok"),
+        ["10 keluarga satu desa per kelompok; kelompok terakhir paling sedikit 5"]
+    );
+    assert!(
+        page.select("#program-PKSA p")
+            .join(" ")
+            .contains("Per anak")
+    );
+    assert!(
+        page.select("#program-KAT p")
+            .join(" ")
+            .contains("setahun per rumah tangga")
+    );
+    assert!(page.select("#program-ATENSI .aturan-anggota")[0].contains("ppks > 0"));
     // The world's one household, ranked desil 1, is on every list of December.
     let (admin, today) = w.rank().await;
     w.build_december_lists(&admin, today).await;
@@ -57,9 +80,15 @@ async fn the_programmes_page_shows_rules_lists_and_downloads() {
     let defined = send(&w.app, get("/api/v1/programmes", Some(&desa)))
         .await
         .json();
-    assert_eq!(defined["programmes"].as_array().unwrap().len(), 4);
-    assert_eq!(defined["programmes"][2]["code"], "PKH");
-    assert_eq!(defined["programmes"][2]["unit"], "family");
+    assert_eq!(defined["programmes"].as_array().unwrap().len(), 8);
+    assert_eq!(defined["programmes"][5]["code"], "PKH");
+    assert_eq!(defined["programmes"][5]["unit"], "family");
+    assert_eq!(defined["programmes"][3]["code"], "KUBE");
+    assert_eq!(defined["programmes"][3]["unit"], "group");
+    assert_eq!(defined["programmes"][3]["group_size"], 10);
+    assert_eq!(defined["programmes"][3]["member"], "age >= 18 && age <= 60");
+    assert_eq!(defined["programmes"][6]["unit"], "child");
+    assert_eq!(defined["programmes"][2]["unit"], "community");
     let list = send(
         &w.app,
         get(
@@ -171,7 +200,7 @@ async fn the_rules_page_dry_runs_a_change_per_province_and_keeps_every_version()
         "the header and the shipped version"
     );
     let listed = send(&w.app, get("/program", Some(&pusat))).await;
-    assert_eq!(listed.select(".ubah-aturan").len(), 4);
+    assert_eq!(listed.select(".ubah-aturan").len(), 8, "one per programme");
     // Only the ministry edits rules.
     let desa = login(&w.app, "desa.a").await;
     assert_eq!(

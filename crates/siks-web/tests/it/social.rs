@@ -1,9 +1,9 @@
 //! The PPKS and PSKS registries through the pages (issue 20 items 3–4): a village operator
 //! registers a homeless man with no KTP, refused first for a bad NIK (named on the form), sees
 //! him counted; the regency changes his service; another village sees nothing of him; the
-//! registry downloads as CSV and XLSX; an upload is all or none; the regency registers a PKH
-//! companion of the district, seen from the village, who is linked to a household she
-//! accompanies.
+//! registry downloads as CSV and XLSX; an upload is all or none, only adds, and refuses a row
+//! twice or already registered; the regency registers a PKH companion of the district, seen
+//! from the village, who is linked to a household she accompanies, and uploads PSKS the same way.
 
 use crate::support::*;
 
@@ -126,15 +126,18 @@ async fn the_ppks_and_psks_registries_go_through_the_pages() {
     // An upload: one bad row refuses the whole file, named by its row and column.
     let template = send(&w.app, get("/ppks/templat.xlsx", Some(&desa))).await;
     assert_eq!(template.status, StatusCode::OK);
-    let upload = |csv: &str| {
-        let (content_type, body) =
-            multipart(&[("csrf", desa.csrf.as_bytes()), ("berkas", csv.as_bytes())]);
-        Request::post("/ppks/unggah")
+    let upload_to = |path: &str, session: &Session, csv: &str| {
+        let (content_type, body) = multipart(&[
+            ("csrf", session.csrf.as_bytes()),
+            ("berkas", csv.as_bytes()),
+        ]);
+        Request::post(path)
             .header(header::CONTENT_TYPE, content_type)
-            .header(header::COOKIE, format!("siks_sesi={}", desa.cookie))
+            .header(header::COOKIE, format!("siks_sesi={}", session.cookie))
             .body(Body::from(body))
             .unwrap()
     };
+    let upload = |csv: &str| upload_to("/ppks/unggah", &desa, csv);
     let header_line = "desa,kategori,satuan,layanan,nama,nik,no_kk,tanggal_lahir,jenis_kelamin,alamat,lembaga,kebutuhan,status";
     let good = format!(
         "{VILLAGE_A},8,1,1,Mbah Karto,,,1940-01-01,1,Gubuk di tepi sawah,,Makan dan perawatan,aktif"
@@ -161,8 +164,33 @@ async fn the_ppks_and_psks_registries_go_through_the_pages() {
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // An upload only adds: a row ending a record is refused (it is ended on its page, where
+    // its history stays), and so is the same person twice in one file.
+    let ended = format!("{VILLAGE_A},8,1,1,Mbah Sarmi,,,,2,Gubuk,,Makan,selesai");
+    let refused = send(&w.app, upload(&format!("{header_line}\n{good}\n{ended}\n"))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = refused.select("#pesan").join("");
+    assert!(
+        message.contains("baris 3") && message.contains("status"),
+        "{message}"
+    );
+    let refused = send(&w.app, upload(&format!("{header_line}\n{good}\n{good}\n"))).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = refused.select("#pesan").join("");
+    assert!(
+        message.contains("baris 3") && message.contains("sama dengan baris 2"),
+        "{message}"
+    );
     let taken = send(&w.app, upload(&format!("{header_line}\n{good}\n"))).await;
     assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    // The same file again: Mbah Karto is registered already.
+    let again = send(&w.app, upload(&format!("{header_line}\n{good}\n"))).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = again.select("#pesan").join("");
+    assert!(
+        message.contains("baris data ke-1") && message.contains("sudah terdaftar"),
+        "{message}"
+    );
     let list = send(&w.app, get("/ppks?kategori=8", Some(&desa))).await;
     assert_eq!(list.select("#daftar-ppks tr.ppks").len(), 1);
     assert!(list.body.contains("Mbah Karto"));
@@ -218,6 +246,81 @@ async fn the_ppks_and_psks_registries_go_through_the_pages() {
     let csv = send(&w.app, get("/psks/unduh/psks.csv", Some(&dinsos))).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.contains("Sri Rahayu Pendamping"));
+
+    // The PSKS upload: its template, all or none, the row and column named; the village
+    // cannot upload the district's workers; the regency can.
+    let template = send(&w.app, get("/psks/templat.xlsx", Some(&dinsos))).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.bytes.starts_with(b"PK"), "an XLSX");
+    let header_line = "wilayah,jenis,nama,nik,nomor,telepon,alamat,pimpinan,mulai,sampai,status";
+    let tksk = "35.23.01,1,Bambang TKSK,3523011203800001,TKSK/35.23.01/1,,Jl. Pahlawan 1,,2026-01-01,2028-12-31,aktif";
+    let karang = "35.23.01.2001,7,Karang Taruna Tunas Muda,,KT/12/2025,,Balai desa,Andi Saputra,2025-06-01,,aktif";
+    let bad_date =
+        "35.23.01.2001,7,Karang Taruna Lain,,KT/13/2025,,Balai desa,Budi,1 Juni 2025,,aktif";
+    let psks_upload = |session: &Session, csv: String| upload_to("/psks/unggah", session, &csv);
+    let refused = send(
+        &w.app,
+        psks_upload(&dinsos, format!("{header_line}\n{tksk}\n{bad_date}\n")),
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let message = refused.select("#pesan").join("");
+    assert!(
+        message.contains("baris 3") && message.contains("mulai"),
+        "{message}"
+    );
+    let refused = send(
+        &w.app,
+        psks_upload(&desa, format!("{header_line}\n{karang}\n{tksk}\n")),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = refused.select("#pesan").join("");
+    assert!(
+        message.contains("baris data ke-2") && message.contains("di luar wilayah kerja"),
+        "{message}"
+    );
+    assert_eq!(
+        send(&w.app, get("/psks", Some(&desa)))
+            .await
+            .select("#daftar-psks tr.psks")
+            .len(),
+        1,
+        "none written"
+    );
+    let taken = send(
+        &w.app,
+        psks_upload(&dinsos, format!("{header_line}\n{tksk}\n{karang}\n")),
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    let again = send(
+        &w.app,
+        psks_upload(&dinsos, format!("{header_line}\n{karang}\n")),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.select("#pesan").join("").contains("sudah terdaftar"),
+        "uploaded twice: {}",
+        again.body
+    );
+    let list = send(&w.app, get("/psks", Some(&desa))).await;
+    assert_eq!(list.select("#daftar-psks tr.psks").len(), 3);
+    assert!(list.body.contains("Karang Taruna Tunas Muda"));
+    assert!(
+        send(&w.app, get("/psks", Some(&other)))
+            .await
+            .select("#daftar-psks tr.psks")
+            .len()
+            == 2,
+        "the other village sees the district's workers, not village A's Karang Taruna"
+    );
     // The API: the same records, the numbers masked, the same checks.
     let created = send(
         &w.app,
