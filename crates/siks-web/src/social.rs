@@ -105,6 +105,9 @@ pub struct PpksForm {
     kebutuhan: String,
     #[serde(default)]
     aktif: String,
+    /// The registered member the record is about (opened from the member's page), if any.
+    #[serde(default)]
+    anggota: String,
 }
 
 impl PpksForm {
@@ -126,6 +129,7 @@ impl PpksForm {
             lembaga: d.institution.clone(),
             kebutuhan: d.need.clone(),
             aktif: if r.active { "1".into() } else { String::new() },
+            anggota: r.record.person.map(|p| p.to_string()).unwrap_or_default(),
         }
     }
 
@@ -156,12 +160,21 @@ impl PpksForm {
                     .code(),
             ),
         };
+        let person = match self.anggota.trim() {
+            "" => None,
+            id => Some(id.parse().map_err(|_| {
+                (
+                    String::new(),
+                    t("anggota terdaftar yang dirujuk tidak dikenal").to_string(),
+                )
+            })?),
+        };
         Ok(PpksRecord {
             village,
             category,
             unit,
             service,
-            person: None,
+            person,
             details: PpksDetails {
                 name: self.nama.clone(),
                 nik: self.nik.clone(),
@@ -353,23 +366,69 @@ fn ppks_form_page(
     Ok((status, html).into_response())
 }
 
-/// `GET /ppks/baru`: the form of a new PPKS record (the user's village filled in).
-pub async fn new_ppks_form(user: PageUser) -> Result<Response, WebError> {
+#[derive(Deserialize, Default)]
+pub struct NewPpksQuery {
+    /// A registered member to record as PPKS: the form is filled in from the register.
+    #[serde(default)]
+    anggota: String,
+}
+
+/// `GET /ppks/baru[?anggota=ID]`: the form of a new PPKS record (the user's village filled in,
+/// or a registered member's details when opened from the member's page).
+pub async fn new_ppks_form(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(q): Query<NewPpksQuery>,
+) -> Result<Response, WebError> {
     let desa = match user.session.actor.scope.region() {
         Some(code) if code.level() == siks_domain::RegionLevel::Village => code.to_string(),
         _ => String::new(),
     };
+    let mut form = PpksForm {
+        desa,
+        satuan: PpksUnit::Person.code().to_string(),
+        layanan: PpksService::NotYet.code().to_string(),
+        aktif: "1".into(),
+        ..PpksForm::default()
+    };
+    if !q.anggota.is_empty() {
+        let id: siks_domain::PersonId = q.anggota.parse().map_err(|_| WebError::NotFound)?;
+        let actor = &user.session.actor;
+        let person = state
+            .service
+            .person(actor, id)
+            .await?
+            .ok_or(WebError::NotFound)?
+            .record;
+        let household = state
+            .service
+            .household(actor, person.household_id)
+            .await?
+            .ok_or(WebError::NotFound)?
+            .household
+            .record;
+        let a = &household.address;
+        form = PpksForm {
+            desa: a.village.to_string(),
+            kategori: person
+                .pmks
+                .map(|c| c.code().to_string())
+                .unwrap_or_default(),
+            nama: person.full_name.clone(),
+            nik: person.nik.raw(),
+            no_kk: person.no_kk.raw(),
+            tanggal_lahir: person.birth_date.to_string(),
+            jenis_kelamin: person.sex.code().to_string(),
+            alamat: format!("{}, RT {} RW {}", a.street, a.rt, a.rw),
+            anggota: id.to_string(),
+            ..form
+        };
+    }
     ppks_form_page(
         &user,
         "/ppks/baru".into(),
         t("Data PPKS baru").into(),
-        PpksForm {
-            desa,
-            satuan: PpksUnit::Person.code().to_string(),
-            layanan: PpksService::NotYet.code().to_string(),
-            aktif: "1".into(),
-            ..PpksForm::default()
-        },
+        form,
         false,
         None,
     )

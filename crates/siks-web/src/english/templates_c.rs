@@ -894,4 +894,14 @@ pub(super) const ENTRIES: &[(&str, &str)] = &[
         "Photo of the house (optional; JPEG or PNG, at most 2 MB)",
     ),
     ("Foto rumah", "Photo of the house"),
+    (
+        "anggota terdaftar yang dirujuk tidak dikenal",
+        "the registered member named is not known",
+    ),
+    (
+        "Anggota rumah tangga terdaftar:",
+        "A member of a registered household:",
+    ),
+    ("lihat di register", "see in the register"),
+    ("Catat sebagai PPKS", "Record as PPKS"),
 ];

@@ -392,4 +392,80 @@ async fn the_ppks_and_psks_registries_go_through_the_pages() {
     let seen = send(&w.app, get(&worker, Some(&other))).await;
     assert_eq!(seen.status, StatusCode::OK);
     assert!(seen.select("#dampingan li").is_empty());
+
+    // A registered member recorded as PPKS from her page: the form is filled in from the
+    // register and the record keeps the link, through a later change too.
+    let member = &w.members[0];
+    let page = send(&w.app, get(&format!("/anggota/{}", member.id), Some(&desa))).await;
+    let link = page
+        .html()
+        .select(&Selector::parse("#catat-ppks").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    let form = send(&w.app, get(&link, Some(&desa))).await;
+    assert_eq!(form.status, StatusCode::OK, "{link}");
+    let shown = form_as_shown(&form, "#form-ppks", &desa);
+    let value = |name: &str| {
+        shown
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(value("nama"), member.full_name);
+    assert_eq!(value("nik"), member.nik.raw());
+    assert_eq!(value("anggota"), member.id.to_string());
+    assert_eq!(form.select("#anggota-terdaftar").len(), 1);
+    let mut fields = shown.clone();
+    set_field(&mut fields, "kategori", "9");
+    set_field(&mut fields, "kebutuhan", "Alat bantu dengar");
+    let saved = send(
+        &w.app,
+        post_form(
+            "/ppks/baru",
+            &format!("siks_sesi={}", desa.cookie),
+            &form_body(&fields),
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let record = saved.location.unwrap();
+    let record = record.split('?').next().unwrap().to_string();
+    let opened = send(&w.app, get(&record, Some(&desa))).await;
+    assert_eq!(
+        opened.select("#anggota-terdaftar").len(),
+        1,
+        "{}",
+        opened.body
+    );
+    let mut fields = form_as_shown(&opened, "#form-ppks", &desa);
+    set_field(&mut fields, "layanan", "2");
+    set_field(&mut fields, "kebutuhan", "Alat bantu dengar");
+    let changed = send(
+        &w.app,
+        post_form(
+            &record,
+            &format!("siks_sesi={}", desa.cookie),
+            &form_body(&fields),
+        ),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let reopened = send(&w.app, get(&record, Some(&desa))).await;
+    assert_eq!(
+        reopened.select("#anggota-terdaftar").len(),
+        1,
+        "a change keeps the link"
+    );
+    // A member of another village cannot be named.
+    let refused = send(
+        &w.app,
+        get(&format!("/ppks/baru?anggota={}", member.id), Some(&other)),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
