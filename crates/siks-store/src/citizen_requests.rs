@@ -602,16 +602,14 @@ impl Store {
             let persons = sqlx::query(
                 "SELECT pr.id, pr.full_name, pr.household_id, h.desil FROM persons pr \
                  JOIN households h ON h.id = pr.household_id \
-                 WHERE substr(pr.village_code, 1, 5) = $4 AND pr.name_key = $1 \
-                 AND pr.village_code = $2 AND pr.status = 'active' \
+                 WHERE pr.village_code = $2 AND pr.name_key = $1 AND pr.status = 'active' \
                  AND h.status = 'active' ORDER BY pr.id LIMIT $3",
             )
             .bind(&key)
             .bind(village.to_string())
             .bind(PUBLIC_MATCHES)
-            // The regency and the name: the register's own index of names by regency
-            // (migration 19), a handful of rows even for a name thousands share nationally.
-            .bind(village.as_str().get(..5).unwrap_or_default().to_string())
+            // The village and the name: its own index (migration 32) holds just the matches,
+            // however many share the name in the regency.
             .fetch_all(p)
             .await?;
             if persons.is_empty() {

@@ -195,6 +195,12 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0031_citizen_photos.sql"),
         include_str!("../migrations/postgres/0031_citizen_photos.sql"),
     ),
+    (
+        32,
+        "the public check's reads by index alone",
+        include_str!("../migrations/sqlite/0032_public_check_indexes.sql"),
+        include_str!("../migrations/postgres/0032_public_check_indexes.sql"),
+    ),
 ];
 
 /// The username of the account the command line acts as.
