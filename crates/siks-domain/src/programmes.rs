@@ -361,6 +361,9 @@ pub struct Programme {
     /// hold (fewer wait for the next list); 0 for other units.
     pub group_size: u32,
     pub group_min: u32,
+    /// Whether the public check (Cek Bansos) may say who is on its lists. A programme chosen by
+    /// PPKS category or disability may not: its YA would disclose specific personal data.
+    pub public_check: bool,
     /// The file as given.
     pub text: String,
 }
@@ -391,7 +394,12 @@ struct ProgrammeFile {
     exclude_findings: Vec<toml::Spanned<u8>>,
     group_size: Option<toml::Spanned<u32>>,
     group_min: Option<toml::Spanned<u32>>,
+    public_check: Option<bool>,
 }
+
+/// Values whose use makes a programme's list say something specific about its people (a PPKS
+/// category, a disability): such a programme must not be shown on the public check.
+pub const SPECIFIC_VALUES: &[&str] = &["ppks", "ppks_members", "kat", "disability"];
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -569,6 +577,28 @@ impl Programme {
             }
             (_, None, None) => (0, 0),
         };
+        let eligible = rule(&file.eligible, HOUSEHOLD_VALUES, &households)?;
+        let member = file
+            .member
+            .as_ref()
+            .map(|m| rule(m, MEMBER_VALUES, &members))
+            .transpose()?;
+        let public_check = file.public_check.unwrap_or(true);
+        let reads_specific = std::iter::once(&eligible)
+            .chain(member.as_ref())
+            .chain(components.iter().map(|c| &c.member))
+            .flat_map(|r| r.names())
+            .any(|n| SPECIFIC_VALUES.contains(&n.as_str()));
+        if public_check && reads_specific {
+            return Err(DefinitionError {
+                line: line_of(file.eligible.span().start),
+                reason: format!(
+                    "program yang memilih menurut {} menyebut data pribadi spesifik: tulis \
+                     public_check = false agar tidak tampil di Cek Bansos",
+                    SPECIFIC_VALUES.join(", ")
+                ),
+            });
+        }
         if file.amount == 0 && components.is_empty() {
             return Err(DefinitionError {
                 line: 1,
@@ -579,18 +609,15 @@ impl Programme {
             code,
             name: file.name,
             unit: file.unit,
-            eligible: rule(&file.eligible, HOUSEHOLD_VALUES, &households)?,
-            member: file
-                .member
-                .as_ref()
-                .map(|m| rule(m, MEMBER_VALUES, &members))
-                .transpose()?,
+            eligible,
+            member,
             components,
             max_components: file.max_components,
             amount: file.amount,
             exclude_findings,
             group_size,
             group_min,
+            public_check,
             text: text.to_string(),
         })
     }
@@ -1178,10 +1205,11 @@ mod tests {
             kat.assess(&assessed(&h, &members, 7, &[])).unwrap(),
             Verdict::NotEligible(Ineligible::Rule)
         ));
-        assert!(matches!(
+        assert_eq!(
             atensi.assess(&assessed(&h, &members, 7, &[])).unwrap(),
-            Verdict::NotEligible(Ineligible::NoComponent) | Verdict::Receives(_)
-        ));
+            Verdict::NotEligible(Ineligible::NoComponent),
+            "nobody with a PPKS category"
+        );
         members[0].pmks = Some(PmksCategory::RemoteIndigenous);
         members[6].pmks = Some(PmksCategory::NeglectedElderly);
         let Verdict::Receives(units) = kat.assess(&assessed(&h, &members, 7, &[])).unwrap() else {
@@ -1204,6 +1232,35 @@ mod tests {
             facts.get("village"),
             Some(&Fact::Text("35.23.01.2001".into()))
         );
+    }
+
+    #[test]
+    fn a_programme_chosen_by_ppks_or_disability_stays_off_the_public_check() {
+        let shown: Vec<(String, bool)> = DEFAULT_PROGRAMMES
+            .iter()
+            .map(|t| Programme::parse(t).unwrap())
+            .map(|p| (p.code, p.public_check))
+            .collect();
+        for (code, public) in &shown {
+            let expected = !["ATENSI", "PKSA", "KAT"].contains(&code.as_str());
+            assert_eq!(*public, expected, "{code}");
+        }
+        let base = "code = \"X\"\nname = \"Uji\"\nunit = \"person\"\namount = 1\n";
+        let e = Programme::parse(&format!(
+            "{base}eligible = \"true\"\nmember = \"ppks == 16\"\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.line, 5, "{e}");
+        assert!(e.reason.contains("public_check = false"), "{e}");
+        let e = Programme::parse(&format!("{base}eligible = \"kat > 0\"\n")).unwrap_err();
+        assert!(e.reason.contains("public_check"), "{e}");
+        let kept = Programme::parse(&format!(
+            "{base}eligible = \"true\"\nmember = \"ppks == 16\"\npublic_check = false\n"
+        ))
+        .unwrap();
+        assert!(!kept.public_check);
+        // PKH's component for severe disability counts a family's members, it names nobody.
+        assert!(programme("PKH").public_check);
     }
 
     #[test]

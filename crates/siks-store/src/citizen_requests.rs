@@ -152,12 +152,15 @@ impl Store {
             RequestKind::Sanggah => {
                 let household = new.household.ok_or(StoreError::NotFound)?;
                 // A sanggah objects to a recipient: the household must be on one of the
-                // newest lists. Any other looks the same as no household at all.
+                // newest lists the public check shows (each programme's newest, as the check
+                // reads them). Any other looks the same as no household at all, so a sanggah
+                // cannot probe a list the check keeps back.
                 let active: Option<String> = with_pool!(self, p => {
                     sqlx::query_scalar(
                         "SELECT h.village_code FROM households h WHERE h.id = $1 AND h.status = 'active' \
                          AND EXISTS (SELECT 1 FROM beneficiary_lists l CROSS JOIN beneficiaries b \
-                         WHERE l.period = (SELECT MAX(period) FROM beneficiary_lists WHERE period NOT LIKE '-%') \
+                         WHERE l.public_check = 1 AND l.period = (SELECT MAX(n.period) FROM beneficiary_lists n \
+                         WHERE n.code = l.code AND n.period NOT LIKE '-%') \
                          AND b.list_id = l.id AND b.village_code = h.village_code AND b.household_id = h.id)",
                     )
                     .bind(household.to_string())
@@ -623,8 +626,9 @@ impl Store {
                  WHERE b.list_id = l.id AND b.village_code = $1 AND b.household_id = $2 \
                  AND (b.person_ids IS NULL OR b.person_ids = '' \
                  OR (' ' || b.person_ids || ' ') LIKE ('% ' || $3 || ' %'))) AS on_list \
-                 FROM beneficiary_lists l WHERE l.period = \
-                 (SELECT MAX(n.period) FROM beneficiary_lists n WHERE n.code = l.code) ORDER BY l.code";
+                 FROM beneficiary_lists l WHERE l.public_check = 1 AND l.period = \
+                 (SELECT MAX(n.period) FROM beneficiary_lists n WHERE n.code = l.code \
+                 AND n.period NOT LIKE '-%') ORDER BY l.code";
             let mut found = Vec::with_capacity(persons.len());
             for person in &persons {
                 let household: HouseholdId =

@@ -930,8 +930,8 @@ impl Store {
         let mut tx = self.begin_bulk().await?;
         with_tx!(&mut tx, c => {
             sqlx::query(
-                "INSERT INTO beneficiary_lists (id, period, code, definition, units, amount, built_by, built_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO beneficiary_lists (id, period, code, definition, units, amount, built_by, built_at, public_check) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(id.to_string())
             .bind(format!("{ASIDE}{id}"))
@@ -941,6 +941,7 @@ impl Store {
             .bind(i64::try_from(amount).unwrap_or(i64::MAX))
             .bind(actor.user_id.to_string())
             .bind(self.now_text())
+            .bind(i64::from(p.programme.public_check))
             .execute(&mut **c)
             .await?;
         });

@@ -415,8 +415,8 @@ pub async fn new_ppks_form(
                 .map(|c| c.code().to_string())
                 .unwrap_or_default(),
             nama: person.full_name.clone(),
-            nik: person.nik.raw(),
-            no_kk: person.no_kk.raw(),
+            // Not the NIK and No KK: the register shows them only through its audited reveal,
+            // and the link already says who the person is.
             tanggal_lahir: person.birth_date.to_string(),
             jenis_kelamin: person.sex.code().to_string(),
             alamat: format!("{}, RT {} RW {}", a.street, a.rt, a.rw),

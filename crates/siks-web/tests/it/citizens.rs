@@ -265,6 +265,12 @@ async fn a_citizen_checks_files_an_usul_and_a_sanggah_and_the_village_handles_th
     w.build_december_lists(&admin, today).await;
     let found = send(&w.app, get(&path, None)).await;
     assert!(!found.select("#hasil-cek .ya").is_empty(), "{}", found.body);
+    // Only the programmes the check may show: never one chosen by PPKS category or disability.
+    let shown = found.select("#hasil-cek .program").join(" ");
+    assert!(shown.contains("PKH:") && shown.contains("KUBE:"), "{shown}");
+    for kept_back in ["ATENSI", "PKSA", "KAT:"] {
+        assert!(!shown.contains(kept_back), "{kept_back} in {shown}");
+    }
     holds_none(&w, "the check of a recipient", &found.body);
     let link = found
         .html()
