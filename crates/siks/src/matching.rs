@@ -48,7 +48,8 @@ pub enum MatchAction {
 
 /// What a run did, for the command's summary and the benchmark.
 pub struct Summary {
-    pub records: (usize, usize),
+    /// The rows read: of the one file deduplicated, or of the left and the right file linked.
+    pub records: (usize, Option<usize>),
     pub compared: usize,
     pub written: u64,
     pub threshold: f64,
@@ -96,7 +97,12 @@ fn write_out(
         .map_err(|e| anyhow::anyhow!(both(&e)))
 }
 
-fn summary(outcome: &Outcome, records: (usize, usize), written: u64, started: Instant) -> Summary {
+fn summary(
+    outcome: &Outcome,
+    records: (usize, Option<usize>),
+    written: u64,
+    started: Instant,
+) -> Summary {
     Summary {
         records,
         compared: outcome.pairs.len(),
@@ -124,7 +130,7 @@ pub fn dedupe_file(
     let table = read_table(input, config, false)?;
     let outcome = siks_match::dedupe(&table, config);
     let written = write_out(&outcome, &table, &table, out, min_score, explain)?;
-    let s = summary(&outcome, (table.len(), table.len()), written, started);
+    let s = summary(&outcome, (table.len(), None), written, started);
     Ok((s, outcome, table))
 }
 
@@ -142,14 +148,22 @@ pub fn link_files(
     let r = read_table(right, config, true)?;
     let outcome = siks_match::link(&l, &r, config);
     let written = write_out(&outcome, &l, &r, out, min_score, explain)?;
-    Ok(summary(&outcome, (l.len(), r.len()), written, started))
+    Ok(summary(
+        &outcome,
+        (l.len(), Some(r.len())),
+        written,
+        started,
+    ))
 }
 
 fn print(s: &Summary, out: &Path) {
+    // One file deduplicated reads its rows once; two files linked, each.
+    let read = match s.records {
+        (left, Some(right)) => format!("{left} + {right}"),
+        (rows, None) => rows.to_string(),
+    };
     println!(
-        "{} + {} baris dibaca; {} pasangan dibandingkan ({} baris ditulis ke {}); ambang yang disarankan {:.6}: {} pasangan di atasnya",
-        s.records.0,
-        s.records.1,
+        "{read} baris dibaca; {} pasangan dibandingkan ({} baris ditulis ke {}); ambang yang disarankan {:.6}: {} pasangan di atasnya",
         s.compared,
         s.written,
         out.display(),

@@ -735,6 +735,9 @@ fn demo_generates_imports_and_counts() {
         clusters.to_str().unwrap(),
     ]);
     assert!(ok && out.contains("ambang yang disarankan"), "{out}{err}");
+    // One file's rows, counted once (it said "N + N" before).
+    let rows = std::fs::read_to_string(&persons).unwrap().lines().count() - 1;
+    assert!(out.starts_with(&format!("{rows} baris dibaca; ")), "{out}");
     let written = std::fs::read_to_string(&pairs).unwrap();
     assert!(written.starts_with("id_l,id_r,score\n"), "{written}");
     // The printed threshold selects exactly the pairs the command counted above it.
