@@ -24,9 +24,9 @@ cp "$here/crates/siks-service/src/same_person.toml" "$work/persons.toml"
 echo "persons: $(($(wc -l < "$work/data/persons.csv") - 1))"
 start=$(date +%s.%N)
 out=$(SIKS_REPORT_PEAK_MEMORY=1 "$siks" match dedupe --input "$work/data/persons.csv" \
-  --config "$work/persons.toml" --out "$work/siks-pairs.csv")
+  --config "$work/persons.toml" --out "$work/siks-pairs.csv" --summary "$work/summary.json")
 end=$(date +%s.%N)
-threshold=$(echo "$out" | sed -n 's/.*ambang yang disarankan \([0-9.]*\):.*/\1/p')
+threshold=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["threshold"])' "$work/summary.json")
 peak=$(echo "$out" | sed -n 's/^peak memory MiB: //p')
 python3 - "$work/siks-pairs.csv" "$work/data/ground_truth.csv" "$threshold" "$start" "$end" "$peak" <<'PY'
 import csv, sys

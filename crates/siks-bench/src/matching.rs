@@ -1,6 +1,9 @@
 //! `siks-bench match`: the record-linkage engine on a generated province, run as the command a
 //! user would run (`siks match …` in a child process, timed from outside, with its peak memory),
 //! and scored against the generator's ground truth of duplicate persons.
+//! `siks-bench linkage`: the same command on the harder file of `siks match generate` (person
+//! records shaped like the published benchmarks) at each size asked, beside Splink 4 on the same
+//! file in the same run (`bench/splink_linkage.py`, in a cached Python environment).
 
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
@@ -56,23 +59,20 @@ fn child(args: &[&str]) -> Result<(String, f64, f64)> {
     Ok((stdout, secs, peak))
 }
 
-fn threshold_of(output: &str) -> Result<f64> {
-    output
-        .split("ambang yang disarankan ")
-        .nth(1)
-        .and_then(|rest| rest.split(':').next())
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| anyhow!("no threshold in: {output}"))
-}
-
-/// The number of pairs at or above the recommended threshold, as the command printed it.
-fn above_of(output: &str) -> Result<u64> {
-    output
-        .split(" pasangan di atasnya")
-        .next()
-        .and_then(|head| head.rsplit(' ').next())
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| anyhow!("no count of pairs above the threshold in: {output}"))
+/// The run's `--summary` JSON: its threshold and its count of pairs at or above it.
+fn summary_of(path: &Path) -> Result<(f64, u64, u64)> {
+    let text = std::fs::read_to_string(path).context("summary")?;
+    let json: serde_json::Value = serde_json::from_str(&text)?;
+    let number = |key: &str| {
+        json[key]
+            .as_f64()
+            .ok_or_else(|| anyhow!("no {key} in {text}"))
+    };
+    Ok((
+        number("threshold")?,
+        number("pairs_at_or_above_threshold")? as u64,
+        number("compared_pairs")? as u64,
+    ))
 }
 
 fn unordered(a: &str, b: &str) -> (String, String) {
@@ -140,7 +140,8 @@ pub fn run(households: usize, list_rows: usize) -> Result<()> {
     );
 
     let pairs = dir.path().join("pairs.csv");
-    let (out, secs, peak) = child(&[
+    let summary_file = dir.path().join("summary.json");
+    let (_, secs, peak) = child(&[
         "match",
         "dedupe",
         "--input",
@@ -149,12 +150,13 @@ pub fn run(households: usize, list_rows: usize) -> Result<()> {
         &config.display().to_string(),
         "--out",
         &pairs.display().to_string(),
+        "--summary",
+        &summary_file.display().to_string(),
     ])?;
-    let threshold = threshold_of(&out)?;
+    let (threshold, above, compared) = summary_of(&summary_file)?;
     let (precision, recall, predicted) = accuracy(&pairs, &truth, threshold)?;
     // Scored exactly as the command counted: a rounded threshold once dropped a whole pattern
     // of pairs sitting at it from the score (and made the precision look better than it was).
-    let above = above_of(&out)?;
     if above != predicted {
         bail!("the printed threshold selects {predicted} pairs, the command counted {above}");
     }
@@ -162,11 +164,6 @@ pub fn run(households: usize, list_rows: usize) -> Result<()> {
         let (p, r, n) = accuracy(&pairs, &truth, t)?;
         println!("  (at threshold {t}: {n} pairs, precision {p:.4}, recall {r:.4})");
     }
-    let compared = out
-        .split("; ")
-        .nth(1)
-        .and_then(|t| t.split(' ').next())
-        .unwrap_or("?");
     println!(
         "  dedupe: {secs:.1} s, peak {peak:.0} MiB (goals: 1,000,000 persons under 15 s and 2048 MiB); {compared} pairs compared and written; \
          threshold {threshold:.4}: {predicted} pairs, precision {precision:.4}, recall {recall:.4} (goals: >= 0.98, >= 0.95)"
@@ -187,7 +184,7 @@ pub fn run(households: usize, list_rows: usize) -> Result<()> {
     let link_config = dir.path().join("link.toml");
     std::fs::write(&link_config, LINK_CONFIG)?;
     let linked = dir.path().join("linked.csv");
-    let (out, secs, peak) = child(&[
+    let (_, secs, peak) = child(&[
         "match",
         "link",
         "--left",
@@ -198,8 +195,10 @@ pub fn run(households: usize, list_rows: usize) -> Result<()> {
         &link_config.display().to_string(),
         "--out",
         &linked.display().to_string(),
+        "--summary",
+        &summary_file.display().to_string(),
     ])?;
-    let threshold = threshold_of(&out)?;
+    let (threshold, _, _) = summary_of(&summary_file)?;
     let mut matched_right = HashSet::new();
     let reader = std::io::BufReader::new(std::fs::File::open(&linked)?);
     for line in reader.lines().skip(1) {
@@ -215,5 +214,157 @@ pub fn run(households: usize, list_rows: usize) -> Result<()> {
         summary.persons,
         matched_right.len()
     );
+    Ok(())
+}
+
+/// Precision, recall and F1 of the pairs at or above `threshold` in a pairs file, against the
+/// truth's persons (`rec_id,person`), and the best F1 over all thresholds (chosen with the truth,
+/// which siks does not get).
+fn scored_against_persons(
+    pairs: &Path,
+    truth: &Path,
+    threshold: f64,
+) -> Result<(f64, f64, f64, f64)> {
+    let mut person = std::collections::HashMap::new();
+    let mut sizes: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for row in csv::Reader::from_path(truth)?.records() {
+        let row = row?;
+        person.insert(row[0].to_string(), row[1].to_string());
+        *sizes.entry(row[1].to_string()).or_default() += 1;
+    }
+    let true_pairs: u64 = sizes.values().map(|n| n * (n - 1) / 2).sum();
+    let mut scored: Vec<(f64, bool)> = Vec::new();
+    let reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(pairs)?);
+    for line in reader.lines().skip(1) {
+        let line = line?;
+        let mut cells = line.split(',');
+        let (Some(l), Some(r), Some(score)) = (cells.next(), cells.next(), cells.next()) else {
+            continue;
+        };
+        scored.push((score.parse().unwrap_or(0.0), person.get(l) == person.get(r)));
+    }
+    let chosen: Vec<bool> = scored
+        .iter()
+        .filter(|p| p.0 >= threshold)
+        .map(|p| p.1)
+        .collect();
+    let hits = chosen.iter().filter(|h| **h).count() as f64;
+    let precision = hits / (chosen.len().max(1) as f64);
+    let recall = hits / (true_pairs.max(1) as f64);
+    let f1 = 2.0 * hits / ((chosen.len() as u64 + true_pairs).max(1) as f64);
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut best, mut hits) = (0.0f64, 0.0);
+    for (i, (_, hit)) in scored.iter().enumerate() {
+        hits += f64::from(u8::from(*hit));
+        best = best.max(2.0 * hits / ((i as u64 + 1 + true_pairs) as f64));
+    }
+    Ok((precision, recall, f1, best))
+}
+
+/// The Python with Splink 4, made once in a cache folder (`SIKS_SPLINK_VENV` to choose it).
+fn splink_python() -> Result<std::path::PathBuf> {
+    let venv = match std::env::var_os("SIKS_SPLINK_VENV") {
+        Some(v) => std::path::PathBuf::from(v),
+        None => std::path::PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()))
+            .join(".cache/siks-splink-venv"),
+    };
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        println!("  (installing Splink 4 into {} from PyPI)", venv.display());
+        let made = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()?;
+        let installed = std::process::Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "splink>=4,<5"])
+            .status()?;
+        if !made.success() || !installed.success() {
+            bail!("could not install Splink into {}", venv.display());
+        }
+    }
+    Ok(python)
+}
+
+pub fn linkage(sizes: &[usize], splink: bool) -> Result<()> {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/splink_linkage.py");
+    for &records in sizes {
+        let dir = tempfile::tempdir()?;
+        let data = dir.path().join("data");
+        let d = data.display().to_string();
+        child(&[
+            "match",
+            "generate",
+            "--records",
+            &records.to_string(),
+            "--seed",
+            "7",
+            "--dir",
+            &d,
+        ])?;
+        let (input, config, truth) = (
+            data.join("records.csv"),
+            data.join("config.toml"),
+            data.join("truth.csv"),
+        );
+        let (pairs, summary) = (
+            dir.path().join("pairs.csv"),
+            dir.path().join("summary.json"),
+        );
+        let (_, secs, peak) = child(&[
+            "match",
+            "dedupe",
+            "--input",
+            &input.display().to_string(),
+            "--config",
+            &config.display().to_string(),
+            "--out",
+            &pairs.display().to_string(),
+            "--min-score",
+            "0.01",
+            "--summary",
+            &summary.display().to_string(),
+        ])?;
+        let (threshold, _, compared) = summary_of(&summary)?;
+        let (p, r, f1, best) = scored_against_persons(&pairs, &truth, threshold)?;
+        let (p9, r9, f9, _) = scored_against_persons(&pairs, &truth, 0.9)?;
+        println!(
+            "bench linkage, {records} records (siks match generate --seed 7): siks {secs:.1} s, peak {peak:.0} MiB, {compared} pairs compared; \
+             its threshold {threshold:.4}: precision {p:.4}, recall {r:.4}, F1 {f1:.4}; at 0.9: {p9:.4} {r9:.4} F1 {f9:.4}; best F1 {best:.4} (chosen with the truth)"
+        );
+        if !splink {
+            continue;
+        }
+        let python = splink_python()?;
+        let started = Instant::now();
+        let out = std::process::Command::new(&python)
+            .arg(&script)
+            .arg(&input)
+            .arg(&truth)
+            .current_dir(dir.path())
+            .output()?;
+        let wall = started.elapsed().as_secs_f64();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let Some(line) = stdout.lines().find(|l| l.starts_with("splink: ")) else {
+            bail!(
+                "Splink failed: {stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        // splink: S s, peak M MiB, pairs N, f1@0.9 P R F, best T P R F
+        let numbers: Vec<f64> = line
+            .split([' ', ','])
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        let (splink_secs, splink_f9) = (
+            numbers.first().copied().unwrap_or(f64::NAN),
+            numbers.get(6).copied().unwrap_or(f64::NAN),
+        );
+        println!("  {line} (wall {wall:.1} s)");
+        println!(
+            "  siks against Splink: {:.1}x faster (goal >= 10x), F1 at its own threshold {f1:.4} against Splink's {splink_f9:.4} at 0.9 (goal: at least that and >= 0.985), peak {peak:.0} MiB (goal < 2048)",
+            splink_secs / secs
+        );
+    }
     Ok(())
 }

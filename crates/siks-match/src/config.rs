@@ -14,7 +14,9 @@
 //! name = "sex"
 //! kind = "categorical"
 //! # Optional: pairs are compared when they agree on every column of at least one rule.
-//! # `COLUMN:year` is the year of a date; `COLUMN:sound` the sound key of a name's first word.
+//! # `COLUMN:year` is the year of a date; `COLUMN:sound` the sound key of a name's first word;
+//! # `A~B` pairs whose A is the other's B and whose B is the other's A (names swapped);
+//! # `COLUMN:near` an id or code that agrees but for one slip (within one third of it).
 //! [[blocking]]
 //! columns = ["birth_date", "sex"]
 //! ```
@@ -45,15 +47,37 @@ pub enum Kind {
     Categorical,
 }
 
+impl Kind {
+    /// The kind as the configuration writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::PersonName => "person_name",
+            Kind::GivenName => "given_name",
+            Kind::Surname => "surname",
+            Kind::Date => "date",
+            Kind::ExactId => "exact_id",
+            Kind::AddressText => "address_text",
+            Kind::Code => "code",
+            Kind::Categorical => "categorical",
+        }
+    }
+}
+
 /// One compared column.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     pub name: String,
     pub kind: Kind,
+    /// Part of where a person lives (street, village, postcode): when every such column of a
+    /// pair differs, the person may have moved, and that counts once, as learnt, not once per
+    /// column.
+    #[serde(default)]
+    pub residence: bool,
 }
 
-/// One blocking rule: the columns (with optional `:year` / `:sound`) a pair must agree on.
+/// One blocking rule: the columns (with optional `:year` / `:sound`, or `A~B` crosswise) a pair
+/// must agree on.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Blocking {
@@ -77,8 +101,23 @@ pub struct Config {
 
 impl Config {
     pub fn parse(text: &str) -> Result<Config, MatchError> {
-        let config: Config =
-            toml::from_str(text).map_err(|e| MatchError::Config(e.message().to_string()))?;
+        let config: Config = toml::from_str(text).map_err(|e| {
+            // The place first, as an editor shows it: line and column, counted from 1.
+            let place = e.span().map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                (line, column)
+            });
+            match place {
+                Some((line, column)) => MatchError::ConfigAt {
+                    line,
+                    column,
+                    reason: e.message().to_string(),
+                },
+                None => MatchError::Config(e.message().to_string()),
+            }
+        })?;
         if config.columns.is_empty() {
             return Err(MatchError::Config(
                 "name at least one [[column]] to compare".into(),
@@ -91,8 +130,47 @@ impl Config {
                 "threshold {t} must lie between 0 and 1"
             )));
         }
+        let radix: u64 = config
+            .columns
+            .iter()
+            .map(|c| u64::from(crate::compare::radix(c.kind)))
+            .product();
+        if radix > u64::from(u32::MAX) {
+            return Err(MatchError::Config(format!(
+                "{} columns are too many to compare at once: leave out some categorical ones",
+                config.columns.len()
+            )));
+        }
         for rule in &config.blocking {
+            if rule.columns.is_empty() {
+                return Err(MatchError::Config(
+                    "a [[blocking]] rule needs at least one column".into(),
+                ));
+            }
+            let near = rule.columns.iter().filter(|p| p.ends_with(":near")).count();
+            let crosswise = rule.columns.iter().any(|p| p.contains('~'));
+            if near > 1 || (near == 1 && crosswise) {
+                return Err(MatchError::Config(format!(
+                    "blocking rule [{}]: at most one ':near' part, and not with a crosswise one",
+                    rule.columns.join(", ")
+                )));
+            }
             for part in &rule.columns {
+                if let Some((a, b)) = part.split_once('~') {
+                    for name in [a, b] {
+                        if !config.columns.iter().any(|c| c.name == name) {
+                            return Err(MatchError::Config(format!(
+                                "blocking column '{name}' (in '{part}') is not one of the [[column]] entries"
+                            )));
+                        }
+                    }
+                    if a == b {
+                        return Err(MatchError::Config(format!(
+                            "blocking part '{part}': crosswise needs two different columns"
+                        )));
+                    }
+                    continue;
+                }
                 let (name, how) = part.split_once(':').unwrap_or((part, ""));
                 let column = config
                     .columns
@@ -110,6 +188,7 @@ impl Config {
                         column.kind,
                         Kind::PersonName | Kind::GivenName | Kind::Surname
                     ),
+                    "near" => matches!(column.kind, Kind::ExactId | Kind::Code),
                     _ => false,
                 };
                 if !fits {
@@ -123,40 +202,68 @@ impl Config {
         Ok(config)
     }
 
-    /// The blocking rules to use: the configured ones, or rules made from the kinds.
+    /// The blocking rules to use: the configured ones, or rules made from the kinds:
+    /// - the first date with the first categorical column that is not a residence (typically
+    ///   sex) and the sound of the first name column's first word;
+    /// - with a given name and a surname: the date with the surname's sound, both names
+    ///   exactly, both names crosswise (written the other way round), and a residence code
+    ///   (postcode) with the given name's sound;
+    /// - each exact id alone.
     pub fn blocking_rules(&self) -> Vec<Blocking> {
         if !self.blocking.is_empty() {
             return self.blocking.clone();
         }
         let first = |kind: Kind| self.columns.iter().find(|c| c.kind == kind);
-        let categorical: Vec<String> = self
+        let categorical = self
             .columns
             .iter()
-            .filter(|c| c.kind == Kind::Categorical)
-            .map(|c| c.name.clone())
-            .collect();
+            .find(|c| c.kind == Kind::Categorical && !c.residence);
+        let person = first(Kind::PersonName);
+        let given = first(Kind::GivenName);
+        let surname = first(Kind::Surname);
+        let name = person.or(given).or(surname);
         let mut rules = Vec::new();
         if let Some(date) = first(Kind::Date) {
-            // The date and the first categorical column (typically sex): more would lose every
-            // pair with a slip in any of them.
+            // More than these would lose every pair with a slip in any of them; a name with
+            // the year instead of the day would also find mistyped dates, but where names
+            // repeat (a village's few common names) it compares hundreds of millions of pairs.
             let mut columns = vec![date.name.clone()];
-            columns.extend(categorical.first().cloned());
-            // The sound of the name's first word keeps blocks small; typical typos keep it.
-            if let Some(name) = first(Kind::PersonName) {
+            columns.extend(categorical.map(|c| c.name.clone()));
+            if let Some(name) = name {
                 columns.push(format!("{}:sound", name.name));
             }
-            // A name with the year instead of the day would also find mistyped dates, but where
-            // names repeat (a village's few common names) it compares hundreds of millions of
-            // pairs: add it in the configuration where names are diverse.
             rules.push(Blocking { columns });
-        } else if let Some(name) = first(Kind::PersonName) {
+            if let (Some(_), Some(surname)) = (given, surname) {
+                rules.push(Blocking {
+                    columns: vec![date.name.clone(), format!("{}:sound", surname.name)],
+                });
+            }
+        } else if let Some(name) = name {
             rules.push(Blocking {
                 columns: vec![format!("{}:sound", name.name)],
             });
         }
+        if let (Some(given), Some(surname)) = (given, surname) {
+            rules.push(Blocking {
+                columns: vec![given.name.clone(), surname.name.clone()],
+            });
+            rules.push(Blocking {
+                columns: vec![format!("{}~{}", given.name, surname.name)],
+            });
+            if let Some(code) = self
+                .columns
+                .iter()
+                .find(|c| c.kind == Kind::Code && c.residence)
+            {
+                rules.push(Blocking {
+                    columns: vec![code.name.clone(), format!("{}:sound", given.name)],
+                });
+            }
+        }
+        // An id, or one slip away from it.
         for id in self.columns.iter().filter(|c| c.kind == Kind::ExactId) {
             rules.push(Blocking {
-                columns: vec![id.name.clone()],
+                columns: vec![format!("{}:near", id.name)],
             });
         }
         if rules.is_empty() {
@@ -166,6 +273,50 @@ impl Config {
             });
         }
         rules
+    }
+
+    /// Extra rules whose pairs only train the model, never scored: each compared column must
+    /// be free (not blocked on, not even by its year or sound) in at least one rule to learn how
+    /// often matches agree on it. For a column every rule blocks on, a rule on the first name
+    /// column (the person's own), or else on the first date, whichever leaves it free.
+    pub fn training_rules(&self) -> Vec<Blocking> {
+        let mut rules = self.blocking_rules();
+        let mut extra = Vec::new();
+        for column in &self.columns {
+            let free_somewhere = rules
+                .iter()
+                .any(|r| !r.columns.iter().any(|part| blocks(part, &column.name)));
+            if free_somewhere {
+                continue;
+            }
+            // The person's own name (the first name column, not a mother's), else the date.
+            let name = self
+                .columns
+                .iter()
+                .find(|c| matches!(c.kind, Kind::PersonName | Kind::GivenName | Kind::Surname));
+            let date = self.columns.iter().find(|c| c.kind == Kind::Date);
+            let candidate = [name, date]
+                .into_iter()
+                .flatten()
+                .find(|c| c.name != column.name);
+            if let Some(c) = candidate {
+                let rule = Blocking {
+                    columns: vec![c.name.clone()],
+                };
+                rules.push(rule.clone());
+                extra.push(rule);
+            }
+        }
+        extra
+    }
+}
+
+/// Whether a blocking part fixes column `name`, wholly or in part (`name`, `name:year`,
+/// `name:sound`, or a side of `a~b`).
+pub(crate) fn blocks(part: &str, name: &str) -> bool {
+    match part.split_once('~') {
+        Some((a, b)) => a == name || b == name,
+        None => part.split(':').next() == Some(name),
     }
 }
 
@@ -223,5 +374,82 @@ kind = "categorical"
         let bad_part = format!("{PERSONS}\n[[blocking]]\ncolumns = [\"sex:year\"]\n");
         assert!(Config::parse(&bad_part).is_err());
         assert!(Config::parse("id = \"id\"\ncolumn = []\n").is_err());
+    }
+
+    #[test]
+    fn a_toml_error_names_its_line_and_column() {
+        let broken = PERSONS.replace("kind = \"date\"", "kind = date");
+        let err = Config::parse(&broken).unwrap_err();
+        match &err {
+            MatchError::ConfigAt { line, column, .. } => {
+                assert_eq!((*line, *column), (8, 8), "{err}");
+            }
+            other => panic!("no place: {other}"),
+        }
+        assert!(
+            err.to_string()
+                .starts_with("configuration, line 8, column 8: "),
+            "{err}"
+        );
+        assert!(
+            err.indonesian()
+                .starts_with("konfigurasi, baris 8, kolom 8: ")
+        );
+    }
+
+    #[test]
+    fn crosswise_and_near_parts_are_checked() {
+        let names = "id = \"id\"\n[[column]]\nname = \"given\"\nkind = \"given_name\"\n\
+                     [[column]]\nname = \"surname\"\nkind = \"surname\"\n\
+                     [[column]]\nname = \"nik\"\nkind = \"exact_id\"\n";
+        let with = |rule: &str| Config::parse(&format!("{names}[[blocking]]\ncolumns = {rule}\n"));
+        assert!(with("[\"given~surname\"]").is_ok());
+        assert!(with("[\"nik:near\"]").is_ok());
+        for (rule, says) in [
+            ("[\"given~nama\"]", "'nama'"),
+            ("[\"given~given\"]", "two different"),
+            ("[\"given:near\"]", "':near'"),
+            ("[\"nik:near\", \"given~surname\"]", "at most one"),
+            ("[]", "at least one column"),
+        ] {
+            let err = with(rule).unwrap_err().to_string();
+            assert!(err.contains(says), "{rule}: {err}");
+        }
+        // Without rules (and without a date): the given name's sound, both names exactly, both
+        // crosswise, and the id within one slip.
+        let rules: Vec<Vec<String>> = Config::parse(names)
+            .unwrap()
+            .blocking_rules()
+            .into_iter()
+            .map(|r| r.columns)
+            .collect();
+        assert_eq!(
+            rules,
+            vec![
+                vec!["given:sound".to_string()],
+                vec!["given".to_string(), "surname".to_string()],
+                vec!["given~surname".to_string()],
+                vec!["nik:near".to_string()],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_every_rule_blocks_on_gets_a_training_rule() {
+        let config = Config::parse(PERSONS).unwrap();
+        // The one rule blocks on the date, sex and the name's sound: the date alone trains the
+        // name, the name alone the date and sex.
+        let training: Vec<Vec<String>> = config
+            .training_rules()
+            .into_iter()
+            .map(|r| r.columns)
+            .collect();
+        assert_eq!(
+            training,
+            vec![
+                vec!["birth_date".to_string()],
+                vec!["full_name".to_string()]
+            ]
+        );
     }
 }

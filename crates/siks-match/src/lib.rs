@@ -1,30 +1,43 @@
 //! Record linkage for siks and for any CSV: find the same person twice in one table (dedupe) or
 //! across two (link). Names and dates are normalised for Indonesian registers (`normalise`);
-//! blocking rules keep the number of compared pairs near-linear; each compared column gives a
-//! level of agreement; Fellegi–Sunter weights for those levels are learnt without labels (u from
-//! random pairs, m and the share of matches by EM); pairs above a threshold are clustered into
-//! one person. Every score explains itself: which columns agreed how, with what weight.
+//! blocking rules (crosswise too, each capped) keep the number of compared pairs near-linear; each
+//! compared column gives a level of agreement; Fellegi–Sunter weights for those levels are learnt
+//! without labels (`model`: u from truly random pairs, m by EM over each rule's pairs, the prior
+//! from the rules' shares of matches), exact agreement is weighed by how common the value is;
+//! pairs above a threshold are clustered into one person. Every score explains itself: which
+//! columns agreed how, with what weight; every doubtful fit is a warning.
 #![forbid(unsafe_code)]
 
+mod blocking;
+mod compare;
 pub mod config;
+mod model;
 pub mod normalise;
 mod table;
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
+use blocking::{Keyed, Rule, rule_pairs};
+use compare::{Comparator, level_count, levels, value_shares};
 pub use config::{Config, Kind};
+pub use model::{ColumnModel, Model, Session, Warning};
 pub use table::Table;
-use table::Values;
 
 /// Why a run cannot go on.
 #[derive(Debug, thiserror::Error)]
 pub enum MatchError {
     #[error("configuration: {0}")]
     Config(String),
+    #[error("configuration, line {line}, column {column}: {reason}")]
+    ConfigAt {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
     #[error("{file}: no column '{column}' in the header")]
     MissingColumn { file: String, column: String },
     #[error("{file}, line {line}: {reason}")]
@@ -37,14 +50,16 @@ pub enum MatchError {
     Io(#[from] std::io::Error),
 }
 
-/// The mean group size (as a record sees it) below which u is sampled with fewer conditions.
-const MIN_SAMPLING_GROUP: f64 = 4.0;
-
 impl MatchError {
     /// The same message in Indonesian, for the command line (`Display` is English).
     pub fn indonesian(&self) -> String {
         match self {
             MatchError::Config(why) => format!("konfigurasi: {why}"),
+            MatchError::ConfigAt {
+                line,
+                column,
+                reason,
+            } => format!("konfigurasi, baris {line}, kolom {column}: {reason}"),
             MatchError::MissingColumn { file, column } => {
                 format!("{file}: tidak ada kolom '{column}' di baris judul")
             }
@@ -54,41 +69,13 @@ impl MatchError {
     }
 }
 
-/// The weight, in pairs, of the starting m when EM re-estimates it.
-const PRIOR_PAIRS: f64 = 2.0;
+/// Pairs a rule may give per record before its biggest blocks are skipped (and at least
+/// [`MIN_PAIR_CAP`]).
+const PAIRS_PER_RECORD: u64 = 3;
+const MIN_PAIR_CAP: u64 = 200_000;
 
-/// The largest block compared in full: a bigger one (a blocking value shared by thousands, such
-/// as an empty-looking placeholder) is skipped and counted.
-const MAX_BLOCK: usize = 5_000;
-
-/// Levels of agreement: 0 is "missing" (no evidence either way); 1 is disagreement; higher is
-/// closer agreement.
-/// The level of full agreement in a column of `kind` (0 is missing, 1 differs).
-pub fn exact_level(kind: Kind) -> u8 {
-    level_count(kind)
-}
-
-fn level_count(kind: Kind) -> u8 {
-    match kind {
-        Kind::PersonName | Kind::GivenName | Kind::Surname | Kind::Date => 4,
-        Kind::AddressText | Kind::Code => 3,
-        Kind::ExactId | Kind::Categorical => 2,
-    }
-}
-
-fn level_label(kind: Kind, level: u8) -> &'static str {
-    match (kind, level) {
-        (_, 0) => "missing",
-        (_, 1) => "differ",
-        (Kind::PersonName | Kind::GivenName | Kind::Surname, 2) => "similar",
-        (Kind::PersonName | Kind::GivenName | Kind::Surname, 3) => "close",
-        (Kind::Date, 2) => "same year",
-        (Kind::Date, 3) => "near (swapped or one digit)",
-        (Kind::AddressText, 2) => "similar",
-        (Kind::Code, 2) => "same prefix",
-        _ => "exact",
-    }
-}
+/// The pairs of each rule EM learns from: a spread sample when a rule has more.
+const SESSION_SAMPLE: usize = 400_000;
 
 /// A pair of records compared: `left` and `right` index the tables (the same table in a dedupe).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,110 +85,22 @@ pub struct Scored {
     /// Match probability, 0 to 1.
     pub score: f64,
     pattern: u32,
+    /// Bits added for how rare (or taken away for how common) the exactly agreeing values are.
+    adjustment: f32,
 }
 
-/// The learnt model: per column and level, m (how often matches show it), u (how often
-/// non-matches do), and the share of matches among compared pairs.
+/// What one blocking rule gave.
 #[derive(Debug, Clone)]
-pub struct Model {
-    kinds: Vec<Kind>,
-    names: Vec<String>,
-    /// Columns the training pairs always agree on (the first blocking rule's whole columns):
-    /// their m is a prior, and they count relative to full agreement.
-    fixed: Vec<bool>,
-    pub m: Vec<Vec<f64>>,
-    pub u: Vec<Vec<f64>>,
-    pub lambda: f64,
-}
-
-impl Model {
-    /// The weight of `level` in `column`: log2 m/u, positive for evidence of a match. For a
-    /// column of the first blocking rule it is relative to full agreement (which every training
-    /// pair has, so it is already in the share of matches).
-    pub fn weight(&self, column: usize, level: u8) -> f64 {
-        if level == 0 {
-            return 0.0;
-        }
-        let raw = |l: usize| (self.m[column][l] / self.u[column][l]).log2();
-        if self.fixed[column] {
-            raw(level as usize) - raw(self.m[column].len() - 1)
-        } else {
-            raw(level as usize)
-        }
-    }
-
-    /// How a pair compared, column by column: (column name, kind, level), where level 0 is
-    /// missing, 1 differs and the highest is exact agreement; the levels between are the kind's
-    /// near agreements (a similar name, a date one digit apart).
-    pub fn agreement(&self, pair: &Scored) -> Vec<(&str, Kind, u8)> {
-        self.levels(pair.pattern)
-            .into_iter()
-            .enumerate()
-            .map(|(c, level)| (self.names[c].as_str(), self.kinds[c], level))
-            .collect()
-    }
-
-    fn levels(&self, pattern: u32) -> Vec<u8> {
-        let mut p = pattern;
-        let mut out = Vec::with_capacity(self.kinds.len());
-        for kind in &self.kinds {
-            let radix = u32::from(level_count(*kind)) + 1;
-            out.push((p % radix) as u8);
-            p /= radix;
-        }
-        out
-    }
-
-    fn probability(&self, pattern: u32) -> f64 {
-        let mut log_odds = (self.lambda / (1.0 - self.lambda)).log2();
-        for (c, level) in self.levels(pattern).into_iter().enumerate() {
-            log_odds += self.weight(c, level);
-        }
-        1.0 / (1.0 + (-log_odds).exp2())
-    }
-
-    /// The learnt model in words: the share of matches among the first rule's pairs, and per
-    /// column and level m, u and the weight.
-    pub fn describe(&self) -> String {
-        let mut out = format!(
-            "share of matches among the first rule's pairs: {:.6}\n",
-            self.lambda
-        );
-        for (c, name) in self.names.iter().enumerate() {
-            out.push_str(&format!(
-                "{name}{}:",
-                if self.fixed[c] { " (blocked on)" } else { "" }
-            ));
-            for l in 1..self.m[c].len() {
-                out.push_str(&format!(
-                    " {} m={:.4} u={:.4} w={:+.1};",
-                    level_label(self.kinds[c], l as u8),
-                    self.m[c][l],
-                    self.u[c][l],
-                    self.weight(c, l as u8)
-                ));
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    /// Why a pair scored what it did: each column with its level and weight.
-    pub fn explain(&self, pair: &Scored) -> String {
-        self.levels(pair.pattern)
-            .into_iter()
-            .enumerate()
-            .map(|(c, level)| {
-                format!(
-                    "{}={} ({:+.1})",
-                    self.names[c],
-                    level_label(self.kinds[c], level),
-                    self.weight(c, level)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
+pub struct RuleReport {
+    pub rule: String,
+    /// Only trains the model.
+    pub training_only: bool,
+    /// Its pairs (after the cap), and those no earlier rule had found.
+    pub pairs: u64,
+    pub new_pairs: u64,
+    /// Blocks skipped for being too big, and the pairs in them.
+    pub skipped_blocks: usize,
+    pub skipped_pairs: u64,
 }
 
 /// What a run found.
@@ -210,11 +109,24 @@ pub struct Outcome {
     pub model: Model,
     /// The threshold that maximises the expected F0.5 under the model (or the configured one).
     pub threshold: f64,
-    /// Blocks skipped for being larger than the limit, and the records in them.
+    /// Blocks skipped for being larger than the limit, over all rules.
     pub skipped_blocks: usize,
+    pub rules: Vec<RuleReport>,
+    /// Doubts about the fit, each naming its rule or column.
+    pub warnings: Vec<Warning>,
+    /// Seconds per step: blocking, u, EM, scoring.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 impl Outcome {
+    /// How many compared pairs score at or above the threshold.
+    pub fn above_threshold(&self) -> usize {
+        self.pairs
+            .iter()
+            .filter(|p| p.score >= self.threshold)
+            .count()
+    }
+
     /// Clusters of one person (dedupe): a cluster number per record, pairs at or above the
     /// threshold joined.
     pub fn clusters(&self, records: usize) -> Vec<u32> {
@@ -291,472 +203,441 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     strsim::jaro_winkler(&a, &b)
 }
 
+/// The level of full agreement in a column of `kind` (0 is missing, 1 differs).
+pub fn exact_level(kind: Kind) -> u8 {
+    level_count(kind)
+}
+
 /// The same person twice within one table.
 pub fn dedupe(table: &Table, config: &Config) -> Outcome {
-    let candidates = candidate_pairs(table, None, config);
-    run(table, table, candidates, config, true)
+    run(table, table, config, true)
 }
 
 /// The same person in `left` and `right`.
 pub fn link(left: &Table, right: &Table, config: &Config) -> Outcome {
-    let candidates = candidate_pairs(left, Some(right), config);
-    run(left, right, candidates, config, false)
+    run(left, right, config, false)
 }
 
-fn run(
-    left: &Table,
-    right: &Table,
-    candidates: Candidates,
-    config: &Config,
-    same_table: bool,
-) -> Outcome {
-    let Candidates {
-        all: pairs,
-        training,
-        skipped: skipped_blocks,
-    } = candidates;
-    let kinds: Vec<Kind> = config.columns.iter().map(|c| c.kind).collect();
-    let first_rule = config.blocking_rules().into_iter().next();
-    let patterns: Vec<u32> = pairs
-        .par_iter()
-        .map(|&pair| pattern(left, right, &kinds, (pair >> 32) as u32, pair as u32))
-        .collect();
-    // Sample u among pairs that share what the training pairs share, a date only by its year
-    // (pairs sharing a day are too few to sample; the year carries the age, on which marital
-    // status, schooling and work depend).
-    let conditioned: Vec<(usize, Kind, &str)> = first_rule
+fn split(pair: u64) -> (usize, usize) {
+    ((pair >> 32) as usize, pair as u32 as usize)
+}
+
+/// At most `limit` of `pairs`, spread evenly over them.
+fn spread(pairs: &[u64], limit: usize) -> Vec<u64> {
+    if pairs.len() <= limit {
+        return pairs.to_vec();
+    }
+    let step = pairs.len() as f64 / limit as f64;
+    (0..limit)
+        .map(|i| pairs[(i as f64 * step) as usize])
+        .collect()
+}
+
+fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcome {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
+    let cmp = Comparator::new(left, right, config);
+    let kinds = cmp.kinds.clone();
+    let columns = kinds.len();
+    let residence: Vec<bool> = config.columns.iter().map(|c| c.residence).collect();
+    let records = left.len().max(right.len()) as u64;
+    let cap = (PAIRS_PER_RECORD * records).max(MIN_PAIR_CAP);
+    let rules: Vec<Rule> = config
+        .blocking_rules()
         .iter()
-        .flat_map(|r| r.columns.iter())
-        .filter_map(|part| {
-            let (name, how) = part.split_once(':').unwrap_or((part, ""));
-            let column = config.columns.iter().position(|c| c.name == name)?;
-            let kind = config.columns[column].kind;
-            Some((column, kind, if kind == Kind::Date { "year" } else { how }))
-        })
+        .map(|r| Rule::new(r, config, false))
+        .chain(
+            config
+                .training_rules()
+                .iter()
+                .map(|r| Rule::new(r, config, true)),
+        )
         .collect();
-    let mut u = random_pair_levels(left, right, &kinds, same_table, &conditioned);
-    // A column the sampling is conditioned on always agrees in the sample: take its u from
-    // pairs drawn without condition.
-    if !conditioned.is_empty() {
-        let free = random_pair_levels(left, right, &kinds, same_table, &[]);
-        for (column, kind, how) in &conditioned {
-            if how.is_empty() || *kind == Kind::Date {
-                u[*column] = free[*column].clone();
+    let mut warnings = Vec::new();
+
+    // Candidate pairs, each once: a rule's pairs that no earlier rule compared.
+    let mut all: Vec<u64> = Vec::new();
+    let mut keyed: Vec<Keyed> = Vec::new();
+    let mut samples: Vec<Vec<u64>> = Vec::new();
+    let mut reports = Vec::new();
+    for rule in &rules {
+        let got = rule_pairs(
+            rule,
+            left,
+            (!same_table).then_some(right),
+            &kinds,
+            cap,
+            SESSION_SAMPLE,
+        );
+        let mut new_pairs = 0;
+        if !rule.training_only {
+            let earlier = &keyed;
+            let fresh: Vec<u64> = got
+                .pairs
+                .par_iter()
+                .copied()
+                .filter(|p| {
+                    let (a, b) = split(*p);
+                    !earlier.iter().any(|k: &Keyed| k.compared(a, b))
+                })
+                .collect();
+            new_pairs = fresh.len() as u64;
+            all.extend(fresh);
+        }
+        if got.skipped_blocks > 0 {
+            warnings.push(Warning::new(
+                format!(
+                    "rule {}: {} blocks too big to compare were skipped ({} pairs; the cap is {cap} pairs a rule and {} records a block)",
+                    rule.text, got.skipped_blocks, got.skipped_pairs, blocking::MAX_BLOCK
+                ),
+                format!(
+                    "aturan {}: {} blok terlalu besar dilewati ({} pasangan; batasnya {cap} pasangan per aturan dan {} baris per blok)",
+                    rule.text, got.skipped_blocks, got.skipped_pairs, blocking::MAX_BLOCK
+                ),
+            ));
+        }
+        reports.push(RuleReport {
+            rule: rule.text.clone(),
+            training_only: rule.training_only,
+            pairs: got.total,
+            new_pairs,
+            skipped_blocks: got.skipped_blocks,
+            skipped_pairs: got.skipped_pairs,
+        });
+        samples.push(spread(&got.pairs, SESSION_SAMPLE));
+        keyed.push(got.keyed);
+    }
+    all.par_sort_unstable();
+    lap("blocking", &mut timings);
+
+    // Two or more residence columns are weighed together.
+    let grouped = residence.iter().filter(|r| **r).count() >= 2;
+    let (u, group_u, u_pairs) = model::random_pair_u(&cmp, same_table, &residence, grouped);
+    let level_counts: Vec<usize> = kinds.iter().map(|k| usize::from(level_count(*k))).collect();
+    let mut model = Model {
+        kinds: kinds.clone(),
+        names: config.columns.iter().map(|c| c.name.clone()).collect(),
+        residence: residence.clone(),
+        m: model::starting_m(&level_counts),
+        u,
+        ignored: vec![false; columns],
+        lambda: 0.0,
+        group: group_u.map(|u| model::Group {
+            m: model::starting_m(&[u.len() - 1]).remove(0),
+            u,
+        }),
+        u_pairs,
+        sessions: Vec::new(),
+    };
+    lap("u", &mut timings);
+
+    // EM over each rule's pairs.
+    let mut session_counts: Vec<HashMap<u32, u64>> = Vec::new();
+    let mut session_patterns: Vec<Vec<u32>> = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let patterns: Vec<u32> = samples[i]
+            .par_iter()
+            .map(|p| {
+                let (a, b) = split(*p);
+                cmp.pattern(a as u32, b as u32)
+            })
+            .collect();
+        let mut counts: HashMap<u32, u64> = HashMap::new();
+        for p in &patterns {
+            *counts.entry(*p).or_default() += 1;
+        }
+        // A rule blocking on one residence column leaves them all out: they go together.
+        let blocks_residence = (0..columns).any(|c| rule.blocked[c] && residence[c]);
+        let active: Vec<bool> = (0..columns)
+            .map(|c| !(rule.blocked[c] || (grouped && blocks_residence && residence[c])))
+            .collect();
+        let fit = model::em(&model, &counts, &active);
+        let share = fit.share;
+        let learns = active.iter().any(|a| *a);
+        // More matching pairs than records: EM separated something else (a family, an age
+        // group, people of one name and sex), not persons.
+        let matches = share * reports[i].pairs as f64;
+        let implausible = matches > records as f64;
+        let pinned = !learns || implausible || model::pinned(share, reports[i].pairs);
+        if !learns {
+            warnings.push(Warning::new(
+                format!("rule {}: it blocks on every compared column, so its pairs teach nothing", rule.text),
+                format!("aturan {}: semua kolom yang dibandingkan dipakai untuk blocking, jadi pasangannya tidak mengajarkan apa pun", rule.text),
+            ));
+        } else if implausible {
+            warnings.push(Warning::new(
+                format!(
+                    "rule {}: EM took {matches:.0} of its pairs for matches, more than there are records, so it separated something other than persons; its estimates are not used",
+                    rule.text
+                ),
+                format!(
+                    "aturan {}: EM menganggap {matches:.0} pasangannya cocok, lebih banyak dari jumlah baris, jadi yang dipisahkan bukan orang; perkiraannya tidak dipakai",
+                    rule.text
+                ),
+            ));
+        } else if pinned {
+            warnings.push(Warning::new(
+                format!(
+                    "rule {}: the share of matches among its pairs is pinned at {share:.6}, so EM separated nothing there; its estimates are not used",
+                    rule.text
+                ),
+                format!(
+                    "aturan {}: bagian pasangan yang cocok terkunci di {share:.6}, jadi EM tidak memisahkan apa pun di sana; perkiraannya tidak dipakai",
+                    rule.text
+                ),
+            ));
+        }
+        model.sessions.push(Session {
+            rule: rule.text.clone(),
+            training_only: rule.training_only,
+            pairs: reports[i].pairs,
+            sampled: samples[i].len() as u64,
+            share,
+            recall: None,
+            pinned,
+            active,
+            m: fit.m,
+            group_m: fit.group_m,
+            matches: fit.matches,
+        });
+        session_counts.push(counts);
+        session_patterns.push(patterns);
+    }
+
+    // Each column's m: the mean over the rules that leave it free (and did not pin), each rule
+    // weighed by the matches it learnt from.
+    for c in 0..columns {
+        let free = |s: &&Session| s.active[c];
+        let from: Vec<&Session> = model
+            .sessions
+            .iter()
+            .filter(free)
+            .filter(|s| !s.pinned)
+            .collect();
+        if from.is_empty() {
+            warnings.push(Warning::new(
+                format!(
+                    "column {}: no usable rule leaves it free, so its m is a guess (90 % exact; add a rule without it)",
+                    model.names[c]
+                ),
+                format!(
+                    "kolom {}: tidak ada aturan yang dapat dipakai tanpa kolom ini, jadi m-nya tebakan (90 % sama persis; tambahkan aturan tanpa kolom itu)",
+                    model.names[c]
+                ),
+            ));
+            continue;
+        }
+        let weight: f64 = from.iter().map(|s| s.matches.max(1e-9)).sum();
+        for l in 1..model.m[c].len() {
+            model.m[c][l] = from
+                .iter()
+                .map(|s| s.m[c][l] * s.matches.max(1e-9))
+                .sum::<f64>()
+                / weight;
+        }
+    }
+    let group_fits: Vec<(&Vec<f64>, f64)> = model
+        .sessions
+        .iter()
+        .filter(|s| !s.pinned)
+        .filter_map(|s| s.group_m.as_ref().map(|m| (m, s.matches.max(1e-9))))
+        .collect();
+    if let Some(group) = model.group.as_mut() {
+        let weight: f64 = group_fits.iter().map(|(_, w)| w).sum();
+        if group_fits.is_empty() {
+            warnings.push(Warning::new(
+                "the residence columns are blocked on by every rule, so how often matches agree on them is a guess".into(),
+                "kolom tempat tinggal dipakai untuk blocking oleh semua aturan, jadi seberapa sering pasangan yang cocok sama di sana adalah tebakan".into(),
+            ));
+        } else {
+            for l in 1..group.m.len() {
+                group.m[l] = group_fits.iter().map(|(m, w)| m[l] * w).sum::<f64>() / weight;
             }
         }
     }
-    let mut counts: HashMap<u32, u64> = HashMap::new();
-    for p in &patterns {
-        *counts.entry(*p).or_default() += 1;
-    }
-    // The model is learnt on the first rule's pairs, where its whole columns always agree.
-    let mut trained: HashMap<u32, u64> = HashMap::new();
-    let mut at = 0;
-    for pair in &training {
-        while pairs[at] < *pair {
-            at += 1;
+    // Guard: exact agreement no more common among matches than among strangers.
+    for c in (0..columns).filter(|c| !(grouped && residence[*c])) {
+        let exact = usize::from(level_count(kinds[c]));
+        if model.m[c][exact] <= model.u[c][exact] {
+            model.ignored[c] = true;
+            warnings.push(Warning::new(
+                format!(
+                    "column {}: matches agree on it no more often than strangers do (m {:.4}, u {:.4}), so it is left out of the score",
+                    model.names[c], model.m[c][exact], model.u[c][exact]
+                ),
+                format!(
+                    "kolom {}: pasangan yang cocok tidak lebih sering sama di kolom ini daripada orang asing (m {:.4}, u {:.4}), jadi kolom ini tidak dihitung",
+                    model.names[c], model.m[c][exact], model.u[c][exact]
+                ),
+            ));
         }
-        *trained.entry(patterns[at]).or_default() += 1;
     }
-    let fixed: Vec<bool> = config
-        .columns
-        .iter()
-        .map(|c| {
-            first_rule
-                .as_ref()
-                .is_some_and(|rule| rule.columns.contains(&c.name))
+
+    // The prior: each prediction rule's matches (its share of its pairs) over the share of all
+    // matches it finds, measured on another rule's likely matches.
+    let total_pairs = if same_table {
+        let n = left.len() as f64;
+        n * (n - 1.0) / 2.0
+    } else {
+        left.len() as f64 * right.len() as f64
+    };
+    let mut estimates = Vec::new();
+    for r in 0..rules.len() {
+        if rules[r].training_only || model.sessions[r].pinned {
+            continue;
+        }
+        let witness = (0..rules.len())
+            .filter(|s| *s != r && !model.sessions[*s].pinned && !samples[*s].is_empty())
+            .min_by_key(|s| {
+                let overlap = (0..columns)
+                    .filter(|c| rules[*s].blocked[*c] && rules[r].blocked[*c])
+                    .count();
+                (overlap, std::cmp::Reverse(samples[*s].len()))
+            });
+        let Some(s) = witness else { continue };
+        let session = &model.sessions[s];
+        let mut fit = model.clone();
+        fit.m = session.m.clone();
+        fit.lambda = session.share;
+        fit.ignored = session.active.iter().map(|a| !a).collect();
+        fit.group = match (&model.group, &session.group_m) {
+            (Some(g), Some(m)) => Some(model::Group {
+                m: m.clone(),
+                u: g.u.clone(),
+            }),
+            _ => None,
+        };
+        let fit = fit.weights();
+        let posterior: HashMap<u32, f64> = session_counts[s]
+            .keys()
+            .map(|p| {
+                (
+                    *p,
+                    1.0 / (1.0 + (-fit.log_odds(&levels(&kinds, *p))).exp2()),
+                )
+            })
+            .collect();
+        let (found, matches) = samples[s]
+            .par_iter()
+            .zip(session_patterns[s].par_iter())
+            .map(|(pair, pattern)| {
+                let (a, b) = split(*pair);
+                let p = posterior[pattern];
+                (if keyed[r].compared(a, b) { p } else { 0.0 }, p)
+            })
+            .reduce(|| (0.0, 0.0), |x, y| (x.0 + y.0, x.1 + y.1));
+        if matches < 1.0 {
+            continue;
+        }
+        let recall = found / matches;
+        model.sessions[r].recall = Some(recall);
+        // A rule that finds almost none of the matches says little about how many there are.
+        if recall < 0.02 {
+            continue;
+        }
+        estimates.push(model.sessions[r].share * model.sessions[r].pairs as f64 / recall);
+    }
+    estimates.sort_by(f64::total_cmp);
+    let matches = if estimates.is_empty() {
+        // No rule could be measured against another: take each usable rule's matches as all
+        // there are (and say so).
+        let found: Vec<f64> = model
+            .sessions
+            .iter()
+            .filter(|s| !s.training_only && !s.pinned)
+            .map(|s| s.share * s.pairs as f64)
+            .collect();
+        warnings.push(Warning::new(
+            "no blocking rule could be measured against another, so the chance that two records are one person assumes the rules find every match".into(),
+            "tidak ada aturan blocking yang dapat diukur terhadap aturan lain, jadi peluang dua baris adalah satu orang menganggap aturan menemukan semua pasangan".into(),
+        ));
+        found.iter().copied().fold(0.0, f64::max).max(1.0)
+    } else {
+        estimates[estimates.len() / 2]
+    };
+    model.lambda = (matches / total_pairs.max(1.0)).clamp(1e-15, 0.5);
+    lap("em", &mut timings);
+
+    // Scoring: the model's weights, the prior, and how common each exactly agreeing value is.
+    let shares = value_shares(right, same_table);
+    let exact: Vec<u8> = kinds.iter().map(|k| level_count(*k)).collect();
+    let patterns: Vec<u32> = all
+        .par_iter()
+        .map(|&pair| {
+            let (a, b) = split(pair);
+            cmp.pattern(a as u32, b as u32)
         })
         .collect();
-    let model = estimate(&kinds, config, u, fixed, &trained);
-    let probability: HashMap<u32, f64> =
-        counts.keys().map(|p| (*p, model.probability(*p))).collect();
-    let threshold = config
-        .threshold
-        .unwrap_or_else(|| best_threshold(&counts, &probability));
-    let pairs = pairs
-        .into_iter()
-        .zip(patterns)
-        .map(|(pair, pattern)| Scored {
-            left: (pair >> 32) as u32,
-            right: pair as u32,
-            score: probability[&pattern],
-            pattern,
+    let weights = model.weights();
+    let mut log_odds: HashMap<u32, f64> = HashMap::new();
+    for p in &patterns {
+        log_odds
+            .entry(*p)
+            .or_insert_with(|| weights.log_odds(&levels(&kinds, *p)));
+    }
+    let radices: Vec<u32> = kinds.iter().map(|k| compare::radix(*k)).collect();
+    let exact_u: Vec<f64> = (0..columns)
+        .map(|c| model.u[c][usize::from(exact[c])])
+        .collect();
+    let pairs: Vec<Scored> = all
+        .par_iter()
+        .zip(patterns.par_iter())
+        .map(|(&pair, &pattern)| {
+            let (a, b) = split(pair);
+            let mut adjustment = 0.0;
+            let mut rest = pattern;
+            for c in 0..columns {
+                let level = (rest % radices[c]) as u8;
+                rest /= radices[c];
+                if level == exact[c]
+                    && !model.ignored[c]
+                    && let Some(share) = shares[c][b]
+                {
+                    adjustment += (exact_u[c] / f64::from(share)).log2();
+                }
+            }
+            Scored {
+                left: a as u32,
+                right: b as u32,
+                score: 1.0 / (1.0 + (-(log_odds[&pattern] + adjustment)).exp2()),
+                pattern,
+                adjustment: adjustment as f32,
+            }
         })
         .collect();
+    let threshold = config.threshold.unwrap_or_else(|| best_threshold(&pairs));
+    lap("scoring", &mut timings);
+
+    let above = pairs.iter().filter(|p| p.score >= threshold).count();
+    let records = if same_table {
+        left.len()
+    } else {
+        left.len().min(right.len())
+    };
+    if above > records.max(1) {
+        warnings.push(Warning::new(
+            format!("the model accepts {above} pairs among {records} records, more than one per record: look at the columns and rules"),
+            format!("model menerima {above} pasangan di antara {records} baris, lebih dari satu per baris: periksa kolom dan aturannya"),
+        ));
+    } else if pairs.len() >= 100 && above * 10 >= pairs.len() * 9 {
+        warnings.push(Warning::new(
+            format!("the model accepts {above} of {} compared pairs: nearly every pair, which the columns cannot tell apart", pairs.len()),
+            format!("model menerima {above} dari {} pasangan yang dibandingkan: hampir semuanya, yang tidak dapat dibedakan oleh kolomnya", pairs.len()),
+        ));
+    }
     Outcome {
+        skipped_blocks: reports.iter().map(|r| r.skipped_blocks).sum(),
         pairs,
         model,
         threshold,
-        skipped_blocks,
+        rules: reports,
+        warnings,
+        timings,
     }
-}
-
-/// The blocking key of record `i` for one rule; `None` when a part is missing.
-fn key(table: &Table, parts: &[(usize, Kind, &str)], i: usize) -> Option<u64> {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for &(column, kind, how) in parts {
-        match (&table.values[column], how) {
-            // The word-order-free form, so "Aminah Siti" meets "Siti Aminah".
-            (Values::Name { sorted, .. }, "") => {
-                if sorted[i].is_empty() {
-                    return None;
-                }
-                sorted[i].hash(&mut h);
-            }
-            (Values::Name { sound, .. }, _) => {
-                if sound[i].is_empty() {
-                    return None;
-                }
-                sound[i].hash(&mut h);
-            }
-            (Values::Date(dates), "year") => dates[i]?.0.hash(&mut h),
-            (Values::Date(dates), _) => dates[i]?.hash(&mut h),
-            (Values::Text(texts), _) => {
-                // An empty category is a category ("not stated"); an empty id or text is not.
-                if texts[i].is_empty() && !matches!(kind, Kind::Categorical | Kind::Code) {
-                    return None;
-                }
-                texts[i].hash(&mut h);
-            }
-        }
-        0xffu8.hash(&mut h);
-    }
-    Some(h.finish())
-}
-
-/// The pairs to compare.
-struct Candidates {
-    /// Every pair that agrees on all parts of at least one blocking rule, as
-    /// `left << 32 | right` (left < right in a dedupe), each once.
-    all: Vec<u64>,
-    /// The pairs of the first rule: the model is learnt on them.
-    training: Vec<u64>,
-    /// Blocks too big to compare.
-    skipped: usize,
-}
-
-fn candidate_pairs(left: &Table, right: Option<&Table>, config: &Config) -> Candidates {
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut training: Vec<u64> = Vec::new();
-    let mut skipped = 0;
-    for (n, rule) in config.blocking_rules().into_iter().enumerate() {
-        let parts: Vec<(usize, Kind, &str)> = rule
-            .columns
-            .iter()
-            .map(|part| {
-                let (name, how) = part.split_once(':').unwrap_or((part, ""));
-                let column = config
-                    .columns
-                    .iter()
-                    .position(|c| c.name == name)
-                    .unwrap_or(0);
-                (column, config.columns[column].kind, how)
-            })
-            .collect();
-        let keyed = |table: &Table, side: u8| -> Vec<(u64, u8, u32)> {
-            (0..table.len())
-                .into_par_iter()
-                .filter_map(|i| key(table, &parts, i).map(|k| (k, side, i as u32)))
-                .collect()
-        };
-        let mut all = keyed(left, 0);
-        if let Some(right) = right {
-            all.extend(keyed(right, 1));
-        }
-        all.par_sort_unstable();
-        let mut start = 0;
-        while start < all.len() {
-            let mut end = start + 1;
-            while end < all.len() && all[end].0 == all[start].0 {
-                end += 1;
-            }
-            let block = &all[start..end];
-            if block.len() > MAX_BLOCK {
-                skipped += 1;
-            } else if right.is_some() {
-                let split = block.partition_point(|e| e.1 == 0);
-                for l in &block[..split] {
-                    for r in &block[split..] {
-                        pairs.push(u64::from(l.2) << 32 | u64::from(r.2));
-                    }
-                }
-            } else {
-                for (n, a) in block.iter().enumerate() {
-                    for b in &block[n + 1..] {
-                        pairs.push(u64::from(a.2) << 32 | u64::from(b.2));
-                    }
-                }
-            }
-            start = end;
-        }
-        if n == 0 {
-            training = pairs.clone();
-        }
-    }
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    training.par_sort_unstable();
-    training.dedup();
-    Candidates {
-        all: pairs,
-        training,
-        skipped,
-    }
-}
-
-/// The level of agreement of one column for records `a` (left) and `b` (right).
-fn level(left: &Values, right: &Values, kind: Kind, a: usize, b: usize) -> u8 {
-    match (left, right) {
-        (
-            Values::Name {
-                normalised: ln,
-                sorted: ls,
-                ..
-            },
-            Values::Name {
-                normalised: rn,
-                sorted: rs,
-                ..
-            },
-        ) => {
-            let (x, y) = (&ln[a], &rn[b]);
-            if x.is_empty() || y.is_empty() {
-                return 0;
-            }
-            if x == y {
-                return 4;
-            }
-            if ls[a] == rs[b] {
-                return 3;
-            }
-            let jw = strsim::jaro_winkler(x, y);
-            if jw >= 0.95 {
-                3
-            } else if jw >= 0.88 {
-                2
-            } else {
-                1
-            }
-        }
-        (Values::Date(l), Values::Date(r)) => match (l[a], r[b]) {
-            (Some(x), Some(y)) if x == y => 4,
-            (Some(x), Some(y)) => {
-                let swapped = x.0 == y.0 && x.1 == y.2 && x.2 == y.1;
-                let digits = |d: (u16, u8, u8)| format!("{:04}{:02}{:02}", d.0, d.1, d.2);
-                if swapped || strsim::hamming(&digits(x), &digits(y)) == Ok(1) {
-                    3
-                } else if x.0 == y.0 {
-                    2
-                } else {
-                    1
-                }
-            }
-            _ => 0,
-        },
-        (Values::Text(l), Values::Text(r)) => {
-            let (x, y) = (&l[a], &r[b]);
-            if x.is_empty() || y.is_empty() {
-                return 0;
-            }
-            if x == y {
-                return level_count(kind);
-            }
-            match kind {
-                Kind::AddressText if strsim::jaro_winkler(x, y) >= 0.9 => 2,
-                Kind::Code => {
-                    let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
-                    if common * 2 >= x.len().max(y.len()) {
-                        2
-                    } else {
-                        1
-                    }
-                }
-                _ => 1,
-            }
-        }
-        _ => 0,
-    }
-}
-
-/// All columns' levels of a pair as one number (mixed radix, first column lowest).
-fn pattern(left: &Table, right: &Table, kinds: &[Kind], a: u32, b: u32) -> u32 {
-    let mut p = 0u32;
-    let mut scale = 1u32;
-    for (c, kind) in kinds.iter().enumerate() {
-        let l = level(
-            &left.values[c],
-            &right.values[c],
-            *kind,
-            a as usize,
-            b as usize,
-        );
-        p += u32::from(l) * scale;
-        scale *= u32::from(level_count(*kind)) + 1;
-    }
-    p
-}
-
-/// u: how often each level shows among random pairs (nearly all non-matches), per column. The
-/// pairs are drawn among records that share the first rule's parts but the date (e.g. sex and
-/// the sound of the name), as every training pair does, since other columns depend on them
-/// (names on sex; the whole name on the sound of its first word).
-fn random_pair_levels(
-    left: &Table,
-    right: &Table,
-    kinds: &[Kind],
-    same_table: bool,
-    conditioned: &[(usize, Kind, &str)],
-) -> Vec<Vec<f64>> {
-    let mut counts: Vec<Vec<f64>> = kinds
-        .iter()
-        .map(|k| vec![1.0; usize::from(level_count(*k)) + 1])
-        .collect();
-    if left.is_empty() || right.is_empty() {
-        return normalised_levels(counts);
-    }
-    // A fixed-seed xorshift: the same file gives the same model.
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    // Conditioning needs groups big enough to sample strangers from: in a tiny table, drop the
-    // name's sound, then the year, until a record's group holds a few on average.
-    let mut conditions: Vec<(usize, Kind, &str)> = conditioned.to_vec();
-    let groups = loop {
-        let mut groups: HashMap<u64, Vec<u32>> = HashMap::new();
-        for i in 0..right.len() {
-            if let Some(k) = key(right, &conditions, i) {
-                groups.entry(k).or_default().push(i as u32);
-            }
-        }
-        let members: f64 = groups.values().map(|g| g.len() as f64).sum();
-        let mean = groups
-            .values()
-            .map(|g| (g.len() as f64).powi(2))
-            .sum::<f64>()
-            / members.max(1.0);
-        if mean >= MIN_SAMPLING_GROUP || conditions.is_empty() {
-            break groups;
-        }
-        let drop = conditions
-            .iter()
-            .position(|c| c.2 == "sound")
-            .or_else(|| conditions.iter().position(|c| c.2 == "year"))
-            .unwrap_or(conditions.len() - 1);
-        conditions.remove(drop);
-    };
-    let samples = 200_000.min(left.len() * right.len());
-    for _ in 0..samples {
-        let a = (next() % left.len() as u64) as usize;
-        let Some(group) = key(left, &conditions, a).and_then(|k| groups.get(&k)) else {
-            continue;
-        };
-        let b = group[(next() % group.len() as u64) as usize] as usize;
-        if same_table && a == b {
-            continue;
-        }
-        for (c, kind) in kinds.iter().enumerate() {
-            let l = level(&left.values[c], &right.values[c], *kind, a, b);
-            counts[c][usize::from(l)] += 1.0;
-        }
-    }
-    normalised_levels(counts)
-}
-
-/// Turns counts per level into probabilities over the non-missing levels (index 0 unused).
-fn normalised_levels(mut counts: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
-    for levels in &mut counts {
-        levels[0] = 0.0;
-        let total: f64 = levels.iter().sum();
-        for v in levels.iter_mut().skip(1) {
-            *v = (*v / total).max(1e-9);
-        }
-        levels[0] = 1.0;
-    }
-    counts
-}
-
-/// m and the match share by EM over the compared pairs' patterns, with u fixed.
-fn estimate(
-    kinds: &[Kind],
-    config: &Config,
-    u: Vec<Vec<f64>>,
-    fixed: Vec<bool>,
-    counts: &HashMap<u32, u64>,
-) -> Model {
-    let mut model = Model {
-        kinds: kinds.to_vec(),
-        names: config.columns.iter().map(|c| c.name.clone()).collect(),
-        // Start from "matches mostly agree exactly" (and keep it for the fixed columns: a
-        // person's date of birth or sex is recorded differently in a few per cent of records).
-        m: kinds
-            .iter()
-            .zip(&fixed)
-            .map(|(k, fixed)| {
-                let n = usize::from(level_count(*k));
-                let top = if *fixed { 0.97 } else { 0.9 };
-                let mut levels = vec![1.0; n + 1];
-                for (l, v) in levels.iter_mut().enumerate().skip(1) {
-                    *v = if l == n {
-                        top
-                    } else {
-                        (1.0 - top) / (n - 1) as f64
-                    };
-                }
-                levels
-            })
-            .collect(),
-        fixed,
-        u,
-        lambda: 0.01,
-    };
-    let prior = model.m.clone();
-    let patterns: Vec<(Vec<u8>, f64)> = counts
-        .iter()
-        .map(|(p, n)| (model.levels(*p), *n as f64))
-        .collect();
-    let total: f64 = patterns.iter().map(|(_, n)| n).sum();
-    if total == 0.0 {
-        return model;
-    }
-    for _ in 0..60 {
-        let mut m_sum: Vec<Vec<f64>> = model.m.iter().map(|l| vec![0.0; l.len()]).collect();
-        let mut matched = 0.0;
-        for (levels, n) in &patterns {
-            let mut log_odds = (model.lambda / (1.0 - model.lambda)).log2();
-            for (c, l) in levels.iter().enumerate() {
-                log_odds += model.weight(c, *l);
-            }
-            let p = 1.0 / (1.0 + (-log_odds).exp2());
-            matched += p * n;
-            for (c, l) in levels.iter().enumerate() {
-                m_sum[c][usize::from(*l)] += p * n;
-            }
-        }
-        let lambda = (matched / total).clamp(1e-9, 1.0 - 1e-9);
-        let mut change = (lambda - model.lambda).abs();
-        for (c, sums) in m_sum.iter().enumerate() {
-            let known: f64 = sums.iter().skip(1).sum();
-            if known <= 0.0 || model.fixed[c] {
-                continue;
-            }
-            for l in 1..sums.len() {
-                // A prior of a few pseudo-pairs at the starting m keeps a level never seen among
-                // the matches of a small table from ruling matches out for ever.
-                let m = ((sums[l] + PRIOR_PAIRS * prior[c][l]) / (known + PRIOR_PAIRS)).max(1e-9);
-                change = change.max((m - model.m[c][l]).abs());
-                model.m[c][l] = m;
-            }
-        }
-        model.lambda = lambda;
-        if change < 1e-7 {
-            break;
-        }
-    }
-    model
 }
 
 /// How much more precision weighs than recall in the recommended threshold (F-beta's beta):
@@ -767,19 +648,22 @@ const F_BETA: f64 = 0.5;
 
 /// The score that maximises the expected F-beta ([`F_BETA`]) when pairs at or above it are
 /// taken as matches.
-fn best_threshold(counts: &HashMap<u32, u64>, probability: &HashMap<u32, f64>) -> f64 {
-    let mut by_score: Vec<(f64, f64)> = counts
-        .iter()
-        .map(|(p, n)| (probability[p], *n as f64))
-        .collect();
-    by_score.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let positives: f64 = by_score.iter().map(|(p, n)| p * n).sum();
+fn best_threshold(pairs: &[Scored]) -> f64 {
+    let mut scores: Vec<f64> = pairs.iter().map(|p| p.score).collect();
+    scores.par_sort_unstable_by(|a, b| b.total_cmp(a));
+    let positives: f64 = scores.iter().sum();
     let (mut tp, mut taken) = (0.0, 0.0);
     let beta2 = F_BETA * F_BETA;
     let (mut best, mut best_f) = (0.5, -1.0);
-    for (p, n) in by_score {
-        tp += p * n;
-        taken += n;
+    let mut i = 0;
+    while i < scores.len() {
+        // Pairs with the same score are taken or left together.
+        let p = scores[i];
+        while i < scores.len() && scores[i] == p {
+            tp += p;
+            taken += 1.0;
+            i += 1;
+        }
         // (1 + b²)·tp / ((1 + b²)·tp + b²·fn + fp), with fn = positives − tp, fp = taken − tp.
         let f = (1.0 + beta2) * tp / (beta2 * positives + taken);
         if f > best_f {

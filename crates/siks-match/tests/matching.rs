@@ -1,7 +1,7 @@
 //! The linkage engine end to end on small CSV tables: duplicates found and explained, links
 //! across two files, clusters, and bad input refused with the file, line and reason.
 
-use siks_match::{Config, Table, dedupe, link};
+use siks_match::{Config, Kind, Table, dedupe, link};
 
 const CONFIG: &str = r#"
 id = "id"
@@ -143,4 +143,203 @@ fn name_similarity_sees_through_titles_spelling_and_order() {
     let other = siks_match::name_similarity("Sutrisno Hadi", "Hendra Gunawan");
     assert!(other < 0.85, "{other}");
     assert_eq!(siks_match::name_similarity("", "Budi"), 0.0);
+}
+
+const IDS: &str = r#"
+id = "id"
+[[column]]
+name = "name"
+kind = "person_name"
+[[column]]
+name = "born"
+kind = "date"
+[[column]]
+name = "nik"
+kind = "exact_id"
+"#;
+
+/// `persons` people with unique ids, names and birthdays, every second one twice (same id,
+/// name mistyped half the time).
+fn with_duplicates(persons: usize) -> String {
+    let syllables = [
+        "su", "par", "man", "ti", "ah", "wi", "do", "ra", "ni", "ko", "jo", "yo",
+    ];
+    let mut rows = String::from("id,name,born,nik\n");
+    for i in 0..persons {
+        let word = |n: usize| -> String {
+            (0..3)
+                .map(|k| syllables[(n / 12usize.pow(k)) % 12])
+                .collect()
+        };
+        let name = format!("{} {}", word(i), word(i * 7 + 3));
+        let born = format!("19{:02}-{:02}-{:02}", 40 + i % 60, 1 + i % 12, 1 + i % 28);
+        let nik = 3_500_000_000_000_000u64 + (i as u64) * 7_919_813;
+        rows.push_str(&format!("p{i},{name},{born},{nik}\n"));
+        if i % 2 == 0 {
+            let again = if i % 4 == 0 { format!("{name}h") } else { name };
+            rows.push_str(&format!("d{i},{again},{born},{nik}\n"));
+        }
+    }
+    rows
+}
+
+#[test]
+fn u_comes_from_truly_random_pairs_so_a_unique_id_is_strong_evidence() {
+    // 4,500 records (a third of them duplicates): more pairs than are drawn for u, so u is
+    // sampled, never counted over every pair.
+    let config = Config::parse(IDS).unwrap();
+    let t = table(&with_duplicates(3_000), &config);
+    let outcome = dedupe(&t, &config);
+    let exact = siks_match::exact_level(Kind::ExactId) as usize;
+    let u = outcome.model.u[2][exact];
+    assert!(
+        u < 0.001,
+        "u of an id unique per person: {u}\n{}",
+        outcome.model.describe()
+    );
+    assert!(
+        outcome.model.u_pairs >= 1_000_000,
+        "{}",
+        outcome.model.u_pairs
+    );
+    // The id learnt its m from the rules that do not block on it.
+    let m = outcome.model.m[2][exact];
+    assert!(m > 0.9, "m of the id: {m}\n{}", outcome.model.describe());
+    // Every duplicate is found and nothing else.
+    let above: Vec<_> = outcome
+        .pairs
+        .iter()
+        .filter(|p| p.score >= outcome.threshold)
+        .collect();
+    assert_eq!(above.len(), 1_500, "{}", outcome.model.describe());
+    assert!(
+        above
+            .iter()
+            .all(|p| t.ids[p.left as usize][1..] == t.ids[p.right as usize][1..])
+    );
+    // The prior is near the truth: 1,500 matching pairs among all pairs.
+    let truth = 1_500.0 / (4_500.0 * 4_499.0 / 2.0);
+    let ratio = outcome.model.lambda / truth;
+    assert!(
+        (0.5..2.0).contains(&ratio),
+        "prior {} against {truth}",
+        outcome.model.lambda
+    );
+}
+
+#[test]
+fn a_degenerate_fit_is_a_warning_that_names_its_rule_or_column() {
+    // Pairs of one rule that are all exact copies: its share of matches is pinned at 1.
+    let config = Config::parse(&format!(
+        "{IDS}\n[[blocking]]\ncolumns = [\"nik\"]\n[[blocking]]\ncolumns = [\"born\"]\n"
+    ))
+    .unwrap();
+    let mut rows = String::from("id,name,born,nik\n");
+    for i in 0..300 {
+        let (name, born, nik) = (
+            format!("Orang Nomor{i}"),
+            format!("1970-01-{:02}", 1 + i % 28),
+            1000 + i,
+        );
+        rows.push_str(&format!(
+            "a{i},{name},{born},{nik}\nb{i},{name},{born},{nik}\n"
+        ));
+    }
+    let outcome = dedupe(&table(&rows, &config), &config);
+    let said: Vec<&str> = outcome
+        .warnings
+        .iter()
+        .map(|w| w.english.as_str())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|w| w.starts_with("rule nik:") && w.contains("pinned")),
+        "{said:?}"
+    );
+    assert!(outcome.warnings.iter().all(|w| !w.indonesian.is_empty()));
+
+    // A column on which matches disagree more often than strangers: left out, and said.
+    let config = Config::parse(&format!(
+        "{IDS}\n[[column]]\nname = \"flag\"\nkind = \"categorical\"\n\
+         [[blocking]]\ncolumns = [\"nik\"]\n[[blocking]]\ncolumns = [\"born\"]\n"
+    ))
+    .unwrap();
+    let mut rows = String::from("id,name,born,nik,flag\n");
+    for (n, line) in with_duplicates(1_500).lines().skip(1).enumerate() {
+        // Originals say 0 and 1 in turn; each duplicate says the other.
+        let flag = if line.starts_with('d') {
+            1 - (n + 1) % 2
+        } else {
+            n % 2
+        };
+        rows.push_str(&format!("{line},{flag}\n"));
+    }
+    let outcome = dedupe(&table(&rows, &config), &config);
+    let said: Vec<&str> = outcome
+        .warnings
+        .iter()
+        .map(|w| w.english.as_str())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|w| w.starts_with("column flag:") && w.contains("left out")),
+        "{said:?}\n{}",
+        outcome.model.describe()
+    );
+    assert_eq!(outcome.model.weight(3, 2), 0.0);
+
+    // One column that tells nobody apart: every pair accepted is a warning, not a success.
+    let config =
+        Config::parse("id = \"id\"\n[[column]]\nname = \"sex\"\nkind = \"categorical\"\n").unwrap();
+    let mut rows = String::from("id,sex\n");
+    for i in 0..400 {
+        rows.push_str(&format!("r{i},{}\n", i % 2));
+    }
+    let outcome = dedupe(&table(&rows, &config), &config);
+    let said: Vec<&str> = outcome
+        .warnings
+        .iter()
+        .map(|w| w.english.as_str())
+        .collect();
+    assert!(said.iter().any(|w| w.starts_with("rule sex:")), "{said:?}");
+    assert!(
+        said.iter().any(|w| w.starts_with("column sex:")),
+        "{said:?}"
+    );
+}
+
+#[test]
+fn names_written_the_other_way_round_are_compared_and_count_as_close() {
+    let config = Config::parse(
+        "id = \"id\"\n[[column]]\nname = \"given\"\nkind = \"given_name\"\n\
+         [[column]]\nname = \"surname\"\nkind = \"surname\"\n[[column]]\nname = \"born\"\nkind = \"date\"\n",
+    )
+    .unwrap();
+    let rules: Vec<Vec<String>> = config
+        .blocking_rules()
+        .into_iter()
+        .map(|r| r.columns)
+        .collect();
+    assert!(
+        rules.contains(&vec!["given~surname".to_string()]),
+        "{rules:?}"
+    );
+    let rows = "id,given,surname,born\n\
+                a,Budi,Santoso,1970-05-06\n\
+                b,Santoso,Budi,1971-08-09\n\
+                c,Siti,Aminah,1980-01-02\n";
+    let t = table(rows, &config);
+    let outcome = dedupe(&t, &config);
+    let pair = outcome
+        .pairs
+        .iter()
+        .find(|p| (p.left, p.right) == (0, 1))
+        .expect("the swapped names are compared, though their birth dates differ");
+    let levels: Vec<u8> = outcome.model.agreement(pair).iter().map(|a| a.2).collect();
+    assert_eq!(
+        levels[..2],
+        [4, 4],
+        "both names close: {}",
+        outcome.model.explain(pair)
+    );
 }

@@ -6,6 +6,7 @@
 //! The same seed and arguments always give the same files, byte for byte.
 #![forbid(unsafe_code)]
 
+pub mod linkage;
 pub mod names;
 
 use std::collections::HashMap;

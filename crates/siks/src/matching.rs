@@ -1,6 +1,9 @@
-//! `siks match dedupe|link`: the record-linkage engine on any CSV, independent of the registry.
-//! The output has the header `id_l,id_r,score` and one row per compared candidate pair (or only
-//! those scoring at least `--min-score`); the command prints the threshold it recommends.
+//! `siks match dedupe|link|generate`: the record-linkage engine on any CSV, independent of the
+//! registry. The output has the header `id_l,id_r,score` and one row per compared candidate pair
+//! (or only those scoring at least `--min-score`); the command prints the threshold it
+//! recommends and the learnt model, in English or Indonesian by the user's locale, its warnings
+//! on stderr, and with `--summary` all of it as JSON for scripts. `generate` writes a harder
+//! test file with its ground truth.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -28,6 +31,9 @@ pub enum MatchAction {
         /// Also write `id,cluster`: records joined by pairs at or above the threshold.
         #[arg(long)]
         clusters: Option<PathBuf>,
+        /// Also write the run as JSON: counts, threshold, learnt model, rules, timings, warnings.
+        #[arg(long)]
+        summary: Option<PathBuf>,
     },
     /// The same person in two files.
     Link {
@@ -43,7 +49,29 @@ pub enum MatchAction {
         min_score: f64,
         #[arg(long)]
         explain: bool,
+        #[arg(long)]
+        summary: Option<PathBuf>,
     },
+    /// A harder test file: person records with given name, surname, address columns, birth
+    /// date and id, duplicates carrying one to nine modifications each; writes `records.csv`,
+    /// `truth.csv` (`rec_id,person`) and `config.toml` into DIR.
+    Generate {
+        #[arg(long)]
+        records: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        dir: PathBuf,
+    },
+}
+
+/// Whether the user's locale is Indonesian (`LC_ALL`, then `LC_MESSAGES`, then `LANG`).
+fn indonesian() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .is_some_and(|v| v.starts_with("id"))
 }
 
 /// What a run did, for the command's summary and the benchmark.
@@ -54,7 +82,6 @@ pub struct Summary {
     pub written: u64,
     pub threshold: f64,
     pub above: usize,
-    pub skipped_blocks: usize,
     pub seconds: f64,
 }
 
@@ -107,15 +134,79 @@ fn summary(
         records,
         compared: outcome.pairs.len(),
         written,
-        threshold: outcome.threshold,
-        above: outcome
-            .pairs
-            .iter()
-            .filter(|p| p.score >= outcome.threshold)
-            .count(),
-        skipped_blocks: outcome.skipped_blocks,
+        // Rounded down, so that "score >= the printed threshold" selects exactly the pairs
+        // counted (scores are written with six decimals too).
+        threshold: (outcome.threshold * 1e6).floor() / 1e6,
+        above: outcome.above_threshold(),
         seconds: started.elapsed().as_secs_f64(),
     }
+}
+
+/// The run as JSON, for scripts: what `print` says and the learnt model, rules and timings.
+fn summary_json(s: &Summary, outcome: &Outcome) -> serde_json::Value {
+    use serde_json::json;
+    let model = &outcome.model;
+    let columns: Vec<serde_json::Value> = model
+        .columns()
+        .into_iter()
+        .map(|c| {
+            json!({
+                "name": c.name,
+                "kind": c.kind.key(),
+                "residence": c.residence,
+                "ignored": c.ignored,
+                "levels": c.levels.iter().map(|(label, m, u, w)| json!({
+                    "level": label, "m": m, "u": u, "weight": w,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let rules: Vec<serde_json::Value> = outcome
+        .rules
+        .iter()
+        .zip(&model.sessions)
+        .map(|(r, session)| {
+            json!({
+                "rule": r.rule,
+                "training_only": r.training_only,
+                "pairs": r.pairs,
+                "new_pairs": r.new_pairs,
+                "skipped_blocks": r.skipped_blocks,
+                "skipped_pairs": r.skipped_pairs,
+                "share_of_matches": session.share,
+                "recall": session.recall,
+                "pinned": session.pinned,
+            })
+        })
+        .collect();
+    let mut timings = serde_json::Map::new();
+    for (step, secs) in &outcome.timings {
+        timings.insert((*step).to_string(), json!(secs));
+    }
+    timings.insert("total".into(), json!(s.seconds));
+    json!({
+        "records": s.records.0,
+        "records_right": s.records.1,
+        "compared_pairs": s.compared,
+        "written_rows": s.written,
+        "threshold": s.threshold,
+        "pairs_at_or_above_threshold": s.above,
+        "model": {
+            "probability_two_random_records_match": model.lambda,
+            "random_pairs_for_u": model.u_pairs,
+            "columns": columns,
+            "residence_group": model.residence_group().map(|g| {
+                (1..g.m.len()).map(|l| json!({
+                    "agreeing": l - 1, "m": g.m[l], "u": g.u[l], "weight": (g.m[l] / g.u[l]).log2(),
+                })).collect::<Vec<_>>()
+            }),
+        },
+        "rules": rules,
+        "seconds": timings,
+        "warnings": outcome.warnings.iter().map(|w| json!({
+            "english": w.english, "indonesian": w.indonesian,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// Reads, dedupes and writes: the whole command, timed.
@@ -129,6 +220,8 @@ pub fn dedupe_file(
     let started = Instant::now();
     let table = read_table(input, config, false)?;
     let outcome = siks_match::dedupe(&table, config);
+    // Warnings come as soon as they are known, before the (long) writing.
+    warn(&outcome);
     let written = write_out(&outcome, &table, &table, out, min_score, explain)?;
     let s = summary(&outcome, (table.len(), None), written, started);
     Ok((s, outcome, table))
@@ -142,43 +235,68 @@ pub fn link_files(
     out: &Path,
     min_score: f64,
     explain: bool,
-) -> Result<Summary> {
+) -> Result<(Summary, Outcome)> {
     let started = Instant::now();
     let l = read_table(left, config, false)?;
     let r = read_table(right, config, true)?;
     let outcome = siks_match::link(&l, &r, config);
+    warn(&outcome);
     let written = write_out(&outcome, &l, &r, out, min_score, explain)?;
-    Ok(summary(
-        &outcome,
-        (l.len(), Some(r.len())),
-        written,
-        started,
-    ))
+    let s = summary(&outcome, (l.len(), Some(r.len())), written, started);
+    Ok((s, outcome))
 }
 
-fn print(s: &Summary, out: &Path) {
+fn warn(outcome: &Outcome) {
+    let id = indonesian();
+    for w in &outcome.warnings {
+        if id {
+            eprintln!("peringatan: {}", w.indonesian);
+        } else {
+            eprintln!("warning: {}", w.english);
+        }
+    }
+}
+
+fn print(s: &Summary, outcome: &Outcome, out: &Path) {
     // One file deduplicated reads its rows once; two files linked, each.
     let read = match s.records {
         (left, Some(right)) => format!("{left} + {right}"),
         (rows, None) => rows.to_string(),
     };
-    println!(
-        "{read} baris dibaca; {} pasangan dibandingkan ({} baris ditulis ke {}); ambang yang disarankan {:.6}: {} pasangan di atasnya",
-        s.compared,
-        s.written,
-        out.display(),
-        // Rounded down, so that "score >= the printed threshold" selects exactly the pairs
-        // counted (scores are written with six decimals too).
-        (s.threshold * 1e6).floor() / 1e6,
-        s.above
-    );
-    if s.skipped_blocks > 0 {
+    if indonesian() {
         println!(
-            "peringatan: {} blok terlalu besar (lebih dari 5.000 baris dengan nilai blocking sama) dilewati",
-            s.skipped_blocks
+            "{read} baris dibaca; {} pasangan dibandingkan ({} baris ditulis ke {}); ambang yang disarankan {:.6}: {} pasangan di atasnya ({:.1} s)",
+            s.compared,
+            s.written,
+            out.display(),
+            s.threshold,
+            s.above,
+            s.seconds
+        );
+        println!(
+            "Model yang dipelajari (m: seberapa sering pasangan yang cocok sama; u: seberapa sering orang asing sama; w: bobot dalam bit):"
+        );
+    } else {
+        println!(
+            "{read} records read; {} pairs compared ({} rows written to {}); recommended threshold {:.6}: {} pairs at or above it ({:.1} s)",
+            s.compared,
+            s.written,
+            out.display(),
+            s.threshold,
+            s.above,
+            s.seconds
+        );
+        println!(
+            "Learnt model (m: how often matches agree; u: how often strangers do; w: weight in bits):"
         );
     }
-    println!("({:.1} s)", s.seconds);
+    print!("{}", outcome.model.describe());
+}
+
+fn write_summary(path: &Path, s: &Summary, outcome: &Outcome) -> Result<()> {
+    let text = serde_json::to_string_pretty(&summary_json(s, outcome))?;
+    std::fs::write(path, text + "\n")
+        .with_context(|| format!("tidak dapat menulis {}", path.display()))
 }
 
 /// The process's peak resident memory in MiB (Linux), for the benchmark that runs this command.
@@ -208,12 +326,13 @@ fn run_action(action: MatchAction) -> Result<()> {
             min_score,
             explain,
             clusters,
+            summary,
         } => {
             let config = read_config(&config)?;
             let (s, outcome, table) = dedupe_file(&input, &config, &out, min_score, explain)?;
-            print(&s, &out);
-            if explain {
-                print!("{}", outcome.model.describe());
+            print(&s, &outcome, &out);
+            if let Some(path) = summary {
+                write_summary(&path, &s, &outcome)?;
             }
             if let Some(path) = clusters {
                 let mut w = csv::Writer::from_path(&path)
@@ -233,10 +352,39 @@ fn run_action(action: MatchAction) -> Result<()> {
             out,
             min_score,
             explain,
+            summary,
         } => {
             let config = read_config(&config)?;
-            let s = link_files(&left, &right, &config, &out, min_score, explain)?;
-            print(&s, &out);
+            let (s, outcome) = link_files(&left, &right, &config, &out, min_score, explain)?;
+            print(&s, &outcome, &out);
+            if let Some(path) = summary {
+                write_summary(&path, &s, &outcome)?;
+            }
+            Ok(())
+        }
+        MatchAction::Generate { records, seed, dir } => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("tidak dapat membuat {}", dir.display()))?;
+            let create = |name: &str| {
+                let path = dir.join(name);
+                std::fs::File::create(&path)
+                    .map(|f| std::io::BufWriter::with_capacity(1 << 20, f))
+                    .with_context(|| format!("tidak dapat menulis {}", path.display()))
+            };
+            let (mut out, mut truth) = (create("records.csv")?, create("truth.csv")?);
+            let persons = siks_synth::linkage::generate(records, seed, &mut out, &mut truth)?;
+            std::fs::write(dir.join("config.toml"), siks_synth::linkage::CONFIG)?;
+            if indonesian() {
+                println!(
+                    "{records} baris untuk {persons} orang ditulis ke {} (records.csv, truth.csv, config.toml)",
+                    dir.display()
+                );
+            } else {
+                println!(
+                    "{records} records of {persons} persons written to {} (records.csv, truth.csv, config.toml)",
+                    dir.display()
+                );
+            }
             Ok(())
         }
     }

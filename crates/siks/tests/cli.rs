@@ -4,8 +4,16 @@
 use std::process::Command;
 
 fn siks(args: &[&str]) -> (bool, String, String) {
+    siks_in("C.UTF-8", args)
+}
+
+/// `siks` run under the locale `lang` (`siks match` speaks the user's language).
+fn siks_in(lang: &str, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_siks"))
         .args(args)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
         .output()
         .unwrap();
     (
@@ -722,7 +730,8 @@ fn demo_generates_imports_and_counts() {
     let persons = demo.join("data").join("persons.csv");
     let pairs = dir.path().join("pairs.csv");
     let clusters = dir.path().join("clusters.csv");
-    let (ok, out, err) = siks(&[
+    let summary = dir.path().join("summary.json");
+    let dedupe = [
         "match",
         "dedupe",
         "--input",
@@ -733,8 +742,19 @@ fn demo_generates_imports_and_counts() {
         pairs.to_str().unwrap(),
         "--clusters",
         clusters.to_str().unwrap(),
-    ]);
+        "--summary",
+        summary.to_str().unwrap(),
+    ];
+    // In English where the locale is not Indonesian, with the learnt model printed.
+    let (ok, out, err) = siks(&dedupe);
+    assert!(ok && out.contains("recommended threshold"), "{out}{err}");
+    assert!(
+        out.contains("Learnt model") && out.contains("birth_date:"),
+        "{out}"
+    );
+    let (ok, out, err) = siks_in("id_ID.UTF-8", &dedupe);
     assert!(ok && out.contains("ambang yang disarankan"), "{out}{err}");
+    assert!(out.contains("Model yang dipelajari"), "{out}");
     // One file's rows, counted once (it said "N + N" before).
     let rows = std::fs::read_to_string(&persons).unwrap().lines().count() - 1;
     assert!(out.starts_with(&format!("{rows} baris dibaca; ")), "{out}");
@@ -756,6 +776,22 @@ fn demo_generates_imports_and_counts() {
         .filter(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap() >= threshold)
         .count();
     assert_eq!(selected, above, "{out}");
+    // The summary for scripts says the same, with the model and the rules.
+    let json = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        json.contains(&format!("\"pairs_at_or_above_threshold\": {above}")),
+        "{json}"
+    );
+    assert!(json.contains(&format!("\"records\": {rows}")), "{json}");
+    for key in [
+        "\"threshold\"",
+        "\"probability_two_random_records_match\"",
+        "\"rules\"",
+        "\"warnings\"",
+        "\"scoring\"",
+    ] {
+        assert!(json.contains(key), "{key} in {json}");
+    }
     assert!(
         std::fs::read_to_string(&clusters)
             .unwrap()
