@@ -358,7 +358,7 @@ pub fn linkage(sizes: &[usize], splink: bool) -> Result<()> {
             .collect();
         let (splink_secs, splink_f9) = (
             numbers.first().copied().unwrap_or(f64::NAN),
-            numbers.get(6).copied().unwrap_or(f64::NAN),
+            numbers.get(5).copied().unwrap_or(f64::NAN),
         );
         println!("  {line} (wall {wall:.1} s)");
         println!(

@@ -17,13 +17,22 @@ use crate::table::{Table, Values};
 pub(crate) const MAX_BLOCK: usize = 5_000;
 
 /// One part of a rule, resolved to column indexes.
+/// Keys a `near` part gives a record: one per pair of quarters left out.
+const NEAR_KEYS: usize = 6;
+/// The quarters each `near` key leaves out.
+const LEFT_OUT: [(usize, usize); NEAR_KEYS] = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)];
+/// The shortest id keyed by quarters (two slips); half of it still tells most people apart.
+const NEAR_TWO_SLIPS: usize = 12;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Part {
     Whole(usize),
     Year(usize),
     Sound(usize),
-    /// An id one slip away: the record is keyed three times, each time without one third of
-    /// the id, so two ids that differ within one third share a key.
+    /// An id up to two slips away: an id of twelve or more characters is keyed six times, each
+    /// time without two of its four quarters, so two ids differing in at most two quarters share
+    /// a key; a shorter id is keyed three times, each time without one third (one slip), as half
+    /// of a short id would put strangers together.
     Near(usize),
     /// The record's first column against the other's second, and the other way round.
     Cross(usize, usize),
@@ -83,10 +92,10 @@ impl Rule {
         self.parts.iter().any(|p| matches!(p, Part::Cross(..)))
     }
 
-    /// Keys per record: three for a rule with a `near` part, else one.
+    /// Keys per record: six for a rule with a `near` part, else one.
     fn width(&self) -> usize {
         if self.parts.iter().any(|p| matches!(p, Part::Near(_))) {
-            3
+            NEAR_KEYS
         } else {
             1
         }
@@ -123,11 +132,21 @@ impl Rule {
                 Part::Near(c) => match &table.values[c] {
                     Values::Text(t) if !t[i].is_empty() => {
                         let chars: Vec<char> = t[i].chars().collect();
-                        let (from, to) =
-                            (chars.len() * variant / 3, chars.len() * (variant + 1) / 3);
+                        let n = chars.len();
                         variant.hash(&mut h);
-                        chars[..from].hash(&mut h);
-                        chars[to..].hash(&mut h);
+                        if n >= NEAR_TWO_SLIPS {
+                            // Quarters: the two this variant leaves out.
+                            let (x, y) = LEFT_OUT[variant];
+                            for q in (0..4).filter(|q| *q != x && *q != y) {
+                                chars[n * q / 4..n * (q + 1) / 4].hash(&mut h);
+                            }
+                        } else if variant < 3 {
+                            let (from, to) = (n * variant / 3, n * (variant + 1) / 3);
+                            chars[..from].hash(&mut h);
+                            chars[to..].hash(&mut h);
+                        } else {
+                            return None;
+                        }
                     }
                     _ => return None,
                 },
@@ -360,7 +379,9 @@ pub(crate) fn rule_pairs(
             };
         }
     }
-    // Skip blocks over MAX_BLOCK, then the biggest until the rule is within its cap.
+    // Skip blocks over MAX_BLOCK, then the biggest until the rule is within its cap. A near
+    // rule meets a pair once for every key it shares (up to six), so its cap is counted so.
+    let cap = cap * width as u64;
     let mut skipped = HashSet::new();
     let mut skipped_pairs = 0;
     let mut total: u64 = blocks.iter().map(|b| b.2).sum();
@@ -406,7 +427,7 @@ pub(crate) fn rule_pairs(
         })
         .collect();
     if (crosswise && right.is_none()) || width > 1 {
-        // Both orientations of a pair may meet, and near ids meet in up to three blocks.
+        // Both orientations of a pair may meet, and near ids meet in up to six blocks.
         pairs.par_sort_unstable();
         pairs.dedup();
         total = pairs.len() as u64;
@@ -443,6 +464,45 @@ kind = "surname"
 [[blocking]]
 columns = ["given~surname"]
 "#;
+
+    #[test]
+    fn a_near_rule_pairs_long_ids_two_slips_apart_and_short_ids_one_slip_apart() {
+        let config = Config::parse(
+            "id = \"id\"\n[[column]]\nname = \"nik\"\nkind = \"exact_id\"\n[[blocking]]\ncolumns = [\"nik:near\"]\n",
+        )
+        .unwrap();
+        let ids = [
+            "3201010101900001", // 0
+            "3201010101900009", // 1: one slip from 0
+            "9201010101900009", // 2: two slips from 0, in the first and last quarters
+            "9201810101900009", // 3: three slips from 0, one in each of three quarters
+            "92010101",         // 4
+            "92010109",         // 5: one slip from 4
+            "82010109",         // 6: two slips from 4, in the first and last thirds
+            "",                 // 7: missing
+        ];
+        let table = Table::from_columns(
+            (0..ids.len()).map(|i| format!("r{i}")).collect(),
+            vec![ids.iter().map(|s| s.to_string()).collect()],
+            &config,
+        );
+        let kinds: Vec<Kind> = config.columns.iter().map(|c| c.kind).collect();
+        let rule = Rule::new(&config.blocking[0], &config, false);
+        let got = rule_pairs(&rule, &table, None, &kinds, 1_000, 1_000);
+        let pairs: Vec<(u32, u32)> = got
+            .pairs
+            .iter()
+            .map(|p| ((p >> 32) as u32, *p as u32))
+            .collect();
+        // 1–2 and 2–3 are one slip apart, 1–3 two; 0–3 three slips apart share nothing; the
+        // short ids pair one slip apart (4–5, 5–6) but not two (4–6).
+        assert_eq!(
+            pairs,
+            vec![(0, 1), (0, 2), (1, 2), (1, 3), (2, 3), (4, 5), (5, 6)]
+        );
+        assert!(got.keyed.compared(0, 2) && !got.keyed.compared(0, 3));
+        assert!(!got.keyed.compared(4, 6) && !got.keyed.compared(7, 0));
+    }
 
     #[test]
     fn a_crosswise_rule_pairs_names_written_the_other_way_round_and_nothing_else() {

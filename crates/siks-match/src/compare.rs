@@ -12,7 +12,8 @@ use crate::table::{Table, Values};
 pub(crate) fn level_count(kind: Kind) -> u8 {
     match kind {
         Kind::PersonName | Kind::GivenName | Kind::Surname | Kind::Date => 5,
-        Kind::ExactId | Kind::AddressText | Kind::Code => 3,
+        Kind::ExactId => 4,
+        Kind::AddressText | Kind::Code => 3,
         Kind::Categorical => 2,
     }
 }
@@ -27,7 +28,8 @@ pub(crate) fn level_label(kind: Kind, level: u8) -> &'static str {
         (Kind::Date, 2) => "same year",
         (Kind::Date, 3) => "day and month swapped",
         (Kind::Date, 4) => "one digit apart",
-        (Kind::ExactId, 2) => "one character apart",
+        (Kind::ExactId, 2) => "two characters apart",
+        (Kind::ExactId, 3) => "one character apart",
         (Kind::AddressText, 2) => "similar",
         (Kind::Code, 2) => "same prefix",
         _ => "exact",
@@ -149,7 +151,8 @@ impl<'a> Comparator<'a> {
                 }
                 match kind {
                     Kind::AddressText if jaro_winkler(x, y) >= 0.9 => 2,
-                    Kind::ExactId if one_character_apart(x, y) => 2,
+                    Kind::ExactId if one_character_apart(x, y) => 3,
+                    Kind::ExactId if two_characters_apart(x, y) => 2,
                     Kind::Code => {
                         let common = x.chars().zip(y.chars()).take_while(|(p, q)| p == q).count();
                         if common * 2 >= x.len().max(y.len()) {
@@ -271,6 +274,12 @@ fn one_character_apart(x: &str, y: &str) -> bool {
     }
 }
 
+/// Two ids of one length differing in two places: two slips, or a slip on top of a slip.
+fn two_characters_apart(x: &str, y: &str) -> bool {
+    x.chars().count() == y.chars().count()
+        && x.chars().zip(y.chars()).filter(|(p, q)| p != q).count() == 2
+}
+
 /// The levels of a pattern number, first column first.
 pub(crate) fn levels(kinds: &[Kind], pattern: u32) -> Vec<u8> {
     let mut p = pattern;
@@ -346,5 +355,9 @@ mod tests {
         assert!(!one_character_apart("3507123", "3571023"));
         assert!(one_character_apart("3507123", "3570123"));
         assert!(!one_character_apart("3507123", "350712"));
+        assert!(two_characters_apart("3507123", "3517124"));
+        assert!(!two_characters_apart("3507123", "3507124"));
+        assert!(!two_characters_apart("3507123", "3571023"));
+        assert!(!two_characters_apart("3507123", "35071234"));
     }
 }

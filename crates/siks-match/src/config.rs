@@ -16,7 +16,8 @@
 //! # Optional: pairs are compared when they agree on every column of at least one rule.
 //! # `COLUMN:year` is the year of a date; `COLUMN:sound` the sound key of a name's first word;
 //! # `A~B` pairs whose A is the other's B and whose B is the other's A (names swapped);
-//! # `COLUMN:near` an id or code that agrees but for one slip (within one third of it).
+//! # `COLUMN:near` an id or code that agrees but for two slips in different quarters (twelve
+//! # characters or more) or one slip (shorter).
 //! [[blocking]]
 //! columns = ["birth_date", "sex"]
 //! ```
@@ -206,8 +207,9 @@ impl Config {
     /// - the first date with the first categorical column that is not a residence (typically
     ///   sex) and the sound of the first name column's first word;
     /// - with a given name and a surname: the date with the surname's sound, both names
-    ///   exactly, both names crosswise (written the other way round), and a residence code
-    ///   (postcode) with the given name's sound;
+    ///   exactly, both names crosswise (written the other way round), a residence code
+    ///   (postcode) with the given name's sound, and the first residence address text (the
+    ///   street) with that code;
     /// - each exact id alone.
     pub fn blocking_rules(&self) -> Vec<Blocking> {
         if !self.blocking.is_empty() {
@@ -258,6 +260,17 @@ impl Config {
                 rules.push(Blocking {
                     columns: vec![code.name.clone(), format!("{}:sound", given.name)],
                 });
+                // One household's address (street and postcode): a record re-typed where the
+                // person still lives, whose id went missing and whose names and date slipped.
+                if let Some(street) = self
+                    .columns
+                    .iter()
+                    .find(|c| c.kind == Kind::AddressText && c.residence)
+                {
+                    rules.push(Blocking {
+                        columns: vec![street.name.clone(), code.name.clone()],
+                    });
+                }
             }
         }
         // An id, or one slip away from it.

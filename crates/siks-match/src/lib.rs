@@ -560,11 +560,17 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
         estimates[estimates.len() / 2]
     };
     model.lambda = (matches / total_pairs.max(1.0)).clamp(1e-15, 0.5);
+    // How often random pairs agree exactly on each column, matches included: the scale a
+    // value's share is measured against in the term-frequency adjustment below.
+    let exact: Vec<u8> = kinds.iter().map(|k| level_count(*k)).collect();
+    let exact_u: Vec<f64> = (0..columns)
+        .map(|c| model.u[c][usize::from(exact[c])])
+        .collect();
+    model.remove_matches_from_u();
     lap("em", &mut timings);
 
     // Scoring: the model's weights, the prior, and how common each exactly agreeing value is.
     let shares = value_shares(right, same_table);
-    let exact: Vec<u8> = kinds.iter().map(|k| level_count(*k)).collect();
     let patterns: Vec<u32> = all
         .par_iter()
         .map(|&pair| {
@@ -580,9 +586,6 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
             .or_insert_with(|| weights.log_odds(&levels(&kinds, *p)));
     }
     let radices: Vec<u32> = kinds.iter().map(|k| compare::radix(*k)).collect();
-    let exact_u: Vec<f64> = (0..columns)
-        .map(|c| model.u[c][usize::from(exact[c])])
-        .collect();
     let pairs: Vec<Scored> = all
         .par_iter()
         .zip(patterns.par_iter())

@@ -175,6 +175,30 @@ impl Model {
         (self.m[column][level as usize] / self.u[column][level as usize]).log2()
     }
 
+    /// Random pairs hold matches too (a share `lambda` of them), so what u counted was
+    /// `lambda·m + (1 − lambda)·u`: this takes the matches' part out. A rare agreement (a
+    /// per-person id agreeing exactly) is then seen to be mostly the matches' doing; what is left
+    /// is floored at one in the random pairs counted, below which the sample cannot see.
+    pub(crate) fn remove_matches_from_u(&mut self) {
+        let lambda = self.lambda;
+        let floor = 1.0 / self.u_pairs.max(1) as f64;
+        let strangers = |u: &mut [f64], m: &[f64]| {
+            for l in 1..u.len() {
+                u[l] = ((u[l] - lambda * m[l]) / (1.0 - lambda)).max(floor);
+            }
+            let total: f64 = u[1..].iter().sum();
+            for v in u.iter_mut().skip(1) {
+                *v /= total;
+            }
+        };
+        for c in 0..self.u.len() {
+            strangers(&mut self.u[c], &self.m[c]);
+        }
+        if let Some(g) = self.group.as_mut() {
+            strangers(&mut g.u, &g.m);
+        }
+    }
+
     /// The weights as a table, to score many patterns.
     pub(crate) fn weights(&self) -> Weights {
         Weights {

@@ -237,11 +237,24 @@ pub fn sound_key(word: &str) -> String {
 /// A calendar date read from the usual ways of writing one: `YYYY-MM-DD`, `DD-MM-YYYY`,
 /// `DD/MM/YYYY`, `YYYYMMDD`. `None` when it is none of those or not a date.
 pub fn date(raw: &str) -> Option<(u16, u8, u8)> {
+    date_as_written(raw).filter(|(y, m, d)| {
+        (1800..=2200).contains(y) && (1..=12).contains(m) && (1..=31).contains(d)
+    })
+}
+
+/// A date's year, month and day as written, in the same shapes as [`date`], kept even when no
+/// calendar has it: a month 26 or a year 4987 is one mistyped digit, and the other seven still
+/// say whose date it was. `None` when it is not written as a date at all.
+pub fn date_as_written(raw: &str) -> Option<(u16, u8, u8)> {
     let t = raw.trim();
     let parts: Vec<&str> = t.split(['-', '/', '.']).collect();
     let (y, m, d) = match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
-        [d, m, y] if y.len() == 4 => (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
+            (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        }
+        [d, m, y] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => {
+            (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        }
         [one] if one.len() == 8 && one.bytes().all(|b| b.is_ascii_digit()) => (
             one[..4].parse().ok()?,
             one[4..6].parse().ok()?,
@@ -249,8 +262,7 @@ pub fn date(raw: &str) -> Option<(u16, u8, u8)> {
         ),
         _ => return None,
     };
-    ((1800..=2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
-        .then_some((y, m, d))
+    Some((y, m, d))
 }
 
 #[cfg(test)]
@@ -307,5 +319,17 @@ mod tests {
         assert_eq!(date("19850312"), Some((1985, 3, 12)));
         assert_eq!(date("1985-13-12"), None);
         assert_eq!(date(""), None);
+    }
+
+    #[test]
+    fn a_date_with_a_slipped_digit_is_kept_as_written() {
+        assert_eq!(date_as_written("19852612"), Some((1985, 26, 12)));
+        assert_eq!(date_as_written("49850312"), Some((4985, 3, 12)));
+        assert_eq!(date_as_written("12-13-1985"), Some((1985, 13, 12)));
+        assert_eq!(date_as_written("1985-3-12"), Some((1985, 3, 12)));
+        assert_eq!(date_as_written("1985312"), None);
+        assert_eq!(date_as_written("1985-312-1"), None);
+        assert_eq!(date_as_written("not a date"), None);
+        assert_eq!(date_as_written(""), None);
     }
 }

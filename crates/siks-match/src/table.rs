@@ -181,7 +181,12 @@ fn prepare(kind: Kind, texts: Vec<Box<str>>) -> Values {
                 sound,
             }
         }
-        Kind::Date => Values::Date(texts.iter().map(|t| normalise::date(t)).collect()),
+        Kind::Date => Values::Date(
+            texts
+                .iter()
+                .map(|t| normalise::date_as_written(t))
+                .collect(),
+        ),
         Kind::AddressText => Values::Text(
             texts
                 .iter()

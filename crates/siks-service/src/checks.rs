@@ -180,6 +180,7 @@ impl Service {
             let ids: Vec<String> = people.ids.iter().map(|p| p.to_string()).collect();
             let table = siks_match::Table::from_columns(ids, people.columns, &same_person);
             let outcome = siks_match::dedupe(&table, &same_person);
+            log_model_warnings("same person twice", &outcome);
             // Two people under one NIK are already "the same NIK active twice".
             for pair in outcome.pairs.iter().filter(|p| {
                 p.score >= outcome.threshold
@@ -365,4 +366,13 @@ fn reconcile(
         )
         .collect();
     writes
+}
+
+/// The matcher's warnings about its own model (a rule that taught nothing, a column whose m is
+/// a guess) into the server's log: they name rules and columns, never a person, and an operator
+/// reading the log is who can act on them.
+pub(crate) fn log_model_warnings(what: &str, outcome: &siks_match::Outcome) {
+    for warning in &outcome.warnings {
+        tracing::warn!(linkage = what, "{}", warning.english);
+    }
 }

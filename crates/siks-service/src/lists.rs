@@ -219,6 +219,7 @@ pub(crate) async fn match_lists(
     let right_ids = (0..listed.len()).map(|i| i.to_string()).collect();
     let right = siks_match::Table::from_columns(right_ids, right_columns, &config);
     let outcome = siks_match::link(&left, &right, &config);
+    crate::checks::log_model_warnings("outside lists", &outcome);
     // Each list row names one person: its best pair at or above the threshold.
     let mut best: HashMap<u32, &siks_match::Scored> = HashMap::new();
     for pair in outcome
