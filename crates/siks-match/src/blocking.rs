@@ -294,6 +294,16 @@ pub(crate) fn rule_pairs(
         }
     }
     entries.par_sort_unstable();
+    // The keys stay with the pairs, to tell later rules which pairs this one compared.
+    let keyed = move |skipped| Keyed {
+        width,
+        left: left_keys,
+        left_back,
+        right: right_keys,
+        right_back,
+        skipped,
+        crosswise,
+    };
     // Blocks as ranges, with their pair counts.
     let mut blocks: Vec<(usize, usize, u64)> = Vec::new();
     let mut start = 0;
@@ -367,15 +377,7 @@ pub(crate) fn rule_pairs(
                 total,
                 skipped_blocks: 0,
                 skipped_pairs: 0,
-                keyed: Keyed {
-                    width,
-                    left: left_keys,
-                    left_back,
-                    right: right_keys,
-                    right_back,
-                    skipped: HashSet::new(),
-                    crosswise,
-                },
+                keyed: keyed(HashSet::new()),
             };
         }
     }
@@ -437,15 +439,7 @@ pub(crate) fn rule_pairs(
         total,
         skipped_blocks: skipped.len(),
         skipped_pairs,
-        keyed: Keyed {
-            width,
-            left: left_keys,
-            left_back,
-            right: right_keys,
-            right_back,
-            skipped,
-            crosswise,
-        },
+        keyed: keyed(skipped),
     }
 }
 

@@ -122,6 +122,10 @@ impl<'a> Comparator<'a> {
                 {
                     // Written in the other's place, and mistyped.
                     3
+                } else if matches!(self.kinds[c], Kind::GivenName | Kind::PersonName)
+                    && short_form(x, y)
+                {
+                    2
                 } else {
                     1
                 }
@@ -242,6 +246,21 @@ fn near_by(x: &str, y: &str) -> bool {
     x.as_bytes().first() == y.as_bytes().first() && !x.is_empty() && jaro_winkler(x, y) >= 0.88
 }
 
+/// One first name the short form of the other's, as people are called: the first or last
+/// three letters or more of it ("Wati" for "Nursubauwati", "Met" for "Slamet", "Joko" for
+/// "Jokowiyono").
+fn short_form(x: &str, y: &str) -> bool {
+    fn first(t: &str) -> &str {
+        t.split(' ').next().unwrap_or(t)
+    }
+    let (x, y) = (first(x), first(y));
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    let letters = short.chars().count();
+    letters >= 3
+        && long.chars().count() >= letters + 2
+        && (long.starts_with(short) || long.ends_with(short))
+}
+
 /// Two dates whose eight digits differ in one place.
 fn one_digit_apart(x: (u16, u8, u8), y: (u16, u8, u8)) -> bool {
     let digits = |d: (u16, u8, u8)| {
@@ -355,6 +374,12 @@ mod tests {
         assert!(!one_character_apart("3507123", "3571023"));
         assert!(one_character_apart("3507123", "3570123"));
         assert!(!one_character_apart("3507123", "350712"));
+        assert!(short_form("wati", "nursubauwati"));
+        assert!(short_form("slamet riyadi", "met"));
+        assert!(short_form("joko", "jokowiyono"));
+        assert!(!short_form("joko", "jokow"));
+        assert!(!short_form("ti", "siti"));
+        assert!(!short_form("budi", "joko"));
         assert!(two_characters_apart("3507123", "3517124"));
         assert!(!two_characters_apart("3507123", "3507124"));
         assert!(!two_characters_apart("3507123", "3571023"));

@@ -434,13 +434,14 @@ pub(crate) fn random_pair_u(
                  columns: &dyn Fn(usize) -> bool,
                  buffer: &mut [u8; 32]| {
         for c in 0..kinds.len() {
-            let l = if columns(c) || (grouped && residence[c]) {
+            let counted = columns(c);
+            let l = if counted || (grouped && residence[c]) {
                 cmp.level(c, a, b)
             } else {
                 0
             };
             buffer[c] = l;
-            if columns(c) {
+            if counted {
                 counts.levels[c][usize::from(l)] += 1.0;
             }
         }

@@ -293,6 +293,15 @@ fn print(s: &Summary, outcome: &Outcome, out: &Path) {
     print!("{}", outcome.model.describe());
 }
 
+/// The run on standard output, and as JSON into `summary` when asked.
+fn report(s: &Summary, outcome: &Outcome, out: &Path, summary: Option<&Path>) -> Result<()> {
+    print(s, outcome, out);
+    match summary {
+        Some(path) => write_summary(path, s, outcome),
+        None => Ok(()),
+    }
+}
+
 fn write_summary(path: &Path, s: &Summary, outcome: &Outcome) -> Result<()> {
     let text = serde_json::to_string_pretty(&summary_json(s, outcome))?;
     std::fs::write(path, text + "\n")
@@ -330,10 +339,7 @@ fn run_action(action: MatchAction) -> Result<()> {
         } => {
             let config = read_config(&config)?;
             let (s, outcome, table) = dedupe_file(&input, &config, &out, min_score, explain)?;
-            print(&s, &outcome, &out);
-            if let Some(path) = summary {
-                write_summary(&path, &s, &outcome)?;
-            }
+            report(&s, &outcome, &out, summary.as_deref())?;
             if let Some(path) = clusters {
                 let mut w = csv::Writer::from_path(&path)
                     .with_context(|| format!("tidak dapat menulis {}", path.display()))?;
@@ -356,11 +362,7 @@ fn run_action(action: MatchAction) -> Result<()> {
         } => {
             let config = read_config(&config)?;
             let (s, outcome) = link_files(&left, &right, &config, &out, min_score, explain)?;
-            print(&s, &outcome, &out);
-            if let Some(path) = summary {
-                write_summary(&path, &s, &outcome)?;
-            }
-            Ok(())
+            report(&s, &outcome, &out, summary.as_deref())
         }
         MatchAction::Generate { records, seed, dir } => {
             std::fs::create_dir_all(&dir)
