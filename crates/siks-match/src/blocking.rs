@@ -459,6 +459,20 @@ kind = "surname"
 columns = ["given~surname"]
 "#;
 
+    /// The config's kinds and its first blocking rule.
+    fn first_rule(config: &Config) -> (Vec<Kind>, Rule) {
+        let kinds = config.columns.iter().map(|c| c.kind).collect();
+        (kinds, Rule::new(&config.blocking[0], config, false))
+    }
+
+    /// A rule's pairs as (left, right) record numbers.
+    fn left_right(got: &RulePairs) -> Vec<(u32, u32)> {
+        got.pairs
+            .iter()
+            .map(|p| ((p >> 32) as u32, *p as u32))
+            .collect()
+    }
+
     #[test]
     fn a_near_rule_pairs_long_ids_two_slips_apart_and_short_ids_one_slip_apart() {
         let config = Config::parse(
@@ -480,14 +494,9 @@ columns = ["given~surname"]
             vec![ids.iter().map(|s| s.to_string()).collect()],
             &config,
         );
-        let kinds: Vec<Kind> = config.columns.iter().map(|c| c.kind).collect();
-        let rule = Rule::new(&config.blocking[0], &config, false);
+        let (kinds, rule) = first_rule(&config);
         let got = rule_pairs(&rule, &table, None, &kinds, 1_000, 1_000);
-        let pairs: Vec<(u32, u32)> = got
-            .pairs
-            .iter()
-            .map(|p| ((p >> 32) as u32, *p as u32))
-            .collect();
+        let pairs = left_right(&got);
         // 1–2 and 2–3 are one slip apart, 1–3 two; 0–3 three slips apart share nothing; the
         // short ids pair one slip apart (4–5, 5–6) but not two (4–6).
         assert_eq!(
@@ -522,15 +531,10 @@ columns = ["given~surname"]
             ],
             &config,
         );
-        let kinds: Vec<Kind> = config.columns.iter().map(|c| c.kind).collect();
-        let rule = Rule::new(&config.blocking[0], &config, false);
+        let (kinds, rule) = first_rule(&config);
         assert_eq!(rule.blocked, vec![true, true]);
         let got = rule_pairs(&rule, &table, None, &kinds, 1_000, 1_000);
-        let pairs: Vec<(u32, u32)> = got
-            .pairs
-            .iter()
-            .map(|p| ((p >> 32) as u32, *p as u32))
-            .collect();
+        let pairs = left_right(&got);
         // r0 and r2 are "Budi Santoso", r1 and r4 "Santoso Budi": four crosswise pairs, each
         // once, and neither the same-way pairs (0,2), (1,4) nor Siti Aminah.
         assert_eq!(pairs, vec![(0, 1), (0, 4), (1, 2), (2, 4)]);
@@ -561,8 +565,7 @@ columns = ["given~surname"]
         }
         let ids = (0..33).map(|i| format!("r{i}")).collect();
         let table = Table::from_columns(ids, vec![given, surname], &config);
-        let kinds: Vec<Kind> = config.columns.iter().map(|c| c.kind).collect();
-        let rule = Rule::new(&config.blocking[0], &config, false);
+        let (kinds, rule) = first_rule(&config);
         let all = rule_pairs(&rule, &table, None, &kinds, 1_000, 1_000);
         assert_eq!((all.total, all.skipped_blocks), (438, 0));
         let capped = rule_pairs(&rule, &table, None, &kinds, 100, 1_000);
