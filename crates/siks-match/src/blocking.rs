@@ -49,6 +49,22 @@ pub(crate) struct Rule {
     pub training_only: bool,
 }
 
+impl Part {
+    /// Whether the part fixes only some of column `c`: its year or its sound.
+    pub fn fixes_part_of(&self, c: usize) -> bool {
+        matches!(self, Part::Year(x) | Part::Sound(x) if *x == c)
+    }
+
+    /// Whether the part fixes column `c` whole (or one of its sides crosswise, or within slips).
+    pub fn fixes_all_of(&self, c: usize) -> bool {
+        match self {
+            Part::Whole(x) | Part::Near(x) => *x == c,
+            Part::Cross(a, b) => *a == c || *b == c,
+            Part::Year(_) | Part::Sound(_) => false,
+        }
+    }
+}
+
 impl Rule {
     pub fn new(rule: &Blocking, config: &Config, training_only: bool) -> Rule {
         let index = |name: &str| {

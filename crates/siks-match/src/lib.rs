@@ -352,10 +352,24 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
         }
         // A rule blocking on one residence column leaves them all out: they go together.
         let blocks_residence = (0..columns).any(|c| rule.blocked[c] && residence[c]);
-        let active: Vec<bool> = (0..columns)
-            .map(|c| !(rule.blocked[c] || (grouped && blocks_residence && residence[c])))
+        // A rule whose pairs are scored learns its strangers' u among its own pairs, so a
+        // column it fixes only in part (a name's sound, a date's year) can still learn there
+        // how often matches agree on it given that part agrees.
+        let learn_u = !rule.training_only;
+        let partly: Vec<bool> = (0..columns)
+            .map(|c| {
+                learn_u
+                    && !(grouped && residence[c])
+                    && rule.parts.iter().any(|part| part.fixes_part_of(c))
+                    && !rule.parts.iter().any(|part| part.fixes_all_of(c))
+            })
             .collect();
-        let fit = model::em(&model, &counts, &active);
+        let active: Vec<bool> = (0..columns)
+            .map(|c| {
+                partly[c] || !(rule.blocked[c] || (grouped && blocks_residence && residence[c]))
+            })
+            .collect();
+        let fit = model::em(&model, &counts, &active, learn_u);
         let share = fit.share;
         let learns = active.iter().any(|a| *a);
         // More matching pairs than records: EM separated something else (a family, an age
@@ -400,7 +414,9 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
             recall: None,
             pinned,
             active,
+            partly,
             m: fit.m,
+            u: fit.u,
             group_m: fit.group_m,
             matches: fit.matches,
         });
@@ -411,13 +427,45 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
     // Each column's m: the mean over the rules that leave it free (and did not pin), each rule
     // weighed by the matches it learnt from.
     for c in 0..columns {
-        let free = |s: &&Session| s.active[c];
-        let from: Vec<&Session> = model
+        let usable = |s: &&Session| s.active[c] && !s.pinned;
+        let free: Vec<&Session> = model
             .sessions
             .iter()
-            .filter(free)
-            .filter(|s| !s.pinned)
+            .filter(usable)
+            .filter(|s| !s.partly[c])
             .collect();
+        let given_part: Vec<&Session> = model
+            .sessions
+            .iter()
+            .filter(usable)
+            .filter(|s| s.partly[c])
+            .collect();
+        if free.is_empty() && !given_part.is_empty() {
+            // Learnt only among pairs agreeing on its sound or year: how the matches spread
+            // over its levels is learnt, how often a match differs altogether stays the guess.
+            let weight: f64 = given_part.iter().map(|s| s.matches.max(1e-9)).sum();
+            let guess = model.m[c][1];
+            for l in 1..model.m[c].len() {
+                let learnt = given_part
+                    .iter()
+                    .map(|s| s.m[c][l] * s.matches.max(1e-9))
+                    .sum::<f64>()
+                    / weight;
+                model.m[c][l] = (1.0 - guess) * learnt + if l == 1 { guess } else { 0.0 };
+            }
+            warnings.push(Warning::new(
+                format!(
+                    "column {}: learnt only among pairs that agree on part of it (its sound or year), so how often a match's {} differs altogether is a guess ({:.1} %; add a rule without it)",
+                    model.names[c], model.names[c], guess * 100.0
+                ),
+                format!(
+                    "kolom {}: dipelajari hanya dari pasangan yang sama pada sebagiannya (bunyi atau tahunnya), jadi seberapa sering pasangan yang cocok berbeda sama sekali di {} adalah tebakan ({:.1} %; tambahkan aturan tanpa kolom itu)",
+                    model.names[c], model.names[c], guess * 100.0
+                ),
+            ));
+            continue;
+        }
+        let from = free;
         if from.is_empty() {
             warnings.push(Warning::new(
                 format!(
@@ -499,28 +547,7 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
                 (overlap, std::cmp::Reverse(samples[*s].len()))
             });
         let Some(s) = witness else { continue };
-        let session = &model.sessions[s];
-        let mut fit = model.clone();
-        fit.m = session.m.clone();
-        fit.lambda = session.share;
-        fit.ignored = session.active.iter().map(|a| !a).collect();
-        fit.group = match (&model.group, &session.group_m) {
-            (Some(g), Some(m)) => Some(model::Group {
-                m: m.clone(),
-                u: g.u.clone(),
-            }),
-            _ => None,
-        };
-        let fit = fit.weights();
-        let posterior: HashMap<u32, f64> = session_counts[s]
-            .keys()
-            .map(|p| {
-                (
-                    *p,
-                    1.0 / (1.0 + (-fit.log_odds(&levels(&kinds, *p))).exp2()),
-                )
-            })
-            .collect();
+        let posterior = model.session_posterior(s, &session_counts[s]);
         let (found, matches) = samples[s]
             .par_iter()
             .zip(session_patterns[s].par_iter())
@@ -567,6 +594,7 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
         .map(|c| model.u[c][usize::from(exact[c])])
         .collect();
     model.remove_matches_from_u();
+    exact_id_u_from_its_rule(&mut model, &rules, &session_counts, total_pairs);
     lap("em", &mut timings);
 
     // Scoring: the model's weights, the prior, and how common each exactly agreeing value is.
@@ -586,6 +614,9 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
             .or_insert_with(|| weights.log_odds(&levels(&kinds, *p)));
     }
     let radices: Vec<u32> = kinds.iter().map(|k| compare::radix(*k)).collect();
+    // An id's count in the file is its person's duplicates, the thing being looked for, not
+    // how common the value is among strangers: ids get no term-frequency adjustment.
+    let term_frequency: Vec<bool> = kinds.iter().map(|k| *k != Kind::ExactId).collect();
     let pairs: Vec<Scored> = all
         .par_iter()
         .zip(patterns.par_iter())
@@ -597,6 +628,7 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
                 let level = (rest % radices[c]) as u8;
                 rest /= radices[c];
                 if level == exact[c]
+                    && term_frequency[c]
                     && !model.ignored[c]
                     && let Some(share) = shares[c][b]
                 {
@@ -675,4 +707,46 @@ fn best_threshold(pairs: &[Scored]) -> f64 {
         }
     }
     best
+}
+
+/// A per-person id's u for agreeing exactly (and, for a rule within a slip, for one character
+/// apart), counted on the rule that blocks on the id alone: that rule holds every pair agreeing
+/// so, and its EM, which leaves the id out, says how many of them are strangers. The random
+/// pairs cannot see below one in the pairs they counted (about 21 bits at two million), while a
+/// million records hold half a million million pairs. At least one stranger pair is assumed.
+/// (A short id's near rule misses two ids transposed across the edge of a third: so few that
+/// the count is kept for them too.)
+fn exact_id_u_from_its_rule(
+    model: &mut Model,
+    rules: &[Rule],
+    session_counts: &[HashMap<u32, u64>],
+    total_pairs: f64,
+) {
+    let exact = level_count(Kind::ExactId);
+    for (r, rule) in rules.iter().enumerate() {
+        let session = &model.sessions[r];
+        let (c, covered): (usize, &[u8]) = match rule.parts.as_slice() {
+            [blocking::Part::Whole(c)] => (*c, &[exact]),
+            [blocking::Part::Near(c)] => (*c, &[exact - 1, exact]),
+            _ => continue,
+        };
+        if model.kinds[c] != Kind::ExactId || session.pinned || session.sampled == 0 {
+            continue;
+        }
+        let posterior = model.session_posterior(r, &session_counts[r]);
+        let scale = session.pairs as f64 / session.sampled as f64;
+        for level in covered {
+            let strangers: f64 = session_counts[r]
+                .iter()
+                .filter(|(p, _)| model.levels(**p)[c] == *level)
+                .map(|(p, n)| *n as f64 * (1.0 - posterior[p]))
+                .sum();
+            model.u[c][usize::from(*level)] = (strangers * scale).max(1.0) / total_pairs.max(1.0);
+        }
+        let u = &mut model.u[c];
+        let total: f64 = u[1..].iter().sum();
+        for v in u.iter_mut().skip(1) {
+            *v /= total;
+        }
+    }
 }

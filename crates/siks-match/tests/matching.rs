@@ -343,3 +343,134 @@ fn names_written_the_other_way_round_are_compared_and_count_as_close() {
         outcome.model.explain(pair)
     );
 }
+
+/// `persons` people with unique ids, each second one again with the name mistyped and a digit
+/// of the birthday slipped: the pair agrees exactly on its id alone.
+fn duplicates_agreeing_on_the_id_alone(persons: usize) -> String {
+    let mut rows = String::from("id,name,born,nik\n");
+    let syllables = ["su", "par", "man", "ti", "ah", "wi", "do", "ra", "ni", "ko"];
+    for i in 0..persons {
+        let name: String = (0..3)
+            .map(|k| syllables[(i / 10usize.pow(k)) % 10])
+            .collect();
+        let nik = 3_500_000_000_000_000u64 + (i as u64) * 7_919_813;
+        let (year, month) = (40 + i % 50, 1 + i % 12);
+        rows.push_str(&format!(
+            "p{i},{name} {name},19{year:02}-{month:02}-11,{nik}\n"
+        ));
+        if i % 2 == 0 {
+            rows.push_str(&format!(
+                "d{i},{name}x {name},19{year:02}-{month:02}-12,{nik}\n"
+            ));
+        }
+    }
+    rows
+}
+
+#[test]
+fn an_id_agreeing_is_weighed_on_every_pair_its_rule_holds_not_on_the_random_pairs() {
+    let config = Config::parse(IDS).unwrap();
+    let t = table(&duplicates_agreeing_on_the_id_alone(3_000), &config);
+    let outcome = dedupe(&t, &config);
+    let model = &outcome.model;
+    // The id rule holds every pair agreeing on the id: its strangers (none here) set u, below
+    // the one in two million random pairs can see and no lower than one pair in all of them.
+    let exact = siks_match::exact_level(Kind::ExactId) as usize;
+    let u = model.u[2][exact];
+    let all_pairs = 4_500.0 * 4_499.0 / 2.0;
+    assert!(u < 1.0 / model.u_pairs as f64, "{u}\n{}", model.describe());
+    assert!(u >= 0.999 / all_pairs, "{u}");
+    // The id's count in the file is its person's duplicates: no term-frequency adjustment for
+    // it, and these pairs agree exactly on nothing else.
+    let duplicates: Vec<_> = outcome
+        .pairs
+        .iter()
+        .filter(|p| t.ids[p.left as usize][1..] == t.ids[p.right as usize][1..])
+        .collect();
+    assert_eq!(duplicates.len(), 1_500);
+    for pair in &duplicates {
+        let why = model.explain(pair);
+        assert!(why.contains("nik=exact"), "{why}");
+        assert!(!why.contains("common or rare"), "{why}");
+        assert!(pair.score >= outcome.threshold, "{why}");
+    }
+}
+
+/// Names of a first word from 144 and a second from fourteen, everyone born on one of ten
+/// days; every fourth person again with a vowel of the first word misspelt, with the same
+/// birthday, sex, mother and place.
+fn misspelt_duplicates(persons: usize) -> String {
+    let words = [
+        "Sutrisno", "Wahyudi", "Bambang", "Suparman", "Joko", "Agus", "Budi", "Teguh", "Imam",
+        "Slamet", "Santoso", "Prasetyo", "Hidayat", "Wibowo",
+    ];
+    let syllables = [
+        "su", "par", "mi", "ti", "yah", "wi", "ni", "ra", "ke", "lo", "yem", "sih",
+    ];
+    let places = [
+        "Tuban",
+        "Lamongan",
+        "Bojonegoro",
+        "Gresik",
+        "Surabaya",
+        "Kediri",
+        "Blitar",
+    ];
+    let word = |n: usize, count: u32| -> String {
+        (0..count)
+            .map(|k| syllables[(n / 12usize.pow(k)) % 12])
+            .collect()
+    };
+    let mut rows = String::from("id,name,born,sex,mother,place\n");
+    for i in 0..persons {
+        let first = word(i * 5 + 1, 2);
+        let name = format!("{first} {}", words[(i / 7) % 14]);
+        let born = format!("1980-01-{:02}", 1 + i % 10);
+        let (sex, mother, place) = (i % 2, word(i * 11 + 5, 3), places[(i / 3) % 7]);
+        rows.push_str(&format!("p{i},{name},{born},{sex},{mother},{place}\n"));
+        if i % 4 == 0 {
+            let vowel = first.rfind(['a', 'i', 'u', 'e', 'o']).unwrap_or(0);
+            let other = if &first[vowel..=vowel] == "a" {
+                "e"
+            } else {
+                "a"
+            };
+            let misspelt = format!(
+                "{}{other}{} {}",
+                &first[..vowel],
+                &first[vowel + 1..],
+                words[(i / 7) % 14]
+            );
+            rows.push_str(&format!("d{i},{misspelt},{born},{sex},{mother},{place}\n"));
+        }
+    }
+    rows
+}
+
+#[test]
+fn a_name_blocked_on_its_sound_learns_its_levels_among_the_pairs_that_share_it() {
+    let config = Config::parse(CONFIG).unwrap();
+    let t = table(&misspelt_duplicates(2_000), &config);
+    let outcome = dedupe(&t, &config);
+    let model = &outcome.model;
+    let said: Vec<&str> = outcome
+        .warnings
+        .iter()
+        .map(|w| w.english.as_str())
+        .collect();
+    // Every duplicate's name is misspelt: the name's m says so, not the guess of 90 % exact.
+    let exact = siks_match::exact_level(Kind::PersonName) as usize;
+    assert!(model.m[0][exact] < 0.5, "{said:?}\n{}", model.describe());
+    let found = outcome
+        .pairs
+        .iter()
+        .filter(|p| p.score >= outcome.threshold)
+        .filter(|p| t.ids[p.left as usize][1..] == t.ids[p.right as usize][1..])
+        .count();
+    assert_eq!(found, 500, "{said:?}\n{}", model.describe());
+    assert!(
+        said.iter()
+            .any(|w| w.starts_with("column name: learnt only among pairs that agree on part of it")),
+        "{said:?}"
+    );
+}
