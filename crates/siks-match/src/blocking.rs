@@ -213,8 +213,12 @@ fn exact(table: &Table, c: usize, i: usize, h: &mut impl Hasher) -> Option<()> {
 
 /// A rule's keys for every record of both tables (`width` per record, 0 for none), and the
 /// blocks it skipped.
-pub(crate) struct Keyed {
+pub(crate) struct Keyed<'t> {
     width: usize,
+    /// A near rule's id column and both tables: a pair sharing a key is compared only when the
+    /// ids are within its slips (a NIK's quarters are its region and birth date, which many
+    /// people share).
+    near: Option<(usize, &'t Table, &'t Table)>,
     left: Vec<u64>,
     left_back: Vec<u64>,
     /// `None` in a dedupe: the same as the left.
@@ -224,10 +228,15 @@ pub(crate) struct Keyed {
     crosswise: bool,
 }
 
-impl Keyed {
+impl Keyed<'_> {
     /// Whether this rule compared `a` (left) and `b` (right): they share a key whose block
-    /// was not skipped.
+    /// was not skipped (and, for a near rule, their ids are within its slips).
     pub fn compared(&self, a: usize, b: usize) -> bool {
+        if let Some((c, left, right)) = self.near
+            && !within_slips(text(left, c, a), text(right, c, b))
+        {
+            return false;
+        }
         let w = self.width;
         let meets = |x: &[u64], y: &[u64]| {
             x.iter()
@@ -244,8 +253,38 @@ impl Keyed {
     }
 }
 
+/// A text column's value ("" for another kind).
+fn text(table: &Table, c: usize, i: usize) -> &str {
+    match &table.values[c] {
+        Values::Text(t) => &t[i],
+        _ => "",
+    }
+}
+
+/// Two ids as near as a near rule means: of one length and at most two characters apart, or
+/// for an id shorter than [`NEAR_TWO_SLIPS`] one character (or two neighbours swapped).
+pub(crate) fn within_slips(x: &str, y: &str) -> bool {
+    if x.is_empty() || x.chars().count() != y.chars().count() {
+        return false;
+    }
+    let mut differ = x
+        .chars()
+        .zip(y.chars())
+        .enumerate()
+        .filter(|(_, (p, q))| p != q);
+    let (first, second) = (differ.next(), differ.next());
+    if differ.next().is_some() {
+        return false;
+    }
+    match (first, second) {
+        (None, _) | (Some(_), None) => true,
+        (Some(_), Some(_)) if x.chars().count() >= NEAR_TWO_SLIPS => true,
+        (Some((i, (p1, q1))), Some((j, (p2, q2)))) => j == i + 1 && p1 == q2 && p2 == q1,
+    }
+}
+
 /// What one rule gave.
-pub(crate) struct RulePairs {
+pub(crate) struct RulePairs<'t> {
     /// Every pair of the rule, as `left << 32 | right` (left < right in a dedupe), each once;
     /// for a training rule only a sample.
     pub pairs: Vec<u64>,
@@ -253,19 +292,19 @@ pub(crate) struct RulePairs {
     pub total: u64,
     pub skipped_blocks: usize,
     pub skipped_pairs: u64,
-    pub keyed: Keyed,
+    pub keyed: Keyed<'t>,
 }
 
 /// The pairs of `rule`, at most `cap` of them (the biggest blocks skipped first); a training
 /// rule with more than `sample` pairs gives that many drawn at random over all its blocks.
-pub(crate) fn rule_pairs(
+pub(crate) fn rule_pairs<'t>(
     rule: &Rule,
-    left: &Table,
-    right: Option<&Table>,
+    left: &'t Table,
+    right: Option<&'t Table>,
     kinds: &[Kind],
     cap: u64,
     sample: usize,
-) -> RulePairs {
+) -> RulePairs<'t> {
     let width = rule.width();
     let keys = |table: &Table, backward: bool| -> Vec<u64> {
         let mut out = vec![0u64; table.len() * width];
@@ -311,8 +350,13 @@ pub(crate) fn rule_pairs(
     }
     entries.par_sort_unstable();
     // The keys stay with the pairs, to tell later rules which pairs this one compared.
+    let near = rule.parts.iter().find_map(|p| match p {
+        Part::Near(c) => Some((*c, left, right.unwrap_or(left))),
+        _ => None,
+    });
     let keyed = move |skipped| Keyed {
         width,
+        near,
         left: left_keys,
         left_back,
         right: right_keys,
@@ -421,6 +465,11 @@ pub(crate) fn rule_pairs(
             let block = &entries[s..e];
             let mut out = Vec::new();
             let take = |a: u32, b: u32, out: &mut Vec<u64>| {
+                if let Some((c, l, r)) = near
+                    && !within_slips(text(l, c, a as usize), text(r, c, b as usize))
+                {
+                    return;
+                }
                 out.push(u64::from(a) << 32 | u64::from(b));
             };
             if two_sided {
@@ -504,6 +553,7 @@ columns = ["given~surname"]
             "92010109",         // 5: one slip from 4
             "82010109",         // 6: two slips from 4, in the first and last thirds
             "",                 // 7: missing
+            "3201010101977779", // 8: four slips from 0, in the last two quarters
         ];
         let table = Table::from_columns(
             (0..ids.len()).map(|i| format!("r{i}")).collect(),
@@ -513,14 +563,31 @@ columns = ["given~surname"]
         let (kinds, rule) = first_rule(&config);
         let got = rule_pairs(&rule, &table, None, &kinds, 1_000, 1_000);
         let pairs = left_right(&got);
-        // 1–2 and 2–3 are one slip apart, 1–3 two; 0–3 three slips apart share nothing; the
-        // short ids pair one slip apart (4–5, 5–6) but not two (4–6).
+        // 1–2 and 2–3 are one slip apart, 1–3 two; 0–3 three slips apart share nothing; 0–8
+        // share two quarters (a key) but are four slips apart; the short ids pair one slip
+        // apart (4–5, 5–6) but not two (4–6).
         assert_eq!(
             pairs,
             vec![(0, 1), (0, 2), (1, 2), (1, 3), (2, 3), (4, 5), (5, 6)]
         );
         assert!(got.keyed.compared(0, 2) && !got.keyed.compared(0, 3));
         assert!(!got.keyed.compared(4, 6) && !got.keyed.compared(7, 0));
+        assert!(!got.keyed.compared(0, 8) && !got.keyed.compared(8, 0));
+    }
+
+    #[test]
+    fn within_slips_is_what_a_near_rule_means() {
+        // A long id: up to two characters, anywhere.
+        assert!(within_slips("3201010101900009", "3201010101900009"));
+        assert!(within_slips("3201010101900009", "9201010101900008"));
+        assert!(!within_slips("3201010101900009", "3201010101977779"));
+        // A short id: one character, or two neighbours swapped.
+        assert!(within_slips("92010101", "92010109"));
+        assert!(within_slips("92010101", "92011001"));
+        assert!(!within_slips("92010101", "82010109"));
+        // Another length, or nothing, is never near.
+        assert!(!within_slips("92010101", "920101011"));
+        assert!(!within_slips("", ""));
     }
 
     #[test]

@@ -352,24 +352,36 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
         }
         // A rule blocking on one residence column leaves them all out: they go together.
         let blocks_residence = (0..columns).any(|c| rule.blocked[c] && residence[c]);
-        // A rule whose pairs are scored learns its strangers' u among its own pairs, so a
-        // column it fixes only in part (a name's sound, a date's year) can still learn there
-        // how often matches agree on it given that part agrees.
-        let learn_u = !rule.training_only;
-        let partly: Vec<bool> = (0..columns)
-            .map(|c| {
-                learn_u
-                    && !(grouped && residence[c])
-                    && rule.parts.iter().any(|part| part.fixes_part_of(c))
-                    && !rule.parts.iter().any(|part| part.fixes_all_of(c))
-            })
-            .collect();
-        let active: Vec<bool> = (0..columns)
-            .map(|c| {
-                partly[c] || !(rule.blocked[c] || (grouped && blocks_residence && residence[c]))
-            })
-            .collect();
-        let fit = model::em(&model, &counts, &active, learn_u);
+        // EM first with the random pairs' u. A rule whose pairs are scored then learns its
+        // strangers' u among its own pairs when they hold many strangers (the strangers it puts
+        // together are not random pairs: people born on one day are of one age), or when the
+        // random pairs' u does not fit them at all (the share of matches is pinned: NIKs one
+        // digit apart are people of one region, birth date and sex). Where strangers are few
+        // (a rule on a random id) the random pairs' u stands: strangers learnt there would be
+        // the most modified matches. Learning u, a column the rule fixes only in part (a name's
+        // sound, a date's year) learns how often matches agree on it given that part agrees.
+        let active_for = |learn_u: bool| -> (Vec<bool>, Vec<bool>) {
+            let partly: Vec<bool> = (0..columns)
+                .map(|c| {
+                    learn_u
+                        && !(grouped && residence[c])
+                        && rule.parts.iter().any(|part| part.fixes_part_of(c))
+                        && !rule.parts.iter().any(|part| part.fixes_all_of(c))
+                })
+                .collect();
+            let active = (0..columns)
+                .map(|c| {
+                    partly[c] || !(rule.blocked[c] || (grouped && blocks_residence && residence[c]))
+                })
+                .collect();
+            (active, partly)
+        };
+        let (mut active, mut partly) = active_for(false);
+        let mut fit = model::em(&model, &counts, &active, false);
+        if !rule.training_only && (fit.share < 0.5 || model::pinned(fit.share, reports[i].pairs)) {
+            (active, partly) = active_for(true);
+            fit = model::em(&model, &counts, &active, true);
+        }
         let share = fit.share;
         let learns = active.iter().any(|a| *a);
         // More matching pairs than records: EM separated something else (a family, an age

@@ -618,14 +618,39 @@ pub(crate) struct Fit {
 /// group, when the rule blocks on any residence column).
 ///
 /// With `learn_u`, each free column's u is learnt too, among the strangers in the rule's own
-/// pairs (starting as if all of them were strangers). The strangers a rule puts together are
+/// pairs (from two starts, the likelier fit kept). The strangers a rule puts together are
 /// not random pairs: people born on one day are of one age, so they agree on
 /// marital status, schooling and work far more often than random pairs do, and with the
 /// random pairs' u EM would take such namesakes for matches (and learn that a match's mother's
 /// name often differs). Without it u stays the random pairs': a training rule's blocks are
 /// broad (everyone born on one day), and with u free there EM separates age groups or
-/// families instead of persons.
+/// families instead of persons; `dedupe` says which rules learn u.
 pub(crate) fn em(base: &Model, counts: &HashMap<u32, u64>, active: &[bool], learn_u: bool) -> Fit {
+    if !learn_u {
+        return em_from(base, counts, active, false, false).0;
+    }
+    // Two starts, the likelier fit kept: u as if every pair were a stranger (most of a rule's
+    // pairs are; started from the random pairs' u, which does not fit them, EM can put nearly
+    // every pair among the matches, whose m is free to fit them), and u from the random pairs
+    // (a rule on an id holds mostly matches, and strangers as its pairs stand are no start).
+    let (from_pairs, likelihood_pairs) = em_from(base, counts, active, true, true);
+    let (from_random, likelihood_random) = em_from(base, counts, active, true, false);
+    if likelihood_random > likelihood_pairs {
+        from_random
+    } else {
+        from_pairs
+    }
+}
+
+/// One EM run from one start (`u_from_pairs`: u as the rule's own pairs' levels), with the
+/// log-likelihood of the pattern counts under its fit.
+fn em_from(
+    base: &Model,
+    counts: &HashMap<u32, u64>,
+    active: &[bool],
+    learn_u: bool,
+    u_from_pairs: bool,
+) -> (Fit, f64) {
     let level_counts: Vec<usize> = base
         .kinds
         .iter()
@@ -658,19 +683,17 @@ pub(crate) fn em(base: &Model, counts: &HashMap<u32, u64>, active: &[bool], lear
         .collect();
     let total: f64 = patterns.iter().map(|(_, _, n)| n).sum();
     if total == 0.0 {
-        return Fit {
+        let fit = Fit {
             share: 0.0,
             m: model.m,
             u: model.u,
             group_m: None,
             matches: 0.0,
         };
+        return (fit, 0.0);
     }
     let mut matched = 0.0;
-    // Learning u, start it from the rule's own pairs as if all were strangers (most of a
-    // rule's pairs are): started from the random pairs' u, which does not fit them, EM puts
-    // nearly every pair among the matches, whose m is free to fit them.
-    if learn_u {
+    if u_from_pairs {
         for (c, u) in model.u.iter_mut().enumerate() {
             if !active[c] {
                 continue;
@@ -736,13 +759,34 @@ pub(crate) fn em(base: &Model, counts: &HashMap<u32, u64>, active: &[bool], lear
             break;
         }
     }
-    Fit {
+    let likelihood = patterns
+        .iter()
+        .map(|(levels, group, n)| {
+            let (mut m, mut u) = (1.0, 1.0);
+            for (c, l) in levels.iter().enumerate() {
+                if model.ignored[c] || model.grouped(c) || *l == 0 {
+                    continue;
+                }
+                m *= model.m[c][usize::from(*l)];
+                u *= model.u[c][usize::from(*l)];
+            }
+            if let Some(g) = model.group.as_ref().filter(|_| *group > 0) {
+                m *= g.m[*group];
+                u *= g.u[*group];
+            }
+            n * (model.lambda * m + (1.0 - model.lambda) * u)
+                .max(f64::MIN_POSITIVE)
+                .ln()
+        })
+        .sum();
+    let fit = Fit {
         share: model.lambda,
         m: model.m,
         u: model.u,
         group_m: model.group.map(|g| g.m),
         matches: matched,
-    }
+    };
+    (fit, likelihood)
 }
 
 /// Whether a session's share of matches says it separated nothing.

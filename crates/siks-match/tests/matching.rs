@@ -345,7 +345,8 @@ fn names_written_the_other_way_round_are_compared_and_count_as_close() {
 }
 
 /// `persons` people with unique ids, each second one again with the name mistyped and a digit
-/// of the birthday slipped: the pair agrees exactly on its id alone.
+/// of the birthday slipped: the pair agrees exactly on its id alone. Every tenth has a stranger
+/// whose id is one slip from theirs.
 fn duplicates_agreeing_on_the_id_alone(persons: usize) -> String {
     let mut rows = String::from("id,name,born,nik\n");
     let syllables = ["su", "par", "man", "ti", "ah", "wi", "do", "ra", "ni", "ko"];
@@ -363,6 +364,11 @@ fn duplicates_agreeing_on_the_id_alone(persons: usize) -> String {
                 "d{i},{name}x {name},19{year:02}-{month:02}-12,{nik}\n"
             ));
         }
+        // A stranger whose id is one slip from someone's.
+        if i % 10 == 5 {
+            let (other, near) = (format!("{name}{name}"), nik + 1);
+            rows.push_str(&format!("s{i},{other} wati,1988-08-08,{near}\n"));
+        }
     }
     rows
 }
@@ -377,17 +383,23 @@ fn an_id_agreeing_is_weighed_on_every_pair_its_rule_holds_not_on_the_random_pair
     // the one in two million random pairs can see and no lower than one pair in all of them.
     let exact = siks_match::exact_level(Kind::ExactId) as usize;
     let u = model.u[2][exact];
-    let all_pairs = 4_500.0 * 4_499.0 / 2.0;
+    let all_pairs = 4_800.0 * 4_799.0 / 2.0;
     assert!(u < 1.0 / model.u_pairs as f64, "{u}\n{}", model.describe());
     assert!(u >= 0.999 / all_pairs, "{u}");
     // The id's count in the file is its person's duplicates: no term-frequency adjustment for
     // it, and these pairs agree exactly on nothing else.
-    let duplicates: Vec<_> = outcome
-        .pairs
-        .iter()
-        .filter(|p| t.ids[p.left as usize][1..] == t.ids[p.right as usize][1..])
-        .collect();
+    // (one person's two records, a pair with a stranger in it)
+    let kind = |p: &siks_match::Scored| -> (bool, bool) {
+        let (l, r) = (&t.ids[p.left as usize], &t.ids[p.right as usize]);
+        let stranger = l.starts_with('s') || r.starts_with('s');
+        (l[1..] == r[1..] && !stranger, stranger)
+    };
+    let duplicates: Vec<_> = outcome.pairs.iter().filter(|p| kind(p).0).collect();
     assert_eq!(duplicates.len(), 1_500);
+    // The strangers one slip apart are compared, and not taken for one person.
+    let strangers: Vec<_> = outcome.pairs.iter().filter(|p| kind(p).1).collect();
+    assert!(strangers.len() >= 300, "{}", strangers.len());
+    assert!(strangers.iter().all(|p| p.score < outcome.threshold));
     for pair in &duplicates {
         let why = model.explain(pair);
         assert!(why.contains("nik=exact"), "{why}");
