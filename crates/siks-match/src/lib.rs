@@ -355,8 +355,9 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
         // EM first with the random pairs' u. A rule whose pairs are scored then learns its
         // strangers' u among its own pairs when they hold many strangers (the strangers it puts
         // together are not random pairs: people born on one day are of one age), or when the
-        // random pairs' u does not fit them at all (the share of matches is pinned: NIKs one
-        // digit apart are people of one region, birth date and sex). Where strangers are few
+        // random pairs' u does not fit them at all (the share of matches is pinned, or more
+        // matches than records: NIKs one digit apart are people of one region, birth date and
+        // sex). Where strangers are few
         // (a rule on a random id) the random pairs' u stands: strangers learnt there would be
         // the most modified matches. Learning u, a column the rule fixes only in part (a name's
         // sound, a date's year) learns how often matches agree on it given that part agrees.
@@ -376,11 +377,19 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
                 .collect();
             (active, partly)
         };
+        let unusable = |share: f64| {
+            model::pinned(share, reports[i].pairs)
+                || share * reports[i].pairs as f64 > records as f64
+        };
         let (mut active, mut partly) = active_for(false);
         let mut fit = model::em(&model, &counts, &active, false);
-        if !rule.training_only && (fit.share < 0.5 || model::pinned(fit.share, reports[i].pairs)) {
-            (active, partly) = active_for(true);
-            fit = model::em(&model, &counts, &active, true);
+        if !rule.training_only && (fit.share < 0.5 || unusable(fit.share)) {
+            let (learnt_active, learnt_partly) = active_for(true);
+            let learnt = model::em(&model, &counts, &learnt_active, true);
+            // Kept unless it is no better than the first fit at separating persons.
+            if !unusable(learnt.share) || unusable(fit.share) {
+                (active, partly, fit) = (learnt_active, learnt_partly, learnt);
+            }
         }
         let share = fit.share;
         let learns = active.iter().any(|a| *a);
@@ -467,11 +476,11 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
             }
             warnings.push(Warning::new(
                 format!(
-                    "column {}: learnt only among pairs that agree on part of it (its sound or year), so how often a match's {} differs altogether is a guess ({:.1} %; add a rule without it)",
+                    "column {}: learnt only among pairs that agree on part of it (its sound or year), so how often a match's {} differs altogether is partly a guess ({:.1} % taken to differ so; add a rule without it)",
                     model.names[c], model.names[c], guess * 100.0
                 ),
                 format!(
-                    "kolom {}: dipelajari hanya dari pasangan yang sama pada sebagiannya (bunyi atau tahunnya), jadi seberapa sering pasangan yang cocok berbeda sama sekali di {} adalah tebakan ({:.1} %; tambahkan aturan tanpa kolom itu)",
+                    "kolom {}: dipelajari hanya dari pasangan yang sama pada sebagiannya (bunyi atau tahunnya), jadi seberapa sering pasangan yang cocok berbeda sama sekali di {} sebagian tebakan ({:.1} % dianggap berbeda sama sekali; tambahkan aturan tanpa kolom itu)",
                     model.names[c], model.names[c], guess * 100.0
                 ),
             ));
@@ -626,9 +635,6 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
             .or_insert_with(|| weights.log_odds(&levels(&kinds, *p)));
     }
     let radices: Vec<u32> = kinds.iter().map(|k| compare::radix(*k)).collect();
-    // An id's count in the file is its person's duplicates, the thing being looked for, not
-    // how common the value is among strangers: ids get no term-frequency adjustment.
-    let term_frequency: Vec<bool> = kinds.iter().map(|k| *k != Kind::ExactId).collect();
     let pairs: Vec<Scored> = all
         .par_iter()
         .zip(patterns.par_iter())
@@ -640,7 +646,6 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
                 let level = (rest % radices[c]) as u8;
                 rest /= radices[c];
                 if level == exact[c]
-                    && term_frequency[c]
                     && !model.ignored[c]
                     && let Some(share) = shares[c][b]
                 {

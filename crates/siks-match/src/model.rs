@@ -813,7 +813,7 @@ mod tests {
             u: vec![
                 vec![0.0, 0.8, 0.2],
                 vec![0.0, 0.8, 0.2],
-                vec![0.0, 0.97, 0.01, 0.01, 0.0, 0.01],
+                vec![0.0, 0.969, 0.01, 0.01, 0.001, 0.01],
             ],
             ignored: vec![false; 3],
             lambda: 0.0,
@@ -857,5 +857,14 @@ mod tests {
         // With the random pairs' u, which does not fit these strangers, EM takes nearly every
         // pair for a match.
         assert!(fixed.share > 0.9, "{}", fixed.share);
+        // Of the two starts, the likelier fit is the one kept.
+        let (from_pairs, likelihood_pairs) = em_from(&model, &counts, &active, true, true);
+        let (from_random, likelihood_random) = em_from(&model, &counts, &active, true, false);
+        let likelier = if likelihood_random > likelihood_pairs {
+            from_random.share
+        } else {
+            from_pairs.share
+        };
+        assert_eq!(learnt.share, likelier);
     }
 }
