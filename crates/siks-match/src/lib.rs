@@ -377,10 +377,10 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
                 .collect();
             (active, partly)
         };
-        let unusable = |share: f64| {
-            model::pinned(share, reports[i].pairs)
-                || share * reports[i].pairs as f64 > records as f64
-        };
+        // More matching pairs than records: EM separated something else (a family, an age
+        // group, people of one name and sex), not persons.
+        let implausible = |share: f64| share * reports[i].pairs as f64 > records as f64;
+        let unusable = |share: f64| model::pinned(share, reports[i].pairs) || implausible(share);
         let (mut active, mut partly) = active_for(false);
         let mut fit = model::em(&model, &counts, &active, false);
         if !rule.training_only && (fit.share < 0.5 || unusable(fit.share)) {
@@ -393,11 +393,9 @@ fn run(left: &Table, right: &Table, config: &Config, same_table: bool) -> Outcom
         }
         let share = fit.share;
         let learns = active.iter().any(|a| *a);
-        // More matching pairs than records: EM separated something else (a family, an age
-        // group, people of one name and sex), not persons.
         let matches = share * reports[i].pairs as f64;
-        let implausible = matches > records as f64;
-        let pinned = !learns || implausible || model::pinned(share, reports[i].pairs);
+        let implausible = implausible(share);
+        let pinned = !learns || unusable(share);
         if !learns {
             warnings.push(Warning::new(
                 format!("rule {}: it blocks on every compared column, so its pairs teach nothing", rule.text),

@@ -158,6 +158,14 @@ name = "nik"
 kind = "exact_id"
 "#;
 
+/// A made-up word of `count` syllables: `n` written in base `syllables.len()`, a syllable a
+/// digit, lowest first.
+fn syllable_word(syllables: &[&str], n: usize, count: u32) -> String {
+    (0..count)
+        .map(|k| syllables[(n / syllables.len().pow(k)) % syllables.len()])
+        .collect()
+}
+
 /// `persons` people with unique ids, names and birthdays, every second one twice (same id,
 /// name mistyped half the time).
 fn with_duplicates(persons: usize) -> String {
@@ -166,11 +174,7 @@ fn with_duplicates(persons: usize) -> String {
     ];
     let mut rows = String::from("id,name,born,nik\n");
     for i in 0..persons {
-        let word = |n: usize| -> String {
-            (0..3)
-                .map(|k| syllables[(n / 12usize.pow(k)) % 12])
-                .collect()
-        };
+        let word = |n: usize| syllable_word(&syllables, n, 3);
         let name = format!("{} {}", word(i), word(i * 7 + 3));
         let born = format!("19{:02}-{:02}-{:02}", 40 + i % 60, 1 + i % 12, 1 + i % 28);
         let nik = 3_500_000_000_000_000u64 + (i as u64) * 7_919_813;
@@ -351,9 +355,7 @@ fn duplicates_agreeing_on_the_id_alone(persons: usize) -> String {
     let mut rows = String::from("id,name,born,nik\n");
     let syllables = ["su", "par", "man", "ti", "ah", "wi", "do", "ra", "ni", "ko"];
     for i in 0..persons {
-        let name: String = (0..3)
-            .map(|k| syllables[(i / 10usize.pow(k)) % 10])
-            .collect();
+        let name = syllable_word(&syllables, i, 3);
         let nik = 3_500_000_000_000_000u64 + (i as u64) * 7_919_813;
         let (year, month) = (40 + i % 50, 1 + i % 12);
         rows.push_str(&format!(
@@ -380,8 +382,8 @@ fn an_id_agreeing_is_weighed_on_every_pair_its_rule_holds_not_on_the_random_pair
     let outcome = dedupe(&t, &config);
     let model = &outcome.model;
     // The id rule holds every pair agreeing on the id: its strangers (only the 300 one slip
-    // apart, none agreeing exactly) set u, below
-    // the one in two million random pairs can see and no lower than one pair in all of them.
+    // apart, none agreeing exactly) set u, below the one in two million random pairs can see
+    // and no lower than one pair in all of them.
     let exact = siks_match::exact_level(Kind::ExactId) as usize;
     let u = model.u[2][exact];
     let all_pairs = 4_800.0 * 4_799.0 / 2.0;
@@ -427,11 +429,7 @@ fn misspelt_duplicates(persons: usize) -> String {
         "Kediri",
         "Blitar",
     ];
-    let word = |n: usize, count: u32| -> String {
-        (0..count)
-            .map(|k| syllables[(n / 12usize.pow(k)) % 12])
-            .collect()
-    };
+    let word = |n: usize, count: u32| syllable_word(&syllables, n, count);
     let mut rows = String::from("id,name,born,sex,mother,place\n");
     for i in 0..persons {
         let first = word(i * 5 + 1, 2);
